@@ -1,0 +1,81 @@
+// Step 1 as the merchant writes it: property reads become path segments. Nodes are cached per
+// path, so a hot loop reads Map entries rather than allocating Proxies. A node is never a
+// thenable and answers symbol reads from its plain target, so `await node`, `util.inspect`
+// and string conversion behave.
+import type { Core } from './core.js';
+import type { CallConfig, Method } from './typing.js';
+import { normalizeSegment } from './uri.js';
+
+const METHODS: readonly Method[] = ['get', 'post', 'put', 'patch', 'delete'];
+// Read from the node itself, never taken as path segments: what runtimes and loggers probe.
+const OWN = new Set([...Object.getOwnPropertyNames(Object.prototype), 'then', 'toJSON']);
+const VERBS = new Map<string, Method>(METHODS.flatMap((m) => [[m, m], [`${m}Async`, m]] as [string, Method][]));
+
+/** The plain object behind every chain node's Proxy. */
+export class ChainNode {
+  constructor(readonly path: string) {}
+  toString(): string {
+    return this.path;
+  }
+  toJSON(): string {
+    return this.path;
+  }
+  // Not a thenable: `await wxpay.v3.pay` must never send anything.
+  declare readonly then: undefined;
+}
+
+export class ChainFactory {
+  readonly #core: Core;
+  readonly #nodes = new Map<string, object>();
+
+  constructor(core: Core) {
+    this.#core = core;
+  }
+
+  node(path: string): object {
+    let node = this.#nodes.get(path);
+    if (!node) {
+      node = this.#create(path);
+      this.#nodes.set(path, node);
+    }
+    return node;
+  }
+
+  /** A path written out in full (`'v3/marketing/{stock_id}'` or `'/v3/marketing'`), segments as written. */
+  fromPath(path: string): object {
+    return this.node(path.split('/').filter(Boolean).join('/'));
+  }
+
+  #create(path: string): object {
+    const children = new Map<string, object>();
+    const verbs = new Map<Method, (options?: object, config?: CallConfig) => Promise<unknown>>();
+    const core = this.#core;
+    const prefix = path ? `${path}/` : '';
+    return new Proxy(new ChainNode(path), {
+      get: (target, property) => {
+        if (typeof property === 'symbol' || OWN.has(property)) {
+          const own: unknown = Reflect.get(target, property, target);
+          return typeof own === 'function' ? own.bind(target) : own;
+        }
+        const method = VERBS.get(property);
+        if (method) {
+          let call = verbs.get(method);
+          if (!call) {
+            call = (options?: object, config?: CallConfig) => core.request(method, path, options, config);
+            verbs.set(method, call);
+          }
+          return call;
+        }
+        let child = children.get(property);
+        if (!child) {
+          child = this.node(prefix + normalizeSegment(property).join('/'));
+          children.set(property, child);
+        }
+        return child;
+      },
+      set: () => false,
+      defineProperty: () => false,
+      deleteProperty: () => false,
+    });
+  }
+}

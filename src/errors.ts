@@ -1,0 +1,107 @@
+// Every failure the SDK raises is one of these. None of them holds a request config,
+// a header map or key material, so logging an error can never leak a secret.
+
+export abstract class WechatpayError extends Error {
+  abstract readonly code: string;
+  override get name(): string {
+    return this.constructor.name;
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** The client was configured wrongly; raised by the constructor, naming the field. */
+export class ConfigError extends WechatpayError {
+  readonly code = 'CONFIG_ERROR';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field };
+  }
+}
+
+/** A call's options are wrong; raised before anything is sent. */
+export class ParameterError extends WechatpayError {
+  readonly code = 'PARAMETER_ERROR';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field };
+  }
+}
+
+export type VerificationCode =
+  | 'MISSING_HEADERS'
+  | 'BAD_TIMESTAMP'
+  | 'TIMESTAMP_SKEW'
+  | 'UNKNOWN_SERIAL'
+  | 'SIGNTEST_PROBE'
+  | 'BAD_SIGNATURE';
+
+/** A response (or notification) could not be proven to come from WeChat Pay. Its body is not returned. */
+export class VerificationError extends WechatpayError {
+  constructor(
+    readonly code: VerificationCode,
+    message: string,
+    readonly status?: number,
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), status: this.status, requestId: this.requestId };
+  }
+}
+
+export interface ApiErrorInit {
+  status: number;
+  code: string;
+  message: string;
+  detail?: unknown;
+  requestId?: string;
+  verified: boolean;
+  data: unknown;
+}
+
+/** WeChat Pay answered with a non-2xx status. `verified` says whether that answer was signed. */
+export class ApiError extends WechatpayError {
+  readonly status: number;
+  readonly code: string;
+  readonly detail: unknown;
+  readonly requestId: string | undefined;
+  readonly verified: boolean;
+  readonly data: unknown;
+  constructor(init: ApiErrorInit) {
+    const origin = init.verified ? '' : ' (unsigned: not proven to come from WeChat Pay)';
+    super(`${init.status} ${init.code}: ${init.message}${origin}`);
+    this.status = init.status;
+    this.code = init.code;
+    this.detail = init.detail;
+    this.requestId = init.requestId;
+    this.verified = init.verified;
+    this.data = init.data;
+  }
+  override toJSON(): Record<string, unknown> {
+    const { status, detail, requestId, verified } = this;
+    return { ...super.toJSON(), status, detail, requestId, verified };
+  }
+}
+
+/** The request did not complete: connection refused or reset, timeout, aborted. */
+export class RequestError extends WechatpayError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

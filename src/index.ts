@@ -1,0 +1,56 @@
+import { ChainFactory } from './chain.js';
+import type { WechatpayClient, UntypedWechatpayClient } from './client-types.js';
+import type { WechatpayConfig } from './config.js';
+import { Core } from './core.js';
+
+export interface WechatpayConstructor {
+  /** A client whose chain, declarative and attribute styles are typed from the documentation. */
+  new (config: WechatpayConfig): WechatpayClient;
+  readonly prototype: Core;
+}
+
+function construct(config: WechatpayConfig): WechatpayClient {
+  const core = new Core(config);
+  const chains = new ChainFactory(core);
+  const chain = (path: string) => chains.fromPath(path);
+  const bound = new Map<PropertyKey, unknown>();
+  // The root: its own members first (request, axios, chain, …), then any other name is a first
+  // path segment (`v3`), and a name holding a slash is a whole path (`'v3/pay/transactions/native'`).
+  return new Proxy(core, {
+    get(target, property) {
+      if (property === 'chain') return chain;
+      if (typeof property === 'symbol' || property in target) {
+        const value = Reflect.get(target, property, target);
+        if (typeof value !== 'function' || property === 'constructor') return value;
+        let method = bound.get(property);
+        if (!method) bound.set(property, (method = value.bind(target)));
+        return method;
+      }
+      return property.includes('/') ? chains.fromPath(property) : Reflect.get(chains.node(''), property);
+    },
+  }) as unknown as WechatpayClient;
+}
+
+/** The WeChat Pay APIv3 client. */
+export const Wechatpay = function Wechatpay(this: unknown, config: WechatpayConfig) {
+  if (!new.target) throw new TypeError("Class constructor Wechatpay cannot be invoked without 'new'");
+  return construct(config);
+} as unknown as WechatpayConstructor;
+Object.defineProperty(Wechatpay, 'prototype', { value: Core.prototype });
+
+/** The same client, typed loosely: for undocumented endpoints and generic tooling. */
+export function untyped(client: WechatpayClient): UntypedWechatpayClient {
+  return client as unknown as UntypedWechatpayClient;
+}
+
+export type { WechatpayClient, UntypedWechatpayClient, AttributeStyle, ChainStyle } from './client-types.js';
+export type { WechatpayConfig } from './config.js';
+export { DEFAULT_BASE_URL } from './config.js';
+export type { ClientCore } from './core.js';
+export { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
+export type { VerificationCode } from './errors.js';
+export type { KeyInput } from './keys.js';
+export { AUTH_SCHEME } from './sign.js';
+export type * from './typing.js';
+export { unsignedTemplates } from './unsigned.js';
+export { SIGNTEST_PREFIX } from './verify.js';

@@ -1,0 +1,75 @@
+// Turns whatever the merchant holds (PEM text, a Buffer, a KeyObject, a file:// URL) into
+// KeyObjects once, at construction, so no request ever parses a key again.
+import { KeyObject, X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from './errors.js';
+
+export type KeyInput = string | Buffer | KeyObject;
+
+function readKeyText(field: string, input: string | Buffer): string | Buffer {
+  if (typeof input === 'string' && input.startsWith('file://')) {
+    try {
+      return readFileSync(fileURLToPath(input));
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new ConfigError(field, `cannot read the key file (${reason}); give an absolute file:// URL to a PEM file`);
+    }
+  }
+  return input;
+}
+
+export function loadPrivateKey(field: string, input: unknown): KeyObject {
+  if (input instanceof KeyObject) {
+    if (input.type !== 'private') throw new ConfigError(field, `expected a private key, got a ${input.type} key`);
+    return input;
+  }
+  if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
+    throw new ConfigError(field, 'expected the merchant private key as PEM text, a Buffer, a KeyObject or a file:// URL');
+  }
+  try {
+    return checkRsa(field, createPrivateKey(readKeyText(field, input)));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // The parser's own message may quote the input; say only what to fix.
+    throw new ConfigError(field, 'not a PEM private key (expected "-----BEGIN PRIVATE KEY-----", as in apiclient_key.pem)');
+  }
+}
+
+export interface PlatformKey {
+  /** Platform certificate serial or `PUB_KEY_ID_…`. */
+  id: string;
+  key: KeyObject;
+  certificate?: X509Certificate;
+}
+
+/** A platform certificate (serial → X.509 PEM) or the WeChat Pay public key (`PUB_KEY_ID_…` → PEM). */
+export function loadPlatformKey(field: string, id: string, input: unknown): PlatformKey {
+  if (input instanceof KeyObject) {
+    if (input.type === 'private') throw new ConfigError(field, 'a platform key must be public; this is a private key');
+    return { id, key: checkRsa(field, input.type === 'public' ? input : createPublicKey(input)) };
+  }
+  if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
+    throw new ConfigError(field, 'expected a certificate or public key as PEM text, a Buffer, a KeyObject or a file:// URL');
+  }
+  const text = readKeyText(field, input);
+  const pem = text.toString();
+  try {
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) {
+      const certificate = new X509Certificate(text);
+      return { id, key: checkRsa(field, certificate.publicKey), certificate };
+    }
+    if (pem.includes('PRIVATE KEY-----')) throw new ConfigError(field, 'a platform key must be public; this is a private key');
+    return { id, key: checkRsa(field, createPublicKey(text)) };
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(field, 'not a PEM certificate or public key ("-----BEGIN CERTIFICATE-----" or "-----BEGIN PUBLIC KEY-----")');
+  }
+}
+
+function checkRsa(field: string, key: KeyObject): KeyObject {
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new ConfigError(field, `WECHATPAY2-SHA256-RSA2048 needs an RSA key, got ${key.asymmetricKeyType ?? 'unknown'}`);
+  }
+  return key;
+}

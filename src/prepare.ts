@@ -1,0 +1,70 @@
+// Step 2 of a request: the documented options object → what goes on the wire. The body and
+// query are serialised here, once, so the signature covers exactly the bytes that are sent.
+import { ParameterError } from './errors.js';
+import type { Method } from './typing.js';
+import { encodeQuery, expandTemplate, type CompiledTemplate } from './uri.js';
+
+export interface Prepared {
+  method: Method;
+  /** Path and query relative to the base URL, without a leading slash. */
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  baseURL?: string;
+}
+
+const OPTION_KEYS = new Set(['json', 'query', 'headers', 'base_uri', 'body', 'xml', 'security', 'nonceless']);
+
+export function prepare(method: Method, compiled: CompiledTemplate, options: unknown): Prepared {
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new ParameterError('options', 'expected an options object like { json, query, headers, <path parameter> }');
+  }
+  const opts = options as Record<string, unknown>;
+  for (const key in opts) {
+    if (!OPTION_KEYS.has(key) && !compiled.params.includes(key)) {
+      const hint = compiled.params.length ? `path parameters here: ${compiled.params.join(', ')}` : 'this path has no path parameters';
+      throw new ParameterError(key, `unknown option; expected json, query, headers, base_uri or a path parameter (${hint})`);
+    }
+  }
+  if (opts.xml !== undefined) throw new ParameterError('xml', 'APIv2 XML calls are not supported by this client yet; use the v3 endpoints');
+  if (opts.body !== undefined) throw new ParameterError('body', 'multipart bodies are not supported by this client yet');
+
+  const query = encodeQuery(opts.query);
+  const path = expandTemplate(compiled, opts);
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body = '';
+  if (opts.json !== undefined) {
+    if (method === 'get' || method === 'delete') {
+      throw new ParameterError('json', `a ${method.toUpperCase()} request carries no body; put these fields in query`);
+    }
+    body = serialize(opts.json);
+    headers['Content-Type'] = 'application/json';
+  }
+  if (opts.headers !== undefined) {
+    if (typeof opts.headers !== 'object' || opts.headers === null) throw new ParameterError('headers', 'expected an object of header names to values');
+    for (const [name, value] of Object.entries(opts.headers)) {
+      if (/^authorization$/i.test(name)) throw new ParameterError(`headers.${name}`, 'the Authorization header is computed by the client');
+      if (typeof value !== 'string') throw new ParameterError(`headers.${name}`, 'header values must be strings');
+      headers[name] = value;
+    }
+  }
+  const prepared: Prepared = { method, url: query ? `${path}?${query}` : path, body, headers };
+  if (opts.base_uri !== undefined) {
+    if (typeof opts.base_uri !== 'string' || !/^https?:\/\/[^/]+/.test(opts.base_uri)) {
+      throw new ParameterError('base_uri', 'expected an absolute http(s) URL such as "https://apihk.mch.weixin.qq.com/"');
+    }
+    prepared.baseURL = opts.base_uri.endsWith('/') ? opts.base_uri : `${opts.base_uri}/`;
+  }
+  return prepared;
+}
+
+function serialize(json: unknown): string {
+  try {
+    const text = JSON.stringify(json);
+    if (text === undefined) throw new TypeError('not serialisable');
+    return text;
+  } catch (error) {
+    throw new ParameterError('json', `cannot be sent as JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+}

@@ -1,0 +1,41 @@
+// Step 3 of a request: the WECHATPAY2-SHA256-RSA2048 Authorization header.
+import { randomBytes, sign, type KeyObject } from 'node:crypto';
+
+export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
+
+// Random bytes are drawn in blocks: one CSPRNG call serves many nonces.
+const NONCE_BYTES = 16;
+const POOL_SIZE = NONCE_BYTES * 256;
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+/** 32 hex characters from the CSPRNG. */
+export function nonce(): string {
+  if (offset + NONCE_BYTES > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    offset = 0;
+  }
+  const text = pool.toString('hex', offset, offset + NONCE_BYTES);
+  pool.fill(0, offset, offset + NONCE_BYTES);
+  offset += NONCE_BYTES;
+  return text;
+}
+
+export function unixTime(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export interface Signer {
+  mchid: string;
+  serial: string;
+  privateKey: KeyObject;
+}
+
+/** `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n`, signed with the merchant key. */
+export function authorization(signer: Signer, method: string, pathAndQuery: string, body: string): string {
+  const timestamp = unixTime();
+  const nonceStr = nonce();
+  const message = `${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonceStr}\n${body}\n`;
+  const signature = sign('sha256', Buffer.from(message), signer.privateKey).toString('base64');
+  return `${AUTH_SCHEME} mchid="${signer.mchid}",nonce_str="${nonceStr}",signature="${signature}",timestamp="${timestamp}",serial_no="${signer.serial}"`;
+}

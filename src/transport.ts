@@ -1,0 +1,113 @@
+// Steps 3–5 as axios sees them: one axios instance per client, keep-alive agents, a signing
+// request interceptor and a verifying response interceptor. Both are plain axios
+// interceptors, so merchants' own interceptors still compose around them.
+import axios, { AxiosHeaders, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { ResolvedConfig } from './config.js';
+import { ApiError } from './errors.js';
+import { authorization } from './sign.js';
+import { hasSignature, verifySignature, type SignatureHeaders } from './verify.js';
+
+const USER_AGENT = `wxpay-chain/0.1.0 Node/${process.versions.node}`;
+const REDACTED = 'WECHATPAY2-SHA256-RSA2048 [redacted]';
+
+/** Per-request flags carried on the axios config. */
+export interface WechatpayRequestFlags {
+  /** A documented file download: no signature to check, body returned as a Buffer. */
+  unsigned?: boolean;
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    wechatpay?: WechatpayRequestFlags;
+  }
+}
+
+export function createTransport(config: ResolvedConfig): AxiosInstance {
+  const instance = axios.create({
+    httpAgent: new HttpAgent({ keepAlive: true }),
+    httpsAgent: new HttpsAgent({ keepAlive: true }),
+    ...config.axios,
+    baseURL: config.baseURL,
+    headers: { 'User-Agent': USER_AGENT, ...(config.axios.headers as Record<string, string> | undefined) },
+    // The body is serialised (and signed) by the client; axios must not touch it on the way
+    // out, nor parse it on the way in before the signature over the raw text is checked.
+    transformRequest: [(data: unknown) => data],
+    transformResponse: [(data: unknown) => data],
+    responseType: 'text',
+    validateStatus: () => true,
+  });
+  instance.interceptors.request.use((request) => sign(config, request), undefined, { synchronous: true });
+  instance.interceptors.response.use((response) => verifyAndDecode(config, response));
+  return instance;
+}
+
+function sign(config: ResolvedConfig, request: InternalAxiosRequestConfig): InternalAxiosRequestConfig {
+  // Sign what will be on the wire: the URL as the WHATWG parser hands it to node:http.
+  const url = new URL(axios.getUri(request));
+  const body = typeof request.data === 'string' ? request.data : '';
+  request.headers.set('Authorization', authorization(config, request.method ?? 'get', url.pathname + url.search, body));
+  return request;
+}
+
+function header(response: AxiosResponse, name: string): string | undefined {
+  const value = (response.headers as AxiosHeaders).get?.(name) ?? response.headers[name.toLowerCase()];
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): AxiosResponse & { verified: boolean } {
+  redact(response);
+  const status = response.status;
+  const requestId = header(response, 'Request-ID');
+  const raw: string | Buffer = response.data ?? '';
+  const signature: SignatureHeaders = {
+    timestamp: header(response, 'Wechatpay-Timestamp'),
+    nonce: header(response, 'Wechatpay-Nonce'),
+    signature: header(response, 'Wechatpay-Signature'),
+    serial: header(response, 'Wechatpay-Serial'),
+  };
+  const ok = status >= 200 && status < 300;
+  const unsigned = response.config.wechatpay?.unsigned === true && ok;
+  let verified = false;
+  if (!unsigned && (ok || hasSignature(signature))) {
+    verifySignature({ platformKeys: config.platformKeys, maxClockSkew: config.maxClockSkew, status, requestId }, signature, raw);
+    verified = true;
+  }
+  const result = response as AxiosResponse & { verified: boolean };
+  result.verified = verified;
+  if (!unsigned) result.data = decode(raw);
+  if (!ok) throw apiError(status, requestId, verified, result.data);
+  return result;
+}
+
+function decode(raw: string | Buffer): unknown {
+  const text = raw.toString();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function apiError(status: number, requestId: string | undefined, verified: boolean, data: unknown): ApiError {
+  const body = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  return new ApiError({
+    status,
+    code: typeof body.code === 'string' ? body.code : `HTTP_${status}`,
+    message: typeof body.message === 'string' ? body.message : typeof data === 'string' && data ? data.slice(0, 200) : 'no message',
+    detail: body.detail,
+    requestId,
+    verified,
+    data,
+  });
+}
+
+// The response goes back to the caller, who may log it: keep the Authorization header and the
+// raw socket request out of what gets printed or serialised.
+function redact(response: AxiosResponse): void {
+  const headers = response.config.headers as AxiosHeaders | undefined;
+  if (headers?.has?.('Authorization')) headers.set('Authorization', REDACTED);
+  Object.defineProperty(response, 'request', { value: response.request, enumerable: false, configurable: true, writable: true });
+}

@@ -1,0 +1,66 @@
+// The contract between the generated catalogue (src/generated/) and the hand-written core.
+// The generator emits plain data types: `Paths` (URI template -> method -> Operation),
+// `Nodes` (every path prefix -> its chain node) and `Root` (the first segments). Everything
+// callable is derived here, so the generated files never hold logic.
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Options that any call takes besides its documented ones. */
+export interface CommonOptions {
+  /** Extra request headers, e.g. `Wechatpay-Serial` or `Accept-Language`. */
+  headers?: Record<string, string>;
+  /** Per-call host, e.g. `https://apihk.mch.weixin.qq.com/` for the Hong Kong host. */
+  base_uri?: string;
+  /** APIv2: send with the merchant client certificate (mutual TLS). */
+  security?: boolean;
+  /** APIv2: do not add `nonce_str` to the payload. */
+  nonceless?: boolean;
+}
+
+/** One documented operation: its options object and its response body. */
+export interface Operation {
+  options: object;
+  response: unknown;
+}
+
+export interface WechatpayResponse<T = unknown> extends AxiosResponse<T> {
+  /** True when WeChat Pay's signature over this exact body was checked. */
+  verified: boolean;
+}
+
+/** Axios request settings for one call (timeouts, signal, agents, …). */
+export type CallConfig = Omit<AxiosRequestConfig, 'url' | 'method' | 'data' | 'params' | 'baseURL'>;
+
+type Options<Op extends Operation> = Op['options'] & CommonOptions;
+
+export type Call<Op extends Operation> = {} extends Op['options']
+  ? (options?: Options<Op>, config?: CallConfig) => Promise<WechatpayResponse<Op['response']>>
+  : (options: Options<Op>, config?: CallConfig) => Promise<WechatpayResponse<Op['response']>>;
+
+/** The verbs of one documented path, each with its `…Async` twin. */
+export type Verbs<Ops> = {
+  readonly [M in keyof Ops & Method]: Ops[M] extends Operation ? Call<Ops[M]> : never;
+} & {
+  readonly [M in keyof Ops & Method as `${M}Async`]: Ops[M] extends Operation ? Call<Ops[M]> : never;
+};
+
+/** Options of an undocumented call: the documented keys, loosely, and path parameters by name. */
+export interface LooseOptions extends CommonOptions {
+  json?: unknown;
+  query?: Record<string, unknown>;
+  xml?: Record<string, unknown>;
+  body?: unknown;
+  [pathParameter: string]: unknown;
+}
+
+export type LooseCall = (options?: LooseOptions, config?: CallConfig) => Promise<WechatpayResponse<unknown>>;
+
+export type LooseVerbs = { readonly [M in Method | `${Method}Async`]: LooseCall };
+
+export interface LooseSegments {
+  readonly [segment: string]: LooseNode;
+}
+
+/** A chain node of an undocumented path: any segment, any verb, untyped. */
+export type LooseNode = LooseVerbs & LooseSegments;
