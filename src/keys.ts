@@ -22,7 +22,7 @@ function readKeyText(field: string, input: string | Buffer): string | Buffer {
 export function loadPrivateKey(field: string, input: unknown): KeyObject {
   if (input instanceof KeyObject) {
     if (input.type !== 'private') throw new ConfigError(field, `expected a private key, got a ${input.type} key`);
-    return input;
+    return checkRsa(field, input);
   }
   if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
     throw new ConfigError(field, 'expected the merchant private key as PEM text, a Buffer, a KeyObject or a file:// URL');

@@ -104,10 +104,13 @@ function apiError(status: number, requestId: string | undefined, verified: boole
   });
 }
 
-// The response goes back to the caller, who may log it: keep the Authorization header and the
-// raw socket request out of what gets printed or serialised.
+// The response goes back to the caller, who may log it: the Authorization header is redacted,
+// and the socket request and the config (whose agents reach live sockets holding the raw
+// request head) stay readable but out of what gets printed or serialised.
 function redact(response: AxiosResponse): void {
   const headers = response.config.headers as AxiosHeaders | undefined;
   if (headers?.has?.('Authorization')) headers.set('Authorization', REDACTED);
-  Object.defineProperty(response, 'request', { value: response.request, enumerable: false, configurable: true, writable: true });
+  for (const name of ['request', 'config'] as const) {
+    Object.defineProperty(response, name, { value: response[name], enumerable: false, configurable: true, writable: true });
+  }
 }
