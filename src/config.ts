@@ -3,7 +3,8 @@
 import type { CreateAxiosDefaults } from 'axios';
 import type { KeyObject } from 'node:crypto';
 import { ConfigError } from './errors.js';
-import { loadPlatformKey, loadPrivateKey, type KeyInput, type PlatformKey } from './keys.js';
+import { Keyring } from './keyring.js';
+import { loadPlatformKey, loadPrivateKey, type KeyInput } from './keys.js';
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
 
@@ -26,7 +27,7 @@ export interface ResolvedConfig {
   mchid: string;
   serial: string;
   privateKey: KeyObject;
-  platformKeys: Map<string, PlatformKey>;
+  platformKeys: Keyring;
   baseURL: string;
   maxClockSkew: number;
   axios: CreateAxiosDefaults;
@@ -49,13 +50,13 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
       'give at least one platform certificate (serial → PEM) or WeChat Pay public key (PUB_KEY_ID_… → PEM) to verify responses with',
     );
   }
-  const platformKeys = new Map<string, PlatformKey>();
+  const platformKeys = new Keyring();
   for (const [id, input] of Object.entries(certs)) {
     const field = `certs[${JSON.stringify(id)}]`;
     if (id.toUpperCase() === serial.toUpperCase()) {
       throw new ConfigError(field, "this is the merchant's own serial; certs holds WeChat Pay's platform certificates or public key");
     }
-    platformKeys.set(id, loadPlatformKey(field, id, input));
+    platformKeys.set(loadPlatformKey(field, id, input));
   }
   if (typeof baseURL !== 'string' || !/^https?:\/\/[^/]+/.test(baseURL)) {
     throw new ConfigError('baseURL', 'expected an absolute http(s) URL such as "https://api.mch.weixin.qq.com/"');

@@ -3,6 +3,7 @@
 import { AxiosError, type AxiosInstance } from 'axios';
 import { resolveConfig, type ResolvedConfig, type WechatpayConfig } from './config.js';
 import { RequestError, WechatpayError } from './errors.js';
+import type { Keyring } from './keyring.js';
 import { prepare } from './prepare.js';
 import { createTransport } from './transport.js';
 import type { CallConfig, Method, WechatpayResponse } from './typing.js';
@@ -14,6 +15,8 @@ export interface ClientCore {
   readonly axios: AxiosInstance;
   /** The merchant id this client signs for. */
   readonly mchid: string;
+  /** The platform certificates and public keys this client verifies with. */
+  readonly keyring: Keyring;
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
 }
@@ -30,8 +33,9 @@ export class Core implements ClientCore {
     this.axios = createTransport(this.#config);
   }
 
-  get platformSerials(): string[] {
-    return [...this.#config.platformKeys.keys()];
+  /** The platform certificates and public keys this client verifies with. */
+  get keyring(): Keyring {
+    return this.#config.platformKeys;
   }
 
   async request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {

@@ -56,7 +56,18 @@ function header(response: AxiosResponse, name: string): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): AxiosResponse & { verified: boolean } {
+type Verified = AxiosResponse & { verified: boolean };
+
+function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): Verified | Promise<Verified> {
+  // A serial the ring does not hold yet may be a rotated certificate: let the ring fetch it once.
+  const serial = header(response, 'Wechatpay-Serial');
+  if (serial && config.platformKeys.refreshable && !config.platformKeys.get(serial)) {
+    return config.platformKeys.resolve(serial).then(() => verifyAndDecodeNow(config, response));
+  }
+  return verifyAndDecodeNow(config, response);
+}
+
+function verifyAndDecodeNow(config: ResolvedConfig, response: AxiosResponse): Verified {
   redact(response);
   const status = response.status;
   const requestId = header(response, 'Request-ID');
@@ -74,7 +85,7 @@ function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): Axios
     verifySignature({ platformKeys: config.platformKeys, maxClockSkew: config.maxClockSkew, status, requestId }, signature, raw);
     verified = true;
   }
-  const result = response as AxiosResponse & { verified: boolean };
+  const result = response as Verified;
   result.verified = verified;
   if (!unsigned) result.data = decode(raw);
   if (!ok) throw apiError(status, requestId, verified, result.data);

@@ -16,7 +16,7 @@ export interface SignatureHeaders {
 export const SIGNTEST_PREFIX = 'WECHATPAY/SIGNTEST/';
 
 export interface VerifyContext {
-  platformKeys: ReadonlyMap<string, PlatformKey>;
+  platformKeys: { get(id: string): PlatformKey | undefined };
   maxClockSkew: number;
   status?: number;
   requestId?: string;
