@@ -36,7 +36,11 @@ async function main(): Promise<void> {
       no_cash: false,
       stock_type: 'NORMAL' as const,
       belong_merchant: '98568865',
-      coupon_use_rule: { fixed_normal_coupon: { coupon_amount: 100, transaction_minimum: 100 }, available_merchants: ['98568865'] },
+      coupon_use_rule: {
+        coupon_available_time: { second_day_available: false },
+        fixed_normal_coupon: { coupon_amount: 100, transaction_minimum: 100 },
+        available_merchants: ['98568865'],
+      },
       out_request_no: `demo-${Date.now()}`,
     },
   };
