@@ -19,6 +19,10 @@ export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'baseURL'> {
   certs: Record<string, KeyInput>;
   /** Default `https://api.mch.weixin.qq.com/`. */
   baseURL?: string;
+  /** APIv2 key (32 characters), for `v2/…` calls and APIv2 notifications. */
+  apiv2Key?: string;
+  /** Merchant API certificate PEM (apiclient_cert.pem), for APIv2 calls made with `security: true`. */
+  merchantCertificate?: string | Buffer;
   /** Largest accepted difference between a response's timestamp and this machine's clock, in seconds (300). */
   maxClockSkew?: number;
 }
@@ -30,6 +34,8 @@ export interface ResolvedConfig {
   platformKeys: Keyring;
   baseURL: string;
   maxClockSkew: number;
+  apiv2Key?: string;
+  merchantCertificate?: string;
   axios: CreateAxiosDefaults;
 }
 
@@ -37,7 +43,7 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (config === null || typeof config !== 'object') {
     throw new ConfigError('config', 'expected an object with mchid, serial, privateKey and certs');
   }
-  const { mchid, serial, privateKey, certs, baseURL = DEFAULT_BASE_URL, maxClockSkew = 300, ...axios } = config;
+  const { mchid, serial, privateKey, certs, baseURL = DEFAULT_BASE_URL, maxClockSkew = 300, apiv2Key, merchantCertificate, ...axios } = config;
   if (typeof mchid !== 'string' || !/^\d+$/.test(mchid)) {
     throw new ConfigError('mchid', 'expected the merchant id as a string of digits, e.g. "1900000001"');
   }
@@ -64,7 +70,15 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (typeof maxClockSkew !== 'number' || !(maxClockSkew > 0)) {
     throw new ConfigError('maxClockSkew', 'expected a positive number of seconds');
   }
+  if (apiv2Key !== undefined && (typeof apiv2Key !== 'string' || apiv2Key.length !== 32)) {
+    throw new ConfigError('apiv2Key', 'expected the 32-character APIv2 key set in the merchant platform');
+  }
+  if (merchantCertificate !== undefined && !String(merchantCertificate).includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError('merchantCertificate', 'expected the merchant API certificate as PEM (apiclient_cert.pem)');
+  }
   return {
+    ...(apiv2Key === undefined ? {} : { apiv2Key }),
+    ...(merchantCertificate === undefined ? {} : { merchantCertificate: String(merchantCertificate) }),
     mchid,
     serial,
     privateKey: loadPrivateKey('privateKey', privateKey),

@@ -9,6 +9,7 @@ import { createTransport } from './transport.js';
 import type { CallConfig, Method, WechatpayResponse } from './typing.js';
 import { isUnsignedDownload } from './unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './uri.js';
+import { V2Transport } from './v2/transport.js';
 
 export interface ClientCore {
   /** The axios instance that carries every call (add interceptors here). */
@@ -26,6 +27,7 @@ export class Core implements ClientCore {
   readonly mchid: string;
   readonly #config: ResolvedConfig;
   readonly #templates = new Map<string, CompiledTemplate>();
+  #v2: V2Transport | undefined;
 
   constructor(config: WechatpayConfig) {
     this.#config = resolveConfig(config);
@@ -40,6 +42,7 @@ export class Core implements ClientCore {
 
   async request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
     const compiled = this.#compiled(template);
+    if (template.startsWith('v2/')) return this.#requestV2(method, compiled, options, config);
     const prepared = prepare(method, compiled, options);
     const unsigned = isUnsignedDownload(template);
     try {
@@ -53,6 +56,15 @@ export class Core implements ClientCore {
         ...(unsigned ? { responseType: 'arraybuffer', wechatpay: { unsigned: true } } : {}),
       });
       return response as WechatpayResponse<unknown>;
+    } catch (error) {
+      throw toWechatpayError(error);
+    }
+  }
+
+  async #requestV2(method: Method, compiled: CompiledTemplate, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
+    this.#v2 ??= new V2Transport(this.#config);
+    try {
+      return await this.#v2.request(method, compiled, options, config);
     } catch (error) {
       throw toWechatpayError(error);
     }
