@@ -27,7 +27,7 @@ export function prepare(method: Method, compiled: CompiledTemplate, options: unk
       throw new ParameterError(key, `unknown option; expected json, query, headers, base_uri or a path parameter (${hint})`);
     }
   }
-  if (opts.xml !== undefined) throw new ParameterError('xml', 'APIv2 XML calls are not supported by this client yet; use the v3 endpoints');
+  if (opts.xml !== undefined) throw new ParameterError('xml', 'XML bodies belong to APIv2 endpoints (v2/…); an APIv3 endpoint takes json');
   if (opts.body !== undefined) throw new ParameterError('body', 'multipart bodies are not supported by this client yet');
 
   const query = encodeQuery(opts.query);
