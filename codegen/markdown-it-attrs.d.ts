@@ -1,0 +1,5 @@
+declare module 'markdown-it-attrs' {
+  import type MarkdownIt from 'markdown-it';
+  const attrs: MarkdownIt.PluginWithOptions<{ leftDelimiter?: string; rightDelimiter?: string; allowedAttributes?: string[] }>;
+  export default attrs;
+}
