@@ -38,7 +38,9 @@ export interface ParsedFile {
 
 /** `openapi/v3/a/{b}/c.md` -> `v3/a/{b}/c`; `webhook/v3/X.Y.md` -> `webhook:v3/X.Y`. */
 export function templateOf(source: string): string {
-  return source.replace(/\\/g, '/').replace(/^openapi\//, '').replace(/\.md$/, '');
+  // A page served at a URL ending in `/` is its folder's index.md; the docs' samples spell that
+  // trailing empty segment `{empty}` (`_empty_` in the chain), which the runtime sends as ''.
+  return source.replace(/\\/g, '/').replace(/^openapi\//, '').replace(/\/index\.md$/, '/{empty}').replace(/\.md$/, '');
 }
 
 const MARKER_CLASSES = /^im-(deprecated|discarded|privated|redesigned|need-accessment|specific|parsed|confusing)$/;
@@ -341,7 +343,8 @@ export function parseFile(source: string, text: string): ParsedFile {
   if (mixTitle === undefined && sections.length > 1) diag(sections[1]!.line, 'several-methods-without-mix', 'info');
 
   const template = templateOf(rel);
-  const pathParams = isWebhook ? [] : [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  // `{empty}` is a trailing empty segment, not a parameter (see templateOf).
+  const pathParams = isWebhook ? [] : [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!).filter((p) => p !== 'empty');
 
   const ops: Operation[] = [];
   const seen = new Set<string>();

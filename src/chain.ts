@@ -62,6 +62,15 @@ export class ChainFactory {
           let call = verbs.get(method);
           if (!call) {
             call = (options?: object, config?: CallConfig) => core.request(method, path, options, config);
+            // A few documented paths end in a segment named like a verb (`…/receivers/delete`):
+            // `receivers.delete.post()` is POST …/receivers/delete, while `receivers.delete()`
+            // stays DELETE …/receivers.
+            if (property === method) {
+              const segment = this.node(prefix + method);
+              for (const verb of VERBS.keys()) {
+                Object.defineProperty(call, verb, { get: () => Reflect.get(segment, verb), enumerable: false });
+              }
+            }
             verbs.set(method, call);
           }
           return call;

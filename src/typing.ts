@@ -56,7 +56,21 @@ export interface LooseOptions extends CommonOptions {
 
 export type LooseCall = (options?: LooseOptions, config?: CallConfig) => Promise<WechatpayResponse<unknown>>;
 
-export type LooseVerbs = { readonly [M in Method | `${Method}Async`]: LooseCall };
+/** A verb that is also the node of a segment named like it (`receivers.delete.post()`). */
+export interface LooseVerb extends LooseCall, LooseVerbs {}
+
+export interface LooseVerbs {
+  readonly get: LooseVerb;
+  readonly post: LooseVerb;
+  readonly put: LooseVerb;
+  readonly patch: LooseVerb;
+  readonly delete: LooseVerb;
+  readonly getAsync: LooseCall;
+  readonly postAsync: LooseCall;
+  readonly putAsync: LooseCall;
+  readonly patchAsync: LooseCall;
+  readonly deleteAsync: LooseCall;
+}
 
 export interface LooseSegments {
   readonly [segment: string]: LooseNode;

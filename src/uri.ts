@@ -18,6 +18,8 @@ export function normalizeSegment(property: string): string[] {
 
 type Part = string | { param: string };
 
+const EMPTY = 'empty';
+
 /** A template split once into literal text and `{param}` slots. */
 export interface CompiledTemplate {
   template: string;
@@ -31,9 +33,11 @@ export function compileTemplate(template: string): CompiledTemplate {
   let last = 0;
   for (const match of template.matchAll(/\{([^{}]+)\}/g)) {
     if (match.index > last) parts.push(template.slice(last, match.index));
+    last = match.index + match[0].length;
+    // `{empty}` is the documentation's name for a trailing empty segment (`…/applyment/`).
+    if (match[1] === EMPTY) continue;
     parts.push({ param: match[1]! });
     params.push(match[1]!);
-    last = match.index + match[0].length;
   }
   if (last < template.length) parts.push(template.slice(last));
   return { template, parts, params };

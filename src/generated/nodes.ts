@@ -213,7 +213,7 @@ export interface Nodes {
   'v3/applyment4sub/applyment/applyment_id/{applyment_id}': N_v3__applyment4sub__applyment__applyment_id__$applyment_id$;
   'v3/applyment4sub/applyment/business_code': N_v3__applyment4sub__applyment__business_code;
   'v3/applyment4sub/applyment/business_code/{business_code}': N_v3__applyment4sub__applyment__business_code__$business_code$;
-  'v3/applyment4sub/applyment/index': N_v3__applyment4sub__applyment__index;
+  'v3/applyment4sub/applyment/{empty}': N_v3__applyment4sub__applyment__$empty$;
   'v3/bank-batch-transfer': N_v3__bank_batch_transfer;
   'v3/bank-batch-transfer/receipt': N_v3__bank_batch_transfer__receipt;
   'v3/bank-batch-transfer/receipt/detail-receipts': N_v3__bank_batch_transfer__receipt__detail_receipts;
@@ -378,7 +378,6 @@ export interface Nodes {
   'v3/ecommerce/account/cancel-applications/out-apply-no': N_v3__ecommerce__account__cancel_applications__out_apply_no;
   'v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}': N_v3__ecommerce__account__cancel_applications__out_apply_no__$out_apply_no$;
   'v3/ecommerce/applyments': N_v3__ecommerce__applyments;
-  'v3/ecommerce/applyments/index': N_v3__ecommerce__applyments__index;
   'v3/ecommerce/applyments/out-request-no': N_v3__ecommerce__applyments__out_request_no;
   'v3/ecommerce/applyments/out-request-no/{out_request_no}': N_v3__ecommerce__applyments__out_request_no__$out_request_no$;
   'v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke': N_v3__ecommerce__applyments__out_request_no__$out_request_no$__revoke;
@@ -386,6 +385,7 @@ export interface Nodes {
   'v3/ecommerce/applyments/submit-sign-verify-info': N_v3__ecommerce__applyments__submit_sign_verify_info;
   'v3/ecommerce/applyments/{applyment_id}': N_v3__ecommerce__applyments__$applyment_id$;
   'v3/ecommerce/applyments/{applyment_id}/revoke': N_v3__ecommerce__applyments__$applyment_id$__revoke;
+  'v3/ecommerce/applyments/{empty}': N_v3__ecommerce__applyments__$empty$;
   'v3/ecommerce/bill': N_v3__ecommerce__bill;
   'v3/ecommerce/bill/fundflowbill': N_v3__ecommerce__bill__fundflowbill;
   'v3/ecommerce/combine-papay': N_v3__ecommerce__combine_papay;
@@ -2439,7 +2439,9 @@ export interface N_v3__applyment4sub {
 export interface N_v3__applyment4sub__applyment {
   readonly applyment_id: N_v3__applyment4sub__applyment__applyment_id;
   readonly business_code: N_v3__applyment4sub__applyment__business_code;
-  readonly index: N_v3__applyment4sub__applyment__index;
+  readonly $empty$: N_v3__applyment4sub__applyment__$empty$;
+  readonly _empty_: N_v3__applyment4sub__applyment__$empty$;
+  readonly '{empty}': N_v3__applyment4sub__applyment__$empty$;
 }
 
 export interface N_v3__applyment4sub__applyment__applyment_id {
@@ -2458,7 +2460,7 @@ export interface N_v3__applyment4sub__applyment__business_code {
 
 export interface N_v3__applyment4sub__applyment__business_code__$business_code$ extends Verbs<Paths['v3/applyment4sub/applyment/business_code/{business_code}']> { }
 
-export interface N_v3__applyment4sub__applyment__index extends Verbs<Paths['v3/applyment4sub/applyment/index']> { }
+export interface N_v3__applyment4sub__applyment__$empty$ extends Verbs<Paths['v3/applyment4sub/applyment/{empty}']> { }
 
 export interface N_v3__bank_batch_transfer {
   readonly receipt: N_v3__bank_batch_transfer__receipt;
@@ -3147,7 +3149,6 @@ export interface N_v3__ecommerce__account__cancel_applications__out_apply_no {
 export interface N_v3__ecommerce__account__cancel_applications__out_apply_no__$out_apply_no$ extends Verbs<Paths['v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}']> { }
 
 export interface N_v3__ecommerce__applyments {
-  readonly index: N_v3__ecommerce__applyments__index;
   readonly 'out-request-no': N_v3__ecommerce__applyments__out_request_no;
   readonly outRequestNo: N_v3__ecommerce__applyments__out_request_no;
   readonly 'submit-account-hosting-applyment': N_v3__ecommerce__applyments__submit_account_hosting_applyment;
@@ -3157,9 +3158,10 @@ export interface N_v3__ecommerce__applyments {
   readonly $applyment_id$: N_v3__ecommerce__applyments__$applyment_id$;
   readonly _applyment_id_: N_v3__ecommerce__applyments__$applyment_id$;
   readonly '{applyment_id}': N_v3__ecommerce__applyments__$applyment_id$;
+  readonly $empty$: N_v3__ecommerce__applyments__$empty$;
+  readonly _empty_: N_v3__ecommerce__applyments__$empty$;
+  readonly '{empty}': N_v3__ecommerce__applyments__$empty$;
 }
-
-export interface N_v3__ecommerce__applyments__index extends Verbs<Paths['v3/ecommerce/applyments/index']> { }
 
 export interface N_v3__ecommerce__applyments__out_request_no {
   readonly $out_request_no$: N_v3__ecommerce__applyments__out_request_no__$out_request_no$;
@@ -3182,6 +3184,8 @@ export interface N_v3__ecommerce__applyments__$applyment_id$ extends Verbs<Paths
 }
 
 export interface N_v3__ecommerce__applyments__$applyment_id$__revoke extends Verbs<Paths['v3/ecommerce/applyments/{applyment_id}/revoke']> { }
+
+export interface N_v3__ecommerce__applyments__$empty$ extends Verbs<Paths['v3/ecommerce/applyments/{empty}']> { }
 
 export interface N_v3__ecommerce__bill {
   readonly fundflowbill: N_v3__ecommerce__bill__fundflowbill;

@@ -9879,7 +9879,7 @@ export interface Paths {
     };
   };
   /** 提交申请单 */
-  'v3/applyment4sub/applyment/index': {
+  'v3/applyment4sub/applyment/{empty}': {
     /**
      * 提交申请单
      * @see https://pay.weixin.qq.com/doc/v3/partner/4012719997
@@ -16983,220 +16983,6 @@ export interface Paths {
       };
     };
   };
-  /** 二级商户进件 */
-  'v3/ecommerce/applyments/index': {
-    /**
-     * 二级商户进件
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012713017
-     */
-    post: {
-      options: {
-        /** 声明请求的JSON数据结构 */
-        json: {
-          /** 业务申请编号 */
-          out_request_no: string;
-          /** 主体类型 */
-          organization_type: '2401' | '2500' | '4' | '2' | '3' | '2502' | '1708';
-          /** 是否金融机构 */
-          finance_institution?: boolean;
-          /** 营业执照/登记证书信息 */
-          business_license_info?: {
-            /** 登记证书类型 */
-            cert_type?: 'CERTIFICATE_TYPE_2388' | 'CERTIFICATE_TYPE_2389' | 'CERTIFICATE_TYPE_2390' | 'CERTIFICATE_TYPE_2391' | 'CERTIFICATE_TYPE_2392' | 'CERTIFICATE_TYPE_2393' | 'CERTIFICATE_TYPE_2394' | 'CERTIFICATE_TYPE_2395' | 'CERTIFICATE_TYPE_2396' | 'CERTIFICATE_TYPE_2399' | 'CERTIFICATE_TYPE_2400' | 'CERTIFICATE_TYPE_2520' | 'CERTIFICATE_TYPE_2521' | 'CERTIFICATE_TYPE_2522';
-            /** 证件扫描件 */
-            business_license_copy?: string;
-            /** 证件注册号 */
-            business_license_number?: string;
-            /** 商户名称 */
-            merchant_name?: string;
-            /** 经营者/法定代表人姓名 */
-            legal_person?: string;
-            /** 注册地址 */
-            company_address?: string;
-            /**
-             * 营业期限JSON格式字符串
-             * Encoded string (by-json_encode); its structure is in model.json.
-             */
-            business_time?: string;
-          };
-          /** 金融机构许可证信息 */
-          finance_institution_info?: {
-            /** 金融机构类型 */
-            finance_type?: 'BANK_AGENT' | 'PAYMENT_AGENT' | 'INSURANCE' | 'TRADE_AND_SETTLE' | 'OTHER';
-            /** 金融机构许可证图片 */
-            finance_license_pics?: string[];
-          };
-          /** 超级管理员类型 */
-          id_holder_type?: 'LEGAL' | 'SUPER';
-          id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-          /** 法定代表人说明函 */
-          authorize_letter_copy?: string;
-          /** 经营者/法人身份证信息 */
-          id_card_info?: {
-            /** 身份证人像面照片 */
-            id_card_copy?: string;
-            /** 身份证国徽面照片 */
-            id_card_national?: string;
-            /**
-             * 身份证姓名
-             * Encrypted (by-rsa-pubkey).
-             */
-            id_card_name?: string;
-            /**
-             * 身份证号码
-             * Encrypted (by-rsa-pubkey).
-             */
-            id_card_number?: string;
-            /** 身份证有效期开始时间 */
-            id_card_valid_time_begin?: string;
-            /** 身份证有效期结束时间 */
-            id_card_valid_time?: string;
-          };
-          /** 经营者/法人其他类型证件信息 */
-          id_doc_info?: {
-            /**
-             * 证件姓名
-             * Encrypted (by-rsa-pubkey).
-             */
-            id_doc_name?: string;
-            /**
-             * 证件号码
-             * Encrypted (by-rsa-pubkey).
-             */
-            id_doc_number?: string;
-            /** 证件正面照片 */
-            id_doc_copy?: string;
-            /** 证件反面照片 */
-            id_doc_copy_back?: string;
-            /** 证件有效期开始时间 */
-            doc_period_begin?: string;
-            /** 证件有效期结束时间 */
-            doc_period_end?: string;
-          };
-          /** 经营者/法人是否为受益人 */
-          owner?: boolean;
-          /** 最终受益人信息列表 */
-          ubo_info_list?: {
-            ubo_id_doc_type: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-            /** 证件正面照片 */
-            ubo_id_doc_copy: string;
-            /** 证件反面照片 */
-            ubo_id_doc_copy_back: string;
-            /**
-             * 受益人姓名
-             * Encrypted (by-rsa-pubkey).
-             */
-            ubo_id_doc_name: string;
-            /**
-             * 证件号码
-             * Encrypted (by-rsa-pubkey).
-             */
-            ubo_id_doc_number: string;
-            /**
-             * 证件居住地址
-             * Encrypted (by-rsa-pubkey).
-             */
-            ubo_id_doc_address: string;
-            /** 证件有效期开始时间 */
-            ubo_period_begin: string;
-            /** 证件有效期结束时间 */
-            ubo_period_end: string;
-          }[];
-          /** 结算银行账户 */
-          account_info: {
-            /** 账户类型 */
-            bank_account_type?: '74' | '75';
-            /** 开户银行 */
-            account_bank?: string;
-            /**
-             * 开户名称
-             * Encrypted (by-rsa-pubkey).
-             */
-            account_name?: string;
-            /** 开户银行省市编码 */
-            bank_address_code?: string;
-            /** 开户银行联行号 */
-            bank_branch_id?: string;
-            /** 开户银行全称 （含支行] */
-            bank_name?: string;
-            /**
-             * 银行帐号
-             * Encrypted (by-rsa-pubkey).
-             */
-            account_number?: string;
-          };
-          /** 超级管理员信息 */
-          contact_info: {
-            /** 超级管理员类型 */
-            contact_type?: '65' | '66';
-            /**
-             * 超级管理员姓名
-             * Encrypted (by-rsa-pubkey).
-             */
-            contact_name?: string;
-            contact_id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-            /**
-             * 超级管理员身份证件号码
-             * Encrypted (by-rsa-pubkey).
-             */
-            contact_id_card_number?: string;
-            /** 超级管理员证件正面照片 */
-            contact_id_doc_copy?: string;
-            /** 超级管理员证件反面照片 */
-            contact_id_doc_copy_back?: string;
-            /** 超级管理员证件有效期开始时间 */
-            contact_period_begin?: string;
-            /** 超级管理员证件有效期结束时间 */
-            contact_period_end?: string;
-            /** 业务办理授权函 */
-            business_authorization_letter?: string;
-            /**
-             * 超级管理员手机
-             * Encrypted (by-rsa-pubkey).
-             */
-            mobile_phone?: string;
-          };
-          /** 店铺信息 */
-          sales_scene_info: {
-            /** 店铺名称 */
-            store_name?: string;
-            /** 店铺链接 */
-            store_url?: string;
-            /** 店铺二维码 */
-            store_qr_code?: string;
-            /** 小程序AppID */
-            mini_program_sub_appid?: string;
-          };
-          /** 结算规则 */
-          settlement_info?: {
-            /** 结算规则ID */
-            settlement_id?: string;
-            /** 所属行业 */
-            qualification_type?: string;
-          };
-          /** 商户简称 */
-          merchant_shortname: string;
-          /** 特殊资质 */
-          qualifications?: string[];
-          /** 补充材料 */
-          business_addition_pics?: string[];
-          /** 补充说明 */
-          business_addition_desc?: string[];
-        };
-        /** 声明请求的头参数 */
-        headers: {
-          /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
-        };
-      };
-      response: {
-        /** 微信支付申请单号 */
-        applyment_id: number;
-        /** 业务申请编号 */
-        out_request_no: string;
-      };
-    };
-  };
   /** 通过业务申请编号查询申请状态 */
   'v3/ecommerce/applyments/out-request-no/{out_request_no}': {
     /**
@@ -17587,6 +17373,220 @@ export interface Paths {
       options: {
         /** 微信支付申请单号 */
         applyment_id: string | number;
+      };
+      response: {
+        /** 微信支付申请单号 */
+        applyment_id: number;
+        /** 业务申请编号 */
+        out_request_no: string;
+      };
+    };
+  };
+  /** 二级商户进件 */
+  'v3/ecommerce/applyments/{empty}': {
+    /**
+     * 二级商户进件
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012713017
+     */
+    post: {
+      options: {
+        /** 声明请求的JSON数据结构 */
+        json: {
+          /** 业务申请编号 */
+          out_request_no: string;
+          /** 主体类型 */
+          organization_type: '2401' | '2500' | '4' | '2' | '3' | '2502' | '1708';
+          /** 是否金融机构 */
+          finance_institution?: boolean;
+          /** 营业执照/登记证书信息 */
+          business_license_info?: {
+            /** 登记证书类型 */
+            cert_type?: 'CERTIFICATE_TYPE_2388' | 'CERTIFICATE_TYPE_2389' | 'CERTIFICATE_TYPE_2390' | 'CERTIFICATE_TYPE_2391' | 'CERTIFICATE_TYPE_2392' | 'CERTIFICATE_TYPE_2393' | 'CERTIFICATE_TYPE_2394' | 'CERTIFICATE_TYPE_2395' | 'CERTIFICATE_TYPE_2396' | 'CERTIFICATE_TYPE_2399' | 'CERTIFICATE_TYPE_2400' | 'CERTIFICATE_TYPE_2520' | 'CERTIFICATE_TYPE_2521' | 'CERTIFICATE_TYPE_2522';
+            /** 证件扫描件 */
+            business_license_copy?: string;
+            /** 证件注册号 */
+            business_license_number?: string;
+            /** 商户名称 */
+            merchant_name?: string;
+            /** 经营者/法定代表人姓名 */
+            legal_person?: string;
+            /** 注册地址 */
+            company_address?: string;
+            /**
+             * 营业期限JSON格式字符串
+             * Encoded string (by-json_encode); its structure is in model.json.
+             */
+            business_time?: string;
+          };
+          /** 金融机构许可证信息 */
+          finance_institution_info?: {
+            /** 金融机构类型 */
+            finance_type?: 'BANK_AGENT' | 'PAYMENT_AGENT' | 'INSURANCE' | 'TRADE_AND_SETTLE' | 'OTHER';
+            /** 金融机构许可证图片 */
+            finance_license_pics?: string[];
+          };
+          /** 超级管理员类型 */
+          id_holder_type?: 'LEGAL' | 'SUPER';
+          id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
+          /** 法定代表人说明函 */
+          authorize_letter_copy?: string;
+          /** 经营者/法人身份证信息 */
+          id_card_info?: {
+            /** 身份证人像面照片 */
+            id_card_copy?: string;
+            /** 身份证国徽面照片 */
+            id_card_national?: string;
+            /**
+             * 身份证姓名
+             * Encrypted (by-rsa-pubkey).
+             */
+            id_card_name?: string;
+            /**
+             * 身份证号码
+             * Encrypted (by-rsa-pubkey).
+             */
+            id_card_number?: string;
+            /** 身份证有效期开始时间 */
+            id_card_valid_time_begin?: string;
+            /** 身份证有效期结束时间 */
+            id_card_valid_time?: string;
+          };
+          /** 经营者/法人其他类型证件信息 */
+          id_doc_info?: {
+            /**
+             * 证件姓名
+             * Encrypted (by-rsa-pubkey).
+             */
+            id_doc_name?: string;
+            /**
+             * 证件号码
+             * Encrypted (by-rsa-pubkey).
+             */
+            id_doc_number?: string;
+            /** 证件正面照片 */
+            id_doc_copy?: string;
+            /** 证件反面照片 */
+            id_doc_copy_back?: string;
+            /** 证件有效期开始时间 */
+            doc_period_begin?: string;
+            /** 证件有效期结束时间 */
+            doc_period_end?: string;
+          };
+          /** 经营者/法人是否为受益人 */
+          owner?: boolean;
+          /** 最终受益人信息列表 */
+          ubo_info_list?: {
+            ubo_id_doc_type: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
+            /** 证件正面照片 */
+            ubo_id_doc_copy: string;
+            /** 证件反面照片 */
+            ubo_id_doc_copy_back: string;
+            /**
+             * 受益人姓名
+             * Encrypted (by-rsa-pubkey).
+             */
+            ubo_id_doc_name: string;
+            /**
+             * 证件号码
+             * Encrypted (by-rsa-pubkey).
+             */
+            ubo_id_doc_number: string;
+            /**
+             * 证件居住地址
+             * Encrypted (by-rsa-pubkey).
+             */
+            ubo_id_doc_address: string;
+            /** 证件有效期开始时间 */
+            ubo_period_begin: string;
+            /** 证件有效期结束时间 */
+            ubo_period_end: string;
+          }[];
+          /** 结算银行账户 */
+          account_info: {
+            /** 账户类型 */
+            bank_account_type?: '74' | '75';
+            /** 开户银行 */
+            account_bank?: string;
+            /**
+             * 开户名称
+             * Encrypted (by-rsa-pubkey).
+             */
+            account_name?: string;
+            /** 开户银行省市编码 */
+            bank_address_code?: string;
+            /** 开户银行联行号 */
+            bank_branch_id?: string;
+            /** 开户银行全称 （含支行] */
+            bank_name?: string;
+            /**
+             * 银行帐号
+             * Encrypted (by-rsa-pubkey).
+             */
+            account_number?: string;
+          };
+          /** 超级管理员信息 */
+          contact_info: {
+            /** 超级管理员类型 */
+            contact_type?: '65' | '66';
+            /**
+             * 超级管理员姓名
+             * Encrypted (by-rsa-pubkey).
+             */
+            contact_name?: string;
+            contact_id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
+            /**
+             * 超级管理员身份证件号码
+             * Encrypted (by-rsa-pubkey).
+             */
+            contact_id_card_number?: string;
+            /** 超级管理员证件正面照片 */
+            contact_id_doc_copy?: string;
+            /** 超级管理员证件反面照片 */
+            contact_id_doc_copy_back?: string;
+            /** 超级管理员证件有效期开始时间 */
+            contact_period_begin?: string;
+            /** 超级管理员证件有效期结束时间 */
+            contact_period_end?: string;
+            /** 业务办理授权函 */
+            business_authorization_letter?: string;
+            /**
+             * 超级管理员手机
+             * Encrypted (by-rsa-pubkey).
+             */
+            mobile_phone?: string;
+          };
+          /** 店铺信息 */
+          sales_scene_info: {
+            /** 店铺名称 */
+            store_name?: string;
+            /** 店铺链接 */
+            store_url?: string;
+            /** 店铺二维码 */
+            store_qr_code?: string;
+            /** 小程序AppID */
+            mini_program_sub_appid?: string;
+          };
+          /** 结算规则 */
+          settlement_info?: {
+            /** 结算规则ID */
+            settlement_id?: string;
+            /** 所属行业 */
+            qualification_type?: string;
+          };
+          /** 商户简称 */
+          merchant_shortname: string;
+          /** 特殊资质 */
+          qualifications?: string[];
+          /** 补充材料 */
+          business_addition_pics?: string[];
+          /** 补充说明 */
+          business_addition_desc?: string[];
+        };
+        /** 声明请求的头参数 */
+        headers: {
+          /** 微信支付公钥ID/平台证书序列号 */
+          'Wechatpay-Serial': string;
+        };
       };
       response: {
         /** 微信支付申请单号 */

@@ -1,11 +1,20 @@
-// A local WeChat Pay on loopback: checks every request as WeChat Pay does, answers from the
-// routes it was given, signs every answer with its platform key, and records what it saw.
+// A local WeChat Pay on loopback. It checks every request as WeChat Pay does (signature, then
+// route, then the documented request table), answers every documented endpoint from the endpoint
+// model (or from a route the test gave it), signs every answer with its platform key, can be
+// told to misbehave, and records what it saw.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WechatpayConfig } from '../config.js';
+import { defaultAnswer } from './answers.js';
 import { checkAuthorization, nonceLedger, type Merchant } from './authorization.js';
+import { apiv3Key as makeApiv3Key, certificatesAnswer, checkApiv3Key } from './certificates.js';
+import { FaultPlan, type Fault, type FaultHandle, type FaultScope } from './faults.js';
 import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair } from './identity.js';
+import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
+import { Router } from './router.js';
+import { validateRequest, type Violation } from './validate.js';
 
 export interface RecordedRequest {
   method: string;
@@ -18,6 +27,12 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   json?: unknown;
+  /** The status the mock answered (absent when a fault dropped the connection). */
+  status?: number;
+  /** The error code the mock answered with (`SIGN_ERROR`, `PARAM_ERROR`, `NOT_FOUND`, …). */
+  code?: string;
+  /** The fault injected into this answer, if any. */
+  fault?: Fault['kind'];
 }
 
 export interface MockAnswer {
@@ -35,7 +50,29 @@ export type RouteHandler = (request: RecordedRequest) => MockAnswer | Promise<Mo
 export interface MockServerOptions {
   /** Sign answers with a platform certificate (default) or with the WeChat Pay public key. */
   mode?: 'certificate' | 'public-key';
+  /** Default 0: any free port. */
   port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Merchant id of the made-up merchant (default `1900000001`). */
+  mchid?: string;
+  /** The merchant's API key and certificate (made fresh unless given). */
+  merchant?: CertifiedKey;
+  /** The platform certificate and key (made fresh unless given). */
+  platform?: CertifiedKey;
+  /** The WeChat Pay public key and its `PUB_KEY_ID_…` (made fresh unless given). */
+  publicKey?: KeyPair & { id: string };
+  /** The merchant's APIv3 key: 32 ASCII characters (made fresh unless given). */
+  apiv3Key?: string;
+  /**
+   * The endpoint model to route and validate from: the shipped one by default, another one, or
+   * `false` for routes given with `route()` only.
+   */
+  model?: EndpointModel | false;
+  /** Check requests against the documented request tables (default true). */
+  validate?: boolean;
+  /** Largest accepted age of a request timestamp, in seconds (300). */
+  timestampWindow?: number;
 }
 
 export interface MockServer {
@@ -44,120 +81,279 @@ export interface MockServer {
   /** A ready client configuration: merchant identity, keys, platform certificate or public key. */
   readonly clientConfig: WechatpayConfig;
   readonly merchant: { mchid: string } & CertifiedKey;
+  /** The platform certificate answers are signed with (the newest, after a rotation). */
   readonly platform: CertifiedKey;
+  /** Every platform certificate `v3/certificates` lists, oldest first. */
+  readonly platforms: readonly CertifiedKey[];
   readonly publicKey: KeyPair & { id: string };
+  readonly mode: 'certificate' | 'public-key';
+  /** The merchant's APIv3 key, under which `v3/certificates` encrypts. */
+  readonly apiv3Key: string;
   readonly requests: RecordedRequest[];
-  route(method: string, template: string, handler: RouteHandler): void;
+  /**
+   * Answer `METHOD template` with `handler` instead of the documented sample (or add an
+   * undocumented route). The handler decides what is acceptable: requests it answers are checked
+   * against the documented table only with `{ validate: true }`.
+   */
+  route(method: string, template: string, handler: RouteHandler, options?: { validate?: boolean }): void;
+  /** Make answers misbehave: for one route, or for the next `times` requests (default 1). */
+  fault(fault: Fault, scope?: FaultScope): FaultHandle;
+  clearFaults(): void;
+  /** Issue a new platform certificate and sign with it from now on (in certificate mode). */
+  rotatePlatformCertificate(): CertifiedKey;
   close(): Promise<void>;
 }
 
-interface Route {
-  method: string;
-  template: string;
-  pattern: RegExp;
-  names: string[];
-  handler: RouteHandler;
+interface Documented {
+  endpoint: ModelEndpoint;
+  operation: ModelOperation;
 }
 
-function compileRoute(method: string, template: string, handler: RouteHandler): Route {
-  const names: string[] = [];
-  const source = template
-    .split(/(\{[^{}]+\})/)
-    .map((part) => {
-      const param = /^\{(.+)\}$/.exec(part);
-      if (!param) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-      names.push(param[1]!);
-      return '([^/]+)';
-    })
-    .join('');
-  return { method: method.toUpperCase(), template, pattern: new RegExp(`^/${source}$`), names, handler };
+const JSON_TYPE = 'application/json';
+const CERTIFICATES = 'v3/certificates';
+
+function documentedRouter(model: EndpointModel): Router<Documented> {
+  const router = new Router<Documented>();
+  for (const endpoint of model.endpoints) {
+    // APIv2 (XML, signed in the payload) is documented under `v2/…` but not served yet.
+    if (!endpoint.template.startsWith('v3/')) continue;
+    for (const operation of endpoint.operations) {
+      // Two templates differing only in a parameter's name share a route: the first one answers.
+      router.add(operation.method, endpoint.template, { endpoint, operation });
+    }
+  }
+  return router;
 }
 
-function send(res: ServerResponse, signer: SigningKey | undefined, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
-  const signature = signer ? signedHeaders(signer, body) : {};
-  res.writeHead(status, { 'Content-Type': 'application/json', ...signature, ...headers, 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+let sharedDocumented: { model: EndpointModel; router: Router<Documented> } | undefined;
+
+function routerFor(model: EndpointModel | false | undefined): Router<Documented> | undefined {
+  if (model === false) return undefined;
+  const chosen = model ?? loadModel();
+  if (sharedDocumented?.model === chosen) return sharedDocumented.router;
+  const router = documentedRouter(chosen);
+  sharedDocumented = { model: chosen, router };
+  return router;
 }
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const merchant = { mchid: '1900000001', ...certifiedKey({ commonName: '1900000001' }) };
-  const platform = certifiedKey({ commonName: 'Tenpay.com Root CA' });
-  const publicKey = { id: publicKeyId(), ...rsaKeyPair() };
-  const signer: SigningKey =
-    options.mode === 'public-key' ? { id: publicKey.id, privateKey: publicKey.privateKey } : { id: platform.serial, privateKey: platform.privateKey };
+  const mode = options.mode ?? 'certificate';
+  const mchid = options.mchid ?? '1900000001';
+  const merchant = { mchid, ...(options.merchant ?? certifiedKey({ commonName: mchid })) };
+  // Keys take a while to make: the platform certificate (in public-key mode) and the public key
+  // (in certificate mode) are made when first needed.
+  const platforms: CertifiedKey[] = options.platform ? [options.platform] : [];
+  const allPlatforms = () => {
+    if (platforms.length === 0) platforms.push(certifiedKey({ commonName: 'Tenpay.com Root CA' }));
+    return platforms;
+  };
+  let publicKey = options.publicKey;
+  const wechatpayPublicKey = () => (publicKey ??= { id: publicKeyId(), ...rsaKeyPair() });
+  const apiv3Key = options.apiv3Key ?? makeApiv3Key();
+  checkApiv3Key(apiv3Key);
+  const signer = (): SigningKey => {
+    if (mode === 'public-key') return { id: wechatpayPublicKey().id, privateKey: wechatpayPublicKey().privateKey };
+    const platform = allPlatforms().at(-1)!;
+    return { id: platform.serial, privateKey: platform.privateKey };
+  };
   const merchants = new Map<string, Merchant>([[merchant.mchid, { mchid: merchant.mchid, serial: merchant.serial, publicKey: merchant.publicKey }]]);
-  const nonces = nonceLedger();
-  const routes: Route[] = [];
+  const window = options.timestampWindow ?? 300;
+  const nonces = nonceLedger(window);
+  const documented = routerFor(options.model);
+  const validate = options.validate ?? true;
+  const manual = new Router<{ handler: RouteHandler; validate: boolean }>();
+  const faults = new FaultPlan();
   const requests: RecordedRequest[] = [];
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const url = req.url ?? '/';
-    const method = req.method ?? 'GET';
-    const checked = checkAuthorization({ method, url, body, authorization: req.headers.authorization }, merchants, nonces);
-    if ('status' in checked) return send(res, signer, checked.status, JSON.stringify({ code: checked.code, message: checked.message }));
+  interface Outgoing {
+    status: number;
+    body: string | Buffer;
+    headers?: Record<string, string>;
+    unsigned?: boolean;
+  }
+
+  const error = (status: number, code: string, message: string, detail?: unknown): Outgoing => ({
+    status,
+    body: JSON.stringify(detail === undefined ? { code, message } : { code, message, detail }),
+  });
+
+  const send = (res: ServerResponse, out: Outgoing, fault?: Fault) => {
+    const body = out.body;
+    let headers: Record<string, string> = { 'Request-ID': randomUUID() };
+    if (!out.unsigned) {
+      const key = signer();
+      if (fault?.kind === 'stale-timestamp') headers = signedHeaders(key, body, Math.floor(Date.now() / 1000) - (fault.seconds ?? 600));
+      else if (fault?.kind === 'bad-signature') headers = signedHeaders(key, Buffer.concat([Buffer.from(body), Buffer.from('tampered')]));
+      else headers = signedHeaders(key, body);
+      if (fault?.kind === 'unknown-serial') headers['Wechatpay-Serial'] = randomBytes(20).toString('hex').toUpperCase();
+      if (fault?.kind === 'signtest') headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${headers['Wechatpay-Signature']}`;
+    }
+    const length = Buffer.byteLength(body);
+    const all: Record<string, string | number> = { ...(length ? { 'Content-Type': JSON_TYPE } : {}), ...headers, ...out.headers, 'Content-Length': length };
+    if (out.status === 204) delete all['Content-Length'];
+    if (fault?.kind === 'truncate' && length > 1) {
+      res.writeHead(out.status, all);
+      const bytes = Buffer.from(body);
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
+      return;
+    }
+    res.writeHead(out.status, all);
+    res.end(out.status === 204 ? undefined : body);
+  };
+
+  const answer = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
+    const { method, url } = record;
+    const checked = checkAuthorization({ method, url, body, authorization: req.headers.authorization }, merchants, nonces, window);
+    if ('status' in checked) return { out: error(checked.status, checked.code, checked.message) };
+
     const parsed = new URL(url, 'http://mock');
+    const path = parsed.pathname;
+    const own = manual.match(method, path);
+    const doc = documented?.match(method, path) ?? { pathExists: false };
+    const found = own.found ?? doc.found;
+    if (!found) {
+      const why = own.pathExists || doc.pathExists ? `${method} is not documented for ${path}` : `no such endpoint: ${method} ${path}`;
+      return { out: error(404, 'NOT_FOUND', why) };
+    }
+    record.template = found.template;
+    record.params = found.params;
+
     const text = body.toString();
-    const recorded: RecordedRequest = {
-      method,
-      url,
-      params: {},
-      query: Object.fromEntries(parsed.searchParams),
-      headers: req.headers,
-      body: text,
-    };
     if (text) {
       try {
-        recorded.json = JSON.parse(text);
+        record.json = JSON.parse(text);
       } catch {
-        requests.push(recorded);
-        return send(res, signer, 400, JSON.stringify({ code: 'PARAM_ERROR', message: 'body is not valid JSON' }));
+        return { out: error(400, 'PARAM_ERROR', 'body is not valid JSON', { location: 'body' }) };
       }
     }
-    requests.push(recorded);
-    const route = routes.find((r) => r.method === method && r.pattern.test(parsed.pathname));
-    if (!route) return send(res, signer, 404, JSON.stringify({ code: 'NOT_FOUND', message: `no such endpoint: ${method} ${parsed.pathname}` }));
-    const match = route.pattern.exec(parsed.pathname)!;
-    recorded.template = route.template;
-    route.names.forEach((name, i) => (recorded.params[name] = decodeURIComponent(match[i + 1]!)));
-    const answer = await route.handler(recorded);
-    const status = answer.status ?? (answer.json === undefined && answer.raw === undefined ? 204 : 200);
-    const payload = answer.raw ?? (answer.json === undefined ? '' : JSON.stringify(answer.json));
-    send(res, answer.unsigned ? undefined : signer, status, payload, answer.headers);
+    const operation = doc.found?.value.operation;
+    if (operation && validate && (!own.found || own.found.value.validate)) {
+      const violations = validateRequest(operation, { params: found.params, query: parsed.searchParams, headers: req.headers, json: record.json });
+      if (violations.length) return { out: paramError(violations[0]!) };
+    }
+
+    const { latency, fault } = faults.take(method, found.template);
+    if (fault) record.fault = fault.kind;
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    if (fault?.kind === 'reset') return { fault };
+    if (fault?.kind === 'status') {
+      const status = fault.status ?? 500;
+      const out = error(status, fault.code ?? 'SYSTEM_ERROR', fault.message ?? '系统繁忙，请稍后重试');
+      return { out: { ...out, unsigned: fault.unsigned === true }, fault };
+    }
+
+    if (own.found) {
+      const given = await own.found.value.handler(record);
+      const status = given.status ?? (given.json === undefined && given.raw === undefined ? 204 : 200);
+      const payload = given.raw ?? (given.json === undefined ? '' : JSON.stringify(given.json));
+      const out: Outgoing = { status, body: payload, unsigned: given.unsigned === true };
+      if (given.headers) out.headers = given.headers;
+      return { out, fault };
+    }
+    if (found.template === CERTIFICATES && method === 'GET') {
+      return { out: { status: 200, body: JSON.stringify(certificatesAnswer(allPlatforms(), apiv3Key, parsed.searchParams.get('algorithm_type') ?? 'RSA')) }, fault };
+    }
+    const made = defaultAnswer(operation!, { template: found.template, params: found.params, query: parsed.searchParams, json: record.json });
+    const out: Outgoing = { status: made.status, body: made.raw ?? (made.json === undefined ? '' : JSON.stringify(made.json)), unsigned: made.unsigned === true };
+    if (made.contentType) out.headers = { 'Content-Type': made.contentType };
+    return { out, fault };
   };
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      handle(req, res, Buffer.concat(chunks)).catch((error: unknown) => {
-        send(res, signer, 500, JSON.stringify({ code: 'SYSTEM_ERROR', message: (error as Error).message }));
-      });
+      const body = Buffer.concat(chunks);
+      const url = req.url ?? '/';
+      const record: RecordedRequest = {
+        method: req.method ?? 'GET',
+        url,
+        params: {},
+        query: Object.fromEntries(new URL(url, 'http://mock').searchParams),
+        headers: req.headers,
+        body: body.toString(),
+      };
+      requests.push(record);
+      answer(req, body, record)
+        .then(({ out, fault }) => {
+          if (!out) {
+            res.socket?.destroy();
+            return;
+          }
+          record.status = out.status;
+          const code = out.status >= 400 ? (JSON.parse(out.body.toString() || '{}') as { code?: string }).code : undefined;
+          if (code) record.code = code;
+          send(res, out, fault);
+        })
+        .catch((failure: unknown) => {
+          record.status = 500;
+          record.code = 'SYSTEM_ERROR';
+          send(res, error(500, 'SYSTEM_ERROR', (failure as Error).message));
+        });
     });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/`;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}/`;
+
+  const clientConfig: WechatpayConfig = {
+    mchid: merchant.mchid,
+    serial: merchant.serial,
+    privateKey: merchant.privateKeyPem,
+    certs:
+      mode === 'public-key'
+        ? { [wechatpayPublicKey().id]: wechatpayPublicKey().publicKeyPem }
+        : { [allPlatforms()[0]!.serial]: allPlatforms()[0]!.certificatePem },
+    baseURL: url,
+  };
 
   return {
     url,
     merchant,
-    platform,
-    publicKey,
-    requests,
-    clientConfig: {
-      mchid: merchant.mchid,
-      serial: merchant.serial,
-      privateKey: merchant.privateKeyPem,
-      certs: options.mode === 'public-key' ? { [publicKey.id]: publicKey.publicKeyPem } : { [platform.serial]: platform.certificatePem },
-      baseURL: url,
+    get platform() {
+      return allPlatforms().at(-1)!;
     },
-    route(method, template, handler) {
-      routes.push(compileRoute(method, template.replace(/^\//, ''), handler));
+    get platforms() {
+      return allPlatforms();
+    },
+    get publicKey() {
+      return wechatpayPublicKey();
+    },
+    mode,
+    apiv3Key,
+    requests,
+    clientConfig,
+    route(method, template, handler, routeOptions) {
+      manual.add(method, template.replace(/^\//, ''), { handler, validate: routeOptions?.validate === true });
+    },
+    fault: (fault, scope) => faults.add(fault, scope),
+    clearFaults: () => faults.clear(),
+    rotatePlatformCertificate() {
+      const next = certifiedKey({ commonName: 'Tenpay.com Root CA' });
+      allPlatforms().push(next);
+      return next;
     },
     close() {
       server.closeAllConnections();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      return new Promise<void>((resolve, reject) => server.close((failure) => (failure ? reject(failure) : resolve())));
     },
+  };
+}
+
+function paramError(violation: Violation): { status: number; body: string } {
+  return {
+    status: 400,
+    body: JSON.stringify({
+      code: 'PARAM_ERROR',
+      message: `${violation.field}: ${violation.issue}`,
+      detail: { field: violation.field, location: violation.location, issue: violation.issue },
+    }),
   };
 }

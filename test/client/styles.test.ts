@@ -124,3 +124,32 @@ test('base_uri sends one call to another host, signed for that host', async () =
     await other.close();
   }
 });
+
+test('a path ending in a segment named like a verb: receivers.delete.post() is POST …/receivers/delete', async () => {
+  mock.route('POST', 'v3/profitsharing/receivers/delete', (r) => ({ json: { account: (r.json as { account: string }).account } }));
+  mock.route('DELETE', 'v3/profitsharing/receivers', () => ({ status: 204 }));
+  const json = { type: 'MERCHANT_ID', account: '86693852' };
+  expect((await wxpay.v3.profitsharing.receivers.delete.post({ json })).data).toEqual({ account: '86693852' });
+  expect((await wxpay.v3.profitsharing.receivers.delete.postAsync({ json })).data).toEqual({ account: '86693852' });
+  expect((await wxpay.v3.profitsharing.receivers.delete()).status).toBe(204);
+  expect(mock.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+    'POST /v3/profitsharing/receivers/delete',
+    'POST /v3/profitsharing/receivers/delete',
+    'DELETE /v3/profitsharing/receivers',
+  ]);
+});
+
+test('{empty} is the trailing empty segment the documentation writes for URLs ending in "/"', async () => {
+  mock.route('POST', 'v3/applyment4sub/applyment/', () => ({ json: { applyment_id: 2000002124775691 } }));
+  await wxpay.v3.applyment4sub.applyment._empty_.post({ json: { business_code: '1900013511_10000' } });
+  await wxpay.chain('v3/applyment4sub/applyment/{empty}').post({ json: { business_code: '1900013511_10000' } });
+  await wxpay['v3/applyment4sub/applyment/{empty}'].postAsync({ json: { business_code: '1900013511_10000' } });
+  expect(mock.requests.map((r) => r.url)).toEqual(Array(3).fill('/v3/applyment4sub/applyment/'));
+});
+
+test('a DELETE may carry a JSON body (some endpoints document one)', async () => {
+  mock.route('DELETE', 'v3/marketing/partnerships/{partnership_id}', (r) => ({ json: { echo: r.json } }));
+  const response = await wxpay.v3.marketing.partnerships._partnership_id_.delete({ partnership_id: 'P1', json: { reason: 'end' } });
+  expect(response.data).toEqual({ echo: { reason: 'end' } });
+  expect(mock.requests[0]!.body).toBe('{"reason":"end"}');
+});

@@ -1,0 +1,13 @@
+// `wxpay-chain/mock`: a local WeChat Pay for offline integration tests.
+export { startMockServer } from './server.js';
+export type { MockAnswer, MockServer, MockServerOptions, RecordedRequest, RouteHandler } from './server.js';
+export type { Fault, FaultHandle, FaultKind, FaultScope } from './faults.js';
+export { apiv3Key, decryptResource, encryptResource } from './certificates.js';
+export type { EncryptedResource } from './certificates.js';
+export { certifiedKey, publicKeyId, rsaKeyPair } from './identity.js';
+export type { CertifiedKey, KeyPair } from './identity.js';
+export { loadModel } from './model.js';
+export type { EndpointModel, ModelEndpoint, ModelField, ModelOperation } from './model.js';
+export { validateRequest } from './validate.js';
+export type { Violation } from './validate.js';
+export { sampleBody } from './sample.js';

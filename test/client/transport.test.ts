@@ -1,0 +1,84 @@
+// The request path's own adapter and worker-thread signing: concurrent calls are signed (some
+// off the main thread) and verified like single ones; timeouts, aborts and interceptors behave
+// as axios documents them; the adapter falls back to axios's own for what it does not do.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { RequestError, Wechatpay, untyped } from '../../src/index.js';
+import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { startRawServer } from '../helpers/raw-server.js';
+
+let mock: MockServer;
+beforeAll(async () => {
+  mock = await startMockServer();
+  mock.route('POST', 'v3/marketing/favor/stocks/{stock_id}/pause', (r) => ({ json: { stock_id: r.params.stock_id } }));
+});
+afterAll(() => mock.close());
+
+test('64 calls in flight: every request signature is accepted and every answer verified', async () => {
+  const wxpay = untyped(new Wechatpay(mock.clientConfig));
+  const answers = await Promise.all(
+    Array.from({ length: 64 }, (_, i) => wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: `S${i}`, json: { i } })),
+  );
+  answers.forEach((answer, i) => {
+    expect(answer.verified).toBe(true);
+    expect(answer.data).toEqual({ stock_id: `S${i}` });
+  });
+});
+
+test('a merchant interceptor sees the request before signing and the verified answer after', async () => {
+  const wxpay = untyped(new Wechatpay(mock.clientConfig));
+  const seen: string[] = [];
+  wxpay.axios.interceptors.request.use((config) => {
+    seen.push(`request ${String(config.headers.Authorization ?? 'unsigned')}`);
+    config.headers.set('X-Trace', 't1');
+    return config;
+  });
+  wxpay.axios.interceptors.response.use((response) => {
+    seen.push(`response ${String((response as unknown as { verified: boolean }).verified)}`);
+    return response;
+  });
+  await wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} });
+  expect(seen).toEqual(['request unsigned', 'response true']);
+  expect(mock.requests.at(-1)!.headers['x-trace']).toBe('t1');
+});
+
+test('timeout and abort surface as RequestErrors with axios codes', async () => {
+  const slow = await startRawServer(() => new Promise(() => undefined));
+  try {
+    const wxpay = untyped(new Wechatpay({ ...mock.clientConfig, baseURL: slow.url, timeout: 100 }));
+    const timedOut = await wxpay.v3.pay.transactions.native.post({ json: {} }).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(RequestError);
+    expect((timedOut as RequestError).code).toBe('ECONNABORTED');
+    const controller = new AbortController();
+    const pending = wxpay.v3.pay.transactions.native.post({ json: {} }, { signal: controller.signal, timeout: 0 }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 20);
+    expect(((await pending) as RequestError).code).toBe('ERR_CANCELED');
+  } finally {
+    await slow.close();
+  }
+});
+
+test('a proxy setting is handed to axios’s own http adapter', async () => {
+  const wxpay = untyped(new Wechatpay({ ...mock.clientConfig, proxy: { host: '127.0.0.1', port: 9, protocol: 'http' } }));
+  const error = await wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(RequestError);
+  expect((error as RequestError).code).toBe('ECONNREFUSED');
+});
+
+test('a script that made concurrent calls exits on its own (signing workers do not hold it open)', () => {
+  const script = `
+    const { Wechatpay } = require('./src/index.ts');
+    const { startMockServer } = require('./src/mock/server.ts');
+    (async () => {
+      const mock = await startMockServer();
+      mock.route('POST', 'v3/x', () => ({ json: { ok: true } }));
+      const wxpay = new Wechatpay(mock.clientConfig);
+      const answers = await Promise.all(Array.from({ length: 16 }, () => wxpay.v3.x.post({ json: {} })));
+      console.log(answers.every((a) => a.verified));
+      await mock.close();
+    })();`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(__dirname, '../..'), encoding: 'utf8', timeout: 20_000 });
+  expect(run.stderr).toBe('');
+  expect(run.stdout.trim()).toBe('true');
+  expect(run.status).toBe(0);
+});
