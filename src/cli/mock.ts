@@ -1,16 +1,22 @@
 // `wxpay-chain mock [--port 0] [--host 127.0.0.1] [--mode certificate|public-key] [--dir <folder>]`:
 // a local WeChat Pay until Ctrl-C. Writes the merchant key, the platform certificate (or public
 // key) and a client config JSON into a folder (a new temporary one by default) and prints where.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { certifiedKey } from '../mock/identity.js';
+import { loadModel } from '../mock/model.js';
+import { buildNotification, deliver } from '../mock/notify.js';
+import { sampleBody } from '../mock/sample.js';
 import { startMockServer, type MockServer } from '../mock/server.js';
 
 export const summary = 'run a local mock WeChat Pay (APIv3) on loopback until interrupted';
 
 const USAGE = `usage: wxpay-chain mock [options]
+       wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]
 
   --port <n>          port to listen on (default 0: any free port)
   --host <addr>       address to listen on (default 127.0.0.1)
@@ -45,6 +51,7 @@ function untilSignal(): Promise<void> {
 }
 
 export async function run(argv: string[], io: RunIo = defaultIo): Promise<number> {
+  if (argv[0] === 'notify') return notify(argv.slice(1), io);
   let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -117,9 +124,77 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
     )}\n`,
   );
   const apiv3 = write('apiv3_key.txt', `${mock.apiv3Key}\n`);
+  // What `wxpay-chain mock notify --dir` signs with: this mock's own platform identity.
+  const signingKey = mode === 'public-key' ? mock.publicKey.privateKeyPem : mock.platform.privateKeyPem;
+  write('signing.json', `${JSON.stringify({ id: platformId, privateKey: pathToFileURL(write('signing_key.pem', signingKey)).href }, null, 2)}\n`);
   io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n(Ctrl-C to stop)\n`);
   await (io.until ?? untilSignal)(mock);
   await mock.close();
   io.out(`mock WeChat Pay stopped after ${mock.requests.length} request(s)\n`);
   return 0;
+}
+
+const NOTIFY_USAGE = `usage: wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]
+
+Sends one documented notification (e.g. TRANSACTION.SUCCESS) to your endpoint, its resource
+encrypted under the APIv3 key and the envelope signed, as WeChat Pay does. With --dir, the keys
+of a running \`wxpay-chain mock --dir <folder>\` are used, so a client configured from its
+client.json trusts the notification; without it, new keys are made and written to a new folder.
+The resource is a sample shaped by the event's documented table, or the JSON in --resource.
+Prints the HTTP status and body your endpoint answered; exits 0 on a 2XX answer.
+`;
+
+async function notify(argv: string[], io: RunIo): Promise<number> {
+  let parsed: { values: { to?: string; dir?: string; resource?: string; help?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { to: { type: 'string' }, dir: { type: 'string' }, resource: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    io.err(`wxpay-chain mock notify: ${(error as Error).message}\n${NOTIFY_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(NOTIFY_USAGE);
+    return 0;
+  }
+  const eventType = positionals[0];
+  if (!eventType || !values.to || positionals.length > 1) {
+    io.err(`wxpay-chain mock notify: give one event type and --to <url>\n${NOTIFY_USAGE}`);
+    return 2;
+  }
+  const hook = (loadModel().webhooks ?? []).find((w) => w.protocol === 'v3' && w.events.includes(eventType));
+  if (!hook && !values.resource) {
+    io.err(`wxpay-chain mock notify: ${eventType} is not a documented APIv3 notification type (pass --resource to send it anyway)\n`);
+    return 2;
+  }
+  const resource: unknown = values.resource ? JSON.parse(readFileSync(resolve(values.resource), 'utf8')) : sampleBody(hook?.resource ?? []);
+  let dir = values.dir ? resolve(values.dir) : undefined;
+  if (!dir) {
+    dir = mkdtempSync(join(tmpdir(), 'wxpay-chain-notify-'));
+    const platform = certifiedKey({ commonName: 'Tenpay.com Root CA' });
+    writeFileSync(join(dir, 'apiv3_key.txt'), `${randomBytes(16).toString('hex')}\n`, { mode: 0o600 });
+    const keyFile = join(dir, 'signing_key.pem');
+    writeFileSync(keyFile, platform.privateKeyPem, { mode: 0o600 });
+    writeFileSync(join(dir, `wechatpay_${platform.serial}.pem`), platform.certificatePem);
+    writeFileSync(join(dir, 'signing.json'), `${JSON.stringify({ id: platform.serial, privateKey: pathToFileURL(keyFile).href }, null, 2)}\n`);
+    io.out(`new keys in ${dir}: trust wechatpay_${platform.serial}.pem and the APIv3 key in apiv3_key.txt\n`);
+  }
+  let signer: { id: string; privateKey: ReturnType<typeof createPrivateKey> };
+  let apiv3Key: string;
+  try {
+    const signing = JSON.parse(readFileSync(join(dir, 'signing.json'), 'utf8')) as { id: string; privateKey: string };
+    signer = { id: signing.id, privateKey: createPrivateKey(readFileSync(fileURLToPath(signing.privateKey))) };
+    apiv3Key = readFileSync(join(dir, 'apiv3_key.txt'), 'utf8').trim();
+  } catch (error) {
+    io.err(`wxpay-chain mock notify: ${dir} does not hold a mock's signing.json, signing key and apiv3_key.txt (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})\n`);
+    return 2;
+  }
+  const answer = await deliver(values.to, buildNotification({ eventType, resource, apiv3Key, signer }));
+  io.out(`${eventType} → ${values.to}: ${answer.status}${answer.body ? ` ${answer.body}` : ''}\n`);
+  return answer.status >= 200 && answer.status < 300 ? 0 : 1;
 }

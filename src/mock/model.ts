@@ -48,9 +48,20 @@ export interface ModelEndpoint {
   operations: ModelOperation[];
 }
 
+export interface ModelWebhook {
+  /** Event types this notification document covers (`TRANSACTION.SUCCESS`, …). */
+  events: string[];
+  protocol: 'v2' | 'v3';
+  title: string;
+  source: string;
+  /** The decrypted `resource`. */
+  resource?: ModelField[];
+}
+
 export interface EndpointModel {
   version: number;
   endpoints: ModelEndpoint[];
+  webhooks?: ModelWebhook[];
 }
 
 /**
