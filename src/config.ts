@@ -1,7 +1,9 @@
 // Validates the client configuration once, at construction; every problem is a ConfigError
 // that names the field, so nothing is discovered at the first payment.
 import type { CreateAxiosDefaults } from 'axios';
-import type { KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { loadPkcs12 } from './certificates/pkcs12.js';
+import { MemoryCertificateStore, type CertificateStore } from './certificates/store.js';
 import { ConfigError } from './errors.js';
 import { Keyring } from './keyring.js';
 import { loadPlatformKey, loadPrivateKey, type KeyInput } from './keys.js';
@@ -11,12 +13,23 @@ export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
 export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'baseURL'> {
   /** Merchant id (商户号), digits. */
   mchid: string;
-  /** Serial number of the merchant API certificate (商户API证书序列号). */
-  serial: string;
-  /** Merchant API private key: PEM text, Buffer, KeyObject or `file:///abs/path/apiclient_key.pem`. */
-  privateKey: KeyInput;
-  /** Platform certificate serial → certificate PEM, and/or `PUB_KEY_ID_…` → WeChat Pay public key PEM. */
+  /** Serial number of the merchant API certificate (商户API证书序列号); read from `pkcs12` when that is given. */
+  serial?: string;
+  /** Merchant API private key: PEM text, Buffer, KeyObject or `file:///abs/path/apiclient_key.pem`; or give `pkcs12`. */
+  privateKey?: KeyInput;
+  /**
+   * Platform certificate serial → certificate PEM, and/or `PUB_KEY_ID_…` → WeChat Pay public key PEM.
+   * May be empty (`{}`) when `apiv3Key` is given: the platform certificates are then downloaded.
+   */
   certs: Record<string, KeyInput>;
+  /** The APIv3 key (32 bytes) set in the merchant platform: downloads and refreshes the platform certificates. */
+  apiv3Key?: string | Buffer;
+  /** How platform certificates are refreshed and shared (with `apiv3Key`). */
+  certificates?: CertificateOptions;
+  /** `apiclient_cert.p12` (DER bytes or `file://` URL) instead of `privateKey` and `serial`. */
+  pkcs12?: string | Buffer;
+  /** Passphrase of `pkcs12`; the merchant id by default, as WeChat Pay issues it. */
+  pkcs12Passphrase?: string;
   /** Default `https://api.mch.weixin.qq.com/`. */
   baseURL?: string;
   /** APIv2 key (32 characters), for `v2/…` calls and APIv2 notifications. */
@@ -27,11 +40,35 @@ export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'baseURL'> {
   maxClockSkew?: number;
 }
 
+export interface CertificateOptions {
+  /** Seconds between scheduled downloads (default 10800, three hours); 0 turns the schedule off. */
+  refreshInterval?: number;
+  /** Seconds after a failed or useless refresh before an unknown serial may trigger another (default 60). */
+  minInterval?: number;
+  /** Where downloaded certificates are kept and shared (default: in this client's memory). */
+  store?: CertificateStore;
+  /** Only accept platform certificates issued by this CA certificate (PEM, Buffer or file:// URL). */
+  ca?: string | Buffer;
+  /** Told about failures nobody awaits: scheduled refreshes, store errors, rejected certificates. */
+  onError?: (error: Error) => void;
+}
+
+export interface ResolvedCertificateOptions {
+  apiv3Key: Buffer;
+  refreshInterval: number;
+  minInterval: number;
+  store: CertificateStore;
+  ca?: X509Certificate | undefined;
+  onError?: ((error: Error) => void) | undefined;
+}
+
 export interface ResolvedConfig {
   mchid: string;
   serial: string;
   privateKey: KeyObject;
   platformKeys: Keyring;
+  /** Present when an `apiv3Key` was given: the platform certificates are downloaded and refreshed. */
+  certificates?: ResolvedCertificateOptions;
   baseURL: string;
   maxClockSkew: number;
   apiv2Key?: string;
@@ -43,21 +80,51 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (config === null || typeof config !== 'object') {
     throw new ConfigError('config', 'expected an object with mchid, serial, privateKey and certs');
   }
-  const { mchid, serial, privateKey, certs, baseURL = DEFAULT_BASE_URL, maxClockSkew = 300, apiv2Key, merchantCertificate, ...axios } = config;
+  const {
+    mchid,
+    serial: givenSerial,
+    privateKey: givenKey,
+    certs,
+    baseURL = DEFAULT_BASE_URL,
+    maxClockSkew = 300,
+    apiv2Key,
+    merchantCertificate: givenCertificate,
+    apiv3Key,
+    certificates,
+    pkcs12,
+    pkcs12Passphrase,
+    ...axios
+  } = config;
   if (typeof mchid !== 'string' || !/^\d+$/.test(mchid)) {
     throw new ConfigError('mchid', 'expected the merchant id as a string of digits, e.g. "1900000001"');
   }
+  let serial = givenSerial;
+  let privateKey: KeyObject | undefined;
+  let merchantCertificate = givenCertificate;
+  if (pkcs12 !== undefined) {
+    if (pkcs12Passphrase !== undefined && typeof pkcs12Passphrase !== 'string') throw new ConfigError('pkcs12Passphrase', 'expected a string');
+    if (givenKey !== undefined) throw new ConfigError('privateKey', 'give either privateKey or pkcs12, not both');
+    const bundle = loadPkcs12(pkcs12, pkcs12Passphrase ?? mchid);
+    if (typeof serial === 'string' && serial.replace(/^0+/, '').toUpperCase() !== bundle.serial.replace(/^0+/, '')) {
+      throw new ConfigError('serial', `does not match the certificate in pkcs12 (${bundle.serial})`);
+    }
+    serial ??= bundle.serial;
+    privateKey = bundle.privateKey;
+    merchantCertificate ??= bundle.certificate.toString();
+  }
+  const resolvedApiv3Key = apiv3Key === undefined ? undefined : checkApiv3Key(apiv3Key);
   if (typeof serial !== 'string' || !/^[0-9A-Fa-f]+$/.test(serial)) {
     throw new ConfigError('serial', 'expected the merchant API certificate serial number as hex text');
   }
-  if (certs === null || typeof certs !== 'object' || Object.keys(certs).length === 0) {
+  const downloadable = resolvedApiv3Key !== undefined && (certs === undefined || (typeof certs === 'object' && certs !== null));
+  if (!downloadable && (certs === null || typeof certs !== 'object' || Object.keys(certs).length === 0)) {
     throw new ConfigError(
       'certs',
       'give at least one platform certificate (serial → PEM) or WeChat Pay public key (PUB_KEY_ID_… → PEM) to verify responses with',
     );
   }
   const platformKeys = new Keyring();
-  for (const [id, input] of Object.entries(certs)) {
+  for (const [id, input] of Object.entries(certs ?? {})) {
     const field = `certs[${JSON.stringify(id)}]`;
     if (id.toUpperCase() === serial.toUpperCase()) {
       throw new ConfigError(field, "this is the merchant's own serial; certs holds WeChat Pay's platform certificates or public key");
@@ -70,6 +137,9 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (typeof maxClockSkew !== 'number' || !(maxClockSkew > 0)) {
     throw new ConfigError('maxClockSkew', 'expected a positive number of seconds');
   }
+  if (certificates !== undefined && resolvedApiv3Key === undefined) {
+    throw new ConfigError('certificates', 'certificate refresh needs apiv3Key (the APIv3 key the downloads are encrypted with)');
+  }
   if (apiv2Key !== undefined && (typeof apiv2Key !== 'string' || apiv2Key.length !== 32)) {
     throw new ConfigError('apiv2Key', 'expected the 32-character APIv2 key set in the merchant platform');
   }
@@ -81,10 +151,42 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     ...(merchantCertificate === undefined ? {} : { merchantCertificate: String(merchantCertificate) }),
     mchid,
     serial,
-    privateKey: loadPrivateKey('privateKey', privateKey),
+    privateKey: privateKey ?? loadPrivateKey('privateKey', givenKey),
     platformKeys,
+    ...(resolvedApiv3Key ? { certificates: resolveCertificateOptions(resolvedApiv3Key, certificates ?? {}) } : {}),
     baseURL: baseURL.endsWith('/') ? baseURL : `${baseURL}/`,
     maxClockSkew,
     axios,
   };
+}
+
+function checkApiv3Key(input: unknown): Buffer {
+  const bytes = Buffer.isBuffer(input) ? input : typeof input === 'string' ? Buffer.from(input, 'utf8') : undefined;
+  if (!bytes) throw new ConfigError('apiv3Key', 'expected the APIv3 key as a 32-character string or a 32-byte Buffer');
+  if (bytes.length !== 32) {
+    throw new ConfigError('apiv3Key', `expected 32 bytes (the APIv3 key set in the merchant platform), got ${bytes.length}`);
+  }
+  return Buffer.from(bytes);
+}
+
+function resolveCertificateOptions(apiv3Key: Buffer, options: CertificateOptions): ResolvedCertificateOptions {
+  if (options === null || typeof options !== 'object') throw new ConfigError('certificates', 'expected an object');
+  const { refreshInterval = 3 * 3600, minInterval = 60, store = new MemoryCertificateStore(), ca, onError } = options;
+  if (typeof refreshInterval !== 'number' || !(refreshInterval >= 0) || !Number.isFinite(refreshInterval)) {
+    throw new ConfigError('certificates.refreshInterval', 'expected a number of seconds (0 turns the schedule off)');
+  }
+  if (typeof minInterval !== 'number' || !(minInterval >= 0) || !Number.isFinite(minInterval)) {
+    throw new ConfigError('certificates.minInterval', 'expected a number of seconds');
+  }
+  if (store === null || typeof store !== 'object' || typeof store.read !== 'function' || typeof store.write !== 'function') {
+    throw new ConfigError('certificates.store', 'expected an object with read(mchid) and write(mchid, value)');
+  }
+  if (onError !== undefined && typeof onError !== 'function') throw new ConfigError('certificates.onError', 'expected a function');
+  let authority: X509Certificate | undefined;
+  if (ca !== undefined) {
+    const key = loadPlatformKey('certificates.ca', 'ca', ca);
+    if (!key.certificate) throw new ConfigError('certificates.ca', 'expected a CA certificate ("-----BEGIN CERTIFICATE-----")');
+    authority = key.certificate;
+  }
+  return { apiv3Key, refreshInterval: refreshInterval * 1000, minInterval: minInterval * 1000, store, ca: authority, onError };
 }

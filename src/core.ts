@@ -1,15 +1,20 @@
 // The client's own members. A request goes: template → prepare (options → bytes) →
 // transport (sign → send → verify → decode); errors come out typed and free of secrets.
 import { AxiosError, type AxiosInstance } from 'axios';
+import { CertificateError } from './certificates/errors.js';
+import { CertificateManager, downloader, encryptionKey } from './certificates/manager.js';
 import { resolveConfig, type ResolvedConfig, type WechatpayConfig } from './config.js';
-import { RequestError, WechatpayError } from './errors.js';
+import { rsaOaepDecrypt } from './crypto/rsa.js';
+import { SealedFields, type Encryptor } from './crypto/sealed.js';
+import { ConfigError, ParameterError, RequestError, WechatpayError } from './errors.js';
 import type { Keyring } from './keyring.js';
 import { prepare } from './prepare.js';
-import { createTransport } from './transport.js';
+import { createTransport, type Load } from './transport.js';
 import type { CallConfig, Method, WechatpayResponse } from './typing.js';
 import { isUnsignedDownload } from './unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './uri.js';
 import { V2Transport } from './v2/transport.js';
+import { Webhooks } from './webhooks/index.js';
 
 export interface ClientCore {
   /** The axios instance that carries every call (add interceptors here). */
@@ -18,6 +23,20 @@ export interface ClientCore {
   readonly mchid: string;
   /** The platform certificates and public keys this client verifies with. */
   readonly keyring: Keyring;
+  /** Verified, decrypted notifications, and adapters for node:http, Express, Koa, Fastify and Fetch. */
+  readonly webhooks: Webhooks;
+  /** Platform certificate download and refresh; present when the client was given an `apiv3Key`. */
+  readonly certificates: CertificateManager | undefined;
+  /**
+   * An encryptor for sensitive request fields, bound to one key: the WeChat Pay public key, or
+   * else the newest valid platform certificate (downloaded first if the client has none yet).
+   * A request carrying its ciphertexts gets `Wechatpay-Serial` set to that key's id.
+   */
+  encryptor(id?: string): Promise<Encryptor>;
+  /** `(await encryptor()).encrypt(text)`; encrypt all fields of one request with one encryptor. */
+  encrypt(text: string): Promise<string>;
+  /** Opens a sensitive field of a response (RSA-OAEP under the merchant's private key). */
+  decrypt(ciphertext: string): string;
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
 }
@@ -27,12 +46,75 @@ export class Core implements ClientCore {
   readonly mchid: string;
   readonly #config: ResolvedConfig;
   readonly #templates = new Map<string, CompiledTemplate>();
+  readonly #load: Load = { inFlight: 0 };
   #v2: V2Transport | undefined;
+  #webhooks: Webhooks | undefined;
+
+  readonly #sealed = new SealedFields();
+  readonly certificates: CertificateManager | undefined;
 
   constructor(config: WechatpayConfig) {
     this.#config = resolveConfig(config);
     this.mchid = this.#config.mchid;
-    this.axios = createTransport(this.#config);
+    this.axios = createTransport(this.#config, this.#load);
+    const refresh = this.#config.certificates;
+    if (refresh) {
+      this.certificates = new CertificateManager({
+        ...refresh,
+        mchid: this.mchid,
+        keyring: this.#config.platformKeys,
+        maxClockSkew: this.#config.maxClockSkew,
+        download: downloader(this.axios),
+      });
+      this.#config.platformKeys.attach(this.certificates);
+    }
+  }
+
+  async encryptor(id?: string): Promise<Encryptor> {
+    if (id !== undefined) {
+      const chosen = this.keyring.get(id);
+      if (!chosen || !encryptionKey([chosen])) {
+        throw new ParameterError('id', `${String(id)} is not a currently valid platform certificate or public key of this client`);
+      }
+      return this.#sealed.encryptor(chosen);
+    }
+    let key = encryptionKey(this.keyring.values());
+    if (!key && this.certificates) {
+      await this.certificates.ensure();
+      key = encryptionKey(this.keyring.values());
+    }
+    if (!key) {
+      throw new CertificateError(
+        'NO_ENCRYPTION_KEY',
+        'no valid platform certificate or WeChat Pay public key to encrypt with: configure certs, or apiv3Key to download them',
+      );
+    }
+    return this.#sealed.encryptor(key);
+  }
+
+  async encrypt(text: string): Promise<string> {
+    return (await this.encryptor()).encrypt(text);
+  }
+
+  decrypt(ciphertext: string): string {
+    return rsaOaepDecrypt(ciphertext, this.#config.privateKey);
+  }
+
+  /** Notifications from WeChat Pay: verified with this client's keys, decrypted with its APIv3 key. */
+  get webhooks(): Webhooks {
+    if (!this.#webhooks) {
+      const config = this.#config;
+      const apiv3Key = config.certificates?.apiv3Key;
+      if (!apiv3Key) throw new ConfigError('apiv3Key', 'notifications are decrypted with the APIv3 key: pass apiv3Key to new Wechatpay()');
+      this.#webhooks = new Webhooks({
+        keys: config.platformKeys,
+        apiv3Key,
+        maxClockSkew: config.maxClockSkew,
+        signer: { serial: config.serial, privateKey: config.privateKey },
+        ...(config.apiv2Key ? { apiv2Key: config.apiv2Key } : {}),
+      });
+    }
+    return this.#webhooks;
   }
 
   /** The platform certificates and public keys this client verifies with. */
@@ -44,7 +126,9 @@ export class Core implements ClientCore {
     const compiled = this.#compiled(template);
     if (template.startsWith('v2/')) return this.#requestV2(method, compiled, options, config);
     const prepared = prepare(method, compiled, options);
+    if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
+    this.#load.inFlight++;
     try {
       const response = await this.axios.request({
         ...config,
@@ -58,6 +142,8 @@ export class Core implements ClientCore {
       return response as WechatpayResponse<unknown>;
     } catch (error) {
       throw toWechatpayError(error);
+    } finally {
+      this.#load.inFlight--;
     }
   }
 
@@ -67,6 +153,8 @@ export class Core implements ClientCore {
       return await this.#v2.request(method, compiled, options, config);
     } catch (error) {
       throw toWechatpayError(error);
+    } finally {
+      this.#load.inFlight--;
     }
   }
 

@@ -21,7 +21,9 @@ function construct(config: WechatpayConfig): WechatpayClient {
       if (property === 'chain') return chain;
       if (typeof property === 'symbol' || property in target) {
         const value = Reflect.get(target, property, target);
-        if (typeof value !== 'function' || property === 'constructor') return value;
+        // Only prototype methods are bound: an own function-valued member (the axios instance)
+        // is returned as is, or its `interceptors`, `defaults` and verbs would be lost.
+        if (typeof value !== 'function' || property === 'constructor' || Object.hasOwn(target, property)) return value;
         let method = bound.get(property);
         if (!method) bound.set(property, (method = value.bind(target)));
         return method;
@@ -44,7 +46,9 @@ export function untyped(client: WechatpayClient): UntypedWechatpayClient {
 }
 
 export type { WechatpayClient, UntypedWechatpayClient, AttributeStyle, ChainStyle } from './client-types.js';
-export type { WechatpayConfig } from './config.js';
+export type { WechatpayConfig, CertificateOptions } from './config.js';
+export * from './certificates/index.js';
+export * from './crypto/index.js';
 export { DEFAULT_BASE_URL } from './config.js';
 export type { ClientCore } from './core.js';
 export { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
@@ -54,3 +58,5 @@ export { AUTH_SCHEME } from './sign.js';
 export type * from './typing.js';
 export { unsignedTemplates } from './unsigned.js';
 export { SIGNTEST_PREFIX } from './verify.js';
+export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError } from './webhooks/index.js';
+export type { Notification, NotificationOf, NonceStore, WebhookHandler, WebhookReply, WebhookErrorCode, V2Notification } from './webhooks/index.js';

@@ -31,11 +31,29 @@ export interface Signer {
   privateKey: KeyObject;
 }
 
-/** `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n`, signed with the merchant key. */
-export function authorization(signer: Signer, method: string, pathAndQuery: string, body: string): string {
+/** The parts of one Authorization header: what is signed, and how the header is written around the signature. */
+export interface PendingAuthorization {
+  message: string;
+  header(signature: string): string;
+}
+
+/** `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n`, to be signed with the merchant key. */
+export function pendingAuthorization(signer: Signer, method: string, pathAndQuery: string, body: string): PendingAuthorization {
   const timestamp = unixTime();
   const nonceStr = nonce();
-  const message = `${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonceStr}\n${body}\n`;
-  const signature = sign('sha256', Buffer.from(message), signer.privateKey).toString('base64');
-  return `${AUTH_SCHEME} mchid="${signer.mchid}",nonce_str="${nonceStr}",signature="${signature}",timestamp="${timestamp}",serial_no="${signer.serial}"`;
+  return {
+    message: `${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonceStr}\n${body}\n`,
+    header: (signature) =>
+      `${AUTH_SCHEME} mchid="${signer.mchid}",nonce_str="${nonceStr}",signature="${signature}",timestamp="${timestamp}",serial_no="${signer.serial}"`,
+  };
+}
+
+export function rsaSign(message: string, privateKey: KeyObject): string {
+  return sign('sha256', Buffer.from(message), privateKey).toString('base64');
+}
+
+/** The Authorization header, signed here on the calling thread. */
+export function authorization(signer: Signer, method: string, pathAndQuery: string, body: string): string {
+  const pending = pendingAuthorization(signer, method, pathAndQuery, body);
+  return pending.header(rsaSign(pending.message, signer.privateKey));
 }

@@ -6,7 +6,9 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedConfig } from './config.js';
 import { ApiError } from './errors.js';
-import { authorization } from './sign.js';
+import { createAdapter, target } from './adapter.js';
+import { signOffThread } from './pool.js';
+import { pendingAuthorization, rsaSign } from './sign.js';
 import { hasSignature, verifySignature, type SignatureHeaders } from './verify.js';
 
 const USER_AGENT = `wxpay-chain/0.1.0 Node/${process.versions.node}`;
@@ -16,6 +18,8 @@ const REDACTED = 'WECHATPAY2-SHA256-RSA2048 [redacted]';
 export interface WechatpayRequestFlags {
   /** A documented file download: no signature to check, body returned as a Buffer. */
   unsigned?: boolean;
+  /** Never ask the keyring's source about an unknown serial (the certificate download itself). */
+  noRefresh?: boolean;
 }
 
 declare module 'axios' {
@@ -24,35 +28,61 @@ declare module 'axios' {
   }
 }
 
-export function createTransport(config: ResolvedConfig): AxiosInstance {
+/** Calls of one client between entering axios and settling; read to decide where to sign. */
+export interface Load {
+  inFlight: number;
+}
+
+export function createTransport(config: ResolvedConfig, load: Load = { inFlight: 0 }): AxiosInstance {
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   const instance = axios.create({
-    httpAgent: new HttpAgent({ keepAlive: true }),
-    httpsAgent: new HttpsAgent({ keepAlive: true }),
+    httpAgent: agents.http,
+    httpsAgent: agents.https,
+    adapter: createAdapter(agents),
+    // WeChat Pay does not redirect API calls (a redirected request would carry a signature over
+    // the wrong path); 0 also keeps axios's own http adapter, when it is used, off follow-redirects.
+    maxRedirects: 0,
     ...config.axios,
     baseURL: config.baseURL,
     headers: { 'User-Agent': USER_AGENT, ...(config.axios.headers as Record<string, string> | undefined) },
     // The body is serialised (and signed) by the client; axios must not touch it on the way
-    // out, nor parse it on the way in before the signature over the raw text is checked.
-    transformRequest: [(data: unknown) => data],
-    transformResponse: [(data: unknown) => data],
+    // out, nor parse it on the way in before the signature over the raw text is checked. Empty
+    // lists rather than identity functions: each transform normalises the headers once more.
+    transformRequest: [],
+    transformResponse: [],
     responseType: 'text',
     validateStatus: () => true,
   });
-  instance.interceptors.request.use((request) => sign(config, request), undefined, { synchronous: true });
+  // Not `synchronous`: with calls waiting, the signature may come back from a worker thread.
+  instance.interceptors.request.use((request) => sign(config, load, request));
   instance.interceptors.response.use((response) => verifyAndDecode(config, response));
   return instance;
 }
 
-function sign(config: ResolvedConfig, request: InternalAxiosRequestConfig): InternalAxiosRequestConfig {
-  // Sign what will be on the wire: the URL as the WHATWG parser hands it to node:http.
-  const url = new URL(axios.getUri(request));
+function sign(config: ResolvedConfig, load: Load, request: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
+  // Sign what will be on the wire: the path and query node:http will send, as the WHATWG
+  // parser would produce them (computed without a parse when the URL is already canonical).
   const body = typeof request.data === 'string' ? request.data : '';
-  request.headers.set('Authorization', authorization(config, request.method ?? 'get', url.pathname + url.search, body));
-  return request;
+  const pending = pendingAuthorization(config, request.method ?? 'get', target(request).pathAndQuery, body);
+  const inline = () => {
+    request.headers.set('Authorization', pending.header(rsaSign(pending.message, config.privateKey)));
+    return request;
+  };
+  // One call alone is signed here (a worker round trip would only add latency); with others in
+  // flight the main thread has sending and verifying to do, and another core can sign.
+  const offThread = load.inFlight > 1 ? signOffThread(config.privateKey, pending.message) : undefined;
+  if (!offThread) return inline();
+  return offThread.then((signature) => {
+    request.headers.set('Authorization', pending.header(signature));
+    return request;
+  }, inline);
 }
 
+// Node hands header names over lower-cased and AxiosHeaders keeps them so: a property read
+// finds them without AxiosHeaders.get's case-insensitive scan of every key.
 function header(response: AxiosResponse, name: string): string | undefined {
-  const value = (response.headers as AxiosHeaders).get?.(name) ?? response.headers[name.toLowerCase()];
+  const headers = response.headers as Record<string, unknown> & Partial<AxiosHeaders>;
+  const value = headers[name.toLowerCase()] ?? headers.get?.(name);
   return value === undefined || value === null ? undefined : String(value);
 }
 
@@ -61,7 +91,7 @@ type Verified = AxiosResponse & { verified: boolean };
 function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): Verified | Promise<Verified> {
   // A serial the ring does not hold yet may be a rotated certificate: let the ring fetch it once.
   const serial = header(response, 'Wechatpay-Serial');
-  if (serial && config.platformKeys.refreshable && !config.platformKeys.get(serial)) {
+  if (serial && config.platformKeys.refreshable && !config.platformKeys.get(serial) && !response.config.wechatpay?.noRefresh) {
     return config.platformKeys.resolve(serial).then(() => verifyAndDecodeNow(config, response));
   }
   return verifyAndDecodeNow(config, response);
@@ -119,8 +149,11 @@ function apiError(status: number, requestId: string | undefined, verified: boole
 // and the socket request and the config (whose agents reach live sockets holding the raw
 // request head) stay readable but out of what gets printed or serialised.
 function redact(response: AxiosResponse): void {
-  const headers = response.config.headers as AxiosHeaders | undefined;
-  if (headers?.has?.('Authorization')) headers.set('Authorization', REDACTED);
+  const headers = response.config.headers as (AxiosHeaders & { Authorization?: unknown }) | undefined;
+  // The signing interceptor stored it under this exact name; the case-insensitive lookup is
+  // only needed when a caller supplied the header under another spelling.
+  if (headers?.Authorization !== undefined) headers.Authorization = REDACTED;
+  else if (headers?.has?.('Authorization')) headers.set('Authorization', REDACTED);
   for (const name of ['request', 'config'] as const) {
     Object.defineProperty(response, name, { value: response[name], enumerable: false, configurable: true, writable: true });
   }

@@ -49,7 +49,10 @@ export function verifySignature(context: VerifyContext, headers: SignatureHeader
   if (!platform) {
     throw fail('UNKNOWN_SERIAL', `Wechatpay-Serial ${serial} is not among the configured platform certificates or public keys`);
   }
-  const message = Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), Buffer.isBuffer(body) ? body : Buffer.from(body), NEWLINE]);
+  // A text body (every signed JSON answer) is encoded once, in one piece.
+  const message = Buffer.isBuffer(body)
+    ? Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), body, NEWLINE])
+    : Buffer.from(`${timestamp}\n${nonce}\n${body}\n`);
   let valid = false;
   try {
     valid = rsaVerify('sha256', message, platform.key, Buffer.from(signature, 'base64'));

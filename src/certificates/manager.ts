@@ -1,0 +1,325 @@
+// Keeps a client's platform certificates current: downloads `GET /v3/certificates`, opens and
+// checks each certificate, verifies the download's own signature, and installs the result in
+// the client's keyring. Refreshes run on a schedule and when a response is signed with a serial
+// the keyring does not know, one at a time (single flight) and rate-limited after a failed or
+// useless attempt, so an unknown serial can never cause a download loop.
+import type { AxiosHeaders, AxiosInstance } from 'axios';
+import type { X509Certificate } from 'node:crypto';
+import type { Keyring, KeySource } from '../keyring.js';
+import type { PlatformKey } from '../keys.js';
+import { verifySignature, type SignatureHeaders } from '../verify.js';
+import { CertificateError } from './errors.js';
+import type { CertificateStore, StoredCertificates } from './store.js';
+import { checkCertificate, openCertificateList, validity } from './validate.js';
+
+export const CERTIFICATES_PATH = 'v3/certificates';
+
+/** The raw, signed answer to `GET /v3/certificates`. */
+export interface DownloadedAnswer {
+  body: string;
+  headers: SignatureHeaders;
+  status: number;
+  requestId?: string | undefined;
+}
+
+export interface CertificateManagerOptions {
+  mchid: string;
+  apiv3Key: Buffer;
+  keyring: Keyring;
+  /** Sends the signed GET; must not verify the answer (that needs the certificates it carries). */
+  download: () => Promise<DownloadedAnswer>;
+  store: CertificateStore;
+  /** Milliseconds between scheduled refreshes; 0 disables the schedule. */
+  refreshInterval: number;
+  /** Milliseconds to wait after a failed or useless refresh before an unknown serial may trigger another. */
+  minInterval: number;
+  maxClockSkew: number;
+  ca?: X509Certificate | undefined;
+  onError?: ((error: Error) => void) | undefined;
+  now?: () => number;
+}
+
+type FlightKind = 'scheduled' | 'demand' | 'explicit';
+
+export interface RefreshEvent {
+  at: Date;
+  /** `download` or `store`. */
+  source: 'download' | 'store';
+  serials: string[];
+}
+
+export class CertificateManager implements KeySource {
+  readonly #options: CertificateManagerOptions;
+  readonly #now: () => number;
+  #inflight: { kind: FlightKind; promise: Promise<PlatformKey[]> } | undefined;
+  #blockedUntil = 0;
+  #schedule: NodeJS.Timeout | undefined;
+  #expiry: NodeJS.Timeout | undefined;
+  #downloads = 0;
+  #last: RefreshEvent | undefined;
+  #lastError: Error | undefined;
+  #stopped = false;
+
+  constructor(options: CertificateManagerOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#scheduleNext(options.refreshInterval);
+    this.sweep();
+  }
+
+  /** How many times `v3/certificates` was requested by this client. */
+  get downloads(): number {
+    return this.#downloads;
+  }
+
+  /** The last successful refresh. */
+  get lastRefresh(): RefreshEvent | undefined {
+    return this.#last;
+  }
+
+  /** The last failure, cleared by the next success. */
+  get lastError(): Error | undefined {
+    return this.#lastError;
+  }
+
+  /** The platform certificates in the keyring, newest first. */
+  list(): { serial: string; notBefore: Date; notAfter: Date; certificate: X509Certificate }[] {
+    return this.#options.keyring
+      .values()
+      .filter((key) => key.certificate)
+      .map((key, index) => ({ serial: key.id, ...dates(key.certificate!), certificate: key.certificate!, index }))
+      // Newest first; certificates issued in the same second: the one installed last first.
+      .sort((a, b) => b.notBefore.getTime() - a.notBefore.getTime() || b.index - a.index)
+      .map(({ index: _index, ...entry }) => entry);
+  }
+
+  /**
+   * The keyring's refresh hook. With `unknownSerial`: fetch certificates because a response
+   * named that serial (shares a running refresh, honours the rate limit, never throws for a
+   * rate-limited call). Without: download now (shares a running download) and throw on failure.
+   */
+  async refresh(reason: { unknownSerial?: string } = {}): Promise<PlatformKey[]> {
+    const serial = reason.unknownSerial;
+    if (serial === undefined) return this.#join('explicit');
+    const ring = this.#options.keyring;
+    if (ring.get(serial)) return [];
+    const running = this.#inflight;
+    if (running) {
+      await running.promise.catch((error: unknown) => {
+        if (running.kind !== 'scheduled') throw error;
+      });
+      // A scheduled refresh that started before this serial appeared may have missed it.
+      if (ring.get(serial) || running.kind !== 'scheduled') return [];
+      if (this.#inflight) return this.#inflight.promise.then(() => [], () => []);
+    }
+    if (this.#now() < this.#blockedUntil) return [];
+    return this.#start('demand', serial);
+  }
+
+  /** Makes sure there is at least one platform certificate, from the store or a download. */
+  async ensure(): Promise<void> {
+    if (this.#options.keyring.values().some((key) => key.certificate)) return;
+    if (this.#inflight) {
+      await this.#inflight.promise;
+      return;
+    }
+    if (this.#now() < this.#blockedUntil && this.#lastError) throw this.#lastError;
+    await this.#start('demand');
+  }
+
+  /** Stops the schedule (timers are unref'd, so a process exits without calling this). */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#schedule);
+    clearTimeout(this.#expiry);
+  }
+
+  #join(kind: FlightKind): Promise<PlatformKey[]> {
+    return this.#inflight ? this.#inflight.promise : this.#start(kind);
+  }
+
+  #start(kind: FlightKind, serial?: string): Promise<PlatformKey[]> {
+    const promise = this.#fly(kind, serial).finally(() => {
+      if (this.#inflight?.promise === promise) this.#inflight = undefined;
+    });
+    this.#inflight = { kind, promise };
+    return promise;
+  }
+
+  async #fly(kind: FlightKind, serial: string | undefined): Promise<PlatformKey[]> {
+    await null;
+    const ring = this.#options.keyring;
+    try {
+      const keys = (kind !== 'explicit' && (await this.#fromStore(kind, serial))) || (await this.#download());
+      for (const key of keys) ring.set(key);
+      this.sweep();
+      this.#lastError = undefined;
+      if (serial !== undefined && !ring.get(serial)) this.#blockedUntil = this.#now() + this.#options.minInterval;
+      return keys;
+    } catch (error) {
+      this.#blockedUntil = this.#now() + this.#options.minInterval;
+      this.#lastError = error as Error;
+      throw error;
+    }
+  }
+
+  /** Stored certificates, when they answer the need without a download. */
+  async #fromStore(kind: FlightKind, serial: string | undefined): Promise<PlatformKey[] | undefined> {
+    let stored: StoredCertificates | undefined;
+    try {
+      stored = await this.#options.store.read(this.#options.mchid);
+    } catch (error) {
+      this.#report(error);
+      return undefined;
+    }
+    if (!stored) return undefined;
+    const now = this.#now();
+    const keys: PlatformKey[] = [];
+    for (const entry of stored.certificates) {
+      try {
+        keys.push(checkCertificate(entry.serial, entry.pem, { now, ca: this.#options.ca }));
+      } catch {
+        // An expired or unacceptable stored certificate is simply not used.
+      }
+    }
+    if (keys.length === 0) return undefined;
+    const fresh = now - stored.updatedAt < this.#options.refreshInterval;
+    const useful = serial !== undefined ? keys.some((key) => key.id === serial.toUpperCase()) : kind === 'demand' || fresh;
+    if (!useful) return undefined;
+    this.#last = { at: new Date(now), source: 'store', serials: keys.map((key) => key.id) };
+    return keys;
+  }
+
+  async #download(): Promise<PlatformKey[]> {
+    const { apiv3Key, ca, keyring, maxClockSkew, store, mchid } = this.#options;
+    this.#downloads++;
+    const answer = await this.#options.download();
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.body);
+    } catch {
+      throw new CertificateError('BAD_RESPONSE', 'v3/certificates did not answer with JSON');
+    }
+    const now = this.#now();
+    const { accepted, rejected } = openCertificateList(body, { apiv3Key, now, ca });
+    for (const error of rejected) this.#report(error);
+    if (accepted.length === 0) {
+      throw rejected[0] ?? new CertificateError('NO_VALID_CERTIFICATE', 'v3/certificates listed no certificate');
+    }
+    // The answer is signed by one of the certificates it delivers (the first download can only
+    // be checked that way; the AEAD envelope under the APIv3 key is what makes them trusted).
+    const delivered = new Map(accepted.map((key) => [key.id, key]));
+    verifySignature(
+      { platformKeys: { get: (id) => delivered.get(id.toUpperCase()) ?? keyring.get(id) }, maxClockSkew, status: answer.status, requestId: answer.requestId },
+      answer.headers,
+      answer.body,
+    );
+    this.#last = { at: new Date(now), source: 'download', serials: accepted.map((key) => key.id) };
+    try {
+      await store.write(mchid, { updatedAt: now, certificates: accepted.map((key) => ({ serial: key.id, pem: key.certificate!.toString() })) });
+    } catch (error) {
+      this.#report(error);
+    }
+    return accepted;
+  }
+
+  /** Drops expired certificates and arms a timer for the next expiry. @internal */
+  sweep(): void {
+    const ring = this.#options.keyring;
+    const now = this.#now();
+    let next = Infinity;
+    for (const key of ring.values()) {
+      if (!key.certificate) continue;
+      const { notAfter } = validity(key.certificate);
+      if (!(notAfter > now)) ring.delete(key.id);
+      else next = Math.min(next, notAfter);
+    }
+    clearTimeout(this.#expiry);
+    this.#expiry = undefined;
+    if (next !== Infinity && !this.#stopped) {
+      // The timers hold the manager weakly: a client that is dropped is not kept alive by them.
+      const self = new WeakRef(this);
+      this.#expiry = setTimeout(() => self.deref()?.sweep(), Math.min(next - now + 1, 2 ** 31 - 1));
+      this.#expiry.unref();
+    }
+  }
+
+  #scheduleNext(delay: number): void {
+    if (!(delay > 0) || this.#stopped) return;
+    const self = new WeakRef(this);
+    this.#schedule = setTimeout(() => self.deref()?.tick(), Math.min(delay, 2 ** 31 - 1));
+    this.#schedule.unref();
+  }
+
+  /** One scheduled refresh, then the next one scheduled. @internal */
+  tick(): void {
+    // A client that trusts only the WeChat Pay public key has no certificates to keep current.
+    const keys = this.#options.keyring.values();
+    if (keys.length > 0 && keys.every((key) => !key.certificate)) return this.#scheduleNext(this.#options.refreshInterval);
+    const tick = this.#inflight ? this.#inflight.promise : this.#start('scheduled');
+    tick.then(
+      () => this.#scheduleNext(this.#options.refreshInterval),
+      (error: unknown) => {
+        this.#report(error);
+        // Retry sooner than a full interval, but no sooner than the rate limit allows.
+        this.#scheduleNext(Math.min(this.#options.refreshInterval, Math.max(this.#options.minInterval, 1000)));
+      },
+    );
+  }
+
+  #report(error: unknown): void {
+    try {
+      this.#options.onError?.(error instanceof Error ? error : new Error(String(error)));
+    } catch {
+      // A throwing error handler must not break refreshing.
+    }
+  }
+}
+
+function dates(certificate: X509Certificate): { notBefore: Date; notAfter: Date } {
+  const { notBefore, notAfter } = validity(certificate);
+  return { notBefore: new Date(notBefore), notAfter: new Date(notAfter) };
+}
+
+/** Sends `GET /v3/certificates` through the client's own axios instance (signed, not verified). */
+export function downloader(axios: AxiosInstance): () => Promise<DownloadedAnswer> {
+  return async () => {
+    const response = await axios.request<string>({
+      method: 'get',
+      url: CERTIFICATES_PATH,
+      headers: { Accept: 'application/json' },
+      // 2xx answers come back raw and unverified (checked above, with what they deliver); error
+      // answers are verified by the transport as usual, without asking this manager again.
+      wechatpay: { unsigned: true, noRefresh: true },
+    });
+    const headers = response.headers as AxiosHeaders;
+    const get = (name: string) => {
+      const value = headers.get?.(name) ?? (headers as Record<string, unknown>)[name.toLowerCase()];
+      return value === undefined || value === null ? undefined : String(value);
+    };
+    return {
+      body: typeof response.data === 'string' ? response.data : Buffer.isBuffer(response.data) ? (response.data as Buffer).toString() : JSON.stringify(response.data),
+      headers: { timestamp: get('Wechatpay-Timestamp'), nonce: get('Wechatpay-Nonce'), signature: get('Wechatpay-Signature'), serial: get('Wechatpay-Serial') },
+      status: response.status,
+      requestId: get('Request-ID'),
+    };
+  };
+}
+
+/** The key sensitive fields are encrypted under: the WeChat Pay public key when the client has
+ * one, else the currently valid platform certificate that became valid most recently. */
+export function encryptionKey(keys: PlatformKey[], now = Date.now()): PlatformKey | undefined {
+  const publicKey = keys.find((key) => !key.certificate);
+  if (publicKey) return publicKey;
+  let best: PlatformKey | undefined;
+  let bestFrom = -Infinity;
+  for (const key of keys) {
+    const { notBefore, notAfter } = validity(key.certificate!);
+    // Ties (certificates issued in the same second) go to the one installed last.
+    if (notBefore <= now && now < notAfter && notBefore >= bestFrom) {
+      best = key;
+      bestFrom = notBefore;
+    }
+  }
+  return best;
+}
