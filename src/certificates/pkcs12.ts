@@ -4,7 +4,10 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { lazy } from '../lazy.js';
+
+const nodeForge = lazy<typeof Forge>('node-forge');
 import { ConfigError } from '../errors.js';
 
 export interface Pkcs12Contents {
@@ -30,7 +33,8 @@ export function loadPkcs12(input: string | Buffer, passphrase: string, field = '
   } else {
     throw new ConfigError(field, 'expected apiclient_cert.p12 as a Buffer or an absolute file:// URL');
   }
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  const forge = nodeForge();
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary'))), false, passphrase);
   } catch (error) {

@@ -2,11 +2,10 @@
 // and the refund notification, which carries no `sign` but `req_info`: AES-256-ECB under the
 // MD5 (lower-case hex) of the APIv2 key, holding the refund's own `<root>` XML.
 import { createDecipheriv, createHash } from 'node:crypto';
-import { XMLParser } from 'fast-xml-parser';
 import { DecryptionError } from '../crypto/errors.js';
 import { VerificationError } from '../errors.js';
 import { v2SignatureMatches } from '../v2/sign.js';
-import { fromXml, toXml } from '../v2/xml.js';
+import { fromXml, toXml, xmlParser } from '../v2/xml.js';
 import { WebhookError } from './errors.js';
 import type { WebhookReply } from './reply.js';
 
@@ -17,8 +16,6 @@ export interface V2Notification {
   reqInfo?: Record<string, string>;
 }
 
-const inner = new XMLParser({ parseTagValue: false, processEntities: true, trimValues: false });
-
 export function decryptReqInfo(reqInfo: string, apiv2Key: string): Record<string, string> {
   const key = Buffer.from(createHash('md5').update(apiv2Key).digest('hex'), 'utf8');
   let plain: string;
@@ -28,7 +25,7 @@ export function decryptReqInfo(reqInfo: string, apiv2Key: string): Record<string
   } catch {
     throw new DecryptionError('AUTHENTICATION_FAILED', 'req_info could not be decrypted: the APIv2 key is wrong or req_info was altered');
   }
-  const parsed = inner.parse(plain) as Record<string, unknown>;
+  const parsed = xmlParser().parse(plain) as Record<string, unknown>;
   const root = parsed.root ?? parsed.xml;
   if (typeof root !== 'object' || root === null) throw new DecryptionError('BAD_INPUT', 'decrypted req_info is not the documented <root> XML');
   return root as Record<string, string>;
