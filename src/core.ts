@@ -135,9 +135,10 @@ export class Core implements ClientCore {
         method,
         url: prepared.url,
         ...(prepared.baseURL ? { baseURL: prepared.baseURL } : {}),
-        data: prepared.body || undefined,
+        data: prepared.payload ?? (prepared.body || undefined),
         headers: { ...(config?.headers as Record<string, string> | undefined), ...prepared.headers },
-        ...(unsigned ? { responseType: 'arraybuffer', wechatpay: { unsigned: true } } : {}),
+        ...(unsigned ? { responseType: 'arraybuffer' } : {}),
+        ...(unsigned || prepared.payload ? { wechatpay: { ...(unsigned ? { unsigned } : {}), ...(prepared.payload ? { signedBody: prepared.body } : {}) } } : {}),
       });
       return response as WechatpayResponse<unknown>;
     } catch (error) {

@@ -11,9 +11,8 @@ export abstract class WechatpayError extends Error {
   }
 }
 
-/** The client was configured wrongly; raised by the constructor, naming the field. */
-export class ConfigError extends WechatpayError {
-  readonly code = 'CONFIG_ERROR';
+// A problem with one named input: the field and what to do about it.
+abstract class FieldError extends WechatpayError {
   constructor(
     readonly field: string,
     message: string,
@@ -25,18 +24,14 @@ export class ConfigError extends WechatpayError {
   }
 }
 
+/** The client was configured wrongly; raised by the constructor, naming the field. */
+export class ConfigError extends FieldError {
+  readonly code = 'CONFIG_ERROR';
+}
+
 /** A call's options are wrong; raised before anything is sent. */
-export class ParameterError extends WechatpayError {
+export class ParameterError extends FieldError {
   readonly code = 'PARAMETER_ERROR';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), field: this.field };
-  }
 }
 
 export type VerificationCode =

@@ -1,6 +1,7 @@
 // Step 2 of a request: the documented options object → what goes on the wire. The body and
 // query are serialised here, once, so the signature covers exactly the bytes that are sent.
 import { ParameterError } from './errors.js';
+import { multipart } from './multipart.js';
 import type { Method } from './typing.js';
 import { encodeQuery, expandTemplate, type CompiledTemplate } from './uri.js';
 
@@ -8,7 +9,10 @@ export interface Prepared {
   method: Method;
   /** Path and query relative to the base URL, without a leading slash. */
   url: string;
+  /** What the signature covers: the JSON body, or the `meta` JSON of an upload. */
   body: string;
+  /** What is sent when it differs from `body` (a multipart upload). */
+  payload?: Buffer;
   headers: Record<string, string>;
   baseURL?: string;
 }
@@ -28,7 +32,6 @@ export function prepare(method: Method, compiled: CompiledTemplate, options: unk
     }
   }
   if (opts.xml !== undefined) throw new ParameterError('xml', 'XML bodies belong to APIv2 endpoints (v2/…); an APIv3 endpoint takes json');
-  if (opts.body !== undefined) throw new ParameterError('body', 'multipart bodies are not supported by this client yet');
 
   const query = encodeQuery(opts.query);
   const path = expandTemplate(compiled, opts);
@@ -40,6 +43,16 @@ export function prepare(method: Method, compiled: CompiledTemplate, options: unk
     body = serialize(opts.json);
     headers['Content-Type'] = 'application/json';
   }
+  let payload: Buffer | undefined;
+  let uploadType = '';
+  if (opts.body !== undefined) {
+    if (method === 'get') throw new ParameterError('body', 'a GET request carries no body');
+    if (opts.json !== undefined) throw new ParameterError('body', 'give either json or a multipart body, not both');
+    const upload = multipart(opts.body);
+    body = upload.signed;
+    payload = upload.payload;
+    uploadType = upload.contentType;
+  }
   if (opts.headers !== undefined) {
     if (typeof opts.headers !== 'object' || opts.headers === null) throw new ParameterError('headers', 'expected an object of header names to values');
     for (const [name, value] of Object.entries(opts.headers)) {
@@ -48,7 +61,12 @@ export function prepare(method: Method, compiled: CompiledTemplate, options: unk
       headers[name] = value;
     }
   }
-  const prepared: Prepared = { method, url: query ? `${path}?${query}` : path, body, headers };
+  // The multipart boundary is ours: a Content-Type given for an upload would not match the body.
+  if (payload) {
+    for (const name of Object.keys(headers)) if (/^content-type$/i.test(name)) delete headers[name];
+    headers['Content-Type'] = uploadType;
+  }
+  const prepared: Prepared = { method, url: query ? `${path}?${query}` : path, body, headers, ...(payload ? { payload } : {}) };
   if (opts.base_uri !== undefined) {
     if (typeof opts.base_uri !== 'string' || !/^https?:\/\/[^/]+/.test(opts.base_uri)) {
       throw new ParameterError('base_uri', 'expected an absolute http(s) URL such as "https://apihk.mch.weixin.qq.com/"');

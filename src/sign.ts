@@ -48,6 +48,23 @@ export function pendingAuthorization(signer: Signer, method: string, pathAndQuer
   };
 }
 
+/**
+ * `Wechatpay-Timestamp/-Nonce/-Signature/-Serial` over `TIMESTAMP\nNONCE\nBODY\n`: how WeChat Pay
+ * signs its answers and notifications, and how a merchant signs a reply that must be signed.
+ */
+export function signatureHeaders(id: string, privateKey: KeyObject, body: string | Buffer, timestamp = unixTime()): Record<string, string> {
+  const nonceStr = nonce();
+  const message = Buffer.concat([Buffer.from(`${timestamp}\n${nonceStr}\n`), Buffer.isBuffer(body) ? body : Buffer.from(body), NEWLINE]);
+  return {
+    'Wechatpay-Timestamp': String(timestamp),
+    'Wechatpay-Nonce': nonceStr,
+    'Wechatpay-Signature': sign('sha256', message, privateKey).toString('base64'),
+    'Wechatpay-Serial': id,
+  };
+}
+
+const NEWLINE = Buffer.from('\n');
+
 export function rsaSign(message: string, privateKey: KeyObject): string {
   return sign('sha256', Buffer.from(message), privateKey).toString('base64');
 }

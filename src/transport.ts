@@ -20,6 +20,8 @@ export interface WechatpayRequestFlags {
   unsigned?: boolean;
   /** Never ask the keyring's source about an unknown serial (the certificate download itself). */
   noRefresh?: boolean;
+  /** What the signature covers when the body sent is not it (a multipart upload signs its meta JSON). */
+  signedBody?: string;
 }
 
 declare module 'axios' {
@@ -62,7 +64,7 @@ export function createTransport(config: ResolvedConfig, load: Load = { inFlight:
 function sign(config: ResolvedConfig, load: Load, request: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
   // Sign what will be on the wire: the path and query node:http will send, as the WHATWG
   // parser would produce them (computed without a parse when the URL is already canonical).
-  const body = typeof request.data === 'string' ? request.data : '';
+  const body = request.wechatpay?.signedBody ?? (typeof request.data === 'string' ? request.data : '');
   const pending = pendingAuthorization(config, request.method ?? 'get', target(request).pathAndQuery, body);
   const inline = () => {
     request.headers.set('Authorization', pending.header(rsaSign(pending.message, config.privateKey)));

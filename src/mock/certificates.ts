@@ -1,6 +1,7 @@
 // `GET v3/certificates`: the platform certificates, each encrypted with AEAD_AES_256_GCM under
 // the merchant's APIv3 key (associated data `certificate`), as WeChat Pay sends them.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { decryptAesGcmText, encryptAesGcm } from '../crypto/aead.js';
 import type { CertifiedKey } from './identity.js';
 
 export interface EncryptedResource {
@@ -26,19 +27,13 @@ export function checkApiv3Key(key: string): void {
 /** AES-256-GCM with a 12-character nonce; the ciphertext is base64(cipher text ‖ 16-byte tag). */
 export function encryptResource(plaintext: string, key: string, associatedData: string): EncryptedResource {
   const nonce = Array.from(randomBytes(12), (b) => NONCE_ALPHABET[b % NONCE_ALPHABET.length]).join('');
-  const cipher = createCipheriv('aes-256-gcm', Buffer.from(key), Buffer.from(nonce));
-  cipher.setAAD(Buffer.from(associatedData));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return { algorithm: 'AEAD_AES_256_GCM', nonce, associated_data: associatedData, ciphertext: body.toString('base64') };
+  const sealed = encryptAesGcm(key, plaintext, associatedData, nonce);
+  return { algorithm: 'AEAD_AES_256_GCM', nonce, associated_data: associatedData, ciphertext: sealed.ciphertext };
 }
 
 /** The inverse, for tests and for merchants' tooling. */
 export function decryptResource(resource: Pick<EncryptedResource, 'nonce' | 'associated_data' | 'ciphertext'>, key: string): string {
-  const data = Buffer.from(resource.ciphertext, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(key), Buffer.from(resource.nonce));
-  decipher.setAAD(Buffer.from(resource.associated_data));
-  decipher.setAuthTag(data.subarray(data.length - 16));
-  return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+  return decryptAesGcmText(key, { ciphertext: resource.ciphertext, nonce: resource.nonce, associatedData: resource.associated_data });
 }
 
 const rfc3339 = (date: Date) => {

@@ -14,6 +14,7 @@ import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair 
 import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
 import { Router } from './router.js';
+import { readUpload, uploadViolation, type Upload } from './upload.js';
 import { validateRequest, type Violation } from './validate.js';
 
 export interface RecordedRequest {
@@ -27,6 +28,8 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   json?: unknown;
+  /** A media upload (multipart/form-data): its meta JSON and file. */
+  upload?: Upload;
   /** The status the mock answered (absent when a fault dropped the connection). */
   status?: number;
   /** The error code the mock answered with (`SIGN_ERROR`, `PARAM_ERROR`, `NOT_FOUND`, …). */
@@ -203,7 +206,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const answer = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
     const { method, url } = record;
-    const checked = checkAuthorization({ method, url, body, authorization: req.headers.authorization }, merchants, nonces, window);
+    // An upload's signature covers its meta JSON, not the multipart bytes.
+    let signed = body;
+    if (/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+      const upload = await readUpload(body, req.headers['content-type']!);
+      if (!upload) return { out: error(400, 'PARAM_ERROR', 'multipart body needs a meta part (JSON) and a file part', { location: 'body' }) };
+      record.upload = upload;
+      signed = Buffer.from(upload.metaText);
+    }
+    const checked = checkAuthorization({ method, url, body: signed, authorization: req.headers.authorization }, merchants, nonces, window);
     if ('status' in checked) return { out: error(checked.status, checked.code, checked.message) };
 
     const parsed = new URL(url, 'http://mock');
@@ -218,8 +229,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     record.template = found.template;
     record.params = found.params;
 
-    const text = body.toString();
-    if (text) {
+    const text = record.upload ? '' : body.toString();
+    if (record.upload) {
+      const wrong = uploadViolation(record.upload);
+      if (wrong) return { out: paramError(wrong) };
+    } else if (text) {
       try {
         record.json = JSON.parse(text);
       } catch {

@@ -2,9 +2,10 @@
 // the events that define them) when it was handled, `{ code: 'FAIL', message }` with 4XX/5XX
 // when it should be sent again. Replies that must be signed carry the merchant's signature
 // headers over the reply body, the same scheme WeChat Pay uses for its own answers.
-import { randomBytes, sign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { DecryptionError } from '../crypto/errors.js';
 import { VerificationError, type WechatpayError } from '../errors.js';
+import { signatureHeaders } from '../sign.js';
 import { WebhookError } from './errors.js';
 
 export interface WebhookReply {
@@ -35,19 +36,7 @@ export function fail(message = 'FAIL', status = 500): WebhookReply {
 
 /** The reply with `Wechatpay-Timestamp/-Nonce/-Signature/-Serial` over its body, signed by the merchant. */
 export function signed(reply: WebhookReply, signer: ReplySigner): WebhookReply {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const nonce = randomBytes(16).toString('hex');
-  const signature = sign('sha256', Buffer.from(`${timestamp}\n${nonce}\n${reply.body}\n`), signer.privateKey).toString('base64');
-  return {
-    ...reply,
-    headers: {
-      ...reply.headers,
-      'Wechatpay-Timestamp': timestamp,
-      'Wechatpay-Nonce': nonce,
-      'Wechatpay-Signature': signature,
-      'Wechatpay-Serial': signer.serial,
-    },
-  };
+  return { ...reply, headers: { ...reply.headers, ...signatureHeaders(signer.serial, signer.privateKey, reply.body) } };
 }
 
 /** The refusal for a notification that did not pass: the status says why, the body says FAIL. */
