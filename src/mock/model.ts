@@ -1,68 +1,20 @@
 // The endpoint model the mock routes, validates and answers from: `src/generated/model.json`,
-// written by the code generator (codegen/model.ts is the authority on its shape; the subset the
-// mock reads is repeated here so that src/ does not import from codegen/). The published
-// package carries the same file as dist/cjs/generated/model.json.
+// written by the code generator (its schema is src/model.ts). The published package carries the
+// same file as dist/cjs/generated/model.json.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MODEL_VERSION, type Endpoint, type Field, type Model, type Operation, type Webhook } from '../model.js';
 import { moduleDir } from './here.js';
 
-export const SUPPORTED_MODEL_VERSION = 1;
+export const SUPPORTED_MODEL_VERSION = MODEL_VERSION;
 
-export type ModelMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type ScalarType = 'string' | 'integer' | 'number' | 'boolean' | 'object';
-
-export interface Shape {
-  type: ScalarType;
-  /** Array depth: 1 for `T[]`, 2 for `T[][]`. */
-  array?: number;
-  required?: boolean;
-  enum?: Array<string | number | boolean>;
-  label?: string;
-  encoded?: string;
-  encrypted?: string;
-  signed?: string;
-  children?: ModelField[];
-}
-
-export interface ModelField extends Partial<Shape> {
-  name: string;
-  oneOf?: Shape[];
-  in?: 'path';
-  docName?: string;
-}
-
-export type RequestKind = 'json' | 'xml' | 'multipart' | 'query' | 'none';
-export type ResponseKind = 'json' | 'xml' | 'no-content' | 'file-stream' | 'redirect' | 'undocumented';
-
-export interface ModelOperation {
-  method: ModelMethod;
-  title: string;
-  deprecated?: boolean;
-  request: { kind: RequestKind; fields: ModelField[] };
-  response: { kind: ResponseKind; fields: ModelField[] };
-}
-
-export interface ModelEndpoint {
-  template: string;
-  source: string;
-  operations: ModelOperation[];
-}
-
-export interface ModelWebhook {
-  /** Event types this notification document covers (`TRANSACTION.SUCCESS`, …). */
-  events: string[];
-  protocol: 'v2' | 'v3';
-  title: string;
-  source: string;
-  /** The decrypted `resource`. */
-  resource?: ModelField[];
-}
-
-export interface EndpointModel {
-  version: number;
-  endpoints: ModelEndpoint[];
-  webhooks?: ModelWebhook[];
-}
+export type { HttpMethod as ModelMethod, RequestKind, ResponseKind, ScalarType, Shape } from '../model.js';
+export type ModelField = Field;
+export type ModelOperation = Operation;
+export type ModelEndpoint = Endpoint;
+export type ModelWebhook = Webhook;
+/** The model as the mock reads it (webhooks and redirects are optional to older readers). */
+export type EndpointModel = Pick<Model, 'version' | 'endpoints'> & Partial<Pick<Model, 'webhooks' | 'redirects'>>;
 
 /**
  * Where the model is looked for: `../generated/model.json` from src/mock (and from dist/cjs/mock,
