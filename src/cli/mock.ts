@@ -118,6 +118,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
         privateKey: pathToFileURL(privateKey).href,
         certs: { [platformId]: pathToFileURL(platformFile).href },
         baseURL: mock.url,
+        apiv2Key: mock.apiv2Key,
       },
       null,
       2,

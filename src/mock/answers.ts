@@ -22,7 +22,7 @@ export interface AnswerContext {
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
-function csv(template: string, query: URLSearchParams): string {
+export function csv(template: string, query: URLSearchParams): string {
   const date = query.get('bill_date') ?? '2026-01-01';
   return [
     '交易时间,公众账号ID,商户号,微信订单号,商户订单号,交易状态,应结订单金额',

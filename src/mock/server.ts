@@ -16,6 +16,7 @@ import { signedHeaders, type SigningKey } from './respond.js';
 import { Router } from './router.js';
 import { readUpload, uploadViolation, type Upload } from './upload.js';
 import { validateRequest, type Violation } from './validate.js';
+import { checkApiv2Key, checkV2, makeApiv2Key, v2Answer, v2Fail, v2Router, type V2Documented } from './v2.js';
 
 export interface RecordedRequest {
   method: string;
@@ -28,6 +29,8 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   json?: unknown;
+  /** APIv2: the fields of the `<xml>` body (or of the query, for the GET ones), sign included. */
+  xml?: Record<string, string>;
   /** A media upload (multipart/form-data): its meta JSON and file. */
   upload?: Upload;
   /** The status the mock answered (absent when a fault dropped the connection). */
@@ -67,6 +70,8 @@ export interface MockServerOptions {
   publicKey?: KeyPair & { id: string };
   /** The merchant's APIv3 key: 32 ASCII characters (made fresh unless given). */
   apiv3Key?: string;
+  /** The merchant's APIv2 key, which signs APIv2 (`<xml>`) requests and answers: 32 ASCII characters (made fresh unless given). */
+  apiv2Key?: string;
   /**
    * The endpoint model to route and validate from: the shipped one by default, another one, or
    * `false` for routes given with `route()` only.
@@ -92,6 +97,8 @@ export interface MockServer {
   readonly mode: 'certificate' | 'public-key';
   /** The merchant's APIv3 key, under which `v3/certificates` encrypts. */
   readonly apiv3Key: string;
+  /** The merchant's APIv2 key, under which APIv2 requests and answers are signed. */
+  readonly apiv2Key: string;
   readonly requests: RecordedRequest[];
   /**
    * Answer `METHOD template` with `handler` instead of the documented sample (or add an
@@ -118,7 +125,7 @@ const CERTIFICATES = 'v3/certificates';
 function documentedRouter(model: EndpointModel): Router<Documented> {
   const router = new Router<Documented>();
   for (const endpoint of model.endpoints) {
-    // APIv2 (XML, signed in the payload) is documented under `v2/…` but not served yet.
+    // APIv2 (XML, signed in the payload) is routed apart: see v2.ts.
     if (!endpoint.template.startsWith('v3/')) continue;
     for (const operation of endpoint.operations) {
       // Two templates differing only in a parameter's name share a route: the first one answers.
@@ -128,15 +135,14 @@ function documentedRouter(model: EndpointModel): Router<Documented> {
   return router;
 }
 
-let sharedDocumented: { model: EndpointModel; router: Router<Documented> } | undefined;
+let sharedDocumented: { model: EndpointModel; router: Router<Documented>; v2: Router<V2Documented> } | undefined;
 
-function routerFor(model: EndpointModel | false | undefined): Router<Documented> | undefined {
+function routersFor(model: EndpointModel | false | undefined): { router: Router<Documented>; v2: Router<V2Documented> } | undefined {
   if (model === false) return undefined;
   const chosen = model ?? loadModel();
-  if (sharedDocumented?.model === chosen) return sharedDocumented.router;
-  const router = documentedRouter(chosen);
-  sharedDocumented = { model: chosen, router };
-  return router;
+  if (sharedDocumented?.model === chosen) return sharedDocumented;
+  sharedDocumented = { model: chosen, router: documentedRouter(chosen), v2: v2Router(chosen) };
+  return sharedDocumented;
 }
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
@@ -154,6 +160,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const wechatpayPublicKey = () => (publicKey ??= { id: publicKeyId(), ...rsaKeyPair() });
   const apiv3Key = options.apiv3Key ?? makeApiv3Key();
   checkApiv3Key(apiv3Key);
+  const apiv2Key = options.apiv2Key ?? makeApiv2Key();
+  checkApiv2Key(apiv2Key);
   const signer = (): SigningKey => {
     if (mode === 'public-key') return { id: wechatpayPublicKey().id, privateKey: wechatpayPublicKey().privateKey };
     const platform = allPlatforms().at(-1)!;
@@ -162,7 +170,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const merchants = new Map<string, Merchant>([[merchant.mchid, { mchid: merchant.mchid, serial: merchant.serial, publicKey: merchant.publicKey }]]);
   const window = options.timestampWindow ?? 300;
   const nonces = nonceLedger(window);
-  const documented = routerFor(options.model);
+  const routers = routersFor(options.model);
+  const documented = routers?.router;
+  const documentedV2 = routers?.v2;
   const validate = options.validate ?? true;
   const manual = new Router<{ handler: RouteHandler; validate: boolean }>();
   const faults = new FaultPlan();
@@ -173,6 +183,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     body: string | Buffer;
     headers?: Record<string, string>;
     unsigned?: boolean;
+    /** The error code, for the record (APIv2 answers are XML, not a JSON `{ code }`). */
+    code?: string;
   }
 
   const error = (status: number, code: string, message: string, detail?: unknown): Outgoing => ({
@@ -204,8 +216,27 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     res.end(out.status === 204 ? undefined : body);
   };
 
+  // APIv2: no Authorization header, a path outside `/v3/`, the sign inside the `<xml>` body.
+  const answerV2 = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
+    const parsed = new URL(record.url, 'http://mock');
+    const checked = checkV2(documentedV2, { method: record.method, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body, contentType: req.headers['content-type'] ?? '' }, apiv2Key, validate);
+    if (checked.template) record.template = checked.template;
+    if (checked.fields) record.xml = checked.fields;
+    if (checked.out) return { out: { ...checked.out, unsigned: true } };
+    const { latency, fault } = faults.take(record.method, checked.template!);
+    if (fault) record.fault = fault.kind;
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    if (fault?.kind === 'reset') return { fault };
+    if (fault?.kind === 'status') return { out: { ...v2Fail(fault.message ?? '系统繁忙，请稍后重试', fault.code ?? 'SYSTEM_ERROR', fault.status ?? 500), unsigned: true }, fault };
+    const out = v2Answer(checked.template!, checked.operation!, checked.fields!, apiv2Key, fault?.kind === 'bad-signature');
+    return { out: { ...out, unsigned: true }, fault: fault?.kind === 'truncate' ? fault : undefined };
+  };
+
   const answer = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
     const { method, url } = record;
+    if (req.headers.authorization === undefined && !url.startsWith('/v3/') && !manual.match(method, new URL(url, 'http://mock').pathname).found) {
+      return answerV2(req, body, record);
+    }
     // An upload's signature covers its meta JSON, not the multipart bytes.
     let signed = body;
     if (/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
@@ -295,7 +326,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
             return;
           }
           record.status = out.status;
-          const code = out.status >= 400 ? (JSON.parse(out.body.toString() || '{}') as { code?: string }).code : undefined;
+          const code = out.code ?? (out.status >= 400 ? (JSON.parse(out.body.toString() || '{}') as { code?: string }).code : undefined);
           if (code) record.code = code;
           send(res, out, fault);
         })
@@ -326,6 +357,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         ? { [wechatpayPublicKey().id]: wechatpayPublicKey().publicKeyPem }
         : { [allPlatforms()[0]!.serial]: allPlatforms()[0]!.certificatePem },
     baseURL: url,
+    apiv2Key,
+    // APIv2 calls with `security: true` present it (over plain http to the mock, unused).
+    merchantCertificate: merchant.certificatePem,
   };
 
   return {
@@ -342,6 +376,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     },
     mode,
     apiv3Key,
+    apiv2Key,
     requests,
     clientConfig,
     route(method, template, handler, routeOptions) {

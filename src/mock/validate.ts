@@ -20,6 +20,8 @@ export interface ValidationInput {
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body (`undefined` when the body is empty). */
   json: unknown;
+  /** APIv2: the fields of the `<xml>` body (checked against the documented `xml` table). */
+  xml?: Readonly<Record<string, string>>;
 }
 
 /** Every violation of the documented request table, in document order. */
@@ -46,6 +48,13 @@ export function validateRequest(operation: ModelOperation, input: ValidationInpu
   if (query) {
     for (const child of query.children ?? []) checkQuery(child, input.query, out);
   }
+  const xml = section(operation, 'xml');
+  if (xml && input.xml) {
+    // APIv2: the flat text fields of the `<xml>` body, checked like query parameters (all text).
+    const values = new URLSearchParams();
+    for (const [name, value] of Object.entries(input.xml)) values.append(name, value);
+    for (const child of xml.children ?? []) checkQuery(child, values, out, 'xml');
+  }
   const json = section(operation, 'json');
   if (json) {
     if (input.json === undefined) {
@@ -65,11 +74,14 @@ function list(values: readonly unknown[]): string {
   return values.map((v) => JSON.stringify(v)).join('|');
 }
 
-function checkQuery(field: ModelField, query: URLSearchParams, out: Violation[]): void {
-  const name = `query.${field.name}`;
-  const values = query.getAll(field.name);
+function checkQuery(field: ModelField, query: URLSearchParams, out: Violation[], where: 'query' | 'xml' = 'query'): void {
+  const name = `${where}.${field.name}`;
+  const location = where === 'xml' ? 'body' : 'query';
+  // An empty APIv2 field is an absent one (it is not even signed).
+  const values = query.getAll(field.name).filter((v) => where === 'query' || v !== '');
   if (values.length === 0) {
-    if (field.required) out.push({ field: name, location: 'query', rule: 'required', issue: 'required query parameter is missing' });
+    const issue = where === 'query' ? 'required query parameter is missing' : query.has(field.name) ? 'required field is empty' : 'required field is missing';
+    if (field.required) out.push({ field: name, location, rule: 'required', issue });
     return;
   }
   const type = field.type ?? field.oneOf?.[0]?.type ?? 'string';
@@ -81,11 +93,11 @@ function checkQuery(field: ModelField, query: URLSearchParams, out: Violation[])
       (type === 'number' && (item.trim() === '' || !Number.isFinite(Number(item)))) ||
       (type === 'boolean' && item !== 'true' && item !== 'false');
     if (wrong) {
-      out.push({ field: name, location: 'query', rule: 'type', issue: `expected ${type}, got ${JSON.stringify(item)}` });
+      out.push({ field: name, location, rule: 'type', issue: `expected ${type}, got ${JSON.stringify(item)}` });
       return;
     }
     if (field.enum && !field.enum.map(String).includes(item)) {
-      out.push({ field: name, location: 'query', rule: 'enum', issue: `must be one of ${list(field.enum)}, got ${JSON.stringify(item)}` });
+      out.push({ field: name, location, rule: 'enum', issue: `must be one of ${list(field.enum)}, got ${JSON.stringify(item)}` });
       return;
     }
   }

@@ -45,10 +45,12 @@ export class V2Transport {
     const key = this.#config.apiv2Key;
     if (!key) throw new ConfigError('apiv2Key', 'APIv2 calls are signed with the APIv2 key: pass apiv2Key to new Wechatpay()');
     const fields = this.#fields(opts);
-    const type = v2SignType(fields);
+    // A GET (`query`) call carries its own signed fields in the query: its sign type is there.
+    const query = method === 'get' && typeof opts.query === 'object' && opts.query !== null ? (opts.query as Record<string, unknown>) : {};
+    const type = v2SignType({ ...query, ...fields });
     fields.sign = v2Signature(fields, key, type);
     const path = expandTemplate(compiled, opts).replace(/^v2\//, '');
-    const query = encodeQuery(opts.query);
+    const search = encodeQuery(opts.query);
     const headers: Record<string, string> = { Accept: 'text/xml, application/xml, */*', ...(opts.headers as Record<string, string> | undefined) };
     const hasBody = method !== 'get' && method !== 'delete';
     if (hasBody) headers['Content-Type'] = 'text/xml; charset=utf-8';
@@ -56,7 +58,7 @@ export class V2Transport {
     const response = await this.#axios.request<Buffer>({
       ...config,
       method,
-      url: query ? `${path}?${query}` : path,
+      url: search ? `${path}?${search}` : path,
       ...(base ? { baseURL: base } : {}),
       data: hasBody ? toXml(fields) : undefined,
       headers,
