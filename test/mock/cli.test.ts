@@ -25,6 +25,7 @@ test.each(['certificate', 'public-key'])('--mode %s: the printed config file mak
       const file = /client config: (.+)\n/.exec(printed)![1]!;
       const config = JSON.parse(readFileSync(file, 'utf8')) as WechatpayConfig;
       expect(config.baseURL).toBe(url);
+      expect(config.apiv2Key).toHaveLength(32);
       expect(Object.keys(config.certs ?? {})[0]).toMatch(mode === 'public-key' ? /^PUB_KEY_ID_/ : /^[0-9A-F]+$/);
       seen = await untyped(new Wechatpay(config)).v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: { stock_creator_mchid: '1' } });
     },
