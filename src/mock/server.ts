@@ -219,7 +219,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   // APIv2: no Authorization header, a path outside `/v3/`, the sign inside the `<xml>` body.
   const answerV2 = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
     const parsed = new URL(record.url, 'http://mock');
-    const checked = checkV2(documentedV2, { method: record.method, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body, contentType: req.headers['content-type'] ?? '' }, apiv2Key, validate);
+    const checked = await checkV2(documentedV2, { method: record.method, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body, contentType: req.headers['content-type'] ?? '' }, apiv2Key, validate);
     if (checked.template) record.template = checked.template;
     if (checked.fields) record.xml = checked.fields;
     if (checked.out) return { out: { ...checked.out, unsigned: true } };

@@ -3,7 +3,7 @@
 // an unknown path or a documented field missing answers the APIv2 way (`return_code` FAIL,
 // unsigned); a valid request gets an answer shaped by the documented response table, signed with
 // the APIv2 key and the request's sign type.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { v2Signature, v2SignatureMatches, v2SignType } from '../v2/sign.js';
 import { fromXml, toXml } from '../v2/xml.js';
 import { csv } from './answers.js';
@@ -70,7 +70,7 @@ export interface V2Checked {
 }
 
 /** Route, read, verify the sign, validate: a refusal in `out`, or the operation and its fields. */
-export function checkV2(router: Router<V2Documented> | undefined, input: V2Input, key: string, validate: boolean): V2Checked {
+export async function checkV2(router: Router<V2Documented> | undefined, input: V2Input, key: string, validate: boolean): Promise<V2Checked> {
   const match = router?.match(input.method, input.path) ?? { pathExists: false };
   if (!match.found) {
     const why = match.pathExists ? `${input.method} is not documented for ${input.path}` : `no such endpoint: ${input.method} ${input.path}`;
@@ -82,7 +82,9 @@ export function checkV2(router: Router<V2Documented> | undefined, input: V2Input
   if (operation.request.kind === 'query' || input.method === 'GET') {
     fields = Object.fromEntries(input.query);
   } else if (/^multipart\/form-data/i.test(input.contentType)) {
-    return { template, out: v2Fail('multipart APIv2 uploads are not served by the mock', 'PARAM_ERROR') };
+    const upload = await readV2Upload(input.body, input.contentType);
+    if (typeof upload === 'string') return { template, out: v2Fail(upload, 'PARAM_ERROR') };
+    fields = upload;
   } else {
     const parsed = fromXml(input.body.toString('utf8'));
     if (!parsed) return { template, out: v2Fail('请使用post方法，并以<xml>文档提交参数 (the body is not an <xml> document)', 'PARAM_ERROR') };
@@ -95,6 +97,26 @@ export function checkV2(router: Router<V2Documented> | undefined, input: V2Input
     if (first) return { template, fields, out: v2Fail(`${first.field}: ${first.issue}`, 'PARAM_ERROR') };
   }
   return { template, fields, operation };
+}
+
+/**
+ * An APIv2 upload: the `media` file part and text fields; `media_hash` must be the file's MD5.
+ * Returns the text fields (what the sign covers), or why the body is refused.
+ */
+async function readV2Upload(body: Buffer, contentType: string): Promise<Record<string, string> | string> {
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return 'body is not a readable multipart/form-data document';
+  }
+  const media = form.get('media');
+  if (media === null || typeof media === 'string') return 'body.media: the media file part is required';
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form) if (typeof value === 'string') fields[name] = value;
+  const digest = createHash('md5').update(Buffer.from(await media.arrayBuffer())).digest('hex');
+  if (fields.media_hash !== digest) return 'body.media_hash: is not the MD5 of the media';
+  return fields;
 }
 
 const DROPPED = new Set(['sign', 'err_code', 'err_code_des']);

@@ -10,9 +10,10 @@ import { nonce } from '../sign.js';
 import type { CallConfig, Method, WechatpayResponse } from '../typing.js';
 import { encodeQuery, expandTemplate, type CompiledTemplate } from '../uri.js';
 import { v2Signature, v2SignatureMatches, v2SignType } from './sign.js';
+import { v2Upload } from './upload.js';
 import { fromXml, toXml } from './xml.js';
 
-const OPTION_KEYS = new Set(['xml', 'query', 'headers', 'base_uri', 'security', 'nonceless']);
+const OPTION_KEYS = new Set(['xml', 'body', 'query', 'headers', 'base_uri', 'security', 'nonceless']);
 
 export class V2Transport {
   readonly #config: ResolvedConfig;
@@ -39,28 +40,41 @@ export class V2Transport {
     if (typeof opts !== 'object' || Array.isArray(opts)) throw new ParameterError('options', 'expected an options object like { xml, security }');
     for (const key in opts) {
       if (!OPTION_KEYS.has(key) && !compiled.params.includes(key)) {
-        throw new ParameterError(key, 'unknown option for an APIv2 call; expected xml, query, headers, base_uri, security or nonceless');
+        throw new ParameterError(key, 'unknown option for an APIv2 call; expected xml, body, query, headers, base_uri, security or nonceless');
       }
     }
     const key = this.#config.apiv2Key;
     if (!key) throw new ConfigError('apiv2Key', 'APIv2 calls are signed with the APIv2 key: pass apiv2Key to new Wechatpay()');
-    const fields = this.#fields(opts);
-    // A GET (`query`) call carries its own signed fields in the query: its sign type is there.
-    const query = method === 'get' && typeof opts.query === 'object' && opts.query !== null ? (opts.query as Record<string, unknown>) : {};
-    const type = v2SignType({ ...query, ...fields });
-    fields.sign = v2Signature(fields, key, type);
     const path = expandTemplate(compiled, opts).replace(/^v2\//, '');
     const search = encodeQuery(opts.query);
     const headers: Record<string, string> = { Accept: 'text/xml, application/xml, */*', ...(opts.headers as Record<string, string> | undefined) };
     const hasBody = method !== 'get' && method !== 'delete';
-    if (hasBody) headers['Content-Type'] = 'text/xml; charset=utf-8';
+    let data: string | Buffer | undefined;
+    let type: ReturnType<typeof v2SignType>;
+    if (opts.body !== undefined) {
+      if (!hasBody || opts.xml !== undefined) throw new ParameterError('body', 'a multipart upload is a POST without xml');
+      const upload = v2Upload(opts.body, key);
+      data = upload.payload;
+      type = upload.type;
+      headers['Content-Type'] = upload.contentType;
+    } else {
+      const fields = this.#fields(opts);
+      // A GET (`query`) call carries its own signed fields in the query: its sign type is there.
+      const query = method === 'get' && typeof opts.query === 'object' && opts.query !== null ? (opts.query as Record<string, unknown>) : {};
+      type = v2SignType({ ...query, ...fields });
+      fields.sign = v2Signature(fields, key, type);
+      if (hasBody) {
+        data = toXml(fields);
+        headers['Content-Type'] = 'text/xml; charset=utf-8';
+      }
+    }
     const base = typeof opts.base_uri === 'string' ? opts.base_uri : undefined;
     const response = await this.#axios.request<Buffer>({
       ...config,
       method,
       url: search ? `${path}?${search}` : path,
       ...(base ? { baseURL: base } : {}),
-      data: hasBody ? toXml(fields) : undefined,
+      data,
       headers,
       ...(opts.security === true ? { httpsAgent: this.#certificateAgent() } : {}),
     });

@@ -132,3 +132,33 @@ test('a GET call carries its signed fields in the query; the answer is signed wi
   expect(mock.requests[0]).toMatchObject({ method: 'GET', template: 'v2/appauth/getaccesstoken', xml: fields });
   await expect(wxpay.v2.appauth.getaccesstoken.get({ query: { ...query, openid: 'o2' } })).rejects.toMatchObject({ code: 'FAIL', verified: false });
 });
+
+describe('the APIv2 media upload (multipart, media_hash signed, media not)', () => {
+  const media = Buffer.from('a small image stand-in');
+
+  test('accepted by the mock and its signed answer verified, with media_hash computed', async () => {
+    const response = await wxpay.v2.secapi.mch.uploadmedia.post({ security: true, body: { media, filename: 'image.jpg', mch_id: '1900000001', sign_type: 'HMAC-SHA256' } });
+    expect(response.verified).toBe(true);
+    expect(response.data).toMatchObject({ return_code: 'SUCCESS' });
+    expect(String(mock.requests.at(-1)!.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
+  });
+
+  test('a media_hash that is not the MD5 of the media is refused before sending', async () => {
+    const before = mock.requests.length;
+    const error = await wxpay.v2.secapi.mch.uploadmedia.post({ body: { media, filename: 'a.jpg', mch_id: '1', media_hash: '0'.repeat(32) } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ParameterError', field: 'body.media_hash' });
+    expect(mock.requests.length).toBe(before);
+  });
+
+  test('the mock refuses an upload whose media does not match its signed media_hash', async () => {
+    const FormData = (await import('form-data')).default;
+    const fields = { mch_id: '1900000001', media_hash: '0'.repeat(32), sign_type: 'MD5' };
+    const form = new FormData();
+    form.append('media', media, { filename: 'a.jpg' });
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('sign', Hash.sign(Hash.ALGO_MD5, fields, mock.apiv2Key));
+    const answer = await fetch(`${mock.url}secapi/mch/uploadmedia`, { method: 'POST', headers: form.getHeaders(), body: form.getBuffer() });
+    const text = await answer.text();
+    expect(Transformer.toObject(text)).toMatchObject({ return_code: 'FAIL', return_msg: expect.stringContaining('media_hash') });
+  });
+});
