@@ -14,11 +14,11 @@ mkdirSync('dist/esm', { recursive: true });
 writeFileSync('dist/esm/package.json', '{"type":"module"}\n');
 writeFileSync('dist/cjs/package.json', '{"type":"commonjs"}\n');
 // The mock server reads the endpoint model at run time: one copy ships, in the CommonJS tree
-// (src/mock/model.ts also looks there from dist/esm). src/mock/here.ts reads `__dirname`, which
-// an ES module does not have: its ESM build is replaced by the `import.meta.url` equivalent.
+// (src/mock/model.ts also looks there from dist/esm). src/here.ts reads `__dirname`, which an ES
+// module does not have: its ESM build is replaced by the `import.meta.url` equivalent.
 mkdirSync('dist/cjs/generated', { recursive: true });
 copyFileSync('src/generated/model.json', 'dist/cjs/generated/model.json');
 writeFileSync(
-  'dist/esm/mock/here.js',
-  "import { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\nexport const moduleDir = dirname(fileURLToPath(import.meta.url));\n",
+  'dist/esm/here.js',
+  "import { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\nexport const packageDir = dirname(fileURLToPath(import.meta.url));\n",
 );

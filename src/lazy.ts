@@ -2,9 +2,9 @@
 // loaded on first use, so importing the package costs about what importing axios does.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { moduleDir } from './mock/here.js';
+import { packageDir } from './here.js';
 
-const load = createRequire(join(moduleDir, '..', 'index.js'));
+const load = createRequire(join(packageDir, 'index.js'));
 
 export function lazy<T>(id: string): () => T {
   let loaded: T | undefined;

@@ -1,4 +1,5 @@
-// The folder this module was loaded from. The CommonJS build (and ts-jest, tsx) read it from
-// `__dirname`; `scripts/build.mjs` replaces dist/esm/mock/here.js with an `import.meta.url`
-// version, since neither expression compiles in both module formats.
-export const moduleDir: string = __dirname;
+// The folder of the mock's modules, for finding the endpoint model shipped beside them.
+import { join } from 'node:path';
+import { packageDir } from '../here.js';
+
+export const moduleDir: string = join(packageDir, 'mock');
