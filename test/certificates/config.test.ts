@@ -4,22 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import forge from 'node-forge';
-import { ConfigError, Wechatpay, loadPkcs12, untyped, type WechatpayConfig } from '../../src/index.js';
+import { Wechatpay, loadPkcs12, untyped, type WechatpayConfig } from '../../src/index.js';
 import { makeKeys, startMock, APIV3_KEY } from './helpers.js';
+import { configError } from '../helpers/config-error.js';
 
 const keys = makeKeys();
 const good: WechatpayConfig = { mchid: '1900000001', serial: keys.merchant.serial, privateKey: keys.merchant.privateKeyPem, certs: {}, apiv3Key: APIV3_KEY };
 
-function configError(config: unknown): ConfigError {
-  let error: unknown;
-  try {
-    new Wechatpay(config as WechatpayConfig);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  return error as ConfigError;
-}
 
 function p12(passphrase: string): Buffer {
   const asn1 = forge.pkcs12.toPkcs12Asn1(

@@ -4,8 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, Wechatpay, type WechatpayConfig } from '../../src/index.js';
+import { Wechatpay, type WechatpayConfig } from '../../src/index.js';
 import { makeIdentities } from '../helpers/keys.js';
+import { configError } from '../helpers/config-error.js';
 
 const { merchant, platform, wechatpayPublicKey } = makeIdentities();
 const good: WechatpayConfig = {
@@ -15,16 +16,6 @@ const good: WechatpayConfig = {
   certs: { [platform.serial]: platform.certificatePem },
 };
 
-function configError(config: unknown): ConfigError {
-  let error: unknown;
-  try {
-    new Wechatpay(config as WechatpayConfig);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  return error as ConfigError;
-}
 
 test('a good configuration builds a client; keys may be PEM, Buffer, KeyObject or file:// URL', () => {
   expect(() => new Wechatpay(good)).not.toThrow();

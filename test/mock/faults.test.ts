@@ -1,18 +1,14 @@
 // Each fault the mock can inject reaches the caller as the typed error a real failure would be.
-import { ApiError, RequestError, VerificationError, Wechatpay, untyped, type UntypedWechatpayClient } from '../../src/index.js';
-import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { ApiError, RequestError, VerificationError, type UntypedWechatpayClient } from '../../src/index.js';
+import type { MockServer } from '../../src/mock/server.js';
+import { withMockClient } from '../helpers/mock-client.js';
 
 let mock: MockServer;
 let wxpay: UntypedWechatpayClient;
 
-beforeAll(async () => {
-  mock = await startMockServer();
-  wxpay = untyped(new Wechatpay(mock.clientConfig));
-});
-afterAll(() => mock.close());
-beforeEach(() => {
-  mock.clearFaults();
-  mock.requests.splice(0);
+withMockClient((m, w) => {
+  mock = m;
+  wxpay = w;
 });
 
 const pause = () => wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: { stock_creator_mchid: '8956000' } });

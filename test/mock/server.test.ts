@@ -8,17 +8,16 @@ import { certifiedKey } from '../../src/mock/identity.js';
 import { loadModel } from '../../src/mock/model.js';
 import { SAMPLE_TIME } from '../../src/mock/sample.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { withMockClient } from '../helpers/mock-client.js';
 import { resigning } from './resign.js';
 
 let mock: MockServer;
 let wxpay: UntypedWechatpayClient;
 
-beforeAll(async () => {
-  mock = await startMockServer();
-  wxpay = untyped(new Wechatpay(mock.clientConfig));
+withMockClient((m, w) => {
+  mock = m;
+  wxpay = w;
 });
-afterAll(() => mock.close());
-beforeEach(() => mock.requests.splice(0));
 
 const pause = { stock_id: 'S1', json: { stock_creator_mchid: '8956000' } };
 

@@ -4,16 +4,15 @@
 import { Hash, Transformer } from 'wechatpay-axios-plugin';
 import { ApiError, Wechatpay, untyped, type UntypedWechatpayClient } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { withMockClient } from '../helpers/mock-client.js';
 
 let mock: MockServer;
 let wxpay: UntypedWechatpayClient;
 
-beforeAll(async () => {
-  mock = await startMockServer();
-  wxpay = untyped(new Wechatpay(mock.clientConfig));
+withMockClient((m, w) => {
+  mock = m;
+  wxpay = w;
 });
-afterAll(() => mock.close());
-beforeEach(() => mock.requests.splice(0));
 
 const order = { appid: 'wxd678efh567hg6787', mch_id: '1900000001', body: '腾讯充值中心-QQ会员充值', out_trade_no: '20150806125346', total_fee: '88', spbill_create_ip: '123.12.12.123', auth_code: '120061098828009406' };
 
