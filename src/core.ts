@@ -154,8 +154,6 @@ export class Core implements ClientCore {
       return await this.#v2.request(method, compiled, options, config);
     } catch (error) {
       throw toWechatpayError(error);
-    } finally {
-      this.#load.inFlight--;
     }
   }
 

@@ -82,3 +82,18 @@ test('a script that made concurrent calls exits on its own (signing workers do n
   expect(run.stdout.trim()).toBe('true');
   expect(run.status).toBe(0);
 });
+
+test('APIv2 calls leave the in-flight count alone: concurrent APIv3 calls after them are still signed off the main thread', async () => {
+  const pool = require('../../src/pool.js') as typeof import('../../src/pool.js');
+  const offThread = jest.spyOn(pool, 'signOffThread');
+  try {
+    const wxpay = untyped(new Wechatpay(mock.clientConfig));
+    const order = { appid: 'wxd678efh567hg6787', mch_id: mock.merchant.mchid, body: 'b', out_trade_no: 'o', total_fee: 1, spbill_create_ip: '1.1.1.1', auth_code: '120061098828009406' };
+    for (let i = 0; i < 10; i++) await wxpay.v2.pay.micropay.post({ xml: order });
+    expect(offThread).not.toHaveBeenCalled();
+    await Promise.all(Array.from({ length: 8 }, (_, i) => wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: `S${i}`, json: {} })));
+    expect(offThread).toHaveBeenCalled();
+  } finally {
+    offThread.mockRestore();
+  }
+});
