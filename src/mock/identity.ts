@@ -42,7 +42,9 @@ export function certifiedKey(options: CertificateOptions): CertifiedKey {
   const notBefore = options.notBefore ?? new Date(Date.now() - 3600_000);
   const notAfter = options.notAfter ?? new Date(Date.now() + 5 * 365 * 86400_000);
   const serial = randomBytes(20);
-  serial[0]! &= 0x7f; // a positive INTEGER
+  // A positive INTEGER in minimal DER (no leading zero byte), so the hex here is the serial
+  // X509Certificate reports back.
+  serial[0] = serial[0]! & 0x7f || 0x01;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
   cert.serialNumber = serial.toString('hex');
