@@ -9,7 +9,7 @@ import { SealedFields, type Encryptor } from './crypto/sealed.js';
 import { ConfigError, ParameterError, RequestError, WechatpayError } from './errors.js';
 import type { Keyring } from './keyring.js';
 import { prepare } from './prepare.js';
-import { createTransport, type Load } from './transport.js';
+import { createTransport, type Load, type WechatpayRequestFlags } from './transport.js';
 import type { CallConfig, Method, WechatpayResponse } from './typing.js';
 import { isUnsignedDownload } from './unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './uri.js';
@@ -128,6 +128,9 @@ export class Core implements ClientCore {
     const prepared = prepare(method, compiled, options);
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
+    const flags: WechatpayRequestFlags = {};
+    if (unsigned) flags.unsigned = true;
+    if (prepared.payload) flags.signedBody = prepared.body;
     this.#load.inFlight++;
     try {
       const response = await this.axios.request({
@@ -138,7 +141,7 @@ export class Core implements ClientCore {
         data: prepared.payload ?? (prepared.body || undefined),
         headers: { ...(config?.headers as Record<string, string> | undefined), ...prepared.headers },
         ...(unsigned ? { responseType: 'arraybuffer' } : {}),
-        ...(unsigned || prepared.payload ? { wechatpay: { ...(unsigned ? { unsigned } : {}), ...(prepared.payload ? { signedBody: prepared.body } : {}) } } : {}),
+        ...(unsigned || prepared.payload ? { wechatpay: flags } : {}),
       });
       return response as WechatpayResponse<unknown>;
     } catch (error) {

@@ -54,13 +54,19 @@ export function pendingAuthorization(signer: Signer, method: string, pathAndQuer
  */
 export function signatureHeaders(id: string, privateKey: KeyObject, body: string | Buffer, timestamp = unixTime()): Record<string, string> {
   const nonceStr = nonce();
-  const message = Buffer.concat([Buffer.from(`${timestamp}\n${nonceStr}\n`), Buffer.isBuffer(body) ? body : Buffer.from(body), NEWLINE]);
+  const message = answerMessage(String(timestamp), nonceStr, body);
   return {
     'Wechatpay-Timestamp': String(timestamp),
     'Wechatpay-Nonce': nonceStr,
     'Wechatpay-Signature': sign('sha256', message, privateKey).toString('base64'),
     'Wechatpay-Serial': id,
   };
+}
+
+/** `TIMESTAMP\nNONCE\nBODY\n`: what a WeChat Pay answer's (or notification's) signature covers. */
+export function answerMessage(timestamp: string, nonceStr: string, body: string | Buffer): Buffer {
+  // A text body (every signed JSON answer) is encoded once, in one piece.
+  return Buffer.isBuffer(body) ? Buffer.concat([Buffer.from(`${timestamp}\n${nonceStr}\n`), body, NEWLINE]) : Buffer.from(`${timestamp}\n${nonceStr}\n${body}\n`);
 }
 
 const NEWLINE = Buffer.from('\n');

@@ -148,14 +148,21 @@ function apiError(status: number, requestId: string | undefined, verified: boole
 }
 
 // The response goes back to the caller, who may log it: the Authorization header is redacted,
-// and the socket request and the config (whose agents reach live sockets holding the raw
-// request head) stay readable but out of what gets printed or serialised.
+// and the socket request and the config are kept out of what gets printed.
 function redact(response: AxiosResponse): void {
   const headers = response.config.headers as (AxiosHeaders & { Authorization?: unknown }) | undefined;
   // The signing interceptor stored it under this exact name; the case-insensitive lookup is
   // only needed when a caller supplied the header under another spelling.
   if (headers?.Authorization !== undefined) headers.Authorization = REDACTED;
   else if (headers?.has?.('Authorization')) headers.set('Authorization', REDACTED);
+  hideInternals(response);
+}
+
+/**
+ * The socket request and the config (whose agents reach live sockets holding the raw request
+ * head) stay readable on a returned response but out of what gets printed or serialised.
+ */
+export function hideInternals(response: AxiosResponse): void {
   for (const name of ['request', 'config'] as const) {
     Object.defineProperty(response, name, { value: response[name], enumerable: false, configurable: true, writable: true });
   }

@@ -3,7 +3,7 @@
 import { verify as rsaVerify } from 'node:crypto';
 import { VerificationError } from './errors.js';
 import type { PlatformKey } from './keys.js';
-import { unixTime } from './sign.js';
+import { answerMessage, unixTime } from './sign.js';
 
 export interface SignatureHeaders {
   timestamp?: string;
@@ -49,10 +49,7 @@ export function verifySignature(context: VerifyContext, headers: SignatureHeader
   if (!platform) {
     throw fail('UNKNOWN_SERIAL', `Wechatpay-Serial ${serial} is not among the configured platform certificates or public keys`);
   }
-  // A text body (every signed JSON answer) is encoded once, in one piece.
-  const message = Buffer.isBuffer(body)
-    ? Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), body, NEWLINE])
-    : Buffer.from(`${timestamp}\n${nonce}\n${body}\n`);
+  const message = answerMessage(timestamp, nonce, body);
   let valid = false;
   try {
     valid = rsaVerify('sha256', message, platform.key, Buffer.from(signature, 'base64'));
@@ -62,4 +59,3 @@ export function verifySignature(context: VerifyContext, headers: SignatureHeader
   if (!valid) throw fail('BAD_SIGNATURE', `Wechatpay-Signature does not match the body under key ${serial}`);
 }
 
-const NEWLINE = Buffer.from('\n');

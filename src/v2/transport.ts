@@ -7,6 +7,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedConfig } from '../config.js';
 import { ApiError, ConfigError, ParameterError, VerificationError } from '../errors.js';
 import { nonce } from '../sign.js';
+import { hideInternals } from '../transport.js';
 import type { CallConfig, Method, WechatpayResponse } from '../typing.js';
 import { encodeQuery, expandTemplate, type CompiledTemplate } from '../uri.js';
 import { v2Signature, v2SignatureMatches, v2SignType } from './sign.js';
@@ -100,8 +101,7 @@ export class V2Transport {
     const text = body.toString('utf8');
     const fields = fromXml(text);
     response.verified = false;
-    Object.defineProperty(response, 'request', { value: response.request, enumerable: false, configurable: true, writable: true });
-    Object.defineProperty(response, 'config', { value: response.config, enumerable: false, configurable: true, writable: true });
+    hideInternals(response);
     if (!fields) {
       response.data = body;
       if (status >= 200 && status < 300) return response;
