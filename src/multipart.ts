@@ -6,7 +6,8 @@ import type FormDataType from 'form-data';
 import { ParameterError } from './errors.js';
 import { lazy } from './lazy.js';
 
-const FormData = lazy<typeof FormDataType>('form-data');
+/** form-data, loaded on the first upload (APIv3 here, APIv2 in v2/upload.ts). */
+export const loadFormData = lazy<typeof FormDataType>('form-data');
 
 const TYPES: Record<string, string> = {
   jpg: 'image/jpeg',
@@ -60,7 +61,7 @@ export function multipart(body: unknown): Multipart {
   // Meta given as JSON text is sent as written, unless the digest had to be added to it.
   const signed = typeof meta === 'string' && !computed ? meta : JSON.stringify(fields);
   const extension = fields.filename.split('.').pop()!.toLowerCase();
-  const form = new (FormData())();
+  const form = new (loadFormData())();
   form.append('meta', signed, { contentType: 'application/json' });
   form.append('file', bytes, { filename: fields.filename, contentType: TYPES[extension] ?? 'application/octet-stream' });
   return { signed, payload: form.getBuffer(), contentType: form.getHeaders()['content-type'] as string };

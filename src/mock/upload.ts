@@ -12,14 +12,19 @@ export interface Upload {
   contentType: string;
 }
 
-/** The upload in a multipart body (parsed by undici's own multipart reader), or undefined. */
-export async function readUpload(body: Buffer, contentType: string): Promise<Upload | undefined> {
-  let form: FormData;
+/** A multipart/form-data body, parsed by undici's own reader; undefined when it is not one. */
+export async function readForm(body: Buffer, contentType: string): Promise<FormData | undefined> {
   try {
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+    return await new Response(body, { headers: { 'content-type': contentType } }).formData();
   } catch {
     return undefined;
   }
+}
+
+/** The upload in a multipart body (parsed by undici's own multipart reader), or undefined. */
+export async function readUpload(body: Buffer, contentType: string): Promise<Upload | undefined> {
+  const form = await readForm(body, contentType);
+  if (!form) return undefined;
   const metaPart = form.get('meta');
   const filePart = form.get('file');
   if (metaPart === null || filePart === null || typeof filePart === 'string') return undefined;

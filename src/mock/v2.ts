@@ -9,6 +9,7 @@ import { fromXml, toXml } from '../v2/xml.js';
 import { csv } from './answers.js';
 import type { EndpointModel, ModelEndpoint, ModelOperation } from './model.js';
 import { Router } from './router.js';
+import { readForm } from './upload.js';
 import { collectEcho, sampleBody } from './sample.js';
 import { validateRequest } from './validate.js';
 
@@ -104,12 +105,8 @@ export async function checkV2(router: Router<V2Documented> | undefined, input: V
  * Returns the text fields (what the sign covers), or why the body is refused.
  */
 async function readV2Upload(body: Buffer, contentType: string): Promise<Record<string, string> | string> {
-  let form: FormData;
-  try {
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    return 'body is not a readable multipart/form-data document';
-  }
+  const form = await readForm(body, contentType);
+  if (!form) return 'body is not a readable multipart/form-data document';
   const media = form.get('media');
   if (media === null || typeof media === 'string') return 'body.media: the media file part is required';
   const fields: Record<string, string> = {};

@@ -2,12 +2,9 @@
 // and text fields, `sign` computed over the text fields only (the media is not signed, its MD5
 // `media_hash` is).
 import { createHash } from 'node:crypto';
-import type FormDataType from 'form-data';
 import { ParameterError } from '../errors.js';
-import { lazy } from '../lazy.js';
+import { loadFormData } from '../multipart.js';
 import { v2Signature, v2SignType, type V2SignType } from './sign.js';
-
-const FormData = lazy<typeof FormDataType>('form-data');
 
 export interface V2Upload {
   payload: Buffer;
@@ -35,7 +32,7 @@ export function v2Upload(body: unknown, key: string): V2Upload {
   if (fields.sign !== undefined) throw new ParameterError('body.sign', 'is computed by the client');
   const type = v2SignType(fields);
   fields.sign = v2Signature(fields, key, type);
-  const form = new (FormData())();
+  const form = new (loadFormData())();
   form.append('media', bytes, { filename });
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   return { payload: form.getBuffer(), contentType: form.getHeaders()['content-type'] as string, type };
