@@ -3,6 +3,7 @@
 // `summary` and `run(argv)`, so adding one never edits this file.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface Command {
   summary: string;
@@ -17,7 +18,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write('usage: wxpay-chain <command> [options]\n\n' + 'Run `wxpay-chain <command> --help` for a command\'s options.\n');
     return name && name !== '--help' && name !== '-h' ? 2 : 0;
   }
-  const command = (await import(`./${name}.js`)) as Command;
+  // A computed specifier: the bundler leaves it alone, and the command's own entry file is loaded.
+  const command = (await import(pathToFileURL(join(__dirname, `${name}.js`)).href)) as Command;
   return command.run(rest);
 }
 

@@ -37,11 +37,13 @@ const body = `
     await wxpay.v3.marketing.favor.stocks._stock_id_.pause.post(options),
     await wxpay.chain('v3/marketing/favor/stocks/{stock_id}/pause').postAsync(options),
     await wxpay['v3/marketing/favor/stocks/{stock_id}/pause'].post(options),
+    // No route of the test's own: answered from the endpoint model shipped in the package.
+    await wxpay.v3.marketing.favor.stocks._stock_id_.get({ stock_id: '9856000', query: { stock_creator_mchid: '8956000' } }),
   ];
   console.log(JSON.stringify(answers.map((a) => [a.status, a.verified, a.data.stock_id])), wxpay instanceof Wechatpay, typeof ParameterError);
   await mock.close();
 `;
-const expected = '[[200,true,"S1"],[200,true,"S1"],[200,true,"S1"]] true function';
+const expected = '[[200,true,"S1"],[200,true,"S1"],[200,true,"S1"],[200,true,"9856000"]] true function';
 
 test('the tarball holds the built code, typings and README, and no sources or tests', () => {
   const files = readdirSync(join(project, 'node_modules', 'wxpay-chain'));
@@ -65,4 +67,23 @@ test('CommonJS: require("wxpay-chain")', () => {
     `const { Wechatpay, ParameterError } = require('wxpay-chain');\nconst { startMockServer } = require('wxpay-chain/mock');\n(async () => {${body}})();`,
   );
   expect(out.trim()).toBe(expected);
+});
+
+test('the command-line tool runs from the package: the dispatcher and each command it lists', () => {
+  const bin = join(project, 'node_modules', 'wxpay-chain', 'dist', 'cjs', 'cli', 'index.js');
+  const run = (...args: string[]): string => execFileSync(process.execPath, [bin, ...args], { cwd: project, timeout: 60_000 }).toString();
+  expect(run('--help')).toMatch(/^usage: wxpay-chain <command>/);
+  expect(run('certificates', '--help')).toMatch(/^usage: wxpay-chain certificates --mchid/);
+  expect(run('mock', '--help')).toMatch(/^usage: wxpay-chain mock/);
+});
+
+test('the ES module and CommonJS builds hold the same files', () => {
+  const dist = join(project, 'node_modules', 'wxpay-chain', 'dist');
+  const list = (dir: string): string[] =>
+    readdirSync(join(dist, dir), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.js'))
+      .map((e) => join(e.parentPath, e.name).slice(join(dist, dir).length))
+      .sort();
+  expect(list('cjs')).toEqual(list('esm'));
+  expect(list('esm')).toEqual(expect.arrayContaining(['/index.js', '/mock/index.js', '/cli/index.js']));
 });
