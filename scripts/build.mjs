@@ -15,6 +15,9 @@ rmSync('dist', { recursive: true, force: true });
 rmSync(modules, { recursive: true, force: true });
 tsc('-p', 'tsconfig.build.json', '--outDir', modules);
 tsc('-p', 'tsconfig.build.json', '--outDir', 'dist/types', '--declaration', '--emitDeclarationOnly');
+// Without this, esbuild reads the root package.json ("type": "commonjs") and wraps modules with no
+// exports (the demo, the CLI) as CommonJS, which in turn wraps every module they import.
+writeFileSync(join(modules, 'package.json'), '{"type":"module"}\n');
 
 // src/here.ts reads `__dirname`, which an ES module does not have: the ES module build gets the
 // `import.meta.url` equivalent (the CommonJS files below get `import.meta.url` defined for them).
@@ -35,7 +38,6 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  keepNames: true, // error classes report their own names
   chunkNames: '[name]-[hash]', // shared chunks sit in the package root, where packageDir must point
   logLevel: 'warning',
 });
@@ -51,7 +53,6 @@ for (const file of files('dist/esm')) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    keepNames: true,
     define: usesMeta ? { 'import.meta.url': '__wxpayFileUrl' } : undefined,
     banner: usesMeta ? 'const __wxpayFileUrl = require("node:url").pathToFileURL(__filename).href;' : undefined,
   });

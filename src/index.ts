@@ -34,7 +34,8 @@ function construct(config: WechatpayConfig): WechatpayClient {
 }
 
 /** The WeChat Pay APIv3 client. */
-export const Wechatpay = function Wechatpay(this: unknown, config: WechatpayConfig) {
+// Anonymous, so the name comes from the binding and survives the bundler's renaming.
+export const Wechatpay = function (this: unknown, config: WechatpayConfig) {
   if (!new.target) throw new TypeError("Class constructor Wechatpay cannot be invoked without 'new'");
   return construct(config);
 } as unknown as WechatpayConstructor;

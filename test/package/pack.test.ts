@@ -40,10 +40,10 @@ const body = `
     // No route of the test's own: answered from the endpoint model shipped in the package.
     await wxpay.v3.marketing.favor.stocks._stock_id_.get({ stock_id: '9856000', query: { stock_creator_mchid: '8956000' } }),
   ];
-  console.log(JSON.stringify(answers.map((a) => [a.status, a.verified, a.data.stock_id])), wxpay instanceof Wechatpay, typeof ParameterError);
+  console.log(JSON.stringify(answers.map((a) => [a.status, a.verified, a.data.stock_id])), wxpay instanceof Wechatpay, typeof ParameterError, Wechatpay.name, ParameterError.name);
   await mock.close();
 `;
-const expected = '[[200,true,"S1"],[200,true,"S1"],[200,true,"S1"],[200,true,"9856000"]] true function';
+const expected = '[[200,true,"S1"],[200,true,"S1"],[200,true,"S1"],[200,true,"9856000"]] true function Wechatpay ParameterError';
 
 test('the tarball holds the built code, typings and README, and no sources or tests', () => {
   const files = readdirSync(join(project, 'node_modules', 'wxpay-chain'));
