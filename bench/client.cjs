@@ -36,6 +36,7 @@ async function phase(client, n, inFlight) {
   return {
     rps: (n / wall) * 1000,
     cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / n,
+    systemMsPerRequest: cpu.system / 1000 / n,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     verified,

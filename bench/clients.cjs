@@ -50,9 +50,9 @@ function handVerify(setup, keys, headers, text) {
   return JSON.parse(text);
 }
 
-function ours(style) {
+function ours(style, dist = path.join(__dirname, '..', 'dist', 'cjs')) {
   return (setup, base) => {
-    const { Wechatpay } = require(path.join(__dirname, '..', 'dist', 'cjs', 'index.js'));
+    const { Wechatpay } = require(path.join(dist, 'index.js'));
     const wxpay = new Wechatpay({
       mchid: setup.mchid,
       serial: setup.merchantSerial,
@@ -80,6 +80,9 @@ const CLIENTS = {
   'ours-chain': ours('chain'),
   'ours-declarative': ours('declarative'),
   'ours-attribute': ours('attribute'),
+  // BENCH_BASELINE=<another checkout>/dist/cjs: that build's chain style in the same rounds, to
+  // compare a change against what it replaces without the machine's drift between runs.
+  ...(process.env.BENCH_BASELINE ? { 'baseline-chain': ours('chain', path.resolve(process.env.BENCH_BASELINE)) } : {}),
 
   // As documented: `new Wechatpay({ mchid, serial, privateKey, certs })`, chain calls. Its
   // verifier runs in transformResponse and the call throws when a signature does not match.

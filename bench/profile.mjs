@@ -62,5 +62,5 @@ const top = (map, n) =>
     .slice(0, n)
     .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}% ${(v / calls).toFixed(1).padStart(6)} µs/call  ${k}`)
     .join('\n');
-console.log(`\nby file / package:\n${top(byFile, 25)}\n\nby function (self):\n${top(byFn, 40)}`);
+console.log(`\nby file / package:\n${top(byFile, 25)}\n\nby function (self):\n${top(byFn, Number(process.env.TOP ?? 40))}`);
 rmSync(dir, { recursive: true, force: true });

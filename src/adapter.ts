@@ -175,14 +175,14 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
         // Node's header names are already lower-case, which is how AxiosHeaders stores them:
         // copying them in avoids re-validating each one.
         const responseHeaders = Object.assign(new AxiosHeaders(), res.headers);
-        const response: AxiosResponse = {
-          data: config.responseType === 'arraybuffer' ? raw : raw.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8'),
-          status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
-          headers: responseHeaders,
+        const response = new Answer(
+          config.responseType === 'arraybuffer' ? raw : raw.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8'),
+          res.statusCode ?? 0,
+          res.statusMessage ?? '',
+          responseHeaders,
           config,
-          request: req,
-        };
+          req,
+        );
         const status = response.status;
         const validate = config.validateStatus;
         if (!status || !validate || validate(status)) finish(undefined, response);
@@ -194,6 +194,40 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
     });
     req.end(body);
   });
+}
+
+/**
+ * An axios response whose socket request and config (agents reaching live sockets, the raw
+ * request head) are readable but not own properties, so logging or serialising a response does
+ * not print them. Accessors on the prototype cost nothing per call, where redefining two own
+ * properties as non-enumerable put every response object into slow dictionary mode.
+ */
+export class Answer implements AxiosResponse {
+  #config: InternalAxiosRequestConfig;
+  #request: ClientRequest;
+  constructor(
+    public data: unknown,
+    public status: number,
+    public statusText: string,
+    public headers: AxiosHeaders,
+    config: InternalAxiosRequestConfig,
+    request: ClientRequest,
+  ) {
+    this.#config = config;
+    this.#request = request;
+  }
+  get config(): InternalAxiosRequestConfig {
+    return this.#config;
+  }
+  set config(value: InternalAxiosRequestConfig) {
+    this.#config = value;
+  }
+  get request(): ClientRequest {
+    return this.#request;
+  }
+  set request(value: ClientRequest) {
+    this.#request = value;
+  }
 }
 
 function decompress(config: InternalAxiosRequestConfig, res: IncomingMessage, raw: Buffer): Buffer {

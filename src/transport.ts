@@ -6,7 +6,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedConfig } from './config.js';
 import { ApiError } from './errors.js';
-import { createAdapter, target } from './adapter.js';
+import { Answer, createAdapter, target } from './adapter.js';
 import { signOffThread } from './pool.js';
 import { pendingAuthorization, rsaSign } from './sign.js';
 import { hasSignature, verifySignature, type SignatureHeaders } from './verify.js';
@@ -55,10 +55,61 @@ export function createTransport(config: ResolvedConfig, load: Load = { inFlight:
     responseType: 'text',
     validateStatus: () => true,
   });
+  dropInertDefaults(instance.defaults as unknown as Record<string, unknown>, config.axios as Record<string, unknown>);
+  lazyMethodHeaders(instance.defaults.headers as unknown as Record<string, unknown>);
   // Not `synchronous`: with calls waiting, the signature may come back from a worker thread.
   instance.interceptors.request.use((request) => sign(config, load, request));
   instance.interceptors.response.use((response) => verifyAndDecode(config, response));
   return instance;
+}
+
+// Defaults axios.create copies in that change nothing for this instance, yet are merged into
+// every call's config: no timeout, no size limits, the browser's XSRF cookie, and the FormData
+// and Blob classes of axios's own body serialisers (this instance's transformRequest is empty).
+const INERT: Record<string, (value: unknown) => boolean> = {
+  timeout: (value) => value === 0,
+  maxContentLength: (value) => value === -1,
+  maxBodyLength: (value) => value === -1,
+  xsrfCookieName: (value) => value === axios.defaults.xsrfCookieName,
+  xsrfHeaderName: (value) => value === axios.defaults.xsrfHeaderName,
+  env: () => true,
+};
+
+function dropInertDefaults(defaults: Record<string, unknown>, given: Record<string, unknown>): void {
+  for (const [name, inert] of Object.entries(INERT)) {
+    if (!(name in given) && inert(defaults[name])) delete defaults[name];
+  }
+}
+
+/**
+ * Axios keeps a header bucket per method in its defaults (`defaults.headers.post`, twelve of
+ * them) and deep-merges every one into every call, though they are almost always empty. An
+ * empty bucket here becomes a hidden property that turns into a real one when first read, so
+ * `wxpay.axios.defaults.headers.post['X-Y'] = …` still works and is merged from then on.
+ */
+function lazyMethodHeaders(headers: Record<string, unknown>): void {
+  for (const name of Object.keys(headers)) {
+    const bucket = headers[name];
+    if (name === 'common' || !isEmptyPlainObject(bucket)) continue;
+    Object.defineProperty(headers, name, {
+      configurable: true,
+      enumerable: false,
+      get: () => {
+        const real = {};
+        Object.defineProperty(headers, name, { value: real, configurable: true, enumerable: true, writable: true });
+        return real;
+      },
+      set: (value: unknown) => {
+        Object.defineProperty(headers, name, { value, configurable: true, enumerable: true, writable: true });
+      },
+    });
+  }
+}
+
+function isEmptyPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 function sign(config: ResolvedConfig, load: Load, request: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
@@ -82,9 +133,9 @@ function sign(config: ResolvedConfig, load: Load, request: InternalAxiosRequestC
 
 // Node hands header names over lower-cased and AxiosHeaders keeps them so: a property read
 // finds them without AxiosHeaders.get's case-insensitive scan of every key.
-function header(response: AxiosResponse, name: string): string | undefined {
+function header(response: AxiosResponse, name: Lowercase<string>): string | undefined {
   const headers = response.headers as Record<string, unknown> & Partial<AxiosHeaders>;
-  const value = headers[name.toLowerCase()] ?? headers.get?.(name);
+  const value = headers[name] ?? headers.get?.(name);
   return value === undefined || value === null ? undefined : String(value);
 }
 
@@ -92,7 +143,7 @@ type Verified = AxiosResponse & { verified: boolean };
 
 function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): Verified | Promise<Verified> {
   // A serial the ring does not hold yet may be a rotated certificate: let the ring fetch it once.
-  const serial = header(response, 'Wechatpay-Serial');
+  const serial = header(response, 'wechatpay-serial');
   if (serial && config.platformKeys.refreshable && !config.platformKeys.get(serial) && !response.config.wechatpay?.noRefresh) {
     return config.platformKeys.resolve(serial).then(() => verifyAndDecodeNow(config, response));
   }
@@ -102,13 +153,13 @@ function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): Verif
 function verifyAndDecodeNow(config: ResolvedConfig, response: AxiosResponse): Verified {
   redact(response);
   const status = response.status;
-  const requestId = header(response, 'Request-ID');
+  const requestId = header(response, 'request-id');
   const raw: string | Buffer = response.data ?? '';
   const signature: SignatureHeaders = {
-    timestamp: header(response, 'Wechatpay-Timestamp'),
-    nonce: header(response, 'Wechatpay-Nonce'),
-    signature: header(response, 'Wechatpay-Signature'),
-    serial: header(response, 'Wechatpay-Serial'),
+    timestamp: header(response, 'wechatpay-timestamp'),
+    nonce: header(response, 'wechatpay-nonce'),
+    signature: header(response, 'wechatpay-signature'),
+    serial: header(response, 'wechatpay-serial'),
   };
   const ok = status >= 200 && status < 300;
   const unsigned = response.config.wechatpay?.unsigned === true && ok;
@@ -163,6 +214,7 @@ function redact(response: AxiosResponse): void {
  * head) stay readable on a returned response but out of what gets printed or serialised.
  */
 export function hideInternals(response: AxiosResponse): void {
+  if (response instanceof Answer) return; // the adapter's own responses already keep them off
   for (const name of ['request', 'config'] as const) {
     Object.defineProperty(response, name, { value: response[name], enumerable: false, configurable: true, writable: true });
   }

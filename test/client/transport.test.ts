@@ -42,6 +42,29 @@ test('a merchant interceptor sees the request before signing and the verified an
   expect(mock.requests.at(-1)!.headers['x-trace']).toBe('t1');
 });
 
+test("axios's defaults stay the merchant's to change: common and per-method headers set after construction reach the wire", async () => {
+  const wxpay = untyped(new Wechatpay(mock.clientConfig));
+  wxpay.axios.defaults.headers.common['X-Common'] = 'c';
+  wxpay.axios.defaults.headers.post['X-Post'] = 'p';
+  wxpay.axios.defaults.headers.get['X-Get'] = 'g';
+  await wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} });
+  const sent = mock.requests.at(-1)!.headers;
+  expect([sent['x-common'], sent['x-post'], sent['x-get']]).toEqual(['c', 'p', undefined]);
+  wxpay.axios.defaults.headers.post = { 'X-Post': 'replaced' };
+  await wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} });
+  expect(mock.requests.at(-1)!.headers['x-post']).toBe('replaced');
+});
+
+test('a returned response keeps its config and socket request readable but out of its own keys', async () => {
+  const wxpay = untyped(new Wechatpay(mock.clientConfig));
+  const answer = await wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} });
+  expect(Object.keys(answer)).not.toContain('config');
+  expect(Object.keys(answer)).not.toContain('request');
+  expect(answer.config.url).toBe('v3/marketing/favor/stocks/S1/pause');
+  expect(typeof (answer.request as { end?: unknown }).end).toBe('function');
+  expect(Object.keys(JSON.parse(JSON.stringify(answer)) as object).sort()).toEqual(['data', 'duration', 'headers', 'status', 'statusText', 'verified']);
+});
+
 test('timeout and abort surface as RequestErrors with axios codes', async () => {
   const slow = await startRawServer(() => new Promise(() => undefined));
   try {
