@@ -274,4 +274,4 @@ const CLIENTS = {
   },
 };
 
-module.exports = { CLIENTS, ORDER };
+module.exports = { CLIENTS, ORDER, NATIVE, handKeys, handAuthorization, handVerify };

@@ -172,9 +172,7 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
           finish(AxiosError.from(error as Error, AxiosError.ERR_BAD_RESPONSE, config, req));
           return;
         }
-        // Node's header names are already lower-case, which is how AxiosHeaders stores them:
-        // copying them in avoids re-validating each one.
-        const responseHeaders = Object.assign(new AxiosHeaders(), res.headers);
+        const responseHeaders = Object.assign(new ReceivedHeaders(), res.headers);
         const response = new Answer(
           config.responseType === 'arraybuffer' ? raw : raw.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8'),
           res.statusCode ?? 0,
@@ -194,6 +192,19 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
     });
     req.end(body);
   });
+}
+
+/**
+ * Response headers as Node's parser delivered them: names lower-case and trimmed, values free of
+ * the control characters and outer whitespace that `normalize()` strips (the parser refuses or
+ * trims them), each name once. Axios normalizes response headers on every call (one regex per
+ * value, a case-insensitive scan per name); for these that changes nothing, so it is skipped.
+ * Normalizing with `format` (which renames the headers) still does what axios does.
+ */
+export class ReceivedHeaders extends AxiosHeaders {
+  override normalize(format: boolean): AxiosHeaders {
+    return format ? super.normalize(format) : this;
+  }
 }
 
 /**

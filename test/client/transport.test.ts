@@ -1,7 +1,9 @@
 // The request path's own adapter and worker-thread signing: concurrent calls are signed (some
 // off the main thread) and verified like single ones; timeouts, aborts and interceptors behave
 // as axios documents them; the adapter falls back to axios's own for what it does not do.
+import { AxiosHeaders, type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios';
 import { spawnSync } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { RequestError, Wechatpay, untyped } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
@@ -63,6 +65,40 @@ test('a returned response keeps its config and socket request readable but out o
   expect(answer.config.url).toBe('v3/marketing/favor/stocks/S1/pause');
   expect(typeof (answer.request as { end?: unknown }).end).toBe('function');
   expect(Object.keys(JSON.parse(JSON.stringify(answer)) as object).sort()).toEqual(['data', 'duration', 'headers', 'status', 'statusText', 'verified']);
+});
+
+test("response headers skip axios's normalize() only where it would change nothing: Node's parser already did it", async () => {
+  // Raw bytes, so the header block holds what normalize() would strip or merge if Node let it through.
+  const server = createNetServer((socket) => {
+    socket.once('data', () => {
+      socket.end(
+        Buffer.concat([
+          Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-MiXeD-Case:  padded value \t\r\nX-Tab: a\tb\r\nX-Dup: one\r\nx-dup: two\r\n'),
+          Buffer.from('Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Empty:\r\nX-Obs: caf'),
+          Buffer.from([0xe9]),
+          Buffer.from('\r\nConnection: close\r\n\r\n{}'),
+        ]),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const wxpay = new Wechatpay(mock.clientConfig);
+    const adapter = wxpay.axios.defaults.adapter as AxiosAdapter;
+    const { port } = server.address() as AddressInfo;
+    const config = { url: 'v3/x', baseURL: `http://127.0.0.1:${port}/`, method: 'get', headers: new AxiosHeaders(), responseType: 'text' };
+    const response = await adapter(config as unknown as InternalAxiosRequestConfig);
+    const received = response.headers as AxiosHeaders;
+    const byAxios = new AxiosHeaders();
+    Object.assign(byAxios, received.toJSON());
+    byAxios.normalize(false);
+    expect(received.normalize(false).toJSON()).toEqual(byAxios.toJSON());
+    expect(received.toJSON()).toMatchObject({ 'x-mixed-case': 'padded value', 'x-tab': 'a\tb', 'x-dup': 'one, two', 'set-cookie': ['a=1', 'b=2'], 'x-empty': '' });
+    // With `format`, the names are rewritten exactly as axios does.
+    expect(Object.keys(received.normalize(true).toJSON())).toContain('X-Mixed-Case');
+  } finally {
+    server.close();
+  }
 });
 
 test('timeout and abort surface as RequestErrors with axios codes', async () => {

@@ -1,0 +1,129 @@
+// Where the distance between our client and hand-signed `http.request` comes from, layer by
+// layer, measured in ONE process against the bench server (so the layers share the machine's
+// state, and only the code differs): blocks of sequential calls, the layers interleaved block
+// by block, medians over the blocks of CPU µs per call and of the difference to http.request.
+//   node bench/decompose.mjs [blocks] [calls per block]      (after `npm run build`)
+// Layers, each adding one thing to the one before:
+//   http.request      node:http, keep-alive agent, signing and verifying by hand
+//   our adapter       the same calls through wxpay.axios.defaults.adapter (still signed by hand)
+//   axios core        axios.request over that adapter, signing/verifying in two interceptors
+//   wxpay-chain       the client: chain style, prepare, our signer and verifier
+import { fork } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const axios = require('axios');
+const { CLIENTS, ORDER, NATIVE, handKeys, handAuthorization, handVerify } = require('./clients.cjs');
+const { Wechatpay } = require('../dist/cjs/index.js');
+
+const blocks = Number(process.argv[2] ?? 15);
+const perBlock = Number(process.argv[3] ?? 300);
+const pair = () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { priv: privateKey.export({ type: 'pkcs8', format: 'pem' }), pub: publicKey.export({ type: 'spki', format: 'pem' }) };
+};
+const merchant = pair();
+const platform = pair();
+const setup = {
+  mchid: '1900000001',
+  merchantSerial: randomBytes(20).toString('hex').toUpperCase(),
+  merchantPrivateKeyPem: merchant.priv,
+  merchantPublicKeyPem: merchant.pub,
+  platformId: 'PUB_KEY_ID_0114232134912410000000000000000000',
+  platformPrivateKeyPem: platform.priv,
+  platformPublicKeyPem: platform.pub,
+};
+const dir = mkdtempSync(join(tmpdir(), 'wxpay-decompose-'));
+writeFileSync(join(dir, 'setup.json'), JSON.stringify(setup), { mode: 0o600 });
+const server = fork(join(here, 'server.mjs'), [], { env: { ...process.env, BENCH_SETUP: join(dir, 'setup.json') } });
+const port = await new Promise((resolve) => server.once('message', (m) => resolve(m.port)));
+const base = `http://127.0.0.1:${port}/`;
+const url = NATIVE.slice(1);
+const keys = handKeys(setup);
+const wxpay = new Wechatpay({ mchid: setup.mchid, serial: setup.merchantSerial, privateKey: merchant.priv, certs: { [setup.platformId]: platform.pub }, baseURL: base });
+const adapter = wxpay.axios.defaults.adapter;
+const headers = () => ({ Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': 'bench' });
+
+const viaAxios = axios.create({ adapter, baseURL: base, maxRedirects: 0, transformRequest: [], transformResponse: [], responseType: 'text', validateStatus: () => true });
+viaAxios.interceptors.request.use((config) => {
+  config.headers.set('Authorization', handAuthorization(setup, keys, 'POST', NATIVE, config.data));
+  return config;
+});
+viaAxios.interceptors.response.use((response) => {
+  response.data = handVerify(setup, keys, response.headers, response.data);
+  return response;
+});
+
+const overlapSign = globalThis.__overlapWorker?.(merchant.priv);
+const viaAxios2 = axios.create({ adapter, baseURL: base, maxRedirects: 0, transformRequest: [], transformResponse: [], responseType: 'text', validateStatus: () => true });
+viaAxios2.interceptors.request.use(async (config) => {
+  config.headers.set('Authorization', (await config.presigned)());
+  return config;
+});
+viaAxios2.interceptors.response.use((response) => {
+  response.data = handVerify(setup, keys, response.headers, response.data);
+  return response;
+});
+const crypto = require('node:crypto');
+const layers = {
+  'http.request': CLIENTS['http.request+hand-signed'](setup, base).call,
+  'our adapter': async () => {
+    const body = JSON.stringify(ORDER);
+    const config = { baseURL: base, url, method: 'post', data: body, responseType: 'text', validateStatus: () => true, maxRedirects: 0, proxy: false };
+    config.headers = new axios.AxiosHeaders({ ...headers(), Authorization: handAuthorization(setup, keys, 'POST', NATIVE, body) });
+    const response = await adapter(config);
+    return typeof handVerify(setup, keys, response.headers, response.data).code_url === 'string';
+  },
+  'axios core': async () => {
+    const response = await viaAxios.request({ method: 'post', url, data: JSON.stringify(ORDER), headers: headers() });
+    return typeof response.data.code_url === 'string';
+  },
+  ...(overlapSign ? { 'axios core, presigned on a worker': async () => {
+    const body = JSON.stringify(ORDER);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const nonce = crypto.randomBytes(16).toString('hex');
+    const presigned = overlapSign(`POST\n${NATIVE}\n${timestamp}\n${nonce}\n${body}\n`).then((signature) => () => `WECHATPAY2-SHA256-RSA2048 mchid="${setup.mchid}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${setup.merchantSerial}"`);
+    const response = await viaAxios2.request({ method: 'post', url, data: body, headers: headers(), presigned });
+    return typeof response.data.code_url === 'string';
+  } } : {}),
+  'wxpay-chain': async () => (await wxpay.v3.pay.transactions.native.post({ json: ORDER })).verified,
+};
+const names = Object.keys(layers);
+for (const name of names) for (let i = 0; i < 300; i++) if (!(await layers[name]())) throw new Error(`${name}: not verified`);
+const cpu = Object.fromEntries(names.map((n) => [n, []]));
+const wall = Object.fromEntries(names.map((n) => [n, []]));
+for (let b = 0; b < blocks; b++) {
+  for (const name of names) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < perBlock; i++) await layers[name]();
+    const c = process.cpuUsage(c0);
+    cpu[name].push((c.user + c.system) / perBlock);
+    wall[name].push(((performance.now() - t0) * 1000) / perBlock);
+  }
+}
+server.kill();
+rmSync(dir, { recursive: true, force: true });
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const rows = names.map((name, i) => {
+  const previous = names[i - 1];
+  return [
+    name,
+    median(cpu[name]).toFixed(0),
+    i ? median(cpu[name].map((v, b) => v - cpu[previous][b])).toFixed(0) : '–',
+    median(cpu[name].map((v, b) => v / cpu['http.request'][b])).toFixed(2),
+    median(wall[name]).toFixed(0),
+    median(wall[name].map((v, b) => wall['http.request'][b] / v)).toFixed(2),
+  ];
+});
+console.log(`${blocks} blocks × ${perBlock} sequential calls per layer, interleaved; medians over blocks\n`);
+console.log('| layer | CPU µs/call | added by this layer, µs | CPU ÷ http.request | wall µs/call | throughput ÷ http.request |');
+console.log('|---|---|---|---|---|---|');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+process.exit(0);
