@@ -117,6 +117,8 @@ const IMPORTS = [
   ['wechatpay-node-v3 (require)', 'require', 'wechatpay-node-v3'],
 ];
 
+const IMPORT_REPEATS = Number(option('--import-repeats', quick ? 1 : 4));
+
 // ---- rounds ----
 const runs = [];
 const imports = [];
@@ -135,7 +137,10 @@ for (let round = 1; round <= rounds; round++) {
           `cpu ${result.sequential.cpuMsPerRequest.toFixed(3)} ms  conns ${result.server.connections}  bad sigs ${result.server.badSignatures}/${result.server.checked}`,
       );
   }
-  for (const [label, kind, target] of IMPORTS) imports.push({ label, round, ...importProbe(kind, target) });
+  // Cold imports swing by ±20 ms from one process to the next: several pairs per round.
+  for (let repeat = 0; repeat < IMPORT_REPEATS; repeat++) {
+    for (const [label, kind, target] of IMPORTS) imports.push({ label, round, repeat, ...importProbe(kind, target) });
+  }
 }
 server.send({ type: 'exit' });
 rmSync(dir, { recursive: true, force: true });
@@ -217,10 +222,9 @@ const importRows = IMPORTS.map(([label]) => {
 });
 const importDelta = (a, b) => {
   const out = [];
-  for (let round = 1; round <= rounds; round++) {
-    const x = imports.find((i) => i.label === a && i.round === round);
-    const y = imports.find((i) => i.label === b && i.round === round);
-    if (x && y) out.push(x.ms - y.ms);
+  for (const x of imports.filter((i) => i.label === a)) {
+    const y = imports.find((i) => i.label === b && i.round === x.round && i.repeat === x.repeat);
+    if (y) out.push(x.ms - y.ms);
   }
   return out;
 };
@@ -259,7 +263,7 @@ Others against \`http.request\` in the same round:
 |---|---|---|
 ${reference.join('\n')}
 
-### Cold import (fresh process each, ${rounds} rounds; ms from just before \`require\`/\`import()\` to ready)
+### Cold import (fresh process each, ${IMPORT_REPEATS} per round × ${rounds} rounds, differences taken pair by pair; ms from just before \`require\`/\`import()\` to ready)
 
 | module | ms median (min–max) | CommonJS modules loaded | generated files loaded |
 |---|---|---|---|
