@@ -90,7 +90,17 @@ function delegated(config: InternalAxiosRequestConfig): boolean {
 
 export function createAdapter(agents: { http: HttpAgent; https: HttpsAgent }): AxiosAdapter {
   const fallback = axios.getAdapter('http');
-  return (config) => (delegated(config) ? fallback(config) : send(config, agents));
+  return (config) => (delegated(config) ? fallback(withTransport(config, agents)) : send(config, agents));
+}
+
+// The instance's defaults do not carry these (src/defaults.ts): axios's adapter gets the same
+// keep-alive agents this one uses, and no redirects (WeChat Pay does not redirect API calls, and
+// a redirected request would carry a signature over the wrong path), unless the call says otherwise.
+function withTransport(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; https: HttpsAgent }): InternalAxiosRequestConfig {
+  config.httpAgent ??= agents.http;
+  config.httpsAgent ??= agents.https;
+  config.maxRedirects ??= 0;
+  return config;
 }
 
 function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; https: HttpsAgent }): Promise<AxiosResponse> {

@@ -7,6 +7,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedConfig } from './config.js';
 import { ApiError } from './errors.js';
 import { Answer, createAdapter, target } from './adapter.js';
+import { trimDefaults } from './defaults.js';
 import { signOffThread } from './pool.js';
 import { pendingAuthorization, rsaSign } from './sign.js';
 import { hasSignature, verifySignature, type SignatureHeaders } from './verify.js';
@@ -36,80 +37,17 @@ export interface Load {
 }
 
 export function createTransport(config: ResolvedConfig, load: Load = { inFlight: 0 }): AxiosInstance {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   const instance = axios.create({
-    httpAgent: agents.http,
-    httpsAgent: agents.https,
-    adapter: createAdapter(agents),
-    // WeChat Pay does not redirect API calls (a redirected request would carry a signature over
-    // the wrong path); 0 also keeps axios's own http adapter, when it is used, off follow-redirects.
-    maxRedirects: 0,
+    adapter: createAdapter({ http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) }),
     ...config.axios,
     baseURL: config.baseURL,
     headers: { 'User-Agent': USER_AGENT, ...(config.axios.headers as Record<string, string> | undefined) },
-    // The body is serialised (and signed) by the client; axios must not touch it on the way
-    // out, nor parse it on the way in before the signature over the raw text is checked. Empty
-    // lists rather than identity functions: each transform normalises the headers once more.
-    transformRequest: [],
-    transformResponse: [],
-    responseType: 'text',
-    validateStatus: () => true,
   });
-  dropInertDefaults(instance.defaults as unknown as Record<string, unknown>, config.axios as Record<string, unknown>);
-  lazyMethodHeaders(instance.defaults.headers as unknown as Record<string, unknown>);
+  trimDefaults(instance.defaults, config.axios);
   // Not `synchronous`: with calls waiting, the signature may come back from a worker thread.
   instance.interceptors.request.use((request) => sign(config, load, request));
   instance.interceptors.response.use((response) => verifyAndDecode(config, response));
   return instance;
-}
-
-// Defaults axios.create copies in that change nothing for this instance, yet are merged into
-// every call's config: no timeout, no size limits, the browser's XSRF cookie, and the FormData
-// and Blob classes of axios's own body serialisers (this instance's transformRequest is empty).
-const INERT: Record<string, (value: unknown) => boolean> = {
-  timeout: (value) => value === 0,
-  maxContentLength: (value) => value === -1,
-  maxBodyLength: (value) => value === -1,
-  xsrfCookieName: (value) => value === axios.defaults.xsrfCookieName,
-  xsrfHeaderName: (value) => value === axios.defaults.xsrfHeaderName,
-  env: () => true,
-};
-
-function dropInertDefaults(defaults: Record<string, unknown>, given: Record<string, unknown>): void {
-  for (const [name, inert] of Object.entries(INERT)) {
-    if (!(name in given) && inert(defaults[name])) delete defaults[name];
-  }
-}
-
-/**
- * Axios keeps a header bucket per method in its defaults (`defaults.headers.post`, twelve of
- * them) and deep-merges every one into every call, though they are almost always empty. An
- * empty bucket here becomes a hidden property that turns into a real one when first read, so
- * `wxpay.axios.defaults.headers.post['X-Y'] = …` still works and is merged from then on.
- */
-function lazyMethodHeaders(headers: Record<string, unknown>): void {
-  for (const name of Object.keys(headers)) {
-    const bucket = headers[name];
-    if (name === 'common' || !isEmptyPlainObject(bucket)) continue;
-    Object.defineProperty(headers, name, {
-      configurable: true,
-      enumerable: false,
-      get: () => {
-        const real = {};
-        Object.defineProperty(headers, name, { value: real, configurable: true, enumerable: true, writable: true });
-        return real;
-      },
-      set: (value: unknown) => {
-        Object.defineProperty(headers, name, { value, configurable: true, enumerable: true, writable: true });
-      },
-    });
-  }
-}
-
-function isEmptyPlainObject(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  for (const key in value) if (Object.hasOwn(value, key)) return false;
-  return true;
 }
 
 function sign(config: ResolvedConfig, load: Load, request: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {

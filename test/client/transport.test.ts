@@ -5,7 +5,7 @@ import { AxiosHeaders, type AxiosAdapter, type InternalAxiosRequestConfig } from
 import { spawnSync } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { RequestError, Wechatpay, untyped } from '../../src/index.js';
+import { ApiError, RequestError, Wechatpay, untyped } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { startRawServer } from '../helpers/raw-server.js';
 
@@ -122,6 +122,32 @@ test('a proxy setting is handed to axios’s own http adapter', async () => {
   const error = await wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(RequestError);
   expect((error as RequestError).code).toBe('ECONNREFUSED');
+});
+
+test("a call handed to axios's own adapter still gets the client's keep-alive agent and no redirects", async () => {
+  const raw = await startRawServer((request) =>
+    request.url.endsWith('/moved') ? { status: 302, headers: { Location: '/v3/elsewhere' } } : { status: 200, body: '{}' },
+  );
+  try {
+    // A custom DNS lookup is one of the settings only axios's http adapter implements.
+    const lookup = (_host: string, _options: object, done: (error: null, address: string, family: number) => void) => done(null, '127.0.0.1', 4);
+    const wxpay = untyped(new Wechatpay({ ...mock.clientConfig, baseURL: raw.url.replace('127.0.0.1', 'wxpay.test'), lookup }));
+    for (let i = 0; i < 2; i++) {
+      const error = await wxpay.v3.moved.get().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(302);
+    }
+    expect(raw.requests.map((r) => r.url)).toEqual(['/v3/moved', '/v3/moved']);
+    expect(raw.connections).toBe(1);
+  } finally {
+    await raw.close();
+  }
+});
+
+test('the instance keeps in its defaults only what changes a call: adapter, base URL, headers, and what the merchant gave', () => {
+  const wxpay = untyped(new Wechatpay({ ...mock.clientConfig, timeout: 1500 }));
+  expect(Object.keys(wxpay.axios.defaults).sort()).toEqual(['adapter', 'baseURL', 'headers', 'timeout']);
+  expect(Object.keys(wxpay.axios.defaults.headers)).toEqual(['User-Agent']);
 });
 
 test('a script that made concurrent calls exits on its own (signing workers do not hold it open)', () => {
