@@ -7,6 +7,7 @@
 //   http.request      node:http, keep-alive agent, signing and verifying by hand
 //   our adapter       the same calls through wxpay.axios.defaults.adapter (still signed by hand)
 //   axios core        axios.request over that adapter, signing/verifying in two interceptors
+//                     (the instance's defaults trimmed as the client trims its own)
 //   wxpay-chain       the client: chain style, prepare, our signer and verifier
 import { fork } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -50,7 +51,13 @@ const wxpay = new Wechatpay({ mchid: setup.mchid, serial: setup.merchantSerial, 
 const adapter = wxpay.axios.defaults.adapter;
 const headers = () => ({ Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': 'bench' });
 
-const viaAxios = axios.create({ adapter, baseURL: base, maxRedirects: 0, transformRequest: [], transformResponse: [], responseType: 'text', validateStatus: () => true });
+// Defaults trimmed as the client trims its own (src/defaults.ts), so this layer is the floor a
+// client on axios can reach, not axios as shipped.
+const viaAxios = axios.create({ adapter, baseURL: base });
+for (const name of ['transformRequest', 'transformResponse', 'validateStatus', 'responseType', 'timeout', 'maxContentLength', 'maxBodyLength', 'xsrfCookieName', 'xsrfHeaderName', 'env', 'transitional']) {
+  delete viaAxios.defaults[name];
+}
+viaAxios.defaults.headers = { 'User-Agent': 'bench' };
 viaAxios.interceptors.request.use((config) => {
   config.headers.set('Authorization', handAuthorization(setup, keys, 'POST', NATIVE, config.data));
   return config;
