@@ -9,15 +9,9 @@
 //   axios core        axios.request over that adapter, signing/verifying in two interceptors
 //                     (the instance's defaults trimmed as the client trims its own)
 //   wxpay-chain       the client: chain style, prepare, our signer and verifier
-import { fork } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchSetup, startBenchServer } from './setup.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const axios = require('axios');
 const { CLIENTS, ORDER, NATIVE, handKeys, handAuthorization, handVerify } = require('./clients.cjs');
@@ -25,29 +19,12 @@ const { Wechatpay } = require('../dist/cjs/index.js');
 
 const blocks = Number(process.argv[2] ?? 15);
 const perBlock = Number(process.argv[3] ?? 300);
-const pair = () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { priv: privateKey.export({ type: 'pkcs8', format: 'pem' }), pub: publicKey.export({ type: 'spki', format: 'pem' }) };
-};
-const merchant = pair();
-const platform = pair();
-const setup = {
-  mchid: '1900000001',
-  merchantSerial: randomBytes(20).toString('hex').toUpperCase(),
-  merchantPrivateKeyPem: merchant.priv,
-  merchantPublicKeyPem: merchant.pub,
-  platformId: 'PUB_KEY_ID_0114232134912410000000000000000000',
-  platformPrivateKeyPem: platform.priv,
-  platformPublicKeyPem: platform.pub,
-};
-const dir = mkdtempSync(join(tmpdir(), 'wxpay-decompose-'));
-writeFileSync(join(dir, 'setup.json'), JSON.stringify(setup), { mode: 0o600 });
-const server = fork(join(here, 'server.mjs'), [], { env: { ...process.env, BENCH_SETUP: join(dir, 'setup.json') } });
-const port = await new Promise((resolve) => server.once('message', (m) => resolve(m.port)));
+const { setup, env, remove } = benchSetup('wxpay-decompose-');
+const { server, port } = await startBenchServer(env, undefined);
 const base = `http://127.0.0.1:${port}/`;
 const url = NATIVE.slice(1);
 const keys = handKeys(setup);
-const wxpay = new Wechatpay({ mchid: setup.mchid, serial: setup.merchantSerial, privateKey: merchant.priv, certs: { [setup.platformId]: platform.pub }, baseURL: base });
+const wxpay = new Wechatpay({ mchid: setup.mchid, serial: setup.merchantSerial, privateKey: setup.merchantPrivateKeyPem, certs: { [setup.platformId]: setup.platformPublicKeyPem }, baseURL: base });
 const adapter = wxpay.axios.defaults.adapter;
 const headers = () => ({ Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': 'bench' });
 
@@ -116,7 +93,7 @@ for (let b = 0; b < blocks; b++) {
   }
 }
 server.kill();
-rmSync(dir, { recursive: true, force: true });
+remove();
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const rows = names.map((name, i) => {
   const previous = names[i - 1];

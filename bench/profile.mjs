@@ -1,41 +1,20 @@
 // Where one client's time goes: runs it under `node --cpu-prof` against the bench server and
 // prints the functions with the most self time, grouped by file.
 //   node bench/profile.mjs [client name] [requests]
-import { fork, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchSetup, startBenchServer } from './setup.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const name = process.argv[2] ?? 'ours-chain';
 const requests = process.argv[3] ?? '3000';
-const pair = () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { priv: privateKey.export({ type: 'pkcs8', format: 'pem' }), pub: publicKey.export({ type: 'spki', format: 'pem' }) };
-};
-const merchant = pair();
-const platform = pair();
-const dir = mkdtempSync(join(tmpdir(), 'wxpay-prof-'));
-const setupFile = join(dir, 'setup.json');
-writeFileSync(
-  setupFile,
-  JSON.stringify({
-    mchid: '1900000001',
-    merchantSerial: randomBytes(20).toString('hex').toUpperCase(),
-    merchantPrivateKeyPem: merchant.priv,
-    merchantPublicKeyPem: merchant.pub,
-    platformId: 'PUB_KEY_ID_0114232134912410000000000000000000',
-    platformPrivateKeyPem: platform.priv,
-    platformPublicKeyPem: platform.pub,
-  }),
-);
-const server = fork(join(here, 'server.mjs'), [], { env: { ...process.env, BENCH_SETUP: setupFile } });
-const port = await new Promise((resolve) => server.once('message', (m) => resolve(m.port)));
+const { dir, env, remove } = benchSetup('wxpay-prof-');
+const { server, port } = await startBenchServer(env, undefined);
 const profDir = join(dir, 'prof');
 const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, join(here, 'client.cjs')], {
-  env: { ...process.env, BENCH_SETUP: setupFile, BENCH_CLIENT: name, BENCH_PORT: String(port), BENCH_REQUESTS: requests, BENCH_WARMUP: '200' },
+  env: { ...env, BENCH_CLIENT: name, BENCH_PORT: String(port), BENCH_REQUESTS: requests, BENCH_WARMUP: '200' },
   encoding: 'utf8',
 });
 server.kill();
@@ -63,4 +42,4 @@ const top = (map, n) =>
     .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}% ${(v / calls).toFixed(1).padStart(6)} µs/call  ${k}`)
     .join('\n');
 console.log(`\nby file / package:\n${top(byFile, 25)}\n\nby function (self):\n${top(byFn, Number(process.env.TOP ?? 40))}`);
-rmSync(dir, { recursive: true, force: true });
+remove();

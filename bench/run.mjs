@@ -3,13 +3,13 @@
 // measures cold imports the same way, and writes bench/RESULTS.md and bench/last-run.json.
 //
 //   node bench/run.mjs [--quick] [--rounds N] [--requests N] [--no-build] [--only a,b] [--no-write]
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { benchSetup, startBenchServer } from './setup.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -45,34 +45,12 @@ if (!flag('--no-build')) {
   }
 }
 
-// ---- keys: a merchant, and WeChat Pay in public-key mode ----
-const pair = () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) };
-};
-const merchant = pair();
-const platform = pair();
-const setup = {
-  mchid: '1900000001',
-  merchantSerial: randomBytes(20).toString('hex').toUpperCase(),
-  merchantPrivateKeyPem: merchant.privateKeyPem,
-  merchantPublicKeyPem: merchant.publicKeyPem,
-  platformId: `PUB_KEY_ID_${Array.from(randomBytes(32), (b) => b % 10).join('')}`,
-  platformPrivateKeyPem: platform.privateKeyPem,
-  platformPublicKeyPem: platform.publicKeyPem,
-};
-const dir = mkdtempSync(join(tmpdir(), 'wxpay-bench-'));
-const setupFile = join(dir, 'setup.json');
-writeFileSync(setupFile, JSON.stringify(setup), { mode: 0o600 });
-const env = { ...process.env, BENCH_SETUP: setupFile };
-
-// ---- server ----
-const server = fork(join(here, 'server.mjs'), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+// ---- keys: a merchant, and WeChat Pay in public-key mode; the server ----
+const { env, remove } = benchSetup();
+const { server, port } = await startBenchServer(env);
 const replies = [];
 server.on('message', (message) => replies.shift()?.(message));
 const ask = (type) => new Promise((resolve) => (replies.push(resolve), server.send({ type })));
-const port = await new Promise((resolve) => server.once('message', (m) => resolve(m.port)));
-replies.length = 0;
 
 function runClient(name) {
   return new Promise((resolve) => {
@@ -143,7 +121,7 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 server.send({ type: 'exit' });
-rmSync(dir, { recursive: true, force: true });
+remove();
 const elapsed = (Date.now() - started) / 1000;
 
 // ---- figures ----
