@@ -130,7 +130,7 @@ test("a call handed to axios's own adapter still gets the client's keep-alive ag
   );
   try {
     // A custom DNS lookup is one of the settings only axios's http adapter implements.
-    const lookup = (_host: string, _options: object, done: (error: null, address: string, family: number) => void) => done(null, '127.0.0.1', 4);
+    const lookup = (_host: string, _options: object, done: (error: null, address: string, family: 4) => void) => done(null, '127.0.0.1', 4);
     const wxpay = untyped(new Wechatpay({ ...mock.clientConfig, baseURL: raw.url.replace('127.0.0.1', 'wxpay.test'), lookup }));
     for (let i = 0; i < 2; i++) {
       const error = await wxpay.v3.moved.get().catch((e: unknown) => e);
