@@ -50,7 +50,8 @@ const layers = {
   'our adapter': async () => {
     const body = JSON.stringify(ORDER);
     const config = { baseURL: base, url, method: 'post', data: body, responseType: 'text', validateStatus: () => true, maxRedirects: 0, proxy: false };
-    config.headers = new axios.AxiosHeaders({ ...headers(), Authorization: handAuthorization(setup, keys, 'POST', NATIVE, body) });
+    // Building an AxiosHeaders is axios's work (the next layer's): its properties are set directly.
+    config.headers = Object.assign(new axios.AxiosHeaders(), headers(), { Authorization: handAuthorization(setup, keys, 'POST', NATIVE, body) });
     const response = await adapter(config);
     return typeof handVerify(setup, keys, response.headers, response.data).code_url === 'string';
   },
