@@ -2,13 +2,14 @@
 // endpoint model; each rejection reaches the caller as the typed error WeChat Pay's would.
 import { X509Certificate } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { ApiError, Wechatpay, untyped, type UntypedWechatpayClient } from '../../src/index.js';
+import { Wechatpay, untyped, type UntypedWechatpayClient } from '../../src/index.js';
 import { decryptResource } from '../../src/mock/certificates.js';
 import { certifiedKey } from '../../src/mock/identity.js';
 import { loadModel } from '../../src/mock/model.js';
 import { SAMPLE_TIME } from '../../src/mock/sample.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { withMockClient } from '../helpers/mock-client.js';
+import { rejection } from '../helpers/rejection.js';
 import { resigning } from './resign.js';
 
 let mock: MockServer;
@@ -20,15 +21,6 @@ withMockClient((m, w) => {
 });
 
 const pause = { stock_id: 'S1', json: { stock_creator_mchid: '8956000' } };
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 describe('answers from the endpoint model', () => {
   test('a documented endpoint answers its response table, echoing identifiers sent, signed and verified', async () => {

@@ -2,9 +2,10 @@
 // documented `v2/…` templates, sent without the `v2/` prefix. The mock checks the sign and the
 // documented fields and answers the APIv2 way; the client verifies the answer's sign.
 import { Hash, Transformer } from 'wechatpay-axios-plugin';
-import { ApiError, Wechatpay, untyped, type UntypedWechatpayClient } from '../../src/index.js';
+import { Wechatpay, untyped, type UntypedWechatpayClient } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { withMockClient } from '../helpers/mock-client.js';
+import { rejection } from '../helpers/rejection.js';
 
 let mock: MockServer;
 let wxpay: UntypedWechatpayClient;
@@ -15,15 +16,6 @@ withMockClient((m, w) => {
 });
 
 const order = { appid: 'wxd678efh567hg6787', mch_id: '1900000001', body: '腾讯充值中心-QQ会员充值', out_trade_no: '20150806125346', total_fee: '88', spbill_create_ip: '123.12.12.123', auth_code: '120061098828009406' };
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 test('the APIv2 key is made fresh (32 ASCII characters) and handed to the client; a given one is kept', async () => {
   expect(mock.apiv2Key).toMatch(/^[\x21-\x7e]{32}$/);
