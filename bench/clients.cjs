@@ -50,6 +50,18 @@ function handVerify(setup, keys, headers, text) {
   return JSON.parse(text);
 }
 
+// wechatpay-node-v3 as its README constructs it, for the bench merchant.
+function nodeV3Pay(setup) {
+  const Pay = require('wechatpay-node-v3');
+  return new Pay({
+    appid: ORDER.appid,
+    mchid: setup.mchid,
+    serial_no: setup.merchantSerial,
+    publicKey: Buffer.from(setup.merchantPublicKeyPem),
+    privateKey: Buffer.from(setup.merchantPrivateKeyPem),
+  });
+}
+
 function ours(style, dist = path.join(__dirname, '..', 'dist', 'cjs')) {
   return (setup, base) => {
     const { Wechatpay } = require(path.join(dist, 'index.js'));
@@ -110,15 +122,8 @@ const CLIENTS = {
   // loopback (what is signed is unchanged). It does not check response signatures: callers
   // get `{ status, data }` without the headers a check would need.
   'wechatpay-node-v3': (setup, base) => {
-    const Pay = require('wechatpay-node-v3');
     const { PayRequest } = require('wechatpay-node-v3/dist/lib/pay-request');
-    const pay = new Pay({
-      appid: ORDER.appid,
-      mchid: setup.mchid,
-      serial_no: setup.merchantSerial,
-      publicKey: Buffer.from(setup.merchantPublicKeyPem),
-      privateKey: Buffer.from(setup.merchantPrivateKeyPem),
-    });
+    const pay = nodeV3Pay(setup);
     const inner = new PayRequest();
     const local = (url) => url.replace('https://api.mch.weixin.qq.com/', base);
     pay.createHttp({ post: (url, params, headers) => inner.post(local(url), params, headers), get: (url, headers) => inner.get(local(url), headers) });
@@ -139,16 +144,9 @@ const CLIENTS = {
   // The same SDK with its own `verifySign` wired in by hand: a superagent service that keeps the
   // headers and raw text, then `await pay.verifySign(...)` on every answer.
   'wechatpay-node-v3+verifySign': (setup, base) => {
-    const Pay = require('wechatpay-node-v3');
     const superagent = require('superagent');
-    const pay = new Pay({
-      appid: ORDER.appid,
-      mchid: setup.mchid,
-      serial_no: setup.merchantSerial,
-      publicKey: Buffer.from(setup.merchantPublicKeyPem),
-      privateKey: Buffer.from(setup.merchantPrivateKeyPem),
-    });
-    Pay.certificates = { [setup.platformId]: setup.platformPublicKeyPem };
+    const pay = nodeV3Pay(setup);
+    require('wechatpay-node-v3').certificates = { [setup.platformId]: setup.platformPublicKeyPem };
     const post = async (url, params, headers) => {
       const res = await superagent.post(url.replace('https://api.mch.weixin.qq.com/', base)).send(params).set(headers);
       const ok = await pay.verifySign({
