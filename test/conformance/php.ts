@@ -72,6 +72,14 @@ class Reader {
     if (!this.eat(text)) this.fail(`expected ${JSON.stringify(text)}`);
   }
 
+  /** A string literal and then `close`: the key of `['…']`, `{'…'}` or the path of `chain('…')`. */
+  stringThen(close: string, what: string): string {
+    const text = this.value();
+    this.expect(close);
+    if (typeof text !== 'string') this.fail(`expected a ${what} string`);
+    return text;
+  }
+
   value(): PhpValue {
     this.skip();
     const rest = this.src.slice(this.pos);
@@ -244,20 +252,14 @@ function readCallAt(block: string, at: number): PhpCall {
   let style: PhpCall['style'] = 'chain';
   for (;;) {
     if (reader.eat('[')) {
-      const key = reader.value();
-      reader.expect(']');
-      if (typeof key !== 'string') reader.fail('expected a template string');
+      template = reader.stringThen(']', 'template');
       style = 'attribute';
-      template = key;
       continue;
     }
     reader.expect('->');
     let name: string;
     if (reader.eat('{')) {
-      const key = reader.value();
-      reader.expect('}');
-      if (typeof key !== 'string') reader.fail('expected a segment string');
-      name = key;
+      name = reader.stringThen('}', 'segment');
     } else {
       const id = /^[A-Za-z_$][\w$]*/.exec(block.slice(reader.pos));
       if (!id) reader.fail('expected a property name');
@@ -267,11 +269,8 @@ function readCallAt(block: string, at: number): PhpCall {
     if (reader.peek('(')) {
       reader.expect('(');
       if (name === 'chain' && segments.length === 0 && template === undefined) {
-        const path = reader.value();
-        reader.expect(')');
-        if (typeof path !== 'string') reader.fail('expected a template string');
+        template = reader.stringThen(')', 'template');
         style = 'declarative';
-        template = path;
         continue;
       }
       if (!VERB.test(name)) reader.fail(`unexpected call ${name}()`);
