@@ -11,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const name = process.argv[2] ?? 'ours-chain';
 const requests = process.argv[3] ?? '3000';
 const { dir, env, remove } = benchSetup('wxpay-prof-');
-const { server, port } = await startBenchServer(env, undefined);
+const { server, port } = await startBenchServer(env);
 const profDir = join(dir, 'prof');
 const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, join(here, 'client.cjs')], {
   env: { ...env, BENCH_CLIENT: name, BENCH_PORT: String(port), BENCH_REQUESTS: requests, BENCH_WARMUP: '200' },

@@ -34,8 +34,8 @@ export function benchSetup(prefix = 'wxpay-bench-') {
 }
 
 /** The loopback server (bench/server.mjs) in its own process, once it listens. */
-export async function startBenchServer(env, stdio = ['ignore', 'inherit', 'inherit', 'ipc']) {
-  const server = fork(join(here, 'server.mjs'), [], { env, stdio });
+export async function startBenchServer(env) {
+  const server = fork(join(here, 'server.mjs'), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise((resolve) => server.once('message', (m) => resolve(m.port)));
   return { server, port };
 }
