@@ -28,7 +28,7 @@ const wxpay = new Wechatpay({ mchid: setup.mchid, serial: setup.merchantSerial, 
 const adapter = wxpay.axios.defaults.adapter;
 const headers = () => ({ Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': 'bench' });
 
-// An axios instance with the defaults the client keeps (src/defaults.ts) and nothing else, so
+// An axios instance with the defaults the client keeps (src/request/defaults.ts) and nothing else, so
 // this layer is the floor a client on axios can reach, not axios as shipped.
 function likeTheClient(instance) {
   for (const name of Object.keys(instance.defaults)) if (!(name in wxpay.axios.defaults)) delete instance.defaults[name];
@@ -95,7 +95,7 @@ console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 
 // Axios's own share without I/O: the same request through an adapter that answers at once, with
-// axios's shipped defaults (as the client had them before src/defaults.ts) and with the client's.
+// axios's shipped defaults (as the client had them before src/request/defaults.ts) and with the client's.
 const instant = (config) => Promise.resolve({ data: '{}', status: 200, statusText: 'OK', headers: new axios.AxiosHeaders(), config, request: null });
 const shipped = axios.create({ adapter: instant, baseURL: base, maxRedirects: 0, transformRequest: [], transformResponse: [], responseType: 'text', validateStatus: () => true });
 const trimmed = likeTheClient(axios.create({ adapter: instant, baseURL: base }));

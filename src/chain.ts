@@ -4,7 +4,7 @@
 // and string conversion behave.
 import type { Core } from './core.js';
 import type { CallConfig, Method } from './typing.js';
-import { normalizeSegment } from './uri.js';
+import { normalizeSegment } from './request/uri.js';
 
 const METHODS: readonly Method[] = ['get', 'post', 'put', 'patch', 'delete'];
 // Read from the node itself, never taken as path segments: what runtimes and loggers probe.

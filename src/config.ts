@@ -5,8 +5,8 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { loadPkcs12 } from './certificates/pkcs12.js';
 import { MemoryCertificateStore, type CertificateStore } from './certificates/store.js';
 import { ConfigError } from './errors.js';
-import { Keyring } from './keyring.js';
-import { loadPlatformKey, loadPrivateKey, type KeyInput } from './keys.js';
+import { Keyring } from './signing/keyring.js';
+import { loadPlatformKey, loadPrivateKey, type KeyInput } from './signing/keys.js';
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
 

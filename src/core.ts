@@ -7,12 +7,12 @@ import { resolveConfig, type ResolvedConfig, type WechatpayConfig } from './conf
 import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
 import { ConfigError, ParameterError, RequestError, WechatpayError } from './errors.js';
-import type { Keyring } from './keyring.js';
-import { prepare } from './prepare.js';
-import { createTransport, type Load, type WechatpayRequestFlags } from './transport.js';
+import type { Keyring } from './signing/keyring.js';
+import { prepare } from './request/prepare.js';
+import { createTransport, type Load, type WechatpayRequestFlags } from './request/transport.js';
 import type { CallConfig, Method, WechatpayResponse } from './typing.js';
-import { isUnsignedDownload } from './unsigned.js';
-import { compileTemplate, type CompiledTemplate } from './uri.js';
+import { isUnsignedDownload } from './request/unsigned.js';
+import { compileTemplate, type CompiledTemplate } from './request/uri.js';
 import { V2Transport } from './v2/transport.js';
 import { Webhooks } from './webhooks/index.js';
 

@@ -5,9 +5,9 @@
 // useless attempt, so an unknown serial can never cause a download loop.
 import type { AxiosHeaders, AxiosInstance } from 'axios';
 import type { X509Certificate } from 'node:crypto';
-import type { Keyring, KeySource } from '../keyring.js';
-import type { PlatformKey } from '../keys.js';
-import { verifySignature, type SignatureHeaders } from '../verify.js';
+import type { Keyring, KeySource } from '../signing/keyring.js';
+import type { PlatformKey } from '../signing/keys.js';
+import { verifySignature, type SignatureHeaders } from '../signing/verify.js';
 import { CertificateError } from './errors.js';
 import type { CertificateStore, StoredCertificates } from './store.js';
 import { checkCertificate, openCertificateList, validity } from './validate.js';

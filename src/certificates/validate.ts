@@ -3,7 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import { decryptAesGcmText } from '../crypto/aead.js';
 import { DecryptionError } from '../crypto/errors.js';
-import type { PlatformKey } from '../keys.js';
+import type { PlatformKey } from '../signing/keys.js';
 import { CertificateError } from './errors.js';
 import type { CertificateEntry } from './wire.js';
 

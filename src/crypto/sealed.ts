@@ -4,7 +4,7 @@
 // caller's header naming another key, is refused before anything is sent.
 import type { KeyObject } from 'node:crypto';
 import { ParameterError } from '../errors.js';
-import type { PlatformKey } from '../keys.js';
+import type { PlatformKey } from '../signing/keys.js';
 import { rsaOaepEncrypt } from './rsa.js';
 
 /** Encrypts sensitive fields under one platform certificate or WeChat Pay public key. */

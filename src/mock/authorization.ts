@@ -1,6 +1,6 @@
 // How WeChat Pay checks a merchant's request: the Authorization header, field by field.
 import { verify, type KeyObject } from 'node:crypto';
-import { AUTH_SCHEME } from '../sign.js';
+import { AUTH_SCHEME } from '../signing/sign.js';
 
 export interface Merchant {
   mchid: string;

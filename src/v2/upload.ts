@@ -3,7 +3,7 @@
 // `media_hash` is).
 import { createHash } from 'node:crypto';
 import { ParameterError } from '../errors.js';
-import { loadFormData } from '../multipart.js';
+import { loadFormData } from '../request/multipart.js';
 import { v2Signature, v2SignType, type V2SignType } from './sign.js';
 
 export interface V2Upload {

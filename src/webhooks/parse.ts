@@ -3,8 +3,8 @@
 import { DecryptionError } from '../crypto/errors.js';
 import { decryptAesGcmText } from '../crypto/aead.js';
 import type { WebhookEvents } from '../generated/index.js';
-import type { PlatformKey } from '../keys.js';
-import { verifySignature } from '../verify.js';
+import type { PlatformKey } from '../signing/keys.js';
+import { verifySignature } from '../signing/verify.js';
 import { WebhookError } from './errors.js';
 import { MemoryNonceStore, type NonceStore } from './nonces.js';
 

@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { DecryptionError } from '../crypto/errors.js';
 import { VerificationError, type WechatpayError } from '../errors.js';
-import { signatureHeaders } from '../sign.js';
+import { signatureHeaders } from '../signing/sign.js';
 import { WebhookError } from './errors.js';
 
 export interface WebhookReply {

@@ -1,7 +1,7 @@
 // The Proxy chain: segment rules, caching, and never being mistaken for a Promise.
 import { inspect } from 'node:util';
 import { Wechatpay, untyped } from '../../src/index.js';
-import { normalizeSegment } from '../../src/uri.js';
+import { normalizeSegment } from '../../src/request/uri.js';
 import { makeIdentities } from '../helpers/keys.js';
 
 const { merchant, platform } = makeIdentities();

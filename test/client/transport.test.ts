@@ -169,7 +169,7 @@ test('a script that made concurrent calls exits on its own (signing workers do n
 });
 
 test('APIv2 calls leave the in-flight count alone: concurrent APIv3 calls after them are still signed off the main thread', async () => {
-  const pool = require('../../src/pool.js') as typeof import('../../src/pool.js');
+  const pool = require('../../src/request/pool.js') as typeof import('../../src/request/pool.js');
   const offThread = jest.spyOn(pool, 'signOffThread');
   try {
     const wxpay = untyped(new Wechatpay(mock.clientConfig));

@@ -2,7 +2,7 @@
 // file-stream response is on it, and nothing else is.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { unsignedTemplates } from '../../src/unsigned.js';
+import { unsignedTemplates } from '../../src/request/unsigned.js';
 
 const corpus = resolve(__dirname, '../../../shared/corpus/wechatpay-docs');
 

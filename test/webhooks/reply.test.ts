@@ -1,5 +1,5 @@
 // The documented replies, and the signed reply for events that define reply fields.
-import { verifySignature } from '../../src/verify.js';
+import { verifySignature } from '../../src/signing/verify.js';
 import { Webhooks } from '../../src/webhooks/index.js';
 import { makeIdentities } from '../helpers/keys.js';
 

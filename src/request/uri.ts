@@ -1,6 +1,6 @@
 // Step 1 of a request: from chain segments to a URI template, and from a template plus the
 // call's path parameters to the path that is signed and sent.
-import { ParameterError } from './errors.js';
+import { ParameterError } from '../errors.js';
 
 const PLACEHOLDER = /^(?:_(.+)_|\$(.+)\$)$/;
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9]*$/;

@@ -3,7 +3,7 @@
 import { KeyObject, X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 
 export type KeyInput = string | Buffer | KeyObject;
 

@@ -4,13 +4,13 @@
 import axios, { AxiosHeaders, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { ResolvedConfig } from './config.js';
-import { ApiError } from './errors.js';
+import type { ResolvedConfig } from '../config.js';
+import { ApiError } from '../errors.js';
 import { Answer, createAdapter, target } from './adapter.js';
 import { trimDefaults } from './defaults.js';
 import { signOffThread } from './pool.js';
-import { pendingAuthorization, rsaSign } from './sign.js';
-import { hasSignature, verifySignature, type SignatureHeaders } from './verify.js';
+import { pendingAuthorization, rsaSign } from '../signing/sign.js';
+import { hasSignature, verifySignature, type SignatureHeaders } from '../signing/verify.js';
 
 const USER_AGENT = `wxpay-chain/0.1.0 Node/${process.versions.node}`;
 const REDACTED = 'WECHATPAY2-SHA256-RSA2048 [redacted]';

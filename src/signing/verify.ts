@@ -1,7 +1,7 @@
 // Step 5 of a request: prove a response (or a notification) came from WeChat Pay.
 // The signature covers `TIMESTAMP\nNONCE\nBODY\n` of the exact bytes received.
 import { verify as rsaVerify } from 'node:crypto';
-import { VerificationError } from './errors.js';
+import { VerificationError } from '../errors.js';
 import type { PlatformKey } from './keys.js';
 import { answerMessage, unixTime } from './sign.js';
 

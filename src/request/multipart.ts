@@ -3,8 +3,8 @@
 // covers, and it is sent byte for byte as signed.
 import { createHash } from 'node:crypto';
 import type FormDataType from 'form-data';
-import { ParameterError } from './errors.js';
-import { lazy } from './lazy.js';
+import { ParameterError } from '../errors.js';
+import { lazy } from '../lazy.js';
 
 /** form-data, loaded on the first upload (APIv3 here, APIv2 in v2/upload.ts). */
 export const loadFormData = lazy<typeof FormDataType>('form-data');

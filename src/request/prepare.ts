@@ -1,8 +1,8 @@
 // Step 2 of a request: the documented options object → what goes on the wire. The body and
 // query are serialised here, once, so the signature covers exactly the bytes that are sent.
-import { ParameterError } from './errors.js';
+import { ParameterError } from '../errors.js';
 import { multipart } from './multipart.js';
-import type { Method } from './typing.js';
+import type { Method } from '../typing.js';
 import { encodeQuery, expandTemplate, type CompiledTemplate } from './uri.js';
 
 export interface Prepared {
