@@ -4,12 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { countByReason, listFiles, parseCorpus, type CorpusResult } from '../../codegen/corpus';
 import { emit, type EmitResult } from '../../codegen/emit';
+import { CORPUS as docs, corpus } from '../helpers/corpus';
+import { describeWith } from '../helpers/needs';
 
 const repo = resolve(__dirname, '../..');
-const docs = resolve(repo, '../shared/corpus/wechatpay-docs');
-const present = existsSync(docs);
-if (!present) console.warn(`SKIPPED: corpus tests need the documentation corpus at ${docs}`);
-const d = present ? describe : describe.skip;
 
 /** An independent row count: body lines of pipe tables, straight from the text. */
 function countTableRows(text: string): number {
@@ -22,7 +20,7 @@ function countTableRows(text: string): number {
   return n;
 }
 
-d('the documentation corpus', () => {
+describeWith(corpus, 'the documentation corpus', () => {
   let r: CorpusResult;
   let e: EmitResult;
   beforeAll(() => {

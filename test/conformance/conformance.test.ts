@@ -2,16 +2,17 @@
 // mechanically into the three TypeScript calling styles, is sent through the client to the mock,
 // which must accept it and answer with a response the client verifies. A sample that contradicts
 // its own table is a documentation defect (the mock does not loosen its checks for it).
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { ApiError, ParameterError, Wechatpay, untyped, type UntypedWechatpayClient } from '../../src/index.js';
 import { v2Signature } from '../../src/v2/sign.js';
 import { loadModel, section, type ModelEndpoint, type ModelOperation } from '../../src/mock/model.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { containsRuntime, readPhpCall, RuntimeValue, type PhpCall, type PhpValue } from './php.js';
 import { methodSamples, STYLE_LABELS } from './samples.js';
+import { CORPUS, corpus } from '../helpers/corpus.js';
+import { describeWith } from '../helpers/needs.js';
 
-const CORPUS = resolve(__dirname, '../../../shared/corpus/wechatpay-docs');
 
 // Documentation defects found by this run (file, field, why are printed), APIv3 and APIv2. A
 // change in these numbers means the corpus, the model or the mock changed: look at the printed list.
@@ -309,125 +310,126 @@ const figure = (folder: string) => {
   return f;
 };
 
-beforeAll(async () => {
-  if (!existsSync(CORPUS)) throw new Error(`corpus not found at ${CORPUS}`);
-  mock = await startMockServer();
-  wxpay = untyped(new Wechatpay(mock.clientConfig));
-  const model = loadModel();
-  const bySource = new Map(model.endpoints.map((e) => [e.source, e]));
-  const files = listMarkdown(join(CORPUS, 'openapi')).map((path) => relative(CORPUS, path).split(sep).join('/'));
-  const work: Array<{ endpoint: ModelEndpoint; operation: ModelOperation; markdown: string }> = [];
-  for (const file of files.sort()) {
-    const endpoint = bySource.get(file);
-    if (!endpoint) continue; // index pages and moved-page stubs: not endpoints
-    for (const operation of endpoint.operations) {
-      const f = figure(folderOf(file));
-      f.operations++;
-      work.push({ endpoint, operation, markdown: readFileSync(join(CORPUS, file), 'utf8') });
+describeWith(corpus, 'conformance over the corpus', () => {
+  beforeAll(async () => {
+    mock = await startMockServer();
+    wxpay = untyped(new Wechatpay(mock.clientConfig));
+    const model = loadModel();
+    const bySource = new Map(model.endpoints.map((e) => [e.source, e]));
+    const files = listMarkdown(join(CORPUS, 'openapi')).map((path) => relative(CORPUS, path).split(sep).join('/'));
+    const work: Array<{ endpoint: ModelEndpoint; operation: ModelOperation; markdown: string }> = [];
+    for (const file of files.sort()) {
+      const endpoint = bySource.get(file);
+      if (!endpoint) continue; // index pages and moved-page stubs: not endpoints
+      for (const operation of endpoint.operations) {
+        const f = figure(folderOf(file));
+        f.operations++;
+        work.push({ endpoint, operation, markdown: readFileSync(join(CORPUS, file), 'utf8') });
+      }
     }
+    await pool(work, 6, async ({ endpoint, operation, markdown }) => {
+      const outcome = await runOperation(endpoint, operation, markdown);
+      rows.push({ folder: folderOf(endpoint.source), file: endpoint.source, method: operation.method, template: endpoint.template, outcome });
+    });
+    for (const row of rows) {
+      const f = figure(row.folder);
+      if (row.outcome.kind === 'pass') f.passed++;
+      else if (row.outcome.kind === 'defect') f.defects++;
+      else if (row.outcome.kind === 'skipped') f.skipped++;
+      else if (row.outcome.kind === 'gap') f.gaps++;
+      else f.failed++;
+    }
+    printReport();
+  }, 170_000);
+
+  afterAll(() => mock?.close());
+
+  function printReport(): void {
+    const lines: string[] = ['conformance over the corpus: documented operations sent in three styles (chain, declarative, attribute)', ''];
+    lines.push(`${'folder'.padEnd(44)} ${'ops'.padStart(4)} ${'pass'.padStart(5)} ${'defect'.padStart(6)} ${'skip'.padStart(5)} ${'gap'.padStart(4)} ${'fail'.padStart(5)}  pass rate`);
+    const all = [...figures.values()].sort((a, b) => a.folder.localeCompare(b.folder));
+    const sum = (folder: string, of: Figures[]): Figures =>
+      of.reduce((t, f) => ({ ...t, operations: t.operations + f.operations, passed: t.passed + f.passed, defects: t.defects + f.defects, skipped: t.skipped + f.skipped, gaps: t.gaps + f.gaps, failed: t.failed + f.failed }), { folder, operations: 0, passed: 0, defects: 0, skipped: 0, gaps: 0, failed: 0 });
+    const totals = [sum('total APIv2', all.filter((f) => f.folder.startsWith('openapi/v2'))), sum('total APIv3', all.filter((f) => !f.folder.startsWith('openapi/v2'))), sum('total', all)];
+    for (const f of [...all, ...totals]) {
+      const rate = f.operations ? `${((100 * f.passed) / f.operations).toFixed(1)}%` : '-';
+      lines.push(`${f.folder.padEnd(44)} ${String(f.operations).padStart(4)} ${String(f.passed).padStart(5)} ${String(f.defects).padStart(6)} ${String(f.skipped).padStart(5)} ${String(f.gaps).padStart(4)} ${String(f.failed).padStart(5)}  ${rate}`);
+    }
+    lines.push(
+      '',
+      'substitutions (not defects): ' +
+        `${substitutions.emptyPathParameter} empty path parameters and ${substitutions.runtimePathParameter} computed ones given a deterministic value; ` +
+        `${substitutions.baseUri} base_uri pointed at the mock; ${substitutions.guzzleOption} Guzzle transport options (sink, handler, timeout) dropped; ` +
+        `${substitutions.mediaStream} media streams (calls) replaced by a small file; ${Object.keys(HAND_WRITTEN).length} sample(s) written by hand; ` +
+        `${substitutions.v2Computed} APIv2 sign/nonce_str placeholders (calls) left to the client, or a query sign computed; ` +
+        `${substitutions.emptyRequiredField} required APIv2 fields left blank ('') filled in (calls)`,
+    );
+    const defects = rows.filter((r) => r.outcome.kind === 'defect');
+    lines.push('', `documentation defects (${defects.length}): sample contradicts its own table`);
+    for (const r of defects) if (r.outcome.kind === 'defect') lines.push(`  ${r.file} ${r.method.toUpperCase()} ${r.outcome.field}: ${r.outcome.why}`);
+    const skipped = rows.filter((r) => r.outcome.kind === 'skipped');
+    lines.push('', `skipped (${skipped.length}):`);
+    for (const r of skipped) if (r.outcome.kind === 'skipped') lines.push(`  ${r.file} ${r.method.toUpperCase()}: ${r.outcome.reason}`);
+    const gaps = rows.filter((r) => r.outcome.kind === 'gap');
+    lines.push('', `client gaps (${gaps.length}): documented, but the client cannot send it yet`);
+    for (const r of gaps) if (r.outcome.kind === 'gap') lines.push(`  ${r.file} ${r.method.toUpperCase()}: ${r.outcome.why}`);
+    const failed = rows.filter((r) => r.outcome.kind === 'fail');
+    if (failed.length) lines.push('', `FAILED (${failed.length}):`);
+    for (const r of failed) if (r.outcome.kind === 'fail') lines.push(`  ${r.file} ${r.method.toUpperCase()}: ${r.outcome.why}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
   }
-  await pool(work, 6, async ({ endpoint, operation, markdown }) => {
-    const outcome = await runOperation(endpoint, operation, markdown);
-    rows.push({ folder: folderOf(endpoint.source), file: endpoint.source, method: operation.method, template: endpoint.template, outcome });
+
+  const v2Rows = () => rows.filter((r) => isV2(r.template));
+  const v3Rows = () => rows.filter((r) => !isV2(r.template));
+  const ofKind = (of: Row[], kind: Outcome['kind']) => of.filter((r) => r.outcome.kind === kind);
+
+  test('every documented operation (APIv3 and APIv2) is accepted and verified in all three styles, or is a reported defect, skip or gap', () => {
+    const failed = ofKind(rows, 'fail').map((r) => `${r.file} ${r.method}: ${(r.outcome as { why: string }).why}`);
+    expect(failed).toEqual([]);
+    for (const f of figures.values()) {
+      expect(f.passed + f.defects + f.skipped + f.gaps + f.failed).toBe(f.operations);
+    }
   });
-  for (const row of rows) {
-    const f = figure(row.folder);
-    if (row.outcome.kind === 'pass') f.passed++;
-    else if (row.outcome.kind === 'defect') f.defects++;
-    else if (row.outcome.kind === 'skipped') f.skipped++;
-    else if (row.outcome.kind === 'gap') f.gaps++;
-    else f.failed++;
-  }
-  printReport();
-}, 170_000);
 
-afterAll(() => mock?.close());
+  test('the pass rate per folder counts every operation, APIv2 included: nothing dropped', () => {
+    const model = loadModel();
+    const documented = model.endpoints.reduce((n, e) => n + e.operations.length, 0);
+    const counted = [...figures.values()].reduce((n, f) => n + f.operations, 0);
+    expect(counted).toBe(documented);
+    expect(rows).toHaveLength(documented);
+    const v2 = model.endpoints.filter((e) => e.template.startsWith('v2/')).reduce((n, e) => n + e.operations.length, 0);
+    expect(v2Rows()).toHaveLength(v2);
+    expect(v2).toBeGreaterThan(0);
+  });
 
-function printReport(): void {
-  const lines: string[] = ['conformance over the corpus: documented operations sent in three styles (chain, declarative, attribute)', ''];
-  lines.push(`${'folder'.padEnd(44)} ${'ops'.padStart(4)} ${'pass'.padStart(5)} ${'defect'.padStart(6)} ${'skip'.padStart(5)} ${'gap'.padStart(4)} ${'fail'.padStart(5)}  pass rate`);
-  const all = [...figures.values()].sort((a, b) => a.folder.localeCompare(b.folder));
-  const sum = (folder: string, of: Figures[]): Figures =>
-    of.reduce((t, f) => ({ ...t, operations: t.operations + f.operations, passed: t.passed + f.passed, defects: t.defects + f.defects, skipped: t.skipped + f.skipped, gaps: t.gaps + f.gaps, failed: t.failed + f.failed }), { folder, operations: 0, passed: 0, defects: 0, skipped: 0, gaps: 0, failed: 0 });
-  const totals = [sum('total APIv2', all.filter((f) => f.folder.startsWith('openapi/v2'))), sum('total APIv3', all.filter((f) => !f.folder.startsWith('openapi/v2'))), sum('total', all)];
-  for (const f of [...all, ...totals]) {
-    const rate = f.operations ? `${((100 * f.passed) / f.operations).toFixed(1)}%` : '-';
-    lines.push(`${f.folder.padEnd(44)} ${String(f.operations).padStart(4)} ${String(f.passed).padStart(5)} ${String(f.defects).padStart(6)} ${String(f.skipped).padStart(5)} ${String(f.gaps).padStart(4)} ${String(f.failed).padStart(5)}  ${rate}`);
-  }
-  lines.push(
-    '',
-    'substitutions (not defects): ' +
-      `${substitutions.emptyPathParameter} empty path parameters and ${substitutions.runtimePathParameter} computed ones given a deterministic value; ` +
-      `${substitutions.baseUri} base_uri pointed at the mock; ${substitutions.guzzleOption} Guzzle transport options (sink, handler, timeout) dropped; ` +
-      `${substitutions.mediaStream} media streams (calls) replaced by a small file; ${Object.keys(HAND_WRITTEN).length} sample(s) written by hand; ` +
-      `${substitutions.v2Computed} APIv2 sign/nonce_str placeholders (calls) left to the client, or a query sign computed; ` +
-      `${substitutions.emptyRequiredField} required APIv2 fields left blank ('') filled in (calls)`,
-  );
-  const defects = rows.filter((r) => r.outcome.kind === 'defect');
-  lines.push('', `documentation defects (${defects.length}): sample contradicts its own table`);
-  for (const r of defects) if (r.outcome.kind === 'defect') lines.push(`  ${r.file} ${r.method.toUpperCase()} ${r.outcome.field}: ${r.outcome.why}`);
-  const skipped = rows.filter((r) => r.outcome.kind === 'skipped');
-  lines.push('', `skipped (${skipped.length}):`);
-  for (const r of skipped) if (r.outcome.kind === 'skipped') lines.push(`  ${r.file} ${r.method.toUpperCase()}: ${r.outcome.reason}`);
-  const gaps = rows.filter((r) => r.outcome.kind === 'gap');
-  lines.push('', `client gaps (${gaps.length}): documented, but the client cannot send it yet`);
-  for (const r of gaps) if (r.outcome.kind === 'gap') lines.push(`  ${r.file} ${r.method.toUpperCase()}: ${r.outcome.why}`);
-  const failed = rows.filter((r) => r.outcome.kind === 'fail');
-  if (failed.length) lines.push('', `FAILED (${failed.length}):`);
-  for (const r of failed) if (r.outcome.kind === 'fail') lines.push(`  ${r.file} ${r.method.toUpperCase()}: ${r.outcome.why}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-}
+  test('documentation defects: the count is known, each names a file, a field and why', () => {
+    for (const r of ofKind(rows, 'defect')) {
+      expect(r.outcome).toMatchObject({ field: expect.stringMatching(/^(json|query|headers|xml)\b|^[a-z_]+$/), why: expect.any(String) });
+    }
+    expect(ofKind(v3Rows(), 'defect')).toHaveLength(EXPECTED_DEFECTS);
+    expect(ofKind(v2Rows(), 'defect')).toHaveLength(EXPECTED_V2_DEFECTS);
+  });
 
-const v2Rows = () => rows.filter((r) => isV2(r.template));
-const v3Rows = () => rows.filter((r) => !isV2(r.template));
-const ofKind = (of: Row[], kind: Outcome['kind']) => of.filter((r) => r.outcome.kind === kind);
+  test('nothing APIv3 is skipped; the APIv2 skips are known, each with its reason', () => {
+    expect(ofKind(v3Rows(), 'skipped').map((r) => r.file)).toEqual([]);
+    const skipped = ofKind(v2Rows(), 'skipped');
+    expect(skipped.length).toBeLessThanOrEqual(EXPECTED_V2_SKIPS);
+    for (const r of skipped) expect(r.outcome).toMatchObject({ reason: expect.stringMatching(/redirect|runtime value \(.+\)/) });
+  });
 
-test('every documented operation (APIv3 and APIv2) is accepted and verified in all three styles, or is a reported defect, skip or gap', () => {
-  const failed = ofKind(rows, 'fail').map((r) => `${r.file} ${r.method}: ${(r.outcome as { why: string }).why}`);
-  expect(failed).toEqual([]);
-  for (const f of figures.values()) {
-    expect(f.passed + f.defects + f.skipped + f.gaps + f.failed).toBe(f.operations);
-  }
-});
-
-test('the pass rate per folder counts every operation, APIv2 included: nothing dropped', () => {
-  const model = loadModel();
-  const documented = model.endpoints.reduce((n, e) => n + e.operations.length, 0);
-  const counted = [...figures.values()].reduce((n, f) => n + f.operations, 0);
-  expect(counted).toBe(documented);
-  expect(rows).toHaveLength(documented);
-  const v2 = model.endpoints.filter((e) => e.template.startsWith('v2/')).reduce((n, e) => n + e.operations.length, 0);
-  expect(v2Rows()).toHaveLength(v2);
-  expect(v2).toBeGreaterThan(0);
-});
-
-test('documentation defects: the count is known, each names a file, a field and why', () => {
-  for (const r of ofKind(rows, 'defect')) {
-    expect(r.outcome).toMatchObject({ field: expect.stringMatching(/^(json|query|headers|xml)\b|^[a-z_]+$/), why: expect.any(String) });
-  }
-  expect(ofKind(v3Rows(), 'defect')).toHaveLength(EXPECTED_DEFECTS);
-  expect(ofKind(v2Rows(), 'defect')).toHaveLength(EXPECTED_V2_DEFECTS);
-});
-
-test('nothing APIv3 is skipped; the APIv2 skips are known, each with its reason', () => {
-  expect(ofKind(v3Rows(), 'skipped').map((r) => r.file)).toEqual([]);
-  const skipped = ofKind(v2Rows(), 'skipped');
-  expect(skipped.length).toBeLessThanOrEqual(EXPECTED_V2_SKIPS);
-  for (const r of skipped) expect(r.outcome).toMatchObject({ reason: expect.stringMatching(/redirect|runtime value \(.+\)/) });
-});
-
-test('client gaps only shrink, and the pass rates over APIv3 and APIv2 hold', () => {
-  expect(ofKind(rows, 'gap').length).toBeLessThanOrEqual(KNOWN_CLIENT_GAPS);
-  const v3 = v3Rows();
-  const passed = ofKind(v3, 'pass').length;
-  expect(passed / v3.length).toBeGreaterThanOrEqual(MINIMUM_PASS_RATE);
-  // Every APIv3 operation in all three styles, except the samples that contradict their own tables.
-  expect(passed).toBe(v3.length - EXPECTED_DEFECTS);
-  const v2 = v2Rows();
-  const passedV2 = ofKind(v2, 'pass').length;
-  expect(passedV2 / v2.length).toBeGreaterThanOrEqual(MINIMUM_V2_PASS_RATE);
-  // Every APIv2 operation but the defects, the known skips and the client gap.
-  expect(passedV2).toBe(v2.length - EXPECTED_V2_DEFECTS - ofKind(v2, 'skipped').length - ofKind(v2, 'gap').length);
-  // Every folder passes something unless all its operations are reported: no folder is silently broken.
-  for (const f of figures.values()) if (f.skipped + f.gaps + f.defects < f.operations) expect(f.passed).toBeGreaterThan(0);
+  test('client gaps only shrink, and the pass rates over APIv3 and APIv2 hold', () => {
+    expect(ofKind(rows, 'gap').length).toBeLessThanOrEqual(KNOWN_CLIENT_GAPS);
+    const v3 = v3Rows();
+    const passed = ofKind(v3, 'pass').length;
+    expect(passed / v3.length).toBeGreaterThanOrEqual(MINIMUM_PASS_RATE);
+    // Every APIv3 operation in all three styles, except the samples that contradict their own tables.
+    expect(passed).toBe(v3.length - EXPECTED_DEFECTS);
+    const v2 = v2Rows();
+    const passedV2 = ofKind(v2, 'pass').length;
+    expect(passedV2 / v2.length).toBeGreaterThanOrEqual(MINIMUM_V2_PASS_RATE);
+    // Every APIv2 operation but the defects, the known skips and the client gap.
+    expect(passedV2).toBe(v2.length - EXPECTED_V2_DEFECTS - ofKind(v2, 'skipped').length - ofKind(v2, 'gap').length);
+    // Every folder passes something unless all its operations are reported: no folder is silently broken.
+    for (const f of figures.values()) if (f.skipped + f.gaps + f.defects < f.operations) expect(f.passed).toBeGreaterThan(0);
+  });
 });
