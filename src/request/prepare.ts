@@ -25,12 +25,8 @@ export function prepare(method: Method, compiled: CompiledTemplate, options: unk
     throw new ParameterError('options', 'expected an options object like { json, query, headers, <path parameter> }');
   }
   const opts = options as Record<string, unknown>;
-  for (const key in opts) {
-    if (!OPTION_KEYS.has(key) && !compiled.params.includes(key)) {
-      const hint = compiled.params.length ? `path parameters here: ${compiled.params.join(', ')}` : 'this path has no path parameters';
-      throw new ParameterError(key, `unknown option; expected json, query, headers, base_uri or a path parameter (${hint})`);
-    }
-  }
+  const unknown = Object.keys(opts).filter((key) => !OPTION_KEYS.has(key) && !compiled.params.includes(key));
+  if (unknown.length) throw unknownOption(method, compiled, opts, unknown);
   if (opts.xml !== undefined) throw new ParameterError('xml', 'XML bodies belong to APIv2 endpoints (v2/…); an APIv3 endpoint takes json');
 
   const query = encodeQuery(opts.query);
@@ -84,4 +80,15 @@ function serialize(json: unknown): string {
   } catch (error) {
     throw new ParameterError('json', `cannot be sent as JSON (${(error as Error).message.split('\n')[0]})`);
   }
+}
+
+// The commonest slip is the body's fields passed bare, as in `post({ appid, … })`: say where they go.
+function unknownOption(method: Method, compiled: CompiledTemplate, opts: Record<string, unknown>, unknown: string[]): ParameterError {
+  const params = compiled.params.length ? `path parameters here: ${compiled.params.join(', ')}` : 'this path has no path parameters';
+  const names = `${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''}`;
+  let hint = '';
+  if (opts.json === undefined && opts.query === undefined && opts.body === undefined) {
+    hint = method === 'get' ? ` Put query fields under \`query\`: { query: { ${names} } }.` : ` Put the request body under \`json\`: { json: { ${names} } }.`;
+  }
+  return new ParameterError(unknown[0]!, `unknown option; expected json, query, headers, base_uri or a path parameter (${params}).${hint}`);
 }

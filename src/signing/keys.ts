@@ -7,13 +7,24 @@ import { ConfigError } from '../errors.js';
 
 export type KeyInput = string | Buffer | KeyObject;
 
+// A key given as a plain path is refused, not read: a string is either key material or a file://
+// URL, so its meaning never depends on the working directory. The error says how to write it.
+const PATH_LIKE = /^(?:[/~]|\.{1,2}[/\\]|[A-Za-z]:[/\\])[^\n]*$|^[^\s]+\.(?:pem|key|crt|cer|der|p12|pfx)$/i;
+
+/** The hint for a string that looks like a file path (never quoted: it could be key material). */
+export function pathHint(input: unknown): string {
+  return typeof input === 'string' && input.length < 1024 && !input.includes('-----BEGIN') && PATH_LIKE.test(input.trim())
+    ? '; this looks like a file path: give it as a file:// URL (e.g. pathToFileURL(path).href from node:url), or the PEM text itself'
+    : '';
+}
+
 function readKeyText(field: string, input: string | Buffer): string | Buffer {
   if (typeof input === 'string' && input.startsWith('file://')) {
     try {
       return readFileSync(fileURLToPath(input));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new ConfigError(field, `cannot read the key file (${reason}); give an absolute file:// URL to a PEM file`);
+      throw new ConfigError(field, `cannot read the key file ${input} (${reason}); give an absolute file:// URL to a PEM file`);
     }
   }
   return input;
@@ -32,7 +43,7 @@ export function loadPrivateKey(field: string, input: unknown): KeyObject {
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     // The parser's own message may quote the input; say only what to fix.
-    throw new ConfigError(field, 'not a PEM private key (expected "-----BEGIN PRIVATE KEY-----", as in apiclient_key.pem)');
+    throw new ConfigError(field, `not a PEM private key (expected "-----BEGIN PRIVATE KEY-----", as in apiclient_key.pem)${pathHint(input)}`);
   }
 }
 
@@ -63,7 +74,7 @@ export function loadPlatformKey(field: string, id: string, input: unknown): Plat
     return { id, key: checkRsa(field, createPublicKey(text)) };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(field, 'not a PEM certificate or public key ("-----BEGIN CERTIFICATE-----" or "-----BEGIN PUBLIC KEY-----")');
+    throw new ConfigError(field, `not a PEM certificate or public key ("-----BEGIN CERTIFICATE-----" or "-----BEGIN PUBLIC KEY-----")${pathHint(input)}`);
   }
 }
 

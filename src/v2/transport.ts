@@ -41,7 +41,8 @@ export class V2Transport {
     if (typeof opts !== 'object' || Array.isArray(opts)) throw new ParameterError('options', 'expected an options object like { xml, security }');
     for (const key in opts) {
       if (!OPTION_KEYS.has(key) && !compiled.params.includes(key)) {
-        throw new ParameterError(key, 'unknown option for an APIv2 call; expected xml, body, query, headers, base_uri, security or nonceless');
+        const hint = opts.xml === undefined && opts.body === undefined ? ` Put the request body under \`xml\`: { xml: { ${key}, … } }.` : '';
+        throw new ParameterError(key, `unknown option for an APIv2 call; expected xml, body, query, headers, base_uri, security or nonceless.${hint}`);
       }
     }
     const key = this.#config.apiv2Key;
