@@ -1,12 +1,12 @@
 // `wxpay-chain certificates`: download the platform certificates, decrypt and check each one,
 // verify the download's signature, save them, and print serial and validity of each.
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Core } from '../core.js';
-import { WechatpayError } from '../errors.js';
-
-export const summary = 'download, verify and save the platform certificates';
+import { RequestError, WechatpayError } from '../errors.js';
+import { DEFAULT_BASE_URL } from '../config.js';
+import { unreachable } from './network.js';
 
 const USAGE = `usage: wxpay-chain certificates --mchid <id> (--serial <hex> --key <apiclient_key.pem> | --p12 <apiclient_cert.p12>)
                                 --apiv3-key <key> [--out <dir>] [--base-url <url>]
@@ -60,13 +60,25 @@ export async function run(argv: string[], out: Output = process.stdout, err: Out
     err.write(`wxpay-chain certificates: missing ${missing.join(', ')}\n${USAGE}`);
     return 2;
   }
-  const fileUrl = (path: string) => pathToFileURL(resolve(path)).href;
+  // The files are read here, so a wrong path is reported as the path typed (not as a file:// URL).
+  const files: Record<string, Buffer> = {};
+  for (const flag of ['key', 'p12'] as const) {
+    const path = flags[flag];
+    if (path === undefined) continue;
+    try {
+      files[flag] = readFileSync(resolve(path));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      err.write(`wxpay-chain certificates: --${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read it (${code ?? 'unreadable'})`}\n`);
+      return 2;
+    }
+  }
   try {
     const client = new Core({
       mchid: flags.mchid!,
       ...(flags.p12
-        ? { pkcs12: fileUrl(flags.p12), ...(flags.passphrase !== undefined ? { pkcs12Passphrase: flags.passphrase } : {}), ...(flags.serial ? { serial: flags.serial } : {}) }
-        : { serial: flags.serial!, privateKey: fileUrl(flags.key!) }),
+        ? { pkcs12: files.p12!, ...(flags.passphrase !== undefined ? { pkcs12Passphrase: flags.passphrase } : {}), ...(flags.serial ? { serial: flags.serial } : {}) }
+        : { serial: flags.serial!, privateKey: files.key! }),
       certs: {},
       apiv3Key: apiv3Key!,
       certificates: { refreshInterval: 0, onError: (error) => err.write(`warning: ${error.message}\n`) },
@@ -87,7 +99,14 @@ export async function run(argv: string[], out: Output = process.stdout, err: Out
     }
     return 0;
   } catch (error) {
-    const message = error instanceof WechatpayError ? `${error.name} ${error.code}: ${error.message}` : (error as Error).message;
+    const base = flags['base-url'] ?? DEFAULT_BASE_URL;
+    const code = (error as { code?: unknown }).code;
+    const network = error instanceof RequestError || (!(error instanceof WechatpayError) && typeof code === 'string' && /^E[A-Z_]+$/.test(code));
+    const message = network
+      ? unreachable(URL.canParse('v3/certificates', base) ? new URL('v3/certificates', base).href : base, error)
+      : error instanceof WechatpayError
+          ? `${error.name} ${error.code}: ${error.message.replace(/^privateKey: /, '--key: ').replace(/^pkcs12: /, '--p12: ')}`
+          : (error as Error).message;
     err.write(`wxpay-chain certificates: ${message}\n`);
     return 1;
   }

@@ -1,5 +1,5 @@
-// `wxpay-chain mock [--port 0] [--host 127.0.0.1] [--mode certificate|public-key] [--dir <folder>]`:
-// a local WeChat Pay until Ctrl-C. Writes the merchant key, the platform certificate (or public
+// `wxpay-chain mock [--port 0] [--host 127.0.0.1] [--mode certificate|public-key] [--dir <folder>]
+// [--fault …]… [--faults <file.json>]`: a local WeChat Pay until Ctrl-C. Writes the merchant key, the platform certificate (or public
 // key) and a client config JSON into a folder (a new temporary one by default) and prints where.
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,8 +12,8 @@ import { loadModel } from '../mock/model.js';
 import { buildNotification, deliver } from '../mock/notify.js';
 import { sampleBody } from '../mock/sample.js';
 import { startMockServer, type MockServer } from '../mock/server.js';
-
-export const summary = 'run a local mock WeChat Pay (APIv3) on loopback until interrupted';
+import { describeRule, UsageError, parseFault, parseFaultsFile, type FaultRule } from './faults.js';
+import { unreachable } from './network.js';
 
 const USAGE = `usage: wxpay-chain mock [options]
        wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]
@@ -23,6 +23,14 @@ const USAGE = `usage: wxpay-chain mock [options]
   --mode <mode>       sign answers with the platform "certificate" (default) or the WeChat Pay "public-key"
   --dir <folder>      where to write keys and client.json (default: a new temporary folder)
   --apiv3-key <key>   the APIv3 key (32 ASCII characters) v3/certificates encrypts under (default: made up)
+  --fault <spec>      make answers misbehave, as mock.fault() does (repeatable):
+                      KIND[=VALUE][:TEMPLATE[:TIMES]], KIND one of latency=<ms>, status=<4xx|5xx>, reset,
+                      truncate, bad-signature, stale-timestamp[=<seconds>], unknown-serial, signtest.
+                      With a TEMPLATE, every request to that route (or TIMES of them); without, the next
+                      TIMES requests (default 1). E.g. --fault bad-signature:v3/certificates
+                      --fault status=503:v3/pay/transactions/native:2 --fault latency=1500::3
+  --faults <file>     the same from a JSON file: [{ "kind": "status", "status": 503, "template": "…",
+                      "times": 2, "method": "POST" }, …] (fields as in docs/mock.md, Faults)
   -h, --help          this text
 `;
 
@@ -52,7 +60,7 @@ function untilSignal(): Promise<void> {
 
 export async function run(argv: string[], io: RunIo = defaultIo): Promise<number> {
   if (argv[0] === 'notify') return notify(argv.slice(1), io);
-  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; help?: boolean };
+  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -62,6 +70,8 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
         mode: { type: 'string' },
         dir: { type: 'string' },
         'apiv3-key': { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -85,6 +95,15 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
     io.err(`wxpay-chain mock: --mode must be "certificate" or "public-key"\n`);
     return 2;
   }
+  let rules: FaultRule[];
+  try {
+    rules = (values.fault ?? []).map(parseFault);
+    if (values.faults) rules.push(...parseFaultsFile(readText(values.faults, '--faults'), values.faults));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`wxpay-chain mock: ${error.message}\n`);
+    return 2;
+  }
   let mock: MockServer;
   try {
     mock = await startMockServer({
@@ -97,6 +116,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
     io.err(`wxpay-chain mock: ${(error as Error).message}\n`);
     return 1;
   }
+  for (const rule of rules) mock.fault(rule.fault, rule.scope);
   const dir = values.dir ? resolve(values.dir) : mkdtempSync(join(tmpdir(), 'wxpay-chain-mock-'));
   mkdirSync(dir, { recursive: true });
   const write = (name: string, text: string) => {
@@ -128,7 +148,8 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
   // What `wxpay-chain mock notify --dir` signs with: this mock's own platform identity.
   const signingKey = mode === 'public-key' ? mock.publicKey.privateKeyPem : mock.platform.privateKeyPem;
   write('signing.json', `${JSON.stringify({ id: platformId, privateKey: pathToFileURL(write('signing_key.pem', signingKey)).href }, null, 2)}\n`);
-  io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n(Ctrl-C to stop)\n`);
+  const faults = rules.map((rule) => `fault: ${describeRule(rule)}\n`).join('');
+  io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n${faults}(Ctrl-C to stop)\n`);
   await (io.until ?? untilSignal)(mock);
   await mock.close();
   io.out(`mock WeChat Pay stopped after ${mock.requests.length} request(s)\n`);
@@ -168,12 +189,22 @@ async function notify(argv: string[], io: RunIo): Promise<number> {
     io.err(`wxpay-chain mock notify: give one event type and --to <url>\n${NOTIFY_USAGE}`);
     return 2;
   }
+  if (!/^https?:\/\/[^/]/i.test(values.to) || !URL.canParse(values.to)) {
+    io.err(`wxpay-chain mock notify: --to must be an http:// or https:// URL, got ${JSON.stringify(values.to)}\n`);
+    return 2;
+  }
   const hook = (loadModel().webhooks ?? []).find((w) => w.protocol === 'v3' && w.events.includes(eventType));
   if (!hook && !values.resource) {
     io.err(`wxpay-chain mock notify: ${eventType} is not a documented APIv3 notification type (pass --resource to send it anyway)\n`);
     return 2;
   }
-  const resource: unknown = values.resource ? JSON.parse(readFileSync(resolve(values.resource), 'utf8')) : sampleBody(hook?.resource ?? []);
+  let resource: unknown;
+  try {
+    resource = values.resource ? JSON.parse(readText(values.resource, '--resource')) : sampleBody(hook?.resource ?? []);
+  } catch (error) {
+    io.err(`wxpay-chain mock notify: ${error instanceof UsageError ? error.message : `--resource ${values.resource}: not JSON (${(error as Error).message})`}\n`);
+    return 2;
+  }
   let dir = values.dir ? resolve(values.dir) : undefined;
   if (!dir) {
     dir = mkdtempSync(join(tmpdir(), 'wxpay-chain-notify-'));
@@ -195,7 +226,22 @@ async function notify(argv: string[], io: RunIo): Promise<number> {
     io.err(`wxpay-chain mock notify: ${dir} does not hold a mock's signing.json, signing key and apiv3_key.txt (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})\n`);
     return 2;
   }
-  const answer = await deliver(values.to, buildNotification({ eventType, resource, apiv3Key, signer }));
+  let answer: Awaited<ReturnType<typeof deliver>>;
+  try {
+    answer = await deliver(values.to, buildNotification({ eventType, resource, apiv3Key, signer }));
+  } catch (error) {
+    io.err(`wxpay-chain mock notify: ${unreachable(values.to, error)}\n`);
+    return 1;
+  }
   io.out(`${eventType} → ${values.to}: ${answer.status}${answer.body ? ` ${answer.body}` : ''}\n`);
   return answer.status >= 200 && answer.status < 300 ? 0 : 1;
+}
+
+// A file named on the command line: its path in the error, as typed.
+function readText(path: string, flag: string): string {
+  try {
+    return readFileSync(resolve(path), 'utf8');
+  } catch (error) {
+    throw new UsageError(`${flag} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
 }

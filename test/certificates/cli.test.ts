@@ -3,7 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, summary } from '../../src/cli/certificates.js';
+import { run } from '../../src/cli/certificates.js';
+import { COMMANDS } from '../../src/cli/commands.js';
 import type { MockServer } from '../../src/mock/server.js';
 import { APIV3_KEY, makeKeys, startMock } from './helpers.js';
 
@@ -40,7 +41,7 @@ test('downloads, verifies and saves the platform certificates, printing serial a
   expect(readdirSync(out).sort()).toEqual([`wechatpay_${keys.platform.serial}.pem`, `wechatpay_${next.serial}.pem`].sort());
   const saved = new X509Certificate(readFileSync(join(out, `wechatpay_${next.serial}.pem`)));
   expect(saved.serialNumber).toBe(next.serial);
-  expect(typeof summary).toBe('string');
+  expect(COMMANDS.certificates!.summary).toMatch(/platform certificates/);
 });
 
 test('a wrong APIv3 key is a one-line error and exit code 1; missing options are exit code 2 with usage', async () => {

@@ -2,7 +2,7 @@
 // (an unbuilt clone), `npm pack` there (prepack builds), the tarball installed with npm into a
 // scratch project outside the repository, then type-checked as a consumer under nodenext, bundler
 // and node10 resolution and run against the packaged mock, from ESM and CommonJS.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -158,6 +158,10 @@ test('the command-line tool runs from the installed package (node_modules/.bin)'
   expect(run('--help')).toMatch(/^usage: wxpay-chain <command>/);
   expect(run('certificates', '--help')).toMatch(/^usage: wxpay-chain certificates --mchid/);
   expect(run('mock', '--help')).toMatch(/^usage: wxpay-chain mock/);
+  expect(run('--help')).toMatch(/^ {2}mock +run a local mock WeChat Pay/m);
+  expect(run('--version').trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  const typo = spawnSync(bin, ['mokc'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+  expect([typo.status, typo.stderr.split('\n')[0]]).toEqual([2, 'wxpay-chain: unknown command "mokc"; did you mean "mock"?']);
 });
 
 test('the ES module and CommonJS builds hold the same files', () => {

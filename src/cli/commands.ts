@@ -1,0 +1,16 @@
+// The commands `wxpay-chain` knows: one entry each, loaded only when run. Adding a command is one
+// line here plus its own module exporting `run(argv)`.
+export interface Command {
+  run(argv: string[]): Promise<number>;
+}
+
+export interface CommandEntry {
+  /** One line for `wxpay-chain --help`. */
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  certificates: { summary: 'download, verify and save the platform certificates', load: () => import('./certificates.js') },
+  mock: { summary: 'run a local mock WeChat Pay (APIv3 and APIv2) until interrupted, with faults; `mock notify` sends a notification', load: () => import('./mock.js') },
+};

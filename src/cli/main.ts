@@ -1,0 +1,87 @@
+// The dispatcher behind `wxpay-chain`: help that lists every command, --version, and a
+// suggestion for a mistyped command. Kept apart from index.ts so tests call it in-process.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { packageDir } from '../here.js';
+import { COMMANDS, type CommandEntry } from './commands.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+export function help(commands: Readonly<Record<string, CommandEntry>> = COMMANDS): string {
+  const names = Object.keys(commands).sort();
+  const width = Math.max(...names.map((n) => n.length), '--version, -v'.length) + 2;
+  return [
+    'usage: wxpay-chain <command> [options]',
+    '',
+    'commands:',
+    ...names.map((name) => `  ${name.padEnd(width)}${commands[name]!.summary}`),
+    '',
+    `  ${'--help, -h'.padEnd(width)}this text`,
+    `  ${'--version, -v'.padEnd(width)}the version of wxpay-chain`,
+    '',
+    'Run `wxpay-chain <command> --help` for a command\'s options.',
+    '',
+  ].join('\n');
+}
+
+/** The installed package's version: the nearest package.json named wxpay-chain above the code (src/ or dist/<format>/). */
+export function version(from: string = packageDir): string {
+  for (let dir = from, i = 0; i < 5; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'wxpay-chain' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json at this level (or not ours): keep looking upward
+    }
+  }
+  return 'unknown';
+}
+
+/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
+export function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The nearest known name, when it is near enough to be what was meant (or a prefix of it). */
+export function nearest(name: string, names: readonly string[]): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const candidate of names) {
+    const d = candidate.startsWith(name) && name.length >= 2 ? 0 : distance(name.toLowerCase(), candidate);
+    if (!best || d < best.d) best = { name: candidate, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}
+
+export async function main(argv: string[], io: Io = stdio, commands: Readonly<Record<string, CommandEntry>> = COMMANDS): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.out(help(commands));
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === '-V') {
+    io.out(`${version()}\n`);
+    return 0;
+  }
+  if (!name) {
+    io.err(help(commands));
+    return 2;
+  }
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
+    const guess = nearest(name, Object.keys(commands));
+    io.err(`wxpay-chain: unknown command ${JSON.stringify(name)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''}\n\n${help(commands)}`);
+    return 2;
+  }
+  return (await entry.load()).run(rest);
+}
