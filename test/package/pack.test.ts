@@ -49,7 +49,7 @@ test('the tarball of an unbuilt clone holds the built code, typings, LICENSE, RE
 });
 
 test('every relative link in the shipped README and docs points at a file in the package', () => {
-  const pages = ['README.md', ...readdirSync(join(installed, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const pages = ['README.md', 'bench/RESULTS.md', ...readdirSync(join(installed, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
   const broken: string[] = [];
   let links = 0;
   for (const page of pages) {
