@@ -27,7 +27,8 @@ writeFileSync(
   `import { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\n${HERE}\nexport const packageDir = dirname(fileURLToPath(import.meta.url));\n`,
 );
 
-// Entry points: what package.json exports, the CLI (each command is loaded by file name) and the demo.
+// Entry points: what package.json exports, the CLI (every file of src/cli, so each command keeps its own file
+// for the dynamic import() in src/cli/commands.ts) and the demo.
 const entries = ['index', 'mock/index', 'demo/index', ...readdirSync(join(modules, 'cli')).filter((f) => f.endsWith('.js')).map((f) => `cli/${f.slice(0, -3)}`)];
 await build({
   entryPoints: Object.fromEntries(entries.map((e) => [e, join(modules, `${e}.js`)])),
