@@ -9,6 +9,7 @@ import type { WechatpayConfig } from '../config.js';
 import { defaultAnswer } from './answers.js';
 import { checkAuthorization, nonceLedger, type Merchant } from './authorization.js';
 import { apiv3Key as makeApiv3Key, certificatesAnswer, checkApiv3Key } from './certificates.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED, positiveInteger, readBody, recordInto, targetUrl } from './intake.js';
 import { FaultPlan, type Fault, type FaultHandle, type FaultScope } from './faults.js';
 import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair } from './identity.js';
 import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation } from './model.js';
@@ -81,6 +82,10 @@ export interface MockServerOptions {
   validate?: boolean;
   /** Largest accepted age of a request timestamp, in seconds (300). */
   timestampWindow?: number;
+  /** Largest request body read, in bytes (8 MiB); a larger one is answered 413 and its connection closed. */
+  maxBodyBytes?: number;
+  /** How many requests `requests` keeps, the oldest dropped first (1000). */
+  maxRecordedRequests?: number;
 }
 
 export interface MockServer {
@@ -177,6 +182,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const manual = new Router<{ handler: RouteHandler; validate: boolean }>();
   const faults = new FaultPlan();
   const requests: RecordedRequest[] = [];
+  const maxRecorded = positiveInteger('maxRecordedRequests', options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED);
+  const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 
   interface Outgoing {
     status: number;
@@ -218,7 +225,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   // APIv2: no Authorization header, a path outside `/v3/`, the sign inside the `<xml>` body.
   const answerV2 = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
-    const parsed = new URL(record.url, 'http://mock');
+    const parsed = targetUrl(record.url)!;
     const checked = await checkV2(documentedV2, { method: record.method, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body, contentType: req.headers['content-type'] ?? '' }, apiv2Key, validate);
     if (checked.template) record.template = checked.template;
     if (checked.fields) record.xml = checked.fields;
@@ -234,7 +241,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const answer = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
     const { method, url } = record;
-    if (req.headers.authorization === undefined && !url.startsWith('/v3/') && !manual.match(method, new URL(url, 'http://mock').pathname).found) {
+    if (req.headers.authorization === undefined && !url.startsWith('/v3/') && !manual.match(method, targetUrl(url)!.pathname).found) {
       return answerV2(req, body, record);
     }
     // An upload's signature covers its meta JSON, not the multipart bytes.
@@ -248,7 +255,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const checked = checkAuthorization({ method, url, body: signed, authorization: req.headers.authorization }, merchants, nonces, window);
     if ('status' in checked) return { out: error(checked.status, checked.code, checked.message) };
 
-    const parsed = new URL(url, 'http://mock');
+    const parsed = targetUrl(url)!;
     const path = parsed.pathname;
     const own = manual.match(method, path);
     const doc = documented?.match(method, path) ?? { pathExists: false };
@@ -304,38 +311,62 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     return { out, fault };
   };
 
+  const respond = (req: IncomingMessage, res: ServerResponse, record: RecordedRequest, body: Buffer) => {
+    answer(req, body, record)
+      .then(({ out, fault }) => {
+        if (!out) {
+          res.socket?.destroy();
+          return;
+        }
+        record.status = out.status;
+        const code = out.code ?? (out.status >= 400 ? (JSON.parse(out.body.toString() || '{}') as { code?: string }).code : undefined);
+        if (code) record.code = code;
+        send(res, out, fault);
+      })
+      .catch((failure: unknown) => {
+        record.status = 500;
+        record.code = 'SYSTEM_ERROR';
+        send(res, error(500, 'SYSTEM_ERROR', (failure as Error).message));
+      });
+  };
+
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const url = req.url ?? '/';
-      const record: RecordedRequest = {
-        method: req.method ?? 'GET',
-        url,
-        params: {},
-        query: Object.fromEntries(new URL(url, 'http://mock').searchParams),
-        headers: req.headers,
-        body: body.toString(),
-      };
-      requests.push(record);
-      answer(req, body, record)
-        .then(({ out, fault }) => {
-          if (!out) {
-            res.socket?.destroy();
-            return;
-          }
-          record.status = out.status;
-          const code = out.code ?? (out.status >= 400 ? (JSON.parse(out.body.toString() || '{}') as { code?: string }).code : undefined);
-          if (code) record.code = code;
-          send(res, out, fault);
-        })
-        .catch((failure: unknown) => {
-          record.status = 500;
-          record.code = 'SYSTEM_ERROR';
-          send(res, error(500, 'SYSTEM_ERROR', (failure as Error).message));
-        });
+    const url = req.url ?? '/';
+    const target = targetUrl(url);
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      url,
+      params: {},
+      query: target ? Object.fromEntries(target.searchParams) : {},
+      headers: req.headers,
+      body: '',
+    };
+    recordInto(requests, record, maxRecorded);
+    const refuse = (status: number, code: string, message: string) => {
+      record.status = status;
+      record.code = code;
+      send(res, error(status, code, message));
+    };
+    void readBody(req, maxBodyBytes).then((read) => {
+      if ('aborted' in read) return;
+      if ('tooLarge' in read) {
+        // The rest of the body is not read: answer, then close rather than drain an attacker's stream.
+        res.shouldKeepAlive = false;
+        refuse(413, 'PARAM_ERROR', `request body over ${maxBodyBytes} bytes (the mock's maxBodyBytes)`);
+        return;
+      }
+      record.body = read.body.toString();
+      if (!target) {
+        refuse(400, 'INVALID_REQUEST', `the request target is not a path: ${JSON.stringify(url.slice(0, 200))}`);
+        return;
+      }
+      respond(req, res, record, read.body);
     });
+  });
+  // A request line Node cannot parse at all: a plain 400, never an exception.
+  server.on('clientError', (_failure, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
