@@ -11,3 +11,17 @@ export type { EndpointModel, ModelEndpoint, ModelField, ModelOperation } from '.
 export { validateRequest } from './validate.js';
 export type { Violation } from './validate.js';
 export { sampleBody } from './sample.js';
+export { ManualScheduler, RETRY_SCHEDULE, Sandbox, SandboxError, systemScheduler } from './state/index.js';
+export type {
+  DeliveryAttempt,
+  OrderKind,
+  PayOutcome,
+  RefundStatus,
+  SandboxDelivery,
+  SandboxOptions,
+  SandboxOrder,
+  SandboxRefund,
+  SandboxSnapshot,
+  Scheduler,
+  TradeState,
+} from './state/index.js';

@@ -15,6 +15,7 @@ import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair 
 import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
 import { Router } from './router.js';
+import { Sandbox, type SandboxOptions } from './state/index.js';
 import { readUpload, uploadViolation, type Upload } from './upload.js';
 import { validateRequest, type Violation } from './validate.js';
 import { checkApiv2Key, checkV2, makeApiv2Key, v2Answer, v2Fail, v2Router, type V2Documented } from './v2.js';
@@ -40,6 +41,10 @@ export interface RecordedRequest {
   code?: string;
   /** The fault injected into this answer, if any. */
   fault?: Fault['kind'];
+  /** Whether the request's signature (APIv3 Authorization, APIv2 sign) checked out; absent when not reached. */
+  signature?: 'valid' | 'invalid';
+  /** Answered from the sandbox's state rather than from the documented sample. */
+  stateful?: boolean;
 }
 
 export interface MockAnswer {
@@ -86,6 +91,11 @@ export interface MockServerOptions {
   maxBodyBytes?: number;
   /** How many requests `requests` keeps, the oldest dropped first (1000). */
   maxRecordedRequests?: number;
+  /**
+   * The sandbox: orders, refunds and notifications with state (docs/sandbox.md). On by default;
+   * `false` answers every endpoint from its documented sample, as before.
+   */
+  sandbox?: SandboxOptions | false;
 }
 
 export interface MockServer {
@@ -104,7 +114,10 @@ export interface MockServer {
   readonly apiv3Key: string;
   /** The merchant's APIv2 key, under which APIv2 requests and answers are signed. */
   readonly apiv2Key: string;
+  /** The last `maxRecordedRequests` requests, oldest first. */
   readonly requests: RecordedRequest[];
+  /** Orders, refunds and notification deliveries, and the simulated payer (docs/sandbox.md). */
+  readonly sandbox: Sandbox;
   /**
    * Answer `METHOD template` with `handler` instead of the documented sample (or add an
    * undocumented route). The handler decides what is acceptable: requests it answers are checked
@@ -142,7 +155,7 @@ function documentedRouter(model: EndpointModel): Router<Documented> {
 
 let sharedDocumented: { model: EndpointModel; router: Router<Documented>; v2: Router<V2Documented> } | undefined;
 
-function routersFor(model: EndpointModel | false | undefined): { router: Router<Documented>; v2: Router<V2Documented> } | undefined {
+function routersFor(model: EndpointModel | false | undefined): { model: EndpointModel; router: Router<Documented>; v2: Router<V2Documented> } | undefined {
   if (model === false) return undefined;
   const chosen = model ?? loadModel();
   if (sharedDocumented?.model === chosen) return sharedDocumented;
@@ -176,6 +189,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const window = options.timestampWindow ?? 300;
   const nonces = nonceLedger(window);
   const routers = routersFor(options.model);
+  const sandbox = new Sandbox(options.sandbox || {}, { ...(routers ? { model: routers.model } : {}), apiv3Key, signer });
+  const stateful = options.sandbox !== false;
   const documented = routers?.router;
   const documentedV2 = routers?.v2;
   const validate = options.validate ?? true;
@@ -228,7 +243,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const parsed = targetUrl(record.url)!;
     const checked = await checkV2(documentedV2, { method: record.method, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body, contentType: req.headers['content-type'] ?? '' }, apiv2Key, validate);
     if (checked.template) record.template = checked.template;
-    if (checked.fields) record.xml = checked.fields;
+    if (checked.fields) {
+      record.xml = checked.fields;
+      record.signature = checked.out?.code === 'SIGN_ERROR' ? 'invalid' : 'valid';
+    }
     if (checked.out) return { out: { ...checked.out, unsigned: true } };
     const { latency, fault } = faults.take(record.method, checked.template!);
     if (fault) record.fault = fault.kind;
@@ -253,6 +271,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       signed = Buffer.from(upload.metaText);
     }
     const checked = checkAuthorization({ method, url, body: signed, authorization: req.headers.authorization }, merchants, nonces, window);
+    record.signature = 'status' in checked ? 'invalid' : 'valid';
     if ('status' in checked) return { out: error(checked.status, checked.code, checked.message) };
 
     const parsed = targetUrl(url)!;
@@ -304,6 +323,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     if (found.template === CERTIFICATES && method === 'GET') {
       return { out: { status: 200, body: JSON.stringify(certificatesAnswer(allPlatforms(), apiv3Key, parsed.searchParams.get('algorithm_type') ?? 'RSA')) }, fault };
+    }
+    const kept = stateful ? sandbox.answer({ method, template: found.template, params: found.params, query: parsed.searchParams, json: record.json, ...(operation ? { operation } : {}) }) : undefined;
+    if (kept) {
+      record.stateful = true;
+      return { out: { status: kept.status, body: kept.json === undefined ? '' : JSON.stringify(kept.json) }, fault };
     }
     const made = defaultAnswer(operation!, { template: found.template, params: found.params, query: parsed.searchParams, json: record.json });
     const out: Outgoing = { status: made.status, body: made.raw ?? (made.json === undefined ? '' : JSON.stringify(made.json)), unsigned: made.unsigned === true };
@@ -409,6 +433,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     apiv3Key,
     apiv2Key,
     requests,
+    sandbox,
     clientConfig,
     route(method, template, handler, routeOptions) {
       manual.add(method, template.replace(/^\//, ''), { handler, validate: routeOptions?.validate === true });
@@ -421,6 +446,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return next;
     },
     close() {
+      sandbox.close();
       server.closeAllConnections();
       return new Promise<void>((resolve, reject) => server.close((failure) => (failure ? reject(failure) : resolve())));
     },
