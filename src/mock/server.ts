@@ -43,6 +43,8 @@ export interface RecordedRequest {
   fault?: Fault['kind'];
   /** Whether the request's signature (APIv3 Authorization, APIv2 sign) checked out; absent when not reached. */
   signature?: 'valid' | 'invalid';
+  /** The `Request-ID` of the answer (`ApiError.requestId` on the client's side). */
+  requestId?: string;
   /** Answered from the sandbox's state rather than from the documented sample. */
   stateful?: boolean;
 }
@@ -214,7 +216,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     body: JSON.stringify(detail === undefined ? { code, message } : { code, message, detail }),
   });
 
-  const send = (res: ServerResponse, out: Outgoing, fault?: Fault) => {
+  const send = (res: ServerResponse, out: Outgoing, fault?: Fault, record?: RecordedRequest) => {
     const body = out.body;
     let headers: Record<string, string> = { 'Request-ID': randomUUID() };
     if (!out.unsigned) {
@@ -227,6 +229,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     const length = Buffer.byteLength(body);
     const all: Record<string, string | number> = { ...(length ? { 'Content-Type': JSON_TYPE } : {}), ...headers, ...out.headers, 'Content-Length': length };
+    if (record) record.requestId = String(all['Request-ID']);
     if (out.status === 204) delete all['Content-Length'];
     if (fault?.kind === 'truncate' && length > 1) {
       res.writeHead(out.status, all);
@@ -345,12 +348,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         record.status = out.status;
         const code = out.code ?? (out.status >= 400 ? (JSON.parse(out.body.toString() || '{}') as { code?: string }).code : undefined);
         if (code) record.code = code;
-        send(res, out, fault);
+        send(res, out, fault, record);
       })
       .catch((failure: unknown) => {
         record.status = 500;
         record.code = 'SYSTEM_ERROR';
-        send(res, error(500, 'SYSTEM_ERROR', (failure as Error).message));
+        send(res, error(500, 'SYSTEM_ERROR', (failure as Error).message), undefined, record);
       });
   };
 
@@ -369,7 +372,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const refuse = (status: number, code: string, message: string) => {
       record.status = status;
       record.code = code;
-      send(res, error(status, code, message));
+      send(res, error(status, code, message), undefined, record);
     };
     void readBody(req, maxBodyBytes).then((read) => {
       if ('aborted' in read) return;
