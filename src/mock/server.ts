@@ -14,6 +14,7 @@ import { FaultPlan, type Fault, type FaultHandle, type FaultScope } from './faul
 import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair } from './identity.js';
 import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
+import { testNotification, type BuiltNotification, type NotificationVariant, type TestNotificationOptions } from './notify.js';
 import { Router } from './router.js';
 import { Sandbox, type SandboxOptions } from './state/index.js';
 import { readUpload, uploadViolation, type Upload } from './upload.js';
@@ -120,6 +121,12 @@ export interface MockServer {
   readonly requests: RecordedRequest[];
   /** Orders, refunds and notification deliveries, and the simulated payer (docs/sandbox.md). */
   readonly sandbox: Sandbox;
+  /**
+   * `{ headers, body }` of a notification as this mock's WeChat Pay would send it: signed with its
+   * platform key (or public key), the resource (by default the event's documented sample) sealed
+   * under its APIv3 key. `variant` gives one a handler must refuse (docs/webhooks.md).
+   */
+  notification(eventType: string, options?: Omit<TestNotificationOptions, 'apiv3Key' | 'signer'> & { variant?: NotificationVariant }): BuiltNotification;
   /**
    * Answer `METHOD template` with `handler` instead of the documented sample (or add an
    * undocumented route). The handler decides what is acceptable: requests it answers are checked
@@ -437,6 +444,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     apiv2Key,
     requests,
     sandbox,
+    notification: (eventType, notificationOptions = {}) =>
+      testNotification(eventType, { ...(routers ? { model: routers.model } : {}), ...notificationOptions, apiv3Key, signer: signer() }),
     clientConfig,
     route(method, template, handler, routeOptions) {
       manual.add(method, template.replace(/^\//, ''), { handler, validate: routeOptions?.validate === true });
