@@ -14,8 +14,10 @@ import { FaultPlan, type Fault, type FaultHandle, type FaultScope } from './faul
 import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair } from './identity.js';
 import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
-import { testNotification, type BuiltNotification, type NotificationVariant, type TestNotificationOptions } from './notify.js';
+import { buildNotification, testNotification, type BuiltNotification, type NotificationVariant, type TestNotificationOptions } from './notify.js';
 import { Router } from './router.js';
+import { sampleBody } from './sample.js';
+import { isConsoleRequest, serveConsole } from './console/serve.js';
 import { Sandbox, type SandboxOptions } from './state/index.js';
 import { readUpload, uploadViolation, type Upload } from './upload.js';
 import { validateRequest, type Violation } from './validate.js';
@@ -198,7 +200,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const window = options.timestampWindow ?? 300;
   const nonces = nonceLedger(window);
   const routers = routersFor(options.model);
-  const sandbox = new Sandbox(options.sandbox || {}, { ...(routers ? { model: routers.model } : {}), apiv3Key, signer });
+  const sandbox = new Sandbox(options.sandbox || {}, { ...(routers ? { model: routers.model } : {}), apiv3Key, signer, sample: sampleBody, build: buildNotification });
   const stateful = options.sandbox !== false;
   const documented = routers?.router;
   const documentedV2 = routers?.v2;
@@ -367,6 +369,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     const target = targetUrl(url);
+    // The console (a page at the root and its calls) is the sandbox's, not WeChat Pay's: not recorded.
+    if (target && isConsoleRequest(req, target.pathname)) {
+      serveConsole(req, res, target.pathname, sandbox, requests).catch((failure: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(`console: ${(failure as Error).message}`);
+      });
+      return;
+    }
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
       url,

@@ -2,10 +2,9 @@
 // the APIv3 key, the envelope signed, POSTed; an answer other than 200/204 (or none within the
 // deadline) is retried on WeChat Pay's documented schedule (15s/15s/30s/3m/10m/20m/30m/30m/30m/
 // 60m/3h/3h/3h/6h/6h), compressed by the time factor. Every attempt is recorded.
-import { buildNotification } from '../notify.js';
-import type { SigningKey } from '../respond.js';
 import type { Scheduler } from './clock.js';
 import type { Ledger } from './ledger.js';
+import type { Build, NotificationSigner } from './ports.js';
 import { rfc3339 } from './time.js';
 import type { DeliveryAttempt, SandboxDelivery } from './types.js';
 
@@ -23,7 +22,8 @@ export interface NotifierOptions {
   /** How long the merchant has to answer one attempt, in ms. */
   timeoutMs: number;
   apiv3Key: string;
-  signer: () => SigningKey;
+  signer: () => NotificationSigner;
+  build: Build;
   changed: () => void;
 }
 
@@ -139,10 +139,10 @@ export class Notifier {
   }
 
   async #post(delivery: SandboxDelivery): Promise<DeliveryAttempt> {
-    const { apiv3Key, signer, scheduler, timeoutMs } = this.#options;
+    const { apiv3Key, signer, scheduler, timeoutMs, build } = this.#options;
     const associatedData = delivery.event_type.startsWith('REFUND.') ? 'refund' : 'transaction';
     // Signed with the wall clock: the merchant checks the timestamp against its own.
-    const built = buildNotification({
+    const built = build({
       eventType: delivery.event_type,
       resource: delivery.resource,
       apiv3Key,

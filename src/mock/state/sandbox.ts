@@ -2,12 +2,10 @@
 // documented trade_state transitions, refunds checked against the order, close, query by either
 // number, a simulated payer, and the notifications a payment or a refund sends. Requests to any
 // other endpoint are not its business (they keep the documented sample answers).
-import type { ModelOperation, EndpointModel, ModelField } from '../model.js';
-import type { SigningKey } from '../respond.js';
-import { sampleBody } from '../sample.js';
 import { systemScheduler, type Scheduler } from './clock.js';
 import { Ledger } from './ledger.js';
 import { Notifier, RETRY_SCHEDULE } from './notifier.js';
+import type { Build, ModelField, ModelOperation, ModelView, NotificationSigner, Sample } from './ports.js';
 import { canonical, merge, shape } from './shape.js';
 import { beijingDate, compact, parseTime } from './time.js';
 import type { OrderKind, SandboxDelivery, SandboxOrder, SandboxRefund, SandboxSnapshot, TradeState } from './types.js';
@@ -79,9 +77,11 @@ const record = (value: unknown): Record<string, unknown> => (value && typeof val
 const integer = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) ? value : 0);
 
 export interface SandboxDeps {
-  model?: EndpointModel;
+  model?: ModelView;
   apiv3Key: string;
-  signer: () => SigningKey;
+  signer: () => NotificationSigner;
+  sample: Sample;
+  build: Build;
 }
 
 export class Sandbox {
@@ -89,7 +89,8 @@ export class Sandbox {
   readonly timeFactor: number;
   readonly #ledger: Ledger;
   readonly #notifier: Notifier;
-  readonly #model: EndpointModel | undefined;
+  readonly #model: ModelView | undefined;
+  readonly #sample: Sample;
   readonly #expiries = new Map<string, unknown>();
   readonly #refundDelay: number;
   readonly #listeners = new Set<() => void>();
@@ -102,6 +103,7 @@ export class Sandbox {
     if (!(timeoutMs > 0)) throw new RangeError('wxpay-chain sandbox: notifyTimeoutMs must be a positive number');
     this.#refundDelay = (options.refundSeconds ?? 0) * 1000 * this.timeFactor;
     this.#model = deps.model;
+    this.#sample = deps.sample;
     this.#ledger = new Ledger(options.stateFile);
     this.#notifier = new Notifier({
       ledger: this.#ledger,
@@ -110,6 +112,7 @@ export class Sandbox {
       timeoutMs,
       apiv3Key: deps.apiv3Key,
       signer: deps.signer,
+      build: deps.build,
       changed: () => this.#changed(),
     });
     for (const order of this.#ledger.orders.values()) this.#scheduleExpiry(order);
@@ -309,7 +312,7 @@ export class Sandbox {
   #query(kind: OrderKind, request: SandboxRequest, by: 'out' | 'id'): SandboxAnswer {
     const order = this.#lookup(kind, request.params, by);
     if (!order) return refuse(404, 'ORDER_NOT_EXIST', '订单不存在');
-    return { status: 200, json: shape(request.operation?.response.fields, orderValues(order, this.#ledger), true) };
+    return { status: 200, json: shape(request.operation?.response.fields, orderValues(order, this.#ledger), this.#sample) };
   }
 
   #close(kind: OrderKind, request: SandboxRequest): SandboxAnswer {
@@ -326,7 +329,7 @@ export class Sandbox {
     if (!order) return refuse(404, 'ORDER_NOT_EXIST', '订单不存在');
     this.#transition(order, 'REVOKED', '已撤销');
     this.#changed();
-    return { status: 200, json: shape(request.operation?.response.fields, { ...orderValues(order, this.#ledger), recall: false }, true) };
+    return { status: 200, json: shape(request.operation?.response.fields, { ...orderValues(order, this.#ledger), recall: false }, this.#sample) };
   }
 
   #refund(request: SandboxRequest): SandboxAnswer {
@@ -338,7 +341,7 @@ export class Sandbox {
     const existing = this.#ledger.refunds.get(outRefundNo);
     if (existing) {
       if (existing.fingerprint !== fingerprint) return refuse(400, 'INVALID_REQUEST', '退款单号已被使用，且本次请求与首次请求的参数不一致');
-      return { status: 200, json: shape(fields, refundValues(existing), true) };
+      return { status: 200, json: shape(fields, refundValues(existing), this.#sample) };
     }
     const order = this.#ledger.findPayable({ out_trade_no: body.out_trade_no, transaction_id: body.transaction_id });
     if (!order) return refuse(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
@@ -374,13 +377,13 @@ export class Sandbox {
     this.#ledger.refunds.set(outRefundNo, created);
     this.#scheduleRefund(created);
     this.#changed();
-    return { status: 200, json: shape(fields, refundValues(created), true) };
+    return { status: 200, json: shape(fields, refundValues(created), this.#sample) };
   }
 
   #refundQuery(request: SandboxRequest): SandboxAnswer {
     const refund = this.#ledger.refunds.get(request.params.out_refund_no ?? '');
     if (!refund) return refuse(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
-    return { status: 200, json: shape(request.operation?.response.fields, refundValues(refund), true) };
+    return { status: 200, json: shape(request.operation?.response.fields, refundValues(refund), this.#sample) };
   }
 
   // ——— transitions ———
@@ -473,7 +476,7 @@ export class Sandbox {
   #resource(eventType: string, queryTemplate: string, values: Record<string, unknown>): Record<string, unknown> {
     if (!this.#model) return values;
     const query = this.#operation(queryTemplate, 'get')?.response.fields;
-    const event = this.#model.webhooks?.find((w) => w.protocol === 'v3' && w.events.includes(eventType))?.resource as ModelField[] | undefined;
+    const event = this.#model.webhooks?.find((w) => w.protocol === 'v3' && w.events.includes(eventType))?.resource as readonly ModelField[] | undefined;
     return merge(shape(query, values, false), shape(event, values, false));
   }
 
@@ -482,7 +485,7 @@ export class Sandbox {
   }
 
   #prepayAnswer(order: SandboxOrder, operation: ModelOperation | undefined): Record<string, unknown> {
-    const sample = operation?.response.kind === 'json' ? sampleBody(operation.response.fields) : {};
+    const sample = operation?.response.kind === 'json' ? this.#sample(operation.response.fields) : {};
     const prepayId = `wx${compact(order.created_at)}${String(this.#ledger.next()).padStart(10, '0')}${order.transaction_id.slice(-8)}`;
     const answer: Record<string, unknown> = { ...sample };
     if (!operation || 'prepay_id' in sample) answer.prepay_id = prepayId;

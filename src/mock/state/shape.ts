@@ -1,23 +1,22 @@
 // Answers from state keep the documented shape: the values the sandbox holds, under the names
 // the response table documents (objects and arrays followed), plus a sample value for a required
 // field it has nothing for; undocumented values are dropped.
-import type { ModelField } from '../model.js';
-import { sampleBody } from '../sample.js';
+import type { ModelField, Sample } from './ports.js';
 
-export function shape(fields: readonly ModelField[] | undefined, values: Record<string, unknown>, fillRequired: boolean): Record<string, unknown> {
+export function shape(fields: readonly ModelField[] | undefined, values: Record<string, unknown>, fill: Sample | false): Record<string, unknown> {
   if (!fields) return { ...values };
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     const value = values[field.name];
     if (value === undefined || value === null) {
-      if (fillRequired && field.required) Object.assign(out, sampleBody([field]));
+      if (fill && field.required) Object.assign(out, fill([field]));
       continue;
     }
     const children = field.oneOf?.[0]?.children ?? field.children;
     if (children?.length && typeof value === 'object') {
       out[field.name] = Array.isArray(value)
-        ? value.map((item) => (typeof item === 'object' && item !== null ? shape(children, item as Record<string, unknown>, fillRequired) : item))
-        : shape(children, value as Record<string, unknown>, fillRequired);
+        ? value.map((item) => (typeof item === 'object' && item !== null ? shape(children, item as Record<string, unknown>, fill) : item))
+        : shape(children, value as Record<string, unknown>, fill);
     } else {
       out[field.name] = value;
     }
