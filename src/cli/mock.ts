@@ -12,6 +12,7 @@ import { loadModel } from '../mock/model.js';
 import { buildNotification, deliver } from '../mock/notify.js';
 import { sampleBody } from '../mock/sample.js';
 import { startMockServer, type MockServer } from '../mock/server.js';
+import { SANDBOX_USAGE, sandboxBanner, sandboxFlags, sandboxOptions } from './sandbox.js';
 
 export const summary = 'run a local mock WeChat Pay (APIv3) on loopback until interrupted';
 
@@ -23,7 +24,7 @@ const USAGE = `usage: wxpay-chain mock [options]
   --mode <mode>       sign answers with the platform "certificate" (default) or the WeChat Pay "public-key"
   --dir <folder>      where to write keys and client.json (default: a new temporary folder)
   --apiv3-key <key>   the APIv3 key (32 ASCII characters) v3/certificates encrypts under (default: made up)
-  -h, --help          this text
+${SANDBOX_USAGE}  -h, --help          this text
 `;
 
 export interface RunIo {
@@ -52,7 +53,7 @@ function untilSignal(): Promise<void> {
 
 export async function run(argv: string[], io: RunIo = defaultIo): Promise<number> {
   if (argv[0] === 'notify') return notify(argv.slice(1), io);
-  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; help?: boolean };
+  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; help?: boolean; state?: string; 'time-factor'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -63,6 +64,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
         dir: { type: 'string' },
         'apiv3-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...sandboxFlags,
       },
       strict: true,
       allowPositionals: false,
@@ -85,6 +87,11 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
     io.err(`wxpay-chain mock: --mode must be "certificate" or "public-key"\n`);
     return 2;
   }
+  const sandbox = sandboxOptions(values);
+  if (typeof sandbox === 'string') {
+    io.err(`wxpay-chain mock: ${sandbox}\n`);
+    return 2;
+  }
   let mock: MockServer;
   try {
     mock = await startMockServer({
@@ -92,6 +99,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
       mode,
       ...(values.host ? { host: values.host } : {}),
       ...(values['apiv3-key'] ? { apiv3Key: values['apiv3-key'] } : {}),
+      sandbox,
     });
   } catch (error) {
     io.err(`wxpay-chain mock: ${(error as Error).message}\n`);
@@ -128,7 +136,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
   // What `wxpay-chain mock notify --dir` signs with: this mock's own platform identity.
   const signingKey = mode === 'public-key' ? mock.publicKey.privateKeyPem : mock.platform.privateKeyPem;
   write('signing.json', `${JSON.stringify({ id: platformId, privateKey: pathToFileURL(write('signing_key.pem', signingKey)).href }, null, 2)}\n`);
-  io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n(Ctrl-C to stop)\n`);
+  io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n${sandboxBanner(mock, sandbox)}(Ctrl-C to stop)\n`);
   await (io.until ?? untilSignal)(mock);
   await mock.close();
   io.out(`mock WeChat Pay stopped after ${mock.requests.length} request(s)\n`);
