@@ -36,7 +36,7 @@ export class ManualScheduler implements Scheduler {
   #seq = 0;
   #pending = new Set<Pending>();
 
-  constructor(start: number | Date = Date.UTC(2026, 0, 1, 0, 0, 0)) {
+  constructor(start: number | Date = Date.now()) {
     this.#now = typeof start === 'number' ? start : start.getTime();
   }
 
