@@ -14,7 +14,7 @@ import { FaultPlan, type Fault, type FaultHandle, type FaultScope } from './faul
 import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair } from './identity.js';
 import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
-import { buildNotification, testNotification, type BuiltNotification, type NotificationVariant, type TestNotificationOptions } from './notify.js';
+import { buildNotification, deliver, testNotification, type BuiltNotification, type NotificationVariant, type TestNotificationOptions } from './notify.js';
 import { Router } from './router.js';
 import { sampleBody } from './sample.js';
 import { isConsoleRequest, serveConsole } from './console/serve.js';
@@ -200,7 +200,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const window = options.timestampWindow ?? 300;
   const nonces = nonceLedger(window);
   const routers = routersFor(options.model);
-  const sandbox = new Sandbox(options.sandbox || {}, { ...(routers ? { model: routers.model } : {}), apiv3Key, signer, sample: sampleBody, build: buildNotification });
+  const sandbox = new Sandbox(options.sandbox || {}, { ...(routers ? { model: routers.model } : {}), apiv3Key, signer, sample: sampleBody, build: buildNotification, deliver });
   const stateful = options.sandbox !== false;
   const documented = routers?.router;
   const documentedV2 = routers?.v2;

@@ -203,3 +203,22 @@ test('a state file that is not one is refused with its name', async () => {
   writeFileSync(bad, '{"hello":1}');
   await expect(startMockServer({ ...keys, sandbox: { stateFile: bad } })).rejects.toThrow(/bad\.json is not a sandbox state file/);
 });
+
+test('a merchant that never answers: the attempt ends at notifyTimeoutMs and is recorded as no answer', async () => {
+  const silent = createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const clock = new ManualScheduler(START);
+  const mock = await startMockServer({ ...keys, sandbox: { scheduler: clock, timeFactor: 1, notifyTimeoutMs: 200 } });
+  try {
+    const client = untyped(new Wechatpay(mock.clientConfig));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+    await client.v3.pay.transactions.native.post({ json: { appid: 'wx1', mchid: '1900000001', description: 'd', out_trade_no: 'T1', notify_url: url, amount: { total: 5 } }, headers: serial });
+    mock.sandbox.pay('T1');
+    await mock.sandbox.idle();
+    expect(mock.sandbox.deliveries()[0]).toMatchObject({ state: 'pending', attempts: [{ ok: false, answer: 'no answer within 200 ms' }] });
+  } finally {
+    await mock.close();
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});

@@ -4,15 +4,15 @@
 // 60m/3h/3h/3h/6h/6h), compressed by the time factor. Every attempt is recorded.
 import type { Scheduler } from './clock.js';
 import type { Ledger } from './ledger.js';
-import type { Build, NotificationSigner } from './ports.js';
+import type { Build, Deliver, NotificationSigner } from './ports.js';
 import { rfc3339 } from './time.js';
 import type { DeliveryAttempt, SandboxDelivery } from './types.js';
 
 /** Seconds between one attempt and the next, as WeChat Pay documents for its notifications. */
 export const RETRY_SCHEDULE = Object.freeze([15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600]);
 
-/** How much of a merchant's answer is read and kept. */
-const ANSWER_BYTES = 2048;
+/** How much of a merchant's answer is kept. */
+const ANSWER_CHARACTERS = 2048;
 
 export interface NotifierOptions {
   ledger: Ledger;
@@ -24,6 +24,7 @@ export interface NotifierOptions {
   apiv3Key: string;
   signer: () => NotificationSigner;
   build: Build;
+  deliver: Deliver;
   changed: () => void;
 }
 
@@ -139,7 +140,7 @@ export class Notifier {
   }
 
   async #post(delivery: SandboxDelivery): Promise<DeliveryAttempt> {
-    const { apiv3Key, signer, scheduler, timeoutMs, build } = this.#options;
+    const { apiv3Key, signer, scheduler, timeoutMs, build, deliver } = this.#options;
     const associatedData = delivery.event_type.startsWith('REFUND.') ? 'refund' : 'transaction';
     // Signed with the wall clock: the merchant checks the timestamp against its own.
     const built = build({
@@ -154,27 +155,11 @@ export class Notifier {
     });
     const at = scheduler.now();
     try {
-      const response = await fetch(delivery.url, { method: 'POST', headers: built.headers, body: built.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-      const answer = await readCapped(response);
-      return { at, status: response.status, answer, ok: response.status === 200 || response.status === 204 };
+      const response = await deliver(delivery.url, built, { timeoutMs });
+      return { at, status: response.status, answer: response.body.slice(0, ANSWER_CHARACTERS), ok: response.status === 200 || response.status === 204 };
     } catch (failure) {
       const error = failure as Error & { cause?: { code?: string } };
       return { at, answer: error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${error.cause?.code ?? error.name}: ${error.message}`, ok: false };
     }
   }
-}
-
-async function readCapped(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < ANSWER_BYTES) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, ANSWER_BYTES).toString();
 }

@@ -28,3 +28,6 @@ export interface BuildSpec {
 
 /** Seal and sign a notification (the mock's buildNotification). */
 export type Build = (spec: BuildSpec) => { headers: Record<string, string>; body: string };
+
+/** POST it within a deadline, reading a bounded part of the answer (the mock's deliver). */
+export type Deliver = (url: string, notification: { headers: Record<string, string>; body: string }, options: { timeoutMs: number }) => Promise<{ status: number; body: string }>;

@@ -5,7 +5,7 @@
 import { systemScheduler, type Scheduler } from './clock.js';
 import { Ledger } from './ledger.js';
 import { Notifier, RETRY_SCHEDULE } from './notifier.js';
-import type { Build, ModelField, ModelOperation, ModelView, NotificationSigner, Sample } from './ports.js';
+import type { Build, Deliver, ModelField, ModelOperation, ModelView, NotificationSigner, Sample } from './ports.js';
 import { canonical, merge, shape } from './shape.js';
 import { beijingDate, compact, parseTime } from './time.js';
 import type { OrderKind, SandboxDelivery, SandboxOrder, SandboxRefund, SandboxSnapshot, TradeState } from './types.js';
@@ -82,6 +82,7 @@ export interface SandboxDeps {
   signer: () => NotificationSigner;
   sample: Sample;
   build: Build;
+  deliver: Deliver;
 }
 
 export class Sandbox {
@@ -113,6 +114,7 @@ export class Sandbox {
       apiv3Key: deps.apiv3Key,
       signer: deps.signer,
       build: deps.build,
+      deliver: deps.deliver,
       changed: () => this.#changed(),
     });
     for (const order of this.#ledger.orders.values()) this.#scheduleExpiry(order);
