@@ -22,6 +22,7 @@ export interface ConsoleRecord {
 /** How much of each recorded body the console shows. */
 const BODY_PREVIEW = 4096;
 const ACTION_BODY_BYTES = 1024;
+const CONSOLE_REQUESTS = 200;
 
 export function isConsoleRequest(req: IncomingMessage, path: string): boolean {
   return req.headers.authorization === undefined && (path === '/' || path.startsWith('/_sandbox/'));
@@ -48,8 +49,9 @@ export function consoleState(sandbox: Sandbox, requests: readonly ConsoleRecord[
       state: d.state,
       attempts: d.attempts.map((a) => ({ at: rfc3339(a.at), status: a.status ?? null, answer: a.answer.slice(0, 200), ok: a.ok })),
     })),
-    // Newest first; headers are left out (an Authorization header is nobody's business here).
-    requests: [...requests].reverse().map((r) => ({
+    // The newest first, at most CONSOLE_REQUESTS of them; headers are left out (an Authorization
+    // header is nobody's business here).
+    requests: requests.slice(-CONSOLE_REQUESTS).reverse().map((r) => ({
       method: r.method,
       url: r.url,
       status: r.status ?? null,

@@ -396,7 +396,8 @@ export class Sandbox {
     else {
       const id = params.transaction_id ?? params.combine_transaction_id;
       // Unpaid orders are found by out_trade_no only: they have no transaction_id yet.
-      order = [...this.#ledger.orders.values()].find((o) => o.kind === kind && o.transaction_id === id && isPaid(o));
+      const found = this.#ledger.byTransaction(kind, id ?? '');
+      order = found && isPaid(found) ? found : undefined;
     }
     return order && this.#touch(order);
   }
