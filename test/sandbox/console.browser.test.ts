@@ -86,6 +86,21 @@ describeWith(chromium, 'sandbox console in a headless browser', () => {
     expect(notified).toHaveLength(2);
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
 
+    // The other buttons: fail (insufficient balance) and expire, on two more orders.
+    for (const no of ['CONSOLE-FAIL', 'CONSOLE-EXPIRE']) {
+      await client.v3.pay.transactions.native.post({
+        json: { appid: 'wxd678efh567hg6787', mchid: mock.merchant.mchid, description: 'd', out_trade_no: no, notify_url: notifyUrl, amount: { total: 1 } },
+        headers: { 'Wechatpay-Serial': mock.platform.serial },
+      });
+    }
+    await page.waitForSelector('tr[data-order="CONSOLE-EXPIRE"] [data-test="expire"]');
+    await page.click('tr[data-order="CONSOLE-FAIL"] [data-test="fail"]');
+    await page.waitForFunction(`document.querySelector('tr[data-order="CONSOLE-FAIL"] [data-test="trade-state"]')?.textContent === 'PAYERROR'`, { timeout: 20_000 });
+    await page.click('tr[data-order="CONSOLE-EXPIRE"] [data-test="expire"]');
+    await page.waitForFunction(`document.querySelector('tr[data-order="CONSOLE-EXPIRE"] [data-test="trade-state"]')?.textContent === 'CLOSED'`, { timeout: 20_000 });
+    expect(mock.sandbox.order('CONSOLE-FAIL')?.trade_state).toBe('PAYERROR');
+    expect(notified).toHaveLength(2);
+
     mkdirSync(join(__dirname, '../../.tmp'), { recursive: true });
     await page.screenshot({ path: join(__dirname, '../../.tmp/console.png'), fullPage: true });
   }, 60_000);

@@ -94,7 +94,6 @@ export class Sandbox {
   readonly #sample: Sample;
   readonly #expiries = new Map<string, unknown>();
   readonly #refundDelay: number;
-  readonly #listeners = new Set<() => void>();
 
   constructor(options: SandboxOptions, deps: SandboxDeps) {
     this.scheduler = options.scheduler ?? systemScheduler;
@@ -201,12 +200,6 @@ export class Sandbox {
 
   snapshot(): SandboxSnapshot {
     return structuredClone(this.#ledger.snapshot());
-  }
-
-  /** Called after every change (the console polls; this is for tests and tools). */
-  onChange(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   close(): void {
@@ -503,6 +496,5 @@ export class Sandbox {
 
   #changed(): void {
     this.#ledger.save();
-    for (const listener of this.#listeners) listener();
   }
 }
