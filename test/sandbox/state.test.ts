@@ -222,3 +222,23 @@ test('a merchant that never answers: the attempt ends at notifyTimeoutMs and is 
     await new Promise((resolve) => silent.close(resolve));
   }
 });
+
+test('reset() forgets orders, refunds and deliveries and cancels what was scheduled', async () => {
+  const { mock, client, clock } = await sandboxed();
+  try {
+    answerWith = 500;
+    const json = { appid: 'wx1', mchid: '1900000001', description: 'd', out_trade_no: 'Z1', notify_url: notifyUrl, amount: { total: 5 } };
+    await client.v3.pay.transactions.native.post({ json, headers: serial });
+    mock.sandbox.pay('Z1');
+    await client.v3.refund.domestic.refunds.post({ json: { out_trade_no: 'Z1', out_refund_no: 'ZR1', amount: { refund: 5, total: 5, currency: 'CNY' } } });
+    await mock.sandbox.idle();
+    expect(clock.due.length).toBeGreaterThan(0); // a retry and the refund's completion
+    mock.sandbox.reset();
+    expect(clock.due).toEqual([]);
+    expect([mock.sandbox.orders(), mock.sandbox.refunds(), mock.sandbox.deliveries()]).toEqual([[], [], []]);
+    // The number is free again.
+    expect((await client.v3.pay.transactions.native.post({ json, headers: serial })).status).toBe(200);
+  } finally {
+    await mock.close();
+  }
+});

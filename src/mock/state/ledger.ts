@@ -18,7 +18,15 @@ export class Ledger {
 
   constructor(file?: string) {
     this.#file = file;
-    if (file && existsSync(file)) this.restore(JSON.parse(readFileSync(file, 'utf8')) as SandboxSnapshot, file);
+    if (file && existsSync(file)) {
+      let snapshot: SandboxSnapshot;
+      try {
+        snapshot = JSON.parse(readFileSync(file, 'utf8')) as SandboxSnapshot;
+      } catch (failure) {
+        throw new Error(`wxpay-chain sandbox: ${file} is not a sandbox state file (${(failure as Error).message})`);
+      }
+      this.restore(snapshot, file);
+    }
   }
 
   /** A number never handed out before by this ledger (ids are built from it). */
@@ -65,6 +73,15 @@ export class Ledger {
     for (const order of snapshot.orders) this.putOrder(order);
     for (const refund of snapshot.refunds) this.refunds.set(refund.out_refund_no, refund);
     for (const delivery of snapshot.deliveries) this.deliveries.set(delivery.id, delivery);
+  }
+
+  /** Forget everything (the sequence goes on, so no id is handed out twice). */
+  clear(): void {
+    this.orders.clear();
+    this.refunds.clear();
+    this.deliveries.clear();
+    this.#payableByNo.clear();
+    this.#byTransaction.clear();
   }
 
   /** Write the state file, if there is one. */

@@ -89,6 +89,11 @@ export class Notifier {
 
   close(): void {
     this.#closed = true;
+    this.cancelAll();
+  }
+
+  /** Cancel every scheduled retry (attempts in flight still finish and are recorded). */
+  cancelAll(): void {
     for (const id of [...this.#timers.keys()]) this.#cancel(id);
   }
 

@@ -93,6 +93,7 @@ export class Sandbox {
   readonly #model: ModelView | undefined;
   readonly #sample: Sample;
   readonly #expiries = new Map<string, unknown>();
+  readonly #refundTimers = new Set<unknown>();
   readonly #refundDelay: number;
 
   constructor(options: SandboxOptions, deps: SandboxDeps) {
@@ -202,8 +203,24 @@ export class Sandbox {
     return structuredClone(this.#ledger.snapshot());
   }
 
+  /** Forget every order, refund and delivery and cancel what is scheduled (e.g. in `beforeEach`). */
+  reset(): void {
+    this.#notifier.cancelAll();
+    this.#cancelRefunds();
+    for (const timer of this.#expiries.values()) this.scheduler.cancel(timer);
+    this.#expiries.clear();
+    this.#ledger.clear();
+    this.#changed();
+  }
+
+  #cancelRefunds(): void {
+    for (const timer of this.#refundTimers) this.scheduler.cancel(timer);
+    this.#refundTimers.clear();
+  }
+
   close(): void {
     this.#notifier.close();
+    this.#cancelRefunds();
     for (const timer of this.#expiries.values()) this.scheduler.cancel(timer);
     this.#expiries.clear();
   }
@@ -440,8 +457,10 @@ export class Sandbox {
   }
 
   #scheduleRefund(refund: SandboxRefund): void {
-    this.scheduler.schedule(() => {
-      if (refund.status !== 'PROCESSING') return;
+    const timer = this.scheduler.schedule(() => {
+      this.#refundTimers.delete(timer);
+      // A refund forgotten by reset() is not completed.
+      if (refund.status !== 'PROCESSING' || this.#ledger.refunds.get(refund.out_refund_no) !== refund) return;
       refund.status = 'SUCCESS';
       refund.success_time = this.scheduler.now();
       if (refund.notify_url) {
@@ -455,6 +474,7 @@ export class Sandbox {
       }
       this.#changed();
     }, this.#refundDelay);
+    this.#refundTimers.add(timer);
   }
 
   #notify(order: SandboxOrder, eventType: string, summary: string): void {
