@@ -318,7 +318,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const { latency, fault } = faults.take(method, found.template);
     if (fault) record.fault = fault.kind;
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-    if (fault?.kind === 'reset') return { fault };
+    if (fault?.kind === 'reset' && !fault.processed) return { fault };
     if (fault?.kind === 'status') {
       const status = fault.status ?? 500;
       const out = error(status, fault.code ?? 'SYSTEM_ERROR', fault.message ?? '系统繁忙，请稍后重试');
@@ -350,7 +350,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const respond = (req: IncomingMessage, res: ServerResponse, record: RecordedRequest, body: Buffer) => {
     answer(req, body, record)
       .then(({ out, fault }) => {
-        if (!out) {
+        // A `reset` after processing: the order exists, the answer is lost on the way.
+        if (!out || fault?.kind === 'reset') {
           res.socket?.destroy();
           return;
         }
