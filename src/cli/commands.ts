@@ -12,5 +12,6 @@ export interface CommandEntry {
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   certificates: { summary: 'download, verify and save the platform certificates', load: () => import('./certificates.js') },
+  sandbox: { summary: 'drive a running `wxpay-chain mock`: pay, fail, cancel or expire an order, re-deliver a notification, list the state', load: () => import('./sandbox.js') },
   mock: { summary: 'run a local mock WeChat Pay (APIv3 and APIv2) until interrupted, with faults; `mock notify` sends a notification', load: () => import('./mock.js') },
 };

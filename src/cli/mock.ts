@@ -14,6 +14,7 @@ import { sampleBody } from '../mock/sample.js';
 import { startMockServer, type MockServer } from '../mock/server.js';
 import { describeRule, UsageError, parseFault, parseFaultsFile, type FaultRule } from './faults.js';
 import { unreachable } from './network.js';
+import { SANDBOX_USAGE, sandboxBanner, sandboxFlags, sandboxOptions } from './sandbox.js';
 
 const USAGE = `usage: wxpay-chain mock [options]
        wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]
@@ -31,7 +32,7 @@ const USAGE = `usage: wxpay-chain mock [options]
                       --fault status=503:v3/pay/transactions/native:2 --fault latency=1500::3
   --faults <file>     the same from a JSON file: [{ "kind": "status", "status": 503, "template": "…",
                       "times": 2, "method": "POST" }, …] (fields as in docs/mock.md, Faults)
-  -h, --help          this text
+${SANDBOX_USAGE}  -h, --help          this text
 `;
 
 export interface RunIo {
@@ -60,7 +61,7 @@ function untilSignal(): Promise<void> {
 
 export async function run(argv: string[], io: RunIo = defaultIo): Promise<number> {
   if (argv[0] === 'notify') return notify(argv.slice(1), io);
-  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean };
+  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean; state?: string; 'time-factor'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -73,6 +74,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
         fault: { type: 'string', multiple: true },
         faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...sandboxFlags,
       },
       strict: true,
       allowPositionals: false,
@@ -104,6 +106,11 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
     io.err(`wxpay-chain mock: ${error.message}\n`);
     return 2;
   }
+  const sandbox = sandboxOptions(values);
+  if (typeof sandbox === 'string') {
+    io.err(`wxpay-chain mock: ${sandbox}\n`);
+    return 2;
+  }
   let mock: MockServer;
   try {
     mock = await startMockServer({
@@ -111,6 +118,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
       mode,
       ...(values.host ? { host: values.host } : {}),
       ...(values['apiv3-key'] ? { apiv3Key: values['apiv3-key'] } : {}),
+      sandbox,
     });
   } catch (error) {
     io.err(`wxpay-chain mock: ${(error as Error).message}\n`);
@@ -149,7 +157,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
   const signingKey = mode === 'public-key' ? mock.publicKey.privateKeyPem : mock.platform.privateKeyPem;
   write('signing.json', `${JSON.stringify({ id: platformId, privateKey: pathToFileURL(write('signing_key.pem', signingKey)).href }, null, 2)}\n`);
   const faults = rules.map((rule) => `fault: ${describeRule(rule)}\n`).join('');
-  io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n${faults}(Ctrl-C to stop)\n`);
+  io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n${faults}${sandboxBanner(mock, sandbox)}(Ctrl-C to stop)\n`);
   await (io.until ?? untilSignal)(mock);
   await mock.close();
   io.out(`mock WeChat Pay stopped after ${mock.requests.length} request(s)\n`);

@@ -7,8 +7,12 @@ export type Fault =
   | { kind: 'latency'; ms: number }
   /** Answer a 5xx (default 500 SYSTEM_ERROR), signed like WeChat Pay's own errors unless `unsigned`. */
   | { kind: 'status'; status?: number; code?: string; message?: string; unsigned?: boolean }
-  /** Destroy the connection without answering. */
-  | { kind: 'reset' }
+  /**
+   * Destroy the connection without answering: before the request is acted on, or with
+   * `processed: true` after it (an order is created, a refund applied; the answer is lost on the
+   * way), which is what a client's retry must survive without paying twice.
+   */
+  | { kind: 'reset'; processed?: boolean }
   /** Announce the full Content-Length, send half the body, close the connection. */
   | { kind: 'truncate' }
   /** Sign the answer, then change a byte of the body. */

@@ -11,3 +11,20 @@ export type { EndpointModel, ModelEndpoint, ModelField, ModelOperation } from '.
 export { validateRequest } from './validate.js';
 export type { Violation } from './validate.js';
 export { sampleBody } from './sample.js';
+export { buildNotification, deliver, notificationVariants, sampleResource, testNotification } from './notify.js';
+export type { BuiltNotification, NotificationSpec, NotificationVariant, TestNotificationOptions } from './notify.js';
+export type { SigningKey } from './respond.js';
+export { ManualScheduler, RETRY_SCHEDULE, Sandbox, SandboxError, systemScheduler } from './state/index.js';
+export type {
+  DeliveryAttempt,
+  OrderKind,
+  PayOutcome,
+  RefundStatus,
+  SandboxDelivery,
+  SandboxOptions,
+  SandboxOrder,
+  SandboxRefund,
+  SandboxSnapshot,
+  Scheduler,
+  TradeState,
+} from './state/index.js';

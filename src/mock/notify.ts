@@ -1,8 +1,12 @@
 // Notifications as WeChat Pay sends them: the resource encrypted with AEAD_AES_256_GCM under the
-// merchant's APIv3 key, the envelope signed with the platform key, POSTed to the merchant.
+// merchant's APIv3 key, the envelope signed with the platform key, POSTed to the merchant. Also
+// what a merchant's unit tests need without a server: one call for `{ headers, body }` of any
+// documented event, and the variants a handler must refuse (probe, skewed clock, replay, tamper).
 import { randomUUID } from 'node:crypto';
 import { encryptAesGcm } from '../crypto/aead.js';
+import { loadModel, type EndpointModel } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
+import { sampleBody } from './sample.js';
 
 export interface NotificationSpec {
   eventType: string;
@@ -25,7 +29,7 @@ export interface BuiltNotification {
 }
 
 export function buildNotification(spec: NotificationSpec): BuiltNotification {
-  const associatedData = spec.associatedData ?? 'transaction';
+  const associatedData = spec.associatedData ?? (spec.eventType.startsWith('REFUND.') ? 'refund' : 'transaction');
   const sealed = encryptAesGcm(spec.apiv3Key, JSON.stringify(spec.resource), associatedData);
   const body = JSON.stringify({
     id: spec.id ?? randomUUID(),
@@ -51,8 +55,70 @@ export function buildNotification(spec: NotificationSpec): BuiltNotification {
   };
 }
 
-/** POST a built notification to the merchant's URL; returns what the merchant answered. */
-export async function deliver(url: string, notification: BuiltNotification): Promise<{ status: number; body: string; headers: Headers }> {
-  const response = await fetch(url, { method: 'POST', headers: notification.headers, body: notification.body });
-  return { status: response.status, body: await response.text(), headers: response.headers };
+/** How far a delivery's answer is read. */
+const ANSWER_BYTES = 64 * 1024;
+
+/** POST a built notification to the merchant's URL (10 s deadline by default); returns what the merchant answered (its first 64 KiB). */
+export async function deliver(url: string, notification: BuiltNotification, options: { timeoutMs?: number } = {}): Promise<{ status: number; body: string; headers: Headers }> {
+  const response = await fetch(url, { method: 'POST', headers: notification.headers, body: notification.body, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (reader && size < ANSWER_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  await reader?.cancel().catch(() => undefined);
+  return { status: response.status, body: Buffer.concat(chunks).subarray(0, ANSWER_BYTES).toString(), headers: response.headers };
+}
+
+/**
+ * What a handler must accept (`valid`) and refuse: `probe` (a `WECHATPAY/SIGNTEST/` signature,
+ * which WeChat Pay sends to check that merchants verify), `skew` (signed `skewSeconds`, default
+ * 600, in the past), `replay` (the very bytes and headers of `valid` again: deliver both, the
+ * second must be refused), `tampered` (the body changed after signing).
+ */
+export type NotificationVariant = 'valid' | 'probe' | 'skew' | 'replay' | 'tampered';
+
+export interface TestNotificationOptions extends Omit<NotificationSpec, 'eventType' | 'resource'> {
+  /** The decrypted resource; by default a sample shaped by the event's documented resource table. */
+  resource?: unknown;
+  /** For `skew`: how many seconds in the past the signature's timestamp is (600). */
+  skewSeconds?: number;
+  /** Where documented events are looked up (the shipped model by default). */
+  model?: EndpointModel;
+}
+
+/** The documented sample resource of an APIv3 event, or a TypeError naming the event. */
+export function sampleResource(eventType: string, model: EndpointModel = loadModel()): Record<string, unknown> {
+  const hook = (model.webhooks ?? []).find((w) => w.protocol === 'v3' && w.events.includes(eventType));
+  if (!hook) throw new TypeError(`wxpay-chain mock: ${eventType} is not a documented APIv3 notification event (give a resource to send it anyway)`);
+  return sampleBody(hook.resource ?? []);
+}
+
+/** Every variant of one notification, built in one call. */
+export function notificationVariants(eventType: string, options: TestNotificationOptions): Record<NotificationVariant, BuiltNotification> {
+  const { skewSeconds = 600, model, resource: given, ...spec } = options;
+  const resource = given ?? sampleResource(eventType, model);
+  const id = spec.id ?? randomUUID();
+  const valid = buildNotification({ ...spec, id, eventType, resource });
+  const now = Math.floor(Date.now() / 1000);
+  const probe = buildNotification({ ...spec, id, eventType, resource });
+  probe.headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${probe.headers['Wechatpay-Signature']}`;
+  const skew = buildNotification({ ...spec, id, eventType, resource, timestamp: (spec.timestamp ?? now) - skewSeconds });
+  const tampered = buildNotification({ ...spec, id, eventType, resource });
+  tampered.body = tampered.body.replace(/"summary":"/, '"summary":"!');
+  return { valid, probe, skew, tampered, replay: { headers: { ...valid.headers }, body: valid.body } };
+}
+
+/**
+ * One call for a unit test: `{ headers, body }` of a signed notification of `eventType` whose
+ * resource is sealed under `apiv3Key`, as the merchant's endpoint receives it (`variant` picks
+ * one the endpoint must refuse).
+ */
+export function testNotification(eventType: string, options: TestNotificationOptions & { variant?: NotificationVariant }): BuiltNotification {
+  const { variant = 'valid', ...rest } = options;
+  return notificationVariants(eventType, rest)[variant];
 }

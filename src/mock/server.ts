@@ -9,11 +9,16 @@ import type { WechatpayConfig } from '../config.js';
 import { defaultAnswer } from './answers.js';
 import { checkAuthorization, nonceLedger, type Merchant } from './authorization.js';
 import { apiv3Key as makeApiv3Key, certificatesAnswer, checkApiv3Key } from './certificates.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED, positiveInteger, readBody, recordInto, targetUrl } from './intake.js';
 import { FaultPlan, type Fault, type FaultHandle, type FaultScope } from './faults.js';
 import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair } from './identity.js';
 import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
+import { buildNotification, deliver, testNotification, type BuiltNotification, type NotificationVariant, type TestNotificationOptions } from './notify.js';
 import { Router } from './router.js';
+import { sampleBody } from './sample.js';
+import { isConsoleRequest, serveConsole } from './console/serve.js';
+import { Sandbox, type SandboxOptions } from './state/index.js';
 import { readUpload, uploadViolation, type Upload } from './upload.js';
 import { validateRequest, type Violation } from './validate.js';
 import { checkApiv2Key, checkV2, makeApiv2Key, v2Answer, v2Fail, v2Router, type V2Documented } from './v2.js';
@@ -39,6 +44,12 @@ export interface RecordedRequest {
   code?: string;
   /** The fault injected into this answer, if any. */
   fault?: Fault['kind'];
+  /** Whether the request's signature (APIv3 Authorization, APIv2 sign) checked out; absent when not reached. */
+  signature?: 'valid' | 'invalid';
+  /** The `Request-ID` of the answer (`ApiError.requestId` on the client's side). */
+  requestId?: string;
+  /** Answered from the sandbox's state rather than from the documented sample. */
+  stateful?: boolean;
 }
 
 export interface MockAnswer {
@@ -81,6 +92,15 @@ export interface MockServerOptions {
   validate?: boolean;
   /** Largest accepted age of a request timestamp, in seconds (300). */
   timestampWindow?: number;
+  /** Largest request body read, in bytes (8 MiB); a larger one is answered 413 and its connection closed. */
+  maxBodyBytes?: number;
+  /** How many requests `requests` keeps, the oldest dropped first (1000). */
+  maxRecordedRequests?: number;
+  /**
+   * The sandbox: orders, refunds and notifications with state (docs/sandbox.md). On by default;
+   * `false` answers every endpoint from its documented sample, as before.
+   */
+  sandbox?: SandboxOptions | false;
 }
 
 export interface MockServer {
@@ -99,7 +119,16 @@ export interface MockServer {
   readonly apiv3Key: string;
   /** The merchant's APIv2 key, under which APIv2 requests and answers are signed. */
   readonly apiv2Key: string;
+  /** The last `maxRecordedRequests` requests, oldest first. */
   readonly requests: RecordedRequest[];
+  /** Orders, refunds and notification deliveries, and the simulated payer (docs/sandbox.md). */
+  readonly sandbox: Sandbox;
+  /**
+   * `{ headers, body }` of a notification as this mock's WeChat Pay would send it: signed with its
+   * platform key (or public key), the resource (by default the event's documented sample) sealed
+   * under its APIv3 key. `variant` gives one a handler must refuse (docs/webhooks.md).
+   */
+  notification(eventType: string, options?: Omit<TestNotificationOptions, 'apiv3Key' | 'signer'> & { variant?: NotificationVariant }): BuiltNotification;
   /**
    * Answer `METHOD template` with `handler` instead of the documented sample (or add an
    * undocumented route). The handler decides what is acceptable: requests it answers are checked
@@ -137,7 +166,7 @@ function documentedRouter(model: EndpointModel): Router<Documented> {
 
 let sharedDocumented: { model: EndpointModel; router: Router<Documented>; v2: Router<V2Documented> } | undefined;
 
-function routersFor(model: EndpointModel | false | undefined): { router: Router<Documented>; v2: Router<V2Documented> } | undefined {
+function routersFor(model: EndpointModel | false | undefined): { model: EndpointModel; router: Router<Documented>; v2: Router<V2Documented> } | undefined {
   if (model === false) return undefined;
   const chosen = model ?? loadModel();
   if (sharedDocumented?.model === chosen) return sharedDocumented;
@@ -171,12 +200,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const window = options.timestampWindow ?? 300;
   const nonces = nonceLedger(window);
   const routers = routersFor(options.model);
+  const sandbox = new Sandbox(options.sandbox || {}, { ...(routers ? { model: routers.model } : {}), apiv3Key, signer, sample: sampleBody, build: buildNotification, deliver });
+  const stateful = options.sandbox !== false;
   const documented = routers?.router;
   const documentedV2 = routers?.v2;
   const validate = options.validate ?? true;
   const manual = new Router<{ handler: RouteHandler; validate: boolean }>();
   const faults = new FaultPlan();
   const requests: RecordedRequest[] = [];
+  const maxRecorded = positiveInteger('maxRecordedRequests', options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED);
+  const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 
   interface Outgoing {
     status: number;
@@ -192,7 +225,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     body: JSON.stringify(detail === undefined ? { code, message } : { code, message, detail }),
   });
 
-  const send = (res: ServerResponse, out: Outgoing, fault?: Fault) => {
+  const send = (res: ServerResponse, out: Outgoing, fault?: Fault, record?: RecordedRequest) => {
     const body = out.body;
     let headers: Record<string, string> = { 'Request-ID': randomUUID() };
     if (!out.unsigned) {
@@ -205,6 +238,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     const length = Buffer.byteLength(body);
     const all: Record<string, string | number> = { ...(length ? { 'Content-Type': JSON_TYPE } : {}), ...headers, ...out.headers, 'Content-Length': length };
+    if (record) record.requestId = String(all['Request-ID']);
     if (out.status === 204) delete all['Content-Length'];
     if (fault?.kind === 'truncate' && length > 1) {
       res.writeHead(out.status, all);
@@ -218,10 +252,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   // APIv2: no Authorization header, a path outside `/v3/`, the sign inside the `<xml>` body.
   const answerV2 = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
-    const parsed = new URL(record.url, 'http://mock');
+    const parsed = targetUrl(record.url)!;
     const checked = await checkV2(documentedV2, { method: record.method, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body, contentType: req.headers['content-type'] ?? '' }, apiv2Key, validate);
     if (checked.template) record.template = checked.template;
-    if (checked.fields) record.xml = checked.fields;
+    if (checked.fields) {
+      record.xml = checked.fields;
+      record.signature = checked.out?.code === 'SIGN_ERROR' ? 'invalid' : 'valid';
+    }
     if (checked.out) return { out: { ...checked.out, unsigned: true } };
     const { latency, fault } = faults.take(record.method, checked.template!);
     if (fault) record.fault = fault.kind;
@@ -234,7 +271,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const answer = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
     const { method, url } = record;
-    if (req.headers.authorization === undefined && !url.startsWith('/v3/') && !manual.match(method, new URL(url, 'http://mock').pathname).found) {
+    if (req.headers.authorization === undefined && !url.startsWith('/v3/') && !manual.match(method, targetUrl(url)!.pathname).found) {
       return answerV2(req, body, record);
     }
     // An upload's signature covers its meta JSON, not the multipart bytes.
@@ -246,9 +283,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       signed = Buffer.from(upload.metaText);
     }
     const checked = checkAuthorization({ method, url, body: signed, authorization: req.headers.authorization }, merchants, nonces, window);
+    record.signature = 'status' in checked ? 'invalid' : 'valid';
     if ('status' in checked) return { out: error(checked.status, checked.code, checked.message) };
 
-    const parsed = new URL(url, 'http://mock');
+    const parsed = targetUrl(url)!;
     const path = parsed.pathname;
     const own = manual.match(method, path);
     const doc = documented?.match(method, path) ?? { pathExists: false };
@@ -280,7 +318,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const { latency, fault } = faults.take(method, found.template);
     if (fault) record.fault = fault.kind;
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-    if (fault?.kind === 'reset') return { fault };
+    if (fault?.kind === 'reset' && !fault.processed) return { fault };
     if (fault?.kind === 'status') {
       const status = fault.status ?? 500;
       const out = error(status, fault.code ?? 'SYSTEM_ERROR', fault.message ?? '系统繁忙，请稍后重试');
@@ -298,44 +336,82 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (found.template === CERTIFICATES && method === 'GET') {
       return { out: { status: 200, body: JSON.stringify(certificatesAnswer(allPlatforms(), apiv3Key, parsed.searchParams.get('algorithm_type') ?? 'RSA')) }, fault };
     }
+    const kept = stateful ? sandbox.answer({ method, template: found.template, params: found.params, query: parsed.searchParams, json: record.json, ...(operation ? { operation } : {}) }) : undefined;
+    if (kept) {
+      record.stateful = true;
+      return { out: { status: kept.status, body: kept.json === undefined ? '' : JSON.stringify(kept.json) }, fault };
+    }
     const made = defaultAnswer(operation!, { template: found.template, params: found.params, query: parsed.searchParams, json: record.json });
     const out: Outgoing = { status: made.status, body: made.raw ?? (made.json === undefined ? '' : JSON.stringify(made.json)), unsigned: made.unsigned === true };
     if (made.contentType) out.headers = { 'Content-Type': made.contentType };
     return { out, fault };
   };
 
+  const respond = (req: IncomingMessage, res: ServerResponse, record: RecordedRequest, body: Buffer) => {
+    answer(req, body, record)
+      .then(({ out, fault }) => {
+        // A `reset` after processing: the order exists, the answer is lost on the way.
+        if (!out || fault?.kind === 'reset') {
+          res.socket?.destroy();
+          return;
+        }
+        record.status = out.status;
+        const code = out.code ?? (out.status >= 400 ? (JSON.parse(out.body.toString() || '{}') as { code?: string }).code : undefined);
+        if (code) record.code = code;
+        send(res, out, fault, record);
+      })
+      .catch((failure: unknown) => {
+        record.status = 500;
+        record.code = 'SYSTEM_ERROR';
+        send(res, error(500, 'SYSTEM_ERROR', (failure as Error).message), undefined, record);
+      });
+  };
+
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const url = req.url ?? '/';
-      const record: RecordedRequest = {
-        method: req.method ?? 'GET',
-        url,
-        params: {},
-        query: Object.fromEntries(new URL(url, 'http://mock').searchParams),
-        headers: req.headers,
-        body: body.toString(),
-      };
-      requests.push(record);
-      answer(req, body, record)
-        .then(({ out, fault }) => {
-          if (!out) {
-            res.socket?.destroy();
-            return;
-          }
-          record.status = out.status;
-          const code = out.code ?? (out.status >= 400 ? (JSON.parse(out.body.toString() || '{}') as { code?: string }).code : undefined);
-          if (code) record.code = code;
-          send(res, out, fault);
-        })
-        .catch((failure: unknown) => {
-          record.status = 500;
-          record.code = 'SYSTEM_ERROR';
-          send(res, error(500, 'SYSTEM_ERROR', (failure as Error).message));
-        });
+    const url = req.url ?? '/';
+    const target = targetUrl(url);
+    // The console (a page at the root and its calls) is the sandbox's, not WeChat Pay's: not recorded.
+    if (target && isConsoleRequest(req, target.pathname)) {
+      serveConsole(req, res, target.pathname, sandbox, requests).catch((failure: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(`console: ${(failure as Error).message}`);
+      });
+      return;
+    }
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      url,
+      params: {},
+      query: target ? Object.fromEntries(target.searchParams) : {},
+      headers: req.headers,
+      body: '',
+    };
+    recordInto(requests, record, maxRecorded);
+    const refuse = (status: number, code: string, message: string) => {
+      record.status = status;
+      record.code = code;
+      send(res, error(status, code, message), undefined, record);
+    };
+    void readBody(req, maxBodyBytes).then((read) => {
+      if ('aborted' in read) return;
+      if ('tooLarge' in read) {
+        // The rest of the body is not read: answer, then close rather than drain an attacker's stream.
+        res.shouldKeepAlive = false;
+        refuse(413, 'PARAM_ERROR', `request body over ${maxBodyBytes} bytes (the mock's maxBodyBytes)`);
+        return;
+      }
+      record.body = read.body.toString();
+      if (!target) {
+        refuse(400, 'INVALID_REQUEST', `the request target is not a path: ${JSON.stringify(url.slice(0, 200))}`);
+        return;
+      }
+      respond(req, res, record, read.body);
     });
+  });
+  // A request line Node cannot parse at all: a plain 400, never an exception.
+  server.on('clientError', (_failure, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -378,6 +454,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     apiv3Key,
     apiv2Key,
     requests,
+    sandbox,
+    notification: (eventType, notificationOptions = {}) =>
+      testNotification(eventType, { ...(routers ? { model: routers.model } : {}), ...notificationOptions, apiv3Key, signer: signer() }),
     clientConfig,
     route(method, template, handler, routeOptions) {
       manual.add(method, template.replace(/^\//, ''), { handler, validate: routeOptions?.validate === true });
@@ -390,6 +469,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return next;
     },
     close() {
+      sandbox.close();
       server.closeAllConnections();
       return new Promise<void>((resolve, reject) => server.close((failure) => (failure ? reject(failure) : resolve())));
     },

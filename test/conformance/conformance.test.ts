@@ -55,7 +55,7 @@ interface Figures {
 }
 
 const rows: Row[] = [];
-const substitutions = { emptyPathParameter: 0, runtimePathParameter: 0, baseUri: 0, guzzleOption: 0, mediaStream: 0, v2Computed: 0, emptyRequiredField: 0 };
+const substitutions = { emptyPathParameter: 0, runtimePathParameter: 0, baseUri: 0, guzzleOption: 0, mediaStream: 0, v2Computed: 0, emptyRequiredField: 0, answeredFromState: 0 };
 
 const SAMPLE_FILE = Buffer.from('a deterministic stand-in for the uploaded media');
 function sampleFileName(template: string): string {
@@ -148,6 +148,12 @@ async function send(call: PhpCall, options: Record<string, unknown>, operation: 
       const message = String((error.data as { return_msg?: unknown } | undefined)?.return_msg ?? '');
       const named = /^((?:xml|query|headers)\.[\w-]+): (.*)$/.exec(message);
       if (named) return { kind: 'defect', field: named[1]!, why: named[2]! };
+    }
+    if (error instanceof ApiError && error.verified && mock.requests.some((r) => r.requestId === error.requestId && r.stateful)) {
+      // The request passed every documented check and the sandbox answered it from its state: the
+      // samples share order numbers, so one sample's order is another's duplicate, closed or unknown one.
+      substitutions.answeredFromState++;
+      return { kind: 'pass' };
     }
     if (error instanceof ApiError && error.code === 'PARAM_ERROR' && error.verified) {
       const detail = error.detail as { field: string; issue: string };
@@ -362,7 +368,8 @@ describeWith(corpus, 'conformance over the corpus', () => {
         `${substitutions.baseUri} base_uri pointed at the mock; ${substitutions.guzzleOption} Guzzle transport options (sink, handler, timeout) dropped; ` +
         `${substitutions.mediaStream} media streams (calls) replaced by a small file; ${Object.keys(HAND_WRITTEN).length} sample(s) written by hand; ` +
         `${substitutions.v2Computed} APIv2 sign/nonce_str placeholders (calls) left to the client, or a query sign computed; ` +
-        `${substitutions.emptyRequiredField} required APIv2 fields left blank ('') filled in (calls)`,
+        `${substitutions.emptyRequiredField} required APIv2 fields left blank ('') filled in (calls); ` +
+        `${substitutions.answeredFromState} calls refused from the sandbox's state (a duplicate, closed or unknown order number)`,
     );
     const defects = rows.filter((r) => r.outcome.kind === 'defect');
     lines.push('', `documentation defects (${defects.length}): sample contradicts its own table`);

@@ -1,0 +1,76 @@
+// One order through the sandbox, as a merchant's server lives it: create → the payer pays →
+// the payment notification reaches a local handler (the client's own webhooks) → query SUCCESS
+// → refund → the refund notification → the day's bill. Each step is printed.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Wechatpay } from '../index.js';
+import { startMockServer, type MockServer } from '../mock/server.js';
+import { beijingDate } from '../mock/state/time.js';
+
+export interface Walkthrough {
+  mock: MockServer;
+  close(): Promise<void>;
+}
+
+export async function walkthrough(log: (line: string) => void): Promise<Walkthrough> {
+  // Notification retries at 1/1000 of WeChat Pay's pace: 15 s becomes 15 ms.
+  const mock = await startMockServer({ sandbox: { timeFactor: 0.001 } });
+  const wxpay = new Wechatpay({ ...mock.clientConfig, apiv3Key: mock.apiv3Key });
+
+  // The merchant's notify_url: the client checks signature, timestamp and nonce, then decrypts.
+  const arrivals: Array<(event: string) => void> = [];
+  const handler = createServer(
+    wxpay.webhooks.node(async (notification) => {
+      const resource = notification.resource as { out_trade_no?: string; trade_state?: string; refund_status?: string };
+      log(`   notification received: ${notification.event_type} ${resource.out_trade_no} ${resource.trade_state ?? resource.refund_status ?? ''}`.trimEnd());
+      arrivals.shift()?.(notification.event_type);
+    }),
+  );
+  await new Promise<void>((resolve) => handler.listen(0, '127.0.0.1', resolve));
+  const notifyUrl = `http://127.0.0.1:${(handler.address() as AddressInfo).port}/wxpay/notify`;
+  const next = () => new Promise<string>((resolve) => arrivals.push(resolve));
+  const close = async () => {
+    await mock.close();
+    await new Promise((resolve) => handler.close(resolve));
+  };
+
+  log(`sandbox WeChat Pay at ${mock.url} (merchant ${mock.merchant.mchid}); console: ${mock.url}`);
+  log(`merchant's notify_url: ${notifyUrl}\n`);
+  const outTradeNo = `DEMO${Date.now()}`;
+  const mchid = mock.merchant.mchid;
+  const serial = { 'Wechatpay-Serial': mock.platform.serial };
+
+  const created = await wxpay.v3.pay.transactions.jsapi.post({
+    json: { appid: 'wxd678efh567hg6787', mchid, description: 'Image形象店-深圳腾大-QQ公仔', out_trade_no: outTradeNo, notify_url: notifyUrl, amount: { total: 100, currency: 'CNY' }, payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } },
+    headers: serial,
+  });
+  log(`1. create (chain style)            ${created.status} verified=${created.verified} prepay_id=${created.data.prepay_id}`);
+
+  const paid = next();
+  mock.sandbox.pay(outTradeNo);
+  log(`2. the payer pays (simulated)      ${outTradeNo}`);
+  await paid;
+
+  const queried = await wxpay.chain('v3/pay/transactions/out-trade-no/{out_trade_no}').get({ out_trade_no: outTradeNo, query: { mchid } });
+  log(`3. query (declarative style)       ${queried.status} verified=${queried.verified} trade_state=${queried.data.trade_state} transaction_id=${queried.data.transaction_id}`);
+
+  const refunded = next();
+  const refund = await wxpay['v3/refund/domestic/refunds'].post({ json: { out_trade_no: outTradeNo, out_refund_no: `R${outTradeNo}`, amount: { refund: 100, total: 100, currency: 'CNY' } } });
+  log(`4. refund (attribute style)        ${refund.status} verified=${refund.verified} status=${refund.data.status} refund_id=${refund.data.refund_id}`);
+  await refunded;
+
+  const billDate = beijingDate(Date.now());
+  const day = mock.sandbox.day(billDate);
+  log(`5. the day's state (${billDate})   ${day.orders.length} order(s) paid, ${day.refunds.length} refund(s)`);
+  const bill = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate } });
+  log(`   apply for the trade bill        ${bill.status} verified=${bill.verified} hash_type=${bill.data.hash_type} download_url=${bill.data.download_url}`);
+  const file = await wxpay.v3.billdownload.file.get({ query: { token: 'demo' } });
+  const lines = Buffer.isBuffer(file.data) ? file.data.toString('utf8').trim().split('\n') : [];
+  log(`   download (unsigned by rule)     ${file.status}, ${lines.length} line(s):`);
+  for (const line of lines) log(`     ${line}`);
+
+  const delivered = mock.sandbox.deliveries().map((d) => `${d.event_type} ${d.state} after ${d.attempts.length} attempt(s)`);
+  log(`\nnotifications: ${delivered.join('; ')}`);
+  log(`${mock.requests.length} requests reached the sandbox, each answer signed by it and verified by the client.`);
+  return { mock, close };
+}
