@@ -9,12 +9,21 @@ import { SealedFields, type Encryptor } from './crypto/sealed.js';
 import { ConfigError, ParameterError, RequestError, WechatpayError } from './errors.js';
 import type { Keyring } from './signing/keyring.js';
 import { prepare } from './request/prepare.js';
-import { createTransport, type Load, type WechatpayRequestFlags } from './request/transport.js';
+import { createTransport, type Load } from './request/transport.js';
+import { Observers, type WechatpayEventName, type WechatpayEvents } from './request/events.js';
+import { sharedFlags } from './request/flags.js';
+import { isIdempotentCall } from './request/idempotency.js';
+import { checkRetry, DEFAULT_RETRY, retryPolicy, type RetryPolicy } from './request/retry.js';
+import { send } from './request/sender.js';
+import { internal } from './signing/internal.js';
 import type { CallConfig, Method, WechatpayResponse } from './typing.js';
 import { isUnsignedDownload } from './request/unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './request/uri.js';
 import { V2Transport } from './v2/transport.js';
 import { Webhooks } from './webhooks/index.js';
+
+// Distinct templates compiled and kept per client.
+const MAX_CACHED_TEMPLATES = 1024;
 
 export interface ClientCore {
   /** The axios instance that carries every call (add interceptors here). */
@@ -39,6 +48,11 @@ export interface ClientCore {
   decrypt(ciphertext: string): string;
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
+  /**
+   * Listen to this client's calls: `request`, `response`, `retry` and `error` events (the same
+   * ones published on diagnostics_channel `wxpay-chain:<name>`). Returns the unsubscribe function.
+   */
+  on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void;
 }
 
 export class Core implements ClientCore {
@@ -47,6 +61,8 @@ export class Core implements ClientCore {
   readonly #config: ResolvedConfig;
   readonly #templates = new Map<string, CompiledTemplate>();
   readonly #load: Load = { inFlight: 0 };
+  readonly #observers = new Observers();
+  readonly #retry: RetryPolicy;
   #v2: V2Transport | undefined;
   #webhooks: Webhooks | undefined;
 
@@ -56,6 +72,7 @@ export class Core implements ClientCore {
   constructor(config: WechatpayConfig) {
     this.#config = resolveConfig(config);
     this.mchid = this.#config.mchid;
+    this.#retry = retryPolicy(DEFAULT_RETRY, checkRetry('retry', this.#config.axios.retry, ConfigError));
     this.axios = createTransport(this.#config, this.#load);
     const refresh = this.#config.certificates;
     if (refresh) {
@@ -128,21 +145,24 @@ export class Core implements ClientCore {
     const prepared = prepare(method, compiled, options);
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
-    const flags: WechatpayRequestFlags = {};
-    if (unsigned) flags.unsigned = true;
-    if (prepared.payload) flags.signedBody = prepared.body;
+    const idempotent = isIdempotentCall(method, template, options);
+    const flags = prepared.payload ? internal({ unsigned, idempotent, signedBody: prepared.body }) : sharedFlags(unsigned, idempotent && method !== 'get');
+    const policy = retryPolicy(this.#retry, checkRetry('retry', config?.retry, ParameterError));
+    const call = { method: method.toUpperCase(), template, path: prepared.url, idempotent, baseURL: prepared.baseURL ?? this.#config.baseURL };
     this.#load.inFlight++;
     try {
-      const response = await this.axios.request({
-        ...config,
-        method,
-        url: prepared.url,
-        ...(prepared.baseURL ? { baseURL: prepared.baseURL } : {}),
-        data: prepared.payload ?? (prepared.body || undefined),
-        headers: { ...(config?.headers as Record<string, string> | undefined), ...prepared.headers },
-        ...(unsigned ? { responseType: 'arraybuffer' } : {}),
-        ...(unsigned || prepared.payload ? { wechatpay: flags } : {}),
-      });
+      const response = await send(call, policy, this.#observers, (baseURL) =>
+        this.axios.request({
+          ...config,
+          method,
+          url: prepared.url,
+          ...(baseURL ?? prepared.baseURL ? { baseURL: baseURL ?? prepared.baseURL } : {}),
+          data: prepared.payload ?? (prepared.body || undefined),
+          headers: { ...(config?.headers as Record<string, string> | undefined), ...prepared.headers },
+          ...(unsigned ? { responseType: 'arraybuffer' } : {}),
+          wechatpay: flags,
+        }),
+      );
       return response as WechatpayResponse<unknown>;
     } catch (error) {
       throw toWechatpayError(error);
@@ -151,10 +171,19 @@ export class Core implements ClientCore {
     }
   }
 
+  /**
+   * Listen to this client's calls: `request`, `response`, `retry` and `error` events (the same
+   * ones published on diagnostics_channel `wxpay-chain:<name>`). Returns the unsubscribe function.
+   */
+  on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void {
+    return this.#observers.on(name, listener);
+  }
+
   async #requestV2(method: Method, compiled: CompiledTemplate, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
     this.#v2 ??= new V2Transport(this.#config);
+    const policy = retryPolicy(this.#retry, checkRetry('retry', config?.retry, ParameterError));
     try {
-      return await this.#v2.request(method, compiled, options, config);
+      return await this.#v2.request(method, compiled, options, config, policy, this.#observers);
     } catch (error) {
       throw toWechatpayError(error);
     }
@@ -164,6 +193,8 @@ export class Core implements ClientCore {
     let compiled = this.#templates.get(template);
     if (!compiled) {
       compiled = compileTemplate(template);
+      // Bounded: a template built from ids (an attribute path per order) must not grow it forever.
+      if (this.#templates.size >= MAX_CACHED_TEMPLATES) this.#templates.delete(this.#templates.keys().next().value!);
       this.#templates.set(template, compiled);
     }
     return compiled;

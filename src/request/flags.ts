@@ -1,0 +1,47 @@
+// What the request path reads from an axios config beyond axios's own settings: the client's
+// per-call flags (set by the SDK, never by a caller: see signing/internal.ts) and the caller's
+// deadline and retry settings, which axios carries like any other option.
+import type { InternalAxiosRequestConfig } from 'axios';
+import { internal, isInternal } from '../signing/internal.js';
+import type { RetryOptions } from './retry.js';
+
+/** Per-request flags carried on the axios config; honoured only when the SDK made them. */
+export interface WechatpayRequestFlags {
+  /** A documented file download: no signature to check, body returned as a Buffer. */
+  unsigned?: boolean;
+  /** Never ask the keyring's source about an unknown serial (the certificate download itself). */
+  noRefresh?: boolean;
+  /** What the signature covers when the body sent is not it (a multipart upload signs its meta JSON). */
+  signedBody?: string;
+  /** The request carries the merchant's own request number: sending it twice cannot pay twice. */
+  idempotent?: boolean;
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** Internal: set by the SDK for its own requests; a caller's value is ignored. */
+    wechatpay?: WechatpayRequestFlags;
+    /** Milliseconds to establish a new connection (default 5000; 0 for none). */
+    connectTimeout?: number;
+    /** Retries of this call (or, given to `new Wechatpay()`, of every call); `false` for none. */
+    retry?: RetryOptions | false;
+  }
+}
+
+/** The SDK's flags on this request, or none when they came from anywhere else. */
+export function flagsOf(config: { wechatpay?: WechatpayRequestFlags }): WechatpayRequestFlags | undefined {
+  const flags = config.wechatpay;
+  return flags !== undefined && isInternal(flags) ? flags : undefined;
+}
+
+export function isIdempotent(config: InternalAxiosRequestConfig): boolean {
+  return flagsOf(config)?.idempotent === true;
+}
+
+// The four flag combinations a call without an upload needs, made once.
+const SHARED = [false, true].map((unsigned) => [false, true].map((idempotent) => internal<WechatpayRequestFlags>({ unsigned, idempotent })));
+
+/** The SDK's flags for a call that sends no multipart body. */
+export function sharedFlags(unsigned: boolean, idempotent: boolean): WechatpayRequestFlags {
+  return SHARED[unsigned ? 1 : 0]![idempotent ? 1 : 0]!;
+}
