@@ -5,7 +5,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { idempotencyTable, unsignedV2Answers } from './request-tables-rules.mjs';
+import rules from './request-tables-rules.cjs';
+
+const { idempotencyTable, unsignedV2Answers } = rules;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const model = JSON.parse(readFileSync(join(root, 'src/generated/model.json'), 'utf8'));

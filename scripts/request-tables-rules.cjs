@@ -1,16 +1,17 @@
-// The rules behind src/request/model-tables.ts, shared by the writer and its test.
+// The rules behind src/request/model-tables.ts, shared by the writer and its tests (CommonJS,
+// so jest can require it).
 
 // A request field is the merchant's own request number when it is one of the merchant's `out_…`
 // fields and the documentation labels it a bill/request/serial number (单号, 流水号, 指令编号):
 // WeChat Pay answers a repeated number with the first request's outcome instead of acting twice.
-export const REQUEST_NUMBER_NAME = /^out_[a-z_]+$/;
-export const REQUEST_NUMBER_LABEL = /单号|流水号|指令编号/;
+const REQUEST_NUMBER_NAME = /^out_[a-z_]+$/;
+const REQUEST_NUMBER_LABEL = /单号|流水号|指令编号/;
 
-export function isRequestNumber(field) {
+function isRequestNumber(field) {
   return REQUEST_NUMBER_NAME.test(field.name) && REQUEST_NUMBER_LABEL.test(field.label ?? '');
 }
 
-export function idempotencyTable(model) {
+function idempotencyTable(model) {
   const table = {};
   for (const endpoint of [...model.endpoints].sort((a, b) => (a.template < b.template ? -1 : 1))) {
     for (const operation of endpoint.operations) {
@@ -28,7 +29,7 @@ export function idempotencyTable(model) {
   return table;
 }
 
-export function unsignedV2Answers(model) {
+function unsignedV2Answers(model) {
   const list = [];
   for (const endpoint of model.endpoints) {
     if (!endpoint.template.startsWith('v2/')) continue;
@@ -39,3 +40,5 @@ export function unsignedV2Answers(model) {
   }
   return list.sort();
 }
+
+module.exports = { REQUEST_NUMBER_NAME, REQUEST_NUMBER_LABEL, isRequestNumber, idempotencyTable, unsignedV2Answers };
