@@ -111,7 +111,9 @@ export class WebhookParser {
     verifySignature({ platformKeys: this.#keys, maxClockSkew: this.#maxClockSkew }, signature, body);
     const envelope = parseEnvelope(body);
     const nonce = signature.nonce!;
-    if (!(await this.nonces.claim(nonce, Number(signature.timestamp) + this.#maxClockSkew))) {
+    // Kept one second past the last second the timestamp is accepted in (skew ≤ maxClockSkew),
+    // so a replay at exactly timestamp + maxClockSkew still finds it.
+    if (!(await this.nonces.claim(nonce, Number(signature.timestamp) + this.#maxClockSkew + 1))) {
       throw new WebhookError('REPLAYED_NONCE', 'Wechatpay-Nonce was already accepted inside the time window: a replayed notification');
     }
     try {
