@@ -8,7 +8,7 @@ import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
 import { ConfigError, ParameterError, RequestError, WechatpayError } from './errors.js';
 import type { Keyring } from './signing/keyring.js';
-import { prepare } from './request/prepare.js';
+import { checkCallHeaders, prepare } from './request/prepare.js';
 import { createTransport, type Load } from './request/transport.js';
 import { Observers, type WechatpayEventName, type WechatpayEvents } from './request/events.js';
 import { sharedFlags } from './request/flags.js';
@@ -143,6 +143,7 @@ export class Core implements ClientCore {
     const compiled = this.#compiled(template);
     if (template.startsWith('v2/')) return this.#requestV2(method, compiled, options, config);
     const prepared = prepare(method, compiled, options);
+    if (config?.headers !== undefined) checkCallHeaders(config.headers);
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
     const idempotent = isIdempotentCall(method, template, options);
