@@ -11,7 +11,7 @@ import type { Keyring } from './signing/keyring.js';
 import { checkCallHeaders, prepare } from './request/prepare.js';
 import { createTransport, type Load } from './request/transport.js';
 import { Observers, type WechatpayEventName, type WechatpayEvents } from './request/events.js';
-import { sharedFlags } from './request/flags.js';
+import { onFreshConnection, sharedFlags } from './request/flags.js';
 import { isIdempotentCall } from './request/idempotency.js';
 import { checkRetry, DEFAULT_RETRY, retryPolicy, type RetryPolicy } from './request/retry.js';
 import { send } from './request/sender.js';
@@ -147,12 +147,12 @@ export class Core implements ClientCore {
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
     const idempotent = isIdempotentCall(method, template, options);
-    const flags = prepared.payload ? internal({ unsigned, idempotent, signedBody: prepared.body }) : sharedFlags(unsigned, idempotent && method !== 'get');
+    const flags = prepared.payload ? internal({ unsigned, idempotent, signedBody: prepared.body }) : sharedFlags(unsigned, idempotent);
     const policy = retryPolicy(this.#retry, checkRetry('retry', config?.retry, ParameterError));
     const call = { method: method.toUpperCase(), template, path: prepared.url, idempotent, baseURL: prepared.baseURL ?? this.#config.baseURL };
     this.#load.inFlight++;
     try {
-      const response = await send(call, policy, this.#observers, (baseURL) =>
+      const response = await send(call, policy, this.#observers, (baseURL, fresh) =>
         this.axios.request({
           ...config,
           method,
@@ -161,7 +161,7 @@ export class Core implements ClientCore {
           data: prepared.payload ?? (prepared.body || undefined),
           headers: { ...(config?.headers as Record<string, string> | undefined), ...prepared.headers },
           ...(unsigned ? { responseType: 'arraybuffer' } : {}),
-          wechatpay: flags,
+          wechatpay: fresh ? onFreshConnection(flags) : flags,
         }),
       );
       return response as WechatpayResponse<unknown>;

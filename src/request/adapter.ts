@@ -17,7 +17,7 @@ import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ANSWER_TOO_LARGE, BAD_ENCODING, CONNECT_TIMEOUT } from './codes.js';
-import { isIdempotent } from './flags.js';
+import { flagsOf } from './flags.js';
 import { CALL_TIMEOUT_MS, CONNECT_TIMEOUT_MS, MAX_ANSWER_BYTES, MAX_FILE_BYTES } from './limits.js';
 
 /** Where a request goes, and the `PATH?QUERY` that is both signed and sent. */
@@ -119,13 +119,19 @@ function delegate(fallback: AxiosAdapter, config: InternalAxiosRequestConfig): P
   const given = config.signal as AbortSignal | undefined;
   config.signal = given ? AbortSignal.any([given, controller.signal]) : controller.signal;
   config.timeout = deadline;
+  // The caller's own signal goes back afterwards: axios re-checks `config.signal` once the adapter
+  // settles, and would turn the deadline into a cancellation.
+  const settle = () => {
+    clearTimeout(timer);
+    config.signal = given;
+  };
   return fallback(config).then(
     (response) => {
-      clearTimeout(timer);
+      settle();
       return response;
     },
     (error: unknown) => {
-      clearTimeout(timer);
+      settle();
       throw controller.signal.aborted && !given?.aborted ? timeoutError(config, undefined, deadline) : error;
     },
   );
@@ -148,7 +154,6 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
     let req: ClientRequest;
     let done = false;
     let answered = false;
-    let retried = false;
     let connectTimer: NodeJS.Timeout | undefined;
     const finish = (error: unknown, response?: AxiosResponse) => {
       if (done) return;
@@ -181,7 +186,7 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
     const connectTimeout = config.connectTimeout ?? CONNECT_TIMEOUT_MS;
 
     const start = (requestOptions: RequestOptions) => {
-      req = (to.https ? httpsRequest : httpRequest)(requestOptions);
+      req = (to.https ? httpsRequest : httpRequest)(flagsOf(config)?.freshConnection ? freshConnection(requestOptions, agent) : requestOptions);
       if (connectTimeout > 0) {
         req.once('socket', (socket) => {
           if (!socket.connecting) return;
@@ -190,16 +195,11 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
         });
       }
       req.on('error', (error: NodeJS.ErrnoException) => {
+        const failure = AxiosError.from(error, undefined, config, req);
         // A kept-alive socket the server closed while this request was on its way: nothing of an
-        // answer arrived, so the request is sent once more on a new connection (Node's documented
-        // remedy). Only where a second delivery is harmless: a GET, or a call the sender has
-        // proven idempotent (it carries the merchant's own request number).
-        if (!done && !answered && !retried && req.reusedSocket && STALE_SOCKET.has(error.code ?? '') && resendable(config, method)) {
-          retried = true;
-          start(freshConnection(requestOptions, agent));
-          return;
-        }
-        finish(AxiosError.from(error, undefined, config, req));
+        // answer arrived. The sender may send it again, freshly signed, on a new connection.
+        if (!answered && req.reusedSocket && STALE_SOCKET.has(error.code ?? '')) staleSocketFailures.add(failure);
+        finish(failure);
       });
       req.on('response', (res: IncomingMessage) => {
         answered = true;
@@ -213,9 +213,11 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
 
 // Error codes of a socket closed under a request before any answer.
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
+const staleSocketFailures = new WeakSet<object>();
 
-function resendable(config: InternalAxiosRequestConfig, method: string): boolean {
-  return method === 'GET' || method === 'HEAD' || isIdempotent(config);
+/** Whether `error` is a request that died on a reused keep-alive socket before any answer byte. */
+export function isStaleSocketFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && staleSocketFailures.has(error);
 }
 
 /** The same request options, on a connection of its own (the agent's TLS settings kept). */

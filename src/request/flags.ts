@@ -1,7 +1,6 @@
 // What the request path reads from an axios config beyond axios's own settings: the client's
 // per-call flags (set by the SDK, never by a caller: see signing/internal.ts) and the caller's
 // deadline and retry settings, which axios carries like any other option.
-import type { InternalAxiosRequestConfig } from 'axios';
 import { internal, isInternal } from '../signing/internal.js';
 import type { RetryOptions } from './retry.js';
 
@@ -15,6 +14,8 @@ export interface WechatpayRequestFlags {
   signedBody?: string;
   /** The request carries the merchant's own request number: sending it twice cannot pay twice. */
   idempotent?: boolean;
+  /** Send on a new connection, not a pooled one (the resend after a stale keep-alive socket). */
+  freshConnection?: boolean;
 }
 
 declare module 'axios' {
@@ -34,8 +35,9 @@ export function flagsOf(config: { wechatpay?: WechatpayRequestFlags }): Wechatpa
   return flags !== undefined && isInternal(flags) ? flags : undefined;
 }
 
-export function isIdempotent(config: InternalAxiosRequestConfig): boolean {
-  return flagsOf(config)?.idempotent === true;
+/** The same flags, asking for a new connection. */
+export function onFreshConnection(flags: WechatpayRequestFlags): WechatpayRequestFlags {
+  return internal({ ...flags, freshConnection: true });
 }
 
 // The four flag combinations a call without an upload needs, made once.

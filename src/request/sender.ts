@@ -6,6 +6,7 @@
 import type { AxiosResponse } from 'axios';
 import { AxiosError } from 'axios';
 import { ApiError, VerificationError, WechatpayError } from '../errors.js';
+import { isStaleSocketFailure } from './adapter.js';
 import type { Observers } from './events.js';
 import { backoff, BACKUP_BASE_URL, PRIMARY_BASE_URL, transient, type RetryPolicy } from './retry.js';
 
@@ -19,21 +20,36 @@ export interface Call {
   baseURL: string;
 }
 
-/** One attempt; `baseURL` is set when the attempt goes elsewhere than the call's own base URL. */
-export type Attempt<R> = (baseURL: string | undefined) => Promise<R>;
+/**
+ * One attempt; `baseURL` is set when it goes elsewhere than the call's own base URL, `fresh`
+ * when it must not use a pooled connection.
+ */
+export type Attempt<R> = (baseURL: string | undefined, fresh: boolean) => Promise<R>;
 
 export async function send<R extends AxiosResponse>(call: Call, policy: RetryPolicy, observers: Observers, attempt: Attempt<R>): Promise<R> {
   let observed = observers.active;
-  const started = policy.retries > 0 || observed ? policy.now() : 0;
+  const started = policy.now();
   let baseURL: string | undefined;
+  let fresh = false;
+  let resent = false;
   for (let n = 1; ; n++) {
     if (observed) observers.emit('request', { method: call.method, template: call.template, path: call.path, attempt: n });
     try {
-      const response = await attempt(baseURL);
+      const response = await attempt(baseURL, fresh);
       if (observed) observers.emit('response', responseEvent(call, n, policy.now() - started, response));
       return response;
     } catch (error) {
       observed ||= observers.active;
+      // A kept-alive socket closed under the request before any answer (WeChat Pay's idle close
+      // racing it): once per call, at once and outside the retry policy, on a new connection.
+      if (!resent && call.idempotent && isStaleSocketFailure(error)) {
+        resent = fresh = true;
+        if (observed) {
+          observers.emit('retry', { method: call.method, template: call.template, path: call.path, attempt: n, reason: 'stale keep-alive socket', delayMs: 0, elapsedMs: policy.now() - started, baseURL: baseURL ?? call.baseURL });
+        }
+        continue;
+      }
+      fresh = false;
       const failure = n <= policy.retries && call.idempotent ? transient(error) : undefined;
       const delay = failure ? backoff(policy, n, failure.retryAfter) : 0;
       const elapsed = failure || observed ? policy.now() - started : 0;

@@ -8,7 +8,7 @@ import { ApiError, ConfigError, ParameterError, VerificationError } from '../err
 import { nonce } from '../signing/sign.js';
 import { createAdapter } from '../request/adapter.js';
 import type { Observers } from '../request/events.js';
-import { sharedFlags } from '../request/flags.js';
+import { onFreshConnection, sharedFlags } from '../request/flags.js';
 import { isIdempotentCall } from '../request/idempotency.js';
 import { FREE_SOCKET_TIMEOUT_MS, MAX_ANSWER_BYTES, MAX_FILE_BYTES } from '../request/limits.js';
 import { UNSIGNED_V2_ANSWERS } from '../request/model-tables.js';
@@ -70,7 +70,7 @@ export class V2Transport {
     const call = { method: method.toUpperCase(), template: compiled.template, path: url, idempotent, baseURL: base ?? this.#config.baseURL };
     // Each attempt is a new XML body: a fresh nonce_str and sign (the request number, which makes
     // the resend harmless, is the caller's and stays).
-    const response = await send(call, policy, observers, async (baseURL) => {
+    const response = await send(call, policy, observers, async (baseURL, fresh) => {
       const sent = this.#body(method, opts, key, hasBody, headers);
       const answer = await this.#axios.request<Buffer>({
         ...config,
@@ -80,7 +80,7 @@ export class V2Transport {
         ...(baseURL ?? base ? { baseURL: baseURL ?? base } : {}),
         data: sent.data,
         headers: sent.headers,
-        wechatpay: sharedFlags(false, idempotent && method !== 'get'),
+        wechatpay: fresh ? onFreshConnection(sharedFlags(false, idempotent)) : sharedFlags(false, idempotent),
         ...(opts.security === true ? { httpsAgent: this.#certificateAgent() } : {}),
       });
       return this.#decode(`${method.toUpperCase()} ${compiled.template}`, answer, sent.type);
