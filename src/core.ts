@@ -146,10 +146,9 @@ export class Core implements ClientCore {
     if (config?.headers !== undefined) checkCallHeaders(config.headers);
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
-    const idempotent = isIdempotentCall(method, template, options);
-    const flags = prepared.payload ? internal({ unsigned, idempotent, signedBody: prepared.body }) : sharedFlags(unsigned, idempotent);
+    const flags = prepared.payload ? internal({ unsigned, signedBody: prepared.body }) : sharedFlags(unsigned);
     const policy = retryPolicy(this.#retry, checkRetry('retry', config?.retry, ParameterError));
-    const call = { method: method.toUpperCase(), template, path: prepared.url, idempotent, baseURL: prepared.baseURL ?? this.#config.baseURL };
+    const call = { method: method.toUpperCase(), template, path: prepared.url, idempotent: () => isIdempotentCall(method, template, options), baseURL: prepared.baseURL ?? this.#config.baseURL };
     this.#load.inFlight++;
     try {
       const response = await send(call, policy, this.#observers, (baseURL, fresh) =>

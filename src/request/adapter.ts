@@ -17,6 +17,7 @@ import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ANSWER_TOO_LARGE, BAD_ENCODING, CONNECT_TIMEOUT } from './codes.js';
+import { armsConnectTimeout } from './agents.js';
 import { flagsOf } from './flags.js';
 import { CALL_TIMEOUT_MS, CONNECT_TIMEOUT_MS, MAX_ANSWER_BYTES, MAX_FILE_BYTES } from './limits.js';
 
@@ -186,8 +187,13 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
     const connectTimeout = config.connectTimeout ?? CONNECT_TIMEOUT_MS;
 
     const start = (requestOptions: RequestOptions) => {
-      req = (to.https ? httpsRequest : httpRequest)(flagsOf(config)?.freshConnection ? freshConnection(requestOptions, agent) : requestOptions);
-      if (connectTimeout > 0) {
+      // Our agents arm the connect timeout once per new connection; any other agent (or a
+      // connection of its own) gets it armed here, per request.
+      const fresh = flagsOf(config)?.freshConnection === true;
+      const ownTimer = !fresh && armsConnectTimeout(agent);
+      if (ownTimer && connectTimeout > 0) (requestOptions as RequestOptions & { connectTimeout: number }).connectTimeout = connectTimeout;
+      req = (to.https ? httpsRequest : httpRequest)(fresh ? freshConnection(requestOptions, agent) : requestOptions);
+      if (!ownTimer && connectTimeout > 0) {
         req.once('socket', (socket) => {
           if (!socket.connecting) return;
           connectTimer = setTimeout(() => fail(connectError(config, req, connectTimeout)), connectTimeout);

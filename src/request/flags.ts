@@ -12,8 +12,6 @@ export interface WechatpayRequestFlags {
   noRefresh?: boolean;
   /** What the signature covers when the body sent is not it (a multipart upload signs its meta JSON). */
   signedBody?: string;
-  /** The request carries the merchant's own request number: sending it twice cannot pay twice. */
-  idempotent?: boolean;
   /** Send on a new connection, not a pooled one (the resend after a stale keep-alive socket). */
   freshConnection?: boolean;
 }
@@ -40,10 +38,11 @@ export function onFreshConnection(flags: WechatpayRequestFlags): WechatpayReques
   return internal({ ...flags, freshConnection: true });
 }
 
-// The four flag combinations a call without an upload needs, made once.
-const SHARED = [false, true].map((unsigned) => [false, true].map((idempotent) => internal<WechatpayRequestFlags>({ unsigned, idempotent })));
+// The flags of a call without an upload, made once.
+const SIGNED = internal<WechatpayRequestFlags>({});
+const UNSIGNED = internal<WechatpayRequestFlags>({ unsigned: true });
 
 /** The SDK's flags for a call that sends no multipart body. */
-export function sharedFlags(unsigned: boolean, idempotent: boolean): WechatpayRequestFlags {
-  return SHARED[unsigned ? 1 : 0]![idempotent ? 1 : 0]!;
+export function sharedFlags(unsigned: boolean): WechatpayRequestFlags {
+  return unsigned ? UNSIGNED : SIGNED;
 }

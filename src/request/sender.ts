@@ -14,8 +14,8 @@ export interface Call {
   method: string;
   template: string;
   path: string;
-  /** Sending it twice is harmless: a GET, or a write carrying the merchant's request number. */
-  idempotent: boolean;
+  /** Sending it twice is harmless: a GET, or a write carrying the merchant's request number (asked only after a failure). */
+  idempotent: () => boolean;
   /** The base URL of the first attempt. */
   baseURL: string;
 }
@@ -42,7 +42,7 @@ export async function send<R extends AxiosResponse>(call: Call, policy: RetryPol
       observed ||= observers.active;
       // A kept-alive socket closed under the request before any answer (WeChat Pay's idle close
       // racing it): once per call, at once and outside the retry policy, on a new connection.
-      if (!resent && call.idempotent && isStaleSocketFailure(error)) {
+      if (!resent && isStaleSocketFailure(error) && call.idempotent()) {
         resent = fresh = true;
         if (observed) {
           observers.emit('retry', { method: call.method, template: call.template, path: call.path, attempt: n, reason: 'stale keep-alive socket', delayMs: 0, elapsedMs: policy.now() - started, baseURL: baseURL ?? call.baseURL });
@@ -50,7 +50,8 @@ export async function send<R extends AxiosResponse>(call: Call, policy: RetryPol
         continue;
       }
       fresh = false;
-      const failure = n <= policy.retries && call.idempotent ? transient(error) : undefined;
+      let failure = n <= policy.retries ? transient(error) : undefined;
+      if (failure && !call.idempotent()) failure = undefined;
       const delay = failure ? backoff(policy, n, failure.retryAfter) : 0;
       const elapsed = failure || observed ? policy.now() - started : 0;
       if (!failure || elapsed + delay > policy.budget) {

@@ -2,13 +2,11 @@
 // request interceptor and a verifying response interceptor. Both are plain axios
 // interceptors, so merchants' own interceptors still compose around them.
 import axios, { AxiosHeaders, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedConfig } from '../config.js';
 import { ApiError } from '../errors.js';
 import { Answer, createAdapter, target } from './adapter.js';
+import { keepAliveAgents } from './agents.js';
 import { flagsOf } from './flags.js';
-import { FREE_SOCKET_TIMEOUT_MS } from './limits.js';
 import { trimDefaults } from './defaults.js';
 import { parseRetryAfter } from './retry.js';
 import { signOffThread } from './pool.js';
@@ -38,16 +36,6 @@ export function createTransport(config: ResolvedConfig, load: Load = { inFlight:
   instance.interceptors.request.use((request) => sign(config, load, request));
   instance.interceptors.response.use((response) => verifyAndDecode(config, response));
   return instance;
-}
-
-/**
- * Keep-alive agents whose idle sockets close after FREE_SOCKET_TIMEOUT_MS: before WeChat Pay's
- * own idle close can race a request onto a dying socket, and so a client that is dropped does
- * not keep its sockets (idle sockets are unref'd by the agent and their timer closes them).
- */
-export function keepAliveAgents(): { http: HttpAgent; https: HttpsAgent } {
-  const options = { keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS };
-  return { http: new HttpAgent(options), https: new HttpsAgent(options) };
 }
 
 function sign(config: ResolvedConfig, load: Load, request: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {

@@ -10,11 +10,12 @@ import { createAdapter } from '../request/adapter.js';
 import type { Observers } from '../request/events.js';
 import { onFreshConnection, sharedFlags } from '../request/flags.js';
 import { isIdempotentCall } from '../request/idempotency.js';
-import { FREE_SOCKET_TIMEOUT_MS, MAX_ANSWER_BYTES, MAX_FILE_BYTES } from '../request/limits.js';
+import { MAX_ANSWER_BYTES, MAX_FILE_BYTES } from '../request/limits.js';
 import { UNSIGNED_V2_ANSWERS } from '../request/model-tables.js';
 import type { RetryPolicy } from '../request/retry.js';
 import { send } from '../request/sender.js';
-import { hideInternals, keepAliveAgents } from '../request/transport.js';
+import { hideInternals } from '../request/transport.js';
+import { KeepAliveHttpsAgent, keepAliveAgents } from '../request/agents.js';
 import type { CallConfig, Method, WechatpayResponse } from '../typing.js';
 import { encodeQuery, expandTemplate, type CompiledTemplate } from '../request/uri.js';
 import { v2Signature, v2SignatureMatches, v2SignType } from './sign.js';
@@ -64,10 +65,9 @@ export class V2Transport {
     if (opts.body === undefined) this.#fields(opts); // option errors before anything is sent
     const base = typeof opts.base_uri === 'string' ? opts.base_uri : undefined;
     const url = search ? `${path}?${search}` : path;
-    const idempotent = isIdempotentCall(method, compiled.template, opts);
     // Answers are small XML; the bill and fund-flow downloads are files.
     const size = this.#sizeGiven || config?.maxContentLength !== undefined ? {} : { maxContentLength: /download/.test(path) ? MAX_FILE_BYTES : MAX_ANSWER_BYTES };
-    const call = { method: method.toUpperCase(), template: compiled.template, path: url, idempotent, baseURL: base ?? this.#config.baseURL };
+    const call = { method: method.toUpperCase(), template: compiled.template, path: url, idempotent: () => isIdempotentCall(method, compiled.template, opts), baseURL: base ?? this.#config.baseURL };
     // Each attempt is a new XML body: a fresh nonce_str and sign (the request number, which makes
     // the resend harmless, is the caller's and stays).
     const response = await send(call, policy, observers, async (baseURL, fresh) => {
@@ -80,7 +80,7 @@ export class V2Transport {
         ...(baseURL ?? base ? { baseURL: baseURL ?? base } : {}),
         data: sent.data,
         headers: sent.headers,
-        wechatpay: fresh ? onFreshConnection(sharedFlags(false, idempotent)) : sharedFlags(false, idempotent),
+        wechatpay: fresh ? onFreshConnection(sharedFlags(false)) : sharedFlags(false),
         ...(opts.security === true ? { httpsAgent: this.#certificateAgent() } : {}),
       });
       return this.#decode(`${method.toUpperCase()} ${compiled.template}`, answer, sent.type);
@@ -167,7 +167,7 @@ export class V2Transport {
         throw new ConfigError('merchantCertificate', 'this APIv2 call needs the merchant API certificate (apiclient_cert.pem) for mutual TLS');
       }
       const key = this.#config.privateKey.export({ type: 'pkcs8', format: 'pem' });
-      this.#mutualTls = new HttpsAgent({ keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS, cert: certificate, key });
+      this.#mutualTls = new KeepAliveHttpsAgent({ cert: certificate, key });
     }
     return this.#mutualTls;
   }

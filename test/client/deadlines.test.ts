@@ -4,6 +4,7 @@
 import { Agent } from 'node:http';
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import { RequestError, Wechatpay, untyped } from '../../src/index.js';
+import { armsConnectTimeout, KeepAliveHttpAgent } from '../../src/request/agents.js';
 import { CALL_TIMEOUT_MS } from '../../src/request/limits.js';
 import { makeIdentities } from '../helpers/keys.js';
 
@@ -117,4 +118,20 @@ test('a connection that does not complete fails after connectTimeout, per client
   expect(perClient.message).toContain('connect timeout of 50ms exceeded');
   const perCall = await failure(client('http://192.0.2.1/', { httpAgent, retry: false }).v3.pay.transactions.native.post({ json: {} }, { connectTimeout: 30 }));
   expect(perCall.code).toBe('ECONNECT_TIMEOUT');
+});
+
+test("the client's own agents arm connectTimeout once per new connection, with the same code", async () => {
+  // The client's agent class, with only its way of opening a connection replaced by a black hole.
+  class BlackHoleKeepAlive extends KeepAliveHttpAgent {
+    protected override connect(): Socket {
+      const socket = new Socket();
+      (socket as unknown as { connecting: boolean }).connecting = true;
+      return socket;
+    }
+  }
+  const httpAgent = new BlackHoleKeepAlive();
+  expect(armsConnectTimeout(httpAgent)).toBe(true);
+  const error = await failure(client('http://192.0.2.1/', { httpAgent, connectTimeout: 40, retry: false }).v3.pay.transactions.native.post({ json: {} }));
+  expect(error.code).toBe('ECONNECT_TIMEOUT');
+  expect(error.message).toContain('connect timeout of 40ms exceeded');
 });

@@ -141,7 +141,7 @@ test('bad retry settings are named: ConfigError from the constructor, ParameterE
 test('failover: a connection refused by the primary domain is retried on the documented backup domain', async () => {
   const policy = { ...DEFAULT_RETRY, ...clock({ failover: true }) };
   const bases: Array<string | undefined> = [];
-  const response = await send({ method: 'GET', template: 'v3/x', path: 'v3/x', idempotent: true, baseURL: PRIMARY_BASE_URL }, policy, new Observers(), async (baseURL) => {
+  const response = await send({ method: 'GET', template: 'v3/x', path: 'v3/x', idempotent: () => true, baseURL: PRIMARY_BASE_URL }, policy, new Observers(), async (baseURL) => {
     bases.push(baseURL);
     if (bases.length === 1) throw new AxiosError('connect ECONNREFUSED', 'ECONNREFUSED');
     return { status: 200, data: {}, headers: {}, statusText: 'OK', config: {} } as unknown as AxiosResponse;
