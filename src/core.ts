@@ -147,7 +147,7 @@ export class Core implements ClientCore {
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
     const flags = prepared.payload ? internal({ unsigned, signedBody: prepared.body }) : sharedFlags(unsigned);
-    const policy = retryPolicy(this.#retry, checkRetry('retry', config?.retry, ParameterError));
+    const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, checkRetry('retry', config.retry, ParameterError));
     const call = { method: method.toUpperCase(), template, path: prepared.url, idempotent: () => isIdempotentCall(method, template, options), baseURL: prepared.baseURL ?? this.#config.baseURL };
     this.#load.inFlight++;
     try {

@@ -67,6 +67,8 @@ export const CHANNELS = {
 } as const;
 
 const debug = debuglog('wxpay-chain');
+// NODE_DEBUG is read once, at start-up, as util.debuglog itself does.
+const debugging = debug.enabled;
 
 /** One client's listeners. */
 export class Observers {
@@ -89,13 +91,13 @@ export class Observers {
 
   /** Whether anyone at all would see an event (checked before building one). */
   get active(): boolean {
-    return this.#count !== 0 || CHANNELS.request.hasSubscribers || CHANNELS.response.hasSubscribers || CHANNELS.retry.hasSubscribers || CHANNELS.error.hasSubscribers || debug.enabled;
+    return this.#count !== 0 || CHANNELS.request.hasSubscribers || CHANNELS.response.hasSubscribers || CHANNELS.retry.hasSubscribers || CHANNELS.error.hasSubscribers || debugging;
   }
 
   emit<N extends WechatpayEventName>(name: N, event: WechatpayEvents[N]): void {
     const published = CHANNELS[name];
     if (published.hasSubscribers) published.publish(event);
-    if (debug.enabled) debug('%s %s', name, JSON.stringify(event));
+    if (debugging) debug('%s %s', name, JSON.stringify(event));
     const set = this.#listeners.get(name) as Set<(event: WechatpayEvents[N]) => void> | undefined;
     if (!set) return;
     for (const listener of set) {
