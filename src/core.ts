@@ -146,7 +146,8 @@ export class Core implements ClientCore {
     if (config?.headers !== undefined) checkCallHeaders(config.headers);
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
-    const flags = prepared.payload ? internal({ unsigned, signedBody: prepared.body }) : sharedFlags(unsigned);
+    // Only a call that needs flags carries them: every config key costs axios a merge per call.
+    const flags = prepared.payload ? internal({ unsigned, signedBody: prepared.body }) : unsigned ? sharedFlags(true) : undefined;
     const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, checkRetry('retry', config.retry, ParameterError));
     const call = { method: method.toUpperCase(), template, path: prepared.url, idempotent: () => isIdempotentCall(method, template, options), baseURL: prepared.baseURL ?? this.#config.baseURL };
     this.#load.inFlight++;
@@ -160,7 +161,7 @@ export class Core implements ClientCore {
           data: prepared.payload ?? (prepared.body || undefined),
           headers: { ...(config?.headers as Record<string, string> | undefined), ...prepared.headers },
           ...(unsigned ? { responseType: 'arraybuffer' } : {}),
-          wechatpay: fresh ? onFreshConnection(flags) : flags,
+          ...(fresh ? { wechatpay: onFreshConnection(flags ?? sharedFlags(false)) } : flags ? { wechatpay: flags } : {}),
         }),
       );
       return response as WechatpayResponse<unknown>;

@@ -80,7 +80,7 @@ export class V2Transport {
         ...(baseURL ?? base ? { baseURL: baseURL ?? base } : {}),
         data: sent.data,
         headers: sent.headers,
-        wechatpay: fresh ? onFreshConnection(sharedFlags(false)) : sharedFlags(false),
+        ...(fresh ? { wechatpay: onFreshConnection(sharedFlags(false)) } : {}),
         ...(opts.security === true ? { httpsAgent: this.#certificateAgent() } : {}),
       });
       return this.#decode(`${method.toUpperCase()} ${compiled.template}`, answer, sent.type);
