@@ -1,8 +1,6 @@
-// What the request path reads from an axios config beyond axios's own settings: the client's
-// per-call flags (set by the SDK, never by a caller: see signing/internal.ts) and the caller's
-// deadline and retry settings, which axios carries like any other option.
+// The client's per-call flags on an axios config: set by the SDK, never by a caller (see
+// signing/internal.ts). The caller's own additions to axios's settings are in options.ts.
 import { internal, isInternal } from '../signing/internal.js';
-import type { RetryOptions } from './retry.js';
 
 /** Per-request flags carried on the axios config; honoured only when the SDK made them. */
 export interface WechatpayRequestFlags {
@@ -14,17 +12,6 @@ export interface WechatpayRequestFlags {
   signedBody?: string;
   /** Send on a new connection, not a pooled one (the resend after a stale keep-alive socket). */
   freshConnection?: boolean;
-}
-
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    /** Internal: set by the SDK for its own requests; a caller's value is ignored. */
-    wechatpay?: WechatpayRequestFlags;
-    /** Milliseconds to establish a new connection (default 5000; 0 for none). */
-    connectTimeout?: number;
-    /** Retries of this call (or, given to `new Wechatpay()`, of every call); `false` for none. */
-    retry?: RetryOptions | false;
-  }
 }
 
 /** The SDK's flags on this request, or none when they came from anywhere else. */
