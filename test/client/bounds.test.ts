@@ -94,9 +94,14 @@ test("a caller's maxContentLength counts decoded bytes", async () => {
   expect(error.code).toBe('ERR_ANSWER_TOO_LARGE');
 });
 
-test('an uncompressed answer over the default bound is refused as it arrives', async () => {
-  next = () => ({ body: Buffer.alloc(5 * MiB, 0x20) });
-  expect((await requestError(wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} }))).code).toBe('ERR_ANSWER_TOO_LARGE');
+test('an uncompressed answer over the default bound is refused as it arrives, memory and event loop unharmed', async () => {
+  const huge = Buffer.alloc(64 * MiB, 0x20);
+  next = () => ({ body: huge });
+  const { result, rssGrowth, maxStallMs } = await measured(() => requestError(wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} })));
+  expect(result.code).toBe('ERR_ANSWER_TOO_LARGE');
+  // The server's own 64 MiB buffer is already counted; the client kept at most the 4 MiB bound.
+  expect(rssGrowth).toBeLessThan(48 * MiB);
+  expect(maxStallMs).toBeLessThan(500);
 });
 
 test('a gzip answer that does not decode is a typed rejection', async () => {

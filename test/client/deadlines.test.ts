@@ -3,6 +3,7 @@
 // fails after `connectTimeout`. Timer-driven cases run on jest's clock.
 import { Agent } from 'node:http';
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { RequestError, Wechatpay, untyped } from '../../src/index.js';
 import { armsConnectTimeout, KeepAliveHttpAgent } from '../../src/request/agents.js';
 import { CALL_TIMEOUT_MS } from '../../src/request/limits.js';
@@ -55,7 +56,13 @@ async function failure(promise: Promise<unknown>): Promise<RequestError> {
 test('a server dripping a byte every 50 ms cannot stretch a 400 ms timeout (per client and per call)', async () => {
   const drip = await drippingServer(50);
   try {
+    const histogram = monitorEventLoopDelay({ resolution: 10 });
+    histogram.enable();
+    const rss = process.memoryUsage().rss;
     const perClient = await failure(client(drip.url, { timeout: 400, retry: false }).v3.pay.transactions.native.post({ json: {} }));
+    histogram.disable();
+    expect(process.memoryUsage().rss - rss).toBeLessThan(32 * 1024 * 1024);
+    expect(histogram.max / 1e6).toBeLessThan(500);
     expect(perClient.code).toBe('ECONNABORTED');
     expect(perClient.message).toContain('timeout of 400ms exceeded');
     // An idle-socket timeout would never fire here: 1000 bytes at one per 50 ms is 50 s.

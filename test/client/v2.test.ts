@@ -111,3 +111,23 @@ test('the documented exceptions: every APIv2 answer the model shows without sign
   expect(UNSIGNED_V2_ANSWERS).toContain('POST v2/mmpaymkttransfers/sendredpack');
   expect(UNSIGNED_V2_ANSWERS).not.toContain('POST v2/pay/micropay');
 });
+
+test('APIv2 retries: SYSTEMERROR on a call carrying out_trade_no is retried with a fresh nonce_str and sign; without it, never', async () => {
+  let calls = 0;
+  answer = (): Record<string, string> => (++calls === 1 ? { return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时' } : { return_code: 'SUCCESS', result_code: 'SUCCESS', transaction_id: '4200' });
+  const waits: number[] = [];
+  const retry = { sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 };
+  const before = server.requests.length;
+  const paid = await client({ retry }).v2.pay.micropay.post({ xml: order });
+  expect(paid.verified).toBe(true);
+  expect(waits).toEqual([125]);
+  const [first, second] = server.requests.slice(before).map((r) => Transformer.toObject(r.body.toString()) as Record<string, string>);
+  expect(second!.out_trade_no).toBe(first!.out_trade_no);
+  expect(second!.nonce_str).not.toBe(first!.nonce_str);
+  expect(verdicts.every(Boolean)).toBe(true);
+  calls = 0;
+  const { out_trade_no: _none, ...withoutNumber } = order;
+  const failed = await client({ retry }).v2.pay.micropay.post({ xml: withoutNumber }).catch((e: unknown) => e);
+  expect(failed).toMatchObject({ code: 'SYSTEMERROR' });
+  expect(waits).toEqual([125]);
+});
