@@ -108,7 +108,8 @@ export class WebhookParser {
     if (signature.serial && this.#keys.refreshable && this.#keys.resolve && !this.#keys.get(signature.serial)) {
       await this.#keys.resolve(signature.serial);
     }
-    verifySignature({ platformKeys: this.#keys, maxClockSkew: this.#maxClockSkew }, signature, body);
+    const requestId = headerOf(raw.headers, 'Request-ID');
+    verifySignature({ platformKeys: this.#keys, maxClockSkew: this.#maxClockSkew, ...(requestId ? { requestId } : {}) }, signature, body);
     const envelope = parseEnvelope(body);
     const nonce = signature.nonce!;
     // Kept one second past the last second the timestamp is accepted in (skew ≤ maxClockSkew),

@@ -21,3 +21,10 @@ test('a replay at exactly timestamp + 300 s is refused; one second later the tim
   clock.mockReturnValue((timestamp + 301) * 1000);
   await expect(webhooks.parse(notification)).rejects.toThrow(expect.objectContaining({ code: 'TIMESTAMP_SKEW' }));
 });
+
+test("a notification's VerificationError carries its Request-ID", async () => {
+  const webhooks = new Webhooks({ keys: new Map([[platform.serial, { id: platform.serial, key: platform.publicKey }]]), apiv3Key });
+  const notification = buildNotification({ eventType: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'T1' }, apiv3Key, signer: { id: platform.serial, privateKey: platform.privateKey } });
+  const tampered = { headers: { ...notification.headers, 'Request-ID': 'req-42' }, body: `${notification.body} ` };
+  await expect(webhooks.parse(tampered)).rejects.toMatchObject({ code: 'BAD_SIGNATURE', requestId: 'req-42' });
+});
