@@ -13,6 +13,7 @@ import { createTransport, type Load } from './request/transport.js';
 import { Observers, type WechatpayEventName, type WechatpayEvents } from './request/events.js';
 import { onFreshConnection, sharedFlags } from './request/flags.js';
 import { isIdempotentCall } from './request/idempotency.js';
+import { checkRequestSettings } from './request/options.js';
 import { checkRetry, DEFAULT_RETRY, retryPolicy, type RetryPolicy } from './request/retry.js';
 import { send } from './request/sender.js';
 import { internal } from './signing/internal.js';
@@ -72,6 +73,7 @@ export class Core implements ClientCore {
   constructor(config: WechatpayConfig) {
     this.#config = resolveConfig(config);
     this.mchid = this.#config.mchid;
+    checkRequestSettings(this.#config.axios as Record<string, unknown>, '', ConfigError);
     this.#retry = retryPolicy(DEFAULT_RETRY, checkRetry('retry', this.#config.axios.retry, ConfigError));
     this.axios = createTransport(this.#config, this.#load);
     const refresh = this.#config.certificates;
@@ -143,12 +145,15 @@ export class Core implements ClientCore {
     const compiled = this.#compiled(template);
     if (template.startsWith('v2/')) return this.#requestV2(method, compiled, options, config);
     const prepared = prepare(method, compiled, options);
-    if (config?.headers !== undefined) checkCallHeaders(config.headers);
+    if (config !== undefined) {
+      checkCallHeaders(config.headers);
+      checkRequestSettings(config as Record<string, unknown>, 'config.', ParameterError);
+    }
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
     // Only a call that needs flags carries them: every config key costs axios a merge per call.
     const flags = prepared.payload ? internal({ unsigned, signedBody: prepared.body }) : unsigned ? sharedFlags(true) : undefined;
-    const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, checkRetry('retry', config.retry, ParameterError));
+    const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, config.retry);
     const call = { method: method.toUpperCase(), template, path: prepared.url, idempotent: () => isIdempotentCall(method, template, options), baseURL: prepared.baseURL ?? this.#config.baseURL };
     this.#load.inFlight++;
     try {
@@ -182,7 +187,8 @@ export class Core implements ClientCore {
 
   async #requestV2(method: Method, compiled: CompiledTemplate, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
     this.#v2 ??= new V2Transport(this.#config);
-    const policy = retryPolicy(this.#retry, checkRetry('retry', config?.retry, ParameterError));
+    if (config !== undefined) checkRequestSettings(config as Record<string, unknown>, 'config.', ParameterError);
+    const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, config.retry);
     try {
       return await this.#v2.request(method, compiled, options, config, policy, this.#observers);
     } catch (error) {

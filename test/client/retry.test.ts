@@ -183,3 +183,14 @@ test('the request-number fields: every one the endpoint model documents, and the
   expect(IDEMPOTENCY_FIELDS['POST v3/refund/domestic/refunds']).toEqual(['json.out_refund_no', 'json.out_trade_no']);
   expect(IDEMPOTENCY_FIELDS['POST v3/pay/transactions/native']).toEqual(['json.out_trade_no']);
 });
+
+test('deadline and size settings are checked too, before anything is sent', async () => {
+  expect(() => client({ retries: 1 }) && untyped(new Wechatpay({ ...mock.clientConfig, connectTimeout: -5 }))).toThrow(/connectTimeout/);
+  expect(() => untyped(new Wechatpay({ ...mock.clientConfig, timeout: Number.POSITIVE_INFINITY }))).toThrow(ConfigError);
+  const before = mock.requests.length;
+  const error = (await client().v3.things._id_.get({ id: 'A' }, { maxContentLength: 1.5 }).catch((e: unknown) => e)) as ParameterError;
+  expect(error).toBeInstanceOf(ParameterError);
+  expect(error.field).toBe('config.maxContentLength');
+  await expect(client().v3.things._id_.get({ id: 'A' }, { timeout: '5s' as unknown as number })).rejects.toThrow(/config\.timeout/);
+  expect(mock.requests.length).toBe(before);
+});
