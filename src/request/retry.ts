@@ -101,12 +101,8 @@ export function transient(error: unknown): Transient | undefined {
   }
   // Verification failures, parameter errors and cancellations are WechatpayErrors or
   // CanceledErrors: never retried.
-  if (error instanceof AxiosError && !error.response && error.code && CONNECTION_CODES.has(error.code)) {
-    return { reason: error.code, unreached: NOT_CONNECTED.has(error.code) };
-  }
-  if (error instanceof AxiosError && !error.response && error.code && NOT_CONNECTED.has(error.code)) {
-    return { reason: error.code, unreached: true };
-  }
+  const code = error instanceof AxiosError && !error.response ? error.code : undefined;
+  if (code && (CONNECTION_CODES.has(code) || NOT_CONNECTED.has(code))) return { reason: code, unreached: NOT_CONNECTED.has(code) };
   return undefined;
 }
 
