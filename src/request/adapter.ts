@@ -186,34 +186,31 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
     const deadlineTimer = deadline > 0 ? setTimeout(() => fail(timeoutError(config, req, deadline)), deadline) : undefined;
     const connectTimeout = config.connectTimeout ?? CONNECT_TIMEOUT_MS;
 
-    const start = (requestOptions: RequestOptions) => {
-      // Our agents arm the connect timeout once per new connection; any other agent (or a
-      // connection of its own) gets it armed here, per request.
-      const fresh = flagsOf(config)?.freshConnection === true;
-      const ownTimer = !fresh && armsConnectTimeout(agent);
-      if (ownTimer && connectTimeout > 0) (requestOptions as RequestOptions & { connectTimeout: number }).connectTimeout = connectTimeout;
-      req = (to.https ? httpsRequest : httpRequest)(fresh ? freshConnection(requestOptions, agent) : requestOptions);
-      if (!ownTimer && connectTimeout > 0) {
-        req.once('socket', (socket) => {
-          if (!socket.connecting) return;
-          connectTimer = setTimeout(() => fail(connectError(config, req, connectTimeout)), connectTimeout);
-          socket.once('connect', () => clearTimeout(connectTimer));
-        });
-      }
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        const failure = AxiosError.from(error, undefined, config, req);
-        // A kept-alive socket the server closed while this request was on its way: nothing of an
-        // answer arrived. The sender may send it again, freshly signed, on a new connection.
-        if (!answered && req.reusedSocket && STALE_SOCKET.has(error.code ?? '')) staleSocketFailures.add(failure);
-        finish(failure);
+    // Our agents arm the connect timeout once per new connection; any other agent (or a
+    // connection of its own) gets it armed here, per request.
+    const fresh = flagsOf(config)?.freshConnection === true;
+    const ownTimer = !fresh && armsConnectTimeout(agent);
+    if (ownTimer && connectTimeout > 0) (options as RequestOptions & { connectTimeout: number }).connectTimeout = connectTimeout;
+    req = (to.https ? httpsRequest : httpRequest)(fresh ? freshConnection(options, agent) : options);
+    if (!ownTimer && connectTimeout > 0) {
+      req.once('socket', (socket) => {
+        if (!socket.connecting) return;
+        connectTimer = setTimeout(() => fail(connectError(config, req, connectTimeout)), connectTimeout);
+        socket.once('connect', () => clearTimeout(connectTimer));
       });
-      req.on('response', (res: IncomingMessage) => {
-        answered = true;
-        receive(config, req, res, method, finish);
-      });
-      req.end(body);
-    };
-    start(options);
+    }
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const failure = AxiosError.from(error, undefined, config, req);
+      // A kept-alive socket the server closed while this request was on its way: nothing of an
+      // answer arrived. The sender may send it again, freshly signed, on a new connection.
+      if (!answered && req.reusedSocket && STALE_SOCKET.has(error.code ?? '')) staleSocketFailures.add(failure);
+      finish(failure);
+    });
+    req.on('response', (res: IncomingMessage) => {
+      answered = true;
+      receive(config, req, res, method, finish);
+    });
+    req.end(body);
   });
 }
 
