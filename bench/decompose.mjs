@@ -9,6 +9,8 @@
 //   axios core        axios.request over that adapter, signing/verifying in two interceptors
 //                     (the instance's defaults trimmed as the client trims its own)
 //   wxpay-chain       the client: chain style, prepare, our signer and verifier
+// With BENCH_BASELINE=<another checkout>/dist/cjs, one more row: that build's client making the
+// same calls in the same blocks (to show what a change costs against what it replaces).
 import { createRequire } from 'node:module';
 import { benchSetup, startBenchServer } from './setup.mjs';
 
@@ -61,6 +63,11 @@ const layers = {
   },
   'wxpay-chain': async () => (await wxpay.v3.pay.transactions.native.post({ json: ORDER })).verified,
 };
+if (process.env.BENCH_BASELINE) {
+  const { Wechatpay: Baseline } = require(process.env.BENCH_BASELINE + '/index.js');
+  const baseline = new Baseline({ mchid: setup.mchid, serial: setup.merchantSerial, privateKey: setup.merchantPrivateKeyPem, certs: { [setup.platformId]: setup.platformPublicKeyPem }, baseURL: base });
+  layers['baseline wxpay-chain'] = async () => (await baseline.v3.pay.transactions.native.post({ json: ORDER })).verified;
+}
 const names = Object.keys(layers);
 for (const name of names) for (let i = 0; i < 300; i++) if (!(await layers[name]())) throw new Error(`${name}: not verified`);
 const cpu = Object.fromEntries(names.map((n) => [n, []]));
@@ -93,6 +100,10 @@ console.log(`${blocks} blocks × ${perBlock} sequential calls per layer, interle
 console.log('| layer | CPU µs/call | added by this layer, µs | CPU ÷ http.request | wall µs/call | throughput ÷ http.request |');
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+if (cpu['baseline wxpay-chain']) {
+  const ratio = median(cpu['wxpay-chain'].map((v, b) => v / cpu['baseline wxpay-chain'][b]));
+  console.log(`\nwxpay-chain CPU ÷ baseline wxpay-chain (${process.env.BENCH_BASELINE}), median over blocks: ${ratio.toFixed(3)}`);
+}
 
 // Axios's own share without I/O: the same request through an adapter that answers at once, with
 // axios's shipped defaults (as the client had them before src/request/defaults.ts) and with the client's.

@@ -11,6 +11,16 @@ const METHODS: readonly Method[] = ['get', 'post', 'put', 'patch', 'delete'];
 const OWN = new Set([...Object.getOwnPropertyNames(Object.prototype), 'then', 'toJSON']);
 const VERBS = new Map<string, Method>(METHODS.flatMap((m) => [[m, m], [`${m}Async`, m]] as [string, Method][]));
 
+// Bounds on the node caches: paths built from ids (`wxpay[`v3/…/id/${id}`]`) must not be kept
+// forever. Past the bound the oldest entry goes; a node is rebuilt if read again.
+const MAX_NODES = 4096;
+const MAX_CHILDREN = 256;
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V, bound: number): void {
+  if (cache.size >= bound) cache.delete(cache.keys().next().value as K);
+  cache.set(key, value);
+}
+
 /** The plain object behind every chain node's Proxy. */
 export class ChainNode {
   constructor(readonly path: string) {}
@@ -36,7 +46,7 @@ export class ChainFactory {
     let node = this.#nodes.get(path);
     if (!node) {
       node = this.#create(path);
-      this.#nodes.set(path, node);
+      remember(this.#nodes, path, node, MAX_NODES);
     }
     return node;
   }
@@ -78,7 +88,7 @@ export class ChainFactory {
         let child = children.get(property);
         if (!child) {
           child = this.node(prefix + normalizeSegment(property).join('/'));
-          children.set(property, child);
+          remember(children, property, child, MAX_CHILDREN);
         }
         return child;
       },

@@ -8,13 +8,23 @@ import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
 import { ConfigError, ParameterError, RequestError, WechatpayError } from './errors.js';
 import type { Keyring } from './signing/keyring.js';
-import { prepare } from './request/prepare.js';
-import { createTransport, type Load, type WechatpayRequestFlags } from './request/transport.js';
+import { checkCallHeaders, prepare } from './request/prepare.js';
+import { createTransport, type Load } from './request/transport.js';
+import { Observers, type WechatpayEventName, type WechatpayEvents } from './request/events.js';
+import { onFreshConnection, sharedFlags } from './request/flags.js';
+import { isIdempotentCall } from './request/idempotency.js';
+import { checkRequestSettings } from './request/options.js';
+import { checkRetry, DEFAULT_RETRY, retryPolicy, type RetryPolicy } from './request/retry.js';
+import { send } from './request/sender.js';
+import { internal } from './signing/internal.js';
 import type { CallConfig, Method, WechatpayResponse } from './typing.js';
 import { isUnsignedDownload } from './request/unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './request/uri.js';
 import { V2Transport } from './v2/transport.js';
 import { Webhooks } from './webhooks/index.js';
+
+// Distinct templates compiled and kept per client.
+const MAX_CACHED_TEMPLATES = 1024;
 
 export interface ClientCore {
   /** The axios instance that carries every call (add interceptors here). */
@@ -39,6 +49,11 @@ export interface ClientCore {
   decrypt(ciphertext: string): string;
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
+  /**
+   * Listen to this client's calls: `request`, `response`, `retry` and `error` events (the same
+   * ones published on diagnostics_channel `wxpay-chain:<name>`). Returns the unsubscribe function.
+   */
+  on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void;
 }
 
 export class Core implements ClientCore {
@@ -47,6 +62,8 @@ export class Core implements ClientCore {
   readonly #config: ResolvedConfig;
   readonly #templates = new Map<string, CompiledTemplate>();
   readonly #load: Load = { inFlight: 0 };
+  readonly #observers = new Observers();
+  readonly #retry: RetryPolicy;
   #v2: V2Transport | undefined;
   #webhooks: Webhooks | undefined;
 
@@ -56,6 +73,8 @@ export class Core implements ClientCore {
   constructor(config: WechatpayConfig) {
     this.#config = resolveConfig(config);
     this.mchid = this.#config.mchid;
+    checkRequestSettings(this.#config.axios as Record<string, unknown>, '', ConfigError);
+    this.#retry = retryPolicy(DEFAULT_RETRY, checkRetry('retry', this.#config.axios.retry, ConfigError));
     this.axios = createTransport(this.#config, this.#load);
     const refresh = this.#config.certificates;
     if (refresh) {
@@ -126,23 +145,30 @@ export class Core implements ClientCore {
     const compiled = this.#compiled(template);
     if (template.startsWith('v2/')) return this.#requestV2(method, compiled, options, config);
     const prepared = prepare(method, compiled, options);
+    if (config !== undefined) {
+      checkCallHeaders(config.headers);
+      checkRequestSettings(config as Record<string, unknown>, 'config.', ParameterError);
+    }
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     const unsigned = isUnsignedDownload(template);
-    const flags: WechatpayRequestFlags = {};
-    if (unsigned) flags.unsigned = true;
-    if (prepared.payload) flags.signedBody = prepared.body;
+    // Only a call that needs flags carries them: every config key costs axios a merge per call.
+    const flags = prepared.payload ? internal({ unsigned, signedBody: prepared.body }) : unsigned ? sharedFlags(true) : undefined;
+    const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, config.retry);
+    const call = { method: method.toUpperCase(), template, path: prepared.url, idempotent: () => isIdempotentCall(method, template, options), baseURL: prepared.baseURL ?? this.#config.baseURL };
     this.#load.inFlight++;
     try {
-      const response = await this.axios.request({
-        ...config,
-        method,
-        url: prepared.url,
-        ...(prepared.baseURL ? { baseURL: prepared.baseURL } : {}),
-        data: prepared.payload ?? (prepared.body || undefined),
-        headers: { ...(config?.headers as Record<string, string> | undefined), ...prepared.headers },
-        ...(unsigned ? { responseType: 'arraybuffer' } : {}),
-        ...(unsigned || prepared.payload ? { wechatpay: flags } : {}),
-      });
+      const response = await send(call, policy, this.#observers, (baseURL, fresh) =>
+        this.axios.request({
+          ...config,
+          method,
+          url: prepared.url,
+          ...(baseURL ?? prepared.baseURL ? { baseURL: baseURL ?? prepared.baseURL } : {}),
+          data: prepared.payload ?? (prepared.body || undefined),
+          headers: { ...(config?.headers as Record<string, string> | undefined), ...prepared.headers },
+          ...(unsigned ? { responseType: 'arraybuffer' } : {}),
+          ...(fresh ? { wechatpay: onFreshConnection(flags ?? sharedFlags(false)) } : flags ? { wechatpay: flags } : {}),
+        }),
+      );
       return response as WechatpayResponse<unknown>;
     } catch (error) {
       throw toWechatpayError(error);
@@ -151,10 +177,20 @@ export class Core implements ClientCore {
     }
   }
 
+  /**
+   * Listen to this client's calls: `request`, `response`, `retry` and `error` events (the same
+   * ones published on diagnostics_channel `wxpay-chain:<name>`). Returns the unsubscribe function.
+   */
+  on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void {
+    return this.#observers.on(name, listener);
+  }
+
   async #requestV2(method: Method, compiled: CompiledTemplate, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
     this.#v2 ??= new V2Transport(this.#config);
+    if (config !== undefined) checkRequestSettings(config as Record<string, unknown>, 'config.', ParameterError);
+    const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, config.retry);
     try {
-      return await this.#v2.request(method, compiled, options, config);
+      return await this.#v2.request(method, compiled, options, config, policy, this.#observers);
     } catch (error) {
       throw toWechatpayError(error);
     }
@@ -164,6 +200,8 @@ export class Core implements ClientCore {
     let compiled = this.#templates.get(template);
     if (!compiled) {
       compiled = compileTemplate(template);
+      // Bounded: a template built from ids (an attribute path per order) must not grow it forever.
+      if (this.#templates.size >= MAX_CACHED_TEMPLATES) this.#templates.delete(this.#templates.keys().next().value!);
       this.#templates.set(template, compiled);
     }
     return compiled;

@@ -65,6 +65,8 @@ export interface ApiErrorInit {
   requestId?: string;
   verified: boolean;
   data: unknown;
+  /** The answer's `Retry-After`, in milliseconds. */
+  retryAfter?: number;
 }
 
 /** WeChat Pay answered with a non-2xx status. `verified` says whether that answer was signed. */
@@ -75,6 +77,8 @@ export class ApiError extends WechatpayError {
   readonly requestId: string | undefined;
   readonly verified: boolean;
   readonly data: unknown;
+  /** How long the answer asked to wait before trying again (`Retry-After`), in milliseconds. */
+  readonly retryAfter: number | undefined;
   constructor(init: ApiErrorInit) {
     const origin = init.verified ? '' : ' (unsigned: not proven to come from WeChat Pay)';
     super(`${init.status} ${init.code}: ${init.message}${origin}`);
@@ -84,6 +88,7 @@ export class ApiError extends WechatpayError {
     this.requestId = init.requestId;
     this.verified = init.verified;
     this.data = init.data;
+    this.retryAfter = init.retryAfter;
   }
   override toJSON(): Record<string, unknown> {
     const { status, detail, requestId, verified } = this;

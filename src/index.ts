@@ -58,6 +58,8 @@ export type { KeyInput } from './signing/keys.js';
 export { AUTH_SCHEME } from './signing/sign.js';
 export type * from './typing.js';
 export { unsignedTemplates } from './request/unsigned.js';
+export type { RetryOptions } from './request/options.js';
+export type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent, WechatpayEventName, WechatpayEvents } from './request/events.js';
 export { SIGNTEST_PREFIX } from './signing/verify.js';
 export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError } from './webhooks/index.js';
 export type { Notification, NotificationOf, NonceStore, WebhookHandler, WebhookReply, WebhookErrorCode, V2Notification } from './webhooks/index.js';

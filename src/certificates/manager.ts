@@ -8,6 +8,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { Keyring, KeySource } from '../signing/keyring.js';
 import type { PlatformKey } from '../signing/keys.js';
 import { verifySignature, type SignatureHeaders } from '../signing/verify.js';
+import { internal } from '../signing/internal.js';
 import { CertificateError } from './errors.js';
 import type { CertificateStore, StoredCertificates } from './store.js';
 import { checkCertificate, openCertificateList, validity } from './validate.js';
@@ -290,7 +291,7 @@ export function downloader(axios: AxiosInstance): () => Promise<DownloadedAnswer
       headers: { Accept: 'application/json' },
       // 2xx answers come back raw and unverified (checked above, with what they deliver); error
       // answers are verified by the transport as usual, without asking this manager again.
-      wechatpay: { unsigned: true, noRefresh: true },
+      wechatpay: internal({ unsigned: true, noRefresh: true }),
     });
     const headers = response.headers as AxiosHeaders;
     const get = (name: string) => {

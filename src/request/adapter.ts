@@ -12,9 +12,14 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { request as httpRequest, type Agent as HttpAgent, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type Agent as HttpAgent, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import type { Readable, Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { ANSWER_TOO_LARGE, BAD_ENCODING, CONNECT_TIMEOUT } from './codes.js';
+import { armsConnectTimeout } from './agents.js';
+import { flagsOf } from './flags.js';
+import { CALL_TIMEOUT_MS, CONNECT_TIMEOUT_MS, MAX_ANSWER_BYTES, MAX_FILE_BYTES } from './limits.js';
 
 /** Where a request goes, and the `PATH?QUERY` that is both signed and sent. */
 export interface Target {
@@ -90,17 +95,47 @@ function delegated(config: InternalAxiosRequestConfig): boolean {
 
 export function createAdapter(agents: { http: HttpAgent; https: HttpsAgent }): AxiosAdapter {
   const fallback = axios.getAdapter('http');
-  return (config) => (delegated(config) ? fallback(withTransport(config, agents)) : send(config, agents));
+  return (config) => (delegated(config) ? delegate(fallback, withTransport(config, agents)) : send(config, agents));
 }
 
 // The instance's defaults do not carry these (src/defaults.ts): axios's adapter gets the same
-// keep-alive agents this one uses, and no redirects (WeChat Pay does not redirect API calls, and
-// a redirected request would carry a signature over the wrong path), unless the call says otherwise.
+// keep-alive agents this one uses, the same decoded-size bound, and no redirects (WeChat Pay
+// does not redirect API calls, and a redirected request would carry a signature over the wrong
+// path), unless the call says otherwise.
 function withTransport(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; https: HttpsAgent }): InternalAxiosRequestConfig {
   config.httpAgent ??= agents.http;
   config.httpsAgent ??= agents.https;
   config.maxRedirects ??= 0;
+  // axios counts maxContentLength in decoded bytes, chunk by chunk, and stops at the bound.
+  config.maxContentLength = answerLimit(config) === Infinity ? -1 : answerLimit(config);
   return config;
+}
+
+// axios's own `timeout` is socket idle time; the whole-call deadline is laid over it as an abort.
+function delegate(fallback: AxiosAdapter, config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
+  const deadline = config.timeout ?? CALL_TIMEOUT_MS;
+  if (!(deadline > 0)) return fallback(config);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), deadline);
+  const given = config.signal as AbortSignal | undefined;
+  config.signal = given ? AbortSignal.any([given, controller.signal]) : controller.signal;
+  config.timeout = deadline;
+  // The caller's own signal goes back afterwards: axios re-checks `config.signal` once the adapter
+  // settles, and would turn the deadline into a cancellation.
+  const settle = () => {
+    clearTimeout(timer);
+    config.signal = given;
+  };
+  return fallback(config).then(
+    (response) => {
+      settle();
+      return response;
+    },
+    (error: unknown) => {
+      settle();
+      throw controller.signal.aborted && !given?.aborted ? timeoutError(config, undefined, deadline) : error;
+    },
+  );
 }
 
 function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; https: HttpsAgent }): Promise<AxiosResponse> {
@@ -114,27 +149,28 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
     const body = config.data === undefined || config.data === null ? undefined : (config.data as string | Buffer);
     const headers = (config.headers as AxiosHeaders).toJSON(true) as Record<string, string>;
     if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
-    const req: ClientRequest = (to.https ? httpsRequest : httpRequest)({
-      hostname: to.hostname,
-      port: to.port || undefined,
-      path: to.pathAndQuery,
-      method: (config.method ?? 'get').toUpperCase(),
-      headers,
-      agent: to.https ? (config.httpsAgent ?? agents.https) : (config.httpAgent ?? agents.http),
-    });
+    const method = (config.method ?? 'get').toUpperCase();
+    const agent = to.https ? (config.httpsAgent ?? agents.https) : (config.httpAgent ?? agents.http);
+    const options: RequestOptions = { hostname: to.hostname, port: to.port || undefined, path: to.pathAndQuery, method, headers, agent };
+    let req: ClientRequest;
     let done = false;
+    let answered = false;
+    let connectTimer: NodeJS.Timeout | undefined;
     const finish = (error: unknown, response?: AxiosResponse) => {
       if (done) return;
       done = true;
+      if (deadlineTimer) clearTimeout(deadlineTimer);
+      if (connectTimer) clearTimeout(connectTimer);
       signal?.removeEventListener('abort', onAbort);
       unsubscribe?.();
       if (error) reject(error);
       else resolve(response!);
     };
-    const onAbort = () => {
+    const fail = (error: AxiosError) => {
       req.destroy();
-      finish(new CanceledError(undefined, config, req));
+      finish(error);
     };
+    const onAbort = () => fail(new CanceledError(undefined, config, req));
     signal?.addEventListener('abort', onAbort);
     let unsubscribe: (() => void) | undefined;
     if (config.cancelToken) {
@@ -145,62 +181,154 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
       config.cancelToken.subscribe(listener);
       unsubscribe = () => config.cancelToken?.unsubscribe(listener);
     }
-    if (config.timeout) {
-      req.setTimeout(config.timeout, () => {
-        req.destroy();
-        const clarify = config.transitional?.clarifyTimeoutError;
-        finish(
-          new AxiosError(
-            config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`,
-            clarify ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
-            config,
-            req,
-          ),
-        );
+    // `timeout` is the whole call: a server that drips its answer cannot stretch it.
+    const deadline = config.timeout ?? CALL_TIMEOUT_MS;
+    const deadlineTimer = deadline > 0 ? setTimeout(() => fail(timeoutError(config, req, deadline)), deadline) : undefined;
+    const connectTimeout = config.connectTimeout ?? CONNECT_TIMEOUT_MS;
+
+    // Our agents arm the connect timeout once per new connection; any other agent (or a
+    // connection of its own) gets it armed here, per request.
+    const fresh = flagsOf(config)?.freshConnection === true;
+    const ownTimer = !fresh && armsConnectTimeout(agent);
+    if (ownTimer && connectTimeout > 0) (options as RequestOptions & { connectTimeout: number }).connectTimeout = connectTimeout;
+    req = (to.https ? httpsRequest : httpRequest)(fresh ? freshConnection(options, agent) : options);
+    if (!ownTimer && connectTimeout > 0) {
+      req.once('socket', (socket) => {
+        if (!socket.connecting) return;
+        connectTimer = setTimeout(() => fail(connectError(config, req, connectTimeout)), connectTimeout);
+        socket.once('connect', () => clearTimeout(connectTimer));
       });
     }
-    req.on('error', (error) => finish(AxiosError.from(error, undefined, config, req)));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const failure = AxiosError.from(error, undefined, config, req);
+      // A kept-alive socket the server closed while this request was on its way: nothing of an
+      // answer arrived. The sender may send it again, freshly signed, on a new connection.
+      if (!answered && req.reusedSocket && STALE_SOCKET.has(error.code ?? '')) staleSocketFailures.add(failure);
+      finish(failure);
+    });
     req.on('response', (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let length = 0;
-      const limit = config.maxContentLength ?? -1;
-      res.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        length += chunk.length;
-        if (limit > -1 && length > limit) {
-          res.destroy();
-          req.destroy();
-          finish(new AxiosError(`maxContentLength size of ${limit} exceeded`, AxiosError.ERR_BAD_RESPONSE, config, req));
-        }
-      });
-      res.on('error', (error) => finish(AxiosError.from(error, undefined, config, req)));
-      res.on('end', () => {
-        let raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-        try {
-          raw = decompress(config, res, raw);
-        } catch (error) {
-          finish(AxiosError.from(error as Error, AxiosError.ERR_BAD_RESPONSE, config, req));
-          return;
-        }
-        const responseHeaders = Object.assign(new ReceivedHeaders(), res.headers);
-        const response = new Answer(
-          config.responseType === 'arraybuffer' ? raw : raw.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8'),
-          res.statusCode ?? 0,
-          res.statusMessage ?? '',
-          responseHeaders,
-          config,
-          req,
-        );
-        const status = response.status;
-        const validate = config.validateStatus;
-        if (!status || !validate || validate(status)) finish(undefined, response);
-        else {
-          const code = status >= 400 && status < 500 ? AxiosError.ERR_BAD_REQUEST : AxiosError.ERR_BAD_RESPONSE;
-          finish(new AxiosError(`Request failed with status code ${status}`, code, config, req, response));
-        }
-      });
+      answered = true;
+      receive(config, req, res, method, finish);
     });
     req.end(body);
+  });
+}
+
+// Error codes of a socket closed under a request before any answer.
+const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
+const staleSocketFailures = new WeakSet<object>();
+
+/** Whether `error` is a request that died on a reused keep-alive socket before any answer byte. */
+export function isStaleSocketFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && staleSocketFailures.has(error);
+}
+
+/** The same request options, on a connection of its own (the agent's TLS settings kept). */
+function freshConnection(options: RequestOptions, agent: HttpAgent | HttpsAgent): RequestOptions {
+  const agentOptions = (agent as unknown as { options?: Record<string, unknown> }).options ?? {};
+  const { keepAlive: _keepAlive, path: _path, timeout: _timeout, ...tls } = agentOptions;
+  return { ...tls, ...options, agent: false };
+}
+
+function timeoutError(config: InternalAxiosRequestConfig, req: ClientRequest | undefined, ms: number): AxiosError {
+  const clarify = config.transitional?.clarifyTimeoutError;
+  return new AxiosError(config.timeoutErrorMessage ?? `timeout of ${ms}ms exceeded`, clarify ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED, config, req);
+}
+
+function connectError(config: InternalAxiosRequestConfig, req: ClientRequest, ms: number): AxiosError {
+  return new AxiosError(`connect timeout of ${ms}ms exceeded`, CONNECT_TIMEOUT, config, req);
+}
+
+/** The decoded-size bound of a call: its own `maxContentLength`, else the default for its kind. */
+export function answerLimit(config: InternalAxiosRequestConfig): number {
+  const given = config.maxContentLength;
+  if (given !== undefined && given > -1) return given;
+  if (given === -1) return Infinity;
+  return config.responseType === 'arraybuffer' ? MAX_FILE_BYTES : MAX_ANSWER_BYTES;
+}
+
+function receive(
+  config: InternalAxiosRequestConfig,
+  req: ClientRequest,
+  res: IncomingMessage,
+  method: string,
+  finish: (error: unknown, response?: AxiosResponse) => void,
+): void {
+  const abort = (error: AxiosError) => {
+    res.destroy();
+    req.destroy();
+    finish(error);
+  };
+  let stream: Readable = res;
+  const coding = res.headers['content-encoding']?.trim().toLowerCase();
+  if (coding && coding !== 'identity' && config.decompress !== false && res.statusCode !== 204 && method !== 'HEAD') {
+    const decoder = accepted(config, coding) ? DECODERS[coding]?.() : undefined;
+    if (!decoder) {
+      abort(new AxiosError(`the answer is ${coding}-encoded, which this call did not ask for (Accept-Encoding)`, BAD_ENCODING, config, req));
+      return;
+    }
+    // Decoded in chunks as the bytes arrive, so the size bound below stops a compression bomb
+    // after `limit` bytes instead of after inflating all of it on the event loop.
+    stream = decoder;
+    res.on('error', (error) => abort(AxiosError.from(error, undefined, config, req)));
+    decoder.on('error', (error) => abort(new AxiosError(`the ${coding} answer does not decode: ${error.message}`, BAD_ENCODING, config, req)));
+    res.pipe(decoder);
+  }
+  const limit = answerLimit(config);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  stream.on('data', (chunk: Buffer) => {
+    length += chunk.length;
+    if (length > limit) {
+      stream.destroy();
+      abort(new AxiosError(`the answer is over maxContentLength (${limit} bytes once decoded)`, ANSWER_TOO_LARGE, config, req));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  stream.on('error', (error) => abort(AxiosError.from(error, undefined, config, req)));
+  stream.on('end', () => {
+    // Whatever goes wrong here becomes the call's rejection: a throw in this listener would be
+    // outside any promise and end the process.
+    try {
+      finish(undefined, answer(config, req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)));
+    } catch (error) {
+      finish(error instanceof AxiosError ? error : AxiosError.from(error as Error, AxiosError.ERR_BAD_RESPONSE, config, req));
+    }
+  });
+}
+
+function answer(config: InternalAxiosRequestConfig, req: ClientRequest, res: IncomingMessage, raw: Buffer): AxiosResponse {
+  const responseHeaders = Object.assign(new ReceivedHeaders(), res.headers);
+  const response = new Answer(
+    config.responseType === 'arraybuffer' ? raw : raw.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8'),
+    res.statusCode ?? 0,
+    res.statusMessage ?? '',
+    responseHeaders,
+    config,
+    req,
+  );
+  const status = response.status;
+  const validate = config.validateStatus;
+  if (!status || !validate || validate(status)) return response;
+  const code = status >= 400 && status < 500 ? AxiosError.ERR_BAD_REQUEST : AxiosError.ERR_BAD_RESPONSE;
+  throw new AxiosError(`Request failed with status code ${status}`, code, config, req, response);
+}
+
+const DECODERS: Record<string, (() => Transform) | undefined> = {
+  gzip: () => createGunzip(),
+  'x-gzip': () => createGunzip(),
+  deflate: () => createInflate(),
+  br: () => createBrotliDecompress(),
+};
+
+/** Whether the call's own Accept-Encoding lists `coding` (the client asks for none by default). */
+function accepted(config: InternalAxiosRequestConfig, coding: string): boolean {
+  const value = (config.headers as AxiosHeaders | undefined)?.get?.('accept-encoding');
+  if (typeof value !== 'string') return false;
+  return value.split(',').some((item) => {
+    const [name, ...params] = item.split(';').map((part) => part.trim().toLowerCase());
+    return (name === coding || name === '*') && !params.some((param) => /^q=0(?:\.0*)?$/.test(param));
   });
 }
 
@@ -248,21 +376,5 @@ export class Answer implements AxiosResponse {
   }
   set request(value: ClientRequest) {
     this.#request = value;
-  }
-}
-
-function decompress(config: InternalAxiosRequestConfig, res: IncomingMessage, raw: Buffer): Buffer {
-  const encoding = res.headers['content-encoding'];
-  if (!encoding || config.decompress === false || raw.length === 0 || res.statusCode === 204) return raw;
-  switch (encoding.toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(raw);
-    case 'deflate':
-      return inflateSync(raw);
-    case 'br':
-      return brotliDecompressSync(raw);
-    default:
-      return raw;
   }
 }

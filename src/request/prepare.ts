@@ -52,7 +52,7 @@ export function prepare(method: Method, compiled: CompiledTemplate, options: unk
   if (opts.headers !== undefined) {
     if (typeof opts.headers !== 'object' || opts.headers === null) throw new ParameterError('headers', 'expected an object of header names to values');
     for (const [name, value] of Object.entries(opts.headers)) {
-      if (/^authorization$/i.test(name)) throw new ParameterError(`headers.${name}`, 'the Authorization header is computed by the client');
+      if (isAuthorization(name)) throw new ParameterError(`headers.${name}`, 'the Authorization header is computed by the client');
       if (typeof value !== 'string') throw new ParameterError(`headers.${name}`, 'header values must be strings');
       headers[name] = value;
     }
@@ -70,6 +70,23 @@ export function prepare(method: Method, compiled: CompiledTemplate, options: unk
     prepared.baseURL = opts.base_uri.endsWith('/') ? opts.base_uri : `${opts.base_uri}/`;
   }
   return prepared;
+}
+
+// Any spelling a server or axios would take for Authorization: case, and whitespace or control
+// characters around the name (`'Authorization '` would otherwise go out beside the signature).
+const AUTHORIZATION = /^[\s\0-\x1f]*authorization[\s\0-\x1f]*$/i;
+
+export function isAuthorization(name: string): boolean {
+  return AUTHORIZATION.test(name);
+}
+
+/** A call config's own headers may not carry an Authorization either (same check as options.headers). */
+export function checkCallHeaders(headers: unknown): void {
+  if (typeof headers !== 'object' || headers === null) return;
+  const names = typeof (headers as { toJSON?: unknown }).toJSON === 'function' ? Object.keys((headers as { toJSON(): object }).toJSON()) : Object.keys(headers);
+  for (const name of names) {
+    if (isAuthorization(name)) throw new ParameterError(`config.headers.${name}`, 'the Authorization header is computed by the client');
+  }
 }
 
 function serialize(json: unknown): string {

@@ -2,12 +2,13 @@
 // request interceptor and a verifying response interceptor. Both are plain axios
 // interceptors, so merchants' own interceptors still compose around them.
 import axios, { AxiosHeaders, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedConfig } from '../config.js';
 import { ApiError } from '../errors.js';
 import { Answer, createAdapter, target } from './adapter.js';
+import { keepAliveAgents } from './agents.js';
+import { flagsOf } from './flags.js';
 import { trimDefaults } from './defaults.js';
+import { parseRetryAfter } from './retry.js';
 import { signOffThread } from './pool.js';
 import { pendingAuthorization, rsaSign } from '../signing/sign.js';
 import { hasSignature, verifySignature, type SignatureHeaders } from '../signing/verify.js';
@@ -15,35 +16,22 @@ import { hasSignature, verifySignature, type SignatureHeaders } from '../signing
 const USER_AGENT = `wxpay-chain/0.1.0 Node/${process.versions.node}`;
 const REDACTED = 'WECHATPAY2-SHA256-RSA2048 [redacted]';
 
-/** Per-request flags carried on the axios config. */
-export interface WechatpayRequestFlags {
-  /** A documented file download: no signature to check, body returned as a Buffer. */
-  unsigned?: boolean;
-  /** Never ask the keyring's source about an unknown serial (the certificate download itself). */
-  noRefresh?: boolean;
-  /** What the signature covers when the body sent is not it (a multipart upload signs its meta JSON). */
-  signedBody?: string;
-}
-
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    wechatpay?: WechatpayRequestFlags;
-  }
-}
-
 /** Calls of one client between entering axios and settling; read to decide where to sign. */
 export interface Load {
   inFlight: number;
 }
 
 export function createTransport(config: ResolvedConfig, load: Load = { inFlight: 0 }): AxiosInstance {
+  // The client-level retry policy is the sender's (src/request/sender.ts), not a per-call axios
+  // default; internal flags are never taken from the caller's config.
+  const { retry: _retry, wechatpay: _flags, ...given } = config.axios;
   const instance = axios.create({
-    adapter: createAdapter({ http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) }),
-    ...config.axios,
+    adapter: createAdapter(keepAliveAgents()),
+    ...given,
     baseURL: config.baseURL,
-    headers: { 'User-Agent': USER_AGENT, ...(config.axios.headers as Record<string, string> | undefined) },
+    headers: { 'User-Agent': USER_AGENT, ...(given.headers as Record<string, string> | undefined) },
   });
-  trimDefaults(instance.defaults, config.axios);
+  trimDefaults(instance.defaults, given);
   // Not `synchronous`: with calls waiting, the signature may come back from a worker thread.
   instance.interceptors.request.use((request) => sign(config, load, request));
   instance.interceptors.response.use((response) => verifyAndDecode(config, response));
@@ -53,7 +41,7 @@ export function createTransport(config: ResolvedConfig, load: Load = { inFlight:
 function sign(config: ResolvedConfig, load: Load, request: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
   // Sign what will be on the wire: the path and query node:http will send, as the WHATWG
   // parser would produce them (computed without a parse when the URL is already canonical).
-  const body = request.wechatpay?.signedBody ?? (typeof request.data === 'string' ? request.data : '');
+  const body = flagsOf(request)?.signedBody ?? (typeof request.data === 'string' ? request.data : '');
   const pending = pendingAuthorization(config, request.method ?? 'get', target(request).pathAndQuery, body);
   const inline = () => {
     request.headers.set('Authorization', pending.header(rsaSign(pending.message, config.privateKey)));
@@ -82,7 +70,7 @@ type Verified = AxiosResponse & { verified: boolean };
 function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): Verified | Promise<Verified> {
   // A serial the ring does not hold yet may be a rotated certificate: let the ring fetch it once.
   const serial = header(response, 'wechatpay-serial');
-  if (serial && config.platformKeys.refreshable && !config.platformKeys.get(serial) && !response.config.wechatpay?.noRefresh) {
+  if (serial && config.platformKeys.refreshable && !config.platformKeys.get(serial) && !flagsOf(response.config)?.noRefresh) {
     return config.platformKeys.resolve(serial).then(() => verifyAndDecodeNow(config, response));
   }
   return verifyAndDecodeNow(config, response);
@@ -100,7 +88,7 @@ function verifyAndDecodeNow(config: ResolvedConfig, response: AxiosResponse): Ve
     serial: header(response, 'wechatpay-serial'),
   };
   const ok = status >= 200 && status < 300;
-  const unsigned = response.config.wechatpay?.unsigned === true && ok;
+  const unsigned = flagsOf(response.config)?.unsigned === true && ok;
   let verified = false;
   if (!unsigned && (ok || hasSignature(signature))) {
     verifySignature({ platformKeys: config.platformKeys, maxClockSkew: config.maxClockSkew, status, requestId }, signature, raw);
@@ -109,7 +97,7 @@ function verifyAndDecodeNow(config: ResolvedConfig, response: AxiosResponse): Ve
   const result = response as Verified;
   result.verified = verified;
   if (!unsigned) result.data = decode(raw);
-  if (!ok) throw apiError(status, requestId, verified, result.data);
+  if (!ok) throw apiError(status, requestId, verified, result.data, header(response, 'retry-after'));
   return result;
 }
 
@@ -123,7 +111,7 @@ function decode(raw: string | Buffer): unknown {
   }
 }
 
-function apiError(status: number, requestId: string | undefined, verified: boolean, data: unknown): ApiError {
+function apiError(status: number, requestId: string | undefined, verified: boolean, data: unknown, retryAfter: string | undefined): ApiError {
   const body = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   return new ApiError({
     status,
@@ -133,6 +121,7 @@ function apiError(status: number, requestId: string | undefined, verified: boole
     requestId,
     verified,
     data,
+    ...(retryAfter === undefined ? {} : { retryAfter: parseRetryAfter(retryAfter) }),
   });
 }
 

@@ -1,13 +1,21 @@
 // APIv2 calls (`v2/…` templates, sent without the `v2/` prefix): an XML body signed with the
 // APIv2 key (MD5 or HMAC-SHA256), an answer whose `sign` is checked the same way, and the
 // merchant certificate for the calls that document `security: true` (refunds, transfers, …).
-import axios, { type AxiosInstance } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedConfig } from '../config.js';
 import { ApiError, ConfigError, ParameterError, VerificationError } from '../errors.js';
 import { nonce } from '../signing/sign.js';
+import { createAdapter } from '../request/adapter.js';
+import type { Observers } from '../request/events.js';
+import { onFreshConnection, sharedFlags } from '../request/flags.js';
+import { isIdempotentCall } from '../request/idempotency.js';
+import { MAX_ANSWER_BYTES, MAX_FILE_BYTES } from '../request/limits.js';
+import { UNSIGNED_V2_ANSWERS } from '../request/model-tables.js';
+import type { RetryPolicy } from '../request/retry.js';
+import { send } from '../request/sender.js';
 import { hideInternals } from '../request/transport.js';
+import { KeepAliveHttpsAgent, keepAliveAgents } from '../request/agents.js';
 import type { CallConfig, Method, WechatpayResponse } from '../typing.js';
 import { encodeQuery, expandTemplate, type CompiledTemplate } from '../request/uri.js';
 import { v2Signature, v2SignatureMatches, v2SignType } from './sign.js';
@@ -20,13 +28,16 @@ export class V2Transport {
   readonly #config: ResolvedConfig;
   readonly #axios: AxiosInstance;
   #mutualTls: HttpsAgent | undefined;
+  readonly #sizeGiven: boolean;
 
   constructor(config: ResolvedConfig) {
     this.#config = config;
+    const { retry: _retry, wechatpay: _flags, ...given } = config.axios;
+    this.#sizeGiven = given.maxContentLength !== undefined;
     this.#axios = axios.create({
-      httpAgent: new HttpAgent({ keepAlive: true }),
-      httpsAgent: new HttpsAgent({ keepAlive: true }),
-      ...config.axios,
+      // The same adapter as APIv3 calls: decoded-size bound, whole-call deadline, fresh-socket resend.
+      adapter: createAdapter(keepAliveAgents()),
+      ...given,
       baseURL: config.baseURL,
       transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
@@ -36,7 +47,7 @@ export class V2Transport {
     });
   }
 
-  async request(method: Method, compiled: CompiledTemplate, options: unknown, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
+  async request(method: Method, compiled: CompiledTemplate, options: unknown, config: CallConfig | undefined, policy: RetryPolicy, observers: Observers): Promise<WechatpayResponse<unknown>> {
     const opts = (options ?? {}) as Record<string, unknown>;
     if (typeof opts !== 'object' || Array.isArray(opts)) throw new ParameterError('options', 'expected an options object like { xml, security }');
     for (const key in opts) {
@@ -51,10 +62,38 @@ export class V2Transport {
     const search = encodeQuery(opts.query);
     const headers: Record<string, string> = { Accept: 'text/xml, application/xml, */*', ...(opts.headers as Record<string, string> | undefined) };
     const hasBody = method !== 'get' && method !== 'delete';
+    if (opts.body !== undefined && (!hasBody || opts.xml !== undefined)) throw new ParameterError('body', 'a multipart upload is a POST without xml');
+    if (opts.body === undefined) this.#fields(opts); // option errors before anything is sent
+    const base = typeof opts.base_uri === 'string' ? opts.base_uri : undefined;
+    const url = search ? `${path}?${search}` : path;
+    // Answers are small XML; the bill and fund-flow downloads are files.
+    const size = this.#sizeGiven || config?.maxContentLength !== undefined ? {} : { maxContentLength: /download/.test(path) ? MAX_FILE_BYTES : MAX_ANSWER_BYTES };
+    const call = { method: method.toUpperCase(), template: compiled.template, path: url, idempotent: () => isIdempotentCall(method, compiled.template, opts), baseURL: base ?? this.#config.baseURL };
+    // Each attempt is a new XML body: a fresh nonce_str and sign (the request number, which makes
+    // the resend harmless, is the caller's and stays).
+    const response = await send(call, policy, observers, async (baseURL, fresh) => {
+      const sent = this.#body(method, opts, key, hasBody, headers);
+      const answer = await this.#axios.request<Buffer>({
+        ...config,
+        ...size,
+        method,
+        url,
+        ...(baseURL ?? base ? { baseURL: baseURL ?? base } : {}),
+        data: sent.data,
+        headers: sent.headers,
+        ...(fresh ? { wechatpay: onFreshConnection(sharedFlags(false)) } : {}),
+        ...(opts.security === true ? { httpsAgent: this.#certificateAgent() } : {}),
+      });
+      return this.#decode(`${method.toUpperCase()} ${compiled.template}`, answer, sent.type);
+    });
+    return response;
+  }
+
+  #body(method: Method, opts: Record<string, unknown>, key: string, hasBody: boolean, given: Record<string, string>) {
+    const headers = { ...given };
     let data: string | Buffer | undefined;
     let type: ReturnType<typeof v2SignType>;
     if (opts.body !== undefined) {
-      if (!hasBody || opts.xml !== undefined) throw new ParameterError('body', 'a multipart upload is a POST without xml');
       const upload = v2Upload(opts.body, key);
       data = upload.payload;
       type = upload.type;
@@ -70,17 +109,7 @@ export class V2Transport {
         headers['Content-Type'] = 'text/xml; charset=utf-8';
       }
     }
-    const base = typeof opts.base_uri === 'string' ? opts.base_uri : undefined;
-    const response = await this.#axios.request<Buffer>({
-      ...config,
-      method,
-      url: search ? `${path}?${search}` : path,
-      ...(base ? { baseURL: base } : {}),
-      data,
-      headers,
-      ...(opts.security === true ? { httpsAgent: this.#certificateAgent() } : {}),
-    });
-    return this.#decode(response.status, response.data, type, response as unknown as WechatpayResponse<unknown>);
+    return { data, headers, type };
   }
 
   #fields(opts: Record<string, unknown>): Record<string, string> {
@@ -98,7 +127,11 @@ export class V2Transport {
     return fields;
   }
 
-  #decode(status: number, body: Buffer, type: ReturnType<typeof v2SignType>, response: WechatpayResponse<unknown>): WechatpayResponse<unknown> {
+  #decode(operation: string, answer: AxiosResponse<Buffer>, type: ReturnType<typeof v2SignType>): WechatpayResponse<unknown> {
+    const response = answer as unknown as WechatpayResponse<unknown>;
+    const status = answer.status;
+    const body = answer.data;
+    const requestId = headerOf(answer, 'request-id');
     const text = body.toString('utf8');
     const fields = fromXml(text);
     response.verified = false;
@@ -106,11 +139,11 @@ export class V2Transport {
     if (!fields) {
       response.data = body;
       if (status >= 200 && status < 300) return response;
-      throw new ApiError({ status, code: `HTTP_${status}`, message: text.slice(0, 200) || 'no message', verified: false, data: body });
+      throw new ApiError({ status, code: `HTTP_${status}`, message: text.slice(0, 200) || 'no message', verified: false, data: body, ...(requestId ? { requestId } : {}) });
     }
     if (typeof fields.sign === 'string') {
       if (!v2SignatureMatches(fields, this.#config.apiv2Key!, type)) {
-        throw new VerificationError('BAD_SIGNATURE', 'the APIv2 answer sign does not match its fields under the APIv2 key', status);
+        throw new VerificationError('BAD_SIGNATURE', 'the APIv2 answer sign does not match its fields under the APIv2 key', status, requestId);
       }
       response.verified = true;
     }
@@ -119,7 +152,11 @@ export class V2Transport {
     if (failed || status < 200 || status >= 300) {
       const code = String(fields.err_code ?? (fields.return_code === 'FAIL' ? 'FAIL' : `HTTP_${status}`));
       const message = String(fields.err_code_des ?? fields.return_msg ?? 'no message');
-      throw new ApiError({ status, code, message, verified: response.verified, data: fields });
+      throw new ApiError({ status, code, message, verified: response.verified, data: fields, ...(requestId ? { requestId } : {}) });
+    }
+    // A success is only believed when signed, except where the documentation shows an unsigned answer.
+    if (!response.verified && !UNSIGNED_ANSWERS.has(operation)) {
+      throw new VerificationError('MISSING_HEADERS', `the APIv2 answer reports SUCCESS without a sign; ${operation} is documented as signed`, status, requestId);
     }
     return response;
   }
@@ -131,8 +168,15 @@ export class V2Transport {
         throw new ConfigError('merchantCertificate', 'this APIv2 call needs the merchant API certificate (apiclient_cert.pem) for mutual TLS');
       }
       const key = this.#config.privateKey.export({ type: 'pkcs8', format: 'pem' });
-      this.#mutualTls = new HttpsAgent({ keepAlive: true, cert: certificate, key });
+      this.#mutualTls = new KeepAliveHttpsAgent({ cert: certificate, key });
     }
     return this.#mutualTls;
   }
+}
+
+const UNSIGNED_ANSWERS = new Set(UNSIGNED_V2_ANSWERS);
+
+function headerOf(response: AxiosResponse, name: string): string | undefined {
+  const value = (response.headers as Record<string, unknown>)[name];
+  return value === undefined || value === null ? undefined : String(value);
 }

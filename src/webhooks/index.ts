@@ -41,7 +41,7 @@ export class Webhooks {
   /** Verify (or decrypt, for refunds) an APIv2 XML notification. */
   parseV2(body: string | Buffer): V2Notification {
     if (!this.#apiv2Key) throw new TypeError('APIv2 notifications need apiv2Key in the client configuration');
-    return parseV2Notification(body, this.#apiv2Key);
+    return parseV2Notification(body, this.#apiv2Key, this.parser.maxBodyBytes);
   }
 
   readonly reply = {

@@ -108,10 +108,13 @@ export class WebhookParser {
     if (signature.serial && this.#keys.refreshable && this.#keys.resolve && !this.#keys.get(signature.serial)) {
       await this.#keys.resolve(signature.serial);
     }
-    verifySignature({ platformKeys: this.#keys, maxClockSkew: this.#maxClockSkew }, signature, body);
+    const requestId = headerOf(raw.headers, 'Request-ID');
+    verifySignature({ platformKeys: this.#keys, maxClockSkew: this.#maxClockSkew, ...(requestId ? { requestId } : {}) }, signature, body);
     const envelope = parseEnvelope(body);
     const nonce = signature.nonce!;
-    if (!(await this.nonces.claim(nonce, Number(signature.timestamp) + this.#maxClockSkew))) {
+    // Kept one second past the last second the timestamp is accepted in (skew ≤ maxClockSkew),
+    // so a replay at exactly timestamp + maxClockSkew still finds it.
+    if (!(await this.nonces.claim(nonce, Number(signature.timestamp) + this.#maxClockSkew + 1))) {
       throw new WebhookError('REPLAYED_NONCE', 'Wechatpay-Nonce was already accepted inside the time window: a replayed notification');
     }
     try {

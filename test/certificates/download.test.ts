@@ -100,13 +100,23 @@ test('expired certificate: left out of a download (reported), the valid one kept
   expect(error.code).toBe('EXPIRED');
 });
 
-test('a configured certificate that expires is dropped from the keyring when it expires', async () => {
-  const soon = certifiedKey({ commonName: 'Tenpay.com Root CA', notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(Date.now() + 1200) });
-  const wxpay = downloadingClient(mock, { certs: { [soon.serial]: soon.certificatePem, [keys.platform.serial]: keys.platform.certificatePem } });
-  expect(wxpay.keyring.ids()).toContain(soon.serial);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  expect(wxpay.keyring.ids()).toEqual([keys.platform.serial]);
-  wxpay.certificates!.stop();
+test('a configured certificate that expires is dropped from the keyring when it expires', () => {
+  // The clock is jest's (Date and timers), advanced by hand: no race against wall time.
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  try {
+    // X.509 validity has whole seconds: expire on a second boundary a few seconds ahead.
+    const notAfter = Math.ceil((Date.now() + 5000) / 1000) * 1000;
+    const soon = certifiedKey({ commonName: 'Tenpay.com Root CA', notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(notAfter) });
+    const wxpay = downloadingClient(mock, { certs: { [soon.serial]: soon.certificatePem, [keys.platform.serial]: keys.platform.certificatePem } });
+    expect(wxpay.keyring.ids()).toContain(soon.serial);
+    jest.advanceTimersByTime(notAfter - Date.now() - 1);
+    expect(wxpay.keyring.ids()).toContain(soon.serial);
+    jest.advanceTimersByTime(2);
+    expect(wxpay.keyring.ids()).toEqual([keys.platform.serial]);
+    wxpay.certificates!.stop();
+  } finally {
+    jest.useRealTimers();
+  }
 });
 
 test('a certificate is what it says it is: serial and validity must match the list', async () => {

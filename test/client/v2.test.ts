@@ -92,3 +92,42 @@ test('configuration and option errors, before anything is sent', async () => {
   expect(() => client({ apiv2Key: 'short' })).toThrow(ConfigError);
   expect(server.requests.length).toBe(before);
 });
+
+test('M6: a SUCCESS answer without sign is refused where the documentation shows a signed answer; the documented exceptions pass', async () => {
+  answer = () => '<xml><return_code>SUCCESS</return_code><result_code>SUCCESS</result_code><transaction_id>4200</transaction_id></xml>';
+  const error = (await client().v2.pay.micropay.post({ xml: order }).catch((e: unknown) => e)) as VerificationError;
+  expect(error).toBeInstanceOf(VerificationError);
+  expect(error.message).toMatch(/SUCCESS without a sign; POST v2\/pay\/micropay is documented as signed/);
+  // Sending a red packet is documented with an unsigned answer (one of UNSIGNED_V2_ANSWERS).
+  const sent = await client().v2.mmpaymkttransfers.sendredpack.post({ xml: { mch_billno: 'B1', mch_id: '1900000001', wxappid: 'wx1' }, security: false });
+  expect(sent.verified).toBe(false);
+  expect((sent.data as Record<string, string>).result_code).toBe('SUCCESS');
+});
+
+test('the documented exceptions: every APIv2 answer the model shows without sign, and only those', () => {
+  const { UNSIGNED_V2_ANSWERS } = require('../../src/request/model-tables.js') as typeof import('../../src/request/model-tables.js');
+  const { unsignedV2Answers } = require('../../scripts/request-tables-rules.cjs') as { unsignedV2Answers(model: unknown): string[] };
+  expect(UNSIGNED_V2_ANSWERS).toEqual(unsignedV2Answers(require('../../src/generated/model.json')));
+  expect(UNSIGNED_V2_ANSWERS).toContain('POST v2/mmpaymkttransfers/sendredpack');
+  expect(UNSIGNED_V2_ANSWERS).not.toContain('POST v2/pay/micropay');
+});
+
+test('APIv2 retries: SYSTEMERROR on a call carrying out_trade_no is retried with a fresh nonce_str and sign; without it, never', async () => {
+  let calls = 0;
+  answer = (): Record<string, string> => (++calls === 1 ? { return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时' } : { return_code: 'SUCCESS', result_code: 'SUCCESS', transaction_id: '4200' });
+  const waits: number[] = [];
+  const retry = { sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 };
+  const before = server.requests.length;
+  const paid = await client({ retry }).v2.pay.micropay.post({ xml: order });
+  expect(paid.verified).toBe(true);
+  expect(waits).toEqual([125]);
+  const [first, second] = server.requests.slice(before).map((r) => Transformer.toObject(r.body.toString()) as Record<string, string>);
+  expect(second!.out_trade_no).toBe(first!.out_trade_no);
+  expect(second!.nonce_str).not.toBe(first!.nonce_str);
+  expect(verdicts.every(Boolean)).toBe(true);
+  calls = 0;
+  const { out_trade_no: _none, ...withoutNumber } = order;
+  const failed = await client({ retry }).v2.pay.micropay.post({ xml: withoutNumber }).catch((e: unknown) => e);
+  expect(failed).toMatchObject({ code: 'SYSTEMERROR' });
+  expect(waits).toEqual([125]);
+});

@@ -11,7 +11,23 @@ async function bodyOf(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > limit) throw new WebhookError('BODY_TOO_LARGE', `notification body is ${declared} bytes, over the ${limit}-byte limit`);
   if (request.bodyUsed) throw new WebhookError('BODY_CONSUMED', 'the Request body was already read: pass the Request before calling request.json()');
-  return Buffer.from(await request.arrayBuffer());
+  if (!request.body) return Buffer.alloc(0);
+  // Read chunk by chunk: a chunked body declares no length, and is stopped as soon as it passes
+  // the limit instead of being buffered whole first.
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new WebhookError('BODY_TOO_LARGE', `notification body is over the ${limit}-byte limit`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 export function fetchWebhook(parser: WebhookParser, handler: WebhookHandler<FetchContext>, options?: HandleOptions) {

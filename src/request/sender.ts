@@ -1,0 +1,108 @@
+// The one place a call is sent, and sent again. Each attempt goes through the client's axios
+// instance (so it is freshly signed by the interceptor, and merchants' interceptors see it);
+// between attempts the sender waits with backoff, within the policy's budget; around them it
+// tells observers what happened. A call is resent only when it is idempotent (idempotency.ts)
+// and its failure transient (retry.ts).
+import type { AxiosResponse } from 'axios';
+import { AxiosError } from 'axios';
+import { ApiError, VerificationError, WechatpayError } from '../errors.js';
+import { isStaleSocketFailure } from './adapter.js';
+import type { Observers } from './events.js';
+import { backoff, BACKUP_BASE_URL, PRIMARY_BASE_URL, transient, type RetryPolicy } from './retry.js';
+
+export interface Call {
+  method: string;
+  template: string;
+  path: string;
+  /** Sending it twice is harmless: a GET, or a write carrying the merchant's request number (asked only after a failure). */
+  idempotent: () => boolean;
+  /** The base URL of the first attempt. */
+  baseURL: string;
+}
+
+/**
+ * One attempt; `baseURL` is set when it goes elsewhere than the call's own base URL, `fresh`
+ * when it must not use a pooled connection.
+ */
+export type Attempt<R> = (baseURL: string | undefined, fresh: boolean) => Promise<R>;
+
+export async function send<R extends AxiosResponse>(call: Call, policy: RetryPolicy, observers: Observers, attempt: Attempt<R>): Promise<R> {
+  let observed = observers.active;
+  const started = policy.now();
+  let baseURL: string | undefined;
+  let fresh = false;
+  let resent = false;
+  for (let n = 1; ; n++) {
+    if (observed) observers.emit('request', { method: call.method, template: call.template, path: call.path, attempt: n });
+    try {
+      const response = await attempt(baseURL, fresh);
+      if (observed) observers.emit('response', responseEvent(call, n, policy.now() - started, response));
+      return response;
+    } catch (error) {
+      observed ||= observers.active;
+      // A kept-alive socket closed under the request before any answer (WeChat Pay's idle close
+      // racing it): once per call, at once and outside the retry policy, on a new connection.
+      if (!resent && isStaleSocketFailure(error) && call.idempotent()) {
+        resent = fresh = true;
+        if (observed) {
+          observers.emit('retry', { method: call.method, template: call.template, path: call.path, attempt: n, reason: 'stale keep-alive socket', delayMs: 0, elapsedMs: policy.now() - started, baseURL: baseURL ?? call.baseURL });
+        }
+        continue;
+      }
+      fresh = false;
+      let failure = n <= policy.retries ? transient(error) : undefined;
+      if (failure && !call.idempotent()) failure = undefined;
+      const delay = failure ? backoff(policy, n, failure.retryAfter) : 0;
+      const elapsed = failure || observed ? policy.now() - started : 0;
+      if (!failure || elapsed + delay > policy.budget) {
+        if (observed) observers.emit('error', errorEvent(call, n, elapsed, error));
+        throw error;
+      }
+      if (failure.unreached && policy.failover && (baseURL ?? call.baseURL) === PRIMARY_BASE_URL) baseURL = BACKUP_BASE_URL;
+      if (observed) {
+        observers.emit('retry', { method: call.method, template: call.template, path: call.path, attempt: n, reason: failure.reason, delayMs: delay, elapsedMs: elapsed, baseURL: baseURL ?? call.baseURL });
+      }
+      await policy.sleep(delay);
+    }
+  }
+}
+
+function headerOf(response: AxiosResponse | undefined, name: string): string | undefined {
+  const headers = response?.headers as Record<string, unknown> | undefined;
+  const value = headers?.[name];
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+function responseEvent(call: Call, attempt: number, elapsedMs: number, response: AxiosResponse) {
+  return {
+    method: call.method,
+    template: call.template,
+    path: call.path,
+    attempt,
+    status: response.status,
+    requestId: headerOf(response, 'request-id'),
+    elapsedMs,
+    verified: (response as AxiosResponse & { verified?: boolean }).verified === true,
+    keyId: headerOf(response, 'wechatpay-serial'),
+  };
+}
+
+function errorEvent(call: Call, attempt: number, elapsedMs: number, error: unknown) {
+  let status: number | undefined;
+  let requestId: string | undefined;
+  let verification: 'passed' | 'failed' | 'none' = 'none';
+  if (error instanceof ApiError) {
+    status = error.status;
+    requestId = error.requestId;
+    verification = error.verified ? 'passed' : 'none';
+  } else if (error instanceof VerificationError) {
+    status = error.status;
+    requestId = error.requestId;
+    verification = 'failed';
+  } else if (error instanceof AxiosError && error.response) {
+    status = error.response.status;
+    requestId = headerOf(error.response, 'request-id');
+  }
+  const code = error instanceof WechatpayError || error instanceof AxiosError ? (error.code ?? 'REQUEST_FAILED') : 'REQUEST_FAILED';
+  return { method: call.method, template: call.template, path: call.path, attempt, code, status, requestId, elapsedMs, verification };
+}

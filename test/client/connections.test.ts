@@ -1,0 +1,78 @@
+// Connections (issue #15 item 3, L8): an idle kept-alive socket is closed after the free-socket
+// timeout (before WeChat Pay's own idle close, and so a dropped client keeps none), and a request
+// that failed on a reused socket before any answer byte is sent once more on a fresh connection,
+// where sending it twice is harmless. Sender retries are off here: only the adapter's resend acts.
+import { createServer, type AddressInfo } from 'node:net';
+import { RequestError, Wechatpay, untyped } from '../../src/index.js';
+import { FREE_SOCKET_TIMEOUT_MS } from '../../src/request/limits.js';
+import { startMockServer, type MockServer } from '../../src/mock/server.js';
+
+let mock: MockServer;
+beforeAll(async () => {
+  mock = await startMockServer();
+  mock.route('GET', 'v3/things/{id}', (r) => ({ json: { id: r.params.id } }));
+  mock.route('POST', 'v3/things', () => ({ json: { created: true } }));
+});
+afterAll(() => mock.close());
+beforeEach(() => {
+  mock.clearFaults();
+  mock.requests.splice(0);
+});
+
+const noRetry = { retry: false } as const;
+
+test('a GET that meets a reset on a reused socket is resent once, freshly signed, on a new connection', async () => {
+  const wxpay = untyped(new Wechatpay(mock.clientConfig));
+  await wxpay.v3.things._id_.get({ id: 'A' }, noRetry);
+  mock.fault({ kind: 'reset' });
+  const answer = await wxpay.v3.things._id_.get({ id: 'B' }, noRetry);
+  expect(answer.verified).toBe(true);
+  expect(answer.data).toEqual({ id: 'B' });
+  expect(mock.requests.map((r) => r.url)).toEqual(['/v3/things/A', '/v3/things/B', '/v3/things/B']);
+});
+
+test('a POST the model cannot prove idempotent is not resent: the reset is the caller\'s to see', async () => {
+  const wxpay = untyped(new Wechatpay(mock.clientConfig));
+  await wxpay.v3.things._id_.get({ id: 'A' }, noRetry);
+  mock.fault({ kind: 'reset' });
+  const error = await wxpay.v3.things.post({ json: { n: 1 } }, noRetry).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(RequestError);
+  expect((error as RequestError).code).toBe('ECONNRESET');
+  expect(mock.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+});
+
+test('a POST carrying the merchant order number (out_trade_no) is resent: same body, new signature', async () => {
+  const wxpay = untyped(new Wechatpay(mock.clientConfig));
+  await wxpay.v3.things._id_.get({ id: 'A' }, noRetry);
+  mock.fault({ kind: 'reset' }, { template: 'v3/pay/transactions/native', times: 1 });
+  const json = { appid: 'wxd678efh567hg6787', mchid: mock.merchant.mchid, description: 'Image', out_trade_no: 'T-RESEND-1', notify_url: 'https://merchant.test/notify', amount: { total: 1 } };
+  const answer = await wxpay.v3.pay.transactions.native.post({ json, headers: { 'Wechatpay-Serial': mock.platform.serial } }, noRetry);
+  expect(answer.verified).toBe(true);
+  const sent = mock.requests.filter((r) => r.method === 'POST');
+  expect(sent).toHaveLength(2);
+  expect(sent[0]!.body).toBe(sent[1]!.body);
+  expect(sent[0]!.headers.authorization).not.toBe(sent[1]!.headers.authorization);
+});
+
+test(`an idle kept-alive socket is closed after ${FREE_SOCKET_TIMEOUT_MS} ms, by the client, so a dropped client keeps none`, async () => {
+  let closed!: () => void;
+  const socketClosed = new Promise<void>((resolve) => (closed = resolve));
+  let clientClosedFirst = false;
+  const server = createServer((socket) => {
+    socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n'));
+    socket.on('end', () => (clientClosedFirst = true));
+    socket.on('close', () => closed());
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    // 204-less empty 200 without signature: the call fails verification, the socket goes back to the pool.
+    await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: url })).v3.things._id_.get({ id: 'A' }, noRetry).catch(() => undefined);
+    // The client is dropped here; the server never closes idle sockets itself.
+    await socketClosed;
+    expect(clientClosedFirst).toBe(true);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
