@@ -195,7 +195,8 @@ describe('wxpay-chain mock --fault / --faults', () => {
       ...c.io,
       until: async () => {
         const file = /client config: (.+)\n/.exec(c.text().out)![1]!;
-        const wxpay = untyped(new Wechatpay(JSON.parse(readFileSync(file, 'utf8')) as WechatpayConfig));
+        // retry: false, so each injected fault is seen by exactly one call.
+        const wxpay = untyped(new Wechatpay({ ...(JSON.parse(readFileSync(file, 'utf8')) as WechatpayConfig), retry: false }));
         const get = () => wxpay.v3.marketing.favor.stocks._stock_id_.get({ stock_id: 'S1', query: { stock_creator_mchid: '1' } });
         const pause = () => wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: { stock_creator_mchid: '1' } });
         for (const call of [get, get, pause, pause]) seen.push(await call().then((r) => r.status, (e: unknown) => e));
