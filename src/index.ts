@@ -49,6 +49,7 @@ export function untyped(client: WechatpayClient): UntypedWechatpayClient {
 export type { WechatpayClient, UntypedWechatpayClient, AttributeStyle, ChainStyle } from './client-types.js';
 export type { WechatpayConfig, CertificateOptions, WebhookConfig } from './config.js';
 export { StoreError, type StoreErrorCode } from './bounded/store-call.js';
+export * from './stores/index.js';
 export * from './certificates/index.js';
 export * from './crypto/index.js';
 export { DEFAULT_BASE_URL } from './config.js';
