@@ -32,6 +32,8 @@ export interface RedisStoreOptions {
 }
 
 interface OwnClient extends RedisCommands {
+  readonly status: string;
+  connect(): Promise<void>;
   quit(): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
@@ -46,6 +48,7 @@ export class RedisConnection {
   readonly #url: string | undefined;
   readonly #onError: ((error: Error) => void) | undefined;
   #own: OwnClient | undefined;
+  #connected: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
     if (options === null || typeof options !== 'object') throw new ConfigError('redis', 'expected { client } or { url }');
@@ -68,8 +71,10 @@ export class RedisConnection {
     this.prefix = prefix;
   }
 
-  call(command: string, ...args: (string | number)[]): Promise<unknown> {
-    return this.#client().call(command, ...args);
+  async call(command: string, ...args: (string | number)[]): Promise<unknown> {
+    const client = this.#client();
+    if (this.#connected && this.#own?.status !== 'ready') await this.#connected;
+    return client.call(command, ...args);
   }
 
   /** Ends the connection this object made from `url`; a given client is left to its owner. */
@@ -84,9 +89,13 @@ export class RedisConnection {
     if (!this.#own) {
       const loaded = load('ioredis') as RedisConstructor & { default?: RedisConstructor };
       const Redis = loaded.default ?? loaded;
-      // One reconnect attempt per command: the SDK's own timeout decides when a call has failed.
-      this.#own = new Redis(this.#url!, { maxRetriesPerRequest: 1 });
-      this.#own.on('error', (error) => this.#onError?.(error));
+      // No offline queue: while Redis is away a command fails at once (the replay store answers
+      // 503 straight away) instead of waiting to run minutes later, when a claim it makes would
+      // refuse WeChat Pay's retry as a replay. The first connection is awaited (see call()).
+      const own = new Redis(this.#url!, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+      own.on('error', (error) => this.#onError?.(error));
+      this.#connected = own.connect().catch(() => undefined);
+      this.#own = own;
     }
     return this.#own;
   }
@@ -161,12 +170,13 @@ export class RedisNonceStore implements NonceStore {
 
   async claim(nonce: string, expiresAt: number): Promise<boolean> {
     this.#prune();
-    // Held (or being claimed) by this very process: no need to ask Redis.
-    if (this.#mine.has(nonce)) return false;
     const token = randomBytes(12).toString('base64url');
-    this.#mine.set(nonce, { token, expiresAt });
+    const known = this.#mine.get(nonce);
+    // Recorded before the answer: a claim whose answer is lost can still be given back.
+    if (!known) this.#mine.set(nonce, { token, expiresAt });
     const answer = await this.connection.call('SET', `${this.connection.prefix}nonce:${nonce}`, token, 'NX', 'EXAT', Math.ceil(expiresAt));
-    if (answer !== 'OK') this.#mine.delete(nonce);
+    if (answer === 'OK') this.#mine.set(nonce, { token, expiresAt });
+    else if (this.#mine.get(nonce)?.token === token) this.#mine.delete(nonce);
     return answer === 'OK';
   }
 
