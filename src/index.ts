@@ -61,5 +61,6 @@ export { AUTH_SCHEME } from './signing/sign.js';
 export type * from './typing.js';
 export { unsignedTemplates } from './request/unsigned.js';
 export { SIGNTEST_PREFIX } from './signing/verify.js';
-export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError } from './webhooks/index.js';
+export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError, WebhookRouter } from './webhooks/index.js';
+export type { Routed, RoutableMerchant, RouteRequest, WebhookRouterOptions } from './webhooks/index.js';
 export type { Notification, NotificationOf, NonceStore, WebhookHandler, WebhookReply, WebhookErrorCode, V2Notification } from './webhooks/index.js';
