@@ -170,7 +170,7 @@ export class CertificateManager implements KeySource {
   }
 
   /** Stored certificates, when they answer the need without a download. */
-  async #fromStore(kind: FlightKind, serial: string | undefined): Promise<PlatformKey[] | undefined> {
+  async #fromStore(kind: FlightKind, serial: string | undefined, since = Infinity): Promise<PlatformKey[] | undefined> {
     let stored: StoredCertificates | undefined;
     try {
       const { store, mchid } = this.#options;
@@ -196,7 +196,9 @@ export class CertificateManager implements KeySource {
     const future = age < -this.#options.maxClockSkew * 1000;
     if (future) this.#report(new StoreError('STORE_FAILED', 'certificates.read', `updatedAt ${new Date(stored.updatedAt).toISOString()} is in the future; treated as stale`));
     const fresh = !future && age < this.#options.refreshInterval;
-    const useful = serial !== undefined ? keys.some((key) => key.id === serial.toUpperCase()) : kind === 'demand' || fresh;
+    // Written since `since`: another process just finished the download this one waited for; even
+    // without the serial it is the answer (that download was useless), not a reason to repeat it.
+    const useful = stored.updatedAt >= since || (serial !== undefined ? keys.some((key) => key.id === serial.toUpperCase()) : kind === 'demand' || fresh);
     if (!useful) return undefined;
     this.#last = { at: new Date(now), source: 'store', serials: keys.map((key) => key.id) };
     return keys;
@@ -218,6 +220,7 @@ export class CertificateManager implements KeySource {
     const ttl = this.#options.lockTtl ?? DEFAULT_LOCK_TTL;
     const poll = Math.min(1000, Math.max(20, ttl / 10));
     // Past one full lock lifetime after the current holder's would have ended, stop waiting.
+    const since = this.#now();
     const giveUp = Date.now() + 2 * ttl + poll;
     for (;;) {
       let lease: StoreLease | undefined;
@@ -229,7 +232,7 @@ export class CertificateManager implements KeySource {
       }
       if (lease) return this.#holding(lease, kind, serial);
       await new Promise((resolve) => setTimeout(resolve, poll));
-      const stored = await this.#fromStore(kind, serial);
+      const stored = await this.#fromStore(kind, serial, since);
       if (stored) return stored;
       if (Date.now() > giveUp) return this.#download();
     }

@@ -5,7 +5,8 @@ import { ConfigError, RedisCertificateStore, RedisConnection, RedisNonceStore, W
 import { buildNotification } from '../../src/mock/notify.js';
 import { describeWith } from '../helpers/needs.js';
 import { redisNeed, startRedis, type RedisServer } from '../helpers/redis.js';
-import { APIV3_KEY, makeKeys, signer } from '../certificates/helpers.js';
+import { certifiedKey } from '../../src/mock/identity.js';
+import { APIV3_KEY, caught, certificatesRoute, downloadingClient, downloads, echoRoute, makeKeys, signer, startMock } from '../certificates/helpers.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -93,6 +94,25 @@ describeWith(redisNeed, 'Redis stores', () => {
     await stores.close();
     one.certificates!.stop();
     two.certificates!.stop();
+  });
+
+  test('clients sharing the store and its lock: a download that does not bring the serial is not repeated by the waiters', async () => {
+    const keys = makeKeys();
+    const mock = await startMock(keys);
+    try {
+      const impostor = certifiedKey({ commonName: 'Tenpay.com Root CA' });
+      echoRoute(mock, () => signer(impostor));
+      certificatesRoute(mock, { list: [keys.platform], delay: 200 });
+      const store = new RedisCertificateStore(options());
+      const clients = [1, 2, 3].map(() => downloadingClient(mock, { certs: mock.clientConfig.certs, certificates: { store, lockTtl: 5 } }));
+      const errors = await Promise.all(clients.map((wxpay) => caught(wxpay.v3.echo.post({ json: {} }))));
+      expect(errors.map((error) => (error as { code?: string }).code)).toEqual(['UNKNOWN_SERIAL', 'UNKNOWN_SERIAL', 'UNKNOWN_SERIAL']);
+      expect(downloads(mock)).toBe(1);
+      expect(clients.map((wxpay) => wxpay.certificates!.lastRefresh?.source).sort()).toEqual(['download', 'store', 'store']);
+      for (const wxpay of clients) wxpay.certificates!.stop();
+    } finally {
+      await mock.close();
+    }
   });
 
   test('configuration mistakes are ConfigErrors naming the field', () => {
