@@ -55,9 +55,11 @@ async function worker() {
   process.send({ ready: true });
   await new Promise((resolve) => process.once('message', resolve));
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const accepted = await run(all.timed.slice(job.slice[0], job.slice[1]));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  process.send({ accepted, ms });
+  const used = process.cpuUsage(cpu);
+  process.send({ accepted, ms, cpuMs: (used.user + used.system) / 1000 });
   await stores?.close();
   process.exit(0);
 }
@@ -108,9 +110,22 @@ async function main() {
     await Promise.all(children.map((child) => new Promise((resolve) => child.once('message', resolve))));
     const done = children.map((child) => new Promise((resolve) => child.once('message', resolve)));
     for (const child of children) child.send('go');
+    const redisCpu = redisCpuMs();
     const results = await Promise.all(done);
     const accepted = results.reduce((sum, r) => sum + r.accepted, 0);
-    return Math.round(accepted / (Math.max(...results.map((r) => r.ms)) / 1000));
+    if (accepted !== per * processes) throw new Error(`accepted ${accepted} of ${per * processes}`);
+    return {
+      perSecond: Math.round(accepted / (Math.max(...results.map((r) => r.ms)) / 1000)),
+      // CPU per notification in the SDK's process(es) and in redis-server: what the wall figure
+      // would be on idle cores is bounded by these, whatever else the machine runs.
+      clientCpuUs: Math.round((results.reduce((sum, r) => sum + r.cpuMs, 0) / accepted) * 1000),
+      redisCpuUs: store === 'redis' ? Math.round(((redisCpuMs() - redisCpu) / accepted) * 1000) : 0,
+    };
+  }
+  // user + system time of redis-server so far (Linux /proc), in ms.
+  function redisCpuMs() {
+    const fields = readFileSync(`/proc/${redis.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   }
 
   const rows = [];
@@ -118,9 +133,24 @@ async function main() {
     const memory = await scenario('memory', 1);
     const redisOne = await scenario('redis', 1);
     const redisTwo = await scenario('redis', 2);
-    rows.push({ round, memory, redisOne, redisTwo, redisVsMemory: +(redisOne / memory).toFixed(2), twoVsOne: +(redisTwo / redisOne).toFixed(2) });
+    rows.push({ round, memory, redisOne, redisTwo, redisVsMemory: +(redisOne.perSecond / memory.perSecond).toFixed(2), twoVsOne: +(redisTwo.perSecond / redisOne.perSecond).toFixed(2) });
     console.log(JSON.stringify(rows.at(-1)));
   }
   redis.kill('SIGKILL');
-  console.log(JSON.stringify({ node: process.version, notifications: count, perSecond: rows }, null, 2));
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  console.log(JSON.stringify({
+    node: process.version,
+    notifications: count,
+    rounds,
+    median: {
+      memoryPerSecond: median(rows.map((r) => r.memory.perSecond)),
+      redisOnePerSecond: median(rows.map((r) => r.redisOne.perSecond)),
+      redisTwoPerSecond: median(rows.map((r) => r.redisTwo.perSecond)),
+      redisVsMemory: median(rows.map((r) => r.redisVsMemory)),
+      twoVsOne: median(rows.map((r) => r.twoVsOne)),
+      memoryClientCpuUs: median(rows.map((r) => r.memory.clientCpuUs)),
+      redisClientCpuUs: median(rows.map((r) => r.redisOne.clientCpuUs)),
+      redisServerCpuUs: median(rows.map((r) => r.redisOne.redisCpuUs)),
+    },
+  }, null, 2));
 }

@@ -92,7 +92,7 @@ export class RedisConnection {
       // No offline queue: while Redis is away a command fails at once (the replay store answers
       // 503 straight away) instead of waiting to run minutes later, when a claim it makes would
       // refuse WeChat Pay's retry as a replay. The first connection is awaited (see call()).
-      const own = new Redis(this.#url!, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+      const own = new Redis(this.#url!, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1, enableAutoPipelining: true });
       own.on('error', (error) => this.#onError?.(error));
       this.#connected = own.connect().catch(() => undefined);
       this.#own = own;
