@@ -5,10 +5,11 @@
 // another merchant's URL it fails the signature or the decryption, and the handler never runs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { expressWebhook, type ExpressContext, type ExpressLikeRequest } from './adapters/express.js';
+import { fastifyPlugin, type FastifyContext } from './adapters/fastify.js';
 import { fetchWebhook, type FetchContext } from './adapters/fetch.js';
 import { koaWebhook, type KoaLikeContext } from './adapters/koa.js';
 import { nodeWebhook, send, type NodeContext } from './adapters/node.js';
-import type { HandleOptions, WebhookHandler } from './handle.js';
+import { handle, type HandleOptions, type WebhookHandler } from './handle.js';
 import type { HeaderBag, WebhookParser } from './parse.js';
 import { fail, type WebhookReply } from './reply.js';
 
@@ -89,6 +90,16 @@ export class WebhookRouter<M extends RoutableMerchant> {
       }
       return koaWebhook<C>(routed.merchant.webhooks.parser, this.#bind(handler, routed), this.#options)(ctx);
     };
+  }
+
+  /** A Fastify plugin serving `url` (e.g. `/notify/:mchid`); bodies over `maxBodyBytes` (1 MiB) are refused by Fastify with 413. */
+  fastify(handler: WebhookHandler<Routed<FastifyContext, M>>, options: { url: string; maxBodyBytes?: number }) {
+    return fastifyPlugin(options.url, options.maxBodyBytes ?? 1024 * 1024, async (request, reply, body) => {
+      const params = request.params as Record<string, string> | undefined;
+      const routed = await this.route({ url: request.url ?? '/', headers: request.headers, params });
+      if ('refusal' in routed) return routed.refusal;
+      return handle(routed.merchant.webhooks.parser, { headers: request.headers, body }, this.#bind(handler, routed), { request, reply }, this.#options);
+    });
   }
 
   fetch(handler: WebhookHandler<Routed<FetchContext, M>>) {

@@ -2,6 +2,7 @@
 // notification is verified and decrypted with that merchant's own keys, the handler sees which
 // merchant it was, and a notification posted under another merchant's id is refused.
 import express from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -78,6 +79,12 @@ const servers: Record<string, () => Promise<{ base: string; close(): Promise<voi
     const app = new Koa();
     app.use(router.koa(record));
     return listen(createServer(app.callback()));
+  },
+  fastify: async () => {
+    const app = Fastify();
+    await app.register(router.fastify(record, { url: '/notify/:mchid' }) as never);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
   },
   'Fetch API': () => {
     const route = router.fetch(record);
