@@ -169,6 +169,9 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (certificates !== undefined && resolvedApiv3Key === undefined) {
     throw new ConfigError('certificates', 'certificate refresh needs apiv3Key (the APIv3 key the downloads are encrypted with)');
   }
+  if (webhooks !== undefined && resolvedApiv3Key === undefined) {
+    throw new ConfigError('webhooks', 'notifications are decrypted with the APIv3 key: give apiv3Key too');
+  }
   if (apiv2Key !== undefined && (typeof apiv2Key !== 'string' || apiv2Key.length !== 32)) {
     throw new ConfigError('apiv2Key', 'expected the 32-character APIv2 key set in the merchant platform');
   }

@@ -135,6 +135,7 @@ describe('new Wechatpay({ webhooks: { nonces, maxBodyBytes, storeTimeout } }) (L
     expect(configError({ ...config, webhooks: { nonces: { claim() {} } } }).field).toBe('webhooks.nonces');
     expect(configError({ ...config, webhooks: { maxBodyBytes: 10 } }).field).toBe('webhooks.maxBodyBytes');
     expect(configError({ ...config, webhooks: { storeTimeout: -1 } }).field).toBe('webhooks.storeTimeout');
+    expect(configError({ ...config, apiv3Key: undefined, webhooks: {} }).field).toBe('webhooks');
   });
 
   test('a nonce store that hangs: 503 and the handler is not run; once it answers, the same notification is accepted once', async () => {
