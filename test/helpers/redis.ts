@@ -19,6 +19,9 @@ export interface RedisServer {
   /** Start it again on the same port (empty: nothing is saved). */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Redis that holds its connections and answers nothing (slow, not down). */
+  pause(): void;
+  resume(): void;
 }
 
 function freePort(): Promise<number> {
@@ -62,5 +65,5 @@ export async function startRedis(): Promise<RedisServer> {
       proc.kill('SIGKILL');
     });
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, kill, start, stop: kill };
+  return { port, url: `redis://127.0.0.1:${port}`, kill, start, stop: kill, pause: () => void child?.kill('SIGSTOP'), resume: () => void child?.kill('SIGCONT') };
 }

@@ -13,9 +13,9 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describeWith(redisNeed, 'Redis stores', () => {
   let redis: RedisServer;
   let client: Redis;
-  let prefix = 0;
+  let prefix_ = 0;
   // Each test its own key prefix, so no test sees another's keys.
-  const options = () => ({ client, prefix: `t${++prefix}:` });
+  const options = () => ({ client, prefix: `t${++prefix_}:` });
   beforeAll(async () => {
     redis = await startRedis();
     client = new Redis(redis.url);
@@ -47,7 +47,7 @@ describeWith(redisNeed, 'Redis stores', () => {
     const value = { updatedAt: 1_700_000_000_000, certificates: [{ serial: 'AB', pem: 'PEM' }] };
     await store.write('1900000001', value);
     expect(await store.read('1900000001')).toEqual(value);
-    await client.set(`t${prefix}:certificates:1900000002`, '"just a string"');
+    await client.set(`t${prefix_}:certificates:1900000002`, '"just a string"');
     await expect(store.read('1900000002')).rejects.toThrow('does not hold stored certificates');
   });
 
@@ -75,7 +75,7 @@ describeWith(redisNeed, 'Redis stores', () => {
 
   test('a connection made from a URL (ioredis loaded on first use) serves a client; close() ends it', async () => {
     const keys = makeKeys();
-    const stores = redisStores({ url: redis.url, prefix: `t${++prefix}:` });
+    const stores = redisStores({ url: redis.url, prefix: `t${++prefix_}:` });
     const config = {
       mchid: '1900000001',
       serial: keys.merchant.serial,
@@ -87,13 +87,16 @@ describeWith(redisNeed, 'Redis stores', () => {
     };
     const one = new Wechatpay(config);
     const two = new Wechatpay(config);
-    const sent = buildNotification({ eventType: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'T1' }, apiv3Key: APIV3_KEY, signer: signer(keys.platform) });
-    const outcomes = await Promise.allSettled([one.webhooks.parse(sent), two.webhooks.parse(sent)]);
-    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({ reason: { code: 'REPLAYED_NONCE' } });
-    await stores.close();
-    one.certificates!.stop();
-    two.certificates!.stop();
+    try {
+      const sent = buildNotification({ eventType: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'T1' }, apiv3Key: APIV3_KEY, signer: signer(keys.platform) });
+      const outcomes = await Promise.allSettled([one.webhooks.parse(sent), two.webhooks.parse(sent)]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({ reason: { code: 'REPLAYED_NONCE' } });
+    } finally {
+      await stores.close();
+      one.certificates!.stop();
+      two.certificates!.stop();
+    }
   });
 
   test('clients sharing the store and its lock: a download that does not bring the serial is not repeated by the waiters', async () => {
@@ -112,6 +115,38 @@ describeWith(redisNeed, 'Redis stores', () => {
       for (const wxpay of clients) wxpay.certificates!.stop();
     } finally {
       await mock.close();
+    }
+  });
+
+  test('a Redis that stops answering: the claim times out (503), the claim it applies later is given back, and the retry is accepted once', async () => {
+    const keys = makeKeys();
+    const prefix = `t${++prefix_}:`;
+    const stores = redisStores({ url: redis.url, prefix });
+    const wxpay = new Wechatpay({
+      mchid: '1900000001',
+      serial: keys.merchant.serial,
+      privateKey: keys.merchant.privateKeyPem,
+      certs: { [keys.platform.serial]: keys.platform.certificatePem },
+      apiv3Key: APIV3_KEY,
+      webhooks: { nonces: stores.nonces, storeTimeout: 0.2 },
+    });
+    const sent = buildNotification({ eventType: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'SLOW' }, apiv3Key: APIV3_KEY, signer: signer(keys.platform) });
+    const key = `${prefix}nonce:${sent.headers['Wechatpay-Nonce']}`;
+    try {
+      await stores.connection.call('PING');
+      redis.pause();
+      try {
+        await expect(wxpay.webhooks.parse(sent)).rejects.toMatchObject({ code: 'STORE_TIMEOUT', operation: 'nonces.claim' });
+      } finally {
+        redis.resume();
+      }
+      // Redis now runs the queued SET NX, then the give-back behind it on the same connection.
+      for (let i = 0; i < 100 && (await client.exists(key)) === 1; i++) await pause(20);
+      expect(await client.exists(key)).toBe(0);
+      expect((await wxpay.webhooks.parse(sent)).resource).toEqual({ out_trade_no: 'SLOW' });
+      await expect(wxpay.webhooks.parse(sent)).rejects.toMatchObject({ code: 'REPLAYED_NONCE' });
+    } finally {
+      await stores.close();
     }
   });
 
