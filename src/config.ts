@@ -7,6 +7,7 @@ import { MemoryCertificateStore, type CertificateStore } from './certificates/st
 import { ConfigError } from './errors.js';
 import { Keyring } from './signing/keyring.js';
 import { loadPlatformKey, loadPrivateKey, type KeyInput } from './signing/keys.js';
+import type { NonceStore } from './webhooks/nonces.js';
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
 
@@ -38,6 +39,24 @@ export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'baseURL'> {
   merchantCertificate?: string | Buffer;
   /** Largest accepted difference between a response's timestamp and this machine's clock, in seconds (300). */
   maxClockSkew?: number;
+  /** How notifications are received: a replay store shared by several processes, a body size limit. */
+  webhooks?: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Where accepted nonces are kept; share one (e.g. `RedisNonceStore`) across processes. Default: this client's memory. */
+  nonces?: NonceStore;
+  /** Largest notification body accepted, in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Seconds a nonce store call may take before the notification is refused with 503 (default 2). */
+  storeTimeout?: number;
+}
+
+export interface ResolvedWebhookConfig {
+  nonces?: NonceStore;
+  maxBodyBytes?: number;
+  /** Milliseconds. */
+  storeTimeout: number;
 }
 
 export interface CertificateOptions {
@@ -47,6 +66,10 @@ export interface CertificateOptions {
   minInterval?: number;
   /** Where downloaded certificates are kept and shared (default: in this client's memory). */
   store?: CertificateStore;
+  /** Seconds any one store call may take before it counts as failed and is reported (default 2). */
+  storeTimeout?: number;
+  /** Seconds a store's refresh lock is held at most (stores with `lock`, default 30); a dead holder blocks no longer. */
+  lockTtl?: number;
   /** Only accept platform certificates issued by this CA certificate (PEM, Buffer or file:// URL). */
   ca?: string | Buffer;
   /** Told about failures nobody awaits: scheduled refreshes, store errors, rejected certificates. */
@@ -58,6 +81,10 @@ export interface ResolvedCertificateOptions {
   refreshInterval: number;
   minInterval: number;
   store: CertificateStore;
+  /** Milliseconds. */
+  storeTimeout: number;
+  /** Milliseconds. */
+  lockTtl: number;
   ca?: X509Certificate | undefined;
   onError?: ((error: Error) => void) | undefined;
 }
@@ -73,6 +100,7 @@ export interface ResolvedConfig {
   maxClockSkew: number;
   apiv2Key?: string;
   merchantCertificate?: string;
+  webhooks: ResolvedWebhookConfig;
   axios: CreateAxiosDefaults;
 }
 
@@ -93,6 +121,7 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     certificates,
     pkcs12,
     pkcs12Passphrase,
+    webhooks,
     ...axios
   } = config;
   if (typeof mchid !== 'string' || !/^\d+$/.test(mchid)) {
@@ -140,6 +169,9 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (certificates !== undefined && resolvedApiv3Key === undefined) {
     throw new ConfigError('certificates', 'certificate refresh needs apiv3Key (the APIv3 key the downloads are encrypted with)');
   }
+  if (webhooks !== undefined && resolvedApiv3Key === undefined) {
+    throw new ConfigError('webhooks', 'notifications are decrypted with the APIv3 key: give apiv3Key too');
+  }
   if (apiv2Key !== undefined && (typeof apiv2Key !== 'string' || apiv2Key.length !== 32)) {
     throw new ConfigError('apiv2Key', 'expected the 32-character APIv2 key set in the merchant platform');
   }
@@ -156,7 +188,33 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     ...(resolvedApiv3Key ? { certificates: resolveCertificateOptions(resolvedApiv3Key, certificates ?? {}) } : {}),
     baseURL: baseURL.endsWith('/') ? baseURL : `${baseURL}/`,
     maxClockSkew,
+    webhooks: resolveWebhookConfig(webhooks),
     axios,
+  };
+}
+
+function seconds(field: string, value: unknown, fallback: number, positive = false): number {
+  if (value === undefined) return fallback * 1000;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !(positive ? value > 0 : value >= 0)) {
+    throw new ConfigError(field, `expected a ${positive ? 'positive ' : ''}number of seconds`);
+  }
+  return value * 1000;
+}
+
+function resolveWebhookConfig(options: WebhookConfig | undefined): ResolvedWebhookConfig {
+  if (options === undefined) return { storeTimeout: 2000 };
+  if (options === null || typeof options !== 'object') throw new ConfigError('webhooks', 'expected an object such as { nonces, maxBodyBytes }');
+  const { nonces, maxBodyBytes, storeTimeout } = options;
+  if (nonces !== undefined && (nonces === null || typeof nonces !== 'object' || typeof nonces.claim !== 'function' || typeof nonces.release !== 'function')) {
+    throw new ConfigError('webhooks.nonces', 'expected a NonceStore: an object with claim(nonce, expiresAt) and release(nonce)');
+  }
+  if (maxBodyBytes !== undefined && (typeof maxBodyBytes !== 'number' || !Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1024)) {
+    throw new ConfigError('webhooks.maxBodyBytes', 'expected a whole number of bytes, at least 1024 (default 1048576)');
+  }
+  return {
+    ...(nonces ? { nonces } : {}),
+    ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+    storeTimeout: seconds('webhooks.storeTimeout', storeTimeout, 2, true),
   };
 }
 
@@ -171,7 +229,8 @@ function checkApiv3Key(input: unknown): Buffer {
 
 function resolveCertificateOptions(apiv3Key: Buffer, options: CertificateOptions): ResolvedCertificateOptions {
   if (options === null || typeof options !== 'object') throw new ConfigError('certificates', 'expected an object');
-  const { refreshInterval = 3 * 3600, minInterval = 60, store = new MemoryCertificateStore(), ca, onError } = options;
+  const { refreshInterval = 3 * 3600, minInterval = 60, ca, onError, storeTimeout, lockTtl } = options;
+  const store: CertificateStore = options.store ?? new MemoryCertificateStore();
   if (typeof refreshInterval !== 'number' || !(refreshInterval >= 0) || !Number.isFinite(refreshInterval)) {
     throw new ConfigError('certificates.refreshInterval', 'expected a number of seconds (0 turns the schedule off)');
   }
@@ -181,6 +240,8 @@ function resolveCertificateOptions(apiv3Key: Buffer, options: CertificateOptions
   if (store === null || typeof store !== 'object' || typeof store.read !== 'function' || typeof store.write !== 'function') {
     throw new ConfigError('certificates.store', 'expected an object with read(mchid) and write(mchid, value)');
   }
+  if (store.lock !== undefined && typeof store.lock !== 'function') throw new ConfigError('certificates.store', 'lock, when present, must be a function');
+  const bounds = { storeTimeout: seconds('certificates.storeTimeout', storeTimeout, 2, true), lockTtl: seconds('certificates.lockTtl', lockTtl, 30, true) };
   if (onError !== undefined && typeof onError !== 'function') throw new ConfigError('certificates.onError', 'expected a function');
   let authority: X509Certificate | undefined;
   if (ca !== undefined) {
@@ -188,5 +249,5 @@ function resolveCertificateOptions(apiv3Key: Buffer, options: CertificateOptions
     if (!key.certificate) throw new ConfigError('certificates.ca', 'expected a CA certificate ("-----BEGIN CERTIFICATE-----")');
     authority = key.certificate;
   }
-  return { apiv3Key, refreshInterval: refreshInterval * 1000, minInterval: minInterval * 1000, store, ca: authority, onError };
+  return { apiv3Key, refreshInterval: refreshInterval * 1000, minInterval: minInterval * 1000, store, ...bounds, ca: authority, onError };
 }

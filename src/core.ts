@@ -129,6 +129,7 @@ export class Core implements ClientCore {
         keys: config.platformKeys,
         apiv3Key,
         maxClockSkew: config.maxClockSkew,
+        ...config.webhooks,
         signer: { serial: config.serial, privateKey: config.privateKey },
         ...(config.apiv2Key ? { apiv2Key: config.apiv2Key } : {}),
       });

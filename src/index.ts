@@ -47,7 +47,9 @@ export function untyped(client: WechatpayClient): UntypedWechatpayClient {
 }
 
 export type { WechatpayClient, UntypedWechatpayClient, AttributeStyle, ChainStyle } from './client-types.js';
-export type { WechatpayConfig, CertificateOptions } from './config.js';
+export type { WechatpayConfig, CertificateOptions, WebhookConfig } from './config.js';
+export { StoreError, type StoreErrorCode } from './bounded/store-call.js';
+export * from './stores/index.js';
 export * from './certificates/index.js';
 export * from './crypto/index.js';
 export { DEFAULT_BASE_URL } from './config.js';
@@ -61,5 +63,6 @@ export { unsignedTemplates } from './request/unsigned.js';
 export type { RetryOptions } from './request/options.js';
 export type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent, WechatpayEventName, WechatpayEvents } from './request/events.js';
 export { SIGNTEST_PREFIX } from './signing/verify.js';
-export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError } from './webhooks/index.js';
+export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError, WebhookRouter } from './webhooks/index.js';
+export type { Routed, RoutableMerchant, RouteRequest, WebhookRouterOptions } from './webhooks/index.js';
 export type { Notification, NotificationOf, NonceStore, WebhookHandler, WebhookReply, WebhookErrorCode, V2Notification } from './webhooks/index.js';

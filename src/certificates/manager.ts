@@ -9,8 +9,10 @@ import type { Keyring, KeySource } from '../signing/keyring.js';
 import type { PlatformKey } from '../signing/keys.js';
 import { verifySignature, type SignatureHeaders } from '../signing/verify.js';
 import { internal } from '../signing/internal.js';
+import { bounded, StoreError } from '../bounded/store-call.js';
+import { alarm, type Alarm } from './alarms.js';
 import { CertificateError } from './errors.js';
-import type { CertificateStore, StoredCertificates } from './store.js';
+import type { CertificateStore, StoredCertificates, StoreLease } from './store.js';
 import { checkCertificate, openCertificateList, validity } from './validate.js';
 
 export const CERTIFICATES_PATH = 'v3/certificates';
@@ -30,6 +32,10 @@ export interface CertificateManagerOptions {
   /** Sends the signed GET; must not verify the answer (that needs the certificates it carries). */
   download: () => Promise<DownloadedAnswer>;
   store: CertificateStore;
+  /** Milliseconds any one store call may take before it counts as failed (StoreError STORE_TIMEOUT). */
+  storeTimeout?: number;
+  /** Milliseconds a refresh lock is held at most (a store with `lock`); a dead holder blocks no longer. */
+  lockTtl?: number;
   /** Milliseconds between scheduled refreshes; 0 disables the schedule. */
   refreshInterval: number;
   /** Milliseconds to wait after a failed or useless refresh before an unknown serial may trigger another. */
@@ -54,8 +60,8 @@ export class CertificateManager implements KeySource {
   readonly #now: () => number;
   #inflight: { kind: FlightKind; promise: Promise<PlatformKey[]> } | undefined;
   #blockedUntil = 0;
-  #schedule: NodeJS.Timeout | undefined;
-  #expiry: NodeJS.Timeout | undefined;
+  #schedule: Alarm | undefined;
+  #expiry: Alarm | undefined;
   #downloads = 0;
   #last: RefreshEvent | undefined;
   #lastError: Error | undefined;
@@ -131,8 +137,8 @@ export class CertificateManager implements KeySource {
   /** Stops the schedule (timers are unref'd, so a process exits without calling this). */
   stop(): void {
     this.#stopped = true;
-    clearTimeout(this.#schedule);
-    clearTimeout(this.#expiry);
+    this.#schedule?.cancel();
+    this.#expiry?.cancel();
   }
 
   #join(kind: FlightKind): Promise<PlatformKey[]> {
@@ -151,7 +157,7 @@ export class CertificateManager implements KeySource {
     await null;
     const ring = this.#options.keyring;
     try {
-      const keys = (kind !== 'explicit' && (await this.#fromStore(kind, serial))) || (await this.#download());
+      const keys = (kind !== 'explicit' && (await this.#fromStore(kind, serial))) || (await this.#shared(kind, serial));
       for (const key of keys) ring.set(key);
       this.sweep();
       this.#lastError = undefined;
@@ -165,10 +171,11 @@ export class CertificateManager implements KeySource {
   }
 
   /** Stored certificates, when they answer the need without a download. */
-  async #fromStore(kind: FlightKind, serial: string | undefined): Promise<PlatformKey[] | undefined> {
+  async #fromStore(kind: FlightKind, serial: string | undefined, since = Infinity): Promise<PlatformKey[] | undefined> {
     let stored: StoredCertificates | undefined;
     try {
-      stored = await this.#options.store.read(this.#options.mchid);
+      const { store, mchid } = this.#options;
+      stored = await bounded('certificates.read', this.#storeTimeout, () => store.read(mchid));
     } catch (error) {
       this.#report(error);
       return undefined;
@@ -184,14 +191,64 @@ export class CertificateManager implements KeySource {
       }
     }
     if (keys.length === 0) return undefined;
-    const fresh = now - stored.updatedAt < this.#options.refreshInterval;
-    const useful = serial !== undefined ? keys.some((key) => key.id === serial.toUpperCase()) : kind === 'demand' || fresh;
+    const age = now - stored.updatedAt;
+    // A time stamp from the future (a wrong clock, a bad write) would make the entry look fresh
+    // forever and freeze the schedule: past the tolerated clock difference it counts as stale.
+    const future = age < -this.#options.maxClockSkew * 1000;
+    if (future) this.#report(new StoreError('STORE_FAILED', 'certificates.read', `updatedAt ${new Date(stored.updatedAt).toISOString()} is in the future; treated as stale`));
+    const fresh = !future && age < this.#options.refreshInterval;
+    // Written since `since`: another process just finished the download this one waited for; even
+    // without the serial it is the answer (that download was useless), not a reason to repeat it.
+    const useful = stored.updatedAt >= since || (serial !== undefined ? keys.some((key) => key.id === serial.toUpperCase()) : kind === 'demand' || fresh);
     if (!useful) return undefined;
     this.#last = { at: new Date(now), source: 'store', serials: keys.map((key) => key.id) };
     return keys;
   }
 
-  async #download(): Promise<PlatformKey[]> {
+  get #storeTimeout(): number {
+    return this.#options.storeTimeout ?? DEFAULT_STORE_TIMEOUT;
+  }
+
+  /**
+   * Downloads once across every process sharing a store that has `lock`: the lock holder downloads
+   * and writes, the others wait for the result to appear in the store. A holder that dies leaves a
+   * lock that expires after `lockTtl`; a store that fails or does not answer leaves this process
+   * to download on its own (still single-flight and rate-limited here).
+   */
+  async #shared(kind: FlightKind, serial: string | undefined): Promise<PlatformKey[]> {
+    const { store, mchid } = this.#options;
+    if (kind === 'explicit' || typeof store.lock !== 'function') return this.#download();
+    const ttl = this.#options.lockTtl ?? DEFAULT_LOCK_TTL;
+    const poll = Math.min(1000, Math.max(20, ttl / 10));
+    // Past one full lock lifetime after the current holder's would have ended, stop waiting.
+    const since = this.#now();
+    const giveUp = Date.now() + 2 * ttl + poll;
+    for (;;) {
+      let lease: StoreLease | undefined;
+      try {
+        lease = await bounded('certificates.lock', this.#storeTimeout, () => store.lock!(mchid, ttl));
+      } catch (error) {
+        this.#report(error);
+        return this.#download();
+      }
+      if (lease) return this.#holding(lease, kind, serial);
+      await new Promise((resolve) => setTimeout(resolve, poll));
+      const stored = await this.#fromStore(kind, serial, since);
+      if (stored) return stored;
+      if (Date.now() > giveUp) return this.#download();
+    }
+  }
+
+  async #holding(lease: StoreLease, kind: FlightKind, serial: string | undefined): Promise<PlatformKey[]> {
+    try {
+      // The previous holder may have written what is needed between our read and our lock.
+      return (await this.#fromStore(kind, serial)) ?? (await this.#download(lease));
+    } finally {
+      await bounded('certificates.unlock', this.#storeTimeout, () => lease.release()).catch((error: unknown) => this.#report(error));
+    }
+  }
+
+  async #download(lease?: StoreLease): Promise<PlatformKey[]> {
     const { apiv3Key, ca, keyring, maxClockSkew, store, mchid } = this.#options;
     this.#downloads++;
     const answer = await this.#options.download();
@@ -217,7 +274,8 @@ export class CertificateManager implements KeySource {
     );
     this.#last = { at: new Date(now), source: 'download', serials: accepted.map((key) => key.id) };
     try {
-      await store.write(mchid, { updatedAt: now, certificates: accepted.map((key) => ({ serial: key.id, pem: key.certificate!.toString() })) });
+      const value = { updatedAt: now, certificates: accepted.map((key) => ({ serial: key.id, pem: key.certificate!.toString() })) };
+      await bounded('certificates.write', this.#storeTimeout, () => store.write(mchid, value, lease));
     } catch (error) {
       this.#report(error);
     }
@@ -235,21 +293,16 @@ export class CertificateManager implements KeySource {
       if (!(notAfter > now)) ring.delete(key.id);
       else next = Math.min(next, notAfter);
     }
-    clearTimeout(this.#expiry);
+    this.#expiry?.cancel();
     this.#expiry = undefined;
-    if (next !== Infinity && !this.#stopped) {
-      // The timers hold the manager weakly: a client that is dropped is not kept alive by them.
-      const self = new WeakRef(this);
-      this.#expiry = setTimeout(() => self.deref()?.sweep(), Math.min(next - now + 1, 2 ** 31 - 1));
-      this.#expiry.unref();
-    }
+    // The alarms hold the manager weakly: a client that is dropped is not kept alive by them.
+    if (next !== Infinity && !this.#stopped) this.#expiry = alarm(this, next - now + 1, sweep);
   }
 
   #scheduleNext(delay: number): void {
     if (!(delay > 0) || this.#stopped) return;
-    const self = new WeakRef(this);
-    this.#schedule = setTimeout(() => self.deref()?.tick(), Math.min(delay, 2 ** 31 - 1));
-    this.#schedule.unref();
+    this.#schedule?.cancel();
+    this.#schedule = alarm(this, delay, tick);
   }
 
   /** One scheduled refresh, then the next one scheduled. @internal */
@@ -276,6 +329,11 @@ export class CertificateManager implements KeySource {
     }
   }
 }
+
+const DEFAULT_STORE_TIMEOUT = 2000;
+const DEFAULT_LOCK_TTL = 30_000;
+const sweep = (manager: CertificateManager) => manager.sweep();
+const tick = (manager: CertificateManager) => manager.tick();
 
 function dates(certificate: X509Certificate): { notBefore: Date; notAfter: Date } {
   const { notBefore, notAfter } = validity(certificate);

@@ -19,9 +19,25 @@ export interface StoredCertificates {
   certificates: StoredCertificate[];
 }
 
+/**
+ * Where certificates are kept. `read` and `write` are all a store needs; a store shared by several
+ * processes may also offer `lock`, so that one of them downloads a rotation and the others take
+ * it from the store. Every call is bounded by `certificates.storeTimeout`.
+ */
 export interface CertificateStore {
   read(mchid: string): Promise<StoredCertificates | undefined>;
-  write(mchid: string, value: StoredCertificates): Promise<void>;
+  /** With `lease`: refuse (resolve without writing) when a newer lease has written since. */
+  write(mchid: string, value: StoredCertificates, lease?: StoreLease): Promise<void>;
+  /** Take the refresh lock for `ttl` ms, or resolve `undefined` while another holder has it. */
+  lock?(mchid: string, ttl: number): Promise<StoreLease | undefined>;
+}
+
+/** A held refresh lock. It expires by itself after its ttl, so a holder that dies blocks no one for longer. */
+export interface StoreLease {
+  /** The fencing token: larger for every lease taken, so a store can refuse a stale holder's write. */
+  readonly token: number;
+  /** Give the lock up early (only if this lease still holds it). */
+  release(): Promise<void>;
 }
 
 /** Per-process store (the default): clients sharing one instance share their downloads. */

@@ -8,7 +8,7 @@ export type WebhookHandler<C> = (notification: Notification, context: C) => void
 
 export interface HandleOptions {
   /** Told of every refusal and every handler failure (for the merchant's logs); never of secrets. */
-  onError?: (error: unknown, stage: 'parse' | 'handler') => void;
+  onError?: (error: unknown, stage: 'parse' | 'handler' | 'release') => void;
 }
 
 export async function handle<C>(
@@ -28,8 +28,9 @@ export async function handle<C>(
   try {
     return (await handler(notification, context)) ?? success();
   } catch (error) {
-    await parser.release(notification);
     options.onError?.(error, 'handler');
+    // A store that cannot take the nonce back still answers 500: the claim ends with its window.
+    await parser.release(notification).catch((failure: unknown) => options.onError?.(failure, 'release'));
     return fail('handler failed', 500);
   }
 }

@@ -85,4 +85,5 @@ export type { HandleOptions, WebhookHandler } from './handle.js';
 export { MemoryNonceStore, type NonceStore } from './nonces.js';
 export type { Notification, NotificationOf, RawNotification, WebhookOptions } from './parse.js';
 export type { WebhookReply } from './reply.js';
+export { WebhookRouter, defaultMchid, type Routed, type RoutableMerchant, type RouteRequest, type WebhookRouterOptions } from './router.js';
 export type { V2Notification } from './v2.js';

@@ -2,6 +2,7 @@
 // adapter ends here, so the checks are the same in every server.
 import { DecryptionError } from '../crypto/errors.js';
 import { decryptAesGcmText } from '../crypto/aead.js';
+import { bounded } from '../bounded/store-call.js';
 import type { WebhookEvents } from '../generated/index.js';
 import type { PlatformKey } from '../signing/keys.js';
 import { verifySignature } from '../signing/verify.js';
@@ -58,6 +59,8 @@ export interface WebhookOptions {
   nonces?: NonceStore;
   /** Largest body accepted, in bytes (1 MiB). */
   maxBodyBytes?: number;
+  /** Milliseconds a nonce store call may take; past it the notification is refused with 503 (2000). */
+  storeTimeout?: number;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -82,6 +85,7 @@ export class WebhookParser {
   readonly #maxClockSkew: number;
   readonly nonces: NonceStore;
   readonly maxBodyBytes: number;
+  readonly #storeTimeout: number;
 
   constructor(options: WebhookOptions) {
     this.#keys = options.keys;
@@ -89,6 +93,7 @@ export class WebhookParser {
     this.#maxClockSkew = options.maxClockSkew ?? 300;
     this.nonces = options.nonces ?? new MemoryNonceStore();
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.#storeTimeout = options.storeTimeout ?? 2000;
   }
 
   /**
@@ -114,7 +119,17 @@ export class WebhookParser {
     const nonce = signature.nonce!;
     // Kept one second past the last second the timestamp is accepted in (skew ≤ maxClockSkew),
     // so a replay at exactly timestamp + maxClockSkew still finds it.
-    if (!(await this.nonces.claim(nonce, Number(signature.timestamp) + this.#maxClockSkew + 1))) {
+    const expiresAt = Number(signature.timestamp) + this.#maxClockSkew + 1;
+    let claimed: boolean;
+    try {
+      claimed = await bounded('nonces.claim', this.#storeTimeout, () => this.nonces.claim(nonce, expiresAt));
+    } catch (error) {
+      // Fail closed (503: WeChat Pay sends it again). A claim the store applied but never
+      // confirmed is given back, so the retry is not taken for a replay.
+      this.#giveBack(nonce).catch(() => undefined);
+      throw error;
+    }
+    if (!claimed) {
       throw new WebhookError('REPLAYED_NONCE', 'Wechatpay-Nonce was already accepted inside the time window: a replayed notification');
     }
     try {
@@ -127,7 +142,7 @@ export class WebhookParser {
       spent.set(notification, nonce);
       return notification;
     } catch (error) {
-      await this.nonces.release(nonce);
+      await this.#giveBack(nonce).catch(() => undefined);
       if (error instanceof DecryptionError) throw error;
       throw new WebhookError('BAD_BODY', 'the decrypted resource is not JSON');
     }
@@ -136,7 +151,11 @@ export class WebhookParser {
   /** Give back the nonce of a notification whose handling failed, so its retry is accepted. */
   async release(notification: Notification): Promise<void> {
     const nonce = spent.get(notification);
-    if (nonce !== undefined) await this.nonces.release(nonce);
+    if (nonce !== undefined) await this.#giveBack(nonce);
+  }
+
+  #giveBack(nonce: string): Promise<void> {
+    return bounded('nonces.release', this.#storeTimeout, () => this.nonces.release(nonce));
   }
 }
 

@@ -4,6 +4,7 @@
 // headers over the reply body, the same scheme WeChat Pay uses for its own answers.
 import type { KeyObject } from 'node:crypto';
 import { DecryptionError } from '../crypto/errors.js';
+import { StoreError } from '../bounded/store-call.js';
 import { VerificationError, type WechatpayError } from '../errors.js';
 import { signatureHeaders } from '../signing/sign.js';
 import { WebhookError } from './errors.js';
@@ -44,6 +45,8 @@ export function refusal(error: unknown): WebhookReply {
   if (error instanceof WebhookError) return fail(error.message, error.status);
   if (error instanceof VerificationError) return fail('signature verification failed', 401);
   if (error instanceof DecryptionError) return fail('resource could not be decrypted', 500);
+  // The replay store is down or slow: refuse without handling, so WeChat Pay delivers it again.
+  if (error instanceof StoreError) return fail('replay store unavailable', 503);
   return fail('notification could not be processed', 500);
 }
 

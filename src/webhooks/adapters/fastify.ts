@@ -3,7 +3,7 @@
 // bodyLimit answers 413 before the handler); the rest of the app keeps its parsers.
 import { handle, type HandleOptions, type WebhookHandler } from '../handle.js';
 import type { RawNotification, WebhookParser } from '../parse.js';
-import { fail } from '../reply.js';
+import { fail, type WebhookReply } from '../reply.js';
 
 /** The parts of a Fastify instance, request and reply this plugin uses. */
 export interface FastifyLikeInstance {
@@ -19,6 +19,8 @@ export interface FastifyLikeInstance {
 export interface FastifyLikeRequest {
   headers: RawNotification['headers'];
   body: unknown;
+  url?: string;
+  params?: unknown;
 }
 export interface FastifyLikeReply {
   code(status: number): FastifyLikeReply;
@@ -32,18 +34,23 @@ export interface FastifyContext {
 }
 
 export function fastifyWebhook(parser: WebhookParser, handler: WebhookHandler<FastifyContext>, options: HandleOptions & { url: string }) {
+  return fastifyPlugin(options.url, parser.maxBodyBytes, (request, reply, body) => handle(parser, { headers: request.headers, body }, handler, { request, reply }, options));
+}
+
+/** The encapsulated plugin around one POST route; `answer` turns the raw body into the reply. */
+export function fastifyPlugin(url: string, bodyLimit: number, answer: (request: FastifyLikeRequest, reply: FastifyLikeReply, body: Buffer) => Promise<WebhookReply>) {
   return async (instance: FastifyLikeInstance): Promise<void> => {
     instance.removeAllContentTypeParsers();
-    instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: parser.maxBodyBytes }, (_request, body, done) => done(null, body));
+    instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
     // Fastify's own refusals (413 over bodyLimit, 415, …) keep their status but answer as WeChat Pay expects.
     instance.setErrorHandler((error, _request, reply) => {
       const { status, headers, body } = fail(error.message, error.statusCode && error.statusCode >= 400 ? error.statusCode : 500);
       return reply.code(status).headers(headers).send(body);
     });
-    instance.post(options.url, async (request, reply) => {
+    instance.post(url, async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const answer = await handle(parser, { headers: request.headers, body }, handler, { request, reply }, options);
-      return reply.code(answer.status).headers(answer.headers).send(answer.body === '' ? undefined : answer.body);
+      const answered = await answer(request, reply, body);
+      return reply.code(answered.status).headers(answered.headers).send(answered.body === '' ? undefined : answered.body);
     });
   };
 }

@@ -1,0 +1,1 @@
+export { RedisCertificateStore, RedisConnection, RedisNonceStore, redisStores, type RedisCommands, type RedisStoreOptions } from './redis.js';
