@@ -80,9 +80,32 @@ function objectType(fields: Field[], ctx: Ctx, perField?: (f: Field) => Ctx): st
   return `{\n${members.join('\n')}\n}`;
 }
 
+/** Top-level keys the client takes as options (besides path parameters): src/request/prepare.ts, src/v2/transport.ts. */
+export const RUNTIME_OPTIONS: ReadonlySet<string> = new Set(['json', 'query', 'headers', 'base_uri', 'body', 'xml', 'security', 'nonceless']);
+/** Request headers the client fills itself (the platform key's serial): optional in the typings. */
+export const CLIENT_FILLED_HEADERS: ReadonlySet<string> = new Set(['wechatpay-serial']);
+
+/**
+ * The request table's top level as the client takes it: keys the runtime has no option for
+ * (`fragment`, `timeout`, pseudo path segments; see `unknown-top-level-key`) are left out, and
+ * headers the client fills are optional (so is `headers` when nothing in it stays required).
+ */
+export function typedRequestFields(op: Operation): Field[] {
+  const out: Field[] = [];
+  for (const f of op.request.fields) {
+    if (f.in !== 'path' && !RUNTIME_OPTIONS.has(f.name)) continue;
+    if (f.name === 'headers' && f.children) {
+      const children = f.children.map((c) => (CLIENT_FILLED_HEADERS.has(c.name.toLowerCase()) ? { ...c, required: false } : c));
+      out.push({ ...f, children, required: Boolean(f.required) && children.some((c) => c.required) });
+    } else out.push(f);
+  }
+  return out;
+}
+
 function optionsType(op: Operation): string {
-  if (!op.request.fields.length) return '{}';
-  return objectType(op.request.fields, {}, (f) => (f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}));
+  const fields = typedRequestFields(op);
+  if (!fields.length) return '{}';
+  return objectType(fields, {}, (f) => (f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}));
 }
 
 function responseType(op: Operation): string {

@@ -410,7 +410,7 @@ export function parseFile(source: string, text: string): ParsedFile {
       }
       for (const f of unknown) {
         const line = reqTables[0]?.rows.find((r) => r.name === f.name && r.indent === 0)?.line ?? s.line;
-        diag(line, 'unknown-top-level-key', 'info', `"${f.name}" kept as an option`);
+        diag(line, 'unknown-top-level-key', 'info', `"${f.name}" kept in the model, not typed: the client has no such option`);
       }
     }
     const has = (k: string) => reqFields.some((f) => f.name === k && !f.in);

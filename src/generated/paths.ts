@@ -28,8 +28,6 @@ export interface Paths {
           /** 随机字符串，回调时将带上该参数 */
           state: string;
         };
-        /** 固定填#wechat_redirect */
-        fragment: string;
       };
       response: unknown;
     };
@@ -3211,8 +3209,6 @@ export interface Paths {
           /** 返回web */
           return_web?: 1;
         };
-        /** 固定填#wechat_redirect */
-        fragment: string;
       };
       response: unknown;
     };
@@ -5772,8 +5768,6 @@ export interface Paths {
      */
     post: {
       options: {
-        /** 固定值addInstitutionsub */
-        addinstitutionsub: string;
         /** 声明加载商户API证书 */
         security: true;
         /** 声明请求的XML无随机字符串参数 */
@@ -5976,8 +5970,6 @@ export interface Paths {
      */
     post: {
       options: {
-        /** 固定值modifyInstitutionsub */
-        modifyinstitutionsub: string;
         /** 声明加载商户API证书 */
         security: true;
         /** 声明请求的XML无随机字符串参数 */
@@ -6130,8 +6122,6 @@ export interface Paths {
      */
     post: {
       options: {
-        /** 固定值queryInstitutionsub */
-        queryinstitutionsub: string;
         /** 声明加载商户API证书 */
         security: true;
         /** 声明请求的XML无随机字符串参数 */
@@ -8911,8 +8901,6 @@ export interface Paths {
      */
     post: {
       options: {
-        /** 请求超时时间 */
-        timeout?: number;
         /** 声明请求的头参数 */
         headers?: {
           /** 异常用例名称 */
@@ -9092,9 +9080,9 @@ export interface Paths {
           bal_account_no: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -9164,9 +9152,9 @@ export interface Paths {
           punish_end_time?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -9204,9 +9192,9 @@ export interface Paths {
           recover_reason: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -9235,9 +9223,9 @@ export interface Paths {
           mchid: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -9333,9 +9321,9 @@ export interface Paths {
           reason?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -9388,9 +9376,9 @@ export interface Paths {
           bal_account_no: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -9493,9 +9481,9 @@ export interface Paths {
           account_name?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -9750,9 +9738,9 @@ export interface Paths {
           channel_id?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -10249,9 +10237,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -10449,9 +10437,9 @@ export interface Paths {
           }[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -10973,9 +10961,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -12635,9 +12623,9 @@ export interface Paths {
           pickup_time: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -12762,9 +12750,9 @@ export interface Paths {
           pickup_time: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -13120,9 +13108,9 @@ export interface Paths {
           card_id: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -13872,9 +13860,9 @@ export interface Paths {
           finish: boolean;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -14363,9 +14351,9 @@ export interface Paths {
           account_number: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -14690,9 +14678,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -14807,9 +14795,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -14992,9 +14980,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -15153,9 +15141,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -15762,9 +15750,9 @@ export interface Paths {
           certificate_name: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -16722,9 +16710,9 @@ export interface Paths {
           remark?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -17260,9 +17248,9 @@ export interface Paths {
           proxy_sign_verify_mode?: boolean;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -17583,9 +17571,9 @@ export interface Paths {
           business_addition_desc?: string[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -18332,9 +18320,9 @@ export interface Paths {
           notify_url?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -18721,9 +18709,9 @@ export interface Paths {
           relation_type: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -19140,9 +19128,9 @@ export interface Paths {
           real_name?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -20016,9 +20004,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -20589,9 +20577,9 @@ export interface Paths {
           }[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -21460,9 +21448,9 @@ export interface Paths {
           }[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -21613,9 +21601,9 @@ export interface Paths {
           }[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -21750,9 +21738,9 @@ export interface Paths {
           sponsor_mchid?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -21817,9 +21805,9 @@ export interface Paths {
           sponsor_mchid?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -21932,9 +21920,9 @@ export interface Paths {
           }[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -22766,9 +22754,9 @@ export interface Paths {
           certificate_name: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -23252,11 +23240,11 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 由商户侧生成的唯一key，用来标识多次重试是否为同一请求 */
           'Idempotency-Key'?: string;
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -23464,9 +23452,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -24243,8 +24231,6 @@ export interface Paths {
         out_trade_no: string;
         /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
         base_uri?: string;
-        /** 商户订单号 */
-        transaction_id: string;
         /** 声明请求的查询参数 */
         query: {
           /** 子商户号 */
@@ -26936,9 +26922,9 @@ export interface Paths {
           refund_id?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -26986,9 +26972,9 @@ export interface Paths {
           identity_document_type?: 'ID_DOC_TYPE_ID_CARD' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -27029,9 +27015,9 @@ export interface Paths {
           identity_document_type: 'ID_DOC_TYPE_ID_CARD' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -27076,9 +27062,9 @@ export interface Paths {
           latitude: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -27117,9 +27103,9 @@ export interface Paths {
           identity_document_type: 'ID_DOC_TYPE_ID_CARD' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -27172,9 +27158,9 @@ export interface Paths {
           identity_document_type: 'ID_DOC_TYPE_ID_CARD' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -27291,9 +27277,9 @@ export interface Paths {
           mch_name: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -27543,9 +27529,9 @@ export interface Paths {
           sub_mchid?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -27689,9 +27675,9 @@ export interface Paths {
           req_ssn: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -27993,9 +27979,9 @@ export interface Paths {
           req_time?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -28037,9 +28023,9 @@ export interface Paths {
           req_ssn: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -28085,9 +28071,9 @@ export interface Paths {
           req_ssn: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -28119,9 +28105,9 @@ export interface Paths {
           req_ssn: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -28235,9 +28221,9 @@ export interface Paths {
           }[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -33200,9 +33186,9 @@ export interface Paths {
           outer_str?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: undefined;
@@ -33227,9 +33213,9 @@ export interface Paths {
           encrypted_phone_number: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -41686,7 +41672,7 @@ export interface Paths {
     post: {
       options: {
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 平台公钥ID/平台公钥证书序列号 */
           'Wechatpay-Serial'?: string;
         };
@@ -42378,9 +42364,9 @@ export interface Paths {
           remark?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -42493,9 +42479,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -42725,9 +42711,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -43029,9 +43015,9 @@ export interface Paths {
           med_ins_test_env?: boolean;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -43610,9 +43596,9 @@ export interface Paths {
           }[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -45146,11 +45132,11 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 由商户侧生成的唯一key，用来标识多次重试是否为同一请求 */
           'Idempotency-Key'?: string;
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -45256,9 +45242,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -45445,9 +45431,9 @@ export interface Paths {
           card_type: 'ID_CARD';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -45610,9 +45596,9 @@ export interface Paths {
           }[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: undefined;
@@ -45720,9 +45706,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: undefined;
@@ -45852,9 +45838,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: undefined;
@@ -46211,9 +46197,9 @@ export interface Paths {
           }[];
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: undefined;
@@ -46278,9 +46264,9 @@ export interface Paths {
           sub_mchid?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -46759,9 +46745,9 @@ export interface Paths {
           contract_mode?: 'LIMIT_BANK_CARD' | 'PRIORITY_BANK_CARD' | 'LIMIT_NONE';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -47192,9 +47178,9 @@ export interface Paths {
           phone?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: undefined;
@@ -47714,9 +47700,9 @@ export interface Paths {
           combined_deduct_period_count?: number;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -47812,9 +47798,9 @@ export interface Paths {
           combined_deduct_period_count?: number;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -47905,9 +47891,9 @@ export interface Paths {
           combined_deduct_period_count?: number;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -47998,9 +47984,9 @@ export interface Paths {
           combined_deduct_period_count?: number;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -49445,9 +49431,9 @@ export interface Paths {
           transfer_scene?: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -50431,9 +50417,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -50761,9 +50747,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -51014,9 +51000,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -51326,9 +51312,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -51726,9 +51712,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -52036,9 +52022,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -52261,9 +52247,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -52470,9 +52456,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -52782,9 +52768,9 @@ export interface Paths {
           authenticate_type: 'SIGN_IN' | 'INSURANCE' | 'CONTRACT';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -52913,9 +52899,9 @@ export interface Paths {
           employment_type: 'LONG_TERM_EMPLOYMENT' | 'SHORT_TERM_EMPLOYMENT' | 'COOPERATION_EMPLOYMENT';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -52982,9 +52968,9 @@ export interface Paths {
           employment_scene: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -53060,9 +53046,9 @@ export interface Paths {
           authenticate_type?: 'NORMAL' | 'SIGN_IN' | 'INSURANCE' | 'CONTRACT';
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -56006,9 +55992,9 @@ export interface Paths {
           address?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -61556,9 +61542,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -62258,9 +62244,9 @@ export interface Paths {
           };
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -62537,9 +62523,9 @@ export interface Paths {
           unfreeze_unsplit: boolean;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -62716,9 +62702,9 @@ export interface Paths {
           custom_relation?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -63288,9 +63274,9 @@ export interface Paths {
           wxp_trade_no: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -63667,9 +63653,9 @@ export interface Paths {
           real_name?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -64369,9 +64355,9 @@ export interface Paths {
           offset?: number;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -64436,9 +64422,9 @@ export interface Paths {
           avatar: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -64477,9 +64463,9 @@ export interface Paths {
           avatar?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: undefined;
@@ -64761,9 +64747,9 @@ export interface Paths {
           region_id: number;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -66330,9 +66316,9 @@ export interface Paths {
           notify_url?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {
@@ -66774,9 +66760,9 @@ export interface Paths {
           bank_card_no?: string;
         };
         /** 声明请求的头参数 */
-        headers: {
+        headers?: {
           /** 微信支付公钥ID/平台证书序列号 */
-          'Wechatpay-Serial': string;
+          'Wechatpay-Serial'?: string;
         };
       };
       response: {

@@ -1,0 +1,25 @@
+// Type tests for issue #14 (typings that never lie), compiled by compile.test.ts: each block is
+// the documented call as a merchant writes it, and the lie it used to compile.
+import type { WechatpayClient } from '../../src/client-types.js';
+
+declare const client: WechatpayClient;
+
+const order = { appid: 'wxd678efh567hg6787', mchid: '1230000109', description: 'Image', out_trade_no: '1217752501201407033233368018', notify_url: 'https://example.com/notify', amount: { total: 100 } };
+
+// #14.3 the client fills Wechatpay-Serial: an order needs no headers object, and may still set it
+export async function ordersWithoutHeaders(): Promise<void> {
+  await client.v3.pay.transactions.native.post({ json: order });
+  await client['v3/pay/transactions/jsapi'].post({ json: { ...order, payer: { openid: 'o' } } });
+  await client.chain('v3/pay/transactions/h5').post({ json: { ...order, scene_info: { payer_client_ip: '127.0.0.1', h5_info: { type: 'Wap' } } } });
+  await client.v3.pay.transactions.native.post({ json: order, headers: { 'Wechatpay-Serial': 'PUB_KEY_ID_0000000000000000000000000000' } });
+}
+
+// #14.2 keys the client has no option for are not typed (they were required, and refused at run time)
+export async function noPhantomOptions(): Promise<void> {
+  await client.v3.global.papay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: 'o', query: { sub_mchid: '1' } });
+  // @ts-expect-error transaction_id was a misspelled path parameter, not an option
+  await client.v3.global.papay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: 'o', transaction_id: 't', query: { sub_mchid: '1' } });
+  await client.chain('v2/xdc/apiv2sandbox/pay/orderquery').post({ xml: { appid: 'a', mch_id: 'm', out_trade_no: 'o' } }, { timeout: 5000 });
+  // @ts-expect-error a timeout is a call setting (the second argument), not an option
+  await client.chain('v2/xdc/apiv2sandbox/pay/orderquery').post({ timeout: 5000, xml: { appid: 'a', mch_id: 'm', out_trade_no: 'o' } });
+}
