@@ -1620,62 +1620,38 @@ export interface WebhookEvents {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4013049135
    */
   'MCHWITHDRAW.CHANGE': {
-    /** 平台预约提现结果 */
-    original_data?: {
-      /** 提现单状态 */
-      status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT';
-      /** 微信支付提现单号 */
-      withdraw_id: string;
-      /** 商户提现单号 */
-      out_request_no: string;
-      /** 提现金额 */
-      amount: number;
-      /** 发起提现时间 */
-      create_time: string;
-      /** 提现状态更新时间 */
-      update_time: string;
-      /** 失败原因 */
-      reason: string;
-      /** 提现备注 */
-      remark: string;
-      /** 银行附言 */
-      bank_memo: string;
-      /** 出款账户类型 */
-      account_type: 'BASIC' | 'OPERATION' | 'FEES';
-      /** 提现失败解决方案 */
-      solution: string;
-    } | {
-      /** 二级商户号 */
-      sub_mchid?: string;
-      /** 电商平台商户号 */
-      sp_mchid: string;
-      /** 提现单状态 */
-      status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT';
-      /** 微信支付提现单号 */
-      withdraw_id: string;
-      /** 商户提现单号 */
-      out_request_no: string;
-      /** 提现金额 */
-      amount: number;
-      /** 发起提现时间 */
-      create_time?: string;
-      /** 提现状态更新时间 */
-      update_time?: string;
-      /** 失败原因 */
-      reason?: string;
-      /** 提现备注 */
-      remark?: string;
-      /** 银行备注 */
-      bank_memo?: string;
-      /** 出款账户类型 */
-      account_type?: 'BASIC' | 'OPERATION' | 'FEES';
-      /** 入账银行账号后四位 */
-      account_number?: string;
-      /** 入账银行 */
-      account_bank?: string;
-      /** 入账银行全称（含支行） */
-      bank_name?: string;
-    };
+    /** 提现单状态 */
+    status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT';
+    /** 微信支付提现单号 */
+    withdraw_id: string;
+    /** 商户提现单号 */
+    out_request_no: string;
+    /** 提现金额 */
+    amount: number;
+    /** 发起提现时间 */
+    create_time?: string;
+    /** 提现状态更新时间 */
+    update_time?: string;
+    /** 失败原因 */
+    reason?: string;
+    /** 提现备注 */
+    remark?: string;
+    /** 银行附言 */
+    bank_memo?: string;
+    /** 出款账户类型 */
+    account_type?: 'BASIC' | 'OPERATION' | 'FEES';
+    /** 提现失败解决方案 */
+    solution?: string;
+    /** 二级商户号 */
+    sub_mchid?: string;
+    /** 电商平台商户号 */
+    sp_mchid?: string;
+    /** 入账银行账号后四位 */
+    account_number?: string;
+    /** 入账银行 */
+    account_bank?: string;
+    /** 入账银行全称（含支行） */
+    bank_name?: string;
   };
   /**
    * 医保混合收款成功通知
@@ -2716,11 +2692,12 @@ export interface WebhookEvents {
       bank_account_name: string;
     };
     /** 扫码充值信息 */
-    qr_recharge_info?: Record<string, unknown>;
-    /** 员工类型 */
-    employee_type?: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON';
-    /** 用户openid */
-    openid: string;
+    qr_recharge_info?: {
+      /** 员工类型 */
+      employee_type?: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON';
+      /** 用户openid */
+      openid: string;
+    };
     /** 网银充值的付款信息 */
     online_bank_recharge_info?: {
       /** 银行交易订单号 */
@@ -2744,6 +2721,8 @@ export interface WebhookEvents {
     success_time?: string;
     /** 关闭充值时间 */
     close_time?: string;
+    /** 可用充值渠道列表 */
+    available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK')[];
   };
   /**
    * 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON)
@@ -3443,18 +3422,18 @@ export interface WebhookEvents {
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791861
    */
   'TRANSACTION.SUCCESS': {
-    /** 调用接口提交的商户号 */
-    sp_mchid: string;
-    /** 调用接口提交的子商户号 */
-    sub_mchid: string;
-    /** 微信支付系统生成的订单号 */
+    /** 服务商户号 */
+    sp_mchid?: string;
+    /** 子商户号 */
+    sub_mchid?: string;
+    /** 微信支付订单号 */
     transaction_id: string;
     /** 微信分账/回退单号 */
-    order_id: string;
+    order_id?: string;
     /** 分账方系统内部的分账/回退单号 */
-    out_order_no: string;
+    out_order_no?: string;
     /** 分账接收方对象 */
-    receiver: {
+    receiver?: {
       /** 分账接收方的类型 */
       type: 'MERCHANT_ID' | 'PERSONAL_OPENID';
       /** 分账接收方的账号 */
@@ -3464,28 +3443,28 @@ export interface WebhookEvents {
       /** 分账/回退描述 */
       description: string;
     };
-    /** 订单支付完成时间 */
+    /** 支付完成时间 */
     success_time: string;
-    /** 调用接口提交的应用ID */
-    appid: string;
-    /** 调用接口提交的商户服务订单号 */
+    /** 公众号ID */
+    appid?: string;
+    /** 商户订单号 */
     out_trade_no: string;
-    /** 商户自定义字段，用户交易账单中对扣费服务的描述。 */
+    /** 商品描述 */
     description: string;
     /** 订单成功创建时返回 */
-    create_time: string;
-    /** 交易状态： */
-    trade_state: 'SUCCESS' | 'ACCEPT' | 'PAY_FAIL' | 'REFUND';
+    create_time?: string;
+    /** 交易状态 */
+    trade_state: string;
     /** 对当前订单状态的描述和下一步操作的指引。 */
     trade_state_description?: string;
-    /** 银行类型，采用字符串类型的银行标识。 */
+    /** 付款银行 */
     bank_type?: string;
-    /** 附加数据，在查询API和支付通知中原样返回，可作为自定义参数使用，实际情况下只有支付完成状态才会返回该字段。 */
+    /** 附加数据 */
     attach?: string;
     /** 枚举值： */
     user_repaid?: 'Y' | 'N';
     /** 交易场景值，目前支持PARKING：车场停车场景 */
-    trade_scene: string;
+    trade_scene?: string;
     /** trade_scene为PARKING时，返回停车场景信息 */
     parking_info?: {
       /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
@@ -3505,16 +3484,18 @@ export interface WebhookEvents {
       /** 停车场设备ID */
       device_id: string;
     };
-    /** 支付者信息，详细说明见下文 */
+    /** 支付者 */
     payer?: {
       /** 用户在服务商的标识 */
-      openid: string;
-      /** 用户在子商户的标识 */
+      openid?: string;
+      /** 用户子标识 */
       sub_openid?: string;
+      /** 用户服务标识 */
+      sp_openid: string;
     };
-    /** 订单金额信息，详细说明见下文 */
+    /** 订单金额 */
     amount: {
-      /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
+      /** 货币类型 */
       currency?: string;
       /** 用户实际支付金额，单位为分，只能为整数 */
       payer_total?: number;
@@ -3527,6 +3508,8 @@ export interface WebhookEvents {
         /** 汇率值 */
         rate?: number;
       };
+      /** 总金额 */
+      total: number;
     };
     /** 优惠功能信息，详细说明见下文 */
     promotion_detail?: {
@@ -3543,8 +3526,8 @@ export interface WebhookEvents {
       /** CNY：人民币，境内商户号仅支持人民币。 */
       currency?: string;
     }[];
-    /** 调用接口提交的子商户应用ID */
-    sub_appid: string;
+    /** 子商户公众号ID */
+    sub_appid?: string;
     /** 合单应用程序APPID */
     combine_appid?: string;
     /** 交易单发起方的商户号 */
@@ -3553,9 +3536,9 @@ export interface WebhookEvents {
     combine_out_trade_no?: string;
     /** 微信支付系统生成的订单号 */
     combine_transaction_id?: string;
-    /** 支付场景信息描述 */
+    /** 场景信息 */
     scene_info?: {
-      /** 终端设备号（门店号或收银设备ID） */
+      /** 商户端设备号 */
       device_id: string;
       /** 商品单列表 */
       sub_orders?: {
@@ -3605,6 +3588,64 @@ export interface WebhookEvents {
         /** 用户实际选择分期期数 */
         selected_installment_number: number;
       };
+      /** 用户终端IP */
+      payer_client_ip?: string;
+      /** 商户门店信息 */
+      store_info?: {
+        /** 门店编号 */
+        id?: string;
+        /** 门店名称 */
+        name: string;
+        /** 地区编码 */
+        area_code: string;
+        /** 详细地址 */
+        address: string;
+      };
+    };
+    /** 交易类型 */
+    trade_type?: string;
+    /** 交易状态描述 */
+    trade_state_desc?: string;
+    /** 直连商户号 */
+    mchid?: string;
+    /** 交易结束时间 */
+    time_expire?: string;
+    /** 通知地址 */
+    notify_url?: string;
+    /** 订单优惠标记 */
+    goods_tag?: string;
+    /** 指定支付方式 */
+    limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only')[];
+    /** 电子发票入口开放标识 */
+    support_fapiao?: boolean;
+    /** 优惠功能 */
+    detail?: {
+      /** 订单原价 */
+      cost_price?: number;
+      /** 商品小票ID */
+      invoice_id?: string;
+      /** 单品列表 */
+      goods_detail?: {
+        /** 商户侧商品编码 */
+        merchant_goods_id: string;
+        /** 微信侧商品编码 */
+        wechatpay_goods_id?: string;
+        /** 商品名称 */
+        goods_name?: string;
+        /** 商品数量 */
+        quantity: number;
+        /** 商品单价 */
+        unit_price: number;
+      }[];
+    };
+    /** 服务商公众号ID */
+    sp_appid?: string;
+    /** 结算信息 */
+    settle_info?: {
+      /** 是否指定分账 */
+      profit_sharing?: boolean;
+      /** 补差金额 */
+      subsidy_amount?: number;
     };
   };
   /**

@@ -1,6 +1,7 @@
 // Type tests for issue #14 (typings that never lie), compiled by compile.test.ts: each block is
 // the documented call as a merchant writes it, and the lie it used to compile.
 import type { WechatpayClient } from '../../src/client-types.js';
+import type { WebhookEvents } from '../../src/generated/index.js';
 
 declare const client: WechatpayClient;
 
@@ -22,4 +23,38 @@ export async function noPhantomOptions(): Promise<void> {
   await client.chain('v2/xdc/apiv2sandbox/pay/orderquery').post({ xml: { appid: 'a', mch_id: 'm', out_trade_no: 'o' } }, { timeout: 5000 });
   // @ts-expect-error a timeout is a call setting (the second argument), not an option
   await client.chain('v2/xdc/apiv2sandbox/pay/orderquery').post({ timeout: 5000, xml: { appid: 'a', mch_id: 'm', out_trade_no: 'o' } });
+}
+
+// #14.4 notification resources are what arrives
+
+export function payment(r: WebhookEvents['TRANSACTION.SUCCESS']): number {
+  const id: string = r.transaction_id;
+  void id;
+  // scenario-only fields (partner, profit sharing, parking) are optional
+  // @ts-expect-error sp_mchid is only in the partner scenario
+  const sp: string = r.sp_mchid;
+  void sp;
+  // @ts-expect-error receiver is only in the profit-sharing scenario
+  void r.receiver.account;
+  return r.amount.total; // lost by the table, restored from the order-query answer
+}
+
+export function withdrawal(r: WebhookEvents['MCHWITHDRAW.CHANGE']): string {
+  // @ts-expect-error the decrypted object has no original_data wrapper
+  void r.original_data;
+  // in every scenario: required; in some: optional
+  const amount: number = r.amount;
+  void amount;
+  // @ts-expect-error sub_mchid is only in the e-commerce scenarios
+  const sub: string = r.sub_mchid;
+  void sub;
+  return r.withdraw_id;
+}
+
+export function rechargeClosed(r: WebhookEvents['RECHARGE.CLOSED']): string | undefined {
+  // @ts-expect-error openid belongs to qr_recharge_info, not the resource
+  void r.openid;
+  const channels: string[] | undefined = r.available_recharge_channels;
+  void channels;
+  return r.qr_recharge_info?.openid;
 }
