@@ -29,15 +29,40 @@ function doc(lines: Array<string | undefined>): string {
 interface Ctx {
   /** Inside a multipart `body`: an undocumented object is a file (any value). */
   multipart?: boolean;
+  /**
+   * An APIv2 XML document the client receives (an answer, a notification): every value arrives
+   * as text, so numbers are numeric strings, booleans `'true' | 'false'`, and an object or list
+   * is its JSON text (src/v2/xml.ts keeps every value a string, e.g. `0012` stays `0012`).
+   */
+  xmlIn?: boolean;
+  /**
+   * Something the client receives (an answer, a notification): enums are open
+   * (`'A' | 'B' | (string & {})`), so a value WeChat Pay adds later still type-checks and the
+   * documented ones are still suggested. What the caller sends keeps closed enums.
+   */
+  open?: boolean;
+}
+
+function openEnum(literals: string, numeric: boolean, ctx: Ctx): string {
+  return ctx.open ? `${literals} | (${numeric ? 'number' : 'string'} & {})` : literals;
 }
 
 function literal(v: string | number | boolean): string {
   return typeof v === 'string' ? q(v) : String(v);
 }
 
+function arrivedAsText(s: Shape): string {
+  if (s.type === 'object' || s.array) return 'string';
+  if (s.enum && s.enum.length) return openEnum([...new Set(s.enum.map((v) => q(String(v))))].join(' | '), false, { open: true });
+  if (s.type === 'integer' || s.type === 'number') return '`${number}`';
+  if (s.type === 'boolean') return "'true' | 'false'";
+  return 'string';
+}
+
 function shapeType(s: Shape, ctx: Ctx): string {
+  if (ctx.xmlIn) return arrivedAsText(s);
   let base: string;
-  if (s.enum && s.enum.length) base = s.enum.map(literal).join(' | ');
+  if (s.enum && s.enum.length) base = openEnum(s.enum.map(literal).join(' | '), s.enum.every((v) => typeof v === 'number'), ctx);
   else if (s.type === 'object') {
     base = s.children && s.children.length ? objectType(s.children, ctx) : ctx.multipart ? 'unknown' : 'Record<string, unknown>';
   } else if (s.type === 'integer' || s.type === 'number') base = 'number';
@@ -63,11 +88,16 @@ function fieldLabel(f: Field): string | undefined {
   return f.label ?? f.oneOf?.map((s) => s.label).find(Boolean);
 }
 
-function fieldDoc(f: Field): string {
+function fieldDoc(f: Field, ctx?: Ctx): string {
   const notes: string[] = [];
   const enc = f.encoded ?? f.oneOf?.find((s) => s.encoded)?.encoded;
   const encr = f.encrypted ?? f.oneOf?.find((s) => s.encrypted)?.encrypted;
   if (enc) notes.push(`Encoded string (${enc}); its structure is in model.json.`);
+  if (ctx?.xmlIn) {
+    const s = (f.oneOf?.[0] ?? f) as Partial<Shape>;
+    if (s.type === 'object' || s.array) notes.push(`Arrives as JSON text (documented as ${s.type}${'[]'.repeat(s.array ?? 0)}; structure in model.json).`);
+    else if (s.type !== 'string' && s.type) notes.push(`Arrives as text (documented as ${s.type}).`);
+  }
   if (encr) notes.push(`Encrypted (${encr}).`);
   if (f.signed) notes.push(`Signed (${f.signed}).`);
   if (f.docName) notes.push(`Documented as \`${f.docName}\`.`);
@@ -76,7 +106,10 @@ function fieldDoc(f: Field): string {
 
 function objectType(fields: Field[], ctx: Ctx, perField?: (f: Field) => Ctx): string {
   if (!fields.length) return 'Record<string, unknown>';
-  const members = fields.map((f) => `${fieldDoc(f)}${key(f.name)}${f.required ? '' : '?'}: ${fieldType(f, perField ? perField(f) : ctx)};`);
+  const members = fields.map((f) => {
+    const c = perField ? perField(f) : ctx;
+    return `${fieldDoc(f, c)}${key(f.name)}${f.required ? '' : '?'}: ${fieldType(f, c)};`;
+  });
   return `{\n${members.join('\n')}\n}`;
 }
 
@@ -108,6 +141,9 @@ function optionsType(op: Operation): string {
   return objectType(fields, {}, (f) => (f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}));
 }
 
+/** APIv2 answer fields only a FAIL carries (and a FAIL is an ApiError, never a response): optional. */
+const V2_FAILURE_FIELDS: ReadonlySet<string> = new Set(['err_code', 'err_code_des']);
+
 function responseType(op: Operation): string {
   switch (op.response.kind) {
     case 'no-content':
@@ -118,7 +154,9 @@ function responseType(op: Operation): string {
     case 'redirect':
       return 'unknown';
     default:
-      return op.response.fields.length ? objectType(op.response.fields, {}) : 'Record<string, unknown>';
+      if (!op.response.fields.length) return 'Record<string, unknown>';
+      if (op.response.kind !== 'xml') return objectType(op.response.fields, { open: true });
+      return objectType(op.response.fields.map((f) => (V2_FAILURE_FIELDS.has(f.name) ? { ...f, required: false } : f)), { xmlIn: true, open: true });
   }
 }
 
@@ -246,9 +284,9 @@ function webhooksText(webhooks: Webhook[]): string {
   const v3 = new Map<string, string[]>();
   const v2 = new Map<string, string[]>();
   for (const w of webhooks) {
-    const t = w.resource ? objectType(w.resource, {}) : 'Record<string, unknown>';
+    const t = w.resource ? objectType(w.resource, { open: true }) : 'Record<string, unknown>';
     const bodyField = w.request.find((f) => f.name === 'body');
-    const body = bodyField?.children ? objectType(bodyField.children, {}) : 'Record<string, unknown>';
+    const body = bodyField?.children ? objectType(bodyField.children, { xmlIn: w.kind === 'xml', open: true }) : 'Record<string, unknown>';
     const target = w.protocol === 'v3' ? v3 : v2;
     for (const ev of w.events) {
       const entry = `${doc([w.title, w.links?.[0] ? `@see ${w.links[0]}` : undefined, w.deprecated ? '@deprecated' : undefined])}${w.protocol === 'v3' ? t : body}`;

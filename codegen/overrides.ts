@@ -28,7 +28,26 @@ export interface Override {
   edits: Edit[];
 }
 
+const EITHER =
+  'the request table marks every order identifier required, while the linked official page documents them as ' +
+  'alternatives (any one identifies the order): a call with one of them is what the API takes';
+
 export const OVERRIDES: readonly Override[] = [
+  {
+    source: 'openapi/v2/pay/orderquery.md',
+    contradiction: `transaction_id and out_trade_no: ${EITHER}`,
+    edits: [{ set: 'request/xml/transaction_id', required: false }, { set: 'request/xml/out_trade_no', required: false }],
+  },
+  {
+    source: 'openapi/v2/secapi/pay/refund.md',
+    contradiction: `transaction_id and out_trade_no: ${EITHER}`,
+    edits: [{ set: 'request/xml/transaction_id', required: false }, { set: 'request/xml/out_trade_no', required: false }],
+  },
+  {
+    source: 'openapi/v2/pay/refundquery.md',
+    contradiction: `transaction_id, out_trade_no, out_refund_no and refund_id: ${EITHER}`,
+    edits: ['transaction_id', 'out_trade_no', 'out_refund_no', 'refund_id'].map((name) => ({ set: `request/xml/${name}`, required: false })),
+  },
   {
     source: 'webhook/v3/RECHARGE.CLOSED.md',
     contradiction:

@@ -62,18 +62,27 @@ export interface Paths {
         };
       };
       response: {
-        /** 返回状态码 */
-        retcode: 0 | -1;
+        /**
+         * 返回状态码
+         * Arrives as text (documented as number).
+         */
+        retcode: '0' | '-1' | (string & {});
         /** 处理成功，返回ok */
         retmsg: string;
         /** 接口调用凭证 */
         access_token: string;
-        /** 请求返回的access_token过期时间，以秒为单位，有效期较短 */
-        access_token_expire_in: number;
+        /**
+         * 请求返回的access_token过期时间，以秒为单位，有效期较短
+         * Arrives as text (documented as integer).
+         */
+        access_token_expire_in: `${number}`;
         /** refresh令牌 */
         refresh_token: string;
-        /** refresh_token过期时间，以秒为单位，有效期较长 */
-        refresh_token_expire_in: number;
+        /**
+         * refresh_token过期时间，以秒为单位，有效期较长
+         * Arrives as text (documented as number).
+         */
+        refresh_token_expire_in: `${number}`;
       };
     };
   };
@@ -107,7 +116,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 随机字符串 */
@@ -115,7 +124,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -167,7 +176,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 随机字符串 */
@@ -175,7 +184,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -253,7 +262,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 随机字符串 */
@@ -261,7 +270,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -309,7 +318,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 随机字符串 */
@@ -317,7 +326,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -439,7 +448,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 随机字符串 */
@@ -447,7 +456,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -535,7 +544,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 随机字符串 */
@@ -543,7 +552,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -583,13 +592,13 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'FAIL';
+        result_code: 'FAIL' | (string & {});
         /** 错误代码 */
-        err_code: string;
+        err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
       };
@@ -643,11 +652,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 签名类型 */
-        sign_type: 'MD5';
+        sign_type: 'MD5' | (string & {});
         /** 签名 */
         sign: string;
         /** 公众账号ID */
@@ -655,13 +664,13 @@ export interface Paths {
         /** 商户号 */
         mch_id: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 状态码 */
-        state: 'NDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+        state: 'NDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -673,9 +682,9 @@ export interface Paths {
         /** 最后更新时间 */
         modify_time: string;
         /** 订购人和支付人身份信息校验结果 */
-        cert_check_result: 'UNCHECKED' | 'SAME' | 'DIFFERENT';
+        cert_check_result: 'UNCHECKED' | 'SAME' | 'DIFFERENT' | (string & {});
         /** 验核机构注：商户需将该字段取值UNIONPAY/NETSUNION/OTHERS映射至海关verDept字段的1/2/3 */
-        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS';
+        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
         /** 验核机构交易流水号 */
         verify_department_trade_id: string;
       };
@@ -713,7 +722,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 签名 */
@@ -723,15 +732,18 @@ export interface Paths {
         /** 商户号 */
         mch_id: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 微信支付订单号 */
         transaction_id: string;
-        /** 笔数 */
-        count: number;
+        /**
+         * 笔数
+         * Arrives as text (documented as integer).
+         */
+        count: `${number}`;
         /** 商户子订单号 */
         sub_order_no_$n?: string;
         /** 微信子订单号 */
@@ -739,27 +751,39 @@ export interface Paths {
         /** 商户海关备案号 */
         mch_customs_no_$n?: string;
         /** 海关 */
-        customs_$n: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
+        customs_$n: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN' | (string & {});
         /** 币种 */
         fee_type_$n?: string;
-        /** 应付金额 */
-        order_fee_$n?: number;
-        /** 关税 */
-        duty_$n?: number;
-        /** 物流费 */
-        transport_fee_$n?: number;
-        /** 商品价格 */
-        product_fee_$n?: number;
+        /**
+         * 应付金额
+         * Arrives as text (documented as integer).
+         */
+        order_fee_$n?: `${number}`;
+        /**
+         * 关税
+         * Arrives as text (documented as integer).
+         */
+        duty_$n?: `${number}`;
+        /**
+         * 物流费
+         * Arrives as text (documented as integer).
+         */
+        transport_fee_$n?: `${number}`;
+        /**
+         * 商品价格
+         * Arrives as text (documented as integer).
+         */
+        product_fee_$n?: `${number}`;
         /** 状态码 */
-        state_$n: 'NDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+        state_$n: 'NDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
         /** 申报结果说明 */
         explanation_$n?: string;
         /** 最后更新时间 */
         modify_time_$n: string;
         /** 订购人和支付人身份信息校验结果 */
-        cert_check_result_$n: 'UNCHECKED' | 'SAME' | 'DIFFERENT';
+        cert_check_result_$n: 'UNCHECKED' | 'SAME' | 'DIFFERENT' | (string & {});
         /** 验核机构注：商户需将该字段取值UNIONPAY/NETSUNION/OTHERS映射至海关verDept字段的1/2/3 */
-        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS';
+        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
         /** 验核机构交易流水号 */
         verify_department_trade_id: string;
       };
@@ -799,11 +823,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 签名类型 */
-        sign_type: 'MD5';
+        sign_type: 'MD5' | (string & {});
         /** 签名 */
         sign: string;
         /** 公众账号ID */
@@ -811,13 +835,13 @@ export interface Paths {
         /** 商户号 */
         mch_id: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 状态码 */
-        state: 'UNDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+        state: 'UNDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -869,7 +893,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -885,7 +909,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -894,10 +918,16 @@ export interface Paths {
         transaction_id: string;
         /** 商户订单号 */
         out_trade_no: string;
-        /** 押金总金额 */
-        total_fee: number;
-        /** 消费金额 */
-        consume_fee: number;
+        /**
+         * 押金总金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 消费金额
+         * Arrives as text (documented as integer).
+         */
+        consume_fee: `${number}`;
         /** 货币类型 */
         fee_type?: string;
       };
@@ -960,7 +990,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -978,7 +1008,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -986,27 +1016,39 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe: 'Y' | 'N';
+        is_subscribe: 'Y' | 'N' | (string & {});
         /** 用户子标识 */
         sub_openid?: string;
         /** 是否关注子公众账号 */
-        sub_is_subscribe?: 'Y' | 'N';
+        sub_is_subscribe?: 'Y' | 'N' | (string & {});
         /** 交易类型 */
         trade_type: string;
         /** 付款银行 */
         bank_type: string;
         /** 标价币种 */
         fee_type?: string;
-        /** 标价金额 */
-        total_fee: number;
+        /**
+         * 标价金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
         /** 现金支付币种 */
         cash_fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
-        /** 代金券金额 */
-        coupon_fee?: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
+        /**
+         * 代金券金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -1089,7 +1131,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -1107,7 +1149,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -1115,23 +1157,35 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe: 'Y' | 'N';
+        is_subscribe: 'Y' | 'N' | (string & {});
         /** 交易类型 */
         trade_type: string;
         /** 付款银行 */
         bank_type: string;
         /** 货币类型 */
         fee_type?: string;
-        /** 订单金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
-        /** 代金券金额 */
-        coupon_fee?: number;
+        /**
+         * 订单金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
+        /**
+         * 代金券金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
         /** 现金支付货币类型 */
         cash_fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -1178,7 +1232,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -1194,7 +1248,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -1204,37 +1258,55 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe: 'Y' | 'N';
+        is_subscribe: 'Y' | 'N' | (string & {});
         /** 用户子标识 */
         sub_openid?: string;
         /** 是否关注子公众账号 */
-        sub_is_subscribe?: 'Y' | 'N';
+        sub_is_subscribe?: 'Y' | 'N' | (string & {});
         /** 交易类型 */
         trade_type: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 付款银行 */
         bank_type: string;
-        /** 标价金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
+        /**
+         * 标价金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
         /** 标价币种 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付币种 */
         cash_fee_type?: string;
-        /** 代金券金额 */
-        coupon_fee?: number;
-        /** 代金券使用数量 */
-        coupon_count?: number;
+        /**
+         * 代金券金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
+        /**
+         * 代金券使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_count?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n?: string;
         /** 代金券ID */
         coupon_id_$n?: string;
-        /** 单个代金券支付金额 */
-        coupon_fee_$n?: number;
+        /**
+         * 单个代金券支付金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee_$n?: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -1250,8 +1322,11 @@ export interface Paths {
          * Encoded string (by-json_encode); its structure is in model.json.
          */
         promotion_detail?: string;
-        /** 押金消费金额 */
-        consume_fee?: number;
+        /**
+         * 押金消费金额
+         * Arrives as text (documented as integer).
+         */
+        consume_fee?: `${number}`;
       };
     };
   };
@@ -1299,11 +1374,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -1328,30 +1403,57 @@ export interface Paths {
         out_refund_no: string;
         /** 微信退款单号 */
         refund_id: string;
-        /** 退款金额 */
-        refund_fee: number;
-        /** 应结退款金额 */
-        settlement_refund_fee?: number;
-        /** 标价金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
+        /**
+         * 退款金额
+         * Arrives as text (documented as integer).
+         */
+        refund_fee: `${number}`;
+        /**
+         * 应结退款金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_refund_fee?: `${number}`;
+        /**
+         * 标价金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
         /** 标价币种 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付币种 */
         cash_fee_type?: string;
-        /** 现金退款金额 */
-        cash_refund_fee?: number;
+        /**
+         * 现金退款金额
+         * Arrives as text (documented as integer).
+         */
+        cash_refund_fee?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n?: string;
-        /** 代金券退款总金额 */
-        coupon_refund_fee?: number;
-        /** 单个代金券退款金额 */
-        coupon_refund_fee_$n?: number;
-        /** 退款代金券使用数量 */
-        coupon_refund_count?: number;
+        /**
+         * 代金券退款总金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee?: `${number}`;
+        /**
+         * 单个代金券退款金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee_$n?: `${number}`;
+        /**
+         * 退款代金券使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_count?: `${number}`;
         /** 退款代金券ID */
         coupon_refund_id_$n?: string;
       };
@@ -1391,15 +1493,15 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码 */
-        err_code: string;
+        err_code?: string;
         /** 错误描述 */
-        err_code_des: string;
+        err_code_des?: string;
         /** 公众账号ID */
         appid: string;
         /** 商户号 */
@@ -1412,42 +1514,72 @@ export interface Paths {
         nonce_str: string;
         /** 签名 */
         sign: string;
-        /** 订单总退款次数 */
-        total_refund_count?: number;
+        /**
+         * 订单总退款次数
+         * Arrives as text (documented as integer).
+         */
+        total_refund_count?: `${number}`;
         /** 微信订单号 */
         transaction_id: string;
         /** 商户订单号 */
         out_trade_no: string;
-        /** 订单金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
+        /**
+         * 订单金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
         /** 货币种类 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
-        /** 退款笔数 */
-        refund_count: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
+        /**
+         * 退款笔数
+         * Arrives as text (documented as integer).
+         */
+        refund_count: `${number}`;
         /** 商户退款单号 */
         out_refund_no_$n: string;
         /** 微信退款单号 */
         refund_id_$n: string;
         /** 退款渠道 */
         refund_channel_$n?: string;
-        /** 申请退款金额 */
-        refund_fee_$n: number;
-        /** 退款金额 */
-        settlement_refund_fee_$n?: number;
+        /**
+         * 申请退款金额
+         * Arrives as text (documented as integer).
+         */
+        refund_fee_$n: `${number}`;
+        /**
+         * 退款金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_refund_fee_$n?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n_$m?: string;
-        /** 总代金券退款金额 */
-        coupon_refund_fee_$n?: number;
-        /** 退款代金券使用数量 */
-        coupon_refund_count_$n?: number;
+        /**
+         * 总代金券退款金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee_$n?: `${number}`;
+        /**
+         * 退款代金券使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_count_$n?: `${number}`;
         /** 退款代金券ID */
         coupon_refund_id_$n_$m?: string;
-        /** 单个代金券退款金额 */
-        coupon_refund_fee_$n_$m?: number;
+        /**
+         * 单个代金券退款金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee_$n_$m?: `${number}`;
         /** 退款状态 */
         refund_status_$n: string;
         /** 退款资金来源 */
@@ -1489,7 +1621,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -1505,13 +1637,13 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
         err_code_des?: string;
         /** 是否重调 */
-        recall: 'Y' | 'N';
+        recall: 'Y' | 'N' | (string & {});
       };
     };
   };
@@ -1581,7 +1713,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 服务商应用ID */
@@ -1599,13 +1731,13 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 交易类型 */
-        trade_type: 'JSAPI' | 'APP';
+        trade_type: 'JSAPI' | 'APP' | (string & {});
         /** 预支付交易会话标识 */
         prepay_id: string;
         /** 二维码链接 */
@@ -1653,13 +1785,16 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码描述 */
         return_msg?: string;
         /** SDK调用凭证。用于调用SDK的人脸识别接口。 */
         authinfo: string;
-        /** authinfo的有效时间, 单位秒。 */
-        expires_in?: number;
+        /**
+         * authinfo的有效时间, 单位秒。
+         * Arrives as text (documented as integer).
+         */
+        expires_in?: `${number}`;
         /** 随机字符串，不长于32位 */
         nonce_str: string;
         /** 参数签名。 */
@@ -1703,17 +1838,17 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
-        err_code: string;
+        err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 签名类型 */
-        sign_type?: 'HMAC-SHA256';
+        sign_type?: 'HMAC-SHA256' | (string & {});
         /** 签名 */
         sign?: string;
         /** 日期 */
@@ -1730,8 +1865,11 @@ export interface Paths {
         fail_reason?: string;
         /** 提现单单据ID */
         withdraw_id?: string;
-        /** 金额 */
-        amount?: number;
+        /**
+         * 金额
+         * Arrives as text (documented as integer).
+         */
+        amount?: `${number}`;
         /** 单据创建时间 */
         create_time?: string;
         /** 单据成功时间 */
@@ -1769,17 +1907,17 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
-        err_code: string;
+        err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 签名类型 */
-        sign_type?: 'HMAC-SHA256';
+        sign_type?: 'HMAC-SHA256' | (string & {});
         /** 签名 */
         sign?: string;
         /** 自动提现单提现日期 */
@@ -1790,8 +1928,11 @@ export interface Paths {
         sub_mch_id: string;
         /** 提现单单据ID */
         withdraw_id: string;
-        /** 金额 */
-        amount: number;
+        /**
+         * 金额
+         * Arrives as text (documented as integer).
+         */
+        amount: `${number}`;
         /** 单据创建时间 */
         create_time: string;
         /** 随机字符 */
@@ -1821,11 +1962,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -1845,7 +1986,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 签名类型 */
-        sign_type?: 'HMAC-SHA256';
+        sign_type?: 'HMAC-SHA256' | (string & {});
       };
     };
   };
@@ -1871,11 +2012,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -1895,7 +2036,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 签名类型 */
-        sign_type?: 'HMAC-SHA256';
+        sign_type?: 'HMAC-SHA256' | (string & {});
       };
     };
   };
@@ -1956,11 +2097,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 服务商号 */
         mch_id: string;
         /** 风险级别 */
@@ -1990,13 +2131,13 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 服务商号 */
         mch_id: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -2052,11 +2193,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -2088,11 +2229,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2104,41 +2245,43 @@ export interface Paths {
         /** 红包单号 */
         detail_id: string;
         /** 红包状态 */
-        status: 'SENDING' | 'SENT' | 'FAILED' | 'RECEIVED' | 'RFUND_ING' | 'REFUND';
+        status: 'SENDING' | 'SENT' | 'FAILED' | 'RECEIVED' | 'RFUND_ING' | 'REFUND' | (string & {});
         /** 发放类型 */
-        send_type: 'API' | 'UPLOAD' | 'ACTIVITY';
+        send_type: 'API' | 'UPLOAD' | 'ACTIVITY' | (string & {});
         /** 红包类型 */
-        hb_type: 'NORMAL' | 'GROUP';
-        /** 红包个数 */
-        total_num: number;
-        /** 红包金额 */
-        total_amount: number;
+        hb_type: 'NORMAL' | 'GROUP' | (string & {});
+        /**
+         * 红包个数
+         * Arrives as text (documented as integer).
+         */
+        total_num: `${number}`;
+        /**
+         * 红包金额
+         * Arrives as text (documented as integer).
+         */
+        total_amount: `${number}`;
         /** 失败原因 */
         reason?: string;
         /** 红包发送时间 */
         send_time: string;
         /** 红包退款时间 */
         refund_time?: string;
-        /** 红包退款金额 */
-        refund_amount?: number;
+        /**
+         * 红包退款金额
+         * Arrives as text (documented as integer).
+         */
+        refund_amount?: `${number}`;
         /** 祝福语 */
         wishing?: string;
         /** 活动描述 */
         remark?: string;
         /** 活动名称 */
         act_name?: string;
-        /** 红包领取记录 */
-        hblist?: {
-          /** 裂变红包领取列表 */
-          hbinfo?: {
-            /** 领取红包的Openid */
-            openid?: string;
-            /** 金额 */
-            amount?: number;
-            /** 接收时间 */
-            rcv_time?: string;
-          }[];
-        };
+        /**
+         * 红包领取记录
+         * Arrives as JSON text (documented as object; structure in model.json).
+         */
+        hblist?: string;
       };
     };
   };
@@ -2164,11 +2307,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2182,15 +2325,18 @@ export interface Paths {
         /** 付款单号 */
         detail_id: string;
         /** 转账状态 */
-        status: 'SUCCESS' | 'FAILED' | 'PROCESSING';
+        status: 'SUCCESS' | 'FAILED' | 'PROCESSING' | (string & {});
         /** 失败原因 */
         reason?: string;
         /** 收款用户openid */
         openid: string;
         /** 收款用户姓名 */
         transfer_name?: string;
-        /** 付款金额 */
-        payment_amount: number;
+        /**
+         * 付款金额
+         * Arrives as text (documented as integer).
+         */
+        payment_amount: `${number}`;
         /** 转账时间 */
         transfer_time: string;
         /** 付款成功时间 */
@@ -2250,7 +2396,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号appid */
@@ -2262,7 +2408,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2298,11 +2444,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2314,13 +2460,16 @@ export interface Paths {
         /** 红包单号 */
         detail_id: string;
         /** 红包状态 */
-        status: 'SUCCESS' | 'FAILED' | 'PROCESSING';
+        status: 'SUCCESS' | 'FAILED' | 'PROCESSING' | (string & {});
         /** 失败原因 */
         reason: string;
         /** 收款用户姓名 */
         transfer_name?: string;
-        /** 红包退款金额 */
-        payment_amount: number;
+        /**
+         * 红包退款金额
+         * Arrives as text (documented as integer).
+         */
+        payment_amount: `${number}`;
         /** 转账时间 */
         transfer_time: string;
         /** 付款描述 */
@@ -2370,7 +2519,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 商户appid */
@@ -2382,7 +2531,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2416,11 +2565,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2435,12 +2584,18 @@ export interface Paths {
         bank_no_md5: string;
         /** 用户真实姓名 */
         true_name_md5: string;
-        /** 代付金额 */
-        amount: number;
+        /**
+         * 代付金额
+         * Arrives as text (documented as integer).
+         */
+        amount: `${number}`;
         /** 代付单状态 */
-        status: 'SUCCESS' | 'FAILED' | 'PROCESSING' | 'BANK_FAIL';
-        /** 手续费金额 */
-        cmms_amt: number;
+        status: 'SUCCESS' | 'FAILED' | 'PROCESSING' | 'BANK_FAIL' | (string & {});
+        /**
+         * 手续费金额
+         * Arrives as text (documented as integer).
+         */
+        cmms_amt: `${number}`;
         /** 商户下单时间 */
         create_time: string;
         /** 成功付款时间 */
@@ -2482,7 +2637,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -2496,7 +2651,7 @@ export interface Paths {
         /** 签名 */
         sign?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2505,26 +2660,47 @@ export interface Paths {
         coupon_stock_id: string;
         /** 代金券名称 */
         coupon_name?: string;
-        /** 代金券面额 */
-        coupon_value: number;
-        /** 代金券使用最低限额 */
-        coupon_mininumn?: number;
-        /** 代金券批次状态 */
-        coupon_stock_status: number;
-        /** 代金券数量 */
-        coupon_total: number;
-        /** 代金券最大领取数量 */
-        max_quota?: number;
-        /** 代金券已经发送的数量 */
-        is_send_num?: number;
+        /**
+         * 代金券面额
+         * Arrives as text (documented as integer).
+         */
+        coupon_value: `${number}`;
+        /**
+         * 代金券使用最低限额
+         * Arrives as text (documented as integer).
+         */
+        coupon_mininumn?: `${number}`;
+        /**
+         * 代金券批次状态
+         * Arrives as text (documented as integer).
+         */
+        coupon_stock_status: `${number}`;
+        /**
+         * 代金券数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_total: `${number}`;
+        /**
+         * 代金券最大领取数量
+         * Arrives as text (documented as integer).
+         */
+        max_quota?: `${number}`;
+        /**
+         * 代金券已经发送的数量
+         * Arrives as text (documented as integer).
+         */
+        is_send_num?: `${number}`;
         /** 生效开始时间 */
         begin_time: string;
         /** 生效结束时间 */
         end_time: string;
         /** 创建时间 */
         create_time: string;
-        /** 代金券预算额度 */
-        coupon_budget?: number;
+        /**
+         * 代金券预算额度
+         * Arrives as text (documented as integer).
+         */
+        coupon_budget?: `${number}`;
         /** 生效开始时间 */
         begin_time_t: string;
         /** 生效结束时间 */
@@ -2570,7 +2746,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -2586,7 +2762,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2595,24 +2771,36 @@ export interface Paths {
         coupon_stock_id: string;
         /** 代金券id */
         coupon_id: string;
-        /** 代金券面额 */
-        coupon_value: number;
-        /** 代金券使用最低限额 */
-        coupon_mininumn?: number;
+        /**
+         * 代金券面额
+         * Arrives as text (documented as integer).
+         */
+        coupon_value: `${number}`;
+        /**
+         * 代金券使用最低限额
+         * Arrives as text (documented as integer).
+         */
+        coupon_mininumn?: `${number}`;
         /** 代金券名称 */
         coupon_name: string;
         /** 代金券状态 */
-        coupon_state: 'SENDED' | 'USED' | 'EXPIRED';
+        coupon_state: 'SENDED' | 'USED' | 'EXPIRED' | (string & {});
         /** 代金券描述 */
         coupon_desc: string;
-        /** 代金券实际使用金额 */
-        coupon_use_value: number;
-        /** 优惠剩余可用额 */
-        coupon_remain_value: number;
+        /**
+         * 代金券实际使用金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_use_value: `${number}`;
+        /**
+         * 优惠剩余可用额
+         * Arrives as text (documented as integer).
+         */
+        coupon_remain_value: `${number}`;
         /** 发放来源 */
-        send_source: 'FULL_SEND' | 'NORMAL';
+        send_source: 'FULL_SEND' | 'NORMAL' | (string & {});
         /** 是否允许部分使用 */
-        is_partial_use?: '1';
+        is_partial_use?: '1' | (string & {});
       };
     };
   };
@@ -2638,13 +2826,13 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 微信支付签名 */
         sign?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2656,19 +2844,25 @@ export interface Paths {
         /** 红包单号 */
         detail_id: string;
         /** 红包状态 */
-        status: 'SENDING' | 'SENT' | 'FAILED' | 'RECEIVED' | 'RFUND_ING' | 'REFUND';
+        status: 'SENDING' | 'SENT' | 'FAILED' | 'RECEIVED' | 'RFUND_ING' | 'REFUND' | (string & {});
         /** 发放类型 */
-        send_type: 'API';
-        /** 红包金额 */
-        total_amount: number;
+        send_type: 'API' | (string & {});
+        /**
+         * 红包金额
+         * Arrives as text (documented as integer).
+         */
+        total_amount: `${number}`;
         /** 失败原因 */
         reason?: string;
         /** 红包发送时间 */
         send_time: string;
         /** 红包退款时间 */
         refund_time?: string;
-        /** 红包退款金额 */
-        refund_amount?: number;
+        /**
+         * 红包退款金额
+         * Arrives as text (documented as integer).
+         */
+        refund_amount?: `${number}`;
         /** 祝福语 */
         wishing?: string;
         /** 活动描述 */
@@ -2677,8 +2871,11 @@ export interface Paths {
         act_name?: string;
         /** 领取红包的Openid */
         openid: string;
-        /** 金额 */
-        amount: number;
+        /**
+         * 金额
+         * Arrives as text (documented as integer).
+         */
+        amount: `${number}`;
         /** 接收时间 */
         rcv_time: string;
         /** 发送者名称 */
@@ -2728,7 +2925,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -2742,19 +2939,28 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 代金券批次id */
         coupon_stock_id: string;
-        /** 返回记录数 */
-        resp_count: number;
-        /** 成功记录数 */
-        success_count: number;
-        /** 失败记录数 */
-        failed_count: number;
+        /**
+         * 返回记录数
+         * Arrives as text (documented as integer).
+         */
+        resp_count: `${number}`;
+        /**
+         * 成功记录数
+         * Arrives as text (documented as integer).
+         */
+        success_count: `${number}`;
+        /**
+         * 失败记录数
+         * Arrives as text (documented as integer).
+         */
+        failed_count: `${number}`;
         /** 用户标识 */
         openid: string;
         /** 返回码 */
@@ -2815,11 +3021,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2832,8 +3038,11 @@ export interface Paths {
         wxappid: string;
         /** 用户openid */
         re_openid: string;
-        /** 总金额 */
-        total_amount: number;
+        /**
+         * 总金额
+         * Arrives as text (documented as integer).
+         */
+        total_amount: `${number}`;
         /** 微信单号 */
         send_listid: string;
       };
@@ -2879,11 +3088,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2896,8 +3105,11 @@ export interface Paths {
         wxappid: string;
         /** 用户openid */
         re_openid: string;
-        /** 付款金额 */
-        total_amount: number;
+        /**
+         * 付款金额
+         * Arrives as text (documented as integer).
+         */
+        total_amount: `${number}`;
         /** 微信单号 */
         send_listid: string;
         /** Jsapi的入参 */
@@ -2954,11 +3166,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -2971,8 +3183,11 @@ export interface Paths {
         wxappid: string;
         /** 用户openid */
         re_openid: string;
-        /** 付款金额 */
-        total_amount: number;
+        /**
+         * 付款金额
+         * Arrives as text (documented as integer).
+         */
+        total_amount: `${number}`;
         /** 微信单号 */
         send_listid: string;
       };
@@ -3022,13 +3237,13 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 微信支付签名 */
         sign?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -3041,8 +3256,11 @@ export interface Paths {
         wxappid: string;
         /** 用户openid */
         re_openid: string;
-        /** 付款金额 */
-        total_amount: number;
+        /**
+         * 付款金额
+         * Arrives as text (documented as integer).
+         */
+        total_amount: `${number}`;
         /** 微信单号 */
         send_listid: string;
         /** 发送者名称 */
@@ -3088,11 +3306,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -3101,16 +3319,22 @@ export interface Paths {
         mch_id: string;
         /** 商户企业付款单号 */
         partner_trade_no: string;
-        /** 代付金额 */
-        amount: number;
+        /**
+         * 代付金额
+         * Arrives as text (documented as integer).
+         */
+        amount: `${number}`;
         /** 随机字符串 */
         nonce_str: string;
         /** 签名 */
         sign: string;
         /** 微信企业付款单号 */
         payment_no: string;
-        /** 手续费金额 */
-        cmms_amt: number;
+        /**
+         * 手续费金额
+         * Arrives as text (documented as integer).
+         */
+        cmms_amt: `${number}`;
       };
     };
   };
@@ -3148,7 +3372,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号id */
@@ -3162,7 +3386,7 @@ export interface Paths {
         /** 签约协议号 */
         contract_code: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -3254,11 +3478,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 业务结果描述 */
         result_msg?: string;
         /** 跳转URL，有效期为10分钟 */
@@ -3368,11 +3592,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 业务结果描述 */
         result_msg?: string;
         /** 跳转URL，有效期为10分钟 */
@@ -3422,11 +3646,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -3484,33 +3708,45 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
-        /** 商户号 */
-        mch_id: number;
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
+        /**
+         * 商户号
+         * Arrives as text (documented as integer).
+         */
+        mch_id: `${number}`;
         /** 公众账号id */
         appid: string;
         /** 委托代扣协议id */
         contract_id: string;
-        /** 模板id */
-        plan_id: number;
+        /**
+         * 模板id
+         * Arrives as text (documented as integer).
+         */
+        plan_id: `${number}`;
         /** 签约协议号 */
         contract_code: string;
         /** 用户账户展示名称 */
         contract_display_account: string;
-        /** 协议状态 */
-        contract_state: number;
+        /**
+         * 协议状态
+         * Arrives as text (documented as integer).
+         */
+        contract_state: `${number}`;
         /** 协议签署时间 */
         contract_signed_time: string;
         /** 协议到期时间 */
         contract_expired_time: string;
         /** 协议解约时间 */
         contract_terminated_time?: string;
-        /** 协议解约方式 */
-        contract_termination_mode?: number;
+        /**
+         * 协议解约方式
+         * Arrives as text (documented as integer).
+         */
+        contract_termination_mode?: `${number}`;
         /** 签名 */
         sign: string;
         /** 解约备注 */
@@ -3518,9 +3754,9 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 错误代码 */
-        err_code: string;
+        err_code?: string;
         /** 错误代码描述 */
-        err_code_des: string;
+        err_code_des?: string;
         /** 子商户公众账号ID */
         sub_appid?: string;
         /** 子商户号 */
@@ -3570,11 +3806,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -3624,33 +3860,45 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
-        /** 商户号 */
-        mch_id: number;
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
+        /**
+         * 商户号
+         * Arrives as text (documented as integer).
+         */
+        mch_id: `${number}`;
         /** 公众账号id */
         appid: string;
         /** 委托代扣协议id */
         contract_id: string;
-        /** 模板id */
-        plan_id: number;
+        /**
+         * 模板id
+         * Arrives as text (documented as integer).
+         */
+        plan_id: `${number}`;
         /** 签约协议号 */
         contract_code: string;
         /** 用户账户展示名称 */
         contract_display_account: string;
-        /** 协议状态 */
-        contract_state: number;
+        /**
+         * 协议状态
+         * Arrives as text (documented as integer).
+         */
+        contract_state: `${number}`;
         /** 协议签署时间 */
         contract_signed_time: string;
         /** 协议到期时间 */
         contract_expired_time: string;
         /** 协议解约时间 */
         contract_terminated_time?: string;
-        /** 协议解约方式 */
-        contract_termination_mode?: number;
+        /**
+         * 协议解约方式
+         * Arrives as text (documented as integer).
+         */
+        contract_termination_mode?: `${number}`;
         /** 签名 */
         sign: string;
         /** 解约备注 */
@@ -3658,9 +3906,9 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 错误代码 */
-        err_code: string;
+        err_code?: string;
         /** 错误代码描述 */
-        err_code_des: string;
+        err_code_des?: string;
       };
     };
   };
@@ -3691,7 +3939,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 合单appid */
@@ -3703,7 +3951,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -3733,7 +3981,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -3745,7 +3993,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 业务结果描述 */
         result_msg: string;
         /** 错误代码 */
@@ -3803,7 +4051,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 合单appid */
@@ -3817,7 +4065,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -3895,11 +4143,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 公众账号id */
         appid: string;
         /** 商户号 */
@@ -3924,8 +4172,11 @@ export interface Paths {
         trade_type: string;
         /** 二维码链接 */
         code_url?: string;
-        /** 模板id */
-        plan_id?: number;
+        /**
+         * 模板id
+         * Arrives as text (documented as integer).
+         */
+        plan_id?: `${number}`;
         /** 请求序列号 */
         request_serial?: string;
         /** 签约协议号 */
@@ -3963,7 +4214,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code?: 'FAIL';
+        return_code?: 'FAIL' | (string & {});
         /** 错误码描述 */
         return_msg?: string;
         /** 错误码 */
@@ -3999,11 +4250,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code?: 'SUCCESS' | 'FAIL';
+        return_code?: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code?: 'FAIL';
+        result_code?: 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4068,7 +4319,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -4086,7 +4337,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4094,27 +4345,39 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe: 'Y' | 'N';
+        is_subscribe: 'Y' | 'N' | (string & {});
         /** 用户子标识 */
         sub_openid?: string;
         /** 是否关注子公众账号 */
-        sub_is_subscribe?: 'Y' | 'N';
+        sub_is_subscribe?: 'Y' | 'N' | (string & {});
         /** 交易类型 */
         trade_type: string;
         /** 付款银行 */
         bank_type: string;
         /** 标价币种 */
         fee_type?: string;
-        /** 标价金额 */
-        total_fee: number;
+        /**
+         * 标价金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
         /** 现金支付币种 */
         cash_fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
-        /** 代金券金额 */
-        coupon_fee?: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
+        /**
+         * 代金券金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -4161,7 +4424,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -4177,7 +4440,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4187,37 +4450,55 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe: 'Y' | 'N';
+        is_subscribe: 'Y' | 'N' | (string & {});
         /** 用户子标识 */
         sub_openid?: string;
         /** 是否关注子公众账号 */
-        sub_is_subscribe?: 'Y' | 'N';
+        sub_is_subscribe?: 'Y' | 'N' | (string & {});
         /** 交易类型 */
         trade_type: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 付款银行 */
         bank_type: string;
-        /** 标价金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
+        /**
+         * 标价金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
         /** 标价币种 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付币种 */
         cash_fee_type?: string;
-        /** 代金券金额 */
-        coupon_fee?: number;
-        /** 代金券使用数量 */
-        coupon_count?: number;
+        /**
+         * 代金券金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
+        /**
+         * 代金券使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_count?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n?: string;
         /** 代金券ID */
         coupon_id_$n?: string;
-        /** 单个代金券支付金额 */
-        coupon_fee_$n?: number;
+        /**
+         * 单个代金券支付金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee_$n?: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -4233,8 +4514,11 @@ export interface Paths {
          * Encoded string (by-json_encode); its structure is in model.json.
          */
         promotion_detail?: string;
-        /** 押金消费金额 */
-        consume_fee?: number;
+        /**
+         * 押金消费金额
+         * Arrives as text (documented as integer).
+         */
+        consume_fee?: `${number}`;
       };
     };
   };
@@ -4304,7 +4588,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -4322,7 +4606,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4330,23 +4614,35 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe: 'Y' | 'N';
+        is_subscribe: 'Y' | 'N' | (string & {});
         /** 交易类型 */
         trade_type: string;
         /** 付款银行 */
         bank_type: string;
         /** 货币类型 */
         fee_type?: string;
-        /** 订单金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
-        /** 代金券金额 */
-        coupon_fee?: number;
+        /**
+         * 订单金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
+        /**
+         * 代金券金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
         /** 现金支付货币类型 */
         cash_fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -4384,16 +4680,16 @@ export interface Paths {
           /** 子商户号 */
           sub_mch_id?: string;
           /** 微信订单号 */
-          transaction_id: string;
+          transaction_id?: string;
           /** 商户订单号 */
-          out_trade_no: string;
+          out_trade_no?: string;
           /** 签名类型 */
           sign_type?: 'MD5' | 'HMAC-SHA256';
         };
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -4409,7 +4705,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4419,37 +4715,55 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe: 'Y' | 'N';
+        is_subscribe: 'Y' | 'N' | (string & {});
         /** 用户子标识 */
         sub_openid?: string;
         /** 是否关注子公众账号 */
-        sub_is_subscribe?: 'Y' | 'N';
+        sub_is_subscribe?: 'Y' | 'N' | (string & {});
         /** 交易类型 */
         trade_type: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 付款银行 */
         bank_type: string;
-        /** 标价金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
+        /**
+         * 标价金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
         /** 标价币种 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付币种 */
         cash_fee_type?: string;
-        /** 代金券金额 */
-        coupon_fee?: number;
-        /** 代金券使用数量 */
-        coupon_count?: number;
+        /**
+         * 代金券金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
+        /**
+         * 代金券使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_count?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n?: string;
         /** 代金券ID */
         coupon_id_$n?: string;
-        /** 单个代金券支付金额 */
-        coupon_fee_$n?: number;
+        /**
+         * 单个代金券支付金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee_$n?: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -4465,8 +4779,11 @@ export interface Paths {
          * Encoded string (by-json_encode); its structure is in model.json.
          */
         promotion_detail?: string;
-        /** 押金消费金额 */
-        consume_fee?: number;
+        /**
+         * 押金消费金额
+         * Arrives as text (documented as integer).
+         */
+        consume_fee?: `${number}`;
       };
     };
   };
@@ -4492,7 +4809,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 请求appid */
@@ -4504,7 +4821,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4514,29 +4831,44 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe?: 'Y' | 'N';
+        is_subscribe?: 'Y' | 'N' | (string & {});
         /** 交易类型 */
         trade_type: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 付款银行 */
         bank_type: string;
-        /** 总金额 */
-        total_fee: number;
+        /**
+         * 总金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
         /** 货币种类 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付货币类型 */
         cash_fee_type?: string;
-        /** 代金券或立减优惠金额 */
-        coupon_fee?: number;
-        /** 代金券或立减优惠使用数量 */
-        coupon_count?: number;
+        /**
+         * 代金券或立减优惠金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
+        /**
+         * 代金券或立减优惠使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_count?: `${number}`;
         /** 代金券或立减优惠ID */
         coupon_id_$n?: string;
-        /** 单个代金券或立减优惠支付金额 */
-        coupon_fee_$n?: number;
+        /**
+         * 单个代金券或立减优惠支付金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee_$n?: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -4592,7 +4924,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号id */
@@ -4604,7 +4936,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4638,7 +4970,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 请求appid */
@@ -4650,7 +4982,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4660,29 +4992,44 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe?: 'Y' | 'N';
+        is_subscribe?: 'Y' | 'N' | (string & {});
         /** 交易类型 */
         trade_type: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 付款银行 */
         bank_type: string;
-        /** 总金额 */
-        total_fee: number;
+        /**
+         * 总金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
         /** 货币种类 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付货币类型 */
         cash_fee_type?: string;
-        /** 代金券或立减优惠金额 */
-        coupon_fee?: number;
-        /** 代金券或立减优惠使用数量 */
-        coupon_count?: number;
+        /**
+         * 代金券或立减优惠金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
+        /**
+         * 代金券或立减优惠使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_count?: `${number}`;
         /** 代金券或立减优惠ID */
         coupon_id_$n?: string;
-        /** 单个代金券或立减优惠支付金额 */
-        coupon_fee_$n?: number;
+        /**
+         * 单个代金券或立减优惠支付金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee_$n?: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -4750,7 +5097,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mch_id?: string;
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号id */
@@ -4762,7 +5109,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4803,7 +5150,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mch_id?: string;
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -4815,7 +5162,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4850,7 +5197,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 商户号 */
@@ -4859,8 +5206,11 @@ export interface Paths {
         sub_mch_id?: string;
         /** 品牌主商户号 */
         brand_mch_id?: string;
-        /** 最大分账比例 */
-        max_ratio: number;
+        /**
+         * 最大分账比例
+         * Arrives as text (documented as integer).
+         */
+        max_ratio: `${number}`;
         /** 随机字符串 */
         nonce_str: string;
         /** 签名 */
@@ -4888,15 +5238,18 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 商户号 */
         mch_id?: string;
         /** 微信订单号 */
         transaction_id: string;
-        /** 订单剩余待分金额 */
-        unsplit_amount?: number;
+        /**
+         * 订单剩余待分金额
+         * Arrives as text (documented as integer).
+         */
+        unsplit_amount?: `${number}`;
         /** 随机字符串 */
         nonce_str?: string;
         /** 签名 */
@@ -4932,7 +5285,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mch_id?: string;
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -4944,7 +5297,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -4956,7 +5309,7 @@ export interface Paths {
         /** 微信分账单号 */
         order_id: string;
         /** 分账单状态 */
-        status: 'PROCESSING' | 'FINISHED';
+        status: 'PROCESSING' | 'FINISHED' | (string & {});
         /**
          * 分账接收方列表JSON格式字符串
          * Encoded string (by-json_encode); its structure is in model.json.
@@ -4998,7 +5351,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mch_id?: string;
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -5010,7 +5363,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -5053,7 +5406,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -5065,7 +5418,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -5083,17 +5436,20 @@ export interface Paths {
         /** 微信回退单号 */
         return_no?: string;
         /** 回退方类型 */
-        return_account_type: 'MERCHANT_ID';
+        return_account_type: 'MERCHANT_ID' | (string & {});
         /** 回退方账号 */
         return_account: string;
-        /** 回退金额 */
-        return_amount: number;
+        /**
+         * 回退金额
+         * Arrives as text (documented as integer).
+         */
+        return_amount: `${number}`;
         /** 回退描述 */
         description: string;
         /** 回退结果 */
-        result?: 'SUCCESS' | 'PROCESSING' | 'FAILED';
+        result?: 'SUCCESS' | 'PROCESSING' | 'FAILED' | (string & {});
         /** 失败原因 */
-        fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+        fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
         /** 完成时间 */
         finish_time?: string;
       };
@@ -5121,7 +5477,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 合单appid */
@@ -5139,11 +5495,11 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 业务结果描述 */
         result_msg: string;
         /** 交易状态 */
-        trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 交易状态描述 */
         trade_state_desc?: string;
         /** 错误代码 */
@@ -5182,7 +5538,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -5223,28 +5579,28 @@ export interface Paths {
           /** 签名类型 */
           sign_type?: 'MD5' | 'HMAC-SHA256';
           /** 微信订单号 */
-          transaction_id: string;
+          transaction_id?: string;
           /** 商户订单号 */
-          out_trade_no: string;
+          out_trade_no?: string;
           /** 商户退款单号 */
-          out_refund_no: string;
+          out_refund_no?: string;
           /** 微信退款单号 */
-          refund_id: string;
+          refund_id?: string;
           /** 偏移量 */
           offset?: number;
         };
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码 */
-        err_code: string;
+        err_code?: string;
         /** 错误描述 */
-        err_code_des: string;
+        err_code_des?: string;
         /** 公众账号ID */
         appid: string;
         /** 商户号 */
@@ -5257,42 +5613,72 @@ export interface Paths {
         nonce_str: string;
         /** 签名 */
         sign: string;
-        /** 订单总退款次数 */
-        total_refund_count?: number;
+        /**
+         * 订单总退款次数
+         * Arrives as text (documented as integer).
+         */
+        total_refund_count?: `${number}`;
         /** 微信订单号 */
         transaction_id: string;
         /** 商户订单号 */
         out_trade_no: string;
-        /** 订单金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
+        /**
+         * 订单金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
         /** 货币种类 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
-        /** 退款笔数 */
-        refund_count: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
+        /**
+         * 退款笔数
+         * Arrives as text (documented as integer).
+         */
+        refund_count: `${number}`;
         /** 商户退款单号 */
         out_refund_no_$n: string;
         /** 微信退款单号 */
         refund_id_$n: string;
         /** 退款渠道 */
         refund_channel_$n?: string;
-        /** 申请退款金额 */
-        refund_fee_$n: number;
-        /** 退款金额 */
-        settlement_refund_fee_$n?: number;
+        /**
+         * 申请退款金额
+         * Arrives as text (documented as integer).
+         */
+        refund_fee_$n: `${number}`;
+        /**
+         * 退款金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_refund_fee_$n?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n_$m?: string;
-        /** 总代金券退款金额 */
-        coupon_refund_fee_$n?: number;
-        /** 退款代金券使用数量 */
-        coupon_refund_count_$n?: number;
+        /**
+         * 总代金券退款金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee_$n?: `${number}`;
+        /**
+         * 退款代金券使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_count_$n?: `${number}`;
         /** 退款代金券ID */
         coupon_refund_id_$n_$m?: string;
-        /** 单个代金券退款金额 */
-        coupon_refund_fee_$n_$m?: number;
+        /**
+         * 单个代金券退款金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee_$n_$m?: `${number}`;
         /** 退款状态 */
         refund_status_$n: string;
         /** 退款资金来源 */
@@ -5338,15 +5724,15 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码 */
-        err_code: string;
+        err_code?: string;
         /** 错误描述 */
-        err_code_des: string;
+        err_code_des?: string;
         /** 公众账号ID */
         appid: string;
         /** 商户号 */
@@ -5359,42 +5745,72 @@ export interface Paths {
         nonce_str: string;
         /** 签名 */
         sign: string;
-        /** 订单总退款次数 */
-        total_refund_count?: number;
+        /**
+         * 订单总退款次数
+         * Arrives as text (documented as integer).
+         */
+        total_refund_count?: `${number}`;
         /** 微信订单号 */
         transaction_id: string;
         /** 商户订单号 */
         out_trade_no: string;
-        /** 订单金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
+        /**
+         * 订单金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
         /** 货币种类 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
-        /** 退款笔数 */
-        refund_count: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
+        /**
+         * 退款笔数
+         * Arrives as text (documented as integer).
+         */
+        refund_count: `${number}`;
         /** 商户退款单号 */
         out_refund_no_$n: string;
         /** 微信退款单号 */
         refund_id_$n: string;
         /** 退款渠道 */
         refund_channel_$n?: string;
-        /** 申请退款金额 */
-        refund_fee_$n: number;
-        /** 退款金额 */
-        settlement_refund_fee_$n?: number;
+        /**
+         * 申请退款金额
+         * Arrives as text (documented as integer).
+         */
+        refund_fee_$n: `${number}`;
+        /**
+         * 退款金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_refund_fee_$n?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n_$m?: string;
-        /** 总代金券退款金额 */
-        coupon_refund_fee_$n?: number;
-        /** 退款代金券使用数量 */
-        coupon_refund_count_$n?: number;
+        /**
+         * 总代金券退款金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee_$n?: `${number}`;
+        /**
+         * 退款代金券使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_count_$n?: `${number}`;
         /** 退款代金券ID */
         coupon_refund_id_$n_$m?: string;
-        /** 单个代金券退款金额 */
-        coupon_refund_fee_$n_$m?: number;
+        /**
+         * 单个代金券退款金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee_$n_$m?: `${number}`;
         /** 退款状态 */
         refund_status_$n: string;
         /** 退款资金来源 */
@@ -5443,7 +5859,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -5453,7 +5869,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -5470,24 +5886,48 @@ export interface Paths {
         date_start: string;
         /** 交易结束日期 */
         date_end: string;
-        /** 划账金额 */
-        settlement_fee: number;
-        /** 未划账金额 */
-        unsettlement_fee: number;
+        /**
+         * 划账金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_fee: `${number}`;
+        /**
+         * 未划账金额
+         * Arrives as text (documented as integer).
+         */
+        unsettlement_fee: `${number}`;
         /** 结算币种 */
         settlementfee_type: string;
-        /** 支付金额 */
-        pay_fee: number;
-        /** 退款金额 */
-        refund_fee: number;
-        /** 支付净额 */
-        pay_net_fee: number;
-        /** 手续费金额 */
-        poundage_fee: number;
-        /** 分账划账金额 */
-        split_settlement_fee?: number;
-        /** 分账未划账金额 */
-        split_unsettlement_fee?: number;
+        /**
+         * 支付金额
+         * Arrives as text (documented as integer).
+         */
+        pay_fee: `${number}`;
+        /**
+         * 退款金额
+         * Arrives as text (documented as integer).
+         */
+        refund_fee: `${number}`;
+        /**
+         * 支付净额
+         * Arrives as text (documented as integer).
+         */
+        pay_net_fee: `${number}`;
+        /**
+         * 手续费金额
+         * Arrives as text (documented as integer).
+         */
+        poundage_fee: `${number}`;
+        /**
+         * 分账划账金额
+         * Arrives as text (documented as integer).
+         */
+        split_settlement_fee?: `${number}`;
+        /**
+         * 分账未划账金额
+         * Arrives as text (documented as integer).
+         */
+        split_unsettlement_fee?: `${number}`;
       };
     };
   };
@@ -5563,7 +6003,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -5577,13 +6017,13 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 交易类型 */
-        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB';
+        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | (string & {});
         /** 预支付交易会话标识 */
         prepay_id: string;
         /** 二维码链接 */
@@ -5627,11 +6067,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
       };
     };
   };
@@ -5653,7 +6093,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码描述 */
         return_msg?: string;
         /** 随机字符串 */
@@ -5665,7 +6105,7 @@ export interface Paths {
         /** 错误代码描述 */
         error_code_des?: string;
         /** 返回状态码 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 商户号 */
         mch_id: string;
         /** 平台证书信息 */
@@ -5695,7 +6135,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码描述 */
         return_msg?: string;
         /** 错误码 */
@@ -5703,7 +6143,7 @@ export interface Paths {
         /** 错误代码描述 */
         error_code_des?: string;
         /** 返回状态码 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 商户号 */
         mch_id?: string;
         /** RSA公钥 */
@@ -5741,7 +6181,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码描述 */
         return_msg?: string;
         /** 错误码 */
@@ -5749,7 +6189,7 @@ export interface Paths {
         /** 错误代码描述 */
         error_code_des?: string;
         /** 返回状态码 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码描述 */
         result_msg: string;
         /**
@@ -5848,11 +6288,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务返回码 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误编码 */
         err_code?: string;
         /** 错误描述 */
@@ -5862,11 +6302,11 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 验证状态 */
-        verification_status?: 'Under review' | 'Approved';
+        verification_status?: 'Under review' | 'Approved' | (string & {});
         /** 验证状态描述 */
         description?: string;
         /** H5支付权限状态 */
-        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED';
+        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED' | (string & {});
       };
     };
   };
@@ -5898,15 +6338,15 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 错误代码 */
-        err_code: string;
+        err_code?: string;
         /** 错误代码描述 */
-        err_code_des: string;
+        err_code_des?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 签名 */
         sign: string;
       };
@@ -5938,11 +6378,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 签名 */
         sign: string;
         /** 错误代码 */
@@ -6050,11 +6490,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务返回码 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误编码 */
         err_code?: string;
         /** 错误描述 */
@@ -6064,9 +6504,9 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 验证状态 */
-        verification_status?: 'Under review' | 'Approved';
+        verification_status?: 'Under review' | 'Approved' | (string & {});
         /** H5支付权限状态 */
-        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED';
+        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED' | (string & {});
       };
     };
   };
@@ -6096,11 +6536,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 处理结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 处理信息 */
         result_msg: string;
         /** 签名 */
@@ -6138,11 +6578,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务返回码 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误编码 */
         err_code?: string;
         /** 错误描述 */
@@ -6172,9 +6612,9 @@ export interface Paths {
         /** 子商户唯一标识 */
         merchant_remark: string;
         /** 业务类型 */
-        business_type?: 'ONLINE' | 'OFFLINE' | 'BOTH';
+        business_type?: 'ONLINE' | 'OFFLINE' | 'BOTH' | (string & {});
         /** 商户类型 */
-        merchant_type?: 'ENTERPRISE' | 'INDIVIDUAL';
+        merchant_type?: 'ENTERPRISE' | 'INDIVIDUAL' | (string & {});
         /** 公司注册文件编号 */
         registration_certificate_number?: string;
         /** 公司注册文件过期时间 */
@@ -6202,13 +6642,13 @@ export interface Paths {
         /** 渠道编号 */
         channel_id?: string;
         /** H5支付权限状态 */
-        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED';
+        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED' | (string & {});
         /** H5驳回详情 */
         h5_audit_reject_detail?: string;
         /** 子商户状态 */
-        sub_mch_status?: 'OPERATING' | 'PENDING' | 'DEACTIVATED' | 'CLOSED' | 'INCOMPLETE_APPLICATION';
+        sub_mch_status?: 'OPERATING' | 'PENDING' | 'DEACTIVATED' | 'CLOSED' | 'INCOMPLETE_APPLICATION' | (string & {});
         /** 子商户入驻状态 */
-        application_status?: 'UNDER_REVIEW' | 'REJECTED';
+        application_status?: 'UNDER_REVIEW' | 'REJECTED' | (string & {});
         /**
          * 子商户入驻驳回详情
          * Encoded string (by-json_encode); its structure is in model.json.
@@ -6241,15 +6681,15 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 错误代码 */
-        err_code: string;
+        err_code?: string;
         /** 错误代码描述 */
-        err_code_des: string;
+        err_code_des?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 签名 */
         sign: string;
         /**
@@ -6297,40 +6737,20 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code?: 'SUCCESS' | 'FAIL';
+        result_code?: 'SUCCESS' | 'FAIL' | (string & {});
         /** 业务结果描述 */
         result_msg?: string;
         /** 总记录数 */
         total: string;
-        /** 商户信息列表 */
-        mchinfo: {
-          /** 公众账号ID */
-          appid: string;
-          /** 商户号 */
-          mch_id: string;
-          /** 商户名称 */
-          merchant_name: string;
-          /** 商户简称 */
-          merchant_shortname: string;
-          /** 客服电话 */
-          service_phone: string;
-          /** 联系人 */
-          contact?: string;
-          /** 联系电话 */
-          contact_phone?: string;
-          /** 联系邮箱 */
-          contact_email?: string;
-          /** 经营类目 */
-          business: string;
-          /** 渠道商商户号 */
-          channel_id: string;
-          /** 渠道商名称 */
-          channel_name: string;
-        }[];
+        /**
+         * 商户信息列表
+         * Arrives as JSON text (documented as object[]; structure in model.json).
+         */
+        mchinfo: string;
       };
     };
   };
@@ -6359,7 +6779,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -6371,7 +6791,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -6409,15 +6829,15 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 错误代码 */
-        err_code: string;
+        err_code?: string;
         /** 错误代码描述 */
-        err_code_des: string;
+        err_code_des?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 签名 */
         sign: string;
       };
@@ -6453,7 +6873,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -6469,13 +6889,13 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
         err_code_des?: string;
         /** 是否重调 */
-        recall: 'Y' | 'N';
+        recall: 'Y' | 'N' | (string & {});
       };
     };
   };
@@ -6518,7 +6938,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mch_id?: string;
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -6530,7 +6950,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -6590,7 +7010,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mch_id?: string;
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -6602,7 +7022,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -6616,7 +7036,7 @@ export interface Paths {
         /** 微信分账单号 */
         order_id: string;
         /** 分账单状态 */
-        status?: 'FINISHED' | 'PROCESSING';
+        status?: 'FINISHED' | 'PROCESSING' | (string & {});
         /**
          * 分账接收方列表JSON格式字符串
          * Encoded string (by-json_encode); its structure is in model.json.
@@ -6659,7 +7079,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mch_id?: string;
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -6671,7 +7091,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -6725,7 +7145,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -6737,7 +7157,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -6747,7 +7167,7 @@ export interface Paths {
         /** 子商户公众账号ID */
         sub_appid?: string;
         /** 签名类型 */
-        sign_type?: 'HMAC-SHA256';
+        sign_type?: 'HMAC-SHA256' | (string & {});
         /** 微信分账单号 */
         order_id?: string;
         /** 商户分账单号 */
@@ -6757,17 +7177,20 @@ export interface Paths {
         /** 微信回退单号 */
         return_no?: string;
         /** 回退方类型 */
-        return_account_type: 'MERCHANT_ID';
+        return_account_type: 'MERCHANT_ID' | (string & {});
         /** 回退方账号 */
         return_account: string;
-        /** 回退金额 */
-        return_amount: number;
+        /**
+         * 回退金额
+         * Arrives as text (documented as integer).
+         */
+        return_amount: `${number}`;
         /** 回退描述 */
         description: string;
         /** 回退结果 */
-        result?: 'SUCCESS' | 'PROCESSING' | 'FAILED';
+        result?: 'SUCCESS' | 'PROCESSING' | 'FAILED' | (string & {});
         /** 失败原因 */
-        fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+        fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
         /** 完成时间 */
         finish_time?: string;
       };
@@ -6796,9 +7219,9 @@ export interface Paths {
           /** 签名类型 */
           sign_type?: 'MD5' | 'HMAC-SHA256';
           /** 微信订单号 */
-          transaction_id: string;
+          transaction_id?: string;
           /** 商户订单号 */
-          out_trade_no: string;
+          out_trade_no?: string;
           /** 商户退款单号 */
           out_refund_no: string;
           /** 订单金额 */
@@ -6817,11 +7240,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -6846,30 +7269,57 @@ export interface Paths {
         out_refund_no: string;
         /** 微信退款单号 */
         refund_id: string;
-        /** 退款金额 */
-        refund_fee: number;
-        /** 应结退款金额 */
-        settlement_refund_fee?: number;
-        /** 标价金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
+        /**
+         * 退款金额
+         * Arrives as text (documented as integer).
+         */
+        refund_fee: `${number}`;
+        /**
+         * 应结退款金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_refund_fee?: `${number}`;
+        /**
+         * 标价金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
         /** 标价币种 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付币种 */
         cash_fee_type?: string;
-        /** 现金退款金额 */
-        cash_refund_fee?: number;
+        /**
+         * 现金退款金额
+         * Arrives as text (documented as integer).
+         */
+        cash_refund_fee?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n?: string;
-        /** 代金券退款总金额 */
-        coupon_refund_fee?: number;
-        /** 单个代金券退款金额 */
-        coupon_refund_fee_$n?: number;
-        /** 退款代金券使用数量 */
-        coupon_refund_count?: number;
+        /**
+         * 代金券退款总金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee?: `${number}`;
+        /**
+         * 单个代金券退款金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee_$n?: `${number}`;
+        /**
+         * 退款代金券使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_count?: `${number}`;
         /** 退款代金券ID */
         coupon_refund_id_$n?: string;
       };
@@ -6924,11 +7374,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -6953,30 +7403,57 @@ export interface Paths {
         out_refund_no: string;
         /** 微信退款单号 */
         refund_id: string;
-        /** 退款金额 */
-        refund_fee: number;
-        /** 应结退款金额 */
-        settlement_refund_fee?: number;
-        /** 标价金额 */
-        total_fee: number;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
+        /**
+         * 退款金额
+         * Arrives as text (documented as integer).
+         */
+        refund_fee: `${number}`;
+        /**
+         * 应结退款金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_refund_fee?: `${number}`;
+        /**
+         * 标价金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
         /** 标价币种 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付币种 */
         cash_fee_type?: string;
-        /** 现金退款金额 */
-        cash_refund_fee?: number;
+        /**
+         * 现金退款金额
+         * Arrives as text (documented as integer).
+         */
+        cash_refund_fee?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n?: string;
-        /** 代金券退款总金额 */
-        coupon_refund_fee?: number;
-        /** 单个代金券退款金额 */
-        coupon_refund_fee_$n?: number;
-        /** 退款代金券使用数量 */
-        coupon_refund_count?: number;
+        /**
+         * 代金券退款总金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee?: `${number}`;
+        /**
+         * 单个代金券退款金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_fee_$n?: `${number}`;
+        /**
+         * 退款代金券使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_refund_count?: `${number}`;
         /** 退款代金券ID */
         coupon_refund_id_$n?: string;
         /**
@@ -7017,7 +7494,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -7033,13 +7510,13 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
         err_code_des?: string;
         /** 是否重调 */
-        recall: 'Y' | 'N';
+        recall: 'Y' | 'N' | (string & {});
       };
     };
   };
@@ -7083,7 +7560,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码描述 */
         return_msg?: string;
         /** 错误码 */
@@ -7093,7 +7570,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 公众账号ID */
         appid: string;
         /** 商户号 */
@@ -7113,7 +7590,7 @@ export interface Paths {
          */
         encrypted_credential_id: string;
         /** 证件类型，version >= 2.0时返回此字段 */
-        cre_type?: 'MAINLAND_ID' | 'PASSPOT' | 'MO' | 'SOLDIERS' | 'HVPS' | 'MAINLAND_TMP_ID' | 'ACCOUNT_THIN' | 'POLICE' | 'MTPS' | 'BL' | 'OTHER' | 'RPFF' | 'HK_MACAO' | 'TAIWAN';
+        cre_type?: 'MAINLAND_ID' | 'PASSPOT' | 'MO' | 'SOLDIERS' | 'HVPS' | 'MAINLAND_TMP_ID' | 'ACCOUNT_THIN' | 'POLICE' | 'MTPS' | 'BL' | 'OTHER' | 'RPFF' | 'HK_MACAO' | 'TAIWAN' | (string & {});
       };
     };
   };
@@ -7152,7 +7629,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误码描述 */
         return_msg?: string;
         /** 错误码 */
@@ -7162,7 +7639,7 @@ export interface Paths {
         /** 签名 */
         sign?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 公众账号ID */
         appid?: string;
         /** 商户号 */
@@ -7174,11 +7651,11 @@ export interface Paths {
         /** 步骤2或步骤3获取到的access_token */
         access_token?: string;
         /** 有多个结果时用分号”;”连接 */
-        verify_openid?: 'V_OP_NA' | 'V_OP_NM_MA' | 'V_OP_NM_UM';
+        verify_openid?: 'V_OP_NA' | 'V_OP_NM_MA' | 'V_OP_NM_UM' | (string & {});
         /** 当verify_openid为V_OP_NM_MA时返回 */
-        verify_real_name?: 'V_NM_ID_MA' | 'V_NM_ID_UM' | 'V_NM_ID_TYPE_UM';
+        verify_real_name?: 'V_NM_ID_MA' | 'V_NM_ID_UM' | 'V_NM_ID_TYPE_UM' | (string & {});
         /** 当verify_real_name为V_NM_ID_MA时返回 */
-        bind_bankcard?: 'YES' | 'NO';
+        bind_bankcard?: 'YES' | 'NO' | (string & {});
       };
     };
   };
@@ -7212,7 +7689,7 @@ export interface Paths {
         /** 用户子标识 */
         sub_openid?: string;
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号ID */
@@ -7224,7 +7701,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 用户标识 */
@@ -7254,7 +7731,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号ID */
@@ -7266,7 +7743,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** URL链接 */
@@ -7345,7 +7822,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号id */
@@ -7363,7 +7840,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -7397,7 +7874,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 请求appid */
@@ -7413,7 +7890,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -7425,33 +7902,51 @@ export interface Paths {
         /** 用户子标识 */
         sub_openid?: string;
         /** 是否关注公众账号 */
-        is_subscribe?: 'Y' | 'N';
+        is_subscribe?: 'Y' | 'N' | (string & {});
         /** 交易类型 */
-        trade_type: 'PAP';
+        trade_type: 'PAP' | (string & {});
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 付款银行 */
         bank_type: string;
-        /** 总金额 */
-        total_fee: number;
+        /**
+         * 总金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
         /** 货币种类 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付货币类型 */
         cash_fee_type?: string;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
-        /** 代金券或立减优惠金额 */
-        coupon_fee?: number;
-        /** 代金券或立减优惠使用数量 */
-        coupon_count?: number;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
+        /**
+         * 代金券或立减优惠金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
+        /**
+         * 代金券或立减优惠使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_count?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n?: string;
         /** 代金券或立减优惠ID */
         coupon_id_$n?: string;
-        /** 单个代金券或立减优惠支付金额 */
-        coupon_fee_$n?: number;
+        /**
+         * 单个代金券或立减优惠支付金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee_$n?: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -7493,7 +7988,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 请求appid */
@@ -7509,13 +8004,13 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 用户状态 */
-        user_state: 'NORMAL' | 'BLOCKED' | 'OVERDUE';
+        user_state: 'NORMAL' | 'BLOCKED' | 'OVERDUE' | (string & {});
         /** 委托代扣协议id */
         contract_id?: string;
         /** 签约模板id */
@@ -7523,7 +8018,7 @@ export interface Paths {
         /** 签约协议号 */
         contract_code?: string;
         /** 协议状态 */
-        contract_state?: '0' | '1';
+        contract_state?: '0' | '1' | (string & {});
       };
     };
   };
@@ -7594,7 +8089,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号id */
@@ -7608,7 +8103,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -7638,7 +8133,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 请求appid */
@@ -7650,13 +8145,13 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 用户状态 */
-        user_state: 'NORMAL' | 'BLOCKED' | 'OVERDUE';
+        user_state: 'NORMAL' | 'BLOCKED' | 'OVERDUE' | (string & {});
         /** 委托代扣协议id */
         contract_id?: string;
         /** 签约模板id */
@@ -7664,7 +8159,7 @@ export interface Paths {
         /** 签约协议号 */
         contract_code?: string;
         /** 协议状态 */
-        contract_state?: '0' | '1';
+        contract_state?: '0' | '1' | (string & {});
       };
     };
   };
@@ -7690,7 +8185,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 请求appid */
@@ -7702,7 +8197,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -7712,33 +8207,51 @@ export interface Paths {
         /** 用户标识 */
         openid: string;
         /** 是否关注公众账号 */
-        is_subscribe?: 'Y' | 'N';
+        is_subscribe?: 'Y' | 'N' | (string & {});
         /** 交易类型 */
-        trade_type: 'PAP';
+        trade_type: 'PAP' | (string & {});
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 付款银行 */
         bank_type: string;
-        /** 总金额 */
-        total_fee: number;
+        /**
+         * 总金额
+         * Arrives as text (documented as integer).
+         */
+        total_fee: `${number}`;
         /** 货币种类 */
         fee_type?: string;
-        /** 现金支付金额 */
-        cash_fee: number;
+        /**
+         * 现金支付金额
+         * Arrives as text (documented as integer).
+         */
+        cash_fee: `${number}`;
         /** 现金支付货币类型 */
         cash_fee_type?: string;
-        /** 应结订单金额 */
-        settlement_total_fee?: number;
-        /** 代金券或立减优惠金额 */
-        coupon_fee?: number;
-        /** 代金券或立减优惠使用数量 */
-        coupon_count?: number;
+        /**
+         * 应结订单金额
+         * Arrives as text (documented as integer).
+         */
+        settlement_total_fee?: `${number}`;
+        /**
+         * 代金券或立减优惠金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee?: `${number}`;
+        /**
+         * 代金券或立减优惠使用数量
+         * Arrives as text (documented as integer).
+         */
+        coupon_count?: `${number}`;
         /** 代金券类型 */
         coupon_type_$n?: string;
         /** 代金券或立减优惠ID */
         coupon_id_$n?: string;
-        /** 单个代金券或立减优惠支付金额 */
-        coupon_fee_$n?: number;
+        /**
+         * 单个代金券或立减优惠支付金额
+         * Arrives as text (documented as integer).
+         */
+        coupon_fee_$n?: `${number}`;
         /** 微信支付订单号 */
         transaction_id: string;
         /** 商户订单号 */
@@ -7785,7 +8298,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号id */
@@ -7801,15 +8314,15 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 用户状态 */
-        user_state: 'NORMAL' | 'BLOCK';
+        user_state: 'NORMAL' | 'BLOCK' | (string & {});
         /** 发起扣费方式 */
-        deduct_mode?: 'PROACTIVE' | 'AUTOPAY';
+        deduct_mode?: 'PROACTIVE' | 'AUTOPAY' | (string & {});
       };
     };
   };
@@ -7870,7 +8383,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号id */
@@ -7888,7 +8401,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -7928,7 +8441,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 请求appid */
@@ -7944,17 +8457,17 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 用户状态 */
-        user_state: 'NORMAL' | 'PAUSED' | 'OVERDUE' | 'UNAUTHORIZED';
+        user_state: 'NORMAL' | 'PAUSED' | 'OVERDUE' | 'UNAUTHORIZED' | (string & {});
         /** 用户标识 */
         openid?: string;
         /** 发起扣费方式 */
-        deduct_mode?: 'PROACTIVE' | 'AUTOPAY';
+        deduct_mode?: 'PROACTIVE' | 'AUTOPAY' | (string & {});
         /** 用户子标识 */
         sub_openid?: string;
         /** 跳转路径 */
@@ -7996,7 +8509,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 公众账号id */
@@ -8008,15 +8521,15 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 用户状态 */
-        user_state: 'NORMAL' | 'BLOCK';
+        user_state: 'NORMAL' | 'BLOCK' | (string & {});
         /** 发起扣费方式 */
-        deduct_mode?: 'PROACTIVE' | 'AUTOPAY';
+        deduct_mode?: 'PROACTIVE' | 'AUTOPAY' | (string & {});
       };
     };
   };
@@ -8073,7 +8586,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg: string;
         /** 公众账号id */
@@ -8087,7 +8600,7 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -8123,7 +8636,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 请求appid */
@@ -8135,17 +8648,17 @@ export interface Paths {
         /** 签名 */
         sign: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
         err_code_des?: string;
         /** 用户状态 */
-        user_state: 'NORMAL' | 'PAUSED' | 'OVERDUE' | 'UNAUTHORIZED';
+        user_state: 'NORMAL' | 'PAUSED' | 'OVERDUE' | 'UNAUTHORIZED' | (string & {});
         /** 用户标识 */
         openid?: string;
         /** 发起扣费方式 */
-        deduct_mode?: 'PROACTIVE' | 'AUTOPAY';
+        deduct_mode?: 'PROACTIVE' | 'AUTOPAY' | (string & {});
         /** 跳转路径 */
         path?: string;
         /**
@@ -8186,7 +8699,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg?: string;
         /** 签名 */
@@ -8194,7 +8707,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -8250,7 +8763,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg?: string;
         /** 签名 */
@@ -8258,7 +8771,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -8336,7 +8849,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg?: string;
         /** 签名 */
@@ -8344,7 +8857,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -8428,7 +8941,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg?: string;
         /** 签名 */
@@ -8436,7 +8949,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -8514,7 +9027,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg?: string;
         /** 签名 */
@@ -8522,7 +9035,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -8586,7 +9099,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg?: string;
         /** 签名 */
@@ -8594,7 +9107,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -8642,7 +9155,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg?: string;
         /** 签名 */
@@ -8650,7 +9163,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -8664,7 +9177,7 @@ export interface Paths {
         /** 服务ID */
         service_id: string;
         /** 单据状态 */
-        state: 'CREATED' | 'USER_ACCEPTED' | 'FINISHED' | 'USER_PAID' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'USER_ACCEPTED' | 'FINISHED' | 'USER_PAID' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 房间 */
         room: string;
         /** 入住时间 */
@@ -8673,30 +9186,51 @@ export interface Paths {
         end_time?: string;
         /** 酒店 */
         service_location: string;
-        /** 押金 */
-        deposit_amount: number;
-        /** 房费 */
-        room_rate: number;
+        /**
+         * 押金
+         * Arrives as text (documented as integer).
+         */
+        deposit_amount: `${number}`;
+        /**
+         * 房费
+         * Arrives as text (documented as integer).
+         */
+        room_rate: `${number}`;
         /** 房费说明 */
         room_rate_desc: string;
         /** 实际离店时间 */
         real_end_time?: string;
-        /** 是否入住 */
-        checked_in: boolean;
-        /** 其他费用 */
-        other_fee?: number;
+        /**
+         * 是否入住
+         * Arrives as text (documented as boolean).
+         */
+        checked_in: 'true' | 'false';
+        /**
+         * 其他费用
+         * Arrives as text (documented as integer).
+         */
+        other_fee?: `${number}`;
         /** 其他费用说明 */
         other_fee_desc?: string;
-        /** 赔偿金费用 */
-        compensation_fee?: number;
+        /**
+         * 赔偿金费用
+         * Arrives as text (documented as integer).
+         */
+        compensation_fee?: `${number}`;
         /** 赔偿金说明 */
         compensation_fee_desc?: string;
-        /** 延迟退房费 */
-        overdue_fine?: number;
+        /**
+         * 延迟退房费
+         * Arrives as text (documented as integer).
+         */
+        overdue_fine?: `${number}`;
         /** 延迟退房说明 */
         overdue_fine_desc?: string;
-        /** 取消费用 */
-        cancel_fee?: number;
+        /**
+         * 取消费用
+         * Arrives as text (documented as integer).
+         */
+        cancel_fee?: `${number}`;
         /** 取消费用说明 */
         cancel_fee_desc?: string;
         /** 微信支付服务订单号 */
@@ -8708,7 +9242,7 @@ export interface Paths {
         /** 结单交易单号 */
         finish_transaction_id?: string;
         /** 支付方式 */
-        pay_type?: 'MchChannelPayType';
+        pay_type?: 'MchChannelPayType' | (string & {});
       };
     };
   };
@@ -8742,7 +9276,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回结果 */
         return_msg?: string;
         /** 签名 */
@@ -8750,7 +9284,7 @@ export interface Paths {
         /** 随机字符串 */
         nonce_str: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误描述 */
@@ -8764,7 +9298,7 @@ export interface Paths {
         /** 服务ID */
         service_id: string;
         /** 单据状态 */
-        state: 'CREATED' | 'USER_ACCEPTED' | 'FINISHED' | 'USER_PAID' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'USER_ACCEPTED' | 'FINISHED' | 'USER_PAID' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 商品名称 */
         goods_name: string;
         /** 是否归还 */
@@ -8773,20 +9307,32 @@ export interface Paths {
         start_time?: string;
         /** 租用地点 */
         service_location?: string;
-        /** 押金总额 */
-        deposit_amount: number;
+        /**
+         * 押金总额
+         * Arrives as text (documented as integer).
+         */
+        deposit_amount: `${number}`;
         /** 租金规则 计费单位 */
-        rent_unit: 'FEN_YEAR' | 'FEN_MONTH' | 'FEN_DAY' | 'FEN_HOUR' | 'FEN_MINUTE' | 'FEN_ONCE';
-        /** 租金规则 计费单价费用 */
-        rent_unit_fee: number;
+        rent_unit: 'FEN_YEAR' | 'FEN_MONTH' | 'FEN_DAY' | 'FEN_HOUR' | 'FEN_MINUTE' | 'FEN_ONCE' | (string & {});
+        /**
+         * 租金规则 计费单价费用
+         * Arrives as text (documented as integer).
+         */
+        rent_unit_fee: `${number}`;
         /** 租金规则 计费说明 */
         rent_fee_desc?: string;
         /** 实际归还时间 */
         real_end_time?: string;
-        /** 租金费用 */
-        rent_fee?: number;
-        /** 赔偿金费用 */
-        compensation_fee?: number;
+        /**
+         * 租金费用
+         * Arrives as text (documented as integer).
+         */
+        rent_fee?: `${number}`;
+        /**
+         * 赔偿金费用
+         * Arrives as text (documented as integer).
+         */
+        compensation_fee?: `${number}`;
         /** 赔偿金说明 */
         compensation_fee_desc?: string;
         /** 归还地点 */
@@ -8800,7 +9346,7 @@ export interface Paths {
         /** 结单交易单号 */
         finish_transaction_id?: string;
         /** 支付方式 */
-        pay_type?: 'MchChannelPayType';
+        pay_type?: 'MchChannelPayType' | (string & {});
       };
     };
   };
@@ -8820,7 +9366,7 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 商户号 */
@@ -8867,11 +9413,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -8879,7 +9425,7 @@ export interface Paths {
         /** 交易类型 MICROPAY */
         trade_type: string;
         /** 交易状态 */
-        trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 商户订单号 */
         out_trade_no: string;
         /** 微信支付订单号 */
@@ -8920,11 +9466,11 @@ export interface Paths {
       };
       response: {
         /** 返回状态码 */
-        return_code: 'SUCCESS' | 'FAIL';
+        return_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 返回信息 */
         return_msg?: string;
         /** 业务结果 */
-        result_code: 'SUCCESS' | 'FAIL';
+        result_code: 'SUCCESS' | 'FAIL' | (string & {});
         /** 错误代码 */
         err_code?: string;
         /** 错误代码描述 */
@@ -8932,7 +9478,7 @@ export interface Paths {
         /** 交易类型 MICROPAY */
         trade_type: string;
         /** 交易状态 */
-        trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 商户订单号 */
         out_trade_no: string;
         /** 微信支付订单号 */
@@ -8959,7 +9505,7 @@ export interface Paths {
       };
       response: {
         /** 产品名称 */
-        product_name: 'C2C';
+        product_name: 'C2C' | (string & {});
         /** 微信支付在途异常资金付款单号 */
         receipt_id: string;
         /** 付款金额信息 */
@@ -8967,10 +9513,10 @@ export interface Paths {
           /** 总金额 */
           total: number;
           /** 货币类型 */
-          currency: 'CNY';
+          currency: 'CNY' | (string & {});
         };
         /** 在途异常资金付款状态 */
-        receipt_state: 'RECEIPT_STATE_PENDING' | 'RECEIPT_STATE_PROGRESS' | 'RECEIPT_STATE_COMPLETED';
+        receipt_state: 'RECEIPT_STATE_PENDING' | 'RECEIPT_STATE_PROGRESS' | 'RECEIPT_STATE_COMPLETED' | (string & {});
         /** 在途异常资金付款单据创建时间 */
         create_time?: string;
         /** 在途异常资金付款单据更新时间 */
@@ -8982,12 +9528,12 @@ export interface Paths {
           /** 在途异常资金付款指令的发起方 */
           commander: {
             /** 发起在途异常资金付款请求的角色 */
-            operator: 'MERCHANT';
+            operator: 'MERCHANT' | (string & {});
             /** 微信支付商户号 */
             mchid: string;
           };
           /** 付款方式 */
-          transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER';
+          transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | (string & {});
           /** 入账成功时间 */
           success_time?: string;
           /** 商户AppID */
@@ -9022,7 +9568,7 @@ export interface Paths {
       };
       response: {
         /** 产品名称 */
-        product_name: 'C2C';
+        product_name: 'C2C' | (string & {});
         /** 微信支付在途异常资金付款单号 */
         receipt_id: string;
         /** 付款金额信息 */
@@ -9030,10 +9576,10 @@ export interface Paths {
           /** 总金额 */
           total: number;
           /** 货币类型 */
-          currency: 'CNY';
+          currency: 'CNY' | (string & {});
         };
         /** 在途异常资金付款状态 */
-        receipt_state: 'RECEIPT_STATE_PENDING' | 'RECEIPT_STATE_PROGRESS' | 'RECEIPT_STATE_COMPLETED';
+        receipt_state: 'RECEIPT_STATE_PENDING' | 'RECEIPT_STATE_PROGRESS' | 'RECEIPT_STATE_COMPLETED' | (string & {});
         /** 在途异常资金付款单据创建时间 */
         create_time?: string;
         /** 在途异常资金付款单据更新时间 */
@@ -9045,12 +9591,12 @@ export interface Paths {
           /** 在途异常资金付款指令的发起方 */
           commander: {
             /** 发起在途异常资金付款请求的角色 */
-            operator: 'MERCHANT';
+            operator: 'MERCHANT' | (string & {});
             /** 微信支付商户号 */
             mchid: string;
           };
           /** 付款方式 */
-          transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER';
+          transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | (string & {});
           /** 入账成功时间 */
           success_time?: string;
           /** 商户AppID */
@@ -9230,7 +9776,7 @@ export interface Paths {
       };
       response: {
         /** 控制场景 */
-        control_scene: 'PUNISH' | 'RECOVER';
+        control_scene: 'PUNISH' | 'RECOVER' | (string & {});
         /** 管控单 */
         punish_order?: {
           /** 微信管控单号 */
@@ -9254,11 +9800,11 @@ export interface Paths {
           /** 管控执行完成时间 */
           punish_finish_time?: string;
           /** 管控状态 */
-          punish_state: 'EXECUTING' | 'SUCCESS' | 'FAILED';
+          punish_state: 'EXECUTING' | 'SUCCESS' | 'FAILED' | (string & {});
           /** 生效状态 */
-          effect_state?: 'ACTIVE' | 'RECOVERED';
+          effect_state?: 'ACTIVE' | 'RECOVERED' | (string & {});
           /** 管控方案 */
-          control_action?: ('DISABLE_RECEIVE' | 'DISABLE_WITHDRAWAL' | 'DISABLE_PAY' | 'DISABLE_REFUND' | 'DISABLE_CLOSE_MERCHANT')[];
+          control_action?: ('DISABLE_RECEIVE' | 'DISABLE_WITHDRAWAL' | 'DISABLE_PAY' | 'DISABLE_REFUND' | 'DISABLE_CLOSE_MERCHANT' | (string & {}))[];
           /** 执行失败错误信息 */
           error_message?: string;
           /** 执行失败错误码 */
@@ -9283,7 +9829,7 @@ export interface Paths {
           /** 解管执行完成时间 */
           recover_finish_time: string;
           /** 解管状态 */
-          recover_state: 'EXECUTING' | 'SUCCESS' | 'FAILED';
+          recover_state: 'EXECUTING' | 'SUCCESS' | 'FAILED' | (string & {});
           /** 解管原因描述 */
           recover_reason: string;
           /** 执行失败错误信息 */
@@ -9337,11 +9883,11 @@ export interface Paths {
         /** 特殊减额单号 */
         out_request_no?: string;
         /** 特殊减额类型 */
-        reduction_type?: 'FINANCIAL_PENALTY' | 'JUDICIAL_DEDUCTION';
+        reduction_type?: 'FINANCIAL_PENALTY' | 'JUDICIAL_DEDUCTION' | (string & {});
         /** 减额金额 */
         amount?: number;
         /** 处理结果 */
-        state?: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+        state?: 'PROCESSING' | 'SUCCESS' | 'FAILED' | (string & {});
         /** 特殊减额原因 */
         reason?: string;
         /** 微信支付额度变更单号 */
@@ -9351,7 +9897,7 @@ export interface Paths {
         /** 失败时间 */
         fail_time?: string;
         /** 失败原因 */
-        fail_reason?: 'BALANCE_NOT_ENOUGH' | 'RECEIPT_NOT_EXIST_CLOSED' | 'TIME_OUT_CLOSED';
+        fail_reason?: 'BALANCE_NOT_ENOUGH' | 'RECEIPT_NOT_EXIST_CLOSED' | 'TIME_OUT_CLOSED' | (string & {});
       };
     };
   };
@@ -9392,11 +9938,11 @@ export interface Paths {
         /** 特殊减额单号 */
         out_request_no?: string;
         /** 特殊减额类型 */
-        reduction_type?: 'FINANCIAL_PENALTY' | 'JUDICIAL_DEDUCTION';
+        reduction_type?: 'FINANCIAL_PENALTY' | 'JUDICIAL_DEDUCTION' | (string & {});
         /** 减额金额 */
         amount?: number;
         /** 处理结果 */
-        state?: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+        state?: 'PROCESSING' | 'SUCCESS' | 'FAILED' | (string & {});
         /** 特殊减额原因 */
         reason?: string;
         /** 微信支付额度变更单号 */
@@ -9406,7 +9952,7 @@ export interface Paths {
         /** 失败时间 */
         fail_time?: string;
         /** 失败原因 */
-        fail_reason?: 'BALANCE_NOT_ENOUGH' | 'RECEIPT_NOT_EXIST_CLOSED' | 'TIME_OUT_CLOSED';
+        fail_reason?: 'BALANCE_NOT_ENOUGH' | 'RECEIPT_NOT_EXIST_CLOSED' | 'TIME_OUT_CLOSED' | (string & {});
       };
     };
   };
@@ -9427,7 +9973,7 @@ export interface Paths {
         /** 开户名称 */
         account_name: string;
         /** 账户类型 */
-        account_type: 'ACCOUNT_TYPE_BUSINESS' | 'ACCOUNT_TYPE_PRIVATE';
+        account_type: 'ACCOUNT_TYPE_BUSINESS' | 'ACCOUNT_TYPE_PRIVATE' | (string & {});
         /** 开户银行 */
         account_bank: string;
         /** 开户银行全称（含支行） */
@@ -9437,7 +9983,7 @@ export interface Paths {
         /** 银行账号 */
         account_number: string;
         /** 审核状态 */
-        verify_result: 'AUDIT_SUCCESS' | 'AUDITING' | 'AUDIT_FAIL';
+        verify_result: 'AUDIT_SUCCESS' | 'AUDITING' | 'AUDIT_FAIL' | (string & {});
         /** 审核驳回原因 */
         verify_fail_reason?: string;
         /** 审核结果更新时间 */
@@ -9505,7 +10051,7 @@ export interface Paths {
       };
       response: {
         /** 账户类型 */
-        account_type: 'ACCOUNT_TYPE_BUSINESS' | 'ACCOUNT_TYPE_PRIVATE';
+        account_type: 'ACCOUNT_TYPE_BUSINESS' | 'ACCOUNT_TYPE_PRIVATE' | (string & {});
         /** 开户银行 */
         account_bank: string;
         /** 开户银行全称（含支行） */
@@ -9515,7 +10061,7 @@ export interface Paths {
         /** 银行账号 */
         account_number: string;
         /** 验证结果 */
-        verify_result: 'VERIFY_SUCCESS' | 'VERIFY_FAIL' | 'VERIFYING';
+        verify_result: 'VERIFY_SUCCESS' | 'VERIFY_FAIL' | 'VERIFYING' | (string & {});
         /** 验证失败原因 */
         verify_fail_reason?: string;
       };
@@ -9539,7 +10085,7 @@ export interface Paths {
       };
       response: {
         /** 申请单状态 */
-        applyment_state: 'APPLYMENT_STATE_WAITTING_FOR_AUDIT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON' | 'APPLYMENT_STATE_PASSED' | 'APPLYMENT_STATE_FREEZED' | 'APPLYMENT_STATE_EDITTING' | 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_TO_BE_CONFIRMED' | 'APPLYMENT_STATE_TO_BE_SIGNED' | 'APPLYMENT_STATE_SIGNING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED';
+        applyment_state: 'APPLYMENT_STATE_WAITTING_FOR_AUDIT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON' | 'APPLYMENT_STATE_PASSED' | 'APPLYMENT_STATE_FREEZED' | 'APPLYMENT_STATE_EDITTING' | 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_TO_BE_CONFIRMED' | 'APPLYMENT_STATE_TO_BE_SIGNED' | 'APPLYMENT_STATE_SIGNING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
         /** 小程序码图片 */
         qrcode_data?: string;
         /** 驳回参数 */
@@ -9762,7 +10308,7 @@ export interface Paths {
       };
       response: {
         /** 授权状态 */
-        authorize_state: 'AUTHORIZE_STATE_UNAUTHORIZED' | 'AUTHORIZE_STATE_AUTHORIZED';
+        authorize_state: 'AUTHORIZE_STATE_UNAUTHORIZED' | 'AUTHORIZE_STATE_AUTHORIZED' | (string & {});
       };
     };
   };
@@ -9815,7 +10361,7 @@ export interface Paths {
         /** 超级管理员签约链接 */
         sign_url?: string;
         /** 申请单状态 */
-        applyment_state: 'APPLYMENT_STATE_WAITTING_FOR_AUDIT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON' | 'APPLYMENT_STATE_PASSED' | 'APPLYMENT_STATE_FREEZED' | 'APPLYMENT_STATE_EDITTING' | 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_TO_BE_CONFIRMED' | 'APPLYMENT_STATE_TO_BE_SIGNED' | 'APPLYMENT_STATE_SIGNING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED';
+        applyment_state: 'APPLYMENT_STATE_WAITTING_FOR_AUDIT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON' | 'APPLYMENT_STATE_PASSED' | 'APPLYMENT_STATE_FREEZED' | 'APPLYMENT_STATE_EDITTING' | 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_TO_BE_CONFIRMED' | 'APPLYMENT_STATE_TO_BE_SIGNED' | 'APPLYMENT_STATE_SIGNING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
         /** 申请状态描述 */
         applyment_state_msg?: string;
         /** 驳回原因详情 */
@@ -9851,7 +10397,7 @@ export interface Paths {
         /** 超级管理员签约链接 */
         sign_url?: string;
         /** 申请单状态 */
-        applyment_state: 'APPLYMENT_STATE_WAITTING_FOR_AUDIT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON' | 'APPLYMENT_STATE_PASSED' | 'APPLYMENT_STATE_FREEZED' | 'APPLYMENT_STATE_EDITTING' | 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_TO_BE_CONFIRMED' | 'APPLYMENT_STATE_TO_BE_SIGNED' | 'APPLYMENT_STATE_SIGNING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED';
+        applyment_state: 'APPLYMENT_STATE_WAITTING_FOR_AUDIT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT' | 'APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON' | 'APPLYMENT_STATE_PASSED' | 'APPLYMENT_STATE_FREEZED' | 'APPLYMENT_STATE_EDITTING' | 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_TO_BE_CONFIRMED' | 'APPLYMENT_STATE_TO_BE_SIGNED' | 'APPLYMENT_STATE_SIGNING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
         /** 申请状态描述 */
         applyment_state_msg?: string;
         /** 驳回原因详情 */
@@ -10492,7 +11038,7 @@ export interface Paths {
         /** 微信支付批次单号 */
         batch_id: string;
         /** 转账场景 */
-        transfer_scene: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER';
+        transfer_scene: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER' | (string & {});
         /** 批次名称 */
         batch_name: string;
         /** 批次备注 */
@@ -10500,11 +11046,11 @@ export interface Paths {
         /** 附加信息 */
         attach_remark?: string;
         /** 批量转账用途 */
-        transfer_purpose: 'GOODSPAYMENT' | 'COMMISSION' | 'REFUND' | 'REIMBURSEMENT' | 'FREIGHT' | 'OTHERS';
+        transfer_purpose: 'GOODSPAYMENT' | 'COMMISSION' | 'REFUND' | 'REIMBURSEMENT' | 'FREIGHT' | 'OTHERS' | (string & {});
         /** 批次状态 */
-        batch_state: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED';
+        batch_state: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
         /** 批次关闭原因 */
-        close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE';
+        close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | (string & {});
         /** 转账总金额 */
         total_amount: number;
         /** 转账总笔数 */
@@ -10528,9 +11074,9 @@ export interface Paths {
           /** 银行明细单号 */
           out_detail_no: string;
           /** 明细状态 */
-          detail_state: 'PROCESSING' | 'SUCCESS' | 'REFUND';
+          detail_state: 'PROCESSING' | 'SUCCESS' | 'REFUND' | (string & {});
           /** 明细失败原因 */
-          fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL';
+          fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL' | (string & {});
         }[];
       };
     };
@@ -10566,7 +11112,7 @@ export interface Paths {
         /** 微信支付批次单号 */
         batch_id: string;
         /** 转账场景 */
-        transfer_scene: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER';
+        transfer_scene: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER' | (string & {});
         /** 银行明细单号 */
         out_detail_no: string;
         /** 微信支付明细单号 */
@@ -10580,15 +11126,15 @@ export interface Paths {
         /** 转账备注 */
         transfer_remark: string;
         /** 明细状态 */
-        detail_state: 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'REFUND';
+        detail_state: 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'REFUND' | (string & {});
         /** 明细失败原因 */
-        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL';
+        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL' | (string & {});
         /** 转账发起时间 */
         initiate_time?: string;
         /** 明细更新时间 */
         update_time: string;
         /** 收款账户类型 */
-        account_type: 'WECHATPAY_ACCOUNT' | 'BANK_ACCOUNT';
+        account_type: 'WECHATPAY_ACCOUNT' | 'BANK_ACCOUNT' | (string & {});
         /** 银行名称 */
         bank_name?: string;
         /** 银行卡尾号 */
@@ -10637,7 +11183,7 @@ export interface Paths {
         /** 微信支付批次单号 */
         batch_id: string;
         /** 转账场景 */
-        transfer_scene: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER';
+        transfer_scene: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER' | (string & {});
         /** 批次名称 */
         batch_name: string;
         /** 批次备注 */
@@ -10645,11 +11191,11 @@ export interface Paths {
         /** 附加信息 */
         attach_remark?: string;
         /** 批量转账用途 */
-        transfer_purpose: 'GOODSPAYMENT' | 'COMMISSION' | 'REFUND' | 'REIMBURSEMENT' | 'FREIGHT' | 'OTHERS';
+        transfer_purpose: 'GOODSPAYMENT' | 'COMMISSION' | 'REFUND' | 'REIMBURSEMENT' | 'FREIGHT' | 'OTHERS' | (string & {});
         /** 批次状态 */
-        batch_state: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED';
+        batch_state: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
         /** 批次关闭原因 */
-        close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE';
+        close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | (string & {});
         /** 转账总金额 */
         total_amount: number;
         /** 转账总笔数 */
@@ -10673,9 +11219,9 @@ export interface Paths {
           /** 银行明细单号 */
           out_detail_no: string;
           /** 明细状态 */
-          detail_state: 'PROCESSING' | 'SUCCESS' | 'REFUND';
+          detail_state: 'PROCESSING' | 'SUCCESS' | 'REFUND' | (string & {});
           /** 明细失败原因 */
-          fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL';
+          fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL' | (string & {});
         }[];
       };
     };
@@ -10711,7 +11257,7 @@ export interface Paths {
         /** 微信支付批次单号 */
         batch_id: string;
         /** 转账场景 */
-        transfer_scene: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER';
+        transfer_scene: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER' | (string & {});
         /** 银行明细单号 */
         out_detail_no: string;
         /** 微信支付明细单号 */
@@ -10725,15 +11271,15 @@ export interface Paths {
         /** 转账备注 */
         transfer_remark: string;
         /** 明细状态 */
-        detail_state: 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'REFUND';
+        detail_state: 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'REFUND' | (string & {});
         /** 明细失败原因 */
-        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL';
+        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL' | (string & {});
         /** 转账发起时间 */
         initiate_time?: string;
         /** 明细更新时间 */
         update_time: string;
         /** 收款账户类型 */
-        account_type: 'WECHATPAY_ACCOUNT' | 'BANK_ACCOUNT';
+        account_type: 'WECHATPAY_ACCOUNT' | 'BANK_ACCOUNT' | (string & {});
         /** 银行名称 */
         bank_name?: string;
         /** 银行卡尾号 */
@@ -10991,7 +11537,7 @@ export interface Paths {
         /** 业务申请编号 */
         business_code: string;
         /** 申请状态 */
-        applyment_state: 'APPLYMENT_STATE_UNKNOWN' | 'APPLYMENT_STATE_UNSUBMITTED' | 'APPLYMENT_STATE_WAITING_VALIDATE' | 'APPLYMENT_STATE_WAITING_AUDIT' | 'APPLYMENT_STATE_WAITING_AUTH' | 'APPLYMENT_STATE_OPEN_ACCOUNT' | 'APPLYMENT_STATE_FINISH' | 'APPLYMENT_STATE_AUDIT_REJECTED' | 'APPLYMENT_STATE_CANCELED';
+        applyment_state: 'APPLYMENT_STATE_UNKNOWN' | 'APPLYMENT_STATE_UNSUBMITTED' | 'APPLYMENT_STATE_WAITING_VALIDATE' | 'APPLYMENT_STATE_WAITING_AUDIT' | 'APPLYMENT_STATE_WAITING_AUTH' | 'APPLYMENT_STATE_OPEN_ACCOUNT' | 'APPLYMENT_STATE_FINISH' | 'APPLYMENT_STATE_AUDIT_REJECTED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
         /** 申请状态说明 */
         applyment_state_desc: string;
         /** 授权确认二维码链接 */
@@ -11020,7 +11566,7 @@ export interface Paths {
         /** 业务申请编号 */
         business_code: string;
         /** 申请状态 */
-        applyment_state: 'APPLYMENT_STATE_UNKNOWN' | 'APPLYMENT_STATE_UNSUBMITTED' | 'APPLYMENT_STATE_WAITING_VALIDATE' | 'APPLYMENT_STATE_WAITING_AUDIT' | 'APPLYMENT_STATE_WAITING_AUTH' | 'APPLYMENT_STATE_OPEN_ACCOUNT' | 'APPLYMENT_STATE_FINISH' | 'APPLYMENT_STATE_AUDIT_REJECTED' | 'APPLYMENT_STATE_CANCELED';
+        applyment_state: 'APPLYMENT_STATE_UNKNOWN' | 'APPLYMENT_STATE_UNSUBMITTED' | 'APPLYMENT_STATE_WAITING_VALIDATE' | 'APPLYMENT_STATE_WAITING_AUDIT' | 'APPLYMENT_STATE_WAITING_AUTH' | 'APPLYMENT_STATE_OPEN_ACCOUNT' | 'APPLYMENT_STATE_FINISH' | 'APPLYMENT_STATE_AUDIT_REJECTED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
         /** 申请状态说明 */
         applyment_state_desc: string;
         /** 授权确认二维码链接 */
@@ -11088,7 +11634,7 @@ export interface Paths {
         /** 已生效连接列表 */
         active_link_list?: {
           /** 交易场景类型 */
-          payment_scene: 'MINI_PROGRAM' | 'APP' | 'PAYMENT_SCORE' | 'PAYMENT_CODE';
+          payment_scene: 'MINI_PROGRAM' | 'APP' | 'PAYMENT_SCORE' | 'PAYMENT_CODE' | (string & {});
           /** 公众账号ID */
           appid_list?: string[];
           /** 商户号 */
@@ -11126,7 +11672,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id: string;
         /** 交易场景类型 */
-        payment_scene: 'MINI_PROGRAM' | 'APP' | 'PAYMENT_SCORE' | 'PAYMENT_CODE';
+        payment_scene: 'MINI_PROGRAM' | 'APP' | 'PAYMENT_SCORE' | 'PAYMENT_CODE' | (string & {});
         /** 公众账号ID */
         appid?: string;
         /** 商户号 */
@@ -11158,7 +11704,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id: string;
         /** 交易场景类型 */
-        payment_scene: 'MINI_PROGRAM' | 'APP' | 'PAYMENT_SCORE' | 'PAYMENT_CODE';
+        payment_scene: 'MINI_PROGRAM' | 'APP' | 'PAYMENT_SCORE' | 'PAYMENT_CODE' | (string & {});
         /** 公众账号ID */
         appid?: string;
         /** 商户号 */
@@ -11166,7 +11712,7 @@ export interface Paths {
         /** 服务ID */
         service_id?: string;
         /** 交易连接名片配置状态 */
-        configuration_state: 'WAITING_AUDIT' | 'AUDIT_REJECT' | 'WAITING_CONFIRMATION' | 'MERCHANT_ADMIN_REJECT' | 'IN_EFFECT';
+        configuration_state: 'WAITING_AUDIT' | 'AUDIT_REJECT' | 'WAITING_CONFIRMATION' | 'MERCHANT_ADMIN_REJECT' | 'IN_EFFECT' | (string & {});
         /** 驳回原因 */
         reject_reason?: string;
       };
@@ -11220,7 +11766,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id: string;
         /** 交易场景类型 */
-        payment_scene: 'MINI_PROGRAM' | 'APP' | 'PAYMENT_SCORE' | 'PAYMENT_CODE';
+        payment_scene: 'MINI_PROGRAM' | 'APP' | 'PAYMENT_SCORE' | 'PAYMENT_CODE' | (string & {});
         /** 公众账号ID */
         appid?: string;
         /** 商户号 */
@@ -11265,14 +11811,14 @@ export interface Paths {
           /** 活动名称 */
           name: string;
           /** 活动状态 */
-          activity_state: 'CREATED' | 'DELIVERING' | 'EXPIRED' | 'PAUSED' | 'TERMINATED';
-          audit_state: 'PENDING' | 'APPROVED' | 'REJECTED';
+          activity_state: 'CREATED' | 'DELIVERING' | 'EXPIRED' | 'PAUSED' | 'TERMINATED' | (string & {});
+          audit_state: 'PENDING' | 'APPROVED' | 'REJECTED' | (string & {});
           /** 可用库存 */
           available_quota: number;
           /** 总库存 */
           total_quota: number;
           /** 投放模式 */
-          delivery_mode: 'SMART' | 'TARGETED';
+          delivery_mode: 'SMART' | 'TARGETED' | (string & {});
           /** 投放时间范围 */
           time_range: {
             /** 开始时间 */
@@ -11330,7 +11876,7 @@ export interface Paths {
           /** 商户AppId */
           appid: string;
           /** 会员卡类型 */
-          card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+          card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
           /** 卡名称 */
           card_title: string;
           /** 卡背景颜色 */
@@ -11338,9 +11884,9 @@ export interface Paths {
           /** 卡背景图URL */
           card_picture_url: string;
           /** 会员卡code分配类型 */
-          code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE';
+          code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE' | (string & {});
           /** 会员码型 */
-          code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM';
+          code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM' | (string & {});
           /** 会员码跳转信息 */
           code_jump_information?: {
             /** 会员码跳转AppID */
@@ -11365,7 +11911,7 @@ export interface Paths {
           /** 会员卡有效期 */
           valid_date_information: {
             /** 有效期类型 */
-            type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+            type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
             /** 有效期开始时间 */
             available_begin_time?: string;
             /** 有效期结束时间 */
@@ -11399,11 +11945,11 @@ export interface Paths {
           /** 用户开卡信息 */
           user_information?: {
             /** 平台提供的通用开卡信息字段 */
-            common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY')[];
+            common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {}))[];
             /** 商户自定义的开卡信息字段 */
             custom_field_list?: {
               /** 商户自定义的开卡信息字段类型 */
-              type?: 'CHECK_BOX' | 'RADIO';
+              type?: 'CHECK_BOX' | 'RADIO' | (string & {});
               /** 字段名称 */
               name?: string;
               /** 字段值 */
@@ -11516,7 +12062,7 @@ export interface Paths {
         /** 商户AppId */
         appid: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /** 卡名称 */
         card_title: string;
         /** 卡背景颜色 */
@@ -11524,9 +12070,9 @@ export interface Paths {
         /** 卡背景图URL */
         card_picture_url: string;
         /** 会员卡code分配类型 */
-        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE';
+        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE' | (string & {});
         /** 会员码型 */
-        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM';
+        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM' | (string & {});
         /** 会员码跳转信息 */
         code_jump_information?: {
           /** 会员码跳转AppID */
@@ -11551,7 +12097,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -11585,11 +12131,11 @@ export interface Paths {
         /** 用户开卡信息 */
         user_information?: {
           /** 平台提供的通用开卡信息字段 */
-          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY')[];
+          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {}))[];
           /** 商户自定义的开卡信息字段 */
           custom_field_list?: {
             /** 商户自定义的开卡信息字段类型 */
-            type?: 'CHECK_BOX' | 'RADIO';
+            type?: 'CHECK_BOX' | 'RADIO' | (string & {});
             /** 字段名称 */
             name?: string;
             /** 字段值 */
@@ -11623,7 +12169,7 @@ export interface Paths {
         /** 商户AppId */
         appid: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /** 卡名称 */
         card_title: string;
         /** 卡背景颜色 */
@@ -11631,9 +12177,9 @@ export interface Paths {
         /** 卡背景图URL */
         card_picture_url: string;
         /** 会员卡code分配类型 */
-        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE';
+        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE' | (string & {});
         /** 会员码型 */
-        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM';
+        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM' | (string & {});
         /** 会员码跳转信息 */
         code_jump_information?: {
           /** 会员码跳转AppID */
@@ -11658,7 +12204,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -11692,11 +12238,11 @@ export interface Paths {
         /** 用户开卡信息 */
         user_information?: {
           /** 平台提供的通用开卡信息字段 */
-          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY')[];
+          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {}))[];
           /** 商户自定义的开卡信息字段 */
           custom_field_list?: {
             /** 商户自定义的开卡信息字段类型 */
-            type?: 'CHECK_BOX' | 'RADIO';
+            type?: 'CHECK_BOX' | 'RADIO' | (string & {});
             /** 字段名称 */
             name?: string;
             /** 字段值 */
@@ -11704,7 +12250,7 @@ export interface Paths {
           }[];
         };
         /** 状态 */
-        state: 'CARD_EFFECTIVE' | 'CARD_INVALID';
+        state: 'CARD_EFFECTIVE' | 'CARD_INVALID' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 更新时间 */
@@ -11808,7 +12354,7 @@ export interface Paths {
         /** 商户AppId */
         appid: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /** 卡名称 */
         card_title: string;
         /** 卡背景颜色 */
@@ -11816,9 +12362,9 @@ export interface Paths {
         /** 卡背景图URL */
         card_picture_url: string;
         /** 会员卡code分配类型 */
-        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE';
+        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE' | (string & {});
         /** 会员码型 */
-        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM';
+        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM' | (string & {});
         /** 会员码跳转信息 */
         code_jump_information?: {
           /** 会员码跳转AppID */
@@ -11843,7 +12389,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -11877,11 +12423,11 @@ export interface Paths {
         /** 用户开卡信息 */
         user_information?: {
           /** 平台提供的通用开卡信息字段 */
-          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY')[];
+          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {}))[];
           /** 商户自定义的开卡信息字段 */
           custom_field_list?: {
             /** 商户自定义的开卡信息字段类型 */
-            type?: 'CHECK_BOX' | 'RADIO';
+            type?: 'CHECK_BOX' | 'RADIO' | (string & {});
             /** 字段名称 */
             name?: string;
             /** 字段值 */
@@ -11889,7 +12435,7 @@ export interface Paths {
           }[];
         };
         /** 状态 */
-        state: 'CARD_EFFECTIVE' | 'CARD_INVALID';
+        state: 'CARD_EFFECTIVE' | 'CARD_INVALID' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 更新时间 */
@@ -11918,7 +12464,7 @@ export interface Paths {
         /** 商户AppId */
         appid: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /** 卡名称 */
         card_title: string;
         /** 卡背景颜色 */
@@ -11926,9 +12472,9 @@ export interface Paths {
         /** 卡背景图URL */
         card_picture_url: string;
         /** 会员卡code分配类型 */
-        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE';
+        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE' | (string & {});
         /** 会员码型 */
-        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM';
+        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM' | (string & {});
         /** 会员码跳转信息 */
         code_jump_information?: {
           /** 会员码跳转AppID */
@@ -11953,7 +12499,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -11987,11 +12533,11 @@ export interface Paths {
         /** 用户开卡信息 */
         user_information?: {
           /** 平台提供的通用开卡信息字段 */
-          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY')[];
+          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {}))[];
           /** 商户自定义的开卡信息字段 */
           custom_field_list?: {
             /** 商户自定义的开卡信息字段类型 */
-            type?: 'CHECK_BOX' | 'RADIO';
+            type?: 'CHECK_BOX' | 'RADIO' | (string & {});
             /** 字段名称 */
             name?: string;
             /** 字段值 */
@@ -11999,7 +12545,7 @@ export interface Paths {
           }[];
         };
         /** 状态 */
-        state: 'CARD_EFFECTIVE' | 'CARD_INVALID';
+        state: 'CARD_EFFECTIVE' | 'CARD_INVALID' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 更新时间 */
@@ -12033,7 +12579,7 @@ export interface Paths {
         /** 商户AppId */
         appid: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /** 卡名称 */
         card_title: string;
         /** 卡背景颜色 */
@@ -12041,9 +12587,9 @@ export interface Paths {
         /** 卡背景图URL */
         card_picture_url: string;
         /** 会员卡code分配类型 */
-        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE';
+        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_ALLOCATE' | (string & {});
         /** 会员码型 */
-        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM';
+        code_type: 'NONE_CODE' | 'BAR_CODE' | 'QR_CODE' | 'BAR_CODE_AND_QR_CODE' | 'JUMP_MINI_PROGRAM' | (string & {});
         /** 会员码跳转信息 */
         code_jump_information?: {
           /** 会员码跳转AppID */
@@ -12068,7 +12614,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -12109,11 +12655,11 @@ export interface Paths {
         /** 用户开卡信息 */
         user_information?: {
           /** 平台提供的通用开卡信息字段 */
-          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY')[];
+          common_field_list?: ('USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {}))[];
           /** 商户自定义的开卡信息字段 */
           custom_field_list?: {
             /** 商户自定义的开卡信息字段类型 */
-            type?: 'CHECK_BOX' | 'RADIO';
+            type?: 'CHECK_BOX' | 'RADIO' | (string & {});
             /** 字段名称 */
             name?: string;
             /** 字段值 */
@@ -12121,7 +12667,7 @@ export interface Paths {
           }[];
         };
         /** 状态 */
-        state: 'CARD_EFFECTIVE' | 'CARD_INVALID';
+        state: 'CARD_EFFECTIVE' | 'CARD_INVALID' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 更新时间 */
@@ -12161,7 +12707,7 @@ export interface Paths {
           /** 会员卡ID */
           card_id: string;
           /** 活动渠道 */
-          activity_channel: 'MECHANT_APP_COMPONENT';
+          activity_channel: 'MECHANT_APP_COMPONENT' | (string & {});
           /** 活动主标题 */
           title: string;
           /** 活动主标题 */
@@ -12184,7 +12730,7 @@ export interface Paths {
           /** 活动ID */
           activity_id: string;
           /** 活动状态 */
-          activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED';
+          activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED' | (string & {});
           /** 创建时间 */
           create_time: string;
           /** 更新时间 */
@@ -12241,7 +12787,7 @@ export interface Paths {
         /** 会员卡ID */
         card_id: string;
         /** 活动渠道 */
-        activity_channel: 'MECHANT_APP_COMPONENT';
+        activity_channel: 'MECHANT_APP_COMPONENT' | (string & {});
         /** 活动主标题 */
         title: string;
         /** 活动主标题 */
@@ -12264,7 +12810,7 @@ export interface Paths {
         /** 活动ID */
         activity_id: string;
         /** 活动状态 */
-        activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED';
+        activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 更新时间 */
@@ -12296,7 +12842,7 @@ export interface Paths {
         /** 会员卡ID */
         card_id: string;
         /** 活动渠道 */
-        activity_channel: 'MECHANT_APP_COMPONENT';
+        activity_channel: 'MECHANT_APP_COMPONENT' | (string & {});
         /** 活动主标题 */
         title: string;
         /** 活动主标题 */
@@ -12319,7 +12865,7 @@ export interface Paths {
         /** 活动ID */
         activity_id: string;
         /** 活动状态 */
-        activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED';
+        activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 更新时间 */
@@ -12356,7 +12902,7 @@ export interface Paths {
         /** 会员卡ID */
         card_id: string;
         /** 活动渠道 */
-        activity_channel: 'MECHANT_APP_COMPONENT';
+        activity_channel: 'MECHANT_APP_COMPONENT' | (string & {});
         /** 活动主标题 */
         title: string;
         /** 活动主标题 */
@@ -12379,7 +12925,7 @@ export interface Paths {
         /** 活动ID */
         activity_id: string;
         /** 活动状态 */
-        activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED';
+        activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 更新时间 */
@@ -12411,7 +12957,7 @@ export interface Paths {
         /** 会员卡ID */
         card_id: string;
         /** 活动渠道 */
-        activity_channel: 'MECHANT_APP_COMPONENT';
+        activity_channel: 'MECHANT_APP_COMPONENT' | (string & {});
         /** 活动主标题 */
         title: string;
         /** 活动主标题 */
@@ -12434,7 +12980,7 @@ export interface Paths {
         /** 活动ID */
         activity_id: string;
         /** 活动状态 */
-        activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED';
+        activity_state: 'MEMBERSHIP_ACTIVITY_CREATED' | 'MEMBERSHIP_ACTIVITY_EFFECTIVE' | 'MEMBERSHIP_ACTIVITY_TERMINATED' | 'MEMBERSHIP_ACTIVITY_EXPIRED' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 更新时间 */
@@ -12512,7 +13058,7 @@ export interface Paths {
           /** 品牌ID */
           brand_id: string;
           /** 会员卡类型 */
-          card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+          card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
           /**
            * 加密的手机号
            * Encrypted (by-rsa-pubkey).
@@ -12523,7 +13069,7 @@ export interface Paths {
           /** 会员卡有效期 */
           valid_date_information: {
             /** 有效期类型 */
-            type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+            type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
             /** 有效期开始时间 */
             available_begin_time?: string;
             /** 有效期结束时间 */
@@ -12538,7 +13084,7 @@ export interface Paths {
             /** 平台提供的通用开卡信息字段 */
             common_field_list?: {
               /** 平台提供的通用开卡信息字段 */
-              name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+              name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
               /**
                * 加密的用户开卡时填写的个人信息
                * Encrypted (by-rsa-pubkey).
@@ -12556,7 +13102,7 @@ export interface Paths {
           /** 商家数据包 */
           attach?: string;
           /** 用户会员卡状态 */
-          user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID';
+          user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID' | (string & {});
           /** 作废原因 */
           invalid_reason?: string;
           /** 作废时间 */
@@ -12642,7 +13188,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /**
          * 加密的手机号
          * Encrypted (by-rsa-pubkey).
@@ -12653,7 +13199,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -12668,7 +13214,7 @@ export interface Paths {
           /** 平台提供的通用开卡信息字段 */
           common_field_list?: {
             /** 平台提供的通用开卡信息字段 */
-            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
             /**
              * 加密的用户开卡时填写的个人信息
              * Encrypted (by-rsa-pubkey).
@@ -12686,7 +13232,7 @@ export interface Paths {
         /** 商家数据包 */
         attach?: string;
         /** 用户会员卡状态 */
-        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID';
+        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID' | (string & {});
         /** 作废原因 */
         invalid_reason?: string;
         /** 作废时间 */
@@ -12769,7 +13315,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /**
          * 加密的手机号
          * Encrypted (by-rsa-pubkey).
@@ -12780,7 +13326,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -12795,7 +13341,7 @@ export interface Paths {
           /** 平台提供的通用开卡信息字段 */
           common_field_list?: {
             /** 平台提供的通用开卡信息字段 */
-            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
             /**
              * 加密的用户开卡时填写的个人信息
              * Encrypted (by-rsa-pubkey).
@@ -12813,7 +13359,7 @@ export interface Paths {
         /** 商家数据包 */
         attach?: string;
         /** 用户会员卡状态 */
-        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID';
+        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID' | (string & {});
         /** 作废原因 */
         invalid_reason?: string;
         /** 作废时间 */
@@ -12855,7 +13401,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /**
          * 加密的手机号
          * Encrypted (by-rsa-pubkey).
@@ -12866,7 +13412,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -12881,7 +13427,7 @@ export interface Paths {
           /** 平台提供的通用开卡信息字段 */
           common_field_list?: {
             /** 平台提供的通用开卡信息字段 */
-            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
             /**
              * 加密的用户开卡时填写的个人信息
              * Encrypted (by-rsa-pubkey).
@@ -12899,7 +13445,7 @@ export interface Paths {
         /** 商家数据包 */
         attach?: string;
         /** 用户会员卡状态 */
-        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID';
+        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID' | (string & {});
         /** 作废原因 */
         invalid_reason?: string;
         /** 作废时间 */
@@ -12987,7 +13533,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /**
          * 加密的手机号
          * Encrypted (by-rsa-pubkey).
@@ -12998,7 +13544,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -13013,7 +13559,7 @@ export interface Paths {
           /** 平台提供的通用开卡信息字段 */
           common_field_list?: {
             /** 平台提供的通用开卡信息字段 */
-            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
             /**
              * 加密的用户开卡时填写的个人信息
              * Encrypted (by-rsa-pubkey).
@@ -13031,7 +13577,7 @@ export interface Paths {
         /** 商家数据包 */
         attach?: string;
         /** 用户会员卡状态 */
-        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID';
+        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID' | (string & {});
         /** 作废原因 */
         invalid_reason?: string;
         /** 作废时间 */
@@ -13127,7 +13673,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /**
          * 加密的手机号
          * Encrypted (by-rsa-pubkey).
@@ -13138,7 +13684,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -13153,7 +13699,7 @@ export interface Paths {
           /** 平台提供的通用开卡信息字段 */
           common_field_list?: {
             /** 平台提供的通用开卡信息字段 */
-            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
             /**
              * 加密的用户开卡时填写的个人信息
              * Encrypted (by-rsa-pubkey).
@@ -13171,7 +13717,7 @@ export interface Paths {
         /** 商家数据包 */
         attach?: string;
         /** 用户会员卡状态 */
-        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID';
+        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID' | (string & {});
         /** 作废原因 */
         invalid_reason?: string;
         /** 作废时间 */
@@ -13218,7 +13764,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id: string;
         /** 会员卡类型 */
-        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+        card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
         /**
          * 加密的手机号
          * Encrypted (by-rsa-pubkey).
@@ -13229,7 +13775,7 @@ export interface Paths {
         /** 会员卡有效期 */
         valid_date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -13244,7 +13790,7 @@ export interface Paths {
           /** 平台提供的通用开卡信息字段 */
           common_field_list?: {
             /** 平台提供的通用开卡信息字段 */
-            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+            name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
             /**
              * 加密的用户开卡时填写的个人信息
              * Encrypted (by-rsa-pubkey).
@@ -13262,7 +13808,7 @@ export interface Paths {
         /** 商家数据包 */
         attach?: string;
         /** 用户会员卡状态 */
-        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID';
+        user_card_state: 'UNACTIVATED' | 'EFFECTIVE' | 'EXPIRED' | 'INVALID' | (string & {});
         /** 作废原因 */
         invalid_reason?: string;
         /** 作废时间 */
@@ -13354,7 +13900,7 @@ export interface Paths {
         /** 会员卡code */
         user_card_code: string;
         /** 积分兑券状态 */
-        state: 'POINT_EXCHANGE_COUPON_SUCCESS' | 'POINT_EXCHANGE_COUPON_FAIL';
+        state: 'POINT_EXCHANGE_COUPON_SUCCESS' | 'POINT_EXCHANGE_COUPON_FAIL' | (string & {});
         /** 兑券成功的券code */
         coupon_code?: string;
         /** 兑券失败原因 */
@@ -13449,7 +13995,7 @@ export interface Paths {
         /** 品牌门店ID */
         store_id: string;
         /** 门店状态 */
-        store_state?: 'OPEN' | 'CREATING' | 'CLOSED';
+        store_state?: 'OPEN' | 'CREATING' | 'CLOSED' | (string & {});
         /** 审核失败原因 */
         review_reject_reason?: string;
         /** 门店基础信息 */
@@ -13486,7 +14032,7 @@ export interface Paths {
           /** 门店收款主体 */
           company_name?: string;
           /** 收款绑定状态 */
-          recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED';
+          recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED' | (string & {});
         }[];
       };
     };
@@ -13513,7 +14059,7 @@ export interface Paths {
         /** 品牌门店ID */
         store_id: string;
         /** 门店状态 */
-        store_state?: 'OPEN' | 'CREATING' | 'CLOSED';
+        store_state?: 'OPEN' | 'CREATING' | 'CLOSED' | (string & {});
         /** 审核失败原因 */
         review_reject_reason?: string;
         /** 门店基础信息 */
@@ -13550,7 +14096,7 @@ export interface Paths {
           /** 门店收款主体 */
           company_name?: string;
           /** 收款绑定状态 */
-          recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED';
+          recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED' | (string & {});
         }[];
       };
     };
@@ -13599,7 +14145,7 @@ export interface Paths {
         /** 品牌门店ID */
         store_id: string;
         /** 门店状态 */
-        store_state?: 'OPEN' | 'CREATING' | 'CLOSED';
+        store_state?: 'OPEN' | 'CREATING' | 'CLOSED' | (string & {});
         /** 审核失败原因 */
         review_reject_reason?: string;
         /** 门店基础信息 */
@@ -13636,7 +14182,7 @@ export interface Paths {
           /** 门店收款主体 */
           company_name?: string;
           /** 收款绑定状态 */
-          recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED';
+          recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED' | (string & {});
         }[];
       };
     };
@@ -13687,7 +14233,7 @@ export interface Paths {
         /** 门店收款主体 */
         company_name?: string;
         /** 收款绑定状态 */
-        recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED';
+        recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED' | (string & {});
       };
     };
   };
@@ -13794,11 +14340,11 @@ export interface Paths {
         /** 微信分账单号 */
         order_id: string;
         /** 分账单状态 */
-        status: 'PROCESSING' | 'FINISHED';
+        status: 'PROCESSING' | 'FINISHED' | (string & {});
         /** 分账接收方列表 */
         receivers: {
           /** 分账接收方类型 */
-          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
           /** 分账接收方账号 */
           account: string;
           /** 分账金额 */
@@ -13806,11 +14352,11 @@ export interface Paths {
           /** 分账描述 */
           description: string;
           /** 分账结果 */
-          result: 'PENDING' | 'SUCEESS' | 'CLOSED';
+          result: 'PENDING' | 'SUCEESS' | 'CLOSED' | (string & {});
           /** 完成时间 */
           finish_time: string;
           /** 分账失败原因 */
-          fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+          fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
           /** 分账明细单号 */
           detail_id: string;
         }[];
@@ -13879,7 +14425,7 @@ export interface Paths {
         /** 分账接收方列表 */
         receivers?: {
           /** 接收方类型 */
-          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
           /** 接收方账号 */
           account: string;
           /** 分账金额 */
@@ -13887,16 +14433,16 @@ export interface Paths {
           /** 分账描述 */
           description: string;
           /** 分账结果 */
-          result: 'PENDING' | 'SUCCESS' | 'CLOSED';
+          result: 'PENDING' | 'SUCCESS' | 'CLOSED' | (string & {});
           /** 分账完成时间 */
           finish_time: string;
           /** 分账失败原因 */
-          fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+          fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
           /** 分账明细单号 */
           detail_id: string;
         }[];
         /** 分账单状态 */
-        status?: 'PROCESSING' | 'FINISHED';
+        status?: 'PROCESSING' | 'FINISHED' | (string & {});
       };
     };
   };
@@ -13949,7 +14495,7 @@ export interface Paths {
         /** 品牌主商户号 */
         brand_mchid: string;
         /** 分账接收方类型 */
-        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
         /** 分账接收方账号 */
         account: string;
       };
@@ -13981,7 +14527,7 @@ export interface Paths {
         /** 品牌主商户号 */
         brand_mchid: string;
         /** 分账接收方类型 */
-        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
         /** 分账接收方账号 */
         account: string;
       };
@@ -14023,9 +14569,9 @@ export interface Paths {
         /** 回退金额 */
         amount: number;
         /** 回退结果 */
-        result: 'PROCESSING' | 'SUCCESS' | 'FAIL';
+        result: 'PROCESSING' | 'SUCCESS' | 'FAIL' | (string & {});
         /** 失败原因 */
-        fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+        fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
         /** 完成时间 */
         finish_time: string;
       };
@@ -14070,9 +14616,9 @@ export interface Paths {
         /** 微信回退单号 */
         return_no: string;
         /** 回退结果 */
-        result: 'PROCESSING' | 'SUCCESS' | 'FAIL';
+        result: 'PROCESSING' | 'SUCCESS' | 'FAIL' | (string & {});
         /** 失败原因 */
-        fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL';
+        fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | (string & {});
         /** 完成时间 */
         finish_time: string;
       };
@@ -14873,7 +15419,7 @@ export interface Paths {
           };
         }[];
         /** 交易场景 */
-        trade_scenario?: 'RECOMMERCE';
+        trade_scenario?: 'RECOMMERCE' | (string & {});
       };
     };
   };
@@ -15186,9 +15732,9 @@ export interface Paths {
           /** 商品单个人收款方平台昵称 */
           individual_name?: string;
           /** 交易类型 */
-          trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB';
+          trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | (string & {});
           /** 交易状态 */
-          trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'PAYERROR';
+          trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'PAYERROR' | (string & {});
           /** 付款银行 */
           bank_type?: string;
           /** 附加数据 */
@@ -15212,9 +15758,9 @@ export interface Paths {
             /** 优惠名称 */
             name?: string;
             /** 优惠范围 */
-            scope?: 'GLOBAL' | 'SINGLE';
+            scope?: 'GLOBAL' | 'SINGLE' | (string & {});
             /** 优惠类型 */
-            type?: 'CASH' | 'NOCASH';
+            type?: 'CASH' | 'NOCASH' | (string & {});
             /** 优惠券面额 */
             amount?: number;
             /** 活动批次ID */
@@ -15261,7 +15807,7 @@ export interface Paths {
           openid: string;
         };
         /** 交易场景 */
-        trade_scenario?: 'RECOMMERCE';
+        trade_scenario?: 'RECOMMERCE' | (string & {});
         /** 使用的商户贴息信息(微信分付) */
         installment_info?: {
           /** 是否使用了商户贴息 */
@@ -15343,9 +15889,9 @@ export interface Paths {
         /** 核实单号 */
         verification_id: string;
         /** 核实单状态 */
-        state: 'PROCESSING' | 'SUCCESS' | 'FAIL';
+        state: 'PROCESSING' | 'SUCCESS' | 'FAIL' | (string & {});
         /** 失败原因 */
-        fail_reason?: 'MATERIALS_ABNORMAL' | 'PROCESS_TIMEOUT';
+        fail_reason?: 'MATERIALS_ABNORMAL' | 'PROCESS_TIMEOUT' | (string & {});
         /** 创建时间 */
         create_time?: string;
         /** 完成时间 */
@@ -15419,13 +15965,13 @@ export interface Paths {
           /** 用户展示名称 */
           display_name: string;
           /** 协议状态 */
-          contract_state: 'CONTRACT_STATE_INVALID' | 'CONTRACT_STATE_EFFECTIVE' | 'CONTRACT_STATE_TERMINATED';
+          contract_state: 'CONTRACT_STATE_INVALID' | 'CONTRACT_STATE_EFFECTIVE' | 'CONTRACT_STATE_TERMINATED' | (string & {});
           /** 协议签署时间 */
           contract_signed_time?: string;
           /** 协议解约时间 */
           contract_terminated_time?: string;
           /** 协议解约方式 */
-          contract_termination_mode?: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE';
+          contract_termination_mode?: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
           /** 协议解约备注 */
           contract_termination_remark?: string;
           /** 还款日 */
@@ -15455,13 +16001,13 @@ export interface Paths {
         /** 用户展示名称 */
         display_name: string;
         /** 协议状态 */
-        contract_state: 'CONTRACT_STATE_INVALID' | 'CONTRACT_STATE_EFFECTIVE' | 'CONTRACT_STATE_TERMINATED';
+        contract_state: 'CONTRACT_STATE_INVALID' | 'CONTRACT_STATE_EFFECTIVE' | 'CONTRACT_STATE_TERMINATED' | (string & {});
         /** 协议签署时间 */
         contract_signed_time?: string;
         /** 协议解约时间 */
         contract_terminated_time?: string;
         /** 协议解约方式 */
-        contract_termination_mode?: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE';
+        contract_termination_mode?: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
         /** 协议解约备注 */
         contract_termination_remark?: string;
         /** 还款日 */
@@ -15505,7 +16051,7 @@ export interface Paths {
         /** 微信订单号 */
         transaction_id: string;
         /** 核验机构 */
-        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS';
+        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
         /** 核验机构流水号 */
         verify_department_trade_id: string;
         /** 偏移量 */
@@ -15523,7 +16069,7 @@ export interface Paths {
           /** 商户海关备案号 */
           mch_customs_no?: string;
           /** 海关代码 */
-          customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
+          customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN' | (string & {});
           /** 币种 */
           fee_type?: string;
           /** 子单金额 */
@@ -15535,7 +16081,7 @@ export interface Paths {
           /** 商品费用 */
           product_fee?: number;
           /** 报关状态 */
-          state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+          state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
           /** 报关结果说明 */
           explanation?: string;
           /** 最后更新时间 */
@@ -15585,7 +16131,7 @@ export interface Paths {
         /** 商户号 */
         mchid: string;
         /** 报关状态 */
-        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
         /** 商户订单号 */
         out_trade_no: string;
         /** 微信订单号 */
@@ -15595,7 +16141,7 @@ export interface Paths {
         /** 微信子订单号 */
         sub_order_id?: string;
         /** 核验机构 */
-        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS';
+        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
         /** 核验机构交易流水号 */
         verify_department_trade_id: string;
       };
@@ -15640,7 +16186,7 @@ export interface Paths {
         /** 商户号 */
         mchid: string;
         /** 报关状态 */
-        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
         /** 商户订单号 */
         out_trade_no: string;
         /** 微信订单号 */
@@ -15652,7 +16198,7 @@ export interface Paths {
         /** 最后更新时间 */
         modify_time: string;
         /** 核验机构 */
-        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS';
+        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
         /** 核验机构流水号 */
         verify_department_trade_id: string;
       };
@@ -15694,7 +16240,7 @@ export interface Paths {
         /** 商户号 */
         mchid: string;
         /** 报关状态 */
-        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
         /** 商户订单号 */
         out_trade_no: string;
         /** 微信订单号 */
@@ -15765,7 +16311,7 @@ export interface Paths {
         /** 微信订单号 */
         transaction_id: string;
         /** 身份核验结果 */
-        certificate_check_result: 'SAME' | 'DIFFERENT';
+        certificate_check_result: 'SAME' | 'DIFFERENT' | (string & {});
       };
     };
   };
@@ -16740,19 +17286,19 @@ export interface Paths {
         /** 商户注销提现申请单号 */
         out_request_no?: string;
         /** 注销提现申请单状态 */
-        cancel_state?: 'ACCEPTED' | 'REVIEWING' | 'REJECTED' | 'WAITING_MERCHANT_CONFIRM' | 'REVOKED' | 'SYSTEM_PROCESSING' | 'CANCELED' | 'FUND_PROCESSING' | 'FINISH';
+        cancel_state?: 'ACCEPTED' | 'REVIEWING' | 'REJECTED' | 'WAITING_MERCHANT_CONFIRM' | 'REVOKED' | 'SYSTEM_PROCESSING' | 'CANCELED' | 'FUND_PROCESSING' | 'FINISH' | (string & {});
         /** 注销提现申请单状态描述 */
         cancel_state_description?: string;
         /** 是否提取资金 */
-        withdraw?: 'APPLY_WITHDRAW' | 'NOT_APPLY_WITHDRAW';
+        withdraw?: 'APPLY_WITHDRAW' | 'NOT_APPLY_WITHDRAW' | (string & {});
         /** 提现状态 */
-        withdraw_state?: 'WITHDRAW_PROCESSING' | 'WITHDRAW_EXCEPTION' | 'WITHDRAW_SUCCEED';
+        withdraw_state?: 'WITHDRAW_PROCESSING' | 'WITHDRAW_EXCEPTION' | 'WITHDRAW_SUCCEED' | (string & {});
         /** 账户提现结果 */
         account_withdraw_result?: {
           /** 二级商户号的出款子账户类型 */
-          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT';
+          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT' | (string & {});
           /** 付款状态 */
-          pay_state: 'PAY_PROCESSING' | 'PAY_SUCCEED' | 'PAY_FAIL' | 'BANK_REFUNDED';
+          pay_state: 'PAY_PROCESSING' | 'PAY_SUCCEED' | 'PAY_FAIL' | 'BANK_REFUNDED' | (string & {});
           /** 付款状态描述 */
           state_description: string;
         }[];
@@ -16763,7 +17309,7 @@ export interface Paths {
         /** 账户信息 */
         account_info?: {
           /** 二级商户号的出款子账户类型 */
-          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT';
+          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT' | (string & {});
           /** 账户金额 */
           amount?: number;
         }[];
@@ -16819,19 +17365,19 @@ export interface Paths {
         /** 商户注销提现申请单号 */
         out_request_no?: string;
         /** 注销提现申请单状态 */
-        cancel_state?: 'ACCEPTED' | 'REVIEWING' | 'REJECTED' | 'WAITING_MERCHANT_CONFIRM' | 'REVOKED' | 'SYSTEM_PROCESSING' | 'CANCELED' | 'FUND_PROCESSING' | 'FINISH';
+        cancel_state?: 'ACCEPTED' | 'REVIEWING' | 'REJECTED' | 'WAITING_MERCHANT_CONFIRM' | 'REVOKED' | 'SYSTEM_PROCESSING' | 'CANCELED' | 'FUND_PROCESSING' | 'FINISH' | (string & {});
         /** 注销提现申请单状态描述 */
         cancel_state_description?: string;
         /** 是否提取资金 */
-        withdraw?: 'APPLY_WITHDRAW' | 'NOT_APPLY_WITHDRAW';
+        withdraw?: 'APPLY_WITHDRAW' | 'NOT_APPLY_WITHDRAW' | (string & {});
         /** 提现状态 */
-        withdraw_state?: 'WITHDRAW_PROCESSING' | 'WITHDRAW_EXCEPTION' | 'WITHDRAW_SUCCEED';
+        withdraw_state?: 'WITHDRAW_PROCESSING' | 'WITHDRAW_EXCEPTION' | 'WITHDRAW_SUCCEED' | (string & {});
         /** 账户提现结果 */
         account_withdraw_result?: {
           /** 二级商户号的出款子账户类型 */
-          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT';
+          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT' | (string & {});
           /** 付款状态 */
-          pay_state: 'PAY_PROCESSING' | 'PAY_SUCCEED' | 'PAY_FAIL' | 'BANK_REFUNDED';
+          pay_state: 'PAY_PROCESSING' | 'PAY_SUCCEED' | 'PAY_FAIL' | 'BANK_REFUNDED' | (string & {});
           /** 付款状态描述 */
           state_description: string;
         }[];
@@ -16842,7 +17388,7 @@ export interface Paths {
         /** 账户信息 */
         account_info?: {
           /** 二级商户号的出款子账户类型 */
-          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT';
+          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT' | (string & {});
           /** 账户金额 */
           amount?: number;
         }[];
@@ -16864,20 +17410,20 @@ export interface Paths {
         /** 注销检查的二级商户号 */
         sub_mchid: string;
         /** 注销提现申请单状态 */
-        merchant_state: 'NORMAL' | 'HAS_BEEN_CANCELLED';
+        merchant_state: 'NORMAL' | 'HAS_BEEN_CANCELLED' | (string & {});
         /** 注销资格检查结果 */
-        validate_result: 'ALLOW_CANCEL_WITHDRAW' | 'NOT_ALLOW_CANCEL_WITHDRAW';
+        validate_result: 'ALLOW_CANCEL_WITHDRAW' | 'NOT_ALLOW_CANCEL_WITHDRAW' | (string & {});
         /** 账户信息 */
         account_info: {
           /** 商户资金账户余额 */
-          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT';
+          out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT' | (string & {});
           /** 账户金额 */
           amount: number;
         }[];
         /** 不可发起注销原因 */
         block_reasons?: {
           /** 二级商户号的出款子账户类型 */
-          type?: 'CONSUMER_COMPLAINT_UNPROCESSED' | 'HAS_BLOCKING_CONTROL' | 'FUNDS_PENDING_PROCESSING' | 'OTHER_REASON';
+          type?: 'CONSUMER_COMPLAINT_UNPROCESSED' | 'HAS_BLOCKING_CONTROL' | 'FUNDS_PENDING_PROCESSING' | 'OTHER_REASON' | (string & {});
           /** 原因描述 */
           description?: string;
         }[];
@@ -16915,7 +17461,7 @@ export interface Paths {
         /** 受理失败原因 */
         reject_reason?: string;
         /** 注销状态 */
-        cancel_state?: 'REVIEWING' | 'REJECTED' | 'CANCEL_SUCCESS';
+        cancel_state?: 'REVIEWING' | 'REJECTED' | 'CANCEL_SUCCESS' | (string & {});
         /** 最后更新时间 */
         update_time?: string;
       };
@@ -16965,7 +17511,7 @@ export interface Paths {
         /** 受理失败原因 */
         reject_reason?: string;
         /** 注销状态 */
-        cancel_state?: 'REVIEWING' | 'REJECTED' | 'CANCEL_SUCCESS';
+        cancel_state?: 'REVIEWING' | 'REJECTED' | 'CANCEL_SUCCESS' | (string & {});
         /** 最后更新时间 */
         update_time?: string;
       };
@@ -17026,7 +17572,7 @@ export interface Paths {
         /** 微信支付申请单号 */
         applyment_id: number;
         /** 签约状态 */
-        sign_state?: 'UNSIGNED' | 'SIGNED' | 'NOT_SIGNABLE';
+        sign_state?: 'UNSIGNED' | 'SIGNED' | 'NOT_SIGNABLE' | (string & {});
       };
     };
   };
@@ -17347,7 +17893,7 @@ export interface Paths {
         /** 微信支付申请单号 */
         applyment_id: number;
         /** 签约状态 */
-        sign_state?: 'UNSIGNED' | 'SIGNED' | 'NOT_SIGNABLE';
+        sign_state?: 'UNSIGNED' | 'SIGNED' | 'NOT_SIGNABLE' | (string & {});
       };
     };
   };
@@ -17612,7 +18158,7 @@ export interface Paths {
           /** 账单文件序号 */
           bill_sequence: number;
           /** 哈希类型 */
-          hash_type: 'SHA1';
+          hash_type: 'SHA1' | (string & {});
           /** 哈希值 */
           hash_value: string;
           /** 账单下载地址 */
@@ -17977,7 +18523,7 @@ export interface Paths {
         /** 特约商户号 */
         sub_mchid: string;
         /** 资金账户类型 */
-        account_type?: 'BASIC' | 'OPERATION' | 'FEES' | 'DEPOSIT';
+        account_type?: 'BASIC' | 'OPERATION' | 'FEES' | 'DEPOSIT' | (string & {});
         /** 可用余额 */
         available_amount: number;
         /** 不可用余额 */
@@ -18011,7 +18557,7 @@ export interface Paths {
         /** 不可用余额 */
         pending_amount?: number;
         /** 账户类型 */
-        account_type?: 'BASIC' | 'DEPOSIT';
+        account_type?: 'BASIC' | 'DEPOSIT' | (string & {});
       };
     };
   };
@@ -18047,7 +18593,7 @@ export interface Paths {
         /** 商户提现单号 */
         out_request_no: string;
         /** 出款账户类型 */
-        account_type?: 'BASIC' | 'OPERATION' | 'FEES';
+        account_type?: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
       };
     };
   };
@@ -18073,7 +18619,7 @@ export interface Paths {
         /** 电商平台商户号 */
         sp_mchid: string;
         /** 提现单状态 */
-        status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT';
+        status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT' | (string & {});
         /** 微信支付提现单号 */
         withdraw_id: string;
         /** 商户提现单号 */
@@ -18091,7 +18637,7 @@ export interface Paths {
         /** 银行备注 */
         bank_memo?: string;
         /** 出款账户类型 */
-        account_type?: 'BASIC' | 'OPERATION' | 'FEES';
+        account_type?: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
         /** 入账银行账号后四位 */
         account_number?: string;
         /** 入账银行 */
@@ -18123,7 +18669,7 @@ export interface Paths {
         /** 电商平台商户号 */
         sp_mchid: string;
         /** 提现单状态 */
-        status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT';
+        status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT' | (string & {});
         /** 微信支付提现单号 */
         withdraw_id: string;
         /** 商户提现单号 */
@@ -18141,7 +18687,7 @@ export interface Paths {
         /** 银行备注 */
         bank_memo?: string;
         /** 出款账户类型 */
-        account_type?: 'BASIC' | 'OPERATION' | 'FEES';
+        account_type?: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
         /** 入账银行账号后四位 */
         account_number?: string;
         /** 入账银行 */
@@ -18173,7 +18719,7 @@ export interface Paths {
         /** 签约时间 */
         signed_time: string;
         /** 授权状态 */
-        auth_state: 'AUTHORIZED' | 'UNAUTHORIZED';
+        auth_state: 'AUTHORIZED' | 'UNAUTHORIZED' | (string & {});
         /** 用户OpenID */
         individual_openid?: string;
       };
@@ -18225,7 +18771,7 @@ export interface Paths {
         /** 操作时间 */
         operation_time: string;
         /** 授权状态 */
-        auth_state: 'AUTHORIZED' | 'UNAUTHORIZED';
+        auth_state: 'AUTHORIZED' | 'UNAUTHORIZED' | (string & {});
       };
     };
   };
@@ -18493,9 +19039,9 @@ export interface Paths {
         /** 分账金额 */
         amount: number;
         /** 分账结果 */
-        result: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+        result: 'PROCESSING' | 'SUCCESS' | 'FAILED' | (string & {});
         /** 分账失败原因 */
-        fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK';
+        fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | (string & {});
         /** 分账完成时间 */
         finish_time: string;
       };
@@ -18936,7 +19482,7 @@ export interface Paths {
           refund_amount: number;
         }[];
         /** 退款出资商户 */
-        refund_account?: 'REFUND_SOURCE_SUB_MERCHANT' | 'REFUND_SOURCE_PARTNER_ADVANCE';
+        refund_account?: 'REFUND_SOURCE_SUB_MERCHANT' | 'REFUND_SOURCE_PARTNER_ADVANCE' | (string & {});
       };
     };
   };
@@ -18984,7 +19530,7 @@ export interface Paths {
           /** 退款出资账户及金额 */
           from?: {
             /** 出资账户类型 */
-            account: 'AVAILABLE' | 'UNAVAILABLE';
+            account: 'AVAILABLE' | 'UNAVAILABLE' | (string & {});
             /** 出资金额 */
             amount: number;
           }[];
@@ -19011,9 +19557,9 @@ export interface Paths {
           refund_amount: number;
         }[];
         /** 退款出资商户 */
-        refund_account?: 'REFUND_SOURCE_SUB_MERCHANT' | 'REFUND_SOURCE_PARTNER_ADVANCE';
+        refund_account?: 'REFUND_SOURCE_SUB_MERCHANT' | 'REFUND_SOURCE_PARTNER_ADVANCE' | (string & {});
         /** 资金账户 */
-        funds_account?: 'AVAILABLE' | 'UNSETTLED' | 'OPERATION' | 'BASIC' | 'ECNY_BASIC';
+        funds_account?: 'AVAILABLE' | 'UNSETTLED' | 'OPERATION' | 'BASIC' | 'ECNY_BASIC' | (string & {});
       };
     };
   };
@@ -19061,7 +19607,7 @@ export interface Paths {
           /** 退款出资账户及金额 */
           from?: {
             /** 出资账户类型 */
-            account: 'AVAILABLE' | 'UNAVAILABLE';
+            account: 'AVAILABLE' | 'UNAVAILABLE' | (string & {});
             /** 出资金额 */
             amount: number;
           }[];
@@ -19088,9 +19634,9 @@ export interface Paths {
           refund_amount: number;
         }[];
         /** 退款出资商户 */
-        refund_account?: 'REFUND_SOURCE_SUB_MERCHANT' | 'REFUND_SOURCE_PARTNER_ADVANCE';
+        refund_account?: 'REFUND_SOURCE_SUB_MERCHANT' | 'REFUND_SOURCE_PARTNER_ADVANCE' | (string & {});
         /** 资金账户 */
-        funds_account?: 'AVAILABLE' | 'UNSETTLED' | 'OPERATION' | 'BASIC' | 'ECNY_BASIC';
+        funds_account?: 'AVAILABLE' | 'UNSETTLED' | 'OPERATION' | 'BASIC' | 'ECNY_BASIC' | (string & {});
       };
     };
   };
@@ -19153,7 +19699,7 @@ export interface Paths {
         /** 退款状态 */
         status: string;
         /** 资金账户 */
-        funds_account?: 'AVAILABLE' | 'UNSETTLED';
+        funds_account?: 'AVAILABLE' | 'UNSETTLED' | (string & {});
         /** 金额信息 */
         amount: {
           /** 退款金额 */
@@ -19203,7 +19749,7 @@ export interface Paths {
           }[];
         }[];
         /** 退款出资商户 */
-        refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT';
+        refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
       };
     };
   };
@@ -20521,7 +21067,7 @@ export interface Paths {
            * Encrypted (by-rsa-pubkey).
            */
           encrypted_real_name?: string;
-          credential_type?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11;
+          credential_type?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | (number & {});
           /**
            * 加密后的身份证号，商户用API证书私钥解密
            * Encrypted (by-rsa-pubkey).
@@ -20590,7 +21136,7 @@ export interface Paths {
         /** 品牌红包批次创建时间 */
         create_time: string;
         /** 批次单状态 */
-        batch_state?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED';
+        batch_state?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
       };
     };
   };
@@ -20626,13 +21172,13 @@ export interface Paths {
         /** 品牌AppID */
         brand_appid?: string;
         /** 批次单状态 */
-        batch_state: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED';
+        batch_state: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
         /** 品牌红包批次名称 */
         batch_name: string;
         /** 品牌红包批次备注 */
         batch_remark: string;
         /** 品牌红包批次单关闭原因 */
-        close_reason?: 'MERCHANT_REVOCATION' | 'SYSTEM_OVERDUE_CLOSE';
+        close_reason?: 'MERCHANT_REVOCATION' | 'SYSTEM_OVERDUE_CLOSE' | (string & {});
         /** 总金额 */
         total_amount: number;
         /** 总笔数 */
@@ -20656,7 +21202,7 @@ export interface Paths {
           /** 商家品牌红包明细单号 */
           out_detail_no: string;
           /** 品牌红包明细单状态 */
-          detail_state: 'DETAIL_INIT' | 'DETAIL_WAIT_PAY' | 'DETAIL_PROCESSING' | 'DETAIL_SUCCESS' | 'DETAIL_FAIL';
+          detail_state: 'DETAIL_INIT' | 'DETAIL_WAIT_PAY' | 'DETAIL_PROCESSING' | 'DETAIL_SUCCESS' | 'DETAIL_FAIL' | (string & {});
         }[];
       };
     };
@@ -20686,13 +21232,13 @@ export interface Paths {
         /** 微信支付品牌红包明细单号 */
         detail_no: string;
         /** 品牌红包明细单状态 */
-        detail_state: 'DETAIL_INIT' | 'DETAIL_WAIT_PAY' | 'DETAIL_PROCESSING' | 'DETAIL_SUCCESS' | 'DETAIL_FAIL';
+        detail_state: 'DETAIL_INIT' | 'DETAIL_WAIT_PAY' | 'DETAIL_PROCESSING' | 'DETAIL_SUCCESS' | 'DETAIL_FAIL' | (string & {});
         /** 红包金额 */
         amount: number;
         /** 红包备注 */
         remark: string;
         /** 失败原因 */
-        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'USER_ACCOUNT_LIMIT' | 'FAIL_REASON_UNKNOWN' | 'PAYER_ACCOUNT_ABNORMAL' | 'PAYEE_ACCOUNT_ABNORMAL' | 'USER_RECEIVE_OVERDUE' | 'REMARK_NOT_CORRECT' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH';
+        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'USER_ACCOUNT_LIMIT' | 'FAIL_REASON_UNKNOWN' | 'PAYER_ACCOUNT_ABNORMAL' | 'PAYEE_ACCOUNT_ABNORMAL' | 'USER_RECEIVE_OVERDUE' | 'REMARK_NOT_CORRECT' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | (string & {});
         /** 接收红包用户OpenID */
         openid: string;
         /**
@@ -20745,13 +21291,13 @@ export interface Paths {
         /** 品牌AppID */
         brand_appid?: string;
         /** 批次单状态 */
-        batch_state: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED';
+        batch_state: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
         /** 品牌红包批次名称 */
         batch_name: string;
         /** 品牌红包批次备注 */
         batch_remark: string;
         /** 品牌红包批次单关闭原因 */
-        close_reason?: 'MERCHANT_REVOCATION' | 'SYSTEM_OVERDUE_CLOSE';
+        close_reason?: 'MERCHANT_REVOCATION' | 'SYSTEM_OVERDUE_CLOSE' | (string & {});
         /** 总金额 */
         total_amount: number;
         /** 总笔数 */
@@ -20775,7 +21321,7 @@ export interface Paths {
           /** 商家品牌红包明细单号 */
           out_detail_no: string;
           /** 品牌红包明细单状态 */
-          detail_state: 'DETAIL_INIT' | 'DETAIL_WAIT_PAY' | 'DETAIL_PROCESSING' | 'DETAIL_SUCCESS' | 'DETAIL_FAIL';
+          detail_state: 'DETAIL_INIT' | 'DETAIL_WAIT_PAY' | 'DETAIL_PROCESSING' | 'DETAIL_SUCCESS' | 'DETAIL_FAIL' | (string & {});
         }[];
       };
     };
@@ -20805,13 +21351,13 @@ export interface Paths {
         /** 微信支付品牌红包明细单号 */
         detail_no: string;
         /** 品牌红包明细单状态 */
-        detail_state: 'DETAIL_INIT' | 'DETAIL_WAIT_PAY' | 'DETAIL_PROCESSING' | 'DETAIL_SUCCESS' | 'DETAIL_FAIL';
+        detail_state: 'DETAIL_INIT' | 'DETAIL_WAIT_PAY' | 'DETAIL_PROCESSING' | 'DETAIL_SUCCESS' | 'DETAIL_FAIL' | (string & {});
         /** 红包金额 */
         amount: number;
         /** 红包备注 */
         remark: string;
         /** 失败原因 */
-        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'USER_ACCOUNT_LIMIT' | 'FAIL_REASON_UNKNOWN' | 'PAYER_ACCOUNT_ABNORMAL' | 'PAYEE_ACCOUNT_ABNORMAL' | 'USER_RECEIVE_OVERDUE' | 'REMARK_NOT_CORRECT' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH';
+        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'USER_ACCOUNT_LIMIT' | 'FAIL_REASON_UNKNOWN' | 'PAYER_ACCOUNT_ABNORMAL' | 'PAYEE_ACCOUNT_ABNORMAL' | 'USER_RECEIVE_OVERDUE' | 'REMARK_NOT_CORRECT' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | (string & {});
         /** 接收红包用户OpenID */
         openid: string;
         /**
@@ -20867,13 +21413,13 @@ export interface Paths {
       };
       response: {
         /** 申请单状态 */
-        state: 'GENERATING' | 'FINISHED' | 'FAILED';
+        state: 'GENERATING' | 'FINISHED' | 'FAILED' | (string & {});
         /** 申请单创建时间 */
         create_time: string;
         /** 申请单更新时间 */
         update_time: string;
         /** 回单文件摘要类型 */
-        hash_type?: 'SHA256' | 'SM3';
+        hash_type?: 'SHA256' | 'SM3' | (string & {});
         /** 回单文件摘要值 */
         hash_value?: string;
         /** 回单文件下载地址 */
@@ -20918,13 +21464,13 @@ export interface Paths {
       };
       response: {
         /** 申请单状态 */
-        state: 'GENERATING' | 'FINISHED' | 'FAILED';
+        state: 'GENERATING' | 'FINISHED' | 'FAILED' | (string & {});
         /** 申请单创建时间 */
         create_time: string;
         /** 申请单更新时间 */
         update_time: string;
         /** 回单文件摘要类型 */
-        hash_type?: 'SHA256' | 'SM3';
+        hash_type?: 'SHA256' | 'SM3' | (string & {});
         /** 回单文件摘要值 */
         hash_value?: string;
         /** 回单文件下载地址 */
@@ -20962,11 +21508,11 @@ export interface Paths {
         /** 收款商户号 */
         receiver_mchid?: string;
         /** 电子回单状态 */
-        receipt_state: 'ACCEPTED' | 'FINISHED';
+        receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
         /** 受理凭证 */
         accept_id: string;
         /** 电子回单文件的hash方法 */
-        hash_type?: 'SHA256' | 'SM3';
+        hash_type?: 'SHA256' | 'SM3' | (string & {});
         /** 电子回单文件的hash值 */
         hash_value?: string;
         /** 电子回单下载地址 */
@@ -21005,11 +21551,11 @@ export interface Paths {
         /** 收款商户号 */
         receiver_mchid?: string;
         /** 电子回单状态 */
-        receipt_state: 'ACCEPTED' | 'FINISHED';
+        receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
         /** 受理凭证 */
         accept_id: string;
         /** 电子回单文件的hash方法 */
-        hash_type?: 'SHA256' | 'SM3';
+        hash_type?: 'SHA256' | 'SM3' | (string & {});
         /** 电子回单文件的hash值 */
         hash_value?: string;
         /** 电子回单下载地址 */
@@ -21059,7 +21605,7 @@ export interface Paths {
         /** 活动说明 */
         activity_remark: string;
         /** 预算单状态 */
-        state?: 'PENDING' | 'LOCKED' | 'FINISHED' | 'CLOSED';
+        state?: 'PENDING' | 'LOCKED' | 'FINISHED' | 'CLOSED' | (string & {});
         /** 确认出资页面地址 */
         confirm_url?: string;
         /** 商户号超管微信号掩码 */
@@ -21109,7 +21655,7 @@ export interface Paths {
         /** 活动说明 */
         activity_remark: string;
         /** 预算单状态 */
-        state?: 'PENDING' | 'LOCKED' | 'FINISHED' | 'CLOSED';
+        state?: 'PENDING' | 'LOCKED' | 'FINISHED' | 'CLOSED' | (string & {});
         /** 确认出资页面地址 */
         confirm_url?: string;
         /** 商户号超管微信号掩码 */
@@ -21161,7 +21707,7 @@ export interface Paths {
         /** 活动说明 */
         activity_remark: string;
         /** 预算单状态 */
-        state: 'FINISHED';
+        state: 'FINISHED' | (string & {});
         /** 撤销说明 */
         unlock_remark: string;
         /** 资金锁定时间 */
@@ -21218,7 +21764,7 @@ export interface Paths {
         /** 收款商户号 */
         receive_mchid: string;
         /** 捐赠状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSE';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSE' | (string & {});
         /** 捐赠单创建时间 */
         create_time: string;
         /** 捐赠完成时间 */
@@ -21260,7 +21806,7 @@ export interface Paths {
         /** 收款商户号 */
         receive_mchid: string;
         /** 捐赠状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSE';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSE' | (string & {});
         /** 捐赠单创建时间 */
         create_time: string;
         /** 捐赠完成时间 */
@@ -21290,13 +21836,13 @@ export interface Paths {
         /** 商户转账单号 */
         out_bill_no: string;
         /** 申请单状态 */
-        state: 'GENERATING' | 'FINISHED';
+        state: 'GENERATING' | 'FINISHED' | (string & {});
         /** 申请单创建时间 */
         create_time: string;
         /** 申请单更新时间 */
         update_time?: string;
         /** 回单文件摘要类型 */
-        hash_type?: 'SM3';
+        hash_type?: 'SM3' | (string & {});
         /** 回单文件摘要值 */
         hash_value?: string;
         /** 回单文件下载地址 */
@@ -21326,13 +21872,13 @@ export interface Paths {
         /** 商户转账单号 */
         out_bill_no: string;
         /** 申请单状态 */
-        state: 'GENERATING' | 'FINISHED';
+        state: 'GENERATING' | 'FINISHED' | (string & {});
         /** 申请单创建时间 */
         create_time: string;
         /** 申请单更新时间 */
         update_time?: string;
         /** 回单文件摘要类型 */
-        hash_type?: 'SM3';
+        hash_type?: 'SM3' | (string & {});
         /** 回单文件摘要值 */
         hash_value?: string;
         /** 回单文件下载地址 */
@@ -21362,7 +21908,7 @@ export interface Paths {
         /** 商户申请单号 */
         out_apply_no: string;
         /** 授权申请单状态 */
-        state: 'INVITED' | 'PASSED' | 'REJECTED' | 'EXPIRED';
+        state: 'INVITED' | 'PASSED' | 'REJECTED' | 'EXPIRED' | (string & {});
         /** 授权申请受理时间 */
         accept_time: string;
         /** 最后一次状态变更时间 */
@@ -21385,7 +21931,7 @@ export interface Paths {
         /** 二级商户号 */
         sub_mchid: string;
         /** 授权状态 */
-        state: 'AUTHORIZED' | 'UNAUTHORIZED' | 'CANCELED';
+        state: 'AUTHORIZED' | 'UNAUTHORIZED' | 'CANCELED' | (string & {});
         /** 授权申请单 */
         apply_order?: {
           /** 二级商户号 */
@@ -21393,7 +21939,7 @@ export interface Paths {
           /** 商户申请单号 */
           out_apply_no: string;
           /** 授权申请单状态 */
-          state: 'INVITED' | 'PASSED' | 'REJECTED' | 'EXPIRED';
+          state: 'INVITED' | 'PASSED' | 'REJECTED' | 'EXPIRED' | (string & {});
           /** 授权申请受理时间 */
           accept_time: string;
           /** 最后一次状态变更时间 */
@@ -21495,7 +22041,7 @@ export interface Paths {
         /** 商户AppID */
         appid: string;
         /** 单据状态 */
-        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 转账金额 */
         transfer_amount: number;
         /** 转账备注 */
@@ -21540,7 +22086,7 @@ export interface Paths {
         /** 微信转账单号 */
         transfer_bill_no: string;
         /** 单据状态 */
-        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 转账金额 */
         transfer_amount?: number;
         /** 转账备注 */
@@ -21614,7 +22160,7 @@ export interface Paths {
         /** 单据创建时间 */
         create_time: string;
         /** 单据状态 */
-        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 失败原因 */
         fail_reason?: string;
         /** 跳转领取页面的package信息 */
@@ -21751,7 +22297,7 @@ export interface Paths {
         /** 单据创建时间 */
         create_time: string;
         /** 单据状态 */
-        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'CANCELING';
+        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'CANCELING' | (string & {});
         /** 跳转领取页面的package信息 */
         package_info?: string;
         /** 用户展示名称 */
@@ -21820,7 +22366,7 @@ export interface Paths {
         /** 商户AppID */
         appid?: string;
         /** 单据状态 */
-        state: 'ACCEPTED' | 'PROCESSING' | 'TRANSFERING' | 'SUCCESS';
+        state: 'ACCEPTED' | 'PROCESSING' | 'TRANSFERING' | 'SUCCESS' | (string & {});
         /** 转账金额 */
         transfer_amount: number;
         /** 转账备注 */
@@ -21935,7 +22481,7 @@ export interface Paths {
         /** QQ互联开放平台AppID */
         appid?: string;
         /** 单据状态 */
-        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 转账金额 */
         transfer_amount: number;
         /** 转账备注 */
@@ -21979,7 +22525,7 @@ export interface Paths {
         /** QQ互联开放平台AppID */
         appid?: string;
         /** 单据状态 */
-        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 转账金额 */
         transfer_amount: number;
         /** 转账备注 */
@@ -22023,7 +22569,7 @@ export interface Paths {
         /** QQ互联开放平台AppID */
         appid?: string;
         /** 单据状态 */
-        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 转账金额 */
         transfer_amount?: number;
         /** 转账备注 */
@@ -22076,7 +22622,7 @@ export interface Paths {
         /** 商户侧授权单号 */
         out_authorization_no: string;
         /** 单据状态 */
-        state: 'WAIT_USER_CONFIRM';
+        state: 'WAIT_USER_CONFIRM' | (string & {});
         /** 单据创建时间 */
         create_time: string;
         /** 跳转领取页面的package信息 */
@@ -22107,7 +22653,7 @@ export interface Paths {
         /** 微信自动收款授权单号 */
         authorization_id: string;
         /** 单据状态 */
-        state: 'TAKING_EFFECT' | 'CLOSED';
+        state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
         /** 用户确认授权的时间 */
         authorize_time: string;
         /** 自动收款授权的关闭信息 */
@@ -22115,7 +22661,7 @@ export interface Paths {
           /** 关闭时间 */
           close_time: string;
           /** 自动收款授权的原因 */
-          close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE';
+          close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
         };
       };
     };
@@ -22143,7 +22689,7 @@ export interface Paths {
         /** 微信自动收款授权单号 */
         authorization_id: string;
         /** 单据状态 */
-        state: 'CLOSED';
+        state: 'CLOSED' | (string & {});
         /** 用户确认授权的时间 */
         authorize_time: string;
         /** 自动收款授权的关闭信息 */
@@ -22151,7 +22697,7 @@ export interface Paths {
           /** 关闭时间 */
           close_time: string;
           /** 自动收款授权的原因 */
-          close_reason: 'CLOSE_VIA_MCH_API';
+          close_reason: 'CLOSE_VIA_MCH_API' | (string & {});
         };
       };
     };
@@ -22362,7 +22908,7 @@ export interface Paths {
         /** 退回金额 */
         amount: number;
         /** 出境退回状态 */
-        state: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+        state: 'PROCESSING' | 'SUCCESS' | 'FAILED' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 成功时间 */
@@ -22404,7 +22950,7 @@ export interface Paths {
         /** 退回金额 */
         amount: number;
         /** 出境退回状态 */
-        state: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+        state: 'PROCESSING' | 'SUCCESS' | 'FAILED' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 成功时间 */
@@ -22509,7 +23055,7 @@ export interface Paths {
         /** 微信订单号 */
         transaction_id: string;
         /** 核验机构 */
-        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS';
+        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
         /** 核验机构流水号 */
         verify_department_trade_id: string;
         /** 偏移量 */
@@ -22527,7 +23073,7 @@ export interface Paths {
           /** 商户海关备案号 */
           mch_customs_no?: string;
           /** 海关代码 */
-          customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
+          customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN' | (string & {});
           /** 币种 */
           fee_type?: string;
           /** 子单金额 */
@@ -22539,7 +23085,7 @@ export interface Paths {
           /** 商品费用 */
           product_fee?: number;
           /** 报关状态 */
-          state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+          state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
           /** 报关结果说明 */
           explanation?: string;
           /** 最后更新时间 */
@@ -22589,7 +23135,7 @@ export interface Paths {
         /** 商户号 */
         mchid: string;
         /** 报关状态 */
-        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
         /** 商户订单号 */
         out_trade_no: string;
         /** 微信订单号 */
@@ -22599,7 +23145,7 @@ export interface Paths {
         /** 微信子订单号 */
         sub_order_id?: string;
         /** 核验机构 */
-        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS';
+        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
         /** 核验机构交易流水号 */
         verify_department_trade_id: string;
       };
@@ -22644,7 +23190,7 @@ export interface Paths {
         /** 商户号 */
         mchid: string;
         /** 报关状态 */
-        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
         /** 商户订单号 */
         out_trade_no: string;
         /** 微信订单号 */
@@ -22656,7 +23202,7 @@ export interface Paths {
         /** 最后更新时间 */
         modify_time: string;
         /** 核验机构 */
-        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS';
+        verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
         /** 核验机构流水号 */
         verify_department_trade_id: string;
       };
@@ -22698,7 +23244,7 @@ export interface Paths {
         /** 商户号 */
         mchid: string;
         /** 报关状态 */
-        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+        state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
         /** 商户订单号 */
         out_trade_no: string;
         /** 微信订单号 */
@@ -22769,7 +23315,7 @@ export interface Paths {
         /** 微信订单号 */
         transaction_id: string;
         /** 身份核验结果 */
-        certificate_check_result: 'SAME' | 'DIFFERENT';
+        certificate_check_result: 'SAME' | 'DIFFERENT' | (string & {});
       };
     };
   };
@@ -22844,7 +23390,7 @@ export interface Paths {
         /** 公司介绍和业务描述 */
         business_description?: string;
         /** 限额类型 */
-        transaction_limit_type: 'UN_LAUNCHED_WEBSITE_LIMIT' | 'NORMAL_LIMIT' | 'NO_LIMIT';
+        transaction_limit_type: 'UN_LAUNCHED_WEBSITE_LIMIT' | 'NORMAL_LIMIT' | 'NO_LIMIT' | (string & {});
         /** 公司注册资质证书 */
         company_register_cert?: string;
         /** 经营网址商业页面截图 */
@@ -22852,7 +23398,7 @@ export interface Paths {
         /** 经营网址首页截图 */
         website_homepage_pics?: string[];
         /** 子商户经营网址状态 */
-        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED';
+        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED' | (string & {});
         /** 子商户H5经营网址 */
         website_url: string;
         /** 申请单号 */
@@ -22860,9 +23406,9 @@ export interface Paths {
         /** 驳回原因 */
         audit_reject_detail?: string;
         /** 申请单状态 */
-        applyment_state: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED';
+        applyment_state: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
         /** 申请单类型 */
-        applyment_type: 'APPLY_FOR_PAYMENT_AUTHORITY' | 'APPLY_FOR_RELIEVE_LIMITED';
+        applyment_type: 'APPLY_FOR_PAYMENT_AUTHORITY' | 'APPLY_FOR_RELIEVE_LIMITED' | (string & {});
         /** 商户提供的审核结果回调接口 */
         notify_url?: string;
       };
@@ -22889,7 +23435,7 @@ export interface Paths {
         /** 公司介绍和业务描述 */
         business_description?: string;
         /** 限额类型 */
-        transaction_limit_type: 'UN_LAUNCHED_WEBSITE_LIMIT' | 'NORMAL_LIMIT' | 'NO_LIMIT';
+        transaction_limit_type: 'UN_LAUNCHED_WEBSITE_LIMIT' | 'NORMAL_LIMIT' | 'NO_LIMIT' | (string & {});
         /** 公司注册资质证书 */
         company_register_cert?: string;
         /** 经营网址商业页面截图 */
@@ -22897,7 +23443,7 @@ export interface Paths {
         /** 经营网址首页截图 */
         website_homepage_pics?: string[];
         /** 子商户经营网址状态 */
-        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED';
+        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED' | (string & {});
         /** 子商户H5经营网址 */
         website_url: string;
         /** 申请单号 */
@@ -22905,9 +23451,9 @@ export interface Paths {
         /** 驳回原因 */
         audit_reject_detail?: string;
         /** 申请单状态 */
-        applyment_state: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED';
+        applyment_state: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
         /** 申请单类型 */
-        applyment_type: 'APPLY_FOR_PAYMENT_AUTHORITY' | 'APPLY_FOR_RELIEVE_LIMITED';
+        applyment_type: 'APPLY_FOR_PAYMENT_AUTHORITY' | 'APPLY_FOR_RELIEVE_LIMITED' | (string & {});
         /** 商户提供的审核结果回调接口 */
         notify_url?: string;
       };
@@ -22948,7 +23494,7 @@ export interface Paths {
         /** 公司介绍和业务描述 */
         business_description?: string;
         /** 限额类型 */
-        transaction_limit_type: 'UN_LAUNCHED_WEBSITE_LIMIT' | 'NORMAL_LIMIT' | 'NO_LIMIT';
+        transaction_limit_type: 'UN_LAUNCHED_WEBSITE_LIMIT' | 'NORMAL_LIMIT' | 'NO_LIMIT' | (string & {});
         /** 公司注册资质证书 */
         company_register_cert?: string;
         /** 经营网址商业页面截图 */
@@ -22956,7 +23502,7 @@ export interface Paths {
         /** 经营网址首页截图 */
         website_homepage_pics?: string[];
         /** 子商户经营网址状态 */
-        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED';
+        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED' | (string & {});
         /** 子商户H5经营网址 */
         website_url: string;
         /** 申请单号 */
@@ -22964,9 +23510,9 @@ export interface Paths {
         /** 驳回原因 */
         audit_reject_detail?: string;
         /** 申请单状态 */
-        applyment_state: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED';
+        applyment_state: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
         /** 申请单类型 */
-        applyment_type: 'APPLY_FOR_PAYMENT_AUTHORITY' | 'APPLY_FOR_RELIEVE_LIMITED';
+        applyment_type: 'APPLY_FOR_PAYMENT_AUTHORITY' | 'APPLY_FOR_RELIEVE_LIMITED' | (string & {});
         /** 商户提供的审核结果回调接口 */
         notify_url?: string;
       };
@@ -23006,7 +23552,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid: string;
         /** 子商户经营网址状态 */
-        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED';
+        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED' | (string & {});
         /** H5支付域名 */
         domains: string[];
         /** 子商户H5经营网址 */
@@ -23020,7 +23566,7 @@ export interface Paths {
         /** 驳回原因 */
         audit_reject_detail?: string;
         /** 申请单状态 */
-        applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED';
+        applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
         /** 商户提供的审核结果回调接口 */
         notify_url?: string;
         /** 商户申请单号 */
@@ -23045,7 +23591,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid: string;
         /** 子商户经营网址状态 */
-        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED';
+        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED' | (string & {});
         /** H5支付域名 */
         domains: string[];
         /** 子商户H5经营网址 */
@@ -23059,7 +23605,7 @@ export interface Paths {
         /** 驳回原因 */
         audit_reject_detail?: string;
         /** 申请单状态 */
-        applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED';
+        applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
         /** 商户提供的审核结果回调接口 */
         notify_url?: string;
         /** 商户申请单号 */
@@ -23094,7 +23640,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid: string;
         /** 子商户经营网址状态 */
-        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED';
+        website_state: 'HAS_LAUNCHED' | 'UN_LAUNCHED' | (string & {});
         /** H5支付域名 */
         domains: string[];
         /** 子商户H5经营网址 */
@@ -23108,7 +23654,7 @@ export interface Paths {
         /** 驳回原因 */
         audit_reject_detail?: string;
         /** 申请单状态 */
-        applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED';
+        applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
         /** 商户提供的审核结果回调接口 */
         notify_url?: string;
         /** 商户申请单号 */
@@ -23133,7 +23679,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid: string;
         /** H5支付权限状态 */
-        authorization_state: 'AUTHORITY_TO_TEST' | 'FORMAL_AUTHORITY' | 'AUTHORIZED' | 'UNDER_PUNISHMENT' | 'UNAUTHORIZED';
+        authorization_state: 'AUTHORITY_TO_TEST' | 'FORMAL_AUTHORITY' | 'AUTHORIZED' | 'UNDER_PUNISHMENT' | 'UNAUTHORIZED' | (string & {});
       };
     };
   };
@@ -23251,11 +23797,11 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid: string;
         /** 验证状态 */
-        verification_status?: 'Under Review' | 'Approved';
+        verification_status?: 'Under Review' | 'Approved' | (string & {});
         /** 验证状态描述 */
         description?: string;
         /** H5支付权限状态 */
-        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED';
+        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED' | (string & {});
       };
     };
   };
@@ -23311,7 +23857,7 @@ export interface Paths {
           email?: string;
         };
         /** 商户类型 */
-        merchant_type?: 'ENTERPRISE' | 'INDIVIDUAL';
+        merchant_type?: 'ENTERPRISE' | 'INDIVIDUAL' | (string & {});
         /** 公司注册文件编号 */
         registration_certificate_number?: string;
         /** 公司注册文件过期时间 */
@@ -23321,7 +23867,7 @@ export interface Paths {
         /** 业务信息 */
         business?: {
           /** 业务类型 */
-          business_type?: 'ONLINE' | 'OFFLINE' | 'BOTH';
+          business_type?: 'ONLINE' | 'OFFLINE' | 'BOTH' | (string & {});
           /** APP下载地址 */
           app_download?: string;
           /** 业务网站 */
@@ -23461,7 +24007,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid: string;
         /** H5支付权限状态 */
-        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED';
+        h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED' | (string & {});
       };
     };
   };
@@ -23658,7 +24204,7 @@ export interface Paths {
           /** 汇率 */
           exchange_rate?: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -23670,9 +24216,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount: number;
           /** 货币类型 */
@@ -24145,13 +24691,13 @@ export interface Paths {
         /** 商户数据 */
         attach?: string;
         /** 交易类型 */
-        trade_type: 'AUTH';
+        trade_type: 'AUTH' | (string & {});
         /** 付款银行 */
         bank_type: string;
         /** 支付完成时间 */
         success_time: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'PAYERROR' | 'USERPAYING';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'PAYERROR' | 'USERPAYING' | (string & {});
         /** 交易状态描述 */
         trade_state_desc: string;
         /** 支付者 */
@@ -24176,7 +24722,7 @@ export interface Paths {
           /** 汇率信息 */
           exchange_rate?: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE' | 'USERPAYMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | 'USERPAYMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -24188,9 +24734,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount: number;
           /** 优惠币种 */
@@ -24257,7 +24803,7 @@ export interface Paths {
         /** 商户数据 */
         attach?: string;
         /** 交易类型 */
-        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY';
+        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
         /** 付款银行 */
         bank_type: string;
         /** 支付完成时间 */
@@ -24288,7 +24834,7 @@ export interface Paths {
           /** 汇率信息 */
           exchange_rate?: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -24300,9 +24846,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount: number;
           /** 优惠币种 */
@@ -24391,7 +24937,7 @@ export interface Paths {
         /** 商户数据 */
         attach?: string;
         /** 交易类型 */
-        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY';
+        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
         /** 付款银行 */
         bank_type: string;
         /** 支付完成时间 */
@@ -24422,7 +24968,7 @@ export interface Paths {
           /** 汇率信息 */
           exchange_rate?: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -24434,9 +24980,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount: number;
           /** 优惠币种 */
@@ -24556,7 +25102,7 @@ export interface Paths {
           /** 分账描述 */
           description: string;
           /** 分账接收方类型 */
-          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
           /** 分账接收方帐号 */
           account: string;
           /** 分账结果 */
@@ -24623,7 +25169,7 @@ export interface Paths {
           /** 分账描述 */
           description: string;
           /** 分账接收方类型 */
-          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
           /** 分账接收方帐号 */
           account: string;
           /** 分账结果 */
@@ -24688,7 +25234,7 @@ export interface Paths {
           /** 分账描述 */
           description: string;
           /** 分账接收方类型 */
-          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
           /** 分账接收方帐号 */
           account: string;
           /** 分账结果 */
@@ -24762,7 +25308,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid?: string;
         /** 分账接收方类型 */
-        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
         /** 分账接收方账号 */
         account: string;
         /**
@@ -24771,7 +25317,7 @@ export interface Paths {
          */
         name?: string;
         /** 与分账方的关系类型 */
-        relation_type: 'SUPPLIER' | 'DISTRIBUTOR' | 'TAX_SERVICE_PROVIDER' | 'IT_SERVICE_PROVIDER' | 'CUSTOM';
+        relation_type: 'SUPPLIER' | 'DISTRIBUTOR' | 'TAX_SERVICE_PROVIDER' | 'IT_SERVICE_PROVIDER' | 'CUSTOM' | (string & {});
         /** 自定义的分账关系 */
         custom_relation?: string;
         /** 分账场景详细描述 */
@@ -24847,13 +25393,13 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid?: string;
         /** 分账接收方类型 */
-        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
         /** 分账接收方账号 */
         account: string;
         /** 分账接收方全称 */
         name?: string;
         /** 与分账方的关系类型 */
-        relation_type: 'SUPPLIER' | 'DISTRIBUTOR' | 'TAX_SERVICE_PROVIDER' | 'IT_SERVICE_PROVIDER' | 'CUSTOM';
+        relation_type: 'SUPPLIER' | 'DISTRIBUTOR' | 'TAX_SERVICE_PROVIDER' | 'IT_SERVICE_PROVIDER' | 'CUSTOM' | (string & {});
         /** 自定义的分账关系 */
         custom_relation?: string;
         /** 分账场景详细描述 */
@@ -25094,17 +25640,17 @@ export interface Paths {
           /** 商户退款单号 */
           out_refund_no: string;
           /** 退款渠道 */
-          channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD';
+          channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
           /** 退款入账账户 */
           recv_account?: string;
           /** 退款资金来源 */
-          fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS';
+          fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS' | (string & {});
           /** 退款成功时间 */
           success_time?: string;
           /** 退款创建时间 */
           create_time: string;
           /** 退款状态 */
-          status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL';
+          status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
           /** 退款金额 */
           amount: {
             /** 退款金额 */
@@ -25118,7 +25664,7 @@ export interface Paths {
             /** 汇率 */
             exchange_rate: {
               /** 汇率类型 */
-              type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE';
+              type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE' | (string & {});
               /** 汇率值 */
               rate?: number;
             };
@@ -25128,9 +25674,9 @@ export interface Paths {
             /** 券ID */
             promotion_id: string;
             /** 优惠范围 */
-            scope?: 'GLOBAL' | 'SINGLE';
+            scope?: 'GLOBAL' | 'SINGLE' | (string & {});
             /** 优惠类型 */
-            type?: 'COUPON' | 'DISCOUNT';
+            type?: 'COUPON' | 'DISCOUNT' | (string & {});
             /** 优惠券面额 */
             amount?: number;
             /** 优惠券退款额 */
@@ -25208,7 +25754,7 @@ export interface Paths {
           /** 汇率 */
           exchange_rate: {
             /** 汇率类型 */
-            type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE';
+            type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -25218,9 +25764,9 @@ export interface Paths {
           /** 券ID */
           promotion_id: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount?: number;
           /** 优惠券退款额 */
@@ -25263,17 +25809,17 @@ export interface Paths {
         /** 商户原交易订单号 */
         out_trade_no: string;
         /** 退款渠道 */
-        channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD';
+        channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
         /** 退款入账账户 */
         recv_account?: string;
         /** 退款资金来源 */
-        fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS';
+        fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS' | (string & {});
         /** 退款成功时间 */
         success_time?: string;
         /** 退款创建时间 */
         create_time: string;
         /** 退款状态 */
-        status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL';
+        status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
         /** 退款金额 */
         amount: {
           /** 退款金额 */
@@ -25287,7 +25833,7 @@ export interface Paths {
           /** 汇率 */
           exchange_rate: {
             /** 汇率类型 */
-            type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE';
+            type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -25297,9 +25843,9 @@ export interface Paths {
           /** 券ID */
           promotion_id: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount?: number;
           /** 优惠券退款额 */
@@ -25342,17 +25888,17 @@ export interface Paths {
         /** 商户原交易订单号 */
         out_trade_no: string;
         /** 退款渠道 */
-        channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD';
+        channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
         /** 退款入账账户 */
         recv_account?: string;
         /** 退款资金来源 */
-        fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS';
+        fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS' | (string & {});
         /** 退款成功时间 */
         success_time?: string;
         /** 退款创建时间 */
         create_time: string;
         /** 退款状态 */
-        status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL';
+        status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
         /** 退款金额 */
         amount: {
           /** 退款金额 */
@@ -25366,7 +25912,7 @@ export interface Paths {
           /** 汇率 */
           exchange_rate: {
             /** 汇率类型 */
-            type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE';
+            type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -25376,9 +25922,9 @@ export interface Paths {
           /** 券ID */
           promotion_id: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount?: number;
           /** 优惠券退款额 */
@@ -25444,7 +25990,7 @@ export interface Paths {
             fee: number;
           };
           /** 钱包主体 */
-          wallet_region?: 'CHINA_MAINLAND' | 'CHINA_HONGKONG';
+          wallet_region?: 'CHINA_MAINLAND' | 'CHINA_HONGKONG' | (string & {});
           /** 分账业务金额 */
           split_amount?: {
             /** 已结算金额 */
@@ -25644,7 +26190,7 @@ export interface Paths {
         /** 商户数据 */
         attach?: string;
         /** 交易类型 */
-        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY';
+        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
         /** 付款银行 */
         bank_type: string;
         /** 支付完成时间 */
@@ -25675,7 +26221,7 @@ export interface Paths {
           /** 汇率信息 */
           exchange_rate?: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -25689,7 +26235,7 @@ export interface Paths {
           /** 优惠范围 */
           scope?: string;
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount: number;
           /** 优惠币种 */
@@ -26110,7 +26656,7 @@ export interface Paths {
         /** 商户数据 */
         attach?: string;
         /** 交易类型 */
-        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY';
+        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
         /** 付款银行 */
         bank_type: string;
         /** 支付完成时间 */
@@ -26141,7 +26687,7 @@ export interface Paths {
           /** 汇率信息 */
           exchange_rate?: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -26155,7 +26701,7 @@ export interface Paths {
           /** 优惠范围 */
           scope?: string;
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount: number;
           /** 优惠币种 */
@@ -26230,7 +26776,7 @@ export interface Paths {
         /** 子商户ID */
         sub_mchid: string;
         /** 操作类型 */
-        operation_type: 'OPEN' | 'CLOSE';
+        operation_type: 'OPEN' | 'CLOSE' | (string & {});
       };
     };
   };
@@ -26779,7 +27325,7 @@ export interface Paths {
         /** 企业名称 */
         company_name?: string;
         /** 归集状态枚举 */
-        collect_state?: 'COLLECT_STATE_NOT_COLLECT' | 'COLLECT_STATE_COLLECTED' | 'COLLECT_STATE_COLLECTION_FAILED';
+        collect_state?: 'COLLECT_STATE_NOT_COLLECT' | 'COLLECT_STATE_COLLECTED' | 'COLLECT_STATE_COLLECTION_FAILED' | (string & {});
         /** 响应码 */
         code: string;
         /** 响应描述 */
@@ -26979,7 +27525,7 @@ export interface Paths {
       };
       response: {
         /** 资格的状态 */
-        state: 'UNCLAIMED' | 'UNREDEEMED' | 'REDEEMED';
+        state: 'UNCLAIMED' | 'UNREDEEMED' | 'REDEEMED' | (string & {});
       };
     };
   };
@@ -27112,13 +27658,13 @@ export interface Paths {
         /** 资格状态数组 */
         qualification_list: {
           /** 消费品类ID */
-          appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
+          appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | (number & {});
           /** 状态 */
-          state: 'UNCLAIMED' | 'UNREDEEMED' | 'REDEEMED';
+          state: 'UNCLAIMED' | 'UNREDEEMED' | 'REDEEMED' | (string & {});
           /** 区分未领取的原因 */
-          unclaimed_reason?: 'REASON_CLAIMED_BY_OTHER_REGION' | 'REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION' | 'REASON_UNCLAIMED' | 'REASON_CLAIMED_BY_OTHER_MODE';
+          unclaimed_reason?: 'REASON_CLAIMED_BY_OTHER_REGION' | 'REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION' | 'REASON_UNCLAIMED' | 'REASON_CLAIMED_BY_OTHER_MODE' | (string & {});
           /** 区分对接模式 */
-          claim_mode?: 'CLAIM_MODE_MINI_PROGRAM' | 'CLAIM_MODE_INTERFACE_PASS_THROUGH';
+          claim_mode?: 'CLAIM_MODE_MINI_PROGRAM' | 'CLAIM_MODE_INTERFACE_PASS_THROUGH' | (string & {});
           /** 领取的平台名称 */
           claimed_platform_name?: string;
           /** 领取的地区名称 */
@@ -27167,11 +27713,11 @@ export interface Paths {
         /** 资格状态数组 */
         qualification_list: {
           /** 消费品类ID */
-          appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
+          appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | (number & {});
           /** 状态 */
-          state: 'UNCLAIMED' | 'UNREDEEMED' | 'REDEEMED';
+          state: 'UNCLAIMED' | 'UNREDEEMED' | 'REDEEMED' | (string & {});
           /** 区分未领取的原因 */
-          unclaimed_reason?: 'REASON_CLAIMED_BY_OTHER_REGION' | 'REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION' | 'REASON_UNCLAIMED' | 'REASON_CLAIMED_BY_OTHER_MODE';
+          unclaimed_reason?: 'REASON_CLAIMED_BY_OTHER_REGION' | 'REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION' | 'REASON_UNCLAIMED' | 'REASON_CLAIMED_BY_OTHER_MODE' | (string & {});
           /** 领取的平台名称 */
           claimed_platform_name?: string;
           /** 领取的地区名称 */
@@ -27356,9 +27902,9 @@ export interface Paths {
           /** S/N码 */
           sn_code: string;
           /** 状态 */
-          state: 'SNCODE_STATE_UNKNOWN' | 'SNCODE_STATE_SELLABLE' | 'SNCODE_STATE_NOT_SELLABLE';
+          state: 'SNCODE_STATE_UNKNOWN' | 'SNCODE_STATE_SELLABLE' | 'SNCODE_STATE_NOT_SELLABLE' | (string & {});
           /** 不可售的原因 */
-          not_sellable_reason?: 'NOT_SELLABLE_REASON_USED' | 'NOT_SELLABLE_REASON_NOT_FOUND';
+          not_sellable_reason?: 'NOT_SELLABLE_REASON_USED' | 'NOT_SELLABLE_REASON_NOT_FOUND' | (string & {});
         }[];
       };
     };
@@ -27421,9 +27967,9 @@ export interface Paths {
           /** 单号 */
           shop_order_number?: string;
           /** 归集状态枚举 */
-          collect_state?: 'COLLECT_STATE_NOT_COLLECT' | 'COLLECT_STATE_COLLECTED' | 'COLLECT_STATE_COLLECTION_FAILED';
+          collect_state?: 'COLLECT_STATE_NOT_COLLECT' | 'COLLECT_STATE_COLLECTED' | 'COLLECT_STATE_COLLECTION_FAILED' | (string & {});
           /** 品类状态 */
-          cate_state?: 'CATE_STATE_REDEEM' | 'CATE_STATE_REFUND';
+          cate_state?: 'CATE_STATE_REDEEM' | 'CATE_STATE_REFUND' | (string & {});
         }[];
       };
     };
@@ -27782,7 +28328,7 @@ export interface Paths {
         /** 活动标题 */
         event_title: string;
         /** 优惠模式 */
-        discount_mode: number;
+        discount_mode: 'DIS_FLAG' | 'DIS_CALC' | 'DIS_SMKT' | (string & {});
         /** 原订单金额 */
         amount?: number;
         /** 优惠金额 */
@@ -27830,7 +28376,7 @@ export interface Paths {
         /** 省份代码 */
         province: string;
         /** 条码类型 */
-        code_type: '001' | '002';
+        code_type: '001' | '002' | (string & {});
         /** 商品品类 */
         goods_type: string;
         /** 商品名称 */
@@ -28122,7 +28668,7 @@ export interface Paths {
           /** 状态信息 */
           status?: string;
           /** 状态编码 */
-          status_code?: '00' | '01' | '02' | '03' | '04' | '05' | '06';
+          status_code?: '00' | '01' | '02' | '03' | '04' | '05' | '06' | (string & {});
         }[];
       };
     };
@@ -28348,7 +28894,7 @@ export interface Paths {
         /** 省份代码 */
         province?: string;
         /** 售卖状态 */
-        sell_state?: 'U0022' | 'U0023' | 'U0024' | 'U9999';
+        sell_state?: 'U0022' | 'U0023' | 'U0024' | 'U9999' | (string & {});
       };
     };
   };
@@ -28568,7 +29114,7 @@ export interface Paths {
         /** 国际移动设备识别码 */
         imei: string;
         /** 查询结果 */
-        result: 'SUCCESS' | 'WARN' | 'FAIL';
+        result: 'SUCCESS' | 'WARN' | 'FAIL' | (string & {});
         /** 错误信息 */
         errors?: string[];
         /** 告警信息 */
@@ -28618,7 +29164,7 @@ export interface Paths {
           /** 刷脸应用操作系统 */
           operating_system?: string;
           /** 激活状态 */
-          activation_status?: 'ACTIVATED' | 'INACTIVATED';
+          activation_status?: 'ACTIVATED' | 'INACTIVATED' | (string & {});
           /** 激活时间 */
           activation_time?: string;
           /** 商户号 */
@@ -28704,7 +29250,7 @@ export interface Paths {
           /** 品牌ID */
           brand_id?: string;
           /** 捐赠来源 */
-          donate_source?: 'MINIPROGRAM_PAY' | 'ENTRUST_PAY';
+          donate_source?: 'MINIPROGRAM_PAY' | 'ENTRUST_PAY' | (string & {});
           /** 商户订单 */
           merchant_order?: string;
           /** 捐赠机构名称 */
@@ -28763,7 +29309,7 @@ export interface Paths {
         /** 品牌ID */
         brand_id?: string;
         /** 捐赠来源 */
-        donate_source?: 'MINIPROGRAM_PAY' | 'ENTRUST_PAY';
+        donate_source?: 'MINIPROGRAM_PAY' | 'ENTRUST_PAY' | (string & {});
         /** 商户订单 */
         merchant_order?: string;
         /** 捐赠机构名称 */
@@ -28850,7 +29396,7 @@ export interface Paths {
         /** 代金券名称 */
         coupon_name: string;
         /** 券状态 */
-        coupon_state: 'COUPON_STATE_UNKNOW' | 'COUPON_STATE_SEND' | 'COUPON_STATE_USED' | 'COUPON_STATE_EXPIRED';
+        coupon_state: 'COUPON_STATE_UNKNOW' | 'COUPON_STATE_SEND' | 'COUPON_STATE_USED' | 'COUPON_STATE_EXPIRED' | (string & {});
         /** 领券时间 */
         receive_time: string;
         /** 可用开始时间 */
@@ -28919,7 +29465,7 @@ export interface Paths {
           /** 上传任务最近一次更新的时间 */
           update_time?: string;
           /** 任务状态 */
-          status?: 'PROCESSING' | 'FINISHED';
+          status?: 'PROCESSING' | 'FINISHED' | (string & {});
           /** 成功数 */
           success_count?: number;
           /** 失败数 */
@@ -28962,7 +29508,7 @@ export interface Paths {
         /** 上传任务最近一次更新的时间 */
         update_time?: string;
         /** 任务状态 */
-        status?: 'PROCESSING' | 'FINISHED';
+        status?: 'PROCESSING' | 'FINISHED' | (string & {});
         /** 失败数 */
         fail_count?: number;
         /** 成功数 */
@@ -29442,7 +29988,7 @@ export interface Paths {
         /** 适用商品范围 */
         goods_name: string;
         /** 批次类型 */
-        stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+        stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
         /** 核销规则 */
         coupon_use_rule: {
           /** 券可核销时间 */
@@ -29497,7 +30043,7 @@ export interface Paths {
             transaction_minimum: number;
           };
           /** 核销方式 */
-          use_method: 'OFF_LINE' | 'MINI_PROGRAMS' | 'SELF_CONSUME' | 'PAYMENT_CODE';
+          use_method: 'OFF_LINE' | 'MINI_PROGRAMS' | 'SELF_CONSUME' | 'PAYMENT_CODE' | (string & {});
           /** 小程序appid */
           mini_programs_appid?: string;
           /** 小程序path */
@@ -29544,7 +30090,7 @@ export interface Paths {
           /** 可用门店id */
           store_id?: string;
           /** code展示模式 */
-          code_display_mode?: 'NOT_SHOW' | 'BARCODE' | 'QRCODE';
+          code_display_mode?: 'NOT_SHOW' | 'BARCODE' | 'QRCODE' | (string & {});
         };
         /** 样式信息 */
         display_pattern_info?: {
@@ -29555,7 +30101,7 @@ export interface Paths {
           /** 商户名称 */
           merchant_name?: string;
           /** 背景颜色 */
-          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
           /** 券详情图片 */
           coupon_image_url?: string;
           /** 视频号相关信息 */
@@ -29569,9 +30115,9 @@ export interface Paths {
           };
         };
         /** 批次状态 */
-        stock_state: 'UNAUDIT' | 'RUNNING' | 'STOPED' | 'PAUSED';
+        stock_state: 'UNAUDIT' | 'RUNNING' | 'STOPED' | 'PAUSED' | (string & {});
         /** 券code模式 */
-        coupon_code_mode: 'WECHATPAY_MODE' | 'MERCHANT_API' | 'MERCHANT_UPLOAD';
+        coupon_code_mode: 'WECHATPAY_MODE' | 'MERCHANT_API' | 'MERCHANT_UPLOAD' | (string & {});
         /** 批次号 */
         stock_id: string;
         /** 券code数量 */
@@ -29863,7 +30409,7 @@ export interface Paths {
           /** 适用商品范围 */
           goods_name: string;
           /** 批次类型 */
-          stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+          stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
           /** 是否允许转赠 */
           transferable?: boolean;
           /** 是否允许分享领券链接 */
@@ -29924,7 +30470,7 @@ export interface Paths {
               transaction_minimum: number;
             };
             /** 核销方式 */
-            use_method: 'OFF_LINE' | 'MINI_PROGRAMS' | 'SELF_CONSUME' | 'PAYMENT_CODE';
+            use_method: 'OFF_LINE' | 'MINI_PROGRAMS' | 'SELF_CONSUME' | 'PAYMENT_CODE' | (string & {});
             /** 小程序appid */
             mini_programs_appid?: string;
             /** 小程序path */
@@ -29950,7 +30496,7 @@ export interface Paths {
             /** 可用门店id */
             store_id?: string;
             /** code展示模式 */
-            code_display_mode?: 'NOT_SHOW' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'NOT_SHOW' | 'BARCODE' | 'QRCODE' | (string & {});
           };
           /** 样式信息 */
           display_pattern_info?: {
@@ -29961,7 +30507,7 @@ export interface Paths {
             /** 商户名称 */
             merchant_name?: string;
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 券详情图片 */
             coupon_image_url?: string;
             /** 视频号相关信息 */
@@ -30322,7 +30868,7 @@ export interface Paths {
         /** 适用商品范围 */
         goods_name: string;
         /** 批次类型(NORMAL：固定面额满减券批次 DISCOUNT：折扣券批次 EXCHANGE：换购券批次) */
-        stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+        stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
         /** 核销规则 */
         coupon_use_rule: {
           /** 券可核销时间 */
@@ -30337,7 +30883,7 @@ export interface Paths {
           /** 固定周期有效时间段 */
           available_week?: {
             /** 可用星期数(0代表周日，1代表周一，以此类推) */
-            week_day?: (0 | 1 | 2 | 3 | 4 | 5 | 6)[];
+            week_day?: (0 | 1 | 2 | 3 | 4 | 5 | 6 | (number & {}))[];
             /** 当天可用时间段 */
             available_day_time?: {
               /** 当天可用开始时间 */
@@ -30375,7 +30921,7 @@ export interface Paths {
             transaction_minimum?: number;
           };
           /** 核销方式(OFF_LINE：线下滴码 MINI_PROGRAMS：线上小程序 PAYMENT_CODE：微信支付付款码… */
-          use_method: 'OFF_LINE' | 'MINI_PROGRAMS' | 'PAYMENT_CODE' | 'SELF_CONSUME';
+          use_method: 'OFF_LINE' | 'MINI_PROGRAMS' | 'PAYMENT_CODE' | 'SELF_CONSUME' | (string & {});
           /** 小程序appid */
           mini_programs_appid?: string;
           /** 小程序path */
@@ -30412,7 +30958,7 @@ export interface Paths {
           /** 商户名称 */
           merchant_name?: string;
           /** 背景颜色 */
-          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
           /** 券详情图片 */
           coupon_image_url?: string;
           /** 视频号相关信息 */
@@ -30428,7 +30974,7 @@ export interface Paths {
         /** 券code */
         coupon_code?: string;
         /** 券状态 */
-        coupon_state?: 'SENDED' | 'USED' | 'EXPIRED';
+        coupon_state?: 'SENDED' | 'USED' | 'EXPIRED' | (string & {});
         /** 批次号 */
         stock_id?: string;
         /** 是否允许转赠 */
@@ -30726,13 +31272,13 @@ export interface Paths {
         /** 是否无资金流 */
         no_cash: boolean;
         /** 批次类型 */
-        stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHAHGE' | 'RANDOM' | 'DISCOUNT_CUT';
+        stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHAHGE' | 'RANDOM' | 'DISCOUNT_CUT' | (string & {});
         /** 批次号 */
         stock_id?: string;
         /** 创建批次的商户号 */
         stock_creator_mchid?: string;
         /** 批次状态 */
-        status?: 'unactivated' | 'audit' | 'running' | 'stoped' | 'paused';
+        status?: 'unactivated' | 'audit' | 'running' | 'stoped' | 'paused' | (string & {});
         /** 使用说明 */
         description: string;
         /** 创建时间 */
@@ -30753,7 +31299,7 @@ export interface Paths {
         /** 已发券数量 */
         distributed_coupons?: number;
         /** 业务类型 */
-        business_type?: 'MULTIUSE';
+        business_type?: 'MULTIUSE' | (string & {});
         /** 消费金可用地域 */
         available_region_list?: {
           /** 类型 */
@@ -31099,13 +31645,13 @@ export interface Paths {
         /** 代金券名称 */
         coupon_name?: string;
         /** 代金券状态 */
-        status?: 'SENDED' | 'USED' | 'EXPIRED' | 'RECOVER';
+        status?: 'SENDED' | 'USED' | 'EXPIRED' | 'RECOVER' | (string & {});
         /** 使用说明 */
         description?: string;
         /** 领券时间 */
         create_time?: string;
         /** 券类型 */
-        coupon_type?: 'NORMAL' | 'CUT_TO';
+        coupon_type?: 'NORMAL' | 'CUT_TO' | (string & {});
         /** 激活批次的时间 */
         start_time?: string;
         /** 终止批次的时间 */
@@ -31153,7 +31699,7 @@ export interface Paths {
         /** 剩余金额 */
         available_balance?: number;
         /** 业务类型 */
-        business_type?: 'MULTIUSE';
+        business_type?: 'MULTIUSE' | (string & {});
       };
     };
   };
@@ -32156,7 +32702,7 @@ export interface Paths {
           /** 平台提供的通用开卡信息字段 */
           common_field_list?: {
             /** 平台提供的通用开卡信息字段 */
-            name?: 'USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+            name?: 'USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
             /** 用户开卡时填写的个人信息 */
             value?: string;
           }[];
@@ -32246,7 +32792,7 @@ export interface Paths {
           /** 剩余库存 */
           remain_quantity?: number;
           /** 会员卡状态 */
-          status?: 'NOT_APPROVE' | 'APPROVE_FAIL' | 'APPROVED' | 'DELETED';
+          status?: 'NOT_APPROVE' | 'APPROVE_FAIL' | 'APPROVED' | 'DELETED' | (string & {});
           /** 品牌信息 */
           brand: {
             /** 品牌id */
@@ -32267,13 +32813,13 @@ export interface Paths {
           /** 服务电话 */
           service_phone?: string;
           /** 会员码型 */
-          code_type: 'BAR_CODE' | 'QRCODE' | 'BAR_CODE_AND_QRCODE' | 'NONE_CODE';
+          code_type: 'BAR_CODE' | 'QRCODE' | 'BAR_CODE_AND_QRCODE' | 'NONE_CODE' | (string & {});
           /** 会员卡总库存 */
           total_quantity?: number;
           /** 有效期 */
           date_information: {
             /** 有效期类型 */
-            type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+            type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
             /** 有效期开始时间 */
             available_begin_time?: string;
             /** 有效期结束时间 */
@@ -32282,7 +32828,7 @@ export interface Paths {
             available_day_after_receive?: number;
           };
           /** 会员卡code分配类型 */
-          code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_DEPOSIT' | 'REAL_TIME';
+          code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_DEPOSIT' | 'REAL_TIME' | (string & {});
           /** 是否展示会员等级 */
           need_display_level?: boolean;
           /** 会员初始等级 */
@@ -32303,11 +32849,11 @@ export interface Paths {
           /** 开卡信息 */
           user_information_form?: {
             /** 平台提供的通用开卡信息字段 */
-            common_field_list?: ('USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY')[];
+            common_field_list?: ('USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {}))[];
             /** 商户自定义的开卡信息字段 */
             custom_field_list?: {
               /** 商户自定义的开卡信息字段类型 */
-              type?: 'TEXT' | 'SELECT' | 'RADIO' | 'CHECK_BOX';
+              type?: 'TEXT' | 'SELECT' | 'RADIO' | 'CHECK_BOX' | (string & {});
               /** 字段名称 */
               name?: string;
               /** 字段值 */
@@ -32426,7 +32972,7 @@ export interface Paths {
         /** 剩余库存 */
         remain_quantity?: number;
         /** 会员卡状态 */
-        status?: 'NOT_APPROVE' | 'APPROVE_FAIL' | 'APPROVED' | 'DELETED';
+        status?: 'NOT_APPROVE' | 'APPROVE_FAIL' | 'APPROVED' | 'DELETED' | (string & {});
         /** 品牌信息 */
         brand: {
           /** 品牌id */
@@ -32447,13 +32993,13 @@ export interface Paths {
         /** 服务电话 */
         service_phone?: string;
         /** 会员码型 */
-        code_type: 'BAR_CODE' | 'QRCODE' | 'BAR_CODE_AND_QRCODE' | 'NONE_CODE';
+        code_type: 'BAR_CODE' | 'QRCODE' | 'BAR_CODE_AND_QRCODE' | 'NONE_CODE' | (string & {});
         /** 会员卡总库存 */
         total_quantity?: number;
         /** 有效期 */
         date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -32462,7 +33008,7 @@ export interface Paths {
           available_day_after_receive?: number;
         };
         /** 会员卡code分配类型 */
-        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_DEPOSIT' | 'REAL_TIME';
+        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_DEPOSIT' | 'REAL_TIME' | (string & {});
         /** 是否展示会员等级 */
         need_display_level?: boolean;
         /** 会员初始等级 */
@@ -32483,11 +33029,11 @@ export interface Paths {
         /** 开卡信息 */
         user_information_form?: {
           /** 平台提供的通用开卡信息字段 */
-          common_field_list?: ('USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY')[];
+          common_field_list?: ('USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {}))[];
           /** 商户自定义的开卡信息字段 */
           custom_field_list?: {
             /** 商户自定义的开卡信息字段类型 */
-            type?: 'TEXT' | 'SELECT' | 'RADIO' | 'CHECK_BOX';
+            type?: 'TEXT' | 'SELECT' | 'RADIO' | 'CHECK_BOX' | (string & {});
             /** 字段名称 */
             name?: string;
             /** 字段值 */
@@ -32529,7 +33075,7 @@ export interface Paths {
         /** 剩余库存 */
         remain_quantity?: number;
         /** 会员卡状态 */
-        status?: 'NOT_APPROVE' | 'APPROVE_FAIL' | 'APPROVED' | 'DELETED';
+        status?: 'NOT_APPROVE' | 'APPROVE_FAIL' | 'APPROVED' | 'DELETED' | (string & {});
         /** 品牌信息 */
         brand: {
           /** 品牌id */
@@ -32550,13 +33096,13 @@ export interface Paths {
         /** 服务电话 */
         service_phone?: string;
         /** 会员码型 */
-        code_type: 'BAR_CODE' | 'QRCODE' | 'BAR_CODE_AND_QRCODE' | 'NONE_CODE';
+        code_type: 'BAR_CODE' | 'QRCODE' | 'BAR_CODE_AND_QRCODE' | 'NONE_CODE' | (string & {});
         /** 会员卡总库存 */
         total_quantity?: number;
         /** 有效期 */
         date_information: {
           /** 有效期类型 */
-          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+          type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
           /** 有效期开始时间 */
           available_begin_time?: string;
           /** 有效期结束时间 */
@@ -32565,7 +33111,7 @@ export interface Paths {
           available_day_after_receive?: number;
         };
         /** 会员卡code分配类型 */
-        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_DEPOSIT' | 'REAL_TIME';
+        code_mode: 'SYSTEM_ALLOCATE' | 'MERCHANT_DEPOSIT' | 'REAL_TIME' | (string & {});
         /** 是否展示会员等级 */
         need_display_level?: boolean;
         /** 会员初始等级 */
@@ -32586,11 +33132,11 @@ export interface Paths {
         /** 开卡信息 */
         user_information_form?: {
           /** 平台提供的通用开卡信息字段 */
-          common_field_list?: ('USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY')[];
+          common_field_list?: ('USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {}))[];
           /** 商户自定义的开卡信息字段 */
           custom_field_list?: {
             /** 商户自定义的开卡信息字段类型 */
-            type?: 'TEXT' | 'SELECT' | 'RADIO' | 'CHECK_BOX';
+            type?: 'TEXT' | 'SELECT' | 'RADIO' | 'CHECK_BOX' | (string & {});
             /** 字段名称 */
             name?: string;
             /** 字段值 */
@@ -32725,7 +33271,7 @@ export interface Paths {
           /** 会员卡code */
           code?: string;
           /** 导入结果 */
-          result?: 'SUCCESS' | 'DUPLICATE' | 'FAIL';
+          result?: 'SUCCESS' | 'DUPLICATE' | 'FAIL' | (string & {});
         }[];
       };
     };
@@ -32763,13 +33309,13 @@ export interface Paths {
         /** 用户储值余额 */
         balance?: number;
         /** 用户会员卡状态 */
-        user_card_status?: 'NOT_ACTIVATE' | 'EFFECTIVE' | 'EXPIRE' | 'UNAVAILABLE' | 'DELETE';
+        user_card_status?: 'NOT_ACTIVATE' | 'EFFECTIVE' | 'EXPIRE' | 'UNAVAILABLE' | 'DELETE' | (string & {});
         /** 用户开卡时填写的个人信息 */
         user_information?: {
           /** 平台提供的通用开卡信息字段 */
           common_field_list?: {
             /** 平台提供的通用开卡信息字段 */
-            name?: 'USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+            name?: 'USER_FORM_FLAG_MOBILE' | 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
             /** 用户开卡时填写的个人信息 */
             value?: string;
           }[];
@@ -33220,7 +33766,7 @@ export interface Paths {
       };
       response: {
         /** 用户领取状态 */
-        receive_status: 'UNSHOWED' | 'UNRECEIVED' | 'RECEIVED';
+        receive_status: 'UNSHOWED' | 'UNRECEIVED' | 'RECEIVED' | (string & {});
         /** 用户会员卡信息 */
         user_card_information?: {
           /** 会员卡code */
@@ -33318,7 +33864,7 @@ export interface Paths {
           /** 投放计划名称 */
           plan_name: string;
           /** 投放计划状态 */
-          plan_state: 'PLAN_CREATING' | 'PLAN_CREATED' | 'PLAN_TERMINATING' | 'PLAN_TERMINATED' | 'PLAN_EXPIRED' | 'PLAN_DELIVERING' | 'PLAN_PAUSED';
+          plan_state: 'PLAN_CREATING' | 'PLAN_CREATED' | 'PLAN_TERMINATING' | 'PLAN_TERMINATED' | 'PLAN_EXPIRED' | 'PLAN_DELIVERING' | 'PLAN_PAUSED' | (string & {});
           /** 开始可用时间 */
           delivery_start_time?: string;
           /** 结束可用时间 */
@@ -33375,7 +33921,7 @@ export interface Paths {
           /** 投放计划名称 */
           plan_name: string;
           /** 投放计划状态 */
-          plan_state: 'PLAN_CREATING' | 'PLAN_CREATED' | 'PLAN_TERMINATING' | 'PLAN_TERMINATED' | 'PLAN_EXPIRED' | 'PLAN_DELIVERING' | 'PLAN_PAUSED';
+          plan_state: 'PLAN_CREATING' | 'PLAN_CREATED' | 'PLAN_TERMINATING' | 'PLAN_TERMINATED' | 'PLAN_EXPIRED' | 'PLAN_DELIVERING' | 'PLAN_PAUSED' | (string & {});
           /** 开始可用时间 */
           delivery_start_time?: string;
           /** 结束可用时间 */
@@ -33435,7 +33981,7 @@ export interface Paths {
           /** 投放计划名称 */
           plan_name: string;
           /** 投放计划状态 */
-          plan_state: 'PLAN_CREATING' | 'PLAN_CREATED' | 'PLAN_TERMINATING' | 'PLAN_TERMINATED' | 'PLAN_EXPIRED' | 'PLAN_DELIVERING' | 'PLAN_PAUSED';
+          plan_state: 'PLAN_CREATING' | 'PLAN_CREATED' | 'PLAN_TERMINATING' | 'PLAN_TERMINATED' | 'PLAN_EXPIRED' | 'PLAN_DELIVERING' | 'PLAN_PAUSED' | (string & {});
           /** 开始可用时间 */
           delivery_start_time?: string;
           /** 结束可用时间 */
@@ -33830,15 +34376,15 @@ export interface Paths {
         /** 商品券ID */
         product_coupon_id: string;
         /** 商品券状态 */
-        state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+        state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
         /** 品牌ID */
         brand_id: string;
         /** 优惠范围 */
-        scope: 'ALL' | 'SINGLE';
+        scope: 'ALL' | 'SINGLE' | (string & {});
         /** 商品券类型 */
-        type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+        type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
         /** 使用模式 */
-        usage_mode: 'SINGLE' | 'SEQUENTIAL';
+        usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
         /** 单券模式信息 */
         single_usage_info?: {
           /** 满减券使用规则 */
@@ -33859,7 +34405,7 @@ export interface Paths {
         /** 多次优惠模式信息 */
         sequential_usage_info?: {
           /** 多次优惠规则类型 */
-          type: 'INCREMENTAL' | 'EQUAL';
+          type: 'INCREMENTAL' | 'EQUAL' | (string & {});
           /** 可使用次数 */
           count: number;
           /** 多次优惠有效天数 */
@@ -33913,7 +34459,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
           /** 发放规则 */
           stock_send_rule: {
             /** 发放次数总上限 */
@@ -33938,7 +34484,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -33990,7 +34536,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -34034,7 +34580,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -34056,9 +34602,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -34091,7 +34637,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -34100,7 +34646,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -34133,15 +34679,15 @@ export interface Paths {
         /** 商品券ID */
         product_coupon_id: string;
         /** 商品券状态 */
-        state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+        state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
         /** 品牌ID */
         brand_id: string;
         /** 优惠范围 */
-        scope: 'ALL' | 'SINGLE';
+        scope: 'ALL' | 'SINGLE' | (string & {});
         /** 商品券类型 */
-        type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+        type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
         /** 使用模式 */
-        usage_mode: 'SINGLE' | 'SEQUENTIAL';
+        usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
         /** 单券模式信息 */
         single_usage_info?: {
           /** 满减券使用规则 */
@@ -34162,7 +34708,7 @@ export interface Paths {
         /** 多次优惠模式信息 */
         sequential_usage_info?: {
           /** 多次优惠规则类型 */
-          type: 'INCREMENTAL' | 'EQUAL';
+          type: 'INCREMENTAL' | 'EQUAL' | (string & {});
           /** 可使用次数 */
           count: number;
           /** 多次优惠有效天数 */
@@ -34270,15 +34816,15 @@ export interface Paths {
         /** 商品券ID */
         product_coupon_id: string;
         /** 商品券状态 */
-        state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+        state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
         /** 品牌ID */
         brand_id: string;
         /** 优惠范围 */
-        scope: 'ALL' | 'SINGLE';
+        scope: 'ALL' | 'SINGLE' | (string & {});
         /** 商品券类型 */
-        type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+        type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
         /** 使用模式 */
-        usage_mode: 'SINGLE' | 'SEQUENTIAL';
+        usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
         /** 单券模式信息 */
         single_usage_info?: {
           /** 满减券使用规则 */
@@ -34299,7 +34845,7 @@ export interface Paths {
         /** 多次优惠模式信息 */
         sequential_usage_info?: {
           /** 多次优惠规则类型 */
-          type: 'INCREMENTAL' | 'EQUAL';
+          type: 'INCREMENTAL' | 'EQUAL' | (string & {});
           /** 可使用次数 */
           count: number;
           /** 多次优惠有效天数 */
@@ -34377,15 +34923,15 @@ export interface Paths {
         /** 商品券ID */
         product_coupon_id: string;
         /** 商品券状态 */
-        state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+        state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
         /** 品牌ID */
         brand_id: string;
         /** 优惠范围 */
-        scope: 'ALL' | 'SINGLE';
+        scope: 'ALL' | 'SINGLE' | (string & {});
         /** 商品券类型 */
-        type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+        type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
         /** 使用模式 */
-        usage_mode: 'SINGLE' | 'SEQUENTIAL';
+        usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
         /** 单券模式信息 */
         single_usage_info?: {
           /** 满减券使用规则 */
@@ -34406,7 +34952,7 @@ export interface Paths {
         /** 多次优惠模式信息 */
         sequential_usage_info?: {
           /** 多次优惠规则类型 */
-          type: 'INCREMENTAL' | 'EQUAL';
+          type: 'INCREMENTAL' | 'EQUAL' | (string & {});
           /** 可使用次数 */
           count: number;
           /** 多次优惠有效天数 */
@@ -34628,7 +35174,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -34660,7 +35206,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -34709,7 +35255,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -34731,9 +35277,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -34766,7 +35312,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -34775,7 +35321,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -34883,7 +35429,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -34915,7 +35461,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -34964,7 +35510,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -34986,9 +35532,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -35021,7 +35567,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -35030,7 +35576,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -35171,7 +35717,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -35203,7 +35749,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -35252,7 +35798,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -35274,9 +35820,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -35309,7 +35855,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -35318,7 +35864,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -35367,7 +35913,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -35399,7 +35945,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -35451,7 +35997,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -35495,7 +36041,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -35517,9 +36063,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -35552,7 +36098,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -35561,7 +36107,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -35782,7 +36328,7 @@ export interface Paths {
         /** 备注 */
         remark?: string;
         /** 券Code分配模式 */
-        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
         /** 品牌方预上传的券Code数量信息 */
         coupon_code_count_info?: {
           /** 已上传的Code总数 */
@@ -35814,7 +36360,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -35866,7 +36412,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -35910,7 +36456,7 @@ export interface Paths {
         /** 券使用规则展示信息 */
         usage_rule_display_info: {
           /** 券使用方式列表 */
-          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
           /** 小程序AppID */
           mini_program_appid?: string;
           /** 小程序跳转路径 */
@@ -35932,9 +36478,9 @@ export interface Paths {
         /** 用户商品券展示信息 */
         coupon_display_info: {
           /** 用户商品券Code展示模式 */
-          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
           /** 背景颜色 */
-          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
           /** 小程序入口 */
           entrance_mini_program?: {
             /** 小程序appid */
@@ -35967,7 +36513,7 @@ export interface Paths {
           notify_appid?: string;
         };
         /** 可用门店范围 */
-        store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+        store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
         /** 已发放次数 */
         sent_count_info: {
           /** 已发放总次数 */
@@ -35976,7 +36522,7 @@ export interface Paths {
           today_count: number;
         };
         /** 批次状态 */
-        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
         /** 失效请求单号 */
         deactivate_request_no?: string;
         /** 失效时间 */
@@ -36014,7 +36560,7 @@ export interface Paths {
         /** 备注 */
         remark?: string;
         /** 券Code分配模式 */
-        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
         /** 品牌方预上传的券Code数量信息 */
         coupon_code_count_info?: {
           /** 已上传的Code总数 */
@@ -36046,7 +36592,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -36098,7 +36644,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -36142,7 +36688,7 @@ export interface Paths {
         /** 券使用规则展示信息 */
         usage_rule_display_info: {
           /** 券使用方式列表 */
-          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
           /** 小程序AppID */
           mini_program_appid?: string;
           /** 小程序跳转路径 */
@@ -36164,9 +36710,9 @@ export interface Paths {
         /** 用户商品券展示信息 */
         coupon_display_info: {
           /** 用户商品券Code展示模式 */
-          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
           /** 背景颜色 */
-          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
           /** 小程序入口 */
           entrance_mini_program?: {
             /** 小程序appid */
@@ -36199,7 +36745,7 @@ export interface Paths {
           notify_appid?: string;
         };
         /** 可用门店范围 */
-        store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+        store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
         /** 已发放次数 */
         sent_count_info: {
           /** 已发放总次数 */
@@ -36208,7 +36754,7 @@ export interface Paths {
           today_count: number;
         };
         /** 批次状态 */
-        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
         /** 失效请求单号 */
         deactivate_request_no?: string;
         /** 失效时间 */
@@ -36308,7 +36854,7 @@ export interface Paths {
         /** 备注 */
         remark?: string;
         /** 券Code分配模式 */
-        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
         /** 品牌方预上传的券Code数量信息 */
         coupon_code_count_info?: {
           /** 已上传的Code总数 */
@@ -36340,7 +36886,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -36392,7 +36938,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -36436,7 +36982,7 @@ export interface Paths {
         /** 券使用规则展示信息 */
         usage_rule_display_info: {
           /** 券使用方式列表 */
-          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
           /** 小程序AppID */
           mini_program_appid?: string;
           /** 小程序跳转路径 */
@@ -36458,9 +37004,9 @@ export interface Paths {
         /** 用户商品券展示信息 */
         coupon_display_info: {
           /** 用户商品券Code展示模式 */
-          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
           /** 背景颜色 */
-          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
           /** 小程序入口 */
           entrance_mini_program?: {
             /** 小程序appid */
@@ -36493,7 +37039,7 @@ export interface Paths {
           notify_appid?: string;
         };
         /** 可用门店范围 */
-        store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+        store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
         /** 已发放次数 */
         sent_count_info: {
           /** 已发放总次数 */
@@ -36502,7 +37048,7 @@ export interface Paths {
           today_count: number;
         };
         /** 批次状态 */
-        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
         /** 失效请求单号 */
         deactivate_request_no?: string;
         /** 失效时间 */
@@ -36622,7 +37168,7 @@ export interface Paths {
         /** 备注 */
         remark?: string;
         /** 券Code分配模式 */
-        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
         /** 品牌方预上传的券Code数量信息 */
         coupon_code_count_info?: {
           /** 已上传的Code总数 */
@@ -36654,7 +37200,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -36706,7 +37252,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -36750,7 +37296,7 @@ export interface Paths {
         /** 券使用规则展示信息 */
         usage_rule_display_info: {
           /** 券使用方式列表 */
-          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
           /** 小程序AppID */
           mini_program_appid?: string;
           /** 小程序跳转路径 */
@@ -36772,9 +37318,9 @@ export interface Paths {
         /** 用户商品券展示信息 */
         coupon_display_info: {
           /** 用户商品券Code展示模式 */
-          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
           /** 背景颜色 */
-          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
           /** 小程序入口 */
           entrance_mini_program?: {
             /** 小程序appid */
@@ -36807,7 +37353,7 @@ export interface Paths {
           notify_appid?: string;
         };
         /** 可用门店范围 */
-        store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+        store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
         /** 已发放次数 */
         sent_count_info: {
           /** 已发放总次数 */
@@ -36816,7 +37362,7 @@ export interface Paths {
           today_count: number;
         };
         /** 批次状态 */
-        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
         /** 失效请求单号 */
         deactivate_request_no?: string;
         /** 失效时间 */
@@ -36909,7 +37455,7 @@ export interface Paths {
         /** 备注 */
         remark?: string;
         /** 券Code分配模式 */
-        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+        coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
         /** 品牌方预上传的券Code数量信息 */
         coupon_code_count_info?: {
           /** 已上传的Code总数 */
@@ -36941,7 +37487,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -36993,7 +37539,7 @@ export interface Paths {
             /** 每周固定可用时间 */
             weekly_available_period?: {
               /** 每周可用星期数 */
-              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+              day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
               /** 当天可用时间段 */
               day_period_list?: {
                 /** 当天可用开始时间 */
@@ -37037,7 +37583,7 @@ export interface Paths {
         /** 券使用规则展示信息 */
         usage_rule_display_info: {
           /** 券使用方式列表 */
-          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+          coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
           /** 小程序AppID */
           mini_program_appid?: string;
           /** 小程序跳转路径 */
@@ -37059,9 +37605,9 @@ export interface Paths {
         /** 用户商品券展示信息 */
         coupon_display_info: {
           /** 用户商品券Code展示模式 */
-          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+          code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
           /** 背景颜色 */
-          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
           /** 小程序入口 */
           entrance_mini_program?: {
             /** 小程序appid */
@@ -37094,7 +37640,7 @@ export interface Paths {
           notify_appid?: string;
         };
         /** 可用门店范围 */
-        store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+        store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
         /** 已发放次数 */
         sent_count_info: {
           /** 已发放总次数 */
@@ -37103,7 +37649,7 @@ export interface Paths {
           today_count: number;
         };
         /** 批次状态 */
-        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+        state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
         /** 失效请求单号 */
         deactivate_request_no?: string;
         /** 失效时间 */
@@ -37195,7 +37741,7 @@ export interface Paths {
           /** 用户商品券Code */
           coupon_code: string;
           /** 用户商品券状态 */
-          coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+          coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
           /** 有效期开始时间 */
           valid_begin_time: string;
           /** 有效期结束时间 */
@@ -37205,7 +37751,7 @@ export interface Paths {
           /** 发券请求单号 */
           send_request_no: string;
           /** 发券渠道 */
-          send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT';
+          send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT' | (string & {});
           /** 确认请求单号 */
           confirm_request_no?: string;
           /** 确认发放时间 */
@@ -37254,15 +37800,15 @@ export interface Paths {
             /** 商品券ID */
             product_coupon_id: string;
             /** 商品券状态 */
-            state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+            state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
             /** 品牌ID */
             brand_id: string;
             /** 优惠范围 */
-            scope: 'ALL' | 'SINGLE';
+            scope: 'ALL' | 'SINGLE' | (string & {});
             /** 商品券类型 */
-            type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+            type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
             /** 使用模式 */
-            usage_mode: 'SINGLE' | 'PROGRESSIVE_BUNDLE';
+            usage_mode: 'SINGLE' | 'PROGRESSIVE_BUNDLE' | (string & {});
             /** 单券模式信息 */
             single_usage_info?: {
               /** 满减券使用规则 */
@@ -37340,7 +37886,7 @@ export interface Paths {
             /** 备注 */
             remark?: string;
             /** 券Code分配模式 */
-            coupon_code_mode: 'WECHATPAY' | 'UPLOAD';
+            coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | (string & {});
             /** 品牌方预上传的券Code数量信息 */
             coupon_code_count_info?: {
               /** 已上传的Code总数 */
@@ -37372,7 +37918,7 @@ export interface Paths {
                 /** 每周固定可用时间 */
                 weekly_available_period?: {
                   /** 每周可用星期数 */
-                  day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                  day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                   /** 当天可用时间段 */
                   day_period_list?: {
                     /** 当天可用开始时间 */
@@ -37421,7 +37967,7 @@ export interface Paths {
             /** 券使用规则展示信息 */
             usage_rule_display_info: {
               /** 券使用方式列表 */
-              coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+              coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
               /** 小程序AppID */
               mini_program_appid?: string;
               /** 小程序跳转路径 */
@@ -37443,9 +37989,9 @@ export interface Paths {
             /** 用户商品券展示信息 */
             coupon_display_info: {
               /** 用户商品券Code展示模式 */
-              code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+              code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
               /** 背景颜色 */
-              background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+              background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
               /** 小程序入口 */
               entrance_mini_program?: {
                 /** 小程序appid */
@@ -37478,7 +38024,7 @@ export interface Paths {
               notify_appid?: string;
             };
             /** 可用门店范围 */
-            store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+            store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
             /** 已发放次数 */
             sent_count_info: {
               /** 已发放总次数 */
@@ -37487,7 +38033,7 @@ export interface Paths {
               today_count: number;
             };
             /** 批次状态 */
-            state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+            state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
             /** 失效请求单号 */
             deactivate_request_no?: string;
             /** 失效时间 */
@@ -37504,7 +38050,7 @@ export interface Paths {
           /** 用户商品券标签信息 */
           coupon_tag_info?: {
             /** 用户商品券标签列表 */
-            coupon_tag_list?: 'MEMBER'[];
+            coupon_tag_list?: ('MEMBER' | (string & {}))[];
             /** 会员标签信息 */
             member_tag_info?: {
               /** 会员卡模板ID */
@@ -37553,7 +38099,7 @@ export interface Paths {
           /** 用户商品券Code */
           coupon_code: string;
           /** 用户商品券状态 */
-          coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+          coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
           /** 有效期开始时间 */
           valid_begin_time: string;
           /** 有效期结束时间 */
@@ -37563,7 +38109,7 @@ export interface Paths {
           /** 发券请求单号 */
           send_request_no: string;
           /** 发券渠道 */
-          send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT';
+          send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT' | (string & {});
           /** 确认请求单号 */
           confirm_request_no?: string;
           /** 确认发放时间 */
@@ -37612,15 +38158,15 @@ export interface Paths {
             /** 商品券ID */
             product_coupon_id: string;
             /** 商品券状态 */
-            state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+            state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
             /** 品牌ID */
             brand_id: string;
             /** 优惠范围 */
-            scope: 'ALL' | 'SINGLE';
+            scope: 'ALL' | 'SINGLE' | (string & {});
             /** 商品券类型 */
-            type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+            type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
             /** 使用模式 */
-            usage_mode: 'SINGLE' | 'PROGRESSIVE_BUNDLE';
+            usage_mode: 'SINGLE' | 'PROGRESSIVE_BUNDLE' | (string & {});
             /** 单券模式信息 */
             single_usage_info?: {
               /** 满减券使用规则 */
@@ -37698,7 +38244,7 @@ export interface Paths {
             /** 备注 */
             remark?: string;
             /** 券Code分配模式 */
-            coupon_code_mode: 'WECHATPAY' | 'UPLOAD';
+            coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | (string & {});
             /** 品牌方预上传的券Code数量信息 */
             coupon_code_count_info?: {
               /** 已上传的Code总数 */
@@ -37730,7 +38276,7 @@ export interface Paths {
                 /** 每周固定可用时间 */
                 weekly_available_period?: {
                   /** 每周可用星期数 */
-                  day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                  day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                   /** 当天可用时间段 */
                   day_period_list?: {
                     /** 当天可用开始时间 */
@@ -37779,7 +38325,7 @@ export interface Paths {
             /** 券使用规则展示信息 */
             usage_rule_display_info: {
               /** 券使用方式列表 */
-              coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+              coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
               /** 小程序AppID */
               mini_program_appid?: string;
               /** 小程序跳转路径 */
@@ -37801,9 +38347,9 @@ export interface Paths {
             /** 用户商品券展示信息 */
             coupon_display_info: {
               /** 用户商品券Code展示模式 */
-              code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+              code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
               /** 背景颜色 */
-              background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+              background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
               /** 小程序入口 */
               entrance_mini_program?: {
                 /** 小程序appid */
@@ -37836,7 +38382,7 @@ export interface Paths {
               notify_appid?: string;
             };
             /** 可用门店范围 */
-            store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+            store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
             /** 已发放次数 */
             sent_count_info: {
               /** 已发放总次数 */
@@ -37845,7 +38391,7 @@ export interface Paths {
               today_count: number;
             };
             /** 批次状态 */
-            state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+            state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
             /** 失效请求单号 */
             deactivate_request_no?: string;
             /** 失效时间 */
@@ -37862,7 +38408,7 @@ export interface Paths {
           /** 用户商品券标签信息 */
           coupon_tag_info?: {
             /** 用户商品券标签列表 */
-            coupon_tag_list?: 'MEMBER'[];
+            coupon_tag_list?: ('MEMBER' | (string & {}))[];
             /** 会员标签信息 */
             member_tag_info?: {
               /** 会员卡模板ID */
@@ -37913,7 +38459,7 @@ export interface Paths {
           /** 用户商品券Code */
           coupon_code: string;
           /** 用户商品券状态 */
-          coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+          coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
           /** 有效期开始时间 */
           valid_begin_time: string;
           /** 有效期结束时间 */
@@ -37923,7 +38469,7 @@ export interface Paths {
           /** 发券请求单号 */
           send_request_no: string;
           /** 发券渠道 */
-          send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY';
+          send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
           /** 确认请求单号 */
           confirm_request_no?: string;
           /** 确认发放时间 */
@@ -37965,7 +38511,7 @@ export interface Paths {
             /** 轮次使用详情列表 */
             detail_item_list?: {
               /** 轮次使用详情状态 */
-              detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+              detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
               /** 有效期开始时间 */
               valid_begin_time?: string;
               /** 有效期结束时间 */
@@ -37998,15 +38544,15 @@ export interface Paths {
             /** 商品券ID */
             product_coupon_id: string;
             /** 商品券状态 */
-            state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+            state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
             /** 品牌ID */
             brand_id: string;
             /** 优惠范围 */
-            scope: 'ALL' | 'SINGLE';
+            scope: 'ALL' | 'SINGLE' | (string & {});
             /** 商品券类型 */
-            type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+            type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
             /** 使用模式 */
-            usage_mode: 'SINGLE' | 'SEQUENTIAL';
+            usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
             /** 单券模式信息 */
             single_usage_info?: {
               /** 满减券使用规则 */
@@ -38027,7 +38573,7 @@ export interface Paths {
             /** 多次优惠模式信息 */
             sequential_usage_info?: {
               /** 多次优惠规则类型 */
-              type: 'INCREMENTAL' | 'EQUAL';
+              type: 'INCREMENTAL' | 'EQUAL' | (string & {});
               /** 可使用次数 */
               count: number;
               /** 多次优惠有效天数 */
@@ -38088,7 +38634,7 @@ export interface Paths {
             /** 备注 */
             remark?: string;
             /** 券Code分配模式 */
-            coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+            coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
             /** 品牌方预上传的券Code数量信息 */
             coupon_code_count_info?: {
               /** 已上传的Code总数 */
@@ -38120,7 +38666,7 @@ export interface Paths {
                 /** 每周固定可用时间 */
                 weekly_available_period?: {
                   /** 每周可用星期数 */
-                  day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                  day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                   /** 当天可用时间段 */
                   day_period_list?: {
                     /** 当天可用开始时间 */
@@ -38172,7 +38718,7 @@ export interface Paths {
                 /** 每周固定可用时间 */
                 weekly_available_period?: {
                   /** 每周可用星期数 */
-                  day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                  day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                   /** 当天可用时间段 */
                   day_period_list?: {
                     /** 当天可用开始时间 */
@@ -38216,7 +38762,7 @@ export interface Paths {
             /** 券使用规则展示信息 */
             usage_rule_display_info: {
               /** 券使用方式列表 */
-              coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+              coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
               /** 小程序AppID */
               mini_program_appid?: string;
               /** 小程序跳转路径 */
@@ -38238,9 +38784,9 @@ export interface Paths {
             /** 用户商品券展示信息 */
             coupon_display_info: {
               /** 用户商品券Code展示模式 */
-              code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+              code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
               /** 背景颜色 */
-              background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+              background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
               /** 小程序入口 */
               entrance_mini_program?: {
                 /** 小程序appid */
@@ -38273,7 +38819,7 @@ export interface Paths {
               notify_appid?: string;
             };
             /** 可用门店范围 */
-            store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+            store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
             /** 已发放次数 */
             sent_count_info: {
               /** 已发放总次数 */
@@ -38282,7 +38828,7 @@ export interface Paths {
               today_count: number;
             };
             /** 批次状态 */
-            state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+            state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
             /** 失效请求单号 */
             deactivate_request_no?: string;
             /** 失效时间 */
@@ -38331,7 +38877,7 @@ export interface Paths {
         /** 用户商品券Code */
         coupon_code: string;
         /** 用户商品券状态 */
-        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
         /** 有效期开始时间 */
         valid_begin_time: string;
         /** 有效期结束时间 */
@@ -38341,7 +38887,7 @@ export interface Paths {
         /** 发券请求单号 */
         send_request_no: string;
         /** 发券渠道 */
-        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY';
+        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
         /** 确认请求单号 */
         confirm_request_no?: string;
         /** 确认发放时间 */
@@ -38383,7 +38929,7 @@ export interface Paths {
           /** 轮次使用详情列表 */
           detail_item_list?: {
             /** 轮次使用详情状态 */
-            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
             /** 有效期开始时间 */
             valid_begin_time?: string;
             /** 有效期结束时间 */
@@ -38416,15 +38962,15 @@ export interface Paths {
           /** 商品券ID */
           product_coupon_id: string;
           /** 商品券状态 */
-          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
           /** 品牌ID */
           brand_id: string;
           /** 优惠范围 */
-          scope: 'ALL' | 'SINGLE';
+          scope: 'ALL' | 'SINGLE' | (string & {});
           /** 商品券类型 */
-          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
           /** 使用模式 */
-          usage_mode: 'SINGLE' | 'SEQUENTIAL';
+          usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
           /** 单券模式信息 */
           single_usage_info?: {
             /** 满减券使用规则 */
@@ -38445,7 +38991,7 @@ export interface Paths {
           /** 多次优惠模式信息 */
           sequential_usage_info?: {
             /** 多次优惠规则类型 */
-            type: 'INCREMENTAL' | 'EQUAL';
+            type: 'INCREMENTAL' | 'EQUAL' | (string & {});
             /** 可使用次数 */
             count: number;
             /** 多次优惠有效天数 */
@@ -38506,7 +39052,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -38538,7 +39084,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -38590,7 +39136,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -38634,7 +39180,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -38656,9 +39202,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -38691,7 +39237,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -38700,7 +39246,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -38747,7 +39293,7 @@ export interface Paths {
         /** 用户商品券Code */
         coupon_code: string;
         /** 用户商品券状态 */
-        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
         /** 有效期开始时间 */
         valid_begin_time: string;
         /** 有效期结束时间 */
@@ -38757,7 +39303,7 @@ export interface Paths {
         /** 发券请求单号 */
         send_request_no: string;
         /** 发券渠道 */
-        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY';
+        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
         /** 确认请求单号 */
         confirm_request_no?: string;
         /** 确认发放时间 */
@@ -38799,7 +39345,7 @@ export interface Paths {
           /** 轮次使用详情列表 */
           detail_item_list?: {
             /** 轮次使用详情状态 */
-            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
             /** 有效期开始时间 */
             valid_begin_time?: string;
             /** 有效期结束时间 */
@@ -38832,15 +39378,15 @@ export interface Paths {
           /** 商品券ID */
           product_coupon_id: string;
           /** 商品券状态 */
-          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
           /** 品牌ID */
           brand_id: string;
           /** 优惠范围 */
-          scope: 'ALL' | 'SINGLE';
+          scope: 'ALL' | 'SINGLE' | (string & {});
           /** 商品券类型 */
-          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
           /** 使用模式 */
-          usage_mode: 'SINGLE' | 'SEQUENTIAL';
+          usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
           /** 单券模式信息 */
           single_usage_info?: {
             /** 满减券使用规则 */
@@ -38861,7 +39407,7 @@ export interface Paths {
           /** 多次优惠模式信息 */
           sequential_usage_info?: {
             /** 多次优惠规则类型 */
-            type: 'INCREMENTAL' | 'EQUAL';
+            type: 'INCREMENTAL' | 'EQUAL' | (string & {});
             /** 可使用次数 */
             count: number;
             /** 多次优惠有效天数 */
@@ -38922,7 +39468,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -38954,7 +39500,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -39006,7 +39552,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -39050,7 +39596,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -39072,9 +39618,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -39107,7 +39653,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -39116,7 +39662,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -39165,7 +39711,7 @@ export interface Paths {
         /** 用户商品券Code */
         coupon_code: string;
         /** 用户商品券状态 */
-        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
         /** 有效期开始时间 */
         valid_begin_time: string;
         /** 有效期结束时间 */
@@ -39175,7 +39721,7 @@ export interface Paths {
         /** 发券请求单号 */
         send_request_no: string;
         /** 发券渠道 */
-        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY';
+        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
         /** 确认请求单号 */
         confirm_request_no?: string;
         /** 确认发放时间 */
@@ -39217,7 +39763,7 @@ export interface Paths {
           /** 轮次使用详情列表 */
           detail_item_list?: {
             /** 轮次使用详情状态 */
-            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
             /** 有效期开始时间 */
             valid_begin_time?: string;
             /** 有效期结束时间 */
@@ -39250,15 +39796,15 @@ export interface Paths {
           /** 商品券ID */
           product_coupon_id: string;
           /** 商品券状态 */
-          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
           /** 品牌ID */
           brand_id: string;
           /** 优惠范围 */
-          scope: 'ALL' | 'SINGLE';
+          scope: 'ALL' | 'SINGLE' | (string & {});
           /** 商品券类型 */
-          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
           /** 使用模式 */
-          usage_mode: 'SINGLE' | 'SEQUENTIAL';
+          usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
           /** 单券模式信息 */
           single_usage_info?: {
             /** 满减券使用规则 */
@@ -39279,7 +39825,7 @@ export interface Paths {
           /** 多次优惠模式信息 */
           sequential_usage_info?: {
             /** 多次优惠规则类型 */
-            type: 'INCREMENTAL' | 'EQUAL';
+            type: 'INCREMENTAL' | 'EQUAL' | (string & {});
             /** 可使用次数 */
             count: number;
             /** 多次优惠有效天数 */
@@ -39340,7 +39886,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -39372,7 +39918,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -39424,7 +39970,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -39468,7 +40014,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -39490,9 +40036,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -39525,7 +40071,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -39534,7 +40080,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -39585,7 +40131,7 @@ export interface Paths {
         /** 用户商品券Code */
         coupon_code: string;
         /** 用户商品券状态 */
-        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
         /** 有效期开始时间 */
         valid_begin_time: string;
         /** 有效期结束时间 */
@@ -39595,7 +40141,7 @@ export interface Paths {
         /** 发券请求单号 */
         send_request_no: string;
         /** 发券渠道 */
-        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY';
+        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
         /** 确认请求单号 */
         confirm_request_no?: string;
         /** 确认发放时间 */
@@ -39637,7 +40183,7 @@ export interface Paths {
           /** 轮次使用详情列表 */
           detail_item_list?: {
             /** 轮次使用详情状态 */
-            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
             /** 有效期开始时间 */
             valid_begin_time?: string;
             /** 有效期结束时间 */
@@ -39670,15 +40216,15 @@ export interface Paths {
           /** 商品券ID */
           product_coupon_id: string;
           /** 商品券状态 */
-          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
           /** 品牌ID */
           brand_id: string;
           /** 优惠范围 */
-          scope: 'ALL' | 'SINGLE';
+          scope: 'ALL' | 'SINGLE' | (string & {});
           /** 商品券类型 */
-          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
           /** 使用模式 */
-          usage_mode: 'SINGLE' | 'SEQUENTIAL';
+          usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
           /** 单券模式信息 */
           single_usage_info?: {
             /** 满减券使用规则 */
@@ -39699,7 +40245,7 @@ export interface Paths {
           /** 多次优惠模式信息 */
           sequential_usage_info?: {
             /** 多次优惠规则类型 */
-            type: 'INCREMENTAL' | 'EQUAL';
+            type: 'INCREMENTAL' | 'EQUAL' | (string & {});
             /** 可使用次数 */
             count: number;
             /** 多次优惠有效天数 */
@@ -39760,7 +40306,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -39792,7 +40338,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -39844,7 +40390,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -39888,7 +40434,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -39910,9 +40456,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -39945,7 +40491,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -39954,7 +40500,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -40005,7 +40551,7 @@ export interface Paths {
         /** 用户商品券Code */
         coupon_code: string;
         /** 用户商品券状态 */
-        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
         /** 有效期开始时间 */
         valid_begin_time: string;
         /** 有效期结束时间 */
@@ -40015,7 +40561,7 @@ export interface Paths {
         /** 发券请求单号 */
         send_request_no: string;
         /** 发券渠道 */
-        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY';
+        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
         /** 确认请求单号 */
         confirm_request_no?: string;
         /** 确认发放时间 */
@@ -40057,7 +40603,7 @@ export interface Paths {
           /** 轮次使用详情列表 */
           detail_item_list?: {
             /** 轮次使用详情状态 */
-            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+            detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
             /** 有效期开始时间 */
             valid_begin_time?: string;
             /** 有效期结束时间 */
@@ -40090,15 +40636,15 @@ export interface Paths {
           /** 商品券ID */
           product_coupon_id: string;
           /** 商品券状态 */
-          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
           /** 品牌ID */
           brand_id: string;
           /** 优惠范围 */
-          scope: 'ALL' | 'SINGLE';
+          scope: 'ALL' | 'SINGLE' | (string & {});
           /** 商品券类型 */
-          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
           /** 使用模式 */
-          usage_mode: 'SINGLE' | 'SEQUENTIAL';
+          usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
           /** 单券模式信息 */
           single_usage_info?: {
             /** 满减券使用规则 */
@@ -40119,7 +40665,7 @@ export interface Paths {
           /** 多次优惠模式信息 */
           sequential_usage_info?: {
             /** 多次优惠规则类型 */
-            type: 'INCREMENTAL' | 'EQUAL';
+            type: 'INCREMENTAL' | 'EQUAL' | (string & {});
             /** 可使用次数 */
             count: number;
             /** 多次优惠有效天数 */
@@ -40180,7 +40726,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -40212,7 +40758,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -40264,7 +40810,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -40308,7 +40854,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -40330,9 +40876,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -40365,7 +40911,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -40374,7 +40920,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -40438,7 +40984,7 @@ export interface Paths {
         /** 用户商品券Code */
         coupon_code: string;
         /** 用户商品券状态 */
-        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+        coupon_state: 'CONFIRMING' | 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
         /** 有效期开始时间 */
         valid_begin_time: string;
         /** 有效期结束时间 */
@@ -40448,7 +40994,7 @@ export interface Paths {
         /** 发券请求单号 */
         send_request_no: string;
         /** 发券渠道 */
-        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY';
+        send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
         /** 确认请求单号 */
         confirm_request_no?: string;
         /** 确认发放时间 */
@@ -40490,7 +41036,7 @@ export interface Paths {
           /** 轮次使用详情列表 */
           detail_item_list?: {
             /** 轮次使用详情状态 */
-            detail_state: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
+            detail_state: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
             /** 有效期开始时间 */
             valid_begin_time: string;
             /** 有效期结束时间 */
@@ -40523,15 +41069,15 @@ export interface Paths {
           /** 商品券ID */
           product_coupon_id: string;
           /** 商品券状态 */
-          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED';
+          state: 'AUDITING' | 'EFFECTIVE' | 'DEACTIVATED' | (string & {});
           /** 品牌ID */
           brand_id: string;
           /** 优惠范围 */
-          scope: 'ALL' | 'SINGLE';
+          scope: 'ALL' | 'SINGLE' | (string & {});
           /** 商品券类型 */
-          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+          type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
           /** 使用模式 */
-          usage_mode: 'SINGLE' | 'SEQUENTIAL';
+          usage_mode: 'SINGLE' | 'SEQUENTIAL' | (string & {});
           /** 单券模式信息 */
           single_usage_info?: {
             /** 满减券使用规则 */
@@ -40552,7 +41098,7 @@ export interface Paths {
           /** 多次优惠模式信息 */
           sequential_usage_info?: {
             /** 多次优惠规则类型 */
-            type: 'INCREMENTAL' | 'EQUAL';
+            type: 'INCREMENTAL' | 'EQUAL' | (string & {});
             /** 可使用次数 */
             count: number;
             /** 多次优惠有效天数 */
@@ -40613,7 +41159,7 @@ export interface Paths {
           /** 备注 */
           remark?: string;
           /** 券Code分配模式 */
-          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN';
+          coupon_code_mode: 'WECHATPAY' | 'UPLOAD' | 'API_ASSIGN' | (string & {});
           /** 品牌方预上传的券Code数量信息 */
           coupon_code_count_info?: {
             /** 已上传的Code总数 */
@@ -40645,7 +41191,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -40697,7 +41243,7 @@ export interface Paths {
               /** 每周固定可用时间 */
               weekly_available_period?: {
                 /** 每周可用星期数 */
-                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
+                day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY' | (string & {}))[];
                 /** 当天可用时间段 */
                 day_period_list?: {
                   /** 当天可用开始时间 */
@@ -40741,7 +41287,7 @@ export interface Paths {
           /** 券使用规则展示信息 */
           usage_rule_display_info: {
             /** 券使用方式列表 */
-            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
+            coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE' | (string & {}))[];
             /** 小程序AppID */
             mini_program_appid?: string;
             /** 小程序跳转路径 */
@@ -40763,9 +41309,9 @@ export interface Paths {
           /** 用户商品券展示信息 */
           coupon_display_info: {
             /** 用户商品券Code展示模式 */
-            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
+            code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE' | (string & {});
             /** 背景颜色 */
-            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+            background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
             /** 小程序入口 */
             entrance_mini_program?: {
               /** 小程序appid */
@@ -40798,7 +41344,7 @@ export interface Paths {
             notify_appid?: string;
           };
           /** 可用门店范围 */
-          store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
+          store_scope: 'NONE' | 'ALL' | 'SPECIFIC' | (string & {});
           /** 已发放次数 */
           sent_count_info: {
             /** 已发放总次数 */
@@ -40807,7 +41353,7 @@ export interface Paths {
             today_count: number;
           };
           /** 批次状态 */
-          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
+          state: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED' | (string & {});
           /** 失效请求单号 */
           deactivate_request_no?: string;
           /** 失效时间 */
@@ -40960,7 +41506,7 @@ export interface Paths {
         /** 合作方信息 */
         partner: {
           /** 合作方类别 */
-          type: 'APPID' | 'MERCHANT';
+          type: 'APPID' | 'MERCHANT' | (string & {});
           /** 合作方APPID */
           appid?: string;
           /** 合作方商户ID */
@@ -40969,12 +41515,12 @@ export interface Paths {
         /** 被授权数据 */
         authorized_data: {
           /** 授权业务类别 */
-          business_type: 'FAVOR_STOCK' | 'BUSIFAVOR_STOCK';
+          business_type: 'FAVOR_STOCK' | 'BUSIFAVOR_STOCK' | (string & {});
           /** 授权批次ID */
           stock_id?: string;
         };
         /** 合作状态 */
-        state: 'ESTABLISHED' | 'TERMINATED';
+        state: 'ESTABLISHED' | 'TERMINATED' | (string & {});
         /** 建立合作关系时间 */
         build_time: string;
         /** 创建时间 */
@@ -41070,9 +41616,9 @@ export interface Paths {
         /** 活动id */
         activity_id?: string;
         /** 活动类型 */
-        activity_type?: 'FULL_SEND_ACT_TYPE' | 'STEP_SEND_ACT_TYPE' | 'SPECIFIC_SEND_ACT_TYPE';
+        activity_type?: 'FULL_SEND_ACT_TYPE' | 'STEP_SEND_ACT_TYPE' | 'SPECIFIC_SEND_ACT_TYPE' | (string & {});
         /** 活动状态 */
-        activity_status?: 'CREATE_ACT_STATUS' | 'ONGOING_ACT_STATUS' | 'TERMINATE_ACT_STATUS' | 'STOP_ACT_STATUS' | 'OVER_TIME_ACT_STATUS' | 'CREATE_ACT_FAILED';
+        activity_status?: 'CREATE_ACT_STATUS' | 'ONGOING_ACT_STATUS' | 'TERMINATE_ACT_STATUS' | 'STOP_ACT_STATUS' | 'OVER_TIME_ACT_STATUS' | 'CREATE_ACT_FAILED' | (string & {});
         /** 创建商户号 */
         creator_merchant_id?: string;
         /** 所属商户号 */
@@ -41094,7 +41640,7 @@ export interface Paths {
           /** 商户logo */
           merchant_logo_url: string;
           /** 背景颜色 */
-          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+          background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
           /** 活动开始时间 */
           begin_time?: string;
           /** 活动结束时间 */
@@ -41119,7 +41665,7 @@ export interface Paths {
           /** 商户请求单号 */
           out_request_no: string;
           /** 投放目的 */
-          delivery_purpose: 'OFF_LINE_PAY' | 'JUMP_MINI_APP';
+          delivery_purpose: 'OFF_LINE_PAY' | 'JUMP_MINI_APP' | (string & {});
           /** 商家小程序appid */
           mini_programs_appid?: string;
           /** 商家小程序path */
@@ -41128,17 +41674,17 @@ export interface Paths {
         /** 活动高级设置 */
         advanced_setting?: {
           /** 奖品类型 */
-          delivery_user_category?: 'BUSIFAVOR';
+          delivery_user_category?: 'BUSIFAVOR' | (string & {});
           /** 商家会员appid */
           merchant_member_appid?: string;
           /** 支付模式 */
           payment_mode?: {
             /** 支付场景列表 */
-            payment_scene_list?: 'APP_SCENE'[];
+            payment_scene_list?: ('APP_SCENE' | (string & {}))[];
             /** 支付方式信息 */
             payment_method_information?: {
               /** 支付方式 */
-              payment_method?: 'CFT' | 'SPECIFIC_BANK_CARD';
+              payment_method?: 'CFT' | 'SPECIFIC_BANK_CARD' | (string & {});
               /** 银行简称 */
               bank_abbreviation?: string;
             };
@@ -41151,13 +41697,13 @@ export interface Paths {
           /** 满送活动奖品发放规则 */
           full_send_rule?: {
             /** 奖品类型 */
-            award_type: 'BUSIFAVOR';
+            award_type: 'BUSIFAVOR' | (string & {});
             /** 发券商户号选项 */
-            merchant_option: 'IN_SEVICE_COUPON_MERCHANT' | 'MANUAL_INPUT_MERCHANT';
+            merchant_option: 'IN_SEVICE_COUPON_MERCHANT' | 'MANUAL_INPUT_MERCHANT' | (string & {});
             /** 消费金额门槛 */
             transaction_amount_minimum: number;
             /** 发放内容 */
-            send_content: 'SINGLE_COUPON' | 'GIFT_PACKAGE';
+            send_content: 'SINGLE_COUPON' | 'GIFT_PACKAGE' | (string & {});
             /** 奖品基本信息列表 */
             award_list?: {
               /** 代金券批次Id */
@@ -41470,7 +42016,7 @@ export interface Paths {
       };
       response: {
         /** 自定义入口种类 */
-        custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM';
+        custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM' | (string & {});
         /** 副标题，辅助描述商家活动或商家小程序信息 */
         subtitle?: string;
         /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填 */
@@ -41512,7 +42058,7 @@ export interface Paths {
       };
       response: {
         /** 自定义入口种类 */
-        custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM';
+        custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM' | (string & {});
         /** 副标题，辅助描述商家活动或商家小程序信息 */
         subtitle?: string;
         /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填 */
@@ -41575,7 +42121,7 @@ export interface Paths {
       };
       response: {
         /** 自定义入口种类 */
-        custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM';
+        custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM' | (string & {});
         /** 副标题，辅助描述商家活动或商家小程序信息 */
         subtitle?: string;
         /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填 */
@@ -41972,7 +42518,7 @@ export interface Paths {
           /** 商户管理记录ID */
           manage_record_id?: string;
           /** 商户管理记录类型 */
-          manage_record_type?: 'FUNCTIONAL_LIMIT_RECORD' | 'INVESTIGATE_RECORD';
+          manage_record_type?: 'FUNCTIONAL_LIMIT_RECORD' | 'INVESTIGATE_RECORD' | (string & {});
           /** 管控时间 */
           manage_time?: string;
           /** 管控原因 */
@@ -41980,7 +42526,7 @@ export interface Paths {
           /** 限制功能 */
           limit_ability?: string;
           /** 解除管控方式 */
-          recover_way?: 'SUBMIT_INFORMATION' | 'VERIFY_INACTIVE_MERCHANT_IDENTITY' | 'MODIFY_ORGANIZATION_INFORMATION' | 'OTHER';
+          recover_way?: 'SUBMIT_INFORMATION' | 'VERIFY_INACTIVE_MERCHANT_IDENTITY' | 'MODIFY_ORGANIZATION_INFORMATION' | 'OTHER' | (string & {});
           /** 是否允许提交资料 */
           allow_submit?: boolean;
           /** 禁止提交资料原因 */
@@ -41990,11 +42536,11 @@ export interface Paths {
           /** 可提交资料结束时间 */
           submit_end_time?: string;
           /** 商户管理记录状态 */
-          manage_record_state?: 'PENDING' | 'SUBMITTED' | 'EXPIRED' | 'UNDER_REVIEW' | 'RECOVERED' | 'REJECTED';
+          manage_record_state?: 'PENDING' | 'SUBMITTED' | 'EXPIRED' | 'UNDER_REVIEW' | 'RECOVERED' | 'REJECTED' | (string & {});
           /** 解除管控时间 */
           recover_time?: string;
           /** 解除管控原因 */
-          recover_reason?: 'MERCHANT_SUBMIT_RECOVER' | 'MERCHANT_OPERATE_RECOVER' | 'PLATFORM_AUTO_RECOVER';
+          recover_reason?: 'MERCHANT_SUBMIT_RECOVER' | 'MERCHANT_OPERATE_RECOVER' | 'PLATFORM_AUTO_RECOVER' | (string & {});
           /** 申诉驳回原因 */
           reject_reason?: string;
           /** 可提交资料结束时间 */
@@ -42030,7 +42576,7 @@ export interface Paths {
         /** 商户管理记录ID */
         manage_record_id?: string;
         /** 商户管理记录类型 */
-        manage_record_type?: 'FUNCTIONAL_LIMIT_RECORD' | 'INVESTIGATE_RECORD';
+        manage_record_type?: 'FUNCTIONAL_LIMIT_RECORD' | 'INVESTIGATE_RECORD' | (string & {});
         /** 管控时间 */
         manage_time?: string;
         /** 管控原因 */
@@ -42038,7 +42584,7 @@ export interface Paths {
         /** 限制功能 */
         limit_ability?: string;
         /** 解除管控方式 */
-        recover_way?: 'SUBMIT_INFORMATION' | 'VERIFY_INACTIVE_MERCHANT_IDENTITY' | 'MODIFY_ORGANIZATION_INFORMATION' | 'OTHER';
+        recover_way?: 'SUBMIT_INFORMATION' | 'VERIFY_INACTIVE_MERCHANT_IDENTITY' | 'MODIFY_ORGANIZATION_INFORMATION' | 'OTHER' | (string & {});
         /** 是否允许提交资料 */
         allow_submit?: boolean;
         /** 禁止提交资料原因 */
@@ -42048,11 +42594,11 @@ export interface Paths {
         /** 可提交资料结束时间 */
         submit_end_time?: string;
         /** 商户管理记录状态 */
-        manage_record_state?: 'PENDING' | 'SUBMITTED' | 'EXPIRED' | 'UNDER_REVIEW' | 'RECOVERED' | 'REJECTED';
+        manage_record_state?: 'PENDING' | 'SUBMITTED' | 'EXPIRED' | 'UNDER_REVIEW' | 'RECOVERED' | 'REJECTED' | (string & {});
         /** 解除管控时间 */
         recover_time?: string;
         /** 解除管控原因 */
-        recover_reason?: 'MERCHANT_SUBMIT_RECOVER' | 'MERCHANT_OPERATE_RECOVER' | 'PLATFORM_AUTO_RECOVER';
+        recover_reason?: 'MERCHANT_SUBMIT_RECOVER' | 'MERCHANT_OPERATE_RECOVER' | 'PLATFORM_AUTO_RECOVER' | (string & {});
         /** 申诉驳回原因 */
         reject_reason?: string;
         /** 可提交资料结束时间 */
@@ -42141,7 +42687,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid: string;
         /** 尽调单状态 */
-        due_diligence_state: 'DUE_DILIGENCE_STATE_COLLECTING' | 'DUE_DILIGENCE_STATE_AUDITING' | 'DUE_DILIGENCE_STATE_REJECTED' | 'DUE_DILIGENCE_STATE_EXPIRED' | 'DUE_DILIGENCE_STATE_CANCELLED' | 'DUE_DILIGENCE_STATE_FINISHED';
+        due_diligence_state: 'DUE_DILIGENCE_STATE_COLLECTING' | 'DUE_DILIGENCE_STATE_AUDITING' | 'DUE_DILIGENCE_STATE_REJECTED' | 'DUE_DILIGENCE_STATE_EXPIRED' | 'DUE_DILIGENCE_STATE_CANCELLED' | 'DUE_DILIGENCE_STATE_FINISHED' | (string & {});
         /**
          * 驳回原因
          * Encoded string (by-json_encode); its structure is in model.json.
@@ -42193,7 +42739,7 @@ export interface Paths {
       };
       response: {
         /** 尽调单状态 */
-        due_diligence_state?: 'DUE_DILIGENCE_STATE_COLLECTING' | 'DUE_DILIGENCE_STATE_AUDITING' | 'DUE_DILIGENCE_STATE_REJECTED' | 'DUE_DILIGENCE_STATE_EXPIRED' | 'DUE_DILIGENCE_STATE_CANCELLED' | 'DUE_DILIGENCE_STATE_FINISHED';
+        due_diligence_state?: 'DUE_DILIGENCE_STATE_COLLECTING' | 'DUE_DILIGENCE_STATE_AUDITING' | 'DUE_DILIGENCE_STATE_REJECTED' | 'DUE_DILIGENCE_STATE_EXPIRED' | 'DUE_DILIGENCE_STATE_CANCELLED' | 'DUE_DILIGENCE_STATE_FINISHED' | (string & {});
         /** 提交时间 */
         submit_time?: string;
         /**
@@ -42251,7 +42797,7 @@ export interface Paths {
         /** 商户号 */
         mchid: string;
         /** 商户被管控能力列表 */
-        limited_functions?: ('NO_TRANSACTION_AND_RECHARGE' | 'NO_PAYMENT' | 'NO_WITHDRAWAL' | 'NO_REFUND' | 'NO_TRANSACTION' | 'NO_PROFIT_SHARING' | 'NO_PAYMENT_POINT_COMPLETE_ORDER')[];
+        limited_functions?: ('NO_TRANSACTION_AND_RECHARGE' | 'NO_PAYMENT' | 'NO_WITHDRAWAL' | 'NO_REFUND' | 'NO_TRANSACTION' | 'NO_PROFIT_SHARING' | 'NO_PAYMENT_POINT_COMPLETE_ORDER' | (string & {}))[];
         /** 被管控原因及解脱路径列表 */
         recovery_specifications?: {
           /** 商户被该原因管控的单据号 */
@@ -42261,21 +42807,21 @@ export interface Paths {
           /** 商户被管控原因描述 */
           limitation_reason_describe?: string;
           /** 商户被该原因管控的解脱路径 */
-          recover_way?: 'IRRECOVERABLE' | 'MODIFY_SUBJECT_INFORMATION' | 'MODIFY_SETTLE_ACCOUNT_INFORMATION' | 'VERIFY_INACTIVE_MERCHANT_IDENTITY' | 'SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION' | 'SUBMIT_INFORMATION_FOR_APPEAL' | 'RESOLVE_TRANSACTION_DISPUTES' | 'MODIFY_ADMINISTRATOR_INFORMATION' | 'CALL_CUSTOMER_SERVICE_AT_95017' | 'UPDATE_BUSINESS_SCENARIO_INFORMATION' | 'SUBMIT_CDD_INFORMATION' | 'WAITING_FOR_PLATFORM_REVIEW' | 'SUBMIT_UBO_INFORMATION';
+          recover_way?: 'IRRECOVERABLE' | 'MODIFY_SUBJECT_INFORMATION' | 'MODIFY_SETTLE_ACCOUNT_INFORMATION' | 'VERIFY_INACTIVE_MERCHANT_IDENTITY' | 'SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION' | 'SUBMIT_INFORMATION_FOR_APPEAL' | 'RESOLVE_TRANSACTION_DISPUTES' | 'MODIFY_ADMINISTRATOR_INFORMATION' | 'CALL_CUSTOMER_SERVICE_AT_95017' | 'UPDATE_BUSINESS_SCENARIO_INFORMATION' | 'SUBMIT_CDD_INFORMATION' | 'WAITING_FOR_PLATFORM_REVIEW' | 'SUBMIT_UBO_INFORMATION' | (string & {});
           /** 商户被该原因管控的解脱路径参数 */
           recover_way_param?: string;
           /** 商户被该原因管控的解脱帮助链接 */
           recover_help_url?: string;
           /** 处置方式 */
-          limitation_action_type?: 'LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL' | 'LIMIT_ACTION_TYPE_DELAY_CONTROL';
+          limitation_action_type?: 'LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL' | 'LIMIT_ACTION_TYPE_DELAY_CONTROL' | (string & {});
           /** 预计管控开始时间 */
           limitation_start_date?: string;
           /** 商户被该原因管控的时间 */
           limitation_date?: string;
           /** 商户被管控原因类型 */
-          limitation_reason_type?: 'LICENSE_ABNORMAL' | 'NO_TRADE' | 'SETTLE_ACCOUNT_ABNORMAL' | 'RISK_ABNORMAL' | 'OTHER' | 'INSPECT_ABNORMAL' | 'INVALID_REPRESENTATIVE_INFORMATION' | 'INVALID_BUSINESS_STATUS' | 'INVALID_BUSINESS_LICENSE' | 'INVALID_BENEFICIARY_INFORMATION';
+          limitation_reason_type?: 'LICENSE_ABNORMAL' | 'NO_TRADE' | 'SETTLE_ACCOUNT_ABNORMAL' | 'RISK_ABNORMAL' | 'OTHER' | 'INSPECT_ABNORMAL' | 'INVALID_REPRESENTATIVE_INFORMATION' | 'INVALID_BUSINESS_STATUS' | 'INVALID_BUSINESS_LICENSE' | 'INVALID_BENEFICIARY_INFORMATION' | (string & {});
           /** 商户被该原因管控的能力列表 */
-          relate_limitations?: ('NO_TRANSACTION_AND_RECHARGE' | 'NO_PAYMENT' | 'NO_WITHDRAWAL' | 'NO_REFUND' | 'NO_TRANSACTION' | 'NO_PROFIT_SHARING' | 'NO_PAYMENT_POINT_COMPLETE_ORDER')[];
+          relate_limitations?: ('NO_TRANSACTION_AND_RECHARGE' | 'NO_PAYMENT' | 'NO_WITHDRAWAL' | 'NO_REFUND' | 'NO_TRANSACTION' | 'NO_PROFIT_SHARING' | 'NO_PAYMENT_POINT_COMPLETE_ORDER' | (string & {}))[];
           /** 商户被该原因管控的其他能力描述 */
           other_relate_limitations?: string;
         }[];
@@ -42511,7 +43057,7 @@ export interface Paths {
         /** 微信支付商户号 */
         merchant_code: string;
         /** 申请单状态 */
-        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED';
+        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
         /** 总体驳回原因 */
         audit_reject_reason?: string;
         /** 驳回原因详情 */
@@ -42543,7 +43089,7 @@ export interface Paths {
         /** 微信支付商户号 */
         merchant_code: string;
         /** 申请单状态 */
-        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED';
+        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
         /** 总体驳回原因 */
         audit_reject_reason?: string;
         /** 驳回原因详情 */
@@ -42571,7 +43117,7 @@ export interface Paths {
         /** 申请单号 */
         apply_id?: string;
         /** 申请单状态 */
-        state?: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED';
+        state?: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
       };
     };
   };
@@ -42743,7 +43289,7 @@ export interface Paths {
         /** 业务申请编号 */
         out_request_no: string;
         /** 申请单状态 */
-        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | 'APPLYMENT_STATE_EDITTING';
+        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | 'APPLYMENT_STATE_EDITTING' | (string & {});
         /** 总体驳回原因 */
         audit_reject_reason?: string;
         /** 驳回原因详情 */
@@ -42775,7 +43321,7 @@ export interface Paths {
         /** 业务申请编号 */
         out_request_no: string;
         /** 申请单状态 */
-        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | 'APPLYMENT_STATE_EDITTING';
+        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | 'APPLYMENT_STATE_EDITTING' | (string & {});
         /** 总体驳回原因 */
         audit_reject_reason?: string;
         /** 驳回原因详情 */
@@ -42801,7 +43347,7 @@ export interface Paths {
       };
       response: {
         /** 撤销状态 */
-        result: 'SUCCESS' | 'FAIL';
+        result: 'SUCCESS' | 'FAIL' | (string & {});
       };
     };
   };
@@ -42850,7 +43396,7 @@ export interface Paths {
         /** 二级商户号 */
         sub_mchid: string;
         /** 申请单状态 */
-        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED';
+        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
         /** 总体驳回原因 */
         audit_reject_reason?: string;
       };
@@ -42875,7 +43421,7 @@ export interface Paths {
         /** 微信支付商户号 */
         merchant_code: string;
         /** 申请单状态 */
-        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED';
+        state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
         /** 总体驳回原因 */
         audit_reject_reason?: string;
       };
@@ -42896,7 +43442,7 @@ export interface Paths {
         /** 申请单号 */
         apply_id?: string;
         /** 申请单状态 */
-        state?: 'APPLYMENT_STATE_CANCELED';
+        state?: 'APPLYMENT_STATE_CANCELED' | (string & {});
       };
     };
   };
@@ -43024,11 +43570,11 @@ export interface Paths {
         /** 医保自费混合订单号 */
         mix_trade_no: string;
         /** 医保自费混合订单支付状态 */
-        mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL';
+        mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL' | (string & {});
         /** 混合订单中自费部分的支付状态 */
-        self_pay_status: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY';
+        self_pay_status: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY' | (string & {});
         /** 混合订单中自费部分的支付状态 */
-        med_ins_pay_status: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY';
+        med_ins_pay_status: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY' | (string & {});
         /** 订单支付时间 */
         paid_time?: string;
         /**
@@ -43037,9 +43583,9 @@ export interface Paths {
          */
         passthrough_response_content?: string;
         /** 混合支付类型 */
-        mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE';
+        mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' | (string & {});
         /** 订单类型 */
-        order_type: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY';
+        order_type: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY' | (string & {});
         /** 从业机构的公众号ID */
         appid: string;
         /** 医疗机构的公众号ID */
@@ -43085,14 +43631,14 @@ export interface Paths {
           /** 现金补充金额 */
           cash_add_fee: number;
           /** 现金补充类型 */
-          cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES';
+          cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES' | (string & {});
         }[];
         /** 现金减免列表 */
         cash_reduce_detail?: {
           /** 现金减免金额 */
           cash_reduce_fee: number;
           /** 现金减免类型 */
-          cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION';
+          cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION' | (string & {});
         }[];
         /** 回调通知URL */
         callback_url: string;
@@ -43134,11 +43680,11 @@ export interface Paths {
         /** 医保自费混合订单号 */
         mix_trade_no: string;
         /** 医保自费混合订单支付状态 */
-        mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL';
+        mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL' | (string & {});
         /** 混合订单中自费部分的支付状态 */
-        self_pay_status: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY';
+        self_pay_status: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY' | (string & {});
         /** 混合订单中自费部分的支付状态 */
-        med_ins_pay_status: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY';
+        med_ins_pay_status: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY' | (string & {});
         /** 订单支付时间 */
         paid_time?: string;
         /**
@@ -43147,9 +43693,9 @@ export interface Paths {
          */
         passthrough_response_content?: string;
         /** 混合支付类型 */
-        mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE';
+        mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' | (string & {});
         /** 订单类型 */
-        order_type: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY';
+        order_type: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY' | (string & {});
         /** 从业机构的公众号ID */
         appid: string;
         /** 医疗机构的公众号ID */
@@ -43195,14 +43741,14 @@ export interface Paths {
           /** 现金补充金额 */
           cash_add_fee: number;
           /** 现金补充类型 */
-          cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES';
+          cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES' | (string & {});
         }[];
         /** 现金减免列表 */
         cash_reduce_detail?: {
           /** 现金减免金额 */
           cash_reduce_fee: number;
           /** 现金减免类型 */
-          cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION';
+          cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION' | (string & {});
         }[];
         /** 回调通知URL */
         callback_url: string;
@@ -43244,11 +43790,11 @@ export interface Paths {
         /** 医保自费混合订单号 */
         mix_trade_no: string;
         /** 医保自费混合订单支付状态 */
-        mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL';
+        mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL' | (string & {});
         /** 混合订单中自费部分的支付状态 */
-        self_pay_status: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY';
+        self_pay_status: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY' | (string & {});
         /** 混合订单中自费部分的支付状态 */
-        med_ins_pay_status: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY';
+        med_ins_pay_status: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY' | (string & {});
         /** 订单支付时间 */
         paid_time?: string;
         /**
@@ -43257,9 +43803,9 @@ export interface Paths {
          */
         passthrough_response_content?: string;
         /** 混合支付类型 */
-        mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE';
+        mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' | (string & {});
         /** 订单类型 */
-        order_type: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY';
+        order_type: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY' | (string & {});
         /** 从业机构的公众号ID */
         appid: string;
         /** 医疗机构的公众号ID */
@@ -43305,14 +43851,14 @@ export interface Paths {
           /** 现金补充金额 */
           cash_add_fee: number;
           /** 现金补充类型 */
-          cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES';
+          cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES' | (string & {});
         }[];
         /** 现金减免列表 */
         cash_reduce_detail?: {
           /** 现金减免金额 */
           cash_reduce_fee: number;
           /** 现金减免类型 */
-          cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION';
+          cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION' | (string & {});
         }[];
         /** 回调通知URL */
         callback_url: string;
@@ -43404,9 +43950,9 @@ export interface Paths {
           /** 商户订单号 */
           out_trade_no?: string;
           /** 风险类型 */
-          risk_type?: 1 | 2 | 3 | 4;
+          risk_type?: 1 | 2 | 3 | 4 | (number & {});
           /** 风险等级 */
-          risk_level?: 1 | 2 | 3;
+          risk_level?: 1 | 2 | 3 | (number & {});
           /** 投诉单状态 */
           risk_discove_time?: string;
         }[];
@@ -43643,9 +44189,9 @@ export interface Paths {
         /** 风险系数值 */
         risk_score: number;
         /** 风险类型 */
-        risk_type?: 'OTHER_RISK' | 'INDUCE_PAYMENT' | 'FRAUD' | 'GAMBLING' | 'CYBERSEX';
+        risk_type?: 'OTHER_RISK' | 'INDUCE_PAYMENT' | 'FRAUD' | 'GAMBLING' | 'CYBERSEX' | (string & {});
         /** 处置手段 */
-        punish_type?: 'OTHER_PUNISH' | 'DISABLE_PAYMENT' | 'SUSPEND_SETTLEMENT' | 'DISABLE_WITHDRAW' | 'REMOVE_MERCHANTS' | 'ADD_MERCHANTS_BLACKLIST' | 'REFUND' | 'FREEZING_FUND_BY_TRANSACTION' | 'FREEZING_FUND_BY_MERCHANTS' | 'BLOCKED_USER';
+        punish_type?: 'OTHER_PUNISH' | 'DISABLE_PAYMENT' | 'SUSPEND_SETTLEMENT' | 'DISABLE_WITHDRAW' | 'REMOVE_MERCHANTS' | 'ADD_MERCHANTS_BLACKLIST' | 'REFUND' | 'FREEZING_FUND_BY_TRANSACTION' | 'FREEZING_FUND_BY_MERCHANTS' | 'BLOCKED_USER' | (string & {});
         /** 处置手段描述 */
         punish_description?: string;
       };
@@ -43693,9 +44239,9 @@ export interface Paths {
         /** 商户订单号 */
         out_trade_no?: string;
         /** 风险类型 */
-        risk_type?: 'OTHER_RISK' | 'INDUCE_PAYMENT' | 'FRAUD' | 'GAMBLING' | 'CYBERSEX';
+        risk_type?: 'OTHER_RISK' | 'INDUCE_PAYMENT' | 'FRAUD' | 'GAMBLING' | 'CYBERSEX' | (string & {});
         /** 处置手段 */
-        punish_type: 'OTHER_PUNISH' | 'DISABLE_PAYMENT' | 'SUSPEND_SETTLEMENT' | 'DISABLE_WITHDRAW' | 'REMOVE_MERCHANTS' | 'ADD_MERCHANTS_BLACKLIST' | 'REFUND' | 'FREEZING_FUND_BY_TRANSACTION' | 'FREEZING_FUND_BY_MERCHANTS' | 'BLOCKED_USER';
+        punish_type: 'OTHER_PUNISH' | 'DISABLE_PAYMENT' | 'SUSPEND_SETTLEMENT' | 'DISABLE_WITHDRAW' | 'REMOVE_MERCHANTS' | 'ADD_MERCHANTS_BLACKLIST' | 'REFUND' | 'FREEZING_FUND_BY_TRANSACTION' | 'FREEZING_FUND_BY_MERCHANTS' | 'BLOCKED_USER' | (string & {});
         /** 处置手段补充 */
         additional_punish_type?: string;
         /** 处置手段描述 */
@@ -43870,7 +44416,7 @@ export interface Paths {
           /** 投诉详情 */
           complaint_detail: string;
           /** 投诉单状态 */
-          complaint_state: 'PAYER_COMPLAINTED' | 'FROZENED' | 'FROZEN_FINISHED' | 'PAYER_CANCELED' | 'MERCHANT_REFUNDED' | 'SYSTEM_REFUNDED' | 'MANUAL_UNFROZEN';
+          complaint_state: 'PAYER_COMPLAINTED' | 'FROZENED' | 'FROZEN_FINISHED' | 'PAYER_CANCELED' | 'MERCHANT_REFUNDED' | 'SYSTEM_REFUNDED' | 'MANUAL_UNFROZEN' | (string & {});
           /** 微信订单号 */
           transaction_id: string;
           /** 冻结结束时间 */
@@ -43913,7 +44459,7 @@ export interface Paths {
           /** 投诉详情 */
           complaint_detail: string;
           /** 投诉单状态 */
-          complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED';
+          complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED' | (string & {});
           /** 被诉商户号 */
           complainted_mchid: string;
           /**
@@ -43937,12 +44483,12 @@ export interface Paths {
             /** 商户服务订单号 */
             out_order_no?: string;
             /** 支付分服务单状态 */
-            state?: 'DOING' | 'REVOKED' | 'WAITPAY' | 'DONE';
+            state?: 'DOING' | 'REVOKED' | 'WAITPAY' | 'DONE' | (string & {});
           }[];
           /** 投诉资料列表 */
           complaint_media_list?: {
             /** 媒体文件业务类型 */
-            media_type: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE';
+            media_type: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE' | (string & {});
             /** 媒体文列表 */
             media_url?: string[];
           }[];
@@ -43955,15 +44501,15 @@ export interface Paths {
           /** 用户投诉次数 */
           user_complaint_times: number;
           /** 问题类型 */
-          problem_type?: 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS';
+          problem_type?: 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS' | (string & {});
           /** 申请退款金额 */
           apply_refund_amount?: number;
           /** 用户标签列表 */
-          user_tag_list?: ('TRUSTED' | 'HIGH_RISK')[];
+          user_tag_list?: ('TRUSTED' | 'HIGH_RISK' | (string & {}))[];
           /** 补充信息 */
           additional_info?: {
             /** 补充信息类型 */
-            type?: 'SHARE_POWER_TYPE';
+            type?: 'SHARE_POWER_TYPE' | (string & {});
             /** 充电宝投诉相关信息 */
             share_power_info?: {
               /** 归还时间 */
@@ -44014,7 +44560,7 @@ export interface Paths {
         /** 投诉详情 */
         complaint_detail: string;
         /** 投诉单状态 */
-        complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED';
+        complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED' | (string & {});
         /** 被诉商户号 */
         complainted_mchid: string;
         /**
@@ -44027,7 +44573,7 @@ export interface Paths {
         /** 投诉资料列表 */
         complaint_media_list?: {
           /** 媒体文件业务类型 */
-          media_type: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE';
+          media_type: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE' | (string & {});
           /** 媒体文列表 */
           media_url?: string[];
         }[];
@@ -44058,15 +44604,15 @@ export interface Paths {
         /** 用户投诉次数 */
         user_complaint_times: number;
         /** 问题类型 */
-        problem_type?: 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS';
+        problem_type?: 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS' | (string & {});
         /** 申请退款金额 */
         apply_refund_amount?: number;
         /** 用户标签列表 */
-        user_tag_list?: ('TRUSTED' | 'HIGH_RISK')[];
+        user_tag_list?: ('TRUSTED' | 'HIGH_RISK' | (string & {}))[];
         /** 补充信息 */
         additional_info?: {
           /** 补充信息类型 */
-          type?: 'SHARE_POWER_TYPE';
+          type?: 'SHARE_POWER_TYPE' | (string & {});
           /** 充电宝投诉相关信息 */
           share_power_info?: {
             /** 归还时间 */
@@ -44134,7 +44680,7 @@ export interface Paths {
           /** 操作资料列表 */
           complaint_media_list?: {
             /** 媒体文件业务类型 */
-            media_type?: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE';
+            media_type?: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE' | (string & {});
             /** 媒体文件请求url */
             media_url?: string[];
           };
@@ -44145,7 +44691,7 @@ export interface Paths {
           /** 操作时间 */
           operate_time: string;
           /** 操作类型 */
-          operate_type: 'USER_CREATE_COMPLAINT' | 'USER_CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'PLATFORM_RESPONSE' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_CREATE_COMPLAINT_SYSTEM_MESSAGE' | 'COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE' | 'USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE' | 'USER_REVOKE_COMPLAINT' | 'USER_COMFIRM_COMPLAINT' | 'PLATFORM_HELP_APPLICATION' | 'USER_APPLY_PLATFORM_HELP' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REFUSE_RERUND' | 'USER_SUBMIT_SATISFACTION' | 'SERVICE_ORDER_CANCEL' | 'SERVICE_ORDER_COMPLETE' | 'COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE' | 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE' | 'COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED';
+          operate_type: 'USER_CREATE_COMPLAINT' | 'USER_CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'PLATFORM_RESPONSE' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_CREATE_COMPLAINT_SYSTEM_MESSAGE' | 'COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE' | 'USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE' | 'USER_REVOKE_COMPLAINT' | 'USER_COMFIRM_COMPLAINT' | 'PLATFORM_HELP_APPLICATION' | 'USER_APPLY_PLATFORM_HELP' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REFUSE_RERUND' | 'USER_SUBMIT_SATISFACTION' | 'SERVICE_ORDER_CANCEL' | 'SERVICE_ORDER_COMPLETE' | 'COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE' | 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE' | 'COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | (string & {});
           /** 操作内容 */
           operate_details?: string;
           /** 图片凭证 */
@@ -44292,7 +44838,7 @@ export interface Paths {
           /** 操作时间 */
           operate_time: string;
           /** 操作类型 */
-          operate_type: 'USER_CREATE_COMPLAINT' | 'CREATE_COMPLAINT_BY_PLATFORM' | 'USER_CONTINUE_COMPLAINT' | 'USER_REVOKE_COMPLAINT' | 'USER_CONFIRM_COMPLAINT' | 'SELLER_REFUND' | 'MERCHANT_LAUNCH_CONFIRM_PROCESS' | 'USER_RESPONSE' | 'MERCHANT_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'CONTINUE_COMPLAINT_BY_PLATFORM' | 'CREATE_COMPLAINT_SYSTEM_MESSAGE' | 'COMPLAINT_TIMEOUT_SYSTEM_MESSAGE' | 'SELLER_REFUND_SYSTEM_MESSAGE' | 'CONTINUE_COMPLAINT_SYSTEM_MESSAGE' | 'LAUNCH_CONFIRM_PROCESS_SYSTEM_MESSAGE';
+          operate_type: 'USER_CREATE_COMPLAINT' | 'CREATE_COMPLAINT_BY_PLATFORM' | 'USER_CONTINUE_COMPLAINT' | 'USER_REVOKE_COMPLAINT' | 'USER_CONFIRM_COMPLAINT' | 'SELLER_REFUND' | 'MERCHANT_LAUNCH_CONFIRM_PROCESS' | 'USER_RESPONSE' | 'MERCHANT_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'CONTINUE_COMPLAINT_BY_PLATFORM' | 'CREATE_COMPLAINT_SYSTEM_MESSAGE' | 'COMPLAINT_TIMEOUT_SYSTEM_MESSAGE' | 'SELLER_REFUND_SYSTEM_MESSAGE' | 'CONTINUE_COMPLAINT_SYSTEM_MESSAGE' | 'LAUNCH_CONFIRM_PROCESS_SYSTEM_MESSAGE' | (string & {});
           /** 操作内容 */
           operate_details?: string;
           /** 协商历史图片凭证 */
@@ -44782,7 +45328,7 @@ export interface Paths {
       };
       response: {
         /** 哈希类型 */
-        hash_type: 'SHA1';
+        hash_type: 'SHA1' | (string & {});
         /** 哈希值 */
         hash_value: string;
         /** 账单下载地址 */
@@ -44803,7 +45349,7 @@ export interface Paths {
       };
       response: {
         /** 提现单状态 */
-        status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT';
+        status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT' | (string & {});
         /** 微信支付提现单号 */
         withdraw_id: string;
         /** 商户提现单号 */
@@ -44821,7 +45367,7 @@ export interface Paths {
         /** 银行附言 */
         bank_memo: string;
         /** 出款账户类型 */
-        account_type: 'BASIC' | 'OPERATION' | 'FEES';
+        account_type: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
         /** 提现失败解决方案 */
         solution: string;
       };
@@ -44840,7 +45386,7 @@ export interface Paths {
       };
       response: {
         /** 提现单状态 */
-        status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT';
+        status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT' | (string & {});
         /** 微信支付提现单号 */
         withdraw_id: string;
         /** 商户提现单号 */
@@ -44858,7 +45404,7 @@ export interface Paths {
         /** 银行附言 */
         bank_memo: string;
         /** 出款账户类型 */
-        account_type: 'BASIC' | 'OPERATION' | 'FEES';
+        account_type: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
         /** 提现失败解决方案 */
         solution: string;
       };
@@ -44946,9 +45492,9 @@ export interface Paths {
           /** 商户号 */
           mchid: string;
           /** 账户类型 */
-          account_type: 'BASIC' | 'OPERATION' | 'FEES';
+          account_type: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
           /** 银行来账类型 */
-          income_record_type: 'OFFLINERECHARGE' | 'ENTERPRISEDIRECTREVENUE';
+          income_record_type: 'OFFLINERECHARGE' | 'ENTERPRISEDIRECTREVENUE' | (string & {});
           /** 银行来账微信单号 */
           income_record_id: string;
           /** 银行来账金额 */
@@ -45008,9 +45554,9 @@ export interface Paths {
           /** 特约商户号 */
           sub_mchid: string;
           /** 账户类型 */
-          account_type: 'BASIC' | 'OPERATION' | 'FEES';
+          account_type: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
           /** 银行来账类型 */
-          income_record_type: 'OFFLINERECHARGE' | 'ENTERPRISEDIRECTREVENUE';
+          income_record_type: 'OFFLINERECHARGE' | 'ENTERPRISEDIRECTREVENUE' | (string & {});
           /** 银行来账微信单号 */
           income_record_id: string;
           /** 银行来账金额 */
@@ -45143,7 +45689,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid: string;
         /** 验证状态 */
-        verification_status?: 'Under Review' | 'Approved';
+        verification_status?: 'Under Review' | 'Approved' | (string & {});
         /** 验证状态描述 */
         description?: string;
       };
@@ -45305,7 +45851,7 @@ export interface Paths {
           email?: string;
         };
         /** 商户类型 */
-        merchant_type?: 'ENTERPRISE' | 'INDIVIDUAL';
+        merchant_type?: 'ENTERPRISE' | 'INDIVIDUAL' | (string & {});
         /** 公司注册文件编号 */
         registration_certificate_number?: string;
         /** 公司注册文件过期时间 */
@@ -45315,7 +45861,7 @@ export interface Paths {
         /** 业务信息 */
         business?: {
           /** 业务类型 */
-          business_type?: 'ONLINE' | 'OFFLINE' | 'BOTH';
+          business_type?: 'ONLINE' | 'OFFLINE' | 'BOTH' | (string & {});
           /** APP下载地址 */
           app_download?: string;
           /** 业务网站 */
@@ -45897,7 +46443,7 @@ export interface Paths {
           /** 商户发票单号 */
           fapiao_id: string;
           /** 发票状态 */
-          status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | 'ISSUE_FAILED' | 'REVERSE_FAILED';
+          status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | 'ISSUE_FAILED' | 'REVERSE_FAILED' | (string & {});
           /** 蓝字发票信息 */
           blue_fapiao?: {
             /** 发票代码 */
@@ -45935,7 +46481,7 @@ export interface Paths {
             /** 电子发票在卡包中的编码 */
             card_code?: string;
             /** 发票卡券状态 */
-            card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED';
+            card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
           };
           /** 总价税合计 */
           total_amount: number;
@@ -45961,7 +46507,7 @@ export interface Paths {
           /** 购买方信息 */
           buyer_information: {
             /** 购买方类型 */
-            type: 'INDIVIDUAL' | 'ORGANIZATION';
+            type: 'INDIVIDUAL' | 'ORGANIZATION' | (string & {});
             /** 名称 */
             name: string;
             /** 纳税人识别号 */
@@ -45989,7 +46535,7 @@ export interface Paths {
             /** 商户订单号 */
             out_trade_no?: string;
             /** 开具的发票类型 */
-            fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
+            fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO' | (string & {});
             /** 留言信息 */
             user_apply_message?: string;
           };
@@ -46025,7 +46571,7 @@ export interface Paths {
             /** 税率 */
             tax_rate: number;
             /** 税收优惠政策标识 */
-            tax_prefer_mark: 'NO_FAVORABLE' | 'OUTSIDE_VAT' | 'VAT_EXEMPT' | 'NORMAL_ZERO_RATED' | 'EXPORT_ZERO_RATED';
+            tax_prefer_mark: 'NO_FAVORABLE' | 'OUTSIDE_VAT' | 'VAT_EXEMPT' | 'NORMAL_ZERO_RATED' | 'EXPORT_ZERO_RATED' | (string & {});
             /** 是否折扣行 */
             discount: boolean;
           }[];
@@ -46065,7 +46611,7 @@ export interface Paths {
           /** 发票文件下载地址 */
           download_url?: string;
           /** 发票状态 */
-          status?: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | 'ISSUE_FAILED' | 'REVERSE_FAILED';
+          status?: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | 'ISSUE_FAILED' | 'REVERSE_FAILED' | (string & {});
         }[];
       };
     };
@@ -46324,7 +46870,7 @@ export interface Paths {
           /** 子商户号 */
           sub_mchid?: string;
           /** 商户邀请的状态 */
-          mch_invite_status: 'MCH_INVITE_SUCC' | 'MCH_INVITE_FAILED';
+          mch_invite_status: 'MCH_INVITE_SUCC' | 'MCH_INVITE_FAILED' | (string & {});
           /** 商户名称 */
           ep_name: string;
           /** 商户税号 */
@@ -46334,7 +46880,7 @@ export interface Paths {
           /** 商户操作时间 */
           operate_time: string;
           /** 商户邀请失败错误码 */
-          invite_failed_code?: 'UNKNOWN_TAX_INFO' | 'INVALID_COMPANY_INFO' | 'NOT_MEET_ACCESS_CONDITION' | 'NOT_IN_PILOT_SCOPE' | 'MISSING_TAX_AUTHORITY_CODE' | 'MERCHANT_INFO_NOT_SET' | 'UNKNOWN_ERROR';
+          invite_failed_code?: 'UNKNOWN_TAX_INFO' | 'INVALID_COMPANY_INFO' | 'NOT_MEET_ACCESS_CONDITION' | 'NOT_IN_PILOT_SCOPE' | 'MISSING_TAX_AUTHORITY_CODE' | 'MERCHANT_INFO_NOT_SET' | 'UNKNOWN_ERROR' | (string & {});
           /** 商户邀请失败的原因 */
           invite_failed_reason?: string;
         }[];
@@ -46511,12 +47057,12 @@ export interface Paths {
         /** 第三方开票模式 */
         third_mode?: {
           /** 第三方/自建发票能力接入状态 */
-          status: 'DISABLED' | 'ENABLED';
+          status: 'DISABLED' | 'ENABLED' | (string & {});
         };
         /** 数电发票模式 */
         digital_tax_mode?: {
           /** 接入状态 */
-          status: 'APPROVAL_PENDING' | 'ACCESS_CONFIRMED_PENDING' | 'ABILITY_CONFIRMED_PENDING' | 'BILLING_PERSON_REGISTER_PENDING' | 'BILLING_PERSON_CONFIRMED_PENDING' | 'SECURITY_SETTING_PENDING' | 'APPLY_FAILED' | 'DISABLED' | 'ENABLED' | 'RESOURCE_EXPIRED';
+          status: 'APPROVAL_PENDING' | 'ACCESS_CONFIRMED_PENDING' | 'ABILITY_CONFIRMED_PENDING' | 'BILLING_PERSON_REGISTER_PENDING' | 'BILLING_PERSON_CONFIRMED_PENDING' | 'SECURITY_SETTING_PENDING' | 'APPLY_FAILED' | 'DISABLED' | 'ENABLED' | 'RESOURCE_EXPIRED' | (string & {});
           /** 开票人信息 */
           billing_person_info?: {
             /** 开票人ID */
@@ -46533,9 +47079,9 @@ export interface Paths {
           /** 能力信息 */
           ability_info?: {
             /** 能力类型 */
-            type: 'BASE_ABILITY' | 'REAL_ESTATE_ABILITY';
+            type: 'BASE_ABILITY' | 'REAL_ESTATE_ABILITY' | (string & {});
             /** 能力授权状态 */
-            status: 'AUTHORIZED' | 'AUTHORIZE_PENDING' | 'DEAUTHORIZED' | 'AUTHORIZE_FAILED';
+            status: 'AUTHORIZED' | 'AUTHORIZE_PENDING' | 'DEAUTHORIZED' | 'AUTHORIZE_FAILED' | (string & {});
             /** 能力授权失败原因 */
             authorize_fail_reason?: string;
           }[];
@@ -46563,7 +47109,7 @@ export interface Paths {
       };
       response: {
         /** 购买方类型 */
-        type: 'INDIVIDUAL' | 'ORGANIZATION';
+        type: 'INDIVIDUAL' | 'ORGANIZATION' | (string & {});
         /** 名称 */
         name: string;
         /** 纳税人识别号 */
@@ -46591,7 +47137,7 @@ export interface Paths {
         /** 商户订单号 */
         out_trade_no?: string;
         /** 开具的发票类型 */
-        fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
+        fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO' | (string & {});
         /** 留言信息 */
         user_apply_message?: string;
       };
@@ -46784,15 +47330,15 @@ export interface Paths {
         /** 签约用户openid */
         openid?: string;
         /** 签约状态 */
-        contract_state: 'NOT_CONTRACTED' | 'TERMINATED' | 'CONTRACTED';
+        contract_state: 'NOT_CONTRACTED' | 'TERMINATED' | 'CONTRACTED' | (string & {});
         /** 签约时间 */
         contract_signed_time: string;
         /** 解约时间 */
         contract_terminated_time?: string;
         /** 签约模式 */
-        contract_mode: 'LIMIT_BANK_CARD' | 'PRIORITY_BANK_CARD' | 'LIMIT_NONE';
+        contract_mode: 'LIMIT_BANK_CARD' | 'PRIORITY_BANK_CARD' | 'LIMIT_NONE' | (string & {});
         /** 签约卡来源 */
-        contract_bank_card_from: 'MERCHANT_LIMITED_BANK_CARD' | 'USER_SELECT_FREE';
+        contract_bank_card_from: 'MERCHANT_LIMITED_BANK_CARD' | 'USER_SELECT_FREE' | (string & {});
       };
     };
   };
@@ -46824,7 +47370,7 @@ export interface Paths {
           /** 机构ID */
           organization_id: string;
           /** 重采状态 */
-          collection_state: 'COLLECTION_REQUIRED' | 'PHOTO_UPLOADED' | 'COMPLETE';
+          collection_state: 'COLLECTION_REQUIRED' | 'PHOTO_UPLOADED' | 'COMPLETE' | (string & {});
           /** 注册照上传时间 */
           register_photo_upload_time?: string;
           /** 支付用户确认时间 */
@@ -46852,7 +47398,7 @@ export interface Paths {
         /** 机构ID */
         organization_id: string;
         /** 重采状态 */
-        collection_state: 'COLLECTION_REQUIRED' | 'PHOTO_UPLOADED' | 'COMPLETE';
+        collection_state: 'COLLECTION_REQUIRED' | 'PHOTO_UPLOADED' | 'COMPLETE' | (string & {});
         /** 注册照上传时间 */
         register_photo_upload_time?: string;
         /** 支付用户确认时间 */
@@ -46959,7 +47505,7 @@ export interface Paths {
           /** 总金额 */
           total: number;
           /** 货币类型 */
-          currency: 'CNY';
+          currency: 'CNY' | (string & {});
         };
         /** 优惠信息 */
         promotion_detail?: Record<string, unknown>[];
@@ -46971,7 +47517,7 @@ export interface Paths {
         /** 付款银行 */
         bank_type?: string;
         /** 交易类型 */
-        trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH';
+        trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH' | (string & {});
         /** 交易状态 */
         trade_state?: string;
         /** 交易描述 */
@@ -47036,7 +47582,7 @@ export interface Paths {
           /** 总金额 */
           total: number;
           /** 货币类型 */
-          currency: 'CNY';
+          currency: 'CNY' | (string & {});
         };
         /** 优惠信息 */
         promotion_detail?: Record<string, unknown>[];
@@ -47048,7 +47594,7 @@ export interface Paths {
         /** 付款银行 */
         bank_type?: string;
         /** 交易类型 */
-        trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH';
+        trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH' | (string & {});
         /** 交易状态 */
         trade_state: string;
         /** 交易描述 */
@@ -47119,7 +47665,7 @@ export interface Paths {
         /** 姓名 */
         user_name?: string;
         /** 用户类型 */
-        user_type?: 'STUDENT' | 'STUFF';
+        user_type?: 'STUDENT' | 'STUFF' | (string & {});
         /** 学生信息 */
         student_info?: {
           /** 班级名 */
@@ -47131,9 +47677,9 @@ export interface Paths {
           occupation?: string;
         };
         /** 用户状态 */
-        status?: 'NORMAL' | 'DISABLED';
+        status?: 'NORMAL' | 'DISABLED' | (string & {});
         /** 签约状态 */
-        contract_state?: 'NOT_CONTRACTED' | 'TERMINATED' | 'CONTRACTED';
+        contract_state?: 'NOT_CONTRACTED' | 'TERMINATED' | 'CONTRACTED' | (string & {});
         /** 人脸图片上传状态 */
         face_image_ok?: boolean;
         /** 签约ID */
@@ -47254,7 +47800,7 @@ export interface Paths {
         /** 机构ID */
         organization_id?: string;
         /** 授权状态 */
-        state?: 'AUTHORIZATION_STATE_NONE' | 'AUTHORIZATION_STATE_ON' | 'AUTHORIZATION_STATE_OFF';
+        state?: 'AUTHORIZATION_STATE_NONE' | 'AUTHORIZATION_STATE_ON' | 'AUTHORIZATION_STATE_OFF' | (string & {});
         /** 授权时间 */
         authorize_time?: string;
       };
@@ -48887,7 +49433,7 @@ export interface Paths {
         /** 用户账户展示名称 */
         contract_display_account: string;
         /** 委托代扣协议状态 */
-        contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED';
+        contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED' | (string & {});
         /** 协议签署时间 */
         contract_signed_time?: string;
         /** 协议到期时间 */
@@ -48897,7 +49443,7 @@ export interface Paths {
         /** 协议解约信息 */
         contract_terminate_info?: {
           /** 协议解约方式 */
-          contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE';
+          contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
           /** 协议解约时间 */
           contract_terminated_time: string;
           /** 解约备注 */
@@ -49519,9 +50065,9 @@ export interface Paths {
         /** 服务商的appid */
         sp_appid?: string;
         /** 批量转账用途 */
-        transfer_purpose?: 'GOODSPAYMENT' | 'COMMISSION' | 'REFUND' | 'REIMBURSEMENT' | 'FREIGHT' | 'OTHERS';
+        transfer_purpose?: 'GOODSPAYMENT' | 'COMMISSION' | 'REFUND' | 'REIMBURSEMENT' | 'FREIGHT' | 'OTHERS' | (string & {});
         /** 转账场景 */
-        transfer_scene?: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER';
+        transfer_scene?: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER' | (string & {});
       };
     };
   };
@@ -49649,9 +50195,9 @@ export interface Paths {
         /** 服务商的appid */
         sp_appid?: string;
         /** 批量转账用途 */
-        transfer_purpose?: 'GOODSPAYMENT' | 'COMMISSION' | 'REFUND' | 'REIMBURSEMENT' | 'FREIGHT' | 'OTHERS';
+        transfer_purpose?: 'GOODSPAYMENT' | 'COMMISSION' | 'REFUND' | 'REIMBURSEMENT' | 'FREIGHT' | 'OTHERS' | (string & {});
         /** 转账场景 */
-        transfer_scene?: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER';
+        transfer_scene?: 'ORDINARY_TRANSFER' | 'PAYROLL_CARD_TRANSFER' | (string & {});
       };
     };
   };
@@ -50169,7 +50715,7 @@ export interface Paths {
         /** 回调通知地址 */
         notify_url?: string;
         /** 打印状态 */
-        print_state?: 'PRINT_STATE_WAIT' | 'PRINT_STATE_SUCCESS' | 'PRINT_STATE_FAIL' | 'PRINT_STATE_CACHED';
+        print_state?: 'PRINT_STATE_WAIT' | 'PRINT_STATE_SUCCESS' | 'PRINT_STATE_FAIL' | 'PRINT_STATE_CACHED' | (string & {});
         /** 打印状态描述 */
         print_state_description?: string;
         /** 变量列表 */
@@ -50824,7 +51370,7 @@ export interface Paths {
         /** 订单优惠标记 */
         goods_tag?: string;
         /** 指定支付方式 */
-        limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only')[];
+        limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only' | (string & {}))[];
         /** 电子发票入口开放标识 */
         support_fapiao?: boolean;
         /** 优惠功能 */
@@ -51389,7 +51935,7 @@ export interface Paths {
         /** 订单优惠标记 */
         goods_tag?: string;
         /** 指定支付方式 */
-        limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only')[];
+        limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only' | (string & {}))[];
         /** 电子发票入口开放标识 */
         support_fapiao?: boolean;
         /** 优惠功能 */
@@ -52086,7 +52632,7 @@ export interface Paths {
         /** 订单优惠标记 */
         goods_tag?: string;
         /** 指定支付方式 */
-        limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only')[];
+        limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only' | (string & {}))[];
         /** 电子发票入口开放标识 */
         support_fapiao?: boolean;
         /** 优惠功能 */
@@ -52520,7 +53066,7 @@ export interface Paths {
         /** 订单优惠标记 */
         goods_tag?: string;
         /** 指定支付方式 */
-        limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only')[];
+        limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only' | (string & {}))[];
         /** 电子发票入口开放标识 */
         support_fapiao?: boolean;
         /** 优惠功能 */
@@ -52661,7 +53207,7 @@ export interface Paths {
           /** 用户标识 */
           openid: string;
           /** 核身渠道 */
-          authenticate_scene: 'FROM_MINI_APP' | 'FROM_HARDWARE';
+          authenticate_scene: 'FROM_MINI_APP' | 'FROM_HARDWARE' | (string & {});
           /** 核身渠道标识 */
           authenticate_source: string;
           /** 项目名称 */
@@ -52669,7 +53215,7 @@ export interface Paths {
           /** 单位名称 */
           employer_name: string;
           /** 核身状态 */
-          authenticate_state: 'AUTHENTICATE_PROCESSING' | 'AUTHENTICATE_SUCCESS' | 'AUTHENTICATE_FAILED';
+          authenticate_state: 'AUTHENTICATE_PROCESSING' | 'AUTHENTICATE_SUCCESS' | 'AUTHENTICATE_FAILED' | (string & {});
           /** 核身时间 */
           authenticate_time: string;
           /** 商家核身单号 */
@@ -52821,7 +53367,7 @@ export interface Paths {
         /** 单位名称 */
         employer_name: string;
         /** 核身状态 */
-        authenticate_state: 'AUTHENTICATE_PROCESSING' | 'AUTHENTICATE_SUCCESS' | 'AUTHENTICATE_FAILED';
+        authenticate_state: 'AUTHENTICATE_PROCESSING' | 'AUTHENTICATE_SUCCESS' | 'AUTHENTICATE_FAILED' | (string & {});
         /** 核身时间 */
         authenticate_time: string;
         /** 商家核身单号 */
@@ -52859,7 +53405,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid: string;
         /** 授权状态 */
-        authorize_state: 'UNAUTHORIZED' | 'AUTHORIZED' | 'DEAUTHORIZED';
+        authorize_state: 'UNAUTHORIZED' | 'AUTHORIZED' | 'DEAUTHORIZED' | (string & {});
         /** 授权时间 */
         authorize_time?: string;
         /** 取消授权时间 */
@@ -54032,9 +54578,9 @@ export interface Paths {
         /** 服务信息 */
         service_introduction: string;
         /** 服务订单状态 */
-        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 订单状态说明 */
-        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
         /** 后付费项目 */
         post_payments?: {
           /** 付费名称 */
@@ -54073,7 +54619,7 @@ export interface Paths {
         /** 收款信息 */
         collection?: {
           /** 收款状态 */
-          state: 'USER_PAYING' | 'USER_PAID';
+          state: 'USER_PAYING' | 'USER_PAID' | (string & {});
           /** 总收款金额 */
           total_amount?: number;
           /** 待收金额 */
@@ -54089,7 +54635,7 @@ export interface Paths {
             /** 单笔收款金额 */
             amount?: number;
             /** 收款成功渠道 */
-            paid_type?: 'NEWTON' | 'MCH';
+            paid_type?: 'NEWTON' | 'MCH' | (string & {});
             /** 收款成功时间 */
             paid_time?: string;
             /** 微信支付交易单号 */
@@ -54101,9 +54647,9 @@ export interface Paths {
               /** 优惠名称 */
               name?: string;
               /** 优惠范围 */
-              scope?: 'GLOBAL' | 'SINGLE';
+              scope?: 'GLOBAL' | 'SINGLE' | (string & {});
               /** 优惠类型 */
-              type?: 'CASH' | 'NOCASH';
+              type?: 'CASH' | 'NOCASH' | (string & {});
               /** 优惠券面额 */
               amount: number;
               /** 活动ID */
@@ -54271,9 +54817,9 @@ export interface Paths {
         /** 服务信息 */
         service_introduction: string;
         /** 服务订单状态 */
-        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 订单状态说明 */
-        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
         /** 后付费项目 */
         post_payments?: {
           /** 付费名称 */
@@ -54889,9 +55435,9 @@ export interface Paths {
         /** 服务信息 */
         service_introduction: string;
         /** 服务订单状态 */
-        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 订单状态说明 */
-        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
         /** 后付费项目 */
         post_payments?: {
           /** 付费名称 */
@@ -54930,7 +55476,7 @@ export interface Paths {
         /** 收款信息 */
         collection?: {
           /** 收款状态 */
-          state: 'USER_PAYING' | 'USER_PAID';
+          state: 'USER_PAYING' | 'USER_PAID' | (string & {});
           /** 总收款金额 */
           total_amount?: number;
           /** 待收金额 */
@@ -54944,7 +55490,7 @@ export interface Paths {
             /** 单笔收款金额 */
             amount?: number;
             /** 收款成功渠道 */
-            paid_type?: 'NEWTON' | 'MCH';
+            paid_type?: 'NEWTON' | 'MCH' | (string & {});
             /** 收款成功时间 */
             paid_time?: string;
             /** 微信支付交易单号 */
@@ -54956,9 +55502,9 @@ export interface Paths {
               /** 优惠名称 */
               name?: string;
               /** 优惠范围 */
-              scope?: 'SINGLE' | 'GLOBAL';
+              scope?: 'SINGLE' | 'GLOBAL' | (string & {});
               /** 优惠类型 */
-              type?: 'CASH' | 'NOCASH';
+              type?: 'CASH' | 'NOCASH' | (string & {});
               /** 优惠券面额 */
               amount: number;
               /** 活动ID */
@@ -55125,9 +55671,9 @@ export interface Paths {
         /** 服务信息 */
         service_introduction: string;
         /** 服务订单状态 */
-        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 订单状态说明 */
-        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
         /** 后付费项目 */
         post_payments?: {
           /** 付费项目名称 */
@@ -55153,7 +55699,7 @@ export interface Paths {
         /** 订单风险金 */
         risk_fund?: {
           /** 风险金名称 */
-          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST';
+          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST' | (string & {});
           /** 风险金额 */
           amount: number;
           /** 风险说明 */
@@ -55863,9 +56409,9 @@ export interface Paths {
         out_order_no?: string;
         /** 服务ID */
         service_id?: string;
-        state?: 'CREATED' | 'USER_ACCEPTED' | 'FINISHED' | 'USER_PAID' | 'REVOKED' | 'EXPIRED';
+        state?: 'CREATED' | 'USER_ACCEPTED' | 'FINISHED' | 'USER_PAID' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 标识用户订单使用情况 */
-        finish_type?: 1 | 2;
+        finish_type?: 1 | 2 | (number & {});
         /** 服务开始时间 */
         service_start_time?: string;
         /** 服务结束时间 */
@@ -55917,7 +56463,7 @@ export interface Paths {
         /** 结单交易单号 */
         finish_transaction_id?: string;
         /** 支付方式 */
-        pay_type?: 'MchChannelPayType';
+        pay_type?: 'MchChannelPayType' | (string & {});
       };
     };
     /**
@@ -56286,7 +56832,7 @@ export interface Paths {
         /** 授权协议号 */
         authorization_code: string;
         /** 授权状态 */
-        authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER';
+        authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER' | (string & {});
         /** 授权通知地址 */
         notify_url?: string;
         /** 最近一次解除授权时间 */
@@ -56351,7 +56897,7 @@ export interface Paths {
         /** 授权协议号 */
         authorization_code?: string;
         /** 授权状态 */
-        authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER';
+        authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER' | (string & {});
         /** 最近一次解除授权时间 */
         cancel_authorization_time?: string;
         /** 最近一次授权成功时间 */
@@ -56824,9 +57370,9 @@ export interface Paths {
         /** 服务信息 */
         service_introduction: string;
         /** 服务订单状态 */
-        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 订单状态说明 */
-        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
         /** 后付费项目 */
         post_payments?: {
           /** 付费名称 */
@@ -56852,7 +57398,7 @@ export interface Paths {
         /** 服务风险金 */
         risk_fund?: {
           /** 风险名称 */
-          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST';
+          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST' | (string & {});
           /** 风险金额 */
           amount: number;
           /** 风险说明 */
@@ -56865,7 +57411,7 @@ export interface Paths {
         /** 收款信息 */
         collection?: {
           /** 收款状态 */
-          state: 'USER_PAYING' | 'USER_PAID';
+          state: 'USER_PAYING' | 'USER_PAID' | (string & {});
           /** 总收款金额 */
           total_amount?: number;
           /** 待收金额 */
@@ -56879,7 +57425,7 @@ export interface Paths {
             /** 单笔收款金额 */
             amount?: number;
             /** 收款成功渠道 */
-            paid_type?: 'NEWTON' | 'MCH';
+            paid_type?: 'NEWTON' | 'MCH' | (string & {});
             /** 收款成功时间 */
             paid_time?: string;
             /** 微信支付交易单号 */
@@ -56891,9 +57437,9 @@ export interface Paths {
               /** 优惠名称 */
               name?: string;
               /** 优惠范围 */
-              scope?: 'SINGLE' | 'GLOBAL';
+              scope?: 'SINGLE' | 'GLOBAL' | (string & {});
               /** 优惠类型 */
-              type?: 'CASH' | 'NOCASH';
+              type?: 'CASH' | 'NOCASH' | (string & {});
               /** 优惠券面额 */
               amount: number;
               /** 活动ID */
@@ -57046,9 +57592,9 @@ export interface Paths {
         /** 服务信息 */
         service_introduction: string;
         /** 服务订单状态 */
-        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 订单状态说明 */
-        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
         /** 后付费项目 */
         post_payments?: {
           /** 付费名称 */
@@ -57074,7 +57620,7 @@ export interface Paths {
         /** 服务风险金 */
         risk_fund?: {
           /** 风险名称 */
-          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST';
+          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST' | (string & {});
           /** 风险金额 */
           amount: number;
           /** 风险说明 */
@@ -57235,9 +57781,9 @@ export interface Paths {
         /** 微信支付服务订单号 */
         order_id: string;
         /** 服务订单状态 */
-        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 订单状态说明 */
-        state_description: 'USER_CONFIRM' | 'MCH_COMPLETE';
+        state_description: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
         /** 商户数据包 */
         attach?: string;
         /** 商户回调地址 */
@@ -57364,9 +57910,9 @@ export interface Paths {
         /** 服务信息 */
         service_introduction: string;
         /** 服务订单状态 */
-        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 订单状态说明 */
-        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
         /** 商户收款总金额 */
         total_amount: number;
         /** 后付费项目 */
@@ -57394,7 +57940,7 @@ export interface Paths {
         /** 服务风险金 */
         risk_fund: {
           /** 风险名称 */
-          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST';
+          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST' | (string & {});
           /** 风险金额 */
           amount: number;
           /** 风险说明 */
@@ -57488,9 +58034,9 @@ export interface Paths {
         /** 服务信息 */
         service_introduction: string;
         /** 服务订单状态 */
-        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+        state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 订单状态说明 */
-        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+        state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
         /** 后付费项目 */
         post_payments: {
           /** 付费名称 */
@@ -57516,7 +58062,7 @@ export interface Paths {
         /** 服务风险金 */
         risk_fund?: {
           /** 风险名称 */
-          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST';
+          name: 'DEPOSIT' | 'ADVANCE' | 'CASH_DEPOSIT' | 'ESTIMATE_ORDER_COST' | (string & {});
           /** 风险金额 */
           amount: number;
           /** 风险说明 */
@@ -57529,7 +58075,7 @@ export interface Paths {
         /** 收款信息 */
         collection?: {
           /** 收款状态 */
-          state: 'USER_PAYING' | 'USER_PAID';
+          state: 'USER_PAYING' | 'USER_PAID' | (string & {});
           /** 总收款金额 */
           total_amount?: number;
           /** 待收金额 */
@@ -57543,7 +58089,7 @@ export interface Paths {
             /** 单笔收款金额 */
             amount?: number;
             /** 收款成功渠道 */
-            paid_type?: 'NEWTON' | 'MCH';
+            paid_type?: 'NEWTON' | 'MCH' | (string & {});
             /** 收款成功时间 */
             paid_time?: string;
             /** 微信支付交易单号 */
@@ -58867,9 +59413,9 @@ export interface Paths {
         out_order_no?: string;
         /** 服务ID */
         service_id?: string;
-        state?: 'CREATED' | 'USER_ACCEPTED' | 'FINISHED' | 'USER_PAID' | 'REVOKED' | 'EXPIRED';
+        state?: 'CREATED' | 'USER_ACCEPTED' | 'FINISHED' | 'USER_PAID' | 'REVOKED' | 'EXPIRED' | (string & {});
         /** 标识用户订单使用情况 */
-        finish_type?: 1 | 2;
+        finish_type?: 1 | 2 | (number & {});
         /** 服务开始时间 */
         service_start_time?: string;
         /** 服务结束时间 */
@@ -58921,7 +59467,7 @@ export interface Paths {
         /** 结单交易单号 */
         finish_transaction_id?: string;
         /** 支付方式 */
-        pay_type?: 'MchChannelPayType';
+        pay_type?: 'MchChannelPayType' | (string & {});
       };
     };
     /**
@@ -59128,7 +59674,7 @@ export interface Paths {
         /** 用户标识 */
         openid?: string;
         /** 用户授权服务情况 */
-        use_service_state: 'UNAVAILABLE' | 'AVAILABLE';
+        use_service_state: 'UNAVAILABLE' | 'AVAILABLE' | (string & {});
       };
     };
   };
@@ -59225,11 +59771,11 @@ export interface Paths {
         /** 商户充值单号 */
         out_recharge_no: string;
         /** 充值入账账户 */
-        account_type: 'BASIC' | 'OPERATION' | 'FEES';
+        account_type: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
         /** 充值状态 */
-        recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED';
+        recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
         /** 充值场景 */
-        recharge_scene: 'ECOMMERCE_BANK_TRANSFER';
+        recharge_scene: 'ECOMMERCE_BANK_TRANSFER' | (string & {});
         /** 充值状态描述 */
         recharge_state_desc?: string;
         /** 充值金额 */
@@ -59363,13 +59909,13 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'TRANSACTION_USER';
+            type?: 'TRANSACTION_USER' | (string & {});
             /** 转账接收方订单信息 */
             transaction_info?: {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
           };
         };
@@ -59382,7 +59928,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -59411,13 +59957,13 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'TRANSACTION_USER';
+            type?: 'TRANSACTION_USER' | (string & {});
             /** 转账接收方订单信息 */
             transaction_info?: {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
           };
         };
@@ -59430,7 +59976,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -59466,13 +60012,13 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'TRANSACTION_USER';
+            type?: 'TRANSACTION_USER' | (string & {});
             /** 转账接收方订单信息 */
             transaction_info?: {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
           };
         };
@@ -59485,7 +60031,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -59519,7 +60065,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 撤销受理时间 */
         cancel_accept_time: string;
       };
@@ -59627,13 +60173,13 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT' | 'TRANSACTION_USER';
+            type?: 'MERCHANT' | 'TRANSACTION_USER' | (string & {});
             /** 转账接收方订单信息 */
             transaction_info?: {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
           };
         };
@@ -59646,7 +60192,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -59684,13 +60230,13 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT' | 'TRANSACTION_USER';
+            type?: 'MERCHANT' | 'TRANSACTION_USER' | (string & {});
             /** 转账接收方订单信息 */
             transaction_info?: {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
           };
         };
@@ -59703,7 +60249,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -59748,13 +60294,13 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT' | 'TRANSACTION_USER';
+            type?: 'MERCHANT' | 'TRANSACTION_USER' | (string & {});
             /** 转账接收方订单信息 */
             transaction_info?: {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
           };
         };
@@ -59767,7 +60313,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -59835,7 +60381,7 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT';
+            type?: 'MERCHANT' | (string & {});
             /** 转账接收方商户信息 */
             mch_info?: {
               /** 商户号 */
@@ -59857,7 +60403,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -59890,7 +60436,7 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT';
+            type?: 'MERCHANT' | (string & {});
             /** 转账接收方商户信息 */
             mch_info?: {
               /** 商户号 */
@@ -59912,7 +60458,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -59986,7 +60532,7 @@ export interface Paths {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
             /** 转账接收方用户 */
             user_info?: {
@@ -60004,7 +60550,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -60044,7 +60590,7 @@ export interface Paths {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
             /** 转账接收方用户 */
             user_info?: {
@@ -60062,7 +60608,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -60121,13 +60667,13 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT' | 'TRANSACTION_USER';
+            type?: 'MERCHANT' | 'TRANSACTION_USER' | (string & {});
             /** 转账接收方订单信息 */
             transaction_info?: {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
           };
         };
@@ -60140,7 +60686,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -60176,13 +60722,13 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT' | 'TRANSACTION_USER';
+            type?: 'MERCHANT' | 'TRANSACTION_USER' | (string & {});
             /** 转账接收方订单信息 */
             transaction_info?: {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
           };
         };
@@ -60195,7 +60741,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -60238,13 +60784,13 @@ export interface Paths {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT' | 'TRANSACTION_USER';
+            type?: 'MERCHANT' | 'TRANSACTION_USER' | (string & {});
             /** 转账接收方订单信息 */
             transaction_info?: {
               /** 交易订单号 */
               transaction_id: string;
               /** 转账接收方订单类型 */
-              type?: 'WXPAY' | 'WXVALUE';
+              type?: 'WXPAY' | 'WXVALUE' | (string & {});
             };
           };
         };
@@ -60257,7 +60803,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -60298,7 +60844,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 撤销受理时间 */
         cancel_accept_time: string;
       };
@@ -60396,13 +60942,13 @@ export interface Paths {
         /** 二级商户AppID */
         sub_appid?: string;
         /** 业务类型 */
-        business_type?: 'DEPOSIT_COMPENSATION' | 'PLATFORM_AFTER_SALES_COMPENSATION' | 'INSURANCE_CLAIM' | 'DEPOSIT_AFTER_SALES_COMPENSATION';
+        business_type?: 'DEPOSIT_COMPENSATION' | 'PLATFORM_AFTER_SALES_COMPENSATION' | 'INSURANCE_CLAIM' | 'DEPOSIT_AFTER_SALES_COMPENSATION' | (string & {});
         /** 转账接收方信息 */
         receiver_detail: {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT' | 'TRANSACTION_USER';
+            type?: 'MERCHANT' | 'TRANSACTION_USER' | (string & {});
             /** 转账接收方商户信息 */
             mch_info?: {
               /** 商户号 */
@@ -60421,7 +60967,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -60451,13 +60997,13 @@ export interface Paths {
         /** 服务商商户号 */
         sp_mchid: string;
         /** 业务类型 */
-        business_type?: 'DEPOSIT_COMPENSATION' | 'PLATFORM_AFTER_SALES_COMPENSATION' | 'INSURANCE_CLAIM' | 'DEPOSIT_AFTER_SALES_COMPENSATION';
+        business_type?: 'DEPOSIT_COMPENSATION' | 'PLATFORM_AFTER_SALES_COMPENSATION' | 'INSURANCE_CLAIM' | 'DEPOSIT_AFTER_SALES_COMPENSATION' | (string & {});
         /** 转账接收方信息 */
         receiver_detail: {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT' | 'TRANSACTION_USER';
+            type?: 'MERCHANT' | 'TRANSACTION_USER' | (string & {});
             /** 转账接收方商户信息 */
             mch_info?: {
               /** 商户号 */
@@ -60476,7 +61022,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -60513,13 +61059,13 @@ export interface Paths {
         /** 服务商商户号 */
         sp_mchid: string;
         /** 业务类型 */
-        business_type?: 'DEPOSIT_COMPENSATION' | 'PLATFORM_AFTER_SALES_COMPENSATION' | 'INSURANCE_CLAIM' | 'DEPOSIT_AFTER_SALES_COMPENSATION';
+        business_type?: 'DEPOSIT_COMPENSATION' | 'PLATFORM_AFTER_SALES_COMPENSATION' | 'INSURANCE_CLAIM' | 'DEPOSIT_AFTER_SALES_COMPENSATION' | (string & {});
         /** 转账接收方信息 */
         receiver_detail: {
           /** 转账接收者信息 */
           receiver?: {
             /** 转账接收方类型 */
-            type?: 'MERCHANT' | 'TRANSACTION_USER';
+            type?: 'MERCHANT' | 'TRANSACTION_USER' | (string & {});
             /** 转账接收方商户信息 */
             mch_info?: {
               /** 商户号 */
@@ -60538,7 +61084,7 @@ export interface Paths {
         /** 微信支付转账单号 */
         bill_id: string;
         /** 赔付状态 */
-        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED';
+        state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | 'WAIT_USER_CONFIRM' | 'CANCELING' | 'CANCELLED' | (string & {});
         /** 受理时间 */
         accept_time: string;
         /** 成功时间 */
@@ -60577,7 +61123,7 @@ export interface Paths {
         /** 员工OpenID */
         sp_openid?: string;
         /** 员工状态 */
-        state?: 'EFFECTIVE' | 'DELETED';
+        state?: 'EFFECTIVE' | 'DELETED' | (string & {});
         /** 添加员工时间 */
         create_time?: string;
         /** 最后更新时间 */
@@ -60604,7 +61150,7 @@ export interface Paths {
           /** 员工OpenID */
           sp_openid?: string;
           /** 员工状态 */
-          state?: 'EFFECTIVE' | 'DELETED';
+          state?: 'EFFECTIVE' | 'DELETED' | (string & {});
           /** 添加员工时间 */
           create_time?: string;
           /** 最后更新时间 */
@@ -60632,7 +61178,7 @@ export interface Paths {
         /** 员工OpenID */
         sp_openid?: string;
         /** 员工状态 */
-        state?: 'EFFECTIVE' | 'DELETED';
+        state?: 'EFFECTIVE' | 'DELETED' | (string & {});
         /** 添加员工时间 */
         create_time?: string;
         /** 最后更新时间 */
@@ -60709,13 +61255,13 @@ export interface Paths {
         /** 商户充值单号 */
         out_recharge_no: string;
         /** 充值渠道 */
-        recharge_channel?: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK';
+        recharge_channel?: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {});
         /** 充值入账账户 */
-        account_type: 'DEPOSIT' | 'OPERATION';
+        account_type: 'DEPOSIT' | 'OPERATION' | (string & {});
         /** 充值状态 */
-        recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED';
+        recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
         /** 充值场景 */
-        recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT';
+        recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT' | (string & {});
         /** 充值状态描述 */
         recharge_state_desc?: string;
         /** 充值金额 */
@@ -60747,7 +61293,7 @@ export interface Paths {
           /** 用户OpenID */
           openid?: string;
           /** 员工类型 */
-          employee_type?: 'ADMIN' | 'STAFF';
+          employee_type?: 'ADMIN' | 'STAFF' | (string & {});
         };
         /** 网银充值的付款信息 */
         online_bank_recharge_info?: {
@@ -60760,7 +61306,7 @@ export interface Paths {
           /** 开户银行名称 */
           bank_name?: string;
           /** 网银类型 */
-          online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL';
+          online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
           /** 银行卡号后四位 */
           bank_card_tail?: string;
           /** 银行账户名称 */
@@ -60773,7 +61319,7 @@ export interface Paths {
         /** 关闭充值时间 */
         close_time?: string;
         /** 可用充值渠道列表 */
-        available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK')[];
+        available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
       };
     };
   };
@@ -60803,13 +61349,13 @@ export interface Paths {
         /** 商户充值单号 */
         out_recharge_no: string;
         /** 充值渠道 */
-        recharge_channel?: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK';
+        recharge_channel?: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {});
         /** 充值入账账户 */
-        account_type: 'DEPOSIT' | 'OPERATION';
+        account_type: 'DEPOSIT' | 'OPERATION' | (string & {});
         /** 充值状态 */
-        recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED';
+        recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
         /** 充值场景 */
-        recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT';
+        recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT' | (string & {});
         /** 充值状态描述 */
         recharge_state_desc?: string;
         /** 充值金额 */
@@ -60841,7 +61387,7 @@ export interface Paths {
           /** 用户OpenID */
           openid?: string;
           /** 员工类型 */
-          employee_type?: 'ADMIN' | 'STAFF';
+          employee_type?: 'ADMIN' | 'STAFF' | (string & {});
         };
         /** 网银充值的付款信息 */
         online_bank_recharge_info?: {
@@ -60854,7 +61400,7 @@ export interface Paths {
           /** 开户银行名称 */
           bank_name?: string;
           /** 网银类型 */
-          online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL';
+          online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
           /** 银行卡号后四位 */
           bank_card_tail?: string;
           /** 银行账户名称 */
@@ -60867,7 +61413,7 @@ export interface Paths {
         /** 关闭充值时间 */
         close_time?: string;
         /** 可用充值渠道列表 */
-        available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK')[];
+        available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
       };
     };
   };
@@ -60963,7 +61509,7 @@ export interface Paths {
         /** 批次状态 */
         state: string;
         /** 交易场景 */
-        trade_scenario: 'RECOMMERCE';
+        trade_scenario: 'RECOMMERCE' | (string & {});
         /** 批次创建时间 */
         create_time: string;
         /** 批次完成时间 */
@@ -61003,19 +61549,19 @@ export interface Paths {
         /** 收款方描述 */
         description: string;
         /** 批次状态 */
-        state: 'ACCEPTED' | 'RECEIVED' | 'SUCCESS' | 'DEDUCT_FEE_FAIL' | 'ABNORMAL' | 'ABNORMAL_SETTLE_SUCCESS';
+        state: 'ACCEPTED' | 'RECEIVED' | 'SUCCESS' | 'DEDUCT_FEE_FAIL' | 'ABNORMAL' | 'ABNORMAL_SETTLE_SUCCESS' | (string & {});
         /** 交易场景 */
-        trade_scenario: 'RECOMMERCE';
+        trade_scenario: 'RECOMMERCE' | (string & {});
         /** 批次创建时间 */
         create_time: string;
         /** 批次完成时间 */
         finish_time?: string;
         /** 异常原因类型 */
-        abnormal_type?: 'AUTH_RELATIONSHIP_INVALID' | 'USER_PAY_QUOTA_LIMIT';
+        abnormal_type?: 'AUTH_RELATIONSHIP_INVALID' | 'USER_PAY_QUOTA_LIMIT' | (string & {});
         /** 异常结算处理结果 */
         abnormal_settle_result?: {
           /** 异常结算批次单处理方式 */
-          abnormal_settle_type: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER';
+          abnormal_settle_type: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | (string & {});
           /** 批次创建时间 */
           apply_success_time: string;
           /** 微信支付异常资金付款单号 */
@@ -61079,7 +61625,7 @@ export interface Paths {
         /** 批次创建时间 */
         create_time: string;
         /** 批次状态 */
-        batch_state?: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED';
+        batch_state?: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED' | (string & {});
       };
     };
   };
@@ -61121,13 +61667,13 @@ export interface Paths {
           /** 二级商户应用ID */
           sub_appid?: string;
           /** 批次状态 */
-          batch_state: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED';
+          batch_state: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED' | (string & {});
           /** 批次名称 */
           batch_name: string;
           /** 批次备注 */
           batch_remark: string;
           /** 批次关闭原因 */
-          close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE';
+          close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | (string & {});
           /** 转账总金额 */
           total_amount: number;
           /** 转账总笔数 */
@@ -61152,7 +61698,7 @@ export interface Paths {
           /** 商家明细单号 */
           out_detail_no: string;
           /** 明细状态 */
-          detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND';
+          detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND' | (string & {});
         }[];
         /** 请求资源起始位置 */
         offset?: number;
@@ -61197,13 +61743,13 @@ export interface Paths {
         /** 转账发起时间 */
         create_time: string;
         /** 明细状态 */
-        detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND';
+        detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND' | (string & {});
         /** 转账金额 */
         transfer_amount: number;
         /** 转账备注 */
         transfer_remark: string;
         /** 明细失败原因 */
-        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'RECEIVE_ACCOUNT_NOT_PERMMIT' | 'PAYEE_ACCOUNT_ABNORMAL' | 'PAYER_ACCOUNT_ABNORMAL' | 'TRANSFER_REMARK_SET_FAIL' | 'TRANSFER_SCENE_INVALID' | 'TRANSFER_SCENE_UNAVAILABLE' | 'RECEIVE_ACCOUNT_NOT_CONFIGURE' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | 'BLOCK_B2C_USERLIMITAMOUNT_MONTH' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BANK_CARD_PARAM_ERROR' | 'BANK_CARD_TYPE_NOT_SUPPORTED' | 'RESERVATION_STATE_INVALID' | 'EXCEEDED_ESTIMATED_AMOUNT' | 'RESERVATION_INFO_NOT_MATCH' | 'RESERVATION_SCENE_NOT_MATCH';
+        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'RECEIVE_ACCOUNT_NOT_PERMMIT' | 'PAYEE_ACCOUNT_ABNORMAL' | 'PAYER_ACCOUNT_ABNORMAL' | 'TRANSFER_REMARK_SET_FAIL' | 'TRANSFER_SCENE_INVALID' | 'TRANSFER_SCENE_UNAVAILABLE' | 'RECEIVE_ACCOUNT_NOT_CONFIGURE' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | 'BLOCK_B2C_USERLIMITAMOUNT_MONTH' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BANK_CARD_PARAM_ERROR' | 'BANK_CARD_TYPE_NOT_SUPPORTED' | 'RESERVATION_STATE_INVALID' | 'EXCEEDED_ESTIMATED_AMOUNT' | 'RESERVATION_INFO_NOT_MATCH' | 'RESERVATION_SCENE_NOT_MATCH' | (string & {});
         /** 收款用户OpenID */
         openid?: string;
         /** 收款银行类型 */
@@ -61250,7 +61796,7 @@ export interface Paths {
         /** 二级商户号 */
         sub_mchid: string;
         /** 电子回单状态 */
-        receipt_state: 'ACCEPTED' | 'FINISHED';
+        receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
         /** 电子回单文件的hash方法 */
         hash_type?: string;
         /** 电子回单文件的hash值 */
@@ -61286,7 +61832,7 @@ export interface Paths {
         /** 商家明细单号 */
         out_detail_no: string;
         /** 电子回单状态 */
-        receipt_state: 'ACCEPTED' | 'FINISHED';
+        receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
       };
     };
   };
@@ -61328,13 +61874,13 @@ export interface Paths {
           /** 二级商户应用ID */
           sub_appid?: string;
           /** 批次状态 */
-          batch_state: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED';
+          batch_state: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED' | (string & {});
           /** 批次名称 */
           batch_name: string;
           /** 批次备注 */
           batch_remark: string;
           /** 批次关闭原因 */
-          close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE';
+          close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | (string & {});
           /** 转账总金额 */
           total_amount: number;
           /** 转账总笔数 */
@@ -61359,7 +61905,7 @@ export interface Paths {
           /** 商家明细单号 */
           out_detail_no: string;
           /** 明细状态 */
-          detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND';
+          detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND' | (string & {});
         }[];
         /** 请求资源起始位置 */
         offset?: number;
@@ -61404,13 +61950,13 @@ export interface Paths {
         /** 转账发起时间 */
         create_time: string;
         /** 明细状态 */
-        detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND';
+        detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND' | (string & {});
         /** 转账金额 */
         transfer_amount: number;
         /** 转账备注 */
         transfer_remark: string;
         /** 明细失败原因 */
-        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'RECEIVE_ACCOUNT_NOT_PERMMIT' | 'PAYEE_ACCOUNT_ABNORMAL' | 'PAYER_ACCOUNT_ABNORMAL' | 'TRANSFER_REMARK_SET_FAIL' | 'TRANSFER_SCENE_INVALID' | 'TRANSFER_SCENE_UNAVAILABLE' | 'RECEIVE_ACCOUNT_NOT_CONFIGURE' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | 'BLOCK_B2C_USERLIMITAMOUNT_MONTH' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BANK_CARD_PARAM_ERROR' | 'BANK_CARD_TYPE_NOT_SUPPORTED' | 'RESERVATION_STATE_INVALID' | 'EXCEEDED_ESTIMATED_AMOUNT' | 'RESERVATION_INFO_NOT_MATCH' | 'RESERVATION_SCENE_NOT_MATCH';
+        fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'RECEIVE_ACCOUNT_NOT_PERMMIT' | 'PAYEE_ACCOUNT_ABNORMAL' | 'PAYER_ACCOUNT_ABNORMAL' | 'TRANSFER_REMARK_SET_FAIL' | 'TRANSFER_SCENE_INVALID' | 'TRANSFER_SCENE_UNAVAILABLE' | 'RECEIVE_ACCOUNT_NOT_CONFIGURE' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | 'BLOCK_B2C_USERLIMITAMOUNT_MONTH' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BANK_CARD_PARAM_ERROR' | 'BANK_CARD_TYPE_NOT_SUPPORTED' | 'RESERVATION_STATE_INVALID' | 'EXCEEDED_ESTIMATED_AMOUNT' | 'RESERVATION_INFO_NOT_MATCH' | 'RESERVATION_SCENE_NOT_MATCH' | (string & {});
         /** 收款用户OpenID */
         openid?: string;
         /** 收款银行类型 */
@@ -61451,7 +61997,7 @@ export interface Paths {
         /** 二级商户号 */
         sub_mchid: string;
         /** 电子回单状态 */
-        receipt_state: 'ACCEPTED' | 'FINISHED';
+        receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
         /** 电子回单文件的hash方法 */
         hash_type?: string;
         /** 电子回单文件的hash值 */
@@ -61483,7 +62029,7 @@ export interface Paths {
         /** 商家批次单号 */
         out_batch_no: string;
         /** 电子回单状态 */
-        receipt_state: 'ACCEPTED' | 'FINISHED';
+        receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
       };
     };
   };
@@ -61557,7 +62103,7 @@ export interface Paths {
         /** 预约记录受理时间 */
         accept_time: string;
         /** 预约记录状态 */
-        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED';
+        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED' | (string & {});
         /** 跳转微信支付用户确认预约页的package信息 */
         package_info: string;
       };
@@ -61605,7 +62151,7 @@ export interface Paths {
         /** 收款银行类型 */
         bank_type?: string;
         /** 预约记录状态 */
-        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED';
+        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED' | (string & {});
         /** 预约记录受理的时间 */
         accept_time: string;
         /** 预约记录用户确认预约的时间 */
@@ -61615,7 +62161,7 @@ export interface Paths {
           /** 预约记录关闭的时间 */
           close_time: string;
           /** 预约记录关闭的原因 */
-          close_reason: 'USER_OVERDUE_UNCONFIRMED' | 'CLOSE_CONFIRMED_VIA_MCH_API' | 'CLOSE_ACCEPTED_VIA_MCH_API' | 'TRANSFER_FINISHED' | 'OVERDUE_NOT_TRANSFER' | 'RESERVE_FAIL' | 'USER_CLOSE';
+          close_reason: 'USER_OVERDUE_UNCONFIRMED' | 'CLOSE_CONFIRMED_VIA_MCH_API' | 'CLOSE_ACCEPTED_VIA_MCH_API' | 'TRANSFER_FINISHED' | 'OVERDUE_NOT_TRANSFER' | 'RESERVE_FAIL' | 'USER_CLOSE' | (string & {});
         };
       };
     };
@@ -61662,7 +62208,7 @@ export interface Paths {
         /** 收款银行类型 */
         bank_type?: string;
         /** 预约记录状态 */
-        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED';
+        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED' | (string & {});
         /** 预约记录受理的时间 */
         accept_time: string;
         /** 预约记录用户确认预约的时间 */
@@ -61672,7 +62218,7 @@ export interface Paths {
           /** 预约记录关闭的时间 */
           close_time: string;
           /** 预约记录关闭的原因 */
-          close_reason: 'USER_OVERDUE_UNCONFIRMED' | 'CLOSE_CONFIRMED_VIA_MCH_API' | 'CLOSE_ACCEPTED_VIA_MCH_API' | 'TRANSFER_FINISHED' | 'OVERDUE_NOT_TRANSFER' | 'RESERVE_FAIL' | 'USER_CLOSE';
+          close_reason: 'USER_OVERDUE_UNCONFIRMED' | 'CLOSE_CONFIRMED_VIA_MCH_API' | 'CLOSE_ACCEPTED_VIA_MCH_API' | 'TRANSFER_FINISHED' | 'OVERDUE_NOT_TRANSFER' | 'RESERVE_FAIL' | 'USER_CLOSE' | (string & {});
         };
       };
     };
@@ -61719,7 +62265,7 @@ export interface Paths {
         /** 收款银行类型 */
         bank_type?: string;
         /** 预约记录状态 */
-        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED';
+        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED' | (string & {});
         /** 预约记录受理的时间 */
         accept_time: string;
         /** 预约记录用户确认预约的时间 */
@@ -61729,7 +62275,7 @@ export interface Paths {
           /** 预约记录关闭的时间 */
           close_time: string;
           /** 预约记录关闭的原因 */
-          close_reason: 'USER_OVERDUE_UNCONFIRMED' | 'CLOSE_CONFIRMED_VIA_MCH_API' | 'CLOSE_ACCEPTED_VIA_MCH_API' | 'TRANSFER_FINISHED' | 'OVERDUE_NOT_TRANSFER' | 'RESERVE_FAIL' | 'USER_CLOSE';
+          close_reason: 'USER_OVERDUE_UNCONFIRMED' | 'CLOSE_CONFIRMED_VIA_MCH_API' | 'CLOSE_ACCEPTED_VIA_MCH_API' | 'TRANSFER_FINISHED' | 'OVERDUE_NOT_TRANSFER' | 'RESERVE_FAIL' | 'USER_CLOSE' | (string & {});
         };
       };
     };
@@ -62259,7 +62805,7 @@ export interface Paths {
         /** 预约记录受理时间 */
         accept_time: string;
         /** 预约记录状态 */
-        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED';
+        state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED' | (string & {});
         /** 跳转微信支付用户确认预约页的package信息 */
         package_info: string;
       };
@@ -62458,7 +63004,7 @@ export interface Paths {
         /** 下载地址 */
         download_url: string;
         /** 哈希类型 */
-        hash_type: 'SHA1';
+        hash_type: 'SHA1' | (string & {});
         /** 哈希值 */
         hash_value: string;
       };
@@ -62538,7 +63084,7 @@ export interface Paths {
         /** 微信分账单号 */
         order_id: string;
         /** 分账单状态 */
-        state: 'PROCESSING' | 'FINISHED';
+        state: 'PROCESSING' | 'FINISHED' | (string & {});
         /** 分账接收方列表 */
         receivers?: {
           /** 分账金额 */
@@ -62546,13 +63092,13 @@ export interface Paths {
           /** 分账描述 */
           description: string;
           /** 分账接收方类型 */
-          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
           /** 分账接收方帐号 */
           account: string;
           /** 分账结果 */
-          result: 'PENDING' | 'SUCCESS' | 'CLOSED';
+          result: 'PENDING' | 'SUCCESS' | 'CLOSED' | (string & {});
           /** 分账失败原因 */
-          fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+          fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
           /** 分账明细单号 */
           detail_id?: string;
           /** 分账创建时间 */
@@ -62593,7 +63139,7 @@ export interface Paths {
         /** 微信分账单号 */
         order_id: string;
         /** 分账单状态 */
-        state: 'PROCESSING' | 'FINISHED';
+        state: 'PROCESSING' | 'FINISHED' | (string & {});
         /** 分账接收方列表 */
         receivers?: {
           /** 分账金额 */
@@ -62601,13 +63147,13 @@ export interface Paths {
           /** 分账描述 */
           description: string;
           /** 分账接收方类型 */
-          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
           /** 分账接收方帐号 */
           account: string;
           /** 分账结果 */
           result: string;
           /** 分账失败原因 */
-          fail_reason: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+          fail_reason: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
           /** 分账明细单号 */
           detail_id?: string;
           /** 分账创建时间 */
@@ -62646,7 +63192,7 @@ export interface Paths {
         /** 微信分账单号 */
         order_id: string;
         /** 分账单状态 */
-        state: 'PENDING' | 'SUCCESS' | 'CLOSED';
+        state: 'PENDING' | 'SUCCESS' | 'CLOSED' | (string & {});
         /** 分账接收方列表 */
         receivers?: {
           /** 分账金额 */
@@ -62654,11 +63200,11 @@ export interface Paths {
           /** 分账描述 */
           description: string;
           /** 分账接收方类型 */
-          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
           /** 分账接收方帐号 */
           account: string;
           /** 分账结果 */
-          result: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+          result: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
           /** 分账失败原因 */
           fail_reason?: string;
           /** 分账明细单号 */
@@ -62711,7 +63257,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid?: string;
         /** 分账接收方类型 */
-        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
         /** 分账接收方账号 */
         account: string;
         /**
@@ -62720,7 +63266,7 @@ export interface Paths {
          */
         name?: string;
         /** 与分账方的关系类型 */
-        relation_type: 'SERVICE_PROVIDER' | 'STORE' | 'STAFF' | 'STORE_OWNER' | 'PARTNER' | 'HEADQUARTER' | 'BRAND' | 'DISTRIBUTOR' | 'USER' | 'SUPPLIER' | 'CUSTOM';
+        relation_type: 'SERVICE_PROVIDER' | 'STORE' | 'STAFF' | 'STORE_OWNER' | 'PARTNER' | 'HEADQUARTER' | 'BRAND' | 'DISTRIBUTOR' | 'USER' | 'SUPPLIER' | 'CUSTOM' | (string & {});
         /** 自定义的分账关系 */
         custom_relation?: string;
       };
@@ -62752,7 +63298,7 @@ export interface Paths {
         /** 子商户号 */
         sub_mchid?: string;
         /** 分账接收方类型 */
-        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+        type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
         /** 分账接收方账号 */
         account: string;
       };
@@ -62802,9 +63348,9 @@ export interface Paths {
         /** 回退描述 */
         description: string;
         /** 回退结果 */
-        result: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+        result: 'PROCESSING' | 'SUCCESS' | 'FAILED' | (string & {});
         /** 失败原因 */
-        fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+        fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 完成时间 */
@@ -62848,9 +63394,9 @@ export interface Paths {
         /** 回退描述 */
         description: string;
         /** 回退结果 */
-        result: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+        result: 'PROCESSING' | 'SUCCESS' | 'FAILED' | (string & {});
         /** 失败原因 */
-        fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
+        fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
         /** 创建时间 */
         create_time: string;
         /** 完成时间 */
@@ -62951,7 +63497,7 @@ export interface Paths {
         /** 微信支付订单号 */
         transaction_id?: string;
         /** 交易状态 */
-        trade_state?: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND';
+        trade_state?: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND' | (string & {});
         /** 交易状态描述 */
         trade_state_description?: string;
         /** 支付完成时间 */
@@ -62959,7 +63505,7 @@ export interface Paths {
         /** 付款银行 */
         bank_type?: string;
         /** 用户还款状态 */
-        user_repay_state?: 'NOT_REPAY' | 'REPAID' | 'ALL_REFUND';
+        user_repay_state?: 'NOT_REPAY' | 'REPAID' | 'ALL_REFUND' | (string & {});
         /** 还款微信支付订单号 */
         repay_transaction_id?: string;
         /** 垫资还款时间 */
@@ -62969,7 +63515,7 @@ export interface Paths {
         /** 代扣签约ID */
         contract_id?: string;
         /** 交易场景 */
-        trade_scene?: 'BUS' | 'METRO';
+        trade_scene?: 'BUS' | 'METRO' | (string & {});
         /** 公交场景信息 */
         bus_info?: {
           /** 用户乘车时间（上车） */
@@ -62999,9 +63545,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'CASH' | 'NOCASH';
+          type?: 'CASH' | 'NOCASH' | (string & {});
           /** 活动ID */
           stock_id?: string;
           /** 优惠券面额 */
@@ -63049,7 +63595,7 @@ export interface Paths {
         /** 微信支付订单号 */
         transaction_id?: string;
         /** 交易状态 */
-        trade_state?: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND';
+        trade_state?: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND' | (string & {});
         /** 交易状态描述 */
         trade_state_description?: string;
         /** 支付完成时间 */
@@ -63057,7 +63603,7 @@ export interface Paths {
         /** 付款银行 */
         bank_type?: string;
         /** 用户还款状态 */
-        user_repay_state?: 'NOT_REPAY' | 'REPAID' | 'ALL_REFUND';
+        user_repay_state?: 'NOT_REPAY' | 'REPAID' | 'ALL_REFUND' | (string & {});
         /** 还款微信支付订单号 */
         repay_transaction_id?: string;
         /** 垫资还款时间 */
@@ -63067,7 +63613,7 @@ export interface Paths {
         /** 代扣签约ID */
         contract_id?: string;
         /** 交易场景 */
-        trade_scene?: 'BUS' | 'METRO';
+        trade_scene?: 'BUS' | 'METRO' | (string & {});
         /** 公交场景信息 */
         bus_info?: {
           /** 用户乘车时间（上车） */
@@ -63097,9 +63643,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'CASH' | 'NOCASH';
+          type?: 'CASH' | 'NOCASH' | (string & {});
           /** 活动ID */
           stock_id?: string;
           /** 优惠券面额 */
@@ -63136,7 +63682,7 @@ export interface Paths {
       response: {
         /** 签约成功后，微信返回代扣签约ID */
         contract_id?: string;
-        user_service_state?: 'NORMAL' | 'BLOCKED';
+        user_service_state?: 'NORMAL' | 'BLOCKED' | (string & {});
         /** 原因 */
         block_reason?: string;
       };
@@ -63281,7 +63827,7 @@ export interface Paths {
       };
       response: {
         /** 实名比对结果 */
-        verify_result: 0 | 1;
+        verify_result: 0 | 1 | (number & {});
         /** 错误信息 */
         err_message?: string;
       };
@@ -63352,11 +63898,11 @@ export interface Paths {
         /** 商户充值单号 */
         out_recharge_no: string;
         /** 充值入账账户 */
-        account_type: 'BASIC' | 'OPERATION' | 'FEES';
+        account_type: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
         /** 充值状态 */
-        recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED';
+        recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
         /** 充值场景 */
-        recharge_scene: 'ECOMMERCE_BANK_TRANSFER';
+        recharge_scene: 'ECOMMERCE_BANK_TRANSFER' | (string & {});
         /** 充值状态描述 */
         recharge_state_desc?: string;
         /** 充值金额 */
@@ -63795,17 +64341,17 @@ export interface Paths {
           /** 商户退款单号 */
           out_refund_no: string;
           /** 退款渠道 */
-          channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD';
+          channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
           /** 退款入账账户 */
           recv_account?: string;
           /** 退款资金来源 */
-          fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS';
+          fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS' | (string & {});
           /** 退款成功时间 */
           success_time?: string;
           /** 退款创建时间 */
           create_time: string;
           /** 退款状态 */
-          status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL';
+          status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
           /** 退款金额 */
           amount: {
             /** 退款金额 */
@@ -63819,7 +64365,7 @@ export interface Paths {
             /** 汇率 */
             exchange_rate: {
               /** 汇率类型 */
-              type?: 'SETTLEMENT_RATE';
+              type?: 'SETTLEMENT_RATE' | (string & {});
               /** 汇率值 */
               rate?: number;
             };
@@ -63829,9 +64375,9 @@ export interface Paths {
             /** 券ID */
             promotion_id: string;
             /** 优惠范围 */
-            scope?: 'GLOBAL' | 'SINGLE';
+            scope?: 'GLOBAL' | 'SINGLE' | (string & {});
             /** 优惠类型 */
-            type?: 'COUPON' | 'DISCOUNT';
+            type?: 'COUPON' | 'DISCOUNT' | (string & {});
             /** 优惠券面额 */
             amount?: number;
             /** 优惠券退款额 */
@@ -63909,7 +64455,7 @@ export interface Paths {
           /** 汇率 */
           exchange_rate: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -63919,9 +64465,9 @@ export interface Paths {
           /** 券ID */
           promotion_id: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount?: number;
           /** 优惠券退款额 */
@@ -63964,17 +64510,17 @@ export interface Paths {
         /** 商户原交易订单号 */
         out_trade_no: string;
         /** 退款渠道 */
-        channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD';
+        channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
         /** 退款入账账户 */
         recv_account?: string;
         /** 退款资金来源 */
-        fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS';
+        fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS' | (string & {});
         /** 退款成功时间 */
         success_time?: string;
         /** 退款创建时间 */
         create_time: string;
         /** 退款状态 */
-        status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL';
+        status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
         /** 退款金额 */
         amount: {
           /** 退款金额 */
@@ -63988,7 +64534,7 @@ export interface Paths {
           /** 汇率 */
           exchange_rate: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -63998,9 +64544,9 @@ export interface Paths {
           /** 券ID */
           promotion_id: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount?: number;
           /** 优惠券退款额 */
@@ -64043,17 +64589,17 @@ export interface Paths {
         /** 商户原交易订单号 */
         out_trade_no: string;
         /** 退款渠道 */
-        channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD';
+        channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
         /** 退款入账账户 */
         recv_account?: string;
         /** 退款资金来源 */
-        fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS';
+        fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_REchARGE_FUNDS' | (string & {});
         /** 退款成功时间 */
         success_time?: string;
         /** 退款创建时间 */
         create_time: string;
         /** 退款状态 */
-        status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL';
+        status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
         /** 退款金额 */
         amount: {
           /** 退款金额 */
@@ -64067,7 +64613,7 @@ export interface Paths {
           /** 汇率 */
           exchange_rate: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -64077,9 +64623,9 @@ export interface Paths {
           /** 券ID */
           promotion_id: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount?: number;
           /** 优惠券退款额 */
@@ -64126,9 +64672,9 @@ export interface Paths {
           /** 还款明细单微信支付订单号 */
           transaction_id?: string;
           /** 交易类型 */
-          trade_type?: 'REPAYMENT';
+          trade_type?: 'REPAYMENT' | (string & {});
           /** 交易状态 */
-          trade_state?: 'SUCCESS' | 'NOTPAY' | 'CLOSED';
+          trade_state?: 'SUCCESS' | 'NOTPAY' | 'CLOSED' | (string & {});
           /** 付款银行 */
           bank_type?: string;
           /** 附加数据 */
@@ -64315,7 +64861,7 @@ export interface Paths {
             fee: number;
           };
           /** 钱包主体 */
-          wallet_region?: 'CHINA_MAINLAND' | 'CHINA_HONGKONG';
+          wallet_region?: 'CHINA_MAINLAND' | 'CHINA_HONGKONG' | (string & {});
         }[];
         /** 总记录条数 */
         total_count: number;
@@ -65136,9 +65682,9 @@ export interface Paths {
           /** 拦截原因 */
           block_reason?: string;
           /** 拦截笔数 */
-          number_of_block?: 'LESS_THAN_TWENTY' | 'LESS_THAN_ONE_HUNDRED' | 'LESS_THAN_ONE_THOUSAND' | 'OVER_ONE_THOUSAND';
+          number_of_block?: 'LESS_THAN_TWENTY' | 'LESS_THAN_ONE_HUNDRED' | 'LESS_THAN_ONE_THOUSAND' | 'OVER_ONE_THOUSAND' | (string & {});
           /** 解除管控方式 */
-          recover_way?: 'SUBMIT_INFORMATION';
+          recover_way?: 'SUBMIT_INFORMATION' | (string & {});
           /**
            * 商户提交资料内容
            * Encoded string (by-json_encode); its structure is in model.json.
@@ -65172,9 +65718,9 @@ export interface Paths {
         /** 拦截原因 */
         block_reason?: string;
         /** 拦截笔数 */
-        number_of_block?: 'LESS_THAN_TWENTY' | 'LESS_THAN_ONE_HUNDRED' | 'LESS_THAN_ONE_THOUSAND' | 'OVER_ONE_THOUSAND';
+        number_of_block?: 'LESS_THAN_TWENTY' | 'LESS_THAN_ONE_HUNDRED' | 'LESS_THAN_ONE_THOUSAND' | 'OVER_ONE_THOUSAND' | (string & {});
         /** 解除管控方式 */
-        recover_way?: 'SUBMIT_INFORMATION';
+        recover_way?: 'SUBMIT_INFORMATION' | (string & {});
         /**
          * 商户提交资料内容
          * Encoded string (by-json_encode); its structure is in model.json.
@@ -65210,7 +65756,7 @@ export interface Paths {
         /** 提交时间 */
         submit_time?: string;
         /** 审核结果 */
-        review_result?: 'EMPTY' | 'PASS' | 'REJECT';
+        review_result?: 'EMPTY' | 'PASS' | 'REJECT' | (string & {});
         /** 审核时间 */
         review_time?: string;
         /** 审核驳回原因 */
@@ -65235,7 +65781,7 @@ export interface Paths {
         /** 提交时间 */
         submit_time?: string;
         /** 审核结果 */
-        review_result?: 'EMPTY' | 'PASS' | 'REJECT';
+        review_result?: 'EMPTY' | 'PASS' | 'REJECT' | (string & {});
         /** 审核时间 */
         review_time?: string;
         /** 审核驳回原因 */
@@ -65393,13 +65939,13 @@ export interface Paths {
         /** 商户数据 */
         attach?: string;
         /** 交易类型 */
-        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY';
+        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
         /** 付款银行 */
         bank_type: string;
         /** 支付完成时间 */
         success_time: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
         /** 交易状态描述 */
         trade_state_desc: string;
         /** 支付者 */
@@ -65424,7 +65970,7 @@ export interface Paths {
           /** 汇率信息 */
           exchange_rate?: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -65436,9 +65982,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount: number;
           /** 优惠币种 */
@@ -65736,9 +66282,9 @@ export interface Paths {
         /** 商户订单号 */
         out_trade_no: string;
         /** 交易类型 */
-        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY';
+        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
         /** 交易状态描述 */
         trade_state_desc: string;
         /** 付款银行 */
@@ -65769,7 +66315,7 @@ export interface Paths {
           /** 汇率 */
           exchange_rate?: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -65781,9 +66327,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount: number;
           /** 货币类型 */
@@ -66069,13 +66615,13 @@ export interface Paths {
         /** 商户数据 */
         attach?: string;
         /** 交易类型 */
-        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY';
+        trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
         /** 付款银行 */
         bank_type: string;
         /** 支付完成时间 */
         success_time: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
         /** 交易状态描述 */
         trade_state_desc: string;
         /** 支付者 */
@@ -66100,7 +66646,7 @@ export interface Paths {
           /** 汇率信息 */
           exchange_rate?: {
             /** 汇率类型 */
-            type?: 'SETTLEMENT_RATE';
+            type?: 'SETTLEMENT_RATE' | (string & {});
             /** 汇率值 */
             rate?: number;
           };
@@ -66112,9 +66658,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'GLOBAL' | 'SINGLE';
+          scope?: 'GLOBAL' | 'SINGLE' | (string & {});
           /** 优惠类型 */
-          type?: 'COUPON' | 'DISCOUNT';
+          type?: 'COUPON' | 'DISCOUNT' | (string & {});
           /** 优惠券面额 */
           amount: number;
           /** 优惠币种 */
@@ -66329,7 +66875,7 @@ export interface Paths {
         /** 批次创建时间 */
         create_time: string;
         /** 批次状态 */
-        batch_status?: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED';
+        batch_status?: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
       };
     };
   };
@@ -67166,7 +67712,7 @@ export interface Paths {
         /** 车牌号 */
         plate_number: string;
         /** 车牌颜色 */
-        plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN';
+        plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
         /** 入场时间 */
         start_time: string;
         /** 停车场名称 */
@@ -67174,9 +67720,9 @@ export interface Paths {
         /** 免费时长 */
         free_duration: number;
         /** 停车入场状态 */
-        state: 'NORMAL' | 'BLOCKED';
+        state: 'NORMAL' | 'BLOCKED' | (string & {});
         /** 不可用状态描述 */
-        block_reason?: 'PAUSE' | 'OVERDUE' | 'OUT_SERVICE' | 'EVALUATION_FAILED';
+        block_reason?: 'PAUSE' | 'OVERDUE' | 'OUT_SERVICE' | 'EVALUATION_FAILED' | (string & {});
       };
     };
   };
@@ -67206,13 +67752,13 @@ export interface Paths {
         /** 车牌号 */
         plate_number: string;
         /** 车牌颜色 */
-        plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN';
+        plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
         /** 车牌服务开通时间 */
         service_open_time?: string;
         /** 用户标识 */
         openid: string;
         /** 车牌服务开通状态 */
-        service_state: 'NORMAL' | 'PAUSE' | 'OUT_SERVICE';
+        service_state: 'NORMAL' | 'PAUSE' | 'OUT_SERVICE' | (string & {});
       };
     };
   };
@@ -67270,7 +67816,7 @@ export interface Paths {
           /** 车牌号 */
           plate_number: string;
           /** 车牌颜色 */
-          plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN';
+          plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
           /** 入场时间 */
           start_time: string;
           /** 出场时间 */
@@ -67402,7 +67948,7 @@ export interface Paths {
         /** 微信支付订单号 */
         transaction_id?: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND';
+        trade_state: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND' | (string & {});
         /** 交易状态描述 */
         trade_state_description?: string;
         /** 支付完成时间 */
@@ -67410,11 +67956,11 @@ export interface Paths {
         /** 付款银行 */
         bank_type?: string;
         /** 用户是否已还款 */
-        user_repaid?: 'Y' | 'N';
+        user_repaid?: 'Y' | 'N' | (string & {});
         /** 附加数据 */
         attach?: string;
         /** 交易场景 */
-        trade_scene: 'PARKING';
+        trade_scene: 'PARKING' | (string & {});
         /** 停车场景信息 */
         parking_info?: {
           /** 停车入场id */
@@ -67422,7 +67968,7 @@ export interface Paths {
           /** 车牌号 */
           plate_number: string;
           /** 车牌颜色 */
-          plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN';
+          plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
           /** 入场时间 */
           start_time: string;
           /** 出场时间 */
@@ -67446,7 +67992,7 @@ export interface Paths {
           /** 订单金额 */
           total: number;
           /** 货币类型 */
-          currency: 'CNY';
+          currency: 'CNY' | (string & {});
           /** 用户实际支付金额 */
           payer_total?: number;
           /** 折扣 */
@@ -67459,9 +68005,9 @@ export interface Paths {
           /** 优惠名称 */
           name?: string;
           /** 优惠范围 */
-          scope?: 'SINGLE' | 'GLOBAL';
+          scope?: 'SINGLE' | 'GLOBAL' | (string & {});
           /** 优惠类型 */
-          type?: 'CASH' | 'NOCASH';
+          type?: 'CASH' | 'NOCASH' | (string & {});
           /** 活动ID */
           stock_id?: string;
           /** 优惠券面额 */
@@ -67473,7 +68019,7 @@ export interface Paths {
           /** 其他出资 */
           other_contribute?: number;
           /** 优惠币种 */
-          currency?: 'CNY';
+          currency?: 'CNY' | (string & {});
         }[];
       };
     };
@@ -67556,7 +68102,7 @@ export interface Paths {
         /** 账单日期 */
         date: string;
         /** 账单类型 */
-        type: 'QYZFALL';
+        type: 'QYZFALL' | (string & {});
         /** 账单下载地址 */
         download_url: string;
       };
@@ -67596,9 +68142,9 @@ export interface Paths {
         /** 企业支付卡模板ID */
         card_template_id: string;
         /** 使用规则 */
-        card_rule: 'SINGLE' | 'MULTIPLE';
+        card_rule: 'SINGLE' | 'MULTIPLE' | (string & {});
         /** 退款规则 */
-        refund_rule: 'RETURN' | 'NOT_RETURN';
+        refund_rule: 'RETURN' | 'NOT_RETURN' | (string & {});
         /** 卡片总金额 */
         amount: number;
         /** 卡片可用金额 */
@@ -67608,7 +68154,7 @@ export interface Paths {
         /** 卡片生效时间 */
         effective_begin_time: string;
         /** 卡片状态 */
-        card_state: 'ACTIVE' | 'DISABLED';
+        card_state: 'ACTIVE' | 'DISABLED' | (string & {});
         /** 卡片名称 */
         card_name: string;
         /** 失效原因 */
@@ -67706,9 +68252,9 @@ export interface Paths {
         /** 企业支付卡模板ID */
         card_template_id: string;
         /** 使用规则 */
-        card_rule: 'SINGLE' | 'MULTIPLE';
+        card_rule: 'SINGLE' | 'MULTIPLE' | (string & {});
         /** 退款规则 */
-        refund_rule: 'RETURN' | 'NOT_RETURN';
+        refund_rule: 'RETURN' | 'NOT_RETURN' | (string & {});
         /** 卡片总金额 */
         amount: number;
         /** 卡片可用金额 */
@@ -67718,7 +68264,7 @@ export interface Paths {
         /** 卡片生效时间 */
         effective_begin_time: string;
         /** 卡片状态 */
-        card_state: 'ACTIVE' | 'DISABLED';
+        card_state: 'ACTIVE' | 'DISABLED' | (string & {});
         /** 卡片名称 */
         card_name: string;
         /** 失效原因 */
@@ -67766,7 +68312,7 @@ export interface Paths {
         /** 企业支付额度卡卡号 */
         card_no: string;
         /** 卡片状态 */
-        card_state: 'ACTIVE' | 'DISABLED';
+        card_state: 'ACTIVE' | 'DISABLED' | (string & {});
         /** 卡片失效时间 */
         card_disabled_time?: string;
       };
@@ -67808,7 +68354,7 @@ export interface Paths {
         /** 跳转链接 */
         payment_url: string;
         /** 拉起付款码页面的企业应用类型 */
-        application_type?: 'H5' | 'MINIPROGRAM';
+        application_type?: 'H5' | 'MINIPROGRAM' | (string & {});
         /** 小程序查询参数 */
         mp_query?: string;
         /** 小程序业务类型 */
@@ -67842,7 +68388,7 @@ export interface Paths {
         /** 商户企业员工ID */
         user_id: string;
         /** 员工企业支付权限状态 */
-        authorization_state: 'REVOKED' | 'AUTHORIZED';
+        authorization_state: 'REVOKED' | 'AUTHORIZED' | (string & {});
         /** 员工企业支付失效时间 */
         authorization_revoked_time: string;
         /** 作废原因 */
@@ -67885,7 +68431,7 @@ export interface Paths {
         /** 批次创建时间 */
         time: string;
         /** 批次状态 */
-        state: 'ACCEPTED' | 'IN_PROGRESS' | 'COMPLETED' | 'CLOSED';
+        state: 'ACCEPTED' | 'IN_PROGRESS' | 'COMPLETED' | 'CLOSED' | (string & {});
       };
     };
   };
@@ -67913,7 +68459,7 @@ export interface Paths {
         /** 微信支付主体匹配批次单号 */
         batch_id: string;
         /** 批次状态 */
-        state: 'ACCEPTED' | 'IN_PROGRESS' | 'COMPLETED' | 'CLOSED';
+        state: 'ACCEPTED' | 'IN_PROGRESS' | 'COMPLETED' | 'CLOSED' | (string & {});
         /** 主体匹配明细列表 */
         match_results?: {
           /** 门店统一社会信用代码 */
@@ -67956,7 +68502,7 @@ export interface Paths {
           /** 微信授权关系ID */
           employee_id: string;
           /** 授权状态 */
-          authorization_state: 'AUTHORIZED' | 'REVOKED';
+          authorization_state: 'AUTHORIZED' | 'REVOKED' | (string & {});
           /** 授权时间 */
           authorization_time: string;
           /** 解除授权时间 */
@@ -67997,7 +68543,7 @@ export interface Paths {
         /** 链接失效时间 */
         expire_time?: string;
         /** 发起授权应用类型 */
-        application_type: 'H5' | 'MINIPROGRAM';
+        application_type: 'H5' | 'MINIPROGRAM' | (string & {});
         /** 小程序查询参数 */
         mp_query?: string;
         /** 小程序业务类型 */

@@ -8,7 +8,7 @@ export interface WebhookEvents {
    */
   'ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS': {
     /** 产品名称 */
-    product_name: 'C2C';
+    product_name: 'C2C' | (string & {});
     /** 微信支付在途异常资金付款单号 */
     receipt_id: string;
     /** 付款金额信息 */
@@ -16,10 +16,10 @@ export interface WebhookEvents {
       /** 总金额 */
       total: number;
       /** 货币类型 */
-      currency: 'CNY';
+      currency: 'CNY' | (string & {});
     };
     /** 在途异常资金付款状态 */
-    receipt_state: 'RECEIPT_STATE_PENDING' | 'RECEIPT_STATE_PROGRESS' | 'RECEIPT_STATE_COMPLETED';
+    receipt_state: 'RECEIPT_STATE_PENDING' | 'RECEIPT_STATE_PROGRESS' | 'RECEIPT_STATE_COMPLETED' | (string & {});
     /** 在途异常资金付款单据创建时间 */
     create_time: string;
     /** 在途异常资金付款单据更新时间 */
@@ -31,12 +31,12 @@ export interface WebhookEvents {
       /** 在途异常资金付款指令的发起方 */
       commander: {
         /** 发起在途异常资金付款请求的角色 */
-        operator: 'MERCHANT';
+        operator: 'MERCHANT' | (string & {});
         /** 微信支付商户号 */
         mchid: string;
       };
       /** 付款方式 */
-      transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER';
+      transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | (string & {});
       /** 入账成功时间 */
       success_time: string;
       /** 商户AppID */
@@ -51,7 +51,7 @@ export interface WebhookEvents {
     /** 子商户号 */
     sub_mchid?: string;
     /** 子商户经营网址状态 */
-    website_state?: 'HAS_LAUNCHED' | 'UN_LAUNCHED';
+    website_state?: 'HAS_LAUNCHED' | 'UN_LAUNCHED' | (string & {});
     /** H5支付域名 */
     domains?: string[];
     /** 子商户H5经营网址 */
@@ -65,7 +65,7 @@ export interface WebhookEvents {
     /** 驳回原因 */
     audit_reject_detail?: string;
     /** 申请单状态 */
-    applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED';
+    applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
     /** 商户提供的审核结果回调接口 */
     notify_url?: string;
     /** 商户申请单号 */
@@ -81,7 +81,7 @@ export interface WebhookEvents {
     /** 交易拦截记录ID */
     block_record_id: string;
     /** 商户管理记录状态 */
-    block_count_level: 'LESS_THAN_TWENTY' | 'LESS_THAN_ONE_HUNDRED' | 'LESS_THAN_ONE_THOUSAND' | 'OVER_ONE_THOUSAND';
+    block_count_level: 'LESS_THAN_TWENTY' | 'LESS_THAN_ONE_HUNDRED' | 'LESS_THAN_ONE_THOUSAND' | 'OVER_ONE_THOUSAND' | (string & {});
   };
   /**
    * 商户交易拦截记录申诉(BLOCKSUBMISSION.CHANGE)通知(JSON)
@@ -93,7 +93,7 @@ export interface WebhookEvents {
     /** 交易拦截记录申诉ID */
     appeal_record_id: string;
     /** 商户管理记录状态 */
-    appeal_result: 'PASS' | 'REJECT';
+    appeal_result: 'PASS' | 'REJECT' | (string & {});
   };
   /**
    * 商家名片会员用户积分兑券事件(BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON)通知(JSON)
@@ -149,7 +149,7 @@ export interface WebhookEvents {
     /** 品牌ID */
     brand_id: string;
     /** 会员卡类型 */
-    card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+    card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
     /**
      * 加密的手机号
      * Encrypted (by-rsa-pubkey).
@@ -160,7 +160,7 @@ export interface WebhookEvents {
     /** 会员卡有效期 */
     valid_date_information: {
       /** 有效期类型 */
-      type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+      type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
       /** 有效期开始时间 */
       available_begin_time?: string;
       /** 有效期结束时间 */
@@ -175,7 +175,7 @@ export interface WebhookEvents {
       /** 平台提供的通用开卡信息字段 */
       common_field_list?: {
         /** 平台提供的通用开卡信息字段 */
-        name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+        name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
         /**
          * 加密的用户开卡时填写的个人信息
          * Encrypted (by-rsa-pubkey).
@@ -196,7 +196,7 @@ export interface WebhookEvents {
     /** 商家数据包 */
     attach?: string;
     /** 用户会员卡状态 */
-    user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE';
+    user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE' | (string & {});
     /** 作废原因 */
     invalid_reason?: string;
     /** 作废时间 */
@@ -224,7 +224,7 @@ export interface WebhookEvents {
     /** 品牌ID */
     brand_id: string;
     /** 会员卡类型 */
-    card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
+    card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
     /**
      * 加密的手机号
      * Encrypted (by-rsa-pubkey).
@@ -235,7 +235,7 @@ export interface WebhookEvents {
     /** 会员卡有效期 */
     valid_date_information: {
       /** 有效期类型 */
-      type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
+      type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
       /** 有效期开始时间 */
       available_begin_time?: string;
       /** 有效期结束时间 */
@@ -250,7 +250,7 @@ export interface WebhookEvents {
       /** 平台提供的通用开卡信息字段 */
       common_field_list?: {
         /** 平台提供的通用开卡信息字段 */
-        name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
+        name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
         /**
          * 加密的用户开卡时填写的个人信息
          * Encrypted (by-rsa-pubkey).
@@ -271,7 +271,7 @@ export interface WebhookEvents {
     /** 商家数据包 */
     attach?: string;
     /** 用户会员卡状态 */
-    user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE';
+    user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE' | (string & {});
     /** 作废原因 */
     invalid_reason?: string;
     /** 作废时间 */
@@ -301,7 +301,7 @@ export interface WebhookEvents {
     /** 活动说明 */
     activity_remark: string;
     /** 预算单状态 */
-    state: 'CLOSED';
+    state: 'CLOSED' | (string & {});
     /** 撤销说明 */
     unlock_remark?: string;
     /** 关闭时间 */
@@ -327,7 +327,7 @@ export interface WebhookEvents {
     /** 活动说明 */
     activity_remark: string;
     /** 预算单状态 */
-    state: 'FINISHED';
+    state: 'FINISHED' | (string & {});
     /** 撤销说明 */
     unlock_remark?: string;
     /** 完成时间 */
@@ -353,7 +353,7 @@ export interface WebhookEvents {
     /** 活动说明 */
     activity_remark: string;
     /** 预算单状态 */
-    state: 'LOCKED';
+    state: 'LOCKED' | (string & {});
     /** 资金锁定时间 */
     locked_time?: string;
   };
@@ -365,7 +365,7 @@ export interface WebhookEvents {
     /** 投诉单对应的投诉单号 */
     complaint_id: string;
     /** 触发本次投诉通知回调的具体动作类型 */
-    action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS';
+    action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS' | (string & {});
   };
   /**
    * 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON)
@@ -375,7 +375,7 @@ export interface WebhookEvents {
     /** 投诉单对应的投诉单号 */
     complaint_id: string;
     /** 触发本次投诉通知回调的具体动作类型 */
-    action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS';
+    action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS' | (string & {});
   };
   /**
    * 领券事件回调(COUPON.SEND)通知(JSON)
@@ -383,7 +383,7 @@ export interface WebhookEvents {
    */
   'COUPON.SEND': {
     /** 业务细分事件类型 */
-    event_type?: 'EVENT_TYPE_BUSICOUPON_SEND';
+    event_type?: 'EVENT_TYPE_BUSICOUPON_SEND' | (string & {});
     /** 券的唯一标识。 */
     coupon_code: string;
     /** 批次号 */
@@ -395,7 +395,7 @@ export interface WebhookEvents {
     /** 微信用户在同一个微信开放平台账号下的唯一用户标识 */
     unionid?: string;
     /** 发放渠道 */
-    send_channel: 'BUSICOUPON_SEND_CHANNEL_MINIAPP' | 'BUSICOUPON_SEND_CHANNEL_API' | 'BUSICOUPON_SEND_CHANNEL_PAYGIFT' | 'BUSICOUPON_SEND_CHANNEL_H5' | 'BUSICOUPON_SEND_CHANNEL_FTOF' | 'BUSICOUPON_SEND_CHANNEL_MEMBERCARD_ACT' | 'BUSICOUPON_SEND_CHANNEL_HALL' | 'BUSICOUPON_SEND_CHANNEL_JSAPI' | 'JSAPI' | 'BUSICOUPON_SEND_CHANNEL_MINI_APP_LIVE' | 'BUSICOUPON_SEND_CHANNEL_WECHAT_SEARCH' | 'BUSICOUPON_SEND_CHANNEL_PAY_HAS_DISCOUNT' | 'BUSICOUPON_SEND_CHANNEL_WECHAT_AD' | 'BUSICOUPON_SEND_CHANNEL_RIGHTS_PLATFORM' | 'BUSICOUPON_SEND_CHANNEL_RECEIVE_MONEY_GIFT' | 'BUSICOUPON_SEND_CHANNEL_MEMBER_PAY_RIGHT' | 'BUSICOUPON_SEND_CHANNEL_BUSI_SMART_RETAIL' | 'BUSICOUPON_SEND_CHANNEL_FINDER_LIVEROOM';
+    send_channel: 'BUSICOUPON_SEND_CHANNEL_MINIAPP' | 'BUSICOUPON_SEND_CHANNEL_API' | 'BUSICOUPON_SEND_CHANNEL_PAYGIFT' | 'BUSICOUPON_SEND_CHANNEL_H5' | 'BUSICOUPON_SEND_CHANNEL_FTOF' | 'BUSICOUPON_SEND_CHANNEL_MEMBERCARD_ACT' | 'BUSICOUPON_SEND_CHANNEL_HALL' | 'BUSICOUPON_SEND_CHANNEL_JSAPI' | 'JSAPI' | 'BUSICOUPON_SEND_CHANNEL_MINI_APP_LIVE' | 'BUSICOUPON_SEND_CHANNEL_WECHAT_SEARCH' | 'BUSICOUPON_SEND_CHANNEL_PAY_HAS_DISCOUNT' | 'BUSICOUPON_SEND_CHANNEL_WECHAT_AD' | 'BUSICOUPON_SEND_CHANNEL_RIGHTS_PLATFORM' | 'BUSICOUPON_SEND_CHANNEL_RECEIVE_MONEY_GIFT' | 'BUSICOUPON_SEND_CHANNEL_MEMBER_PAY_RIGHT' | 'BUSICOUPON_SEND_CHANNEL_BUSI_SMART_RETAIL' | 'BUSICOUPON_SEND_CHANNEL_FINDER_LIVEROOM' | (string & {});
     /** 发券商户号 */
     send_merchant: string;
     /** 摇一摇活动ID */
@@ -448,13 +448,13 @@ export interface WebhookEvents {
     /** 券或消费金名称 */
     coupon_name: string;
     /** 券或消费金状态： */
-    status: 'SENDED' | 'USED' | 'EXPIRED';
+    status: 'SENDED' | 'USED' | 'EXPIRED' | (string & {});
     /** 券或消费金描述说明字段。 */
     description: string;
     /** 领券时间 */
     create_time: string;
     /** 券或消费金类型： */
-    coupon_type: 'NORMAL' | 'CUT_TO';
+    coupon_type: 'NORMAL' | 'CUT_TO' | (string & {});
     /** 是否无资金流 */
     no_cash: boolean;
     /** 可用开始时间 */
@@ -493,7 +493,7 @@ export interface WebhookEvents {
       }[];
     };
     /** 细分业务类型 */
-    business_type?: 'MULTIUSE';
+    business_type?: 'MULTIUSE' | (string & {});
   };
   /**
    * 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON)
@@ -503,9 +503,9 @@ export interface WebhookEvents {
     /** 投放计划ID */
     plan_id?: string;
     /** 投放计划变更前状态 */
-    plan_state: 'CREATED' | 'DELIVERING' | 'PLAN_TERMINATED' | 'PAUSED' | 'TERMINATED' | 'EXPIRED';
+    plan_state: 'CREATED' | 'DELIVERING' | 'PLAN_TERMINATED' | 'PAUSED' | 'TERMINATED' | 'EXPIRED' | (string & {});
     /** 投放计划当前审核状态 */
-    audit_state: 'PROCESSING' | 'PASSED' | 'REJECTED';
+    audit_state: 'PROCESSING' | 'PASSED' | 'REJECTED' | (string & {});
     /** 变更原因 */
     change_reason: string;
     /** 修改时间 */
@@ -687,7 +687,7 @@ export interface WebhookEvents {
     /** 商户AppID下的用户唯一标识 */
     openid?: string;
     /** 协议解约方式 */
-    contract_termination_mode?: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE';
+    contract_termination_mode?: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
     /** 操作时间 */
     operate_time?: string;
   };
@@ -701,7 +701,7 @@ export interface WebhookEvents {
     /** 使用字段AppID生成的用户唯一标识，与返回字段AppID有对应关系。 */
     openid: string;
     /** 根据校园轻松付风控规则，当用户在校园轻松付产品中欠款超过一定限制后，会处于无法扣款的状态，直到用户归还欠款。 */
-    state: 'NORMAL' | 'FORBIDDEN';
+    state: 'NORMAL' | 'FORBIDDEN' | (string & {});
     /** 用户在校园轻松付中尚未归还的欠款笔数。 用户使用校园轻松付进行消费时，如果微信账户上可用的付款方式均没有足够的余额完成… */
     debt_count: number;
     /** 遵循rfc3339标准格式 */
@@ -725,7 +725,7 @@ export interface WebhookEvents {
     /** 支付成功时返回 */
     success_time?: string;
     /** 枚举值： */
-    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL';
+    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
     /** 对当前订单状态的描述和下一步操作的指引 */
     trade_state_description?: string;
     /** 支付者 */
@@ -760,9 +760,9 @@ export interface WebhookEvents {
       /** 优惠名称 */
       name?: string;
       /** 枚举值： */
-      scope?: 'GLOBAL' | 'SINGLE';
+      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
       /** 枚举值： */
-      type?: 'COUPON' | 'DISCOUNT';
+      type?: 'COUPON' | 'DISCOUNT' | (string & {});
       /** 优惠券面额 */
       amount?: number;
       /** 活动ID，批次ID */
@@ -791,7 +791,7 @@ export interface WebhookEvents {
       /** 标识用户与某签约模板的一次签约，具有唯一性 */
       contract_id?: string;
       /** 枚举值： */
-      contract_status: 'ADD' | 'DELETE';
+      contract_status: 'ADD' | 'DELETE' | (string & {});
       /** 签约完成时间 */
       create_time?: string;
     };
@@ -814,7 +814,7 @@ export interface WebhookEvents {
     /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
     contract_display_account: string;
     /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED';
+    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
     /** 协议签署时间 */
     contract_signed_time: string;
     /** 协议到期时间 */
@@ -824,7 +824,7 @@ export interface WebhookEvents {
     /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
     contract_terminate_info: {
       /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE';
+      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
       /** 协议解约时间 */
       contract_terminated_time: string;
       /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
@@ -842,7 +842,7 @@ export interface WebhookEvents {
         currency: string;
       };
       /** 扣费预约状态 */
-      schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED';
+      schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
       /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
       scheduled_amount?: {
         /** 总金额，单位为分，只能为整数。 */
@@ -889,7 +889,7 @@ export interface WebhookEvents {
       /** 标识用户与某签约模板的一次签约，具有唯一性 */
       contract_id?: string;
       /** 枚举值： */
-      contract_status?: 'ADD' | 'DELETE';
+      contract_status?: 'ADD' | 'DELETE' | (string & {});
       /** 签约完成时间 */
       create_time?: string;
     };
@@ -904,7 +904,7 @@ export interface WebhookEvents {
     /** 支付成功时返回 */
     success_time?: string;
     /** 枚举值： */
-    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL';
+    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
     /** 对当前订单状态的描述和下一步操作的指引 */
     trade_state_description?: string;
     /** 支付者 */
@@ -939,9 +939,9 @@ export interface WebhookEvents {
       /** 优惠名称 */
       name?: string;
       /** 枚举值： */
-      scope?: 'GLOBAL' | 'SINGLE';
+      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
       /** 枚举值： */
-      type?: 'COUPON' | 'DISCOUNT';
+      type?: 'COUPON' | 'DISCOUNT' | (string & {});
       /** 优惠券面额 */
       amount?: number;
       /** 活动ID，批次ID */
@@ -984,7 +984,7 @@ export interface WebhookEvents {
     /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
     contract_display_account: string;
     /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED';
+    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
     /** 协议签署时间 */
     contract_signed_time: string;
     /** 协议到期时间 */
@@ -996,7 +996,7 @@ export interface WebhookEvents {
     /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
     contract_terminate_info: {
       /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE';
+      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
       /** 协议解约时间 */
       contract_terminated_time?: string;
       /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
@@ -1014,7 +1014,7 @@ export interface WebhookEvents {
         currency: string;
       };
       /** 扣费预约状态 */
-      schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED';
+      schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
       /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
       scheduled_amount?: {
         /** 总金额，单位为分，只能为整数。 */
@@ -1059,7 +1059,7 @@ export interface WebhookEvents {
     /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
     contract_display_account?: string;
     /** 委托代扣协议状态 */
-    contract_state?: 'SIGNED' | 'TERMINATED';
+    contract_state?: 'SIGNED' | 'TERMINATED' | (string & {});
     /** 协议签署时间 */
     contract_signed_time?: string;
   };
@@ -1119,9 +1119,9 @@ export interface WebhookEvents {
       /** 商户发票单号，唯一标识一张发票 */
       fapiao_id: string;
       /** 发票状态 */
-      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED';
+      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
       /** 发票状态 */
-      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED';
+      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
     }[];
   };
   /**
@@ -1140,9 +1140,9 @@ export interface WebhookEvents {
       /** 商户发票单号，唯一标识一张发票 */
       fapiao_id: string;
       /** 发票状态 */
-      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED';
+      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
       /** 发票状态 */
-      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED';
+      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
     }[];
   };
   /**
@@ -1161,9 +1161,9 @@ export interface WebhookEvents {
       /** 商户发票单号，唯一标识一张发票 */
       fapiao_id: string;
       /** 发票状态 */
-      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED';
+      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
       /** 发票状态 */
-      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED';
+      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
     }[];
   };
   /**
@@ -1182,9 +1182,9 @@ export interface WebhookEvents {
       /** 商户发票单号，唯一标识一张发票 */
       fapiao_id: string;
       /** 发票状态 */
-      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED';
+      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
       /** 发票状态 */
-      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED';
+      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
     }[];
   };
   /**
@@ -1243,7 +1243,7 @@ export interface WebhookEvents {
     /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
     insured_display_name: string;
     /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED';
+    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
     /** 协议签署时间 */
     contract_signed_time: string;
     /** 协议到期时间 */
@@ -1253,7 +1253,7 @@ export interface WebhookEvents {
     /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
     contract_terminate_info: {
       /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE';
+      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
       /** 协议解约时间 */
       contract_terminated_time: string;
       /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
@@ -1278,7 +1278,7 @@ export interface WebhookEvents {
     /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
     insured_display_name: string;
     /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED';
+    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
     /** 协议签署时间 */
     contract_signed_time: string;
     /** 协议到期时间 */
@@ -1288,7 +1288,7 @@ export interface WebhookEvents {
     /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
     contract_terminate_info: {
       /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE';
+      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
       /** 协议解约时间 */
       contract_terminated_time: string;
       /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
@@ -1313,7 +1313,7 @@ export interface WebhookEvents {
     /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
     insured_display_name: string;
     /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED';
+    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
     /** 协议签署时间 */
     contract_signed_time: string;
     /** 协议到期时间 */
@@ -1323,7 +1323,7 @@ export interface WebhookEvents {
     /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
     contract_terminate_info: {
       /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE';
+      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
       /** 协议解约时间 */
       contract_terminated_time: string;
       /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
@@ -1408,7 +1408,7 @@ export interface WebhookEvents {
     /** 商户管理记录ID */
     manage_record_id: string;
     /** 商户管理记录状态 */
-    manage_record_state: 'PENDING' | 'SUBMITTED' | 'EXPIRED' | 'UNDER_REVIEW' | 'RECOVERED' | 'REJECTED';
+    manage_record_state: 'PENDING' | 'SUBMITTED' | 'EXPIRED' | 'UNDER_REVIEW' | 'RECOVERED' | 'REJECTED' | (string & {});
   };
   /**
    * 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON)
@@ -1426,7 +1426,7 @@ export interface WebhookEvents {
     /** 微信自动收款授权单号 */
     authorization_id: string;
     /** 单据状态 */
-    state: 'TAKING_EFFECT' | 'CLOSED';
+    state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
     /** 用户确认授权的时间 */
     authorize_time: string;
     /** 自动收款授权的关闭信息 */
@@ -1434,7 +1434,7 @@ export interface WebhookEvents {
       /** 关闭时间 */
       close_time: string;
       /** 自动收款授权的原因 */
-      close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE';
+      close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
     };
   };
   /**
@@ -1453,7 +1453,7 @@ export interface WebhookEvents {
     /** 微信自动收款授权单号 */
     authorization_id: string;
     /** 单据状态 */
-    state: 'TAKING_EFFECT' | 'CLOSED';
+    state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
     /** 用户确认授权的时间 */
     authorize_time: string;
     /** 自动收款授权的关闭信息 */
@@ -1461,7 +1461,7 @@ export interface WebhookEvents {
       /** 关闭时间 */
       close_time: string;
       /** 自动收款授权的原因 */
-      close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE';
+      close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
     };
   };
   /**
@@ -1474,7 +1474,7 @@ export interface WebhookEvents {
     /** 商家转账订单号 */
     transfer_bill_no?: string;
     /** 单据状态 */
-    state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+    state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
     /** 商户号 */
     mchid?: string;
     /** 转账金额 */
@@ -1492,7 +1492,7 @@ export interface WebhookEvents {
     /** 微信批次单号 */
     batch_id?: string;
     /** 批次状态 */
-    batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED';
+    batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
     /** 批次总笔数 */
     total_num?: number;
     /** 批次总金额 */
@@ -1506,7 +1506,7 @@ export interface WebhookEvents {
     /** 转账失败笔数 */
     fail_num?: number;
     /** 批次关闭原因 */
-    close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID';
+    close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
   };
   /**
    * 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON)
@@ -1518,7 +1518,7 @@ export interface WebhookEvents {
     /** 商家转账订单号 */
     transfer_bill_no?: string;
     /** 单据状态 */
-    state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+    state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
     /** 商户号 */
     mchid?: string;
     /** 转账金额 */
@@ -1536,7 +1536,7 @@ export interface WebhookEvents {
     /** 微信批次单号 */
     batch_id?: string;
     /** 批次状态 */
-    batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED';
+    batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
     /** 批次总笔数 */
     total_num?: number;
     /** 批次总金额 */
@@ -1550,7 +1550,7 @@ export interface WebhookEvents {
     /** 转账失败笔数 */
     fail_num?: number;
     /** 批次关闭原因 */
-    close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID';
+    close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
   };
   /**
    * 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON)
@@ -1562,7 +1562,7 @@ export interface WebhookEvents {
     /** 商家转账订单号 */
     transfer_bill_no: string;
     /** 单据状态 */
-    state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+    state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
     /** 商户号 */
     mch_id?: string;
     /** 商户号 */
@@ -1594,7 +1594,7 @@ export interface WebhookEvents {
     /** QQ互联开放平台AppID */
     appid: string;
     /** 单据状态 */
-    state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED';
+    state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
     /** 转账金额 */
     transfer_amount: number;
     /** 转账备注 */
@@ -1621,7 +1621,7 @@ export interface WebhookEvents {
    */
   'MCHWITHDRAW.CHANGE': {
     /** 提现单状态 */
-    status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT';
+    status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT' | (string & {});
     /** 微信支付提现单号 */
     withdraw_id: string;
     /** 商户提现单号 */
@@ -1639,7 +1639,7 @@ export interface WebhookEvents {
     /** 银行附言 */
     bank_memo?: string;
     /** 出款账户类型 */
-    account_type?: 'BASIC' | 'OPERATION' | 'FEES';
+    account_type?: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
     /** 提现失败解决方案 */
     solution?: string;
     /** 二级商户号 */
@@ -1661,11 +1661,11 @@ export interface WebhookEvents {
     /** 唯一定义此资源的标识 */
     mix_trade_no: string;
     /** 医保自费混合订单支付状态 */
-    mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL';
+    mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL' | (string & {});
     /** 混合订单中自费部分的支付状态 */
-    self_pay_status?: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY';
+    self_pay_status?: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY' | (string & {});
     /** 混合订单中医保部分的支付状态 */
-    med_ins_pay_status?: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY';
+    med_ins_pay_status?: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY' | (string & {});
     /** 订单支付时间 */
     paid_time?: string;
     /**
@@ -1674,9 +1674,9 @@ export interface WebhookEvents {
      */
     passthrough_response_content?: string;
     /** 混合支付类型 */
-    mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE';
+    mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' | (string & {});
     /** 订单类型 */
-    order_type?: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY';
+    order_type?: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY' | (string & {});
     /** 从业机构的公众号ID */
     appid: string;
     /** 医疗机构的公众号ID */
@@ -1708,12 +1708,12 @@ export interface WebhookEvents {
     /** 现金补充列表 */
     cash_add_detail?: {
       /** 现金补充类型 */
-      cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES';
+      cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES' | (string & {});
     };
     /** 现金减免列表 */
     cash_reduce_detail?: {
       /** 现金减免类型 */
-      cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION';
+      cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION' | (string & {});
     };
     /** 回调通知URL */
     callback_url: string;
@@ -1739,7 +1739,7 @@ export interface WebhookEvents {
    */
   'MEMBERCARD.ACCEPT_CARD': {
     /** 事件类型 */
-    event_type: 'NEW_ACTIVATE' | 'RECOVER';
+    event_type: 'NEW_ACTIVATE' | 'RECOVER' | (string & {});
     /** 会员卡ID */
     card_id: string;
     /** 会员卡code */
@@ -1757,7 +1757,7 @@ export interface WebhookEvents {
    */
   'MEMBERCARD.ACTIVATE_CARD': {
     /** 事件类型 */
-    event_type: 'MEMBER_CARD_ACTIVATE';
+    event_type: 'MEMBER_CARD_ACTIVATE' | (string & {});
     /** 会员卡ID */
     card_id: string;
     /** 会员卡code */
@@ -1779,7 +1779,7 @@ export interface WebhookEvents {
    */
   'MEMBERCARD.USERCARD_MANAGE': {
     /** 事件类型 */
-    event_type: 'USER_VIEW_MEMBERCARD' | 'USER_DELETE_MEMBERCARD' | 'USER_MODIFY_INFORMATION';
+    event_type: 'USER_VIEW_MEMBERCARD' | 'USER_DELETE_MEMBERCARD' | 'USER_MODIFY_INFORMATION' | (string & {});
     /** 会员卡ID */
     card_id: string;
     /** 会员卡code */
@@ -1827,7 +1827,7 @@ export interface WebhookEvents {
     /** 商户AppID下的用户唯一标识 */
     openid?: string;
     /** 协议解约方式 */
-    contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM';
+    contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM' | (string & {});
     /** 委托代扣协议的主键，唯一定义此资源的标识 */
     contract_id?: string;
     /** 委托代扣协议模板ID */
@@ -1863,7 +1863,7 @@ export interface WebhookEvents {
     /** 商户AppID下的用户唯一标识 */
     openid?: string;
     /** 协议解约方式 */
-    contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM';
+    contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM' | (string & {});
     /** 委托代扣协议的主键，唯一定义此资源的标识 */
     contract_id?: string;
     /** 委托代扣协议模板ID */
@@ -1986,7 +1986,7 @@ export interface WebhookEvents {
     /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
     plan_id?: string;
     /** 枚举值： */
-    contract_status?: 'ADD' | 'DELETE';
+    contract_status?: 'ADD' | 'DELETE' | (string & {});
     /** 签约完成时间 */
     create_time?: string;
     /** 由商户自行生成的签约号，要求64个字符内，只能是数字、大小写字母和_-，且在同一签约模板下唯一。 */
@@ -2040,11 +2040,11 @@ export interface WebhookEvents {
     /** 序号从1开始，顺序按照创建计划时传入的计划详情顺序，0代表无任何详情开始使用 */
     going_detail_no: number;
     /** 计划签约状态 */
-    sign_state: 'UNSIGNED';
+    sign_state: 'UNSIGNED' | (string & {});
     /** 取消计划时间 */
     cancel_sign_time: string;
     /** 签约计划取消类型 */
-    cancel_sign_type?: 'NOT_CANCEL' | 'USER' | 'MERCHANT' | 'REVOKE_SERVICE';
+    cancel_sign_type?: 'NOT_CANCEL' | 'USER' | 'MERCHANT' | 'REVOKE_SERVICE' | (string & {});
     /** 签约计划取消原因 */
     cancel_reason?: string;
     /** 签约计划的名称 */
@@ -2068,7 +2068,7 @@ export interface WebhookEvents {
       /** 计划明细实际支付金额（单位分） */
       actual_price: number;
       /** 计划明细状态 */
-      plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL';
+      plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL' | (string & {});
       /** 计划明细在使用中，已使用和已取消状态下存在对应的支付分服务订单号 */
       order_id?: string;
       /** 必须保障在商户下唯一，会在创建计划详情对应的支付分订单时会使用该字段作为支付分订单商户侧订单号,只能是数字、大小写字母… */
@@ -2288,7 +2288,7 @@ export interface WebhookEvents {
     /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
     plan_id: string;
     /** 枚举值： */
-    contract_status: 'ADD' | 'DELETE';
+    contract_status: 'ADD' | 'DELETE' | (string & {});
     /** 签约完成时间 */
     create_time: string;
     /** 由商户自行生成的签约号，要求64个字符内，只能是数字、大小写字母和_-，且在同一签约模板下唯一。 */
@@ -2495,11 +2495,11 @@ export interface WebhookEvents {
     /** 序号从1开始，顺序按照创建计划时传入的计划详情顺序，0代表无任何详情开始使用 */
     going_detail_no: number;
     /** 计划签约状态 */
-    sign_state: 'UNSIGNED';
+    sign_state: 'UNSIGNED' | (string & {});
     /** 取消计划时间 */
     cancel_sign_time: string;
     /** 签约计划取消类型 */
-    cancel_sign_type?: 'NOT_CANCEL' | 'USER' | 'MERCHANT' | 'REVOKE_SERVICE';
+    cancel_sign_type?: 'NOT_CANCEL' | 'USER' | 'MERCHANT' | 'REVOKE_SERVICE' | (string & {});
     /** 签约计划取消原因 */
     cancel_reason?: string;
     /** 签约计划的名称 */
@@ -2523,7 +2523,7 @@ export interface WebhookEvents {
       /** 计划明细实际支付金额（单位分） */
       actual_price: number;
       /** 计划明细状态 */
-      plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL';
+      plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL' | (string & {});
       /** 计划明细在使用中，已使用和已取消状态下存在对应的支付分服务订单号 */
       order_id?: string;
       /** 必须保障在商户下唯一，会在创建计划详情对应的支付分订单时会使用该字段作为支付分订单商户侧订单号,只能是数字、大小写字母… */
@@ -2570,7 +2570,7 @@ export interface WebhookEvents {
     /** 发券请求单号 */
     send_request_no: string;
     /** 发券渠道 */
-    send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT';
+    send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT' | (string & {});
     /** 有效期开始时间 */
     valid_begin_time: string;
     /** 有效期结束时间 */
@@ -2604,7 +2604,7 @@ export interface WebhookEvents {
     /** 分账接收方对象 */
     receiver?: {
       /** 分账接收方的类型 */
-      type?: 'MERCHANT_ID' | 'PERSONAL_OPENID';
+      type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
       /** 分账接收方的账号 */
       account?: string;
       /** 分账动账金额，单位为分，只能为整数 */
@@ -2635,7 +2635,7 @@ export interface WebhookEvents {
     /** 分账接收方对象 */
     receiver?: {
       /** 分账接收方的类型 */
-      type?: 'MERCHANT_ID' | 'PERSONAL_OPENID';
+      type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
       /** 分账接收方的账号 */
       account?: string;
       /** 分账动账金额，单位为分，只能为整数 */
@@ -2660,13 +2660,13 @@ export interface WebhookEvents {
     /** 微信支付充值单号 */
     recharge_id: string;
     /** 充值渠道 */
-    recharge_channel: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK';
+    recharge_channel: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {});
     /** 充值入账账户 */
-    account_type: 'DEPOSIT' | 'OPERATION';
+    account_type: 'DEPOSIT' | 'OPERATION' | (string & {});
     /** 充值场景 */
-    recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT';
+    recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT' | (string & {});
     /** 充值状态 */
-    recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED';
+    recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
     /** 充值状态描述 */
     recharge_state_desc?: string;
     /** 充值金额 */
@@ -2694,7 +2694,7 @@ export interface WebhookEvents {
     /** 扫码充值信息 */
     qr_recharge_info?: {
       /** 员工类型 */
-      employee_type?: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON';
+      employee_type?: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON' | (string & {});
       /** 用户openid */
       openid: string;
     };
@@ -2709,7 +2709,7 @@ export interface WebhookEvents {
       /** 开户银行名称 */
       bank_name?: string;
       /** 网银类型 */
-      online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL';
+      online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
       /** 银行卡号后四位 */
       bank_card_tail?: string;
       /** 银行账户名称 */
@@ -2722,7 +2722,7 @@ export interface WebhookEvents {
     /** 关闭充值时间 */
     close_time?: string;
     /** 可用充值渠道列表 */
-    available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK')[];
+    available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
   };
   /**
    * 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON)
@@ -2740,7 +2740,7 @@ export interface WebhookEvents {
     /** 微信支付充值单号 */
     recharge_id: string;
     /** 充值渠道 */
-    recharge_channel: 'BANK_TRANSFER' | 'ONLINE_BANK';
+    recharge_channel: 'BANK_TRANSFER' | 'ONLINE_BANK' | (string & {});
     /** BANK_TRANSFER 银行转账充值退回详情 */
     detail?: {
       /** 开户银行名称 */
@@ -2761,7 +2761,7 @@ export interface WebhookEvents {
       return_reason: string;
     } | {
       /** 网银类型 */
-      online_bank_type: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL';
+      online_bank_type: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
       /** 开户银行名称 */
       bank_name: string;
       /** 银行卡尾号 */
@@ -2792,13 +2792,13 @@ export interface WebhookEvents {
     /** 微信支付充值单号 */
     recharge_id: string;
     /** 充值渠道 */
-    recharge_channel: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK';
+    recharge_channel: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {});
     /** 充值入账账户 */
-    account_type: 'DEPOSIT' | 'OPERATION';
+    account_type: 'DEPOSIT' | 'OPERATION' | (string & {});
     /** 充值场景 */
-    recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT';
+    recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT' | (string & {});
     /** 充值状态 */
-    recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED';
+    recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
     /** 充值状态描述 */
     recharge_state_desc?: string;
     /** 充值金额 */
@@ -2826,7 +2826,7 @@ export interface WebhookEvents {
     /** 扫码充值信息 */
     qr_recharge_info?: {
       /** 员工类型 */
-      employee_type: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON';
+      employee_type: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON' | (string & {});
       /** 用户openid */
       openid: string;
     };
@@ -2841,7 +2841,7 @@ export interface WebhookEvents {
       /** 开户银行名称 */
       bank_name?: string;
       /** 网银类型 */
-      online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL';
+      online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
       /** 银行卡号后四位 */
       bank_card_tail?: string;
       /** 银行账户名称 */
@@ -2854,7 +2854,7 @@ export interface WebhookEvents {
     /** 关闭充值时间 */
     close_time?: string;
     /** 可用充值渠道列表 */
-    available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK')[];
+    available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
   };
   /**
    * 退款异常(REFUND.ABNORMAL)通知(JSON)
@@ -2874,7 +2874,7 @@ export interface WebhookEvents {
     /** 微信退款单号 */
     refund_id: string;
     /** 退款状态 */
-    refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+    refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
     /** 1、退款成功时间 */
     success_time?: string;
     /** 取当前退款单的退款入账方。 */
@@ -2893,7 +2893,7 @@ export interface WebhookEvents {
     /** 普通商户的商户号，由微信支付生成并下发。 */
     mchid: string;
     /** 电商平台垫资退款专用参数 */
-    refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT';
+    refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
     /** 个人收款的微信支付账户，微信用户在该平台的标志 */
     individual_auth_id?: string;
   };
@@ -2913,7 +2913,7 @@ export interface WebhookEvents {
     /** 微信退款单号 */
     refund_id: string;
     /** 退款状态 */
-    refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+    refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
     /** 1、退款成功时间 */
     success_time?: string;
     /** 取当前退款单的退款入账方。 */
@@ -2934,7 +2934,7 @@ export interface WebhookEvents {
     /** 子商户的商户号，由微信支付生成并下发。 */
     sub_mchid: string;
     /** 电商平台垫资退款专用参数 */
-    refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT';
+    refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
     /** 个人收款的微信支付账户，微信用户在该平台的标志 */
     individual_auth_id?: string;
   };
@@ -2954,7 +2954,7 @@ export interface WebhookEvents {
     /** 微信退款单号 */
     refund_id: string;
     /** 退款状态 */
-    refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+    refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
     /** 1、退款成功时间 */
     success_time?: string;
     /** 取当前退款单的退款入账方。 */
@@ -2962,7 +2962,7 @@ export interface WebhookEvents {
     /** 退款入账账户 */
     recv_account?: string;
     /** 退款资金来源 */
-    fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_RECHARGE_FUNDS';
+    fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_RECHARGE_FUNDS' | (string & {});
     /** 金额信息 */
     amount: {
       /** 结算币种退款金额 */
@@ -2984,7 +2984,7 @@ export interface WebhookEvents {
       /** 汇率信息 */
       exchange_rate?: {
         /** 汇率类型 */
-        type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE';
+        type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE' | (string & {});
         /** 汇率值 */
         rate?: number;
       };
@@ -2994,7 +2994,7 @@ export interface WebhookEvents {
     /** 子商户的商户号，由微信支付生成并下发。 */
     sub_mchid?: string;
     /** 电商平台垫资退款专用参数 */
-    refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT';
+    refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
     /** 个人收款的微信支付账户，微信用户在该平台的标志 */
     individual_auth_id?: string;
   };
@@ -3008,9 +3008,9 @@ export interface WebhookEvents {
     /** 商户订单号 */
     out_trade_no: string;
     /** 风险类型 */
-    risk_type: 1 | 2 | 3 | 4;
+    risk_type: 1 | 2 | 3 | 4 | (number & {});
     /** 风险等级 */
-    risk_level: 1 | 2 | 3;
+    risk_level: 1 | 2 | 3 | (number & {});
   };
   /**
    * 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON)
@@ -3058,7 +3058,7 @@ export interface WebhookEvents {
       /** 标识用户与某签约模板的一次签约，具有唯一性 */
       contract_id?: string;
       /** 枚举值： */
-      contract_status?: 'ADD' | 'DELETE';
+      contract_status?: 'ADD' | 'DELETE' | (string & {});
       /** 签约完成时间 */
       create_time?: string;
     };
@@ -3073,7 +3073,7 @@ export interface WebhookEvents {
     /** 订单支付完成时间 */
     success_time: string;
     /** 交易状态： */
-    trade_state: 'SUCCESS' | 'ACCEPT' | 'PAY_FAIL' | 'REFUND';
+    trade_state: 'SUCCESS' | 'ACCEPT' | 'PAY_FAIL' | 'REFUND' | (string & {});
     /** 对当前订单状态的描述和下一步操作的指引。 */
     trade_state_description?: string;
     /** 支付者信息，详细说明见下文 */
@@ -3106,9 +3106,9 @@ export interface WebhookEvents {
       /** 优惠名称。 */
       name?: string;
       /** 枚举值 */
-      scope?: 'GLOBAL' | 'SINGLE';
+      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
       /** 枚举值： */
-      type?: 'CASH' | 'NOCASH';
+      type?: 'CASH' | 'NOCASH' | (string & {});
       /** 活动ID。 */
       stock_id?: string;
       /** CNY：人民币，境内商户号仅支持人民币。 */
@@ -3132,7 +3132,7 @@ export interface WebhookEvents {
     /** 商户的商户号，由微信支付生成并下发。 */
     mchid: string;
     /** 交易类型 */
-    trade_type: 'PAP';
+    trade_type: 'PAP' | (string & {});
     /** 交易状态描述。 */
     trade_state_desc: string;
     /** 支付场景信息描述 */
@@ -3147,7 +3147,7 @@ export interface WebhookEvents {
     /** 订单成功创建时返回 */
     create_time: string;
     /** 枚举值： */
-    user_repaid: 'Y' | 'N';
+    user_repaid: 'Y' | 'N' | (string & {});
     /** 交易场景值，PARKING：车场停车场景 */
     trade_scene?: string;
     /** trade_scene为PARKING时，返回停车场景信息 */
@@ -3157,7 +3157,7 @@ export interface WebhookEvents {
       /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
       plate_number: string;
       /** 车牌颜色 */
-      plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN';
+      plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
       /** 用户入场时间 */
       start_time: string;
       /** 用户出场时间 */
@@ -3190,7 +3190,7 @@ export interface WebhookEvents {
     /** 交易类型，订单已受理，但未完成扣款时不返回，取值如下： */
     trade_type?: string;
     /** 本支付订单的状态 */
-    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | 'PAY_BACK';
+    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | 'PAY_BACK' | (string & {});
     /** 对当前订单状态的描述和下一步操作的指引。 */
     trade_state_desc?: string;
     /** 银行类型，采用字符串类型的银行标识。 */
@@ -3231,7 +3231,7 @@ export interface WebhookEvents {
       /** 优惠名称。 */
       name?: string;
       /** 枚举值： */
-      scope?: 'GLOBAL' | 'SINGLE';
+      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
       /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
       type?: string;
       /** 优惠券面额。 */
@@ -3266,7 +3266,7 @@ export interface WebhookEvents {
     /** 交易类型，订单已受理，但未完成扣款时不返回，取值如下： */
     trade_type?: string;
     /** 本支付订单的状态 */
-    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | 'PAY_BACK';
+    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | 'PAY_BACK' | (string & {});
     /** 对当前订单状态的描述和下一步操作的指引。 */
     trade_state_desc?: string;
     /** 银行类型，扣款成功时返回，采用字符串类型的银行标识。 */
@@ -3307,7 +3307,7 @@ export interface WebhookEvents {
       /** 优惠名称。 */
       name?: string;
       /** 枚举值： */
-      scope?: 'GLOBAL' | 'SINGLE';
+      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
       /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
       type?: string;
       /** 优惠券面额。 */
@@ -3342,7 +3342,7 @@ export interface WebhookEvents {
     /** 交易类型，订单已受理，但未完成扣款时不返回，取值如下： */
     trade_type?: string;
     /** 交易状态： */
-    trade_state: 'SUCCESS' | 'ACCEPT' | 'PAY_FAIL' | 'REFUND';
+    trade_state: 'SUCCESS' | 'ACCEPT' | 'PAY_FAIL' | 'REFUND' | (string & {});
     /** 对当前订单状态的描述和下一步操作的指引。 */
     trade_state_desc?: string;
     /** 银行类型，采用字符串类型的银行标识。 */
@@ -3375,9 +3375,9 @@ export interface WebhookEvents {
       /** 优惠名称。 */
       name?: string;
       /** 枚举值 */
-      scope?: 'GLOBAL' | 'SINGLE';
+      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
       /** 枚举值： */
-      type?: 'CASH' | 'NOCASH';
+      type?: 'CASH' | 'NOCASH' | (string & {});
       /** 活动ID，批次ID。 */
       stock_id?: string;
       /** 在微信商户后台配置的批次ID。 */
@@ -3394,7 +3394,7 @@ export interface WebhookEvents {
     /** 对当前订单状态的描述和下一步操作的指引。 */
     trade_state_description?: string;
     /** 枚举值： */
-    user_repaid?: 'Y' | 'N';
+    user_repaid?: 'Y' | 'N' | (string & {});
     /** 交易场景值，PARKING：车场停车场景 */
     trade_scene?: string;
     /** trade_scene为PARKING时，返回停车场景信息 */
@@ -3404,7 +3404,7 @@ export interface WebhookEvents {
       /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
       plate_number: string;
       /** 车牌颜色 */
-      plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN';
+      plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
       /** 用户入场时间 */
       start_time: string;
       /** 用户出场时间 */
@@ -3435,7 +3435,7 @@ export interface WebhookEvents {
     /** 分账接收方对象 */
     receiver?: {
       /** 分账接收方的类型 */
-      type: 'MERCHANT_ID' | 'PERSONAL_OPENID';
+      type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
       /** 分账接收方的账号 */
       account: string;
       /** 分账动账金额，单位为分，只能为整数 */
@@ -3462,7 +3462,7 @@ export interface WebhookEvents {
     /** 附加数据 */
     attach?: string;
     /** 枚举值： */
-    user_repaid?: 'Y' | 'N';
+    user_repaid?: 'Y' | 'N' | (string & {});
     /** 交易场景值，目前支持PARKING：车场停车场景 */
     trade_scene?: string;
     /** trade_scene为PARKING时，返回停车场景信息 */
@@ -3472,7 +3472,7 @@ export interface WebhookEvents {
       /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
       plate_number: string;
       /** 车牌颜色 */
-      plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN';
+      plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
       /** 用户入场时间 */
       start_time: string;
       /** 用户出场时间 */
@@ -3518,9 +3518,9 @@ export interface WebhookEvents {
       /** 优惠名称。 */
       name?: string;
       /** 枚举值 */
-      scope?: 'GLOBAL' | 'SINGLE';
+      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
       /** 枚举值： */
-      type?: 'CASH' | 'NOCASH';
+      type?: 'CASH' | 'NOCASH' | (string & {});
       /** 在微信商户后台配置的批次ID。 */
       activity_id?: string;
       /** CNY：人民币，境内商户号仅支持人民币。 */
@@ -3551,7 +3551,7 @@ export interface WebhookEvents {
         /** 交易类型 */
         trade_type?: string;
         /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
+        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
         /** 付款银行 */
         bank_type?: string;
         /** 附加数据 */
@@ -3615,7 +3615,7 @@ export interface WebhookEvents {
     /** 订单优惠标记 */
     goods_tag?: string;
     /** 指定支付方式 */
-    limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only')[];
+    limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only' | (string & {}))[];
     /** 电子发票入口开放标识 */
     support_fapiao?: boolean;
     /** 优惠功能 */
@@ -3664,7 +3664,7 @@ export interface WebhookEvents {
     /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
     plate_number: string;
     /** 车牌颜色 */
-    plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN';
+    plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
     /** 入场时间 */
     start_time: string;
     /** 所在停车位车场的名称 */
@@ -3718,7 +3718,7 @@ export interface WebhookEvents {
     /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
     punish_description: string;
     /** 微信支付对违约商户定义的风险类型 */
-    risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES';
+    risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
     /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
     risk_description: string;
   };
@@ -3740,7 +3740,7 @@ export interface WebhookEvents {
     /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
     punish_description: string;
     /** 微信支付对违约商户定义的风险类型 */
-    risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES';
+    risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
     /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
     risk_description: string;
   };
@@ -3762,7 +3762,7 @@ export interface WebhookEvents {
     /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
     punish_description: string;
     /** 微信支付对违约商户定义的风险类型 */
-    risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES';
+    risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
     /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
     risk_description: string;
   };
@@ -3812,7 +3812,7 @@ export interface WebhookEvents {
     /** 退款金额 */
     refund_amount: number;
     /** 退款状态 */
-    refund_state: 'SUCCESS';
+    refund_state: 'SUCCESS' | (string & {});
     /** 退款创建时间 */
     refund_create_time: number;
     /** 退款成功时间 */
@@ -3848,7 +3848,7 @@ export interface WebhookEvents {
     /** 商户退款单号 */
     out_refund_no?: string;
     /** 交易状态 */
-    transaction_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
+    transaction_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
     /** 金额 */
     amount: number;
     /** 商品名称 */
@@ -3870,7 +3870,7 @@ export interface WebhookEvents {
     /** 微信授权关系ID */
     employee_id: string;
     /** 卡片状态 */
-    card_state: 'ACTIVE' | 'DISABLED';
+    card_state: 'ACTIVE' | 'DISABLED' | (string & {});
     /** 卡片失效时间 */
     card_disabled_time: string;
     /** 失效原因 */
@@ -3888,11 +3888,11 @@ export interface WebhookEvents {
     /** 企业员工ID */
     user_id: string;
     /** 员工企业支付权限状态 */
-    authorization_state: 'AUTHORIZED' | 'REVOKED';
+    authorization_state: 'AUTHORIZED' | 'REVOKED' | (string & {});
     /** 授权解除时间 */
     authorization_revoked_time: string;
     /** 授权解除原因 */
-    reason: '企业发起' | '员工注销';
+    reason: '企业发起' | '员工注销' | (string & {});
   };
 }
 
@@ -3905,7 +3905,7 @@ export interface WebhookV2Notifications {
     /** 公众账号ID */
     appid: string;
     /** 签名算法 */
-    algorithm: 'HMAC-SHA256';
+    algorithm: 'HMAC-SHA256' | (string & {});
     /** 随机字符串 */
     nonce_str: string;
     /** 签名 */
@@ -3915,9 +3915,9 @@ export interface WebhookV2Notifications {
     /** 通知创建时间 */
     event_create_time: string;
     /** 通知类型 */
-    event_type: 'CHECK.FAIL';
+    event_type: 'CHECK.FAIL' | (string & {});
     /** 通知加密类型 */
-    event_algorithm: 'AEAD_AES_256_GCM';
+    event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
     /** 通知随机串 */
     event_nonce: string;
     /** 通知附加数据 */
@@ -3935,7 +3935,7 @@ export interface WebhookV2Notifications {
     /** 公众账号ID */
     appid: string;
     /** 签名算法 */
-    algorithm: 'HMAC-SHA256';
+    algorithm: 'HMAC-SHA256' | (string & {});
     /** 随机字符串 */
     nonce_str: string;
     /** 签名 */
@@ -3945,9 +3945,9 @@ export interface WebhookV2Notifications {
     /** 通知创建时间 */
     event_create_time: string;
     /** 通知类型 */
-    event_type: 'CHECK.SUCCESS';
+    event_type: 'CHECK.SUCCESS' | (string & {});
     /** 通知加密类型 */
-    event_algorithm: 'AEAD_AES_256_GCM';
+    event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
     /** 通知随机串 */
     event_nonce: string;
     /** 通知附加数据 */
@@ -3965,7 +3965,7 @@ export interface WebhookV2Notifications {
     /** 公众账号ID */
     appid: string;
     /** 签名算法 */
-    algorithm: 'HMAC-SHA256';
+    algorithm: 'HMAC-SHA256' | (string & {});
     /** 随机字符串 */
     nonce_str: string;
     /** 签名 */
@@ -3975,9 +3975,9 @@ export interface WebhookV2Notifications {
     /** 通知创建时间 */
     event_create_time: string;
     /** 通知类型 */
-    event_type: 'TRANSACTION.FAIL';
+    event_type: 'TRANSACTION.FAIL' | (string & {});
     /** 通知加密类型 */
-    event_algorithm: 'AEAD_AES_256_GCM';
+    event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
     /** 通知随机串 */
     event_nonce: string;
     /** 通知附加数据 */
@@ -3995,7 +3995,7 @@ export interface WebhookV2Notifications {
     /** 公众账号ID */
     appid: string;
     /** 签名算法 */
-    algorithm: 'HMAC-SHA256';
+    algorithm: 'HMAC-SHA256' | (string & {});
     /** 随机字符串 */
     nonce_str: string;
     /** 签名 */
@@ -4005,9 +4005,9 @@ export interface WebhookV2Notifications {
     /** 通知创建时间 */
     event_create_time: string;
     /** 通知类型 */
-    event_type: 'TRANSACTION.SUCCESS';
+    event_type: 'TRANSACTION.SUCCESS' | (string & {});
     /** 通知加密类型 */
-    event_algorithm: 'AEAD_AES_256_GCM';
+    event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
     /** 通知随机串 */
     event_nonce: string;
     /** 通知附加数据 */
@@ -4040,7 +4040,7 @@ export interface WebhookV2Notifications {
     /** 合单商户订单号 */
     combine_out_trade_no: string;
     /** 交易类型 */
-    trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB';
+    trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | (string & {});
     /** 付款银行 */
     bank_type?: string;
     /** 签名 */
@@ -4081,7 +4081,7 @@ export interface WebhookV2Notifications {
     /** 签名 */
     sign: string;
     /** 变更类型 */
-    change_type: 'ADD' | 'DELETE';
+    change_type: 'ADD' | 'DELETE' | (string & {});
     /** 操作时间 */
     operate_time: string;
     /** 委托代扣协议id */
@@ -4089,7 +4089,7 @@ export interface WebhookV2Notifications {
     /** 协议到期时间 */
     contract_expired_time?: string;
     /** 协议解约方式 */
-    contract_termination_mode?: '1' | '2' | '3' | '4' | '5' | '6' | '7';
+    contract_termination_mode?: '1' | '2' | '3' | '4' | '5' | '6' | '7' | (string & {});
     /** 请求序列号 */
     request_serial: string;
   };
@@ -4132,7 +4132,7 @@ export interface WebhookV2Notifications {
     /** 货币种类 */
     fee_type?: string;
     /** 是否关注公众账号 */
-    is_subscribe: 'Y' | 'N';
+    is_subscribe: 'Y' | 'N' | (string & {});
     /** 商户号 */
     mch_id: string;
     /** 子商户号 */
@@ -4146,9 +4146,9 @@ export interface WebhookV2Notifications {
     /** 商户订单号 */
     out_trade_no: string;
     /** 业务结果 */
-    result_code: 'SUCCESS' | 'FAIL';
+    result_code: 'SUCCESS' | 'FAIL' | (string & {});
     /** 返回状态码 */
-    return_code: 'SUCCESS' | 'FAIL';
+    return_code: 'SUCCESS' | 'FAIL' | (string & {});
     /** 签名 */
     sign: string;
     /** 支付完成时间 */
@@ -4164,15 +4164,15 @@ export interface WebhookV2Notifications {
     /** 代金券ID */
     coupon_id_$n?: string;
     /** 交易类型 */
-    trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'PAP';
+    trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'PAP' | (string & {});
     /** 微信支付订单号 */
     transaction_id: string;
     /** 委托代扣协议id */
     contract_id?: string;
     /** ⽤户是否已还款 */
-    user_repaid?: 'Y' | 'N';
+    user_repaid?: 'Y' | 'N' | (string & {});
     /** 交易状态 */
-    trade_state?: 'SUCCESS' | 'PAY_FAIL';
+    trade_state?: 'SUCCESS' | 'PAY_FAIL' | (string & {});
   };
   /**
    * 事中-风险交易回调通知银行服务商(XML)
@@ -4180,11 +4180,11 @@ export interface WebhookV2Notifications {
    */
   'transactions-risk-occurred': {
     /** 返回状态码 */
-    return_code: 'SUCCESS' | 'FAIL';
+    return_code: 'SUCCESS' | 'FAIL' | (string & {});
     /** 返回信息 */
     return_msg?: string;
     /** 签名类型 */
-    sign_type: 'HMAC-SHA256';
+    sign_type: 'HMAC-SHA256' | (string & {});
     /** 签名 */
     sign: string;
     /** 随机字符串 */
@@ -4192,7 +4192,7 @@ export interface WebhookV2Notifications {
     /** 事件单号 */
     event_code: string;
     /** 风险级别 */
-    risk_level: 'LOW' | 'MEDIUM' | 'HIGH';
+    risk_level: 'LOW' | 'MEDIUM' | 'HIGH' | (string & {});
     /** 风险描述 */
     risk_level_desc: string;
     /** 有风险交易的服务商号 */
@@ -4219,17 +4219,17 @@ export interface WebhookV2Notifications {
     /** 随机字符串 */
     nonce_str: string;
     /** 签名类型 */
-    sign_type: 'HMAC-SHA256';
+    sign_type: 'HMAC-SHA256' | (string & {});
     /** 签名 */
     sign: string;
     /** 车牌号 */
     plate_number: string;
     /** 车牌变更事件类型 */
-    vehicle_event_type?: 'NORMAL' | 'BLOCKED';
+    vehicle_event_type?: 'NORMAL' | 'BLOCKED' | (string & {});
     /** 车牌变更事件信息 */
-    vehicle_event_des?: 'OVERDUE' | 'REMOVE' | 'PAUSE';
+    vehicle_event_des?: 'OVERDUE' | 'REMOVE' | 'PAUSE' | (string & {});
     /** 发起扣费方式 */
-    deduct_mode?: 'PROACTIVE' | 'AUTOPAY';
+    deduct_mode?: 'PROACTIVE' | 'AUTOPAY' | (string & {});
     /** 车牌变更事件发生时间 */
     vehicle_event_createtime: string;
   };

@@ -1,7 +1,7 @@
 // Type tests for issue #14 (typings that never lie), compiled by compile.test.ts: each block is
 // the documented call as a merchant writes it, and the lie it used to compile.
 import type { WechatpayClient } from '../../src/client-types.js';
-import type { WebhookEvents } from '../../src/generated/index.js';
+import type { Paths, WebhookEvents } from '../../src/generated/index.js';
 
 declare const client: WechatpayClient;
 
@@ -57,4 +57,39 @@ export function rechargeClosed(r: WebhookEvents['RECHARGE.CLOSED']): string | un
   const channels: string[] | undefined = r.available_recharge_channels;
   void channels;
   return r.qr_recharge_info?.openid;
+}
+
+// #14.7 enums: what the client receives is open, what the caller sends is closed
+export function refundStatus(r: WebhookEvents['REFUND.SUCCESS']): string {
+  switch (r.refund_status) {
+    case 'SUCCESS':
+      return 'ok';
+    case 'CLOSED':
+    case 'ABNORMAL':
+      return 'no';
+    default:
+      return r.refund_status; // a status WeChat Pay adds later is still a string, not `never`
+  }
+}
+// @ts-expect-error an answer's enum is not a closed union any more
+export const closed: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' = ({} as WebhookEvents['REFUND.SUCCESS']).refund_status;
+export const later: WebhookEvents['REFUND.SUCCESS']['refund_status'] = 'A_STATUS_ADDED_LATER';
+export async function closedRequestEnum(): Promise<void> {
+  // @ts-expect-error a request enum stays closed
+  await client.v3.pay.transactions.native.post({ json: { ...order, limit_pay: ['no_cash'] } });
+}
+// discount_mode: symbolic values on a field documented as a number are a string enum (kept, open: an answer)
+type DiscountMode = Paths['v3/gov/subsidy/zhejiang/authcode/try']['post']['response']['discount_mode'];
+export const mode: DiscountMode = 'DIS_FLAG';
+// @ts-expect-error not a number
+export const notMode: DiscountMode = 1;
+
+// #14.1 APIv2 answers are typed as they arrive: numbers as numeric text
+export async function v2Numbers(): Promise<void> {
+  const r = await client.v2.pay.orderquery.post({ xml: { appid: 'a', mch_id: 'm', out_trade_no: 'o' } });
+  const fee: `${number}` | undefined = r.data.total_fee;
+  // @ts-expect-error total_fee arrives as "1", not 1
+  const wrong: number | undefined = r.data.total_fee;
+  void fee;
+  void wrong;
 }
