@@ -7,9 +7,13 @@ import type { ClientCore } from './core.js';
 
 export type AttributeStyle = { readonly [K in keyof Nodes]: Nodes[K] };
 
+/**
+ * The declarative style: a documented path, written out. A path that is not documented (a typo,
+ * or an endpoint newer than the typings) is a compile error; reach it with
+ * `untyped(wxpay).chain('…')`, which the README documents as the one escape hatch.
+ */
 export interface ChainStyle {
   <K extends keyof Nodes>(path: K): Nodes[K];
-  (path: string): LooseNode;
 }
 
 /** A client typed from the documentation: every documented path, in all three styles. */
