@@ -1,10 +1,11 @@
-// npx tsx codegen/bench.ts [--docs <dir>] — speed and size of the generator, and what the
-// typings cost a consumer: `tsc --noEmit` over 200 typed calls vs the same calls untyped.
+// npx tsx codegen/bench.ts [--docs <dir>] [--src] — speed and size of the generator, and what the
+// typings cost a consumer: `tsc --noEmit` over 200 typed calls vs the same calls untyped, and vs
+// the same project without the library (`client: any`).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCorpus } from './corpus.js';
-import { emit, spellings } from './emit.js';
+import { emit, spellings, typedRequestFields } from './emit.js';
 import type { Endpoint, Field, Shape } from './model.js';
 
 const args = process.argv.slice(2);
@@ -56,7 +57,7 @@ const calls: string[] = [];
 for (let i = 0; i < 200; i++) {
   const e = picks[Math.floor(i * step)]!;
   const op = e.operations[0]!;
-  const opts = obj(op.request.fields, 0);
+  const opts = obj(typedRequestFields(op), 0);
   const style = i % 3;
   const target =
     style === 0
@@ -69,18 +70,29 @@ for (let i = 0; i < 200; i++) {
 const dir = join(repo, 'node_modules/.cache/codegen-bench');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
+// What a consumer of the package compiles against: the declaration files (`npm run build` makes the
+// same ones), with skipLibCheck as most projects have it; `--src` measures against src/ instead.
+const types = join(dir, 'types');
+if (!args.includes('--src')) {
+  execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'tsconfig.build.json'), '--declaration', '--emitDeclarationOnly', '--outDir', types], { stdio: 'inherit' });
+}
+const library = args.includes('--src') ? join(repo, 'src/client-types.js') : join(types, 'client-types.js');
 const body = (type: string) =>
-  `import type { ${type} } from '${join(repo, 'src/client-types.js')}';\ndeclare const client: ${type};\ndeclare function use(x: unknown): void;\nexport async function run(): Promise<void> {\n${calls.join('\n')}\n}\n`;
+  `import type { ${type} } from '${library}';\ndeclare const client: ${type};\ndeclare function use(x: unknown): void;\nexport async function run(): Promise<void> {\n${calls.join('\n')}\n}\n`;
 writeFileSync(join(dir, 'typed.ts'), body('WechatpayClient'));
 writeFileSync(join(dir, 'untyped.ts'), body('UntypedWechatpayClient'));
-for (const name of ['typed', 'untyped']) {
+// the same project without the library: the budget (#14) is typed ≤ 1.5× this
+writeFileSync(join(dir, 'none.ts'), `// eslint-disable-next-line\ndeclare const client: any;\ndeclare function use(x: unknown): void;\nexport async function run(): Promise<void> {\n${calls.join('\n')}\n}\n`);
+const consumers = ['none', 'untyped', 'typed'] as const;
+const totals: Record<string, number> = {};
+for (const name of consumers) {
   writeFileSync(
     join(dir, `tsconfig.${name}.json`),
     JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ES2022', moduleResolution: 'bundler', strict: true, skipLibCheck: true, noEmit: true, types: ['node'] }, files: [`${name}.ts`] }, null, 2),
   );
 }
 const tsc = join(repo, 'node_modules/typescript/bin/tsc');
-for (const name of ['untyped', 'typed']) {
+for (const name of consumers) {
   const runs: Array<{ total: number; check: number; mem: number }> = [];
   for (let i = 0; i < 3; i++) {
     let out = '';
@@ -95,6 +107,8 @@ for (const name of ['untyped', 'typed']) {
     runs.push({ total: num('Total time'), check: num('Check time'), mem: num('Memory used') });
   }
   const m = (k: 'total' | 'check' | 'mem') => median(runs.map((r) => r[k]));
+  totals[name] = m('total');
   console.log(`tsc ${name}.ts: total ${m('total').toFixed(2)} s, check ${m('check').toFixed(2)} s, memory ${(m('mem') / 1024).toFixed(0)} MiB (median of 3)`);
 }
+console.log(`typed / none: ${(totals.typed! / totals.none!).toFixed(2)}× (budget ≤ 1.5×); typed / untyped: ${(totals.typed! / totals.untyped!).toFixed(2)}×`);
 console.log(`consumer files in ${dir}`);

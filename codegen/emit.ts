@@ -169,12 +169,19 @@ function operationDoc(op: Operation): string {
   ]);
 }
 
+/** An endpoint's label and first link (its first method's), for its node and its `Nodes` entry. */
+function endpointDoc(e: Endpoint): string {
+  const first = e.operations[0];
+  const link = e.operations.map((o) => o.links?.[0]).find(Boolean);
+  const verbs = e.operations.length > 1 ? `${e.operations.map((o) => o.method.toUpperCase()).join(', ')}: ${e.operations.map((o) => o.title).join(' / ')}` : undefined;
+  return doc([verbs ?? first?.title, link ? `@see ${link}` : undefined, e.operations.every((o) => o.deprecated) ? '@deprecated' : undefined]);
+}
+
 function pathsText(endpoints: Endpoint[]): string {
   const out: string[] = [];
   for (const e of endpoints) {
     const ops = e.operations.map((op) => `${operationDoc(op)}${op.method}: {\noptions: ${optionsType(op)};\nresponse: ${responseType(op)};\n};`);
-    const dep = e.operations.every((o) => o.deprecated);
-    out.push(`${doc([e.operations[0]?.title, dep ? '@deprecated' : undefined])}${q(e.template)}: {\n${ops.join('\n')}\n};`);
+    out.push(`${endpointDoc(e)}${q(e.template)}: {\n${ops.join('\n')}\n};`);
   }
   return `export interface Paths {\n${out.join('\n')}\n}\n`;
 }
@@ -238,6 +245,8 @@ function nodesText(endpoints: Endpoint[], diagnostics: Diagnostic[], info: Nodes
   }
   const prefixes = [...children.keys()].sort(cmp);
   const names = nodeNames(prefixes);
+  const endpointOf = new Map(endpoints.map((e) => [e.template, e] as const));
+  const nodeDoc = new Map(endpoints.map((e) => [e.template, endpointDoc(e)] as const));
   const props = (parent: string | null, segs: Iterable<string>, parentVerbs: Set<string>): string[] => {
     const lines: string[] = [];
     const taken = new Map<string, string>();
@@ -264,17 +273,20 @@ function nodesText(endpoints: Endpoint[], diagnostics: Diagnostic[], info: Nodes
           continue;
         }
         taken.set(s, seg);
-        lines.push(`readonly ${key(s)}: ${names.get(child)};`);
+        lines.push(`${nodeDoc.get(child) ?? ''}readonly ${key(s)}: ${names.get(child)};`);
       }
     }
     return lines;
   };
   const out: string[] = [];
-  out.push(`/** Every path prefix of every documented URI template, to its chain node. */\nexport interface Nodes {\n${prefixes.map((p) => `${q(p)}: ${names.get(p)};`).join('\n')}\n}\n`);
+  out.push(`/** Every path prefix of every documented URI template, to its chain node. */\nexport interface Nodes {\n${prefixes.map((p) => `${nodeDoc.get(p) ?? ''}${q(p)}: ${names.get(p)};`).join('\n')}\n}\n`);
   out.push(`/** The first segments of the chain style. */\nexport interface Root {\n${props(null, [...roots], new Set()).join('\n')}\n}\n`);
   for (const p of prefixes) {
+    // Verbs<> maps Paths[p] homomorphically, so hovering a verb shows its operation's JSDoc; the
+    // renamed `…Async` keys lose it in a mapped type, so they are written out with their doc
     const ext = isEndpoint.has(p) ? ` extends Verbs<Paths[${q(p)}]>` : '';
-    const body = props(p, children.get(p)!, verbsOf.get(p) ?? new Set());
+    const asyncVerbs = (endpointOf.get(p)?.operations ?? []).map((op) => `${operationDoc(op)}readonly ${op.method}Async: Call<Paths[${q(p)}][${q(op.method)}]>;`);
+    const body = [...asyncVerbs, ...props(p, children.get(p)!, verbsOf.get(p) ?? new Set())];
     out.push(`export interface ${names.get(p)}${ext} {${body.length ? `\n${body.join('\n')}\n` : ''}}\n`);
   }
   return out.join('\n');
@@ -351,7 +363,7 @@ export function emit(model: Model, opts: { format?: boolean } = {}): EmitResult 
   files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\n\n${pathsText(endpoints)}`));
   files.set(
     'nodes.ts',
-    fmt('nodes.ts', `${HEADER}import type { Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),
+    fmt('nodes.ts', `${HEADER}import type { Call, Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),
   );
   files.set('webhooks.ts', fmt('webhooks.ts', `${HEADER}\n${webhooksText(model.webhooks)}`));
   files.set(

@@ -38,11 +38,15 @@ export type Call<Op extends Operation> = {} extends Op['options']
   ? (options?: Options<Op>, config?: CallConfig) => Promise<WechatpayResponse<Op['response']>>
   : (options: Options<Op>, config?: CallConfig) => Promise<WechatpayResponse<Op['response']>>;
 
-/** The verbs of one documented path, each with its `…Async` twin. */
+/**
+ * The verbs of one documented path, each with its `…Async` twin. Both map `Ops` homomorphically
+ * (`keyof Ops`, not `keyof Ops & Method`), so an editor's hover over a verb shows the operation's
+ * label and `@see` link from the generated `Paths`.
+ */
 export type Verbs<Ops> = {
-  readonly [M in keyof Ops & Method]: Ops[M] extends Operation ? Call<Ops[M]> : never;
+  readonly [M in keyof Ops]: Ops[M] extends Operation ? Call<Ops[M]> : never;
 } & {
-  readonly [M in keyof Ops & Method as `${M}Async`]: Ops[M] extends Operation ? Call<Ops[M]> : never;
+  readonly [M in keyof Ops as M extends Method ? `${M}Async` : never]: Ops[M] extends Operation ? Call<Ops[M]> : never;
 };
 
 /** Options of an undocumented call: the documented keys, loosely, and path parameters by name. */

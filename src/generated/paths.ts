@@ -2,7 +2,10 @@
 // URI template -> method -> { options, response }.
 
 export interface Paths {
-  /** 授权获取code */
+  /**
+   * 授权获取code
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987607
+   */
   'v2/appauth/authindex': {
     /**
      * 授权获取code
@@ -32,7 +35,10 @@ export interface Paths {
       response: unknown;
     };
   };
-  /** 通过code换取accesstoken */
+  /**
+   * 通过code换取accesstoken
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987607
+   */
   'v2/appauth/getaccesstoken': {
     /**
      * 通过code换取accesstoken
@@ -88,6 +94,7 @@ export interface Paths {
   };
   /**
    * 查询申请状态
+   * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=19_3
    * @deprecated
    */
   'v2/applyment/micro/getstate': {
@@ -150,6 +157,7 @@ export interface Paths {
   };
   /**
    * 查询升级申请单状态
+   * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=28_3&index=3
    * @deprecated
    */
   'v2/applyment/micro/getupgradestate': {
@@ -226,6 +234,7 @@ export interface Paths {
   };
   /**
    * 修改结算银行卡
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4014115349
    * @deprecated
    */
   'v2/applyment/micro/modifyarchives': {
@@ -284,6 +293,7 @@ export interface Paths {
   };
   /**
    * 修改联系信息
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4014115350
    * @deprecated
    */
   'v2/applyment/micro/modifycontactinfo': {
@@ -340,6 +350,7 @@ export interface Paths {
   };
   /**
    * 签约报备
+   * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=19_4
    * @deprecated
    */
   'v2/applyment/micro/signcontract': {
@@ -360,6 +371,7 @@ export interface Paths {
   };
   /**
    * 申请入驻
+   * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=19_2
    * @deprecated
    */
   'v2/applyment/micro/submit': {
@@ -470,6 +482,7 @@ export interface Paths {
   };
   /**
    * 提交升级申请单
+   * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=28_2&index=2
    * @deprecated
    */
   'v2/applyment/micro/submitupgrade': {
@@ -562,7 +575,10 @@ export interface Paths {
       };
     };
   };
-  /** 拉取订单评价数据 */
+  /**
+   * 拉取订单评价数据
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4014326528
+   */
   'v2/billcommentsp/batchquerycomment': {
     /**
      * 拉取订单评价数据
@@ -604,7 +620,10 @@ export interface Paths {
       };
     };
   };
-  /** 订单附加信息提交接口 */
+  /**
+   * 订单附加信息提交接口
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985151
+   */
   'v2/cgi-bin/mch/customs/customdeclareorder': {
     /**
      * 订单附加信息提交接口
@@ -690,7 +709,10 @@ export interface Paths {
       };
     };
   };
-  /** 订单附加信息查询接口 */
+  /**
+   * 订单附加信息查询接口
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985273
+   */
   'v2/cgi-bin/mch/customs/customdeclarequery': {
     /**
      * 订单附加信息查询接口
@@ -789,7 +811,10 @@ export interface Paths {
       };
     };
   };
-  /** 订单附加信息重推接口 */
+  /**
+   * 订单附加信息重推接口
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985318
+   */
   'v2/cgi-bin/mch/newcustoms/customdeclareredeclare': {
     /**
      * 订单附加信息重推接口
@@ -857,7 +882,10 @@ export interface Paths {
       };
     };
   };
-  /** 消费押金 */
+  /**
+   * 消费押金
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011986801
+   */
   'v2/deposit/consume': {
     /**
      * 消费押金
@@ -933,7 +961,10 @@ export interface Paths {
       };
     };
   };
-  /** 支付押金（人脸支付） */
+  /**
+   * 支付押金（人脸支付）
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011986577
+   */
   'v2/deposit/facepay': {
     /**
      * 支付押金（人脸支付）
@@ -1065,7 +1096,10 @@ export interface Paths {
       };
     };
   };
-  /** 支付押金（付款码支付） */
+  /**
+   * 支付押金（付款码支付）
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011986623
+   */
   'v2/deposit/micropay': {
     /**
      * 支付押金（付款码支付）
@@ -1202,7 +1236,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011986679
+   */
   'v2/deposit/orderquery': {
     /**
      * 查询订单
@@ -1330,7 +1367,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请退款（押金） */
+  /**
+   * 申请退款（押金）
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011987251
+   */
   'v2/deposit/refund': {
     /**
      * 申请退款（押金）
@@ -1459,7 +1499,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询退款（押金） */
+  /**
+   * 查询退款（押金）
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011987300
+   */
   'v2/deposit/refundquery': {
     /**
      * 查询退款（押金）
@@ -1591,7 +1634,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销订单 */
+  /**
+   * 撤销订单
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011986741
+   */
   'v2/deposit/reverse': {
     /**
      * 撤销订单
@@ -1647,7 +1693,10 @@ export interface Paths {
       };
     };
   };
-  /** 支付押金（JSAPI/APP支付） */
+  /**
+   * 支付押金（JSAPI/APP支付）
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011986340
+   */
   'v2/deposit/unifiedorder': {
     /**
      * 支付押金（JSAPI/APP支付）
@@ -1745,7 +1794,10 @@ export interface Paths {
       };
     };
   };
-  /** 人脸识别SDK-获取调用凭证 */
+  /**
+   * 人脸识别SDK-获取调用凭证
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/faceuser.html
+   */
   'v2/face/get_wxpayface_authinfo': {
     /**
      * 人脸识别SDK-获取调用凭证
@@ -1812,6 +1864,7 @@ export interface Paths {
   };
   /**
    * 查询提现状态
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4014115346
    * @deprecated
    */
   'v2/fund/queryautowithdrawbydate': {
@@ -1881,6 +1934,7 @@ export interface Paths {
   };
   /**
    * 重新发起提现
+   * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=21_3
    * @deprecated
    */
   'v2/fund/reautowithdrawbydate': {
@@ -1940,7 +1994,10 @@ export interface Paths {
       };
     };
   };
-  /** 间联模式查询商户审核状态开放接口 */
+  /**
+   * 间联模式查询商户审核状态开放接口
+   * @see https://pay.weixin.qq.com/doc/v2/institution/4011986497
+   */
   'v2/mchrisk/bankquerymchauditinfo': {
     /**
      * 间联模式查询商户审核状态开放接口
@@ -1990,7 +2047,10 @@ export interface Paths {
       };
     };
   };
-  /** 渠道商查询商户审核信息 */
+  /**
+   * 渠道商查询商户审核信息
+   * @see https://pay.weixin.qq.com/doc/v2/institution/4011986547
+   */
   'v2/mchrisk/channelquerymchauditinfo': {
     /**
      * 渠道商查询商户审核信息
@@ -2040,7 +2100,10 @@ export interface Paths {
       };
     };
   };
-  /** 事前-风险商户核查接口 */
+  /**
+   * 事前-风险商户核查接口
+   * @see https://pay.weixin.qq.com/doc/v2/institution/4011985625
+   */
   'v2/mchrisk/querymchrisk': {
     /**
      * 事前-风险商户核查接口
@@ -2111,7 +2174,10 @@ export interface Paths {
       };
     };
   };
-  /** 设置风险通知回调链接 */
+  /**
+   * 设置风险通知回调链接
+   * @see https://pay.weixin.qq.com/doc/v2/institution/4011986469
+   */
   'v2/mchrisk/setmchriskcallback': {
     /**
      * 设置风险通知回调链接
@@ -2145,7 +2211,10 @@ export interface Paths {
       };
     };
   };
-  /** 事后-风险商户处理结果同步接口 */
+  /**
+   * 事后-风险商户处理结果同步接口
+   * @see https://pay.weixin.qq.com/doc/v2/institution/4011986435
+   */
   'v2/mchrisk/syncmchriskresult': {
     /**
      * 事后-风险商户处理结果同步接口
@@ -2205,7 +2274,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询红包记录 */
+  /**
+   * 查询红包记录
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011981612
+   */
   'v2/mmpaymkttransfers/gethbinfo': {
     /**
      * 查询红包记录
@@ -2285,7 +2357,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询企业向微信用户个人付款 */
+  /**
+   * 查询企业向微信用户个人付款
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011989767
+   */
   'v2/mmpaymkttransfers/gettransferinfo': {
     /**
      * 查询企业向微信用户个人付款
@@ -2346,7 +2421,10 @@ export interface Paths {
       };
     };
   };
-  /** 向员工付款 */
+  /**
+   * 向员工付款
+   * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90278
+   */
   'v2/mmpaymkttransfers/promotion/paywwsptrans2pocket': {
     /**
      * 向员工付款
@@ -2422,7 +2500,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询付款记录 */
+  /**
+   * 查询付款记录
+   * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90279
+   */
   'v2/mmpaymkttransfers/promotion/querywwsptrans2pocket': {
     /**
      * 查询付款记录
@@ -2477,7 +2558,10 @@ export interface Paths {
       };
     };
   };
-  /** 向微信用户个人付款 */
+  /**
+   * 向微信用户个人付款
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011989673
+   */
   'v2/mmpaymkttransfers/promotion/transfers': {
     /**
      * 向微信用户个人付款
@@ -2545,7 +2629,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询企业付款银行卡 */
+  /**
+   * 查询企业付款银行卡
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
+   */
   'v2/mmpaymkttransfers/query_bank': {
     /**
      * 查询企业付款银行卡
@@ -2607,6 +2694,7 @@ export interface Paths {
   };
   /**
    * 查询代金券批次
+   * @see https://pay.weixin.qq.com/wiki/doc/api/tools/sp_coupon.php?chapter=12_4&index=5
    * @deprecated
    */
   'v2/mmpaymkttransfers/query_coupon_stock': {
@@ -2712,6 +2800,7 @@ export interface Paths {
   };
   /**
    * 查询代金券信息
+   * @see https://pay.weixin.qq.com/wiki/doc/api/tools/sp_coupon.php?chapter=12_5&index=6
    * @deprecated
    */
   'v2/mmpaymkttransfers/querycouponsinfo': {
@@ -2804,7 +2893,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询红包记录 */
+  /**
+   * 查询红包记录
+   * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90276
+   */
   'v2/mmpaymkttransfers/queryworkwxredpack': {
     /**
      * 查询红包记录
@@ -2887,6 +2979,7 @@ export interface Paths {
   };
   /**
    * 发放代金券
+   * @see https://pay.weixin.qq.com/wiki/doc/api/tools/sp_coupon.php?chapter=12_3&index=4
    * @deprecated
    */
   'v2/mmpaymkttransfers/send_coupon': {
@@ -2974,6 +3067,7 @@ export interface Paths {
   };
   /**
    * 发放裂变红包
+   * @see https://pay.weixin.qq.com/wiki/doc/api/tools/cash_coupon.php?chapter=13_5&index=4
    * @deprecated
    */
   'v2/mmpaymkttransfers/sendgroupredpack': {
@@ -3048,7 +3142,10 @@ export interface Paths {
       };
     };
   };
-  /** 发放小程序红包接口 */
+  /**
+   * 发放小程序红包接口
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053
+   */
   'v2/mmpaymkttransfers/sendminiprogramhb': {
     /**
      * 发放小程序红包接口
@@ -3117,7 +3214,10 @@ export interface Paths {
       };
     };
   };
-  /** 发放普通红包 */
+  /**
+   * 发放普通红包
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053
+   */
   'v2/mmpaymkttransfers/sendredpack': {
     /**
      * 发放普通红包
@@ -3193,7 +3293,10 @@ export interface Paths {
       };
     };
   };
-  /** 发放企业红包 */
+  /**
+   * 发放企业红包
+   * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90275
+   */
   'v2/mmpaymkttransfers/sendworkwxredpack': {
     /**
      * 发放企业红包
@@ -3270,7 +3373,10 @@ export interface Paths {
       };
     };
   };
-  /** 企业付款到银行卡 */
+  /**
+   * 企业付款到银行卡
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939840
+   */
   'v2/mmpaysptrans/pay_bank': {
     /**
      * 企业付款到银行卡
@@ -3338,7 +3444,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请解约 */
+  /**
+   * 申请解约
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987432
+   */
   'v2/papay/deletecontract': {
     /**
      * 申请解约
@@ -3400,7 +3509,10 @@ export interface Paths {
       };
     };
   };
-  /** 公众号纯签约 */
+  /**
+   * 公众号纯签约
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_1.shtml
+   */
   'v2/papay/entrustweb': {
     /**
      * 公众号纯签约
@@ -3437,7 +3549,10 @@ export interface Paths {
       response: unknown;
     };
   };
-  /** H5纯签约 */
+  /**
+   * H5纯签约
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987295
+   */
   'v2/papay/h5entrustweb': {
     /**
      * H5纯签约
@@ -3490,7 +3605,10 @@ export interface Paths {
       };
     };
   };
-  /** 公众号纯签约 */
+  /**
+   * 公众号纯签约
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_1.shtml
+   */
   'v2/papay/partner/entrustweb': {
     /**
      * 公众号纯签约
@@ -3531,7 +3649,10 @@ export interface Paths {
       response: unknown;
     };
   };
-  /** H5纯签约 */
+  /**
+   * H5纯签约
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988368
+   */
   'v2/papay/partner/h5entrustweb': {
     /**
      * H5纯签约
@@ -3604,7 +3725,10 @@ export interface Paths {
       };
     };
   };
-  /** APP纯签约 */
+  /**
+   * APP纯签约
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988366
+   */
   'v2/papay/partner/preentrustweb': {
     /**
      * APP纯签约
@@ -3676,7 +3800,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询签约关系 */
+  /**
+   * 查询签约关系
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988379
+   */
   'v2/papay/partner/querycontract': {
     /**
      * 查询签约关系
@@ -3764,7 +3891,10 @@ export interface Paths {
       };
     };
   };
-  /** APP纯签约 */
+  /**
+   * APP纯签约
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011986804
+   */
   'v2/papay/preentrustweb': {
     /**
      * APP纯签约
@@ -3832,7 +3962,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询签约关系 */
+  /**
+   * 查询签约关系
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987640
+   */
   'v2/papay/querycontract': {
     /**
      * 查询签约关系
@@ -3959,7 +4092,10 @@ export interface Paths {
       };
     };
   };
-  /** 关闭订单 */
+  /**
+   * 关闭订单
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935216
+   */
   'v2/pay/closeorder': {
     /**
      * 关闭订单
@@ -4081,7 +4217,10 @@ export interface Paths {
       };
     };
   };
-  /** 支付中签约 */
+  /**
+   * 支付中签约
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987320
+   */
   'v2/pay/contractorder': {
     /**
      * 支付中签约
@@ -4190,7 +4329,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载对账单 */
+  /**
+   * 下载对账单
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939627
+   */
   'v2/pay/downloadbill': {
     /**
      * 下载对账单
@@ -4222,7 +4364,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载资金账单 */
+  /**
+   * 下载资金账单
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939779
+   */
   'v2/pay/downloadfundflow': {
     /**
      * 下载资金账单
@@ -4262,7 +4407,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交刷脸支付 */
+  /**
+   * 提交刷脸支付
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/facepay.html
+   */
   'v2/pay/facepay': {
     /**
      * 提交刷脸支付
@@ -4394,7 +4542,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/facepay.html
+   */
   'v2/pay/facepayquery': {
     /**
      * 查询订单
@@ -4522,7 +4673,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交付款码支付 */
+  /**
+   * 提交付款码支付
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937125
+   */
   'v2/pay/micropay': {
     /**
      * 提交付款码支付
@@ -4659,7 +4813,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937320
+   */
   'v2/pay/orderquery': {
     /**
      * 查询订单
@@ -4787,7 +4944,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4013894074
+   */
   'v2/pay/paporderquery': {
     /**
      * 查询订单
@@ -4882,7 +5042,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请扣款 */
+  /**
+   * 申请扣款
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987377
+   */
   'v2/pay/pappayapply': {
     /**
      * 申请扣款
@@ -4944,7 +5107,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4014113946
+   */
   'v2/pay/partner/paporderquery': {
     /**
      * 查询订单
@@ -5047,7 +5213,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请扣款 */
+  /**
+   * 申请扣款
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988372
+   */
   'v2/pay/partner/pappayapply': {
     /**
      * 申请扣款
@@ -5117,7 +5286,10 @@ export interface Paths {
       };
     };
   };
-  /** 添加分账接收方 */
+  /**
+   * 添加分账接收方
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983255
+   */
   'v2/pay/profitsharingaddreceiver': {
     /**
      * 添加分账接收方
@@ -5175,7 +5347,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询最大分账比例 */
+  /**
+   * 查询最大分账比例
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011985120
+   */
   'v2/pay/profitsharingmerchantratioquery': {
     /**
      * 查询最大分账比例
@@ -5218,7 +5393,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单待分账金额 */
+  /**
+   * 查询订单待分账金额
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984132
+   */
   'v2/pay/profitsharingorderamountquery': {
     /**
      * 查询订单待分账金额
@@ -5257,7 +5435,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询分账结果 */
+  /**
+   * 查询分账结果
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983179
+   */
   'v2/pay/profitsharingquery': {
     /**
      * 查询分账结果
@@ -5318,7 +5499,10 @@ export interface Paths {
       };
     };
   };
-  /** 删除分账接收方 */
+  /**
+   * 删除分账接收方
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983295
+   */
   'v2/pay/profitsharingremovereceiver': {
     /**
      * 删除分账接收方
@@ -5376,7 +5560,10 @@ export interface Paths {
       };
     };
   };
-  /** 回退结果查询 */
+  /**
+   * 回退结果查询
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984233
+   */
   'v2/pay/profitsharingreturnquery': {
     /**
      * 回退结果查询
@@ -5514,7 +5701,10 @@ export interface Paths {
       };
     };
   };
-  /** 汇率查询 */
+  /**
+   * 汇率查询
+   * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013634970
+   */
   'v2/pay/queryexchagerate': {
     /**
      * 汇率查询
@@ -5558,7 +5748,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询退款 */
+  /**
+   * 查询退款
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939577
+   */
   'v2/pay/refundquery': {
     /**
      * 查询退款
@@ -5690,7 +5883,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询退款（支持单品） */
+  /**
+   * 查询退款（支持单品）
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011984122
+   */
   'v2/pay/refundqueryv2': {
     /**
      * 查询退款（支持单品）
@@ -5827,7 +6023,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询结算资金 */
+  /**
+   * 查询结算资金
+   * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013634920
+   */
   'v2/pay/settlementquery': {
     /**
      * 查询结算资金
@@ -5931,7 +6130,10 @@ export interface Paths {
       };
     };
   };
-  /** 统一下单 */
+  /**
+   * 统一下单
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935214
+   */
   'v2/pay/unifiedorder': {
     /**
      * 统一下单
@@ -6038,7 +6240,10 @@ export interface Paths {
       };
     };
   };
-  /** 交易保障 */
+  /**
+   * 交易保障
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/401193996
+   */
   'v2/payitil/report': {
     /**
      * 交易保障
@@ -6075,7 +6280,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取平台证书 */
+  /**
+   * 获取平台证书
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4014116402
+   */
   'v2/risk/getcertficates': {
     /**
      * 获取平台证书
@@ -6113,7 +6321,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取RSA加密公钥 */
+  /**
+   * 获取RSA加密公钥
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941097
+   */
   'v2/risk/getpublickey': {
     /**
      * 获取RSA加密公钥
@@ -6151,7 +6362,10 @@ export interface Paths {
       };
     };
   };
-  /** 银行特约商户违规信息查询 */
+  /**
+   * 银行特约商户违规信息查询
+   * @see https://pay.weixin.qq.com/doc/v2/institution/4011985446
+   */
   'v2/risk/getviolation': {
     /**
      * 银行特约商户违规信息查询
@@ -6200,7 +6414,10 @@ export interface Paths {
       };
     };
   };
-  /** 进件子商户 */
+  /**
+   * 进件子商户
+   * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013636642
+   */
   'v2/secapi/mch/addInstitutionsub': {
     /**
      * 进件子商户
@@ -6310,7 +6527,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务商子商户开发配置新增支付目录/新增对应APPID关联 */
+  /**
+   * 服务商子商户开发配置新增支付目录/新增对应APPID关联
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4014115404
+   */
   'v2/secapi/mch/addsubdevconfig': {
     /**
      * 服务商子商户开发配置新增支付目录/新增对应APPID关联
@@ -6352,7 +6572,10 @@ export interface Paths {
       };
     };
   };
-  /** 银行服务商特约子商户指定渠道号 */
+  /**
+   * 银行服务商特约子商户指定渠道号
+   * @see https://pay.weixin.qq.com/wiki/doc/api/mch_bank.php?chapter=9_26
+   */
   'v2/secapi/mch/channelsetting': {
     /**
      * 银行服务商特约子商户指定渠道号
@@ -6402,7 +6625,10 @@ export interface Paths {
       };
     };
   };
-  /** 修改子商户 */
+  /**
+   * 修改子商户
+   * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013636644
+   */
   'v2/secapi/mch/modifyInstitutionsub': {
     /**
      * 修改子商户
@@ -6510,7 +6736,10 @@ export interface Paths {
       };
     };
   };
-  /** 银行特约商户信息修改 */
+  /**
+   * 银行特约商户信息修改
+   * @see https://pay.weixin.qq.com/wiki/doc/api/mch_bank.php?chapter=9_27&index=2&p=9
+   */
   'v2/secapi/mch/modifymchinfo': {
     /**
      * 银行特约商户信息修改
@@ -6554,7 +6783,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询子商户 */
+  /**
+   * 查询子商户
+   * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013636643
+   */
   'v2/secapi/mch/queryInstitutionsub': {
     /**
      * 查询子商户
@@ -6657,7 +6889,10 @@ export interface Paths {
       };
     };
   };
-  /** 配置查询 */
+  /**
+   * 配置查询
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4014115413
+   */
   'v2/secapi/mch/querysubdevconfig': {
     /**
      * 配置查询
@@ -6705,7 +6940,10 @@ export interface Paths {
       };
     };
   };
-  /** 银行特约商户录入/银行特约商户资料查询 */
+  /**
+   * 银行特约商户录入/银行特约商户资料查询
+   * @see https://pay.weixin.qq.com/doc/v2/institution/4012194260
+   */
   'v2/secapi/mch/submchmanage': {
     /**
      * 银行特约商户录入/银行特约商户资料查询
@@ -6754,7 +6992,10 @@ export interface Paths {
       };
     };
   };
-  /** 图片上传 */
+  /**
+   * 图片上传
+   * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013641477
+   */
   'v2/secapi/mch/uploadmedia': {
     /**
      * 图片上传
@@ -6803,6 +7044,7 @@ export interface Paths {
   };
   /**
    * 服务商特约商户关注功能配置
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4014115399
    * @deprecated
    */
   'v2/secapi/mkt/addrecommendconf': {
@@ -6843,7 +7085,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销订单 */
+  /**
+   * 撤销订单
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/facepay.html
+   */
   'v2/secapi/pay/facepayreverse': {
     /**
      * 撤销订单
@@ -6899,7 +7144,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求多次分账 */
+  /**
+   * 请求多次分账
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983158
+   */
   'v2/secapi/pay/multiprofitsharing': {
     /**
      * 请求多次分账
@@ -6969,7 +7217,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求单次分账 */
+  /**
+   * 请求单次分账
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941670
+   */
   'v2/secapi/pay/profitsharing': {
     /**
      * 请求单次分账
@@ -7045,7 +7296,10 @@ export interface Paths {
       };
     };
   };
-  /** 完结分账 */
+  /**
+   * 完结分账
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984076
+   */
   'v2/secapi/pay/profitsharingfinish': {
     /**
      * 完结分账
@@ -7105,7 +7359,10 @@ export interface Paths {
       };
     };
   };
-  /** 分账回退 */
+  /**
+   * 分账回退
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984166
+   */
   'v2/secapi/pay/profitsharingreturn': {
     /**
      * 分账回退
@@ -7196,7 +7453,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请退款 */
+  /**
+   * 申请退款
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937624
+   */
   'v2/secapi/pay/refund': {
     /**
      * 申请退款
@@ -7325,7 +7585,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请退款（支持单品） */
+  /**
+   * 申请退款（支持单品）
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011983308
+   */
   'v2/secapi/pay/refundv2': {
     /**
      * 申请退款（支持单品）
@@ -7464,7 +7727,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销订单 */
+  /**
+   * 撤销订单
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937361
+   */
   'v2/secapi/pay/reverse': {
     /**
      * 撤销订单
@@ -7520,7 +7786,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付实名授权 */
+  /**
+   * 微信支付实名授权
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987792
+   */
   'v2/secsvc/getrealnameinfo': {
     /**
      * 微信支付实名授权
@@ -7594,7 +7863,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付实名验证 */
+  /**
+   * 微信支付实名验证
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987263
+   */
   'v2/secsvc/realnameauth': {
     /**
      * 微信支付实名验证
@@ -7659,7 +7931,10 @@ export interface Paths {
       };
     };
   };
-  /** 授权码查询openid */
+  /**
+   * 授权码查询openid
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011940944
+   */
   'v2/tools/authcodetoopenid': {
     /**
      * 授权码查询openid
@@ -7709,7 +7984,10 @@ export interface Paths {
       };
     };
   };
-  /** 转换短链接 */
+  /**
+   * 转换短链接
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937195
+   */
   'v2/tools/shorturl': {
     /**
      * 转换短链接
@@ -7751,7 +8029,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请扣款 */
+  /**
+   * 申请扣款
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011989903
+   */
   'v2/transit/partnerpay/payapply': {
     /**
      * 申请扣款
@@ -7848,7 +8129,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011989909
+   */
   'v2/transit/partnerpay/queryorder': {
     /**
      * 查询订单
@@ -7960,7 +8244,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户状态接口 */
+  /**
+   * 查询用户状态接口
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011989910
+   */
   'v2/transit/partnerpay/querystate': {
     /**
      * 查询用户状态接口
@@ -8022,7 +8309,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请扣款 */
+  /**
+   * 申请扣款
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984781
+   */
   'v2/transit/pay/payapply': {
     /**
      * 申请扣款
@@ -8111,7 +8401,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户状态接口 */
+  /**
+   * 查询用户状态接口
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985234
+   */
   'v2/transit/pay/querystate': {
     /**
      * 查询用户状态接口
@@ -8163,7 +8456,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011986341
+   */
   'v2/transit/queryorder': {
     /**
      * 查询订单
@@ -8265,7 +8561,10 @@ export interface Paths {
       };
     };
   };
-  /** 用户入场通知 */
+  /**
+   * 用户入场通知
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988204
+   */
   'v2/vehicle/partnerpay/notification': {
     /**
      * 用户入场通知
@@ -8326,7 +8625,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请扣款 */
+  /**
+   * 申请扣款
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988205
+   */
   'v2/vehicle/partnerpay/payapply': {
     /**
      * 申请扣款
@@ -8409,7 +8711,10 @@ export interface Paths {
       };
     };
   };
-  /** 用户状态查询 */
+  /**
+   * 用户状态查询
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988212
+   */
   'v2/vehicle/partnerpay/querystate': {
     /**
      * 用户状态查询
@@ -8480,7 +8785,10 @@ export interface Paths {
       };
     };
   };
-  /** 用户入场通知 */
+  /**
+   * 用户入场通知
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985272
+   */
   'v2/vehicle/pay/notification': {
     /**
      * 用户入场通知
@@ -8533,7 +8841,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请扣款 */
+  /**
+   * 申请扣款
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985331
+   */
   'v2/vehicle/pay/payapply': {
     /**
      * 申请扣款
@@ -8608,7 +8919,10 @@ export interface Paths {
       };
     };
   };
-  /** 用户状态查询 */
+  /**
+   * 用户状态查询
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011986415
+   */
   'v2/vehicle/pay/querystate': {
     /**
      * 用户状态查询
@@ -8669,7 +8983,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销租借订单 */
+  /**
+   * 撤销租借订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_3&index=4
+   */
   'v2/wxv/cancelbill': {
     /**
      * 撤销租借订单
@@ -8725,7 +9042,10 @@ export interface Paths {
       };
     };
   };
-  /** 修改租借订单 */
+  /**
+   * 修改租借订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_5&index=6
+   */
   'v2/wxv/changerentmoney': {
     /**
      * 修改租借订单
@@ -8789,7 +9109,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建速住订单 */
+  /**
+   * 创建速住订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=19_1&index=2
+   */
   'v2/wxv/createhotelbill': {
     /**
      * 创建速住订单
@@ -8883,7 +9206,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建租借订单 */
+  /**
+   * 创建租借订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_1&index=2
+   */
   'v2/wxv/createrentbill': {
     /**
      * 创建租借订单
@@ -8975,7 +9301,10 @@ export interface Paths {
       };
     };
   };
-  /** 完结速住订单 */
+  /**
+   * 完结速住订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=19_4&index=5
+   */
   'v2/wxv/finishhotelbill': {
     /**
      * 完结速住订单
@@ -9053,7 +9382,10 @@ export interface Paths {
       };
     };
   };
-  /** 完结租借订单 */
+  /**
+   * 完结租借订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_4&index=5
+   */
   'v2/wxv/finishrentbill': {
     /**
      * 完结租借订单
@@ -9125,7 +9457,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询速住订单 */
+  /**
+   * 查询速住订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=19_2&index=3
+   */
   'v2/wxv/queryhotelbill': {
     /**
      * 查询速住订单
@@ -9246,7 +9581,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询租借订单 */
+  /**
+   * 查询租借订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_2&index=3
+   */
   'v2/wxv/queryrentbill': {
     /**
      * 查询租借订单
@@ -9350,7 +9688,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取沙箱环境密钥 */
+  /**
+   * 获取沙箱环境密钥
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984810
+   */
   'v2/xdc/apiv2getsignkey/sign/getsignkey': {
     /**
      * 获取沙箱环境密钥
@@ -9376,7 +9717,10 @@ export interface Paths {
       };
     };
   };
-  /** 沙箱付款码支付 */
+  /**
+   * 沙箱付款码支付
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984810
+   */
   'v2/xdc/apiv2sandbox/pay/micropay': {
     /**
      * 沙箱付款码支付
@@ -9439,7 +9783,10 @@ export interface Paths {
       };
     };
   };
-  /** 沙箱订单查询 */
+  /**
+   * 沙箱订单查询
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984810
+   */
   'v2/xdc/apiv2sandbox/pay/orderquery': {
     /**
      * 沙箱订单查询
@@ -9492,7 +9839,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询在途异常资金付款结果 */
+  /**
+   * 查询在途异常资金付款结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015408031
+   */
   'v3/abnormal-fund-processing/receipts/{receipt_id}': {
     /**
      * 查询在途异常资金付款结果
@@ -9544,7 +9894,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起在途异常资金付款指令 */
+  /**
+   * 发起在途异常资金付款指令
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015408022
+   */
   'v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions': {
     /**
      * 发起在途异常资金付款指令
@@ -9607,7 +9960,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询渠道额度 */
+  /**
+   * 查询渠道额度
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061186
+   */
   'v3/aggracct-bc/wb-channel/account/balance': {
     /**
      * 查询渠道额度
@@ -9639,7 +9995,10 @@ export interface Paths {
       };
     };
   };
-  /** 资料更新请求审核结果回调通知 */
+  /**
+   * 资料更新请求审核结果回调通知
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016080141
+   */
   'v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify': {
     /**
      * 资料更新请求审核结果回调通知
@@ -9671,7 +10030,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起微众台账管控 */
+  /**
+   * 发起微众台账管控
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016025247
+   */
   'v3/aggracct-bc/wb-channel/control-orders/punish': {
     /**
      * 发起微众台账管控
@@ -9711,7 +10073,10 @@ export interface Paths {
       };
     };
   };
-  /** 解除对微众台账的管控 */
+  /**
+   * 解除对微众台账的管控
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016025279
+   */
   'v3/aggracct-bc/wb-channel/control-orders/recover': {
     /**
      * 解除对微众台账的管控
@@ -9751,7 +10116,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询控制单 */
+  /**
+   * 查询控制单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016025274
+   */
   'v3/aggracct-bc/wb-channel/control-orders/{out_request_no}': {
     /**
      * 查询控制单
@@ -9840,7 +10208,10 @@ export interface Paths {
       };
     };
   };
-  /** 特殊减额 */
+  /**
+   * 特殊减额
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061190
+   */
   'v3/aggracct-bc/wb-channel/special-reduction': {
     /**
      * 特殊减额
@@ -9901,7 +10272,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询特殊减额结果 */
+  /**
+   * 查询特殊减额结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061196
+   */
   'v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}': {
     /**
      * 查询特殊减额结果
@@ -9956,7 +10330,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询结算账户修改申请状态 */
+  /**
+   * 查询结算账户修改申请状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012761169
+   */
   'v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no}': {
     /**
      * 查询结算账户修改申请状态
@@ -9991,7 +10368,10 @@ export interface Paths {
       };
     };
   };
-  /** 修改结算帐号 */
+  /**
+   * 修改结算帐号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012761138
+   */
   'v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement': {
     /**
      * 修改结算帐号
@@ -10038,7 +10418,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询结算账户 */
+  /**
+   * 查询结算账户
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012761142
+   */
   'v3/apply4sub/sub_merchants/{sub_mchid}/settlement': {
     /**
      * 查询结算账户
@@ -10067,7 +10450,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商户开户意愿申请单审核结果 */
+  /**
+   * GET, POST: 查询商户开户意愿申请单审核结果 / 提交商户开户意愿申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697715
+   */
   'v3/apply4subject/applyment': {
     /**
      * 查询商户开户意愿申请单审核结果
@@ -10295,7 +10681,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取商户开户意愿确认状态 */
+  /**
+   * 获取商户开户意愿确认状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012467549
+   */
   'v3/apply4subject/applyment/merchants/{sub_mchid}/state': {
     /**
      * 获取商户开户意愿确认状态
@@ -10312,7 +10701,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销商户开户意愿申请单 */
+  /**
+   * 撤销商户开户意愿申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697627
+   */
   'v3/apply4subject/applyment/{applyment_id}/cancel': {
     /**
      * 撤销商户开户意愿申请单
@@ -10326,7 +10718,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 撤销商户开户意愿申请单 */
+  /**
+   * 撤销商户开户意愿申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697627
+   */
   'v3/apply4subject/applyment/{business_code}/cancel': {
     /**
      * 撤销商户开户意愿申请单
@@ -10340,7 +10735,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 通过申请单号查询申请状态 */
+  /**
+   * 通过申请单号查询申请状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697052
+   */
   'v3/applyment4sub/applyment/applyment_id/{applyment_id}': {
     /**
      * 通过申请单号查询申请状态
@@ -10376,7 +10774,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过业务申请编号查询申请状态 */
+  /**
+   * 通过业务申请编号查询申请状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697168
+   */
   'v3/applyment4sub/applyment/business_code/{business_code}': {
     /**
      * 通过业务申请编号查询申请状态
@@ -10412,7 +10813,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交申请单 */
+  /**
+   * 提交申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012719997
+   */
   'v3/applyment4sub/applyment/{empty}': {
     /**
      * 提交申请单
@@ -10794,7 +11198,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询明细电子回单受理结果 */
+  /**
+   * GET, POST: 查询明细电子回单受理结果 / 受理明细电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012470775
+   */
   'v3/bank-batch-transfer/receipt/detail-receipts': {
     /**
      * 查询明细电子回单受理结果
@@ -10859,7 +11266,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询汇总电子回单受理结果 */
+  /**
+   * GET, POST: 查询汇总电子回单受理结果 / 受理汇总电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012470761
+   */
   'v3/bank-batch-transfer/receipt/summary-receipts': {
     /**
      * 查询汇总电子回单受理结果
@@ -10924,7 +11334,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起批量转账 */
+  /**
+   * 发起批量转账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012465889
+   */
   'v3/bank-transfer/batches': {
     /**
      * 发起批量转账
@@ -10998,7 +11411,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付批次单号查询批次单 */
+  /**
+   * 微信支付批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012465891
+   */
   'v3/bank-transfer/batches/batch-id/{batch_id}': {
     /**
      * 微信支付批次单号查询批次单
@@ -11081,7 +11497,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付明细单号查询明细单 */
+  /**
+   * 微信支付明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012465897
+   */
   'v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
     /**
      * 微信支付明细单号查询明细单
@@ -11142,7 +11561,10 @@ export interface Paths {
       };
     };
   };
-  /** 银行批次单号查询批次单 */
+  /**
+   * 银行批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012465903
+   */
   'v3/bank-transfer/batches/out-batch-no/{out_batch_no}': {
     /**
      * 银行批次单号查询批次单
@@ -11226,7 +11648,10 @@ export interface Paths {
       };
     };
   };
-  /** 银行明细单号查询明细单 */
+  /**
+   * 银行明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012465915
+   */
   'v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
     /**
      * 银行明细单号查询明细单
@@ -11287,7 +11712,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请资金账单 */
+  /**
+   * 申请资金账单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791867
+   */
   'v3/bill/fundflowbill': {
     /**
      * 申请资金账单
@@ -11317,7 +11745,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请单个子商户资金账单 */
+  /**
+   * 申请单个子商户资金账单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012710630
+   */
   'v3/bill/sub-merchant-fundflowbill': {
     /**
      * 申请单个子商户资金账单
@@ -11360,7 +11791,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请交易账单 */
+  /**
+   * 申请交易账单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791866
+   */
   'v3/bill/tradebill': {
     /**
      * 申请交易账单
@@ -11390,7 +11824,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载账单 */
+  /**
+   * 下载账单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791868
+   */
   'v3/billdownload/file': {
     /**
      * 下载账单
@@ -11409,7 +11846,10 @@ export interface Paths {
       response: Buffer;
     };
   };
-  /** 提交入驻申请 */
+  /**
+   * 提交入驻申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016249989
+   */
   'v3/brand/applyments': {
     /**
      * 提交入驻申请
@@ -11520,7 +11960,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据申请单ID查询申请状态 */
+  /**
+   * 根据申请单ID查询申请状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016257685
+   */
   'v3/brand/applyments/applyment-id/{applyment_id}': {
     /**
      * 根据申请单ID查询申请状态
@@ -11549,7 +11992,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据业务申请编号查询申请状态 */
+  /**
+   * 根据业务申请编号查询申请状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016257694
+   */
   'v3/brand/applyments/business-code/{business_code}': {
     /**
      * 根据业务申请编号查询申请状态
@@ -11578,7 +12024,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销申请 */
+  /**
+   * 撤销申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016257700
+   */
   'v3/brand/applyments/cancel-applyment': {
     /**
      * 撤销申请
@@ -11602,7 +12051,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询已生效交易连接名片规则 */
+  /**
+   * GET, POST: 查询已生效交易连接名片规则 / 添加交易连接名片规则申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016366785
+   */
   'v3/brand/card/card-links': {
     /**
      * 查询已生效交易连接名片规则
@@ -11682,7 +12134,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据业务申请编号查询添加申请状态 */
+  /**
+   * 根据业务申请编号查询添加申请状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016366816
+   */
   'v3/brand/card/card-links/business-code/{business_code}': {
     /**
      * 根据业务申请编号查询添加申请状态
@@ -11718,7 +12173,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销交易连接名片配置申请 */
+  /**
+   * 撤销交易连接名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016366797
+   */
   'v3/brand/card/card-links/cancel-applyment': {
     /**
      * 撤销交易连接名片配置申请
@@ -11740,7 +12198,10 @@ export interface Paths {
       };
     };
   };
-  /** 解除已生效交易连接名片场景 */
+  /**
+   * 解除已生效交易连接名片场景
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016366804
+   */
   'v3/brand/card/card-links/unbind-card-link': {
     /**
      * 解除已生效交易连接名片场景
@@ -11776,7 +12237,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询摇优惠活动列表 */
+  /**
+   * 查询摇优惠活动列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015783259
+   */
   'v3/brand/marketing/shake-activities/activities': {
     /**
      * 查询摇优惠活动列表
@@ -11840,7 +12304,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询会员卡模板列表 */
+  /**
+   * GET, POST: 查询会员卡模板列表 / 创建会员卡模板
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336976
+   */
   'v3/brand/partner/card-member/cards': {
     /**
      * 查询会员卡模板列表
@@ -12145,7 +12612,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询会员卡模板信息 */
+  /**
+   * GET, PATCH, DELETE: 查询会员卡模板信息 / 修改会员卡模板信息 / 删除会员卡模板
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336974
+   */
   'v3/brand/partner/card-member/cards/{card_id}': {
     /**
      * 查询会员卡模板信息
@@ -12553,7 +13023,10 @@ export interface Paths {
       };
     };
   };
-  /** 作废会员卡模板 */
+  /**
+   * 作废会员卡模板
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336972
+   */
   'v3/brand/partner/card-member/cards/{card_id}/invalidate': {
     /**
      * 作废会员卡模板
@@ -12675,7 +13148,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询品牌会员发券活动列表 */
+  /**
+   * GET, POST: 查询品牌会员发券活动列表 / 创建品牌会员发券活动
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016588039
+   */
   'v3/brand/partner/card-member/membership-activities': {
     /**
      * 查询品牌会员发券活动列表
@@ -12818,7 +13294,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询品牌会员发券活动 */
+  /**
+   * GET, PATCH: 查询品牌会员发券活动 / 修改品牌会员发券活动信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016588015
+   */
   'v3/brand/partner/card-member/membership-activities/{activity_id}': {
     /**
      * 查询品牌会员发券活动
@@ -12933,7 +13412,10 @@ export interface Paths {
       };
     };
   };
-  /** 终止品牌会员发券活动 */
+  /**
+   * 终止品牌会员发券活动
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016588028
+   */
   'v3/brand/partner/card-member/membership-activities/{activity_id}/terminate': {
     /**
      * 终止品牌会员发券活动
@@ -12988,7 +13470,10 @@ export interface Paths {
       };
     };
   };
-  /** 入会组件预授权 */
+  /**
+   * 入会组件预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336986
+   */
   'v3/brand/partner/card-member/pre-auth-tokens': {
     /**
      * 入会组件预授权
@@ -13014,7 +13499,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户在品牌下所有会员卡 */
+  /**
+   * 查询用户在品牌下所有会员卡
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336984
+   */
   'v3/brand/partner/card-member/user-cards': {
     /**
      * 查询用户在品牌下所有会员卡
@@ -13111,7 +13599,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据openid导入用户会员卡 */
+  /**
+   * 根据openid导入用户会员卡
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336981
+   */
   'v3/brand/partner/card-member/user-cards/import-by-openid': {
     /**
      * 根据openid导入用户会员卡
@@ -13240,7 +13731,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据手机号导入用户会员卡 */
+  /**
+   * 根据手机号导入用户会员卡
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336982
+   */
   'v3/brand/partner/card-member/user-cards/import-by-phone': {
     /**
      * 根据手机号导入用户会员卡
@@ -13367,7 +13861,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户会员卡信息 */
+  /**
+   * GET, PATCH: 查询用户会员卡信息 / 修改用户会员卡信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336980
+   */
   'v3/brand/partner/card-member/user-cards/{user_card_code}': {
     /**
      * 查询用户会员卡信息
@@ -13585,7 +14082,10 @@ export interface Paths {
       };
     };
   };
-  /** 同步会员开通结果 */
+  /**
+   * 同步会员开通结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336979
+   */
   'v3/brand/partner/card-member/user-cards/{user_card_code}/confirm': {
     /**
      * 同步会员开通结果
@@ -13725,7 +14225,10 @@ export interface Paths {
       };
     };
   };
-  /** 作废用户会员卡 */
+  /**
+   * 作废用户会员卡
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336983
+   */
   'v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate': {
     /**
      * 作废用户会员卡
@@ -13816,7 +14319,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建用户动态信息 */
+  /**
+   * 创建用户动态信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015336987
+   */
   'v3/brand/partner/card-member/user-feeds': {
     /**
      * 创建用户动态信息
@@ -13856,7 +14362,10 @@ export interface Paths {
       };
     };
   };
-  /** 同步积分兑券结果 */
+  /**
+   * 同步积分兑券结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015897268
+   */
   'v3/brand/partner/card-member/user-points/exchange-coupon/confirm': {
     /**
      * 同步积分兑券结果
@@ -13908,7 +14417,10 @@ export interface Paths {
       };
     };
   };
-  /** 同步积分余额 */
+  /**
+   * 同步积分余额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015897280
+   */
   'v3/brand/partner/card-member/user-points/sync': {
     /**
      * 同步积分余额
@@ -13948,7 +14460,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建品牌门店 */
+  /**
+   * 创建品牌门店
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015783183
+   */
   'v3/brand/partner/store/brandstores': {
     /**
      * 创建品牌门店
@@ -14037,7 +14552,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询品牌门店 */
+  /**
+   * GET, PATCH, DELETE: 查询品牌门店 / 更新品牌门店 / 删除品牌门店
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015783153
+   */
   'v3/brand/partner/store/brandstores/{store_id}': {
     /**
      * 查询品牌门店
@@ -14203,7 +14721,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 绑定收款商户号 */
+  /**
+   * 绑定收款商户号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015783177
+   */
   'v3/brand/partner/store/brandstores/{store_id}/bindrecipient': {
     /**
      * 绑定收款商户号
@@ -14237,7 +14758,10 @@ export interface Paths {
       };
     };
   };
-  /** 解绑收款商户号 */
+  /**
+   * 解绑收款商户号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015783188
+   */
   'v3/brand/partner/store/brandstores/{store_id}/unbindrecipient': {
     /**
      * 解绑收款商户号
@@ -14261,7 +14785,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询最大分账比例 */
+  /**
+   * 查询最大分账比例
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012467022
+   */
   'v3/brand/profitsharing/brand-configs/{brand_mchid}': {
     /**
      * 查询最大分账比例
@@ -14280,7 +14807,10 @@ export interface Paths {
       };
     };
   };
-  /** 完结分账 */
+  /**
+   * 完结分账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012467016
+   */
   'v3/brand/profitsharing/finish-order': {
     /**
      * 完结分账
@@ -14312,7 +14842,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询分账结果 */
+  /**
+   * GET, POST: 查询分账结果 / 请求分账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012467002
+   */
   'v3/brand/profitsharing/orders': {
     /**
      * 查询分账结果
@@ -14446,7 +14979,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单剩余待分金额 */
+  /**
+   * 查询订单剩余待分金额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012467021
+   */
   'v3/brand/profitsharing/orders/{transaction_id}/amounts': {
     /**
      * 查询订单剩余待分金额
@@ -14465,7 +15001,10 @@ export interface Paths {
       };
     };
   };
-  /** 添加分账接收方 */
+  /**
+   * 添加分账接收方
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012467100
+   */
   'v3/brand/profitsharing/receivers/add': {
     /**
      * 添加分账接收方
@@ -14501,7 +15040,10 @@ export interface Paths {
       };
     };
   };
-  /** 删除分账接收方 */
+  /**
+   * 删除分账接收方
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012467103
+   */
   'v3/brand/profitsharing/receivers/delete': {
     /**
      * 删除分账接收方
@@ -14533,7 +15075,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询分账回退结果 */
+  /**
+   * GET, POST: 查询分账回退结果 / 请求分账回退
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012467011
+   */
   'v3/brand/profitsharing/returnorders': {
     /**
      * 查询分账回退结果
@@ -14624,7 +15169,10 @@ export interface Paths {
       };
     };
   };
-  /** 商圈会员停车状态同步 */
+  /**
+   * 商圈会员停车状态同步
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535502
+   */
   'v3/businesscircle/parkings': {
     /**
      * 商圈会员停车状态同步
@@ -14653,7 +15201,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 商圈会员积分同步 */
+  /**
+   * 商圈会员积分同步
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534698
+   */
   'v3/businesscircle/points/notify': {
     /**
      * 商圈会员积分同步
@@ -14686,7 +15237,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 商圈积分授权查询 */
+  /**
+   * 商圈积分授权查询
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534848
+   */
   'v3/businesscircle/user-authorizations/{openid}': {
     /**
      * 商圈积分授权查询
@@ -14716,7 +15270,10 @@ export interface Paths {
       };
     };
   };
-  /** 商圈会员待积分状态查询 */
+  /**
+   * 商圈会员待积分状态查询
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534994
+   */
   'v3/businesscircle/users/{openid}/points/commit_status': {
     /**
      * 商圈会员待积分状态查询
@@ -14739,7 +15296,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询省份列表 */
+  /**
+   * 查询省份列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012698641
+   */
   'v3/capital/capitallhh/areas/provinces': {
     /**
      * 查询省份列表
@@ -14760,7 +15320,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询城市列表 */
+  /**
+   * 查询城市列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697470
+   */
   'v3/capital/capitallhh/areas/provinces/{province_code}/cities': {
     /**
      * 查询城市列表
@@ -14784,7 +15347,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询支持对公业务的银行列表 */
+  /**
+   * 查询支持对公业务的银行列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697626
+   */
   'v3/capital/capitallhh/banks/corporate-banking': {
     /**
      * 查询支持对公业务的银行列表
@@ -14832,7 +15398,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询支持个人业务的银行列表 */
+  /**
+   * 查询支持个人业务的银行列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697583
+   */
   'v3/capital/capitallhh/banks/personal-banking': {
     /**
      * 查询支持个人业务的银行列表
@@ -14880,7 +15449,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取对私银行卡号开户银行 */
+  /**
+   * 获取对私银行卡号开户银行
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697541
+   */
   'v3/capital/capitallhh/banks/search-banks-by-bank-account': {
     /**
      * 获取对私银行卡号开户银行
@@ -14921,7 +15493,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询支行列表 */
+  /**
+   * 查询支行列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697673
+   */
   'v3/capital/capitallhh/banks/{bank_alias_code}/branches': {
     /**
      * 查询支行列表
@@ -14975,7 +15550,10 @@ export interface Paths {
       };
     };
   };
-  /** 点餐订单信息同步（渠道商/服务商） */
+  /**
+   * 点餐订单信息同步（渠道商/服务商）
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011939936
+   */
   'v3/catering/orders/sync-status': {
     /**
      * 点餐订单信息同步（渠道商/服务商）
@@ -15062,7 +15640,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 获取平台证书列表 */
+  /**
+   * 获取平台证书列表
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551764
+   */
   'v3/certificates': {
     /**
      * 获取平台证书列表
@@ -15100,7 +15681,10 @@ export interface Paths {
       };
     };
   };
-  /** 合单下单-APP支付 */
+  /**
+   * 合单下单-APP支付
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556944
+   */
   'v3/combine-transactions/app': {
     /**
      * 合单下单-APP支付
@@ -15242,7 +15826,10 @@ export interface Paths {
       };
     };
   };
-  /** 合单下单-H5支付 */
+  /**
+   * 合单下单-H5支付
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556961
+   */
   'v3/combine-transactions/h5': {
     /**
      * 合单下单-H5支付
@@ -15352,7 +15939,10 @@ export interface Paths {
       };
     };
   };
-  /** 个人收款交易通过微信支付订单号查单 */
+  /**
+   * 个人收款交易通过微信支付订单号查单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012602242
+   */
   'v3/combine-transactions/id/{combine_transaction_id}': {
     /**
      * 个人收款交易通过微信支付订单号查单
@@ -15423,7 +16013,10 @@ export interface Paths {
       };
     };
   };
-  /** 合单下单-JSAPI支付 */
+  /**
+   * 合单下单-JSAPI支付
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556926
+   */
   'v3/combine-transactions/jsapi': {
     /**
      * 合单下单-JSAPI支付
@@ -15537,7 +16130,10 @@ export interface Paths {
       };
     };
   };
-  /** 个人收款交易下单-小程序 */
+  /**
+   * 个人收款交易下单-小程序
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012602225
+   */
   'v3/combine-transactions/miniprogram': {
     /**
      * 个人收款交易下单-小程序
@@ -15601,7 +16197,10 @@ export interface Paths {
       };
     };
   };
-  /** 合单下单-Native支付 */
+  /**
+   * 合单下单-Native支付
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556982
+   */
   'v3/combine-transactions/native': {
     /**
      * 合单下单-Native支付
@@ -15698,7 +16297,10 @@ export interface Paths {
       };
     };
   };
-  /** 合单查询订单 */
+  /**
+   * 合单查询订单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012557006
+   */
   'v3/combine-transactions/out-trade-no/{combine_out_trade_no}': {
     /**
      * 合单查询订单
@@ -15818,7 +16420,10 @@ export interface Paths {
       };
     };
   };
-  /** 合单关闭订单 */
+  /**
+   * 合单关闭订单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012577452
+   */
   'v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close': {
     /**
      * 合单关闭订单
@@ -15850,7 +16455,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 发起不活跃商户身份核实 */
+  /**
+   * 发起不活跃商户身份核实
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012471357
+   */
   'v3/compliance/inactive-merchant-identity-verification/merchants': {
     /**
      * 发起不活跃商户身份核实
@@ -15870,7 +16478,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询不活跃商户身份核实结果 */
+  /**
+   * 查询不活跃商户身份核实结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012471359
+   */
   'v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}': {
     /**
      * 查询不活跃商户身份核实结果
@@ -15899,7 +16510,10 @@ export interface Paths {
       };
     };
   };
-  /** APP预签约自动还款协议 */
+  /**
+   * APP预签约自动还款协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016125804
+   */
   'v3/credit-repayment/partner/contracts/app-presign': {
     /**
      * APP预签约自动还款协议
@@ -15937,7 +16551,10 @@ export interface Paths {
       };
     };
   };
-  /** 解除自动还款协议 */
+  /**
+   * 解除自动还款协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016125830
+   */
   'v3/credit-repayment/partner/contracts/terminate': {
     /**
      * 解除自动还款协议
@@ -15980,7 +16597,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询自动还款协议 */
+  /**
+   * 查询自动还款协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016125810
+   */
   'v3/credit-repayment/partner/contracts/{out_contract_code}': {
     /**
      * 查询自动还款协议
@@ -16015,7 +16635,10 @@ export interface Paths {
       };
     };
   };
-  /** 报关查询 */
+  /**
+   * GET, POST, PATCH: 报关查询 / 报关 / 报关信息修改
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_3.shtml
+   */
   'v3/customs/orders': {
     /**
      * 报关查询
@@ -16204,7 +16827,10 @@ export interface Paths {
       };
     };
   };
-  /** 报关重推 */
+  /**
+   * 报关重推
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_4.shtml
+   */
   'v3/customs/redeclare': {
     /**
      * 报关重推
@@ -16256,7 +16882,10 @@ export interface Paths {
       };
     };
   };
-  /** 身份信息校验 */
+  /**
+   * 身份信息校验
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_2.shtml
+   */
   'v3/customs/verify-certificate': {
     /**
      * 身份信息校验
@@ -16315,7 +16944,10 @@ export interface Paths {
       };
     };
   };
-  /** 预受理领卡请求 */
+  /**
+   * 预受理领卡请求
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_1.shtml
+   */
   'v3/discount-card/cards': {
     /**
      * 预受理领卡请求
@@ -16341,7 +16973,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询先享卡订单 */
+  /**
+   * 查询先享卡订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_3.shtml
+   */
   'v3/discount-card/cards/{out_card_code}': {
     /**
      * 查询先享卡订单
@@ -16460,7 +17095,10 @@ export interface Paths {
       };
     };
   };
-  /** 增加用户记录 */
+  /**
+   * 增加用户记录
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_2.shtml
+   */
   'v3/discount-card/cards/{out_card_code}/add-user-records': {
     /**
      * 增加用户记录
@@ -16517,6 +17155,7 @@ export interface Paths {
   };
   /**
    * 通过先享卡订单号查询订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml
    * @deprecated
    */
   'v3/discount-card/orders/out-trade-no/{out_trade_no}': {
@@ -16622,7 +17261,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过先享卡订单号查询订单 */
+  /**
+   * GET, PATCH: 通过先享卡订单号查询订单 / 更新先享卡订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml
+   */
   'v3/discount-card/orders/{out_order_no}': {
     /**
      * 通过先享卡订单号查询订单
@@ -16782,6 +17424,7 @@ export interface Paths {
   };
   /**
    * 预开通服务
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_3.shtml
    * @deprecated
    */
   'v3/ebike/charge/contracts/preopen': {
@@ -16814,6 +17457,7 @@ export interface Paths {
   };
   /**
    * 通过签约号查询用户状态
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_2.shtml
    * @deprecated
    */
   'v3/ebike/charge/contracts/{contract_id}': {
@@ -16848,6 +17492,7 @@ export interface Paths {
   };
   /**
    * 创建用户当次充电代扣凭证
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_4.shtml
    * @deprecated
    */
   'v3/ebike/charge/contracts/{contract_id}/confirm': {
@@ -16889,6 +17534,7 @@ export interface Paths {
   };
   /**
    * 充电自行车代扣受理扣款
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_5.shtml
    * @deprecated
    */
   'v3/ebike/charge/transactions': {
@@ -16962,6 +17608,7 @@ export interface Paths {
   };
   /**
    * 查询订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml
    * @deprecated
    */
   'v3/ebike/charge/transactions/id/{transaction_id}': {
@@ -17058,6 +17705,7 @@ export interface Paths {
   };
   /**
    * 查询订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml
    * @deprecated
    */
   'v3/ebike/charge/transactions/out-trade-no/{out_trade_no}': {
@@ -17154,6 +17802,7 @@ export interface Paths {
   };
   /**
    * 通过用户标识查询用户状态
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_1.shtml
    * @deprecated
    */
   'v3/ebike/charge/users/{openid}/contract': {
@@ -17188,7 +17837,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交注销提现申请 */
+  /**
+   * 提交注销提现申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013892756
+   */
   'v3/ecommerce/account/apply-cancel-withdraw': {
     /**
      * 提交注销提现申请
@@ -17269,7 +17921,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付注销提现申请单号查询申请单状态 */
+  /**
+   * 微信支付注销提现申请单号查询申请单状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013892765
+   */
   'v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}': {
     /**
      * 微信支付注销提现申请单号查询申请单状态
@@ -17316,7 +17971,10 @@ export interface Paths {
       };
     };
   };
-  /** 平台代商户确认注销 */
+  /**
+   * 平台代商户确认注销
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013892772
+   */
   'v3/ecommerce/account/apply-cancel-withdraw/confirm': {
     /**
      * 平台代商户确认注销
@@ -17348,7 +18006,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户注销提现申请单号查询申请单状态 */
+  /**
+   * 商户注销提现申请单号查询申请单状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013892759
+   */
   'v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}': {
     /**
      * 商户注销提现申请单号查询申请单状态
@@ -17395,7 +18056,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户注销资格校验 */
+  /**
+   * 商户注销资格校验
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016420099
+   */
   'v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}': {
     /**
      * 商户注销资格校验
@@ -17430,7 +18094,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交注销申请单 */
+  /**
+   * 提交注销申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476217
+   */
   'v3/ecommerce/account/cancel-applications': {
     /**
      * 提交注销申请单
@@ -17467,7 +18134,10 @@ export interface Paths {
       };
     };
   };
-  /** 注销申请图片上传 */
+  /**
+   * 注销申请图片上传
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012691710
+   */
   'v3/ecommerce/account/cancel-applications/media': {
     /**
      * 注销申请图片上传
@@ -17492,7 +18162,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询注销单状态 */
+  /**
+   * 查询注销单状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476223
+   */
   'v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}': {
     /**
      * 查询注销单状态
@@ -17517,7 +18190,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过业务申请编号查询申请状态 */
+  /**
+   * 通过业务申请编号查询申请状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012691376
+   */
   'v3/ecommerce/applyments/out-request-no/{out_request_no}': {
     /**
      * 通过业务申请编号查询申请状态
@@ -17576,7 +18252,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销申请单-使用业务申请编号 */
+  /**
+   * 撤销申请单-使用业务申请编号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015616721
+   */
   'v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke': {
     /**
      * 撤销申请单-使用业务申请编号
@@ -17595,7 +18274,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交申请单 */
+  /**
+   * 提交申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015616688
+   */
   'v3/ecommerce/applyments/submit-account-hosting-applyment': {
     /**
      * 提交申请单
@@ -17807,7 +18489,10 @@ export interface Paths {
       };
     };
   };
-  /** 平台代理签约核身 */
+  /**
+   * 平台代理签约核身
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015616722
+   */
   'v3/ecommerce/applyments/submit-sign-verify-info': {
     /**
      * 平台代理签约核身
@@ -17838,7 +18523,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过申请单ID查询申请状态 */
+  /**
+   * 通过申请单ID查询申请状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012691469
+   */
   'v3/ecommerce/applyments/{applyment_id}': {
     /**
      * 通过申请单ID查询申请状态
@@ -17897,7 +18585,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销申请单-使用申请单号 */
+  /**
+   * 撤销申请单-使用申请单号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015616720
+   */
   'v3/ecommerce/applyments/{applyment_id}/revoke': {
     /**
      * 撤销申请单-使用申请单号
@@ -17916,7 +18607,10 @@ export interface Paths {
       };
     };
   };
-  /** 二级商户进件 */
+  /**
+   * 二级商户进件
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012713017
+   */
   'v3/ecommerce/applyments/{empty}': {
     /**
      * 二级商户进件
@@ -18130,7 +18824,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请二级商户资金账单 */
+  /**
+   * 申请二级商户资金账单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012760697
+   */
   'v3/ecommerce/bill/fundflowbill': {
     /**
      * 申请二级商户资金账单
@@ -18171,7 +18868,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过商户协议号查询协议 */
+  /**
+   * 通过商户协议号查询协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012884060
+   */
   'v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
     /**
      * 通过商户协议号查询协议
@@ -18217,7 +18917,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户协议号解约协议 */
+  /**
+   * 商户协议号解约协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012884072
+   */
   'v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate': {
     /**
      * 商户协议号解约协议
@@ -18245,7 +18948,10 @@ export interface Paths {
       };
     };
   };
-  /** APP方式预签约 */
+  /**
+   * APP方式预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012881608
+   */
   'v3/ecommerce/combine-papay/contracts/pre-entrust-sign': {
     /**
      * APP方式预签约
@@ -18281,7 +18987,10 @@ export interface Paths {
       };
     };
   };
-  /** 小程序方式预签约 */
+  /**
+   * 小程序方式预签约
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml
+   */
   'v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program': {
     /**
      * 小程序方式预签约
@@ -18315,7 +19024,10 @@ export interface Paths {
       };
     };
   };
-  /** 电商合单委托代扣支付 */
+  /**
+   * 电商合单委托代扣支付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012884121
+   */
   'v3/ecommerce/combine-papay/transactions': {
     /**
      * 电商合单委托代扣支付
@@ -18413,7 +19125,10 @@ export interface Paths {
       };
     };
   };
-  /** 电商合单委托代扣查询订单 */
+  /**
+   * 电商合单委托代扣查询订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012884130
+   */
   'v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}': {
     /**
      * 电商合单委托代扣查询订单
@@ -18473,7 +19188,10 @@ export interface Paths {
       };
     };
   };
-  /** 电商合单委托代扣撤销订单 */
+  /**
+   * 电商合单委托代扣撤销订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012884126
+   */
   'v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse': {
     /**
      * 电商合单委托代扣撤销订单
@@ -18503,7 +19221,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询二级商户账户实时余额 */
+  /**
+   * 查询二级商户账户实时余额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476690
+   */
   'v3/ecommerce/fund/balance/{sub_mchid}': {
     /**
      * 查询二级商户账户实时余额
@@ -18531,7 +19252,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询二级商户账户日终余额 */
+  /**
+   * 查询二级商户账户日终余额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476693
+   */
   'v3/ecommerce/fund/enddaybalance/{sub_mchid}': {
     /**
      * 查询二级商户账户日终余额
@@ -18561,7 +19285,10 @@ export interface Paths {
       };
     };
   };
-  /** 账户余额提现 */
+  /**
+   * 账户余额提现
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476652
+   */
   'v3/ecommerce/fund/withdraw': {
     /**
      * 账户余额提现
@@ -18597,7 +19324,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户提现单号查询 */
+  /**
+   * 商户提现单号查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476656
+   */
   'v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}': {
     /**
      * 商户提现单号查询
@@ -18647,7 +19377,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付提现单号查询 */
+  /**
+   * 微信支付提现单号查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476665
+   */
   'v3/ecommerce/fund/withdraw/{withdraw_id}': {
     /**
      * 微信支付提现单号查询
@@ -18697,7 +19430,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据业务申请单号查签约信息 */
+  /**
+   * 根据业务申请单号查签约信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015851492
+   */
   'v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}': {
     /**
      * 根据业务申请单号查签约信息
@@ -18725,7 +19461,10 @@ export interface Paths {
       };
     };
   };
-  /** APP场景预签约 */
+  /**
+   * APP场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015851472
+   */
   'v3/ecommerce/individual-contracts/pre-entrust-sign/app': {
     /**
      * APP场景预签约
@@ -18747,7 +19486,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询个人收款方授权结果 */
+  /**
+   * 查询个人收款方授权结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012739528
+   */
   'v3/ecommerce/individual-contracts/{openid}': {
     /**
      * 查询个人收款方授权结果
@@ -18775,7 +19517,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请二级商户商家转账授权 */
+  /**
+   * 申请二级商户商家转账授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504208
+   */
   'v3/ecommerce/mch-transfer/authorizations': {
     /**
      * 申请二级商户商家转账授权
@@ -18812,7 +19557,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询二级商户商家转账授权状态 */
+  /**
+   * 查询二级商户商家转账授权状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504209
+   */
   'v3/ecommerce/mch-transfer/authorizations/{sub_mchid}': {
     /**
      * 查询二级商户商家转账授权状态
@@ -18833,7 +19581,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起转账 */
+  /**
+   * 发起转账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504211
+   */
   'v3/ecommerce/mch-transfer/transfer-bills': {
     /**
      * 发起转账
@@ -18889,7 +19640,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户单号查询转账单 */
+  /**
+   * 商户单号查询转账单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504213
+   */
   'v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}': {
     /**
      * 商户单号查询转账单
@@ -18937,7 +19691,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销转账 */
+  /**
+   * 撤销转账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504212
+   */
   'v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel': {
     /**
      * 撤销转账
@@ -18967,7 +19724,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信转账单号查询转账单 */
+  /**
+   * 微信转账单号查询转账单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504214
+   */
   'v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}': {
     /**
      * 微信转账单号查询转账单
@@ -19015,7 +19775,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询售后服务分账结果 */
+  /**
+   * GET, POST: 查询售后服务分账结果 / 请求售后服务分账
+   * @see https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html
+   */
   'v3/ecommerce/profitsharing/after-sales-orders': {
     /**
      * 查询售后服务分账结果
@@ -19078,7 +19841,10 @@ export interface Paths {
       };
     };
   };
-  /** 完结分账 */
+  /**
+   * 完结分账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012477745
+   */
   'v3/ecommerce/profitsharing/finish-order': {
     /**
      * 完结分账
@@ -19110,7 +19876,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询分账结果 */
+  /**
+   * GET, POST: 查询分账结果 / 请求分账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012477734
+   */
   'v3/ecommerce/profitsharing/orders': {
     /**
      * 查询分账结果
@@ -19209,7 +19978,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单剩余待分金额 */
+  /**
+   * 查询订单剩余待分金额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012477751
+   */
   'v3/ecommerce/profitsharing/orders/{transaction_id}/amounts': {
     /**
      * 查询订单剩余待分金额
@@ -19228,7 +20000,10 @@ export interface Paths {
       };
     };
   };
-  /** 添加分账接收方 */
+  /**
+   * 添加分账接收方
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012477758
+   */
   'v3/ecommerce/profitsharing/receivers/add': {
     /**
      * 添加分账接收方
@@ -19268,7 +20043,10 @@ export interface Paths {
       };
     };
   };
-  /** 删除分账接收方 */
+  /**
+   * 删除分账接收方
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012477759
+   */
   'v3/ecommerce/profitsharing/receivers/delete': {
     /**
      * 删除分账接收方
@@ -19294,7 +20072,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询分账回退结果 */
+  /**
+   * GET, POST: 查询分账回退结果 / 请求分账回退
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012477740
+   */
   'v3/ecommerce/profitsharing/returnorders': {
     /**
      * 查询分账回退结果
@@ -19385,7 +20166,10 @@ export interface Paths {
       };
     };
   };
-  /** 退款申请 */
+  /**
+   * 退款申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012649457
+   */
   'v3/ecommerce/refunds/apply': {
     /**
      * 退款申请
@@ -19486,7 +20270,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过微信支付退款单号查询退款 */
+  /**
+   * 通过微信支付退款单号查询退款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012650253
+   */
   'v3/ecommerce/refunds/id/{refund_id}': {
     /**
      * 通过微信支付退款单号查询退款
@@ -19563,7 +20350,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过商户退款单号查询退款 */
+  /**
+   * 通过商户退款单号查询退款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012650314
+   */
   'v3/ecommerce/refunds/out-refund-no/{out_refund_no}': {
     /**
      * 通过商户退款单号查询退款
@@ -19640,7 +20430,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起异常退款 */
+  /**
+   * 发起异常退款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012649274
+   */
   'v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund': {
     /**
      * 发起异常退款
@@ -19753,7 +20546,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询垫付回补结果 */
+  /**
+   * GET, POST: 查询垫付回补结果 / 垫付退款回补
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476916
+   */
   'v3/ecommerce/refunds/{refund_id}/return-advance': {
     /**
      * 查询垫付回补结果
@@ -19826,7 +20622,10 @@ export interface Paths {
       };
     };
   };
-  /** 取消补差 */
+  /**
+   * 取消补差
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012477639
+   */
   'v3/ecommerce/subsidies/cancel': {
     /**
      * 取消补差
@@ -19856,7 +20655,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求补差 */
+  /**
+   * 请求补差
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012477631
+   */
   'v3/ecommerce/subsidies/create': {
     /**
      * 请求补差
@@ -19896,7 +20698,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求补差回退 */
+  /**
+   * 请求补差回退
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012477636
+   */
   'v3/ecommerce/subsidies/return': {
     /**
      * 请求补差回退
@@ -19942,7 +20747,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过协议号查询签约 */
+  /**
+   * 通过协议号查询签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012522951
+   */
   'v3/edu-papay/contracts/id/{contract_id}': {
     /**
      * 通过协议号查询签约
@@ -19989,7 +20797,10 @@ export interface Paths {
       };
     };
   };
-  /** 预签约 */
+  /**
+   * 预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012522560
+   */
   'v3/edu-papay/contracts/presign': {
     /**
      * 预签约
@@ -20025,7 +20836,10 @@ export interface Paths {
       };
     };
   };
-  /** 解约 */
+  /**
+   * 解约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466882
+   */
   'v3/edu-papay/contracts/{contract_id}': {
     /**
      * 解约
@@ -20039,7 +20853,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 教育通扣款受理 */
+  /**
+   * 教育通扣款受理
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524731
+   */
   'v3/edu-papay/transactions': {
     /**
      * 教育通扣款受理
@@ -20088,7 +20905,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 微信订单号查单 */
+  /**
+   * 微信订单号查单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012523468
+   */
   'v3/edu-papay/transactions/id/{transaction_id}': {
     /**
      * 微信订单号查单
@@ -20176,7 +20996,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户订单号查单 */
+  /**
+   * 商户订单号查单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012523591
+   */
   'v3/edu-papay/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 商户订单号查单
@@ -20264,7 +21087,10 @@ export interface Paths {
       };
     };
   };
-  /** 发送扣款预通知 */
+  /**
+   * 发送扣款预通知
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524814
+   */
   'v3/edu-papay/user-notifications/{contract_id}/send': {
     /**
      * 发送扣款预通知
@@ -20287,7 +21113,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 通过用户标识查询签约 */
+  /**
+   * 通过用户标识查询签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012523265
+   */
   'v3/edu-papay/user/{openid}/contracts': {
     /**
      * 通过用户标识查询签约
@@ -20353,7 +21182,7 @@ export interface Paths {
       };
     };
   };
-  /** 通过QQ账号查询核销订单列表 */
+  /** GET, POST: 通过QQ账号查询核销订单列表 / 创建核销订单 */
   'v3/edu-star/orders': {
     /** 通过QQ账号查询核销订单列表 */
     get: {
@@ -20487,7 +21316,10 @@ export interface Paths {
       };
     };
   };
-  /** 预签约 */
+  /**
+   * 预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012468952
+   */
   'v3/eduschoolpay/contracts/presign': {
     /**
      * 预签约
@@ -20561,7 +21393,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过协议号查询签约 */
+  /**
+   * 通过协议号查询签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012468959
+   */
   'v3/eduschoolpay/contracts/{contract_id}': {
     /**
      * 通过协议号查询签约
@@ -20592,7 +21427,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户主动解约 */
+  /**
+   * 商户主动解约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012469025
+   */
   'v3/eduschoolpay/contracts/{contract_id}/terminate': {
     /**
      * 商户主动解约
@@ -20606,7 +21444,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 扣款 */
+  /**
+   * 扣款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012469030
+   */
   'v3/eduschoolpay/transactions': {
     /**
      * 扣款
@@ -20742,7 +21583,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付订单号查单 */
+  /**
+   * 微信支付订单号查单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012469063
+   */
   'v3/eduschoolpay/transactions/id/{transaction_id}': {
     /**
      * 微信支付订单号查单
@@ -20832,7 +21676,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户订单号查单 */
+  /**
+   * 商户订单号查单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012469097
+   */
   'v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 商户订单号查单
@@ -20922,7 +21769,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户签约列表 */
+  /**
+   * 查询用户签约列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012468993
+   */
   'v3/eduschoolpay/users/{openid}/contracts': {
     /**
      * 查询用户签约列表
@@ -20982,7 +21832,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户查询用户欠款状态 */
+  /**
+   * 商户查询用户欠款状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012469161
+   */
   'v3/eduschoolpay/users/{openid}/debt-state': {
     /**
      * 商户查询用户欠款状态
@@ -21007,7 +21860,10 @@ export interface Paths {
       };
     };
   };
-  /** 用户openid转换 */
+  /**
+   * 用户openid转换
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_9_1.shtml
+   */
   'v3/express/users/{openid}/transform': {
     /**
      * 用户openid转换
@@ -21029,7 +21885,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户授权的实名信息 */
+  /**
+   * 查询用户授权的实名信息
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/sid.html
+   */
   'v3/facemch/users/{face_sid}': {
     /**
      * 查询用户授权的实名信息
@@ -21077,7 +21936,10 @@ export interface Paths {
       };
     };
   };
-  /** 品牌商户发放红包 */
+  /**
+   * 品牌商户发放红包
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310358
+   */
   'v3/fund-app/brand-redpacket/brand-merchant-batches': {
     /**
      * 品牌商户发放红包
@@ -21140,7 +22002,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付批次单号查询批次单 */
+  /**
+   * 微信支付批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310369
+   */
   'v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}': {
     /**
      * 微信支付批次单号查询批次单
@@ -21207,7 +22072,10 @@ export interface Paths {
       };
     };
   };
-  /** 商家明细单号查询明细单 */
+  /**
+   * 商家明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310384
+   */
   'v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}': {
     /**
      * 商家明细单号查询明细单
@@ -21259,7 +22127,10 @@ export interface Paths {
       };
     };
   };
-  /** 商家批次单号查询批次单 */
+  /**
+   * 商家批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310378
+   */
   'v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}': {
     /**
      * 商家批次单号查询批次单
@@ -21326,7 +22197,10 @@ export interface Paths {
       };
     };
   };
-  /** 商家明细单号查询明细单 */
+  /**
+   * 商家明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310391
+   */
   'v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}': {
     /**
      * 商家明细单号查询明细单
@@ -21378,7 +22252,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户单号申请电子回单 */
+  /**
+   * 商户单号申请电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716452
+   */
   'v3/fund-app/mch-transfer/elecsign/out-bill-no': {
     /**
      * 商户单号申请电子回单
@@ -21400,7 +22277,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户单号查询电子回单 */
+  /**
+   * 商户单号查询电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716436
+   */
   'v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}': {
     /**
      * 商户单号查询电子回单
@@ -21429,7 +22309,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信单号申请电子回单 */
+  /**
+   * 微信单号申请电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716456
+   */
   'v3/fund-app/mch-transfer/elecsign/transfer-bill-no': {
     /**
      * 微信单号申请电子回单
@@ -21451,7 +22334,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信单号查询电子回单 */
+  /**
+   * 微信单号查询电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716455
+   */
   'v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}': {
     /**
      * 微信单号查询电子回单
@@ -21480,7 +22366,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询预算出资的电子回单 */
+  /**
+   * GET, POST: 查询预算出资的电子回单 / 申请预算出资的电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016209977
+   */
   'v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts': {
     /**
      * 查询预算出资的电子回单
@@ -21563,7 +22452,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请公益捐赠预算 */
+  /**
+   * 申请公益捐赠预算
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015554763
+   */
   'v3/fund-app/mch-transfer/partner/charity-budget': {
     /**
      * 申请公益捐赠预算
@@ -21623,7 +22515,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户单号查询公益捐赠预算详情 */
+  /**
+   * 商户单号查询公益捐赠预算详情
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015554788
+   */
   'v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}': {
     /**
      * 商户单号查询公益捐赠预算详情
@@ -21673,7 +22568,10 @@ export interface Paths {
       };
     };
   };
-  /** 解锁公益捐赠预算 */
+  /**
+   * 解锁公益捐赠预算
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015554795
+   */
   'v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock': {
     /**
      * 解锁公益捐赠预算
@@ -21717,7 +22615,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起公益捐赠 */
+  /**
+   * 发起公益捐赠
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015554841
+   */
   'v3/fund-app/mch-transfer/partner/charity-transfer-bills': {
     /**
      * 发起公益捐赠
@@ -21772,7 +22673,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户单号查询公益捐赠详情 */
+  /**
+   * 商户单号查询公益捐赠详情
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015554859
+   */
   'v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}': {
     /**
      * 商户单号查询公益捐赠详情
@@ -21814,7 +22718,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请单笔转账电子回单 */
+  /**
+   * 申请单笔转账电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016315516
+   */
   'v3/fund-app/mch-transfer/partner/electronic-receipts': {
     /**
      * 申请单笔转账电子回单
@@ -21850,7 +22757,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询单笔转账电子回单 */
+  /**
+   * 查询单笔转账电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016315544
+   */
   'v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}': {
     /**
      * 查询单笔转账电子回单
@@ -21886,7 +22796,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请子商户商家转账授权 */
+  /**
+   * 申请子商户商家转账授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015469102
+   */
   'v3/fund-app/mch-transfer/partner/sub-mch-authorizations': {
     /**
      * 申请子商户商家转账授权
@@ -21916,7 +22829,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询子商户商家转账授权状态 */
+  /**
+   * 查询子商户商家转账授权状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015469112
+   */
   'v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}': {
     /**
      * 查询子商户商家转账授权状态
@@ -21952,7 +22868,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起转账 */
+  /**
+   * 发起转账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015469096
+   */
   'v3/fund-app/mch-transfer/partner/transfer-bills': {
     /**
      * 发起转账
@@ -22013,7 +22932,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户单号查询转账单 */
+  /**
+   * 商户单号查询转账单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015469131
+   */
   'v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}': {
     /**
      * 商户单号查询转账单
@@ -22062,7 +22984,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销转账 */
+  /**
+   * 撤销转账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015469118
+   */
   'v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel': {
     /**
      * 撤销转账
@@ -22107,7 +23032,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起转账 */
+  /**
+   * 发起转账
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716434
+   */
   'v3/fund-app/mch-transfer/transfer-bills': {
     /**
      * 发起转账
@@ -22168,7 +23096,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户单号查询转账单 */
+  /**
+   * 商户单号查询转账单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716437
+   */
   'v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}': {
     /**
      * 商户单号查询转账单
@@ -22210,7 +23141,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销转账 */
+  /**
+   * 撤销转账
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716458
+   */
   'v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel': {
     /**
      * 撤销转账
@@ -22233,7 +23167,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起转账并完成自动收款授权 */
+  /**
+   * 发起转账并完成自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399293
+   */
   'v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization': {
     /**
      * 发起转账并完成自动收款授权
@@ -22307,7 +23244,10 @@ export interface Paths {
       };
     };
   };
-  /** 转账（用户自动收款） */
+  /**
+   * 转账（用户自动收款）
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399371
+   */
   'v3/fund-app/mch-transfer/transfer-bills/transfer': {
     /**
      * 转账（用户自动收款）
@@ -22387,7 +23327,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信转账单号查询转账单 */
+  /**
+   * 微信转账单号查询转账单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716457
+   */
   'v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}': {
     /**
      * 微信转账单号查询转账单
@@ -22426,7 +23369,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起转账到QQ钱包 */
+  /**
+   * 发起转账到QQ钱包
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014297386
+   */
   'v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills': {
     /**
      * 发起转账到QQ钱包
@@ -22504,7 +23450,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询转账到QQ钱包的结果 */
+  /**
+   * 查询转账到QQ钱包的结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014297440
+   */
   'v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}': {
     /**
      * 查询转账到QQ钱包的结果
@@ -22548,7 +23497,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销转账到QQ钱包 */
+  /**
+   * 撤销转账到QQ钱包
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014297396
+   */
   'v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel': {
     /**
      * 撤销转账到QQ钱包
@@ -22592,7 +23544,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请免确认收款授权 */
+  /**
+   * 申请免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4015901167
+   */
   'v3/fund-app/mch-transfer/user-confirm-authorization': {
     /**
      * 申请免确认收款授权
@@ -22630,7 +23585,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户单号查询自动收款授权 */
+  /**
+   * 商户单号查询自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399423
+   */
   'v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}': {
     /**
      * 商户单号查询自动收款授权
@@ -22666,7 +23624,10 @@ export interface Paths {
       };
     };
   };
-  /** 解除免确认收款授权 */
+  /**
+   * 解除免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4015653811
+   */
   'v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close': {
     /**
      * 解除免确认收款授权
@@ -22702,7 +23663,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取购付汇账单文件下载链接 */
+  /**
+   * 获取购付汇账单文件下载链接
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476132
+   */
   'v3/funds-to-oversea/bill-download-url': {
     /**
      * 获取购付汇账单文件下载链接
@@ -22728,7 +23692,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请资金出境 */
+  /**
+   * 申请资金出境
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476113
+   */
   'v3/funds-to-oversea/orders': {
     /**
      * 申请资金出境
@@ -22816,7 +23783,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询出境结果 */
+  /**
+   * 查询出境结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476127
+   */
   'v3/funds-to-oversea/orders/{out_order_id}': {
     /**
      * 查询出境结果
@@ -22868,7 +23838,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请资金出境退回 */
+  /**
+   * 申请资金出境退回
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013735039
+   */
   'v3/funds-to-oversea/return/return-orders': {
     /**
      * 申请资金出境退回
@@ -22918,7 +23891,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询出境退回结果（通过商户出境退回单号） */
+  /**
+   * 查询出境退回结果（通过商户出境退回单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013735052
+   */
   'v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}': {
     /**
      * 查询出境退回结果（通过商户出境退回单号）
@@ -22960,7 +23936,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单剩余可出境余额 */
+  /**
+   * 查询订单剩余可出境余额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476109
+   */
   'v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts': {
     /**
      * 查询订单剩余可出境余额
@@ -22984,7 +23963,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取平台证书列表 */
+  /**
+   * 获取平台证书列表
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013878
+   */
   'v3/global/certificates': {
     /**
      * 获取平台证书列表
@@ -23019,7 +24001,10 @@ export interface Paths {
       };
     };
   };
-  /** 报关查询 */
+  /**
+   * GET, POST, PATCH: 报关查询 / 报关 / 报关信息修改
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025131
+   */
   'v3/global/customs/orders': {
     /**
      * 报关查询
@@ -23208,7 +24193,10 @@ export interface Paths {
       };
     };
   };
-  /** 报关重推 */
+  /**
+   * 报关重推
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025133
+   */
   'v3/global/customs/redeclare': {
     /**
      * 报关重推
@@ -23260,7 +24248,10 @@ export interface Paths {
       };
     };
   };
-  /** 身份信息校验 */
+  /**
+   * 身份信息校验
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025128
+   */
   'v3/global/customs/verify-certificate': {
     /**
      * 身份信息校验
@@ -23319,7 +24310,10 @@ export interface Paths {
       };
     };
   };
-  /** 上传文件 */
+  /**
+   * 上传文件
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024913
+   */
   'v3/global/merchant-storage/file/upload': {
     /**
      * 上传文件
@@ -23346,7 +24340,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建H5支付权限申请单 */
+  /**
+   * 创建H5支付权限申请单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025106
+   */
   'v3/global/merchant/h5/permission/applications': {
     /**
      * 创建H5支付权限申请单
@@ -23414,7 +24411,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询H5支付权限申请单详情 */
+  /**
+   * GET, PATCH: 查询H5支付权限申请单详情 / 修改H5支付权限申请单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025107
+   */
   'v3/global/merchant/h5/permission/applications/{applyment_id}': {
     /**
      * 查询H5支付权限申请单详情
@@ -23518,7 +24518,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建H5支付域名修改申请单 */
+  /**
+   * 创建H5支付域名修改申请单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025110
+   */
   'v3/global/merchant/h5/permission/domain/applications': {
     /**
      * 创建H5支付域名修改申请单
@@ -23574,7 +24577,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询H5支付域名修改申请单 */
+  /**
+   * GET, PATCH: 查询H5支付域名修改申请单 / 修改H5支付域名修改申请单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025112
+   */
   'v3/global/merchant/h5/permission/domain/applications/{applyment_id}': {
     /**
      * 查询H5支付域名修改申请单
@@ -23662,7 +24668,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询子商户H5支付权限状态 */
+  /**
+   * 查询子商户H5支付权限状态
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025117
+   */
   'v3/global/merchant/h5/permission/{sub_mchid}': {
     /**
      * 查询子商户H5支付权限状态
@@ -23683,7 +24692,10 @@ export interface Paths {
       };
     };
   };
-  /** 子商户进件（融合钱包） */
+  /**
+   * 子商户进件（融合钱包）
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025088
+   */
   'v3/global/merchants': {
     /**
      * 子商户进件（融合钱包）
@@ -23805,7 +24817,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询子商户（融合钱包） */
+  /**
+   * GET, PATCH: 查询子商户（融合钱包） / 修改子商户（融合钱包）
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025092
+   */
   'v3/global/merchants/{sub_mchid}': {
     /**
      * 查询子商户（融合钱包）
@@ -24011,7 +25026,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销订单(微信支付订单号) */
+  /**
+   * 撤销订单(微信支付订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013926
+   */
   'v3/global/micropay/transactions/id/{transaction_id}/reverse': {
     /**
      * 撤销订单(微信支付订单号)
@@ -24036,7 +25054,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 撤销订单(商户订单号) */
+  /**
+   * 撤销订单(商户订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013926
+   */
   'v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse': {
     /**
      * 撤销订单(商户订单号)
@@ -24061,7 +25082,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 提交付款码支付 */
+  /**
+   * 提交付款码支付
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013010527
+   */
   'v3/global/micropay/transactions/pay': {
     /**
      * 提交付款码支付
@@ -24246,7 +25270,10 @@ export interface Paths {
       };
     };
   };
-  /** APP签约 */
+  /**
+   * APP签约
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
+   */
   'v3/global/papay/contracts/app-pre-entrust-sign': {
     /**
      * APP签约
@@ -24290,7 +25317,10 @@ export interface Paths {
       };
     };
   };
-  /** H5预签约 */
+  /**
+   * H5预签约
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015443
+   */
   'v3/global/papay/contracts/h5-pre-entrust-sign': {
     /**
      * H5预签约
@@ -24336,7 +25366,10 @@ export interface Paths {
       };
     };
   };
-  /** JSAPI预签约 */
+  /**
+   * JSAPI预签约
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015447
+   */
   'v3/global/papay/contracts/jsapi-pre-entrust-sign': {
     /**
      * JSAPI预签约
@@ -24380,7 +25413,10 @@ export interface Paths {
       };
     };
   };
-  /** 小程序签约 */
+  /**
+   * 小程序签约
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015440
+   */
   'v3/global/papay/contracts/miniprogram-pre-entrust-sign': {
     /**
      * 小程序签约
@@ -24424,7 +25460,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户协议号查询签约 */
+  /**
+   * 商户协议号查询签约
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015477
+   */
   'v3/global/papay/contracts/out-contract-code/{out_contract_code}': {
     /**
      * 商户协议号查询签约
@@ -24486,7 +25525,10 @@ export interface Paths {
       };
     };
   };
-  /** WEB预签约 */
+  /**
+   * WEB预签约
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015464
+   */
   'v3/global/papay/contracts/web-pre-entrust-sign': {
     /**
      * WEB预签约
@@ -24528,7 +25570,10 @@ export interface Paths {
       };
     };
   };
-  /** 代扣协议ID查询签约 */
+  /**
+   * 代扣协议ID查询签约
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015470
+   */
   'v3/global/papay/contracts/{contract_id}': {
     /**
      * 代扣协议ID查询签约
@@ -24592,7 +25637,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请解约 */
+  /**
+   * 申请解约
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015478
+   */
   'v3/global/papay/contracts/{contract_id}/terminate': {
     /**
      * 申请解约
@@ -24621,7 +25669,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 支付扣款 */
+  /**
+   * 支付扣款
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015482
+   */
   'v3/global/papay/transactions': {
     /**
      * 支付扣款
@@ -24766,7 +25817,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单(商户订单号) */
+  /**
+   * 查询订单(商户订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
+   */
   'v3/global/papay/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 查询订单(商户订单号)
@@ -24878,7 +25932,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销订单(商户订单号) */
+  /**
+   * 撤销订单(商户订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015496
+   */
   'v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse': {
     /**
      * 撤销订单(商户订单号)
@@ -24899,7 +25956,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询订单(微信支付订单号) */
+  /**
+   * 查询订单(微信支付订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
+   */
   'v3/global/papay/transactions/{transaction_id}': {
     /**
      * 查询订单(微信支付订单号)
@@ -25012,7 +26072,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取分账账单文件下载地址 */
+  /**
+   * 获取分账账单文件下载地址
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025018
+   */
   'v3/global/profit-sharing/bill-download-url': {
     /**
      * 获取分账账单文件下载地址
@@ -25036,7 +26099,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求分账 */
+  /**
+   * 请求分账
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024892
+   */
   'v3/global/profit-sharing/orders': {
     /**
      * 请求分账
@@ -25127,7 +26193,10 @@ export interface Paths {
       };
     };
   };
-  /** 解冻剩余资金 */
+  /**
+   * 解冻剩余资金
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024897
+   */
   'v3/global/profit-sharing/orders/unfreeze': {
     /**
      * 解冻剩余资金
@@ -25194,7 +26263,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询分账结果 */
+  /**
+   * 查询分账结果
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024900
+   */
   'v3/global/profit-sharing/orders/{out_order_no}': {
     /**
      * 查询分账结果
@@ -25259,7 +26331,10 @@ export interface Paths {
       };
     };
   };
-  /** 添加分账接收方 */
+  /**
+   * POST, DELETE: 添加分账接收方 / 删除分账接收方
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024908
+   */
   'v3/global/profit-sharing/receivers': {
     /**
      * 添加分账接收方
@@ -25363,7 +26438,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询分账接收方添加结果 */
+  /**
+   * 查询分账接收方添加结果
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024912
+   */
   'v3/global/profit-sharing/receivers/{account}': {
     /**
      * 查询分账接收方添加结果
@@ -25417,7 +26495,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取分账退款账单下载链接 */
+  /**
+   * 获取分账退款账单下载链接
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025022
+   */
   'v3/global/profit-sharing/refunds/bill-download-url': {
     /**
      * 获取分账退款账单下载链接
@@ -25441,7 +26522,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询可供垫付退款实时余额 */
+  /**
+   * 查询可供垫付退款实时余额
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024984
+   */
   'v3/global/profit-sharing/refunds/refundable-balance': {
     /**
      * 查询可供垫付退款实时余额
@@ -25462,7 +26546,10 @@ export interface Paths {
       };
     };
   };
-  /** 分账标记 */
+  /**
+   * 分账标记
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354804
+   */
   'v3/global/profit-sharing/transactions/mark': {
     /**
      * 分账标记
@@ -25485,7 +26572,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询剩余待分金额 */
+  /**
+   * 查询剩余待分金额
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024904
+   */
   'v3/global/profit-sharing/transactions/{transaction_id}/amounts': {
     /**
      * 查询剩余待分金额
@@ -25513,7 +26603,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单剩余可退款金额 */
+  /**
+   * 查询订单剩余可退款金额
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024982
+   */
   'v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts': {
     /**
      * 查询订单剩余可退款金额
@@ -25543,7 +26636,10 @@ export interface Paths {
       };
     };
   };
-  /** 商家充值退款余额查询 */
+  /**
+   * 商家充值退款余额查询
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013068962
+   */
   'v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}': {
     /**
      * 商家充值退款余额查询
@@ -25564,7 +26660,10 @@ export interface Paths {
       };
     };
   };
-  /** 商家充值退款余额查询 */
+  /**
+   * 商家充值退款余额查询
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013068962
+   */
   'v3/global/refund/recharge-balance': {
     /**
      * 商家充值退款余额查询
@@ -25583,7 +26682,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询所有退款 */
+  /**
+   * GET, POST: 查询所有退款 / 申请退款
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354686
+   */
   'v3/global/refunds': {
     /**
      * 查询所有退款
@@ -25777,7 +26879,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询单笔退款(微信支付退款订单号) */
+  /**
+   * 查询单笔退款(微信支付退款订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354684
+   */
   'v3/global/refunds/id/{refund_id}': {
     /**
      * 查询单笔退款(微信支付退款订单号)
@@ -25856,7 +26961,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询单笔退款(商户退款订单号) */
+  /**
+   * 查询单笔退款(商户退款订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354684
+   */
   'v3/global/refunds/out-refund-no/{out_refund_no}': {
     /**
      * 查询单笔退款(商户退款订单号)
@@ -25935,7 +27043,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询结算资金明细 */
+  /**
+   * 查询结算资金明细
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013893
+   */
   'v3/global/settle/settlements': {
     /**
      * 查询结算资金明细
@@ -26014,7 +27125,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载对账单 */
+  /**
+   * 下载对账单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013869
+   */
   'v3/global/statements': {
     /**
      * 下载对账单
@@ -26040,7 +27154,10 @@ export interface Paths {
       response: Buffer;
     };
   };
-  /** APP支付下单 */
+  /**
+   * APP支付下单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014223
+   */
   'v3/global/transactions/app': {
     /**
      * APP支付下单
@@ -26148,7 +27265,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单(微信支付订单号) */
+  /**
+   * 查询订单(微信支付订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013913
+   */
   'v3/global/transactions/id/{transaction_id}': {
     /**
      * 查询订单(微信支付订单号)
@@ -26265,7 +27385,10 @@ export interface Paths {
       };
     };
   };
-  /** 关闭订单(微信支付订单号) */
+  /**
+   * 关闭订单(微信支付订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014140
+   */
   'v3/global/transactions/id/{transaction_id}/close': {
     /**
      * 关闭订单(微信支付订单号)
@@ -26290,7 +27413,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** JSAPI支付下单 */
+  /**
+   * JSAPI支付下单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014150
+   */
   'v3/global/transactions/jsapi': {
     /**
      * JSAPI支付下单
@@ -26398,7 +27524,10 @@ export interface Paths {
       };
     };
   };
-  /** H5支付下单 */
+  /**
+   * H5支付下单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014399
+   */
   'v3/global/transactions/mweb': {
     /**
      * H5支付下单
@@ -26506,7 +27635,10 @@ export interface Paths {
       };
     };
   };
-  /** Native支付下单 */
+  /**
+   * Native支付下单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013953
+   */
   'v3/global/transactions/native': {
     /**
      * Native支付下单
@@ -26614,7 +27746,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单(商户订单号) */
+  /**
+   * 查询订单(商户订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013913
+   */
   'v3/global/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 查询订单(商户订单号)
@@ -26731,7 +27866,10 @@ export interface Paths {
       };
     };
   };
-  /** 关闭订单(商户订单号) */
+  /**
+   * 关闭订单(商户订单号)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014140
+   */
   'v3/global/transactions/out-trade-no/{out_trade_no}/close': {
     /**
      * 关闭订单(商户订单号)
@@ -26756,7 +27894,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 商家小票管理 */
+  /**
+   * 商家小票管理
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012473788
+   */
   'v3/goldplan/merchants/changecustompagestatus': {
     /**
      * 商家小票管理
@@ -26780,7 +27921,10 @@ export interface Paths {
       };
     };
   };
-  /** 点金计划管理 */
+  /**
+   * 点金计划管理
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012473796
+   */
   'v3/goldplan/merchants/changegoldplanstatus': {
     /**
      * 点金计划管理
@@ -26802,7 +27946,10 @@ export interface Paths {
       };
     };
   };
-  /** 关闭广告展示 */
+  /**
+   * 关闭广告展示
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012473781
+   */
   'v3/goldplan/merchants/close-advertising-show': {
     /**
      * 关闭广告展示
@@ -26819,7 +27966,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 开通广告展示 */
+  /**
+   * 开通广告展示
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012473794
+   */
   'v3/goldplan/merchants/open-advertising-show': {
     /**
      * 开通广告展示
@@ -26838,7 +27988,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 同业过滤标签管理 */
+  /**
+   * 同业过滤标签管理
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012473784
+   */
   'v3/goldplan/merchants/set-advertising-industry-filter': {
     /**
      * 同业过滤标签管理
@@ -26857,7 +28010,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询审核结果 */
+  /**
+   * 查询审核结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
+   */
   'v3/gov/subsidy/audit/cup/invalid': {
     /**
      * 查询审核结果
@@ -26887,7 +28043,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询审核结果 */
+  /**
+   * 查询审核结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
+   */
   'v3/gov/subsidy/audit/cup/query': {
     /**
      * 查询审核结果
@@ -26935,7 +28094,10 @@ export interface Paths {
       };
     };
   };
-  /** 同步非银联支付交易退款信息 */
+  /**
+   * 同步非银联支付交易退款信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
+   */
   'v3/gov/subsidy/audit/cup/refund/sync': {
     /**
      * 同步非银联支付交易退款信息
@@ -26969,7 +28131,10 @@ export interface Paths {
       };
     };
   };
-  /** 更新审核数据 */
+  /**
+   * 更新审核数据
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
+   */
   'v3/gov/subsidy/audit/cup/update': {
     /**
      * 更新审核数据
@@ -27137,7 +28302,10 @@ export interface Paths {
       };
     };
   };
-  /** 上传审核数据 */
+  /**
+   * 上传审核数据
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
+   */
   'v3/gov/subsidy/audit/cup/upload': {
     /**
      * 上传审核数据
@@ -27305,7 +28473,10 @@ export interface Paths {
       };
     };
   };
-  /** 企业信息查询 */
+  /**
+   * 企业信息查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/companies/query': {
     /**
      * 企业信息查询
@@ -27333,7 +28504,10 @@ export interface Paths {
       };
     };
   };
-  /** 商品信息上传 */
+  /**
+   * 商品信息上传
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/goods/upload': {
     /**
      * 商品信息上传
@@ -27377,7 +28551,10 @@ export interface Paths {
       };
     };
   };
-  /** N品类同步资格核销信息 */
+  /**
+   * N品类同步资格核销信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/n-qualifications/sync': {
     /**
      * N品类同步资格核销信息
@@ -27481,7 +28658,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询补贴资格 */
+  /**
+   * 查询补贴资格
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/qualification': {
     /**
      * 查询补贴资格
@@ -27673,7 +28853,10 @@ export interface Paths {
       };
     };
   };
-  /** 批量查询用户资格 */
+  /**
+   * 批量查询用户资格
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/qualifications/query': {
     /**
      * 批量查询用户资格
@@ -27726,7 +28909,10 @@ export interface Paths {
       };
     };
   };
-  /** 同步资格核销信息 */
+  /**
+   * 同步资格核销信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/qualifications/sync': {
     /**
      * 同步资格核销信息
@@ -27836,7 +29022,10 @@ export interface Paths {
       };
     };
   };
-  /** sn码锁定 */
+  /**
+   * sn码锁定
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/sncode/lock': {
     /**
      * sn码锁定
@@ -27880,7 +29069,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询sn码状态 */
+  /**
+   * 查询sn码状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/sncode/query': {
     /**
      * 查询sn码状态
@@ -27909,7 +29101,10 @@ export interface Paths {
       };
     };
   };
-  /** sn码解锁 */
+  /**
+   * sn码解锁
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/sncode/unlock': {
     /**
      * sn码解锁
@@ -27941,7 +29136,10 @@ export interface Paths {
       };
     };
   };
-  /** 交易信息查询 */
+  /**
+   * 交易信息查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/transactions/query': {
     /**
      * 交易信息查询
@@ -27974,7 +29172,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询单日交易汇总 */
+  /**
+   * 查询单日交易汇总
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/transactions/summary/query-day': {
     /**
      * 查询单日交易汇总
@@ -28010,7 +29211,10 @@ export interface Paths {
       };
     };
   };
-  /** 交易信息回传 */
+  /**
+   * 交易信息回传
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
+   */
   'v3/gov/subsidy/transactions/sync': {
     /**
      * 交易信息回传
@@ -28088,7 +29292,10 @@ export interface Paths {
       };
     };
   };
-  /** 品类凭证码预核销撤销 */
+  /**
+   * 品类凭证码预核销撤销
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/authcode/cancel': {
     /**
      * 品类凭证码预核销撤销
@@ -28120,7 +29327,10 @@ export interface Paths {
       };
     };
   };
-  /** 品类凭证码上报确认 */
+  /**
+   * 品类凭证码上报确认
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/authcode/commit': {
     /**
      * 品类凭证码上报确认
@@ -28182,7 +29392,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请品类凭证码 */
+  /**
+   * 申请品类凭证码
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/authcode/issue': {
     /**
      * 申请品类凭证码
@@ -28236,7 +29449,10 @@ export interface Paths {
       };
     };
   };
-  /** 品类凭证码上报撤销 */
+  /**
+   * 品类凭证码上报撤销
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/authcode/refund': {
     /**
      * 品类凭证码上报撤销
@@ -28292,7 +29508,10 @@ export interface Paths {
       };
     };
   };
-  /** 预核销品类凭证码 */
+  /**
+   * 预核销品类凭证码
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/authcode/try': {
     /**
      * 预核销品类凭证码
@@ -28344,7 +29563,10 @@ export interface Paths {
       };
     };
   };
-  /** 商品信息查询 */
+  /**
+   * 商品信息查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/goods/query': {
     /**
      * 商品信息查询
@@ -28454,7 +29676,10 @@ export interface Paths {
       };
     };
   };
-  /** n品类核销 */
+  /**
+   * n品类核销
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/n-qualifications/confirm': {
     /**
      * n品类核销
@@ -28538,7 +29763,10 @@ export interface Paths {
       };
     };
   };
-  /** 变更资格 */
+  /**
+   * 变更资格
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/qualifications/alter': {
     /**
      * 变更资格
@@ -28584,7 +29812,10 @@ export interface Paths {
       };
     };
   };
-  /** 领取资格 */
+  /**
+   * 领取资格
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/qualifications/claim': {
     /**
      * 领取资格
@@ -28630,7 +29861,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询补贴资格 */
+  /**
+   * 查询补贴资格
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/qualifications/query': {
     /**
      * 查询补贴资格
@@ -28673,7 +29907,10 @@ export interface Paths {
       };
     };
   };
-  /** 核销资格 */
+  /**
+   * 核销资格
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/qualifications/sync': {
     /**
      * 核销资格
@@ -28782,7 +30019,10 @@ export interface Paths {
       };
     };
   };
-  /** sn码锁定 */
+  /**
+   * sn码锁定
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/sncode/lock': {
     /**
      * sn码锁定
@@ -28852,7 +30092,10 @@ export interface Paths {
       };
     };
   };
-  /** sn码销售状态查询 */
+  /**
+   * sn码销售状态查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/sncode/query': {
     /**
      * sn码销售状态查询
@@ -28898,7 +30141,10 @@ export interface Paths {
       };
     };
   };
-  /** sn码解锁 */
+  /**
+   * sn码解锁
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
+   */
   'v3/gov/subsidy/zhejiang/sncode/unlock': {
     /**
      * sn码解锁
@@ -28966,7 +30212,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建保险订单 */
+  /**
+   * 创建保险订单
+   * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/create-insurance-order.html
+   */
   'v3/hire-power-bank/insurance-orders': {
     /**
      * 创建保险订单
@@ -29008,7 +30257,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保险订单详情 */
+  /**
+   * 查询保险订单详情
+   * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-by-out-trade-no.html
+   */
   'v3/hire-power-bank/insurance-orders/{out_order_no}': {
     /**
      * 查询保险订单详情
@@ -29041,7 +30293,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户保险订单领取资格 */
+  /**
+   * 查询用户保险订单领取资格
+   * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-qualification-by-open-id.html
+   */
   'v3/hire-power-bank/user-qualifications/{openid}': {
     /**
      * 查询用户保险订单领取资格
@@ -29058,7 +30313,10 @@ export interface Paths {
       };
     };
   };
-  /** 出行券切卡组件预下单 */
+  /**
+   * 出行券切卡组件预下单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553563
+   */
   'v3/industry-coupon/tokens': {
     /**
      * 出行券切卡组件预下单
@@ -29087,7 +30345,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取出厂检查结果 */
+  /**
+   * 获取出厂检查结果
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/tool/factory-check-data-api.html
+   */
   'v3/iotmanage/device-inspections/{device_sn}': {
     /**
      * 获取出厂检查结果
@@ -29124,7 +30385,10 @@ export interface Paths {
       };
     };
   };
-  /** 智能设备列表 */
+  /**
+   * 智能设备列表
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/point/iotmanage-devices.html
+   */
   'v3/iotmanage/devices': {
     /**
      * 智能设备列表
@@ -29194,7 +30458,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询爱心餐品牌信息 */
+  /**
+   * 查询爱心餐品牌信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472863
+   */
   'v3/lovefeast/brands/{brand_id}': {
     /**
      * 查询爱心餐品牌信息
@@ -29338,7 +30605,10 @@ export interface Paths {
       };
     };
   };
-  /** 给指定用户报名多笔立减活动 */
+  /**
+   * 给指定用户报名多笔立减活动
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014569793
+   */
   'v3/marketing/bank-favor/users/{openid}/bank-multi-activity': {
     /**
      * 给指定用户报名多笔立减活动
@@ -29368,7 +30638,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询绑定多笔立减活动的代金券详情 */
+  /**
+   * 查询绑定多笔立减活动的代金券详情
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014569864
+   */
   'v3/marketing/bank-favor/users/{openid}/coupons/{coupon_id}': {
     /**
      * 查询绑定多笔立减活动的代金券详情
@@ -29421,7 +30694,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询上传任务列表 */
+  /**
+   * GET, POST: 查询上传任务列表 / 导入定向用户协议号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012466728
+   */
   'v3/marketing/bank/packages/{package_id}/tasks': {
     /**
      * 查询上传任务列表
@@ -29518,7 +30794,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商家券事件通知地址 */
+  /**
+   * GET, POST: 查询商家券事件通知地址 / 设置商家券事件通知地址
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465507
+   */
   'v3/marketing/busifavor/callbacks': {
     /**
      * 查询商家券事件通知地址
@@ -29563,7 +30842,10 @@ export interface Paths {
       };
     };
   };
-  /** 关联订单信息 */
+  /**
+   * 关联订单信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465596
+   */
   'v3/marketing/busifavor/coupons/associate': {
     /**
      * 关联订单信息
@@ -29589,7 +30871,10 @@ export interface Paths {
       };
     };
   };
-  /** 使券失效 */
+  /**
+   * 使券失效
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465890
+   */
   'v3/marketing/busifavor/coupons/deactivate': {
     /**
      * 使券失效
@@ -29615,7 +30900,10 @@ export interface Paths {
       };
     };
   };
-  /** 取消关联订单信息 */
+  /**
+   * 取消关联订单信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465673
+   */
   'v3/marketing/busifavor/coupons/disassociate': {
     /**
      * 取消关联订单信息
@@ -29641,7 +30929,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请退券 */
+  /**
+   * 申请退券
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465845
+   */
   'v3/marketing/busifavor/coupons/return': {
     /**
      * 申请退券
@@ -29665,7 +30956,10 @@ export interface Paths {
       };
     };
   };
-  /** 向用户发券 */
+  /**
+   * 向用户发券
+   * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html
+   */
   'v3/marketing/busifavor/coupons/send': {
     /**
      * 向用户发券
@@ -29697,7 +30991,10 @@ export interface Paths {
       };
     };
   };
-  /** 核销用户券 */
+  /**
+   * 核销用户券
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465292
+   */
   'v3/marketing/busifavor/coupons/use': {
     /**
      * 核销用户券
@@ -29737,7 +31034,10 @@ export interface Paths {
       };
     };
   };
-  /** 发放消费卡 */
+  /**
+   * 发放消费卡
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml
+   */
   'v3/marketing/busifavor/coupons/{card_id}/send': {
     /**
      * 发放消费卡
@@ -29765,7 +31065,10 @@ export interface Paths {
       };
     };
   };
-  /** 向用户发放商品券 */
+  /**
+   * 向用户发放商品券
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4015594964
+   */
   'v3/marketing/busifavor/product-coupons/send': {
     /**
      * 向用户发放商品券
@@ -29801,7 +31104,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建商家券 */
+  /**
+   * 创建商家券
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534855
+   */
   'v3/marketing/busifavor/stocks': {
     /**
      * 创建商家券
@@ -29967,7 +31273,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商家券详情 */
+  /**
+   * GET, PATCH: 查询商家券详情 / 修改商家券基本信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534928
+   */
   'v3/marketing/busifavor/stocks/{stock_id}': {
     /**
      * 查询商家券详情
@@ -30235,7 +31544,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 修改批次预算 */
+  /**
+   * 修改批次预算
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465739
+   */
   'v3/marketing/busifavor/stocks/{stock_id}/budget': {
     /**
      * 修改批次预算
@@ -30267,7 +31579,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询预存code列表 */
+  /**
+   * GET, POST: 查询预存code列表 / 上传预存code
+   * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html
+   */
   'v3/marketing/busifavor/stocks/{stock_id}/couponcodes': {
     /**
      * 查询预存code列表
@@ -30362,7 +31677,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询预存code详情 */
+  /**
+   * GET, DELETE: 查询预存code详情 / 删除预存code
+   * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html
+   */
   'v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}': {
     /**
      * 查询预存code详情
@@ -30547,7 +31865,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询营销补差付款单列表 */
+  /**
+   * GET, POST: 查询营销补差付款单列表 / 营销补差付款
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml
+   */
   'v3/marketing/busifavor/subsidy/pay-receipts': {
     /**
      * 查询营销补差付款单列表
@@ -30653,7 +31974,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询营销补差付款单详情 */
+  /**
+   * 查询营销补差付款单详情
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml
+   */
   'v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}': {
     /**
      * 查询营销补差付款单详情
@@ -30694,7 +32018,10 @@ export interface Paths {
       };
     };
   };
-  /** 营销补差回退 */
+  /**
+   * 营销补差回退
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml
+   */
   'v3/marketing/busifavor/subsidy/return-receipts': {
     /**
      * 营销补差回退
@@ -30758,7 +32085,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商家券营销补差回退单详情 */
+  /**
+   * 查询商家券营销补差回退单详情
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml
+   */
   'v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}': {
     /**
      * 查询商家券营销补差回退单详情
@@ -30803,7 +32133,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据过滤条件查询用户券 */
+  /**
+   * 根据过滤条件查询用户券
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534963
+   */
   'v3/marketing/busifavor/users/{openid}/coupons': {
     /**
      * 根据过滤条件查询用户券
@@ -30843,7 +32176,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户单张券详情 */
+  /**
+   * 查询用户单张券详情
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535011
+   */
   'v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}': {
     /**
      * 查询用户单张券详情
@@ -30996,7 +32332,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取已设置的消息通知地址 */
+  /**
+   * GET, POST: 获取已设置的消息通知地址 / 设置消息通知地址
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012464070
+   */
   'v3/marketing/favor/callbacks': {
     /**
      * 获取已设置的消息通知地址
@@ -31041,7 +32380,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建代金券批次 */
+  /**
+   * 创建代金券批次
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534633
+   */
   'v3/marketing/favor/coupon-stocks': {
     /**
      * 创建代金券批次
@@ -31172,7 +32514,10 @@ export interface Paths {
       };
     };
   };
-  /** （营销）图片上传 */
+  /**
+   * （营销）图片上传
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012557233
+   */
   'v3/marketing/favor/media/image-upload': {
     /**
      * （营销）图片上传
@@ -31197,7 +32542,10 @@ export interface Paths {
       };
     };
   };
-  /** 条件查询批次列表 */
+  /**
+   * 条件查询批次列表
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460489
+   */
   'v3/marketing/favor/stocks': {
     /**
      * 条件查询批次列表
@@ -31231,7 +32579,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询批次详情 */
+  /**
+   * 查询批次详情
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460564
+   */
   'v3/marketing/favor/stocks/{stock_id}': {
     /**
      * 查询批次详情
@@ -31318,7 +32669,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询代金券可用单品 */
+  /**
+   * 查询代金券可用单品
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463442
+   */
   'v3/marketing/favor/stocks/{stock_id}/items': {
     /**
      * 查询代金券可用单品
@@ -31352,7 +32706,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询代金券可用商户 */
+  /**
+   * 查询代金券可用商户
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463358
+   */
   'v3/marketing/favor/stocks/{stock_id}/merchants': {
     /**
      * 查询代金券可用商户
@@ -31386,7 +32743,10 @@ export interface Paths {
       };
     };
   };
-  /** 暂停代金券批次 */
+  /**
+   * 暂停代金券批次
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460305
+   */
   'v3/marketing/favor/stocks/{stock_id}/pause': {
     /**
      * 暂停代金券批次
@@ -31410,7 +32770,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载批次退款明细 */
+  /**
+   * 下载批次退款明细
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463523
+   */
   'v3/marketing/favor/stocks/{stock_id}/refund-flow': {
     /**
      * 下载批次退款明细
@@ -31454,7 +32817,10 @@ export interface Paths {
       };
     };
   };
-  /** 重启代金券批次 */
+  /**
+   * 重启代金券批次
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460411
+   */
   'v3/marketing/favor/stocks/{stock_id}/restart': {
     /**
      * 重启代金券批次
@@ -31478,7 +32844,10 @@ export interface Paths {
       };
     };
   };
-  /** 激活代金券批次 */
+  /**
+   * 激活代金券批次
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460137
+   */
   'v3/marketing/favor/stocks/{stock_id}/start': {
     /**
      * 激活代金券批次
@@ -31502,7 +32871,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载批次核销明细 */
+  /**
+   * 下载批次核销明细
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463585
+   */
   'v3/marketing/favor/stocks/{stock_id}/use-flow': {
     /**
      * 下载批次核销明细
@@ -31546,7 +32918,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据商户号查用户的券 */
+  /**
+   * GET, POST: 根据商户号查用户的券 / 发放代金券
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534690
+   */
   'v3/marketing/favor/users/{openid}/coupons': {
     /**
      * 根据商户号查用户的券
@@ -31617,7 +32992,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询代金券详情 */
+  /**
+   * 查询代金券详情
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012486942
+   */
   'v3/marketing/favor/users/{openid}/coupons/{coupon_id}': {
     /**
      * 查询代金券详情
@@ -31703,7 +33081,10 @@ export interface Paths {
       };
     };
   };
-  /** 按区域查询品牌加价购活动 */
+  /**
+   * 按区域查询品牌加价购活动
+   * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html
+   */
   'v3/marketing/goods-subsidy-activity/activities': {
     /**
      * 按区域查询品牌加价购活动
@@ -31784,7 +33165,10 @@ export interface Paths {
       };
     };
   };
-  /** 门店报名品牌加价购活动 */
+  /**
+   * 门店报名品牌加价购活动
+   * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html
+   */
   'v3/marketing/goods-subsidy-activity/activity/{activity_id}/apply': {
     /**
      * 门店报名品牌加价购活动
@@ -31848,7 +33232,10 @@ export interface Paths {
       };
     };
   };
-  /** 锁定品牌加价购活动资格 */
+  /**
+   * 锁定品牌加价购活动资格
+   * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html
+   */
   'v3/marketing/goods-subsidy-activity/qualification/lock': {
     /**
      * 锁定品牌加价购活动资格
@@ -31885,7 +33272,10 @@ export interface Paths {
       };
     };
   };
-  /** 解锁品牌加价购活动资格 */
+  /**
+   * 解锁品牌加价购活动资格
+   * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html
+   */
   'v3/marketing/goods-subsidy-activity/qualification/unlock': {
     /**
      * 解锁品牌加价购活动资格
@@ -31922,7 +33312,10 @@ export interface Paths {
       };
     };
   };
-  /** 添加零售小店活动业务代理 */
+  /**
+   * PUT, DELETE: 添加零售小店活动业务代理 / 删除零售小店活动业务代理
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384327
+   */
   'v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative': {
     /**
      * 添加零售小店活动业务代理
@@ -31991,7 +33384,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询零售小店活动业务代理 */
+  /**
+   * 查询零售小店活动业务代理
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384347
+   */
   'v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives': {
     /**
      * 查询零售小店活动业务代理
@@ -32024,7 +33420,10 @@ export interface Paths {
       };
     };
   };
-  /** 生成小店活动物料码 */
+  /**
+   * 生成小店活动物料码
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384337
+   */
   'v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials': {
     /**
      * 生成小店活动物料码
@@ -32053,7 +33452,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询小店活动门店列表 */
+  /**
+   * GET, POST, DELETE: 查询小店活动门店列表 / 添加小店活动门店 / 删除小店活动门店
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384355
+   */
   'v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores': {
     /**
      * 查询小店活动门店列表
@@ -32158,7 +33560,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询小店活动门店详情 */
+  /**
+   * 查询小店活动门店详情
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384379
+   */
   'v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code}': {
     /**
      * 查询小店活动门店详情
@@ -32179,7 +33584,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询活动列表 */
+  /**
+   * GET, POST: 查询活动列表 / 创建活动
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553261
+   */
   'v3/marketing/membercard-activity/activities': {
     /**
      * 查询活动列表
@@ -32540,7 +33948,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询活动详情 */
+  /**
+   * 查询活动详情
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553365
+   */
   'v3/marketing/membercard-activity/activities/{activity_id}': {
     /**
      * 查询活动详情
@@ -32662,7 +34073,10 @@ export interface Paths {
       };
     };
   };
-  /** 终止活动 */
+  /**
+   * 终止活动
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553381
+   */
   'v3/marketing/membercard-activity/activities/{activity_id}/terminate': {
     /**
      * 终止活动
@@ -32681,7 +34095,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取用户信息（跳转型激活） */
+  /**
+   * 获取用户信息（跳转型激活）
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550779
+   */
   'v3/marketing/membercard-open/activate-informations/{activate_ticket}': {
     /**
      * 获取用户信息（跳转型激活）
@@ -32719,7 +34136,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询回调地址 */
+  /**
+   * GET, PATCH: 查询回调地址 / 设置回调地址
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012552275
+   */
   'v3/marketing/membercard-open/callback': {
     /**
      * 查询回调地址
@@ -32754,7 +34174,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询会员卡模板列表 */
+  /**
+   * GET, POST: 查询会员卡模板列表 / 创建会员卡模板
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012547108
+   */
   'v3/marketing/membercard-open/cards': {
     /**
      * 查询会员卡模板列表
@@ -33054,7 +34477,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询会员卡模板信息 */
+  /**
+   * GET, PATCH, DELETE: 查询会员卡模板信息 / 修改会员卡模板信息 / 删除会员卡模板
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012547650
+   */
   'v3/marketing/membercard-open/cards/{card_id}': {
     /**
      * 查询会员卡模板信息
@@ -33249,7 +34675,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 导入会员Code */
+  /**
+   * 导入会员Code
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545728
+   */
   'v3/marketing/membercard-open/cards/{card_id}/codes/deposit': {
     /**
      * 导入会员Code
@@ -33276,7 +34705,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户会员卡信息 */
+  /**
+   * GET, PATCH: 查询用户会员卡信息 / 修改用户会员卡信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012547768
+   */
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}': {
     /**
      * 查询用户会员卡信息
@@ -33369,7 +34801,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 激活会员卡（跳转型激活） */
+  /**
+   * 激活会员卡（跳转型激活）
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550809
+   */
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate': {
     /**
      * 激活会员卡（跳转型激活）
@@ -33390,7 +34825,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 设置支付后展示的积分到账 */
+  /**
+   * 设置支付后展示的积分到账
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551350
+   */
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit': {
     /**
      * 设置支付后展示的积分到账
@@ -33417,7 +34855,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 支付结果页展示会员积分 */
+  /**
+   * 支付结果页展示会员积分
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012595808
+   */
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/prepare': {
     /**
      * 支付结果页展示会员积分
@@ -33444,7 +34885,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 设置会员权益 */
+  /**
+   * 设置会员权益
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551213
+   */
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights': {
     /**
      * 设置会员权益
@@ -33471,7 +34915,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 作废用户会员卡 */
+  /**
+   * 作废用户会员卡
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549677
+   */
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable': {
     /**
      * 作废用户会员卡
@@ -33492,7 +34939,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 加密code解码（跳转型激活） */
+  /**
+   * 加密code解码（跳转型激活）
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550742
+   */
   'v3/marketing/membercard-open/cards/{card_id}/decrypt-code': {
     /**
      * 加密code解码（跳转型激活）
@@ -33514,7 +34964,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户预授权 */
+  /**
+   * 商户预授权
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550867
+   */
   'v3/marketing/membercard-open/cards/{card_id}/permission-tokens': {
     /**
      * 商户预授权
@@ -33546,7 +34999,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据手机号导入用户会员卡 */
+  /**
+   * 根据手机号导入用户会员卡
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550535
+   */
   'v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import': {
     /**
      * 根据手机号导入用户会员卡
@@ -33572,7 +35028,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建会员卡二维码 */
+  /**
+   * 创建会员卡二维码
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550605
+   */
   'v3/marketing/membercard-open/cards/{card_id}/qrcode': {
     /**
      * 创建会员卡二维码
@@ -33602,7 +35061,10 @@ export interface Paths {
       };
     };
   };
-  /** 设置会员卡模板权益项 */
+  /**
+   * 设置会员卡模板权益项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551219
+   */
   'v3/marketing/membercard-open/cards/{card_id}/rights': {
     /**
      * 设置会员卡模板权益项
@@ -33655,7 +35117,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 老会员卡模板升级 */
+  /**
+   * 老会员卡模板升级
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545673
+   */
   'v3/marketing/membercard-open/cards/{card_id}/upgrade': {
     /**
      * 老会员卡模板升级
@@ -33676,7 +35141,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 根据openid导入用户会员卡 */
+  /**
+   * 根据openid导入用户会员卡
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549739
+   */
   'v3/marketing/membercard-open/cards/{card_id}/users/import': {
     /**
      * 根据openid导入用户会员卡
@@ -33702,7 +35170,10 @@ export interface Paths {
       };
     };
   };
-  /** 导入加密手机号提醒会员领卡 */
+  /**
+   * 导入加密手机号提醒会员领卡
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml
+   */
   'v3/marketing/membercard-open/phonenumber-member/import': {
     /**
      * 导入加密手机号提醒会员领卡
@@ -33740,7 +35211,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 通过加密手机号查询会员领卡状态 */
+  /**
+   * 通过加密手机号查询会员领卡状态
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml
+   */
   'v3/marketing/membercard-open/phonenumber-member/search': {
     /**
      * 通过加密手机号查询会员领卡状态
@@ -33785,7 +35259,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户在品牌下所有会员卡 */
+  /**
+   * 查询用户在品牌下所有会员卡
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549255
+   */
   'v3/marketing/membercard-open/user/cards': {
     /**
      * 查询用户在品牌下所有会员卡
@@ -33822,7 +35299,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建投放计划 */
+  /**
+   * 创建投放计划
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016184554
+   */
   'v3/marketing/partner/delivery-plan/delivery-plans': {
     /**
      * 创建投放计划
@@ -33887,7 +35367,10 @@ export interface Paths {
       };
     };
   };
-  /** 分页查询投放计划列表 */
+  /**
+   * 分页查询投放计划列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016184563
+   */
   'v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans': {
     /**
      * 分页查询投放计划列表
@@ -33944,7 +35427,10 @@ export interface Paths {
       };
     };
   };
-  /** 更新投放计划 */
+  /**
+   * 更新投放计划
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016184594
+   */
   'v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}': {
     /**
      * 更新投放计划
@@ -34004,7 +35490,10 @@ export interface Paths {
       };
     };
   };
-  /** 终止投放计划 */
+  /**
+   * 终止投放计划
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016184572
+   */
   'v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}/terminate': {
     /**
      * 终止投放计划
@@ -34018,7 +35507,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 设置投放计划回调地址 */
+  /**
+   * 设置投放计划回调地址
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016184598
+   */
   'v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url': {
     /**
      * 设置投放计划回调地址
@@ -34040,7 +35532,10 @@ export interface Paths {
       };
     };
   };
-  /** 图片上传 */
+  /**
+   * 图片上传
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781275
+   */
   'v3/marketing/partner/product-coupon/media/upload-image': {
     /**
      * 图片上传
@@ -34065,7 +35560,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取商品券事件通知地址 */
+  /**
+   * GET, POST: 获取商品券事件通知地址 / 设置商品券事件通知地址
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781284
+   */
   'v3/marketing/partner/product-coupon/notify-configs': {
     /**
      * 获取商品券事件通知地址
@@ -34100,7 +35598,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建商品券 */
+  /**
+   * 创建商品券
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781289
+   */
   'v3/marketing/partner/product-coupon/product-coupons': {
     /**
      * 创建商品券
@@ -34659,7 +36160,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商品券 */
+  /**
+   * GET, PATCH: 查询商品券 / 修改商品券
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781292
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}': {
     /**
      * 查询商品券
@@ -34899,7 +36403,10 @@ export interface Paths {
       };
     };
   };
-  /** 失效商品券 */
+  /**
+   * 失效商品券
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781290
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate': {
     /**
      * 失效商品券
@@ -35006,7 +36513,10 @@ export interface Paths {
       };
     };
   };
-  /** 添加商品券批次组 */
+  /**
+   * 添加商品券批次组
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280622
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles': {
     /**
      * 添加商品券批次组
@@ -35334,7 +36844,10 @@ export interface Paths {
       };
     };
   };
-  /** 修改商品券批次组 */
+  /**
+   * 修改商品券批次组
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280633
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}': {
     /**
      * 修改商品券批次组
@@ -35589,7 +37102,10 @@ export interface Paths {
       };
     };
   };
-  /** 批次组批量关联门店 */
+  /**
+   * 批次组批量关联门店
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280620
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores': {
     /**
      * 批次组批量关联门店
@@ -35632,7 +37148,10 @@ export interface Paths {
       };
     };
   };
-  /** 批次组批量取消关联门店 */
+  /**
+   * 批次组批量取消关联门店
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280629
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/disassociate-stores': {
     /**
      * 批次组批量取消关联门店
@@ -35675,7 +37194,10 @@ export interface Paths {
       };
     };
   };
-  /** 修改商品券批次组发放预算 */
+  /**
+   * 修改商品券批次组发放预算
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280642
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget': {
     /**
      * 修改商品券批次组发放预算
@@ -35877,7 +37399,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商品券批次列表 */
+  /**
+   * GET, POST: 查询商品券批次列表 / 添加商品券批次
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781553
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks': {
     /**
      * 查询商品券批次列表
@@ -36534,7 +38059,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商品券指定批次 */
+  /**
+   * GET, PATCH: 查询商品券指定批次 / 修改商品券指定批次
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781542
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}': {
     /**
      * 查询商品券指定批次
@@ -37060,7 +38588,10 @@ export interface Paths {
       };
     };
   };
-  /** 批次关联门店 */
+  /**
+   * 批次关联门店
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781302
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associate-stores': {
     /**
      * 批次关联门店
@@ -37103,7 +38634,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询批次关联门店列表 */
+  /**
+   * 查询批次关联门店列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781546
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores': {
     /**
      * 查询批次关联门店列表
@@ -37138,7 +38672,10 @@ export interface Paths {
       };
     };
   };
-  /** 失效商品券批次 */
+  /**
+   * 失效商品券批次
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781532
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/deactivate': {
     /**
      * 失效商品券批次
@@ -37374,7 +38911,10 @@ export interface Paths {
       };
     };
   };
-  /** 批次取消关联门店 */
+  /**
+   * 批次取消关联门店
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781537
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/disassociate-stores': {
     /**
      * 批次取消关联门店
@@ -37417,7 +38957,10 @@ export interface Paths {
       };
     };
   };
-  /** 修改商品券批次发放预算 */
+  /**
+   * 修改商品券批次发放预算
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781561
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/update-budget': {
     /**
      * 修改商品券批次发放预算
@@ -37661,7 +39204,10 @@ export interface Paths {
       };
     };
   };
-  /** 预上传券Code */
+  /**
+   * 预上传券Code
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781572
+   */
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes': {
     /**
      * 预上传券Code
@@ -37697,7 +39243,10 @@ export interface Paths {
       };
     };
   };
-  /** 向用户发放商品券批次组 */
+  /**
+   * 向用户发放商品券批次组
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280664
+   */
   'v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles': {
     /**
      * 向用户发放商品券批次组
@@ -38063,7 +39612,10 @@ export interface Paths {
       };
     };
   };
-  /** 失效用户商品券组 */
+  /**
+   * 失效用户商品券组
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280658
+   */
   'v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate': {
     /**
      * 失效用户商品券组
@@ -38421,7 +39973,10 @@ export interface Paths {
       };
     };
   };
-  /** 指定券状态查询用户商品券列表 */
+  /**
+   * GET, POST: 指定券状态查询用户商品券列表 / 向用户发放商品券
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781590
+   */
   'v3/marketing/partner/product-coupon/users/{openid}/coupons': {
     /**
      * 指定券状态查询用户商品券列表
@@ -39265,7 +40820,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户商品券详情 */
+  /**
+   * 查询用户商品券详情
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781582
+   */
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}': {
     /**
      * 查询用户商品券详情
@@ -39681,7 +41239,10 @@ export interface Paths {
       };
     };
   };
-  /** 确认发放用户商品券 */
+  /**
+   * 确认发放用户商品券
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781575
+   */
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm': {
     /**
      * 确认发放用户商品券
@@ -40099,7 +41660,10 @@ export interface Paths {
       };
     };
   };
-  /** 失效用户商品券 */
+  /**
+   * 失效用户商品券
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781578
+   */
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate': {
     /**
      * 失效用户商品券
@@ -40519,7 +42083,10 @@ export interface Paths {
       };
     };
   };
-  /** 退券 */
+  /**
+   * 退券
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781599
+   */
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return': {
     /**
      * 退券
@@ -40939,7 +42506,10 @@ export interface Paths {
       };
     };
   };
-  /** 核销用户商品券 */
+  /**
+   * 核销用户商品券
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015781608
+   */
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/use': {
     /**
      * 核销用户商品券
@@ -41372,7 +42942,10 @@ export interface Paths {
       };
     };
   };
-  /** 向用户预发放商品券 */
+  /**
+   * 向用户预发放商品券
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016434365
+   */
   'v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon': {
     /**
      * 向用户预发放商品券
@@ -41406,7 +42979,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询合作关系列表 */
+  /**
+   * 查询合作关系列表
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012380536
+   */
   'v3/marketing/partnerships': {
     /**
      * 查询合作关系列表
@@ -41469,7 +43045,10 @@ export interface Paths {
       };
     };
   };
-  /** 建立合作关系 */
+  /**
+   * 建立合作关系
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012380498
+   */
   'v3/marketing/partnerships/build': {
     /**
      * 建立合作关系
@@ -41530,7 +43109,10 @@ export interface Paths {
       };
     };
   };
-  /** 终止合作关系 */
+  /**
+   * 终止合作关系
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml
+   */
   'v3/marketing/partnerships/terminate': {
     /**
      * 终止合作关系
@@ -41569,7 +43151,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取支付有礼活动列表 */
+  /**
+   * 获取支付有礼活动列表
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489126
+   */
   'v3/marketing/paygiftactivity/activities': {
     /**
      * 获取支付有礼活动列表
@@ -41601,7 +43186,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询活动详情接口 */
+  /**
+   * 查询活动详情接口
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012487971
+   */
   'v3/marketing/paygiftactivity/activities/{activity_id}': {
     /**
      * 查询活动详情接口
@@ -41718,7 +43306,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询活动指定商品列表 */
+  /**
+   * 查询活动指定商品列表
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466448
+   */
   'v3/marketing/paygiftactivity/activities/{activity_id}/goods': {
     /**
      * 查询活动指定商品列表
@@ -41757,7 +43348,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询活动发券商户号 */
+  /**
+   * 查询活动发券商户号
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466149
+   */
   'v3/marketing/paygiftactivity/activities/{activity_id}/merchants': {
     /**
      * 查询活动发券商户号
@@ -41798,7 +43392,10 @@ export interface Paths {
       };
     };
   };
-  /** 新增活动发券商户号 */
+  /**
+   * 新增活动发券商户号
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466671
+   */
   'v3/marketing/paygiftactivity/activities/{activity_id}/merchants/add': {
     /**
      * 新增活动发券商户号
@@ -41831,7 +43428,10 @@ export interface Paths {
       };
     };
   };
-  /** 删除活动发券商户号 */
+  /**
+   * 删除活动发券商户号
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466787
+   */
   'v3/marketing/paygiftactivity/activities/{activity_id}/merchants/delete': {
     /**
      * 删除活动发券商户号
@@ -41857,7 +43457,10 @@ export interface Paths {
       };
     };
   };
-  /** 终止活动 */
+  /**
+   * 终止活动
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466523
+   */
   'v3/marketing/paygiftactivity/activities/{activity_id}/terminate': {
     /**
      * 终止活动
@@ -41876,7 +43479,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建全场满额送活动 */
+  /**
+   * 创建全场满额送活动
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012487898
+   */
   'v3/marketing/paygiftactivity/unique-threshold-activity': {
     /**
      * 创建全场满额送活动
@@ -41979,7 +43585,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建自定义入口 */
+  /**
+   * 创建自定义入口
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526342
+   */
   'v3/marketing/shopping-receipt/customentrances': {
     /**
      * 创建自定义入口
@@ -42045,7 +43654,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询自定义入口 */
+  /**
+   * GET, PATCH: 查询自定义入口 / 更新自定义入口
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526406
+   */
   'v3/marketing/shopping-receipt/customentrances/{brand_id}': {
     /**
      * 查询自定义入口
@@ -42150,7 +43762,10 @@ export interface Paths {
       };
     };
   };
-  /** 上传商家电子小票跳转信息 */
+  /**
+   * 上传商家电子小票跳转信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012443843
+   */
   'v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos': {
     /**
      * 上传商家电子小票跳转信息
@@ -42209,7 +43824,10 @@ export interface Paths {
       };
     };
   };
-  /** 上传电子小票 */
+  /**
+   * 上传电子小票
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553506
+   */
   'v3/marketing/shopping-receipt/shoppingreceipts': {
     /**
      * 上传电子小票
@@ -42270,7 +43888,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询周周惠活动列表 */
+  /**
+   * 查询周周惠活动列表
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_3.shtml
+   */
   'v3/marketing/weekly-discount/activities': {
     /**
      * 查询周周惠活动列表
@@ -42337,7 +43958,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询周周惠活动详情 */
+  /**
+   * 查询周周惠活动详情
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_2.shtml
+   */
   'v3/marketing/weekly-discount/activities/{activity_id}': {
     /**
      * 查询周周惠活动详情
@@ -42382,7 +44006,10 @@ export interface Paths {
       };
     };
   };
-  /** 报名周周惠活动 */
+  /**
+   * 报名周周惠活动
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_1.shtml
+   */
   'v3/marketing/weekly-discount/activities/{activity_id}/apply': {
     /**
      * 报名周周惠活动
@@ -42408,7 +44035,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询批次下用户银行提现免费券列表 */
+  /**
+   * GET, POST: 查询批次下用户银行提现免费券列表 / 为用户发银行提现免费券
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_2.shtml
+   */
   'v3/marketing/withdraw-favor/users/{openid}/coupons': {
     /**
      * 查询批次下用户银行提现免费券列表
@@ -42482,7 +44112,10 @@ export interface Paths {
       };
     };
   };
-  /** 分页查询子商户名下的商户管理记录 */
+  /**
+   * 分页查询子商户名下的商户管理记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940381
+   */
   'v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}': {
     /**
      * 分页查询子商户名下的商户管理记录
@@ -42554,7 +44187,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询子商户下指定商户管理记录 */
+  /**
+   * 查询子商户下指定商户管理记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940383
+   */
   'v3/mch-manage/mch-manage-records/{manage_record_id}': {
     /**
      * 查询子商户下指定商户管理记录
@@ -42611,7 +44247,10 @@ export interface Paths {
       };
     };
   };
-  /** 对指定商户管理记录提交资料 */
+  /**
+   * 对指定商户管理记录提交资料
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940417
+   */
   'v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions': {
     /**
      * 对指定商户管理记录提交资料
@@ -42638,7 +44277,10 @@ export interface Paths {
       };
     };
   };
-  /** 上传商户提交资料文件 */
+  /**
+   * 上传商户提交资料文件
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940425
+   */
   'v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload': {
     /**
      * 上传商户提交资料文件
@@ -42665,7 +44307,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询子商户强化尽调单信息 */
+  /**
+   * 查询子商户强化尽调单信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015631048
+   */
   'v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}': {
     /**
      * 查询子商户强化尽调单信息
@@ -42716,7 +44361,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交尽调资料 */
+  /**
+   * 提交尽调资料
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015631033
+   */
   'v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit': {
     /**
      * 提交尽调资料
@@ -42755,7 +44403,10 @@ export interface Paths {
       };
     };
   };
-  /** 上传尽调资料文件 */
+  /**
+   * 上传尽调资料文件
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015631042
+   */
   'v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload': {
     /**
      * 上传尽调资料文件
@@ -42782,7 +44433,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询子商户管控情况 */
+  /**
+   * 查询子商户管控情况
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012803072
+   */
   'v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}': {
     /**
      * 查询子商户管控情况
@@ -42830,7 +44484,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交已注销商户号可用余额提现申请单 */
+  /**
+   * 提交已注销商户号可用余额提现申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012488950
+   */
   'v3/mch_operate/risk/withdrawl-apply': {
     /**
      * 提交已注销商户号可用余额提现申请单
@@ -42923,7 +44580,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付提现申请单号查询提现申请单状态 */
+  /**
+   * 微信支付提现申请单号查询提现申请单状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012778400
+   */
   'v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}': {
     /**
      * 微信支付提现申请单号查询提现申请单状态
@@ -42951,7 +44611,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户提现申请单号查询提现申请单状态 */
+  /**
+   * 商户提现申请单号查询提现申请单状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476164
+   */
   'v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}': {
     /**
      * 商户提现申请单号查询提现申请单状态
@@ -42979,7 +44642,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交超管变更申请单 */
+  /**
+   * 提交超管变更申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015617906
+   */
   'v3/mchalterapply/mchcontactalterapplyment': {
     /**
      * 提交超管变更申请单
@@ -43036,7 +44702,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询超管变更申请单状态-使用业务单号和商户号 */
+  /**
+   * 查询超管变更申请单状态-使用业务单号和商户号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015617915
+   */
   'v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}': {
     /**
      * 查询超管变更申请单状态-使用业务单号和商户号
@@ -43070,7 +44739,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询超管变更申请单状态-使用申请单号 */
+  /**
+   * 查询超管变更申请单状态-使用申请单号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015617911
+   */
   'v3/mchalterapply/mchcontactalterapplyment/{apply_id}': {
     /**
      * 查询超管变更申请单状态-使用申请单号
@@ -43102,7 +44774,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销超管变更申请单 */
+  /**
+   * 撤销超管变更申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015617919
+   */
   'v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke': {
     /**
      * 撤销超管变更申请单
@@ -43121,7 +44796,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交资料变更申请单 */
+  /**
+   * 提交资料变更申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014090649
+   */
   'v3/mchalterapply/mchsubjectalterapplyment': {
     /**
      * 提交资料变更申请单
@@ -43268,7 +44946,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询申请单状态-使用业务单号 */
+  /**
+   * 查询申请单状态-使用业务单号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014090667
+   */
   'v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}': {
     /**
      * 查询申请单状态-使用业务单号
@@ -43302,7 +44983,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询资料变更申请单状态-使用申请单号 */
+  /**
+   * 查询资料变更申请单状态-使用申请单号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014090655
+   */
   'v3/mchalterapply/mchsubjectalterapplyment/{apply_id}': {
     /**
      * 查询资料变更申请单状态-使用申请单号
@@ -43334,7 +45018,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销资料变更申请单 */
+  /**
+   * 撤销资料变更申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014090672
+   */
   'v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke': {
     /**
      * 撤销资料变更申请单
@@ -43351,7 +45038,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交商户简称变更申请单 */
+  /**
+   * 提交商户简称变更申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016166071
+   */
   'v3/mchalterapply/merchantnamealterapplyment': {
     /**
      * 提交商户简称变更申请单
@@ -43375,7 +45065,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商户简称申请单状态-使用业务单号和商户号 */
+  /**
+   * 查询商户简称申请单状态-使用业务单号和商户号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016166085
+   */
   'v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}': {
     /**
      * 查询商户简称申请单状态-使用业务单号和商户号
@@ -43402,7 +45095,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商户简称变更申请单状态-使用申请单号 */
+  /**
+   * 查询商户简称变更申请单状态-使用申请单号
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016166074
+   */
   'v3/mchalterapply/merchantnamealterapplyment/{apply_id}': {
     /**
      * 查询商户简称变更申请单状态-使用申请单号
@@ -43427,7 +45123,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销商户简称变更申请单 */
+  /**
+   * 撤销商户简称变更申请单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016166090
+   */
   'v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke': {
     /**
      * 撤销商户简称变更申请单
@@ -43446,7 +45145,10 @@ export interface Paths {
       };
     };
   };
-  /** 医保自费混合收款下单 */
+  /**
+   * 医保自费混合收款下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503131
+   */
   'v3/med-ins/orders': {
     /**
      * 医保自费混合收款下单
@@ -43660,7 +45362,10 @@ export interface Paths {
       };
     };
   };
-  /** 使用医保自费混合订单号查看下单结果 */
+  /**
+   * 使用医保自费混合订单号查看下单结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155
+   */
   'v3/med-ins/orders/mix-trade-no/{mix_trade_no}': {
     /**
      * 使用医保自费混合订单号查看下单结果
@@ -43770,7 +45475,10 @@ export interface Paths {
       };
     };
   };
-  /** 使用从业机构订单号查看下单结果 */
+  /**
+   * 使用从业机构订单号查看下单结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286
+   */
   'v3/med-ins/orders/out-trade-no/{out_trade_no}': {
     /**
      * 使用从业机构订单号查看下单结果
@@ -43880,7 +45588,10 @@ export interface Paths {
       };
     };
   };
-  /** 医保退款通知 */
+  /**
+   * 医保退款通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012166534
+   */
   'v3/med-ins/refunds/notify': {
     /**
      * 医保退款通知
@@ -43914,7 +45625,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询风险订单 */
+  /**
+   * 查询风险订单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894247
+   */
   'v3/merchant-risk-manage/ec-trade-risk/query-risk-trades': {
     /**
      * 查询风险订单
@@ -43959,7 +45673,10 @@ export interface Paths {
       };
     };
   };
-  /** 回传处置结果 */
+  /**
+   * 回传处置结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894250
+   */
   'v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result': {
     /**
      * 回传处置结果
@@ -43997,7 +45714,10 @@ export interface Paths {
       };
     };
   };
-  /** 上报订单关联信息 */
+  /**
+   * 上报订单关联信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529250
+   */
   'v3/merchant-risk-manage/report-trade-union-information': {
     /**
      * 上报订单关联信息
@@ -44161,7 +45881,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询风险信息 */
+  /**
+   * 查询风险信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526198
+   */
   'v3/merchant-risk-manage/trade-risk-information': {
     /**
      * 查询风险信息
@@ -44197,7 +45920,10 @@ export interface Paths {
       };
     };
   };
-  /** 处置结果回传 */
+  /**
+   * 处置结果回传
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384516
+   */
   'v3/merchant-risk-manage/trade-risk-result': {
     /**
      * 处置结果回传
@@ -44249,7 +45975,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商户违规通知回调地址 */
+  /**
+   * GET, POST, PUT, DELETE: 查询商户违规通知回调地址 / 创建商户违规通知回调地址 / 修改商户违规通知回调地址 / 删除商户违规通知回调地址
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012471327
+   */
   'v3/merchant-risk-manage/violation-notifications': {
     /**
      * 查询商户违规通知回调地址
@@ -44305,7 +46034,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询投诉通知回调 */
+  /**
+   * GET, POST, PUT, DELETE: 查询投诉通知回调 / 创建投诉通知回调 / 更新投诉通知回调 / 删除投诉通知回调
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012459014
+   */
   'v3/merchant-service/complaint-notifications': {
     /**
      * 查询投诉通知回调
@@ -44369,6 +46101,7 @@ export interface Paths {
   };
   /**
    * 查询投诉信息
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_1.shtml
    * @deprecated
    */
   'v3/merchant-service/complaints': {
@@ -44427,7 +46160,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询投诉单列表 */
+  /**
+   * 查询投诉单列表
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533431
+   */
   'v3/merchant-service/complaints-v2': {
     /**
      * 查询投诉单列表
@@ -44541,7 +46277,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询投诉单详情 */
+  /**
+   * 查询投诉单详情
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533436
+   */
   'v3/merchant-service/complaints-v2/{complaint_id}': {
     /**
      * 查询投诉单详情
@@ -44637,7 +46376,10 @@ export interface Paths {
       };
     };
   };
-  /** 反馈处理完成 */
+  /**
+   * 反馈处理完成
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467255
+   */
   'v3/merchant-service/complaints-v2/{complaint_id}/complete': {
     /**
      * 反馈处理完成
@@ -44656,7 +46398,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询投诉协商历史 */
+  /**
+   * 查询投诉协商历史
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533439
+   */
   'v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys': {
     /**
      * 查询投诉协商历史
@@ -44710,7 +46455,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交回复 */
+  /**
+   * 提交回复
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467254
+   */
   'v3/merchant-service/complaints-v2/{complaint_id}/response': {
     /**
      * 提交回复
@@ -44746,7 +46494,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 更新退款审批结果 */
+  /**
+   * 更新退款审批结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467256
+   */
   'v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress': {
     /**
      * 更新退款审批结果
@@ -44775,6 +46526,7 @@ export interface Paths {
   };
   /**
    * 查询投诉详情
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_8.shtml
    * @deprecated
    */
   'v3/merchant-service/complaints/{transaction_id}': {
@@ -44817,6 +46569,7 @@ export interface Paths {
   };
   /**
    * 查询投诉协商历史
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_7.shtml
    * @deprecated
    */
   'v3/merchant-service/complaints/{transaction_id}/negotiation-historys': {
@@ -44849,6 +46602,7 @@ export interface Paths {
   };
   /**
    * 商户反馈
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_6.shtml
    * @deprecated
    */
   'v3/merchant-service/feedbacks': {
@@ -44878,7 +46632,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 商户上传反馈图片 */
+  /**
+   * 商户上传反馈图片
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467250
+   */
   'v3/merchant-service/images/upload': {
     /**
      * 商户上传反馈图片
@@ -44903,7 +46660,10 @@ export interface Paths {
       };
     };
   };
-  /** 图片下载 */
+  /**
+   * 图片下载
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467251
+   */
   'v3/merchant-service/images/{media_id}': {
     /**
      * 图片下载
@@ -44917,7 +46677,10 @@ export interface Paths {
       response: Buffer;
     };
   };
-  /** 申请修改特约商户结算规则 */
+  /**
+   * 申请修改特约商户结算规则
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012697924
+   */
   'v3/merchant-settlement/merchant-settle-rule-applications': {
     /**
      * 申请修改特约商户结算规则
@@ -44957,7 +46720,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据申请单ID查询结果 */
+  /**
+   * 根据申请单ID查询结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012698574
+   */
   'v3/merchant-settlement/merchant-settle-rule-applications/{application_id}': {
     /**
      * 根据申请单ID查询结果
@@ -44988,7 +46754,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建门店 */
+  /**
+   * 创建门店
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085766
+   */
   'v3/merchant-store/stores': {
     /**
      * 创建门店
@@ -45048,7 +46817,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询门店 */
+  /**
+   * GET, PATCH: 查询门店 / 修改门店
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085769
+   */
   'v3/merchant-store/stores/{store_id}': {
     /**
      * 查询门店
@@ -45166,7 +46938,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 绑定门店收款信息 */
+  /**
+   * 绑定门店收款信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085771
+   */
   'v3/merchant-store/stores/{store_id}/recipients/bind': {
     /**
      * 绑定门店收款信息
@@ -45200,7 +46975,10 @@ export interface Paths {
       };
     };
   };
-  /** 解除门店收款信息绑定 */
+  /**
+   * 解除门店收款信息绑定
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085773
+   */
   'v3/merchant-store/stores/{store_id}/recipients/unbind': {
     /**
      * 解除门店收款信息绑定
@@ -45234,7 +47012,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询账户实时余额 */
+  /**
+   * 查询账户实时余额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476700
+   */
   'v3/merchant/fund/balance/{account_type}': {
     /**
      * 查询账户实时余额
@@ -45253,7 +47034,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询账户日终余额 */
+  /**
+   * 查询账户日终余额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476702
+   */
   'v3/merchant/fund/dayendbalance/{account_type}': {
     /**
      * 查询账户日终余额
@@ -45277,7 +47061,10 @@ export interface Paths {
       };
     };
   };
-  /** 电商平台提现 */
+  /**
+   * 电商平台提现
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476670
+   */
   'v3/merchant/fund/withdraw': {
     /**
      * 电商平台提现
@@ -45307,7 +47094,10 @@ export interface Paths {
       };
     };
   };
-  /** 按日下载提现异常文件 */
+  /**
+   * 按日下载提现异常文件
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476678
+   */
   'v3/merchant/fund/withdraw/bill-type/{bill_type}': {
     /**
      * 按日下载提现异常文件
@@ -45336,7 +47126,10 @@ export interface Paths {
       };
     };
   };
-  /** 电商平台(商户提现单号查询)提现状态 */
+  /**
+   * 电商平台(商户提现单号查询)提现状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476672
+   */
   'v3/merchant/fund/withdraw/out-request-no/{out_request_no}': {
     /**
      * 电商平台(商户提现单号查询)提现状态
@@ -45373,7 +47166,10 @@ export interface Paths {
       };
     };
   };
-  /** 电商平台(微信支付提现单号)查询提现状态 */
+  /**
+   * 电商平台(微信支付提现单号)查询提现状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012476674
+   */
   'v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}': {
     /**
      * 电商平台(微信支付提现单号)查询提现状态
@@ -45410,7 +47206,10 @@ export interface Paths {
       };
     };
   };
-  /** 图片上传 */
+  /**
+   * 图片上传
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012760432
+   */
   'v3/merchant/media/upload': {
     /**
      * 图片上传
@@ -45435,7 +47234,10 @@ export interface Paths {
       };
     };
   };
-  /** 视频上传 */
+  /**
+   * 视频上传
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012761084
+   */
   'v3/merchant/media/video_upload': {
     /**
      * 视频上传
@@ -45460,7 +47262,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务商银行来账查询 */
+  /**
+   * 服务商银行来账查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012720300
+   */
   'v3/merchantfund/merchant/income-records': {
     /**
      * 服务商银行来账查询
@@ -45522,7 +47327,10 @@ export interface Paths {
       };
     };
   };
-  /** 特约商户银行来账查询 */
+  /**
+   * 特约商户银行来账查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012720249
+   */
   'v3/merchantfund/partner/income-records': {
     /**
      * 特约商户银行来账查询
@@ -45584,7 +47392,10 @@ export interface Paths {
       };
     };
   };
-  /** 子商户进件（融合钱包） */
+  /**
+   * POST, PUT: 子商户进件（融合钱包） / 修改子商户（融合钱包）
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_1.shtml
+   */
   'v3/merchants': {
     /**
      * 子商户进件（融合钱包）
@@ -45799,7 +47610,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询子商户（融合钱包） */
+  /**
+   * 查询子商户（融合钱包）
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_2.shtml
+   */
   'v3/merchants/{sub_mchid}': {
     /**
      * 查询子商户（融合钱包）
@@ -45892,7 +47706,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载批次退款明细 */
+  /**
+   * 下载批次退款明细
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539762
+   */
   'v3/multiuse/stocks/{stock_id}/refund-flow': {
     /**
      * 下载批次退款明细
@@ -45909,7 +47726,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载批次发放明细 */
+  /**
+   * 下载批次发放明细
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539756
+   */
   'v3/multiuse/stocks/{stock_id}/send-flow': {
     /**
      * 下载批次发放明细
@@ -45926,7 +47746,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载核销明细 */
+  /**
+   * 下载核销明细
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539758
+   */
   'v3/multiuse/stocks/{stock_id}/use-flow': {
     /**
      * 下载核销明细
@@ -45943,7 +47766,10 @@ export interface Paths {
       };
     };
   };
-  /** 发放指定批次的消费金 */
+  /**
+   * 发放指定批次的消费金
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539766
+   */
   'v3/multiuse/users/{openid}/coupons': {
     /**
      * 发放指定批次的消费金
@@ -45988,7 +47814,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建电子发票卡券模板 */
+  /**
+   * 创建电子发票卡券模板
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529382
+   */
   'v3/new-tax-control-fapiao/card-template': {
     /**
      * 创建电子发票卡券模板
@@ -46032,7 +47861,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载发票文件 */
+  /**
+   * 下载发票文件
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286040
+   */
   'v3/new-tax-control-fapiao/download': {
     /**
      * 下载发票文件
@@ -46061,7 +47893,10 @@ export interface Paths {
       response: Buffer;
     };
   };
-  /** 开具电子发票 */
+  /**
+   * 开具电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538301
+   */
   'v3/new-tax-control-fapiao/fapiao-applications': {
     /**
      * 开具电子发票
@@ -46150,7 +47985,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 开具通用行业电子发票 */
+  /**
+   * 开具通用行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015792574
+   */
   'v3/new-tax-control-fapiao/fapiao-applications/issue-general': {
     /**
      * 开具通用行业电子发票
@@ -46260,7 +48098,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 开具不动产租赁行业电子发票 */
+  /**
+   * 开具不动产租赁行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015941740
+   */
   'v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing': {
     /**
      * 开具不动产租赁行业电子发票
@@ -46392,7 +48233,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 上传电子发票文件 */
+  /**
+   * 上传电子发票文件
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556605
+   */
   'v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file': {
     /**
      * 上传电子发票文件
@@ -46417,7 +48261,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询电子发票 */
+  /**
+   * 查询电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012531753
+   */
   'v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}': {
     /**
      * 查询电子发票
@@ -46585,7 +48432,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取发票下载信息 */
+  /**
+   * 获取发票下载信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538335
+   */
   'v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files': {
     /**
      * 获取发票下载信息
@@ -46616,7 +48466,10 @@ export interface Paths {
       };
     };
   };
-  /** 将电子发票插入微信用户卡包 */
+  /**
+   * 将电子发票插入微信用户卡包
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538365
+   */
   'v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards': {
     /**
      * 将电子发票插入微信用户卡包
@@ -46751,7 +48604,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 冲红电子发票 */
+  /**
+   * 冲红电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538327
+   */
   'v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse': {
     /**
      * 冲红电子发票
@@ -46781,7 +48637,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 获取邀请商户开通服务商电子发票能力 */
+  /**
+   * 获取邀请商户开通服务商电子发票能力
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015941495
+   */
   'v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl': {
     /**
      * 获取邀请商户开通服务商电子发票能力
@@ -46825,7 +48684,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取邀请开通的商户信息 */
+  /**
+   * 获取邀请开通的商户信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015941524
+   */
   'v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo': {
     /**
      * 获取邀请开通的商户信息
@@ -46887,7 +48749,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取商户开票基础信息 */
+  /**
+   * 获取商户开票基础信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538180
+   */
   'v3/new-tax-control-fapiao/merchant/base-information': {
     /**
      * 获取商户开票基础信息
@@ -46929,7 +48794,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商户配置的开发选项 */
+  /**
+   * GET, PATCH: 查询商户配置的开发选项 / 配置开发选项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529526
+   */
   'v3/new-tax-control-fapiao/merchant/development-config': {
     /**
      * 查询商户配置的开发选项
@@ -46974,7 +48842,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取商品和服务税收分类对照表 */
+  /**
+   * 获取商品和服务税收分类对照表
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538236
+   */
   'v3/new-tax-control-fapiao/merchant/tax-codes': {
     /**
      * 获取商品和服务税收分类对照表
@@ -47026,7 +48897,10 @@ export interface Paths {
       };
     };
   };
-  /** 检查子商户开票功能状态 */
+  /**
+   * 检查子商户开票功能状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012474022
+   */
   'v3/new-tax-control-fapiao/merchant/{sub_mchid}/check': {
     /**
      * 检查子商户开票功能状态
@@ -47040,7 +48914,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 检查子商户开票功能状态 */
+  /**
+   * 检查子商户开票功能状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015792561
+   */
   'v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status': {
     /**
      * 检查子商户开票功能状态
@@ -47089,7 +48966,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取用户填写的抬头 */
+  /**
+   * 获取用户填写的抬头
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538112
+   */
   'v3/new-tax-control-fapiao/user-title': {
     /**
      * 获取用户填写的抬头
@@ -47143,7 +49023,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取抬头填写链接 */
+  /**
+   * 获取抬头填写链接
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538106
+   */
   'v3/new-tax-control-fapiao/user-title/title-url': {
     /**
      * 获取抬头填写链接
@@ -47189,7 +49072,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取authinfo接口 */
+  /**
+   * 获取authinfo接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
+   */
   'v3/offlineface/authinfo': {
     /**
      * 获取authinfo接口
@@ -47219,7 +49105,10 @@ export interface Paths {
       };
     };
   };
-  /** 预签约接口 */
+  /**
+   * 预签约接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
+   */
   'v3/offlineface/contracts/presign': {
     /**
      * 预签约接口
@@ -47302,7 +49191,10 @@ export interface Paths {
       };
     };
   };
-  /** 签约查询接口 */
+  /**
+   * 签约查询接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
+   */
   'v3/offlineface/contracts/{contract_id}': {
     /**
      * 签约查询接口
@@ -47342,7 +49234,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询重采用户列表 */
+  /**
+   * 查询重采用户列表
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
+   */
   'v3/offlineface/face-collections': {
     /**
      * 查询重采用户列表
@@ -47379,7 +49274,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询重采请求详情 */
+  /**
+   * 查询重采请求详情
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
+   */
   'v3/offlineface/face-collections/{collection_id}': {
     /**
      * 查询重采请求详情
@@ -47406,7 +49304,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取还款链接接口 */
+  /**
+   * 获取还款链接接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html#_1-3-%E8%A7%A3%E7%BA%A6
+   */
   'v3/offlineface/repayment-url': {
     /**
      * 获取还款链接接口
@@ -47430,7 +49331,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请扣款接口 */
+  /**
+   * 申请扣款接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
+   */
   'v3/offlineface/transactions': {
     /**
      * 申请扣款接口
@@ -47541,7 +49445,10 @@ export interface Paths {
       };
     };
   };
-  /** 查单接口 */
+  /**
+   * 查单接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
+   */
   'v3/offlineface/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 查单接口
@@ -47618,7 +49525,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询机构信息接口 */
+  /**
+   * 查询机构信息接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
+   */
   'v3/offlinefacemch/organizations': {
     /**
      * 查询机构信息接口
@@ -47642,7 +49552,10 @@ export interface Paths {
       };
     };
   };
-  /** 刷脸用户信息查询接口 */
+  /**
+   * GET, PATCH: 刷脸用户信息查询接口 / 刷脸用户信息修改接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
+   */
   'v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}': {
     /**
      * 刷脸用户信息查询接口
@@ -47732,7 +49645,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 解除刷脸用户签约关系接口 */
+  /**
+   * 解除刷脸用户签约关系接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
+   */
   'v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract': {
     /**
      * 解除刷脸用户签约关系接口
@@ -47751,7 +49667,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 获取凭证授权接口 */
+  /**
+   * 获取凭证授权接口
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
+   */
   'v3/offlinefacemch/tokens': {
     /**
      * 获取凭证授权接口
@@ -47778,7 +49697,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询刷掌授权 */
+  /**
+   * 查询刷掌授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014482017
+   */
   'v3/palmservice/authorization/openid/{openid}': {
     /**
      * 查询刷掌授权
@@ -47806,7 +49728,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务关联预授权 */
+  /**
+   * 服务关联预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014481990
+   */
   'v3/palmservice/authorization/preauthorize': {
     /**
      * 服务关联预授权
@@ -47830,7 +49755,10 @@ export interface Paths {
       };
     };
   };
-  /** 重试扣费通知 */
+  /**
+   * 重试扣费通知
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml
+   */
   'v3/papay/contracts/{contract_id}/fail-notify': {
     /**
      * 重试扣费通知
@@ -47851,7 +49779,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 直连商户预扣费通知 */
+  /**
+   * 直连商户预扣费通知
+   * @see https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
+   */
   'v3/papay/contracts/{contract_id}/notify': {
     /**
      * 直连商户预扣费通知
@@ -47886,7 +49817,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 保险商户查询保险自动续费预约 */
+  /**
+   * 保险商户查询保险自动续费预约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471229
+   */
   'v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}': {
     /**
      * 保险商户查询保险自动续费预约
@@ -47927,7 +49861,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户预约保险自动续费 */
+  /**
+   * 保险商户预约保险自动续费
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471270
+   */
   'v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule': {
     /**
      * 保险商户预约保险自动续费
@@ -47980,7 +49917,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户受理保险自动续费扣款 */
+  /**
+   * 保险商户受理保险自动续费扣款
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471158
+   */
   'v3/papay/insurance-pay/transactions/apply': {
     /**
      * 保险商户受理保险自动续费扣款
@@ -48028,7 +49968,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户受理续期自动续费协议 */
+  /**
+   * 保险商户受理续期自动续费协议
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489588
+   */
   'v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew': {
     /**
      * 保险商户受理续期自动续费协议
@@ -48063,7 +50006,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 保险商户查询保险自动续费协议 */
+  /**
+   * 保险商户查询保险自动续费协议
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472641
+   */
   'v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
     /**
      * 保险商户查询保险自动续费协议
@@ -48111,7 +50057,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户通过商户协议号解除保险自动续费协议 */
+  /**
+   * 保险商户通过商户协议号解除保险自动续费协议
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472767
+   */
   'v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate': {
     /**
      * 保险商户通过商户协议号解除保险自动续费协议
@@ -48164,7 +50113,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户App预签约 */
+  /**
+   * 保险商户App预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013005766
+   */
   'v3/papay/insurance-sign/contracts/pre-entrust-sign/app': {
     /**
      * 保险商户App预签约
@@ -48257,7 +50209,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户H5预签约 */
+  /**
+   * 保险商户H5预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529050
+   */
   'v3/papay/insurance-sign/contracts/pre-entrust-sign/h5': {
     /**
      * 保险商户H5预签约
@@ -48355,7 +50310,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户JSAPI预签约 */
+  /**
+   * 保险商户JSAPI预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012528600
+   */
   'v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi': {
     /**
      * 保险商户JSAPI预签约
@@ -48448,7 +50406,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户小程序预签约 */
+  /**
+   * 保险商户小程序预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012528950
+   */
   'v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program': {
     /**
      * 保险商户小程序预签约
@@ -48545,7 +50506,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户修改保险扣费周期列表 */
+  /**
+   * 保险商户修改保险扣费周期列表
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012987596
+   */
   'v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify': {
     /**
      * 保险商户修改保险扣费周期列表
@@ -48599,7 +50563,10 @@ export interface Paths {
       };
     };
   };
-  /** 保险商户查询保险扣费周期列表 */
+  /**
+   * 保险商户查询保险扣费周期列表
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489530
+   */
   'v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
     /**
      * 保险商户查询保险扣费周期列表
@@ -48661,7 +50628,10 @@ export interface Paths {
       };
     };
   };
-  /** 代扣受理扣款 */
+  /**
+   * 代扣受理扣款
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013388429
+   */
   'v3/papay/pay/harmony/transactions/apply': {
     /**
      * 代扣受理扣款
@@ -48711,7 +50681,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询扣费预约 */
+  /**
+   * 查询扣费预约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012468579
+   */
   'v3/papay/pay/partner/schedules/contract-id/{contract_id}': {
     /**
      * 查询扣费预约
@@ -48753,7 +50726,10 @@ export interface Paths {
       };
     };
   };
-  /** 预约扣费 */
+  /**
+   * 预约扣费
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012468581
+   */
   'v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule': {
     /**
      * 预约扣费
@@ -48806,7 +50782,10 @@ export interface Paths {
       };
     };
   };
-  /** 受理扣款 */
+  /**
+   * 受理扣款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012468586
+   */
   'v3/papay/pay/partner/transactions/apply': {
     /**
      * 受理扣款
@@ -48856,7 +50835,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询扣费预约 */
+  /**
+   * 查询扣费预约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466997
+   */
   'v3/papay/pay/schedules/contract-id/{contract_id}': {
     /**
      * 查询扣费预约
@@ -48893,7 +50875,10 @@ export interface Paths {
       };
     };
   };
-  /** 预约扣费 */
+  /**
+   * 预约扣费
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467036
+   */
   'v3/papay/pay/schedules/contract-id/{contract_id}/schedule': {
     /**
      * 预约扣费
@@ -48942,7 +50927,10 @@ export interface Paths {
       };
     };
   };
-  /** 受理扣款 */
+  /**
+   * 受理扣款
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467087
+   */
   'v3/papay/pay/transactions/apply': {
     /**
      * 受理扣款
@@ -48988,7 +50976,10 @@ export interface Paths {
       };
     };
   };
-  /** App场景预约扣费类型签约的预签约 */
+  /**
+   * App场景预约扣费类型签约的预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524934
+   */
   'v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app': {
     /**
      * App场景预约扣费类型签约的预签约
@@ -49038,7 +51029,10 @@ export interface Paths {
       };
     };
   };
-  /** H5场景预约扣费类型签约的预签约 */
+  /**
+   * H5场景预约扣费类型签约的预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489208
+   */
   'v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5': {
     /**
      * H5场景预约扣费类型签约的预签约
@@ -49089,7 +51083,10 @@ export interface Paths {
       };
     };
   };
-  /** JSAPI场景预约扣费类型签约的预签约 */
+  /**
+   * JSAPI场景预约扣费类型签约的预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525133
+   */
   'v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi': {
     /**
      * JSAPI场景预约扣费类型签约的预签约
@@ -49135,7 +51132,10 @@ export interface Paths {
       };
     };
   };
-  /** 小程序场景预约扣费类型签约的预签约 */
+  /**
+   * 小程序场景预约扣费类型签约的预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525209
+   */
   'v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program': {
     /**
      * 小程序场景预约扣费类型签约的预签约
@@ -49185,7 +51185,10 @@ export interface Paths {
       };
     };
   };
-  /** App场景预约扣费类型签约的预签约 */
+  /**
+   * App场景预约扣费类型签约的预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012693028
+   */
   'v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app': {
     /**
      * App场景预约扣费类型签约的预签约
@@ -49241,7 +51244,10 @@ export interface Paths {
       };
     };
   };
-  /** H5场景预约扣费类型签约的预签约 */
+  /**
+   * H5场景预约扣费类型签约的预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012464549
+   */
   'v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5': {
     /**
      * H5场景预约扣费类型签约的预签约
@@ -49298,7 +51304,10 @@ export interface Paths {
       };
     };
   };
-  /** JSAPI场景预约扣费类型签约的预签约 */
+  /**
+   * JSAPI场景预约扣费类型签约的预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012693093
+   */
   'v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi': {
     /**
      * JSAPI场景预约扣费类型签约的预签约
@@ -49350,7 +51359,10 @@ export interface Paths {
       };
     };
   };
-  /** 小程序场景预约扣费类型签约的预签约 */
+  /**
+   * 小程序场景预约扣费类型签约的预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012693100
+   */
   'v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program': {
     /**
      * 小程序场景预约扣费类型签约的预签约
@@ -49406,7 +51418,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过商户协议号查询委托代扣签约协议 */
+  /**
+   * 通过商户协议号查询委托代扣签约协议
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013844122
+   */
   'v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
     /**
      * 通过商户协议号查询委托代扣签约协议
@@ -49456,7 +51471,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过商户协议号查询委托代扣签约协议 */
+  /**
+   * 通过商户协议号查询委托代扣签约协议
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489245
+   */
   'v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
     /**
      * 通过商户协议号查询委托代扣签约协议
@@ -49534,7 +51552,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过商户协议号解除委托代扣签约协议 */
+  /**
+   * 通过商户协议号解除委托代扣签约协议
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489295
+   */
   'v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate': {
     /**
      * 通过商户协议号解除委托代扣签约协议
@@ -49617,7 +51638,10 @@ export interface Paths {
       };
     };
   };
-  /** 代扣预签约 */
+  /**
+   * 代扣预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012978414
+   */
   'v3/papay/sign/contracts/pre-entrust-sign': {
     /**
      * 代扣预签约
@@ -49678,7 +51702,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过商户协议号查询委托代扣签约协议 */
+  /**
+   * 通过商户协议号查询委托代扣签约协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012489483
+   */
   'v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
     /**
      * 通过商户协议号查询委托代扣签约协议
@@ -49767,7 +51794,10 @@ export interface Paths {
       };
     };
   };
-  /** 通过商户协议号解除委托代扣签约协议 */
+  /**
+   * 通过商户协议号解除委托代扣签约协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012489491
+   */
   'v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate': {
     /**
      * 通过商户协议号解除委托代扣签约协议
@@ -49858,7 +51888,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务商商户重试扣费通知 */
+  /**
+   * 服务商商户重试扣费通知
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml
+   */
   'v3/partner-papay/contracts/{contract_id}/fail-notify': {
     /**
      * 服务商商户重试扣费通知
@@ -49883,7 +51916,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 服务商商户预扣费通知 */
+  /**
+   * 服务商商户预扣费通知
+   * @see https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
+   */
   'v3/partner-papay/contracts/{contract_id}/notify': {
     /**
      * 服务商商户预扣费通知
@@ -49922,7 +51958,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 发起批量转账 */
+  /**
+   * 发起批量转账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012465738
+   */
   'v3/partner-transfer/batches': {
     /**
      * 发起批量转账
@@ -49992,7 +52031,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付批次单号查询批次单 */
+  /**
+   * 微信支付批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012715990
+   */
   'v3/partner-transfer/batches/batch-id/{batch_id}': {
     /**
      * 微信支付批次单号查询批次单
@@ -50071,7 +52113,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付明细单号查询明细单 */
+  /**
+   * 微信支付明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012718324
+   */
   'v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
     /**
      * 微信支付明细单号查询明细单
@@ -50122,7 +52167,10 @@ export interface Paths {
       };
     };
   };
-  /** 商家批次单号查询批次单 */
+  /**
+   * 商家批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012718112
+   */
   'v3/partner-transfer/batches/out-batch-no/{out_batch_no}': {
     /**
      * 商家批次单号查询批次单
@@ -50201,7 +52249,10 @@ export interface Paths {
       };
     };
   };
-  /** 商家明细单号查询明细单 */
+  /**
+   * 商家明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012718434
+   */
   'v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
     /**
      * 商家明细单号查询明细单
@@ -50252,7 +52303,10 @@ export interface Paths {
       };
     };
   };
-  /** 电商收付通模式小程序场景预签约 */
+  /**
+   * 电商收付通模式小程序场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013369177
+   */
   'v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program': {
     /**
      * 电商收付通模式小程序场景预签约
@@ -50292,7 +52346,10 @@ export interface Paths {
       };
     };
   };
-  /** 电商收付通模式支付后场景预签约 */
+  /**
+   * 电商收付通模式支付后场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013369191
+   */
   'v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign': {
     /**
      * 电商收付通模式支付后场景预签约
@@ -50328,7 +52385,10 @@ export interface Paths {
       };
     };
   };
-  /** 直连商户模式小程序场景预签约 */
+  /**
+   * 直连商户模式小程序场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472870
+   */
   'v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program': {
     /**
      * 直连商户模式小程序场景预签约
@@ -50368,7 +52428,10 @@ export interface Paths {
       };
     };
   };
-  /** 直连商户模式支付后场景预签约 */
+  /**
+   * 直连商户模式支付后场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472874
+   */
   'v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign': {
     /**
      * 直连商户模式支付后场景预签约
@@ -50404,7 +52467,10 @@ export interface Paths {
       };
     };
   };
-  /** 清算机构模式小程序场景预签约 */
+  /**
+   * 清算机构模式小程序场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012471282
+   */
   'v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program': {
     /**
      * 清算机构模式小程序场景预签约
@@ -50450,7 +52516,10 @@ export interface Paths {
       };
     };
   };
-  /** 清算机构模式支付后场景预签约 */
+  /**
+   * 清算机构模式支付后场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012471286
+   */
   'v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign': {
     /**
      * 清算机构模式支付后场景预签约
@@ -50492,7 +52561,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户通过商户协议号查询协议 */
+  /**
+   * 商户通过商户协议号查询协议
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472855
+   */
   'v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}': {
     /**
      * 商户通过商户协议号查询协议
@@ -50540,7 +52612,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户通过商户协议号解约协议 */
+  /**
+   * 商户通过商户协议号解约协议
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472858
+   */
   'v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate': {
     /**
      * 商户通过商户协议号解约协议
@@ -50568,7 +52643,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务商模式小程序场景预签约 */
+  /**
+   * 服务商模式小程序场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012471269
+   */
   'v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program': {
     /**
      * 服务商模式小程序场景预签约
@@ -50616,7 +52694,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务商模式支付后场景预签约 */
+  /**
+   * 服务商模式支付后场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012471272
+   */
   'v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign': {
     /**
      * 服务商模式支付后场景预签约
@@ -50738,7 +52819,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信分付-支付方式前置服务 */
+  /**
+   * 微信分付-支付方式前置服务
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014326541
+   */
   'v3/pay/acquiring-bank/transactions/exposure': {
     /**
      * 微信分付-支付方式前置服务
@@ -50777,7 +52861,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户贴息-获取微信分付曝光建议 */
+  /**
+   * 商户贴息-获取微信分付曝光建议
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016196762
+   */
   'v3/pay/instal/exposure': {
     /**
      * 商户贴息-获取微信分付曝光建议
@@ -50805,7 +52892,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户贴息-获取微信分付曝光建议 */
+  /**
+   * 商户贴息-获取微信分付曝光建议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016196820
+   */
   'v3/pay/instal/partner/exposure': {
     /**
      * 商户贴息-获取微信分付曝光建议
@@ -50842,7 +52932,10 @@ export interface Paths {
       };
     };
   };
-  /** APP下单 */
+  /**
+   * APP下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013080231
+   */
   'v3/pay/partner/transactions/app': {
     /**
      * APP下单
@@ -50974,7 +53067,10 @@ export interface Paths {
       };
     };
   };
-  /** 付款码支付 */
+  /**
+   * 付款码支付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012382179
+   */
   'v3/pay/partner/transactions/codepay': {
     /**
      * 付款码支付
@@ -51137,7 +53233,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信分付-支付方式前置服务 */
+  /**
+   * 微信分付-支付方式前置服务
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014326522
+   */
   'v3/pay/partner/transactions/exposure': {
     /**
      * 微信分付-支付方式前置服务
@@ -51174,7 +53273,10 @@ export interface Paths {
       };
     };
   };
-  /** H5下单 */
+  /**
+   * H5下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012738604
+   */
   'v3/pay/partner/transactions/h5': {
     /**
      * H5下单
@@ -51304,7 +53406,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付订单号查询 */
+  /**
+   * 微信支付订单号查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012526943
+   */
   'v3/pay/partner/transactions/id/{transaction_id}': {
     /**
      * 微信支付订单号查询
@@ -51421,7 +53526,10 @@ export interface Paths {
       };
     };
   };
-  /** JSAPI下单 */
+  /**
+   * JSAPI下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012738519
+   */
   'v3/pay/partner/transactions/jsapi': {
     /**
      * JSAPI下单
@@ -51557,7 +53665,10 @@ export interface Paths {
       };
     };
   };
-  /** JSAPI下单并授权 */
+  /**
+   * JSAPI下单并授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012688481
+   */
   'v3/pay/partner/transactions/jsapi-with-contract': {
     /**
      * JSAPI下单并授权
@@ -51659,7 +53770,10 @@ export interface Paths {
       };
     };
   };
-  /** 小程序支付下单 */
+  /**
+   * 小程序支付下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012886115
+   */
   'v3/pay/partner/transactions/miniprogram': {
     /**
      * 小程序支付下单
@@ -51752,7 +53866,10 @@ export interface Paths {
       };
     };
   };
-  /** Native下单 */
+  /**
+   * Native下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012738659
+   */
   'v3/pay/partner/transactions/native': {
     /**
      * Native下单
@@ -51869,7 +53986,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户订单号查询 */
+  /**
+   * 商户订单号查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012526944
+   */
   'v3/pay/partner/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 商户订单号查询
@@ -51993,7 +54113,10 @@ export interface Paths {
       };
     };
   };
-  /** 关单 */
+  /**
+   * 关单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012526949
+   */
   'v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close': {
     /**
      * 关单
@@ -52014,7 +54137,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 撤销 */
+  /**
+   * 撤销
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012382181
+   */
   'v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse': {
     /**
      * 撤销
@@ -52050,7 +54176,10 @@ export interface Paths {
       };
     };
   };
-  /** 扫码支付下单 */
+  /**
+   * 扫码支付下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012492476
+   */
   'v3/pay/partner/transactions/scannedpos': {
     /**
      * 扫码支付下单
@@ -52143,7 +54272,10 @@ export interface Paths {
       };
     };
   };
-  /** APP下单 */
+  /**
+   * APP下单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013070347
+   */
   'v3/pay/transactions/app': {
     /**
      * APP下单
@@ -52269,7 +54401,10 @@ export interface Paths {
       };
     };
   };
-  /** 付款码支付 */
+  /**
+   * 付款码支付
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012382150
+   */
   'v3/pay/transactions/codepay': {
     /**
      * 付款码支付
@@ -52422,7 +54557,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信分付-支付方式前置服务 */
+  /**
+   * 微信分付-支付方式前置服务
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014326314
+   */
   'v3/pay/transactions/exposure': {
     /**
      * 微信分付-支付方式前置服务
@@ -52455,7 +54593,10 @@ export interface Paths {
       };
     };
   };
-  /** H5下单 */
+  /**
+   * H5下单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791834
+   */
   'v3/pay/transactions/h5': {
     /**
      * H5下单
@@ -52579,7 +54720,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付订单号查询 */
+  /**
+   * 微信支付订单号查询
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791858
+   */
   'v3/pay/transactions/id/{transaction_id}': {
     /**
      * 微信支付订单号查询
@@ -52676,7 +54820,10 @@ export interface Paths {
       };
     };
   };
-  /** JSAPI下单 */
+  /**
+   * JSAPI下单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791856
+   */
   'v3/pay/transactions/jsapi': {
     /**
      * JSAPI下单
@@ -52804,7 +54951,10 @@ export interface Paths {
       };
     };
   };
-  /** JSAPI下单并授权 */
+  /**
+   * JSAPI下单并授权
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012530178
+   */
   'v3/pay/transactions/jsapi-with-contract': {
     /**
      * JSAPI下单并授权
@@ -52902,7 +55052,10 @@ export interface Paths {
       };
     };
   };
-  /** Native下单 */
+  /**
+   * Native下单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791877
+   */
   'v3/pay/transactions/native': {
     /**
      * Native下单
@@ -53013,7 +55166,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户订单号查询 */
+  /**
+   * 商户订单号查询
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791859
+   */
   'v3/pay/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 商户订单号查询
@@ -53122,7 +55278,10 @@ export interface Paths {
       };
     };
   };
-  /** 关单 */
+  /**
+   * 关单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791860
+   */
   'v3/pay/transactions/out-trade-no/{out_trade_no}/close': {
     /**
      * 关单
@@ -53141,7 +55300,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 撤销 */
+  /**
+   * 撤销
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012382161
+   */
   'v3/pay/transactions/out-trade-no/{out_trade_no}/reverse': {
     /**
      * 撤销
@@ -53169,7 +55331,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询核身记录 */
+  /**
+   * 查询核身记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461820
+   */
   'v3/payroll-card/authentications': {
     /**
      * 查询核身记录
@@ -53230,7 +55395,10 @@ export interface Paths {
       };
     };
   };
-  /** 微工卡核身预下单 */
+  /**
+   * 微工卡核身预下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012923362
+   */
   'v3/payroll-card/authentications/pre-order': {
     /**
      * 微工卡核身预下单
@@ -53274,7 +55442,10 @@ export interface Paths {
       };
     };
   };
-  /** 微工卡核身预下单（流程中完成授权） */
+  /**
+   * 微工卡核身预下单（流程中完成授权）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461761
+   */
   'v3/payroll-card/authentications/pre-order-with-auth': {
     /**
      * 微工卡核身预下单（流程中完成授权）
@@ -53335,7 +55506,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取核身结果 */
+  /**
+   * 获取核身结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461785
+   */
   'v3/payroll-card/authentications/{authenticate_number}': {
     /**
      * 获取核身结果
@@ -53377,7 +55551,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询微工卡授权关系 */
+  /**
+   * 查询微工卡授权关系
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461728
+   */
   'v3/payroll-card/relations/{openid}': {
     /**
      * 查询微工卡授权关系
@@ -53413,7 +55590,10 @@ export interface Paths {
       };
     };
   };
-  /** 生成授权token */
+  /**
+   * 生成授权token
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461589
+   */
   'v3/payroll-card/tokens': {
     /**
      * 生成授权token
@@ -53464,7 +55644,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起批量转账 */
+  /**
+   * 发起批量转账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461824
+   */
   'v3/payroll-card/transfer-batches': {
     /**
      * 发起批量转账
@@ -53529,7 +55712,10 @@ export interface Paths {
       };
     };
   };
-  /** 生成投保结果 */
+  /**
+   * 生成投保结果
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_32.shtml
+   */
   'v3/payroll-card/wesure/insurance': {
     /**
      * 生成投保结果
@@ -53562,7 +55748,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 校验核身结果 */
+  /**
+   * 校验核身结果
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_31.shtml
+   */
   'v3/payroll-card/wesure/token-validations': {
     /**
      * 校验核身结果
@@ -53609,7 +55798,10 @@ export interface Paths {
       };
     };
   };
-  /** 从业机构预授权 */
+  /**
+   * 从业机构预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012691489
+   */
   'v3/payscore/acquiringbank/permissions': {
     /**
      * 从业机构预授权
@@ -53641,7 +55833,10 @@ export interface Paths {
       };
     };
   };
-  /** 从业机构查询与用户授权记录（授权协议号） */
+  /**
+   * 从业机构查询与用户授权记录（授权协议号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461004
+   */
   'v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}': {
     /**
      * 从业机构查询与用户授权记录（授权协议号）
@@ -53691,7 +55886,10 @@ export interface Paths {
       };
     };
   };
-  /** 从业机构解除用户授权关系（授权协议号） */
+  /**
+   * 从业机构解除用户授权关系（授权协议号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461012
+   */
   'v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate': {
     /**
      * 从业机构解除用户授权关系（授权协议号）
@@ -53716,7 +55914,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 从业机构查询微信支付分订单 */
+  /**
+   * GET, POST: 从业机构查询微信支付分订单 / 从业机构创建微信支付分订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012691343
+   */
   'v3/payscore/acquiringbank/serviceorder': {
     /**
      * 从业机构查询微信支付分订单
@@ -54044,7 +56245,10 @@ export interface Paths {
       };
     };
   };
-  /** 从业机构查询微信支付分扣款信息 */
+  /**
+   * 从业机构查询微信支付分扣款信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012458665
+   */
   'v3/payscore/acquiringbank/serviceorder/deduction': {
     /**
      * 从业机构查询微信支付分扣款信息
@@ -54076,7 +56280,10 @@ export interface Paths {
       };
     };
   };
-  /** 从业机构取消微信支付分订单 */
+  /**
+   * 从业机构取消微信支付分订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012458146
+   */
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel': {
     /**
      * 从业机构取消微信支付分订单
@@ -54101,7 +56308,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 从业机构完结微信支付分订单 */
+  /**
+   * 从业机构完结微信支付分订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012460791
+   */
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete': {
     /**
      * 从业机构完结微信支付分订单
@@ -54172,7 +56382,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 从业机构修改微信支付分订单金额 */
+  /**
+   * 从业机构修改微信支付分订单金额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012691363
+   */
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify': {
     /**
      * 从业机构修改微信支付分订单金额
@@ -54221,7 +56434,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 从业机构登记微信支付分扣款信息 */
+  /**
+   * 从业机构登记微信支付分扣款信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012458414
+   */
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo': {
     /**
      * 从业机构登记微信支付分扣款信息
@@ -54251,7 +56467,10 @@ export interface Paths {
       };
     };
   };
-  /** 从业机构同步微信支付分订单信息 */
+  /**
+   * 从业机构同步微信支付分订单信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012691378
+   */
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync': {
     /**
      * 从业机构同步微信支付分订单信息
@@ -54281,7 +56500,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 从业机构创建先用后付订单 */
+  /**
+   * 从业机构创建先用后付订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012783674
+   */
   'v3/payscore/acquiringbank/servicepayondeliveryorder': {
     /**
      * 从业机构创建先用后付订单
@@ -54499,7 +56721,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户申请获取对账单 */
+  /**
+   * 商户申请获取对账单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394586
+   */
   'v3/payscore/merchant-bill': {
     /**
      * 商户申请获取对账单
@@ -54540,7 +56765,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询支付分订单 */
+  /**
+   * GET, POST: 查询支付分订单 / 创建支付分订单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096411
+   */
   'v3/payscore/oversea/partner/serviceorder': {
     /**
      * 查询支付分订单
@@ -54878,7 +57106,10 @@ export interface Paths {
       };
     };
   };
-  /** 取消支付分订单 */
+  /**
+   * 取消支付分订单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096416
+   */
   'v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel': {
     /**
      * 取消支付分订单
@@ -54903,7 +57134,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 完结支付分订单 */
+  /**
+   * 完结支付分订单
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096431
+   */
   'v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete': {
     /**
      * 完结支付分订单
@@ -54976,7 +57210,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 同步支付分订单信息 */
+  /**
+   * 同步支付分订单信息
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096438
+   */
   'v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync': {
     /**
      * 同步支付分订单信息
@@ -55010,7 +57247,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 商户预授权 */
+  /**
+   * 商户预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012382030
+   */
   'v3/payscore/partner/permissions': {
     /**
      * 商户预授权
@@ -55040,7 +57280,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务商场景中预授权 */
+  /**
+   * 服务商场景中预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012778802
+   */
   'v3/payscore/partner/permissions/apply-for-scene': {
     /**
      * 服务商场景中预授权
@@ -55081,7 +57324,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务商评估用户分层 */
+  /**
+   * 服务商评估用户分层
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012783585
+   */
   'v3/payscore/partner/permissions/assess-user-risk-level': {
     /**
      * 服务商评估用户分层
@@ -55162,7 +57408,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询与用户授权记录（授权协议号） */
+  /**
+   * 查询与用户授权记录（授权协议号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012692687
+   */
   'v3/payscore/partner/permissions/authorization-code/{authorization_code}': {
     /**
      * 查询与用户授权记录（授权协议号）
@@ -55212,7 +57461,10 @@ export interface Paths {
       };
     };
   };
-  /** 解除用户授权关系（授权协议号） */
+  /**
+   * 解除用户授权关系（授权协议号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012382049
+   */
   'v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate': {
     /**
      * 解除用户授权关系（授权协议号）
@@ -55235,7 +57487,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询与用户授权记录（openid） */
+  /**
+   * 查询与用户授权记录（openid）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012692798
+   */
   'v3/payscore/partner/permissions/search': {
     /**
      * 查询与用户授权记录（openid）
@@ -55291,7 +57546,10 @@ export interface Paths {
       };
     };
   };
-  /** 解除用户授权关系（openid） */
+  /**
+   * 解除用户授权关系（openid）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461154
+   */
   'v3/payscore/partner/permissions/terminate': {
     /**
      * 解除用户授权关系（openid）
@@ -55320,7 +57578,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 收付通子商户申请绑定支付分服务 */
+  /**
+   * 收付通子商户申请绑定支付分服务
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012715051
+   */
   'v3/payscore/partner/service-account-applications': {
     /**
      * 收付通子商户申请绑定支付分服务
@@ -55366,7 +57627,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询收付通子商户服务绑定结果 */
+  /**
+   * 查询收付通子商户服务绑定结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012715111
+   */
   'v3/payscore/partner/service-account-applications/{out_apply_no}': {
     /**
      * 查询收付通子商户服务绑定结果
@@ -55399,7 +57663,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询支付分订单 */
+  /**
+   * GET, POST: 查询支付分订单 / 创建支付分订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012692256
+   */
   'v3/payscore/partner/serviceorder': {
     /**
      * 查询支付分订单
@@ -55734,7 +58001,10 @@ export interface Paths {
       };
     };
   };
-  /** 创单结单合并 */
+  /**
+   * 创单结单合并
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012923757
+   */
   'v3/payscore/partner/serviceorder/direct-complete': {
     /**
      * 创单结单合并
@@ -55813,7 +58083,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 取消支付分订单 */
+  /**
+   * 取消支付分订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012458758
+   */
   'v3/payscore/partner/serviceorder/{out_order_no}/cancel': {
     /**
      * 取消支付分订单
@@ -55836,7 +58109,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 完结支付分订单 */
+  /**
+   * 完结支付分订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012692408
+   */
   'v3/payscore/partner/serviceorder/{out_order_no}/complete': {
     /**
      * 完结支付分订单
@@ -55914,7 +58190,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 修改订单金额 */
+  /**
+   * 修改订单金额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012692360
+   */
   'v3/payscore/partner/serviceorder/{out_order_no}/modify': {
     /**
      * 修改订单金额
@@ -55970,7 +58249,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 商户发起催收扣款 */
+  /**
+   * 商户发起催收扣款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013394544
+   */
   'v3/payscore/partner/serviceorder/{out_order_no}/pay': {
     /**
      * 商户发起催收扣款
@@ -55991,7 +58273,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 下发服务费用待处理消息 */
+  /**
+   * 下发服务费用待处理消息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013394914
+   */
   'v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage': {
     /**
      * 下发服务费用待处理消息
@@ -56038,7 +58323,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 下发服务预扣费消息 */
+  /**
+   * 下发服务预扣费消息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013394929
+   */
   'v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage': {
     /**
      * 下发服务预扣费消息
@@ -56085,7 +58373,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 同步订单信息 */
+  /**
+   * 同步订单信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012458816
+   */
   'v3/payscore/partner/serviceorder/{out_order_no}/sync': {
     /**
      * 同步订单信息
@@ -56117,7 +58408,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 创建先用后付订单 */
+  /**
+   * 创建先用后付订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012783634
+   */
   'v3/payscore/partner/servicepayondeliveryorder': {
     /**
      * 创建先用后付订单
@@ -56335,7 +58629,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户分层对应建议先享金额 */
+  /**
+   * 查询用户分层对应建议先享金额
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013394486
+   */
   'v3/payscore/partner/servicequotas/service-id/{service_id}': {
     /**
      * 查询用户分层对应建议先享金额
@@ -56380,7 +58677,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询先享后付订单 */
+  /**
+   * GET, POST: 查询先享后付订单 / 创建先享后付订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_2&index=4
+   */
   'v3/payscore/payafter-orders': {
     /**
      * 查询先享后付订单
@@ -56567,7 +58867,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销先享后付订单 */
+  /**
+   * 撤销先享后付订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_3&index=5
+   */
   'v3/payscore/payafter-orders/{out_order_no}/cancel': {
     /**
      * 撤销先享后付订单
@@ -56601,7 +58904,10 @@ export interface Paths {
       };
     };
   };
-  /** 完结先享后付订单 */
+  /**
+   * 完结先享后付订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_4&index=6
+   */
   'v3/payscore/payafter-orders/{out_order_no}/complete': {
     /**
      * 完结先享后付订单
@@ -56669,7 +58975,10 @@ export interface Paths {
       };
     };
   };
-  /** 支付分订单同步 */
+  /**
+   * 支付分订单同步
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=24_1&index=1
+   */
   'v3/payscore/payafter-orders/{out_order_no}/sync': {
     /**
      * 支付分订单同步
@@ -56706,7 +59015,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户预授权 */
+  /**
+   * 商户预授权
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647349
+   */
   'v3/payscore/permissions': {
     /**
      * 商户预授权
@@ -56732,7 +59044,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户评估用户分层 */
+  /**
+   * 商户评估用户分层
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012856611
+   */
   'v3/payscore/permissions/assess-user-risk-level': {
     /**
      * 商户评估用户分层
@@ -56804,7 +59119,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询与用户授权记录（授权协议号） */
+  /**
+   * 查询与用户授权记录（授权协议号）
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647401
+   */
   'v3/payscore/permissions/authorization-code/{authorization_code}': {
     /**
      * 查询与用户授权记录（授权协议号）
@@ -56846,7 +59164,10 @@ export interface Paths {
       };
     };
   };
-  /** 解除用户授权关系（授权协议号） */
+  /**
+   * 解除用户授权关系（授权协议号）
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647410
+   */
   'v3/payscore/permissions/authorization-code/{authorization_code}/terminate': {
     /**
      * 解除用户授权关系（授权协议号）
@@ -56867,7 +59188,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询与用户授权记录（openid） */
+  /**
+   * 查询与用户授权记录（openid）
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647404
+   */
   'v3/payscore/permissions/openid/{openid}': {
     /**
      * 查询与用户授权记录（openid）
@@ -56909,7 +59233,10 @@ export interface Paths {
       };
     };
   };
-  /** 解除用户授权关系（openid） */
+  /**
+   * 解除用户授权关系（openid）
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647413
+   */
   'v3/payscore/permissions/openid/{openid}/terminate': {
     /**
      * 解除用户授权关系（openid）
@@ -56932,7 +59259,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 创建支付分计划 */
+  /**
+   * 创建支付分计划
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012463290
+   */
   'v3/payscore/plan/partner/payscore-plans': {
     /**
      * 创建支付分计划
@@ -57022,7 +59352,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询支付分计划 */
+  /**
+   * 查询支付分计划
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012463318
+   */
   'v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}': {
     /**
      * 查询支付分计划
@@ -57085,7 +59418,10 @@ export interface Paths {
       };
     };
   };
-  /** 停止支付分计划 */
+  /**
+   * 停止支付分计划
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012463322
+   */
   'v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop': {
     /**
      * 停止支付分计划
@@ -57148,7 +59484,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建支付分计划 */
+  /**
+   * 创建支付分计划
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467232
+   */
   'v3/payscore/plan/payscore-plans': {
     /**
      * 创建支付分计划
@@ -57230,7 +59569,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询支付分计划 */
+  /**
+   * 查询支付分计划
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012470804
+   */
   'v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}': {
     /**
      * 查询支付分计划
@@ -57284,7 +59626,10 @@ export interface Paths {
       };
     };
   };
-  /** 停止支付分计划 */
+  /**
+   * 停止支付分计划
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012470851
+   */
   'v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop': {
     /**
      * 停止支付分计划
@@ -57338,7 +59683,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询支付分订单 */
+  /**
+   * GET, POST: 查询支付分订单 / 创建支付分订单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587902
+   */
   'v3/payscore/serviceorder': {
     /**
      * 查询支付分订单
@@ -57655,7 +60003,10 @@ export interface Paths {
       };
     };
   };
-  /** 创单结单合并 */
+  /**
+   * 创单结单合并
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_9.shtml
+   */
   'v3/payscore/serviceorder/direct-complete': {
     /**
      * 创单结单合并
@@ -57793,7 +60144,10 @@ export interface Paths {
       };
     };
   };
-  /** 取消支付分订单 */
+  /**
+   * 取消支付分订单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587905
+   */
   'v3/payscore/serviceorder/{out_order_no}/cancel': {
     /**
      * 取消支付分订单
@@ -57827,7 +60181,10 @@ export interface Paths {
       };
     };
   };
-  /** 完结支付分订单 */
+  /**
+   * 完结支付分订单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587955
+   */
   'v3/payscore/serviceorder/{out_order_no}/complete': {
     /**
      * 完结支付分订单
@@ -57969,7 +60326,10 @@ export interface Paths {
       };
     };
   };
-  /** 修改订单金额 */
+  /**
+   * 修改订单金额
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587957
+   */
   'v3/payscore/serviceorder/{out_order_no}/modify': {
     /**
      * 修改订单金额
@@ -58125,7 +60485,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户发起催收扣款 */
+  /**
+   * 商户发起催收扣款
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394596
+   */
   'v3/payscore/serviceorder/{out_order_no}/pay': {
     /**
      * 商户发起催收扣款
@@ -58157,7 +60520,10 @@ export interface Paths {
       };
     };
   };
-  /** 下发服务费用待处理消息 */
+  /**
+   * 下发服务费用待处理消息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394606
+   */
   'v3/payscore/serviceorder/{out_order_no}/send-pendingmessage': {
     /**
      * 下发服务费用待处理消息
@@ -58202,7 +60568,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 下发服务预扣费消息 */
+  /**
+   * 下发服务预扣费消息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394615
+   */
   'v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage': {
     /**
      * 下发服务预扣费消息
@@ -58247,7 +60616,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 同步服务订单信息 */
+  /**
+   * 同步服务订单信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587962
+   */
   'v3/payscore/serviceorder/{out_order_no}/sync': {
     /**
      * 同步服务订单信息
@@ -58373,7 +60745,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建先用后付订单 */
+  /**
+   * 创建先用后付订单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012856585
+   */
   'v3/payscore/servicepayondeliveryorder': {
     /**
      * 创建先用后付订单
@@ -58581,7 +60956,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建用户的签约计划详情对应的服务订单 */
+  /**
+   * 创建用户的签约计划详情对应的服务订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012463469
+   */
   'v3/payscore/sign-plan/partner/serviceorder': {
     /**
      * 创建用户的签约计划详情对应的服务订单
@@ -58702,7 +61080,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建用户的签约计划 */
+  /**
+   * 创建用户的签约计划
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012463521
+   */
   'v3/payscore/sign-plan/partner/user-sign-plans': {
     /**
      * 创建用户的签约计划
@@ -58819,7 +61200,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户的签约计划 */
+  /**
+   * 查询用户的签约计划
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012463526
+   */
   'v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}': {
     /**
      * 查询用户的签约计划
@@ -58910,7 +61294,10 @@ export interface Paths {
       };
     };
   };
-  /** 取消用户的签约计划 */
+  /**
+   * 取消用户的签约计划
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012463534
+   */
   'v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop': {
     /**
      * 取消用户的签约计划
@@ -59003,7 +61390,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建用户的签约计划详情对应的服务订单 */
+  /**
+   * 创建用户的签约计划详情对应的服务订单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489351
+   */
   'v3/payscore/sign-plan/serviceorder': {
     /**
      * 创建用户的签约计划详情对应的服务订单
@@ -59114,7 +61504,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建用户的签约计划 */
+  /**
+   * 创建用户的签约计划
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489420
+   */
   'v3/payscore/sign-plan/user-sign-plans': {
     /**
      * 创建用户的签约计划
@@ -59219,7 +61612,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户的签约计划 */
+  /**
+   * 查询用户的签约计划
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012470990
+   */
   'v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}': {
     /**
      * 查询用户的签约计划
@@ -59299,7 +61695,10 @@ export interface Paths {
       };
     };
   };
-  /** 直连商户取消用户的签约计划 */
+  /**
+   * 直连商户取消用户的签约计划
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471050
+   */
   'v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop': {
     /**
      * 直连商户取消用户的签约计划
@@ -59384,7 +61783,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询智慧零售订单 */
+  /**
+   * GET, POST: 查询智慧零售订单 / 创建智慧零售订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_2&index=4
+   */
   'v3/payscore/smartretail-orders': {
     /**
      * 查询智慧零售订单
@@ -59546,7 +61948,10 @@ export interface Paths {
       };
     };
   };
-  /** 撤销智慧零售订单 */
+  /**
+   * 撤销智慧零售订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_3&index=5
+   */
   'v3/payscore/smartretail-orders/{out_order_no}/cancel': {
     /**
      * 撤销智慧零售订单
@@ -59580,7 +61985,10 @@ export interface Paths {
       };
     };
   };
-  /** 完结智慧零售订单 */
+  /**
+   * 完结智慧零售订单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_4&index=6
+   */
   'v3/payscore/smartretail-orders/{out_order_no}/complete': {
     /**
      * 完结智慧零售订单
@@ -59648,7 +62056,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询用户授权状态 */
+  /**
+   * 查询用户授权状态
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_8.shtml
+   */
   'v3/payscore/user-service-state': {
     /**
      * 查询用户授权状态
@@ -59678,7 +62089,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户解除用户授权关系 */
+  /**
+   * 商户解除用户授权关系
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_1.shtml
+   */
   'v3/payscore/users/{openid}/permissions/{service_id}/terminate': {
     /**
      * 商户解除用户授权关系
@@ -59706,7 +62120,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 申请银行转账充值 */
+  /**
+   * 申请银行转账充值
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-apply.html
+   */
   'v3/platsolution/ecommerce/bank-transfer-recharges/apply': {
     /**
      * 申请银行转账充值
@@ -59752,7 +62169,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询银行转账充值结果 */
+  /**
+   * 查询银行转账充值结果
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html
+   */
   'v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}': {
     /**
      * 查询银行转账充值结果
@@ -59807,7 +62227,10 @@ export interface Paths {
       };
     };
   };
-  /** 开通保险理赔功能 */
+  /**
+   * 开通保险理赔功能
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012781476
+   */
   'v3/platsolution/ecommerce/insurance-compensation-contracts': {
     /**
      * 开通保险理赔功能
@@ -59844,7 +62267,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保险理赔功能开通状态 */
+  /**
+   * 查询保险理赔功能开通状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012781480
+   */
   'v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened': {
     /**
      * 查询保险理赔功能开通状态
@@ -59865,7 +62291,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求赔付 */
+  /**
+   * 请求赔付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504175
+   */
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills': {
     /**
      * 请求赔付
@@ -59938,7 +62367,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询赔付结果（按微信支付赔付单号） */
+  /**
+   * 查询赔付结果（按微信支付赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504179
+   */
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}': {
     /**
      * 查询赔付结果（按微信支付赔付单号）
@@ -59993,7 +62425,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询赔付结果（按商户赔付单号） */
+  /**
+   * 查询赔付结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504178
+   */
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}': {
     /**
      * 查询赔付结果（按商户赔付单号）
@@ -60048,7 +62483,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求撤销赔付 */
+  /**
+   * 请求撤销赔付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504177
+   */
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel': {
     /**
      * 请求撤销赔付
@@ -60071,7 +62509,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求赔付预下单 */
+  /**
+   * 请求赔付预下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504176
+   */
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer': {
     /**
      * 请求赔付预下单
@@ -60123,7 +62564,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求保证金售后赔付 */
+  /**
+   * 请求保证金售后赔付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504194
+   */
   'v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills': {
     /**
      * 请求保证金售后赔付
@@ -60204,7 +62648,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保证金售后赔付结果（按微信支付赔付单号） */
+  /**
+   * 查询保证金售后赔付结果（按微信支付赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504196
+   */
   'v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}': {
     /**
      * 查询保证金售后赔付结果（按微信支付赔付单号）
@@ -60268,7 +62715,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保证金售后赔付结果（按商户赔付单号） */
+  /**
+   * 查询保证金售后赔付结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504195
+   */
   'v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}': {
     /**
      * 查询保证金售后赔付结果（按商户赔付单号）
@@ -60332,7 +62782,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起保证金赔付保司保费 */
+  /**
+   * 发起保证金赔付保司保费
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014010905
+   */
   'v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills': {
     /**
      * 发起保证金赔付保司保费
@@ -60413,7 +62866,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保证金赔付保司保费结果（按商户赔付单号） */
+  /**
+   * 查询保证金赔付保司保费结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014010920
+   */
   'v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}': {
     /**
      * 查询保证金赔付保司保费结果（按商户赔付单号）
@@ -60475,7 +62931,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起保证金赔付用户运费 */
+  /**
+   * 发起保证金赔付用户运费
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504202
+   */
   'v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills': {
     /**
      * 发起保证金赔付用户运费
@@ -60560,7 +63019,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保证金售后赔付运费结果（按商户赔付单号） */
+  /**
+   * 查询保证金售后赔付运费结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504203
+   */
   'v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}': {
     /**
      * 查询保证金售后赔付运费结果（按商户赔付单号）
@@ -60625,7 +63087,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求保险理赔 */
+  /**
+   * 请求保险理赔
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504184
+   */
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills': {
     /**
      * 请求保险理赔
@@ -60696,7 +63161,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保险理赔结果（按微信支付赔付单号） */
+  /**
+   * 查询保险理赔结果（按微信支付赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504188
+   */
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}': {
     /**
      * 查询保险理赔结果（按微信支付赔付单号）
@@ -60758,7 +63226,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保险理赔结果（按商户赔付单号） */
+  /**
+   * 查询保险理赔结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504187
+   */
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}': {
     /**
      * 查询保险理赔结果（按商户赔付单号）
@@ -60820,7 +63291,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求撤销保险理赔 */
+  /**
+   * 请求撤销保险理赔
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504186
+   */
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel': {
     /**
      * 请求撤销保险理赔
@@ -60850,7 +63324,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求保险理赔预下单 */
+  /**
+   * 请求保险理赔预下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504185
+   */
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer': {
     /**
      * 请求保险理赔预下单
@@ -60898,7 +63375,10 @@ export interface Paths {
       };
     };
   };
-  /** 保证金赔付 */
+  /**
+   * 保证金赔付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504198
+   */
   'v3/platsolution/ecommerce/mch-transfer/transfer-bills': {
     /**
      * 保证金赔付
@@ -60977,7 +63457,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保证金赔付结果（按微信支付赔付单号） */
+  /**
+   * 查询保证金赔付结果（按微信支付赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504200
+   */
   'v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}': {
     /**
      * 查询保证金赔付结果（按微信支付赔付单号）
@@ -61039,7 +63522,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询保证金赔付结果（按商户赔付单号） */
+  /**
+   * 查询保证金赔付结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504199
+   */
   'v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}': {
     /**
      * 查询保证金赔付结果（按商户赔付单号）
@@ -61101,7 +63587,10 @@ export interface Paths {
       };
     };
   };
-  /** 添加二级商户可扫码充值员工 */
+  /**
+   * 添加二级商户可扫码充值员工
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013521743
+   */
   'v3/platsolution/ecommerce/recharge-employees': {
     /**
      * 添加二级商户可扫码充值员工
@@ -61131,7 +63620,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询二级商户可扫码充值员工列表 */
+  /**
+   * 查询二级商户可扫码充值员工列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013521757
+   */
   'v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}': {
     /**
      * 查询二级商户可扫码充值员工列表
@@ -61159,7 +63651,10 @@ export interface Paths {
       };
     };
   };
-  /** 删除二级商户可扫码充值员工 */
+  /**
+   * 删除二级商户可扫码充值员工
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013521753
+   */
   'v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete': {
     /**
      * 删除二级商户可扫码充值员工
@@ -61186,7 +63681,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请二级商户充值 */
+  /**
+   * 申请二级商户充值
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012762860
+   */
   'v3/platsolution/ecommerce/recharges/apply': {
     /**
      * 申请二级商户充值
@@ -61229,7 +63727,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询二级商户充值结果 */
+  /**
+   * 查询二级商户充值结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012762874
+   */
   'v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}': {
     /**
      * 查询二级商户充值结果
@@ -61323,7 +63824,10 @@ export interface Paths {
       };
     };
   };
-  /** 关闭二级商户充值 */
+  /**
+   * 关闭二级商户充值
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012762895
+   */
   'v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close': {
     /**
      * 关闭二级商户充值
@@ -61417,7 +63921,10 @@ export interface Paths {
       };
     };
   };
-  /** 个人收款-申请批量结算 */
+  /**
+   * 个人收款-申请批量结算
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012649847
+   */
   'v3/platsolution/ecommerce/settle/prepay-settle-orders': {
     /**
      * 个人收款-申请批量结算
@@ -61486,7 +63993,10 @@ export interface Paths {
       };
     };
   };
-  /** 个人收款-查询批量结算信息 */
+  /**
+   * 个人收款-查询批量结算信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012650326
+   */
   'v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}': {
     /**
      * 个人收款-查询批量结算信息
@@ -61517,7 +64027,10 @@ export interface Paths {
       };
     };
   };
-  /** 个人收款-申请异常结算批次单处理 */
+  /**
+   * 个人收款-申请异常结算批次单处理
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015198012
+   */
   'v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle': {
     /**
      * 个人收款-申请异常结算批次单处理
@@ -61572,7 +64085,10 @@ export interface Paths {
       };
     };
   };
-  /** 受理商家转账 */
+  /**
+   * 受理商家转账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504220
+   */
   'v3/platsolution/insurance/mch-transfer/batches/apply': {
     /**
      * 受理商家转账
@@ -61629,7 +64145,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付转账批次单号查询批次单 */
+  /**
+   * 微信支付转账批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504221
+   */
   'v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}': {
     /**
      * 微信支付转账批次单号查询批次单
@@ -61707,7 +64226,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付转账明细单号查询明细单 */
+  /**
+   * 微信支付转账明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504223
+   */
   'v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
     /**
      * 微信支付转账明细单号查询明细单
@@ -61766,7 +64288,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商家转账明细电子回单 */
+  /**
+   * 查询商家转账明细电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504229
+   */
   'v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}': {
     /**
      * 查询商家转账明细电子回单
@@ -61806,7 +64331,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请商家转账明细电子回单 */
+  /**
+   * 申请商家转账明细电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504228
+   */
   'v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply': {
     /**
      * 申请商家转账明细电子回单
@@ -61836,7 +64364,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户转账批次单号查询批次单 */
+  /**
+   * 商户转账批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504222
+   */
   'v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}': {
     /**
      * 商户转账批次单号查询批次单
@@ -61914,7 +64445,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户明细单号查询明细单 */
+  /**
+   * 商户明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504224
+   */
   'v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
     /**
      * 商户明细单号查询明细单
@@ -61973,7 +64507,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商家转账批次电子回单 */
+  /**
+   * 查询商家转账批次电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504227
+   */
   'v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}': {
     /**
      * 查询商家转账批次电子回单
@@ -62007,7 +64544,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请商家转账批次电子回单 */
+  /**
+   * 申请商家转账批次电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504226
+   */
   'v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply': {
     /**
      * 申请商家转账批次电子回单
@@ -62033,7 +64573,10 @@ export interface Paths {
       };
     };
   };
-  /** 受理单次预约商家转账 */
+  /**
+   * 受理单次预约商家转账
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504216
+   */
   'v3/platsolution/insurance/mch-transfer/reservation/apply': {
     /**
      * 受理单次预约商家转账
@@ -62109,7 +64652,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户预约单号查询预约商家转账记录 */
+  /**
+   * 商户预约单号查询预约商家转账记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504218
+   */
   'v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}': {
     /**
      * 商户预约单号查询预约商家转账记录
@@ -62166,7 +64712,10 @@ export interface Paths {
       };
     };
   };
-  /** 关闭预约商家转账记录 */
+  /**
+   * 关闭预约商家转账记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504219
+   */
   'v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close': {
     /**
      * 关闭预约商家转账记录
@@ -62223,7 +64772,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付预约单号查询预约商家转账记录 */
+  /**
+   * 微信支付预约单号查询预约商家转账记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013504217
+   */
   'v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}': {
     /**
      * 微信支付预约单号查询预约商家转账记录
@@ -62280,7 +64832,10 @@ export interface Paths {
       };
     };
   };
-  /** 受理商家转账 */
+  /**
+   * 受理商家转账
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-apply.html
+   */
   'v3/platsolution/mch-transfer/batches/apply': {
     /**
      * 受理商家转账
@@ -62337,7 +64892,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付转账批次单号查询批次单 */
+  /**
+   * 微信支付转账批次单号查询批次单
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-id.html
+   */
   'v3/platsolution/mch-transfer/batches/batch-id/{batch_id}': {
     /**
      * 微信支付转账批次单号查询批次单
@@ -62415,7 +64973,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付转账明细单号查询明细单 */
+  /**
+   * 微信支付转账明细单号查询明细单
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/get-transfer-detail-by-no.html
+   */
   'v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
     /**
      * 微信支付转账明细单号查询明细单
@@ -62471,7 +65032,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商家转账明细电子回单 */
+  /**
+   * 查询商家转账明细电子回单
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-query-by-detail-out-no.html
+   */
   'v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}': {
     /**
      * 查询商家转账明细电子回单
@@ -62511,7 +65075,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请商家转账明细电子回单 */
+  /**
+   * 申请商家转账明细电子回单
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-apply-by-detail-out-no.html
+   */
   'v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply': {
     /**
      * 申请商家转账明细电子回单
@@ -62541,7 +65108,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户转账批次单号查询批次单 */
+  /**
+   * 商户转账批次单号查询批次单
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-out-code.html
+   */
   'v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}': {
     /**
      * 商户转账批次单号查询批次单
@@ -62619,7 +65189,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户明细单号查询明细单 */
+  /**
+   * 商户明细单号查询明细单
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-detail-by-out-no.html
+   */
   'v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
     /**
      * 商户明细单号查询明细单
@@ -62675,7 +65248,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询商家转账批次电子回单 */
+  /**
+   * 查询商家转账批次电子回单
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-query-by-batch-out-no.html
+   */
   'v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}': {
     /**
      * 查询商家转账批次电子回单
@@ -62709,7 +65285,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请商家转账批次电子回单 */
+  /**
+   * 申请商家转账批次电子回单
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-apply-by-batch-out-no.html
+   */
   'v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply': {
     /**
      * 申请商家转账批次电子回单
@@ -62735,7 +65314,10 @@ export interface Paths {
       };
     };
   };
-  /** 受理单次预约商家转账 */
+  /**
+   * 受理单次预约商家转账
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-apply.html
+   */
   'v3/platsolution/mch-transfer/reservation/apply': {
     /**
      * 受理单次预约商家转账
@@ -62811,7 +65393,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户预约单号查询预约商家转账记录 */
+  /**
+   * 商户预约单号查询预约商家转账记录
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-out-no.html
+   */
   'v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}': {
     /**
      * 商户预约单号查询预约商家转账记录
@@ -62868,7 +65453,10 @@ export interface Paths {
       };
     };
   };
-  /** 关闭预约商家转账记录 */
+  /**
+   * 关闭预约商家转账记录
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-close.html
+   */
   'v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close': {
     /**
      * 关闭预约商家转账记录
@@ -62925,7 +65513,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信支付预约单号查询预约商家转账记录 */
+  /**
+   * 微信支付预约单号查询预约商家转账记录
+   * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-id.html
+   */
   'v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}': {
     /**
      * 微信支付预约单号查询预约商家转账记录
@@ -62982,7 +65573,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请分账账单 */
+  /**
+   * 申请分账账单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529628
+   */
   'v3/profitsharing/bills': {
     /**
      * 申请分账账单
@@ -63010,7 +65604,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询最大分账比例 */
+  /**
+   * 查询最大分账比例
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012466864
+   */
   'v3/profitsharing/merchant-configs/{sub_mchid}': {
     /**
      * 查询最大分账比例
@@ -63029,7 +65626,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求分账 */
+  /**
+   * 请求分账
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524936
+   */
   'v3/profitsharing/orders': {
     /**
      * 请求分账
@@ -63109,7 +65709,10 @@ export interface Paths {
       };
     };
   };
-  /** 解冻剩余资金 */
+  /**
+   * 解冻剩余资金
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526374
+   */
   'v3/profitsharing/orders/unfreeze': {
     /**
      * 解冻剩余资金
@@ -63164,7 +65767,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询分账结果 */
+  /**
+   * 查询分账结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525210
+   */
   'v3/profitsharing/orders/{out_order_no}': {
     /**
      * 查询分账结果
@@ -63217,7 +65823,10 @@ export interface Paths {
       };
     };
   };
-  /** 添加分账接收方 */
+  /**
+   * 添加分账接收方
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012528995
+   */
   'v3/profitsharing/receivers/add': {
     /**
      * 添加分账接收方
@@ -63272,7 +65881,10 @@ export interface Paths {
       };
     };
   };
-  /** 删除分账接收方 */
+  /**
+   * 删除分账接收方
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529590
+   */
   'v3/profitsharing/receivers/delete': {
     /**
      * 删除分账接收方
@@ -63304,7 +65916,10 @@ export interface Paths {
       };
     };
   };
-  /** 请求分账回退 */
+  /**
+   * 请求分账回退
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525287
+   */
   'v3/profitsharing/return-orders': {
     /**
      * 请求分账回退
@@ -63358,7 +65973,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询分账回退结果 */
+  /**
+   * 查询分账回退结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526279
+   */
   'v3/profitsharing/return-orders/{out_return_no}': {
     /**
      * 查询分账回退结果
@@ -63404,7 +66022,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询剩余待分金额 */
+  /**
+   * 查询剩余待分金额
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012457939
+   */
   'v3/profitsharing/transactions/{transaction_id}/amounts': {
     /**
      * 查询剩余待分金额
@@ -63688,7 +66309,10 @@ export interface Paths {
       };
     };
   };
-  /** 报名费率优惠活动 */
+  /**
+   * 报名费率优惠活动
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012698774
+   */
   'v3/rate-activity/applications': {
     /**
      * 报名费率优惠活动
@@ -63733,7 +66357,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据申请单ID查询申请单结果 */
+  /**
+   * GET, PATCH: 根据申请单ID查询申请单结果 / 修改单据信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012471722
+   */
   'v3/rate-activity/applications/id/{application_id}': {
     /**
      * 根据申请单ID查询申请单结果
@@ -63794,7 +66421,10 @@ export interface Paths {
       };
     };
   };
-  /** 实名信息校验 */
+  /**
+   * 实名信息校验
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013735179
+   */
   'v3/realname/verify': {
     /**
      * 实名信息校验
@@ -63833,7 +66463,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请银行转账充值 */
+  /**
+   * 申请银行转账充值
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012585425
+   */
   'v3/recharge/bank-transfer-recharges/apply': {
     /**
      * 申请银行转账充值
@@ -63879,7 +66512,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询银行转账充值结果 */
+  /**
+   * 查询银行转账充值结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012585430
+   */
   'v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}': {
     /**
      * 查询银行转账充值结果
@@ -63934,7 +66570,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请退款 */
+  /**
+   * 申请退款
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791862
+   */
   'v3/refund/domestic/refunds': {
     /**
      * 申请退款
@@ -64071,7 +66710,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询单笔退款 */
+  /**
+   * 查询单笔退款
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791863
+   */
   'v3/refund/domestic/refunds/{out_refund_no}': {
     /**
      * 查询单笔退款
@@ -64167,7 +66809,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起异常退款 */
+  /**
+   * 发起异常退款
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791864
+   */
   'v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund': {
     /**
      * 发起异常退款
@@ -64284,7 +66929,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询所有退款 */
+  /**
+   * GET, POST: 查询所有退款 / 申请退款
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_4.shtml
+   */
   'v3/refunds': {
     /**
      * 查询所有退款
@@ -64478,7 +67126,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询单笔退款(微信支付退款订单号) */
+  /**
+   * 查询单笔退款(微信支付退款订单号)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml
+   */
   'v3/refunds/id/{refund_id}': {
     /**
      * 查询单笔退款(微信支付退款订单号)
@@ -64557,7 +67208,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询单笔退款(商户退款订单号) */
+  /**
+   * 查询单笔退款(商户退款订单号)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml
+   */
   'v3/refunds/out-refund-no/{out_refund_no}': {
     /**
      * 查询单笔退款(商户退款订单号)
@@ -64636,7 +67290,10 @@ export interface Paths {
       };
     };
   };
-  /** 还款单查询 */
+  /**
+   * 还款单查询
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015124483
+   */
   'v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}': {
     /**
      * 还款单查询
@@ -64696,7 +67353,10 @@ export interface Paths {
       };
     };
   };
-  /** 商户关单 */
+  /**
+   * 商户关单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015124497
+   */
   'v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close': {
     /**
      * 商户关单
@@ -64722,7 +67382,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 还款下单 */
+  /**
+   * 还款下单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015124463
+   */
   'v3/repayment/combine-transactions/partner/prepay': {
     /**
      * 还款下单
@@ -64806,7 +67469,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询结算资金明细 */
+  /**
+   * 查询结算资金明细
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_10.shtml
+   */
   'v3/settle/settlements': {
     /**
      * 查询结算资金明细
@@ -64872,7 +67538,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务人员查询 */
+  /**
+   * GET, POST: 服务人员查询 / 服务人员注册
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535123
+   */
   'v3/smartguide/guides': {
     /**
      * 服务人员查询
@@ -64979,7 +67648,10 @@ export interface Paths {
       };
     };
   };
-  /** 服务人员信息更新 */
+  /**
+   * 服务人员信息更新
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535160
+   */
   'v3/smartguide/guides/{guide_id}': {
     /**
      * 服务人员信息更新
@@ -65017,7 +67689,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 服务人员分配 */
+  /**
+   * 服务人员分配
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535161
+   */
   'v3/smartguide/guides/{guide_id}/assign': {
     /**
      * 服务人员分配
@@ -65038,7 +67713,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 下载对账单 */
+  /**
+   * 下载对账单
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml
+   */
   'v3/statements': {
     /**
      * 下载对账单
@@ -65064,7 +67742,10 @@ export interface Paths {
       response: Buffer;
     };
   };
-  /** 签到签退 */
+  /**
+   * 签到签退
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461368
+   */
   'v3/taxi-invoice/attendance/punch': {
     /**
      * 签到签退
@@ -65089,7 +67770,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 将出租车电子发票插入微信用户卡包 */
+  /**
+   * 将出租车电子发票插入微信用户卡包
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461432
+   */
   'v3/taxi-invoice/cards': {
     /**
      * 将出租车电子发票插入微信用户卡包
@@ -65218,7 +67902,10 @@ export interface Paths {
       };
     };
   };
-  /** 上传出租车电子发票文件 */
+  /**
+   * 上传出租车电子发票文件
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012692904
+   */
   'v3/taxi-invoice/cards/upload-file': {
     /**
      * 上传出租车电子发票文件
@@ -65243,7 +67930,10 @@ export interface Paths {
       };
     };
   };
-  /** 更新司机信息 */
+  /**
+   * 更新司机信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012460171
+   */
   'v3/taxi-invoice/driver/update-driver': {
     /**
      * 更新司机信息
@@ -65340,7 +68030,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取司机信息 */
+  /**
+   * 获取司机信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012461309
+   */
   'v3/taxi-invoice/drivers/{driver_license}': {
     /**
      * 获取司机信息
@@ -65390,7 +68083,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取出租车公司商户信息 */
+  /**
+   * 获取出租车公司商户信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012460161
+   */
   'v3/taxi-invoice/taxi-companies/{company_mchid}': {
     /**
      * 获取出租车公司商户信息
@@ -65434,7 +68130,10 @@ export interface Paths {
       };
     };
   };
-  /** 新增出租车公司 */
+  /**
+   * 新增出租车公司
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012460154
+   */
   'v3/taxi-invoice/taxi-company/create-taxi-company': {
     /**
      * 新增出租车公司
@@ -65476,7 +68175,10 @@ export interface Paths {
       };
     };
   };
-  /** 更新出租车信息 */
+  /**
+   * 更新出租车信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012460167
+   */
   'v3/taxi-invoice/taxi/update-taxi': {
     /**
      * 更新出租车信息
@@ -65518,7 +68220,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取出租车信息 */
+  /**
+   * 获取出租车信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012460169
+   */
   'v3/taxi-invoice/taxies/{plate_number}': {
     /**
      * 获取出租车信息
@@ -65554,7 +68259,10 @@ export interface Paths {
       };
     };
   };
-  /** 根据凭证查询乘客行程单 */
+  /**
+   * 根据凭证查询乘客行程单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012460180
+   */
   'v3/taxi-invoice/user-taxi-order/find-by-token': {
     /**
      * 根据凭证查询乘客行程单
@@ -65594,7 +68302,10 @@ export interface Paths {
       };
     };
   };
-  /** 获取乘客行程单列表 */
+  /**
+   * 获取乘客行程单列表
+   * @see https://pay.weixin.qq.com/docs/partner/products/taxi-fapiao/introduction.html
+   */
   'v3/taxi-invoice/user-taxi-orders': {
     /**
      * 获取乘客行程单列表
@@ -65648,7 +68359,10 @@ export interface Paths {
       };
     };
   };
-  /** 分页查询子商户名下的交易拦截记录 */
+  /**
+   * 分页查询子商户名下的交易拦截记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940432
+   */
   'v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}': {
     /**
      * 分页查询子商户名下的交易拦截记录
@@ -65694,7 +68408,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询子商户交易拦截记录详情 */
+  /**
+   * 查询子商户交易拦截记录详情
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940435
+   */
   'v3/transaction-block/transaction-block-records/{block_record_id}': {
     /**
      * 查询子商户交易拦截记录详情
@@ -65729,7 +68446,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起交易拦截申诉 */
+  /**
+   * 发起交易拦截申诉
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940446
+   */
   'v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}': {
     /**
      * 发起交易拦截申诉
@@ -65764,7 +68484,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询交易拦截申诉详情 */
+  /**
+   * 查询交易拦截申诉详情
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940449
+   */
   'v3/transaction-block/transaction-block-submissions/{block_submission_id}': {
     /**
      * 查询交易拦截申诉详情
@@ -65789,7 +68512,10 @@ export interface Paths {
       };
     };
   };
-  /** APP支付下单 */
+  /**
+   * APP支付下单
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/In-AppPay/chapter6_3.shtml
+   */
   'v3/transactions/app': {
     /**
      * APP支付下单
@@ -65897,7 +68623,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单(微信支付订单号) */
+  /**
+   * 查询订单(微信支付订单号)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml
+   */
   'v3/transactions/id/{transaction_id}': {
     /**
      * 查询订单(微信支付订单号)
@@ -66014,7 +68743,10 @@ export interface Paths {
       };
     };
   };
-  /** 关闭订单(微信支付订单号) */
+  /**
+   * 关闭订单(微信支付订单号)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml
+   */
   'v3/transactions/id/{transaction_id}/close': {
     /**
      * 关闭订单(微信支付订单号)
@@ -66039,7 +68771,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 撤销订单(微信支付订单号) */
+  /**
+   * 撤销订单(微信支付订单号)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml
+   */
   'v3/transactions/id/{transaction_id}/reverse': {
     /**
      * 撤销订单(微信支付订单号)
@@ -66064,7 +68799,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 小程序/公众号支付下单 */
+  /**
+   * 小程序/公众号支付下单
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/MiniProgramPay/chapter7_3.shtml
+   */
   'v3/transactions/jsapi': {
     /**
      * 小程序/公众号支付下单
@@ -66172,7 +68910,10 @@ export interface Paths {
       };
     };
   };
-  /** 提交付款码支付 */
+  /**
+   * 提交付款码支付
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_3.shtml
+   */
   'v3/transactions/micropay': {
     /**
      * 提交付款码支付
@@ -66357,7 +69098,10 @@ export interface Paths {
       };
     };
   };
-  /** H5支付下单 */
+  /**
+   * H5支付下单
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/H5Payment/chapter3_3.shtml
+   */
   'v3/transactions/mweb': {
     /**
      * H5支付下单
@@ -66465,7 +69209,10 @@ export interface Paths {
       };
     };
   };
-  /** 扫码支付下单 */
+  /**
+   * 扫码支付下单
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter4_3.shtml
+   */
   'v3/transactions/native': {
     /**
      * 扫码支付下单
@@ -66573,7 +69320,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单(商户订单号) */
+  /**
+   * 查询订单(商户订单号)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml
+   */
   'v3/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 查询订单(商户订单号)
@@ -66690,7 +69440,10 @@ export interface Paths {
       };
     };
   };
-  /** 关闭订单(商户订单号) */
+  /**
+   * 关闭订单(商户订单号)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml
+   */
   'v3/transactions/out-trade-no/{out_trade_no}/close': {
     /**
      * 关闭订单(商户订单号)
@@ -66715,7 +69468,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 撤销订单(商户订单号) */
+  /**
+   * 撤销订单(商户订单号)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml
+   */
   'v3/transactions/out-trade-no/{out_trade_no}/reverse': {
     /**
      * 撤销订单(商户订单号)
@@ -66740,7 +69496,10 @@ export interface Paths {
       response: undefined;
     };
   };
-  /** 查询转账明细电子回单受理结果 */
+  /**
+   * GET, POST: 查询转账明细电子回单受理结果 / 转账明细电子回单受理
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458972
+   */
   'v3/transfer-detail/electronic-receipts': {
     /**
      * 查询转账明细电子回单受理结果
@@ -66813,7 +69572,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起批量转账 */
+  /**
+   * 发起批量转账
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458841
+   */
   'v3/transfer/batches': {
     /**
      * 发起批量转账
@@ -66879,7 +69641,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信批次单号查询批次单 */
+  /**
+   * 微信批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458868
+   */
   'v3/transfer/batches/batch-id/{batch_id}': {
     /**
      * 微信批次单号查询批次单
@@ -66953,7 +69718,10 @@ export interface Paths {
       };
     };
   };
-  /** 微信明细单号查询明细单 */
+  /**
+   * 微信明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458886
+   */
   'v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
     /**
      * 微信明细单号查询明细单
@@ -66998,7 +69766,10 @@ export interface Paths {
       };
     };
   };
-  /** 商家批次单号查询批次单 */
+  /**
+   * 商家批次单号查询批次单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458877
+   */
   'v3/transfer/batches/out-batch-no/{out_batch_no}': {
     /**
      * 商家批次单号查询批次单
@@ -67076,7 +69847,10 @@ export interface Paths {
       };
     };
   };
-  /** 商家明细单号查询明细单 */
+  /**
+   * 商家明细单号查询明细单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458902
+   */
   'v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
     /**
      * 商家明细单号查询明细单
@@ -67121,7 +69895,10 @@ export interface Paths {
       };
     };
   };
-  /** 转账电子回单申请受理 */
+  /**
+   * 转账电子回单申请受理
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458946
+   */
   'v3/transfer/bill-receipt': {
     /**
      * 转账电子回单申请受理
@@ -67155,7 +69932,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询转账电子回单 */
+  /**
+   * 查询转账电子回单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458950
+   */
   'v3/transfer/bill-receipt/{out_batch_no}': {
     /**
      * 查询转账电子回单
@@ -67186,7 +69966,10 @@ export interface Paths {
       };
     };
   };
-  /** 下载电子回单PDF文件 */
+  /**
+   * 下载电子回单PDF文件
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716436
+   */
   'v3/transferdownload/elecvoucherfile': {
     /**
      * 下载电子回单PDF文件
@@ -67205,7 +69988,10 @@ export interface Paths {
       response: Buffer;
     };
   };
-  /** 下载电子回单 */
+  /**
+   * 下载电子回单
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_15.shtml
+   */
   'v3/transferdownload/signfile': {
     /**
      * 下载电子回单
@@ -67222,7 +70008,10 @@ export interface Paths {
       response: Buffer;
     };
   };
-  /** 通过商户ETC绑定号查询签约状态 */
+  /**
+   * 通过商户ETC绑定号查询签约状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012715667
+   */
   'v3/vehicle/etc/contracts/{contract_id}': {
     /**
      * 通过商户ETC绑定号查询签约状态
@@ -67260,7 +70049,10 @@ export interface Paths {
       };
     };
   };
-  /** 预开通用户ETC指定卡扣费 */
+  /**
+   * 预开通用户ETC指定卡扣费
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012715215
+   */
   'v3/vehicle/etc/preopen': {
     /**
      * 预开通用户ETC指定卡扣费
@@ -67317,7 +70109,10 @@ export interface Paths {
       };
     };
   };
-  /** 高速场景商户扣款 */
+  /**
+   * 高速场景商户扣款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012715331
+   */
   'v3/vehicle/etc/transactions/highway': {
     /**
      * 高速场景商户扣款
@@ -67454,7 +70249,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012715719
+   */
   'v3/vehicle/etc/transactions/id/{transaction_id}': {
     /**
      * 查询订单
@@ -67544,7 +70342,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012715845
+   */
   'v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 查询订单
@@ -67634,7 +70435,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询ETC签约状态 */
+  /**
+   * 查询ETC签约状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012715623
+   */
   'v3/vehicle/etc/users/{openid}/contracts': {
     /**
      * 查询ETC签约状态
@@ -67676,7 +70480,10 @@ export interface Paths {
       };
     };
   };
-  /** 创建停车入场 */
+  /**
+   * 创建停车入场
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533937
+   */
   'v3/vehicle/parking/parkings': {
     /**
      * 创建停车入场
@@ -67726,7 +70533,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询车牌服务开通信息 */
+  /**
+   * 查询车牌服务开通信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534043
+   */
   'v3/vehicle/parking/services/find': {
     /**
      * 查询车牌服务开通信息
@@ -67762,7 +70572,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询订单 */
+  /**
+   * 查询订单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534308
+   */
   'v3/vehicle/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 查询订单
@@ -67872,7 +70685,10 @@ export interface Paths {
       };
     };
   };
-  /** 扣费受理 */
+  /**
+   * 扣费受理
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534352
+   */
   'v3/vehicle/transactions/parking': {
     /**
      * 扣费受理
@@ -68024,7 +70840,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请企业商户企业支付出资凭证 */
+  /**
+   * 申请企业商户企业支付出资凭证
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507157
+   */
   'v3/webizpay/bill/proof': {
     /**
      * 申请企业商户企业支付出资凭证
@@ -68074,7 +70893,10 @@ export interface Paths {
       };
     };
   };
-  /** 申请企业商户企业支付业务账单 */
+  /**
+   * 申请企业商户企业支付业务账单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507142
+   */
   'v3/webizpay/bill/trade-bill': {
     /**
      * 申请企业商户企业支付业务账单
@@ -68108,7 +70930,10 @@ export interface Paths {
       };
     };
   };
-  /** 使用商户卡号查询企业支付额度卡 */
+  /**
+   * 使用商户卡号查询企业支付额度卡
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015001625
+   */
   'v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}': {
     /**
      * 使用商户卡号查询企业支付额度卡
@@ -68170,7 +70995,10 @@ export interface Paths {
       };
     };
   };
-  /** 企业商户为员工下发企业支付额度卡 */
+  /**
+   * 企业商户为员工下发企业支付额度卡
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507148
+   */
   'v3/webizpay/employees/{employee_id}/quota-cards': {
     /**
      * 企业商户为员工下发企业支付额度卡
@@ -68218,7 +71046,10 @@ export interface Paths {
       };
     };
   };
-  /** 企业商户查询企业支付额度卡 */
+  /**
+   * 企业商户查询企业支付额度卡
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507119
+   */
   'v3/webizpay/employees/{employee_id}/quota-cards/{card_no}': {
     /**
      * 企业商户查询企业支付额度卡
@@ -68280,7 +71111,10 @@ export interface Paths {
       };
     };
   };
-  /** 企业商户作废员工企业支付额度卡 */
+  /**
+   * 企业商户作废员工企业支付额度卡
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507127
+   */
   'v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel': {
     /**
      * 企业商户作废员工企业支付额度卡
@@ -68318,7 +71152,10 @@ export interface Paths {
       };
     };
   };
-  /** 企业商户获取指定额度卡支付链接 */
+  /**
+   * 企业商户获取指定额度卡支付链接
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507160
+   */
   'v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url': {
     /**
      * 企业商户获取指定额度卡支付链接
@@ -68362,7 +71199,10 @@ export interface Paths {
       };
     };
   };
-  /** 企业商户发起解除员工企业支付授权 */
+  /**
+   * 企业商户发起解除员工企业支付授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507156
+   */
   'v3/webizpay/employees/{employee_id}/revoke': {
     /**
      * 企业商户发起解除员工企业支付授权
@@ -68396,7 +71236,10 @@ export interface Paths {
       };
     };
   };
-  /** 发起门店主体匹配 */
+  /**
+   * 发起门店主体匹配
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507136
+   */
   'v3/webizpay/stores/entity-matches': {
     /**
      * 发起门店主体匹配
@@ -68435,7 +71278,10 @@ export interface Paths {
       };
     };
   };
-  /** 查询门店主体匹配结果 */
+  /**
+   * 查询门店主体匹配结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507133
+   */
   'v3/webizpay/stores/entity-matches/{batch_id}': {
     /**
      * 查询门店主体匹配结果
@@ -68472,7 +71318,10 @@ export interface Paths {
       };
     };
   };
-  /** 企业商户查询企业员工开通授权状态 */
+  /**
+   * 企业商户查询企业员工开通授权状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507163
+   */
   'v3/webizpay/users/{user_id}/authorization-state': {
     /**
      * 企业商户查询企业员工开通授权状态
@@ -68511,7 +71360,10 @@ export interface Paths {
       };
     };
   };
-  /** 企业商户发起员工开通企业支付授权 */
+  /**
+   * 企业商户发起员工开通企业支付授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014507153
+   */
   'v3/webizpay/users/{user_id}/authorization-url': {
     /**
      * 企业商户发起员工开通企业支付授权
