@@ -41,6 +41,35 @@ interface Ctx {
    * documented ones are still suggested. What the caller sends keeps closed enums.
    */
   open?: boolean;
+  /** Where nested objects become named interfaces, and the name for the object at hand. */
+  named?: Named;
+  name?: string;
+}
+
+/** Named interfaces for the objects of one generated file, unique names in traversal order. */
+class Named {
+  readonly decls: string[] = [];
+  readonly #used = new Set<string>();
+  add(name: string, docText: string, body: string): string {
+    let n = name;
+    for (let i = 2; this.#used.has(n); i++) n = `${name}_${i}`;
+    this.#used.add(n);
+    this.decls.push(`${docText}export interface ${n} ${body}\n`);
+    return n;
+  }
+}
+
+/** `goods_detail` → `GoodsDetail`, `{transaction_id}` → `ByTransactionId`, `coupon-stocks` → `CouponStocks`, `REFUND.SUCCESS` → `RefundSuccess`. */
+export function pascal(segment: string): string {
+  const by = /^\{.+\}$/.test(segment) ? 'By' : '';
+  const words = segment.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  // an upper-case word (`TRANSACTION.SUCCESS`, `IMEI`) reads as a word: `TransactionSuccess`
+  const out = by + words.map((w) => (/^[A-Z0-9]+$/.test(w) ? w[0]! + w.slice(1).toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join('');
+  return /^[0-9]/.test(out) ? `_${out}` : out;
+}
+
+function child(ctx: Ctx, suffix: string): Ctx {
+  return ctx.named && ctx.name ? { ...ctx, name: `${ctx.name}${suffix}` } : ctx;
 }
 
 function openEnum(literals: string, numeric: boolean, ctx: Ctx): string {
@@ -64,7 +93,7 @@ function shapeType(s: Shape, ctx: Ctx): string {
   let base: string;
   if (s.enum && s.enum.length) base = openEnum(s.enum.map(literal).join(' | '), s.enum.every((v) => typeof v === 'number'), ctx);
   else if (s.type === 'object') {
-    base = s.children && s.children.length ? objectType(s.children, ctx) : ctx.multipart ? 'unknown' : 'Record<string, unknown>';
+    base = s.children && s.children.length ? objectType(s.children, ctx, undefined, s.label) : ctx.multipart ? 'unknown' : 'Record<string, unknown>';
   } else if (s.type === 'integer' || s.type === 'number') base = 'number';
   else if (s.type === 'boolean') base = 'boolean';
   else base = 'string';
@@ -77,7 +106,7 @@ function shapeType(s: Shape, ctx: Ctx): string {
 
 function fieldType(f: Field, ctx: Ctx): string {
   if (f.oneOf) {
-    const parts = [...new Set(f.oneOf.map((s) => shapeType(s, ctx)))];
+    const parts = [...new Set(f.oneOf.map((s, i) => shapeType(s, i ? child(ctx, `Alt${i + 1}`) : ctx)))];
     return parts.length === 1 ? parts[0]! : parts.map((p) => (p.includes('|') && !p.startsWith('{') ? `(${p})` : p)).join(' | ');
   }
   if (f.in === 'path' && (f.type === 'integer' || f.type === 'number') && !f.enum) return 'string | number';
@@ -104,13 +133,15 @@ function fieldDoc(f: Field, ctx?: Ctx): string {
   return doc([fieldLabel(f), ...notes]);
 }
 
-function objectType(fields: Field[], ctx: Ctx, perField?: (f: Field) => Ctx): string {
+/** An object type: named (an exported interface) when the context names it, else a literal. */
+function objectType(fields: Field[], ctx: Ctx, perField?: (f: Field) => Ctx, label?: string): string {
   if (!fields.length) return 'Record<string, unknown>';
   const members = fields.map((f) => {
-    const c = perField ? perField(f) : ctx;
+    const c = child(perField ? perField(f) : ctx, pascal(f.name));
     return `${fieldDoc(f, c)}${key(f.name)}${f.required ? '' : '?'}: ${fieldType(f, c)};`;
   });
-  return `{\n${members.join('\n')}\n}`;
+  const body = `{\n${members.join('\n')}\n}`;
+  return ctx.named && ctx.name ? ctx.named.add(ctx.name, doc([label]), body) : body;
 }
 
 /** Top-level keys the client takes as options (besides path parameters): src/request/prepare.ts, src/v2/transport.ts. */
@@ -135,16 +166,18 @@ export function typedRequestFields(op: Operation): Field[] {
   return out;
 }
 
-function optionsType(op: Operation): string {
+function optionsType(op: Operation, named?: Named, name?: string): string {
   const fields = typedRequestFields(op);
   if (!fields.length) return '{}';
-  return objectType(fields, {}, (f) => (f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}));
+  // members are named from the operation (`…PostJson`, `…PostJsonAmount`), the options object `…PostOptions`
+  const member = (f: Field): Ctx => ({ named, name, ...(f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}) });
+  return objectType(fields, { named, name: name && `${name}Options` }, (f) => member(f), op.title);
 }
 
 /** APIv2 answer fields only a FAIL carries (and a FAIL is an ApiError, never a response): optional. */
 const V2_FAILURE_FIELDS: ReadonlySet<string> = new Set(['err_code', 'err_code_des']);
 
-function responseType(op: Operation): string {
+function responseType(op: Operation, named?: Named, name?: string): string {
   switch (op.response.kind) {
     case 'no-content':
       return 'undefined';
@@ -155,8 +188,9 @@ function responseType(op: Operation): string {
       return 'unknown';
     default:
       if (!op.response.fields.length) return 'Record<string, unknown>';
-      if (op.response.kind !== 'xml') return objectType(op.response.fields, { open: true });
-      return objectType(op.response.fields.map((f) => (V2_FAILURE_FIELDS.has(f.name) ? { ...f, required: false } : f)), { xmlIn: true, open: true });
+      const ctx: Ctx = { named, name: name && `${name}Response` };
+      if (op.response.kind !== 'xml') return objectType(op.response.fields, { ...ctx, open: true }, undefined, op.title);
+      return objectType(op.response.fields.map((f) => (V2_FAILURE_FIELDS.has(f.name) ? { ...f, required: false } : f)), { ...ctx, xmlIn: true, open: true }, undefined, op.title);
   }
 }
 
@@ -179,11 +213,16 @@ function endpointDoc(e: Endpoint): string {
 
 function pathsText(endpoints: Endpoint[]): string {
   const out: string[] = [];
+  const named = new Named();
   for (const e of endpoints) {
-    const ops = e.operations.map((op) => `${operationDoc(op)}${op.method}: {\noptions: ${optionsType(op)};\nresponse: ${responseType(op)};\n};`);
+    const base = e.template.split('/').map(pascal).join('');
+    const ops = e.operations.map((op) => {
+      const name = `${base}${pascal(op.method)}`;
+      return `${operationDoc(op)}${op.method}: {\noptions: ${optionsType(op, named, name)};\nresponse: ${responseType(op, named, name)};\n};`;
+    });
     out.push(`${endpointDoc(e)}${q(e.template)}: {\n${ops.join('\n')}\n};`);
   }
-  return `export interface Paths {\n${out.join('\n')}\n}\n`;
+  return `export interface Paths {\n${out.join('\n')}\n}\n\n${named.decls.join('\n')}`;
 }
 
 /** The runtime's property-name normalisation (see src/typing.ts contract), for checking spellings. */
@@ -295,10 +334,12 @@ function nodesText(endpoints: Endpoint[], diagnostics: Diagnostic[], info: Nodes
 function webhooksText(webhooks: Webhook[]): string {
   const v3 = new Map<string, string[]>();
   const v2 = new Map<string, string[]>();
+  const named = new Named();
   for (const w of webhooks) {
-    const t = w.resource ? objectType(w.resource, { open: true }) : 'Record<string, unknown>';
+    const base = `${w.protocol === 'v2' ? 'V2' : ''}${pascal(w.events[0] ?? w.source)}`;
+    const t = w.resource ? objectType(w.resource, { open: true, named, name: `${base}Resource` }, undefined, w.title) : 'Record<string, unknown>';
     const bodyField = w.request.find((f) => f.name === 'body');
-    const body = bodyField?.children ? objectType(bodyField.children, { xmlIn: w.kind === 'xml', open: true }) : 'Record<string, unknown>';
+    const body = bodyField?.children ? objectType(bodyField.children, { xmlIn: w.kind === 'xml', open: true, named, name: `${base}Notification` }, undefined, w.title) : 'Record<string, unknown>';
     const target = w.protocol === 'v3' ? v3 : v2;
     for (const ev of w.events) {
       const entry = `${doc([w.title, w.links?.[0] ? `@see ${w.links[0]}` : undefined, w.deprecated ? '@deprecated' : undefined])}${w.protocol === 'v3' ? t : body}`;
@@ -315,7 +356,7 @@ function webhooksText(webhooks: Webhook[]): string {
     }).join('\n');
   return (
     `/** APIv3 notifications: event_type -> the decrypted \`resource\` (AEAD_AES_256_GCM ciphertext). */\nexport interface WebhookEvents {\n${render(v3)}\n}\n\n` +
-    `/** APIv2 notifications (XML), keyed by the documentation page name: the notification body. */\nexport interface WebhookV2Notifications {\n${render(v2)}\n}\n`
+    `/** APIv2 notifications (XML), keyed by the documentation page name: the notification body. */\nexport interface WebhookV2Notifications {\n${render(v2)}\n}\n\n${named.decls.join('\n')}`
   );
 }
 
@@ -368,7 +409,7 @@ export function emit(model: Model, opts: { format?: boolean } = {}): EmitResult 
   files.set('webhooks.ts', fmt('webhooks.ts', `${HEADER}\n${webhooksText(model.webhooks)}`));
   files.set(
     'index.ts',
-    fmt('index.ts', `${HEADER}export type { Paths } from './paths.js';\nexport type { Nodes, Root } from './nodes.js';\nexport type { WebhookEvents, WebhookV2Notifications } from './webhooks.js';\n`),
+    fmt('index.ts', `${HEADER}export type * from './paths.js';\nexport type { Nodes, Root } from './nodes.js';\nexport type * from './webhooks.js';\n`),
   );
   files.set('model.json', modelJson(model));
   return { files, diagnostics, info };

@@ -1,8 +1,8 @@
 // The public shape of a client, derived from the generated catalogue: the chain style walks
 // `Root`, the attribute style indexes `Nodes`, and `chain()` looks a path up in `Nodes`,
 // falling back to a loose node for anything undocumented.
-import type { Nodes, Root } from './generated/index.js';
-import type { LooseNode } from './typing.js';
+import type { Nodes, Paths, Root } from './generated/index.js';
+import type { LooseNode, Operation } from './typing.js';
 import type { ClientCore } from './core.js';
 
 export type AttributeStyle = { readonly [K in keyof Nodes]: Nodes[K] };
@@ -21,3 +21,12 @@ export type WechatpayClient = Root & AttributeStyle & ClientCore & { readonly ch
 
 /** The same client seen without the catalogue: any path, any options, `data: unknown`. */
 export type UntypedWechatpayClient = LooseNode & ClientCore & { readonly chain: (path: string) => LooseNode };
+
+/** The documented operations of one path template. */
+type OperationOf<P extends keyof Paths, M extends keyof Paths[P]> = Paths[P][M] extends Operation ? Paths[P][M] : never;
+
+/** The options object of a documented call, e.g. `RequestOf<'v3/pay/transactions/native', 'post'>['json']['amount']`. */
+export type RequestOf<P extends keyof Paths, M extends keyof Paths[P]> = OperationOf<P, M>['options'];
+
+/** The `data` of a documented call's answer, e.g. `ResponseOf<'v3/pay/transactions/id/{transaction_id}', 'get'>`. */
+export type ResponseOf<P extends keyof Paths, M extends keyof Paths[P]> = OperationOf<P, M>['response'];

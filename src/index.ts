@@ -46,7 +46,10 @@ export function untyped(client: WechatpayClient): UntypedWechatpayClient {
   return client as unknown as UntypedWechatpayClient;
 }
 
-export type { WechatpayClient, UntypedWechatpayClient, AttributeStyle, ChainStyle } from './client-types.js';
+export type { WechatpayClient, UntypedWechatpayClient, AttributeStyle, ChainStyle, RequestOf, ResponseOf } from './client-types.js';
+// Paths, Nodes, WebhookEvents and a named interface for every documented object
+// (`V3PayTransactionsNativePostJsonAmount`, `TransactionSuccessResource`, …)
+export type * from './generated/index.js';
 export type { WechatpayConfig, CertificateOptions } from './config.js';
 export * from './certificates/index.js';
 export * from './crypto/index.js';

@@ -6,4231 +6,8146 @@ export interface WebhookEvents {
    * 异常转付处理结果回调(ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4014591539
    */
-  'ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS': {
-    /** 产品名称 */
-    product_name: 'C2C' | (string & {});
-    /** 微信支付在途异常资金付款单号 */
-    receipt_id: string;
-    /** 付款金额信息 */
-    transfer_amount: {
-      /** 总金额 */
-      total: number;
-      /** 货币类型 */
-      currency: 'CNY' | (string & {});
-    };
-    /** 在途异常资金付款状态 */
-    receipt_state: 'RECEIPT_STATE_PENDING' | 'RECEIPT_STATE_PROGRESS' | 'RECEIPT_STATE_COMPLETED' | (string & {});
-    /** 在途异常资金付款单据创建时间 */
-    create_time: string;
-    /** 在途异常资金付款单据更新时间 */
-    last_update_time: string;
-    /** 在途异常资金付款指令信息 */
-    instruction: {
-      /** 商户侧指令编号 */
-      out_instruction_no: string;
-      /** 在途异常资金付款指令的发起方 */
-      commander: {
-        /** 发起在途异常资金付款请求的角色 */
-        operator: 'MERCHANT' | (string & {});
-        /** 微信支付商户号 */
-        mchid: string;
-      };
-      /** 付款方式 */
-      transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | (string & {});
-      /** 入账成功时间 */
-      success_time: string;
-      /** 商户AppID */
-      appid: string[];
-    };
-  };
+  'ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS': AbnormalFundProcessingTransferSuccessResource;
   /**
    * H5支付域名修改申请事件(APPLYMENT_STATE.APPROVED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025118
    */
-  'APPLYMENT_STATE.APPROVED': {
-    /** 子商户号 */
-    sub_mchid?: string;
-    /** 子商户经营网址状态 */
-    website_state?: 'HAS_LAUNCHED' | 'UN_LAUNCHED' | (string & {});
-    /** H5支付域名 */
-    domains?: string[];
-    /** 子商户H5经营网址 */
-    website_url?: string;
-    /** 经营网址商业页面截图 */
-    website_business_page_pics?: string[];
-    /** 经营网址首页截图 */
-    website_homepage_pics?: string[];
-    /** 申请单号 */
-    applyment_id?: number;
-    /** 驳回原因 */
-    audit_reject_detail?: string;
-    /** 申请单状态 */
-    applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
-    /** 商户提供的审核结果回调接口 */
-    notify_url?: string;
-    /** 商户申请单号 */
-    out_applyment_id?: string;
-  };
+  'APPLYMENT_STATE.APPROVED': ApplymentStateApprovedResource;
   /**
    * 商户交易拦截记录新增(BLOCKRECORD.CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982
    */
-  'BLOCKRECORD.CHANGE': {
-    /** 子商户号 */
-    sub_mchid: string;
-    /** 交易拦截记录ID */
-    block_record_id: string;
-    /** 商户管理记录状态 */
-    block_count_level: 'LESS_THAN_TWENTY' | 'LESS_THAN_ONE_HUNDRED' | 'LESS_THAN_ONE_THOUSAND' | 'OVER_ONE_THOUSAND' | (string & {});
-  };
+  'BLOCKRECORD.CHANGE': BlockrecordChangeResource;
   /**
    * 商户交易拦截记录申诉(BLOCKSUBMISSION.CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982
    */
-  'BLOCKSUBMISSION.CHANGE': {
-    /** 子商户号 */
-    sub_mchid: string;
-    /** 交易拦截记录申诉ID */
-    appeal_record_id: string;
-    /** 商户管理记录状态 */
-    appeal_result: 'PASS' | 'REJECT' | (string & {});
-  };
+  'BLOCKSUBMISSION.CHANGE': BlocksubmissionChangeResource;
   /**
    * 商家名片会员用户积分兑券事件(BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015878622
    */
-  'BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON': {
-    /** 兑券记录ID */
-    record_id: string;
-    /** 品牌ID */
-    brand_id: string;
-    /** 会员卡模板ID */
-    card_id: string;
-    /** 用户标识 */
-    openid: string;
-    /** 会员卡code */
-    user_card_code: string;
-    /** 积分兑券模板ID */
-    exchange_coupon_template_id: string;
-    /** 消耗积分数 */
-    deduct_points: number;
-    /** 批次ID */
-    stock_id: string;
-  };
+  'BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON': BrandMemberCardSpPointExchangeCouponResource;
   /**
    * 商家名片会员用户积分同步事件(BRAND_MEMBER_CARD_SP.SYNC_USER_POINT)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016096820
    */
-  'BRAND_MEMBER_CARD_SP.SYNC_USER_POINT': {
-    /** 品牌ID */
-    brand_id: string;
-    /** 会员卡模板ID */
-    card_id: string;
-    /** 用户标识 */
-    openid: string;
-    /** 会员卡code */
-    user_card_code: string;
-  };
+  'BRAND_MEMBER_CARD_SP.SYNC_USER_POINT': BrandMemberCardSpSyncUserPointResource;
   /**
    * 用户开通商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.CREATE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692
    */
-  'BRAND_MEMBER_CARD_SP.USER_CARD.CREATE': {
-    /** 会员卡code */
-    user_card_code?: string;
-    /** 会员卡模板ID */
-    card_id: string;
-    /** 用户标识 */
-    openid: string;
-    /** 卡背景颜色 */
-    card_color: string;
-    /** 卡背景图URL */
-    card_picture_url: string;
-    /** 品牌ID */
-    brand_id: string;
-    /** 会员卡类型 */
-    card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
-    /**
-     * 加密的手机号
-     * Encrypted (by-rsa-pubkey).
-     */
-    phone_number?: string;
-    /** 等级 */
-    level?: string;
-    /** 会员卡有效期 */
-    valid_date_information: {
-      /** 有效期类型 */
-      type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
-      /** 有效期开始时间 */
-      available_begin_time?: string;
-      /** 有效期结束时间 */
-      available_end_time?: string;
-      /** 生效后N天内有效 */
-      available_day_after_receive?: number;
-    };
-    /** 领取时间 */
-    pickup_time: string;
-    /** 用户开卡时填写的个人信息 */
-    user_information?: {
-      /** 平台提供的通用开卡信息字段 */
-      common_field_list?: {
-        /** 平台提供的通用开卡信息字段 */
-        name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
-        /**
-         * 加密的用户开卡时填写的个人信息
-         * Encrypted (by-rsa-pubkey).
-         */
-        value?: string;
-      }[];
-      /** 商户自定义的开卡信息字段 */
-      custom_field_list?: {
-        /** 字段名称 */
-        name?: string;
-        /**
-         * 加密的用户选择的字段值列表
-         * Encrypted (by-rsa-pubkey).
-         */
-        user_chosen_values?: string[];
-      }[];
-    };
-    /** 商家数据包 */
-    attach?: string;
-    /** 用户会员卡状态 */
-    user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE' | (string & {});
-    /** 作废原因 */
-    invalid_reason?: string;
-    /** 作废时间 */
-    invalid_time?: string;
-    /** 创建时间 */
-    create_time: string;
-    /** 更新时间 */
-    modify_time: string;
-  };
+  'BRAND_MEMBER_CARD_SP.USER_CARD.CREATE': BrandMemberCardSpUserCardCreateResource;
   /**
    * 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692
    */
-  'BRAND_MEMBER_CARD_SP.USER_CARD.DELETE': {
-    /** 会员卡code */
-    user_card_code?: string;
-    /** 会员卡模板ID */
-    card_id: string;
-    /** 用户标识 */
-    openid: string;
-    /** 卡背景颜色 */
-    card_color: string;
-    /** 卡背景图URL */
-    card_picture_url: string;
-    /** 品牌ID */
-    brand_id: string;
-    /** 会员卡类型 */
-    card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
-    /**
-     * 加密的手机号
-     * Encrypted (by-rsa-pubkey).
-     */
-    phone_number?: string;
-    /** 等级 */
-    level?: string;
-    /** 会员卡有效期 */
-    valid_date_information: {
-      /** 有效期类型 */
-      type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
-      /** 有效期开始时间 */
-      available_begin_time?: string;
-      /** 有效期结束时间 */
-      available_end_time?: string;
-      /** 生效后N天内有效 */
-      available_day_after_receive?: number;
-    };
-    /** 领取时间 */
-    pickup_time: string;
-    /** 用户开卡时填写的个人信息 */
-    user_information?: {
-      /** 平台提供的通用开卡信息字段 */
-      common_field_list?: {
-        /** 平台提供的通用开卡信息字段 */
-        name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
-        /**
-         * 加密的用户开卡时填写的个人信息
-         * Encrypted (by-rsa-pubkey).
-         */
-        value?: string;
-      }[];
-      /** 商户自定义的开卡信息字段 */
-      custom_field_list?: {
-        /** 字段名称 */
-        name?: string;
-        /**
-         * 加密的用户选择的字段值列表
-         * Encrypted (by-rsa-pubkey).
-         */
-        user_chosen_values?: string[];
-      }[];
-    };
-    /** 商家数据包 */
-    attach?: string;
-    /** 用户会员卡状态 */
-    user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE' | (string & {});
-    /** 作废原因 */
-    invalid_reason?: string;
-    /** 作废时间 */
-    invalid_time?: string;
-    /** 创建时间 */
-    create_time: string;
-    /** 更新时间 */
-    modify_time: string;
-  };
+  'BRAND_MEMBER_CARD_SP.USER_CARD.DELETE': BrandMemberCardSpUserCardDeleteResource;
   /**
    * 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
    */
-  'BUDGET.CLOSED': {
-    /** 服务商商户号 */
-    sp_mchid: string;
-    /** 商户预算单号 */
-    out_budget_no: string;
-    /** 微信支付预算单号 */
-    budget_id: string;
-    /** 预算总金额 */
-    amount: number;
-    /** 出资商户号 */
-    sponsor_mchid: string;
-    /** 活动名称 */
-    activity_name: string;
-    /** 活动说明 */
-    activity_remark: string;
-    /** 预算单状态 */
-    state: 'CLOSED' | (string & {});
-    /** 撤销说明 */
-    unlock_remark?: string;
-    /** 关闭时间 */
-    closed_time?: string;
-  };
+  'BUDGET.CLOSED': BudgetClosedResource;
   /**
    * 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
    */
-  'BUDGET.FINISHED': {
-    /** 服务商商户号 */
-    sp_mchid: string;
-    /** 商户预算单号 */
-    out_budget_no: string;
-    /** 微信支付预算单号 */
-    budget_id: string;
-    /** 预算总金额 */
-    amount: number;
-    /** 出资商户号 */
-    sponsor_mchid: string;
-    /** 活动名称 */
-    activity_name: string;
-    /** 活动说明 */
-    activity_remark: string;
-    /** 预算单状态 */
-    state: 'FINISHED' | (string & {});
-    /** 撤销说明 */
-    unlock_remark?: string;
-    /** 完成时间 */
-    finished_time?: string;
-  };
+  'BUDGET.FINISHED': BudgetFinishedResource;
   /**
    * 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
    */
-  'BUDGET.LOCKED': {
-    /** 服务商商户号 */
-    sp_mchid: string;
-    /** 商户预算单号 */
-    out_budget_no: string;
-    /** 微信支付预算单号 */
-    budget_id: string;
-    /** 预算总金额 */
-    amount: number;
-    /** 出资商户号 */
-    sponsor_mchid: string;
-    /** 活动名称 */
-    activity_name: string;
-    /** 活动说明 */
-    activity_remark: string;
-    /** 预算单状态 */
-    state: 'LOCKED' | (string & {});
-    /** 资金锁定时间 */
-    locked_time?: string;
-  };
+  'BUDGET.LOCKED': BudgetLockedResource;
   /**
    * 产生新投诉(COMPLAINT.CREATE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719
    */
-  'COMPLAINT.CREATE': {
-    /** 投诉单对应的投诉单号 */
-    complaint_id: string;
-    /** 触发本次投诉通知回调的具体动作类型 */
-    action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS' | (string & {});
-  };
+  'COMPLAINT.CREATE': ComplaintCreateResource;
   /**
    * 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719
    */
-  'COMPLAINT.STATE_CHANGE': {
-    /** 投诉单对应的投诉单号 */
-    complaint_id: string;
-    /** 触发本次投诉通知回调的具体动作类型 */
-    action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS' | (string & {});
-  };
+  'COMPLAINT.STATE_CHANGE': ComplaintStateChangeResource;
   /**
    * 领券事件回调(COUPON.SEND)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285279
    */
-  'COUPON.SEND': {
-    /** 业务细分事件类型 */
-    event_type?: 'EVENT_TYPE_BUSICOUPON_SEND' | (string & {});
-    /** 券的唯一标识。 */
-    coupon_code: string;
-    /** 批次号 */
-    stock_id: string;
-    /** 发放时间 */
-    send_time: string;
-    /** 微信用户在AppID下的唯一标识。 */
-    openid?: string;
-    /** 微信用户在同一个微信开放平台账号下的唯一用户标识 */
-    unionid?: string;
-    /** 发放渠道 */
-    send_channel: 'BUSICOUPON_SEND_CHANNEL_MINIAPP' | 'BUSICOUPON_SEND_CHANNEL_API' | 'BUSICOUPON_SEND_CHANNEL_PAYGIFT' | 'BUSICOUPON_SEND_CHANNEL_H5' | 'BUSICOUPON_SEND_CHANNEL_FTOF' | 'BUSICOUPON_SEND_CHANNEL_MEMBERCARD_ACT' | 'BUSICOUPON_SEND_CHANNEL_HALL' | 'BUSICOUPON_SEND_CHANNEL_JSAPI' | 'JSAPI' | 'BUSICOUPON_SEND_CHANNEL_MINI_APP_LIVE' | 'BUSICOUPON_SEND_CHANNEL_WECHAT_SEARCH' | 'BUSICOUPON_SEND_CHANNEL_PAY_HAS_DISCOUNT' | 'BUSICOUPON_SEND_CHANNEL_WECHAT_AD' | 'BUSICOUPON_SEND_CHANNEL_RIGHTS_PLATFORM' | 'BUSICOUPON_SEND_CHANNEL_RECEIVE_MONEY_GIFT' | 'BUSICOUPON_SEND_CHANNEL_MEMBER_PAY_RIGHT' | 'BUSICOUPON_SEND_CHANNEL_BUSI_SMART_RETAIL' | 'BUSICOUPON_SEND_CHANNEL_FINDER_LIVEROOM' | (string & {});
-    /** 发券商户号 */
-    send_merchant: string;
-    /** 摇一摇活动ID */
-    act_id?: string;
-    /** 仅在支付有礼、扫码领券（营销馆）、会员有礼发放渠道，才有该信息 */
-    attach_info?: {
-      /** 仅在支付有礼渠道，才有该信息，对应支付有礼曝光支付订单编号信息 */
-      transaction_id?: string;
-      /** 仅在扫码领券（营销馆）渠道，才有该信息，对应领券的营销馆领券活动ID信息信息。该字段并不会和支付有礼活动编码(act_… */
-      act_code?: string;
-      /** 仅在扫码领券（营销馆）渠道，才有该信息，对应领券的营销馆ID信息 */
-      hall_code?: string;
-      /** 仅在扫码领券（营销馆）渠道，才有该信息，对应领券的营销馆所属商户号信息 */
-      hall_belong_mch_id?: number;
-      /** 仅在会员卡活动渠道，才有该信息，对应会员卡Card_ID信息 */
-      card_id?: string;
-      /** 仅在会员卡活动渠道，才有该信息，对应用户卡包会员卡Code信息 */
-      code?: string;
-      /** 仅在会员卡活动渠道，才有该信息，对应会员有礼活动ID信息 */
-      activity_id?: string;
-      /** 领券手机号。仅在商户接入了摇一摇有优惠的《核销组件》的情况下，才会返回该字段 */
-      phone_number?: string;
-      /** 领券手机区号。仅在商户接入了摇一摇有优惠的《核销组件》的情况下，才会返回该字段 */
-      country_code?: string;
-    };
-  };
+  'COUPON.SEND': CouponSendResource;
   /**
    * 核销事件回调(COUPON.USE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285250
    */
-  'COUPON.USE': {
-    /** 批次创建方商户号。 */
-    stock_creator_mchid: string;
-    /** 微信为每个代金券批次分配的唯一ID。 */
-    stock_id: string;
-    /** 微信为代金券或消费金唯一分配的id。 */
-    coupon_id: string;
-    /** 单品优惠特定信息。 */
-    singleitem_discount_off?: {
-      /** 单品最高优惠价格，单位：分。 */
-      single_price_max?: number;
-    };
-    /** 减至优惠限定字段，仅减至优惠场景有返回。 */
-    discount_to?: {
-      /** 减至后优惠单价，单位：分。 */
-      cut_to_price?: number;
-      /** 可享受优惠的最高价格，单位：分。 */
-      max_price?: number;
-    };
-    /** 券或消费金名称 */
-    coupon_name: string;
-    /** 券或消费金状态： */
-    status: 'SENDED' | 'USED' | 'EXPIRED' | (string & {});
-    /** 券或消费金描述说明字段。 */
-    description: string;
-    /** 领券时间 */
-    create_time: string;
-    /** 券或消费金类型： */
-    coupon_type: 'NORMAL' | 'CUT_TO' | (string & {});
-    /** 是否无资金流 */
-    no_cash: boolean;
-    /** 可用开始时间 */
-    available_begin_time: string;
-    /** 可用结束时间 */
-    available_end_time: string;
-    /** 是否单品优惠 */
-    singleitem: boolean;
-    /** 普通满减券或消费金面额、门槛信息。 */
-    normal_coupon_information?: {
-      /** 面额，单位：分。 */
-      coupon_amount: number;
-      /** 使用券或消费金金额门槛，单位：分。 */
-      transaction_minimum: number;
-    };
-    /** 已实扣代金券或消费金信息。 */
-    consume_information?: {
-      /** 代金券核销时间 */
-      consume_time: string;
-      /** 核销代金券的商户号。 */
-      consume_mchid: string;
-      /** 微信支付系统生成的订单号。 */
-      transaction_id: string;
-      /** 核销金额，仅有当business_type=MULTIUSE时，才会返回。单位，分 */
-      consume_amount: number;
-      /** 商户下单接口传的单品信息。 */
-      goods_detail?: {
-        /** 单品券创建时录入的单品编码。 */
-        goods_id: string;
-        /** 单品数据 */
-        quantity: number;
-        /** 单品单价 */
-        price: number;
-        /** 优惠金额 */
-        discount_amount: number;
-      }[];
-    };
-    /** 细分业务类型 */
-    business_type?: 'MULTIUSE' | (string & {});
-  };
+  'COUPON.USE': CouponUseResource;
   /**
    * 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016168699
    */
-  'DELIVERY_PLAN.CHANGE': {
-    /** 投放计划ID */
-    plan_id?: string;
-    /** 投放计划变更前状态 */
-    plan_state: 'CREATED' | 'DELIVERING' | 'PLAN_TERMINATED' | 'PAUSED' | 'TERMINATED' | 'EXPIRED' | (string & {});
-    /** 投放计划当前审核状态 */
-    audit_state: 'PROCESSING' | 'PASSED' | 'REJECTED' | (string & {});
-    /** 变更原因 */
-    change_reason: string;
-    /** 修改时间 */
-    modify_time: string;
-  };
+  'DELIVERY_PLAN.CHANGE': DeliveryPlanChangeResource;
   /**
    * 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_5.shtml
    */
-  'DISCOUNT_CARD.AGREEMENT_ENDED': {
-    /** 公众账号ID */
-    appid?: string;
-    /** 微信用户在商户对应AppID下的唯一标识。 */
-    openid?: string;
-    /** 先享卡ID */
-    card_id?: string;
-    card_template_id?: string;
-    create_time?: string;
-    mchid?: string;
-    objectives?: {
-      objective_id?: string;
-    }[];
-    out_card_code?: string;
-    rewards?: {
-      reward_id?: string;
-    }[];
-    state?: string;
-    time_range?: {
-      begin_time?: string;
-      end_time?: string;
-    };
-    total_amount?: string;
-    unfinished_reason?: string;
-  };
+  'DISCOUNT_CARD.AGREEMENT_ENDED': DiscountCardAgreementEndedResource;
   /**
    * 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_1.shtml
    */
-  'DISCOUNT_CARD.GET_CARD': {
-    /** 公众账号ID */
-    appid?: string;
-    /** 微信用户在商户对应AppID下的唯一标识。 */
-    openid?: string;
-    /** 先享卡ID */
-    card_id?: string;
-    card_template_id?: string;
-    create_time?: string;
-    mchid?: string;
-    objectives?: {
-      objective_id?: string;
-    }[];
-    out_card_code?: string;
-    rewards?: {
-      reward_id?: string;
-    }[];
-    state?: string;
-    time_range?: {
-      begin_time?: string;
-      end_time?: string;
-    };
-    total_amount?: string;
-    unfinished_reason?: string;
-  };
+  'DISCOUNT_CARD.GET_CARD': DiscountCardGetCardResource;
   /**
    * 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_2.shtml
    */
-  'DISCOUNT_CARD.SETTLEMENT': {
-    /** 公众账号ID */
-    appid?: string;
-    /** 微信用户在商户对应AppID下的唯一标识。 */
-    openid?: string;
-    /** 先享卡ID */
-    card_id?: string;
-    card_template_id?: string;
-    create_time?: string;
-    mchid?: string;
-    objectives?: {
-      objective_id?: string;
-    }[];
-    out_card_code?: string;
-    rewards?: {
-      reward_id?: string;
-    }[];
-    state?: string;
-    time_range?: {
-      begin_time?: string;
-      end_time?: string;
-    };
-    total_amount?: string;
-    unfinished_reason?: string;
-  };
+  'DISCOUNT_CARD.SETTLEMENT': DiscountCardSettlementResource;
   /**
    * 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_4.shtml
    */
-  'DISCOUNT_CARD.USER_ACCEPTED': {
-    /** 公众账号ID */
-    appid?: string;
-    /** 微信用户在商户对应AppID下的唯一标识。 */
-    openid?: string;
-    /** 先享卡ID */
-    card_id?: string;
-    card_template_id?: string;
-    create_time?: string;
-    mchid?: string;
-    objectives?: {
-      objective_id?: string;
-    }[];
-    out_card_code?: string;
-    rewards?: {
-      reward_id?: string;
-    }[];
-    state?: string;
-    time_range?: {
-      begin_time?: string;
-      end_time?: string;
-    };
-    total_amount?: string;
-    unfinished_reason?: string;
-  };
+  'DISCOUNT_CARD.USER_ACCEPTED': DiscountCardUserAcceptedResource;
   /**
    * 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_6.shtml
    */
-  'DISCOUNT_CARD.USER_PAID': {
-    /** 公众账号ID */
-    appid?: string;
-    /** 微信用户在商户对应AppID下的唯一标识。 */
-    openid?: string;
-    /** 先享卡ID */
-    card_id?: string;
-    card_template_id?: string;
-    out_card_code?: string;
-    mchid?: string;
-    state?: string;
-    unfinished_reason?: string;
-    total_amount?: string;
-    pay_information?: {
-      transaction_id?: string;
-      pay_state?: string;
-      pay_amount?: string;
-      pay_time?: string;
-    };
-  };
+  'DISCOUNT_CARD.USER_PAID': DiscountCardUserPaidResource;
   /**
    * 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605
    */
-  'ECOMMERCE_ENTRUST.SIGN': {
-    /** 微信支付分配的商户号 */
-    mchid?: string;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code?: string;
-    /** 委托代扣协议模板ID */
-    plan_id?: number;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid?: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid?: string;
-    /** 协议到期时间 */
-    contract_expired_time?: string;
-    /** 操作时间 */
-    operate_time?: string;
-  };
+  'ECOMMERCE_ENTRUST.SIGN': EcommerceEntrustSignResource;
   /**
    * 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605
    */
-  'ECOMMERCE_ENTRUST.TERMINATE': {
-    /** 微信支付分配的商户号 */
-    mchid?: string;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code?: string;
-    /** 委托代扣协议模板ID */
-    plan_id?: number;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid?: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid?: string;
-    /** 协议解约方式 */
-    contract_termination_mode?: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-    /** 操作时间 */
-    operate_time?: string;
-  };
+  'ECOMMERCE_ENTRUST.TERMINATE': EcommerceEntrustTerminateResource;
   /**
    * 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012161155
    */
-  'EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE': {
-    /** 微信公众平台为服务商商户分配的公众账号ID，与商户号存在绑定关系。 如果是服务商模式接入则为服务商商户号绑定的AppI… */
-    appid: string;
-    /** 使用字段AppID生成的用户唯一标识，与返回字段AppID有对应关系。 */
-    openid: string;
-    /** 根据校园轻松付风控规则，当用户在校园轻松付产品中欠款超过一定限制后，会处于无法扣款的状态，直到用户归还欠款。 */
-    state: 'NORMAL' | 'FORBIDDEN' | (string & {});
-    /** 用户在校园轻松付中尚未归还的欠款笔数。 用户使用校园轻松付进行消费时，如果微信账户上可用的付款方式均没有足够的余额完成… */
-    debt_count: number;
-    /** 遵循rfc3339标准格式 */
-    update_time: string;
-  };
+  'EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE': EduSchoolPayUserDebtStateUpdateResource;
   /**
    * 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235
    */
-  'ENTRUST.RELEASE': {
-    /** 微信公众平台为商户的应用分配的ID，与服务商商户号存在绑定关系 */
-    appid: string;
-    /** 商户订单号 */
-    out_trade_no: string;
-    /** 微信支付订单号 */
-    transaction_id?: string;
-    /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
-    attach?: string;
-    /** 银行类型，采用字符串类型的银行标识 */
-    bank_type?: string;
-    /** 支付成功时返回 */
-    success_time?: string;
-    /** 枚举值： */
-    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
-    /** 对当前订单状态的描述和下一步操作的指引 */
-    trade_state_description?: string;
-    /** 支付者 */
-    payer?: {
-      /** 用户在服务商AppID下的唯一标识 */
-      openid?: string;
-      /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
-      sub_openid?: string;
-    };
-    /** 订单金额信息 */
-    amount?: {
-      /** 订单总金额，单位为分，只能为整数 */
-      total: number;
-      /** 用户实际支付金额，单位为分，只能为整数 */
-      payer_total?: number;
-      /** 订单折扣 */
-      discount_total?: number;
-      /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-      currency?: string;
-    };
-    /** 设备信息 */
-    device_information?: {
-      /** 商户设备号 */
-      device_id?: string;
-      /** 商户端设备IP（发起扣款请求的商户服务器IP） */
-      payer_total: string;
-    };
-    /** 优惠详情 */
-    promotion_detail?: {
-      /** 券ID */
-      coupon_id?: string;
-      /** 优惠名称 */
-      name?: string;
-      /** 枚举值： */
-      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-      /** 枚举值： */
-      type?: 'COUPON' | 'DISCOUNT' | (string & {});
-      /** 优惠券面额 */
-      amount?: number;
-      /** 活动ID，批次ID */
-      stock_id?: string;
-      /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分 */
-      wechatpay_contribute?: number;
-      /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分 */
-      merchant_contribute?: number;
-      /** 其他出资方出资金额，单位为分 */
-      other_contribute?: number;
-    }[];
-    /** 微信支付分配的商户号 */
-    sp_mchid?: string;
-    /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系，如果是直连商户模式接入，该字段返回为空 */
-    sub_mchid?: string;
-    /** 微信公众平台为商户的应用分配的ID，与子商户号存在绑定关系，如果是直连商户模式接入，该字段返回为空 */
-    sub_appid?: string;
-    /** 用户在服务商AppID下的唯一标识 */
-    openid?: string;
-    /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
-    sub_openid?: string;
-    /** 签约模板号，签约模板唯一标识 */
-    plan_id?: string;
-    /** 签约信息 */
-    contract_information?: {
-      /** 标识用户与某签约模板的一次签约，具有唯一性 */
-      contract_id?: string;
-      /** 枚举值： */
-      contract_status: 'ADD' | 'DELETE' | (string & {});
-      /** 签约完成时间 */
-      create_time?: string;
-    };
-  };
+  'ENTRUST.RELEASE': EntrustReleaseResource;
   /**
    * 委托代扣签约成功(ENTRUST.SIGN)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323
    */
-  'ENTRUST.SIGN': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 委托代扣协议的主键，唯一定义此资源的标识 */
-    contract_id: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid: string;
-    /** 委托代扣协议模板ID */
-    plan_id: number;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code: string;
-    /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-    contract_display_account: string;
-    /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
-    /** 协议签署时间 */
-    contract_signed_time: string;
-    /** 协议到期时间 */
-    contract_expired_time: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid: string;
-    /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-    contract_terminate_info: {
-      /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-      /** 协议解约时间 */
-      contract_terminated_time: string;
-      /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-      contract_termination_remark?: string;
-    };
-    /** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
-    deduct_schedule?: {
-      /** 预约扣费场景下有效 */
-      estimated_deduct_date: string;
-      /** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-      estimated_deduct_amount: {
-        /** 总金额，单位为分，只能为整数。 */
-        amount: number;
-        /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-        currency: string;
-      };
-      /** 扣费预约状态 */
-      schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
-      /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
-      scheduled_amount?: {
-        /** 总金额，单位为分，只能为整数。 */
-        amount?: number;
-        /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-        currency?: string;
-      };
-      /** 实际扣费金额，当状态为已扣费时有返回。 */
-      deduct_amount?: {
-        /** 总金额，单位为分，只能为整数。 */
-        amount: number;
-        /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-        currency: string;
-      };
-      /** 实际扣费的日期 */
-      deduct_date: string;
-    };
-    /** 普通服务商商户号，微信支付分配的商户号 */
-    sp_mchid?: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    sp_appid?: string;
-    /** 子商户号，微信支付分配的商户号 */
-    sub_mchid?: string;
-    /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
-    sub_appid?: string;
-    /** 商户AppID下的用户唯一标识 */
-    sp_openid?: string;
-    /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
-    sub_openid?: string;
-  };
+  'ENTRUST.SIGN': EntrustSignResource;
   /**
    * 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235
    */
-  'ENTRUST.SIGNING': {
-    /** 微信公众平台为商户的应用分配的ID，与服务商商户号存在绑定关系 */
-    appid: string;
-    /** 用户在服务商AppID下的唯一标识 */
-    openid?: string;
-    /** 签约模板号，签约模板唯一标识 */
-    plan_id?: string;
-    /** 签约信息 */
-    contract_information?: {
-      /** 标识用户与某签约模板的一次签约，具有唯一性 */
-      contract_id?: string;
-      /** 枚举值： */
-      contract_status?: 'ADD' | 'DELETE' | (string & {});
-      /** 签约完成时间 */
-      create_time?: string;
-    };
-    /** 商户订单号 */
-    out_trade_no: string;
-    /** 微信支付订单号 */
-    transaction_id?: string;
-    /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
-    attach?: string;
-    /** 银行类型，采用字符串类型的银行标识 */
-    bank_type?: string;
-    /** 支付成功时返回 */
-    success_time?: string;
-    /** 枚举值： */
-    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
-    /** 对当前订单状态的描述和下一步操作的指引 */
-    trade_state_description?: string;
-    /** 支付者 */
-    payer?: {
-      /** 用户在服务商AppID下的唯一标识 */
-      openid?: string;
-      /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
-      sub_openid?: string;
-    };
-    /** 订单金额信息 */
-    amount?: {
-      /** 订单总金额，单位为分，只能为整数 */
-      total: number;
-      /** 用户实际支付金额，单位为分，只能为整数 */
-      payer_total?: number;
-      /** 订单折扣 */
-      discount_total?: number;
-      /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-      currency?: string;
-    };
-    /** 设备信息 */
-    device_information: {
-      /** 商户设备号 */
-      device_id?: string;
-      /** 商户端设备IP（发起扣款请求的商户服务器IP） */
-      payer_total: string;
-    };
-    /** 优惠详情 */
-    promotion_detail?: {
-      /** 券ID */
-      coupon_id?: string;
-      /** 优惠名称 */
-      name?: string;
-      /** 枚举值： */
-      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-      /** 枚举值： */
-      type?: 'COUPON' | 'DISCOUNT' | (string & {});
-      /** 优惠券面额 */
-      amount?: number;
-      /** 活动ID，批次ID */
-      stock_id?: string;
-      /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分 */
-      wechatpay_contribute?: number;
-      /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分 */
-      merchant_contribute?: number;
-      /** 其他出资方出资金额，单位为分 */
-      other_contribute?: number;
-    }[];
-    /** 微信支付分配的商户号 */
-    sp_mchid: string;
-    /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系，如果是直连商户模式接入，该字段返回为空 */
-    sub_mchid?: string;
-    /** 微信公众平台为商户的应用分配的ID，与子商户号存在绑定关系，如果是直连商户模式接入，该字段返回为空 */
-    sub_appid?: string;
-    /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
-    sub_openid?: string;
-  };
+  'ENTRUST.SIGNING': EntrustSigningResource;
   /**
    * 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323
    */
-  'ENTRUST.TERMINATE': {
-    /** 委托代扣协议的主键，唯一定义此资源的标识 */
-    contract_id: string;
-    /** 普通服务商商户号，微信支付分配的商户号 */
-    sp_mchid?: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    sp_appid?: string;
-    /** 子商户号，微信支付分配的商户号 */
-    sub_mchid?: string;
-    /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
-    sub_appid?: string;
-    /** 委托代扣协议模板ID */
-    plan_id: number;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code: string;
-    /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-    contract_display_account: string;
-    /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
-    /** 协议签署时间 */
-    contract_signed_time: string;
-    /** 协议到期时间 */
-    contract_expired_time: string;
-    /** 商户AppID下的用户唯一标识 */
-    sp_openid?: string;
-    /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
-    sub_openid?: string;
-    /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-    contract_terminate_info: {
-      /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-      /** 协议解约时间 */
-      contract_terminated_time?: string;
-      /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-      contract_termination_remark?: string;
-    };
-    /** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
-    deduct_schedule?: {
-      /** 预约扣费场景下有效，预签约时指定的预计扣费的日期 */
-      estimated_deduct_date: string;
-      /** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-      estimated_deduct_amount: {
-        /** 总金额，单位为分，只能为整数。 */
-        amount: number;
-        /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-        currency: string;
-      };
-      /** 扣费预约状态 */
-      schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
-      /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
-      scheduled_amount?: {
-        /** 总金额，单位为分，只能为整数。 */
-        amount: number;
-        /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-        currency: string;
-      };
-      /** 实际扣费金额，当状态为已扣费时有返回。 */
-      deduct_amount?: {
-        /** 总金额，单位为分，只能为整数。 */
-        amount: number;
-        /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-        currency: string;
-      };
-      /** 实际扣费的日期 */
-      deduct_date: string;
-    };
-  };
+  'ENTRUST.TERMINATE': EntrustTerminateResource;
   /**
    * 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012978455
    */
-  'ENTRUST.TERMINATE_INQUIRY': {
-    /** 返回状态码 */
-    code: string;
-    /** 返回信息 */
-    messsage: string;
-    /** 商户号，微信支付分配的商户号 */
-    mchid: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid?: string;
-    /** 委托代扣协议模板ID */
-    plan_id: number;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code: string;
-    /** 商户侧用户标识 */
-    out_user_code: string;
-    /** 委托代扣协议的主键，唯一定义此资源的标识 */
-    contract_id?: string;
-    /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-    contract_display_account?: string;
-    /** 委托代扣协议状态 */
-    contract_state?: 'SIGNED' | 'TERMINATED' | (string & {});
-    /** 协议签署时间 */
-    contract_signed_time?: string;
-  };
+  'ENTRUST.TERMINATE_INQUIRY': EntrustTerminateInquiryResource;
   /**
    * 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012312222
    */
-  'ENTRUST.TERMINATE_RETENTION': {
-    /** 普通服务商商户号，微信支付分配的商户号 */
-    mchid?: string;
-    /** 委托代扣协议的主键，唯一定义此资源的标识 */
-    contract_id?: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid?: string;
-    /** 委托代扣协议模板ID */
-    plan_id?: number;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code?: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid?: string;
-  };
+  'ENTRUST.TERMINATE_RETENTION': EntrustTerminateRetentionResource;
   /**
    * 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/offline-brushing.html
    */
-  'FACEPAY.USER_STATE_CHANGE': {
-    /** 微信刷脸用户ID */
-    user_id: string;
-    /** 商户刷脸用户ID */
-    out_user_id: string;
-    /** 机构编号 */
-    organization_id: string;
-    /** 商户号 */
-    mch_id: string;
-    /** 通知创建时间 */
-    notify_create_time: string;
-    /** 微信APPID */
-    appid: string;
-    /** 微信用户openid */
-    openid: string;
-    /** 签约ID */
-    contract_id: string;
-  };
+  'FACEPAY.USER_STATE_CHANGE': FacepayUserStateChangeResource;
   /**
    * 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286035
    */
-  'FAPIAO.CARD_DISCARDED': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 微信支付分配的子商户号，服务商模式下存在 */
-    sub_mchid?: string;
-    /** 冲红时指定的发票申请单号 */
-    fapiao_apply_id: string;
-    /** 发票申请单下关联的所有发票信息 */
-    fapiao_information: {
-      /** 商户发票单号，唯一标识一张发票 */
-      fapiao_id: string;
-      /** 发票状态 */
-      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-      /** 发票状态 */
-      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-    }[];
-  };
+  'FAPIAO.CARD_DISCARDED': FapiaoCardDiscardedResource;
   /**
    * 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286082
    */
-  'FAPIAO.CARD_INSERTED': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 微信支付分配的子商户号，服务商模式下存在 */
-    sub_mchid?: string;
-    /** 开票时指定的发票申请单号 */
-    fapiao_apply_id: string;
-    /** 发票申请单下关联的所有发票信息 */
-    fapiao_information: {
-      /** 商户发票单号，唯一标识一张发票 */
-      fapiao_id: string;
-      /** 发票状态 */
-      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-      /** 发票状态 */
-      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-    }[];
-  };
+  'FAPIAO.CARD_INSERTED': FapiaoCardInsertedResource;
   /**
    * 发票开具成功(FAPIAO.ISSUED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286057
    */
-  'FAPIAO.ISSUED': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 微信支付分配的子商户号，服务商模式下存在 */
-    sub_mchid?: string;
-    /** 开票时指定的发票申请单号 */
-    fapiao_apply_id: string;
-    /** 发票申请单下关联的所有发票信息 */
-    fapiao_information: {
-      /** 商户发票单号，唯一标识一张发票 */
-      fapiao_id: string;
-      /** 发票状态 */
-      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-      /** 发票状态 */
-      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-    }[];
-  };
+  'FAPIAO.ISSUED': FapiaoIssuedResource;
   /**
    * 发票冲红成功(FAPIAO.REVERSED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286074
    */
-  'FAPIAO.REVERSED': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 微信支付分配的子商户号，服务商模式下存在 */
-    sub_mchid?: string;
-    /** 开票时指定的发票申请单号 */
-    fapiao_apply_id: string;
-    /** 发票申请单下关联的所有发票信息 */
-    fapiao_information: {
-      /** 商户发票单号，唯一标识一张发票 */
-      fapiao_id: string;
-      /** 发票状态 */
-      fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-      /** 发票状态 */
-      card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-    }[];
-  };
+  'FAPIAO.REVERSED': FapiaoReversedResource;
   /**
    * 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286009
    */
-  'FAPIAO.USER_APPLIED': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 微信支付分配的子商户号，服务商模式下存在 */
-    sub_mchid?: string;
-    /** 发票申请单号，唯一标识一次开票行为。微信支付场景下，为微信支付订单号；非微信支付场景下，为调用获取抬头填写链接 */
-    fapiao_apply_id: string;
-    /** 用户完成发票抬头填写的时间 */
-    apply_time: string;
-  };
+  'FAPIAO.USER_APPLIED': FapiaoUserAppliedResource;
   /**
    * 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON)
    * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/status-change-notice.html
    */
-  'HIRE_POWER_BANK.RECEIVE_INSURANCE': {
-    /** 保险订单ID */
-    order_id: string;
-    /** 商户保险订单号 */
-    out_order_no: string;
-    /** 用户标识 */
-    openid: string;
-    /** 最大理赔次数 */
-    max_claim_count: number;
-    /** 已理赔次数 */
-    claimed_count: number;
-    /** 保险订单领取时间 */
-    order_receive_time: string;
-    /** 保险订单领取状态 */
-    order_receive_state: string;
-    /** 保险订单开始时间 */
-    order_begin_time?: string;
-    /** 保险订单结束时间 */
-    order_end_time?: string;
-  };
+  'HIRE_POWER_BANK.RECEIVE_INSURANCE': HirePowerBankReceiveInsuranceResource;
   /**
    * 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
    */
-  'INSURANCE_ENTRUST.RENEW': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 委托代扣协议的主键，唯一定义此资源的标识 */
-    contract_id: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid: string;
-    /** 委托代扣协议模板ID */
-    plan_id: number;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code: string;
-    /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-    insured_display_name: string;
-    /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
-    /** 协议签署时间 */
-    contract_signed_time: string;
-    /** 协议到期时间 */
-    contract_expired_time: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid: string;
-    /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-    contract_terminate_info: {
-      /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-      /** 协议解约时间 */
-      contract_terminated_time: string;
-      /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-      contract_termination_remark?: string;
-    };
-  };
+  'INSURANCE_ENTRUST.RENEW': InsuranceEntrustRenewResource;
   /**
    * 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
    */
-  'INSURANCE_ENTRUST.SIGN': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 委托代扣协议的主键，唯一定义此资源的标识 */
-    contract_id: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid: string;
-    /** 委托代扣协议模板ID */
-    plan_id: number;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code: string;
-    /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-    insured_display_name: string;
-    /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
-    /** 协议签署时间 */
-    contract_signed_time: string;
-    /** 协议到期时间 */
-    contract_expired_time: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid: string;
-    /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-    contract_terminate_info: {
-      /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-      /** 协议解约时间 */
-      contract_terminated_time: string;
-      /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-      contract_termination_remark?: string;
-    };
-  };
+  'INSURANCE_ENTRUST.SIGN': InsuranceEntrustSignResource;
   /**
    * 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
    */
-  'INSURANCE_ENTRUST.TERMINATE': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 委托代扣协议的主键，唯一定义此资源的标识 */
-    contract_id: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid: string;
-    /** 委托代扣协议模板ID */
-    plan_id: number;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code: string;
-    /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-    insured_display_name: string;
-    /** 委托代扣协议状态 */
-    contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
-    /** 协议签署时间 */
-    contract_signed_time: string;
-    /** 协议到期时间 */
-    contract_expired_time: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid: string;
-    /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-    contract_terminate_info: {
-      /** 协议解约方式 */
-      contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-      /** 协议解约时间 */
-      contract_terminated_time: string;
-      /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-      contract_termination_remark?: string;
-    };
-  };
+  'INSURANCE_ENTRUST.TERMINATE': InsuranceEntrustTerminateResource;
   /**
    * 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285836
    */
-  'MALL_AUTH.ACTIVATE_CARD': {
-    /** 顾客授权时使用的小程序上的OpenID */
-    openid: string;
-    /** 用户在商圈会员卡card_id下的唯一标志，用户领取会员卡后获得的code */
-    code: string;
-    /** 用户开会员卡时的商圈商户号 */
-    mchid: string;
-    /** 用户授权类型 */
-    auth_type: string;
-  };
+  'MALL_AUTH.ACTIVATE_CARD': MallAuthActivateCardResource;
   /**
    * 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285869
    */
-  'MALL_REFUND.SUCCESS': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 商圈商户名称 */
-    merchant_name: string;
-    /** 门店名称，商圈在商圈小程序上圈店时填写的门店名称 */
-    shop_name: string;
-    /** 门店编号，商圈在商圈小程序上圈店时填写的门店编号，用于跟商圈自身已有的商户识别码对齐 */
-    shop_number: string;
-    /** 顾客授权积分时使用的小程序的AppID */
-    appid: string;
-    /** 顾客授权时使用的小程序上的OpenID */
-    openid: string;
-    /** 交易完成时间 */
-    refund_time: string;
-    /** 用户实际消费金额，单位（分） */
-    pay_amount: number;
-    /** 用户退款金额，单位（分） */
-    refund_amount: number;
-    /** 微信支付订单号 */
-    transaction_id: string;
-    /** 微信支付退款单号 */
-    refund_id: string;
-  };
+  'MALL_REFUND.SUCCESS': MallRefundSuccessResource;
   /**
    * 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285856
    */
-  'MALL_TRANSACTION.SUCCESS': {
-    /** 微信支付分配的商户号 */
-    mchid: string;
-    /** 商圈商户名称 */
-    merchant_name: string;
-    /** 门店名称，商圈在商圈小程序上圈店时填写的门店名称 */
-    shop_name: string;
-    /** 门店编号，商圈在商圈小程序上圈店时填写的门店编号，用于跟商圈自身已有的商户识别码对齐 */
-    shop_number: string;
-    /** 顾客授权积分时使用的小程序的AppID */
-    appid: string;
-    /** 顾客授权时使用的小程序上的OpenID */
-    openid: string;
-    /** 交易完成时间 */
-    time_end: string;
-    /** 用户实际消费金额，单位（分） */
-    amount: number;
-    /** 微信支付订单号 */
-    transaction_id: string;
-    /** 手动提交积分标记，自动提交时无该字段，用于区分用户手动申请后推送的积分数据 */
-    commit_tag?: string;
-  };
+  'MALL_TRANSACTION.SUCCESS': MallTransactionSuccessResource;
   /**
    * 商户管理记录(MANAGERECORD.CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982
    */
-  'MANAGERECORD.CHANGE': {
-    /** 子商户号 */
-    sub_mchid: string;
-    /** 商户管理记录ID */
-    manage_record_id: string;
-    /** 商户管理记录状态 */
-    manage_record_state: 'PENDING' | 'SUBMITTED' | 'EXPIRED' | 'UNDER_REVIEW' | 'RECOVERED' | 'REJECTED' | (string & {});
-  };
+  'MANAGERECORD.CHANGE': ManagerecordChangeResource;
   /**
    * 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908
    */
-  'MCHTRANSFER.AUTHORIZATION.CLOSED': {
-    /** 商户侧授权单号 */
-    out_authorization_no: string;
-    /** 商户AppID */
-    appid: string;
-    /** 收款用户OpenID */
-    openid: string;
-    /** 用户展示名称 */
-    user_display_name: string;
-    /** 微信自动收款授权单号 */
-    authorization_id: string;
-    /** 单据状态 */
-    state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
-    /** 用户确认授权的时间 */
-    authorize_time: string;
-    /** 自动收款授权的关闭信息 */
-    close_info?: {
-      /** 关闭时间 */
-      close_time: string;
-      /** 自动收款授权的原因 */
-      close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
-    };
-  };
+  'MCHTRANSFER.AUTHORIZATION.CLOSED': MchtransferAuthorizationClosedResource;
   /**
    * 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908
    */
-  'MCHTRANSFER.AUTHORIZATION.CONFIRMED': {
-    /** 商户侧授权单号 */
-    out_authorization_no: string;
-    /** 商户AppID */
-    appid: string;
-    /** 收款用户OpenID */
-    openid: string;
-    /** 用户展示名称 */
-    user_display_name: string;
-    /** 微信自动收款授权单号 */
-    authorization_id: string;
-    /** 单据状态 */
-    state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
-    /** 用户确认授权的时间 */
-    authorize_time: string;
-    /** 自动收款授权的关闭信息 */
-    close_info?: {
-      /** 关闭时间 */
-      close_time: string;
-      /** 自动收款授权的原因 */
-      close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
-    };
-  };
+  'MCHTRANSFER.AUTHORIZATION.CONFIRMED': MchtransferAuthorizationConfirmedResource;
   /**
    * 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028
    */
-  'MCHTRANSFER.BATCH.CLOSED': {
-    /** 商户单号 */
-    out_bill_no?: string;
-    /** 商家转账订单号 */
-    transfer_bill_no?: string;
-    /** 单据状态 */
-    state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
-    /** 商户号 */
-    mchid?: string;
-    /** 转账金额 */
-    transfer_amount?: number;
-    /** 收款用户OpenID */
-    openid?: string;
-    /** 失败原因 */
-    fail_reason?: string;
-    /** 单据创建时间 */
-    create_time?: string;
-    /** 批次更新时间 */
-    update_time?: string;
-    /** 商家批次单号 */
-    out_batch_no?: string;
-    /** 微信批次单号 */
-    batch_id?: string;
-    /** 批次状态 */
-    batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
-    /** 批次总笔数 */
-    total_num?: number;
-    /** 批次总金额 */
-    total_amount?: number;
-    /** 转账成功金额 */
-    success_amount?: number;
-    /** 转账成功笔数 */
-    success_num?: number;
-    /** 转账失败金额 */
-    fail_amount?: number;
-    /** 转账失败笔数 */
-    fail_num?: number;
-    /** 批次关闭原因 */
-    close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
-  };
+  'MCHTRANSFER.BATCH.CLOSED': MchtransferBatchClosedResource;
   /**
    * 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028
    */
-  'MCHTRANSFER.BATCH.FINISHED': {
-    /** 商户单号 */
-    out_bill_no?: string;
-    /** 商家转账订单号 */
-    transfer_bill_no?: string;
-    /** 单据状态 */
-    state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
-    /** 商户号 */
-    mchid?: string;
-    /** 转账金额 */
-    transfer_amount?: number;
-    /** 收款用户OpenID */
-    openid?: string;
-    /** 失败原因 */
-    fail_reason?: string;
-    /** 单据创建时间 */
-    create_time?: string;
-    /** 批次更新时间 */
-    update_time?: string;
-    /** 商家批次单号 */
-    out_batch_no?: string;
-    /** 微信批次单号 */
-    batch_id?: string;
-    /** 批次状态 */
-    batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
-    /** 批次总笔数 */
-    total_num?: number;
-    /** 批次总金额 */
-    total_amount?: number;
-    /** 转账成功金额 */
-    success_amount?: number;
-    /** 转账成功笔数 */
-    success_num?: number;
-    /** 转账失败金额 */
-    fail_amount?: number;
-    /** 转账失败笔数 */
-    fail_num?: number;
-    /** 批次关闭原因 */
-    close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
-  };
+  'MCHTRANSFER.BATCH.FINISHED': MchtransferBatchFinishedResource;
   /**
    * 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012712115
    */
-  'MCHTRANSFER.BILL.FINISHED': {
-    /** 商户单号 */
-    out_bill_no: string;
-    /** 商家转账订单号 */
-    transfer_bill_no: string;
-    /** 单据状态 */
-    state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
-    /** 商户号 */
-    mch_id?: string;
-    /** 商户号 */
-    mchid?: string;
-    /** 子商户号 */
-    sub_mchid?: string;
-    /** 转账金额 */
-    transfer_amount: number;
-    /** 收款用户OpenID */
-    openid?: string;
-    /** 失败原因 */
-    fail_reason?: string;
-    /** 单据创建时间 */
-    create_time: string;
-    /** 最后一次状态变更时间 */
-    update_time: string;
-  };
+  'MCHTRANSFER.BILL.FINISHED': MchtransferBillFinishedResource;
   /**
    * 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4014301851
    */
-  'MCHTRANSFER.QQWALLETBILL.FINISHED': {
-    /** 商户号 */
-    mchid: string;
-    /** 商户单号 */
-    out_bill_no: string;
-    /** 微信转账单号 */
-    transfer_bill_no: string;
-    /** QQ互联开放平台AppID */
-    appid: string;
-    /** 单据状态 */
-    state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
-    /** 转账金额 */
-    transfer_amount: number;
-    /** 转账备注 */
-    transfer_remark: string;
-    /** 收款用户OpenID */
-    openid?: string;
-    /** 收款用户QQ号 */
-    user_qq?: string;
-    /**
-     * 收款用户姓名
-     * Encrypted (by-rsa-pubkey).
-     */
-    user_name?: string;
-    /** 失败原因 */
-    fail_reason?: string;
-    /** 单据创建时间 */
-    create_time: string;
-    /** 最后一次状态变更时间 */
-    update_time: string;
-  };
+  'MCHTRANSFER.QQWALLETBILL.FINISHED': MchtransferQqwalletbillFinishedResource;
   /**
    * 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4013049135
    */
-  'MCHWITHDRAW.CHANGE': {
-    /** 提现单状态 */
-    status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT' | (string & {});
-    /** 微信支付提现单号 */
-    withdraw_id: string;
-    /** 商户提现单号 */
-    out_request_no: string;
-    /** 提现金额 */
-    amount: number;
-    /** 发起提现时间 */
-    create_time?: string;
-    /** 提现状态更新时间 */
-    update_time?: string;
-    /** 失败原因 */
-    reason?: string;
-    /** 提现备注 */
-    remark?: string;
-    /** 银行附言 */
-    bank_memo?: string;
-    /** 出款账户类型 */
-    account_type?: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
-    /** 提现失败解决方案 */
-    solution?: string;
-    /** 二级商户号 */
-    sub_mchid?: string;
-    /** 电商平台商户号 */
-    sp_mchid?: string;
-    /** 入账银行账号后四位 */
-    account_number?: string;
-    /** 入账银行 */
-    account_bank?: string;
-    /** 入账银行全称（含支行） */
-    bank_name?: string;
-  };
+  'MCHWITHDRAW.CHANGE': MchwithdrawChangeResource;
   /**
    * 医保混合收款成功通知
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012165722
    */
-  'MEDICAL_INSURANCE.SUCCESS': {
-    /** 唯一定义此资源的标识 */
-    mix_trade_no: string;
-    /** 医保自费混合订单支付状态 */
-    mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL' | (string & {});
-    /** 混合订单中自费部分的支付状态 */
-    self_pay_status?: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY' | (string & {});
-    /** 混合订单中医保部分的支付状态 */
-    med_ins_pay_status?: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY' | (string & {});
-    /** 订单支付时间 */
-    paid_time?: string;
-    /**
-     * 支付完成后医保局返回内容（透传给医疗机构）
-     * Encoded string (by-json_encode); its structure is in model.json.
-     */
-    passthrough_response_content?: string;
-    /** 混合支付类型 */
-    mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' | (string & {});
-    /** 订单类型 */
-    order_type?: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY' | (string & {});
-    /** 从业机构的公众号ID */
-    appid: string;
-    /** 医疗机构的公众号ID */
-    sub_appid: string;
-    /** 医疗机构的商户号 */
-    sub_mchid: string;
-    /** 用户在医疗机构AppID下的唯一标识 */
-    sub_openid: string;
-    /** 是否代亲属支付，不传默认替本人支付 */
-    pay_for_relatives?: boolean;
-    /** 从业机构订单号 */
-    out_trade_no: string;
-    /** 医疗机构订单号 */
-    serial_no?: string;
-    /** 医保局返回的支付单ID */
-    pay_order_id?: string;
-    /** 医保局返回的支付授权码 */
-    pay_auth_no?: string;
-    /** 用户定位信息，经纬度。格式：经度,纬度 */
-    geo_location?: string;
-    /** 城市ID */
-    city_id: string;
-    /** 医疗机构名称 */
-    med_inst_name: string;
-    /** 医疗机构编码 */
-    med_inst_no: string;
-    /** 医保下单时间 */
-    med_ins_order_create_time?: string;
-    /** 现金补充列表 */
-    cash_add_detail?: {
-      /** 现金补充类型 */
-      cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES' | (string & {});
-    };
-    /** 现金减免列表 */
-    cash_reduce_detail?: {
-      /** 现金减免类型 */
-      cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION' | (string & {});
-    };
-    /** 回调通知URL */
-    callback_url: string;
-    /** 自费预下单ID，微信支付预支付交易会话标识。用于后续接口调用中使用，该值有效期为2小时 */
-    prepay_id?: string;
-    /**
-     * 医疗机构透传给医保的数据
-     * Encoded string (by-json_encode); its structure is in model.json.
-     */
-    passthrough_request_content?: string;
-    /** 医疗机构与微信医保约定的扩展字段 */
-    extends?: string;
-    /** 查询与通知中返回，医疗机构可用于自定义业务逻辑 */
-    attach?: string;
-    /** 渠道号 */
-    channel_no?: string;
-    /** 是否到医保局测试环境下单 */
-    med_ins_test_env?: boolean;
-  };
+  'MEDICAL_INSURANCE.SUCCESS': MedicalInsuranceSuccessResource;
   /**
    * 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215
    */
-  'MEMBERCARD.ACCEPT_CARD': {
-    /** 事件类型 */
-    event_type: 'NEW_ACTIVATE' | 'RECOVER' | (string & {});
-    /** 会员卡ID */
-    card_id: string;
-    /** 会员卡code */
-    code?: string;
-    /** 激活时间 */
-    event_time: string;
-    /** 用户标识 */
-    openid: string;
-    /** 用户统一标识 */
-    unionid?: string;
-  };
+  'MEMBERCARD.ACCEPT_CARD': MembercardAcceptCardResource;
   /**
    * 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215
    */
-  'MEMBERCARD.ACTIVATE_CARD': {
-    /** 事件类型 */
-    event_type: 'MEMBER_CARD_ACTIVATE' | (string & {});
-    /** 会员卡ID */
-    card_id: string;
-    /** 会员卡code */
-    code?: string;
-    /** 激活时间 */
-    event_time: string;
-    /** 激活场景 */
-    activate_scene: string;
-    /** 用户标识 */
-    openid: string;
-    /** 用户统一标识 */
-    unionid?: string;
-    /** 自定义场景值 */
-    outer_str?: string;
-  };
+  'MEMBERCARD.ACTIVATE_CARD': MembercardActivateCardResource;
   /**
    * 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215
    */
-  'MEMBERCARD.USERCARD_MANAGE': {
-    /** 事件类型 */
-    event_type: 'USER_VIEW_MEMBERCARD' | 'USER_DELETE_MEMBERCARD' | 'USER_MODIFY_INFORMATION' | (string & {});
-    /** 会员卡ID */
-    card_id: string;
-    /** 会员卡code */
-    code?: string;
-    /** 激活时间 */
-    event_time: string;
-    /** 用户标识 */
-    openid: string;
-    /** 用户统一标识 */
-    unionid?: string;
-  };
+  'MEMBERCARD.USERCARD_MANAGE': MembercardUsercardManageResource;
   /**
    * 合作伙伴订阅(MERCHANT_NOTIFY.NOTIFY)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016022266
    */
-  'MERCHANT_NOTIFY.NOTIFY': {
-    topic_name: {
-      topic_english_name: string;
-      topic_chinese_name: string;
-    };
-    message_content: {
-      /** 商户号 */
-      merchant_code: string;
-      /** 商户全称 */
-      merchant_company_name: string;
-      /** 业务发生时间 */
-      business_time: string;
-      /** 业务单据 */
-      business_code: string;
-      /** 业务状态 */
-      business_state: string;
-    };
-  };
+  'MERCHANT_NOTIFY.NOTIFY': MerchantNotifyNotifyResource;
   /**
    * 跨境/全球-委托代扣签约成功(PAPAY.SIGN)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485
    */
-  'PAPAY.SIGN': {
-    /** 微信支付分配的商户号 */
-    mchid?: string;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code?: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid?: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid?: string;
-    /** 协议解约方式 */
-    contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM' | (string & {});
-    /** 委托代扣协议的主键，唯一定义此资源的标识 */
-    contract_id?: string;
-    /** 委托代扣协议模板ID */
-    plan_id?: number;
-    /** 操作时间 */
-    operate_time?: string;
-    /** 协议到期时间 */
-    contract_expired_time?: string;
-    /** 普通服务商商户号，微信支付分配的商户号 */
-    sp_mchid?: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    sp_appid?: string;
-    /** 子商户号，微信支付分配的商户号 */
-    sub_mchid?: string;
-    /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
-    sub_appid?: string;
-    /** 商户AppID下的用户唯一标识 */
-    sp_openid?: string;
-    /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
-    sub_openid?: string;
-  };
+  'PAPAY.SIGN': PapaySignResource;
   /**
    * 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485
    */
-  'PAPAY.TERMINATE': {
-    /** 微信支付分配的商户号 */
-    mchid?: string;
-    /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-    out_contract_code?: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    appid?: string;
-    /** 商户AppID下的用户唯一标识 */
-    openid?: string;
-    /** 协议解约方式 */
-    contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM' | (string & {});
-    /** 委托代扣协议的主键，唯一定义此资源的标识 */
-    contract_id?: string;
-    /** 委托代扣协议模板ID */
-    plan_id?: number;
-    /** 操作时间 */
-    operate_time?: string;
-    /** 协议到期时间 */
-    contract_expired_time?: string;
-    /** 普通服务商商户号，微信支付分配的商户号 */
-    sp_mchid?: string;
-    /** 商户在微信申请的公众号或移动应用AppID */
-    sp_appid?: string;
-    /** 子商户号，微信支付分配的商户号 */
-    sub_mchid?: string;
-    /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
-    sub_appid?: string;
-    /** 商户AppID下的用户唯一标识 */
-    sp_openid?: string;
-    /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
-    sub_openid?: string;
-  };
+  'PAPAY.TERMINATE': PapayTerminateResource;
   /**
    * 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012156110
    */
-  'PAYSCORE.BIND_SERVICE_ACCOUNT': {
-    /** 服务ID */
-    service_id: string;
-    /** 公众账号ID */
-    appid: string;
-    /** 商户号 */
-    mchid: string;
-    /** 子商户公众号ID */
-    sub_appid?: string;
-    /** 子商户商户号 */
-    sub_mchid: string;
-    /** 商户申请绑定单号 */
-    out_apply_no: string;
-    /** 受理状态 */
-    apply_state: string;
-    /** 拒绝原因 */
-    reject_reason?: string;
-  };
+  'PAYSCORE.BIND_SERVICE_ACCOUNT': PayscoreBindServiceAccountResource;
   /**
    * 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012084127
    */
-  'PAYSCORE.MCH_PREPAY': {
-    /** 调用创单接口时提交的服务ID */
-    service_id: string;
-    /** 调用创单接口时提交的应用ID */
-    appid: string;
-    /** 调用创单接口时提交的商户号 */
-    mchid: string;
-    /** 调用创单接口时传入的子商户应用ID */
-    sub_appid?: string;
-    /** 调用创单接口时传入的子商户商户号 */
-    sub_mchid: string;
-    /** 调用创单接口时传入的渠道商商户号 */
-    channel_id?: string;
-    /** 调用创单接口时提交的商户服务订单号 */
-    out_order_no: string;
-    /** 微信用户在商户对应AppID下的唯一标识。（传了sub_appid的情况下则只返回sub_openid） */
-    openid?: string;
-    /** 微信用户在商户对应sub_appid下的唯一标识。（传了sub_appid的情况下则只返回sub_openid） */
-    sub_openid?: string;
-    /** 总金额，大于等于0的数字，单位为分，只能为整数。 */
-    total_amount: number;
-    /** 预下单请求部分输入参数。 */
-    prepay_req_body: {
-      /** 终端设备号，PC网页或公众号内支付请传WEB */
-      device_info: string;
-      /** 微信支付分配给收单服务商的ID */
-      nonce_str: string;
-      /** 商品或支付单简要描述 */
-      body: string;
-      /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
-      attach?: string;
-      /** 符合ISO 4217标准的三位字母代码，默认人民币：CNY */
-      fee_type: string;
-      /** 订单生成时间，格式为yyyyMMddHHmmss */
-      time_start: string;
-      /** 订单失效时间，格式为yyyyMMddHHmmss */
-      time_expire: string;
-      /** 商品标记，代金券或立减优惠功能的参数， 说明详见代金券或立减优惠 */
-      goods_tag?: string;
-      /** 异步接收微信支付结果通知的回调地址，通知URL必须为外网可访问的URL，不能携带参数。请使用HTTPS协议链接 */
-      notify_url: string;
-      /** JSAPI：公众号支付 */
-      trade_type: string;
-      /** no_credit：指定不能使用信用卡支付 */
-      limit_pay: string;
-      /** 需要跟公众平台的发票功能联合使用 */
-      need_receipt: boolean;
-    };
-    /** Base64编码后的从业机构请求预下单接口使用请求的头部 */
-    prepay_req_header_base64?: string;
-    /** Base64编码后的从业机构请求预下单接口使用请求的包体 */
-    prepay_req_body_base64?: string;
-    /** 从业机构请求预下单接口时，收到响应的HttpCode */
-    prepay_resp_http_code?: number;
-    /** Base64编码后的从业机构请求预下单接口收到响应的头部 */
-    prepay_resp_header_base64?: string;
-    /** Base64编码后的从业机构请求预下单接口收到响应的包体 */
-    prepay_resp_body_base64?: string;
-  };
+  'PAYSCORE.MCH_PREPAY': PayscoreMchPrepayResource;
   /**
    * 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_8&index=8
    */
-  'PAYSCORE.USER_ACCEPTED': {
-    /** 微信用户在校园轻松付下的合约的唯一标识，用户在校园轻松付小程序完成签约后，由微信支付生成。 */
-    contract_id?: string;
-    /** 商户号 */
-    mchid?: string;
-    /** 公众账号ID */
-    appid?: string;
-    /** 用户标识 */
-    openid?: string;
-    /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
-    plan_id?: string;
-    /** 枚举值： */
-    contract_status?: 'ADD' | 'DELETE' | (string & {});
-    /** 签约完成时间 */
-    create_time?: string;
-    /** 由商户自行生成的签约号，要求64个字符内，只能是数字、大小写字母和_-，且在同一签约模板下唯一。 */
-    out_contract_code?: string;
-    /** 子商户应用ID */
-    sub_appid?: string;
-    /** 子商户的商户号 */
-    sub_mchid?: string;
-    /** 调用授权服务接口提交的渠道商商户号。 */
-    channel_id?: string;
-    /** 服务ID */
-    service_id?: string;
-    /** 子商户公众号下OpenID */
-    sub_openid?: string;
-    /** 回调状态 */
-    user_service_status?: string;
-    /** 服务开启/解除授权时间 */
-    openorclose_time?: string;
-    /** 授权协议号 */
-    authorization_code?: string;
-    /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
-    out_request_no?: string;
-  };
+  'PAYSCORE.USER_ACCEPTED': PayscoreUserAcceptedResource;
   /**
    * 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286184
    */
-  'PAYSCORE.USER_CANCEL_SIGN_PLAN': {
-    /** 签约计划的主键，唯一定义此资源的标识 */
-    sign_plan_id: string;
-    /** 签约计划用户服务商应用下的OpenID */
-    openid?: string;
-    /** 签约计划用户子商户应用下的OpenID */
-    sub_openid?: string;
-    /** 计划所属服务 */
-    service_id: string;
-    /** 服务商商户号 */
-    mchid: string;
-    /** 子商户商户号 */
-    sub_mchid: string;
-    /** 服务商AppID */
-    appid: string;
-    /** 子商户AppID */
-    sub_appid?: string;
-    /** 商户系统内部签约计划单号，只能是数字、大小写字母_-* 且在同一个商户号下唯一 */
-    merchant_sign_plan_no: string;
-    /** 签约事件通知回调地址，用于接收用户签约计划成功后和主动取消签约计划的通知 */
-    merchant_callback_url: string;
-    /** 签约所属计划ID */
-    plan_id: string;
-    /** 序号从1开始，顺序按照创建计划时传入的计划详情顺序，0代表无任何详情开始使用 */
-    going_detail_no: number;
-    /** 计划签约状态 */
-    sign_state: 'UNSIGNED' | (string & {});
-    /** 取消计划时间 */
-    cancel_sign_time: string;
-    /** 签约计划取消类型 */
-    cancel_sign_type?: 'NOT_CANCEL' | 'USER' | 'MERCHANT' | 'REVOKE_SERVICE' | (string & {});
-    /** 签约计划取消原因 */
-    cancel_reason?: string;
-    /** 签约计划的名称 */
-    plan_name: string;
-    /** 签约计划过期时间 */
-    plan_over_time: string;
-    /** 签约计划原总金额(单位分) */
-    total_origin_price: number;
-    /** 签约计划扣费次数 */
-    deduction_quantity: number;
-    /** 签约计划实际总金额（单位分） */
-    total_actual_price: number;
-    /** 签约计划明细列表 */
-    signed_detail_list: {
-      /** 根据创建计划时传入明细顺序编号，从1开始 */
-      plan_detail_no: number;
-      /** 计划明细原支付金额（单位分） */
-      original_price: number;
-      /** 计划明细优惠说明 */
-      plan_discount_description?: string;
-      /** 计划明细实际支付金额（单位分） */
-      actual_price: number;
-      /** 计划明细状态 */
-      plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL' | (string & {});
-      /** 计划明细在使用中，已使用和已取消状态下存在对应的支付分服务订单号 */
-      order_id?: string;
-      /** 必须保障在商户下唯一，会在创建计划详情对应的支付分订单时会使用该字段作为支付分订单商户侧订单号,只能是数字、大小写字母… */
-      merchant_plan_detail_no: string;
-      /** 计划详情名称 */
-      plan_detail_name: string;
-      /** 单位分，计划明细对应订单实际支付金额，是根据完结订单填写金额，订单完结后用户实际支付此金额 */
-      actual_pay_price?: number;
-      /** 详情使用时间 */
-      use_time: string;
-      /** 详情对应订单实际完成支付时间 */
-      complete_time: string;
-      /** 详情对应订单取消时间 */
-      cancel_time: string;
-    }[];
-    /** 签约时间 */
-    sign_time: string;
-  };
+  'PAYSCORE.USER_CANCEL_SIGN_PLAN': PayscoreUserCancelSignPlanResource;
   /**
    * 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692
    */
-  'PAYSCORE.USER_CLOSE_SERVICE': {
-    /** 公众账号ID */
-    appid: string;
-    /** 商户号 */
-    mchid: string;
-    /** 子商户应用ID */
-    sub_appid?: string;
-    /** 子商户的商户号 */
-    sub_mchid: string;
-    /** 调用授权服务接口提交的渠道商商户号。 */
-    channel_id?: string;
-    /** 服务ID */
-    service_id: string;
-    /** 用户标识 */
-    openid: string;
-    /** 子商户公众号下OpenID */
-    sub_openid?: string;
-    /** 回调状态 */
-    user_service_status?: string;
-    /** 服务开启/解除授权时间 */
-    openorclose_time?: string;
-    /** 授权协议号 */
-    authorization_code?: string;
-    /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
-    out_request_no?: string;
-  };
+  'PAYSCORE.USER_CLOSE_SERVICE': PayscoreUserCloseServiceResource;
   /**
    * 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953
    */
-  'PAYSCORE.USER_CONFIRM': {
-    /** 调用授权服务接口提交的服务ID。 */
-    service_id: string;
-    /** 调用授权服务接口提交的应用ID。 */
-    appid: string;
-    /** 调用授权服务接口提交的商户号。 */
-    mchid: string;
-    /** 子商户应用ID */
-    sub_appid?: string;
-    /** 子商户商户号 */
-    sub_mchid: string;
-    /** 调用创单接口时传入的渠道商商户号 */
-    channel_id?: string;
-    /** 商户服务订单号 */
-    out_order_no: string;
-    /** 微信用户在商户对应AppID下的唯一标识。 */
-    openid: string;
-    /** 子商户公众号下的用户标识 */
-    sub_openid?: string;
-    /** 服务订单状态 */
-    state: string;
-    /** DOING状态附加说明 */
-    state_description: string;
-    /** 服务信息 */
-    service_introduction: string;
-    /** 总金额 */
-    total_amount?: number;
-    /** 后付费项目 */
-    post_payments: {
-      /** 付费名称 */
-      name?: string;
-      /** 付费金额 */
-      amount?: number;
-      /** 付费说明 */
-      description?: string;
-      /** 付费数量 */
-      count?: number;
-    }[];
-    /** 商户优惠 */
-    post_discounts?: {
-      /** 优惠名称 */
-      name?: string;
-      /** 优惠说明 */
-      description?: string;
-      /** 优惠金额 */
-      amount?: number;
-    }[];
-    /** 服务风险金 */
-    risk_fund: {
-      /** 风险名称 */
-      name: string;
-      /** 风险金额 */
-      amount: number;
-      /** 风险说明 */
-      description?: string;
-    };
-    /** 服务时间段 */
-    time_range: {
-      /** 服务开始时间 */
-      start_time: string;
-      /** 服务开始时间备注 */
-      start_time_remark?: string;
-      /** 服务结束时间 */
-      end_time?: string;
-      /** 服务结束时间备注 */
-      end_time_remark?: string;
-    };
-    /** 服务位置 */
-    location?: {
-      /** 服务开始地点 */
-      start_location?: string;
-      /** 服务结束地点 */
-      end_location?: string;
-    };
-    /** 商户数据包 */
-    attach?: string;
-    /** 微信服务单号 */
-    order_id?: string;
-    /** 是否需要收款 */
-    need_collection?: boolean;
-    /** 商户系统内部扣款单号 */
-    out_trade_no: string;
-    /** 收款信息 */
-    collection?: {
-      /** 收款状态 */
-      state: string;
-      /** 总收款金额 */
-      total_amount: number;
-      /** 待收金额 */
-      paying_amount: number;
-      /** 已收金额 */
-      paid_amount: number;
-      /** 收款明细列表 */
-      details?: {
-        /** 收款序号 */
-        seq?: number;
-        /** 单笔收款金额 */
-        amount: number;
-        /** 收款成功渠道 */
-        paid_type?: string;
-        /** 收款成功时间 */
-        paid_time: string;
-        /** 微信支付交易单号 */
-        transaction_id?: string;
-        /** 优惠功能 */
-        promotion_detail?: {
-          /** 券ID */
-          coupon_id: string;
-          /** 优惠名称 */
-          name?: string;
-          /** 优惠范围 */
-          scope?: string;
-          /** 优惠类型 */
-          type?: string;
-          /** 优惠券面额 */
-          amount: number;
-          /** 活动ID */
-          stock_id?: string;
-          /** 微信出资 */
-          wechatpay_contribute?: number;
-          /** 商户出资 */
-          merchant_contribute?: number;
-          /** 其他出资 */
-          other_contribute?: number;
-          /** 优惠币种 */
-          currency?: string;
-          /** 单品列表 */
-          goods_detail?: {
-            /** 商品编码 */
-            goods_id: string;
-            /** 商品数量 */
-            quantity?: number;
-            /** 商品价格 */
-            unit_price?: number;
-            /** 商品优惠金额 */
-            discount_amount?: number;
-            /** 商品备注 */
-            goods_remark?: string;
-          }[];
-        }[];
-      }[];
-    };
-    /** 1、USER_OPEN_SERVICE：授权成功 */
-    user_service_status?: string;
-    /** 服务开启/解除授权成功时间。 */
-    openorclose_time?: string;
-    /** 商户系统内部授权协议号，预授权时返回，非预授权不返回。 */
-    authorization_code?: string;
-    /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
-    out_request_no?: string;
-  };
+  'PAYSCORE.USER_CONFIRM': PayscoreUserConfirmResource;
   /**
    * 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692
    */
-  'PAYSCORE.USER_OPEN_SERVICE': {
-    /** 微信用户在校园轻松付下的合约的唯一标识，用户在校园轻松付小程序完成签约后，由微信支付生成。 */
-    contract_id: string;
-    /** 商户号 */
-    mchid: string;
-    /** 公众账号ID */
-    appid: string;
-    /** 用户标识 */
-    openid: string;
-    /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
-    plan_id: string;
-    /** 枚举值： */
-    contract_status: 'ADD' | 'DELETE' | (string & {});
-    /** 签约完成时间 */
-    create_time: string;
-    /** 由商户自行生成的签约号，要求64个字符内，只能是数字、大小写字母和_-，且在同一签约模板下唯一。 */
-    out_contract_code: string;
-    /** 子商户应用ID */
-    sub_appid?: string;
-    /** 子商户的商户号 */
-    sub_mchid: string;
-    /** 调用授权服务接口提交的渠道商商户号。 */
-    channel_id?: string;
-    /** 服务ID */
-    service_id: string;
-    /** 子商户公众号下OpenID */
-    sub_openid?: string;
-    /** 回调状态 */
-    user_service_status?: string;
-    /** 服务开启/解除授权时间 */
-    openorclose_time?: string;
-    /** 授权协议号 */
-    authorization_code?: string;
-    /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
-    out_request_no?: string;
-  };
+  'PAYSCORE.USER_OPEN_SERVICE': PayscoreUserOpenServiceResource;
   /**
    * 支付分服务用户支付成功(PAYSCORE.USER_PAID)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953
    */
-  'PAYSCORE.USER_PAID': {
-    /** 调用授权服务接口提交的服务ID。 */
-    service_id: string;
-    /** 调用授权服务接口提交的应用ID。 */
-    appid: string;
-    /** 调用授权服务接口提交的商户号。 */
-    mchid: string;
-    /** 子商户应用ID */
-    sub_appid?: string;
-    /** 子商户商户号 */
-    sub_mchid: string;
-    /** 调用创单接口时传入的渠道商商户号 */
-    channel_id?: string;
-    /** 商户服务订单号 */
-    out_order_no: string;
-    /** 商户系统内部扣款单号 */
-    out_trade_no: string;
-    /** 微信用户在商户对应AppID下的唯一标识。 */
-    openid: string;
-    /** 子商户公众号下的用户标识 */
-    sub_openid?: string;
-    /** 服务订单状态 */
-    state: string;
-    /** 服务信息 */
-    service_introduction: string;
-    /** 商户收款总金额 */
-    total_amount?: number;
-    /** 后付费项目 */
-    post_payments: {
-      /** 付费项目名称 */
-      name?: string;
-      /** 金额 */
-      amount?: number;
-      /** 计费说明 */
-      description?: string;
-      /** 付费数量 */
-      count?: number;
-    }[];
-    /** 商户优惠 */
-    post_discounts?: {
-      /** 优惠名称 */
-      name?: string;
-      /** 优惠说明 */
-      description?: string;
-      /** 优惠金额 */
-      amount?: number;
-    }[];
-    /** 订单风险金 */
-    risk_fund: {
-      /** 风险金额 */
-      amount: number;
-      /** 风险说明 */
-      description?: string;
-    };
-    /** 服务时间段 */
-    time_range: {
-      /** 服务开始时间 */
-      start_time: string;
-      /** 服务开始时间备注 */
-      start_time_remark?: string;
-      /** 服务结束时间 */
-      end_time?: string;
-      /** 服务结束时间备注 */
-      end_time_remark?: string;
-    };
-    /** 服务位置 */
-    location?: {
-      /** 服务开始地点 */
-      start_location?: string;
-      /** 服务结束位置 */
-      end_location?: string;
-    };
-    /** 商户数据包 */
-    attach?: string;
-    /** 微信支付服务订单号 */
-    order_id?: string;
-    /** 是否需要收款 */
-    need_collection?: boolean;
-    /** 收款信息 */
-    collection?: {
-      /** 收款状态 */
-      state: string;
-      /** 总收款金额 */
-      total_amount: number;
-      /** 待收金额 */
-      paying_amount: number;
-      /** 已收金额 */
-      paid_amount: number;
-      /** 收款明细列表 */
-      details?: {
-        /** 收款序号 */
-        seq?: number;
-        /** 单笔收款金额 */
-        amount: number;
-        /** 收款成功渠道 */
-        paid_type?: string;
-        /** 收款成功时间 */
-        paid_time: string;
-        /** 微信支付交易单号 */
-        transaction_id?: string;
-        /** 优惠功能 */
-        promotion_detail?: {
-          /** 券ID */
-          coupon_id: string;
-          /** 优惠名称 */
-          name?: string;
-          /** 优惠范围 */
-          scope?: string;
-          /** 优惠类型 */
-          type?: string;
-          /** 优惠券面额 */
-          amount: number;
-          /** 活动ID */
-          stock_id?: string;
-          /** 微信出资 */
-          wechatpay_contribute?: number;
-          /** 商户出资 */
-          merchant_contribute?: number;
-          /** 其他出资 */
-          other_contribute?: number;
-          /** 优惠币种 */
-          currency?: string;
-          /** 单品列表 */
-          goods_detail?: {
-            /** 商品编码 */
-            goods_id: string;
-            /** 商品数量 */
-            quantity?: number;
-            /** 商品价格 */
-            unit_price?: number;
-            /** 商品优惠金额 */
-            discount_amount?: number;
-            /** 商品备注 */
-            goods_remark?: string;
-          }[];
-        }[];
-      }[];
-    };
-    /** 1、USER_OPEN_SERVICE：授权成功 */
-    user_service_status?: string;
-    /** 服务开启/解除授权成功时间。 */
-    openorclose_time?: string;
-    /** 商户系统内部授权协议号，预授权时返回，非预授权不返回。 */
-    authorization_code?: string;
-    /** 订单状态说明 */
-    state_description?: string;
-    /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
-    out_request_no?: string;
-  };
+  'PAYSCORE.USER_PAID': PayscoreUserPaidResource;
   /**
    * 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286193
    */
-  'PAYSCORE.USER_SIGN_PLAN': {
-    /** 签约计划的主键，唯一定义此资源的标识 */
-    sign_plan_id: string;
-    /** 签约计划用户服务商应用下的OpenID */
-    openid?: string;
-    /** 签约计划用户子商户应用下的OpenID */
-    sub_openid?: string;
-    /** 计划所属服务 */
-    service_id: string;
-    /** 服务商商户号 */
-    mchid: string;
-    /** 子商户商户号 */
-    sub_mchid: string;
-    /** 服务商AppID */
-    appid: string;
-    /** 子商户AppID */
-    sub_appid?: string;
-    /** 商户系统内部签约计划单号，只能是数字、大小写字母_-* 且在同一个商户号下唯一 */
-    merchant_sign_plan_no: string;
-    /** 签约成功事件通知回调地址，用于接收用户签约计划成功后的通知 */
-    merchant_callback_url: string;
-    /** 签约所属计划ID */
-    plan_id: string;
-    /** 序号从1开始，顺序按照创建计划时传入的计划详情顺序，0代表无任何详情开始使用 */
-    going_detail_no: number;
-    /** 计划签约状态 */
-    sign_state: 'UNSIGNED' | (string & {});
-    /** 取消计划时间 */
-    cancel_sign_time: string;
-    /** 签约计划取消类型 */
-    cancel_sign_type?: 'NOT_CANCEL' | 'USER' | 'MERCHANT' | 'REVOKE_SERVICE' | (string & {});
-    /** 签约计划取消原因 */
-    cancel_reason?: string;
-    /** 签约计划的名称 */
-    plan_name: string;
-    /** 签约计划过期时间 */
-    plan_over_time: string;
-    /** 签约计划原总金额(单位分) */
-    total_origin_price: number;
-    /** 签约计划扣费次数 */
-    deduction_quantity: number;
-    /** 签约计划实际总金额（单位分） */
-    total_actual_price: number;
-    /** 签约计划明细列表 */
-    signed_detail_list: {
-      /** 根据创建计划时传入明细顺序编号，从1开始 */
-      plan_detail_no: number;
-      /** 计划明细原支付金额（单位分） */
-      original_price: number;
-      /** 计划明细优惠说明 */
-      plan_discount_description?: string;
-      /** 计划明细实际支付金额（单位分） */
-      actual_price: number;
-      /** 计划明细状态 */
-      plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL' | (string & {});
-      /** 计划明细在使用中，已使用和已取消状态下存在对应的支付分服务订单号 */
-      order_id?: string;
-      /** 必须保障在商户下唯一，会在创建计划详情对应的支付分订单时会使用该字段作为支付分订单商户侧订单号,只能是数字、大小写字母… */
-      merchant_plan_detail_no: string;
-      /** 计划详情名称 */
-      plan_detail_name: string;
-      /** 单位分，计划明细对应订单实际支付金额，是根据完结订单填写金额，订单完结后用户实际支付此金额 */
-      actual_pay_price?: number;
-      /** 详情使用时间 */
-      use_time: string;
-      /** 详情对应订单实际完成支付时间 */
-      complete_time: string;
-      /** 详情对应订单取消时间 */
-      cancel_time: string;
-    }[];
-    /** 签约时间 */
-    sign_time: string;
-  };
+  'PAYSCORE.USER_SIGN_PLAN': PayscoreUserSignPlanResource;
   /**
    * 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015780862
    */
-  'PRODUCT_COUPON_SP.SEND': {
-    /** 品牌ID */
-    brand_id: string;
-    /** 用户券Code */
-    coupon_code: string;
-    /** 商品券ID */
-    product_coupon_id: string;
-    /** 商品券批次ID */
-    stock_id: string;
-    /** 商品券批次组ID */
-    stock_bundle_id?: string;
-    /** 用户券组ID */
-    user_coupon_bundle_id?: string;
-    /** 事件通知AppID */
-    appid: string;
-    /** 用户OpenID */
-    openid: string;
-    /** 用户UnionID */
-    unionid: string;
-    /** 领券时间 */
-    receive_time: string;
-    /** 发券请求单号 */
-    send_request_no: string;
-    /** 发券渠道 */
-    send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT' | (string & {});
-    /** 有效期开始时间 */
-    valid_begin_time: string;
-    /** 有效期结束时间 */
-    valid_end_time: string;
-    /** 领券手机号。 */
-    phone_number?: string;
-    /** 领券手机区号。 */
-    country_code?: string;
-    /** 自定义附加信息 */
-    attach?: string;
-    /** 渠道自定义信息 */
-    channel_custom_info?: string;
-  };
+  'PRODUCT_COUPON_SP.SEND': ProductCouponSpSendResource;
   /**
    * 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679
    */
-  'PROFITSHARING.RETURN': {
-    /** 商户号 */
-    mchid?: string;
-    /** 调用接口提交的商户号 */
-    sp_mchid?: string;
-    /** 调用接口提交的子商户号 */
-    sub_mchid?: string;
-    /** 微信支付系统生成的订单号 */
-    transaction_id?: string;
-    /** 微信分账/回退单号 */
-    order_id?: string;
-    /** 分账方系统内部的分账/回退单号 */
-    out_order_no?: string;
-    /** 分账接收方对象 */
-    receiver?: {
-      /** 分账接收方的类型 */
-      type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
-      /** 分账接收方的账号 */
-      account?: string;
-      /** 分账动账金额，单位为分，只能为整数 */
-      amount?: number;
-      /** 分账/回退描述 */
-      description?: string;
-    };
-    /** 订单支付完成时间 */
-    success_time?: string;
-  };
+  'PROFITSHARING.RETURN': ProfitsharingReturnResource;
   /**
    * 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679
    */
-  'PROFITSHARING.SUCCESS': {
-    /** 商户号 */
-    mchid?: string;
-    /** 调用接口提交的商户号 */
-    sp_mchid?: string;
-    /** 调用接口提交的子商户号 */
-    sub_mchid?: string;
-    /** 微信支付系统生成的订单号 */
-    transaction_id?: string;
-    /** 微信分账/回退单号 */
-    order_id?: string;
-    /** 分账方系统内部的分账/回退单号 */
-    out_order_no?: string;
-    /** 分账接收方对象 */
-    receiver?: {
-      /** 分账接收方的类型 */
-      type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
-      /** 分账接收方的账号 */
-      account?: string;
-      /** 分账动账金额，单位为分，只能为整数 */
-      amount?: number;
-      /** 分账/回退描述 */
-      description?: string;
-    };
-    /** 订单支付完成时间 */
-    success_time?: string;
-  };
+  'PROFITSHARING.SUCCESS': ProfitsharingSuccessResource;
   /**
    * 平台收付通商家充值-关闭充值(RECHARGE.CLOSED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652
    */
-  'RECHARGE.CLOSED': {
-    /** 平台商户号 */
-    sp_mchid: string;
-    /** 二级商户号 */
-    sub_mchid: string;
-    /** 商户充值单号 */
-    out_recharge_no: string;
-    /** 微信支付充值单号 */
-    recharge_id: string;
-    /** 充值渠道 */
-    recharge_channel: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {});
-    /** 充值入账账户 */
-    account_type: 'DEPOSIT' | 'OPERATION' | (string & {});
-    /** 充值场景 */
-    recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT' | (string & {});
-    /** 充值状态 */
-    recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
-    /** 充值状态描述 */
-    recharge_state_desc?: string;
-    /** 充值金额 */
-    recharge_amount: {
-      /** 总金额 */
-      amount: number;
-      /** 货币类型 */
-      currency: string;
-    };
-    /** 备注 */
-    remark?: string;
-    /** 银行转账信息 */
-    bank_transfer_info?: {
-      /** 转账充值附言 */
-      memo: string;
-      /** 转入的银行流水单号 */
-      bill_no: string;
-      /** 开户银行名称 */
-      bank_name: string;
-      /** 银行卡尾号 */
-      bank_card_tail: string;
-      /** 银行账户名称 */
-      bank_account_name: string;
-    };
-    /** 扫码充值信息 */
-    qr_recharge_info?: {
-      /** 员工类型 */
-      employee_type?: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON' | (string & {});
-      /** 用户openid */
-      openid: string;
-    };
-    /** 网银充值的付款信息 */
-    online_bank_recharge_info?: {
-      /** 银行交易订单号 */
-      bill_no?: string;
-      /** 网银充值退回时间 */
-      return_time?: string;
-      /** 网银充值退回原因 */
-      return_reason?: string;
-      /** 开户银行名称 */
-      bank_name?: string;
-      /** 网银类型 */
-      online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
-      /** 银行卡号后四位 */
-      bank_card_tail?: string;
-      /** 银行账户名称 */
-      bank_account_name?: string;
-    };
-    /** 受理充值时间 */
-    accept_time: string;
-    /** 充值成功时间 */
-    success_time?: string;
-    /** 关闭充值时间 */
-    close_time?: string;
-    /** 可用充值渠道列表 */
-    available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
-  };
+  'RECHARGE.CLOSED': RechargeClosedResource;
   /**
    * 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012973125
    */
-  'RECHARGE.FUND_RETURNED': {
-    /** 充值退回单号 */
-    recharge_returned_id: string;
-    /** 平台商户号 */
-    sp_mchid: string;
-    /** 二级商户号 */
-    sub_mchid: string;
-    /** 商户充值单号 */
-    out_recharge_no: string;
-    /** 微信支付充值单号 */
-    recharge_id: string;
-    /** 充值渠道 */
-    recharge_channel: 'BANK_TRANSFER' | 'ONLINE_BANK' | (string & {});
-    /** BANK_TRANSFER 银行转账充值退回详情 */
-    detail?: {
-      /** 开户银行名称 */
-      bank_name: string;
-      /** 银行卡尾号 */
-      bank_card_tail: string;
-      /** 银行账户名称 */
-      bank_account_name?: string;
-      /** 充值金额 */
-      amount?: number;
-      /** 充值币种 */
-      currency?: string;
-      /** 银行附言 */
-      memo: string;
-      /** 退回时间 */
-      return_time: string;
-      /** 退回原因 */
-      return_reason: string;
-    } | {
-      /** 网银类型 */
-      online_bank_type: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
-      /** 开户银行名称 */
-      bank_name: string;
-      /** 银行卡尾号 */
-      bank_card_tail: string;
-      /** 银行账户名称 */
-      bank_account_name?: string;
-      /** 充值金额 */
-      amount?: number;
-      /** 充值币种 */
-      currency?: string;
-      /** 退回时间 */
-      return_time: string;
-      /** 退回原因 */
-      return_reason: string;
-    };
-  };
+  'RECHARGE.FUND_RETURNED': RechargeFundReturnedResource;
   /**
    * 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652
    */
-  'RECHARGE.SUCCESS': {
-    /** 平台商户号 */
-    sp_mchid: string;
-    /** 二级商户号 */
-    sub_mchid: string;
-    /** 商户充值单号 */
-    out_recharge_no: string;
-    /** 微信支付充值单号 */
-    recharge_id: string;
-    /** 充值渠道 */
-    recharge_channel: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {});
-    /** 充值入账账户 */
-    account_type: 'DEPOSIT' | 'OPERATION' | (string & {});
-    /** 充值场景 */
-    recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT' | (string & {});
-    /** 充值状态 */
-    recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
-    /** 充值状态描述 */
-    recharge_state_desc?: string;
-    /** 充值金额 */
-    recharge_amount: {
-      /** 总金额 */
-      amount: number;
-      /** 货币类型 */
-      currency: string;
-    };
-    /** 备注 */
-    remark?: string;
-    /** 银行转账信息 */
-    bank_transfer_info?: {
-      /** 转账充值附言 */
-      memo: string;
-      /** 转入的银行流水单号 */
-      bill_no: string;
-      /** 开户银行名称 */
-      bank_name: string;
-      /** 银行卡尾号 */
-      bank_card_tail: string;
-      /** 银行账户名称 */
-      bank_account_name: string;
-    };
-    /** 扫码充值信息 */
-    qr_recharge_info?: {
-      /** 员工类型 */
-      employee_type: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON' | (string & {});
-      /** 用户openid */
-      openid: string;
-    };
-    /** 网银充值的付款信息 */
-    online_bank_recharge_info?: {
-      /** 银行交易订单号 */
-      bill_no?: string;
-      /** 网银充值退回时间 */
-      return_time?: string;
-      /** 网银充值退回原因 */
-      return_reason?: string;
-      /** 开户银行名称 */
-      bank_name?: string;
-      /** 网银类型 */
-      online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
-      /** 银行卡号后四位 */
-      bank_card_tail?: string;
-      /** 银行账户名称 */
-      bank_account_name?: string;
-    };
-    /** 受理充值时间 */
-    accept_time: string;
-    /** 充值成功时间 */
-    success_time?: string;
-    /** 关闭充值时间 */
-    close_time?: string;
-    /** 可用充值渠道列表 */
-    available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
-  };
+  'RECHARGE.SUCCESS': RechargeSuccessResource;
   /**
    * 退款异常(REFUND.ABNORMAL)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865
    */
-  'REFUND.ABNORMAL': {
-    /** 服务商户号，由微信支付生成并下发 。 */
-    sp_mchid: string;
-    /** 子商户的商户号，由微信支付生成并下发。 */
-    sub_mchid: string;
-    /** 返回的商户订单号 */
-    out_trade_no: string;
-    /** 微信支付订单号 */
-    transaction_id: string;
-    /** 商户退款单号 */
-    out_refund_no: string;
-    /** 微信退款单号 */
-    refund_id: string;
-    /** 退款状态 */
-    refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
-    /** 1、退款成功时间 */
-    success_time?: string;
-    /** 取当前退款单的退款入账方。 */
-    user_received_account: string;
-    /** 金额信息 */
-    amount: {
-      /** 订单总金额，单位为分，只能为整数 */
-      total: number;
-      /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
-      refund: number;
-      /** 用户实际支付金额，单位为分，只能为整数 */
-      payer_total: number;
-      /** 退款给用户的金额，不包含所有优惠券金额 */
-      payer_refund: number;
-    };
-    /** 普通商户的商户号，由微信支付生成并下发。 */
-    mchid: string;
-    /** 电商平台垫资退款专用参数 */
-    refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
-    /** 个人收款的微信支付账户，微信用户在该平台的标志 */
-    individual_auth_id?: string;
-  };
+  'REFUND.ABNORMAL': RefundAbnormalResource;
   /**
    * 退款关闭(REFUND.CLOSED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865
    */
-  'REFUND.CLOSED': {
-    /** 普通商户的商户号，由微信支付生成并下发。 */
-    mchid: string;
-    /** 返回的商户订单号 */
-    out_trade_no: string;
-    /** 微信支付订单号 */
-    transaction_id: string;
-    /** 商户退款单号 */
-    out_refund_no: string;
-    /** 微信退款单号 */
-    refund_id: string;
-    /** 退款状态 */
-    refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
-    /** 1、退款成功时间 */
-    success_time?: string;
-    /** 取当前退款单的退款入账方。 */
-    user_received_account: string;
-    /** 金额信息 */
-    amount: {
-      /** 订单总金额，单位为分，只能为整数 */
-      total: number;
-      /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
-      refund: number;
-      /** 用户实际支付金额，单位为分，只能为整数 */
-      payer_total: number;
-      /** 退款给用户的金额，不包含所有优惠券金额 */
-      payer_refund: number;
-    };
-    /** 服务商户号，由微信支付生成并下发 。 */
-    sp_mchid: string;
-    /** 子商户的商户号，由微信支付生成并下发。 */
-    sub_mchid: string;
-    /** 电商平台垫资退款专用参数 */
-    refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
-    /** 个人收款的微信支付账户，微信用户在该平台的标志 */
-    individual_auth_id?: string;
-  };
+  'REFUND.CLOSED': RefundClosedResource;
   /**
    * 退款成功(REFUND.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865
    */
-  'REFUND.SUCCESS': {
-    /** 普通商户的商户号，由微信支付生成并下发。 */
-    mchid: string;
-    /** 返回的商户订单号 */
-    out_trade_no: string;
-    /** 微信支付订单号 */
-    transaction_id: string;
-    /** 商户退款单号 */
-    out_refund_no: string;
-    /** 微信退款单号 */
-    refund_id: string;
-    /** 退款状态 */
-    refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
-    /** 1、退款成功时间 */
-    success_time?: string;
-    /** 取当前退款单的退款入账方。 */
-    user_received_account: string;
-    /** 退款入账账户 */
-    recv_account?: string;
-    /** 退款资金来源 */
-    fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_RECHARGE_FUNDS' | (string & {});
-    /** 金额信息 */
-    amount: {
-      /** 结算币种退款金额 */
-      settlement_refund?: number;
-      /** 结算币种 */
-      settlement_currency?: string;
-      /** 订单总金额，单位为分，只能为整数 */
-      total: number;
-      /** 货币类型 */
-      currency: string;
-      /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
-      refund: number;
-      /** 用户实际支付金额，单位为分，只能为整数 */
-      payer_total: number;
-      /** 用户支付币种 */
-      payer_currency: string;
-      /** 退款给用户的金额，不包含所有优惠券金额 */
-      payer_refund: number;
-      /** 汇率信息 */
-      exchange_rate?: {
-        /** 汇率类型 */
-        type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE' | (string & {});
-        /** 汇率值 */
-        rate?: number;
-      };
-    };
-    /** 服务商户号，由微信支付生成并下发 。 */
-    sp_mchid?: string;
-    /** 子商户的商户号，由微信支付生成并下发。 */
-    sub_mchid?: string;
-    /** 电商平台垫资退款专用参数 */
-    refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
-    /** 个人收款的微信支付账户，微信用户在该平台的标志 */
-    individual_auth_id?: string;
-  };
+  'REFUND.SUCCESS': RefundSuccessResource;
   /**
    * 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894258
    */
-  'RISKTRADE.IDENTIFICATION': {
-    /** 商户号 */
-    mchid: string;
-    /** 商户订单号 */
-    out_trade_no: string;
-    /** 风险类型 */
-    risk_type: 1 | 2 | 3 | 4 | (number & {});
-    /** 风险等级 */
-    risk_level: 1 | 2 | 3 | (number & {});
-  };
+  'RISKTRADE.IDENTIFICATION': RisktradeIdentificationResource;
   /**
    * 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012650327
    */
-  'SETTLEMENT.SUCCESS': {
-    /** 商户结算批次单号 */
-    out_settle_batch_no: string;
-    /** 微信支付结算批次单号 */
-    settle_batch_no: string;
-    /** 商品单个人收款方受理授权ID */
-    individual_auth_id: string;
-    /** 收款方描述 */
-    description: string;
-    /** 批次状态 */
-    state: string;
-    /** 交易场景 */
-    trade_scenario: string;
-    /** 批次创建时间 */
-    create_time: string;
-    /** 批次完成时间 */
-    finish_time?: string;
-  };
+  'SETTLEMENT.SUCCESS': SettlementSuccessResource;
   /**
    * 停车服务扣费失败(TRANSACTION.FAIL)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012159706
    */
-  'TRANSACTION.FAIL': {
-    /** 调用接口提交的商户号 */
-    sp_mchid: string;
-    /** 调用接口提交的应用ID */
-    appid: string;
-    /** 调用接口提交的子商户号 */
-    sub_mchid: string;
-    /** 调用接口提交的子商户应用ID */
-    sub_appid: string;
-    /** 用户在服务商AppID下的唯一标识 */
-    openid?: string;
-    /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
-    sub_openid?: string;
-    /** 签约模板号，签约模板唯一标识 */
-    plan_id?: string;
-    /** 签约信息 */
-    contract_information?: {
-      /** 标识用户与某签约模板的一次签约，具有唯一性 */
-      contract_id?: string;
-      /** 枚举值： */
-      contract_status?: 'ADD' | 'DELETE' | (string & {});
-      /** 签约完成时间 */
-      create_time?: string;
-    };
-    /** 调用接口提交的商户服务订单号 */
-    out_trade_no: string;
-    /** 微信支付系统生成的订单号 */
-    transaction_id: string;
-    /** 附加数据，在查询API和支付通知中原样返回，可作为自定义参数使用，实际情况下只有支付完成状态才会返回该字段。 */
-    attach?: string;
-    /** 银行类型，采用字符串类型的银行标识。 */
-    bank_type: string;
-    /** 订单支付完成时间 */
-    success_time: string;
-    /** 交易状态： */
-    trade_state: 'SUCCESS' | 'ACCEPT' | 'PAY_FAIL' | 'REFUND' | (string & {});
-    /** 对当前订单状态的描述和下一步操作的指引。 */
-    trade_state_description?: string;
-    /** 支付者信息，详细说明见下文 */
-    payer: {
-      /** 用户在服务商的标识 */
-      openid: string;
-      /** 用户在子商户的标识 */
-      sub_openid?: string;
-      /** 用户在服务商商户AppID下的唯一标识。 */
-      sp_openid?: string;
-    };
-    /** 订单金额信息，详细说明见下文 */
-    amount: {
-      /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-      currency: string;
-      /** 用户支付币种。 */
-      payer_currency: string;
-    };
-    /** 设备信息 */
-    device_information: {
-      /** 商户设备号 */
-      device_id?: string;
-      /** 商户端设备IP（发起扣款请求的商户服务器IP） */
-      payer_total: string;
-    };
-    /** 优惠功能信息，详细说明见下文 */
-    promotion_detail?: {
-      /** 券或者立减优惠ID */
-      coupon_id: string;
-      /** 优惠名称。 */
-      name?: string;
-      /** 枚举值 */
-      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-      /** 枚举值： */
-      type?: 'CASH' | 'NOCASH' | (string & {});
-      /** 活动ID。 */
-      stock_id?: string;
-      /** CNY：人民币，境内商户号仅支持人民币。 */
-      currency?: string;
-      /** 单品列表信息 */
-      goods_detail?: {
-        /** 商品编码。 */
-        goods_id: string;
-        /** 用户购买的数量。 */
-        quantity: number;
-        /** 商品单价，单位为分。 */
-        unit_price: number;
-        /** 商品优惠金额。 */
-        discount_amount: number;
-        /** 商品备注信息。 */
-        goods_remark?: string;
-      }[];
-      /** 在微信商户后台配置的批次ID。 */
-      activity_id?: string;
-    }[];
-    /** 商户的商户号，由微信支付生成并下发。 */
-    mchid: string;
-    /** 交易类型 */
-    trade_type: 'PAP' | (string & {});
-    /** 交易状态描述。 */
-    trade_state_desc: string;
-    /** 支付场景信息描述 */
-    scene_info?: {
-      /** 终端设备号（门店号或收银设备ID）。 */
-      device_id?: string;
-    };
-    /** 服务商申请的公众号或移动应用AppID。 */
-    sp_appid?: string;
-    /** 商户自定义字段，用户交易账单中对扣费服务的描述。 */
-    description: string;
-    /** 订单成功创建时返回 */
-    create_time: string;
-    /** 枚举值： */
-    user_repaid: 'Y' | 'N' | (string & {});
-    /** 交易场景值，PARKING：车场停车场景 */
-    trade_scene?: string;
-    /** trade_scene为PARKING时，返回停车场景信息 */
-    parking_info: {
-      /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
-      parking_id: string;
-      /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
-      plate_number: string;
-      /** 车牌颜色 */
-      plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
-      /** 用户入场时间 */
-      start_time: string;
-      /** 用户出场时间 */
-      end_time: string;
-      /** 所在停车位车场的名称 */
-      parking_name: string;
-      /** 计费的时间长，单位为秒 */
-      charging_duration: number;
-      /** 停车场设备ID */
-      device_id: string;
-    };
-  };
+  'TRANSACTION.FAIL': TransactionFailResource;
   /**
    * 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063
    */
-  'TRANSACTION.INDUSTRY_FAILED': {
-    /** 微信支付分配的商户号。如果是服务商模式接入则为服务商商户号；如果是直连商户模式接入则为直连商户号。 */
-    mchid: string;
-    /** 微信公众平台为服务商商户分配的公众账号ID，与商户号存在绑定关系。 如果是服务商模式接入则为服务商商户号绑定的AppI… */
-    appid: string;
-    /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为… */
-    sub_mchid?: string;
-    /** 微信公众平台为商户分配的公众账号ID，与子商户号存在绑定关系。如果是服务商模式接入则有值；如果是直连商户模式接入则该字… */
-    sub_appid?: string;
-    /** 商户自行生成的订单号，要求64个字符内，只能是数字、大小写字母和_-，且在同一个商户号下唯一。 */
-    out_trade_no: string;
-    /** 微信支付订单号，订单已受理，但未完成扣款时不返回。 */
-    transaction_id?: string;
-    /** 交易类型，订单已受理，但未完成扣款时不返回，取值如下： */
-    trade_type?: string;
-    /** 本支付订单的状态 */
-    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | 'PAY_BACK' | (string & {});
-    /** 对当前订单状态的描述和下一步操作的指引。 */
-    trade_state_desc?: string;
-    /** 银行类型，采用字符串类型的银行标识。 */
-    bank_type?: string;
-    /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
-    attach?: string;
-    /** 支付订单已成功才会返回 */
-    success_time?: string;
-    /** 支付者 */
-    payer?: {
-      /** 用户在商户AppID下的唯一标识。 */
-      openid: string;
-      /** 用户在子商户AppID下的唯一标识。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为空。 */
-      sub_openid?: string;
-    };
-    /** 订单金额信息 */
-    amount: {
-      /** 订单总金额，单位为分，只能为整数。 */
-      total: number;
-      /** 用户实际支付金额，支付成功时有返回，单位为分，只能为整数。 */
-      payer_total?: number;
-      /** 订单折扣，有优惠折扣则返回该字段。 */
-      discount_total?: number;
-      /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-      currency: string;
-    };
-    /** 设备信息 */
-    device_info: {
-      /** 商户设备号，商户自定义，最大长度32个字符。 */
-      device_id?: string;
-      /** 商户端设备IP（发起扣款请求的商户服务器IP），支持IPv6 */
-      device_ip: string;
-    };
-    /** 优惠详情 */
-    promotion_detail?: {
-      /** 券ID。 */
-      coupon_id?: string;
-      /** 优惠名称。 */
-      name?: string;
-      /** 枚举值： */
-      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-      /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
-      type?: string;
-      /** 优惠券面额。 */
-      amount?: number;
-      /** 活动ID，批次ID。 */
-      stock_id?: string;
-      /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
-      wechatpay_contribute?: number;
-      /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
-      merchant_contribute?: number;
-      /** 其他出资方出资金额，单位为分。 */
-      other_contribute?: number;
-    }[];
-  };
+  'TRANSACTION.INDUSTRY_FAILED': TransactionIndustryFailedResource;
   /**
    * 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063
    */
-  'TRANSACTION.INDUSTRY_SUCCESS': {
-    /** 微信支付分配的商户号。如果是服务商模式接入则为服务商商户号；如果是直连商户模式接入则为直连商户号。 */
-    mchid: string;
-    /** 微信公众平台为服务商商户分配的公众账号ID，与商户号存在绑定关系。 如果是服务商模式接入则为服务商商户号绑定的AppI… */
-    appid: string;
-    /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为… */
-    sub_mchid?: string;
-    /** 微信公众平台为商户分配的公众账号ID，与子商户号存在绑定关系。如果是服务商模式接入则有值；如果是直连商户模式接入则该字… */
-    sub_appid?: string;
-    /** 商户自行生成的订单号，要求64个字符内，只能是数字、大小写字母和_-，且在同一个商户号下唯一。 */
-    out_trade_no: string;
-    /** 微信支付订单号，订单已受理，但未完成扣款时不返回。 */
-    transaction_id?: string;
-    /** 交易类型，订单已受理，但未完成扣款时不返回，取值如下： */
-    trade_type?: string;
-    /** 本支付订单的状态 */
-    trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | 'PAY_BACK' | (string & {});
-    /** 对当前订单状态的描述和下一步操作的指引。 */
-    trade_state_desc?: string;
-    /** 银行类型，扣款成功时返回，采用字符串类型的银行标识。 */
-    bank_type?: string;
-    /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
-    attach?: string;
-    /** 支付订单已成功才会返回 */
-    success_time?: string;
-    /** 支付者 */
-    payer?: {
-      /** 用户在商户AppID下的唯一标识。 */
-      openid: string;
-      /** 用户在子商户AppID下的唯一标识。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为空。 */
-      sub_openid?: string;
-    };
-    /** 订单金额信息 */
-    amount: {
-      /** 订单总金额，单位为分，只能为整数。 */
-      total: number;
-      /** 用户实际支付金额，支付成功时有返回，单位为分，只能为整数。 */
-      payer_total?: number;
-      /** 订单折扣，有优惠折扣则返回该字段。 */
-      discount_total?: number;
-      /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-      currency: string;
-    };
-    /** 设备信息 */
-    device_info: {
-      /** 商户设备号，商户自定义，最大长度32个字符。 */
-      device_id?: string;
-      /** 商户端设备IP（发起扣款请求的商户服务器IP），支持IPv6 */
-      device_ip: string;
-    };
-    /** 优惠详情 */
-    promotion_detail?: {
-      /** 券ID。 */
-      coupon_id?: string;
-      /** 优惠名称。 */
-      name?: string;
-      /** 枚举值： */
-      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-      /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
-      type?: string;
-      /** 优惠券面额。 */
-      amount?: number;
-      /** 活动ID，批次ID。 */
-      stock_id?: string;
-      /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
-      wechatpay_contribute?: number;
-      /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
-      merchant_contribute?: number;
-      /** 其他出资方出资金额，单位为分。 */
-      other_contribute?: number;
-    }[];
-  };
+  'TRANSACTION.INDUSTRY_SUCCESS': TransactionIndustrySuccessResource;
   /**
    * 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012160841
    */
-  'TRANSACTION.PAY_BACK': {
-    /** 微信支付分配的商户号。如果是服务商模式接入则为服务商商户号；如果是直连商户模式接入则为直连商户号。 */
-    mchid: string;
-    /** 调用接口提交的应用ID */
-    appid: string;
-    /** 调用接口提交的子商户号 */
-    sub_mchid: string;
-    /** 调用接口提交的子商户应用ID */
-    sub_appid: string;
-    /** 调用接口提交的商户服务订单号 */
-    out_trade_no: string;
-    /** 微信支付系统生成的订单号 */
-    transaction_id?: string;
-    /** 交易类型，订单已受理，但未完成扣款时不返回，取值如下： */
-    trade_type?: string;
-    /** 交易状态： */
-    trade_state: 'SUCCESS' | 'ACCEPT' | 'PAY_FAIL' | 'REFUND' | (string & {});
-    /** 对当前订单状态的描述和下一步操作的指引。 */
-    trade_state_desc?: string;
-    /** 银行类型，采用字符串类型的银行标识。 */
-    bank_type?: string;
-    /** 附加数据，在查询API和支付通知中原样返回，可作为自定义参数使用，实际情况下只有支付完成状态才会返回该字段。 */
-    attach?: string;
-    /** 订单支付完成时间 */
-    success_time?: string;
-    /** 支付者信息，详细说明见下文 */
-    payer?: {
-      /** 用户在服务商的标识 */
-      openid: string;
-      /** 用户在子商户的标识 */
-      sub_openid?: string;
-    };
-    /** 订单金额信息，详细说明见下文 */
-    amount: {
-      /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-      currency: string;
-    };
-    /** 设备信息 */
-    device_info: {
-      /** 商户设备号，商户自定义，最大长度32个字符。 */
-      device_id?: string;
-    };
-    /** 优惠功能信息，详细说明见下文 */
-    promotion_detail?: {
-      /** 券或者立减优惠ID */
-      coupon_id: string;
-      /** 优惠名称。 */
-      name?: string;
-      /** 枚举值 */
-      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-      /** 枚举值： */
-      type?: 'CASH' | 'NOCASH' | (string & {});
-      /** 活动ID，批次ID。 */
-      stock_id?: string;
-      /** 在微信商户后台配置的批次ID。 */
-      activity_id?: string;
-      /** CNY：人民币，境内商户号仅支持人民币。 */
-      currency?: string;
-    }[];
-    /** 调用接口提交的商户号 */
-    sp_mchid: string;
-    /** 商户自定义字段，用户交易账单中对扣费服务的描述。 */
-    description: string;
-    /** 订单成功创建时返回 */
-    create_time: string;
-    /** 对当前订单状态的描述和下一步操作的指引。 */
-    trade_state_description?: string;
-    /** 枚举值： */
-    user_repaid?: 'Y' | 'N' | (string & {});
-    /** 交易场景值，PARKING：车场停车场景 */
-    trade_scene?: string;
-    /** trade_scene为PARKING时，返回停车场景信息 */
-    parking_info: {
-      /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
-      parking_id: string;
-      /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
-      plate_number: string;
-      /** 车牌颜色 */
-      plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
-      /** 用户入场时间 */
-      start_time: string;
-      /** 用户出场时间 */
-      end_time: string;
-      /** 所在停车位车场的名称 */
-      parking_name: string;
-      /** 计费的时间长，单位为秒 */
-      charging_duration: number;
-      /** 停车场设备ID */
-      device_id: string;
-    };
-  };
+  'TRANSACTION.PAY_BACK': TransactionPayBackResource;
   /**
    * 支付成功(TRANSACTION.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791861
    */
-  'TRANSACTION.SUCCESS': {
-    /** 服务商户号 */
-    sp_mchid?: string;
-    /** 子商户号 */
-    sub_mchid?: string;
-    /** 微信支付订单号 */
-    transaction_id: string;
-    /** 微信分账/回退单号 */
-    order_id?: string;
-    /** 分账方系统内部的分账/回退单号 */
-    out_order_no?: string;
-    /** 分账接收方对象 */
-    receiver?: {
-      /** 分账接收方的类型 */
-      type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
-      /** 分账接收方的账号 */
-      account: string;
-      /** 分账动账金额，单位为分，只能为整数 */
-      amount: number;
-      /** 分账/回退描述 */
-      description: string;
-    };
-    /** 支付完成时间 */
-    success_time: string;
-    /** 公众号ID */
-    appid?: string;
-    /** 商户订单号 */
-    out_trade_no: string;
-    /** 商品描述 */
-    description: string;
-    /** 订单成功创建时返回 */
-    create_time?: string;
-    /** 交易状态 */
-    trade_state: string;
-    /** 对当前订单状态的描述和下一步操作的指引。 */
-    trade_state_description?: string;
-    /** 付款银行 */
-    bank_type?: string;
-    /** 附加数据 */
-    attach?: string;
-    /** 枚举值： */
-    user_repaid?: 'Y' | 'N' | (string & {});
-    /** 交易场景值，目前支持PARKING：车场停车场景 */
-    trade_scene?: string;
-    /** trade_scene为PARKING时，返回停车场景信息 */
-    parking_info?: {
-      /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
-      parking_id: string;
-      /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
-      plate_number: string;
-      /** 车牌颜色 */
-      plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
-      /** 用户入场时间 */
-      start_time: string;
-      /** 用户出场时间 */
-      end_time: string;
-      /** 所在停车位车场的名称 */
-      parking_name: string;
-      /** 计费的时间长，单位为秒 */
-      charging_duration: number;
-      /** 停车场设备ID */
-      device_id: string;
-    };
-    /** 支付者 */
-    payer?: {
-      /** 用户在服务商的标识 */
-      openid?: string;
-      /** 用户子标识 */
-      sub_openid?: string;
-      /** 用户服务标识 */
-      sp_openid: string;
-    };
-    /** 订单金额 */
-    amount: {
-      /** 货币类型 */
-      currency?: string;
-      /** 用户实际支付金额，单位为分，只能为整数 */
-      payer_total?: number;
-      /** 用户支付币种 */
-      payer_currency?: string;
-      /** 汇率信息 */
-      exchange_rate?: {
-        /** 汇率类型 */
-        type?: string;
-        /** 汇率值 */
-        rate?: number;
-      };
-      /** 总金额 */
-      total: number;
-    };
-    /** 优惠功能信息，详细说明见下文 */
-    promotion_detail?: {
-      /** 券或者立减优惠ID */
-      coupon_id: string;
-      /** 优惠名称。 */
-      name?: string;
-      /** 枚举值 */
-      scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-      /** 枚举值： */
-      type?: 'CASH' | 'NOCASH' | (string & {});
-      /** 在微信商户后台配置的批次ID。 */
-      activity_id?: string;
-      /** CNY：人民币，境内商户号仅支持人民币。 */
-      currency?: string;
-    }[];
-    /** 子商户公众号ID */
-    sub_appid?: string;
-    /** 合单应用程序APPID */
-    combine_appid?: string;
-    /** 交易单发起方的商户号 */
-    combine_mchid?: string;
-    /** 商户系统内部对交易单定义的订单号 */
-    combine_out_trade_no?: string;
-    /** 微信支付系统生成的订单号 */
-    combine_transaction_id?: string;
-    /** 场景信息 */
-    scene_info?: {
-      /** 商户端设备号 */
-      device_id: string;
-      /** 商品单列表 */
-      sub_orders?: {
-        /** 商品单发起商户号 */
-        mchid: string;
-        /** 商品单个人收款方受理授权ID */
-        individual_auth_id?: string;
-        /** 商品单个人收款方平台昵称 */
-        individual_name?: string;
-        /** 交易类型 */
-        trade_type?: string;
-        /** 交易状态 */
-        trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
-        /** 付款银行 */
-        bank_type?: string;
-        /** 附加数据 */
-        attach?: string;
-        /** 订单金额 */
-        amount?: {
-          /** 标价金额 */
-          total_amount: number;
-          /** 现金支付金额 */
-          payer_amount: number;
-          /** 标价币种 */
-          currency: string;
-          /** 现金支付币种 */
-          payer_currency: string;
-          /** 结算汇率 */
-          settlement_rate?: number;
-        };
-        /** 支付完成时间 */
-        success_time?: string;
-        /** 微信支付订单号 */
-        transaction_id?: string;
-        /** 商品单订单号 */
-        out_trade_no: string;
-      };
-      /** 支付者信息 */
-      combine_payer_info?: {
-        /** 用户标识 */
-        openid: string;
-      };
-      /** 使用的商户贴息信息(微信分付) */
-      installment_info?: {
-        /** 是否使用了商户贴息 */
-        use_subsidy: boolean;
-        /** 用户实际选择分期期数 */
-        selected_installment_number: number;
-      };
-      /** 用户终端IP */
-      payer_client_ip?: string;
-      /** 商户门店信息 */
-      store_info?: {
-        /** 门店编号 */
-        id?: string;
-        /** 门店名称 */
-        name: string;
-        /** 地区编码 */
-        area_code: string;
-        /** 详细地址 */
-        address: string;
-      };
-    };
-    /** 交易类型 */
-    trade_type?: string;
-    /** 交易状态描述 */
-    trade_state_desc?: string;
-    /** 直连商户号 */
-    mchid?: string;
-    /** 交易结束时间 */
-    time_expire?: string;
-    /** 通知地址 */
-    notify_url?: string;
-    /** 订单优惠标记 */
-    goods_tag?: string;
-    /** 指定支付方式 */
-    limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only' | (string & {}))[];
-    /** 电子发票入口开放标识 */
-    support_fapiao?: boolean;
-    /** 优惠功能 */
-    detail?: {
-      /** 订单原价 */
-      cost_price?: number;
-      /** 商品小票ID */
-      invoice_id?: string;
-      /** 单品列表 */
-      goods_detail?: {
-        /** 商户侧商品编码 */
-        merchant_goods_id: string;
-        /** 微信侧商品编码 */
-        wechatpay_goods_id?: string;
-        /** 商品名称 */
-        goods_name?: string;
-        /** 商品数量 */
-        quantity: number;
-        /** 商品单价 */
-        unit_price: number;
-      }[];
-    };
-    /** 服务商公众号ID */
-    sp_appid?: string;
-    /** 结算信息 */
-    settle_info?: {
-      /** 是否指定分账 */
-      profit_sharing?: boolean;
-      /** 补差金额 */
-      subsidy_amount?: number;
-    };
-  };
+  'TRANSACTION.SUCCESS': TransactionSuccessResource;
   /**
    * 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012284177
    */
-  'VEHICLE.ENTRANCE_STATE_CHANGE': {
-    /** 调用接口提交的商户号 */
-    sp_mchid: string;
-    /** 调用接口提交的子商户号 */
-    sub_mchid: string;
-    /** 车主服务为商户分配的入场ID */
-    parking_id: string;
-    /** 商户侧入场标识ID，在同一个商户号下唯一 */
-    out_parking_no: string;
-    /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
-    plate_number: string;
-    /** 车牌颜色 */
-    plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
-    /** 入场时间 */
-    start_time: string;
-    /** 所在停车位车场的名称 */
-    parking_name: string;
-    /** 停车场的免费停车时长 */
-    free_duration: number;
-    /** 本次入场车牌的服务状态 */
-    parking_state: string;
-    /** 不可用服务状态描述，返回车牌状态为BLOCKED，会返回该字段，描述具体BLOCKED的原因， */
-    blocked_state_description?: string;
-    /** 状态变更的发生时间(毫秒级),遵循rfc3339标准格式 */
-    state_update_time: string;
-  };
+  'VEHICLE.ENTRANCE_STATE_CHANGE': VehicleEntranceStateChangeResource;
   /**
    * ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012158358
    */
-  'VEHICLE.USER_STATE_CHANGE': {
-    /** 发起签约的AppID */
-    appid: string;
-    /** 服务商商户号 */
-    sp_mchid: string;
-    /** 用户在发起签约App的标识 */
-    sp_openid: string;
-    /** 用户在发起签约子App的标识 */
-    sub_openid?: string;
-    /** 特约商户号 */
-    sub_mchid?: string;
-    /** ETC扣费授权协议号 */
-    contract_id: string;
-    /** etc绑定状态 */
-    bind_state: string;
-    /** 绑定的车牌号 */
-    plate_number: string;
-  };
+  'VEHICLE.USER_STATE_CHANGE': VehicleUserStateChangeResource;
   /**
    * 商户平台申诉(VIOLATION.APPEAL)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
    */
-  'VIOLATION.APPEAL': {
-    /** 该商户平台处置记录对应的商户号 */
-    sub_mchid: string;
-    /** 子商户公司名称 */
-    company_name: string;
-    /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
-    record_id: string;
-    /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
-    punish_plan: string;
-    /** 微信支付对违约商户的处置时间 */
-    punish_time: string;
-    /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
-    punish_description: string;
-    /** 微信支付对违约商户定义的风险类型 */
-    risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
-    /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
-    risk_description: string;
-  };
+  'VIOLATION.APPEAL': ViolationAppealResource;
   /**
    * 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
    */
-  'VIOLATION.INTERCEPT': {
-    /** 该商户平台处置记录对应的商户号 */
-    sub_mchid: string;
-    /** 子商户公司名称 */
-    company_name: string;
-    /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
-    record_id: string;
-    /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
-    punish_plan: string;
-    /** 微信支付对违约商户的处置时间 */
-    punish_time: string;
-    /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
-    punish_description: string;
-    /** 微信支付对违约商户定义的风险类型 */
-    risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
-    /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
-    risk_description: string;
-  };
+  'VIOLATION.INTERCEPT': ViolationInterceptResource;
   /**
    * 商户平台处罚(VIOLATION.PUNISH)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
    */
-  'VIOLATION.PUNISH': {
-    /** 该商户平台处置记录对应的商户号 */
-    sub_mchid: string;
-    /** 子商户公司名称 */
-    company_name: string;
-    /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
-    record_id: string;
-    /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
-    punish_plan: string;
-    /** 微信支付对违约商户的处置时间 */
-    punish_time: string;
-    /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
-    punish_description: string;
-    /** 微信支付对违约商户定义的风险类型 */
-    risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
-    /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
-    risk_description: string;
-  };
+  'VIOLATION.PUNISH': ViolationPunishResource;
   /**
    * 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130
    */
-  'WEBIZPAY.AUTHORIZED': {
-    /** 服务商商户号 */
-    sp_mchid: string;
-    /** 出资子商户号 */
-    sub_mchid: string;
-    /** 企业员工ID */
-    user_id: string;
-    /** 微信授权关系ID */
-    employee_id: string;
-    /** 授权时间 */
-    authorization_time: string;
-  };
+  'WEBIZPAY.AUTHORIZED': WebizpayAuthorizedResource;
   /**
    * 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015764405
    */
-  'WEBIZPAY.PAYMENTREFUNDSUCCESS': {
-    /** 服务商商户号 */
-    sp_mchid: string;
-    /** 出资子商户号 */
-    sub_mchid: string;
-    /** 企业支付额度卡卡号 */
-    card_no: string;
-    /** 微信授权关系ID */
-    employee_id: string;
-    /** 微信支付订单号 */
-    transaction_id: string;
-    /** 商户订单号 */
-    out_trade_no: string;
-    /** 微信支付退款单号 */
-    refund_id: string;
-    /** 商户退款单号 */
-    out_refund_no: string;
-    /** 金额 */
-    amount: number;
-    /** 支付完成时间 */
-    pay_success_time: number;
-    /** 已退款金额 */
-    refunded_amount: number;
-    /** 退款金额 */
-    refund_amount: number;
-    /** 退款状态 */
-    refund_state: 'SUCCESS' | (string & {});
-    /** 退款创建时间 */
-    refund_create_time: number;
-    /** 退款成功时间 */
-    refund_success_time: number;
-  };
+  'WEBIZPAY.PAYMENTREFUNDSUCCESS': WebizpayPaymentrefundsuccessResource;
   /**
    * 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015764398
    */
-  'WEBIZPAY.PAYMENTSUCCESS': {
-    /** 服务商商户号 */
-    sp_mchid: string;
-    /** 出资子商户号 */
-    sub_mchid: string;
-    /** 企业支付额度卡卡号 */
-    card_no: string;
-    /** 微信授权关系ID */
-    employee_id: string;
-    /** 收款商户简称 */
-    receive_mch_name: string;
-    /** 收款商户全称 */
-    receive_mch_full_name: string;
-    /** 收款商户对应社会组织代码 */
-    receive_mch_organization_code: string;
-    /** 收单机构 */
-    acquirer: string;
-    /** 微信支付订单号 */
-    transaction_id: string;
-    /** 商户订单号 */
-    out_trade_no: string;
-    /** 微信支付退款单号 */
-    refund_id?: string;
-    /** 商户退款单号 */
-    out_refund_no?: string;
-    /** 交易状态 */
-    transaction_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
-    /** 金额 */
-    amount: number;
-    /** 商品名称 */
-    goods_name: number;
-    /** 支付完成时间 */
-    pay_success_time: number;
-  };
+  'WEBIZPAY.PAYMENTSUCCESS': WebizpayPaymentsuccessResource;
   /**
    * 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130
    */
-  'WEBIZPAY.QUOTACARDEXPIRED': {
-    /** 服务商商户号 */
-    sp_mchid: string;
-    /** 出资子商户号 */
-    sub_mchid: string;
-    /** 企业支付额度卡卡号 */
-    card_no: string;
-    /** 微信授权关系ID */
-    employee_id: string;
-    /** 卡片状态 */
-    card_state: 'ACTIVE' | 'DISABLED' | (string & {});
-    /** 卡片失效时间 */
-    card_disabled_time: string;
-    /** 失效原因 */
-    reason?: string;
-  };
+  'WEBIZPAY.QUOTACARDEXPIRED': WebizpayQuotacardexpiredResource;
   /**
    * 企业支付关系解除授权后(WEBIZPAY.REVOKED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015764414
    */
-  'WEBIZPAY.REVOKED': {
-    /** 服务商商户号 */
-    sp_mchid: string;
-    /** 出资子商户号 */
-    sub_mchid: string;
-    /** 企业员工ID */
-    user_id: string;
-    /** 员工企业支付权限状态 */
-    authorization_state: 'AUTHORIZED' | 'REVOKED' | (string & {});
-    /** 授权解除时间 */
-    authorization_revoked_time: string;
-    /** 授权解除原因 */
-    reason: '企业发起' | '员工注销' | (string & {});
-  };
+  'WEBIZPAY.REVOKED': WebizpayRevokedResource;
 }
 
 /** APIv2 notifications (XML), keyed by the documentation page name: the notification body. */
 export interface WebhookV2Notifications {
   /** 用户确认订单失败(CHECK.FAIL)回调通知(XML) */
-  'CHECK.FAIL': {
-    /** 商户号 */
-    mch_id: string;
-    /** 公众账号ID */
-    appid: string;
-    /** 签名算法 */
-    algorithm: 'HMAC-SHA256' | (string & {});
-    /** 随机字符串 */
-    nonce_str: string;
-    /** 签名 */
-    sign: string;
-    /** 通知ID */
-    event_id: string;
-    /** 通知创建时间 */
-    event_create_time: string;
-    /** 通知类型 */
-    event_type: 'CHECK.FAIL' | (string & {});
-    /** 通知加密类型 */
-    event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
-    /** 通知随机串 */
-    event_nonce: string;
-    /** 通知附加数据 */
-    event_associated_data?: string;
-    /**
-     * 通知密文
-     * Encrypted (by-aes-gcm).
-     */
-    event_ciphertext: string;
-  };
+  'CHECK.FAIL': V2CheckFailNotification;
   /** 用户确认订单成功(CHECK.SUCCESS)回调通知(XML) */
-  'CHECK.SUCCESS': {
-    /** 商户号 */
-    mch_id: string;
-    /** 公众账号ID */
-    appid: string;
-    /** 签名算法 */
-    algorithm: 'HMAC-SHA256' | (string & {});
-    /** 随机字符串 */
-    nonce_str: string;
-    /** 签名 */
-    sign: string;
-    /** 通知ID */
-    event_id: string;
-    /** 通知创建时间 */
-    event_create_time: string;
-    /** 通知类型 */
-    event_type: 'CHECK.SUCCESS' | (string & {});
-    /** 通知加密类型 */
-    event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
-    /** 通知随机串 */
-    event_nonce: string;
-    /** 通知附加数据 */
-    event_associated_data?: string;
-    /**
-     * 通知密文
-     * Encrypted (by-aes-gcm).
-     */
-    event_ciphertext: string;
-  };
+  'CHECK.SUCCESS': V2CheckSuccessNotification;
   /** 订单支付失败(TRANSACTION.FAIL)回调通知(XML) */
-  'TRANSACTION.FAIL': {
-    /** 商户号 */
-    mch_id: string;
-    /** 公众账号ID */
-    appid: string;
-    /** 签名算法 */
-    algorithm: 'HMAC-SHA256' | (string & {});
-    /** 随机字符串 */
-    nonce_str: string;
-    /** 签名 */
-    sign: string;
-    /** 通知ID */
-    event_id: string;
-    /** 通知创建时间 */
-    event_create_time: string;
-    /** 通知类型 */
-    event_type: 'TRANSACTION.FAIL' | (string & {});
-    /** 通知加密类型 */
-    event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
-    /** 通知随机串 */
-    event_nonce: string;
-    /** 通知附加数据 */
-    event_associated_data?: string;
-    /**
-     * 通知密文
-     * Encrypted (by-aes-gcm).
-     */
-    event_ciphertext: string;
-  };
+  'TRANSACTION.FAIL': V2TransactionFailNotification;
   /** 订单支付成功(TRANSACTION.SUCCESS)回调通知(XML) */
-  'TRANSACTION.SUCCESS': {
-    /** 商户号 */
-    mch_id: string;
-    /** 公众账号ID */
-    appid: string;
-    /** 签名算法 */
-    algorithm: 'HMAC-SHA256' | (string & {});
-    /** 随机字符串 */
-    nonce_str: string;
-    /** 签名 */
-    sign: string;
-    /** 通知ID */
-    event_id: string;
-    /** 通知创建时间 */
-    event_create_time: string;
-    /** 通知类型 */
-    event_type: 'TRANSACTION.SUCCESS' | (string & {});
-    /** 通知加密类型 */
-    event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
-    /** 通知随机串 */
-    event_nonce: string;
-    /** 通知附加数据 */
-    event_associated_data?: string;
-    /**
-     * 通知密文
-     * Encrypted (by-aes-gcm).
-     */
-    event_ciphertext: string;
-  };
+  'TRANSACTION.SUCCESS': V2TransactionSuccessNotification;
   /**
    * 合单支付通知(XML)
    * @see https://pay.weixin.qq.com/wiki/doc/api/combine.php?chapter=24_4&index=5
    */
-  'combined-transactions-success': {
-    /** 返回状态码 */
-    return_code: string;
-    /** 返回信息 */
-    return_msg?: string;
-    /** 合单APPID */
-    combine_appid: string;
-    /** 合单商户号 */
-    combine_mch_id: string;
-    /** 随机字符串 */
-    nonce_str: string;
-    /** 设备号 */
-    device_info?: string;
-    /** 合单用户标识 */
-    combine_openid?: string;
-    /** 合单商户订单号 */
-    combine_out_trade_no: string;
-    /** 交易类型 */
-    trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | (string & {});
-    /** 付款银行 */
-    bank_type?: string;
-    /** 签名 */
-    sign: string;
-    /** 签名类型 */
-    sign_type: string;
-    /** 业务结果 */
-    result_code: string;
-    /** 业务信息 */
-    result_msg?: string;
-    /** 错误代码 */
-    err_code?: string;
-    /** 错误信息 */
-    err_code_des?: string;
-    /**
-     * JSON 序列化的子订单集合
-     * Encoded string (unmarked); its structure is in model.json.
-     */
-    sub_order_list: string;
-  };
+  'combined-transactions-success': V2CombinedTransactionsSuccessNotification;
   /**
    * 扣款服务-签约/解约结果通知(XML)
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987586
    */
-  'pap-contract-state-changed': {
-    /** 商户号 */
-    mch_id: string;
-    /** 子商户号 */
-    sub_mch_id?: string;
-    /** 签约协议号 */
-    contract_code: string;
-    /** 模板id */
-    plan_id: string;
-    /** 用户标识 */
-    openid: string;
-    /** 用户子标识 */
-    sub_openid?: string;
-    /** 签名 */
-    sign: string;
-    /** 变更类型 */
-    change_type: 'ADD' | 'DELETE' | (string & {});
-    /** 操作时间 */
-    operate_time: string;
-    /** 委托代扣协议id */
-    contract_id: string;
-    /** 协议到期时间 */
-    contract_expired_time?: string;
-    /** 协议解约方式 */
-    contract_termination_mode?: '1' | '2' | '3' | '4' | '5' | '6' | '7' | (string & {});
-    /** 请求序列号 */
-    request_serial: string;
-  };
+  'pap-contract-state-changed': V2PapContractStateChangedNotification;
   /**
    * 退款结果通知(XML)
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011940955
    */
-  'refund-processed': {
-    /** 返回状态码 */
-    return_code: string;
-    /** 返回信息 */
-    return_msg?: string;
-    /** 公众平台APPID */
-    appid: string;
-    /** 商户号 */
-    mch_id: string;
-    /** 子商户号 */
-    sub_mch_id?: string;
-    /** 子商户应用ID */
-    sub_appid?: string;
-    /** 随机字符串 */
-    nonce_str: string;
-    /**
-     * 加密的XML信息
-     * Encrypted (by-aes-ecb).
-     */
-    req_info: string;
-  };
+  'refund-processed': V2RefundProcessedNotification;
   /**
    * 普通支付通知(XML)
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935221
    */
-  'transaction-success': {
-    /** 公众平台APPID */
-    appid: string;
-    /** 商家数据包 */
-    attach?: string;
-    /** 付款银行 */
-    bank_type: string;
-    /** 货币种类 */
-    fee_type?: string;
-    /** 是否关注公众账号 */
-    is_subscribe: 'Y' | 'N' | (string & {});
-    /** 商户号 */
-    mch_id: string;
-    /** 子商户号 */
-    sub_mch_id?: string;
-    /** 子商户应用ID */
-    sub_appid?: string;
-    /** 随机字符串 */
-    nonce_str: string;
-    /** 用户标识 */
-    openid: string;
-    /** 商户订单号 */
-    out_trade_no: string;
-    /** 业务结果 */
-    result_code: 'SUCCESS' | 'FAIL' | (string & {});
-    /** 返回状态码 */
-    return_code: 'SUCCESS' | 'FAIL' | (string & {});
-    /** 签名 */
-    sign: string;
-    /** 支付完成时间 */
-    time_end?: string;
-    /** 标价金额 */
-    total_fee: string;
-    /** 总代金券金额 */
-    coupon_fee?: string;
-    /** 代金券使用数量 */
-    coupon_count?: string;
-    /** 代金券类型 */
-    coupon_type_$n?: string;
-    /** 代金券ID */
-    coupon_id_$n?: string;
-    /** 交易类型 */
-    trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'PAP' | (string & {});
-    /** 微信支付订单号 */
-    transaction_id: string;
-    /** 委托代扣协议id */
-    contract_id?: string;
-    /** ⽤户是否已还款 */
-    user_repaid?: 'Y' | 'N' | (string & {});
-    /** 交易状态 */
-    trade_state?: 'SUCCESS' | 'PAY_FAIL' | (string & {});
-  };
+  'transaction-success': V2TransactionSuccessNotification_2;
   /**
    * 事中-风险交易回调通知银行服务商(XML)
    * @see https://pay.weixin.qq.com/doc/v2/institution/4011986354
    */
-  'transactions-risk-occurred': {
-    /** 返回状态码 */
-    return_code: 'SUCCESS' | 'FAIL' | (string & {});
-    /** 返回信息 */
-    return_msg?: string;
-    /** 签名类型 */
-    sign_type: 'HMAC-SHA256' | (string & {});
-    /** 签名 */
-    sign: string;
-    /** 随机字符串 */
-    nonce_str: string;
-    /** 事件单号 */
-    event_code: string;
-    /** 风险级别 */
-    risk_level: 'LOW' | 'MEDIUM' | 'HIGH' | (string & {});
-    /** 风险描述 */
-    risk_level_desc: string;
-    /** 有风险交易的服务商号 */
-    mch_id: string;
-    /** 有风险交易的商户号 */
-    sub_mch_id: string;
-    /**
-     * 风险交易的微信订单号列表JSON格式
-     * Encoded string (unmarked); its structure is in model.json.
-     */
-    transaction_id_list: string;
-  };
+  'transactions-risk-occurred': V2TransactionsRiskOccurredNotification;
   /**
    * 车牌状态变更通知(XML)
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987424
    */
-  'vehicle-state-changed-for-parking': {
-    /** 商户号 */
-    mch_id: string;
-    /** 子商户号 */
-    sub_mch_id?: string;
-    /** 公众平台APPID */
-    appid: string;
-    /** 随机字符串 */
-    nonce_str: string;
-    /** 签名类型 */
-    sign_type: 'HMAC-SHA256' | (string & {});
-    /** 签名 */
-    sign: string;
-    /** 车牌号 */
-    plate_number: string;
-    /** 车牌变更事件类型 */
-    vehicle_event_type?: 'NORMAL' | 'BLOCKED' | (string & {});
-    /** 车牌变更事件信息 */
-    vehicle_event_des?: 'OVERDUE' | 'REMOVE' | 'PAUSE' | (string & {});
-    /** 发起扣费方式 */
-    deduct_mode?: 'PROACTIVE' | 'AUTOPAY' | (string & {});
-    /** 车牌变更事件发生时间 */
-    vehicle_event_createtime: string;
-  };
+  'vehicle-state-changed-for-parking': V2VehicleStateChangedForParkingNotification;
+}
+
+/** 用户确认订单失败(CHECK.FAIL)回调通知(XML) */
+export interface V2CheckFailResource {
+  /** 单据状态 */
+  state?: string;
+  /** 服务ID */
+  service_id?: string;
+  /** 商户服务订单号 */
+  out_order_no?: string;
+  /** 微信支付服务订单号 */
+  order_id?: string;
+  /** 商品名称 */
+  goods_name?: string;
+  /** 是否归还 */
+  returned?: string;
+  /** 房间 */
+  room?: string;
+  /** 是否入住 */
+  checked_in?: string;
+  /** 入住时间 */
+  start_time?: string;
+  /** 押金金额 */
+  deposit_amount?: string;
+  /** 完结凭证 */
+  finish_ticket?: string;
+}
+
+/** 用户确认订单失败(CHECK.FAIL)回调通知(XML) */
+export interface V2CheckFailNotification {
+  /** 商户号 */
+  mch_id: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 签名算法 */
+  algorithm: 'HMAC-SHA256' | (string & {});
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 签名 */
+  sign: string;
+  /** 通知ID */
+  event_id: string;
+  /** 通知创建时间 */
+  event_create_time: string;
+  /** 通知类型 */
+  event_type: 'CHECK.FAIL' | (string & {});
+  /** 通知加密类型 */
+  event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 通知随机串 */
+  event_nonce: string;
+  /** 通知附加数据 */
+  event_associated_data?: string;
+  /**
+   * 通知密文
+   * Encrypted (by-aes-gcm).
+   */
+  event_ciphertext: string;
+}
+
+/** 用户确认订单成功(CHECK.SUCCESS)回调通知(XML) */
+export interface V2CheckSuccessResource {
+  /** 单据状态 */
+  state?: string;
+  /** 服务ID */
+  service_id?: string;
+  /** 商户服务订单号 */
+  out_order_no?: string;
+  /** 微信支付服务订单号 */
+  order_id?: string;
+  /** 商品名称 */
+  goods_name?: string;
+  /** 是否归还 */
+  returned?: string;
+  /** 房间 */
+  room?: string;
+  /** 是否入住 */
+  checked_in?: string;
+  /** 入住时间 */
+  start_time?: string;
+  /** 押金金额 */
+  deposit_amount?: string;
+  /** 完结凭证 */
+  finish_ticket?: string;
+}
+
+/** 用户确认订单成功(CHECK.SUCCESS)回调通知(XML) */
+export interface V2CheckSuccessNotification {
+  /** 商户号 */
+  mch_id: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 签名算法 */
+  algorithm: 'HMAC-SHA256' | (string & {});
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 签名 */
+  sign: string;
+  /** 通知ID */
+  event_id: string;
+  /** 通知创建时间 */
+  event_create_time: string;
+  /** 通知类型 */
+  event_type: 'CHECK.SUCCESS' | (string & {});
+  /** 通知加密类型 */
+  event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 通知随机串 */
+  event_nonce: string;
+  /** 通知附加数据 */
+  event_associated_data?: string;
+  /**
+   * 通知密文
+   * Encrypted (by-aes-gcm).
+   */
+  event_ciphertext: string;
+}
+
+/** 订单支付失败(TRANSACTION.FAIL)回调通知(XML) */
+export interface V2TransactionFailResource {
+  /** 单据状态 */
+  state?: string;
+  /** 服务ID */
+  service_id?: string;
+  /** 商户服务订单号 */
+  out_order_no?: string;
+  /** 微信支付服务订单号 */
+  order_id?: string;
+  /** 商品名称 */
+  goods_name?: string;
+  /** 是否归还 */
+  returned?: string;
+  /** 房间 */
+  room?: string;
+  /** 是否入住 */
+  checked_in?: string;
+  /** 入住时间 */
+  start_time?: string;
+  /** 押金金额 */
+  deposit_amount?: string;
+  /** 总金额 */
+  total_amount?: string;
+  /** 预计离店时间 */
+  end_time?: string;
+  /** 结单交易单号 */
+  finish_transaction_id?: string;
+}
+
+/** 订单支付失败(TRANSACTION.FAIL)回调通知(XML) */
+export interface V2TransactionFailNotification {
+  /** 商户号 */
+  mch_id: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 签名算法 */
+  algorithm: 'HMAC-SHA256' | (string & {});
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 签名 */
+  sign: string;
+  /** 通知ID */
+  event_id: string;
+  /** 通知创建时间 */
+  event_create_time: string;
+  /** 通知类型 */
+  event_type: 'TRANSACTION.FAIL' | (string & {});
+  /** 通知加密类型 */
+  event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 通知随机串 */
+  event_nonce: string;
+  /** 通知附加数据 */
+  event_associated_data?: string;
+  /**
+   * 通知密文
+   * Encrypted (by-aes-gcm).
+   */
+  event_ciphertext: string;
+}
+
+/** 订单支付成功(TRANSACTION.SUCCESS)回调通知(XML) */
+export interface V2TransactionSuccessResource {
+  /** 单据状态 */
+  state?: string;
+  /** 服务ID */
+  service_id?: string;
+  /** 商户服务订单号 */
+  out_order_no?: string;
+  /** 微信支付服务订单号 */
+  order_id?: string;
+  /** 商品名称 */
+  goods_name?: string;
+  /** 是否归还 */
+  returned?: string;
+  /** 房间 */
+  room?: string;
+  /** 是否入住 */
+  checked_in?: string;
+  /** 入住时间 */
+  start_time?: string;
+  /** 押金金额 */
+  deposit_amount?: string;
+  /** 总金额 */
+  total_amount?: string;
+  /** 预计离店时间 */
+  end_time?: string;
+  /** 结单交易单号 */
+  finish_transaction_id?: string;
+}
+
+/** 订单支付成功(TRANSACTION.SUCCESS)回调通知(XML) */
+export interface V2TransactionSuccessNotification {
+  /** 商户号 */
+  mch_id: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 签名算法 */
+  algorithm: 'HMAC-SHA256' | (string & {});
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 签名 */
+  sign: string;
+  /** 通知ID */
+  event_id: string;
+  /** 通知创建时间 */
+  event_create_time: string;
+  /** 通知类型 */
+  event_type: 'TRANSACTION.SUCCESS' | (string & {});
+  /** 通知加密类型 */
+  event_algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 通知随机串 */
+  event_nonce: string;
+  /** 通知附加数据 */
+  event_associated_data?: string;
+  /**
+   * 通知密文
+   * Encrypted (by-aes-gcm).
+   */
+  event_ciphertext: string;
+}
+
+/** 合单支付通知(XML) */
+export interface V2CombinedTransactionsSuccessNotification {
+  /** 返回状态码 */
+  return_code: string;
+  /** 返回信息 */
+  return_msg?: string;
+  /** 合单APPID */
+  combine_appid: string;
+  /** 合单商户号 */
+  combine_mch_id: string;
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 设备号 */
+  device_info?: string;
+  /** 合单用户标识 */
+  combine_openid?: string;
+  /** 合单商户订单号 */
+  combine_out_trade_no: string;
+  /** 交易类型 */
+  trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | (string & {});
+  /** 付款银行 */
+  bank_type?: string;
+  /** 签名 */
+  sign: string;
+  /** 签名类型 */
+  sign_type: string;
+  /** 业务结果 */
+  result_code: string;
+  /** 业务信息 */
+  result_msg?: string;
+  /** 错误代码 */
+  err_code?: string;
+  /** 错误信息 */
+  err_code_des?: string;
+  /**
+   * JSON 序列化的子订单集合
+   * Encoded string (unmarked); its structure is in model.json.
+   */
+  sub_order_list: string;
+}
+
+/** 扣款服务-签约/解约结果通知(XML) */
+export interface V2PapContractStateChangedNotification {
+  /** 商户号 */
+  mch_id: string;
+  /** 子商户号 */
+  sub_mch_id?: string;
+  /** 签约协议号 */
+  contract_code: string;
+  /** 模板id */
+  plan_id: string;
+  /** 用户标识 */
+  openid: string;
+  /** 用户子标识 */
+  sub_openid?: string;
+  /** 签名 */
+  sign: string;
+  /** 变更类型 */
+  change_type: 'ADD' | 'DELETE' | (string & {});
+  /** 操作时间 */
+  operate_time: string;
+  /** 委托代扣协议id */
+  contract_id: string;
+  /** 协议到期时间 */
+  contract_expired_time?: string;
+  /** 协议解约方式 */
+  contract_termination_mode?: '1' | '2' | '3' | '4' | '5' | '6' | '7' | (string & {});
+  /** 请求序列号 */
+  request_serial: string;
+}
+
+/** 退款结果通知(XML) */
+export interface V2RefundProcessedResource {
+  /** 商户退款单号 */
+  out_refund_no: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 退款资金来源 */
+  refund_account: string;
+  /** 申请退款金额 */
+  refund_fee: string;
+  /** 微信退款单号 */
+  refund_id: string;
+  /** 退款入账账户 */
+  refund_recv_accout?: string;
+  /** 退款发起来源 */
+  refund_request_source?: 'API' | 'VENDOR_PLATFORM' | (string & {});
+  /** 退款状态 */
+  refund_status: 'SUCCESS' | 'CHANGE' | 'REFUNDCLOSE' | (string & {});
+  /** 退款金额 */
+  settlement_refund_fee?: string;
+  /** 应结订单金额 */
+  settlement_total_fee?: string;
+  /** 退款成功时间 */
+  success_time?: string;
+  /** 订单金额 */
+  total_fee: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 用户退款金额 */
+  cash_refund_fee: string;
+}
+
+/** 退款结果通知(XML) */
+export interface V2RefundProcessedNotification {
+  /** 返回状态码 */
+  return_code: string;
+  /** 返回信息 */
+  return_msg?: string;
+  /** 公众平台APPID */
+  appid: string;
+  /** 商户号 */
+  mch_id: string;
+  /** 子商户号 */
+  sub_mch_id?: string;
+  /** 子商户应用ID */
+  sub_appid?: string;
+  /** 随机字符串 */
+  nonce_str: string;
+  /**
+   * 加密的XML信息
+   * Encrypted (by-aes-ecb).
+   */
+  req_info: string;
+}
+
+/** 普通支付通知(XML) */
+export interface V2TransactionSuccessNotification_2 {
+  /** 公众平台APPID */
+  appid: string;
+  /** 商家数据包 */
+  attach?: string;
+  /** 付款银行 */
+  bank_type: string;
+  /** 货币种类 */
+  fee_type?: string;
+  /** 是否关注公众账号 */
+  is_subscribe: 'Y' | 'N' | (string & {});
+  /** 商户号 */
+  mch_id: string;
+  /** 子商户号 */
+  sub_mch_id?: string;
+  /** 子商户应用ID */
+  sub_appid?: string;
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 用户标识 */
+  openid: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 业务结果 */
+  result_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 返回状态码 */
+  return_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 签名 */
+  sign: string;
+  /** 支付完成时间 */
+  time_end?: string;
+  /** 标价金额 */
+  total_fee: string;
+  /** 总代金券金额 */
+  coupon_fee?: string;
+  /** 代金券使用数量 */
+  coupon_count?: string;
+  /** 代金券类型 */
+  coupon_type_$n?: string;
+  /** 代金券ID */
+  coupon_id_$n?: string;
+  /** 交易类型 */
+  trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'PAP' | (string & {});
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 委托代扣协议id */
+  contract_id?: string;
+  /** ⽤户是否已还款 */
+  user_repaid?: 'Y' | 'N' | (string & {});
+  /** 交易状态 */
+  trade_state?: 'SUCCESS' | 'PAY_FAIL' | (string & {});
+}
+
+/** 事中-风险交易回调通知银行服务商(XML) */
+export interface V2TransactionsRiskOccurredNotification {
+  /** 返回状态码 */
+  return_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 返回信息 */
+  return_msg?: string;
+  /** 签名类型 */
+  sign_type: 'HMAC-SHA256' | (string & {});
+  /** 签名 */
+  sign: string;
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 事件单号 */
+  event_code: string;
+  /** 风险级别 */
+  risk_level: 'LOW' | 'MEDIUM' | 'HIGH' | (string & {});
+  /** 风险描述 */
+  risk_level_desc: string;
+  /** 有风险交易的服务商号 */
+  mch_id: string;
+  /** 有风险交易的商户号 */
+  sub_mch_id: string;
+  /**
+   * 风险交易的微信订单号列表JSON格式
+   * Encoded string (unmarked); its structure is in model.json.
+   */
+  transaction_id_list: string;
+}
+
+/** 车牌状态变更通知(XML) */
+export interface V2VehicleStateChangedForParkingNotification {
+  /** 商户号 */
+  mch_id: string;
+  /** 子商户号 */
+  sub_mch_id?: string;
+  /** 公众平台APPID */
+  appid: string;
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 签名类型 */
+  sign_type: 'HMAC-SHA256' | (string & {});
+  /** 签名 */
+  sign: string;
+  /** 车牌号 */
+  plate_number: string;
+  /** 车牌变更事件类型 */
+  vehicle_event_type?: 'NORMAL' | 'BLOCKED' | (string & {});
+  /** 车牌变更事件信息 */
+  vehicle_event_des?: 'OVERDUE' | 'REMOVE' | 'PAUSE' | (string & {});
+  /** 发起扣费方式 */
+  deduct_mode?: 'PROACTIVE' | 'AUTOPAY' | (string & {});
+  /** 车牌变更事件发生时间 */
+  vehicle_event_createtime: string;
+}
+
+/** 付款金额信息 */
+export interface AbnormalFundProcessingTransferSuccessResourceTransferAmount {
+  /** 总金额 */
+  total: number;
+  /** 货币类型 */
+  currency: 'CNY' | (string & {});
+}
+
+/** 在途异常资金付款指令的发起方 */
+export interface AbnormalFundProcessingTransferSuccessResourceInstructionCommander {
+  /** 发起在途异常资金付款请求的角色 */
+  operator: 'MERCHANT' | (string & {});
+  /** 微信支付商户号 */
+  mchid: string;
+}
+
+/** 在途异常资金付款指令信息 */
+export interface AbnormalFundProcessingTransferSuccessResourceInstruction {
+  /** 商户侧指令编号 */
+  out_instruction_no: string;
+  /** 在途异常资金付款指令的发起方 */
+  commander: AbnormalFundProcessingTransferSuccessResourceInstructionCommander;
+  /** 付款方式 */
+  transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | (string & {});
+  /** 入账成功时间 */
+  success_time: string;
+  /** 商户AppID */
+  appid: string[];
+}
+
+/** 异常转付处理结果回调(ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS)通知(JSON) */
+export interface AbnormalFundProcessingTransferSuccessResource {
+  /** 产品名称 */
+  product_name: 'C2C' | (string & {});
+  /** 微信支付在途异常资金付款单号 */
+  receipt_id: string;
+  /** 付款金额信息 */
+  transfer_amount: AbnormalFundProcessingTransferSuccessResourceTransferAmount;
+  /** 在途异常资金付款状态 */
+  receipt_state: 'RECEIPT_STATE_PENDING' | 'RECEIPT_STATE_PROGRESS' | 'RECEIPT_STATE_COMPLETED' | (string & {});
+  /** 在途异常资金付款单据创建时间 */
+  create_time: string;
+  /** 在途异常资金付款单据更新时间 */
+  last_update_time: string;
+  /** 在途异常资金付款指令信息 */
+  instruction: AbnormalFundProcessingTransferSuccessResourceInstruction;
+}
+
+/** 通知资源数据 */
+export interface AbnormalFundProcessingTransferSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 异常转付处理结果回调(ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS)通知(JSON) */
+export interface AbnormalFundProcessingTransferSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: AbnormalFundProcessingTransferSuccessNotificationResource;
+}
+
+/** H5支付域名修改申请事件(APPLYMENT_STATE.APPROVED)通知(JSON) */
+export interface ApplymentStateApprovedResource {
+  /** 子商户号 */
+  sub_mchid?: string;
+  /** 子商户经营网址状态 */
+  website_state?: 'HAS_LAUNCHED' | 'UN_LAUNCHED' | (string & {});
+  /** H5支付域名 */
+  domains?: string[];
+  /** 子商户H5经营网址 */
+  website_url?: string;
+  /** 经营网址商业页面截图 */
+  website_business_page_pics?: string[];
+  /** 经营网址首页截图 */
+  website_homepage_pics?: string[];
+  /** 申请单号 */
+  applyment_id?: number;
+  /** 驳回原因 */
+  audit_reject_detail?: string;
+  /** 申请单状态 */
+  applyment_state?: 'PENDING' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
+  /** 商户提供的审核结果回调接口 */
+  notify_url?: string;
+  /** 商户申请单号 */
+  out_applyment_id?: string;
+}
+
+/** 通知资源数据 */
+export interface ApplymentStateApprovedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: 'applyment' | (string & {});
+}
+
+/** H5支付域名修改申请事件(APPLYMENT_STATE.APPROVED)通知(JSON) */
+export interface ApplymentStateApprovedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'APPLYMENT_STATE.APPROVED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: 'applyment' | (string & {});
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ApplymentStateApprovedNotificationResource;
+}
+
+/** 商户交易拦截记录新增(BLOCKRECORD.CHANGE)通知(JSON) */
+export interface BlockrecordChangeResource {
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 交易拦截记录ID */
+  block_record_id: string;
+  /** 商户管理记录状态 */
+  block_count_level: 'LESS_THAN_TWENTY' | 'LESS_THAN_ONE_HUNDRED' | 'LESS_THAN_ONE_THOUSAND' | 'OVER_ONE_THOUSAND' | (string & {});
+}
+
+/** 通知资源数据 */
+export interface BlockrecordChangeNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'block_record' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 商户交易拦截记录新增(BLOCKRECORD.CHANGE)通知(JSON) */
+export interface BlockrecordChangeNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'BLOCKRECORD.CHANGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: BlockrecordChangeNotificationResource;
+}
+
+/** 商户交易拦截记录申诉(BLOCKSUBMISSION.CHANGE)通知(JSON) */
+export interface BlocksubmissionChangeResource {
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 交易拦截记录申诉ID */
+  appeal_record_id: string;
+  /** 商户管理记录状态 */
+  appeal_result: 'PASS' | 'REJECT' | (string & {});
+}
+
+/** 通知资源数据 */
+export interface BlocksubmissionChangeNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'block_submisison_record' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 商户交易拦截记录申诉(BLOCKSUBMISSION.CHANGE)通知(JSON) */
+export interface BlocksubmissionChangeNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'BLOCKSUBMISSION.CHANGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: BlocksubmissionChangeNotificationResource;
+}
+
+/** 商家名片会员用户积分兑券事件(BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON)通知(JSON) */
+export interface BrandMemberCardSpPointExchangeCouponResource {
+  /** 兑券记录ID */
+  record_id: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 会员卡模板ID */
+  card_id: string;
+  /** 用户标识 */
+  openid: string;
+  /** 会员卡code */
+  user_card_code: string;
+  /** 积分兑券模板ID */
+  exchange_coupon_template_id: string;
+  /** 消耗积分数 */
+  deduct_points: number;
+  /** 批次ID */
+  stock_id: string;
+}
+
+/** 通知资源数据 */
+export interface BrandMemberCardSpPointExchangeCouponNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 商家名片会员用户积分兑券事件(BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON)通知(JSON) */
+export interface BrandMemberCardSpPointExchangeCouponNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: BrandMemberCardSpPointExchangeCouponNotificationResource;
+}
+
+/** 商家名片会员用户积分同步事件(BRAND_MEMBER_CARD_SP.SYNC_USER_POINT)通知(JSON) */
+export interface BrandMemberCardSpSyncUserPointResource {
+  /** 品牌ID */
+  brand_id: string;
+  /** 会员卡模板ID */
+  card_id: string;
+  /** 用户标识 */
+  openid: string;
+  /** 会员卡code */
+  user_card_code: string;
+}
+
+/** 通知资源数据 */
+export interface BrandMemberCardSpSyncUserPointNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 商家名片会员用户积分同步事件(BRAND_MEMBER_CARD_SP.SYNC_USER_POINT)通知(JSON) */
+export interface BrandMemberCardSpSyncUserPointNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'BRAND_MEMBER_CARD_SP.SYNC_USER_POINT' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: BrandMemberCardSpSyncUserPointNotificationResource;
+}
+
+/** 会员卡有效期 */
+export interface BrandMemberCardSpUserCardCreateResourceValidDateInformation {
+  /** 有效期类型 */
+  type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
+  /** 有效期开始时间 */
+  available_begin_time?: string;
+  /** 有效期结束时间 */
+  available_end_time?: string;
+  /** 生效后N天内有效 */
+  available_day_after_receive?: number;
+}
+
+/** 平台提供的通用开卡信息字段 */
+export interface BrandMemberCardSpUserCardCreateResourceUserInformationCommonFieldList {
+  /** 平台提供的通用开卡信息字段 */
+  name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
+  /**
+   * 加密的用户开卡时填写的个人信息
+   * Encrypted (by-rsa-pubkey).
+   */
+  value?: string;
+}
+
+/** 商户自定义的开卡信息字段 */
+export interface BrandMemberCardSpUserCardCreateResourceUserInformationCustomFieldList {
+  /** 字段名称 */
+  name?: string;
+  /**
+   * 加密的用户选择的字段值列表
+   * Encrypted (by-rsa-pubkey).
+   */
+  user_chosen_values?: string[];
+}
+
+/** 用户开卡时填写的个人信息 */
+export interface BrandMemberCardSpUserCardCreateResourceUserInformation {
+  /** 平台提供的通用开卡信息字段 */
+  common_field_list?: BrandMemberCardSpUserCardCreateResourceUserInformationCommonFieldList[];
+  /** 商户自定义的开卡信息字段 */
+  custom_field_list?: BrandMemberCardSpUserCardCreateResourceUserInformationCustomFieldList[];
+}
+
+/** 用户开通商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.CREATE)通知(JSON) */
+export interface BrandMemberCardSpUserCardCreateResource {
+  /** 会员卡code */
+  user_card_code?: string;
+  /** 会员卡模板ID */
+  card_id: string;
+  /** 用户标识 */
+  openid: string;
+  /** 卡背景颜色 */
+  card_color: string;
+  /** 卡背景图URL */
+  card_picture_url: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 会员卡类型 */
+  card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
+  /**
+   * 加密的手机号
+   * Encrypted (by-rsa-pubkey).
+   */
+  phone_number?: string;
+  /** 等级 */
+  level?: string;
+  /** 会员卡有效期 */
+  valid_date_information: BrandMemberCardSpUserCardCreateResourceValidDateInformation;
+  /** 领取时间 */
+  pickup_time: string;
+  /** 用户开卡时填写的个人信息 */
+  user_information?: BrandMemberCardSpUserCardCreateResourceUserInformation;
+  /** 商家数据包 */
+  attach?: string;
+  /** 用户会员卡状态 */
+  user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE' | (string & {});
+  /** 作废原因 */
+  invalid_reason?: string;
+  /** 作废时间 */
+  invalid_time?: string;
+  /** 创建时间 */
+  create_time: string;
+  /** 更新时间 */
+  modify_time: string;
+}
+
+/** 通知资源数据 */
+export interface BrandMemberCardSpUserCardCreateNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 用户开通商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.CREATE)通知(JSON) */
+export interface BrandMemberCardSpUserCardCreateNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'BRAND_MEMBER_CARD_SP.USER_CARD.CREATE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: BrandMemberCardSpUserCardCreateNotificationResource;
+}
+
+/** 会员卡有效期 */
+export interface BrandMemberCardSpUserCardDeleteResourceValidDateInformation {
+  /** 有效期类型 */
+  type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
+  /** 有效期开始时间 */
+  available_begin_time?: string;
+  /** 有效期结束时间 */
+  available_end_time?: string;
+  /** 生效后N天内有效 */
+  available_day_after_receive?: number;
+}
+
+/** 平台提供的通用开卡信息字段 */
+export interface BrandMemberCardSpUserCardDeleteResourceUserInformationCommonFieldList {
+  /** 平台提供的通用开卡信息字段 */
+  name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
+  /**
+   * 加密的用户开卡时填写的个人信息
+   * Encrypted (by-rsa-pubkey).
+   */
+  value?: string;
+}
+
+/** 商户自定义的开卡信息字段 */
+export interface BrandMemberCardSpUserCardDeleteResourceUserInformationCustomFieldList {
+  /** 字段名称 */
+  name?: string;
+  /**
+   * 加密的用户选择的字段值列表
+   * Encrypted (by-rsa-pubkey).
+   */
+  user_chosen_values?: string[];
+}
+
+/** 用户开卡时填写的个人信息 */
+export interface BrandMemberCardSpUserCardDeleteResourceUserInformation {
+  /** 平台提供的通用开卡信息字段 */
+  common_field_list?: BrandMemberCardSpUserCardDeleteResourceUserInformationCommonFieldList[];
+  /** 商户自定义的开卡信息字段 */
+  custom_field_list?: BrandMemberCardSpUserCardDeleteResourceUserInformationCustomFieldList[];
+}
+
+/** 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON) */
+export interface BrandMemberCardSpUserCardDeleteResource {
+  /** 会员卡code */
+  user_card_code?: string;
+  /** 会员卡模板ID */
+  card_id: string;
+  /** 用户标识 */
+  openid: string;
+  /** 卡背景颜色 */
+  card_color: string;
+  /** 卡背景图URL */
+  card_picture_url: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 会员卡类型 */
+  card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
+  /**
+   * 加密的手机号
+   * Encrypted (by-rsa-pubkey).
+   */
+  phone_number?: string;
+  /** 等级 */
+  level?: string;
+  /** 会员卡有效期 */
+  valid_date_information: BrandMemberCardSpUserCardDeleteResourceValidDateInformation;
+  /** 领取时间 */
+  pickup_time: string;
+  /** 用户开卡时填写的个人信息 */
+  user_information?: BrandMemberCardSpUserCardDeleteResourceUserInformation;
+  /** 商家数据包 */
+  attach?: string;
+  /** 用户会员卡状态 */
+  user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE' | (string & {});
+  /** 作废原因 */
+  invalid_reason?: string;
+  /** 作废时间 */
+  invalid_time?: string;
+  /** 创建时间 */
+  create_time: string;
+  /** 更新时间 */
+  modify_time: string;
+}
+
+/** 通知资源数据 */
+export interface BrandMemberCardSpUserCardDeleteNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON) */
+export interface BrandMemberCardSpUserCardDeleteNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'BRAND_MEMBER_CARD_SP.USER_CARD.DELETE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: BrandMemberCardSpUserCardDeleteNotificationResource;
+}
+
+/** 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON) */
+export interface BudgetClosedResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 商户预算单号 */
+  out_budget_no: string;
+  /** 微信支付预算单号 */
+  budget_id: string;
+  /** 预算总金额 */
+  amount: number;
+  /** 出资商户号 */
+  sponsor_mchid: string;
+  /** 活动名称 */
+  activity_name: string;
+  /** 活动说明 */
+  activity_remark: string;
+  /** 预算单状态 */
+  state: 'CLOSED' | (string & {});
+  /** 撤销说明 */
+  unlock_remark?: string;
+  /** 关闭时间 */
+  closed_time?: string;
+}
+
+/** 通知资源数据 */
+export interface BudgetClosedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON) */
+export interface BudgetClosedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'BUDGET.CLOSED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: BudgetClosedNotificationResource;
+}
+
+/** 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON) */
+export interface BudgetFinishedResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 商户预算单号 */
+  out_budget_no: string;
+  /** 微信支付预算单号 */
+  budget_id: string;
+  /** 预算总金额 */
+  amount: number;
+  /** 出资商户号 */
+  sponsor_mchid: string;
+  /** 活动名称 */
+  activity_name: string;
+  /** 活动说明 */
+  activity_remark: string;
+  /** 预算单状态 */
+  state: 'FINISHED' | (string & {});
+  /** 撤销说明 */
+  unlock_remark?: string;
+  /** 完成时间 */
+  finished_time?: string;
+}
+
+/** 通知资源数据 */
+export interface BudgetFinishedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON) */
+export interface BudgetFinishedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'BUDGET.FINISHED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: BudgetFinishedNotificationResource;
+}
+
+/** 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON) */
+export interface BudgetLockedResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 商户预算单号 */
+  out_budget_no: string;
+  /** 微信支付预算单号 */
+  budget_id: string;
+  /** 预算总金额 */
+  amount: number;
+  /** 出资商户号 */
+  sponsor_mchid: string;
+  /** 活动名称 */
+  activity_name: string;
+  /** 活动说明 */
+  activity_remark: string;
+  /** 预算单状态 */
+  state: 'LOCKED' | (string & {});
+  /** 资金锁定时间 */
+  locked_time?: string;
+}
+
+/** 通知资源数据 */
+export interface BudgetLockedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON) */
+export interface BudgetLockedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'BUDGET.LOCKED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: BudgetLockedNotificationResource;
+}
+
+/** 产生新投诉(COMPLAINT.CREATE)通知(JSON) */
+export interface ComplaintCreateResource {
+  /** 投诉单对应的投诉单号 */
+  complaint_id: string;
+  /** 触发本次投诉通知回调的具体动作类型 */
+  action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS' | (string & {});
+}
+
+/** 通知资源数据 */
+export interface ComplaintCreateNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 产生新投诉(COMPLAINT.CREATE)通知(JSON) */
+export interface ComplaintCreateNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'COMPLAINT.CREATE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ComplaintCreateNotificationResource;
+}
+
+/** 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON) */
+export interface ComplaintStateChangeResource {
+  /** 投诉单对应的投诉单号 */
+  complaint_id: string;
+  /** 触发本次投诉通知回调的具体动作类型 */
+  action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS' | (string & {});
+}
+
+/** 通知资源数据 */
+export interface ComplaintStateChangeNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON) */
+export interface ComplaintStateChangeNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'COMPLAINT.STATE_CHANGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ComplaintStateChangeNotificationResource;
+}
+
+/** 仅在支付有礼、扫码领券（营销馆）、会员有礼发放渠道，才有该信息 */
+export interface CouponSendResourceAttachInfo {
+  /** 仅在支付有礼渠道，才有该信息，对应支付有礼曝光支付订单编号信息 */
+  transaction_id?: string;
+  /** 仅在扫码领券（营销馆）渠道，才有该信息，对应领券的营销馆领券活动ID信息信息。该字段并不会和支付有礼活动编码(act_… */
+  act_code?: string;
+  /** 仅在扫码领券（营销馆）渠道，才有该信息，对应领券的营销馆ID信息 */
+  hall_code?: string;
+  /** 仅在扫码领券（营销馆）渠道，才有该信息，对应领券的营销馆所属商户号信息 */
+  hall_belong_mch_id?: number;
+  /** 仅在会员卡活动渠道，才有该信息，对应会员卡Card_ID信息 */
+  card_id?: string;
+  /** 仅在会员卡活动渠道，才有该信息，对应用户卡包会员卡Code信息 */
+  code?: string;
+  /** 仅在会员卡活动渠道，才有该信息，对应会员有礼活动ID信息 */
+  activity_id?: string;
+  /** 领券手机号。仅在商户接入了摇一摇有优惠的《核销组件》的情况下，才会返回该字段 */
+  phone_number?: string;
+  /** 领券手机区号。仅在商户接入了摇一摇有优惠的《核销组件》的情况下，才会返回该字段 */
+  country_code?: string;
+}
+
+/** 领券事件回调(COUPON.SEND)通知(JSON) */
+export interface CouponSendResource {
+  /** 业务细分事件类型 */
+  event_type?: 'EVENT_TYPE_BUSICOUPON_SEND' | (string & {});
+  /** 券的唯一标识。 */
+  coupon_code: string;
+  /** 批次号 */
+  stock_id: string;
+  /** 发放时间 */
+  send_time: string;
+  /** 微信用户在AppID下的唯一标识。 */
+  openid?: string;
+  /** 微信用户在同一个微信开放平台账号下的唯一用户标识 */
+  unionid?: string;
+  /** 发放渠道 */
+  send_channel: 'BUSICOUPON_SEND_CHANNEL_MINIAPP' | 'BUSICOUPON_SEND_CHANNEL_API' | 'BUSICOUPON_SEND_CHANNEL_PAYGIFT' | 'BUSICOUPON_SEND_CHANNEL_H5' | 'BUSICOUPON_SEND_CHANNEL_FTOF' | 'BUSICOUPON_SEND_CHANNEL_MEMBERCARD_ACT' | 'BUSICOUPON_SEND_CHANNEL_HALL' | 'BUSICOUPON_SEND_CHANNEL_JSAPI' | 'JSAPI' | 'BUSICOUPON_SEND_CHANNEL_MINI_APP_LIVE' | 'BUSICOUPON_SEND_CHANNEL_WECHAT_SEARCH' | 'BUSICOUPON_SEND_CHANNEL_PAY_HAS_DISCOUNT' | 'BUSICOUPON_SEND_CHANNEL_WECHAT_AD' | 'BUSICOUPON_SEND_CHANNEL_RIGHTS_PLATFORM' | 'BUSICOUPON_SEND_CHANNEL_RECEIVE_MONEY_GIFT' | 'BUSICOUPON_SEND_CHANNEL_MEMBER_PAY_RIGHT' | 'BUSICOUPON_SEND_CHANNEL_BUSI_SMART_RETAIL' | 'BUSICOUPON_SEND_CHANNEL_FINDER_LIVEROOM' | (string & {});
+  /** 发券商户号 */
+  send_merchant: string;
+  /** 摇一摇活动ID */
+  act_id?: string;
+  /** 仅在支付有礼、扫码领券（营销馆）、会员有礼发放渠道，才有该信息 */
+  attach_info?: CouponSendResourceAttachInfo;
+}
+
+/** 通知资源数据 */
+export interface CouponSendNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 领券事件回调(COUPON.SEND)通知(JSON) */
+export interface CouponSendNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'COUPON.SEND' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: CouponSendNotificationResource;
+}
+
+/** 单品优惠特定信息。 */
+export interface CouponUseResourceSingleitemDiscountOff {
+  /** 单品最高优惠价格，单位：分。 */
+  single_price_max?: number;
+}
+
+/** 减至优惠限定字段，仅减至优惠场景有返回。 */
+export interface CouponUseResourceDiscountTo {
+  /** 减至后优惠单价，单位：分。 */
+  cut_to_price?: number;
+  /** 可享受优惠的最高价格，单位：分。 */
+  max_price?: number;
+}
+
+/** 普通满减券或消费金面额、门槛信息。 */
+export interface CouponUseResourceNormalCouponInformation {
+  /** 面额，单位：分。 */
+  coupon_amount: number;
+  /** 使用券或消费金金额门槛，单位：分。 */
+  transaction_minimum: number;
+}
+
+/** 商户下单接口传的单品信息。 */
+export interface CouponUseResourceConsumeInformationGoodsDetail {
+  /** 单品券创建时录入的单品编码。 */
+  goods_id: string;
+  /** 单品数据 */
+  quantity: number;
+  /** 单品单价 */
+  price: number;
+  /** 优惠金额 */
+  discount_amount: number;
+}
+
+/** 已实扣代金券或消费金信息。 */
+export interface CouponUseResourceConsumeInformation {
+  /** 代金券核销时间 */
+  consume_time: string;
+  /** 核销代金券的商户号。 */
+  consume_mchid: string;
+  /** 微信支付系统生成的订单号。 */
+  transaction_id: string;
+  /** 核销金额，仅有当business_type=MULTIUSE时，才会返回。单位，分 */
+  consume_amount: number;
+  /** 商户下单接口传的单品信息。 */
+  goods_detail?: CouponUseResourceConsumeInformationGoodsDetail[];
+}
+
+/** 核销事件回调(COUPON.USE)通知(JSON) */
+export interface CouponUseResource {
+  /** 批次创建方商户号。 */
+  stock_creator_mchid: string;
+  /** 微信为每个代金券批次分配的唯一ID。 */
+  stock_id: string;
+  /** 微信为代金券或消费金唯一分配的id。 */
+  coupon_id: string;
+  /** 单品优惠特定信息。 */
+  singleitem_discount_off?: CouponUseResourceSingleitemDiscountOff;
+  /** 减至优惠限定字段，仅减至优惠场景有返回。 */
+  discount_to?: CouponUseResourceDiscountTo;
+  /** 券或消费金名称 */
+  coupon_name: string;
+  /** 券或消费金状态： */
+  status: 'SENDED' | 'USED' | 'EXPIRED' | (string & {});
+  /** 券或消费金描述说明字段。 */
+  description: string;
+  /** 领券时间 */
+  create_time: string;
+  /** 券或消费金类型： */
+  coupon_type: 'NORMAL' | 'CUT_TO' | (string & {});
+  /** 是否无资金流 */
+  no_cash: boolean;
+  /** 可用开始时间 */
+  available_begin_time: string;
+  /** 可用结束时间 */
+  available_end_time: string;
+  /** 是否单品优惠 */
+  singleitem: boolean;
+  /** 普通满减券或消费金面额、门槛信息。 */
+  normal_coupon_information?: CouponUseResourceNormalCouponInformation;
+  /** 已实扣代金券或消费金信息。 */
+  consume_information?: CouponUseResourceConsumeInformation;
+  /** 细分业务类型 */
+  business_type?: 'MULTIUSE' | (string & {});
+}
+
+/** 通知资源数据 */
+export interface CouponUseNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 核销事件回调(COUPON.USE)通知(JSON) */
+export interface CouponUseNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'COUPON.USE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: CouponUseNotificationResource;
+}
+
+/** 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON) */
+export interface DeliveryPlanChangeResource {
+  /** 投放计划ID */
+  plan_id?: string;
+  /** 投放计划变更前状态 */
+  plan_state: 'CREATED' | 'DELIVERING' | 'PLAN_TERMINATED' | 'PAUSED' | 'TERMINATED' | 'EXPIRED' | (string & {});
+  /** 投放计划当前审核状态 */
+  audit_state: 'PROCESSING' | 'PASSED' | 'REJECTED' | (string & {});
+  /** 变更原因 */
+  change_reason: string;
+  /** 修改时间 */
+  modify_time: string;
+}
+
+/** 通知资源数据 */
+export interface DeliveryPlanChangeNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON) */
+export interface DeliveryPlanChangeNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'DELIVERY_PLAN.CHANGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: DeliveryPlanChangeNotificationResource;
+}
+
+export interface DiscountCardAgreementEndedResourceObjectives {
+  objective_id?: string;
+}
+
+export interface DiscountCardAgreementEndedResourceRewards {
+  reward_id?: string;
+}
+
+export interface DiscountCardAgreementEndedResourceTimeRange {
+  begin_time?: string;
+  end_time?: string;
+}
+
+/** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON) */
+export interface DiscountCardAgreementEndedResource {
+  /** 公众账号ID */
+  appid?: string;
+  /** 微信用户在商户对应AppID下的唯一标识。 */
+  openid?: string;
+  /** 先享卡ID */
+  card_id?: string;
+  card_template_id?: string;
+  create_time?: string;
+  mchid?: string;
+  objectives?: DiscountCardAgreementEndedResourceObjectives[];
+  out_card_code?: string;
+  rewards?: DiscountCardAgreementEndedResourceRewards[];
+  state?: string;
+  time_range?: DiscountCardAgreementEndedResourceTimeRange;
+  total_amount?: string;
+  unfinished_reason?: string;
+}
+
+/** 通知资源数据 */
+export interface DiscountCardAgreementEndedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON) */
+export interface DiscountCardAgreementEndedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'DISCOUNT_CARD.AGREEMENT_ENDED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: DiscountCardAgreementEndedNotificationResource;
+}
+
+export interface DiscountCardGetCardResourceObjectives {
+  objective_id?: string;
+}
+
+export interface DiscountCardGetCardResourceRewards {
+  reward_id?: string;
+}
+
+export interface DiscountCardGetCardResourceTimeRange {
+  begin_time?: string;
+  end_time?: string;
+}
+
+/** 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON) */
+export interface DiscountCardGetCardResource {
+  /** 公众账号ID */
+  appid?: string;
+  /** 微信用户在商户对应AppID下的唯一标识。 */
+  openid?: string;
+  /** 先享卡ID */
+  card_id?: string;
+  card_template_id?: string;
+  create_time?: string;
+  mchid?: string;
+  objectives?: DiscountCardGetCardResourceObjectives[];
+  out_card_code?: string;
+  rewards?: DiscountCardGetCardResourceRewards[];
+  state?: string;
+  time_range?: DiscountCardGetCardResourceTimeRange;
+  total_amount?: string;
+  unfinished_reason?: string;
+}
+
+/** 通知资源数据 */
+export interface DiscountCardGetCardNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON) */
+export interface DiscountCardGetCardNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'DISCOUNT_CARD.GET_CARD' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: DiscountCardGetCardNotificationResource;
+}
+
+export interface DiscountCardSettlementResourceObjectives {
+  objective_id?: string;
+}
+
+export interface DiscountCardSettlementResourceRewards {
+  reward_id?: string;
+}
+
+export interface DiscountCardSettlementResourceTimeRange {
+  begin_time?: string;
+  end_time?: string;
+}
+
+/** 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON) */
+export interface DiscountCardSettlementResource {
+  /** 公众账号ID */
+  appid?: string;
+  /** 微信用户在商户对应AppID下的唯一标识。 */
+  openid?: string;
+  /** 先享卡ID */
+  card_id?: string;
+  card_template_id?: string;
+  create_time?: string;
+  mchid?: string;
+  objectives?: DiscountCardSettlementResourceObjectives[];
+  out_card_code?: string;
+  rewards?: DiscountCardSettlementResourceRewards[];
+  state?: string;
+  time_range?: DiscountCardSettlementResourceTimeRange;
+  total_amount?: string;
+  unfinished_reason?: string;
+}
+
+/** 通知资源数据 */
+export interface DiscountCardSettlementNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON) */
+export interface DiscountCardSettlementNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'DISCOUNT_CARD.SETTLEMENT' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: DiscountCardSettlementNotificationResource;
+}
+
+export interface DiscountCardUserAcceptedResourceObjectives {
+  objective_id?: string;
+}
+
+export interface DiscountCardUserAcceptedResourceRewards {
+  reward_id?: string;
+}
+
+export interface DiscountCardUserAcceptedResourceTimeRange {
+  begin_time?: string;
+  end_time?: string;
+}
+
+/** 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON) */
+export interface DiscountCardUserAcceptedResource {
+  /** 公众账号ID */
+  appid?: string;
+  /** 微信用户在商户对应AppID下的唯一标识。 */
+  openid?: string;
+  /** 先享卡ID */
+  card_id?: string;
+  card_template_id?: string;
+  create_time?: string;
+  mchid?: string;
+  objectives?: DiscountCardUserAcceptedResourceObjectives[];
+  out_card_code?: string;
+  rewards?: DiscountCardUserAcceptedResourceRewards[];
+  state?: string;
+  time_range?: DiscountCardUserAcceptedResourceTimeRange;
+  total_amount?: string;
+  unfinished_reason?: string;
+}
+
+/** 通知资源数据 */
+export interface DiscountCardUserAcceptedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON) */
+export interface DiscountCardUserAcceptedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'DISCOUNT_CARD.USER_ACCEPTED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: DiscountCardUserAcceptedNotificationResource;
+}
+
+export interface DiscountCardUserPaidResourcePayInformation {
+  transaction_id?: string;
+  pay_state?: string;
+  pay_amount?: string;
+  pay_time?: string;
+}
+
+/** 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON) */
+export interface DiscountCardUserPaidResource {
+  /** 公众账号ID */
+  appid?: string;
+  /** 微信用户在商户对应AppID下的唯一标识。 */
+  openid?: string;
+  /** 先享卡ID */
+  card_id?: string;
+  card_template_id?: string;
+  out_card_code?: string;
+  mchid?: string;
+  state?: string;
+  unfinished_reason?: string;
+  total_amount?: string;
+  pay_information?: DiscountCardUserPaidResourcePayInformation;
+}
+
+/** 通知资源数据 */
+export interface DiscountCardUserPaidNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON) */
+export interface DiscountCardUserPaidNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'DISCOUNT_CARD.USER_PAID' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: DiscountCardUserPaidNotificationResource;
+}
+
+/** 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON) */
+export interface EcommerceEntrustSignResource {
+  /** 微信支付分配的商户号 */
+  mchid?: string;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code?: string;
+  /** 委托代扣协议模板ID */
+  plan_id?: number;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid?: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid?: string;
+  /** 协议到期时间 */
+  contract_expired_time?: string;
+  /** 操作时间 */
+  operate_time?: string;
+}
+
+/** 通知资源数据 */
+export interface EcommerceEntrustSignNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON) */
+export interface EcommerceEntrustSignNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'ECOMMERCE_ENTRUST.SIGN' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: EcommerceEntrustSignNotificationResource;
+}
+
+/** 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON) */
+export interface EcommerceEntrustTerminateResource {
+  /** 微信支付分配的商户号 */
+  mchid?: string;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code?: string;
+  /** 委托代扣协议模板ID */
+  plan_id?: number;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid?: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid?: string;
+  /** 协议解约方式 */
+  contract_termination_mode?: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
+  /** 操作时间 */
+  operate_time?: string;
+}
+
+/** 通知资源数据 */
+export interface EcommerceEntrustTerminateNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON) */
+export interface EcommerceEntrustTerminateNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'ECOMMERCE_ENTRUST.TERMINATE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: EcommerceEntrustTerminateNotificationResource;
+}
+
+/** 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON) */
+export interface EduSchoolPayUserDebtStateUpdateResource {
+  /** 微信公众平台为服务商商户分配的公众账号ID，与商户号存在绑定关系。 如果是服务商模式接入则为服务商商户号绑定的AppI… */
+  appid: string;
+  /** 使用字段AppID生成的用户唯一标识，与返回字段AppID有对应关系。 */
+  openid: string;
+  /** 根据校园轻松付风控规则，当用户在校园轻松付产品中欠款超过一定限制后，会处于无法扣款的状态，直到用户归还欠款。 */
+  state: 'NORMAL' | 'FORBIDDEN' | (string & {});
+  /** 用户在校园轻松付中尚未归还的欠款笔数。 用户使用校园轻松付进行消费时，如果微信账户上可用的付款方式均没有足够的余额完成… */
+  debt_count: number;
+  /** 遵循rfc3339标准格式 */
+  update_time: string;
+}
+
+/** 通知资源数据 */
+export interface EduSchoolPayUserDebtStateUpdateNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON) */
+export interface EduSchoolPayUserDebtStateUpdateNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: EduSchoolPayUserDebtStateUpdateNotificationResource;
+}
+
+/** 支付者 */
+export interface EntrustReleaseResourcePayer {
+  /** 用户在服务商AppID下的唯一标识 */
+  openid?: string;
+  /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
+  sub_openid?: string;
+}
+
+/** 订单金额信息 */
+export interface EntrustReleaseResourceAmount {
+  /** 订单总金额，单位为分，只能为整数 */
+  total: number;
+  /** 用户实际支付金额，单位为分，只能为整数 */
+  payer_total?: number;
+  /** 订单折扣 */
+  discount_total?: number;
+  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
+  currency?: string;
+}
+
+/** 设备信息 */
+export interface EntrustReleaseResourceDeviceInformation {
+  /** 商户设备号 */
+  device_id?: string;
+  /** 商户端设备IP（发起扣款请求的商户服务器IP） */
+  payer_total: string;
+}
+
+/** 优惠详情 */
+export interface EntrustReleaseResourcePromotionDetail {
+  /** 券ID */
+  coupon_id?: string;
+  /** 优惠名称 */
+  name?: string;
+  /** 枚举值： */
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
+  /** 枚举值： */
+  type?: 'COUPON' | 'DISCOUNT' | (string & {});
+  /** 优惠券面额 */
+  amount?: number;
+  /** 活动ID，批次ID */
+  stock_id?: string;
+  /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分 */
+  wechatpay_contribute?: number;
+  /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分 */
+  merchant_contribute?: number;
+  /** 其他出资方出资金额，单位为分 */
+  other_contribute?: number;
+}
+
+/** 签约信息 */
+export interface EntrustReleaseResourceContractInformation {
+  /** 标识用户与某签约模板的一次签约，具有唯一性 */
+  contract_id?: string;
+  /** 枚举值： */
+  contract_status: 'ADD' | 'DELETE' | (string & {});
+  /** 签约完成时间 */
+  create_time?: string;
+}
+
+/** 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON) */
+export interface EntrustReleaseResource {
+  /** 微信公众平台为商户的应用分配的ID，与服务商商户号存在绑定关系 */
+  appid: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 微信支付订单号 */
+  transaction_id?: string;
+  /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
+  attach?: string;
+  /** 银行类型，采用字符串类型的银行标识 */
+  bank_type?: string;
+  /** 支付成功时返回 */
+  success_time?: string;
+  /** 枚举值： */
+  trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
+  /** 对当前订单状态的描述和下一步操作的指引 */
+  trade_state_description?: string;
+  /** 支付者 */
+  payer?: EntrustReleaseResourcePayer;
+  /** 订单金额信息 */
+  amount?: EntrustReleaseResourceAmount;
+  /** 设备信息 */
+  device_information?: EntrustReleaseResourceDeviceInformation;
+  /** 优惠详情 */
+  promotion_detail?: EntrustReleaseResourcePromotionDetail[];
+  /** 微信支付分配的商户号 */
+  sp_mchid?: string;
+  /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系，如果是直连商户模式接入，该字段返回为空 */
+  sub_mchid?: string;
+  /** 微信公众平台为商户的应用分配的ID，与子商户号存在绑定关系，如果是直连商户模式接入，该字段返回为空 */
+  sub_appid?: string;
+  /** 用户在服务商AppID下的唯一标识 */
+  openid?: string;
+  /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
+  sub_openid?: string;
+  /** 签约模板号，签约模板唯一标识 */
+  plan_id?: string;
+  /** 签约信息 */
+  contract_information?: EntrustReleaseResourceContractInformation;
+}
+
+/** 通知资源数据 */
+export interface EntrustReleaseNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON) */
+export interface EntrustReleaseNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'ENTRUST.RELEASE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: EntrustReleaseNotificationResource;
+}
+
+/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+export interface EntrustSignResourceContractTerminateInfo {
+  /** 协议解约方式 */
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
+  /** 协议解约时间 */
+  contract_terminated_time: string;
+  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
+  contract_termination_remark?: string;
+}
+
+/** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
+export interface EntrustSignResourceDeductScheduleEstimatedDeductAmount {
+  /** 总金额，单位为分，只能为整数。 */
+  amount: number;
+  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
+  currency: string;
+}
+
+/** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
+export interface EntrustSignResourceDeductScheduleScheduledAmount {
+  /** 总金额，单位为分，只能为整数。 */
+  amount?: number;
+  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
+  currency?: string;
+}
+
+/** 实际扣费金额，当状态为已扣费时有返回。 */
+export interface EntrustSignResourceDeductScheduleDeductAmount {
+  /** 总金额，单位为分，只能为整数。 */
+  amount: number;
+  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
+  currency: string;
+}
+
+/** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
+export interface EntrustSignResourceDeductSchedule {
+  /** 预约扣费场景下有效 */
+  estimated_deduct_date: string;
+  /** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
+  estimated_deduct_amount: EntrustSignResourceDeductScheduleEstimatedDeductAmount;
+  /** 扣费预约状态 */
+  schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
+  /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
+  scheduled_amount?: EntrustSignResourceDeductScheduleScheduledAmount;
+  /** 实际扣费金额，当状态为已扣费时有返回。 */
+  deduct_amount?: EntrustSignResourceDeductScheduleDeductAmount;
+  /** 实际扣费的日期 */
+  deduct_date: string;
+}
+
+/** 委托代扣签约成功(ENTRUST.SIGN)通知(JSON) */
+export interface EntrustSignResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 委托代扣协议的主键，唯一定义此资源的标识 */
+  contract_id: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid: string;
+  /** 委托代扣协议模板ID */
+  plan_id: number;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code: string;
+  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
+  contract_display_account: string;
+  /** 委托代扣协议状态 */
+  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
+  /** 协议签署时间 */
+  contract_signed_time: string;
+  /** 协议到期时间 */
+  contract_expired_time: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid: string;
+  /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+  contract_terminate_info: EntrustSignResourceContractTerminateInfo;
+  /** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
+  deduct_schedule?: EntrustSignResourceDeductSchedule;
+  /** 普通服务商商户号，微信支付分配的商户号 */
+  sp_mchid?: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  sp_appid?: string;
+  /** 子商户号，微信支付分配的商户号 */
+  sub_mchid?: string;
+  /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
+  sub_appid?: string;
+  /** 商户AppID下的用户唯一标识 */
+  sp_openid?: string;
+  /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
+  sub_openid?: string;
+}
+
+/** 通知资源数据 */
+export interface EntrustSignNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 委托代扣签约成功(ENTRUST.SIGN)通知(JSON) */
+export interface EntrustSignNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'ENTRUST.SIGN' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: EntrustSignNotificationResource;
+}
+
+/** 签约信息 */
+export interface EntrustSigningResourceContractInformation {
+  /** 标识用户与某签约模板的一次签约，具有唯一性 */
+  contract_id?: string;
+  /** 枚举值： */
+  contract_status?: 'ADD' | 'DELETE' | (string & {});
+  /** 签约完成时间 */
+  create_time?: string;
+}
+
+/** 支付者 */
+export interface EntrustSigningResourcePayer {
+  /** 用户在服务商AppID下的唯一标识 */
+  openid?: string;
+  /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
+  sub_openid?: string;
+}
+
+/** 订单金额信息 */
+export interface EntrustSigningResourceAmount {
+  /** 订单总金额，单位为分，只能为整数 */
+  total: number;
+  /** 用户实际支付金额，单位为分，只能为整数 */
+  payer_total?: number;
+  /** 订单折扣 */
+  discount_total?: number;
+  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
+  currency?: string;
+}
+
+/** 设备信息 */
+export interface EntrustSigningResourceDeviceInformation {
+  /** 商户设备号 */
+  device_id?: string;
+  /** 商户端设备IP（发起扣款请求的商户服务器IP） */
+  payer_total: string;
+}
+
+/** 优惠详情 */
+export interface EntrustSigningResourcePromotionDetail {
+  /** 券ID */
+  coupon_id?: string;
+  /** 优惠名称 */
+  name?: string;
+  /** 枚举值： */
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
+  /** 枚举值： */
+  type?: 'COUPON' | 'DISCOUNT' | (string & {});
+  /** 优惠券面额 */
+  amount?: number;
+  /** 活动ID，批次ID */
+  stock_id?: string;
+  /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分 */
+  wechatpay_contribute?: number;
+  /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分 */
+  merchant_contribute?: number;
+  /** 其他出资方出资金额，单位为分 */
+  other_contribute?: number;
+}
+
+/** 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON) */
+export interface EntrustSigningResource {
+  /** 微信公众平台为商户的应用分配的ID，与服务商商户号存在绑定关系 */
+  appid: string;
+  /** 用户在服务商AppID下的唯一标识 */
+  openid?: string;
+  /** 签约模板号，签约模板唯一标识 */
+  plan_id?: string;
+  /** 签约信息 */
+  contract_information?: EntrustSigningResourceContractInformation;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 微信支付订单号 */
+  transaction_id?: string;
+  /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
+  attach?: string;
+  /** 银行类型，采用字符串类型的银行标识 */
+  bank_type?: string;
+  /** 支付成功时返回 */
+  success_time?: string;
+  /** 枚举值： */
+  trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
+  /** 对当前订单状态的描述和下一步操作的指引 */
+  trade_state_description?: string;
+  /** 支付者 */
+  payer?: EntrustSigningResourcePayer;
+  /** 订单金额信息 */
+  amount?: EntrustSigningResourceAmount;
+  /** 设备信息 */
+  device_information: EntrustSigningResourceDeviceInformation;
+  /** 优惠详情 */
+  promotion_detail?: EntrustSigningResourcePromotionDetail[];
+  /** 微信支付分配的商户号 */
+  sp_mchid: string;
+  /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系，如果是直连商户模式接入，该字段返回为空 */
+  sub_mchid?: string;
+  /** 微信公众平台为商户的应用分配的ID，与子商户号存在绑定关系，如果是直连商户模式接入，该字段返回为空 */
+  sub_appid?: string;
+  /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
+  sub_openid?: string;
+}
+
+/** 通知资源数据 */
+export interface EntrustSigningNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON) */
+export interface EntrustSigningNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'ENTRUST.SIGNING' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: EntrustSigningNotificationResource;
+}
+
+/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+export interface EntrustTerminateResourceContractTerminateInfo {
+  /** 协议解约方式 */
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
+  /** 协议解约时间 */
+  contract_terminated_time?: string;
+  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
+  contract_termination_remark?: string;
+}
+
+/** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
+export interface EntrustTerminateResourceDeductScheduleEstimatedDeductAmount {
+  /** 总金额，单位为分，只能为整数。 */
+  amount: number;
+  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
+  currency: string;
+}
+
+/** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
+export interface EntrustTerminateResourceDeductScheduleScheduledAmount {
+  /** 总金额，单位为分，只能为整数。 */
+  amount: number;
+  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
+  currency: string;
+}
+
+/** 实际扣费金额，当状态为已扣费时有返回。 */
+export interface EntrustTerminateResourceDeductScheduleDeductAmount {
+  /** 总金额，单位为分，只能为整数。 */
+  amount: number;
+  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
+  currency: string;
+}
+
+/** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
+export interface EntrustTerminateResourceDeductSchedule {
+  /** 预约扣费场景下有效，预签约时指定的预计扣费的日期 */
+  estimated_deduct_date: string;
+  /** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
+  estimated_deduct_amount: EntrustTerminateResourceDeductScheduleEstimatedDeductAmount;
+  /** 扣费预约状态 */
+  schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
+  /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
+  scheduled_amount?: EntrustTerminateResourceDeductScheduleScheduledAmount;
+  /** 实际扣费金额，当状态为已扣费时有返回。 */
+  deduct_amount?: EntrustTerminateResourceDeductScheduleDeductAmount;
+  /** 实际扣费的日期 */
+  deduct_date: string;
+}
+
+/** 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON) */
+export interface EntrustTerminateResource {
+  /** 委托代扣协议的主键，唯一定义此资源的标识 */
+  contract_id: string;
+  /** 普通服务商商户号，微信支付分配的商户号 */
+  sp_mchid?: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  sp_appid?: string;
+  /** 子商户号，微信支付分配的商户号 */
+  sub_mchid?: string;
+  /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
+  sub_appid?: string;
+  /** 委托代扣协议模板ID */
+  plan_id: number;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code: string;
+  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
+  contract_display_account: string;
+  /** 委托代扣协议状态 */
+  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
+  /** 协议签署时间 */
+  contract_signed_time: string;
+  /** 协议到期时间 */
+  contract_expired_time: string;
+  /** 商户AppID下的用户唯一标识 */
+  sp_openid?: string;
+  /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
+  sub_openid?: string;
+  /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+  contract_terminate_info: EntrustTerminateResourceContractTerminateInfo;
+  /** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
+  deduct_schedule?: EntrustTerminateResourceDeductSchedule;
+}
+
+/** 通知资源数据 */
+export interface EntrustTerminateNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON) */
+export interface EntrustTerminateNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'ENTRUST.TERMINATE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: EntrustTerminateNotificationResource;
+}
+
+/** 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON) */
+export interface EntrustTerminateInquiryResource {
+  /** 返回状态码 */
+  code: string;
+  /** 返回信息 */
+  messsage: string;
+  /** 商户号，微信支付分配的商户号 */
+  mchid: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid?: string;
+  /** 委托代扣协议模板ID */
+  plan_id: number;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code: string;
+  /** 商户侧用户标识 */
+  out_user_code: string;
+  /** 委托代扣协议的主键，唯一定义此资源的标识 */
+  contract_id?: string;
+  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
+  contract_display_account?: string;
+  /** 委托代扣协议状态 */
+  contract_state?: 'SIGNED' | 'TERMINATED' | (string & {});
+  /** 协议签署时间 */
+  contract_signed_time?: string;
+}
+
+/** 通知资源数据 */
+export interface EntrustTerminateInquiryNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON) */
+export interface EntrustTerminateInquiryNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'ENTRUST.TERMINATE_INQUIRY' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: EntrustTerminateInquiryNotificationResource;
+}
+
+/** 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON) */
+export interface EntrustTerminateRetentionResource {
+  /** 普通服务商商户号，微信支付分配的商户号 */
+  mchid?: string;
+  /** 委托代扣协议的主键，唯一定义此资源的标识 */
+  contract_id?: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid?: string;
+  /** 委托代扣协议模板ID */
+  plan_id?: number;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code?: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid?: string;
+}
+
+/** 通知资源数据 */
+export interface EntrustTerminateRetentionNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON) */
+export interface EntrustTerminateRetentionNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'ENTRUST.TERMINATE_RETENTION' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: EntrustTerminateRetentionNotificationResource;
+}
+
+/** 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON) */
+export interface FacepayUserStateChangeResource {
+  /** 微信刷脸用户ID */
+  user_id: string;
+  /** 商户刷脸用户ID */
+  out_user_id: string;
+  /** 机构编号 */
+  organization_id: string;
+  /** 商户号 */
+  mch_id: string;
+  /** 通知创建时间 */
+  notify_create_time: string;
+  /** 微信APPID */
+  appid: string;
+  /** 微信用户openid */
+  openid: string;
+  /** 签约ID */
+  contract_id: string;
+}
+
+/** 通知资源数据 */
+export interface FacepayUserStateChangeNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type?: string;
+}
+
+/** 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON) */
+export interface FacepayUserStateChangeNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'FACEPAY.USER_STATE_CHANGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: FacepayUserStateChangeNotificationResource;
+}
+
+/** 发票申请单下关联的所有发票信息 */
+export interface FapiaoCardDiscardedResourceFapiaoInformation {
+  /** 商户发票单号，唯一标识一张发票 */
+  fapiao_id: string;
+  /** 发票状态 */
+  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
+  /** 发票状态 */
+  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
+}
+
+/** 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON) */
+export interface FapiaoCardDiscardedResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 微信支付分配的子商户号，服务商模式下存在 */
+  sub_mchid?: string;
+  /** 冲红时指定的发票申请单号 */
+  fapiao_apply_id: string;
+  /** 发票申请单下关联的所有发票信息 */
+  fapiao_information: FapiaoCardDiscardedResourceFapiaoInformation[];
+}
+
+/** 通知资源数据 */
+export interface FapiaoCardDiscardedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON) */
+export interface FapiaoCardDiscardedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'FAPIAO.CARD_DISCARDED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: FapiaoCardDiscardedNotificationResource;
+}
+
+/** 发票申请单下关联的所有发票信息 */
+export interface FapiaoCardInsertedResourceFapiaoInformation {
+  /** 商户发票单号，唯一标识一张发票 */
+  fapiao_id: string;
+  /** 发票状态 */
+  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
+  /** 发票状态 */
+  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
+}
+
+/** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON) */
+export interface FapiaoCardInsertedResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 微信支付分配的子商户号，服务商模式下存在 */
+  sub_mchid?: string;
+  /** 开票时指定的发票申请单号 */
+  fapiao_apply_id: string;
+  /** 发票申请单下关联的所有发票信息 */
+  fapiao_information: FapiaoCardInsertedResourceFapiaoInformation[];
+}
+
+/** 通知资源数据 */
+export interface FapiaoCardInsertedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON) */
+export interface FapiaoCardInsertedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'FAPIAO.CARD_INSERTED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: FapiaoCardInsertedNotificationResource;
+}
+
+/** 发票申请单下关联的所有发票信息 */
+export interface FapiaoIssuedResourceFapiaoInformation {
+  /** 商户发票单号，唯一标识一张发票 */
+  fapiao_id: string;
+  /** 发票状态 */
+  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
+  /** 发票状态 */
+  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
+}
+
+/** 发票开具成功(FAPIAO.ISSUED)通知(JSON) */
+export interface FapiaoIssuedResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 微信支付分配的子商户号，服务商模式下存在 */
+  sub_mchid?: string;
+  /** 开票时指定的发票申请单号 */
+  fapiao_apply_id: string;
+  /** 发票申请单下关联的所有发票信息 */
+  fapiao_information: FapiaoIssuedResourceFapiaoInformation[];
+}
+
+/** 通知资源数据 */
+export interface FapiaoIssuedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 发票开具成功(FAPIAO.ISSUED)通知(JSON) */
+export interface FapiaoIssuedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'FAPIAO.ISSUED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: FapiaoIssuedNotificationResource;
+}
+
+/** 发票申请单下关联的所有发票信息 */
+export interface FapiaoReversedResourceFapiaoInformation {
+  /** 商户发票单号，唯一标识一张发票 */
+  fapiao_id: string;
+  /** 发票状态 */
+  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
+  /** 发票状态 */
+  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
+}
+
+/** 发票冲红成功(FAPIAO.REVERSED)通知(JSON) */
+export interface FapiaoReversedResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 微信支付分配的子商户号，服务商模式下存在 */
+  sub_mchid?: string;
+  /** 开票时指定的发票申请单号 */
+  fapiao_apply_id: string;
+  /** 发票申请单下关联的所有发票信息 */
+  fapiao_information: FapiaoReversedResourceFapiaoInformation[];
+}
+
+/** 通知资源数据 */
+export interface FapiaoReversedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 发票冲红成功(FAPIAO.REVERSED)通知(JSON) */
+export interface FapiaoReversedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'FAPIAO.REVERSED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: FapiaoReversedNotificationResource;
+}
+
+/** 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON) */
+export interface FapiaoUserAppliedResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 微信支付分配的子商户号，服务商模式下存在 */
+  sub_mchid?: string;
+  /** 发票申请单号，唯一标识一次开票行为。微信支付场景下，为微信支付订单号；非微信支付场景下，为调用获取抬头填写链接 */
+  fapiao_apply_id: string;
+  /** 用户完成发票抬头填写的时间 */
+  apply_time: string;
+}
+
+/** 通知资源数据 */
+export interface FapiaoUserAppliedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON) */
+export interface FapiaoUserAppliedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'FAPIAO.USER_APPLIED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: FapiaoUserAppliedNotificationResource;
+}
+
+/** 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON) */
+export interface HirePowerBankReceiveInsuranceResource {
+  /** 保险订单ID */
+  order_id: string;
+  /** 商户保险订单号 */
+  out_order_no: string;
+  /** 用户标识 */
+  openid: string;
+  /** 最大理赔次数 */
+  max_claim_count: number;
+  /** 已理赔次数 */
+  claimed_count: number;
+  /** 保险订单领取时间 */
+  order_receive_time: string;
+  /** 保险订单领取状态 */
+  order_receive_state: string;
+  /** 保险订单开始时间 */
+  order_begin_time?: string;
+  /** 保险订单结束时间 */
+  order_end_time?: string;
+}
+
+/** 通知资源数据 */
+export interface HirePowerBankReceiveInsuranceNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON) */
+export interface HirePowerBankReceiveInsuranceNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'HIRE_POWER_BANK.RECEIVE_INSURANCE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: HirePowerBankReceiveInsuranceNotificationResource;
+}
+
+/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+export interface InsuranceEntrustRenewResourceContractTerminateInfo {
+  /** 协议解约方式 */
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
+  /** 协议解约时间 */
+  contract_terminated_time: string;
+  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
+  contract_termination_remark?: string;
+}
+
+/** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON) */
+export interface InsuranceEntrustRenewResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 委托代扣协议的主键，唯一定义此资源的标识 */
+  contract_id: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid: string;
+  /** 委托代扣协议模板ID */
+  plan_id: number;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code: string;
+  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
+  insured_display_name: string;
+  /** 委托代扣协议状态 */
+  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
+  /** 协议签署时间 */
+  contract_signed_time: string;
+  /** 协议到期时间 */
+  contract_expired_time: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid: string;
+  /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+  contract_terminate_info: InsuranceEntrustRenewResourceContractTerminateInfo;
+}
+
+/** 通知资源数据 */
+export interface InsuranceEntrustRenewNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON) */
+export interface InsuranceEntrustRenewNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'INSURANCE_ENTRUST.RENEW' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: InsuranceEntrustRenewNotificationResource;
+}
+
+/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+export interface InsuranceEntrustSignResourceContractTerminateInfo {
+  /** 协议解约方式 */
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
+  /** 协议解约时间 */
+  contract_terminated_time: string;
+  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
+  contract_termination_remark?: string;
+}
+
+/** 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON) */
+export interface InsuranceEntrustSignResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 委托代扣协议的主键，唯一定义此资源的标识 */
+  contract_id: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid: string;
+  /** 委托代扣协议模板ID */
+  plan_id: number;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code: string;
+  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
+  insured_display_name: string;
+  /** 委托代扣协议状态 */
+  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
+  /** 协议签署时间 */
+  contract_signed_time: string;
+  /** 协议到期时间 */
+  contract_expired_time: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid: string;
+  /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+  contract_terminate_info: InsuranceEntrustSignResourceContractTerminateInfo;
+}
+
+/** 通知资源数据 */
+export interface InsuranceEntrustSignNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON) */
+export interface InsuranceEntrustSignNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'INSURANCE_ENTRUST.SIGN' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: InsuranceEntrustSignNotificationResource;
+}
+
+/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+export interface InsuranceEntrustTerminateResourceContractTerminateInfo {
+  /** 协议解约方式 */
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
+  /** 协议解约时间 */
+  contract_terminated_time: string;
+  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
+  contract_termination_remark?: string;
+}
+
+/** 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON) */
+export interface InsuranceEntrustTerminateResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 委托代扣协议的主键，唯一定义此资源的标识 */
+  contract_id: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid: string;
+  /** 委托代扣协议模板ID */
+  plan_id: number;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code: string;
+  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
+  insured_display_name: string;
+  /** 委托代扣协议状态 */
+  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
+  /** 协议签署时间 */
+  contract_signed_time: string;
+  /** 协议到期时间 */
+  contract_expired_time: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid: string;
+  /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
+  contract_terminate_info: InsuranceEntrustTerminateResourceContractTerminateInfo;
+}
+
+/** 通知资源数据 */
+export interface InsuranceEntrustTerminateNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON) */
+export interface InsuranceEntrustTerminateNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'INSURANCE_ENTRUST.TERMINATE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: InsuranceEntrustTerminateNotificationResource;
+}
+
+/** 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON) */
+export interface MallAuthActivateCardResource {
+  /** 顾客授权时使用的小程序上的OpenID */
+  openid: string;
+  /** 用户在商圈会员卡card_id下的唯一标志，用户领取会员卡后获得的code */
+  code: string;
+  /** 用户开会员卡时的商圈商户号 */
+  mchid: string;
+  /** 用户授权类型 */
+  auth_type: string;
+}
+
+/** 通知资源数据 */
+export interface MallAuthActivateCardNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON) */
+export interface MallAuthActivateCardNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MALL_AUTH.ACTIVATE_CARD' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MallAuthActivateCardNotificationResource;
+}
+
+/** 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON) */
+export interface MallRefundSuccessResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 商圈商户名称 */
+  merchant_name: string;
+  /** 门店名称，商圈在商圈小程序上圈店时填写的门店名称 */
+  shop_name: string;
+  /** 门店编号，商圈在商圈小程序上圈店时填写的门店编号，用于跟商圈自身已有的商户识别码对齐 */
+  shop_number: string;
+  /** 顾客授权积分时使用的小程序的AppID */
+  appid: string;
+  /** 顾客授权时使用的小程序上的OpenID */
+  openid: string;
+  /** 交易完成时间 */
+  refund_time: string;
+  /** 用户实际消费金额，单位（分） */
+  pay_amount: number;
+  /** 用户退款金额，单位（分） */
+  refund_amount: number;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 微信支付退款单号 */
+  refund_id: string;
+}
+
+/** 通知资源数据 */
+export interface MallRefundSuccessNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON) */
+export interface MallRefundSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MALL_REFUND.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MallRefundSuccessNotificationResource;
+}
+
+/** 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON) */
+export interface MallTransactionSuccessResource {
+  /** 微信支付分配的商户号 */
+  mchid: string;
+  /** 商圈商户名称 */
+  merchant_name: string;
+  /** 门店名称，商圈在商圈小程序上圈店时填写的门店名称 */
+  shop_name: string;
+  /** 门店编号，商圈在商圈小程序上圈店时填写的门店编号，用于跟商圈自身已有的商户识别码对齐 */
+  shop_number: string;
+  /** 顾客授权积分时使用的小程序的AppID */
+  appid: string;
+  /** 顾客授权时使用的小程序上的OpenID */
+  openid: string;
+  /** 交易完成时间 */
+  time_end: string;
+  /** 用户实际消费金额，单位（分） */
+  amount: number;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 手动提交积分标记，自动提交时无该字段，用于区分用户手动申请后推送的积分数据 */
+  commit_tag?: string;
+}
+
+/** 通知资源数据 */
+export interface MallTransactionSuccessNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON) */
+export interface MallTransactionSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MALL_TRANSACTION.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MallTransactionSuccessNotificationResource;
+}
+
+/** 商户管理记录(MANAGERECORD.CHANGE)通知(JSON) */
+export interface ManagerecordChangeResource {
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 商户管理记录ID */
+  manage_record_id: string;
+  /** 商户管理记录状态 */
+  manage_record_state: 'PENDING' | 'SUBMITTED' | 'EXPIRED' | 'UNDER_REVIEW' | 'RECOVERED' | 'REJECTED' | (string & {});
+}
+
+/** 通知资源数据 */
+export interface ManagerecordChangeNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'manage_record' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 商户管理记录(MANAGERECORD.CHANGE)通知(JSON) */
+export interface ManagerecordChangeNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MANAGERECORD.CHANGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ManagerecordChangeNotificationResource;
+}
+
+/** 自动收款授权的关闭信息 */
+export interface MchtransferAuthorizationClosedResourceCloseInfo {
+  /** 关闭时间 */
+  close_time: string;
+  /** 自动收款授权的原因 */
+  close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
+}
+
+/** 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON) */
+export interface MchtransferAuthorizationClosedResource {
+  /** 商户侧授权单号 */
+  out_authorization_no: string;
+  /** 商户AppID */
+  appid: string;
+  /** 收款用户OpenID */
+  openid: string;
+  /** 用户展示名称 */
+  user_display_name: string;
+  /** 微信自动收款授权单号 */
+  authorization_id: string;
+  /** 单据状态 */
+  state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
+  /** 用户确认授权的时间 */
+  authorize_time: string;
+  /** 自动收款授权的关闭信息 */
+  close_info?: MchtransferAuthorizationClosedResourceCloseInfo;
+}
+
+/** 通知资源数据 */
+export interface MchtransferAuthorizationClosedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON) */
+export interface MchtransferAuthorizationClosedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MCHTRANSFER.AUTHORIZATION.CLOSED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MchtransferAuthorizationClosedNotificationResource;
+}
+
+/** 自动收款授权的关闭信息 */
+export interface MchtransferAuthorizationConfirmedResourceCloseInfo {
+  /** 关闭时间 */
+  close_time: string;
+  /** 自动收款授权的原因 */
+  close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
+}
+
+/** 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON) */
+export interface MchtransferAuthorizationConfirmedResource {
+  /** 商户侧授权单号 */
+  out_authorization_no: string;
+  /** 商户AppID */
+  appid: string;
+  /** 收款用户OpenID */
+  openid: string;
+  /** 用户展示名称 */
+  user_display_name: string;
+  /** 微信自动收款授权单号 */
+  authorization_id: string;
+  /** 单据状态 */
+  state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
+  /** 用户确认授权的时间 */
+  authorize_time: string;
+  /** 自动收款授权的关闭信息 */
+  close_info?: MchtransferAuthorizationConfirmedResourceCloseInfo;
+}
+
+/** 通知资源数据 */
+export interface MchtransferAuthorizationConfirmedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON) */
+export interface MchtransferAuthorizationConfirmedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MCHTRANSFER.AUTHORIZATION.CONFIRMED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MchtransferAuthorizationConfirmedNotificationResource;
+}
+
+/** 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON) */
+export interface MchtransferBatchClosedResource {
+  /** 商户单号 */
+  out_bill_no?: string;
+  /** 商家转账订单号 */
+  transfer_bill_no?: string;
+  /** 单据状态 */
+  state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
+  /** 商户号 */
+  mchid?: string;
+  /** 转账金额 */
+  transfer_amount?: number;
+  /** 收款用户OpenID */
+  openid?: string;
+  /** 失败原因 */
+  fail_reason?: string;
+  /** 单据创建时间 */
+  create_time?: string;
+  /** 批次更新时间 */
+  update_time?: string;
+  /** 商家批次单号 */
+  out_batch_no?: string;
+  /** 微信批次单号 */
+  batch_id?: string;
+  /** 批次状态 */
+  batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
+  /** 批次总笔数 */
+  total_num?: number;
+  /** 批次总金额 */
+  total_amount?: number;
+  /** 转账成功金额 */
+  success_amount?: number;
+  /** 转账成功笔数 */
+  success_num?: number;
+  /** 转账失败金额 */
+  fail_amount?: number;
+  /** 转账失败笔数 */
+  fail_num?: number;
+  /** 批次关闭原因 */
+  close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
+}
+
+/** 通知资源数据 */
+export interface MchtransferBatchClosedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型| headers | object {data-tooltip="对应PHP的Array"} | 通知的… */
+  original_type: string;
+}
+
+/** 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON) */
+export interface MchtransferBatchClosedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MCHTRANSFER.BATCH.CLOSED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MchtransferBatchClosedNotificationResource;
+}
+
+/** 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON) */
+export interface MchtransferBatchFinishedResource {
+  /** 商户单号 */
+  out_bill_no?: string;
+  /** 商家转账订单号 */
+  transfer_bill_no?: string;
+  /** 单据状态 */
+  state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
+  /** 商户号 */
+  mchid?: string;
+  /** 转账金额 */
+  transfer_amount?: number;
+  /** 收款用户OpenID */
+  openid?: string;
+  /** 失败原因 */
+  fail_reason?: string;
+  /** 单据创建时间 */
+  create_time?: string;
+  /** 批次更新时间 */
+  update_time?: string;
+  /** 商家批次单号 */
+  out_batch_no?: string;
+  /** 微信批次单号 */
+  batch_id?: string;
+  /** 批次状态 */
+  batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
+  /** 批次总笔数 */
+  total_num?: number;
+  /** 批次总金额 */
+  total_amount?: number;
+  /** 转账成功金额 */
+  success_amount?: number;
+  /** 转账成功笔数 */
+  success_num?: number;
+  /** 转账失败金额 */
+  fail_amount?: number;
+  /** 转账失败笔数 */
+  fail_num?: number;
+  /** 批次关闭原因 */
+  close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
+}
+
+/** 通知资源数据 */
+export interface MchtransferBatchFinishedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON) */
+export interface MchtransferBatchFinishedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MCHTRANSFER.BATCH.FINISHED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MchtransferBatchFinishedNotificationResource;
+}
+
+/** 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON) */
+export interface MchtransferBillFinishedResource {
+  /** 商户单号 */
+  out_bill_no: string;
+  /** 商家转账订单号 */
+  transfer_bill_no: string;
+  /** 单据状态 */
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
+  /** 商户号 */
+  mch_id?: string;
+  /** 商户号 */
+  mchid?: string;
+  /** 子商户号 */
+  sub_mchid?: string;
+  /** 转账金额 */
+  transfer_amount: number;
+  /** 收款用户OpenID */
+  openid?: string;
+  /** 失败原因 */
+  fail_reason?: string;
+  /** 单据创建时间 */
+  create_time: string;
+  /** 最后一次状态变更时间 */
+  update_time: string;
+}
+
+/** 通知资源数据 */
+export interface MchtransferBillFinishedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON) */
+export interface MchtransferBillFinishedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MCHTRANSFER.BILL.FINISHED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MchtransferBillFinishedNotificationResource;
+}
+
+/** 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON) */
+export interface MchtransferQqwalletbillFinishedResource {
+  /** 商户号 */
+  mchid: string;
+  /** 商户单号 */
+  out_bill_no: string;
+  /** 微信转账单号 */
+  transfer_bill_no: string;
+  /** QQ互联开放平台AppID */
+  appid: string;
+  /** 单据状态 */
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
+  /** 转账金额 */
+  transfer_amount: number;
+  /** 转账备注 */
+  transfer_remark: string;
+  /** 收款用户OpenID */
+  openid?: string;
+  /** 收款用户QQ号 */
+  user_qq?: string;
+  /**
+   * 收款用户姓名
+   * Encrypted (by-rsa-pubkey).
+   */
+  user_name?: string;
+  /** 失败原因 */
+  fail_reason?: string;
+  /** 单据创建时间 */
+  create_time: string;
+  /** 最后一次状态变更时间 */
+  update_time: string;
+}
+
+/** 通知资源数据 */
+export interface MchtransferQqwalletbillFinishedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON) */
+export interface MchtransferQqwalletbillFinishedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MCHTRANSFER.QQWALLETBILL.FINISHED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MchtransferQqwalletbillFinishedNotificationResource;
+}
+
+/** 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON) */
+export interface MchwithdrawChangeResource {
+  /** 提现单状态 */
+  status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT' | (string & {});
+  /** 微信支付提现单号 */
+  withdraw_id: string;
+  /** 商户提现单号 */
+  out_request_no: string;
+  /** 提现金额 */
+  amount: number;
+  /** 发起提现时间 */
+  create_time?: string;
+  /** 提现状态更新时间 */
+  update_time?: string;
+  /** 失败原因 */
+  reason?: string;
+  /** 提现备注 */
+  remark?: string;
+  /** 银行附言 */
+  bank_memo?: string;
+  /** 出款账户类型 */
+  account_type?: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
+  /** 提现失败解决方案 */
+  solution?: string;
+  /** 二级商户号 */
+  sub_mchid?: string;
+  /** 电商平台商户号 */
+  sp_mchid?: string;
+  /** 入账银行账号后四位 */
+  account_number?: string;
+  /** 入账银行 */
+  account_bank?: string;
+  /** 入账银行全称（含支行） */
+  bank_name?: string;
+}
+
+/** 通知资源数据 */
+export interface MchwithdrawChangeNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: 'mch_withdraw' | (string & {});
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: 'mch_withdraw' | (string & {});
+}
+
+/** 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON) */
+export interface MchwithdrawChangeNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MCHWITHDRAW.CHANGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MchwithdrawChangeNotificationResource;
+}
+
+/** 现金补充列表 */
+export interface MedicalInsuranceSuccessResourceCashAddDetail {
+  /** 现金补充类型 */
+  cash_add_type: 'DEFAULT_ADD_TYPE' | 'FREIGHT' | 'OTHER_MEDICAL_EXPENSES' | (string & {});
+}
+
+/** 现金减免列表 */
+export interface MedicalInsuranceSuccessResourceCashReduceDetail {
+  /** 现金减免类型 */
+  cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION' | (string & {});
+}
+
+/** 医保混合收款成功通知 */
+export interface MedicalInsuranceSuccessResource {
+  /** 唯一定义此资源的标识 */
+  mix_trade_no: string;
+  /** 医保自费混合订单支付状态 */
+  mix_pay_status: 'UNKNOWN_MIX_PAY_STATUS' | 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL' | (string & {});
+  /** 混合订单中自费部分的支付状态 */
+  self_pay_status?: 'UNKNOWN_SELF_PAY_STATUS' | 'SELF_PAY_CREATED' | 'SELF_PAY_SUCCESS' | 'SELF_PAY_REFUND' | 'SELF_PAY_FAIL' | 'NO_SELF_PAY' | (string & {});
+  /** 混合订单中医保部分的支付状态 */
+  med_ins_pay_status?: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY' | (string & {});
+  /** 订单支付时间 */
+  paid_time?: string;
+  /**
+   * 支付完成后医保局返回内容（透传给医疗机构）
+   * Encoded string (by-json_encode); its structure is in model.json.
+   */
+  passthrough_response_content?: string;
+  /** 混合支付类型 */
+  mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' | (string & {});
+  /** 订单类型 */
+  order_type?: 'UNKNOWN_ORDER_TYPE' | 'REG_PAY' | 'DIAG_PAY' | 'COVID_EXAM_PAY' | 'IN_HOSP_PAY' | 'PHARMACY_PAY' | 'INSURANCE_PAY' | 'INT_REG_PAY' | 'INT_RE_DIAG_PAY' | 'INT_RX_PAY' | 'COVID_ANTIGEN_PAY' | 'MED_PAY' | (string & {});
+  /** 从业机构的公众号ID */
+  appid: string;
+  /** 医疗机构的公众号ID */
+  sub_appid: string;
+  /** 医疗机构的商户号 */
+  sub_mchid: string;
+  /** 用户在医疗机构AppID下的唯一标识 */
+  sub_openid: string;
+  /** 是否代亲属支付，不传默认替本人支付 */
+  pay_for_relatives?: boolean;
+  /** 从业机构订单号 */
+  out_trade_no: string;
+  /** 医疗机构订单号 */
+  serial_no?: string;
+  /** 医保局返回的支付单ID */
+  pay_order_id?: string;
+  /** 医保局返回的支付授权码 */
+  pay_auth_no?: string;
+  /** 用户定位信息，经纬度。格式：经度,纬度 */
+  geo_location?: string;
+  /** 城市ID */
+  city_id: string;
+  /** 医疗机构名称 */
+  med_inst_name: string;
+  /** 医疗机构编码 */
+  med_inst_no: string;
+  /** 医保下单时间 */
+  med_ins_order_create_time?: string;
+  /** 现金补充列表 */
+  cash_add_detail?: MedicalInsuranceSuccessResourceCashAddDetail;
+  /** 现金减免列表 */
+  cash_reduce_detail?: MedicalInsuranceSuccessResourceCashReduceDetail;
+  /** 回调通知URL */
+  callback_url: string;
+  /** 自费预下单ID，微信支付预支付交易会话标识。用于后续接口调用中使用，该值有效期为2小时 */
+  prepay_id?: string;
+  /**
+   * 医疗机构透传给医保的数据
+   * Encoded string (by-json_encode); its structure is in model.json.
+   */
+  passthrough_request_content?: string;
+  /** 医疗机构与微信医保约定的扩展字段 */
+  extends?: string;
+  /** 查询与通知中返回，医疗机构可用于自定义业务逻辑 */
+  attach?: string;
+  /** 渠道号 */
+  channel_no?: string;
+  /** 是否到医保局测试环境下单 */
+  med_ins_test_env?: boolean;
+}
+
+/** 通知资源数据 */
+export interface MedicalInsuranceSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 医保混合收款成功通知 */
+export interface MedicalInsuranceSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MEDICAL_INSURANCE.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MedicalInsuranceSuccessNotificationResource;
+}
+
+/** 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON) */
+export interface MembercardAcceptCardResource {
+  /** 事件类型 */
+  event_type: 'NEW_ACTIVATE' | 'RECOVER' | (string & {});
+  /** 会员卡ID */
+  card_id: string;
+  /** 会员卡code */
+  code?: string;
+  /** 激活时间 */
+  event_time: string;
+  /** 用户标识 */
+  openid: string;
+  /** 用户统一标识 */
+  unionid?: string;
+}
+
+/** 通知资源数据 */
+export interface MembercardAcceptCardNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON) */
+export interface MembercardAcceptCardNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MEMBERCARD.ACCEPT_CARD' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MembercardAcceptCardNotificationResource;
+}
+
+/** 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON) */
+export interface MembercardActivateCardResource {
+  /** 事件类型 */
+  event_type: 'MEMBER_CARD_ACTIVATE' | (string & {});
+  /** 会员卡ID */
+  card_id: string;
+  /** 会员卡code */
+  code?: string;
+  /** 激活时间 */
+  event_time: string;
+  /** 激活场景 */
+  activate_scene: string;
+  /** 用户标识 */
+  openid: string;
+  /** 用户统一标识 */
+  unionid?: string;
+  /** 自定义场景值 */
+  outer_str?: string;
+}
+
+/** 通知资源数据 */
+export interface MembercardActivateCardNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON) */
+export interface MembercardActivateCardNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MEMBERCARD.ACTIVATE_CARD' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MembercardActivateCardNotificationResource;
+}
+
+/** 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON) */
+export interface MembercardUsercardManageResource {
+  /** 事件类型 */
+  event_type: 'USER_VIEW_MEMBERCARD' | 'USER_DELETE_MEMBERCARD' | 'USER_MODIFY_INFORMATION' | (string & {});
+  /** 会员卡ID */
+  card_id: string;
+  /** 会员卡code */
+  code?: string;
+  /** 激活时间 */
+  event_time: string;
+  /** 用户标识 */
+  openid: string;
+  /** 用户统一标识 */
+  unionid?: string;
+}
+
+/** 通知资源数据 */
+export interface MembercardUsercardManageNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON) */
+export interface MembercardUsercardManageNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MEMBERCARD.USERCARD_MANAGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: MembercardUsercardManageNotificationResource;
+}
+
+export interface MerchantNotifyNotifyResourceTopicName {
+  topic_english_name: string;
+  topic_chinese_name: string;
+}
+
+export interface MerchantNotifyNotifyResourceMessageContent {
+  /** 商户号 */
+  merchant_code: string;
+  /** 商户全称 */
+  merchant_company_name: string;
+  /** 业务发生时间 */
+  business_time: string;
+  /** 业务单据 */
+  business_code: string;
+  /** 业务状态 */
+  business_state: string;
+}
+
+/** 合作伙伴订阅(MERCHANT_NOTIFY.NOTIFY)通知(JSON) */
+export interface MerchantNotifyNotifyResource {
+  topic_name: MerchantNotifyNotifyResourceTopicName;
+  message_content: MerchantNotifyNotifyResourceMessageContent;
+}
+
+/** 通知资源数据 */
+export interface MerchantNotifyNotifyNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'merchant_notify' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: 'merchant_notify' | (string & {});
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 合作伙伴订阅(MERCHANT_NOTIFY.NOTIFY)通知(JSON) */
+export interface MerchantNotifyNotifyNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'MERCHANT_NOTIFY.NOTIFY' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: '订阅消息' | (string & {});
+  /** 通知资源数据 */
+  resource: MerchantNotifyNotifyNotificationResource;
+}
+
+/** 跨境/全球-委托代扣签约成功(PAPAY.SIGN)通知(JSON) */
+export interface PapaySignResource {
+  /** 微信支付分配的商户号 */
+  mchid?: string;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code?: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid?: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid?: string;
+  /** 协议解约方式 */
+  contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM' | (string & {});
+  /** 委托代扣协议的主键，唯一定义此资源的标识 */
+  contract_id?: string;
+  /** 委托代扣协议模板ID */
+  plan_id?: number;
+  /** 操作时间 */
+  operate_time?: string;
+  /** 协议到期时间 */
+  contract_expired_time?: string;
+  /** 普通服务商商户号，微信支付分配的商户号 */
+  sp_mchid?: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  sp_appid?: string;
+  /** 子商户号，微信支付分配的商户号 */
+  sub_mchid?: string;
+  /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
+  sub_appid?: string;
+  /** 商户AppID下的用户唯一标识 */
+  sp_openid?: string;
+  /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
+  sub_openid?: string;
+}
+
+/** 通知资源数据 */
+export interface PapaySignNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 跨境/全球-委托代扣签约成功(PAPAY.SIGN)通知(JSON) */
+export interface PapaySignNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAPAY.SIGN' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PapaySignNotificationResource;
+}
+
+/** 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON) */
+export interface PapayTerminateResource {
+  /** 微信支付分配的商户号 */
+  mchid?: string;
+  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
+  out_contract_code?: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid?: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid?: string;
+  /** 协议解约方式 */
+  contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM' | (string & {});
+  /** 委托代扣协议的主键，唯一定义此资源的标识 */
+  contract_id?: string;
+  /** 委托代扣协议模板ID */
+  plan_id?: number;
+  /** 操作时间 */
+  operate_time?: string;
+  /** 协议到期时间 */
+  contract_expired_time?: string;
+  /** 普通服务商商户号，微信支付分配的商户号 */
+  sp_mchid?: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  sp_appid?: string;
+  /** 子商户号，微信支付分配的商户号 */
+  sub_mchid?: string;
+  /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
+  sub_appid?: string;
+  /** 商户AppID下的用户唯一标识 */
+  sp_openid?: string;
+  /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
+  sub_openid?: string;
+}
+
+/** 通知资源数据 */
+export interface PapayTerminateNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON) */
+export interface PapayTerminateNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAPAY.TERMINATE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PapayTerminateNotificationResource;
+}
+
+/** 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON) */
+export interface PayscoreBindServiceAccountResource {
+  /** 服务ID */
+  service_id: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 商户号 */
+  mchid: string;
+  /** 子商户公众号ID */
+  sub_appid?: string;
+  /** 子商户商户号 */
+  sub_mchid: string;
+  /** 商户申请绑定单号 */
+  out_apply_no: string;
+  /** 受理状态 */
+  apply_state: string;
+  /** 拒绝原因 */
+  reject_reason?: string;
+}
+
+/** 通知资源数据 */
+export interface PayscoreBindServiceAccountNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON) */
+export interface PayscoreBindServiceAccountNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAYSCORE.BIND_SERVICE_ACCOUNT' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PayscoreBindServiceAccountNotificationResource;
+}
+
+/** 预下单请求部分输入参数。 */
+export interface PayscoreMchPrepayResourcePrepayReqBody {
+  /** 终端设备号，PC网页或公众号内支付请传WEB */
+  device_info: string;
+  /** 微信支付分配给收单服务商的ID */
+  nonce_str: string;
+  /** 商品或支付单简要描述 */
+  body: string;
+  /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
+  attach?: string;
+  /** 符合ISO 4217标准的三位字母代码，默认人民币：CNY */
+  fee_type: string;
+  /** 订单生成时间，格式为yyyyMMddHHmmss */
+  time_start: string;
+  /** 订单失效时间，格式为yyyyMMddHHmmss */
+  time_expire: string;
+  /** 商品标记，代金券或立减优惠功能的参数， 说明详见代金券或立减优惠 */
+  goods_tag?: string;
+  /** 异步接收微信支付结果通知的回调地址，通知URL必须为外网可访问的URL，不能携带参数。请使用HTTPS协议链接 */
+  notify_url: string;
+  /** JSAPI：公众号支付 */
+  trade_type: string;
+  /** no_credit：指定不能使用信用卡支付 */
+  limit_pay: string;
+  /** 需要跟公众平台的发票功能联合使用 */
+  need_receipt: boolean;
+}
+
+/** 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON) */
+export interface PayscoreMchPrepayResource {
+  /** 调用创单接口时提交的服务ID */
+  service_id: string;
+  /** 调用创单接口时提交的应用ID */
+  appid: string;
+  /** 调用创单接口时提交的商户号 */
+  mchid: string;
+  /** 调用创单接口时传入的子商户应用ID */
+  sub_appid?: string;
+  /** 调用创单接口时传入的子商户商户号 */
+  sub_mchid: string;
+  /** 调用创单接口时传入的渠道商商户号 */
+  channel_id?: string;
+  /** 调用创单接口时提交的商户服务订单号 */
+  out_order_no: string;
+  /** 微信用户在商户对应AppID下的唯一标识。（传了sub_appid的情况下则只返回sub_openid） */
+  openid?: string;
+  /** 微信用户在商户对应sub_appid下的唯一标识。（传了sub_appid的情况下则只返回sub_openid） */
+  sub_openid?: string;
+  /** 总金额，大于等于0的数字，单位为分，只能为整数。 */
+  total_amount: number;
+  /** 预下单请求部分输入参数。 */
+  prepay_req_body: PayscoreMchPrepayResourcePrepayReqBody;
+  /** Base64编码后的从业机构请求预下单接口使用请求的头部 */
+  prepay_req_header_base64?: string;
+  /** Base64编码后的从业机构请求预下单接口使用请求的包体 */
+  prepay_req_body_base64?: string;
+  /** 从业机构请求预下单接口时，收到响应的HttpCode */
+  prepay_resp_http_code?: number;
+  /** Base64编码后的从业机构请求预下单接口收到响应的头部 */
+  prepay_resp_header_base64?: string;
+  /** Base64编码后的从业机构请求预下单接口收到响应的包体 */
+  prepay_resp_body_base64?: string;
+}
+
+/** 通知资源数据 */
+export interface PayscoreMchPrepayNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON) */
+export interface PayscoreMchPrepayNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAYSCORE.MCH_PREPAY' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PayscoreMchPrepayNotificationResource;
+}
+
+/** 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON) */
+export interface PayscoreUserAcceptedResource {
+  /** 微信用户在校园轻松付下的合约的唯一标识，用户在校园轻松付小程序完成签约后，由微信支付生成。 */
+  contract_id?: string;
+  /** 商户号 */
+  mchid?: string;
+  /** 公众账号ID */
+  appid?: string;
+  /** 用户标识 */
+  openid?: string;
+  /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
+  plan_id?: string;
+  /** 枚举值： */
+  contract_status?: 'ADD' | 'DELETE' | (string & {});
+  /** 签约完成时间 */
+  create_time?: string;
+  /** 由商户自行生成的签约号，要求64个字符内，只能是数字、大小写字母和_-，且在同一签约模板下唯一。 */
+  out_contract_code?: string;
+  /** 子商户应用ID */
+  sub_appid?: string;
+  /** 子商户的商户号 */
+  sub_mchid?: string;
+  /** 调用授权服务接口提交的渠道商商户号。 */
+  channel_id?: string;
+  /** 服务ID */
+  service_id?: string;
+  /** 子商户公众号下OpenID */
+  sub_openid?: string;
+  /** 回调状态 */
+  user_service_status?: string;
+  /** 服务开启/解除授权时间 */
+  openorclose_time?: string;
+  /** 授权协议号 */
+  authorization_code?: string;
+  /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
+  out_request_no?: string;
+}
+
+/** 通知资源数据 */
+export interface PayscoreUserAcceptedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON) */
+export interface PayscoreUserAcceptedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAYSCORE.USER_ACCEPTED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PayscoreUserAcceptedNotificationResource;
+}
+
+/** 签约计划明细列表 */
+export interface PayscoreUserCancelSignPlanResourceSignedDetailList {
+  /** 根据创建计划时传入明细顺序编号，从1开始 */
+  plan_detail_no: number;
+  /** 计划明细原支付金额（单位分） */
+  original_price: number;
+  /** 计划明细优惠说明 */
+  plan_discount_description?: string;
+  /** 计划明细实际支付金额（单位分） */
+  actual_price: number;
+  /** 计划明细状态 */
+  plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL' | (string & {});
+  /** 计划明细在使用中，已使用和已取消状态下存在对应的支付分服务订单号 */
+  order_id?: string;
+  /** 必须保障在商户下唯一，会在创建计划详情对应的支付分订单时会使用该字段作为支付分订单商户侧订单号,只能是数字、大小写字母… */
+  merchant_plan_detail_no: string;
+  /** 计划详情名称 */
+  plan_detail_name: string;
+  /** 单位分，计划明细对应订单实际支付金额，是根据完结订单填写金额，订单完结后用户实际支付此金额 */
+  actual_pay_price?: number;
+  /** 详情使用时间 */
+  use_time: string;
+  /** 详情对应订单实际完成支付时间 */
+  complete_time: string;
+  /** 详情对应订单取消时间 */
+  cancel_time: string;
+}
+
+/** 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON) */
+export interface PayscoreUserCancelSignPlanResource {
+  /** 签约计划的主键，唯一定义此资源的标识 */
+  sign_plan_id: string;
+  /** 签约计划用户服务商应用下的OpenID */
+  openid?: string;
+  /** 签约计划用户子商户应用下的OpenID */
+  sub_openid?: string;
+  /** 计划所属服务 */
+  service_id: string;
+  /** 服务商商户号 */
+  mchid: string;
+  /** 子商户商户号 */
+  sub_mchid: string;
+  /** 服务商AppID */
+  appid: string;
+  /** 子商户AppID */
+  sub_appid?: string;
+  /** 商户系统内部签约计划单号，只能是数字、大小写字母_-* 且在同一个商户号下唯一 */
+  merchant_sign_plan_no: string;
+  /** 签约事件通知回调地址，用于接收用户签约计划成功后和主动取消签约计划的通知 */
+  merchant_callback_url: string;
+  /** 签约所属计划ID */
+  plan_id: string;
+  /** 序号从1开始，顺序按照创建计划时传入的计划详情顺序，0代表无任何详情开始使用 */
+  going_detail_no: number;
+  /** 计划签约状态 */
+  sign_state: 'UNSIGNED' | (string & {});
+  /** 取消计划时间 */
+  cancel_sign_time: string;
+  /** 签约计划取消类型 */
+  cancel_sign_type?: 'NOT_CANCEL' | 'USER' | 'MERCHANT' | 'REVOKE_SERVICE' | (string & {});
+  /** 签约计划取消原因 */
+  cancel_reason?: string;
+  /** 签约计划的名称 */
+  plan_name: string;
+  /** 签约计划过期时间 */
+  plan_over_time: string;
+  /** 签约计划原总金额(单位分) */
+  total_origin_price: number;
+  /** 签约计划扣费次数 */
+  deduction_quantity: number;
+  /** 签约计划实际总金额（单位分） */
+  total_actual_price: number;
+  /** 签约计划明细列表 */
+  signed_detail_list: PayscoreUserCancelSignPlanResourceSignedDetailList[];
+  /** 签约时间 */
+  sign_time: string;
+}
+
+/** 通知资源数据 */
+export interface PayscoreUserCancelSignPlanNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON) */
+export interface PayscoreUserCancelSignPlanNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAYSCORE.USER_CANCEL_SIGN_PLAN' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PayscoreUserCancelSignPlanNotificationResource;
+}
+
+/** 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON) */
+export interface PayscoreUserCloseServiceResource {
+  /** 公众账号ID */
+  appid: string;
+  /** 商户号 */
+  mchid: string;
+  /** 子商户应用ID */
+  sub_appid?: string;
+  /** 子商户的商户号 */
+  sub_mchid: string;
+  /** 调用授权服务接口提交的渠道商商户号。 */
+  channel_id?: string;
+  /** 服务ID */
+  service_id: string;
+  /** 用户标识 */
+  openid: string;
+  /** 子商户公众号下OpenID */
+  sub_openid?: string;
+  /** 回调状态 */
+  user_service_status?: string;
+  /** 服务开启/解除授权时间 */
+  openorclose_time?: string;
+  /** 授权协议号 */
+  authorization_code?: string;
+  /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
+  out_request_no?: string;
+}
+
+/** 通知资源数据 */
+export interface PayscoreUserCloseServiceNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON) */
+export interface PayscoreUserCloseServiceNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAYSCORE.USER_CLOSE_SERVICE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PayscoreUserCloseServiceNotificationResource;
+}
+
+/** 后付费项目 */
+export interface PayscoreUserConfirmResourcePostPayments {
+  /** 付费名称 */
+  name?: string;
+  /** 付费金额 */
+  amount?: number;
+  /** 付费说明 */
+  description?: string;
+  /** 付费数量 */
+  count?: number;
+}
+
+/** 商户优惠 */
+export interface PayscoreUserConfirmResourcePostDiscounts {
+  /** 优惠名称 */
+  name?: string;
+  /** 优惠说明 */
+  description?: string;
+  /** 优惠金额 */
+  amount?: number;
+}
+
+/** 服务风险金 */
+export interface PayscoreUserConfirmResourceRiskFund {
+  /** 风险名称 */
+  name: string;
+  /** 风险金额 */
+  amount: number;
+  /** 风险说明 */
+  description?: string;
+}
+
+/** 服务时间段 */
+export interface PayscoreUserConfirmResourceTimeRange {
+  /** 服务开始时间 */
+  start_time: string;
+  /** 服务开始时间备注 */
+  start_time_remark?: string;
+  /** 服务结束时间 */
+  end_time?: string;
+  /** 服务结束时间备注 */
+  end_time_remark?: string;
+}
+
+/** 服务位置 */
+export interface PayscoreUserConfirmResourceLocation {
+  /** 服务开始地点 */
+  start_location?: string;
+  /** 服务结束地点 */
+  end_location?: string;
+}
+
+/** 单品列表 */
+export interface PayscoreUserConfirmResourceCollectionDetailsPromotionDetailGoodsDetail {
+  /** 商品编码 */
+  goods_id: string;
+  /** 商品数量 */
+  quantity?: number;
+  /** 商品价格 */
+  unit_price?: number;
+  /** 商品优惠金额 */
+  discount_amount?: number;
+  /** 商品备注 */
+  goods_remark?: string;
+}
+
+/** 优惠功能 */
+export interface PayscoreUserConfirmResourceCollectionDetailsPromotionDetail {
+  /** 券ID */
+  coupon_id: string;
+  /** 优惠名称 */
+  name?: string;
+  /** 优惠范围 */
+  scope?: string;
+  /** 优惠类型 */
+  type?: string;
+  /** 优惠券面额 */
+  amount: number;
+  /** 活动ID */
+  stock_id?: string;
+  /** 微信出资 */
+  wechatpay_contribute?: number;
+  /** 商户出资 */
+  merchant_contribute?: number;
+  /** 其他出资 */
+  other_contribute?: number;
+  /** 优惠币种 */
+  currency?: string;
+  /** 单品列表 */
+  goods_detail?: PayscoreUserConfirmResourceCollectionDetailsPromotionDetailGoodsDetail[];
+}
+
+/** 收款明细列表 */
+export interface PayscoreUserConfirmResourceCollectionDetails {
+  /** 收款序号 */
+  seq?: number;
+  /** 单笔收款金额 */
+  amount: number;
+  /** 收款成功渠道 */
+  paid_type?: string;
+  /** 收款成功时间 */
+  paid_time: string;
+  /** 微信支付交易单号 */
+  transaction_id?: string;
+  /** 优惠功能 */
+  promotion_detail?: PayscoreUserConfirmResourceCollectionDetailsPromotionDetail[];
+}
+
+/** 收款信息 */
+export interface PayscoreUserConfirmResourceCollection {
+  /** 收款状态 */
+  state: string;
+  /** 总收款金额 */
+  total_amount: number;
+  /** 待收金额 */
+  paying_amount: number;
+  /** 已收金额 */
+  paid_amount: number;
+  /** 收款明细列表 */
+  details?: PayscoreUserConfirmResourceCollectionDetails[];
+}
+
+/** 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON) */
+export interface PayscoreUserConfirmResource {
+  /** 调用授权服务接口提交的服务ID。 */
+  service_id: string;
+  /** 调用授权服务接口提交的应用ID。 */
+  appid: string;
+  /** 调用授权服务接口提交的商户号。 */
+  mchid: string;
+  /** 子商户应用ID */
+  sub_appid?: string;
+  /** 子商户商户号 */
+  sub_mchid: string;
+  /** 调用创单接口时传入的渠道商商户号 */
+  channel_id?: string;
+  /** 商户服务订单号 */
+  out_order_no: string;
+  /** 微信用户在商户对应AppID下的唯一标识。 */
+  openid: string;
+  /** 子商户公众号下的用户标识 */
+  sub_openid?: string;
+  /** 服务订单状态 */
+  state: string;
+  /** DOING状态附加说明 */
+  state_description: string;
+  /** 服务信息 */
+  service_introduction: string;
+  /** 总金额 */
+  total_amount?: number;
+  /** 后付费项目 */
+  post_payments: PayscoreUserConfirmResourcePostPayments[];
+  /** 商户优惠 */
+  post_discounts?: PayscoreUserConfirmResourcePostDiscounts[];
+  /** 服务风险金 */
+  risk_fund: PayscoreUserConfirmResourceRiskFund;
+  /** 服务时间段 */
+  time_range: PayscoreUserConfirmResourceTimeRange;
+  /** 服务位置 */
+  location?: PayscoreUserConfirmResourceLocation;
+  /** 商户数据包 */
+  attach?: string;
+  /** 微信服务单号 */
+  order_id?: string;
+  /** 是否需要收款 */
+  need_collection?: boolean;
+  /** 商户系统内部扣款单号 */
+  out_trade_no: string;
+  /** 收款信息 */
+  collection?: PayscoreUserConfirmResourceCollection;
+  /** 1、USER_OPEN_SERVICE：授权成功 */
+  user_service_status?: string;
+  /** 服务开启/解除授权成功时间。 */
+  openorclose_time?: string;
+  /** 商户系统内部授权协议号，预授权时返回，非预授权不返回。 */
+  authorization_code?: string;
+  /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
+  out_request_no?: string;
+}
+
+/** 通知资源数据 */
+export interface PayscoreUserConfirmNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON) */
+export interface PayscoreUserConfirmNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAYSCORE.USER_CONFIRM' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PayscoreUserConfirmNotificationResource;
+}
+
+/** 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON) */
+export interface PayscoreUserOpenServiceResource {
+  /** 微信用户在校园轻松付下的合约的唯一标识，用户在校园轻松付小程序完成签约后，由微信支付生成。 */
+  contract_id: string;
+  /** 商户号 */
+  mchid: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 用户标识 */
+  openid: string;
+  /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
+  plan_id: string;
+  /** 枚举值： */
+  contract_status: 'ADD' | 'DELETE' | (string & {});
+  /** 签约完成时间 */
+  create_time: string;
+  /** 由商户自行生成的签约号，要求64个字符内，只能是数字、大小写字母和_-，且在同一签约模板下唯一。 */
+  out_contract_code: string;
+  /** 子商户应用ID */
+  sub_appid?: string;
+  /** 子商户的商户号 */
+  sub_mchid: string;
+  /** 调用授权服务接口提交的渠道商商户号。 */
+  channel_id?: string;
+  /** 服务ID */
+  service_id: string;
+  /** 子商户公众号下OpenID */
+  sub_openid?: string;
+  /** 回调状态 */
+  user_service_status?: string;
+  /** 服务开启/解除授权时间 */
+  openorclose_time?: string;
+  /** 授权协议号 */
+  authorization_code?: string;
+  /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
+  out_request_no?: string;
+}
+
+/** 通知资源数据 */
+export interface PayscoreUserOpenServiceNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON) */
+export interface PayscoreUserOpenServiceNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAYSCORE.USER_OPEN_SERVICE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PayscoreUserOpenServiceNotificationResource;
+}
+
+/** 后付费项目 */
+export interface PayscoreUserPaidResourcePostPayments {
+  /** 付费项目名称 */
+  name?: string;
+  /** 金额 */
+  amount?: number;
+  /** 计费说明 */
+  description?: string;
+  /** 付费数量 */
+  count?: number;
+}
+
+/** 商户优惠 */
+export interface PayscoreUserPaidResourcePostDiscounts {
+  /** 优惠名称 */
+  name?: string;
+  /** 优惠说明 */
+  description?: string;
+  /** 优惠金额 */
+  amount?: number;
+}
+
+/** 订单风险金 */
+export interface PayscoreUserPaidResourceRiskFund {
+  /** 风险金额 */
+  amount: number;
+  /** 风险说明 */
+  description?: string;
+}
+
+/** 服务时间段 */
+export interface PayscoreUserPaidResourceTimeRange {
+  /** 服务开始时间 */
+  start_time: string;
+  /** 服务开始时间备注 */
+  start_time_remark?: string;
+  /** 服务结束时间 */
+  end_time?: string;
+  /** 服务结束时间备注 */
+  end_time_remark?: string;
+}
+
+/** 服务位置 */
+export interface PayscoreUserPaidResourceLocation {
+  /** 服务开始地点 */
+  start_location?: string;
+  /** 服务结束位置 */
+  end_location?: string;
+}
+
+/** 单品列表 */
+export interface PayscoreUserPaidResourceCollectionDetailsPromotionDetailGoodsDetail {
+  /** 商品编码 */
+  goods_id: string;
+  /** 商品数量 */
+  quantity?: number;
+  /** 商品价格 */
+  unit_price?: number;
+  /** 商品优惠金额 */
+  discount_amount?: number;
+  /** 商品备注 */
+  goods_remark?: string;
+}
+
+/** 优惠功能 */
+export interface PayscoreUserPaidResourceCollectionDetailsPromotionDetail {
+  /** 券ID */
+  coupon_id: string;
+  /** 优惠名称 */
+  name?: string;
+  /** 优惠范围 */
+  scope?: string;
+  /** 优惠类型 */
+  type?: string;
+  /** 优惠券面额 */
+  amount: number;
+  /** 活动ID */
+  stock_id?: string;
+  /** 微信出资 */
+  wechatpay_contribute?: number;
+  /** 商户出资 */
+  merchant_contribute?: number;
+  /** 其他出资 */
+  other_contribute?: number;
+  /** 优惠币种 */
+  currency?: string;
+  /** 单品列表 */
+  goods_detail?: PayscoreUserPaidResourceCollectionDetailsPromotionDetailGoodsDetail[];
+}
+
+/** 收款明细列表 */
+export interface PayscoreUserPaidResourceCollectionDetails {
+  /** 收款序号 */
+  seq?: number;
+  /** 单笔收款金额 */
+  amount: number;
+  /** 收款成功渠道 */
+  paid_type?: string;
+  /** 收款成功时间 */
+  paid_time: string;
+  /** 微信支付交易单号 */
+  transaction_id?: string;
+  /** 优惠功能 */
+  promotion_detail?: PayscoreUserPaidResourceCollectionDetailsPromotionDetail[];
+}
+
+/** 收款信息 */
+export interface PayscoreUserPaidResourceCollection {
+  /** 收款状态 */
+  state: string;
+  /** 总收款金额 */
+  total_amount: number;
+  /** 待收金额 */
+  paying_amount: number;
+  /** 已收金额 */
+  paid_amount: number;
+  /** 收款明细列表 */
+  details?: PayscoreUserPaidResourceCollectionDetails[];
+}
+
+/** 支付分服务用户支付成功(PAYSCORE.USER_PAID)通知(JSON) */
+export interface PayscoreUserPaidResource {
+  /** 调用授权服务接口提交的服务ID。 */
+  service_id: string;
+  /** 调用授权服务接口提交的应用ID。 */
+  appid: string;
+  /** 调用授权服务接口提交的商户号。 */
+  mchid: string;
+  /** 子商户应用ID */
+  sub_appid?: string;
+  /** 子商户商户号 */
+  sub_mchid: string;
+  /** 调用创单接口时传入的渠道商商户号 */
+  channel_id?: string;
+  /** 商户服务订单号 */
+  out_order_no: string;
+  /** 商户系统内部扣款单号 */
+  out_trade_no: string;
+  /** 微信用户在商户对应AppID下的唯一标识。 */
+  openid: string;
+  /** 子商户公众号下的用户标识 */
+  sub_openid?: string;
+  /** 服务订单状态 */
+  state: string;
+  /** 服务信息 */
+  service_introduction: string;
+  /** 商户收款总金额 */
+  total_amount?: number;
+  /** 后付费项目 */
+  post_payments: PayscoreUserPaidResourcePostPayments[];
+  /** 商户优惠 */
+  post_discounts?: PayscoreUserPaidResourcePostDiscounts[];
+  /** 订单风险金 */
+  risk_fund: PayscoreUserPaidResourceRiskFund;
+  /** 服务时间段 */
+  time_range: PayscoreUserPaidResourceTimeRange;
+  /** 服务位置 */
+  location?: PayscoreUserPaidResourceLocation;
+  /** 商户数据包 */
+  attach?: string;
+  /** 微信支付服务订单号 */
+  order_id?: string;
+  /** 是否需要收款 */
+  need_collection?: boolean;
+  /** 收款信息 */
+  collection?: PayscoreUserPaidResourceCollection;
+  /** 1、USER_OPEN_SERVICE：授权成功 */
+  user_service_status?: string;
+  /** 服务开启/解除授权成功时间。 */
+  openorclose_time?: string;
+  /** 商户系统内部授权协议号，预授权时返回，非预授权不返回。 */
+  authorization_code?: string;
+  /** 订单状态说明 */
+  state_description?: string;
+  /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
+  out_request_no?: string;
+}
+
+/** 通知资源数据 */
+export interface PayscoreUserPaidNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 支付分服务用户支付成功(PAYSCORE.USER_PAID)通知(JSON) */
+export interface PayscoreUserPaidNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAYSCORE.USER_PAID' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PayscoreUserPaidNotificationResource;
+}
+
+/** 签约计划明细列表 */
+export interface PayscoreUserSignPlanResourceSignedDetailList {
+  /** 根据创建计划时传入明细顺序编号，从1开始 */
+  plan_detail_no: number;
+  /** 计划明细原支付金额（单位分） */
+  original_price: number;
+  /** 计划明细优惠说明 */
+  plan_discount_description?: string;
+  /** 计划明细实际支付金额（单位分） */
+  actual_price: number;
+  /** 计划明细状态 */
+  plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL' | (string & {});
+  /** 计划明细在使用中，已使用和已取消状态下存在对应的支付分服务订单号 */
+  order_id?: string;
+  /** 必须保障在商户下唯一，会在创建计划详情对应的支付分订单时会使用该字段作为支付分订单商户侧订单号,只能是数字、大小写字母… */
+  merchant_plan_detail_no: string;
+  /** 计划详情名称 */
+  plan_detail_name: string;
+  /** 单位分，计划明细对应订单实际支付金额，是根据完结订单填写金额，订单完结后用户实际支付此金额 */
+  actual_pay_price?: number;
+  /** 详情使用时间 */
+  use_time: string;
+  /** 详情对应订单实际完成支付时间 */
+  complete_time: string;
+  /** 详情对应订单取消时间 */
+  cancel_time: string;
+}
+
+/** 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON) */
+export interface PayscoreUserSignPlanResource {
+  /** 签约计划的主键，唯一定义此资源的标识 */
+  sign_plan_id: string;
+  /** 签约计划用户服务商应用下的OpenID */
+  openid?: string;
+  /** 签约计划用户子商户应用下的OpenID */
+  sub_openid?: string;
+  /** 计划所属服务 */
+  service_id: string;
+  /** 服务商商户号 */
+  mchid: string;
+  /** 子商户商户号 */
+  sub_mchid: string;
+  /** 服务商AppID */
+  appid: string;
+  /** 子商户AppID */
+  sub_appid?: string;
+  /** 商户系统内部签约计划单号，只能是数字、大小写字母_-* 且在同一个商户号下唯一 */
+  merchant_sign_plan_no: string;
+  /** 签约成功事件通知回调地址，用于接收用户签约计划成功后的通知 */
+  merchant_callback_url: string;
+  /** 签约所属计划ID */
+  plan_id: string;
+  /** 序号从1开始，顺序按照创建计划时传入的计划详情顺序，0代表无任何详情开始使用 */
+  going_detail_no: number;
+  /** 计划签约状态 */
+  sign_state: 'UNSIGNED' | (string & {});
+  /** 取消计划时间 */
+  cancel_sign_time: string;
+  /** 签约计划取消类型 */
+  cancel_sign_type?: 'NOT_CANCEL' | 'USER' | 'MERCHANT' | 'REVOKE_SERVICE' | (string & {});
+  /** 签约计划取消原因 */
+  cancel_reason?: string;
+  /** 签约计划的名称 */
+  plan_name: string;
+  /** 签约计划过期时间 */
+  plan_over_time: string;
+  /** 签约计划原总金额(单位分) */
+  total_origin_price: number;
+  /** 签约计划扣费次数 */
+  deduction_quantity: number;
+  /** 签约计划实际总金额（单位分） */
+  total_actual_price: number;
+  /** 签约计划明细列表 */
+  signed_detail_list: PayscoreUserSignPlanResourceSignedDetailList[];
+  /** 签约时间 */
+  sign_time: string;
+}
+
+/** 通知资源数据 */
+export interface PayscoreUserSignPlanNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON) */
+export interface PayscoreUserSignPlanNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PAYSCORE.USER_SIGN_PLAN' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: PayscoreUserSignPlanNotificationResource;
+}
+
+/** 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON) */
+export interface ProductCouponSpSendResource {
+  /** 品牌ID */
+  brand_id: string;
+  /** 用户券Code */
+  coupon_code: string;
+  /** 商品券ID */
+  product_coupon_id: string;
+  /** 商品券批次ID */
+  stock_id: string;
+  /** 商品券批次组ID */
+  stock_bundle_id?: string;
+  /** 用户券组ID */
+  user_coupon_bundle_id?: string;
+  /** 事件通知AppID */
+  appid: string;
+  /** 用户OpenID */
+  openid: string;
+  /** 用户UnionID */
+  unionid: string;
+  /** 领券时间 */
+  receive_time: string;
+  /** 发券请求单号 */
+  send_request_no: string;
+  /** 发券渠道 */
+  send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT' | (string & {});
+  /** 有效期开始时间 */
+  valid_begin_time: string;
+  /** 有效期结束时间 */
+  valid_end_time: string;
+  /** 领券手机号。 */
+  phone_number?: string;
+  /** 领券手机区号。 */
+  country_code?: string;
+  /** 自定义附加信息 */
+  attach?: string;
+  /** 渠道自定义信息 */
+  channel_custom_info?: string;
+}
+
+/** 通知资源数据 */
+export interface ProductCouponSpSendNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON) */
+export interface ProductCouponSpSendNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PRODUCT_COUPON_SP.SEND' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ProductCouponSpSendNotificationResource;
+}
+
+/** 分账接收方对象 */
+export interface ProfitsharingReturnResourceReceiver {
+  /** 分账接收方的类型 */
+  type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
+  /** 分账接收方的账号 */
+  account?: string;
+  /** 分账动账金额，单位为分，只能为整数 */
+  amount?: number;
+  /** 分账/回退描述 */
+  description?: string;
+}
+
+/** 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON) */
+export interface ProfitsharingReturnResource {
+  /** 商户号 */
+  mchid?: string;
+  /** 调用接口提交的商户号 */
+  sp_mchid?: string;
+  /** 调用接口提交的子商户号 */
+  sub_mchid?: string;
+  /** 微信支付系统生成的订单号 */
+  transaction_id?: string;
+  /** 微信分账/回退单号 */
+  order_id?: string;
+  /** 分账方系统内部的分账/回退单号 */
+  out_order_no?: string;
+  /** 分账接收方对象 */
+  receiver?: ProfitsharingReturnResourceReceiver;
+  /** 订单支付完成时间 */
+  success_time?: string;
+}
+
+/** 通知资源数据 */
+export interface ProfitsharingReturnNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON) */
+export interface ProfitsharingReturnNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PROFITSHARING.RETURN' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ProfitsharingReturnNotificationResource;
+}
+
+/** 分账接收方对象 */
+export interface ProfitsharingSuccessResourceReceiver {
+  /** 分账接收方的类型 */
+  type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
+  /** 分账接收方的账号 */
+  account?: string;
+  /** 分账动账金额，单位为分，只能为整数 */
+  amount?: number;
+  /** 分账/回退描述 */
+  description?: string;
+}
+
+/** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON) */
+export interface ProfitsharingSuccessResource {
+  /** 商户号 */
+  mchid?: string;
+  /** 调用接口提交的商户号 */
+  sp_mchid?: string;
+  /** 调用接口提交的子商户号 */
+  sub_mchid?: string;
+  /** 微信支付系统生成的订单号 */
+  transaction_id?: string;
+  /** 微信分账/回退单号 */
+  order_id?: string;
+  /** 分账方系统内部的分账/回退单号 */
+  out_order_no?: string;
+  /** 分账接收方对象 */
+  receiver?: ProfitsharingSuccessResourceReceiver;
+  /** 订单支付完成时间 */
+  success_time?: string;
+}
+
+/** 通知资源数据 */
+export interface ProfitsharingSuccessNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON) */
+export interface ProfitsharingSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PROFITSHARING.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ProfitsharingSuccessNotificationResource;
+}
+
+/** 充值金额 */
+export interface RechargeClosedResourceRechargeAmount {
+  /** 总金额 */
+  amount: number;
+  /** 货币类型 */
+  currency: string;
+}
+
+/** 银行转账信息 */
+export interface RechargeClosedResourceBankTransferInfo {
+  /** 转账充值附言 */
+  memo: string;
+  /** 转入的银行流水单号 */
+  bill_no: string;
+  /** 开户银行名称 */
+  bank_name: string;
+  /** 银行卡尾号 */
+  bank_card_tail: string;
+  /** 银行账户名称 */
+  bank_account_name: string;
+}
+
+/** 扫码充值信息 */
+export interface RechargeClosedResourceQrRechargeInfo {
+  /** 员工类型 */
+  employee_type?: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON' | (string & {});
+  /** 用户openid */
+  openid: string;
+}
+
+/** 网银充值的付款信息 */
+export interface RechargeClosedResourceOnlineBankRechargeInfo {
+  /** 银行交易订单号 */
+  bill_no?: string;
+  /** 网银充值退回时间 */
+  return_time?: string;
+  /** 网银充值退回原因 */
+  return_reason?: string;
+  /** 开户银行名称 */
+  bank_name?: string;
+  /** 网银类型 */
+  online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
+  /** 银行卡号后四位 */
+  bank_card_tail?: string;
+  /** 银行账户名称 */
+  bank_account_name?: string;
+}
+
+/** 平台收付通商家充值-关闭充值(RECHARGE.CLOSED)通知(JSON) */
+export interface RechargeClosedResource {
+  /** 平台商户号 */
+  sp_mchid: string;
+  /** 二级商户号 */
+  sub_mchid: string;
+  /** 商户充值单号 */
+  out_recharge_no: string;
+  /** 微信支付充值单号 */
+  recharge_id: string;
+  /** 充值渠道 */
+  recharge_channel: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {});
+  /** 充值入账账户 */
+  account_type: 'DEPOSIT' | 'OPERATION' | (string & {});
+  /** 充值场景 */
+  recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT' | (string & {});
+  /** 充值状态 */
+  recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
+  /** 充值状态描述 */
+  recharge_state_desc?: string;
+  /** 充值金额 */
+  recharge_amount: RechargeClosedResourceRechargeAmount;
+  /** 备注 */
+  remark?: string;
+  /** 银行转账信息 */
+  bank_transfer_info?: RechargeClosedResourceBankTransferInfo;
+  /** 扫码充值信息 */
+  qr_recharge_info?: RechargeClosedResourceQrRechargeInfo;
+  /** 网银充值的付款信息 */
+  online_bank_recharge_info?: RechargeClosedResourceOnlineBankRechargeInfo;
+  /** 受理充值时间 */
+  accept_time: string;
+  /** 充值成功时间 */
+  success_time?: string;
+  /** 关闭充值时间 */
+  close_time?: string;
+  /** 可用充值渠道列表 */
+  available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
+}
+
+/** 通知资源数据 */
+export interface RechargeClosedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 平台收付通商家充值-关闭充值(RECHARGE.CLOSED)通知(JSON) */
+export interface RechargeClosedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'RECHARGE.CLOSED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: RechargeClosedNotificationResource;
+}
+
+/** BANK_TRANSFER 银行转账充值退回详情 */
+export interface RechargeFundReturnedResourceDetail {
+  /** 开户银行名称 */
+  bank_name: string;
+  /** 银行卡尾号 */
+  bank_card_tail: string;
+  /** 银行账户名称 */
+  bank_account_name?: string;
+  /** 充值金额 */
+  amount?: number;
+  /** 充值币种 */
+  currency?: string;
+  /** 银行附言 */
+  memo: string;
+  /** 退回时间 */
+  return_time: string;
+  /** 退回原因 */
+  return_reason: string;
+}
+
+/** ONLINE_BANK 网银充值退回详情 */
+export interface RechargeFundReturnedResourceDetailAlt2 {
+  /** 网银类型 */
+  online_bank_type: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
+  /** 开户银行名称 */
+  bank_name: string;
+  /** 银行卡尾号 */
+  bank_card_tail: string;
+  /** 银行账户名称 */
+  bank_account_name?: string;
+  /** 充值金额 */
+  amount?: number;
+  /** 充值币种 */
+  currency?: string;
+  /** 退回时间 */
+  return_time: string;
+  /** 退回原因 */
+  return_reason: string;
+}
+
+/** 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON) */
+export interface RechargeFundReturnedResource {
+  /** 充值退回单号 */
+  recharge_returned_id: string;
+  /** 平台商户号 */
+  sp_mchid: string;
+  /** 二级商户号 */
+  sub_mchid: string;
+  /** 商户充值单号 */
+  out_recharge_no: string;
+  /** 微信支付充值单号 */
+  recharge_id: string;
+  /** 充值渠道 */
+  recharge_channel: 'BANK_TRANSFER' | 'ONLINE_BANK' | (string & {});
+  /** BANK_TRANSFER 银行转账充值退回详情 */
+  detail?: RechargeFundReturnedResourceDetail | RechargeFundReturnedResourceDetailAlt2;
+}
+
+/** 通知资源数据 */
+export interface RechargeFundReturnedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON) */
+export interface RechargeFundReturnedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'RECHARGE.FUND_RETURNED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: RechargeFundReturnedNotificationResource;
+}
+
+/** 充值金额 */
+export interface RechargeSuccessResourceRechargeAmount {
+  /** 总金额 */
+  amount: number;
+  /** 货币类型 */
+  currency: string;
+}
+
+/** 银行转账信息 */
+export interface RechargeSuccessResourceBankTransferInfo {
+  /** 转账充值附言 */
+  memo: string;
+  /** 转入的银行流水单号 */
+  bill_no: string;
+  /** 开户银行名称 */
+  bank_name: string;
+  /** 银行卡尾号 */
+  bank_card_tail: string;
+  /** 银行账户名称 */
+  bank_account_name: string;
+}
+
+/** 扫码充值信息 */
+export interface RechargeSuccessResourceQrRechargeInfo {
+  /** 员工类型 */
+  employee_type: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON' | (string & {});
+  /** 用户openid */
+  openid: string;
+}
+
+/** 网银充值的付款信息 */
+export interface RechargeSuccessResourceOnlineBankRechargeInfo {
+  /** 银行交易订单号 */
+  bill_no?: string;
+  /** 网银充值退回时间 */
+  return_time?: string;
+  /** 网银充值退回原因 */
+  return_reason?: string;
+  /** 开户银行名称 */
+  bank_name?: string;
+  /** 网银类型 */
+  online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
+  /** 银行卡号后四位 */
+  bank_card_tail?: string;
+  /** 银行账户名称 */
+  bank_account_name?: string;
+}
+
+/** 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON) */
+export interface RechargeSuccessResource {
+  /** 平台商户号 */
+  sp_mchid: string;
+  /** 二级商户号 */
+  sub_mchid: string;
+  /** 商户充值单号 */
+  out_recharge_no: string;
+  /** 微信支付充值单号 */
+  recharge_id: string;
+  /** 充值渠道 */
+  recharge_channel: 'BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {});
+  /** 充值入账账户 */
+  account_type: 'DEPOSIT' | 'OPERATION' | (string & {});
+  /** 充值场景 */
+  recharge_scene: 'ECOMMERCE_DEPOSIT' | 'ECOMMERCE_PAYMENT' | (string & {});
+  /** 充值状态 */
+  recharge_state: 'SUCCESS' | 'RECHARGING' | 'CLOSED' | (string & {});
+  /** 充值状态描述 */
+  recharge_state_desc?: string;
+  /** 充值金额 */
+  recharge_amount: RechargeSuccessResourceRechargeAmount;
+  /** 备注 */
+  remark?: string;
+  /** 银行转账信息 */
+  bank_transfer_info?: RechargeSuccessResourceBankTransferInfo;
+  /** 扫码充值信息 */
+  qr_recharge_info?: RechargeSuccessResourceQrRechargeInfo;
+  /** 网银充值的付款信息 */
+  online_bank_recharge_info?: RechargeSuccessResourceOnlineBankRechargeInfo;
+  /** 受理充值时间 */
+  accept_time: string;
+  /** 充值成功时间 */
+  success_time?: string;
+  /** 关闭充值时间 */
+  close_time?: string;
+  /** 可用充值渠道列表 */
+  available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
+}
+
+/** 通知资源数据 */
+export interface RechargeSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON) */
+export interface RechargeSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'RECHARGE.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: RechargeSuccessNotificationResource;
+}
+
+/** 金额信息 */
+export interface RefundAbnormalResourceAmount {
+  /** 订单总金额，单位为分，只能为整数 */
+  total: number;
+  /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
+  refund: number;
+  /** 用户实际支付金额，单位为分，只能为整数 */
+  payer_total: number;
+  /** 退款给用户的金额，不包含所有优惠券金额 */
+  payer_refund: number;
+}
+
+/** 退款异常(REFUND.ABNORMAL)通知(JSON) */
+export interface RefundAbnormalResource {
+  /** 服务商户号，由微信支付生成并下发 。 */
+  sp_mchid: string;
+  /** 子商户的商户号，由微信支付生成并下发。 */
+  sub_mchid: string;
+  /** 返回的商户订单号 */
+  out_trade_no: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户退款单号 */
+  out_refund_no: string;
+  /** 微信退款单号 */
+  refund_id: string;
+  /** 退款状态 */
+  refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
+  /** 1、退款成功时间 */
+  success_time?: string;
+  /** 取当前退款单的退款入账方。 */
+  user_received_account: string;
+  /** 金额信息 */
+  amount: RefundAbnormalResourceAmount;
+  /** 普通商户的商户号，由微信支付生成并下发。 */
+  mchid: string;
+  /** 电商平台垫资退款专用参数 */
+  refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
+  /** 个人收款的微信支付账户，微信用户在该平台的标志 */
+  individual_auth_id?: string;
+}
+
+/** 通知资源数据 */
+export interface RefundAbnormalNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 退款异常(REFUND.ABNORMAL)通知(JSON) */
+export interface RefundAbnormalNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'REFUND.ABNORMAL' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: RefundAbnormalNotificationResource;
+}
+
+/** 金额信息 */
+export interface RefundClosedResourceAmount {
+  /** 订单总金额，单位为分，只能为整数 */
+  total: number;
+  /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
+  refund: number;
+  /** 用户实际支付金额，单位为分，只能为整数 */
+  payer_total: number;
+  /** 退款给用户的金额，不包含所有优惠券金额 */
+  payer_refund: number;
+}
+
+/** 退款关闭(REFUND.CLOSED)通知(JSON) */
+export interface RefundClosedResource {
+  /** 普通商户的商户号，由微信支付生成并下发。 */
+  mchid: string;
+  /** 返回的商户订单号 */
+  out_trade_no: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户退款单号 */
+  out_refund_no: string;
+  /** 微信退款单号 */
+  refund_id: string;
+  /** 退款状态 */
+  refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
+  /** 1、退款成功时间 */
+  success_time?: string;
+  /** 取当前退款单的退款入账方。 */
+  user_received_account: string;
+  /** 金额信息 */
+  amount: RefundClosedResourceAmount;
+  /** 服务商户号，由微信支付生成并下发 。 */
+  sp_mchid: string;
+  /** 子商户的商户号，由微信支付生成并下发。 */
+  sub_mchid: string;
+  /** 电商平台垫资退款专用参数 */
+  refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
+  /** 个人收款的微信支付账户，微信用户在该平台的标志 */
+  individual_auth_id?: string;
+}
+
+/** 通知资源数据 */
+export interface RefundClosedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 退款关闭(REFUND.CLOSED)通知(JSON) */
+export interface RefundClosedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'REFUND.CLOSED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: RefundClosedNotificationResource;
+}
+
+/** 汇率信息 */
+export interface RefundSuccessResourceAmountExchangeRate {
+  /** 汇率类型 */
+  type?: 'USERPAYMENT_RATE' | 'SETTLEMENT_RATE' | (string & {});
+  /** 汇率值 */
+  rate?: number;
+}
+
+/** 金额信息 */
+export interface RefundSuccessResourceAmount {
+  /** 结算币种退款金额 */
+  settlement_refund?: number;
+  /** 结算币种 */
+  settlement_currency?: string;
+  /** 订单总金额，单位为分，只能为整数 */
+  total: number;
+  /** 货币类型 */
+  currency: string;
+  /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
+  refund: number;
+  /** 用户实际支付金额，单位为分，只能为整数 */
+  payer_total: number;
+  /** 用户支付币种 */
+  payer_currency: string;
+  /** 退款给用户的金额，不包含所有优惠券金额 */
+  payer_refund: number;
+  /** 汇率信息 */
+  exchange_rate?: RefundSuccessResourceAmountExchangeRate;
+}
+
+/** 退款成功(REFUND.SUCCESS)通知(JSON) */
+export interface RefundSuccessResource {
+  /** 普通商户的商户号，由微信支付生成并下发。 */
+  mchid: string;
+  /** 返回的商户订单号 */
+  out_trade_no: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户退款单号 */
+  out_refund_no: string;
+  /** 微信退款单号 */
+  refund_id: string;
+  /** 退款状态 */
+  refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
+  /** 1、退款成功时间 */
+  success_time?: string;
+  /** 取当前退款单的退款入账方。 */
+  user_received_account: string;
+  /** 退款入账账户 */
+  recv_account?: string;
+  /** 退款资金来源 */
+  fund_source?: 'REFUND_SOURCE_UNSETTLED_FUNDS' | 'REFUND_SOURCE_RECHARGE_FUNDS' | (string & {});
+  /** 金额信息 */
+  amount: RefundSuccessResourceAmount;
+  /** 服务商户号，由微信支付生成并下发 。 */
+  sp_mchid?: string;
+  /** 子商户的商户号，由微信支付生成并下发。 */
+  sub_mchid?: string;
+  /** 电商平台垫资退款专用参数 */
+  refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
+  /** 个人收款的微信支付账户，微信用户在该平台的标志 */
+  individual_auth_id?: string;
+}
+
+/** 通知资源数据 */
+export interface RefundSuccessNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 退款成功(REFUND.SUCCESS)通知(JSON) */
+export interface RefundSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'REFUND.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: RefundSuccessNotificationResource;
+}
+
+/** 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON) */
+export interface RisktradeIdentificationResource {
+  /** 商户号 */
+  mchid: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 风险类型 */
+  risk_type: 1 | 2 | 3 | 4 | (number & {});
+  /** 风险等级 */
+  risk_level: 1 | 2 | 3 | (number & {});
+}
+
+/** 通知资源数据 */
+export interface RisktradeIdentificationNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON) */
+export interface RisktradeIdentificationNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'RISKTRADE.IDENTIFICATION' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: RisktradeIdentificationNotificationResource;
+}
+
+/** 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON) */
+export interface SettlementSuccessResource {
+  /** 商户结算批次单号 */
+  out_settle_batch_no: string;
+  /** 微信支付结算批次单号 */
+  settle_batch_no: string;
+  /** 商品单个人收款方受理授权ID */
+  individual_auth_id: string;
+  /** 收款方描述 */
+  description: string;
+  /** 批次状态 */
+  state: string;
+  /** 交易场景 */
+  trade_scenario: string;
+  /** 批次创建时间 */
+  create_time: string;
+  /** 批次完成时间 */
+  finish_time?: string;
+}
+
+/** 通知资源数据 */
+export interface SettlementSuccessNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON) */
+export interface SettlementSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'SETTLEMENT.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: SettlementSuccessNotificationResource;
+}
+
+/** 签约信息 */
+export interface TransactionFailResourceContractInformation {
+  /** 标识用户与某签约模板的一次签约，具有唯一性 */
+  contract_id?: string;
+  /** 枚举值： */
+  contract_status?: 'ADD' | 'DELETE' | (string & {});
+  /** 签约完成时间 */
+  create_time?: string;
+}
+
+/** 支付者信息，详细说明见下文 */
+export interface TransactionFailResourcePayer {
+  /** 用户在服务商的标识 */
+  openid: string;
+  /** 用户在子商户的标识 */
+  sub_openid?: string;
+  /** 用户在服务商商户AppID下的唯一标识。 */
+  sp_openid?: string;
+}
+
+/** 订单金额信息，详细说明见下文 */
+export interface TransactionFailResourceAmount {
+  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
+  currency: string;
+  /** 用户支付币种。 */
+  payer_currency: string;
+}
+
+/** 设备信息 */
+export interface TransactionFailResourceDeviceInformation {
+  /** 商户设备号 */
+  device_id?: string;
+  /** 商户端设备IP（发起扣款请求的商户服务器IP） */
+  payer_total: string;
+}
+
+/** 单品列表信息 */
+export interface TransactionFailResourcePromotionDetailGoodsDetail {
+  /** 商品编码。 */
+  goods_id: string;
+  /** 用户购买的数量。 */
+  quantity: number;
+  /** 商品单价，单位为分。 */
+  unit_price: number;
+  /** 商品优惠金额。 */
+  discount_amount: number;
+  /** 商品备注信息。 */
+  goods_remark?: string;
+}
+
+/** 优惠功能信息，详细说明见下文 */
+export interface TransactionFailResourcePromotionDetail {
+  /** 券或者立减优惠ID */
+  coupon_id: string;
+  /** 优惠名称。 */
+  name?: string;
+  /** 枚举值 */
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
+  /** 枚举值： */
+  type?: 'CASH' | 'NOCASH' | (string & {});
+  /** 活动ID。 */
+  stock_id?: string;
+  /** CNY：人民币，境内商户号仅支持人民币。 */
+  currency?: string;
+  /** 单品列表信息 */
+  goods_detail?: TransactionFailResourcePromotionDetailGoodsDetail[];
+  /** 在微信商户后台配置的批次ID。 */
+  activity_id?: string;
+}
+
+/** 支付场景信息描述 */
+export interface TransactionFailResourceSceneInfo {
+  /** 终端设备号（门店号或收银设备ID）。 */
+  device_id?: string;
+}
+
+/** trade_scene为PARKING时，返回停车场景信息 */
+export interface TransactionFailResourceParkingInfo {
+  /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
+  parking_id: string;
+  /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
+  plate_number: string;
+  /** 车牌颜色 */
+  plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
+  /** 用户入场时间 */
+  start_time: string;
+  /** 用户出场时间 */
+  end_time: string;
+  /** 所在停车位车场的名称 */
+  parking_name: string;
+  /** 计费的时间长，单位为秒 */
+  charging_duration: number;
+  /** 停车场设备ID */
+  device_id: string;
+}
+
+/** 停车服务扣费失败(TRANSACTION.FAIL)通知(JSON) */
+export interface TransactionFailResource {
+  /** 调用接口提交的商户号 */
+  sp_mchid: string;
+  /** 调用接口提交的应用ID */
+  appid: string;
+  /** 调用接口提交的子商户号 */
+  sub_mchid: string;
+  /** 调用接口提交的子商户应用ID */
+  sub_appid: string;
+  /** 用户在服务商AppID下的唯一标识 */
+  openid?: string;
+  /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
+  sub_openid?: string;
+  /** 签约模板号，签约模板唯一标识 */
+  plan_id?: string;
+  /** 签约信息 */
+  contract_information?: TransactionFailResourceContractInformation;
+  /** 调用接口提交的商户服务订单号 */
+  out_trade_no: string;
+  /** 微信支付系统生成的订单号 */
+  transaction_id: string;
+  /** 附加数据，在查询API和支付通知中原样返回，可作为自定义参数使用，实际情况下只有支付完成状态才会返回该字段。 */
+  attach?: string;
+  /** 银行类型，采用字符串类型的银行标识。 */
+  bank_type: string;
+  /** 订单支付完成时间 */
+  success_time: string;
+  /** 交易状态： */
+  trade_state: 'SUCCESS' | 'ACCEPT' | 'PAY_FAIL' | 'REFUND' | (string & {});
+  /** 对当前订单状态的描述和下一步操作的指引。 */
+  trade_state_description?: string;
+  /** 支付者信息，详细说明见下文 */
+  payer: TransactionFailResourcePayer;
+  /** 订单金额信息，详细说明见下文 */
+  amount: TransactionFailResourceAmount;
+  /** 设备信息 */
+  device_information: TransactionFailResourceDeviceInformation;
+  /** 优惠功能信息，详细说明见下文 */
+  promotion_detail?: TransactionFailResourcePromotionDetail[];
+  /** 商户的商户号，由微信支付生成并下发。 */
+  mchid: string;
+  /** 交易类型 */
+  trade_type: 'PAP' | (string & {});
+  /** 交易状态描述。 */
+  trade_state_desc: string;
+  /** 支付场景信息描述 */
+  scene_info?: TransactionFailResourceSceneInfo;
+  /** 服务商申请的公众号或移动应用AppID。 */
+  sp_appid?: string;
+  /** 商户自定义字段，用户交易账单中对扣费服务的描述。 */
+  description: string;
+  /** 订单成功创建时返回 */
+  create_time: string;
+  /** 枚举值： */
+  user_repaid: 'Y' | 'N' | (string & {});
+  /** 交易场景值，PARKING：车场停车场景 */
+  trade_scene?: string;
+  /** trade_scene为PARKING时，返回停车场景信息 */
+  parking_info: TransactionFailResourceParkingInfo;
+}
+
+/** 通知资源数据 */
+export interface TransactionFailNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 停车服务扣费失败(TRANSACTION.FAIL)通知(JSON) */
+export interface TransactionFailNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'TRANSACTION.FAIL' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: TransactionFailNotificationResource;
+}
+
+/** 支付者 */
+export interface TransactionIndustryFailedResourcePayer {
+  /** 用户在商户AppID下的唯一标识。 */
+  openid: string;
+  /** 用户在子商户AppID下的唯一标识。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为空。 */
+  sub_openid?: string;
+}
+
+/** 订单金额信息 */
+export interface TransactionIndustryFailedResourceAmount {
+  /** 订单总金额，单位为分，只能为整数。 */
+  total: number;
+  /** 用户实际支付金额，支付成功时有返回，单位为分，只能为整数。 */
+  payer_total?: number;
+  /** 订单折扣，有优惠折扣则返回该字段。 */
+  discount_total?: number;
+  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
+  currency: string;
+}
+
+/** 设备信息 */
+export interface TransactionIndustryFailedResourceDeviceInfo {
+  /** 商户设备号，商户自定义，最大长度32个字符。 */
+  device_id?: string;
+  /** 商户端设备IP（发起扣款请求的商户服务器IP），支持IPv6 */
+  device_ip: string;
+}
+
+/** 优惠详情 */
+export interface TransactionIndustryFailedResourcePromotionDetail {
+  /** 券ID。 */
+  coupon_id?: string;
+  /** 优惠名称。 */
+  name?: string;
+  /** 枚举值： */
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
+  /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
+  type?: string;
+  /** 优惠券面额。 */
+  amount?: number;
+  /** 活动ID，批次ID。 */
+  stock_id?: string;
+  /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
+  wechatpay_contribute?: number;
+  /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
+  merchant_contribute?: number;
+  /** 其他出资方出资金额，单位为分。 */
+  other_contribute?: number;
+}
+
+/** 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON) */
+export interface TransactionIndustryFailedResource {
+  /** 微信支付分配的商户号。如果是服务商模式接入则为服务商商户号；如果是直连商户模式接入则为直连商户号。 */
+  mchid: string;
+  /** 微信公众平台为服务商商户分配的公众账号ID，与商户号存在绑定关系。 如果是服务商模式接入则为服务商商户号绑定的AppI… */
+  appid: string;
+  /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为… */
+  sub_mchid?: string;
+  /** 微信公众平台为商户分配的公众账号ID，与子商户号存在绑定关系。如果是服务商模式接入则有值；如果是直连商户模式接入则该字… */
+  sub_appid?: string;
+  /** 商户自行生成的订单号，要求64个字符内，只能是数字、大小写字母和_-，且在同一个商户号下唯一。 */
+  out_trade_no: string;
+  /** 微信支付订单号，订单已受理，但未完成扣款时不返回。 */
+  transaction_id?: string;
+  /** 交易类型，订单已受理，但未完成扣款时不返回，取值如下： */
+  trade_type?: string;
+  /** 本支付订单的状态 */
+  trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | 'PAY_BACK' | (string & {});
+  /** 对当前订单状态的描述和下一步操作的指引。 */
+  trade_state_desc?: string;
+  /** 银行类型，采用字符串类型的银行标识。 */
+  bank_type?: string;
+  /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
+  attach?: string;
+  /** 支付订单已成功才会返回 */
+  success_time?: string;
+  /** 支付者 */
+  payer?: TransactionIndustryFailedResourcePayer;
+  /** 订单金额信息 */
+  amount: TransactionIndustryFailedResourceAmount;
+  /** 设备信息 */
+  device_info: TransactionIndustryFailedResourceDeviceInfo;
+  /** 优惠详情 */
+  promotion_detail?: TransactionIndustryFailedResourcePromotionDetail[];
+}
+
+/** 通知资源数据 */
+export interface TransactionIndustryFailedNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON) */
+export interface TransactionIndustryFailedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'TRANSACTION.INDUSTRY_FAILED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: TransactionIndustryFailedNotificationResource;
+}
+
+/** 支付者 */
+export interface TransactionIndustrySuccessResourcePayer {
+  /** 用户在商户AppID下的唯一标识。 */
+  openid: string;
+  /** 用户在子商户AppID下的唯一标识。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为空。 */
+  sub_openid?: string;
+}
+
+/** 订单金额信息 */
+export interface TransactionIndustrySuccessResourceAmount {
+  /** 订单总金额，单位为分，只能为整数。 */
+  total: number;
+  /** 用户实际支付金额，支付成功时有返回，单位为分，只能为整数。 */
+  payer_total?: number;
+  /** 订单折扣，有优惠折扣则返回该字段。 */
+  discount_total?: number;
+  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
+  currency: string;
+}
+
+/** 设备信息 */
+export interface TransactionIndustrySuccessResourceDeviceInfo {
+  /** 商户设备号，商户自定义，最大长度32个字符。 */
+  device_id?: string;
+  /** 商户端设备IP（发起扣款请求的商户服务器IP），支持IPv6 */
+  device_ip: string;
+}
+
+/** 优惠详情 */
+export interface TransactionIndustrySuccessResourcePromotionDetail {
+  /** 券ID。 */
+  coupon_id?: string;
+  /** 优惠名称。 */
+  name?: string;
+  /** 枚举值： */
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
+  /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
+  type?: string;
+  /** 优惠券面额。 */
+  amount?: number;
+  /** 活动ID，批次ID。 */
+  stock_id?: string;
+  /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
+  wechatpay_contribute?: number;
+  /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
+  merchant_contribute?: number;
+  /** 其他出资方出资金额，单位为分。 */
+  other_contribute?: number;
+}
+
+/** 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON) */
+export interface TransactionIndustrySuccessResource {
+  /** 微信支付分配的商户号。如果是服务商模式接入则为服务商商户号；如果是直连商户模式接入则为直连商户号。 */
+  mchid: string;
+  /** 微信公众平台为服务商商户分配的公众账号ID，与商户号存在绑定关系。 如果是服务商模式接入则为服务商商户号绑定的AppI… */
+  appid: string;
+  /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为… */
+  sub_mchid?: string;
+  /** 微信公众平台为商户分配的公众账号ID，与子商户号存在绑定关系。如果是服务商模式接入则有值；如果是直连商户模式接入则该字… */
+  sub_appid?: string;
+  /** 商户自行生成的订单号，要求64个字符内，只能是数字、大小写字母和_-，且在同一个商户号下唯一。 */
+  out_trade_no: string;
+  /** 微信支付订单号，订单已受理，但未完成扣款时不返回。 */
+  transaction_id?: string;
+  /** 交易类型，订单已受理，但未完成扣款时不返回，取值如下： */
+  trade_type?: string;
+  /** 本支付订单的状态 */
+  trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | 'PAY_BACK' | (string & {});
+  /** 对当前订单状态的描述和下一步操作的指引。 */
+  trade_state_desc?: string;
+  /** 银行类型，扣款成功时返回，采用字符串类型的银行标识。 */
+  bank_type?: string;
+  /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
+  attach?: string;
+  /** 支付订单已成功才会返回 */
+  success_time?: string;
+  /** 支付者 */
+  payer?: TransactionIndustrySuccessResourcePayer;
+  /** 订单金额信息 */
+  amount: TransactionIndustrySuccessResourceAmount;
+  /** 设备信息 */
+  device_info: TransactionIndustrySuccessResourceDeviceInfo;
+  /** 优惠详情 */
+  promotion_detail?: TransactionIndustrySuccessResourcePromotionDetail[];
+}
+
+/** 通知资源数据 */
+export interface TransactionIndustrySuccessNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON) */
+export interface TransactionIndustrySuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'TRANSACTION.INDUSTRY_SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: TransactionIndustrySuccessNotificationResource;
+}
+
+/** 支付者信息，详细说明见下文 */
+export interface TransactionPayBackResourcePayer {
+  /** 用户在服务商的标识 */
+  openid: string;
+  /** 用户在子商户的标识 */
+  sub_openid?: string;
+}
+
+/** 订单金额信息，详细说明见下文 */
+export interface TransactionPayBackResourceAmount {
+  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
+  currency: string;
+}
+
+/** 设备信息 */
+export interface TransactionPayBackResourceDeviceInfo {
+  /** 商户设备号，商户自定义，最大长度32个字符。 */
+  device_id?: string;
+}
+
+/** 优惠功能信息，详细说明见下文 */
+export interface TransactionPayBackResourcePromotionDetail {
+  /** 券或者立减优惠ID */
+  coupon_id: string;
+  /** 优惠名称。 */
+  name?: string;
+  /** 枚举值 */
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
+  /** 枚举值： */
+  type?: 'CASH' | 'NOCASH' | (string & {});
+  /** 活动ID，批次ID。 */
+  stock_id?: string;
+  /** 在微信商户后台配置的批次ID。 */
+  activity_id?: string;
+  /** CNY：人民币，境内商户号仅支持人民币。 */
+  currency?: string;
+}
+
+/** trade_scene为PARKING时，返回停车场景信息 */
+export interface TransactionPayBackResourceParkingInfo {
+  /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
+  parking_id: string;
+  /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
+  plate_number: string;
+  /** 车牌颜色 */
+  plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
+  /** 用户入场时间 */
+  start_time: string;
+  /** 用户出场时间 */
+  end_time: string;
+  /** 所在停车位车场的名称 */
+  parking_name: string;
+  /** 计费的时间长，单位为秒 */
+  charging_duration: number;
+  /** 停车场设备ID */
+  device_id: string;
+}
+
+/** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON) */
+export interface TransactionPayBackResource {
+  /** 微信支付分配的商户号。如果是服务商模式接入则为服务商商户号；如果是直连商户模式接入则为直连商户号。 */
+  mchid: string;
+  /** 调用接口提交的应用ID */
+  appid: string;
+  /** 调用接口提交的子商户号 */
+  sub_mchid: string;
+  /** 调用接口提交的子商户应用ID */
+  sub_appid: string;
+  /** 调用接口提交的商户服务订单号 */
+  out_trade_no: string;
+  /** 微信支付系统生成的订单号 */
+  transaction_id?: string;
+  /** 交易类型，订单已受理，但未完成扣款时不返回，取值如下： */
+  trade_type?: string;
+  /** 交易状态： */
+  trade_state: 'SUCCESS' | 'ACCEPT' | 'PAY_FAIL' | 'REFUND' | (string & {});
+  /** 对当前订单状态的描述和下一步操作的指引。 */
+  trade_state_desc?: string;
+  /** 银行类型，采用字符串类型的银行标识。 */
+  bank_type?: string;
+  /** 附加数据，在查询API和支付通知中原样返回，可作为自定义参数使用，实际情况下只有支付完成状态才会返回该字段。 */
+  attach?: string;
+  /** 订单支付完成时间 */
+  success_time?: string;
+  /** 支付者信息，详细说明见下文 */
+  payer?: TransactionPayBackResourcePayer;
+  /** 订单金额信息，详细说明见下文 */
+  amount: TransactionPayBackResourceAmount;
+  /** 设备信息 */
+  device_info: TransactionPayBackResourceDeviceInfo;
+  /** 优惠功能信息，详细说明见下文 */
+  promotion_detail?: TransactionPayBackResourcePromotionDetail[];
+  /** 调用接口提交的商户号 */
+  sp_mchid: string;
+  /** 商户自定义字段，用户交易账单中对扣费服务的描述。 */
+  description: string;
+  /** 订单成功创建时返回 */
+  create_time: string;
+  /** 对当前订单状态的描述和下一步操作的指引。 */
+  trade_state_description?: string;
+  /** 枚举值： */
+  user_repaid?: 'Y' | 'N' | (string & {});
+  /** 交易场景值，PARKING：车场停车场景 */
+  trade_scene?: string;
+  /** trade_scene为PARKING时，返回停车场景信息 */
+  parking_info: TransactionPayBackResourceParkingInfo;
+}
+
+/** 通知资源数据 */
+export interface TransactionPayBackNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON) */
+export interface TransactionPayBackNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'TRANSACTION.PAY_BACK' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: TransactionPayBackNotificationResource;
+}
+
+/** 分账接收方对象 */
+export interface TransactionSuccessResourceReceiver {
+  /** 分账接收方的类型 */
+  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
+  /** 分账接收方的账号 */
+  account: string;
+  /** 分账动账金额，单位为分，只能为整数 */
+  amount: number;
+  /** 分账/回退描述 */
+  description: string;
+}
+
+/** trade_scene为PARKING时，返回停车场景信息 */
+export interface TransactionSuccessResourceParkingInfo {
+  /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
+  parking_id: string;
+  /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
+  plate_number: string;
+  /** 车牌颜色 */
+  plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
+  /** 用户入场时间 */
+  start_time: string;
+  /** 用户出场时间 */
+  end_time: string;
+  /** 所在停车位车场的名称 */
+  parking_name: string;
+  /** 计费的时间长，单位为秒 */
+  charging_duration: number;
+  /** 停车场设备ID */
+  device_id: string;
+}
+
+/** 支付者 */
+export interface TransactionSuccessResourcePayer {
+  /** 用户在服务商的标识 */
+  openid?: string;
+  /** 用户子标识 */
+  sub_openid?: string;
+  /** 用户服务标识 */
+  sp_openid: string;
+}
+
+/** 汇率信息 */
+export interface TransactionSuccessResourceAmountExchangeRate {
+  /** 汇率类型 */
+  type?: string;
+  /** 汇率值 */
+  rate?: number;
+}
+
+/** 订单金额 */
+export interface TransactionSuccessResourceAmount {
+  /** 货币类型 */
+  currency?: string;
+  /** 用户实际支付金额，单位为分，只能为整数 */
+  payer_total?: number;
+  /** 用户支付币种 */
+  payer_currency?: string;
+  /** 汇率信息 */
+  exchange_rate?: TransactionSuccessResourceAmountExchangeRate;
+  /** 总金额 */
+  total: number;
+}
+
+/** 优惠功能信息，详细说明见下文 */
+export interface TransactionSuccessResourcePromotionDetail {
+  /** 券或者立减优惠ID */
+  coupon_id: string;
+  /** 优惠名称。 */
+  name?: string;
+  /** 枚举值 */
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
+  /** 枚举值： */
+  type?: 'CASH' | 'NOCASH' | (string & {});
+  /** 在微信商户后台配置的批次ID。 */
+  activity_id?: string;
+  /** CNY：人民币，境内商户号仅支持人民币。 */
+  currency?: string;
+}
+
+/** 订单金额 */
+export interface TransactionSuccessResourceSceneInfoSubOrdersAmount {
+  /** 标价金额 */
+  total_amount: number;
+  /** 现金支付金额 */
+  payer_amount: number;
+  /** 标价币种 */
+  currency: string;
+  /** 现金支付币种 */
+  payer_currency: string;
+  /** 结算汇率 */
+  settlement_rate?: number;
+}
+
+/** 商品单列表 */
+export interface TransactionSuccessResourceSceneInfoSubOrders {
+  /** 商品单发起商户号 */
+  mchid: string;
+  /** 商品单个人收款方受理授权ID */
+  individual_auth_id?: string;
+  /** 商品单个人收款方平台昵称 */
+  individual_name?: string;
+  /** 交易类型 */
+  trade_type?: string;
+  /** 交易状态 */
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
+  /** 付款银行 */
+  bank_type?: string;
+  /** 附加数据 */
+  attach?: string;
+  /** 订单金额 */
+  amount?: TransactionSuccessResourceSceneInfoSubOrdersAmount;
+  /** 支付完成时间 */
+  success_time?: string;
+  /** 微信支付订单号 */
+  transaction_id?: string;
+  /** 商品单订单号 */
+  out_trade_no: string;
+}
+
+/** 支付者信息 */
+export interface TransactionSuccessResourceSceneInfoCombinePayerInfo {
+  /** 用户标识 */
+  openid: string;
+}
+
+/** 使用的商户贴息信息(微信分付) */
+export interface TransactionSuccessResourceSceneInfoInstallmentInfo {
+  /** 是否使用了商户贴息 */
+  use_subsidy: boolean;
+  /** 用户实际选择分期期数 */
+  selected_installment_number: number;
+}
+
+/** 商户门店信息 */
+export interface TransactionSuccessResourceSceneInfoStoreInfo {
+  /** 门店编号 */
+  id?: string;
+  /** 门店名称 */
+  name: string;
+  /** 地区编码 */
+  area_code: string;
+  /** 详细地址 */
+  address: string;
+}
+
+/** 场景信息 */
+export interface TransactionSuccessResourceSceneInfo {
+  /** 商户端设备号 */
+  device_id: string;
+  /** 商品单列表 */
+  sub_orders?: TransactionSuccessResourceSceneInfoSubOrders;
+  /** 支付者信息 */
+  combine_payer_info?: TransactionSuccessResourceSceneInfoCombinePayerInfo;
+  /** 使用的商户贴息信息(微信分付) */
+  installment_info?: TransactionSuccessResourceSceneInfoInstallmentInfo;
+  /** 用户终端IP */
+  payer_client_ip?: string;
+  /** 商户门店信息 */
+  store_info?: TransactionSuccessResourceSceneInfoStoreInfo;
+}
+
+/** 单品列表 */
+export interface TransactionSuccessResourceDetailGoodsDetail {
+  /** 商户侧商品编码 */
+  merchant_goods_id: string;
+  /** 微信侧商品编码 */
+  wechatpay_goods_id?: string;
+  /** 商品名称 */
+  goods_name?: string;
+  /** 商品数量 */
+  quantity: number;
+  /** 商品单价 */
+  unit_price: number;
+}
+
+/** 优惠功能 */
+export interface TransactionSuccessResourceDetail {
+  /** 订单原价 */
+  cost_price?: number;
+  /** 商品小票ID */
+  invoice_id?: string;
+  /** 单品列表 */
+  goods_detail?: TransactionSuccessResourceDetailGoodsDetail[];
+}
+
+/** 结算信息 */
+export interface TransactionSuccessResourceSettleInfo {
+  /** 是否指定分账 */
+  profit_sharing?: boolean;
+  /** 补差金额 */
+  subsidy_amount?: number;
+}
+
+/** 支付成功(TRANSACTION.SUCCESS)通知(JSON) */
+export interface TransactionSuccessResource {
+  /** 服务商户号 */
+  sp_mchid?: string;
+  /** 子商户号 */
+  sub_mchid?: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 微信分账/回退单号 */
+  order_id?: string;
+  /** 分账方系统内部的分账/回退单号 */
+  out_order_no?: string;
+  /** 分账接收方对象 */
+  receiver?: TransactionSuccessResourceReceiver;
+  /** 支付完成时间 */
+  success_time: string;
+  /** 公众号ID */
+  appid?: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 商品描述 */
+  description: string;
+  /** 订单成功创建时返回 */
+  create_time?: string;
+  /** 交易状态 */
+  trade_state: string;
+  /** 对当前订单状态的描述和下一步操作的指引。 */
+  trade_state_description?: string;
+  /** 付款银行 */
+  bank_type?: string;
+  /** 附加数据 */
+  attach?: string;
+  /** 枚举值： */
+  user_repaid?: 'Y' | 'N' | (string & {});
+  /** 交易场景值，目前支持PARKING：车场停车场景 */
+  trade_scene?: string;
+  /** trade_scene为PARKING时，返回停车场景信息 */
+  parking_info?: TransactionSuccessResourceParkingInfo;
+  /** 支付者 */
+  payer?: TransactionSuccessResourcePayer;
+  /** 订单金额 */
+  amount: TransactionSuccessResourceAmount;
+  /** 优惠功能信息，详细说明见下文 */
+  promotion_detail?: TransactionSuccessResourcePromotionDetail[];
+  /** 子商户公众号ID */
+  sub_appid?: string;
+  /** 合单应用程序APPID */
+  combine_appid?: string;
+  /** 交易单发起方的商户号 */
+  combine_mchid?: string;
+  /** 商户系统内部对交易单定义的订单号 */
+  combine_out_trade_no?: string;
+  /** 微信支付系统生成的订单号 */
+  combine_transaction_id?: string;
+  /** 场景信息 */
+  scene_info?: TransactionSuccessResourceSceneInfo;
+  /** 交易类型 */
+  trade_type?: string;
+  /** 交易状态描述 */
+  trade_state_desc?: string;
+  /** 直连商户号 */
+  mchid?: string;
+  /** 交易结束时间 */
+  time_expire?: string;
+  /** 通知地址 */
+  notify_url?: string;
+  /** 订单优惠标记 */
+  goods_tag?: string;
+  /** 指定支付方式 */
+  limit_pay?: ('no_balance' | 'no_credit' | 'no_debit' | 'balance_only' | (string & {}))[];
+  /** 电子发票入口开放标识 */
+  support_fapiao?: boolean;
+  /** 优惠功能 */
+  detail?: TransactionSuccessResourceDetail;
+  /** 服务商公众号ID */
+  sp_appid?: string;
+  /** 结算信息 */
+  settle_info?: TransactionSuccessResourceSettleInfo;
+}
+
+/** 通知资源数据 */
+export interface TransactionSuccessNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 支付成功(TRANSACTION.SUCCESS)通知(JSON) */
+export interface TransactionSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'TRANSACTION.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: TransactionSuccessNotificationResource;
+}
+
+/** 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON) */
+export interface VehicleEntranceStateChangeResource {
+  /** 调用接口提交的商户号 */
+  sp_mchid: string;
+  /** 调用接口提交的子商户号 */
+  sub_mchid: string;
+  /** 车主服务为商户分配的入场ID */
+  parking_id: string;
+  /** 商户侧入场标识ID，在同一个商户号下唯一 */
+  out_parking_no: string;
+  /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
+  plate_number: string;
+  /** 车牌颜色 */
+  plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
+  /** 入场时间 */
+  start_time: string;
+  /** 所在停车位车场的名称 */
+  parking_name: string;
+  /** 停车场的免费停车时长 */
+  free_duration: number;
+  /** 本次入场车牌的服务状态 */
+  parking_state: string;
+  /** 不可用服务状态描述，返回车牌状态为BLOCKED，会返回该字段，描述具体BLOCKED的原因， */
+  blocked_state_description?: string;
+  /** 状态变更的发生时间(毫秒级),遵循rfc3339标准格式 */
+  state_update_time: string;
+}
+
+/** 通知资源数据 */
+export interface VehicleEntranceStateChangeNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON) */
+export interface VehicleEntranceStateChangeNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'VEHICLE.ENTRANCE_STATE_CHANGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: VehicleEntranceStateChangeNotificationResource;
+}
+
+/** ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON) */
+export interface VehicleUserStateChangeResource {
+  /** 发起签约的AppID */
+  appid: string;
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 用户在发起签约App的标识 */
+  sp_openid: string;
+  /** 用户在发起签约子App的标识 */
+  sub_openid?: string;
+  /** 特约商户号 */
+  sub_mchid?: string;
+  /** ETC扣费授权协议号 */
+  contract_id: string;
+  /** etc绑定状态 */
+  bind_state: string;
+  /** 绑定的车牌号 */
+  plate_number: string;
+}
+
+/** 通知资源数据 */
+export interface VehicleUserStateChangeNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON) */
+export interface VehicleUserStateChangeNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'VEHICLE.USER_STATE_CHANGE' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: VehicleUserStateChangeNotificationResource;
+}
+
+/** 商户平台申诉(VIOLATION.APPEAL)通知(JSON) */
+export interface ViolationAppealResource {
+  /** 该商户平台处置记录对应的商户号 */
+  sub_mchid: string;
+  /** 子商户公司名称 */
+  company_name: string;
+  /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
+  record_id: string;
+  /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
+  punish_plan: string;
+  /** 微信支付对违约商户的处置时间 */
+  punish_time: string;
+  /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
+  punish_description: string;
+  /** 微信支付对违约商户定义的风险类型 */
+  risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
+  /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
+  risk_description: string;
+}
+
+/** 通知资源数据 */
+export interface ViolationAppealNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 商户平台申诉(VIOLATION.APPEAL)通知(JSON) */
+export interface ViolationAppealNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'VIOLATION.APPEAL' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ViolationAppealNotificationResource;
+}
+
+/** 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON) */
+export interface ViolationInterceptResource {
+  /** 该商户平台处置记录对应的商户号 */
+  sub_mchid: string;
+  /** 子商户公司名称 */
+  company_name: string;
+  /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
+  record_id: string;
+  /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
+  punish_plan: string;
+  /** 微信支付对违约商户的处置时间 */
+  punish_time: string;
+  /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
+  punish_description: string;
+  /** 微信支付对违约商户定义的风险类型 */
+  risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
+  /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
+  risk_description: string;
+}
+
+/** 通知资源数据 */
+export interface ViolationInterceptNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON) */
+export interface ViolationInterceptNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'VIOLATION.INTERCEPT' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ViolationInterceptNotificationResource;
+}
+
+/** 商户平台处罚(VIOLATION.PUNISH)通知(JSON) */
+export interface ViolationPunishResource {
+  /** 该商户平台处置记录对应的商户号 */
+  sub_mchid: string;
+  /** 子商户公司名称 */
+  company_name: string;
+  /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
+  record_id: string;
+  /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
+  punish_plan: string;
+  /** 微信支付对违约商户的处置时间 */
+  punish_time: string;
+  /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
+  punish_description: string;
+  /** 微信支付对违约商户定义的风险类型 */
+  risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
+  /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
+  risk_description: string;
+}
+
+/** 通知资源数据 */
+export interface ViolationPunishNotificationResource {
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+  /** 原始回调类型 */
+  original_type: string;
+}
+
+/** 商户平台处罚(VIOLATION.PUNISH)通知(JSON) */
+export interface ViolationPunishNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'VIOLATION.PUNISH' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ViolationPunishNotificationResource;
+}
+
+/** 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON) */
+export interface WebizpayAuthorizedResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 出资子商户号 */
+  sub_mchid: string;
+  /** 企业员工ID */
+  user_id: string;
+  /** 微信授权关系ID */
+  employee_id: string;
+  /** 授权时间 */
+  authorization_time: string;
+}
+
+/** 通知资源数据 */
+export interface WebizpayAuthorizedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'webizpay' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON) */
+export interface WebizpayAuthorizedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'WEBIZPAY.AUTHORIZED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: WebizpayAuthorizedNotificationResource;
+}
+
+/** 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON) */
+export interface WebizpayPaymentrefundsuccessResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 出资子商户号 */
+  sub_mchid: string;
+  /** 企业支付额度卡卡号 */
+  card_no: string;
+  /** 微信授权关系ID */
+  employee_id: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 微信支付退款单号 */
+  refund_id: string;
+  /** 商户退款单号 */
+  out_refund_no: string;
+  /** 金额 */
+  amount: number;
+  /** 支付完成时间 */
+  pay_success_time: number;
+  /** 已退款金额 */
+  refunded_amount: number;
+  /** 退款金额 */
+  refund_amount: number;
+  /** 退款状态 */
+  refund_state: 'SUCCESS' | (string & {});
+  /** 退款创建时间 */
+  refund_create_time: number;
+  /** 退款成功时间 */
+  refund_success_time: number;
+}
+
+/** 通知资源数据 */
+export interface WebizpayPaymentrefundsuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'webizpay' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON) */
+export interface WebizpayPaymentrefundsuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'WEBIZPAY.PAYMENTREFUNDSUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: WebizpayPaymentrefundsuccessNotificationResource;
+}
+
+/** 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON) */
+export interface WebizpayPaymentsuccessResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 出资子商户号 */
+  sub_mchid: string;
+  /** 企业支付额度卡卡号 */
+  card_no: string;
+  /** 微信授权关系ID */
+  employee_id: string;
+  /** 收款商户简称 */
+  receive_mch_name: string;
+  /** 收款商户全称 */
+  receive_mch_full_name: string;
+  /** 收款商户对应社会组织代码 */
+  receive_mch_organization_code: string;
+  /** 收单机构 */
+  acquirer: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 微信支付退款单号 */
+  refund_id?: string;
+  /** 商户退款单号 */
+  out_refund_no?: string;
+  /** 交易状态 */
+  transaction_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
+  /** 金额 */
+  amount: number;
+  /** 商品名称 */
+  goods_name: number;
+  /** 支付完成时间 */
+  pay_success_time: number;
+}
+
+/** 通知资源数据 */
+export interface WebizpayPaymentsuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'webizpay' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON) */
+export interface WebizpayPaymentsuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'WEBIZPAY.PAYMENTSUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: WebizpayPaymentsuccessNotificationResource;
+}
+
+/** 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON) */
+export interface WebizpayQuotacardexpiredResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 出资子商户号 */
+  sub_mchid: string;
+  /** 企业支付额度卡卡号 */
+  card_no: string;
+  /** 微信授权关系ID */
+  employee_id: string;
+  /** 卡片状态 */
+  card_state: 'ACTIVE' | 'DISABLED' | (string & {});
+  /** 卡片失效时间 */
+  card_disabled_time: string;
+  /** 失效原因 */
+  reason?: string;
+}
+
+/** 通知资源数据 */
+export interface WebizpayQuotacardexpiredNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'webizpay' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON) */
+export interface WebizpayQuotacardexpiredNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'WEBIZPAY.QUOTACARDEXPIRED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: WebizpayQuotacardexpiredNotificationResource;
+}
+
+/** 企业支付关系解除授权后(WEBIZPAY.REVOKED)通知(JSON) */
+export interface WebizpayRevokedResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 出资子商户号 */
+  sub_mchid: string;
+  /** 企业员工ID */
+  user_id: string;
+  /** 员工企业支付权限状态 */
+  authorization_state: 'AUTHORIZED' | 'REVOKED' | (string & {});
+  /** 授权解除时间 */
+  authorization_revoked_time: string;
+  /** 授权解除原因 */
+  reason: '企业发起' | '员工注销' | (string & {});
+}
+
+/** 通知资源数据 */
+export interface WebizpayRevokedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'webizpay' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 企业支付关系解除授权后(WEBIZPAY.REVOKED)通知(JSON) */
+export interface WebizpayRevokedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'WEBIZPAY.REVOKED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: WebizpayRevokedNotificationResource;
 }

@@ -116,7 +116,7 @@ d('the documentation corpus', () => {
     expect(w.resource!.map((f) => f.name)).toContain('out_refund_no');
     expect(r.model.webhooks.every((x) => x.events.length >= 1)).toBe(true);
     expect(r.model.webhooks.filter((x) => x.protocol === 'v3' && x.resource).length).toBeGreaterThan(80);
-    expect(e.files.get('webhooks.ts')).toContain("'REFUND.SUCCESS': {");
+    expect(e.files.get('webhooks.ts')).toContain("'REFUND.SUCCESS': RefundSuccessResource;");
   });
 
   it('emits a Nodes entry for every path prefix, and Root for the first segments', () => {

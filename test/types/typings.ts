@@ -2,6 +2,7 @@
 // the documented call as a merchant writes it, and the lie it used to compile.
 import type { WechatpayClient } from '../../src/client-types.js';
 import type { Paths, WebhookEvents } from '../../src/generated/index.js';
+import type { NotificationOf, Paths as PathsFromRoot, RequestOf, ResponseOf, V3PayTransactionsNativePostJson, V3PayTransactionsNativePostJsonAmount, TransactionSuccessResource, TransactionSuccessResourceAmount } from '../../src/index.js';
 
 declare const client: WechatpayClient;
 
@@ -93,3 +94,26 @@ export async function v2Numbers(): Promise<void> {
   void fee;
   void wrong;
 }
+
+// #14.9 names: Paths, RequestOf / ResponseOf / NotificationOf, and named nested interfaces
+
+export function amountOf(total: number): V3PayTransactionsNativePostJsonAmount {
+  return { total, currency: 'CNY' };
+}
+export const sameAmount: RequestOf<'v3/pay/transactions/native', 'post'>['json']['amount'] = amountOf(1);
+export const body: V3PayTransactionsNativePostJson = { ...order, amount: amountOf(1) };
+export async function create(json: RequestOf<'v3/pay/transactions/native', 'post'>['json']): Promise<ResponseOf<'v3/pay/transactions/native', 'post'>> {
+  return (await client.v3.pay.transactions.native.post({ json })).data;
+}
+export function paid(n: NotificationOf<'TRANSACTION.SUCCESS'>): number {
+  const r: TransactionSuccessResource = n.resource;
+  const a: TransactionSuccessResourceAmount = r.amount;
+  return a.total;
+}
+export type Known = keyof PathsFromRoot;
+// @ts-expect-error RequestOf takes documented templates only
+export type Typo = RequestOf<'v3/pay/transaction/native', 'post'>;
+// @ts-expect-error and the template's documented methods only
+export type NoGet = RequestOf<'v3/pay/transactions/native', 'get'>;
+// @ts-expect-error a named interface keeps required members
+export const noTotal: V3PayTransactionsNativePostJsonAmount = { currency: 'CNY' };
