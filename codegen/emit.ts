@@ -27,7 +27,7 @@ function doc(lines: Array<string | undefined>): string {
 }
 
 interface Ctx {
-  /** Inside a multipart `body`: an undocumented object is a file (any value). */
+  /** Inside a multipart `body`: an undocumented object is the file (bytes), an encoded meta its object or JSON text. */
   multipart?: boolean;
   /**
    * An APIv2 XML document the client receives (an answer, a notification): every value arrives
@@ -93,7 +93,12 @@ function shapeType(s: Shape, ctx: Ctx): string {
   let base: string;
   if (s.enum && s.enum.length) base = openEnum(s.enum.map(literal).join(' | '), s.enum.every((v) => typeof v === 'number'), ctx);
   else if (s.type === 'object') {
-    base = s.children && s.children.length ? objectType(s.children, ctx, undefined, s.label) : ctx.multipart ? 'unknown' : 'Record<string, unknown>';
+    // in a multipart body, an object without members is the file: its bytes (what src/request/multipart.ts takes)
+    base = s.children && s.children.length ? objectType(s.children, ctx, undefined, s.label) : ctx.multipart ? 'Uint8Array' : 'Record<string, unknown>';
+  } else if (ctx.multipart && s.encoded && s.children?.length) {
+    // the upload's meta: the object (the client writes the JSON, and computes sha256 when left out) or its JSON text
+    const fields = s.children.map((f) => (f.name === 'sha256' ? { ...f, required: false } : f));
+    base = `${objectType(fields, { ...ctx, multipart: false }, undefined, s.label)} | string`;
   } else if (s.type === 'integer' || s.type === 'number') base = 'number';
   else if (s.type === 'boolean') base = 'boolean';
   else base = 'string';
@@ -121,7 +126,8 @@ function fieldDoc(f: Field, ctx?: Ctx): string {
   const notes: string[] = [];
   const enc = f.encoded ?? f.oneOf?.find((s) => s.encoded)?.encoded;
   const encr = f.encrypted ?? f.oneOf?.find((s) => s.encrypted)?.encrypted;
-  if (enc) notes.push(`Encoded string (${enc}); its structure is in model.json.`);
+  if (enc && ctx?.multipart && (f.children?.length || f.oneOf)) notes.push('The object (the client writes its JSON) or the JSON text.');
+  else if (enc) notes.push(`Encoded string (${enc}); its structure is in model.json.`);
   if (ctx?.xmlIn) {
     const s = (f.oneOf?.[0] ?? f) as Partial<Shape>;
     if (s.type === 'object' || s.array) notes.push(`Arrives as JSON text (documented as ${s.type}${'[]'.repeat(s.array ?? 0)}; structure in model.json).`);

@@ -44,6 +44,33 @@ export function templateOf(source: string): string {
 }
 
 const MARKER_CLASSES = /^im-(deprecated|discarded|privated|redesigned|need-accessment|specific|parsed|confusing)$/;
+/** A PHP sample that sends a media stream as the multipart body (`'body' => $media->getStream()`). */
+const UPLOAD_SAMPLE = /'body'\s*=>\s*\$\w+->getStream\(\)/;
+
+/** The multipart body every documented upload has: the file, and its JSON meta (filename, sha256). */
+export function inferredUpload(): Field {
+  return {
+    name: 'body',
+    type: 'object',
+    required: true,
+    label: 'multipart/form-data (inferred from the samples)',
+    children: [
+      { name: 'file', type: 'object', required: true, label: 'the file' },
+      {
+        name: 'meta',
+        type: 'string',
+        required: true,
+        encoded: 'unmarked',
+        label: 'the file\'s meta, as JSON',
+        children: [
+          { name: 'filename', type: 'string', required: true, label: 'file name with its extension' },
+          { name: 'sha256', type: 'string', required: true, label: 'SHA-256 of the file (hex)' },
+        ],
+      },
+    ],
+  };
+}
+
 const KNOWN_TOP = new Set(['json', 'query', 'xml', 'body', 'headers', 'base_uri', 'security', 'nonceless']);
 
 interface FrontMatter {
@@ -149,6 +176,8 @@ interface Section {
   markers: Set<string>;
   links: string[];
   tables: RawTable[];
+  /** The code samples of the section (fenced blocks), for what the tables leave out. */
+  samples: string[];
 }
 
 /** Parse one file. Never throws on content: anything unexpected becomes a diagnostic. */
@@ -209,11 +238,15 @@ export function parseFile(source: string, text: string): ParsedFile {
       if (id === 'mix') {
         mixTitle = title;
       } else if (id && (HTTP_METHODS as readonly string[]).includes(id)) {
-        current = { method: id as HttpMethod, title: title || fm.title || '', line, markers: new Set(fileMarkers), links: [], tables: [] };
+        current = { method: id as HttpMethod, title: title || fm.title || '', line, markers: new Set(fileMarkers), links: [], tables: [], samples: [] };
         sections.push(current);
       } else if (t.tag === 'h1' || t.tag === 'h2') {
         diag(line, 'heading-without-method', 'info', `heading "${title.slice(0, 40)}" has no {#method}`);
       }
+      continue;
+    }
+    if (t.type === 'fence' && current) {
+      current.samples.push(t.content);
       continue;
     }
     if (t.type === 'paragraph_open') {
@@ -414,6 +447,11 @@ export function parseFile(source: string, text: string): ParsedFile {
       }
     }
     const has = (k: string) => reqFields.some((f) => f.name === k && !f.in);
+    // an upload whose table lost the multipart body: the samples send a media stream as `body`
+    if (!isWebhook && !has('body') && !has('xml') && !has('json') && s.samples.some((x) => UPLOAD_SAMPLE.test(x))) {
+      diag(reqTables[0]?.line ?? s.line, 'multipart-inferred', 'repaired', 'the samples send a media stream as body, the table has no body: file + meta (filename, sha256) added');
+      reqFields.push(inferredUpload());
+    }
     const requestKind: RequestKind = has('xml') ? 'xml' : has('body') ? 'multipart' : has('json') ? 'json' : has('query') ? 'query' : 'none';
 
     const op: Operation = {

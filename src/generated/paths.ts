@@ -20861,7 +20861,7 @@ export interface V2SecapiMchSubmchmanagePostResponse {
 /** multipart/form-data 数据结构 */
 export interface V2SecapiMchUploadmediaPostBody {
   /** 媒体文件标识，有filename、filelength、content-type等信息。不参与签名计算 */
-  media: unknown;
+  media: Uint8Array;
   /** 根据媒体文件内容进行MD5计算后的值，注意小写 */
   media_hash: string;
   /** 服务商商户号或渠道号 */
@@ -32101,15 +32101,23 @@ export interface V3EcommerceAccountCancelApplicationsPostResponse {
   update_time?: string;
 }
 
+/** 媒体文件元信息，使用json表示，包含两个参数：file_digest、file_name */
+export interface V3EcommerceAccountCancelApplicationsMediaPostBodyMeta {
+  /** 图片文件的sha256摘要 */
+  file_digest: string;
+  /** 商户上传的媒体图片的名称，商户自定义，必须以JPG、BMP、PNG为后缀 */
+  file_name: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3EcommerceAccountCancelApplicationsMediaPostBody {
   /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过2M。 */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示，包含两个参数：file_digest、file_name
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3EcommerceAccountCancelApplicationsMediaPostBodyMeta | string;
 }
 
 /** 注销申请图片上传 */
@@ -38021,15 +38029,23 @@ export interface V3GlobalCustomsVerifyCertificatePostResponse {
   certificate_check_result: 'SAME' | 'DIFFERENT' | (string & {});
 }
 
+/** 媒体文件元信息，使用json表示，包含两个参数：digest、filename */
+export interface V3GlobalMerchantStorageFileUploadPostBodyMeta {
+  /** 文件的sha256摘要 */
+  digest: string;
+  /** 商户上传的文件的名称，商户自定义，必须以PDF、JPG、BMP、PNG为后缀 */
+  filename: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3GlobalMerchantStorageFileUploadPostBody {
   /** 文件信息。文件支持PDF、JPG、BMP、PNG格式，文件大小不能超过5M。 */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示，包含两个参数：digest、filename
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3GlobalMerchantStorageFileUploadPostBodyMeta | string;
 }
 
 /** 上传文件 */
@@ -44334,15 +44350,25 @@ export interface V3MarketingBankPackagesByPackageIdTasksGetResponse {
   data?: V3MarketingBankPackagesByPackageIdTasksGetResponseData[];
 }
 
+/** 媒体文件元信息，使用json表示 */
+export interface V3MarketingBankPackagesByPackageIdTasksPostBodyMeta {
+  /** 银行类型 */
+  bank_type: string;
+  /** 文件名 */
+  filename: string;
+  /** 文件的sha256摘要 */
+  sha256?: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3MarketingBankPackagesByPackageIdTasksPostBody {
   /** 快捷交易协议号文件 */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3MarketingBankPackagesByPackageIdTasksPostBodyMeta | string;
 }
 
 /** 导入定向用户协议号 */
@@ -46203,15 +46229,23 @@ export interface V3MarketingFavorCouponStocksPostResponse {
   create_time: string;
 }
 
+/** 媒体文件元信息，使用json表示，包含两个参数：sha256、filename */
+export interface V3MarketingFavorMediaImageUploadPostBodyMeta {
+  /** 图片文件的sha256摘要 */
+  sha256?: string;
+  /** 商户上传的媒体图片的名称，商户自定义，必须以JPG、BMP、PNG为后缀 */
+  filename: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3MarketingFavorMediaImageUploadPostBody {
   /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过2M。 */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示，包含两个参数：sha256、filename
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3MarketingFavorMediaImageUploadPostBodyMeta | string;
 }
 
 /** （营销）图片上传 */
@@ -49310,15 +49344,23 @@ export interface V3MarketingPartnerDeliveryPlanBySpMchidNotifyUrlPostResponse {
   notify_url: string;
 }
 
+/** 媒体文件元信息，使用JSON表示，包含两个参数：sha256、filename */
+export interface V3MarketingPartnerProductCouponMediaUploadImagePostBodyMeta {
+  /** 图片文件的sha256摘要 */
+  sha256?: string;
+  /** 商户上传的媒体图片的名称，商户自定义，必须以JPG、BMP、PNG为后缀 */
+  filename: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3MarketingPartnerProductCouponMediaUploadImagePostBody {
   /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过2M。 */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用JSON表示，包含两个参数：sha256、filename
-   * Encoded string (by-json_encode); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3MarketingPartnerProductCouponMediaUploadImagePostBodyMeta | string;
 }
 
 /** 图片上传 */
@@ -59701,15 +59743,44 @@ export interface V3MarketingShoppingReceiptShoppingreceiptsPostHeaders {
   'Wechatpay-Serial'?: string;
 }
 
+/** 用户与商家的联系渠道 */
+export interface V3MarketingShoppingReceiptShoppingreceiptsPostBodyMetaMerchantContactInformation {
+  /**
+   * 品牌售后部门的咨询电话。
+   * Encrypted (by-rsa-pubkey).
+   */
+  consultation_phone_number?: string;
+}
+
+/** 媒体文件元信息，使用json表示 */
+export interface V3MarketingShoppingReceiptShoppingreceiptsPostBodyMeta {
+  /** 微信支付订单的交易单号，上传的电子小票会关联到该订单 */
+  transaction_id: string;
+  /** 微信支付订单的下单商户号 */
+  transaction_mchid?: string;
+  /** 微信支付订单的下单子商户号 */
+  transaction_sub_mchid?: string;
+  /** 微信支付订单的商户订单号 */
+  out_trade_no?: string;
+  /** 微信支付订单中OpenID */
+  openid: string;
+  /** 图片文件的sha256摘要 */
+  sha256?: string;
+  /** 用户与商家的联系渠道 */
+  merchant_contact_information?: V3MarketingShoppingReceiptShoppingreceiptsPostBodyMetaMerchantContactInformation;
+  /** 上传时间，用于标识请求的先后顺序 */
+  upload_time?: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3MarketingShoppingReceiptShoppingreceiptsPostBody {
   /** 图片文件，电子小票图片只支持PNG、JPG格式，文件大小不能超过200KB。 */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示
-   * Encoded string (by-json_encode); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3MarketingShoppingReceiptShoppingreceiptsPostBodyMeta | string;
 }
 
 /** 上传电子小票 */
@@ -60124,15 +60195,25 @@ export interface V3MchManageMchManageRecordsByManageRecordIdMchManageSubmissions
   manage_submission_id?: string;
 }
 
+/** 媒体文件元信息，使用JSON表示 */
+export interface V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostBodyMeta {
+  /** 商户上传的媒体图片的名称 */
+  file_name: string;
+  /** 图片文件的sha256摘要 */
+  file_digest: string;
+  /** 资料项唯一id */
+  item_id: number;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostBody {
   /** 要上传的资料文件 */
-  submission_file: unknown;
+  submission_file: Uint8Array;
   /**
    * 媒体文件元信息，使用JSON表示
-   * Encoded string (by-json_encode); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostBodyMeta | string;
 }
 
 /** 上传商户提交资料文件 */
@@ -60235,15 +60316,27 @@ export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdSubmitP
   submission_data?: string;
 }
 
+/** 媒体文件元信息，使用json表示 */
+export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdUploadPostBodyMeta {
+  /** 商户上传的媒体图片的名称 */
+  file_name: string;
+  /** 图片文件的sha256摘要 */
+  file_digest: string;
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 资料项唯一id */
+  item_id: number;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdUploadPostBody {
   /** 要上传的尽调资料文件 */
-  due_diligence_file: unknown;
+  due_diligence_file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdUploadPostBodyMeta | string;
 }
 
 /** 上传尽调资料文件 */
@@ -62356,15 +62449,23 @@ export interface V3MerchantServiceFeedbacksPostOptions {
   json: V3MerchantServiceFeedbacksPostJson;
 }
 
+/** 媒体文件元信息，使用json表示，包含两个参数：sha256、filename */
+export interface V3MerchantServiceImagesUploadPostBodyMeta {
+  /** 图片文件的sha256摘要 */
+  sha256?: string;
+  /** 商户上传的媒体图片的名称，商户自定义，必须以JPG、BMP、PNG为后缀 */
+  filename: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3MerchantServiceImagesUploadPostBody {
   /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过2M。 */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示，包含两个参数：sha256、filename
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3MerchantServiceImagesUploadPostBodyMeta | string;
 }
 
 /** 商户上传反馈图片 */
@@ -62888,15 +62989,23 @@ export interface V3MerchantFundWithdrawWithdrawIdByWithdrawIdGetResponse {
   solution: string;
 }
 
+/** 媒体文件元信息，使用json表示，包含两个参数：sha256、filename */
+export interface V3MerchantMediaUploadPostBodyMeta {
+  /** 图片文件的sha256摘要 */
+  sha256?: string;
+  /** 商户上传的媒体图片的名称，商户自定义，必须以JPG、BMP、PNG为后缀 */
+  filename: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3MerchantMediaUploadPostBody {
   /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过2M。 */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示，包含两个参数：sha256、filename
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3MerchantMediaUploadPostBodyMeta | string;
 }
 
 /** 图片上传 */
@@ -62911,15 +63020,23 @@ export interface V3MerchantMediaUploadPostResponse {
   media_id: string;
 }
 
+/** 媒体文件元信息，使用json表示，包含两个参数：sha256、filename */
+export interface V3MerchantMediaVideoUploadPostBodyMeta {
+  /** 视频文件的sha256摘要 */
+  sha256?: string;
+  /** 文件名称，商户上传的媒体视频的名称，商户自定义，必须以avi、wmv、mpeg、mp4、mov、mkv、flv、f4v… */
+  filename: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3MerchantMediaVideoUploadPostBody {
   /** 媒体视频只支持avi、wmv、mpeg、mp4、mov、mkv、flv、f4v、m4v、rmvb格式，文件大小不能超过… */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示，包含两个参数：sha256、filename
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3MerchantMediaVideoUploadPostBodyMeta | string;
 }
 
 /** 视频上传 */
@@ -63928,15 +64045,27 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostOpt
   headers?: V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostHeaders;
 }
 
+/** 媒体文件元信息JSON字符串表达式 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostBodyMeta {
+  /** 微信支付分配的子商户号，服务商模式下必传 */
+  sub_mchid?: string;
+  /** 发票文件的类型 */
+  file_type: 'PDF' | 'OFD';
+  /** 文件摘要算法 */
+  digest_alogrithm: 'SM3';
+  /** 文件的SM3摘要 */
+  digest: string;
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostBody {
   /** 电子发票文件二进制数据流，只支持PDF和OFD格式，文件大小不能超过2M。 */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息JSON字符串表达式
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostBodyMeta | string;
 }
 
 /** 上传电子发票文件 */
@@ -84335,15 +84464,27 @@ export interface V3TaxiInvoiceCardsPostResponse {
   card_code: string;
 }
 
+/** 媒体文件元信息，使用json表示 */
+export interface V3TaxiInvoiceCardsUploadFilePostBodyMeta {
+  /** 出租车经营主体商户号 */
+  company_mchid: string;
+  /** 行政区划代码 */
+  region_id: number;
+  /** 文件的SM3摘要 */
+  digest: string;
+  /** 文件摘要算法 */
+  digest_algorithm: 'DIGEST_ALGORITHM_SM3';
+}
+
 /** multipart/form-data 数据结构 */
 export interface V3TaxiInvoiceCardsUploadFilePostBody {
   /** 出租车电子发票文件。文件支持PDF、JPG、BMP、PNG格式，文件大小不能超过5M */
-  file: unknown;
+  file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示
-   * Encoded string (unmarked); its structure is in model.json.
+   * The object (the client writes its JSON) or the JSON text.
    */
-  meta: string;
+  meta: V3TaxiInvoiceCardsUploadFilePostBodyMeta | string;
 }
 
 /** 上传出租车电子发票文件 */

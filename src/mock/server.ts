@@ -272,6 +272,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       }
     }
     const operation = doc.found?.value.operation;
+    // an upload endpoint called without its multipart body (types: #14.6)
+    if (operation?.request.kind === 'multipart' && !record.upload && validate && !own.found) {
+      return { out: paramError({ field: 'body.file', location: 'body', rule: 'required', issue: 'this endpoint takes a multipart upload: body { file, meta }' }) };
+    }
     if (operation && validate && (!own.found || own.found.value.validate)) {
       const violations = validateRequest(operation, { params: found.params, query: parsed.searchParams, headers: req.headers, json: record.json });
       if (violations.length) return { out: paramError(violations[0]!) };

@@ -37,8 +37,9 @@ d('the documentation corpus', () => {
     expect(s.rows).toBe(independent);
     // every skipped row has its own file:line diagnostic
     expect(r.diagnostics.filter((x) => x.severity === 'skipped')).toHaveLength(s.skippedRows);
-    // fields in the model = field rows + path parameters the generator had to add
-    expect(s.fields).toBe(s.fieldRows + r.diagnostics.filter((x) => x.reason === 'path-param-missing').length);
+    // fields in the model = field rows + path parameters the generator had to add + inferred uploads (body, file, meta, filename, sha256)
+    const added = r.diagnostics.filter((x) => x.reason === 'path-param-missing').length + 5 * r.diagnostics.filter((x) => x.reason === 'multipart-inferred').length;
+    expect(s.fields).toBe(s.fieldRows + added);
   });
 
   it('has the expected counts (update together with docs/codegen.md when the corpus changes)', () => {

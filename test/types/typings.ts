@@ -117,3 +117,16 @@ export type Typo = RequestOf<'v3/pay/transaction/native', 'post'>;
 export type NoGet = RequestOf<'v3/pay/transactions/native', 'get'>;
 // @ts-expect-error a named interface keeps required members
 export const noTotal: V3PayTransactionsNativePostJsonAmount = { currency: 'CNY' };
+
+// #14.6 uploads: the file is its bytes, meta an object (sha256 computed when left out) or its JSON text
+declare const imageBuffer: Buffer;
+export async function upload(): Promise<void> {
+  await client.v3.merchant.media.upload.post({ body: { file: imageBuffer, meta: { filename: 'logo.png' } } });
+  await client.chain('v3/merchant/media/upload').post({ body: { file: new Uint8Array(4), meta: '{"filename":"a.png","sha256":"00"}' } });
+  // @ts-expect-error meta needs the file name
+  await client.v3.merchant.media.upload.post({ body: { file: imageBuffer, meta: { sha256: '00' } } });
+  // @ts-expect-error the file is bytes, not a path
+  await client.v3.merchant.media.upload.post({ body: { file: '/tmp/logo.png', meta: { filename: 'logo.png' } } });
+  // @ts-expect-error an upload without a file
+  await client.v3.merchant.media.upload.post({ body: { meta: { filename: 'logo.png' } } });
+}
