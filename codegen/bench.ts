@@ -1,8 +1,8 @@
-// npx tsx codegen/bench.ts [--docs <dir>] [--src] — speed and size of the generator, and what the
+// npx tsx codegen/bench.ts [--docs <dir>] [--src] [--compare-names] — speed and size of the generator, and what the
 // typings cost a consumer: `tsc --noEmit` over 200 typed calls vs the same calls untyped, and vs
 // the same project without the library (`client: any`).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCorpus } from './corpus.js';
 import { emit, spellings, typedRequestFields } from './emit.js';
@@ -77,13 +77,23 @@ if (!args.includes('--src')) {
   execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'tsconfig.build.json'), '--declaration', '--emitDeclarationOnly', '--outDir', types], { stdio: 'inherit' });
 }
 const library = args.includes('--src') ? join(repo, 'src/client-types.js') : join(types, 'client-types.js');
-const body = (type: string) =>
-  `import type { ${type} } from '${library}';\ndeclare const client: ${type};\ndeclare function use(x: unknown): void;\nexport async function run(): Promise<void> {\n${calls.join('\n')}\n}\n`;
+// --compare-names: the same library with nested objects inlined (no named interfaces), same run
+const compare = args.includes('--compare-names') && !args.includes('--src');
+if (compare) {
+  const src = join(dir, 'unnamed-src');
+  cpSync(join(repo, 'src'), src, { recursive: true });
+  for (const [name, content] of emit(model, { names: false }).files) if (name.endsWith('.ts')) writeFileSync(join(src, 'generated', name), content);
+  writeFileSync(join(dir, 'tsconfig.unnamed-build.json'), JSON.stringify({ extends: join(repo, 'tsconfig.build.json'), compilerOptions: { rootDir: src }, include: [src], exclude: [] }));
+  execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.unnamed-build.json'), '--declaration', '--emitDeclarationOnly', '--outDir', join(dir, 'types-unnamed')], { stdio: 'inherit' });
+}
+const body = (type: string, from = library) =>
+  `import type { ${type} } from '${from}';\ndeclare const client: ${type};\ndeclare function use(x: unknown): void;\nexport async function run(): Promise<void> {\n${calls.join('\n')}\n}\n`;
 writeFileSync(join(dir, 'typed.ts'), body('WechatpayClient'));
 writeFileSync(join(dir, 'untyped.ts'), body('UntypedWechatpayClient'));
 // the same project without the library: the budget (#14) is typed ≤ 1.5× this
 writeFileSync(join(dir, 'none.ts'), `// eslint-disable-next-line\ndeclare const client: any;\ndeclare function use(x: unknown): void;\nexport async function run(): Promise<void> {\n${calls.join('\n')}\n}\n`);
-const consumers = ['none', 'untyped', 'typed'] as const;
+if (compare) writeFileSync(join(dir, 'unnamed.ts'), body('WechatpayClient', join(dir, 'types-unnamed/client-types.js')));
+const consumers = ['none', 'untyped', 'typed', ...(compare ? ['unnamed'] : [])];
 const totals: Record<string, number> = {};
 for (const name of consumers) {
   writeFileSync(
@@ -111,4 +121,5 @@ for (const name of consumers) {
   console.log(`tsc ${name}.ts: total ${m('total').toFixed(2)} s, check ${m('check').toFixed(2)} s, memory ${(m('mem') / 1024).toFixed(0)} MiB (median of 3)`);
 }
 console.log(`typed / none: ${(totals.typed! / totals.none!).toFixed(2)}× (budget ≤ 1.5×); typed / untyped: ${(totals.typed! / totals.untyped!).toFixed(2)}×`);
+if (compare) console.log(`without named interfaces: typed / none ${(totals.unnamed! / totals.none!).toFixed(2)}×; named / unnamed ${(totals.typed! / totals.unnamed!).toFixed(2)}×`);
 console.log(`consumer files in ${dir}`);

@@ -217,9 +217,9 @@ function endpointDoc(e: Endpoint): string {
   return doc([verbs ?? first?.title, link ? `@see ${link}` : undefined, e.operations.every((o) => o.deprecated) ? '@deprecated' : undefined]);
 }
 
-function pathsText(endpoints: Endpoint[]): string {
+function pathsText(endpoints: Endpoint[], names: boolean): string {
   const out: string[] = [];
-  const named = new Named();
+  const named = names ? new Named() : undefined;
   for (const e of endpoints) {
     const base = e.template.split('/').map(pascal).join('');
     const ops = e.operations.map((op) => {
@@ -228,7 +228,7 @@ function pathsText(endpoints: Endpoint[]): string {
     });
     out.push(`${endpointDoc(e)}${q(e.template)}: {\n${ops.join('\n')}\n};`);
   }
-  return `export interface Paths {\n${out.join('\n')}\n}\n\n${named.decls.join('\n')}`;
+  return `export interface Paths {\n${out.join('\n')}\n}\n\n${named?.decls.join('\n') ?? ''}`;
 }
 
 /** The runtime's property-name normalisation (see src/typing.ts contract), for checking spellings. */
@@ -337,10 +337,10 @@ function nodesText(endpoints: Endpoint[], diagnostics: Diagnostic[], info: Nodes
   return out.join('\n');
 }
 
-function webhooksText(webhooks: Webhook[]): string {
+function webhooksText(webhooks: Webhook[], names: boolean): string {
   const v3 = new Map<string, string[]>();
   const v2 = new Map<string, string[]>();
-  const named = new Named();
+  const named = names ? new Named() : undefined;
   for (const w of webhooks) {
     const base = `${w.protocol === 'v2' ? 'V2' : ''}${pascal(w.events[0] ?? w.source)}`;
     const t = w.resource ? objectType(w.resource, { open: true, named, name: `${base}Resource` }, undefined, w.title) : 'Record<string, unknown>';
@@ -362,7 +362,7 @@ function webhooksText(webhooks: Webhook[]): string {
     }).join('\n');
   return (
     `/** APIv3 notifications: event_type -> the decrypted \`resource\` (AEAD_AES_256_GCM ciphertext). */\nexport interface WebhookEvents {\n${render(v3)}\n}\n\n` +
-    `/** APIv2 notifications (XML), keyed by the documentation page name: the notification body. */\nexport interface WebhookV2Notifications {\n${render(v2)}\n}\n\n${named.decls.join('\n')}`
+    `/** APIv2 notifications (XML), keyed by the documentation page name: the notification body. */\nexport interface WebhookV2Notifications {\n${render(v2)}\n}\n\n${named?.decls.join('\n') ?? ''}`
   );
 }
 
@@ -425,18 +425,19 @@ export interface EmitResult {
 }
 
 /** Model -> generated files (relative names -> content). Pure and deterministic. */
-export function emit(model: Model, opts: { format?: boolean } = {}): EmitResult {
+/** `names: false` inlines nested objects instead of naming them (bench/RESULTS.md compares the two). */
+export function emit(model: Model, opts: { format?: boolean; names?: boolean } = {}): EmitResult {
   const diagnostics: Diagnostic[] = [];
   const info: NodesInfo = { unreachable: [] };
   const fmt = opts.format === false ? (_: string, t: string) => t : (_: string, t: string) => indent(t);
   const files = new Map<string, string>();
   const endpoints = [...model.endpoints].sort((a, b) => cmp(a.template, b.template));
-  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\n\n${pathsText(endpoints)}`));
+  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\n\n${pathsText(endpoints, opts.names !== false)}`));
   files.set(
     'nodes.ts',
     fmt('nodes.ts', `${HEADER}import type { Call, Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),
   );
-  files.set('webhooks.ts', fmt('webhooks.ts', `${HEADER}\n${webhooksText(model.webhooks)}`));
+  files.set('webhooks.ts', fmt('webhooks.ts', `${HEADER}\n${webhooksText(model.webhooks, opts.names !== false)}`));
   files.set(
     'index.ts',
     fmt('index.ts', `${HEADER}export type * from './paths.js';\nexport type { Nodes, Root } from './nodes.js';\nexport type * from './webhooks.js';\n`),
