@@ -80,7 +80,9 @@ const library = args.includes('--src') ? join(repo, 'src/client-types.js') : joi
 // --compare-names: the same library with nested objects inlined (no named interfaces), same run
 const compare = args.includes('--compare-names') && !args.includes('--src');
 if (compare) {
-  const src = join(dir, 'unnamed-src');
+  // outside node_modules/, where TypeScript would read the copy as a library (and resolve axios' types differently)
+  const src = join(repo, '.tmp/codegen-bench/unnamed-src');
+  rmSync(src, { recursive: true, force: true });
   cpSync(join(repo, 'src'), src, { recursive: true });
   for (const [name, content] of emit(model, { names: false }).files) if (name.endsWith('.ts')) writeFileSync(join(src, 'generated', name), content);
   writeFileSync(join(dir, 'tsconfig.unnamed-build.json'), JSON.stringify({ extends: join(repo, 'tsconfig.build.json'), compilerOptions: { rootDir: src }, include: [src], exclude: [] }));

@@ -80,7 +80,18 @@ function literal(v: string | number | boolean): string {
   return typeof v === 'string' ? q(v) : String(v);
 }
 
-function arrivedAsText(s: Shape): string {
+/** `Encoded<T>` for a JSON-encoded string with a documented structure; undefined otherwise. */
+function encodedType(s: Shape, ctx: Ctx): string | undefined {
+  if (s.encoded !== 'by-json_encode' || !s.children?.length || s.array) return undefined;
+  // the JSON inside is plain JSON (numbers are numbers), whatever carries the string
+  const inner: Ctx = { ...ctx, xmlIn: false, multipart: false };
+  const t = s.inner === 'list' ? shapeType(s.children[0] as Shape, child(inner, pascal(s.children[0]!.name))) : objectType(s.children, inner, undefined, s.label);
+  return `Encoded<${t}>`;
+}
+
+function arrivedAsText(s: Shape, ctx: Ctx): string {
+  const encoded = encodedType(s, ctx);
+  if (encoded) return encoded;
   if (s.type === 'object' || s.array) return 'string';
   if (s.enum && s.enum.length) return openEnum([...new Set(s.enum.map((v) => q(String(v))))].join(' | '), false, { open: true });
   if (s.type === 'integer' || s.type === 'number') return '`${number}`';
@@ -89,9 +100,11 @@ function arrivedAsText(s: Shape): string {
 }
 
 function shapeType(s: Shape, ctx: Ctx): string {
-  if (ctx.xmlIn) return arrivedAsText(s);
+  if (ctx.xmlIn) return arrivedAsText(s, ctx);
   let base: string;
-  if (s.enum && s.enum.length) base = openEnum(s.enum.map(literal).join(' | '), s.enum.every((v) => typeof v === 'number'), ctx);
+  const encoded = ctx.multipart ? undefined : encodedType(s, ctx);
+  if (encoded) base = encoded;
+  else if (s.enum && s.enum.length) base = openEnum(s.enum.map(literal).join(' | '), s.enum.every((v) => typeof v === 'number'), ctx);
   else if (s.type === 'object') {
     // in a multipart body, an object without members is the file: its bytes (what src/request/multipart.ts takes)
     base = s.children && s.children.length ? objectType(s.children, ctx, undefined, s.label) : ctx.multipart ? 'Uint8Array' : 'Record<string, unknown>';
@@ -127,6 +140,7 @@ function fieldDoc(f: Field, ctx?: Ctx): string {
   const enc = f.encoded ?? f.oneOf?.find((s) => s.encoded)?.encoded;
   const encr = f.encrypted ?? f.oneOf?.find((s) => s.encrypted)?.encrypted;
   if (enc && ctx?.multipart && (f.children?.length || f.oneOf)) notes.push('The object (the client writes its JSON) or the JSON text.');
+  else if (enc === 'by-json_encode' && f.children?.length) notes.push('JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.');
   else if (enc) notes.push(`Encoded string (${enc}); its structure is in model.json.`);
   if (ctx?.xmlIn) {
     const s = (f.oneOf?.[0] ?? f) as Partial<Shape>;
@@ -432,12 +446,12 @@ export function emit(model: Model, opts: { format?: boolean; names?: boolean } =
   const fmt = opts.format === false ? (_: string, t: string) => t : (_: string, t: string) => indent(t);
   const files = new Map<string, string>();
   const endpoints = [...model.endpoints].sort((a, b) => cmp(a.template, b.template));
-  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\n\n${pathsText(endpoints, opts.names !== false)}`));
+  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\nimport type { Encoded } from '../typing.js';\n\n${pathsText(endpoints, opts.names !== false)}`));
   files.set(
     'nodes.ts',
     fmt('nodes.ts', `${HEADER}import type { Call, Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),
   );
-  files.set('webhooks.ts', fmt('webhooks.ts', `${HEADER}\n${webhooksText(model.webhooks, opts.names !== false)}`));
+  files.set('webhooks.ts', fmt('webhooks.ts', `${HEADER}import type { Encoded } from '../typing.js';\n\n${webhooksText(model.webhooks, opts.names !== false)}`));
   files.set(
     'index.ts',
     fmt('index.ts', `${HEADER}export type * from './paths.js';\nexport type { Nodes, Root } from './nodes.js';\nexport type * from './webhooks.js';\n`),

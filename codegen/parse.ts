@@ -13,6 +13,7 @@ import {
   type Redirect,
   type RequestKind,
   type ResponseKind,
+  type Shape,
   type Webhook,
 } from './model.js';
 import { buildTree, countFields, extractEnum, type Row } from './tree.js';
@@ -44,6 +45,28 @@ export function templateOf(source: string): string {
 }
 
 const MARKER_CLASSES = /^im-(deprecated|discarded|privated|redesigned|need-accessment|specific|parsed|confusing)$/;
+/**
+ * An encoded string whose table shows one array member, where the page's sample json_encodes a
+ * bare list for it (`'receivers' => \json_encode([[…]])`, `['a.jpg', 'b.jpg']`): the member row
+ * only names the items, the JSON is the list (`inner: 'list'`). Where the sample writes the key
+ * (`\json_encode(['goods_detail' => …])`), or there is no sample, the table stands.
+ */
+function markEncodedLists(fields: Field[], samples: string, line: number, diag: (line: number, reason: string, severity: Diagnostic['severity'], detail?: string) => void): void {
+  for (const f of fields) {
+    for (const shape of [f as Shape, ...(f.oneOf ?? [])]) {
+      const only = shape.children?.length === 1 ? shape.children[0]! : undefined;
+      if (shape.encoded === 'by-json_encode' && only?.array && !shape.inner) {
+        const name = f.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (new RegExp(`'${name}'\\s*=>\\s*\\\\?json_encode\\(\\s*\\[\\s*(?:\\[|'[^']*'\\s*[,\\]])`).test(samples)) {
+          shape.inner = 'list';
+          diag(line, 'encoded-list', 'repaired', `"${f.name}": the sample encodes a bare list; "${only.name}" names its items`);
+        }
+      }
+      if (shape.children) markEncodedLists(shape.children, samples, line, diag);
+    }
+  }
+}
+
 /** A PHP sample that sends a media stream as the multipart body (`'body' => $media->getStream()`). */
 const UPLOAD_SAMPLE = /'body'\s*=>\s*\$\w+->getStream\(\)/;
 
@@ -446,6 +469,7 @@ export function parseFile(source: string, text: string): ParsedFile {
         diag(line, 'unknown-top-level-key', 'info', `"${f.name}" kept in the model, not typed: the client has no such option`);
       }
     }
+    markEncodedLists([...reqFields, ...resFields], s.samples.join('\n'), s.line, diag);
     const has = (k: string) => reqFields.some((f) => f.name === k && !f.in);
     // an upload whose table lost the multipart body: the samples send a media stream as `body`
     if (!isWebhook && !has('body') && !has('xml') && !has('json') && s.samples.some((x) => UPLOAD_SAMPLE.test(x))) {

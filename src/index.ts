@@ -54,6 +54,7 @@ export type { WechatpayConfig, CertificateOptions } from './config.js';
 export * from './certificates/index.js';
 export * from './crypto/index.js';
 export { DEFAULT_BASE_URL } from './config.js';
+export { jsonEncode, jsonDecode } from './encoded/index.js';
 export type { ClientCore } from './core.js';
 export { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
 export type { VerificationCode } from './errors.js';

@@ -22,6 +22,11 @@ export interface Shape {
   label?: string;
   /** `data-encoded`: a string carrying a JSON (`by-json_encode`) or urlencoded structure; `children` holds it. */
   encoded?: string;
+  /**
+   * `list`: the encoded JSON is the single child's value itself (a bare list), not an object
+   * holding it; the table's wrapper row names the items (`receivers` → `receiver[]`).
+   */
+  inner?: 'list';
   /** `data-encrypted`: `by-rsa-pubkey` / `by-aes-gcm` / `by-aes-ecb`; `children` holds the plain structure if documented. */
   encrypted?: string;
   /** `data-signed`, e.g. `by-rsa-privatekey`. */

@@ -6,6 +6,15 @@ import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+declare const encodedOf: unique symbol;
+
+/**
+ * A string carrying the JSON text of a `T` (a field documented `data-encoded=by-json_encode`).
+ * Make one with `jsonEncode(value)` (the structure is type-checked), read one with
+ * `jsonDecode(text)` (typed `T`); at run time it is the plain string.
+ */
+export type Encoded<T> = string & { readonly [encodedOf]: T };
+
 /** Options that any call takes besides its documented ones. */
 export interface CommonOptions {
   /** Extra request headers, e.g. `Wechatpay-Serial` or `Accept-Language`. */

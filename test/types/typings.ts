@@ -1,6 +1,7 @@
 // Type tests for issue #14 (typings that never lie), compiled by compile.test.ts: each block is
 // the documented call as a merchant writes it, and the lie it used to compile.
 import type { WechatpayClient } from '../../src/client-types.js';
+import { jsonDecode, jsonEncode } from '../../src/index.js';
 import type { Paths, WebhookEvents } from '../../src/generated/index.js';
 import type { NotificationOf, Paths as PathsFromRoot, RequestOf, ResponseOf, V3PayTransactionsNativePostJson, V3PayTransactionsNativePostJsonAmount, TransactionSuccessResource, TransactionSuccessResourceAmount } from '../../src/index.js';
 
@@ -129,4 +130,22 @@ export async function upload(): Promise<void> {
   await client.v3.merchant.media.upload.post({ body: { file: '/tmp/logo.png', meta: { filename: 'logo.png' } } });
   // @ts-expect-error an upload without a file
   await client.v3.merchant.media.upload.post({ body: { meta: { filename: 'logo.png' } } });
+}
+
+// #14.5 JSON-encoded strings carry their structure: jsonEncode checks it going out, jsonDecode types it coming in
+export async function encodedFields(): Promise<void> {
+  const xml = { appid: 'a', mch_id: 'm', body: 'b', out_trade_no: 'o', total_fee: 1, spbill_create_ip: '127.0.0.1', auth_code: 'c' };
+  await client.v2.pay.micropay.post({ xml: { ...xml, scene_info: jsonEncode({ store_info: { id: 'SZTX001' } }) } });
+  // @ts-expect-error a hand-written string is not known to carry the structure
+  await client.v2.pay.micropay.post({ xml: { ...xml, scene_info: '{"store_info":{"id":"SZTX001"}}' } });
+  // @ts-expect-error the inner structure is checked: store_info needs its id
+  await client.v2.pay.micropay.post({ xml: { ...xml, scene_info: jsonEncode({ store_info: { name: 'x' } }) } });
+  // a bare list where the table names its items (inner: 'list')
+  const r = await client.v2.secapi.pay.multiprofitsharing.post({
+    security: true,
+    xml: { mch_id: 'm', appid: 'a', sign_type: 'HMAC-SHA256', transaction_id: 't', out_order_no: 'o', receivers: jsonEncode([{ type: 'MERCHANT_ID', account: '190001', amount: 100, description: 'd' }]) },
+  });
+  const receivers = r.data.receivers ? jsonDecode(r.data.receivers) : [];
+  const first: string = receivers[0]!.account;
+  void first;
 }

@@ -15,18 +15,27 @@ const model = JSON.parse(readFileSync(join(root, 'src/generated/model.json'), 'u
 // XML answers of the snapshot's APIv2 operations (bill downloads answer CSV), and those with a number in them
 const ANSWERS = 123;
 const NUMERIC = 49;
+// answers with a JSON-encoded field (typed Encoded<T>)
+const ENCODED = 21;
 
-function answers(): Array<{ template: string; method: string; data: Record<string, unknown> }> {
+function answers(): Array<{ template: string; method: string; data: Record<string, unknown>; encoded: Set<string> }> {
   const out = [];
   for (const e of model.endpoints) {
     for (const op of e.operations) {
       if (op.response.kind !== 'xml') continue;
       const body = v2Answer(e.template, op, {}, 'k'.repeat(32)).body;
       const data = fromXml(body.toString());
-      if (data) out.push({ template: e.template, method: op.method, data });
+      // JSON-encoded fields (Encoded<T>): their text is checked by writing it as jsonEncode(<its JSON>)
+      const encoded = new Set(op.response.fields.filter((f) => f.encoded === 'by-json_encode' && f.children?.length).map((f) => f.name));
+      if (data) out.push({ template: e.template, method: op.method, data, encoded });
     }
   }
   return out;
+}
+
+function literal(a: { data: Record<string, unknown>; encoded: Set<string> }): string {
+  const members = Object.entries(a.data).map(([k, v]) => `${JSON.stringify(k)}: ${a.encoded.has(k) && typeof v === 'string' ? `jsonEncode(${JSON.stringify(JSON.parse(v))})` : JSON.stringify(v)}`);
+  return `{ ${members.join(', ')} } as const`;
 }
 
 function diagnostics(text: string): string[] {
@@ -49,9 +58,10 @@ test('every APIv2 answer the mock produces type-checks against its generated res
   // answers carrying a numeric field: each arrives as text
   const numeric = all.filter((a) => Object.values(a.data).some((v) => typeof v === 'string' && /^\d+$/.test(v)));
   expect(numeric.length).toBe(NUMERIC);
-  const lines = [`import type { Paths } from '../../src/generated/index.js';`];
+  expect(all.filter((a) => a.encoded.size).length).toBe(ENCODED);
+  const lines = [`import type { Paths } from '../../src/generated/index.js';`, `import { jsonEncode } from '../../src/index.js';`];
   all.forEach((a, i) => {
-    lines.push(`const a${i} = ${JSON.stringify(a.data)} as const;`);
+    lines.push(`const a${i} = ${literal(a)};`);
     lines.push(`export const t${i}: Paths[${JSON.stringify(a.template)}][${JSON.stringify(a.method)}]['response'] = a${i};`);
   });
   const errors = diagnostics(lines.join('\n'));
