@@ -41,6 +41,8 @@ interface Ctx {
    * documented ones are still suggested. What the caller sends keeps closed enums.
    */
   open?: boolean;
+  /** An APIv3 request or answer: a string encrypted with RSA (`by-rsa-pubkey`) is `Sealed`. */
+  sealed?: boolean;
   /** Where nested objects become named interfaces, and the name for the object at hand. */
   named?: Named;
   name?: string;
@@ -104,6 +106,7 @@ function shapeType(s: Shape, ctx: Ctx): string {
   let base: string;
   const encoded = ctx.multipart ? undefined : encodedType(s, ctx);
   if (encoded) base = encoded;
+  else if (ctx.sealed && s.encrypted === 'by-rsa-pubkey' && s.type === 'string') base = 'Sealed';
   else if (s.enum && s.enum.length) base = openEnum(s.enum.map(literal).join(' | '), s.enum.every((v) => typeof v === 'number'), ctx);
   else if (s.type === 'object') {
     // in a multipart body, an object without members is the file: its bytes (what src/request/multipart.ts takes)
@@ -147,7 +150,8 @@ function fieldDoc(f: Field, ctx?: Ctx): string {
     if (s.type === 'object' || s.array) notes.push(`Arrives as JSON text (documented as ${s.type}${'[]'.repeat(s.array ?? 0)}; structure in model.json).`);
     else if (s.type !== 'string' && s.type) notes.push(`Arrives as text (documented as ${s.type}).`);
   }
-  if (encr) notes.push(`Encrypted (${encr}).`);
+  if (encr === 'by-rsa-pubkey' && ctx?.sealed) notes.push('Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.');
+  else if (encr) notes.push(`Encrypted (${encr}).`);
   if (f.signed) notes.push(`Signed (${f.signed}).`);
   if (f.docName) notes.push(`Documented as \`${f.docName}\`.`);
   return doc([fieldLabel(f), ...notes]);
@@ -190,7 +194,8 @@ function optionsType(op: Operation, named?: Named, name?: string): string {
   const fields = typedRequestFields(op);
   if (!fields.length) return '{}';
   // members are named from the operation (`…PostJson`, `…PostJsonAmount`), the options object `…PostOptions`
-  const member = (f: Field): Ctx => ({ named, name, ...(f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}) });
+  // APIv3 (not the APIv2 xml, whose RSA fields use another key and padding): encrypted strings are Sealed
+  const member = (f: Field): Ctx => ({ named, name, sealed: f.name !== 'xml', ...(f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}) });
   return objectType(fields, { named, name: name && `${name}Options` }, (f) => member(f), op.title);
 }
 
@@ -209,7 +214,7 @@ function responseType(op: Operation, named?: Named, name?: string): string {
     default:
       if (!op.response.fields.length) return 'Record<string, unknown>';
       const ctx: Ctx = { named, name: name && `${name}Response` };
-      if (op.response.kind !== 'xml') return objectType(op.response.fields, { ...ctx, open: true }, undefined, op.title);
+      if (op.response.kind !== 'xml') return objectType(op.response.fields, { ...ctx, open: true, sealed: true }, undefined, op.title);
       return objectType(op.response.fields.map((f) => (V2_FAILURE_FIELDS.has(f.name) ? { ...f, required: false } : f)), { ...ctx, xmlIn: true, open: true }, undefined, op.title);
   }
 }
@@ -446,7 +451,7 @@ export function emit(model: Model, opts: { format?: boolean; names?: boolean } =
   const fmt = opts.format === false ? (_: string, t: string) => t : (_: string, t: string) => indent(t);
   const files = new Map<string, string>();
   const endpoints = [...model.endpoints].sort((a, b) => cmp(a.template, b.template));
-  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\nimport type { Encoded } from '../typing.js';\n\n${pathsText(endpoints, opts.names !== false)}`));
+  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\nimport type { Encoded, Sealed } from '../typing.js';\n\n${pathsText(endpoints, opts.names !== false)}`));
   files.set(
     'nodes.ts',
     fmt('nodes.ts', `${HEADER}import type { Call, Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),

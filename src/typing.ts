@@ -15,6 +15,16 @@ declare const encodedOf: unique symbol;
  */
 export type Encoded<T> = string & { readonly [encodedOf]: T };
 
+declare const sealedBy: unique symbol;
+
+/**
+ * The ciphertext of a sensitive field (RSA-OAEP, base64): what an `Encryptor` returns
+ * (`(await wxpay.encryptor()).encrypt(text)`, `await wxpay.encrypt(text)`). A field documented
+ * as encrypted takes only this, so a plaintext name or ID number is a compile error; an answer's
+ * encrypted field is one too, opened with `wxpay.decrypt(field)`.
+ */
+export type Sealed = string & { readonly [sealedBy]: 'rsa-oaep' };
+
 /** Options that any call takes besides its documented ones. */
 export interface CommonOptions {
   /** Extra request headers, e.g. `Wechatpay-Serial` or `Accept-Language`. */

@@ -1,6 +1,7 @@
 // Type tests for issue #14 (typings that never lie), compiled by compile.test.ts: each block is
 // the documented call as a merchant writes it, and the lie it used to compile.
 import type { WechatpayClient } from '../../src/client-types.js';
+import type { Sealed } from '../../src/index.js';
 import { jsonDecode, jsonEncode } from '../../src/index.js';
 import type { Paths, WebhookEvents } from '../../src/generated/index.js';
 import type { NotificationOf, Paths as PathsFromRoot, RequestOf, ResponseOf, V3PayTransactionsNativePostJson, V3PayTransactionsNativePostJsonAmount, TransactionSuccessResource, TransactionSuccessResourceAmount } from '../../src/index.js';
@@ -148,4 +149,17 @@ export async function encodedFields(): Promise<void> {
   const receivers = r.data.receivers ? jsonDecode(r.data.receivers) : [];
   const first: string = receivers[0]!.account;
   void first;
+}
+
+// #14.8 sensitive fields: only a sealed ciphertext goes into an encrypted field; decrypting an answer's is one call
+export async function sensitive(): Promise<void> {
+  const sealer = await client.encryptor();
+  const json = { mchid: '1900000001', bal_account_no: sealer.encrypt('6222000000000000'), out_request_no: 'r1', reduction_type: 'FINANCIAL_PENALTY' as const, amount: 1 };
+  const r = await client.v3.aggracctBc.wbChannel.specialReduction.post({ json });
+  // @ts-expect-error a plaintext account number in an encrypted field
+  await client.v3.aggracctBc.wbChannel.specialReduction.post({ json: { ...json, bal_account_no: '6222000000000000' } });
+  await client['v3/aggracct-bc/wb-channel/special-reduction'].post({ json: { ...json, bal_account_no: await client.encrypt('6222000000000000') } });
+  const account: Sealed | undefined = r.data.bal_account_no;
+  const plain: string | undefined = account && client.decrypt(account);
+  void plain;
 }
