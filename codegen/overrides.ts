@@ -101,7 +101,7 @@ function childrenOf(t: Target, path: FieldPath): Field[] | string {
   return (f.children ??= []);
 }
 
-function applyEdit(t: Target, edit: Edit): string | undefined {
+function applyEdit(t: Target, edit: Edit, page: string): string | undefined {
   if ('move' in edit) {
     const from = locate(t, edit.move);
     if (typeof from === 'string') return from;
@@ -116,6 +116,7 @@ function applyEdit(t: Target, edit: Edit): string | undefined {
   if (typeof at === 'string') return at;
   const f = at.list[at.index];
   if (!f) return `no field "${edit.set}"`;
+  f.override ??= { page, required: Boolean(f.required), ...(f.enum ? { enum: [...f.enum] } : {}) };
   if (edit.required !== undefined) {
     if (edit.required) f.required = true;
     else delete f.required;
@@ -130,7 +131,7 @@ export function applyOverrides(model: Model, overrides: readonly Override[]): Di
   const diagnostics: Diagnostic[] = [];
   for (const o of overrides) {
     const ts = targets(model, o);
-    const problems = ts.length ? ts.flatMap((t) => o.edits.map((e) => applyEdit(t, e)).filter((p): p is string => Boolean(p))) : ['the page is not in the corpus'];
+    const problems = ts.length ? ts.flatMap((t) => o.edits.map((e) => applyEdit(t, e, o.source)).filter((p): p is string => Boolean(p))) : ['the page is not in the corpus'];
     if (problems.length) throw new Error(`codegen/overrides.ts: the entry for ${o.source} no longer applies (${problems.join('; ')}): check the page and update or remove it`);
     diagnostics.push({ file: o.source, line: 1, reason: 'override', severity: 'repaired', detail: `${o.edits.length} edit(s): ${o.contradiction}` });
   }

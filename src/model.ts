@@ -43,6 +43,12 @@ export interface Field extends Partial<Shape> {
   in?: 'path';
   /** The spelling used in the docs when it differs from `name` (misspelled path parameter). */
   docName?: string;
+  /**
+   * What the documentation's table said before `codegen/overrides.ts` changed this field (the
+   * page contradicts itself): the mock accepts what the override allows, and reports a request
+   * the table alone would have refused.
+   */
+  override?: { page: string; required: boolean; enum?: Array<string | number | boolean> };
 }
 
 export type RequestKind = 'json' | 'xml' | 'multipart' | 'query' | 'none';

@@ -15,7 +15,7 @@ import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation 
 import { signedHeaders, type SigningKey } from './respond.js';
 import { Router } from './router.js';
 import { readUpload, uploadViolation, type Upload } from './upload.js';
-import { validateRequest, type Violation } from './validate.js';
+import { overrideConflicts, validateRequest, type Violation } from './validate.js';
 import { checkApiv2Key, checkV2, makeApiv2Key, v2Answer, v2Fail, v2Router, type V2Documented } from './v2.js';
 
 export interface RecordedRequest {
@@ -39,6 +39,8 @@ export interface RecordedRequest {
   code?: string;
   /** The fault injected into this answer, if any. */
   fault?: Fault['kind'];
+  /** Where the request differs from the documentation's table but follows codegen/overrides.ts: reported, not refused. */
+  conflicts?: string[];
 }
 
 export interface MockAnswer {
@@ -222,6 +224,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const checked = await checkV2(documentedV2, { method: record.method, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body, contentType: req.headers['content-type'] ?? '' }, apiv2Key, validate);
     if (checked.template) record.template = checked.template;
     if (checked.fields) record.xml = checked.fields;
+    if (checked.conflicts) record.conflicts = checked.conflicts;
     if (checked.out) return { out: { ...checked.out, unsigned: true } };
     const { latency, fault } = faults.take(record.method, checked.template!);
     if (fault) record.fault = fault.kind;
@@ -277,8 +280,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return { out: paramError({ field: 'body.file', location: 'body', rule: 'required', issue: 'this endpoint takes a multipart upload: body { file, meta }' }) };
     }
     if (operation && validate && (!own.found || own.found.value.validate)) {
-      const violations = validateRequest(operation, { params: found.params, query: parsed.searchParams, headers: req.headers, json: record.json });
+      const input = { params: found.params, query: parsed.searchParams, headers: req.headers, json: record.json };
+      const violations = validateRequest(operation, input);
       if (violations.length) return { out: paramError(violations[0]!) };
+      const conflicts = overrideConflicts(operation, input);
+      if (conflicts.length) record.conflicts = conflicts;
     }
 
     const { latency, fault } = faults.take(method, found.template);

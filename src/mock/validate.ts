@@ -193,3 +193,25 @@ function checkEncoded(shape: Partial<Shape>, text: string, path: string, out: Vi
   if (shape.inner === 'list') checkValue(item, inner, path, out);
   else checkValue({ type: 'object', children: shape.children }, inner, path, out);
 }
+
+/**
+ * Where a request the mock accepted differs from the documentation's own table, because
+ * codegen/overrides.ts corrected a page that contradicts itself: one line per field, reported
+ * (in the request log) instead of refused.
+ */
+export function overrideConflicts(operation: ModelOperation, input: ValidationInput): string[] {
+  const out: string[] = [];
+  const report = (where: string, field: ModelField, value: unknown) => {
+    const was = field.override;
+    if (!was) return;
+    const name = `${where}.${field.name}`;
+    const why = `accepted per codegen/overrides.ts (${was.page})`;
+    if ((value === undefined || value === '') && was.required) out.push(`${name}: absent, which the table marks required; ${why}`);
+    else if (value !== undefined && was.enum && !was.enum.map(String).includes(String(value))) out.push(`${name}: ${JSON.stringify(value)} is outside the table's enum; ${why}`);
+  };
+  for (const child of section(operation, 'xml')?.children ?? []) report('xml', child, input.xml?.[child.name]);
+  for (const child of section(operation, 'query')?.children ?? []) report('query', child, input.query.get(child.name) ?? undefined);
+  const json = input.json;
+  for (const child of section(operation, 'json')?.children ?? []) report('json', child, isObject(json) ? json[child.name] : undefined);
+  return out;
+}

@@ -51,7 +51,8 @@ test('overrides move and change fields, and are reported one diagnostic each', (
   const o: Override = { source: 'webhook/v3/X.Y.md', contradiction: 'c', edits: [{ move: 'resource/inner', to: 'resource/box' }, { move: 'envelope/stray', to: 'resource' }, { set: 'resource/box/inner', required: false }] };
   const d = applyOverrides(m, [o]);
   expect(d).toEqual([{ file: 'webhook/v3/X.Y.md', line: 1, reason: 'override', severity: 'repaired', detail: '3 edit(s): c' }]);
-  expect(m.webhooks[0]!.resource).toEqual([{ name: 'box', type: 'object', children: [{ name: 'inner', type: 'string' }] }, { name: 'stray', type: 'string' }]);
+  // a changed field keeps what the table said (the mock reports calls only the override allows)
+  expect(m.webhooks[0]!.resource).toEqual([{ name: 'box', type: 'object', children: [{ name: 'inner', type: 'string', override: { page: 'webhook/v3/X.Y.md', required: true } }] }, { name: 'stray', type: 'string' }]);
   expect(m.webhooks[0]!.request).toEqual([{ name: 'body', type: 'object' }]);
 });
 
