@@ -69,6 +69,9 @@ export function main(argv: string[]): number {
   log(`rows ${stats.rows} = fields ${stats.fieldRows} + structural ${stats.structuralRows} + skipped ${stats.skippedRows}; unexplained ${unexplained}`);
   log(`diagnostics ${all.length}:`);
   for (const [r, n] of Object.entries(countByReason(all))) log(`  ${r.padEnd(44)} ${n}`);
+  const overrides = all.filter((d) => d.reason === 'override');
+  log(`overrides applied ${overrides.length} (codegen/overrides.ts):`);
+  for (const o of overrides) log(`  ${o.file}  ${o.detail}`);
   if (emitted.info.unreachable.length) {
     log('segments without a chain property (use chain() or attributes):');
     for (const u of emitted.info.unreachable) log(`  ${u.parent}/${u.segment}  (${u.reason})`);

@@ -4,6 +4,8 @@ import { join, relative, sep } from 'node:path';
 import { MODEL_VERSION, type Diagnostic, type Model, type Stats } from './model.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import { countFields } from './tree.js';
+import { reconcileWebhooks } from './reconcile.js';
+import { applyOverrides, OVERRIDES } from './overrides.js';
 
 export interface CorpusResult {
   model: Model;
@@ -33,7 +35,7 @@ export function listFiles(root: string): string[] {
 
 export function parseCorpus(root: string): CorpusResult {
   const files = listFiles(root);
-  return buildModel(files.map((f) => {
+  const result = buildModel(files.map((f) => {
     let parsed: ParsedFile;
     try {
       parsed = parseFile(f, readFileSync(join(root, f), 'utf8'));
@@ -43,6 +45,10 @@ export function parseCorpus(root: string): CorpusResult {
     }
     return parsed;
   }));
+  // after accounting: these move and merge fields the rows already produced
+  result.diagnostics.push(...reconcileWebhooks(result.model), ...applyOverrides(result.model, OVERRIDES));
+  result.diagnostics.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.reason, b.reason));
+  return result;
 }
 
 export function buildModel(parsed: ParsedFile[]): CorpusResult {

@@ -1,6 +1,6 @@
-// Model -> src/generated/*.ts (+ model.json). Type text is built here, files are assembled and
-// formatted with ts-morph in an in-memory project; output is a deterministic map of file contents.
-import { Project, IndentationText, QuoteKind, type SourceFile } from 'ts-morph';
+// Model -> src/generated/*.ts (+ model.json). Type text is built here, one member per line, and
+// indented by brace depth (the generator writes every brace, so a full formatter is not needed:
+// ts-morph's took 90% of the emit time); output is a deterministic map of file contents.
 import type { Diagnostic, Endpoint, Field, Model, Operation, Shape, Webhook } from './model.js';
 import { HTTP_METHODS } from './model.js';
 import { cmp } from './corpus.js';
@@ -27,19 +27,94 @@ function doc(lines: Array<string | undefined>): string {
 }
 
 interface Ctx {
-  /** Inside a multipart `body`: an undocumented object is a file (any value). */
+  /** Inside a multipart `body`: an undocumented object is the file (bytes), an encoded meta its object or JSON text. */
   multipart?: boolean;
+  /**
+   * An APIv2 XML document the client receives (an answer, a notification): every value arrives
+   * as text, so numbers are numeric strings, booleans `'true' | 'false'`, and an object or list
+   * is its JSON text (src/v2/xml.ts keeps every value a string, e.g. `0012` stays `0012`).
+   */
+  xmlIn?: boolean;
+  /**
+   * Something the client receives (an answer, a notification): enums are open
+   * (`'A' | 'B' | (string & {})`), so a value WeChat Pay adds later still type-checks and the
+   * documented ones are still suggested. What the caller sends keeps closed enums.
+   */
+  open?: boolean;
+  /** An APIv3 request or answer: a string encrypted with RSA (`by-rsa-pubkey`) is `Sealed`. */
+  sealed?: boolean;
+  /** Where nested objects become named interfaces, and the name for the object at hand. */
+  named?: Named;
+  name?: string;
+}
+
+/** Named interfaces for the objects of one generated file, unique names in traversal order. */
+class Named {
+  readonly decls: string[] = [];
+  readonly #used = new Set<string>();
+  add(name: string, docText: string, body: string): string {
+    let n = name;
+    for (let i = 2; this.#used.has(n); i++) n = `${name}_${i}`;
+    this.#used.add(n);
+    this.decls.push(`${docText}export interface ${n} ${body}\n`);
+    return n;
+  }
+}
+
+/** `goods_detail` → `GoodsDetail`, `{transaction_id}` → `ByTransactionId`, `coupon-stocks` → `CouponStocks`, `REFUND.SUCCESS` → `RefundSuccess`. */
+export function pascal(segment: string): string {
+  const by = /^\{.+\}$/.test(segment) ? 'By' : '';
+  const words = segment.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  // an upper-case word (`TRANSACTION.SUCCESS`, `IMEI`) reads as a word: `TransactionSuccess`
+  const out = by + words.map((w) => (/^[A-Z0-9]+$/.test(w) ? w[0]! + w.slice(1).toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join('');
+  return /^[0-9]/.test(out) ? `_${out}` : out;
+}
+
+function child(ctx: Ctx, suffix: string): Ctx {
+  return ctx.named && ctx.name ? { ...ctx, name: `${ctx.name}${suffix}` } : ctx;
+}
+
+function openEnum(literals: string, numeric: boolean, ctx: Ctx): string {
+  return ctx.open ? `${literals} | (${numeric ? 'number' : 'string'} & {})` : literals;
 }
 
 function literal(v: string | number | boolean): string {
   return typeof v === 'string' ? q(v) : String(v);
 }
 
+/** `Encoded<T>` for a JSON-encoded string with a documented structure; undefined otherwise. */
+function encodedType(s: Shape, ctx: Ctx): string | undefined {
+  if (s.encoded !== 'by-json_encode' || !s.children?.length || s.array) return undefined;
+  // the JSON inside is plain JSON (numbers are numbers), whatever carries the string
+  const inner: Ctx = { ...ctx, xmlIn: false, multipart: false };
+  const t = s.inner === 'list' ? shapeType(s.children[0] as Shape, child(inner, pascal(s.children[0]!.name))) : objectType(s.children, inner, undefined, s.label);
+  return `Encoded<${t}>`;
+}
+
+function arrivedAsText(s: Shape, ctx: Ctx): string {
+  const encoded = encodedType(s, ctx);
+  if (encoded) return encoded;
+  if (s.type === 'object' || s.array) return 'string';
+  if (s.enum && s.enum.length) return openEnum([...new Set(s.enum.map((v) => q(String(v))))].join(' | '), false, { open: true });
+  if (s.type === 'integer' || s.type === 'number') return '`${number}`';
+  if (s.type === 'boolean') return "'true' | 'false'";
+  return 'string';
+}
+
 function shapeType(s: Shape, ctx: Ctx): string {
+  if (ctx.xmlIn) return arrivedAsText(s, ctx);
   let base: string;
-  if (s.enum && s.enum.length) base = s.enum.map(literal).join(' | ');
+  const encoded = ctx.multipart ? undefined : encodedType(s, ctx);
+  if (encoded) base = encoded;
+  else if (ctx.sealed && s.encrypted === 'by-rsa-pubkey' && s.type === 'string') base = 'Sealed';
+  else if (s.enum && s.enum.length) base = openEnum(s.enum.map(literal).join(' | '), s.enum.every((v) => typeof v === 'number'), ctx);
   else if (s.type === 'object') {
-    base = s.children && s.children.length ? objectType(s.children, ctx) : ctx.multipart ? 'unknown' : 'Record<string, unknown>';
+    // in a multipart body, an object without members is the file: its bytes (what src/request/multipart.ts takes)
+    base = s.children && s.children.length ? objectType(s.children, ctx, undefined, s.label) : ctx.multipart ? 'Uint8Array' : 'Record<string, unknown>';
+  } else if (ctx.multipart && s.encoded && s.children?.length) {
+    // the upload's meta: the object (the client writes the JSON, and computes sha256 when left out) or its JSON text
+    const fields = s.children.map((f) => (f.name === 'sha256' ? { ...f, required: false } : f));
+    base = `${objectType(fields, { ...ctx, multipart: false }, undefined, s.label)} | string`;
   } else if (s.type === 'integer' || s.type === 'number') base = 'number';
   else if (s.type === 'boolean') base = 'boolean';
   else base = 'string';
@@ -52,7 +127,7 @@ function shapeType(s: Shape, ctx: Ctx): string {
 
 function fieldType(f: Field, ctx: Ctx): string {
   if (f.oneOf) {
-    const parts = [...new Set(f.oneOf.map((s) => shapeType(s, ctx)))];
+    const parts = [...new Set(f.oneOf.map((s, i) => shapeType(s, i ? child(ctx, `Alt${i + 1}`) : ctx)))];
     return parts.length === 1 ? parts[0]! : parts.map((p) => (p.includes('|') && !p.startsWith('{') ? `(${p})` : p)).join(' | ');
   }
   if (f.in === 'path' && (f.type === 'integer' || f.type === 'number') && !f.enum) return 'string | number';
@@ -63,29 +138,71 @@ function fieldLabel(f: Field): string | undefined {
   return f.label ?? f.oneOf?.map((s) => s.label).find(Boolean);
 }
 
-function fieldDoc(f: Field): string {
+function fieldDoc(f: Field, ctx?: Ctx): string {
   const notes: string[] = [];
   const enc = f.encoded ?? f.oneOf?.find((s) => s.encoded)?.encoded;
   const encr = f.encrypted ?? f.oneOf?.find((s) => s.encrypted)?.encrypted;
-  if (enc) notes.push(`Encoded string (${enc}); its structure is in model.json.`);
-  if (encr) notes.push(`Encrypted (${encr}).`);
+  if (enc && ctx?.multipart && (f.children?.length || f.oneOf)) notes.push('The object (the client writes its JSON) or the JSON text.');
+  else if (enc === 'by-json_encode' && f.children?.length) notes.push('JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.');
+  else if (enc) notes.push(`Encoded string (${enc}); its structure is in model.json.`);
+  if (ctx?.xmlIn) {
+    const s = (f.oneOf?.[0] ?? f) as Partial<Shape>;
+    if (s.type === 'object' || s.array) notes.push(`Arrives as JSON text (documented as ${s.type}${'[]'.repeat(s.array ?? 0)}; structure in model.json).`);
+    else if (s.type !== 'string' && s.type) notes.push(`Arrives as text (documented as ${s.type}).`);
+  }
+  if (encr === 'by-rsa-pubkey' && ctx?.sealed) notes.push('Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.');
+  else if (encr) notes.push(`Encrypted (${encr}).`);
   if (f.signed) notes.push(`Signed (${f.signed}).`);
   if (f.docName) notes.push(`Documented as \`${f.docName}\`.`);
   return doc([fieldLabel(f), ...notes]);
 }
 
-function objectType(fields: Field[], ctx: Ctx, perField?: (f: Field) => Ctx): string {
+/** An object type: named (an exported interface) when the context names it, else a literal. */
+function objectType(fields: Field[], ctx: Ctx, perField?: (f: Field) => Ctx, label?: string): string {
   if (!fields.length) return 'Record<string, unknown>';
-  const members = fields.map((f) => `${fieldDoc(f)}${key(f.name)}${f.required ? '' : '?'}: ${fieldType(f, perField ? perField(f) : ctx)};`);
-  return `{\n${members.join('\n')}\n}`;
+  const members = fields.map((f) => {
+    const c = child(perField ? perField(f) : ctx, pascal(f.name));
+    return `${fieldDoc(f, c)}${key(f.name)}${f.required ? '' : '?'}: ${fieldType(f, c)};`;
+  });
+  const body = `{\n${members.join('\n')}\n}`;
+  return ctx.named && ctx.name ? ctx.named.add(ctx.name, doc([label]), body) : body;
 }
 
-function optionsType(op: Operation): string {
-  if (!op.request.fields.length) return '{}';
-  return objectType(op.request.fields, {}, (f) => (f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}));
+/** Top-level keys the client takes as options (besides path parameters): src/request/prepare.ts, src/v2/transport.ts. */
+export const RUNTIME_OPTIONS: ReadonlySet<string> = new Set(['json', 'query', 'headers', 'base_uri', 'body', 'xml', 'security', 'nonceless']);
+/** Request headers the client fills itself (the platform key's serial): optional in the typings. */
+export const CLIENT_FILLED_HEADERS: ReadonlySet<string> = new Set(['wechatpay-serial']);
+
+/**
+ * The request table's top level as the client takes it: keys the runtime has no option for
+ * (`fragment`, `timeout`, pseudo path segments; see `unknown-top-level-key`) are left out, and
+ * headers the client fills are optional (so is `headers` when nothing in it stays required).
+ */
+export function typedRequestFields(op: Operation): Field[] {
+  const out: Field[] = [];
+  for (const f of op.request.fields) {
+    if (f.in !== 'path' && !RUNTIME_OPTIONS.has(f.name)) continue;
+    if (f.name === 'headers' && f.children) {
+      const children = f.children.map((c) => (CLIENT_FILLED_HEADERS.has(c.name.toLowerCase()) ? { ...c, required: false } : c));
+      out.push({ ...f, children, required: Boolean(f.required) && children.some((c) => c.required) });
+    } else out.push(f);
+  }
+  return out;
 }
 
-function responseType(op: Operation): string {
+function optionsType(op: Operation, named?: Named, name?: string): string {
+  const fields = typedRequestFields(op);
+  if (!fields.length) return '{}';
+  // members are named from the operation (`…PostJson`, `…PostJsonAmount`), the options object `…PostOptions`
+  // APIv3 (not the APIv2 xml, whose RSA fields use another key and padding): encrypted strings are Sealed
+  const member = (f: Field): Ctx => ({ named, name, sealed: f.name !== 'xml', ...(f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}) });
+  return objectType(fields, { named, name: name && `${name}Options` }, (f) => member(f), op.title);
+}
+
+/** APIv2 answer fields only a FAIL carries (and a FAIL is an ApiError, never a response): optional. */
+const V2_FAILURE_FIELDS: ReadonlySet<string> = new Set(['err_code', 'err_code_des']);
+
+function responseType(op: Operation, named?: Named, name?: string): string {
   switch (op.response.kind) {
     case 'no-content':
       return 'undefined';
@@ -95,7 +212,10 @@ function responseType(op: Operation): string {
     case 'redirect':
       return 'unknown';
     default:
-      return op.response.fields.length ? objectType(op.response.fields, {}) : 'Record<string, unknown>';
+      if (!op.response.fields.length) return 'Record<string, unknown>';
+      const ctx: Ctx = { named, name: name && `${name}Response` };
+      if (op.response.kind !== 'xml') return objectType(op.response.fields, { ...ctx, open: true, sealed: true }, undefined, op.title);
+      return objectType(op.response.fields.map((f) => (V2_FAILURE_FIELDS.has(f.name) ? { ...f, required: false } : f)), { ...ctx, xmlIn: true, open: true }, undefined, op.title);
   }
 }
 
@@ -108,14 +228,26 @@ function operationDoc(op: Operation): string {
   ]);
 }
 
-function pathsText(endpoints: Endpoint[]): string {
+/** An endpoint's label and first link (its first method's), for its node and its `Nodes` entry. */
+function endpointDoc(e: Endpoint): string {
+  const first = e.operations[0];
+  const link = e.operations.map((o) => o.links?.[0]).find(Boolean);
+  const verbs = e.operations.length > 1 ? `${e.operations.map((o) => o.method.toUpperCase()).join(', ')}: ${e.operations.map((o) => o.title).join(' / ')}` : undefined;
+  return doc([verbs ?? first?.title, link ? `@see ${link}` : undefined, e.operations.every((o) => o.deprecated) ? '@deprecated' : undefined]);
+}
+
+function pathsText(endpoints: Endpoint[], names: boolean): string {
   const out: string[] = [];
+  const named = names ? new Named() : undefined;
   for (const e of endpoints) {
-    const ops = e.operations.map((op) => `${operationDoc(op)}${op.method}: {\noptions: ${optionsType(op)};\nresponse: ${responseType(op)};\n};`);
-    const dep = e.operations.every((o) => o.deprecated);
-    out.push(`${doc([e.operations[0]?.title, dep ? '@deprecated' : undefined])}${q(e.template)}: {\n${ops.join('\n')}\n};`);
+    const base = e.template.split('/').map(pascal).join('');
+    const ops = e.operations.map((op) => {
+      const name = `${base}${pascal(op.method)}`;
+      return `${operationDoc(op)}${op.method}: {\noptions: ${optionsType(op, named, name)};\nresponse: ${responseType(op, named, name)};\n};`;
+    });
+    out.push(`${endpointDoc(e)}${q(e.template)}: {\n${ops.join('\n')}\n};`);
   }
-  return `export interface Paths {\n${out.join('\n')}\n}\n`;
+  return `export interface Paths {\n${out.join('\n')}\n}\n\n${named?.decls.join('\n') ?? ''}`;
 }
 
 /** The runtime's property-name normalisation (see src/typing.ts contract), for checking spellings. */
@@ -177,6 +309,8 @@ function nodesText(endpoints: Endpoint[], diagnostics: Diagnostic[], info: Nodes
   }
   const prefixes = [...children.keys()].sort(cmp);
   const names = nodeNames(prefixes);
+  const endpointOf = new Map(endpoints.map((e) => [e.template, e] as const));
+  const nodeDoc = new Map(endpoints.map((e) => [e.template, endpointDoc(e)] as const));
   const props = (parent: string | null, segs: Iterable<string>, parentVerbs: Set<string>): string[] => {
     const lines: string[] = [];
     const taken = new Map<string, string>();
@@ -203,29 +337,34 @@ function nodesText(endpoints: Endpoint[], diagnostics: Diagnostic[], info: Nodes
           continue;
         }
         taken.set(s, seg);
-        lines.push(`readonly ${key(s)}: ${names.get(child)};`);
+        lines.push(`${nodeDoc.get(child) ?? ''}readonly ${key(s)}: ${names.get(child)};`);
       }
     }
     return lines;
   };
   const out: string[] = [];
-  out.push(`/** Every path prefix of every documented URI template, to its chain node. */\nexport interface Nodes {\n${prefixes.map((p) => `${q(p)}: ${names.get(p)};`).join('\n')}\n}\n`);
+  out.push(`/** Every path prefix of every documented URI template, to its chain node. */\nexport interface Nodes {\n${prefixes.map((p) => `${nodeDoc.get(p) ?? ''}${q(p)}: ${names.get(p)};`).join('\n')}\n}\n`);
   out.push(`/** The first segments of the chain style. */\nexport interface Root {\n${props(null, [...roots], new Set()).join('\n')}\n}\n`);
   for (const p of prefixes) {
+    // Verbs<> maps Paths[p] homomorphically, so hovering a verb shows its operation's JSDoc; the
+    // renamed `…Async` keys lose it in a mapped type, so they are written out with their doc
     const ext = isEndpoint.has(p) ? ` extends Verbs<Paths[${q(p)}]>` : '';
-    const body = props(p, children.get(p)!, verbsOf.get(p) ?? new Set());
+    const asyncVerbs = (endpointOf.get(p)?.operations ?? []).map((op) => `${operationDoc(op)}readonly ${op.method}Async: Call<Paths[${q(p)}][${q(op.method)}]>;`);
+    const body = [...asyncVerbs, ...props(p, children.get(p)!, verbsOf.get(p) ?? new Set())];
     out.push(`export interface ${names.get(p)}${ext} {${body.length ? `\n${body.join('\n')}\n` : ''}}\n`);
   }
   return out.join('\n');
 }
 
-function webhooksText(webhooks: Webhook[]): string {
+function webhooksText(webhooks: Webhook[], names: boolean): string {
   const v3 = new Map<string, string[]>();
   const v2 = new Map<string, string[]>();
+  const named = names ? new Named() : undefined;
   for (const w of webhooks) {
-    const t = w.resource ? objectType(w.resource, {}) : 'Record<string, unknown>';
+    const base = `${w.protocol === 'v2' ? 'V2' : ''}${pascal(w.events[0] ?? w.source)}`;
+    const t = w.resource ? objectType(w.resource, { open: true, named, name: `${base}Resource` }, undefined, w.title) : 'Record<string, unknown>';
     const bodyField = w.request.find((f) => f.name === 'body');
-    const body = bodyField?.children ? objectType(bodyField.children, {}) : 'Record<string, unknown>';
+    const body = bodyField?.children ? objectType(bodyField.children, { xmlIn: w.kind === 'xml', open: true, named, name: `${base}Notification` }, undefined, w.title) : 'Record<string, unknown>';
     const target = w.protocol === 'v3' ? v3 : v2;
     for (const ev of w.events) {
       const entry = `${doc([w.title, w.links?.[0] ? `@see ${w.links[0]}` : undefined, w.deprecated ? '@deprecated' : undefined])}${w.protocol === 'v3' ? t : body}`;
@@ -242,7 +381,7 @@ function webhooksText(webhooks: Webhook[]): string {
     }).join('\n');
   return (
     `/** APIv3 notifications: event_type -> the decrypted \`resource\` (AEAD_AES_256_GCM ciphertext). */\nexport interface WebhookEvents {\n${render(v3)}\n}\n\n` +
-    `/** APIv2 notifications (XML), keyed by the documentation page name: the notification body. */\nexport interface WebhookV2Notifications {\n${render(v2)}\n}\n`
+    `/** APIv2 notifications (XML), keyed by the documentation page name: the notification body. */\nexport interface WebhookV2Notifications {\n${render(v2)}\n}\n\n${named?.decls.join('\n') ?? ''}`
   );
 }
 
@@ -264,10 +403,38 @@ export function modelJson(model: Model): string {
   return `{"version":${model.version},\n"endpoints":${list(model.endpoints)},\n"webhooks":${list(model.webhooks)},\n"redirects":${list(model.redirects)}\n}\n`;
 }
 
-function format(project: Project, name: string, text: string): string {
-  const sf: SourceFile = project.createSourceFile(name, text, { overwrite: true });
-  sf.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: 'insert' as never });
-  return sf.getFullText();
+/** Braces a line of generated code opens minus those it closes, outside string literals. */
+function depthChange(line: string): number {
+  const code = line.replace(/'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, "''");
+  return (code.match(/\{/g)?.length ?? 0) - (code.match(/\}/g)?.length ?? 0);
+}
+
+/** Two-space indentation by brace depth; JSDoc continuation lines one space further, as usual. */
+export function indent(text: string): string {
+  let depth = 0;
+  let inDoc = false;
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) {
+      out.push('');
+      continue;
+    }
+    if (inDoc || line.startsWith('/*')) {
+      out.push(`${'  '.repeat(depth)}${line.startsWith('*') ? ' ' : ''}${line}`);
+      inDoc = !line.includes('*/');
+      continue;
+    }
+    if (line.startsWith('//')) {
+      out.push(`${'  '.repeat(depth)}${line}`);
+      continue;
+    }
+    const change = depthChange(line);
+    const leading = /^[}\])]/.test(line) ? 1 : 0;
+    out.push(`${'  '.repeat(Math.max(0, depth - leading))}${line}`);
+    depth = Math.max(0, depth + change);
+  }
+  return out.join('\n');
 }
 
 export interface EmitResult {
@@ -277,25 +444,22 @@ export interface EmitResult {
 }
 
 /** Model -> generated files (relative names -> content). Pure and deterministic. */
-export function emit(model: Model, opts: { format?: boolean } = {}): EmitResult {
+/** `names: false` inlines nested objects instead of naming them (bench/RESULTS.md compares the two). */
+export function emit(model: Model, opts: { format?: boolean; names?: boolean } = {}): EmitResult {
   const diagnostics: Diagnostic[] = [];
   const info: NodesInfo = { unreachable: [] };
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
-  });
-  const fmt = opts.format === false ? (_: string, t: string) => t : (n: string, t: string) => format(project, n, t);
+  const fmt = opts.format === false ? (_: string, t: string) => t : (_: string, t: string) => indent(t);
   const files = new Map<string, string>();
   const endpoints = [...model.endpoints].sort((a, b) => cmp(a.template, b.template));
-  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\n\n${pathsText(endpoints)}`));
+  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\nimport type { Encoded, Sealed } from '../typing.js';\n\n${pathsText(endpoints, opts.names !== false)}`));
   files.set(
     'nodes.ts',
-    fmt('nodes.ts', `${HEADER}import type { Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),
+    fmt('nodes.ts', `${HEADER}import type { Call, Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),
   );
-  files.set('webhooks.ts', fmt('webhooks.ts', `${HEADER}\n${webhooksText(model.webhooks)}`));
+  files.set('webhooks.ts', fmt('webhooks.ts', `${HEADER}import type { Encoded } from '../typing.js';\n\n${webhooksText(model.webhooks, opts.names !== false)}`));
   files.set(
     'index.ts',
-    fmt('index.ts', `${HEADER}export type { Paths } from './paths.js';\nexport type { Nodes, Root } from './nodes.js';\nexport type { WebhookEvents, WebhookV2Notifications } from './webhooks.js';\n`),
+    fmt('index.ts', `${HEADER}export type * from './paths.js';\nexport type { Nodes, Root } from './nodes.js';\nexport type * from './webhooks.js';\n`),
   );
   files.set('model.json', modelJson(model));
   return { files, diagnostics, info };

@@ -13,6 +13,7 @@ import {
   type Redirect,
   type RequestKind,
   type ResponseKind,
+  type Shape,
   type Webhook,
 } from './model.js';
 import { buildTree, countFields, extractEnum, type Row } from './tree.js';
@@ -44,6 +45,55 @@ export function templateOf(source: string): string {
 }
 
 const MARKER_CLASSES = /^im-(deprecated|discarded|privated|redesigned|need-accessment|specific|parsed|confusing)$/;
+/**
+ * An encoded string whose table shows one array member, where the page's sample json_encodes a
+ * bare list for it (`'receivers' => \json_encode([[…]])`, `['a.jpg', 'b.jpg']`): the member row
+ * only names the items, the JSON is the list (`inner: 'list'`). Where the sample writes the key
+ * (`\json_encode(['goods_detail' => …])`), or there is no sample, the table stands.
+ */
+function markEncodedLists(fields: Field[], samples: string, line: number, diag: (line: number, reason: string, severity: Diagnostic['severity'], detail?: string) => void): void {
+  for (const f of fields) {
+    for (const shape of [f as Shape, ...(f.oneOf ?? [])]) {
+      const only = shape.children?.length === 1 ? shape.children[0]! : undefined;
+      if (shape.encoded === 'by-json_encode' && only?.array && !shape.inner) {
+        const name = f.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (new RegExp(`'${name}'\\s*=>\\s*\\\\?json_encode\\(\\s*\\[\\s*(?:\\[|'[^']*'\\s*[,\\]])`).test(samples)) {
+          shape.inner = 'list';
+          diag(line, 'encoded-list', 'repaired', `"${f.name}": the sample encodes a bare list; "${only.name}" names its items`);
+        }
+      }
+      if (shape.children) markEncodedLists(shape.children, samples, line, diag);
+    }
+  }
+}
+
+/** A PHP sample that sends a media stream as the multipart body (`'body' => $media->getStream()`). */
+const UPLOAD_SAMPLE = /'body'\s*=>\s*\$\w+->getStream\(\)/;
+
+/** The multipart body every documented upload has: the file, and its JSON meta (filename, sha256). */
+export function inferredUpload(): Field {
+  return {
+    name: 'body',
+    type: 'object',
+    required: true,
+    label: 'multipart/form-data (inferred from the samples)',
+    children: [
+      { name: 'file', type: 'object', required: true, label: 'the file' },
+      {
+        name: 'meta',
+        type: 'string',
+        required: true,
+        encoded: 'unmarked',
+        label: 'the file\'s meta, as JSON',
+        children: [
+          { name: 'filename', type: 'string', required: true, label: 'file name with its extension' },
+          { name: 'sha256', type: 'string', required: true, label: 'SHA-256 of the file (hex)' },
+        ],
+      },
+    ],
+  };
+}
+
 const KNOWN_TOP = new Set(['json', 'query', 'xml', 'body', 'headers', 'base_uri', 'security', 'nonceless']);
 
 interface FrontMatter {
@@ -149,6 +199,8 @@ interface Section {
   markers: Set<string>;
   links: string[];
   tables: RawTable[];
+  /** The code samples of the section (fenced blocks), for what the tables leave out. */
+  samples: string[];
 }
 
 /** Parse one file. Never throws on content: anything unexpected becomes a diagnostic. */
@@ -209,11 +261,15 @@ export function parseFile(source: string, text: string): ParsedFile {
       if (id === 'mix') {
         mixTitle = title;
       } else if (id && (HTTP_METHODS as readonly string[]).includes(id)) {
-        current = { method: id as HttpMethod, title: title || fm.title || '', line, markers: new Set(fileMarkers), links: [], tables: [] };
+        current = { method: id as HttpMethod, title: title || fm.title || '', line, markers: new Set(fileMarkers), links: [], tables: [], samples: [] };
         sections.push(current);
       } else if (t.tag === 'h1' || t.tag === 'h2') {
         diag(line, 'heading-without-method', 'info', `heading "${title.slice(0, 40)}" has no {#method}`);
       }
+      continue;
+    }
+    if (t.type === 'fence' && current) {
+      current.samples.push(t.content);
       continue;
     }
     if (t.type === 'paragraph_open') {
@@ -410,10 +466,16 @@ export function parseFile(source: string, text: string): ParsedFile {
       }
       for (const f of unknown) {
         const line = reqTables[0]?.rows.find((r) => r.name === f.name && r.indent === 0)?.line ?? s.line;
-        diag(line, 'unknown-top-level-key', 'info', `"${f.name}" kept as an option`);
+        diag(line, 'unknown-top-level-key', 'info', `"${f.name}" kept in the model, not typed: the client has no such option`);
       }
     }
+    markEncodedLists([...reqFields, ...resFields], s.samples.join('\n'), s.line, diag);
     const has = (k: string) => reqFields.some((f) => f.name === k && !f.in);
+    // an upload whose table lost the multipart body: the samples send a media stream as `body`
+    if (!isWebhook && !has('body') && !has('xml') && !has('json') && s.samples.some((x) => UPLOAD_SAMPLE.test(x))) {
+      diag(reqTables[0]?.line ?? s.line, 'multipart-inferred', 'repaired', 'the samples send a media stream as body, the table has no body: file + meta (filename, sha256) added');
+      reqFields.push(inferredUpload());
+    }
     const requestKind: RequestKind = has('xml') ? 'xml' : has('body') ? 'multipart' : has('json') ? 'json' : has('query') ? 'query' : 'none';
 
     const op: Operation = {

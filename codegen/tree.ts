@@ -184,6 +184,11 @@ export function buildTree(rows: Row[], diag: Diag): TreeResult {
         if (coerced) {
           shape.enum = coerced;
           if (e.how === 'list') diag(row.line, 'enum-as-list', 'repaired', 'enum written as a description list');
+        } else if ((shape.type === 'integer' || shape.type === 'number') && e.values.every((v) => /^[A-Z][A-Z0-9_]*$/.test(v))) {
+          // symbolic names on a "number" (discount_mode: DIS_FLAG | DIS_CALC | DIS_SMKT): the type cell is what is wrong
+          diag(row.line, 'enum-retyped', 'repaired', `enum ${e.values.join('|')} on a ${shape.type}: typed string with the enum`);
+          shape.type = 'string';
+          shape.enum = e.values;
         } else {
           diag(row.line, 'enum-type-mismatch', 'repaired', `enum ${e.values.join('|')} does not fit ${shape.type}; kept as plain ${shape.type}`);
         }

@@ -5,6 +5,7 @@
 import type { Core } from './core.js';
 import type { CallConfig, Method } from './typing.js';
 import { normalizeSegment } from './request/uri.js';
+import { ParameterError } from './errors.js';
 
 const METHODS: readonly Method[] = ['get', 'post', 'put', 'patch', 'delete'];
 // Read from the node itself, never taken as path segments: what runtimes and loggers probe.
@@ -19,6 +20,23 @@ const MAX_CHILDREN = 256;
 function remember<K, V>(cache: Map<K, V>, key: K, value: V, bound: number): void {
   if (cache.size >= bound) cache.delete(cache.keys().next().value as K);
   cache.set(key, value);
+}
+
+// A URL (`https://…`, `//host/…`) or a path carrying its query would be sent as `GET /https:/…`:
+// refused before anything is sent (decision: docs/client.md, "Absolute URLs in chain()").
+const SCHEME = /^(?:[A-Za-z][A-Za-z0-9+.-]*:|\/\/)/;
+
+function checkPath(path: string): void {
+  if (SCHEME.test(path)) {
+    throw new ParameterError(
+      'path',
+      "chain() takes a path template such as 'v3/billdownload/file', not a URL; pass the URL's query as options " +
+        "(wxpay.chain('v3/billdownload/file').get({ query: { token } })), and base_uri for another host",
+    );
+  }
+  if (/[?#]/.test(path)) {
+    throw new ParameterError('path', "chain() takes a path template without '?' or '#'; pass the query as { query: { … } }");
+  }
 }
 
 /** The plain object behind every chain node's Proxy. */
@@ -53,6 +71,7 @@ export class ChainFactory {
 
   /** A path written out in full (`'v3/marketing/{stock_id}'` or `'/v3/marketing'`), segments as written. */
   fromPath(path: string): object {
+    checkPath(path);
     return this.node(path.split('/').filter(Boolean).join('/'));
   }
 

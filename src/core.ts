@@ -17,7 +17,7 @@ import { checkRequestSettings } from './request/options.js';
 import { checkRetry, DEFAULT_RETRY, retryPolicy, type RetryPolicy } from './request/retry.js';
 import { send } from './request/sender.js';
 import { internal } from './signing/internal.js';
-import type { CallConfig, Method, WechatpayResponse } from './typing.js';
+import type { CallConfig, Method, Sealed, WechatpayResponse } from './typing.js';
 import { isUnsignedDownload } from './request/unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './request/uri.js';
 import { V2Transport } from './v2/transport.js';
@@ -44,9 +44,9 @@ export interface ClientCore {
    */
   encryptor(id?: string): Promise<Encryptor>;
   /** `(await encryptor()).encrypt(text)`; encrypt all fields of one request with one encryptor. */
-  encrypt(text: string): Promise<string>;
-  /** Opens a sensitive field of a response (RSA-OAEP under the merchant's private key). */
-  decrypt(ciphertext: string): string;
+  encrypt(text: string): Promise<Sealed>;
+  /** Opens a sensitive field of a response (`Sealed`: RSA-OAEP under the merchant's private key). */
+  decrypt(ciphertext: Sealed | string): string;
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
   /**
@@ -111,11 +111,11 @@ export class Core implements ClientCore {
     return this.#sealed.encryptor(key);
   }
 
-  async encrypt(text: string): Promise<string> {
+  async encrypt(text: string): Promise<Sealed> {
     return (await this.encryptor()).encrypt(text);
   }
 
-  decrypt(ciphertext: string): string {
+  decrypt(ciphertext: Sealed | string): string {
     return rsaOaepDecrypt(ciphertext, this.#config.privateKey);
   }
 

@@ -46,13 +46,17 @@ export function untyped(client: WechatpayClient): UntypedWechatpayClient {
   return client as unknown as UntypedWechatpayClient;
 }
 
-export type { WechatpayClient, UntypedWechatpayClient, AttributeStyle, ChainStyle } from './client-types.js';
+export type { WechatpayClient, UntypedWechatpayClient, AttributeStyle, ChainStyle, RequestOf, ResponseOf } from './client-types.js';
+// Paths, Nodes, WebhookEvents and a named interface for every documented object
+// (`V3PayTransactionsNativePostJsonAmount`, `TransactionSuccessResource`, …)
+export type * from './generated/index.js';
 export type { WechatpayConfig, CertificateOptions, WebhookConfig } from './config.js';
 export { StoreError, type StoreErrorCode } from './bounded/store-call.js';
 export * from './stores/index.js';
 export * from './certificates/index.js';
 export * from './crypto/index.js';
 export { DEFAULT_BASE_URL } from './config.js';
+export { jsonEncode, jsonDecode } from './encoded/index.js';
 export type { ClientCore } from './core.js';
 export { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
 export type { VerificationCode } from './errors.js';

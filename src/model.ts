@@ -22,6 +22,11 @@ export interface Shape {
   label?: string;
   /** `data-encoded`: a string carrying a JSON (`by-json_encode`) or urlencoded structure; `children` holds it. */
   encoded?: string;
+  /**
+   * `list`: the encoded JSON is the single child's value itself (a bare list), not an object
+   * holding it; the table's wrapper row names the items (`receivers` → `receiver[]`).
+   */
+  inner?: 'list';
   /** `data-encrypted`: `by-rsa-pubkey` / `by-aes-gcm` / `by-aes-ecb`; `children` holds the plain structure if documented. */
   encrypted?: string;
   /** `data-signed`, e.g. `by-rsa-privatekey`. */
@@ -38,6 +43,12 @@ export interface Field extends Partial<Shape> {
   in?: 'path';
   /** The spelling used in the docs when it differs from `name` (misspelled path parameter). */
   docName?: string;
+  /**
+   * What the documentation's table said before `codegen/overrides.ts` changed this field (the
+   * page contradicts itself): the mock accepts what the override allows, and reports a request
+   * the table alone would have refused.
+   */
+  override?: { page: string; required: boolean; enum?: Array<string | number | boolean> };
 }
 
 export type RequestKind = 'json' | 'xml' | 'multipart' | 'query' | 'none';

@@ -6,6 +6,25 @@ import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+declare const encodedOf: unique symbol;
+
+/**
+ * A string carrying the JSON text of a `T` (a field documented `data-encoded=by-json_encode`).
+ * Make one with `jsonEncode(value)` (the structure is type-checked), read one with
+ * `jsonDecode(text)` (typed `T`); at run time it is the plain string.
+ */
+export type Encoded<T> = string & { readonly [encodedOf]: T };
+
+declare const sealedBy: unique symbol;
+
+/**
+ * The ciphertext of a sensitive field (RSA-OAEP, base64): what an `Encryptor` returns
+ * (`(await wxpay.encryptor()).encrypt(text)`, `await wxpay.encrypt(text)`). A field documented
+ * as encrypted takes only this, so a plaintext name or ID number is a compile error; an answer's
+ * encrypted field is one too, opened with `wxpay.decrypt(field)`.
+ */
+export type Sealed = string & { readonly [sealedBy]: 'rsa-oaep' };
+
 /** Options that any call takes besides its documented ones. */
 export interface CommonOptions {
   /** Extra request headers, e.g. `Wechatpay-Serial` or `Accept-Language`. */
@@ -38,11 +57,15 @@ export type Call<Op extends Operation> = {} extends Op['options']
   ? (options?: Options<Op>, config?: CallConfig) => Promise<WechatpayResponse<Op['response']>>
   : (options: Options<Op>, config?: CallConfig) => Promise<WechatpayResponse<Op['response']>>;
 
-/** The verbs of one documented path, each with its `…Async` twin. */
+/**
+ * The verbs of one documented path, each with its `…Async` twin. Both map `Ops` homomorphically
+ * (`keyof Ops`, not `keyof Ops & Method`), so an editor's hover over a verb shows the operation's
+ * label and `@see` link from the generated `Paths`.
+ */
 export type Verbs<Ops> = {
-  readonly [M in keyof Ops & Method]: Ops[M] extends Operation ? Call<Ops[M]> : never;
+  readonly [M in keyof Ops]: Ops[M] extends Operation ? Call<Ops[M]> : never;
 } & {
-  readonly [M in keyof Ops & Method as `${M}Async`]: Ops[M] extends Operation ? Call<Ops[M]> : never;
+  readonly [M in keyof Ops as M extends Method ? `${M}Async` : never]: Ops[M] extends Operation ? Call<Ops[M]> : never;
 };
 
 /** Options of an undocumented call: the documented keys, loosely, and path parameters by name. */

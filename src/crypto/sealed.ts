@@ -5,14 +5,15 @@
 import type { KeyObject } from 'node:crypto';
 import { ParameterError } from '../errors.js';
 import type { PlatformKey } from '../signing/keys.js';
+import type { Sealed } from '../typing.js';
 import { rsaOaepEncrypt } from './rsa.js';
 
 /** Encrypts sensitive fields under one platform certificate or WeChat Pay public key. */
 export interface Encryptor {
   /** The certificate serial or `PUB_KEY_ID_…` that `Wechatpay-Serial` will carry. */
   readonly id: string;
-  /** RSA-OAEP ciphertext (base64) of `text`, to put in a request field. */
-  encrypt(text: string): string;
+  /** RSA-OAEP ciphertext (base64) of `text`, to put in a request field typed `Sealed`. */
+  encrypt(text: string): Sealed;
 }
 
 const HEADER = 'wechatpay-serial';
@@ -35,7 +36,7 @@ export class SealedFields {
     const publicKey: KeyObject = key.key;
     return Object.freeze({
       id: key.id,
-      encrypt(text: string): string {
+      encrypt(text: string): Sealed {
         if (typeof text !== 'string') throw new ParameterError('encrypt', 'expected the sensitive field as a string');
         let ciphertext: string;
         try {
@@ -44,7 +45,7 @@ export class SealedFields {
           throw new ParameterError('encrypt', `text of ${Buffer.byteLength(text)} bytes is too long for RSA-OAEP under a ${publicKey.asymmetricKeyDetails?.modulusLength ?? '?'}-bit key`);
         }
         record(ciphertext);
-        return ciphertext;
+        return ciphertext as Sealed;
       },
     });
   }

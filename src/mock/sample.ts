@@ -48,6 +48,11 @@ function sampleValue(name: string, shape: Partial<Shape>, echo: Echo, depth: num
   if (arrays > 0) return [sampleValue(name, { ...shape, array: arrays - 1 }, echo, depth + 1)];
   const type = shape.type ?? 'string';
   if (type === 'object') return sampleObject(shape.children ?? [], echo, depth + 1);
+  // a JSON-encoded string answers the JSON text of its documented structure (#14.5)
+  if (type === 'string' && shape.encoded === 'by-json_encode' && shape.children?.length) {
+    const only = shape.children[0]!;
+    return JSON.stringify(shape.inner === 'list' ? sampleValue(only.name, only, echo, depth + 1) : sampleObject(shape.children, echo, depth + 1));
+  }
   const echoed = echo.get(name);
   if (echoed !== undefined) {
     const fitted = fit(type, echoed);

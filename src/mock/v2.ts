@@ -11,7 +11,7 @@ import type { EndpointModel, ModelEndpoint, ModelOperation } from './model.js';
 import { Router } from './router.js';
 import { readForm } from './upload.js';
 import { collectEcho, sampleBody } from './sample.js';
-import { validateRequest } from './validate.js';
+import { overrideConflicts, validateRequest } from './validate.js';
 
 export interface V2Documented {
   endpoint: ModelEndpoint;
@@ -68,6 +68,8 @@ export interface V2Checked {
   template?: string;
   fields?: Record<string, string>;
   operation?: ModelOperation;
+  /** Accepted, although the documentation's table would refuse it (codegen/overrides.ts). */
+  conflicts?: string[];
 }
 
 /** Route, read, verify the sign, validate: a refusal in `out`, or the operation and its fields. */
@@ -96,6 +98,8 @@ export async function checkV2(router: Router<V2Documented> | undefined, input: V
     const violations = validateRequest(operation, { params: {}, query: input.query, headers: input.headers, json: undefined, xml: fields });
     const first = violations[0];
     if (first) return { template, fields, out: v2Fail(`${first.field}: ${first.issue}`, 'PARAM_ERROR') };
+    const conflicts = overrideConflicts(operation, { params: {}, query: input.query, headers: input.headers, json: undefined, xml: fields });
+    if (conflicts.length) return { template, fields, operation, conflicts };
   }
   return { template, fields, operation };
 }

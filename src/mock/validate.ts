@@ -76,7 +76,7 @@ function list(values: readonly unknown[]): string {
 
 function checkQuery(field: ModelField, query: URLSearchParams, out: Violation[], where: 'query' | 'xml' = 'query'): void {
   const name = `${where}.${field.name}`;
-  const location = where === 'xml' ? 'body' : 'query';
+  const location: Violation['location'] = where === 'xml' ? 'body' : 'query';
   // An empty APIv2 field is an absent one (it is not even signed).
   const values = query.getAll(field.name).filter((v) => where === 'query' || v !== '');
   if (values.length === 0) {
@@ -100,6 +100,11 @@ function checkQuery(field: ModelField, query: URLSearchParams, out: Violation[],
       out.push({ field: name, location, rule: 'enum', issue: `must be one of ${list(field.enum)}, got ${JSON.stringify(item)}` });
       return;
     }
+  }
+  if (type === 'string' && !field.array) {
+    const found: Violation[] = [];
+    checkEncoded(field, values[0]!, name, found);
+    out.push(...found.map((v) => ({ ...v, location })));
   }
 }
 
@@ -155,8 +160,12 @@ function checkValue(shape: Partial<Shape> & { oneOf?: Shape[] }, value: unknown,
     out.push({ field: path, location: 'body', rule: 'enum', issue: `must be one of ${list(shape.enum)}, got ${JSON.stringify(value)}` });
     return;
   }
-  // The members of an object. (An encoded or encrypted string's inner structure is not checked:
-  // the mock neither decodes nor decrypts it.)
+  // A JSON-encoded string's inner structure is checked like a body (#14.5); an encrypted one's is not.
+  if (type === 'string' && typeof value === 'string') {
+    checkEncoded(shape, value, path, out);
+    return;
+  }
+  // The members of an object.
   if (type === 'object' && isObject(value)) {
     for (const child of shape.children ?? []) {
       const member = value[child.name];
@@ -168,4 +177,41 @@ function checkValue(shape: Partial<Shape> & { oneOf?: Shape[] }, value: unknown,
       checkValue(child, member, childPath, out);
     }
   }
+}
+
+/** The JSON inside a `by-json_encode` string with a documented structure (a list when `inner: 'list'`). */
+function checkEncoded(shape: Partial<Shape>, text: string, path: string, out: Violation[]): void {
+  if (shape.encoded !== 'by-json_encode' || !shape.children?.length) return;
+  let inner: unknown;
+  try {
+    inner = JSON.parse(text);
+  } catch {
+    out.push({ field: path, location: 'body', rule: 'type', issue: `expected JSON text, got ${describe(text)}` });
+    return;
+  }
+  const item = shape.children[0]!;
+  if (shape.inner === 'list') checkValue(item, inner, path, out);
+  else checkValue({ type: 'object', children: shape.children }, inner, path, out);
+}
+
+/**
+ * Where a request the mock accepted differs from the documentation's own table, because
+ * codegen/overrides.ts corrected a page that contradicts itself: one line per field, reported
+ * (in the request log) instead of refused.
+ */
+export function overrideConflicts(operation: ModelOperation, input: ValidationInput): string[] {
+  const out: string[] = [];
+  const report = (where: string, field: ModelField, value: unknown) => {
+    const was = field.override;
+    if (!was) return;
+    const name = `${where}.${field.name}`;
+    const why = `accepted per codegen/overrides.ts (${was.page})`;
+    if ((value === undefined || value === '') && was.required) out.push(`${name}: absent, which the table marks required; ${why}`);
+    else if (value !== undefined && was.enum && !was.enum.map(String).includes(String(value))) out.push(`${name}: ${JSON.stringify(value)} is outside the table's enum; ${why}`);
+  };
+  for (const child of section(operation, 'xml')?.children ?? []) report('xml', child, input.xml?.[child.name]);
+  for (const child of section(operation, 'query')?.children ?? []) report('query', child, input.query.get(child.name) ?? undefined);
+  const json = input.json;
+  for (const child of section(operation, 'json')?.children ?? []) report('json', child, isObject(json) ? json[child.name] : undefined);
+  return out;
 }

@@ -176,6 +176,25 @@ describe('quirks', () => {
     ]);
   });
 
+  it('an upload whose table has no body: file + meta inferred from the samples (multipart)', () => {
+    const sample = "$media = new \\WeChatPay\\Util\\MediaUtil('file:///a.jpg');\n$instance->v3->x->postAsync([\n  'body' => $media->getStream(),\n]);";
+    const text = doc('| headers | object | 头\n| Content-Type {data-indent=1} | string | 类型\n').replace('$x;', sample);
+    const r = parse(text, 'openapi/v3/fixture/images/upload.md');
+    expect(reasons(r)).toEqual(['multipart-inferred']);
+    const o = op(r);
+    expect(o.request.kind).toBe('multipart');
+    const body = find(o.request.fields, 'body')!;
+    expect(body.children!.map((f) => f.name)).toEqual(['file', 'meta']);
+    expect(find(find(body.children, 'meta')!.children, 'filename')).toMatchObject({ required: true });
+    // a json call whose sample sends a stream is not an upload
+    const json = parse(doc('| json | object | 数据\n| a {data-indent=1} | string | x\n').replace('$x;', sample), 'openapi/v3/fixture/other.md');
+    expect(reasons(json)).toEqual([]);
+    // the emitted type takes bytes and a meta object
+    const emitted = emit(buildModel([r]).model).files.get('paths.ts')!;
+    expect(emitted).toMatch(/file: Uint8Array;/);
+    expect(emitted).toMatch(/meta: V3FixtureImagesUploadPostBodyMeta \| string;/);
+  });
+
   it('never throws on odd input, and reports rows of unknown tables', () => {
     for (const text of ['', '---\n', '| a |\n| - |\n| b |\n', '# x {#post}\n| a | b\n| -- | --\n| c {data-indent=-4} | d |\n\n{.im-table #request}', '\u0000\u0001{{{{', '# {#get}\n\n:::\n:::\n']) {
       expect(() => parse(text)).not.toThrow();

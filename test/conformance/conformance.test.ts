@@ -16,7 +16,9 @@ import { describeWith } from '../helpers/needs.js';
 
 // Documentation defects found by this run (file, field, why are printed), APIv3 and APIv2. A
 // change in these numbers means the corpus, the model or the mock changed: look at the printed list.
-const EXPECTED_DEFECTS = 11;
+// 14 = 11 + 3 since the mock checks the structure inside JSON-encoded strings (#14.5): three
+// samples send `record_fields[0].type: 0` in an encoded `submit_data`, outside its enum.
+const EXPECTED_DEFECTS = 14;
 const EXPECTED_V2_DEFECTS = 4;
 // APIv2 samples skipped, each with its reason: browser redirect pages (no API call) and payloads
 // computed at run time (a second signature, an RSA signature, a timestamp). May only go down.

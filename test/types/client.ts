@@ -10,8 +10,10 @@ export async function edges(): Promise<void> {
   // @ts-expect-error the delete receiver call takes a json body with its required fields
   await client.v3.profitsharing.receivers.delete.post({ json: {} });
 
-  // Undocumented paths: loose through chain(), untyped data.
-  const loose = await client.chain('v3/not/documented/{id}').post({ id: '1', json: { anything: true } });
+  // Undocumented paths: loose through untyped(client).chain(), untyped data.
+  const loose = await untyped(client).chain('v3/not/documented/{id}').post({ id: '1', json: { anything: true } });
+  // @ts-expect-error the typed declarative style takes documented paths only (typo protection)
+  void client.chain('v3/not/documented/{id}');
   const data: unknown = loose.data;
   void data;
   // @ts-expect-error undocumented paths are not on the typed chain

@@ -1,6 +1,7 @@
 // Type tests (compiled by test/types/compile.test.ts, never run): the seed endpoints in all
 // three calling styles. Every `@ts-expect-error` must meet an error, or the compile fails.
 import type { WechatpayClient } from '../../src/client-types.js';
+import { untyped } from '../../src/index.js';
 
 declare const client: WechatpayClient;
 
@@ -69,8 +70,10 @@ export async function declarativeStyle(): Promise<void> {
   // @ts-expect-error wrong enum value
   await client.chain('v3/marketing/favor/coupon-stocks').post({ json: { ...couponStock(), stock_type: 'EXCHANGE_' } });
 
-  // undocumented paths still work, loosely typed
-  const loose = await client.chain('v3/not/documented/{id}').post({ id: '1', json: { anything: [1, 2] } });
+  // undocumented paths still work, loosely typed, with one explicit word
+  const loose = await untyped(client).chain('v3/not/documented/{id}').post({ id: '1', json: { anything: [1, 2] } });
+  // @ts-expect-error a misspelled path is a compile error in the declarative style too
+  await client.chain('v3/pay/transaction/native').post({ json: {} });
   const data: unknown = loose.data;
   void data;
 }
