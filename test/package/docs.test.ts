@@ -11,18 +11,9 @@ import ts from 'typescript';
 const root = resolve(__dirname, '../..');
 const out = join(root, '.tmp', 'docs');
 
-// Blocks that fail only because of a product defect another engineer is fixing: block id → the
-// fix. The lead empties this map at merge; a listed block that compiles fails the test, so an
-// entry cannot outlive its fix.
-const awaitingFix: Record<string, string> = {
-  // types: `resource.amount.total` is missing from the TRANSACTION.SUCCESS resource type.
-  'README.md › Notifications': 'types (#11/#14): payment notification resource lacks amount.total',
-  // types/golive: the client sets Wechatpay-Serial itself (encryptor, default serial); the typings still demand `headers`.
-  'README.md › Platform certificates and sensitive fields': "types/golive (#12): 'Wechatpay-Serial' demanded in headers the client fills",
-  'docs/certificates.md › Sensitive fields': "types/golive (#12): 'Wechatpay-Serial' demanded in headers the client fills",
-  // types: media upload `meta` is typed string (the runtime takes an object) and `file` unknown.
-  'README.md › Media uploads': 'types (#14): multipart meta/file typing',
-};
+// Blocks that fail only because of a known product defect being fixed: block id → the fix.
+// Empty today; a listed block that compiles fails the test, so an entry cannot outlive its fix.
+const awaitingFix: Record<string, string> = {};
 
 interface Block {
   /** `file › heading` (plus ` #n` for the n-th block under one heading): stable across edits elsewhere. */
