@@ -1,6 +1,6 @@
-// Model -> src/generated/*.ts (+ model.json). Type text is built here, one member per line, and
-// indented by brace depth (the generator writes every brace, so a full formatter is not needed:
-// ts-morph's took 90% of the emit time); output is a deterministic map of file contents.
+// Model -> src/generated/*.ts (+ model.json). Type text is built here, files are assembled and
+// formatted with ts-morph in an in-memory project; output is a deterministic map of file contents.
+import { Project, IndentationText, QuoteKind, type SourceFile } from 'ts-morph';
 import type { Diagnostic, Endpoint, Field, Model, Operation, Shape, Webhook } from './model.js';
 import { HTTP_METHODS } from './model.js';
 import { cmp } from './corpus.js';
@@ -403,38 +403,10 @@ export function modelJson(model: Model): string {
   return `{"version":${model.version},\n"endpoints":${list(model.endpoints)},\n"webhooks":${list(model.webhooks)},\n"redirects":${list(model.redirects)}\n}\n`;
 }
 
-/** Braces a line of generated code opens minus those it closes, outside string literals. */
-function depthChange(line: string): number {
-  const code = line.replace(/'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, "''");
-  return (code.match(/\{/g)?.length ?? 0) - (code.match(/\}/g)?.length ?? 0);
-}
-
-/** Two-space indentation by brace depth; JSDoc continuation lines one space further, as usual. */
-export function indent(text: string): string {
-  let depth = 0;
-  let inDoc = false;
-  const out: string[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line) {
-      out.push('');
-      continue;
-    }
-    if (inDoc || line.startsWith('/*')) {
-      out.push(`${'  '.repeat(depth)}${line.startsWith('*') ? ' ' : ''}${line}`);
-      inDoc = !line.includes('*/');
-      continue;
-    }
-    if (line.startsWith('//')) {
-      out.push(`${'  '.repeat(depth)}${line}`);
-      continue;
-    }
-    const change = depthChange(line);
-    const leading = /^[}\])]/.test(line) ? 1 : 0;
-    out.push(`${'  '.repeat(Math.max(0, depth - leading))}${line}`);
-    depth = Math.max(0, depth + change);
-  }
-  return out.join('\n');
+function format(project: Project, name: string, text: string): string {
+  const sf: SourceFile = project.createSourceFile(name, text, { overwrite: true });
+  sf.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: 'insert' as never });
+  return sf.getFullText();
 }
 
 export interface EmitResult {
@@ -448,7 +420,11 @@ export interface EmitResult {
 export function emit(model: Model, opts: { format?: boolean; names?: boolean } = {}): EmitResult {
   const diagnostics: Diagnostic[] = [];
   const info: NodesInfo = { unreachable: [] };
-  const fmt = opts.format === false ? (_: string, t: string) => t : (_: string, t: string) => indent(t);
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
+  });
+  const fmt = opts.format === false ? (_: string, t: string) => t : (n: string, t: string) => format(project, n, t);
   const files = new Map<string, string>();
   const endpoints = [...model.endpoints].sort((a, b) => cmp(a.template, b.template));
   files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\nimport type { Encoded, Sealed } from '../typing.js';\n\n${pathsText(endpoints, opts.names !== false)}`));
