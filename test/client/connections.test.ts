@@ -2,6 +2,7 @@
 // timeout (before WeChat Pay's own idle close, and so a dropped client keeps none), and a request
 // that failed on a reused socket before any answer byte is sent once more on a fresh connection,
 // where sending it twice is harmless. Sender retries are off here: only the adapter's resend acts.
+import { Agent as HttpAgent, createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { RequestError, Wechatpay, untyped } from '../../src/index.js';
 import { FREE_SOCKET_TIMEOUT_MS } from '../../src/request/limits.js';
@@ -75,4 +76,66 @@ test(`an idle kept-alive socket is closed after ${FREE_SOCKET_TIMEOUT_MS} ms, by
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+// Shared agents (issue #13 item 4): clients of one process share one keep-alive agent pair.
+describe('one keep-alive pool for every client of the process', () => {
+  async function countingServer() {
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(404, { 'Content-Length': '0' }).end());
+    });
+    let connections = 0;
+    const methods: string[] = [];
+    server.on('connection', () => connections++);
+    server.on('request', (req: { method?: string }) => methods.push(req.method ?? ''));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return { server, url, methods, connections: () => connections, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))) };
+  }
+
+  test('three merchants\' clients calling one origin in turn use one connection', async () => {
+    const origin = await countingServer();
+    try {
+      for (const mchid of ['1900000101', '1900000102', '1900000103']) {
+        await untyped(new Wechatpay({ ...mock.clientConfig, mchid, baseURL: origin.url })).v3.things._id_.get({ id: mchid }, noRetry).catch(() => undefined);
+      }
+      expect(origin.methods).toEqual(['GET', 'GET', 'GET']);
+      expect(origin.connections()).toBe(1);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  test('a client given its own httpAgent keeps to it', async () => {
+    const origin = await countingServer();
+    const own = new HttpAgent({ keepAlive: true });
+    try {
+      await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url })).v3.things._id_.get({ id: 'A' }, noRetry).catch(() => undefined);
+      await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url, httpAgent: own })).v3.things._id_.get({ id: 'B' }, noRetry).catch(() => undefined);
+      expect(origin.connections()).toBe(2);
+      expect(Object.values(own.freeSockets).flat()).toHaveLength(1);
+    } finally {
+      own.destroy();
+      await origin.close();
+    }
+  });
+
+  test('a write that is not idempotent, queued right after the server closed its idle connections, goes on a new connection', async () => {
+    const origin = await countingServer();
+    try {
+      await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url })).v3.things._id_.get({ id: 'A' }, noRetry).catch(() => undefined);
+      expect(origin.connections()).toBe(1);
+      // The server ends the pooled socket, and the next client's POST follows in the same turn,
+      // before the client's event loop has read the close.
+      origin.server.closeIdleConnections();
+      const error = await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url })).v3.things.post({ json: { n: 1 } }, noRetry).catch((e: unknown) => e);
+      // The 404 is unsigned: a verification failure, which means the server answered the POST.
+      expect(error).not.toBeInstanceOf(RequestError);
+      expect(origin.methods).toEqual(['GET', 'POST']);
+      expect(origin.connections()).toBe(2);
+    } finally {
+      await origin.close();
+    }
+  });
 });
