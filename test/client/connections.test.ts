@@ -3,7 +3,13 @@
 // that failed on a reused socket before any answer byte is sent once more on a fresh connection,
 // where sending it twice is harmless. Sender retries are off here: only the adapter's resend acts.
 import { Agent as HttpAgent, createServer as createHttpServer } from 'node:http';
+import { fork } from 'node:child_process';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { certifiedKey } from '../../src/mock/identity.js';
+import type { MutualTlsSetup } from './mutual-tls-client.js';
 import { RequestError, Wechatpay, untyped } from '../../src/index.js';
 import { FREE_SOCKET_TIMEOUT_MS } from '../../src/request/limits.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
@@ -138,4 +144,48 @@ describe('one keep-alive pool for every client of the process', () => {
       await origin.close();
     }
   });
+});
+
+test('an APIv2 mutual-TLS call presents its own merchant\'s certificate; APIv3 calls of both merchants share one connection', async () => {
+  const server = certifiedKey({ commonName: '127.0.0.1' });
+  const merchants = ['1900000201', '1900000202'].map((mchid) => {
+    const { serial, privateKeyPem, certificatePem } = certifiedKey({ commonName: mchid });
+    return { mchid, serial, privateKeyPem, certificatePem };
+  });
+  const seen: { cn: string | undefined; path: string }[] = [];
+  let connections = 0;
+  const origin = createHttpsServer({ key: server.privateKeyPem, cert: server.certificatePem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    const peer = (req.socket as TLSSocket).getPeerCertificate();
+    seen.push({ cn: peer && 'subject' in peer ? String(peer.subject?.CN) : undefined, path: req.url ?? '' });
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'Content-Type': 'text/xml' }).end('<xml><return_code>FAIL</return_code><return_msg>test</return_msg></xml>'));
+  });
+  origin.on('secureConnection', () => connections++);
+  await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+  try {
+    const setup: MutualTlsSetup = { baseURL: `https://127.0.0.1:${(origin.address() as AddressInfo).port}/`, apiv2Key: mock.apiv2Key, certs: mock.clientConfig.certs as Record<string, string>, merchants };
+    const child = fork(join(__dirname, 'mutual-tls-client.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, MUTUAL_TLS_SETUP: JSON.stringify(setup), NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const report = await new Promise<{ codes: string[] }>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as { codes: string[] }));
+      child.once('exit', (code) => reject(new Error(`the client process exited without a report (${code})`)));
+    });
+    // Every call reached the server and was answered: APIv2 FAIL, and an unsigned APIv3 answer refused.
+    expect(report.codes).toEqual(['FAIL', 'FAIL', 'FAIL', 'MISSING_HEADERS', 'MISSING_HEADERS']);
+    expect(seen).toEqual([
+      { cn: '1900000201', path: '/secapi/pay/refund' },
+      { cn: '1900000202', path: '/secapi/pay/refund' },
+      { cn: '1900000201', path: '/secapi/pay/refund' },
+      { cn: undefined, path: '/v3/things/A' },
+      { cn: undefined, path: '/v3/things/B' },
+    ]);
+    // One connection per merchant certificate, one shared by both merchants' APIv3 calls.
+    expect(connections).toBe(3);
+  } finally {
+    origin.closeAllConnections();
+    await new Promise((resolve) => origin.close(resolve));
+  }
 });
