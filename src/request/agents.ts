@@ -66,22 +66,33 @@ function addPooledRequest(agent: HttpAgent, req: ClientRequest, options: ClientR
   const free = freeSockets[name];
   if (!free || free.length === 0) return add(req, options);
   if (RESENDABLE.has(req.method)) {
-    dropEnded(free);
+    dropEnded(freeSockets, name);
     return add(req, options);
   }
   // Two turns: the first check phase may follow the very poll during which the server closed.
   setImmediate(() =>
     setImmediate(() => {
-      const again = freeSockets[name];
-      if (again) dropEnded(again);
+      dropEnded(freeSockets, name);
       add(req, options);
     }),
   );
 }
 
-/** Destroys the free sockets whose peer has closed (Node's agent skips only destroyed ones). */
-function dropEnded(free: Socket[]): void {
-  for (const socket of free) if (socket.readableEnded || !socket.writable) socket.destroy();
+/**
+ * Takes the free sockets whose peer has closed out of the pool and destroys them. Node's own
+ * pick skips only destroyed sockets at the head of the list, and its agent forgets a socket
+ * only once its 'close' has been emitted, a turn later.
+ */
+function dropEnded(freeSockets: Record<string, Socket[] | undefined>, name: string): void {
+  const free = freeSockets[name];
+  if (!free) return;
+  let kept = 0;
+  for (const socket of free) {
+    if (socket.readableEnded || !socket.writable) socket.destroy();
+    else free[kept++] = socket;
+  }
+  free.length = kept;
+  if (kept === 0) delete freeSockets[name];
 }
 
 function keepAlive(socket: Socket, keepAliveMsecs: number): boolean {
