@@ -127,6 +127,24 @@ describe('one keep-alive pool for every client of the process', () => {
     }
   });
 
+  test('a write cancelled while it waits for the pool check is cancelled, and leaves the pooled socket to the next call', async () => {
+    const origin = await countingServer();
+    try {
+      const wxpay = untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url }));
+      await wxpay.v3.things._id_.get({ id: 'A' }, noRetry).catch(() => undefined);
+      const controller = new AbortController();
+      const write = wxpay.v3.things.post({ json: { n: 1 } }, { ...noRetry, signal: controller.signal }).catch((e: unknown) => e);
+      // The first check phase: the request exists and waits for the second before taking the socket.
+      setImmediate(() => controller.abort());
+      expect(await write).toMatchObject({ code: 'ERR_CANCELED' });
+      await wxpay.v3.things._id_.get({ id: 'B' }, noRetry).catch(() => undefined);
+      expect(origin.methods).toEqual(['GET', 'GET']);
+      expect(origin.connections()).toBe(1);
+    } finally {
+      await origin.close();
+    }
+  });
+
   test('a write that is not idempotent, queued right after the server closed its idle connections, goes on a new connection', async () => {
     const origin = await countingServer();
     try {
