@@ -52,7 +52,7 @@ class SigningWorker {
   broken = false;
 
   constructor(maxKeys: number) {
-    this.#maxKeys = maxKeys;
+    this.#maxKeys = Math.max(1, maxKeys); // the key of the job being sent must fit
     this.#worker = new Worker(WORKER_SOURCE, { eval: true });
     this.#worker.unref();
     this.#worker.on('message', (reply: { id: number; held: number; signature?: string; error?: string }) => {
