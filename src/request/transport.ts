@@ -5,7 +5,7 @@ import axios, { AxiosHeaders, type AxiosInstance, type AxiosResponse, type Inter
 import type { ResolvedConfig } from '../config.js';
 import { ApiError } from '../errors.js';
 import { Answer, createAdapter, target } from './adapter.js';
-import { keepAliveAgents } from './agents.js';
+import { sharedAgents } from './agents.js';
 import { flagsOf } from './flags.js';
 import { trimDefaults } from './defaults.js';
 import { parseRetryAfter } from './retry.js';
@@ -26,7 +26,7 @@ export function createTransport(config: ResolvedConfig, load: Load = { inFlight:
   // default; internal flags are never taken from the caller's config.
   const { retry: _retry, wechatpay: _flags, ...given } = config.axios;
   const instance = axios.create({
-    adapter: createAdapter(keepAliveAgents()),
+    adapter: createAdapter(sharedAgents()),
     ...given,
     baseURL: config.baseURL,
     headers: { 'User-Agent': USER_AGENT, ...(given.headers as Record<string, string> | undefined) },

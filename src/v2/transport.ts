@@ -15,7 +15,7 @@ import { UNSIGNED_V2_ANSWERS } from '../request/model-tables.js';
 import type { RetryPolicy } from '../request/retry.js';
 import { send } from '../request/sender.js';
 import { hideInternals } from '../request/transport.js';
-import { KeepAliveHttpsAgent, keepAliveAgents } from '../request/agents.js';
+import { KeepAliveHttpsAgent, sharedAgents } from '../request/agents.js';
 import type { CallConfig, Method, WechatpayResponse } from '../typing.js';
 import { encodeQuery, expandTemplate, type CompiledTemplate } from '../request/uri.js';
 import { v2Signature, v2SignatureMatches, v2SignType } from './sign.js';
@@ -36,7 +36,7 @@ export class V2Transport {
     this.#sizeGiven = given.maxContentLength !== undefined;
     this.#axios = axios.create({
       // The same adapter as APIv3 calls: decoded-size bound, whole-call deadline, fresh-socket resend.
-      adapter: createAdapter(keepAliveAgents()),
+      adapter: createAdapter(sharedAgents()),
       ...given,
       baseURL: config.baseURL,
       transformRequest: [(data: unknown) => data],

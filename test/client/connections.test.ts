@@ -2,7 +2,14 @@
 // timeout (before WeChat Pay's own idle close, and so a dropped client keeps none), and a request
 // that failed on a reused socket before any answer byte is sent once more on a fresh connection,
 // where sending it twice is harmless. Sender retries are off here: only the adapter's resend acts.
+import { Agent as HttpAgent, createServer as createHttpServer } from 'node:http';
+import { fork } from 'node:child_process';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { certifiedKey } from '../../src/mock/identity.js';
+import type { MutualTlsSetup } from './mutual-tls-client.js';
 import { RequestError, Wechatpay, untyped } from '../../src/index.js';
 import { FREE_SOCKET_TIMEOUT_MS } from '../../src/request/limits.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
@@ -74,5 +81,129 @@ test(`an idle kept-alive socket is closed after ${FREE_SOCKET_TIMEOUT_MS} ms, by
     expect(clientClosedFirst).toBe(true);
   } finally {
     await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+// Shared agents (issue #13 item 4): clients of one process share one keep-alive agent pair.
+describe('one keep-alive pool for every client of the process', () => {
+  async function countingServer() {
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(404, { 'Content-Length': '0' }).end());
+    });
+    let connections = 0;
+    const methods: string[] = [];
+    server.on('connection', () => connections++);
+    server.on('request', (req: { method?: string }) => methods.push(req.method ?? ''));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return { server, url, methods, connections: () => connections, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))) };
+  }
+
+  test('three merchants\' clients calling one origin in turn use one connection', async () => {
+    const origin = await countingServer();
+    try {
+      for (const mchid of ['1900000101', '1900000102', '1900000103']) {
+        await untyped(new Wechatpay({ ...mock.clientConfig, mchid, baseURL: origin.url })).v3.things._id_.get({ id: mchid }, noRetry).catch(() => undefined);
+      }
+      expect(origin.methods).toEqual(['GET', 'GET', 'GET']);
+      expect(origin.connections()).toBe(1);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  test('a client given its own httpAgent keeps to it', async () => {
+    const origin = await countingServer();
+    const own = new HttpAgent({ keepAlive: true });
+    try {
+      await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url })).v3.things._id_.get({ id: 'A' }, noRetry).catch(() => undefined);
+      await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url, httpAgent: own })).v3.things._id_.get({ id: 'B' }, noRetry).catch(() => undefined);
+      expect(origin.connections()).toBe(2);
+      expect(Object.values(own.freeSockets).flat()).toHaveLength(1);
+    } finally {
+      own.destroy();
+      await origin.close();
+    }
+  });
+
+  test('a write cancelled while it waits for the pool check is cancelled, and leaves the pooled socket to the next call', async () => {
+    const origin = await countingServer();
+    try {
+      const wxpay = untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url }));
+      await wxpay.v3.things._id_.get({ id: 'A' }, noRetry).catch(() => undefined);
+      const controller = new AbortController();
+      const write = wxpay.v3.things.post({ json: { n: 1 } }, { ...noRetry, signal: controller.signal }).catch((e: unknown) => e);
+      // The first check phase: the request exists and waits for the second before taking the socket.
+      setImmediate(() => controller.abort());
+      expect(await write).toMatchObject({ code: 'ERR_CANCELED' });
+      await wxpay.v3.things._id_.get({ id: 'B' }, noRetry).catch(() => undefined);
+      expect(origin.methods).toEqual(['GET', 'GET']);
+      expect(origin.connections()).toBe(1);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  test('a write that is not idempotent, queued right after the server closed its idle connections, goes on a new connection', async () => {
+    const origin = await countingServer();
+    try {
+      await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url })).v3.things._id_.get({ id: 'A' }, noRetry).catch(() => undefined);
+      expect(origin.connections()).toBe(1);
+      // The server ends the pooled socket, and the next client's POST follows in the same turn,
+      // before the client's event loop has read the close.
+      origin.server.closeIdleConnections();
+      const error = await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: origin.url })).v3.things.post({ json: { n: 1 } }, noRetry).catch((e: unknown) => e);
+      // The 404 is unsigned: a verification failure, which means the server answered the POST.
+      expect(error).not.toBeInstanceOf(RequestError);
+      expect(origin.methods).toEqual(['GET', 'POST']);
+      expect(origin.connections()).toBe(2);
+    } finally {
+      await origin.close();
+    }
+  });
+});
+
+test('an APIv2 mutual-TLS call presents its own merchant\'s certificate; APIv3 calls of both merchants share one connection', async () => {
+  const server = certifiedKey({ commonName: '127.0.0.1' });
+  const merchants = ['1900000201', '1900000202'].map((mchid) => {
+    const { serial, privateKeyPem, certificatePem } = certifiedKey({ commonName: mchid });
+    return { mchid, serial, privateKeyPem, certificatePem };
+  });
+  const seen: { cn: string | undefined; path: string }[] = [];
+  let connections = 0;
+  const origin = createHttpsServer({ key: server.privateKeyPem, cert: server.certificatePem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    const peer = (req.socket as TLSSocket).getPeerCertificate();
+    seen.push({ cn: peer && 'subject' in peer ? String(peer.subject?.CN) : undefined, path: req.url ?? '' });
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'Content-Type': 'text/xml' }).end('<xml><return_code>FAIL</return_code><return_msg>test</return_msg></xml>'));
+  });
+  origin.on('secureConnection', () => connections++);
+  await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+  try {
+    const setup: MutualTlsSetup = { baseURL: `https://127.0.0.1:${(origin.address() as AddressInfo).port}/`, apiv2Key: mock.apiv2Key, certs: mock.clientConfig.certs as Record<string, string>, merchants };
+    const child = fork(join(__dirname, 'mutual-tls-client.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, MUTUAL_TLS_SETUP: JSON.stringify(setup), NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const report = await new Promise<{ codes: string[] }>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as { codes: string[] }));
+      child.once('exit', (code) => reject(new Error(`the client process exited without a report (${code})`)));
+    });
+    // Every call reached the server and was answered: APIv2 FAIL, and an unsigned APIv3 answer refused.
+    expect(report.codes).toEqual(['FAIL', 'FAIL', 'FAIL', 'MISSING_HEADERS', 'MISSING_HEADERS']);
+    expect(seen).toEqual([
+      { cn: '1900000201', path: '/secapi/pay/refund' },
+      { cn: '1900000202', path: '/secapi/pay/refund' },
+      { cn: '1900000201', path: '/secapi/pay/refund' },
+      { cn: undefined, path: '/v3/things/A' },
+      { cn: undefined, path: '/v3/things/B' },
+    ]);
+    // One connection per merchant certificate, one shared by both merchants' APIv3 calls.
+    expect(connections).toBe(3);
+  } finally {
+    origin.closeAllConnections();
+    await new Promise((resolve) => origin.close(resolve));
   }
 });
