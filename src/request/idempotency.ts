@@ -1,9 +1,9 @@
 // Whether sending a call twice is harmless: a GET, or a write whose request carries the
 // merchant's own request number (out_trade_no, out_refund_no, …), which WeChat Pay answers
 // with the first request's outcome instead of acting again. Which fields those are comes from
-// the endpoint model (model-tables.ts); a call the model cannot prove idempotent is never resent.
+// the endpoint model (src/generated/request-tables.ts); a call the model cannot prove idempotent is never resent.
 import type { Method } from '../typing.js';
-import { IDEMPOTENCY_FIELDS } from './model-tables.js';
+import { IDEMPOTENCY_FIELDS } from '../generated/request-tables.js';
 
 export function isIdempotentCall(method: Method, template: string, options: unknown): boolean {
   if (method === 'get') return true;

@@ -11,7 +11,7 @@ import type { Observers } from '../request/events.js';
 import { onFreshConnection, sharedFlags } from '../request/flags.js';
 import { isIdempotentCall } from '../request/idempotency.js';
 import { MAX_ANSWER_BYTES, MAX_FILE_BYTES } from '../request/limits.js';
-import { UNSIGNED_V2_ANSWERS } from '../request/model-tables.js';
+import { UNSIGNED_V2_ANSWERS } from '../generated/request-tables.js';
 import type { RetryPolicy } from '../request/retry.js';
 import { send } from '../request/sender.js';
 import { hideInternals } from '../request/transport.js';

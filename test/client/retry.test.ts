@@ -9,7 +9,9 @@ import { ApiError, ConfigError, ParameterError, VerificationError, Wechatpay, un
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { Observers } from '../../src/request/events.js';
 import { isIdempotentCall, requestNumberFields } from '../../src/request/idempotency.js';
-import { IDEMPOTENCY_FIELDS } from '../../src/request/model-tables.js';
+import { IDEMPOTENCY_FIELDS } from '../../src/generated/request-tables.js';
+import { idempotencyTable } from '../../codegen/request-tables.js';
+import type { Model } from '../../codegen/model.js';
 import { BACKUP_BASE_URL, DEFAULT_RETRY, PRIMARY_BASE_URL, type RetryOptions } from '../../src/request/retry.js';
 import { send } from '../../src/request/sender.js';
 
@@ -152,8 +154,7 @@ test('failover: a connection refused by the primary domain is retried on the doc
 });
 
 test('the request-number fields: every one the endpoint model documents, and the table matches the model', () => {
-  const { idempotencyTable } = require('../../scripts/request-tables-rules.cjs') as { idempotencyTable(model: unknown): Record<string, string[]> };
-  expect(IDEMPOTENCY_FIELDS).toEqual(idempotencyTable(require('../../src/generated/model.json')));
+    expect(IDEMPOTENCY_FIELDS).toEqual(idempotencyTable(require('../../src/generated/model.json') as Model));
   expect(requestNumberFields()).toEqual([
     'out_abnormal_settle_batch_no',
     'out_apply_no',
