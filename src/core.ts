@@ -2,11 +2,11 @@
 // transport (sign → send → verify → decode); errors come out typed and free of secrets.
 import { AxiosError, type AxiosInstance } from 'axios';
 import { CertificateError } from './certificates/errors.js';
-import { CertificateManager, downloader, encryptionKey } from './certificates/manager.js';
+import { CERTIFICATES_PATH, CertificateManager, downloader, encryptionKey } from './certificates/manager.js';
 import { resolveConfig, type ResolvedConfig, type WechatpayConfig } from './config.js';
 import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
-import { ConfigError, ParameterError, RequestError, WechatpayError } from './errors.js';
+import { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
 import type { Keyring } from './signing/keyring.js';
 import { prepare } from './request/prepare.js';
 import { createTransport, type Load, type WechatpayRequestFlags } from './request/transport.js';
@@ -64,7 +64,7 @@ export class Core implements ClientCore {
         mchid: this.mchid,
         keyring: this.#config.platformKeys,
         maxClockSkew: this.#config.maxClockSkew,
-        download: downloader(this.axios),
+        download: withNoCertificateHint(downloader(this.axios)),
       });
       this.#config.platformKeys.attach(this.certificates);
     }
@@ -127,6 +127,10 @@ export class Core implements ClientCore {
     if (template.startsWith('v2/')) return this.#requestV2(method, compiled, options, config);
     const prepared = prepare(method, compiled, options);
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
+    if (this.#config.wechatpaySerial !== false && !hasSerialHeader(prepared.headers, config?.headers)) {
+      const id = this.#config.wechatpaySerial ?? (await this.#preferredKeyId());
+      if (id !== undefined) prepared.headers['Wechatpay-Serial'] = id;
+    }
     const unsigned = isUnsignedDownload(template);
     const flags: WechatpayRequestFlags = {};
     if (unsigned) flags.unsigned = true;
@@ -145,10 +149,24 @@ export class Core implements ClientCore {
       });
       return response as WechatpayResponse<unknown>;
     } catch (error) {
-      throw toWechatpayError(error);
+      throw template === CERTIFICATES_PATH ? noPlatformCertificate(error) : toWechatpayError(error);
     } finally {
       this.#load.inFlight--;
     }
+  }
+
+  /**
+   * The id `Wechatpay-Serial` carries by default: the key answers are preferred to be signed
+   * with (WeChat Pay reads the header as the merchant's choice between its public key and the
+   * platform certificates). With no key yet, the certificates are downloaded once first.
+   */
+  async #preferredKeyId(): Promise<string | undefined> {
+    let key = encryptionKey(this.keyring.values());
+    if (!key && this.certificates) {
+      await this.certificates.ensure();
+      key = encryptionKey(this.keyring.values());
+    }
+    return key?.id;
   }
 
   async #requestV2(method: Method, compiled: CompiledTemplate, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
@@ -179,4 +197,31 @@ function toWechatpayError(error: unknown): Error {
   }
   if (error instanceof Error) return new RequestError('REQUEST_FAILED', error.message);
   return new RequestError('REQUEST_FAILED', String(error));
+}
+
+function hasSerialHeader(...maps: (Record<string, string> | unknown)[]): boolean {
+  for (const map of maps) {
+    if (typeof map !== 'object' || map === null) continue;
+    for (const name of Object.keys(map)) if (name.length === 16 && name.toLowerCase() === 'wechatpay-serial') return true;
+  }
+  return false;
+}
+
+// A merchant registered after the public-key migration has no platform certificate at all:
+// WeChat Pay answers the download with 404 RESOURCE_NOT_EXISTS, which says nothing about the fix.
+// When the client holds no key yet, that 404 is signed with the public key it lacks: a 404 signed
+// by an unknown PUB_KEY_ID_ says the same thing (unverified, so it only changes the advice).
+function noPlatformCertificate(error: unknown): Error {
+  const byUnknownPublicKey = error instanceof VerificationError && error.code === 'UNKNOWN_SERIAL' && error.status === 404 && error.message.includes('PUB_KEY_ID_');
+  if (byUnknownPublicKey || (error instanceof ApiError && error.status === 404 && error.code === 'RESOURCE_NOT_EXISTS')) {
+    return new CertificateError(
+      'NO_PLATFORM_CERTIFICATE',
+      'this merchant has no platform certificate (v3/certificates answered 404 RESOURCE_NOT_EXISTS): configure the WeChat Pay public key instead, certs: { "PUB_KEY_ID_…": publicKeyPem }, from the merchant platform',
+    );
+  }
+  return toWechatpayError(error);
+}
+
+function withNoCertificateHint<T>(download: () => Promise<T>): () => Promise<T> {
+  return () => download().catch((error: unknown) => Promise.reject(noPlatformCertificate(error)));
 }
