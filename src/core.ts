@@ -8,6 +8,7 @@ import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
 import { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
 import type { Keyring } from './signing/keyring.js';
+import { PayParams } from './pay-params/index.js';
 import { prepare } from './request/prepare.js';
 import { createTransport, type Load, type WechatpayRequestFlags } from './request/transport.js';
 import type { CallConfig, Method, WechatpayResponse } from './typing.js';
@@ -37,6 +38,8 @@ export interface ClientCore {
   encrypt(text: string): Promise<string>;
   /** Opens a sensitive field of a response (RSA-OAEP under the merchant's private key). */
   decrypt(ciphertext: string): string;
+  /** Front-end pay parameters (JSAPI, mini-program, APP, partner, combined, APIv2), signed with this client's keys. */
+  readonly payParams: PayParams;
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
 }
@@ -49,6 +52,7 @@ export class Core implements ClientCore {
   readonly #load: Load = { inFlight: 0 };
   #v2: V2Transport | undefined;
   #webhooks: Webhooks | undefined;
+  #payParams: PayParams | undefined;
 
   readonly #sealed = new SealedFields();
   readonly certificates: CertificateManager | undefined;
@@ -115,6 +119,11 @@ export class Core implements ClientCore {
       });
     }
     return this.#webhooks;
+  }
+
+  get payParams(): PayParams {
+    const config = this.#config;
+    return (this.#payParams ??= new PayParams({ mchid: config.mchid, privateKey: config.privateKey, apiv2Key: config.apiv2Key }));
   }
 
   /** The platform certificates and public keys this client verifies with. */

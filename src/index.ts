@@ -55,6 +55,8 @@ export type { ClientCore } from './core.js';
 export { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
 export type { VerificationCode } from './errors.js';
 export type { KeyInput } from './signing/keys.js';
+export { PayParams } from './pay-params/index.js';
+export type * from './pay-params/types.js';
 export { AUTH_SCHEME } from './signing/sign.js';
 export type * from './typing.js';
 export { unsignedTemplates } from './request/unsigned.js';
