@@ -8,6 +8,7 @@ import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
 import { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
 import type { Keyring } from './signing/keyring.js';
+import { Downloads } from './downloads/index.js';
 import { PayParams } from './pay-params/index.js';
 import { prepare } from './request/prepare.js';
 import { createTransport, type Load, type WechatpayRequestFlags } from './request/transport.js';
@@ -40,6 +41,8 @@ export interface ClientCore {
   decrypt(ciphertext: string): string;
   /** Front-end pay parameters (JSAPI, mini-program, APP, partner, combined, APIv2), signed with this client's keys. */
   readonly payParams: PayParams;
+  /** Bills, statements, e-receipts and other files: streamed, verified, written whole or not at all. */
+  readonly downloads: Downloads;
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
 }
@@ -53,6 +56,7 @@ export class Core implements ClientCore {
   #v2: V2Transport | undefined;
   #webhooks: Webhooks | undefined;
   #payParams: PayParams | undefined;
+  #downloads: Downloads | undefined;
 
   readonly #sealed = new SealedFields();
   readonly certificates: CertificateManager | undefined;
@@ -119,6 +123,17 @@ export class Core implements ClientCore {
       });
     }
     return this.#webhooks;
+  }
+
+  get downloads(): Downloads {
+    const config = this.#config;
+    return (this.#downloads ??= new Downloads({
+      axios: this.axios,
+      baseURL: config.baseURL,
+      mchid: config.mchid,
+      privateKey: config.privateKey,
+      verify: { platformKeys: config.platformKeys, maxClockSkew: config.maxClockSkew },
+    }));
   }
 
   get payParams(): PayParams {

@@ -11,3 +11,4 @@ export type { EndpointModel, ModelEndpoint, ModelField, ModelOperation } from '.
 export { validateRequest } from './validate.js';
 export type { Violation } from './validate.js';
 export { sampleBody } from './sample.js';
+export type { BillKind as MockBillKind, BillRows, BillRowSource, MockBills } from './bills.js';

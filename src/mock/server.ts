@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { WechatpayConfig } from '../config.js';
 import { defaultAnswer } from './answers.js';
 import { checkAuthorization, nonceLedger, type Merchant } from './authorization.js';
+import { installBills, type MockBills } from './bills.js';
 import { apiv3Key as makeApiv3Key, certificatesAnswer, checkApiv3Key } from './certificates.js';
 import { FaultPlan, type Fault, type FaultHandle, type FaultScope } from './faults.js';
 import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair } from './identity.js';
@@ -111,6 +112,8 @@ export interface MockServer {
   clearFaults(): void;
   /** Issue a new platform certificate and sign with it from now on (in certificate mode). */
   rotatePlatformCertificate(): CertifiedKey;
+  /** Bills, statements and file downloads (src/mock/bills.ts): row source, corruption, extra files. */
+  readonly bills: MockBills;
   close(): Promise<void>;
 }
 
@@ -379,6 +382,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     apiv2Key,
     requests,
     clientConfig,
+    bills: installBills({
+      url, mchid, merchantPublicKey: merchant.publicKey, sign: (text) => signedHeaders(signer(), text),
+      route: (method, template, handler, routeOptions) => manual.add(method, template, { handler, validate: routeOptions?.validate === true }),
+    }),
     route(method, template, handler, routeOptions) {
       manual.add(method, template.replace(/^\//, ''), { handler, validate: routeOptions?.validate === true });
     },
