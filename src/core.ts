@@ -10,6 +10,8 @@ import { ApiError, ConfigError, ParameterError, RequestError, VerificationError,
 import type { Keyring } from './signing/keyring.js';
 import { Downloads } from './downloads/index.js';
 import { PayParams } from './pay-params/index.js';
+import { paginate, type Pages, type PaginateSettings } from './pagination/index.js';
+import type { PagedTemplate, PageItem, PageOptions } from './pagination/types.js';
 import { prepare } from './request/prepare.js';
 import { createTransport, type Load, type WechatpayRequestFlags } from './request/transport.js';
 import type { CallConfig, Method, WechatpayResponse } from './typing.js';
@@ -43,6 +45,11 @@ export interface ClientCore {
   readonly payParams: PayParams;
   /** Bills, statements, e-receipts and other files: streamed, verified, written whole or not at all. */
   readonly downloads: Downloads;
+  /**
+   * Every item of a documented paged list (offset/limit, page_index or page_token), fetched page
+   * by page as it is consumed: `for await (const x of wxpay.paginate('v3/…', options))`.
+   */
+  paginate<K extends PagedTemplate>(template: K, options?: PageOptions<K>, settings?: PaginateSettings): Pages<PageItem<K>>;
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
 }
@@ -144,6 +151,10 @@ export class Core implements ClientCore {
   /** The platform certificates and public keys this client verifies with. */
   get keyring(): Keyring {
     return this.#config.platformKeys;
+  }
+
+  paginate<K extends PagedTemplate>(template: K, options?: PageOptions<K>, settings?: PaginateSettings): Pages<PageItem<K>> {
+    return paginate<PageItem<K>>((method, path, given) => this.request(method, path, given), template, options, settings);
   }
 
   async request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
