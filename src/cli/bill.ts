@@ -1,13 +1,12 @@
 // `wxpay-chain bill <kind> --date YYYY-MM-DD --out <file>`: applies for the day's bill (or asks
 // for the statement), downloads it with a progress bar, checks it as its documentation
 // prescribes, and writes the file only once it verified.
-import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import type * as CliProgress from 'cli-progress';
 import { Wechatpay, untyped, type UntypedWechatpayClient } from '../index.js';
 import type { DownloadSource, FileLink } from '../downloads/index.js';
 import { lazy } from '../lazy.js';
-import { CREDENTIALS_HELP, UsageError, defaultIo, loadCredentials, type CliIo } from './credentials.js';
+import { CREDENTIALS_HELP, UsageError, defaultIo, loadCredentials, parseCommand, type CliIo } from './credentials.js';
 import { report } from './request.js';
 
 export const summary = 'apply for, download, verify and save a bill or statement';
@@ -34,33 +33,23 @@ export interface BillIo extends CliIo {
 const progressLibrary = lazy<typeof CliProgress>('cli-progress');
 
 export async function run(argv: string[], io: BillIo = defaultIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        date: { type: 'string' },
-        out: { type: 'string' },
-        type: { type: 'string' },
-        'account-type': { type: 'string' },
-        'sub-mchid': { type: 'string' },
-        gzip: { type: 'boolean' },
-        'base-uri': { type: 'string' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    io.err(`wxpay-chain bill: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    'bill',
+    argv,
+    {
+      date: { type: 'string' },
+      out: { type: 'string' },
+      type: { type: 'string' },
+      'account-type': { type: 'string' },
+      'sub-mchid': { type: 'string' },
+      gzip: { type: 'boolean' },
+      'base-uri': { type: 'string' },
+    },
+    USAGE,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
   try {
     const kind = positionals[0];
     if (!kind || !KINDS.has(kind) || positionals.length > 1) throw new UsageError('give one kind: trade, fundflow, sub-merchant or statement');

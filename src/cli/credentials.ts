@@ -3,6 +3,7 @@
 // environment variables. Keys may be PEM text or file:// URLs, as in `new Wechatpay()`.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { WechatpayConfig } from '../config.js';
 
 export const CREDENTIALS_HELP = `credentials: --config <client.json> (or WXPAY_CONFIG), else the environment:
@@ -70,3 +71,26 @@ export const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Common = { help: { type: 'boolean'; short: 'h' }; config: { type: 'string' } };
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & Common; strict: true; allowPositionals: true }>>;
+
+/**
+ * Parses a command's arguments (with `-h, --help` and `--config <file>` added): the values and positionals, or the exit
+ * code when there is nothing left to run (2 after printing a usage error, 0 after the help).
+ */
+export function parseCommand<O extends Options>(command: string, argv: string[], options: O, usage: string, io: CliIo): Parsed<O> | number {
+  let parsed: Parsed<O>;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } as const, config: { type: 'string' } as const }, strict: true, allowPositionals: true }) as Parsed<O>;
+  } catch (error) {
+    io.err(`wxpay-chain ${command}: ${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    io.out(usage);
+    return 0;
+  }
+  return parsed;
+}

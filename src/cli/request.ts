@@ -1,11 +1,10 @@
 // `wxpay-chain request METHOD PATH [--query k=v]… [--json <json|@file>] [--header k=v]…`: one
 // signed APIv3 call from the shell, its answer printed with what verified it.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ApiError, VerificationError, WechatpayError } from '../errors.js';
 import { Wechatpay, untyped } from '../index.js';
 import type { Method } from '../typing.js';
-import { CREDENTIALS_HELP, UsageError, defaultIo, loadCredentials, pairs, type CliIo } from './credentials.js';
+import { CREDENTIALS_HELP, UsageError, defaultIo, loadCredentials, pairs, parseCommand, type CliIo } from './credentials.js';
 
 export const summary = 'send one signed APIv3 call and print the verified answer';
 
@@ -25,30 +24,20 @@ ${CREDENTIALS_HELP}`;
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
 export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        query: { type: 'string', multiple: true },
-        json: { type: 'string' },
-        header: { type: 'string', multiple: true },
-        param: { type: 'string', multiple: true },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    io.err(`wxpay-chain request: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    'request',
+    argv,
+    {
+      query: { type: 'string', multiple: true },
+      json: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      param: { type: 'string', multiple: true },
+    },
+    USAGE,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
   try {
     const [verb, path, ...extra] = positionals;
     const method = verb?.toLowerCase();
