@@ -94,7 +94,7 @@ async function apply(wxpay: UntypedWechatpayClient, kind: string, values: Values
       return ((data as { download_bill_list?: FileLink[] }).download_bill_list ?? []).slice();
     }
     default:
-      return [{ statement: { date: values.date! }, gzip: values.gzip === true, ...(values['base-uri'] ? { base_uri: values['base-uri'] } : {}) }];
+      return [{ statement: { date: values.date!.replaceAll('-', '') }, gzip: values.gzip === true, ...(values['base-uri'] ? { base_uri: values['base-uri'] } : {}) }];
   }
 }
 

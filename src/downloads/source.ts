@@ -23,6 +23,7 @@ export interface FileList {
 
 /** The HK / global statement of a day: `GET v3/global/statements` (or the legacy `v3/statements`). */
 export interface StatementRequest {
+  /** `date` as documented, `YYYYMMDD` (`YYYY-MM-DD` is passed through as given). */
   statement: { date: string; mchid?: string };
   /** `https://apihk.mch.weixin.qq.com/` for the Hong Kong host. */
   base_uri?: string;
@@ -105,7 +106,7 @@ function link(entry: FileLink, clientBase: string): Resolved {
 
 function statement(source: StatementRequest, clientBase: string, mchid: string): Resolved {
   const { date, mchid: forMchid = mchid } = source.statement ?? ({} as StatementRequest['statement']);
-  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ParameterError('statement.date', 'expected the day as YYYY-MM-DD');
+  if (typeof date !== 'string' || !/^\d{8}$|^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ParameterError('statement.date', 'expected the day as YYYYMMDD (as documented)');
   if (typeof forMchid !== 'string' || !/^\d+$/.test(forMchid)) throw new ParameterError('statement.mchid', 'expected a merchant id (digits)');
   const base = source.base_uri ?? clientBase;
   if (typeof base !== 'string' || !/^https?:\/\/[^/]+/.test(base)) throw new ParameterError('base_uri', 'expected an absolute http(s) URL');

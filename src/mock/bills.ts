@@ -123,8 +123,10 @@ export function installBills(context: BillsContext): MockBills {
 
   const statement = (request: RecordedRequest): MockAnswer => {
     const { date, mchid } = request.query;
-    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !mchid) {
-      return { status: 400, json: { code: 'PARAM_ERROR', message: 'query needs date (YYYY-MM-DD) and mchid' } };
+    const wrong = !date || !/^\d{8}$|^\d{4}-\d{2}-\d{2}$/.test(date) ? 'date' : !mchid ? 'mchid' : undefined;
+    if (wrong) {
+      const issue = wrong === 'date' ? 'expected the day as YYYYMMDD' : 'required';
+      return { status: 400, json: { code: 'PARAM_ERROR', message: `query.${wrong}: ${issue}`, detail: { field: `query.${wrong}`, location: 'query', issue } } };
     }
     const text = bills.text('statement', date, request.query);
     const digest = sha1(text);
@@ -191,7 +193,8 @@ function fundFlowCsv(rows: BillRows): string {
 
 /** A day with two payments and one refund (a comma in a product name, as real bills have). */
 export function sampleRows(kind: BillKind, date: string, mchid: string): BillRows {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '2024-06-01';
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
+  const day = compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '2024-06-01';
   if (kind === 'fundflow' || kind === 'sub-merchant-fundflow') {
     return [
       { accounting_time: `${day} 10:00:00`, business_no: '4200000001202406010000000001', flow_no: '100001', business_name: '交易', business_type: '交易', direction: '收入', amount: '1.00', balance: '1.00', applicant: 'system', remark: '', voucher_no: '' },
