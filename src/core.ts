@@ -163,7 +163,8 @@ export class Core implements ClientCore {
     const prepared = prepare(method, compiled, options);
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     if (this.#config.wechatpaySerial !== false && !hasSerialHeader(prepared.headers, config?.headers)) {
-      const id = this.#config.wechatpaySerial ?? (await this.#preferredKeyId());
+      // The certificate download itself is not held up by a download for its own header.
+      const id = this.#config.wechatpaySerial ?? (await this.#preferredKeyId(template !== CERTIFICATES_PATH));
       if (id !== undefined) prepared.headers['Wechatpay-Serial'] = id;
     }
     const unsigned = isUnsignedDownload(template);
@@ -195,9 +196,9 @@ export class Core implements ClientCore {
    * with (WeChat Pay reads the header as the merchant's choice between its public key and the
    * platform certificates). With no key yet, the certificates are downloaded once first.
    */
-  async #preferredKeyId(): Promise<string | undefined> {
+  async #preferredKeyId(download: boolean): Promise<string | undefined> {
     let key = encryptionKey(this.keyring.values());
-    if (!key && this.certificates) {
+    if (!key && download && this.certificates) {
       await this.certificates.ensure();
       key = encryptionKey(this.keyring.values());
     }

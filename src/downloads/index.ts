@@ -6,8 +6,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { AxiosError } from 'axios';
 import { constants, privateDecrypt, randomBytes, type KeyObject } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -81,10 +80,24 @@ export class Downloads {
     let bytes = 0;
     const counter = new PassThrough();
     counter.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    // The file is open before any byte can fail, so removing it on failure cannot race its creation.
+    // A failure while the file opens is kept for the pipeline below, not left unhandled.
+    let early: unknown;
+    const keep = (error: unknown) => (early ??= error);
+    started.stream.on('error', keep);
+    let handle: FileHandle;
     try {
-      await pipeline(started.stream, counter, createWriteStream(temporary, { flags: 'wx' }));
+      handle = await open(temporary, 'wx');
+    } catch (error) {
+      started.stream.destroy();
+      throw error;
+    }
+    try {
+      if (early !== undefined) throw early;
+      await pipeline(started.stream, counter, handle.createWriteStream());
       await rename(temporary, path);
     } catch (error) {
+      await handle.close().catch(() => undefined);
       await unlink(temporary).catch(() => undefined);
       throw error;
     }
@@ -118,10 +131,17 @@ export class Downloads {
         // socket is a TRUNCATED download) rather than with the pipeline's raw one.
         const last = stages.at(-1)!;
         last.pipe(out);
-        return pipeline([body, ...stages] as unknown as Parameters<typeof pipeline>[0][]).catch((error: unknown) => {
-          last.unpipe(out);
-          out.destroy(asDownloadError(error));
-        });
+        // Axios stops listening to the signal once the headers are in: the body is ours to stop.
+        const signal = options.signal;
+        const onAbort = () => body.destroy(new RequestError('ERR_CANCELED', 'the download was aborted'));
+        if (signal?.aborted) onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        return pipeline([body, ...stages] as unknown as Parameters<typeof pipeline>[0][])
+          .catch((error: unknown) => {
+            last.unpipe(out);
+            out.destroy(asDownloadError(error));
+          })
+          .finally(() => signal?.removeEventListener('abort', onAbort));
       })
       .catch((error: unknown) => out.destroy(asDownloadError(error)));
     return {

@@ -197,3 +197,44 @@ test('a fapiao download that is not a PDF is refused; progress is reported', asy
   expect(result.verified).toBe('pdf');
   expect(seen.at(-1)).toBe(15);
 });
+
+describe('bounds and aborts', () => {
+  let stall: import('node:http').Server;
+  let stallUrl = '';
+  beforeAll(async () => {
+    const { createServer } = await import('node:http');
+    // Announces 1000 bytes, sends 10, then says nothing more (until the client gives up).
+    stall = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Length': '1000' });
+      res.write('x'.repeat(10));
+    });
+    await new Promise<void>((resolve) => stall.listen(0, '127.0.0.1', resolve));
+    stallUrl = `http://127.0.0.1:${(stall.address() as import('node:net').AddressInfo).port}/`;
+  });
+  afterAll(() => {
+    stall.closeAllConnections();
+    stall.close();
+  });
+
+  test('a transfer that stops sending fails with IDLE_TIMEOUT; an abort with a RequestError; no file either way', async () => {
+    const client = untyped(new Wechatpay({ ...mock.clientConfig, baseURL: stallUrl }));
+    const idle = await client.downloads.toFile(`${stallUrl}v3/billdownload/file?token=t`, join(dir, 'idle.csv'), { idleTimeout: 50 }).catch((e: unknown) => e);
+    expect(idle).toMatchObject({ code: 'IDLE_TIMEOUT' });
+    const controller = new AbortController();
+    const aborted = client.downloads.toFile(`${stallUrl}v3/billdownload/file?token=t`, join(dir, 'aborted.csv'), { idleTimeout: 0, signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(aborted).rejects.toMatchObject({ code: 'ERR_CANCELED' });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('more than maxBytes is TOO_LARGE; a bill sealed for another merchant is DECRYPT_FAILED before sending', async () => {
+    const { data } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: DATE } });
+    const large = await wxpay.downloads.toFile(data as DownloadSource, join(dir, 'large.csv'), { maxBytes: 100 }).catch((e: unknown) => e);
+    expect(large).toMatchObject({ code: 'TOO_LARGE' });
+    const { data: sealed } = await wxpay.v3.bill.subMerchantFundflowbill.get({ query: { sub_mchid: '1900000109', bill_date: DATE, algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' } });
+    const entry = (sealed as { download_bill_list: Record<string, string>[] }).download_bill_list[0]!;
+    const sent = mock.requests.length;
+    expect(() => wxpay.downloads.stream({ ...entry, encrypt_key: Buffer.alloc(256, 1).toString('base64') } as DownloadSource)).toThrow(expect.objectContaining({ code: 'DECRYPT_FAILED' }));
+    expect(mock.requests.length).toBe(sent);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
