@@ -6,8 +6,7 @@ import type * as CliProgress from 'cli-progress';
 import { Wechatpay, untyped, type UntypedWechatpayClient } from '../index.js';
 import type { DownloadSource, FileLink } from '../downloads/index.js';
 import { lazy } from '../lazy.js';
-import { CREDENTIALS_HELP, UsageError, defaultIo, loadCredentials, parseCommand, type CliIo } from './credentials.js';
-import { report } from './request.js';
+import { CREDENTIALS_HELP, UsageError, defaultIo, loadCredentials, parseCommand, report, type CliIo } from './request.js';
 
 export const summary = 'apply for, download, verify and save a bill or statement';
 

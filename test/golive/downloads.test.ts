@@ -238,3 +238,12 @@ describe('bounds and aborts', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 });
+
+test('a complaint image (no check documented) downloads signed, bounded, and says it was not verified', async () => {
+  const target = join(dir, 'image.png');
+  const result = await wxpay.downloads.toFile(`${mock.url}v3/merchant-service/images/MEDIA1`, target);
+  expect(result.verified).toBe('none');
+  expect(readFileSync(target).subarray(1, 4).toString()).toBe('PNG');
+  expect(mock.requests.at(-1)).toMatchObject({ template: 'v3/merchant-service/images/{media_id}', status: 200 });
+  expect(await wxpay.downloads.toFile(`${mock.url}v3/merchant-service/images/MEDIA1`, join(dir, 'small.png'), { maxBytes: 4 }).catch((e: unknown) => e)).toMatchObject({ code: 'TOO_LARGE' });
+});
