@@ -247,3 +247,14 @@ test('a complaint image (no check documented) downloads signed, bounded, and say
   expect(mock.requests.at(-1)).toMatchObject({ template: 'v3/merchant-service/images/{media_id}', status: 200 });
   expect(await wxpay.downloads.toFile(`${mock.url}v3/merchant-service/images/MEDIA1`, join(dir, 'small.png'), { maxBytes: 4 }).catch((e: unknown) => e)).toMatchObject({ code: 'TOO_LARGE' });
 });
+
+test.each([
+  ['fapiao PDF', 'v3/new-tax-control-fapiao/download'],
+  ['complaint image', 'v3/merchant-service/images/{media_id}'],
+])('%s: a truncated transfer fails on the announced length and leaves no file', async (_name, template) => {
+  const url = template.includes('images') ? `${mock.url}v3/merchant-service/images/MEDIA2` : mock.bills.file(`%PDF-1.7 ${'z'.repeat(4000)}`, { route: 'v3/new-tax-control-fapiao/download' }).download_url;
+  mock.fault({ kind: 'truncate' }, { template, times: 1 });
+  const error = await wxpay.downloads.toFile({ download_url: url }, join(dir, 'file')).catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: 'TRUNCATED' });
+  expect(readdirSync(dir)).toEqual([]);
+});
