@@ -1,8 +1,7 @@
 // Which GET endpoints page, and how, read from the endpoint model (src/generated/model.json)
 // rather than listed by hand: a query with `offset` (or `page_index`, or `page_token`) and a page
 // size, and a response with one array of items.
-import type { EndpointModel } from '../mock/model.js';
-import type { Field } from '../model.js';
+import type { Field, Model } from '../model.js';
 
 export interface Paging {
   template: string;
@@ -22,7 +21,7 @@ export interface Paging {
 const SIZES = ['limit', 'page_size', 'count'];
 const TOTALS = ['total_count', 'total_num'];
 
-export function derivePaging(model: EndpointModel): Map<string, Paging> {
+export function derivePaging(model: Pick<Model, 'endpoints'>): Map<string, Paging> {
   const found = new Map<string, Paging>();
   for (const endpoint of model.endpoints) {
     const get = endpoint.operations.find((operation) => operation.method === 'get');
