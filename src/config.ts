@@ -41,6 +41,12 @@ export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'baseURL'> {
   maxClockSkew?: number;
   /** How notifications are received: a replay store shared by several processes, a body size limit. */
   webhooks?: WebhookConfig;
+  /**
+   * `Wechatpay-Serial` on every APIv3 request: by default the id of the preferred verification key
+   * (the `PUB_KEY_ID_…` when configured, else the newest valid platform certificate); a string to
+   * send that id instead; `false` to send none. A call's own header, or sealed fields, still decide.
+   */
+  wechatpaySerial?: string | false;
 }
 
 export interface WebhookConfig {
@@ -101,6 +107,8 @@ export interface ResolvedConfig {
   apiv2Key?: string;
   merchantCertificate?: string;
   webhooks: ResolvedWebhookConfig;
+  /** `undefined`: the preferred key's id; `false`: no header. */
+  wechatpaySerial?: string | false;
   axios: CreateAxiosDefaults;
 }
 
@@ -122,6 +130,7 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     pkcs12,
     pkcs12Passphrase,
     webhooks,
+    wechatpaySerial,
     ...axios
   } = config;
   if (typeof mchid !== 'string' || !/^\d+$/.test(mchid)) {
@@ -178,8 +187,12 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (merchantCertificate !== undefined && !String(merchantCertificate).includes('-----BEGIN CERTIFICATE-----')) {
     throw new ConfigError('merchantCertificate', 'expected the merchant API certificate as PEM (apiclient_cert.pem)');
   }
+  if (wechatpaySerial !== undefined && wechatpaySerial !== false && (typeof wechatpaySerial !== 'string' || !/^(?:PUB_KEY_ID_\w+|[0-9A-Fa-f]+)$/.test(wechatpaySerial))) {
+    throw new ConfigError('wechatpaySerial', 'expected a platform certificate serial or "PUB_KEY_ID_…", or false to send no Wechatpay-Serial header');
+  }
   return {
     ...(apiv2Key === undefined ? {} : { apiv2Key }),
+    ...(wechatpaySerial === undefined ? {} : { wechatpaySerial }),
     ...(merchantCertificate === undefined ? {} : { merchantCertificate: String(merchantCertificate) }),
     mchid,
     serial,

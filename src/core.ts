@@ -2,11 +2,11 @@
 // transport (sign → send → verify → decode); errors come out typed and free of secrets.
 import { AxiosError, type AxiosInstance } from 'axios';
 import { CertificateError } from './certificates/errors.js';
-import { CertificateManager, downloader, encryptionKey } from './certificates/manager.js';
+import { CERTIFICATES_PATH, CertificateManager, downloader, encryptionKey } from './certificates/manager.js';
 import { resolveConfig, type ResolvedConfig, type WechatpayConfig } from './config.js';
 import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
-import { ConfigError, ParameterError, RequestError, WechatpayError } from './errors.js';
+import { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
 import type { Keyring } from './signing/keyring.js';
 import { checkCallHeaders, prepare } from './request/prepare.js';
 import { createTransport, type Load } from './request/transport.js';
@@ -18,6 +18,10 @@ import { checkRetry, DEFAULT_RETRY, retryPolicy, type RetryPolicy } from './requ
 import { send } from './request/sender.js';
 import { internal } from './signing/internal.js';
 import type { CallConfig, Method, Sealed, WechatpayResponse } from './typing.js';
+import { Downloads } from './downloads/index.js';
+import { PayParams } from './pay-params/index.js';
+import { paginate, type Pages, type PaginateSettings } from './pagination/index.js';
+import type { PagedTemplate, PageItem, PageOptions } from './pagination/types.js';
 import { isUnsignedDownload } from './request/unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './request/uri.js';
 import { V2Transport } from './v2/transport.js';
@@ -47,6 +51,15 @@ export interface ClientCore {
   encrypt(text: string): Promise<Sealed>;
   /** Opens a sensitive field of a response (`Sealed`: RSA-OAEP under the merchant's private key). */
   decrypt(ciphertext: Sealed | string): string;
+  /** Front-end pay parameters (JSAPI, mini-program, APP, partner, combined, APIv2), signed with this client's keys. */
+  readonly payParams: PayParams;
+  /** Bills, statements, e-receipts and other files: streamed, verified, written whole or not at all. */
+  readonly downloads: Downloads;
+  /**
+   * Every item of a documented paged list (offset/limit, page_index or page_token), fetched page
+   * by page as it is consumed: `for await (const x of wxpay.paginate('v3/…', options))`.
+   */
+  paginate<K extends PagedTemplate>(template: K, options?: PageOptions<K>, settings?: PaginateSettings): Pages<PageItem<K>>;
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
   /**
@@ -66,6 +79,8 @@ export class Core implements ClientCore {
   readonly #retry: RetryPolicy;
   #v2: V2Transport | undefined;
   #webhooks: Webhooks | undefined;
+  #payParams: PayParams | undefined;
+  #downloads: Downloads | undefined;
 
   readonly #sealed = new SealedFields();
   readonly certificates: CertificateManager | undefined;
@@ -83,7 +98,7 @@ export class Core implements ClientCore {
         mchid: this.mchid,
         keyring: this.#config.platformKeys,
         maxClockSkew: this.#config.maxClockSkew,
-        download: downloader(this.axios),
+        download: withNoCertificateHint(downloader(this.axios)),
       });
       this.#config.platformKeys.attach(this.certificates);
     }
@@ -137,9 +152,29 @@ export class Core implements ClientCore {
     return this.#webhooks;
   }
 
+  get downloads(): Downloads {
+    const config = this.#config;
+    return (this.#downloads ??= new Downloads({
+      axios: this.axios,
+      baseURL: config.baseURL,
+      mchid: config.mchid,
+      privateKey: config.privateKey,
+      verify: { platformKeys: config.platformKeys, maxClockSkew: config.maxClockSkew },
+    }));
+  }
+
+  get payParams(): PayParams {
+    const config = this.#config;
+    return (this.#payParams ??= new PayParams({ mchid: config.mchid, privateKey: config.privateKey, apiv2Key: config.apiv2Key }));
+  }
+
   /** The platform certificates and public keys this client verifies with. */
   get keyring(): Keyring {
     return this.#config.platformKeys;
+  }
+
+  paginate<K extends PagedTemplate>(template: K, options?: PageOptions<K>, settings?: PaginateSettings): Pages<PageItem<K>> {
+    return paginate<PageItem<K>>((method, path, given) => this.request(method, path, given), template, options, settings);
   }
 
   async request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
@@ -151,6 +186,11 @@ export class Core implements ClientCore {
       checkRequestSettings(config as Record<string, unknown>, 'config.', ParameterError);
     }
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
+    if (this.#config.wechatpaySerial !== false && !hasSerialHeader(prepared.headers, config?.headers)) {
+      // The certificate download itself is not held up by a download for its own header.
+      const id = this.#config.wechatpaySerial ?? (await this.#preferredKeyId(template !== CERTIFICATES_PATH));
+      if (id !== undefined) prepared.headers['Wechatpay-Serial'] = id;
+    }
     const unsigned = isUnsignedDownload(template);
     // Only a call that needs flags carries them: every config key costs axios a merge per call.
     const flags = prepared.payload ? internal({ unsigned, signedBody: prepared.body }) : unsigned ? sharedFlags(true) : undefined;
@@ -172,7 +212,7 @@ export class Core implements ClientCore {
       );
       return response as WechatpayResponse<unknown>;
     } catch (error) {
-      throw toWechatpayError(error);
+      throw template === CERTIFICATES_PATH ? noPlatformCertificate(error) : toWechatpayError(error);
     } finally {
       this.#load.inFlight--;
     }
@@ -184,6 +224,20 @@ export class Core implements ClientCore {
    */
   on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void {
     return this.#observers.on(name, listener);
+  }
+
+  /**
+   * The id `Wechatpay-Serial` carries by default: the key answers are preferred to be signed
+   * with (WeChat Pay reads the header as the merchant's choice between its public key and the
+   * platform certificates). With no key yet, the certificates are downloaded once first.
+   */
+  async #preferredKeyId(download: boolean): Promise<string | undefined> {
+    let key = encryptionKey(this.keyring.values());
+    if (!key && download && this.certificates) {
+      await this.certificates.ensure();
+      key = encryptionKey(this.keyring.values());
+    }
+    return key?.id;
   }
 
   async #requestV2(method: Method, compiled: CompiledTemplate, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
@@ -218,4 +272,31 @@ function toWechatpayError(error: unknown): Error {
   }
   if (error instanceof Error) return new RequestError('REQUEST_FAILED', error.message);
   return new RequestError('REQUEST_FAILED', String(error));
+}
+
+function hasSerialHeader(...maps: (Record<string, string> | unknown)[]): boolean {
+  for (const map of maps) {
+    if (typeof map !== 'object' || map === null) continue;
+    for (const name of Object.keys(map)) if (name.length === 16 && name.toLowerCase() === 'wechatpay-serial') return true;
+  }
+  return false;
+}
+
+// A merchant registered after the public-key migration has no platform certificate at all:
+// WeChat Pay answers the download with 404 RESOURCE_NOT_EXISTS, which says nothing about the fix.
+// When the client holds no key yet, that 404 is signed with the public key it lacks: a 404 signed
+// by an unknown PUB_KEY_ID_ says the same thing (unverified, so it only changes the advice).
+function noPlatformCertificate(error: unknown): Error {
+  const byUnknownPublicKey = error instanceof VerificationError && error.code === 'UNKNOWN_SERIAL' && error.status === 404 && error.message.includes('PUB_KEY_ID_');
+  if (byUnknownPublicKey || (error instanceof ApiError && error.status === 404 && error.code === 'RESOURCE_NOT_EXISTS')) {
+    return new CertificateError(
+      'NO_PLATFORM_CERTIFICATE',
+      'this merchant has no platform certificate (v3/certificates answered 404 RESOURCE_NOT_EXISTS): configure the WeChat Pay public key instead, certs: { "PUB_KEY_ID_…": publicKeyPem }, from the merchant platform',
+    );
+  }
+  return toWechatpayError(error);
+}
+
+function withNoCertificateHint<T>(download: () => Promise<T>): () => Promise<T> {
+  return () => download().catch((error: unknown) => Promise.reject(noPlatformCertificate(error)));
 }

@@ -21,7 +21,9 @@ export type CertificateCode =
   /** The download held no certificate that passed every check. */
   | 'NO_VALID_CERTIFICATE'
   /** No platform certificate or public key to encrypt sensitive fields with. */
-  | 'NO_ENCRYPTION_KEY';
+  | 'NO_ENCRYPTION_KEY'
+  /** `v3/certificates` answered 404 RESOURCE_NOT_EXISTS: the merchant must use the WeChat Pay public key. */
+  | 'NO_PLATFORM_CERTIFICATE';
 
 export class CertificateError extends WechatpayError {
   constructor(

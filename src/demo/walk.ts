@@ -3,7 +3,7 @@
 // → refund → the refund notification → the day's bill. Each step is printed.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Wechatpay } from '../index.js';
+import { readBill, Wechatpay } from '../index.js';
 import { startMockServer, type MockServer } from '../mock/server.js';
 import { beijingDate } from '../mock/state/time.js';
 
@@ -38,11 +38,9 @@ export async function walkthrough(log: (line: string) => void): Promise<Walkthro
   log(`merchant's notify_url: ${notifyUrl}\n`);
   const outTradeNo = `DEMO${Date.now()}`;
   const mchid = mock.merchant.mchid;
-  const serial = { 'Wechatpay-Serial': mock.platform.serial };
 
   const created = await wxpay.v3.pay.transactions.jsapi.post({
     json: { appid: 'wxd678efh567hg6787', mchid, description: 'Image形象店-深圳腾大-QQ公仔', out_trade_no: outTradeNo, notify_url: notifyUrl, amount: { total: 100, currency: 'CNY' }, payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } },
-    headers: serial,
   });
   log(`1. create (chain style)            ${created.status} verified=${created.verified} prepay_id=${created.data.prepay_id}`);
 
@@ -62,12 +60,13 @@ export async function walkthrough(log: (line: string) => void): Promise<Walkthro
   const billDate = beijingDate(Date.now());
   const day = mock.sandbox.day(billDate);
   log(`5. the day's state (${billDate})   ${day.orders.length} order(s) paid, ${day.refunds.length} refund(s)`);
-  const bill = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate } });
-  log(`   apply for the trade bill        ${bill.status} verified=${bill.verified} hash_type=${bill.data.hash_type} download_url=${bill.data.download_url}`);
-  const file = await wxpay.v3.billdownload.file.get({ query: { token: 'demo' } });
-  const lines = Buffer.isBuffer(file.data) ? file.data.toString('utf8').trim().split('\n') : [];
-  log(`   download (unsigned by rule)     ${file.status}, ${lines.length} line(s):`);
-  for (const line of lines) log(`     ${line}`);
+  const bill = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate, tar_type: 'GZIP' } });
+  log(`   apply for the trade bill        ${bill.status} verified=${bill.verified} ${bill.data.hash_type}=${bill.data.hash_value}`);
+  // Streamed, gunzipped and checked against the signed digest as it arrives.
+  const reader = readBill(wxpay.downloads.stream({ download_url: bill.data.download_url, hash_type: bill.data.hash_type, hash_value: bill.data.hash_value }), 'trade');
+  const rows = await reader.toArray();
+  log(`   download, digest checked        ${rows.length} line(s):`);
+  for (const row of rows) log(`     ${row.trade_time} ${row.out_trade_no} ${row.trade_state} ${row.trade_state === 'REFUND' ? `-${row.refund_amount}` : row.settlement_total}`);
 
   const delivered = mock.sandbox.deliveries().map((d) => `${d.event_type} ${d.state} after ${d.attempts.length} attempt(s)`);
   log(`\nnotifications: ${delivered.join('; ')}`);

@@ -28,3 +28,4 @@ export type {
   Scheduler,
   TradeState,
 } from './state/index.js';
+export type { BillKind as MockBillKind, BillRows, BillRowSource, MockBills } from './bills.js';

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { WechatpayConfig } from '../config.js';
 import { defaultAnswer } from './answers.js';
 import { checkAuthorization, nonceLedger, type Merchant } from './authorization.js';
+import { installBills, type MockBills } from './bills.js';
+import { sandboxBillRows } from './sandbox-bills.js';
 import { apiv3Key as makeApiv3Key, certificatesAnswer, checkApiv3Key } from './certificates.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED, positiveInteger, readBody, recordInto, targetUrl } from './intake.js';
 import { FaultPlan, type Fault, type FaultHandle, type FaultScope } from './faults.js';
@@ -142,6 +144,8 @@ export interface MockServer {
   clearFaults(): void;
   /** Issue a new platform certificate and sign with it from now on (in certificate mode). */
   rotatePlatformCertificate(): CertifiedKey;
+  /** Bills, statements and file downloads (src/mock/bills.ts): row source, corruption, extra files. */
+  readonly bills: MockBills;
   close(): Promise<void>;
 }
 
@@ -448,6 +452,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     merchantCertificate: merchant.certificatePem,
   };
 
+  const bills = installBills({
+    url, mchid, merchantPublicKey: merchant.publicKey, sign: (text) => signedHeaders(signer(), text),
+    route: (method, template, handler, routeOptions) => manual.add(method, template, { handler, validate: routeOptions?.validate === true }),
+  });
+  // The day's bill lists the day's orders and refunds (sample rows for a day without any).
+  if (stateful) bills.source = sandboxBillRows(sandbox);
+
   return {
     url,
     merchant,
@@ -468,6 +479,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     notification: (eventType, notificationOptions = {}) =>
       testNotification(eventType, { ...(routers ? { model: routers.model } : {}), ...notificationOptions, apiv3Key, signer: signer() }),
     clientConfig,
+    bills,
     route(method, template, handler, routeOptions) {
       manual.add(method, template.replace(/^\//, ''), { handler, validate: routeOptions?.validate === true });
     },

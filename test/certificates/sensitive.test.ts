@@ -83,7 +83,8 @@ test('fields encrypted under two keys, or a header naming another key, are refus
   const agreeing = await wxpay.v3.sensitive.post({ json: { name: byPublicKey.encrypt('a') }, headers: { 'Wechatpay-Serial': keys.publicKey.id } });
   expect(agreeing.data).toMatchObject({ serial: keys.publicKey.id });
   mock.route('POST', 'v3/plain', (request) => ({ json: { serial: request.headers['wechatpay-serial'] ?? null } }));
-  expect((await wxpay.v3.plain.post({ json: { name: 'not secret' } })).data).toEqual({ serial: null });
+  // No sealed field: the client's default, the preferred key (the public key here).
+  expect((await wxpay.v3.plain.post({ json: { name: 'not secret' } })).data).toEqual({ serial: keys.publicKey.id });
 });
 
 test('responses: a field the mock encrypts under the merchant certificate opens with decrypt()', async () => {

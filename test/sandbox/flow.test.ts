@@ -4,7 +4,8 @@
 // the documented one.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, Wechatpay, untyped, type UntypedWechatpayClient, type WechatpayClient } from '../../src/index.js';
+import { ApiError, Wechatpay, readBill, untyped, type FileLink, type UntypedWechatpayClient, type WechatpayClient } from '../../src/index.js';
+import { beijingDate } from '../../src/mock/state/time.js';
 import { ManualScheduler, RETRY_SCHEDULE } from '../../src/mock/state/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 
@@ -48,6 +49,7 @@ interface Style {
   close: Call;
   refund: Call;
   refundQuery: Call;
+  bill: Call;
 }
 
 const styles: Array<[string, () => Style]> = [
@@ -60,6 +62,7 @@ const styles: Array<[string, () => Style]> = [
       close: (o) => client.v3.pay.transactions.outTradeNo._out_trade_no_.close.post(o),
       refund: (o) => client.v3.refund.domestic.refunds.post(o),
       refundQuery: (o) => client.v3.refund.domestic.refunds._out_refund_no_.get(o),
+      bill: (o) => client.v3.bill.tradebill.get(o),
     }),
   ],
   [
@@ -71,6 +74,7 @@ const styles: Array<[string, () => Style]> = [
       close: (o) => client.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post(o),
       refund: (o) => client.chain('v3/refund/domestic/refunds').postAsync(o),
       refundQuery: (o) => client.chain('v3/refund/domestic/refunds/{out_refund_no}').get(o),
+      bill: (o) => client.chain('v3/bill/tradebill').getAsync(o),
     }),
   ],
   [
@@ -82,11 +86,11 @@ const styles: Array<[string, () => Style]> = [
       close: (o) => client['v3/pay/transactions/out-trade-no/{out_trade_no}/close'].post(o),
       refund: (o) => client['v3/refund/domestic/refunds'].post(o),
       refundQuery: (o) => client['v3/refund/domestic/refunds/{out_refund_no}'].getAsync(o),
+      bill: (o) => client['v3/bill/tradebill'].get(o),
     }),
   ],
 ];
 
-const serial = () => ({ 'Wechatpay-Serial': mock.platform.serial });
 const order = (outTradeNo: string, total = 100) => ({
   json: {
     appid: 'wxd678efh567hg6787',
@@ -97,7 +101,6 @@ const order = (outTradeNo: string, total = 100) => ({
     amount: { total, currency: 'CNY' },
     payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
   },
-  headers: serial(),
 });
 
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
@@ -112,7 +115,7 @@ async function refusal(promise: Promise<unknown>): Promise<ApiError> {
 describe.each(styles)('%s style', (name, make) => {
   const no = `SBX-${name}-1`;
 
-  test('create, pay, a notification retried until the handler succeeds, query SUCCESS, refund, refund notification', async () => {
+  test('create, pay, a notification retried until the handler succeeds, query SUCCESS, refund, refund notification, the day\'s bill', async () => {
     const style = make();
     received.length = 0;
 
@@ -179,6 +182,16 @@ describe.each(styles)('%s style', (name, make) => {
     expect(received.at(-1)).toMatchObject({ event_type: 'REFUND.SUCCESS', resource: { out_refund_no: `R-${no}`, refund_status: 'SUCCESS', amount: { refund: 30 } } });
     expect((await style.refundQuery({ out_refund_no: `R-${no}` })).data).toMatchObject({ status: 'SUCCESS', amount: { refund: 30 } });
     expect((await style.byOut({ out_trade_no: no, query: { mchid: mock.merchant.mchid } })).data).toMatchObject({ trade_state: 'REFUND' });
+
+    // The day's bill, from the sandbox's state: the payment and the refund, digest checked as it streams.
+    const billDate = beijingDate(mock.sandbox.order(no)!.success_time!);
+    const apply = await style.bill({ query: { bill_date: billDate, tar_type: 'GZIP' } });
+    expect(apply.verified).toBe(true);
+    const rows = (await readBill(wxpay.downloads.stream(apply.data as FileLink), 'trade').toArray()).filter((row) => row.out_trade_no === no);
+    expect(rows.map((row) => [row.trade_state, row.total, row.out_refund_no, row.refund_amount])).toEqual([
+      ['SUCCESS', '1.00', '0', '0.00'],
+      ['REFUND', '0.00', `R-${no}`, '0.30'],
+    ]);
   });
 
   test('unknown orders and refunds are refused as WeChat Pay does; close, then create again, is refused', async () => {

@@ -1,0 +1,160 @@
+// The stages a download's bytes pass through, each a Transform that fails the stream instead of
+// passing on something unverified: a meter (size bound, idle deadline, progress), the GCM
+// opener of sealed bills, gunzip, and the digest, compared when the last byte has passed.
+import { createDecipheriv, createHash, timingSafeEqual, type DecipherGCM, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { DownloadError } from './errors.js';
+import type { Digest } from './source.js';
+
+export interface MeterOptions {
+  maxBytes: number;
+  /** Milliseconds without a byte before the transfer is abandoned (0: never). */
+  idleTimeout: number;
+  /** The Content-Length announced, when there is one: fewer bytes is a truncated transfer. */
+  expected?: number | undefined;
+  onProgress?: ((received: number, total: number | undefined) => void) | undefined;
+}
+
+/** Counts what arrives: too much, too little, or nothing for too long is an error. */
+export class Meter extends Transform {
+  received = 0;
+  #timer: NodeJS.Timeout | undefined;
+  constructor(readonly options: MeterOptions) {
+    super();
+    this.#arm();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.received += chunk.length;
+    this.#arm();
+    if (this.received > this.options.maxBytes) return done(new DownloadError('TOO_LARGE', `more than maxBytes (${this.options.maxBytes}) arrived`));
+    this.options.onProgress?.(this.received, this.options.expected);
+    done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    this.#disarm();
+    const { expected } = this.options;
+    if (expected !== undefined && this.received < expected) {
+      return done(new DownloadError('TRUNCATED', `the transfer ended after ${this.received} of ${expected} bytes`));
+    }
+    done();
+  }
+  override _destroy(error: Error | null, done: (error: Error | null) => void): void {
+    this.#disarm();
+    done(error);
+  }
+  #arm(): void {
+    if (!(this.options.idleTimeout > 0)) return;
+    this.#disarm();
+    this.#timer = setTimeout(() => this.destroy(new DownloadError('IDLE_TIMEOUT', `no data for ${this.options.idleTimeout} ms`)), this.options.idleTimeout);
+    this.#timer.unref();
+  }
+  #disarm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+const TAG = 16;
+
+/** AES-256-GCM over the whole file, its 16-byte tag last: the last 16 bytes seen are held back. */
+export class GcmOpen extends Transform {
+  readonly #decipher: DecipherGCM;
+  #tail = Buffer.alloc(0);
+  constructor(key: Buffer, nonce: string) {
+    super();
+    if (key.length !== 32) throw new DownloadError('DECRYPT_FAILED', `the bill key opened to ${key.length} bytes, not the 32 of AES-256`);
+    this.#decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'utf8'), { authTagLength: TAG });
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const all = this.#tail.length ? Buffer.concat([this.#tail, chunk]) : chunk;
+    const cut = Math.max(0, all.length - TAG);
+    this.#tail = Buffer.from(all.subarray(cut));
+    done(null, cut > 0 ? this.#decipher.update(all.subarray(0, cut)) : undefined);
+  }
+  override _flush(done: TransformCallback): void {
+    if (this.#tail.length < TAG) return done(new DownloadError('DECRYPT_FAILED', 'the sealed bill is shorter than its GCM tag'));
+    try {
+      this.#decipher.setAuthTag(this.#tail);
+      done(null, this.#decipher.final());
+    } catch {
+      done(new DownloadError('DECRYPT_FAILED', 'the sealed bill failed its GCM tag check (altered, or the wrong key or nonce)'));
+    }
+  }
+}
+
+/** Gunzips when the data starts with the gzip magic (a `tartype=GZIP` bill, a gzip transfer), else passes it on. */
+export class MaybeGunzip extends Transform {
+  #mode: 'sniff' | 'plain' | 'gzip' = 'sniff';
+  #head = Buffer.alloc(0);
+  #gunzip: Transform | undefined;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.#mode === 'sniff') {
+      this.#head = Buffer.concat([this.#head, chunk]);
+      if (this.#head.length < 2) return done();
+      chunk = this.#head;
+      this.#head = Buffer.alloc(0);
+      this.#mode = chunk[0] === 0x1f && chunk[1] === 0x8b ? 'gzip' : 'plain';
+      if (this.#mode === 'gzip') this.#start();
+    }
+    if (this.#mode === 'plain') return done(null, chunk);
+    this.#gunzip!.write(chunk, (error) => done(error ? gzipError() : null));
+  }
+  override _flush(done: TransformCallback): void {
+    if (this.#mode === 'sniff') return done(null, this.#head.length ? this.#head : undefined);
+    if (this.#mode === 'plain') return done();
+    this.#gunzip!.once('end', () => done());
+    this.#gunzip!.end();
+  }
+  #start(): void {
+    const gunzip = createGunzip();
+    this.#gunzip = gunzip;
+    gunzip.on('data', (data: Buffer) => {
+      // Backpressure: stop decompressing while the reader is behind.
+      if (!this.push(data)) gunzip.pause();
+    });
+    gunzip.on('error', () => this.destroy(gzipError()));
+  }
+  override _read(size: number): void {
+    this.#gunzip?.resume();
+    super._read(size);
+  }
+}
+
+function gzipError(): DownloadError {
+  return new DownloadError('BAD_GZIP', 'the gzip data is corrupt or incomplete');
+}
+
+/** Hashes what passes; at the end, anything but the expected digest is an error. */
+export class DigestCheck extends Transform {
+  readonly #hash: Hash;
+  constructor(readonly expected: () => Digest | undefined, algorithm: Digest['algorithm']) {
+    super();
+    this.#hash = createHash(algorithm);
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.#hash.update(chunk);
+    done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    const expected = this.expected();
+    const actual = this.#hash.digest();
+    const wanted = Buffer.from(expected?.value ?? '', 'hex');
+    if (!expected || wanted.length !== actual.length || !timingSafeEqual(wanted, actual)) {
+      return done(new DownloadError('DIGEST_MISMATCH', `the file's ${expected?.algorithm ?? 'digest'} is ${actual.toString('hex')}, not the ${expected?.value ?? '(none)'} WeChat Pay signed`));
+    }
+    done();
+  }
+}
+
+/** The first bytes must open a PDF (the fapiao download's only prescribed content). */
+export class PdfCheck extends Transform {
+  #checked = false;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (!this.#checked) {
+      this.#checked = true;
+      if (chunk.subarray(0, 5).toString('latin1') !== '%PDF-') return done(new DownloadError('BAD_FORMAT', 'the fapiao file is not a PDF'));
+    }
+    done(null, chunk);
+  }
+}
