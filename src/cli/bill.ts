@@ -113,12 +113,16 @@ function progressBar(io: BillIo): Bar {
   }
   if (!library || !stream) return { update: () => undefined, stop: () => undefined };
   const bar = new library.SingleBar(
-    { stream, noTTYOutput: !stream.isTTY, notTTYSchedule: 0, format: 'downloading [{bar}] {percentage}% | {value}/{total} bytes', hideCursor: false },
+    { stream, noTTYOutput: !stream.isTTY, notTTYSchedule: 250, format: 'downloading [{bar}] {percentage}% | {value}/{total} bytes', hideCursor: false },
     library.Presets.shades_classic,
   );
   let started = false;
+  // A progress event can still arrive after the download failed and the bar was stopped: it must
+  // not start a bar (and its render timer) that nothing would stop.
+  let stopped = false;
   return {
     update(received, total) {
+      if (stopped) return;
       const size = total ?? Math.max(received, 1);
       if (!started) {
         bar.start(size, 0);
@@ -127,6 +131,7 @@ function progressBar(io: BillIo): Bar {
       bar.update(received);
     },
     stop() {
+      stopped = true;
       if (started) bar.stop();
     },
   };

@@ -122,7 +122,7 @@ describe('messages that fit the command line', () => {
     const port = await closedPort();
     const c = capture();
     expect(await certificates([...base, '--key', keyFile, '--base-url', `http://127.0.0.1:${port}/`], { write: c.io.out }, { write: c.io.err })).toBe(1);
-    expect(c.text().err).toBe(`wxpay-chain certificates: cannot reach http://127.0.0.1:${port}/v3/certificates: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    expect(c.text().err).toBe(`wxpay-chain certificates: cannot reach http://127.0.0.1:${port}/v3/certificates: request failed before a response arrived: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:${port})\n`);
   });
 
   test('mock notify to a closed port names the URL and the cause (not just "fetch failed")', async () => {
