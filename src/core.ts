@@ -2,7 +2,7 @@
 // transport (sign → send → verify → decode); errors come out typed and free of secrets.
 import { AxiosError, type AxiosInstance } from 'axios';
 import { CertificateError } from './certificates/errors.js';
-import { CERTIFICATES_PATH, CertificateManager, downloader, encryptionKey } from './certificates/manager.js';
+import { CERTIFICATES_PATH, CertificateManager, downloader, encryptionKey, nextValidityChange } from './certificates/manager.js';
 import { resolveConfig, type ResolvedConfig, type WechatpayConfig } from './config.js';
 import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
@@ -81,6 +81,7 @@ export class Core implements ClientCore {
   #webhooks: Webhooks | undefined;
   #payParams: PayParams | undefined;
   #downloads: Downloads | undefined;
+  #preferred: { version: number; until: number; id: string | undefined } | undefined;
 
   readonly #sealed = new SealedFields();
   readonly certificates: CertificateManager | undefined;
@@ -188,7 +189,7 @@ export class Core implements ClientCore {
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     if (this.#config.wechatpaySerial !== false && !hasSerialHeader(prepared.headers, config?.headers)) {
       // The certificate download itself is not held up by a download for its own header.
-      const id = this.#config.wechatpaySerial ?? (await this.#preferredKeyId(template !== CERTIFICATES_PATH));
+      const id = this.#config.wechatpaySerial ?? this.#preferredKeyIdNow() ?? (await this.#preferredKeyId(template !== CERTIFICATES_PATH));
       if (id !== undefined) prepared.headers['Wechatpay-Serial'] = id;
     }
     const unsigned = isUnsignedDownload(template);
@@ -224,6 +225,21 @@ export class Core implements ClientCore {
    */
   on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void {
     return this.#observers.on(name, listener);
+  }
+
+  /**
+   * The preferred key's id from the keys held now, without waiting: every call asks, so the choice
+   * is kept until the keyring changes or a certificate's validity starts or ends.
+   */
+  #preferredKeyIdNow(): string | undefined {
+    const ring = this.keyring;
+    const now = Date.now();
+    const cached = this.#preferred;
+    if (cached && cached.version === ring.version && now < cached.until) return cached.id;
+    const keys = ring.values();
+    const id = encryptionKey(keys, now)?.id;
+    this.#preferred = { version: ring.version, until: nextValidityChange(keys, now), id };
+    return id;
   }
 
   /**

@@ -367,6 +367,18 @@ export function downloader(axios: AxiosInstance): () => Promise<DownloadedAnswer
 
 /** The key sensitive fields are encrypted under: the WeChat Pay public key when the client has
  * one, else the currently valid platform certificate that became valid most recently. */
+/** The first moment after `now` at which `encryptionKey(keys)` may choose differently (a certificate starts or ends). */
+export function nextValidityChange(keys: PlatformKey[], now = Date.now()): number {
+  let next = Infinity;
+  for (const key of keys) {
+    if (!key.certificate) continue;
+    const { notBefore, notAfter } = validity(key.certificate);
+    if (notBefore > now && notBefore < next) next = notBefore;
+    if (notAfter > now && notAfter < next) next = notAfter;
+  }
+  return next;
+}
+
 export function encryptionKey(keys: PlatformKey[], now = Date.now()): PlatformKey | undefined {
   const publicKey = keys.find((key) => !key.certificate);
   if (publicKey) return publicKey;

@@ -11,6 +11,7 @@ export interface KeySource {
 export class Keyring {
   readonly #keys: Map<string, PlatformKey>;
   #source: KeySource | undefined;
+  #version = 0;
 
   constructor(keys: Iterable<PlatformKey> = []) {
     this.#keys = new Map([...keys].map((key) => [key.id, key]));
@@ -28,12 +29,20 @@ export class Keyring {
     return [...this.#keys.values()];
   }
 
+  /** Changes whenever a key is added, replaced or removed, so what is derived from the keys can be cached. */
+  get version(): number {
+    return this.#version;
+  }
+
   set(key: PlatformKey): void {
     this.#keys.set(key.id, key);
+    this.#version++;
   }
 
   delete(id: string): boolean {
-    return this.#keys.delete(id);
+    const deleted = this.#keys.delete(id);
+    if (deleted) this.#version++;
+    return deleted;
   }
 
   attach(source: KeySource | undefined): void {
@@ -48,7 +57,7 @@ export class Keyring {
   async resolve(id: string): Promise<PlatformKey | undefined> {
     const known = this.#keys.get(id);
     if (known || !this.#source) return known;
-    for (const key of await this.#source.refresh({ unknownSerial: id })) this.#keys.set(key.id, key);
+    for (const key of await this.#source.refresh({ unknownSerial: id })) this.set(key);
     return this.#keys.get(id);
   }
 }

@@ -24,7 +24,6 @@ const order = (mchid: string) => ({
 const sentSerial = () => mock.requests.at(-1)!.headers['wechatpay-serial'];
 
 test('a Native order without a hand-set header carries the platform certificate serial and is accepted', async () => {
-  // untyped: the typings still demand the header until the types branch lands.
   const wxpay = untyped(new Wechatpay(mock.clientConfig));
   const answer = await wxpay.v3.pay.transactions.native.post(order(mock.merchant.mchid));
   expect(answer.status).toBe(200);
@@ -72,6 +71,25 @@ test('a client with only the APIv3 key downloads the certificates once, then sen
   await wxpay.v3.pay.transactions.native.post(order(mock.merchant.mchid));
   expect(mock.requests.map((r) => r.template)).toEqual(['v3/certificates', 'v3/pay/transactions/native', 'v3/pay/transactions/native']);
   expect(sentSerial()).toBe(mock.platform.serial);
+});
+
+test('the choice is kept between calls but follows a rotation: the next call after the new certificate arrives names it', async () => {
+  const rotating = await startMockServer();
+  try {
+    const wxpay = new Wechatpay({ ...rotating.clientConfig, certs: {}, apiv3Key: rotating.apiv3Key });
+    await wxpay.v3.pay.transactions.native.post(order(rotating.merchant.mchid));
+    const first = rotating.platform.serial;
+    expect(rotating.requests.at(-1)!.headers['wechatpay-serial']).toBe(first);
+    rotating.rotatePlatformCertificate();
+    // The answer is signed with the new certificate: its serial is unknown, so the client downloads
+    // the list (and trusts the newer certificate, issued now, as its preferred key).
+    await wxpay.v3.pay.transactions.native.post(order(rotating.merchant.mchid));
+    expect(rotating.platform.serial).not.toBe(first);
+    await wxpay.v3.pay.transactions.native.post(order(rotating.merchant.mchid));
+    expect(rotating.requests.at(-1)!.headers['wechatpay-serial']).toBe(rotating.platform.serial);
+  } finally {
+    await rotating.close();
+  }
 });
 
 describe('a merchant without platform certificates', () => {
