@@ -14,6 +14,13 @@ let wxpay: WechatpayClient;
 let notifyServer: Server;
 let notifyUrl = '';
 const received: Array<{ event_type: string; resource: unknown }> = [];
+const waiting: Array<() => void> = [];
+/** Resolves once `count` notifications have reached the handler (the sandbox sends them on its own schedule). */
+const arrived = (count: number) =>
+  new Promise<void>((resolve) => {
+    const check = () => (received.length >= count ? resolve() : waiting.push(check));
+    check();
+  });
 const appid = 'wxd678efh567hg6787';
 const outTradeNo = `GOLIVE${Date.now()}`;
 let prepayId = '';
@@ -24,6 +31,7 @@ beforeAll(async () => {
   notifyServer = createServer(
     wxpay.webhooks.node(async (notification) => {
       received.push({ event_type: notification.event_type, resource: notification.resource });
+      for (const wake of waiting.splice(0)) wake();
     }),
   );
   await new Promise<void>((resolve) => notifyServer.listen(0, '127.0.0.1', resolve));
@@ -53,7 +61,7 @@ test('2. pay parameters for the page, signed with the merchant key', () => {
 
 test('3. the payer pays; the payment notification reaches notify_url, verified and decrypted', async () => {
   mock.sandbox.pay(outTradeNo);
-  await mock.sandbox.idle();
+  await arrived(1);
   expect(received).toHaveLength(1);
   expect(received[0]).toMatchObject({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: outTradeNo, trade_state: 'SUCCESS', amount: { total: 100 } } });
 });
@@ -69,7 +77,8 @@ test('5. part of it is refunded; the refund notification arrives', async () => {
   expect(status).toBe(200);
   expect(verified).toBe(true);
   expect(data.out_refund_no).toBe(`R${outTradeNo}`);
-  await mock.sandbox.idle();
+  // The refund succeeds a moment later (PROCESSING → SUCCESS), then its notification is sent.
+  await arrived(2);
   expect(received.map((n) => n.event_type)).toEqual(['TRANSACTION.SUCCESS', 'REFUND.SUCCESS']);
 });
 
