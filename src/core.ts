@@ -1,6 +1,6 @@
 // The client's own members. A request goes: template → prepare (options → bytes) →
 // transport (sign → send → verify → decode); errors come out typed and free of secrets.
-import { AxiosError, type AxiosInstance } from 'axios';
+import { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { CertificateError } from './certificates/errors.js';
 import { CERTIFICATES_PATH, CertificateManager, downloader, encryptionKey, nextValidityChange } from './certificates/manager.js';
 import { resolveConfig, type ResolvedConfig, type WechatpayConfig } from './config.js';
@@ -11,11 +11,11 @@ import type { Keyring } from './signing/keyring.js';
 import { checkCallHeaders, prepare } from './request/prepare.js';
 import { createTransport, type Load } from './request/transport.js';
 import { Observers, type WechatpayEventName, type WechatpayEvents } from './request/events.js';
-import { onFreshConnection, sharedFlags } from './request/flags.js';
+import { onFreshConnection, sharedFlags, type WechatpayRequestFlags } from './request/flags.js';
 import { isIdempotentCall } from './request/idempotency.js';
 import { checkRequestSettings } from './request/options.js';
 import { checkRetry, DEFAULT_RETRY, retryPolicy, type RetryPolicy } from './request/retry.js';
-import { send } from './request/sender.js';
+import { send, type Call } from './request/sender.js';
 import { internal } from './signing/internal.js';
 import type { CallConfig, Method, Sealed, WechatpayResponse } from './typing.js';
 import { Downloads } from './downloads/index.js';
@@ -196,21 +196,26 @@ export class Core implements ClientCore {
     // Only a call that needs flags carries them: every config key costs axios a merge per call.
     const flags = prepared.payload ? internal({ unsigned, signedBody: prepared.body }) : unsigned ? sharedFlags(true) : undefined;
     const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, config.retry);
-    const call = { method: method.toUpperCase(), template, path: prepared.url, idempotent: () => isIdempotentCall(method, template, options), baseURL: prepared.baseURL ?? this.#config.baseURL };
+    const call = new V3Call(method, template, prepared.url, options, prepared.baseURL ?? this.#config.baseURL);
     this.#load.inFlight++;
     try {
-      const response = await send(call, policy, this.#observers, (baseURL, fresh) =>
-        this.axios.request({
+      const response = await send(call, policy, this.#observers, (baseURL, fresh) => {
+        // Keys are added only when set (no spread of an empty object per call): what axios gets
+        // is the same config as `{ ...config, method, url, [baseURL], data, headers, … }`.
+        const request: AxiosRequestConfig & { wechatpay?: WechatpayRequestFlags } = {
           ...config,
           method,
           url: prepared.url,
-          ...(baseURL ?? prepared.baseURL ? { baseURL: baseURL ?? prepared.baseURL } : {}),
           data: prepared.payload ?? (prepared.body || undefined),
           headers: { ...(config?.headers as Record<string, string> | undefined), ...prepared.headers },
-          ...(unsigned ? { responseType: 'arraybuffer' } : {}),
-          ...(fresh ? { wechatpay: onFreshConnection(flags ?? sharedFlags(false)) } : flags ? { wechatpay: flags } : {}),
-        }),
-      );
+        };
+        const base = baseURL ?? prepared.baseURL;
+        if (base) request.baseURL = base;
+        if (unsigned) request.responseType = 'arraybuffer';
+        if (fresh) request.wechatpay = onFreshConnection(flags ?? sharedFlags(false));
+        else if (flags) request.wechatpay = flags;
+        return this.axios.request(request);
+      });
       return response as WechatpayResponse<unknown>;
     } catch (error) {
       throw template === CERTIFICATES_PATH ? noPlatformCertificate(error) : toWechatpayError(error);
@@ -290,12 +295,33 @@ function toWechatpayError(error: unknown): Error {
   return new RequestError('REQUEST_FAILED', String(error));
 }
 
-function hasSerialHeader(...maps: (Record<string, string> | unknown)[]): boolean {
-  for (const map of maps) {
-    if (typeof map !== 'object' || map === null) continue;
-    for (const name of Object.keys(map)) if (name.length === 16 && name.toLowerCase() === 'wechatpay-serial') return true;
-  }
+function hasSerialHeader(prepared: Record<string, string>, given: unknown): boolean {
+  return hasSerialName(prepared) || (typeof given === 'object' && given !== null && hasSerialName(given));
+}
+
+function hasSerialName(map: object): boolean {
+  for (const name in map) if (name.length === 16 && Object.hasOwn(map, name) && name.toLowerCase() === 'wechatpay-serial') return true;
   return false;
+}
+
+/**
+ * What the sender knows of a v3 call. Whether it may be sent twice is a method, asked only after
+ * a failure: no closure is made per call for it.
+ */
+class V3Call implements Call {
+  readonly method: string;
+  constructor(
+    readonly rawMethod: Method,
+    readonly template: string,
+    readonly path: string,
+    readonly options: object | undefined,
+    readonly baseURL: string,
+  ) {
+    this.method = rawMethod.toUpperCase();
+  }
+  idempotent(): boolean {
+    return isIdempotentCall(this.rawMethod, this.template, this.options);
+  }
 }
 
 // A merchant registered after the public-key migration has no platform certificate at all:

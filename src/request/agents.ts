@@ -59,23 +59,27 @@ const RESENDABLE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * a dead socket is resent by the sender on a new connection.
  */
 function addPooledRequest(agent: HttpAgent, req: ClientRequest, options: ClientRequestArgs): void {
-  const add = (r: ClientRequest, o: ClientRequestArgs) => nodeAddRequest.call(agent, r, o);
   // The pool's key as Node's addRequest computes it: the agent's own (TLS) options win.
   const name = agent.getName({ ...options, ...(agent as unknown as { options?: ClientRequestArgs }).options });
   const freeSockets = agent.freeSockets as Record<string, Socket[] | undefined>;
   const free = freeSockets[name];
-  if (!free || free.length === 0) return add(req, options);
+  if (!free || free.length === 0) return nodeAddRequest.call(agent, req, options);
   if (RESENDABLE.has(req.method)) {
     dropEnded(freeSockets, name);
-    return add(req, options);
+    return nodeAddRequest.call(agent, req, options);
   }
   // Two turns: the first check phase may follow the very poll during which the server closed.
-  setImmediate(() =>
-    setImmediate(() => {
-      dropEnded(freeSockets, name);
-      add(req, options);
-    }),
-  );
+  // (setImmediate passes the arguments on: no closures are made for the wait.)
+  setImmediate(addAfterPoll, agent, req, options, name);
+}
+
+function addAfterPoll(agent: HttpAgent, req: ClientRequest, options: ClientRequestArgs, name: string): void {
+  setImmediate(addNow, agent, req, options, name);
+}
+
+function addNow(agent: HttpAgent, req: ClientRequest, options: ClientRequestArgs, name: string): void {
+  dropEnded(agent.freeSockets as Record<string, Socket[] | undefined>, name);
+  nodeAddRequest.call(agent, req, options);
 }
 
 /**

@@ -26,15 +26,43 @@ export interface Call {
  */
 export type Attempt<R> = (baseURL: string | undefined, fresh: boolean) => Promise<R>;
 
-export async function send<R extends AxiosResponse>(call: Call, policy: RetryPolicy, observers: Observers, attempt: Attempt<R>): Promise<R> {
-  let observed = observers.active;
+export function send<R extends AxiosResponse>(call: Call, policy: RetryPolicy, observers: Observers, attempt: Attempt<R>): Promise<R> {
   const started = policy.now();
+  // Nobody listening: the first attempt's promise is the call's, with no async frame of the
+  // sender's own around it; the loop below takes over only once that attempt has failed.
+  if (!observers.active) {
+    let first: Promise<R>;
+    try {
+      first = attempt(undefined, false);
+    } catch (error) {
+      return attempts(call, policy, observers, attempt, started, { error });
+    }
+    return first.then(undefined, (error: unknown) => attempts(call, policy, observers, attempt, started, { error }));
+  }
+  return attempts(call, policy, observers, attempt, started, undefined);
+}
+
+/**
+ * The attempts of a call, from the first; or, given the first one's `failed`ure (sent
+ * unobserved by send() above), from the handling of that failure on.
+ */
+async function attempts<R extends AxiosResponse>(
+  call: Call,
+  policy: RetryPolicy,
+  observers: Observers,
+  attempt: Attempt<R>,
+  started: number,
+  failed: { error: unknown } | undefined,
+): Promise<R> {
+  let observed = failed === undefined && observers.active;
   let baseURL: string | undefined;
   let fresh = false;
   let resent = false;
   for (let n = 1; ; n++) {
+    // (Unobserved when the first attempt's failure was handed over: observed is still false.)
     if (observed) observers.emit('request', { method: call.method, template: call.template, path: call.path, attempt: n });
     try {
+      if (n === 1 && failed !== undefined) throw failed.error;
       const response = await attempt(baseURL, fresh);
       if (observed) observers.emit('response', responseEvent(call, n, policy.now() - started, response));
       return response;
