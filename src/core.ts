@@ -8,14 +8,14 @@ import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
 import { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
 import type { Keyring } from './signing/keyring.js';
+import type { PlatformKey } from './signing/keys.js';
 import { checkCallHeaders, prepare } from './request/prepare.js';
 import { createTransport, type Load } from './request/transport.js';
 import { Observers, type WechatpayEventName, type WechatpayEvents } from './request/events.js';
 import { onFreshConnection, sharedFlags, type WechatpayRequestFlags } from './request/flags.js';
-import { isIdempotentCall } from './request/idempotency.js';
 import { checkRequestSettings } from './request/options.js';
 import { checkRetry, DEFAULT_RETRY, retryPolicy, type RetryPolicy } from './request/retry.js';
-import { send, type Call } from './request/sender.js';
+import { send, TemplateCall } from './request/sender.js';
 import { internal } from './signing/internal.js';
 import type { CallConfig, Method, Sealed, WechatpayResponse } from './typing.js';
 import { Downloads } from './downloads/index.js';
@@ -113,11 +113,7 @@ export class Core implements ClientCore {
       }
       return this.#sealed.encryptor(chosen);
     }
-    let key = encryptionKey(this.keyring.values());
-    if (!key && this.certificates) {
-      await this.certificates.ensure();
-      key = encryptionKey(this.keyring.values());
-    }
+    const key = await this.#preferredKey(true);
     if (!key) {
       throw new CertificateError(
         'NO_ENCRYPTION_KEY',
@@ -182,21 +178,18 @@ export class Core implements ClientCore {
     const compiled = this.#compiled(template);
     if (template.startsWith('v2/')) return this.#requestV2(method, compiled, options, config);
     const prepared = prepare(method, compiled, options);
-    if (config !== undefined) {
-      checkCallHeaders(config.headers);
-      checkRequestSettings(config as Record<string, unknown>, 'config.', ParameterError);
-    }
+    if (config !== undefined) checkCallHeaders(config.headers);
+    const policy = this.#callPolicy(config);
     if (this.#sealed.size !== 0) this.#sealed.stamp((options as { json?: unknown } | undefined)?.json, prepared.headers);
     if (this.#config.wechatpaySerial !== false && !hasSerialHeader(prepared.headers, config?.headers)) {
       // The certificate download itself is not held up by a download for its own header.
-      const id = this.#config.wechatpaySerial ?? this.#preferredKeyIdNow() ?? (await this.#preferredKeyId(template !== CERTIFICATES_PATH));
+      const id = this.#config.wechatpaySerial ?? this.#preferredKeyIdNow() ?? (await this.#preferredKey(template !== CERTIFICATES_PATH))?.id;
       if (id !== undefined) prepared.headers['Wechatpay-Serial'] = id;
     }
     const unsigned = isUnsignedDownload(template);
     // Only a call that needs flags carries them: every config key costs axios a merge per call.
     const flags = prepared.payload ? internal({ unsigned, signedBody: prepared.body }) : unsigned ? sharedFlags(true) : undefined;
-    const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, config.retry);
-    const call = new V3Call(method, template, prepared.url, options, prepared.baseURL ?? this.#config.baseURL);
+    const call = new TemplateCall(method, template, prepared.url, options, prepared.baseURL ?? this.#config.baseURL);
     this.#load.inFlight++;
     try {
       const response = await send(call, policy, this.#observers, (baseURL, fresh) => {
@@ -248,28 +241,33 @@ export class Core implements ClientCore {
   }
 
   /**
-   * The id `Wechatpay-Serial` carries by default: the key answers are preferred to be signed
-   * with (WeChat Pay reads the header as the merchant's choice between its public key and the
-   * platform certificates). With no key yet, the certificates are downloaded once first.
+   * The key answers are preferred to be signed with, and sensitive fields sealed to: the WeChat
+   * Pay public key when held, else the newest valid platform certificate (WeChat Pay reads
+   * `Wechatpay-Serial` as the merchant's choice between them). With none held and `download`,
+   * the certificates are downloaded once first.
    */
-  async #preferredKeyId(download: boolean): Promise<string | undefined> {
-    let key = encryptionKey(this.keyring.values());
-    if (!key && download && this.certificates) {
-      await this.certificates.ensure();
-      key = encryptionKey(this.keyring.values());
-    }
-    return key?.id;
+  async #preferredKey(download: boolean): Promise<PlatformKey | undefined> {
+    const key = encryptionKey(this.keyring.values());
+    if (key || !download || !this.certificates) return key;
+    await this.certificates.ensure();
+    return encryptionKey(this.keyring.values());
   }
 
   async #requestV2(method: Method, compiled: CompiledTemplate, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
     this.#v2 ??= new V2Transport(this.#config);
-    if (config !== undefined) checkRequestSettings(config as Record<string, unknown>, 'config.', ParameterError);
-    const policy = config?.retry === undefined ? this.#retry : retryPolicy(this.#retry, config.retry);
+    const policy = this.#callPolicy(config);
     try {
       return await this.#v2.request(method, compiled, options, config, policy, this.#observers);
     } catch (error) {
       throw toWechatpayError(error);
     }
+  }
+
+  /** A call's own deadline, size and retry settings, checked before anything is sent, and its retry policy. */
+  #callPolicy(config: CallConfig | undefined): RetryPolicy {
+    if (config === undefined) return this.#retry;
+    checkRequestSettings(config as Record<string, unknown>, 'config.', ParameterError);
+    return config.retry === undefined ? this.#retry : retryPolicy(this.#retry, config.retry);
   }
 
   #compiled(template: string): CompiledTemplate {
@@ -302,26 +300,6 @@ function hasSerialHeader(prepared: Record<string, string>, given: unknown): bool
 function hasSerialName(map: object): boolean {
   for (const name in map) if (name.length === 16 && Object.hasOwn(map, name) && name.toLowerCase() === 'wechatpay-serial') return true;
   return false;
-}
-
-/**
- * What the sender knows of a v3 call. Whether it may be sent twice is a method, asked only after
- * a failure: no closure is made per call for it.
- */
-class V3Call implements Call {
-  readonly method: string;
-  constructor(
-    readonly rawMethod: Method,
-    readonly template: string,
-    readonly path: string,
-    readonly options: object | undefined,
-    readonly baseURL: string,
-  ) {
-    this.method = rawMethod.toUpperCase();
-  }
-  idempotent(): boolean {
-    return isIdempotentCall(this.rawMethod, this.template, this.options);
-  }
 }
 
 // A merchant registered after the public-key migration has no platform certificate at all:

@@ -365,8 +365,6 @@ export function downloader(axios: AxiosInstance): () => Promise<DownloadedAnswer
   };
 }
 
-/** The key sensitive fields are encrypted under: the WeChat Pay public key when the client has
- * one, else the currently valid platform certificate that became valid most recently. */
 /** The first moment after `now` at which `encryptionKey(keys)` may choose differently (a certificate starts or ends). */
 export function nextValidityChange(keys: PlatformKey[], now = Date.now()): number {
   let next = Infinity;
@@ -379,6 +377,8 @@ export function nextValidityChange(keys: PlatformKey[], now = Date.now()): numbe
   return next;
 }
 
+/** The key sensitive fields are encrypted under: the WeChat Pay public key when the client has
+ * one, else the currently valid platform certificate that became valid most recently. */
 export function encryptionKey(keys: PlatformKey[], now = Date.now()): PlatformKey | undefined {
   const publicKey = keys.find((key) => !key.certificate);
   if (publicKey) return publicKey;

@@ -16,6 +16,7 @@ import { verifySignature, type VerifyContext } from '../signing/verify.js';
 import { DigestCheck, GcmOpen, MaybeGunzip, Meter, PdfCheck } from './checks.js';
 import { DownloadError } from './errors.js';
 import { resolveSource, type Digest, type DownloadSource, type Resolved } from './source.js';
+import { header, signatureHeaders } from '../request/headers.js';
 
 export { DownloadError, type DownloadCode } from './errors.js';
 export type { DownloadSource, FileLink, FileList, StatementRequest } from './source.js';
@@ -181,12 +182,8 @@ export class Downloads {
     const response = error.response;
     if (!response) return new RequestError(error.code ?? 'REQUEST_FAILED', `download failed before a response arrived: ${error.code ?? error.message}`);
     const raw = await readBounded(response.data as Readable, ERROR_BODY_LIMIT).catch(() => Buffer.alloc(0));
-    const header = (name: string) => {
-      const value = (response.headers as Record<string, unknown>)[name];
-      return value === undefined || value === null ? undefined : String(value);
-    };
-    const requestId = header('request-id');
-    const signature = { timestamp: header('wechatpay-timestamp'), nonce: header('wechatpay-nonce'), signature: header('wechatpay-signature'), serial: header('wechatpay-serial') };
+    const requestId = header(response, 'request-id');
+    const signature = signatureHeaders(response);
     let verified = false;
     if (signature.signature) {
       verifySignature({ ...this.#context.verify, status: response.status, requestId }, signature, raw);
@@ -212,16 +209,14 @@ export class Downloads {
 
   // The statement's digest arrives in a header, signed in place of the body it stands for.
   #statementDigest(response: AxiosResponse): Digest {
-    const headers = response.headers as Record<string, unknown>;
-    const get = (name: string) => (headers[name] === undefined ? undefined : String(headers[name]));
-    const sha1 = get('wechatpay-statement-sha1');
+    const sha1 = header(response, 'wechatpay-statement-sha1');
     if (!sha1 || !/^[0-9a-fA-F]{40}$/.test(sha1)) {
       (response.data as Readable).destroy();
       throw new DownloadError('UNSIGNED_DIGEST', 'the statement came without a Wechatpay-Statement-Sha1 digest');
     }
-    const signature = { timestamp: get('wechatpay-timestamp'), nonce: get('wechatpay-nonce'), signature: get('wechatpay-signature'), serial: get('wechatpay-serial') };
+    const signature = signatureHeaders(response);
     try {
-      verifySignature({ ...this.#context.verify, status: response.status, requestId: get('request-id') }, signature, sha1);
+      verifySignature({ ...this.#context.verify, status: response.status, requestId: header(response, 'request-id') }, signature, sha1);
     } catch (error) {
       (response.data as Readable).destroy();
       throw new DownloadError('UNSIGNED_DIGEST', `the statement digest is not signed by WeChat Pay: ${(error as Error).message}`);

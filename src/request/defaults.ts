@@ -20,16 +20,25 @@ const ALWAYS = ['transformRequest', 'transformResponse', 'validateStatus', 'resp
 const SHIPPED = ['timeout', 'maxContentLength', 'maxBodyLength', 'xsrfCookieName', 'xsrfHeaderName', 'env', 'transitional'] as const;
 
 export function trimDefaults(defaults: AxiosDefaults, given: CreateAxiosDefaults): void {
-  const own = defaults as unknown as Record<string, unknown>;
-  const shipped = axios.defaults as unknown as Record<string, unknown>;
-  for (const name of ALWAYS) delete own[name];
-  for (const name of SHIPPED) if (!(name in given) && isDeepStrictEqual(own[name], shipped[name])) delete own[name];
+  for (const name of ALWAYS) delete (defaults as unknown as Record<string, unknown>)[name];
+  dropShippedDefaults(defaults, given);
   const headers = defaults.headers as unknown as Record<string, unknown>;
   // Axios's common Accept and Content-Type never reach the wire: every call sets its own Accept,
   // and Content-Type only with a body.
   const givenHeaders = given.headers as Record<string, unknown> | undefined;
   if (!givenHeaders?.common && isDeepStrictEqual(headers.common, axios.defaults.headers.common)) headers.common = {};
   for (const name of Object.keys(headers)) if (isEmptyPlainObject(headers[name])) lazyBucket(headers, name);
+}
+
+/**
+ * Removes axios's own defaults the merchant did not give. Also for the APIv2 instance, which keeps
+ * its own transforms: axios's shipped `timeout: 0` would otherwise reach the adapter as "no
+ * deadline" and its `maxContentLength: -1` as "no bound".
+ */
+export function dropShippedDefaults(defaults: AxiosDefaults, given: CreateAxiosDefaults): void {
+  const own = defaults as unknown as Record<string, unknown>;
+  const shipped = axios.defaults as unknown as Record<string, unknown>;
+  for (const name of SHIPPED) if (!(name in given) && isDeepStrictEqual(own[name], shipped[name])) delete own[name];
 }
 
 /**

@@ -9,6 +9,9 @@ import { ApiError, VerificationError, WechatpayError } from '../errors.js';
 import { isStaleSocketFailure } from './adapter.js';
 import type { Observers } from './events.js';
 import { backoff, BACKUP_BASE_URL, PRIMARY_BASE_URL, transient, type RetryPolicy } from './retry.js';
+import { header } from './headers.js';
+import { isIdempotentCall } from './idempotency.js';
+import type { Method } from '../typing.js';
 
 export interface Call {
   method: string;
@@ -18,6 +21,26 @@ export interface Call {
   idempotent: () => boolean;
   /** The base URL of the first attempt. */
   baseURL: string;
+}
+
+/**
+ * What the sender knows of a call (APIv3 or APIv2). Whether it may be sent twice is a method,
+ * asked only after a failure: no closure is made per call for it.
+ */
+export class TemplateCall implements Call {
+  readonly method: string;
+  constructor(
+    readonly rawMethod: Method,
+    readonly template: string,
+    readonly path: string,
+    readonly options: unknown,
+    readonly baseURL: string,
+  ) {
+    this.method = rawMethod.toUpperCase();
+  }
+  idempotent(): boolean {
+    return isIdempotentCall(this.rawMethod, this.template, this.options);
+  }
 }
 
 /**
@@ -95,12 +118,6 @@ async function attempts<R extends AxiosResponse>(
   }
 }
 
-function headerOf(response: AxiosResponse | undefined, name: string): string | undefined {
-  const headers = response?.headers as Record<string, unknown> | undefined;
-  const value = headers?.[name];
-  return value === undefined || value === null ? undefined : String(value);
-}
-
 function responseEvent(call: Call, attempt: number, elapsedMs: number, response: AxiosResponse) {
   return {
     method: call.method,
@@ -108,10 +125,10 @@ function responseEvent(call: Call, attempt: number, elapsedMs: number, response:
     path: call.path,
     attempt,
     status: response.status,
-    requestId: headerOf(response, 'request-id'),
+    requestId: header(response, 'request-id'),
     elapsedMs,
     verified: (response as AxiosResponse & { verified?: boolean }).verified === true,
-    keyId: headerOf(response, 'wechatpay-serial'),
+    keyId: header(response, 'wechatpay-serial'),
   };
 }
 
@@ -129,7 +146,7 @@ function errorEvent(call: Call, attempt: number, elapsedMs: number, error: unkno
     verification = 'failed';
   } else if (error instanceof AxiosError && error.response) {
     status = error.response.status;
-    requestId = headerOf(error.response, 'request-id');
+    requestId = header(error.response, 'request-id');
   }
   const code = error instanceof WechatpayError || error instanceof AxiosError ? (error.code ?? 'REQUEST_FAILED') : 'REQUEST_FAILED';
   return { method: call.method, template: call.template, path: call.path, attempt, code, status, requestId, elapsedMs, verification };

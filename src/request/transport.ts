@@ -11,7 +11,8 @@ import { trimDefaults } from './defaults.js';
 import { parseRetryAfter } from './retry.js';
 import { signOffThread } from './pool.js';
 import { pendingAuthorization, rsaSign } from '../signing/sign.js';
-import { hasSignature, verifySignature, type SignatureHeaders } from '../signing/verify.js';
+import { hasSignature, verifySignature } from '../signing/verify.js';
+import { header, signatureHeaders } from './headers.js';
 
 const USER_AGENT = `wxpay-chain/0.1.0 Node/${process.versions.node}`;
 const REDACTED = 'WECHATPAY2-SHA256-RSA2048 [redacted]';
@@ -57,14 +58,6 @@ function sign(config: ResolvedConfig, load: Load, request: InternalAxiosRequestC
   }, inline);
 }
 
-// Node hands header names over lower-cased and AxiosHeaders keeps them so: a property read
-// finds them without AxiosHeaders.get's case-insensitive scan of every key.
-function header(response: AxiosResponse, name: Lowercase<string>): string | undefined {
-  const headers = response.headers as Record<string, unknown> & Partial<AxiosHeaders>;
-  const value = headers[name] ?? headers.get?.(name);
-  return value === undefined || value === null ? undefined : String(value);
-}
-
 type Verified = AxiosResponse & { verified: boolean };
 
 function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): Verified | Promise<Verified> {
@@ -81,12 +74,7 @@ function verifyAndDecodeNow(config: ResolvedConfig, response: AxiosResponse): Ve
   const status = response.status;
   const requestId = header(response, 'request-id');
   const raw: string | Buffer = response.data ?? '';
-  const signature: SignatureHeaders = {
-    timestamp: header(response, 'wechatpay-timestamp'),
-    nonce: header(response, 'wechatpay-nonce'),
-    signature: header(response, 'wechatpay-signature'),
-    serial: header(response, 'wechatpay-serial'),
-  };
+  const signature = signatureHeaders(response);
   const ok = status >= 200 && status < 300;
   const unsigned = flagsOf(response.config)?.unsigned === true && ok;
   let verified = false;

@@ -9,11 +9,10 @@ import { nonce } from '../signing/sign.js';
 import { createAdapter } from '../request/adapter.js';
 import type { Observers } from '../request/events.js';
 import { onFreshConnection, sharedFlags } from '../request/flags.js';
-import { isIdempotentCall } from '../request/idempotency.js';
 import { MAX_ANSWER_BYTES, MAX_FILE_BYTES } from '../request/limits.js';
 import { UNSIGNED_V2_ANSWERS } from '../generated/request-tables.js';
 import type { RetryPolicy } from '../request/retry.js';
-import { send } from '../request/sender.js';
+import { send, TemplateCall } from '../request/sender.js';
 import { hideInternals } from '../request/transport.js';
 import { KeepAliveHttpsAgent, sharedAgents } from '../request/agents.js';
 import type { CallConfig, Method, WechatpayResponse } from '../typing.js';
@@ -21,6 +20,8 @@ import { encodeQuery, expandTemplate, type CompiledTemplate } from '../request/u
 import { v2Signature, v2SignatureMatches, v2SignType } from './sign.js';
 import { v2Upload } from './upload.js';
 import { fromXml, toXml } from './xml.js';
+import { dropShippedDefaults } from '../request/defaults.js';
+import { header } from '../request/headers.js';
 
 const OPTION_KEYS = new Set(['xml', 'body', 'query', 'headers', 'base_uri', 'security', 'nonceless']);
 
@@ -45,6 +46,7 @@ export class V2Transport {
       validateStatus: () => true,
       maxRedirects: 0,
     });
+    dropShippedDefaults(this.#axios.defaults, given);
   }
 
   async request(method: Method, compiled: CompiledTemplate, options: unknown, config: CallConfig | undefined, policy: RetryPolicy, observers: Observers): Promise<WechatpayResponse<unknown>> {
@@ -68,7 +70,7 @@ export class V2Transport {
     const url = search ? `${path}?${search}` : path;
     // Answers are small XML; the bill and fund-flow downloads are files.
     const size = this.#sizeGiven || config?.maxContentLength !== undefined ? {} : { maxContentLength: /download/.test(path) ? MAX_FILE_BYTES : MAX_ANSWER_BYTES };
-    const call = { method: method.toUpperCase(), template: compiled.template, path: url, idempotent: () => isIdempotentCall(method, compiled.template, opts), baseURL: base ?? this.#config.baseURL };
+    const call = new TemplateCall(method, compiled.template, url, opts, base ?? this.#config.baseURL);
     // Each attempt is a new XML body: a fresh nonce_str and sign (the request number, which makes
     // the resend harmless, is the caller's and stays).
     const response = await send(call, policy, observers, async (baseURL, fresh) => {
@@ -131,7 +133,7 @@ export class V2Transport {
     const response = answer as unknown as WechatpayResponse<unknown>;
     const status = answer.status;
     const body = answer.data;
-    const requestId = headerOf(answer, 'request-id');
+    const requestId = header(answer, 'request-id');
     const text = body.toString('utf8');
     const fields = fromXml(text);
     response.verified = false;
@@ -176,7 +178,3 @@ export class V2Transport {
 
 const UNSIGNED_ANSWERS = new Set(UNSIGNED_V2_ANSWERS);
 
-function headerOf(response: AxiosResponse, name: string): string | undefined {
-  const value = (response.headers as Record<string, unknown>)[name];
-  return value === undefined || value === null ? undefined : String(value);
-}

@@ -89,12 +89,18 @@ test("the same whole-call deadline on calls handed to axios's own adapter", asyn
   }
 });
 
-test(`without a timeout a call still ends: the default whole-call deadline (${CALL_TIMEOUT_MS} ms), on jest's clock`, async () => {
+const apiv2Key = 'a'.repeat(32);
+const defaultDeadlineCalls: Array<[string, (url: string) => Promise<unknown>]> = [
+  ['APIv3', (url) => client(url, { retry: false }).v3.pay.transactions.native.post({ json: {} })],
+  ['APIv2', (url) => client(url, { retry: false, apiv2Key }).v2.pay.orderquery.post({ xml: { appid: 'wx1', mch_id: '1900000001', out_trade_no: 'T1' } })],
+];
+
+test.each(defaultDeadlineCalls)(`without a timeout an %s call still ends: the default whole-call deadline (${CALL_TIMEOUT_MS} ms), on jest's clock`, async (_name, call) => {
   const drip = await drippingServer(60_000);
   jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
   try {
     let settled = false;
-    const pending = failure(client(drip.url, { retry: false }).v3.pay.transactions.native.post({ json: {} })).finally(() => (settled = true));
+    const pending = failure(call(drip.url)).finally(() => (settled = true));
     while (drip.requests() === 0) await new Promise((resolve) => setImmediate(resolve));
     jest.advanceTimersByTime(CALL_TIMEOUT_MS - 1);
     await new Promise((resolve) => setImmediate(resolve));
