@@ -6,7 +6,8 @@ import type * as CliProgress from 'cli-progress';
 import { Wechatpay, untyped, type UntypedWechatpayClient } from '../index.js';
 import type { DownloadSource, FileLink } from '../downloads/index.js';
 import { lazy } from '../lazy.js';
-import { CREDENTIALS_HELP, UsageError, defaultIo, loadCredentials, parseCommand, report, type CliIo } from './request.js';
+import { CREDENTIALS_HELP, defaultIo, loadCredentials, parseCommand, report, type CliIo } from './request.js';
+import { UsageError } from './usage.js';
 
 
 const USAGE = `usage: wxpay-chain bill <trade|fundflow|sub-merchant|statement> --date YYYY-MM-DD --out <file> [options]

@@ -5,6 +5,7 @@
 //                                               latency=1500::3 (the next three requests, any route)
 //   --faults faults.json                        [{ "kind": "status", "status": 503, "template": "…", "times": 2, "method": "POST" }, …]
 import type { Fault, FaultKind, FaultScope } from '../mock/faults.js';
+import { UsageError } from './usage.js';
 
 export interface FaultRule {
   fault: Fault;
@@ -24,9 +25,6 @@ const KINDS: Readonly<Record<FaultKind, string | undefined>> = {
 };
 
 const KIND_LIST = Object.keys(KINDS).join(', ');
-
-/** A command-line mistake: reported as is, exit status 2. */
-export class UsageError extends Error {}
 
 function positive(what: string, text: string, min = 1): number {
   const n = Number(text);

@@ -12,7 +12,8 @@ import { loadModel } from '../mock/model.js';
 import { buildNotification, deliver } from '../mock/notify.js';
 import { sampleBody } from '../mock/sample.js';
 import { startMockServer, type MockServer } from '../mock/server.js';
-import { describeRule, UsageError, parseFault, parseFaultsFile, type FaultRule } from './faults.js';
+import { describeRule, parseFault, parseFaultsFile, type FaultRule } from './faults.js';
+import { UsageError } from './usage.js';
 import { unreachable } from './network.js';
 import { SANDBOX_USAGE, sandboxBanner, sandboxFlags, sandboxOptions } from './sandbox.js';
 

@@ -10,6 +10,7 @@ import type { WechatpayConfig } from '../config.js';
 import { ApiError, VerificationError, WechatpayError } from '../errors.js';
 import { Wechatpay, untyped } from '../index.js';
 import type { Method } from '../typing.js';
+import { UsageError } from './usage.js';
 
 export const CREDENTIALS_HELP = `credentials: --config <client.json> (or WXPAY_CONFIG), else the environment:
   WXPAY_MCHID, WXPAY_SERIAL, WXPAY_PRIVATE_KEY (PEM or file:// URL),
@@ -17,8 +18,6 @@ export const CREDENTIALS_HELP = `credentials: --config <client.json> (or WXPAY_C
   WXPAY_APIV3_KEY (downloads the platform certificates when WXPAY_CERTS is absent),
   WXPAY_APIV2_KEY, WXPAY_BASE_URL
 `;
-
-export class UsageError extends Error {}
 
 export function loadCredentials(configPath: string | undefined, env: NodeJS.ProcessEnv): WechatpayConfig {
   const file = configPath ?? env.WXPAY_CONFIG;
