@@ -7,6 +7,7 @@ import { rfc3339 } from '../state/time.js';
 import { SandboxError, type PayOutcome, type Sandbox } from '../state/index.js';
 import { CONSOLE_HTML } from './page.js';
 import { CONSOLE_SCRIPT } from './script.js';
+import { readBody } from '../intake.js';
 
 /** The part of a recorded request the console lists (the mock's RecordedRequest has more). */
 export interface ConsoleRecord {
@@ -69,22 +70,6 @@ function json(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
-function readSmall(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.length > ACTION_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-      }
-    });
-    req.on('end', () => resolve(text));
-    req.on('error', () => resolve(undefined));
-  });
-}
-
 const OUTCOMES = new Set<PayOutcome>(['success', 'cancel', 'insufficient-balance']);
 
 export async function serveConsole(req: IncomingMessage, res: ServerResponse, path: string, sandbox: Sandbox, requests: readonly ConsoleRecord[]): Promise<void> {
@@ -117,7 +102,13 @@ export async function serveConsole(req: IncomingMessage, res: ServerResponse, pa
     json(res, 403, { code: 'NO_AUTH', message: 'console actions need the X-Wxpay-Sandbox: 1 header' });
     return;
   }
-  const text = await readSmall(req);
+  const read = await readBody(req, ACTION_BODY_BYTES);
+  if (!('body' in read)) {
+    // An action whose body could not be read whole is not carried out.
+    if ('tooLarge' in read) json(res, 413, { code: 'PARAM_ERROR', message: `an action body is at most ${ACTION_BODY_BYTES} bytes` });
+    return;
+  }
+  const text = read.body.toString('utf8');
   let body: { outcome?: unknown } = {};
   try {
     body = text ? (JSON.parse(text) as { outcome?: unknown }) : {};
