@@ -8,6 +8,7 @@ import { constants, createCipheriv, createHash, publicEncrypt, randomBytes, type
 import { gzipSync } from 'node:zlib';
 import { FUND_FLOW_COLUMNS, FUND_FLOW_SUMMARY_COLUMNS, TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } from '../downloads/columns.js';
 import type { MockAnswer, RecordedRequest, RouteHandler } from './server.js';
+import { isoDay } from './state/time.js';
 
 export type BillKind = 'trade' | 'fundflow' | 'sub-merchant-fundflow' | 'statement';
 
@@ -193,8 +194,8 @@ function fundFlowCsv(rows: BillRows): string {
 
 /** A day with two payments and one refund (a comma in a product name, as real bills have). */
 export function sampleRows(kind: BillKind, date: string, mchid: string): BillRows {
-  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
-  const day = compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '2024-06-01';
+  const iso = isoDay(date);
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso : '2024-06-01';
   if (kind === 'fundflow' || kind === 'sub-merchant-fundflow') {
     return [
       { accounting_time: `${day} 10:00:00`, business_no: '4200000001202406010000000001', flow_no: '100001', business_name: '交易', business_type: '交易', direction: '收入', amount: '1.00', balance: '1.00', applicant: 'system', remark: '', voucher_no: '' },

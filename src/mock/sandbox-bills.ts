@@ -4,20 +4,13 @@
 // activity falls back to the sample rows, so the documentation's samples keep their answers.
 import type { BillRowSource, BillRows } from './bills.js';
 import type { Sandbox, SandboxOrder, SandboxRefund } from './state/index.js';
+import { beijingDateTime, isoDay } from './state/time.js';
 
-const BEIJING = 8 * 3600_000;
 // WeChat Pay's usual service rate for the sandbox's fee column.
 const RATE = 0.006;
 
 const yuan = (fen: number): string => (fen / 100).toFixed(2);
-const beijingTime = (ms: number): string => new Date(ms + BEIJING).toISOString().slice(0, 19).replace('T', ' ');
 const fee = (fen: number): number => Math.round(fen * RATE);
-
-/** `YYYYMMDD` or `YYYY-MM-DD` → `YYYY-MM-DD`; anything else as given. */
-function isoDay(date: string): string {
-  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
-  return compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : date;
-}
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -41,7 +34,7 @@ function tradeRows(orders: readonly SandboxOrder[], refunds: readonly SandboxRef
   });
   const paid = orders.map((order) => ({
     ...base(order),
-    trade_time: beijingTime(order.success_time!),
+    trade_time: beijingDateTime(order.success_time!),
     transaction_id: order.transaction_id,
     out_trade_no: order.out_trade_no,
     trade_state: 'SUCCESS',
@@ -58,7 +51,7 @@ function tradeRows(orders: readonly SandboxOrder[], refunds: readonly SandboxRef
   }));
   const refunded = refunds.map((refund) => ({
     ...base(sandbox.order(refund.out_trade_no)),
-    trade_time: beijingTime(refund.created_at),
+    trade_time: beijingDateTime(refund.created_at),
     transaction_id: refund.transaction_id,
     out_trade_no: refund.out_trade_no,
     trade_state: 'REFUND',
@@ -87,7 +80,7 @@ function fundFlowRows(orders: readonly SandboxOrder[], refunds: readonly Sandbox
   return moves.map((move, i) => {
     balance += move.direction === '收入' ? move.fen : -move.fen;
     return {
-      accounting_time: beijingTime(move.at),
+      accounting_time: beijingDateTime(move.at),
       business_no: move.business_no,
       flow_no: String(100001 + i),
       business_name: move.business_name,

@@ -6,6 +6,17 @@ export function rfc3339(ms: number): string {
   return `${new Date(ms + BEIJING).toISOString().slice(0, 19)}+08:00`;
 }
 
+/** Beijing wall time of `ms` as bills write it, `YYYY-MM-DD HH:mm:ss`. */
+export function beijingDateTime(ms: number): string {
+  return new Date(ms + BEIJING).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A bill date as the apply calls take it (`YYYYMMDD` for statements, else `YYYY-MM-DD`) → `YYYY-MM-DD`; anything else as given. */
+export function isoDay(date: string): string {
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
+  return compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : date;
+}
+
 /** The Beijing calendar date of `ms`, `YYYY-MM-DD`. */
 export function beijingDate(ms: number): string {
   return new Date(ms + BEIJING).toISOString().slice(0, 10);
