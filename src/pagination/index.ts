@@ -74,7 +74,12 @@ export class Pages<T> implements AsyncIterable<T> {
     const limit = Math.min(options.limit ?? Infinity, this.settings.max ?? Infinity);
     const items: T[] = [];
     if (limit <= 0) return items;
-    for await (const item of new Pages<T>(this.paging, this.send, this.options, { ...this.settings, max: limit })) items.push(item);
+    // Iterated here, so `requests` and `total` tell what this call did; pages are fetched as
+    // consumed, so stopping at `limit` makes no further request.
+    for await (const item of this) {
+      items.push(item);
+      if (items.length >= limit) break;
+    }
     return items;
   }
 }

@@ -55,7 +55,10 @@ test('offset/limit: every item, in order, one request per page, typed from the m
 
 test('toArray({ limit }) and max cap the items and the requests', async () => {
   mock.route('GET', BLOCKS, offsetPage);
-  const twelve = await wxpay.paginate(BLOCKS, { sub_mchid: '1', query: { limit: 5 } }).toArray({ limit: 12 });
+  const paged = wxpay.paginate(BLOCKS, { sub_mchid: '1', query: { limit: 5 } });
+  const twelve = await paged.toArray({ limit: 12 });
+  expect(paged.requests).toBe(3); // what toArray did is told by the object it was called on
+  expect(paged.total).toBe(25);
   expect(twelve.map((r) => r.block_record_id)).toEqual(records.slice(0, 12).map((r) => r.block_record_id));
   expect(mock.requests).toHaveLength(3); // pages of 5: 0, 5, 10
   mock.requests.splice(0);
