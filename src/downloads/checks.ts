@@ -43,9 +43,13 @@ export class Meter extends Transform {
     this.#disarm();
     done(error);
   }
+  // Called per chunk: one timer per download, pushed back with refresh() rather than replaced.
   #arm(): void {
     if (!(this.options.idleTimeout > 0)) return;
-    this.#disarm();
+    if (this.#timer) {
+      this.#timer.refresh();
+      return;
+    }
     this.#timer = setTimeout(() => this.destroy(new DownloadError('IDLE_TIMEOUT', `no data for ${this.options.idleTimeout} ms`)), this.options.idleTimeout);
     this.#timer.unref();
   }
