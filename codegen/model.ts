@@ -2,6 +2,12 @@
 // it) and the generator's own bookkeeping: diagnostics and row accounting.
 export * from '../src/model.js';
 
+/**
+ * Top-level keys the client takes as options besides path parameters (src/request/prepare.ts,
+ * src/v2/transport.ts): the parser reports any other documented key, the emitter leaves it untyped.
+ */
+export const RUNTIME_OPTIONS: ReadonlySet<string> = new Set(['json', 'query', 'headers', 'base_uri', 'body', 'xml', 'security', 'nonceless']);
+
 /** Why a row or file did not make it into the model as-is. */
 export interface Diagnostic {
   file: string;

@@ -4,6 +4,7 @@ import MarkdownIt from 'markdown-it';
 import attrs from 'markdown-it-attrs';
 import type Token from 'markdown-it/lib/token.mjs';
 import {
+  RUNTIME_OPTIONS,
   HTTP_METHODS,
   type Diagnostic,
   type Endpoint,
@@ -93,8 +94,6 @@ export function inferredUpload(): Field {
     ],
   };
 }
-
-const KNOWN_TOP = new Set(['json', 'query', 'xml', 'body', 'headers', 'base_uri', 'security', 'nonceless']);
 
 interface FrontMatter {
   title?: string;
@@ -448,7 +447,7 @@ export function parseFile(source: string, text: string): ParsedFile {
           matched.add(f.name);
         }
       }
-      const unknown = reqFields.filter((f) => !f.in && !KNOWN_TOP.has(f.name));
+      const unknown = reqFields.filter((f) => !f.in && !RUNTIME_OPTIONS.has(f.name));
       for (const p of pathParams) {
         if (matched.has(p)) continue;
         const guess = unknown.find((f) => similar(f.name, p));

@@ -1,6 +1,6 @@
-// What the request path needs from the endpoint model at run time, emitted beside the typings as
-// src/generated/request-tables.ts: small enough to load with the client (model.json is 3 MB and
-// only the mock reads it).
+// What the request path needs from the endpoint model at run time; emit.ts writes them beside
+// the typings as src/generated/request-tables.ts, small enough to load with the client
+// (model.json is 3 MB and only the mock and the paginator read it).
 import type { Field, Model } from './model.js';
 import { cmp } from './corpus.js';
 
@@ -8,8 +8,8 @@ import { cmp } from './corpus.js';
 // fields and the documentation labels it a bill/request/serial number (单号, 流水号, 指令编号):
 // WeChat Pay answers a repeated number with the first request's outcome instead of acting twice,
 // so a call carrying one may be resent.
-export const REQUEST_NUMBER_NAME = /^out_[a-z_]+$/;
-export const REQUEST_NUMBER_LABEL = /单号|流水号|指令编号/;
+const REQUEST_NUMBER_NAME = /^out_[a-z_]+$/;
+const REQUEST_NUMBER_LABEL = /单号|流水号|指令编号/;
 
 export function isRequestNumber(field: Pick<Field, 'name' | 'label'>): boolean {
   return REQUEST_NUMBER_NAME.test(field.name) && REQUEST_NUMBER_LABEL.test(field.label ?? '');
@@ -45,24 +45,4 @@ export function unsignedV2Answers(model: Pick<Model, 'endpoints'>): string[] {
     }
   }
   return list.sort(cmp);
-}
-
-export function requestTablesText(model: Pick<Model, 'endpoints'>): string {
-  const idempotency = idempotencyTable(model);
-  return [
-    "/** `METHOD template` → where the merchant's own request number travels: `location.field` (path, json, query, xml). */",
-    'export const IDEMPOTENCY_FIELDS: Readonly<Record<string, readonly string[]>> = {',
-    ...Object.entries(idempotency).map(([key, fields]) => `${q(key)}: [${fields.map(q).join(', ')}],`),
-    '};',
-    '',
-    '/** APIv2 `METHOD template`s whose documented XML answer carries no `sign`. */',
-    'export const UNSIGNED_V2_ANSWERS: readonly string[] = [',
-    ...unsignedV2Answers(model).map((key) => `${q(key)},`),
-    '];',
-    '',
-  ].join('\n');
-}
-
-function q(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
