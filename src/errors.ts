@@ -1,13 +1,24 @@
 // Every failure the SDK raises is one of these. None of them holds a request config,
 // a header map or key material, so logging an error can never leak a secret.
+import { configHint, diagnoseSignError, oneLine, verificationHint, type Diagnosis, type SignedRequest } from './hints.js';
 
 export abstract class WechatpayError extends Error {
   abstract readonly code: string;
+  /**
+   * The likely cause and its fix in one line (what `wxpay-chain doctor` would say), when the
+   * error alone allows a diagnosis; also at the end of `message`, so a log line points at the fix.
+   */
+  readonly hint: string | undefined;
+  constructor(message: string, diagnosis?: Diagnosis) {
+    const hint = diagnosis && oneLine(diagnosis);
+    super(hint ? `${message} (hint: ${hint})` : message);
+    this.hint = hint;
+  }
   override get name(): string {
     return this.constructor.name;
   }
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message };
+    return { name: this.name, code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}) };
   }
 }
 
@@ -16,8 +27,9 @@ abstract class FieldError extends WechatpayError {
   constructor(
     readonly field: string,
     message: string,
+    diagnosis?: Diagnosis,
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${message}`, diagnosis);
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), field: this.field };
@@ -27,6 +39,9 @@ abstract class FieldError extends WechatpayError {
 /** The client was configured wrongly; raised by the constructor, naming the field. */
 export class ConfigError extends FieldError {
   readonly code = 'CONFIG_ERROR';
+  constructor(field: string, message: string) {
+    super(field, message, configHint(field, message));
+  }
 }
 
 /** A call's options are wrong; raised before anything is sent. */
@@ -49,11 +64,13 @@ export class VerificationError extends WechatpayError {
     message: string,
     readonly status?: number,
     readonly requestId?: string,
+    /** The platform certificate serial or `PUB_KEY_ID_…` the message named, when it named one. */
+    readonly keyId?: string,
   ) {
-    super(message);
+    super(message, verificationHint(code, message, keyId));
   }
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), status: this.status, requestId: this.requestId };
+    return { ...super.toJSON(), status: this.status, requestId: this.requestId, keyId: this.keyId };
   }
 }
 
@@ -67,6 +84,8 @@ export interface ApiErrorInit {
   data: unknown;
   /** The answer's `Retry-After`, in milliseconds. */
   retryAfter?: number;
+  /** What the client signed (for a 401 SIGN_ERROR, held against what WeChat Pay verified). */
+  signed?: SignedRequest;
 }
 
 /** WeChat Pay answered with a non-2xx status. `verified` says whether that answer was signed. */
@@ -81,7 +100,8 @@ export class ApiError extends WechatpayError {
   readonly retryAfter: number | undefined;
   constructor(init: ApiErrorInit) {
     const origin = init.verified ? '' : ' (unsigned: not proven to come from WeChat Pay)';
-    super(`${init.status} ${init.code}: ${init.message}${origin}`);
+    const signError = init.status === 401 && init.code === 'SIGN_ERROR';
+    super(`${init.status} ${init.code}: ${init.message}${origin}`, signError ? diagnoseSignError(init.message, init.detail, init.signed) : undefined);
     this.status = init.status;
     this.code = init.code;
     this.detail = init.detail;

@@ -1,5 +1,6 @@
 // Why a platform certificate download, or a certificate in it, was not accepted.
 import { WechatpayError } from '../errors.js';
+import { certificateHint } from '../hints.js';
 
 export type CertificateCode =
   /** The envelope did not open under the APIv3 key (wrong key, or altered ciphertext/nonce/associated_data). */
@@ -32,7 +33,7 @@ export class CertificateError extends WechatpayError {
     /** The certificate serial concerned, when there is one. */
     readonly serial?: string,
   ) {
-    super(serial ? `${serial}: ${message}` : message);
+    super(serial ? `${serial}: ${message}` : message, certificateHint(code));
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), serial: this.serial };

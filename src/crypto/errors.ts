@@ -1,6 +1,7 @@
 // Failures of the sensitive-field and notification crypto. Like every SDK error, they carry
 // no key material and no plaintext, so they are safe to log.
 import { WechatpayError } from '../errors.js';
+import { decryptionHint } from '../hints.js';
 
 export type DecryptionCode = 'AUTHENTICATION_FAILED' | 'BAD_INPUT' | 'BAD_KEY';
 
@@ -10,6 +11,6 @@ export class DecryptionError extends WechatpayError {
     readonly code: DecryptionCode,
     message: string,
   ) {
-    super(message);
+    super(message, decryptionHint(code, message));
   }
 }

@@ -4,6 +4,7 @@
 import axios, { AxiosHeaders, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { ResolvedConfig } from '../config.js';
 import { ApiError } from '../errors.js';
+import { signedRequest, type SignedRequest } from '../hints.js';
 import { Answer, createAdapter, target } from './adapter.js';
 import { sharedAgents } from './agents.js';
 import { flagsOf } from './flags.js';
@@ -70,8 +71,10 @@ function verifyAndDecode(config: ResolvedConfig, response: AxiosResponse): Verif
 }
 
 function verifyAndDecodeNow(config: ResolvedConfig, response: AxiosResponse): Verified {
-  redact(response);
   const status = response.status;
+  // A SIGN_ERROR is explained by what was signed: read before the Authorization header is redacted.
+  const signed = status === 401 ? signedRequestOf(config, response.config) : undefined;
+  redact(response);
   const requestId = header(response, 'request-id');
   const raw: string | Buffer = response.data ?? '';
   const signature = signatureHeaders(response);
@@ -85,7 +88,7 @@ function verifyAndDecodeNow(config: ResolvedConfig, response: AxiosResponse): Ve
   const result = response as Verified;
   result.verified = verified;
   if (!unsigned) result.data = decode(raw);
-  if (!ok) throw apiError(status, requestId, verified, result.data, header(response, 'retry-after'));
+  if (!ok) throw apiError(status, requestId, verified, result.data, header(response, 'retry-after'), signed);
   return result;
 }
 
@@ -99,7 +102,7 @@ function decode(raw: string | Buffer): unknown {
   }
 }
 
-function apiError(status: number, requestId: string | undefined, verified: boolean, data: unknown, retryAfter: string | undefined): ApiError {
+function apiError(status: number, requestId: string | undefined, verified: boolean, data: unknown, retryAfter: string | undefined, signed?: SignedRequest): ApiError {
   const body = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   return new ApiError({
     status,
@@ -110,7 +113,20 @@ function apiError(status: number, requestId: string | undefined, verified: boole
     verified,
     data,
     ...(retryAfter === undefined ? {} : { retryAfter: parseRetryAfter(retryAfter) }),
+    ...(signed ? { signed } : {}),
   });
+}
+
+/** The parts of a sent request's signed message (never the signature), from its Authorization header. */
+export function signedRequestOf(config: Pick<ResolvedConfig, 'serial' | 'mchid'>, request: InternalAxiosRequestConfig): SignedRequest | undefined {
+  const headers = request.headers as (AxiosHeaders & { Authorization?: unknown }) | undefined;
+  const authorization = headers?.Authorization ?? headers?.get?.('Authorization');
+  if (typeof authorization !== 'string') return undefined;
+  const timestamp = /timestamp="(\d+)"/.exec(authorization)?.[1];
+  const nonce = /nonce_str="([^"]*)"/.exec(authorization)?.[1];
+  if (timestamp === undefined || nonce === undefined) return undefined;
+  const body = flagsOf(request)?.signedBody ?? (typeof request.data === 'string' ? request.data : '');
+  return signedRequest(request.method ?? 'get', target(request).pathAndQuery, timestamp, nonce, body, config.serial, config.mchid);
 }
 
 // The response goes back to the caller, who may log it: the Authorization header is redacted,

@@ -30,7 +30,7 @@ export function hasSignature(headers: SignatureHeaders): boolean {
 export function verifySignature(context: VerifyContext, headers: SignatureHeaders, body: string | Buffer): void {
   const { timestamp, nonce, signature, serial } = headers;
   const fail = (code: ConstructorParameters<typeof VerificationError>[0], message: string) =>
-    new VerificationError(code, message, context.status, context.requestId);
+    new VerificationError(code, message, context.status, context.requestId, serial || undefined);
   if (!timestamp || !nonce || !signature || !serial) {
     const missing = Object.entries({ timestamp, nonce, signature, serial })
       .filter(([, value]) => !value)

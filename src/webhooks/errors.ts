@@ -2,6 +2,7 @@
 // 4XX/5XX, so a notification the merchant could not read because of its own set-up (a JSON
 // middleware that ate the raw body, a wrong APIv3 key) is refused with 500: it comes back later.
 import { WechatpayError } from '../errors.js';
+import { webhookHint } from '../hints.js';
 
 export type WebhookErrorCode = 'BODY_TOO_LARGE' | 'BAD_BODY' | 'BODY_CONSUMED' | 'REPLAYED_NONCE';
 
@@ -18,7 +19,7 @@ export class WebhookError extends WechatpayError {
     readonly code: WebhookErrorCode,
     message: string,
   ) {
-    super(message);
+    super(message, webhookHint(code));
     this.status = STATUS[code];
   }
   override toJSON(): Record<string, unknown> {
