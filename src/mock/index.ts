@@ -1,6 +1,6 @@
 // `wxpay-chain/mock`: a local WeChat Pay for offline integration tests.
 export { startMockServer } from './server.js';
-export type { MockAnswer, MockServer, MockServerOptions, RecordedRequest, RouteHandler } from './server.js';
+export type { MockAnswer, MockMode, MockServer, MockServerOptions, RecordedRequest, RouteHandler } from './server.js';
 export type { Fault, FaultHandle, FaultKind, FaultScope } from './faults.js';
 export { apiv3Key, decryptResource, encryptResource } from './certificates.js';
 export type { EncryptedResource } from './certificates.js';

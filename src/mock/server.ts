@@ -68,9 +68,23 @@ export interface MockAnswer {
 
 export type RouteHandler = (request: RecordedRequest) => MockAnswer | Promise<MockAnswer>;
 
+/**
+ * Which keys the made-up merchant has, as WeChat Pay answers for it: platform certificates
+ * (`certificate`), only the WeChat Pay public key (`public-key`: `v3/certificates` answers 404
+ * RESOURCE_NOT_EXISTS), or both while it switches from one to the other (`migrating`).
+ */
+export type MockMode = 'certificate' | 'public-key' | 'migrating';
+
 export interface MockServerOptions {
-  /** Sign answers with a platform certificate (default) or with the WeChat Pay public key. */
-  mode?: 'certificate' | 'public-key';
+  /**
+   * `certificate` (default): answers signed by the platform certificate. `public-key`: signed by
+   * the WeChat Pay public key, and no platform certificate to download. `migrating`: certificates
+   * listed, answers signed by the public key unless the request's `Wechatpay-Serial` names a
+   * platform certificate, notifications signed by the public key.
+   */
+  mode?: MockMode;
+  /** Seconds this WeChat Pay's clock is ahead of the machine's (negative: behind); 0 by default. */
+  clockOffset?: number;
   /** Default 0: any free port. */
   port?: number;
   /** Default `127.0.0.1`. */
@@ -118,7 +132,7 @@ export interface MockServer {
   /** Every platform certificate `v3/certificates` lists, oldest first. */
   readonly platforms: readonly CertifiedKey[];
   readonly publicKey: KeyPair & { id: string };
-  readonly mode: 'certificate' | 'public-key';
+  readonly mode: MockMode;
   /** The merchant's APIv3 key, under which `v3/certificates` encrypts. */
   readonly apiv3Key: string;
   /** The merchant's APIv2 key, under which APIv2 requests and answers are signed. */
@@ -182,6 +196,11 @@ function routersFor(model: EndpointModel | false | undefined): { model: Endpoint
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const mode = options.mode ?? 'certificate';
+  if (mode !== 'certificate' && mode !== 'public-key' && mode !== 'migrating') throw new TypeError('mode must be "certificate", "public-key" or "migrating"');
+  const offset = options.clockOffset ?? 0;
+  if (typeof offset !== 'number' || !Number.isFinite(offset)) throw new TypeError('clockOffset must be a number of seconds');
+  const clock = () => Date.now() + offset * 1000;
+  const seconds = () => Math.floor(clock() / 1000);
   const mchid = options.mchid ?? '1900000001';
   const merchant = { mchid, ...(options.merchant ?? certifiedKey({ commonName: mchid })) };
   // Keys take a while to make: the platform certificate (in public-key mode) and the public key
@@ -197,16 +216,19 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   checkApiv3Key(apiv3Key);
   const apiv2Key = options.apiv2Key ?? makeApiv2Key();
   checkApiv2Key(apiv2Key);
-  const signer = (): SigningKey => {
-    if (mode === 'public-key') return { id: wechatpayPublicKey().id, privateKey: wechatpayPublicKey().privateKey };
+  // `requested`: the `Wechatpay-Serial` of the request answered, which a migrating merchant's
+  // answers follow when it names a platform certificate.
+  const signer = (requested?: string): SigningKey => {
+    const byCertificate = mode === 'certificate' || (mode === 'migrating' && requested !== undefined && allPlatforms().some((p) => p.serial === requested.toUpperCase()));
+    if (!byCertificate) return { id: wechatpayPublicKey().id, privateKey: wechatpayPublicKey().privateKey };
     const platform = allPlatforms().at(-1)!;
     return { id: platform.serial, privateKey: platform.privateKey };
   };
   const merchants = new Map<string, Merchant>([[merchant.mchid, { mchid: merchant.mchid, serial: merchant.serial, publicKey: merchant.publicKey }]]);
   const window = options.timestampWindow ?? 300;
-  const nonces = nonceLedger(window);
+  const nonces = nonceLedger(window, clock);
   const routers = routersFor(options.model);
-  const sandbox = new Sandbox(options.sandbox || {}, { ...(routers ? { model: routers.model } : {}), apiv3Key, signer, sample: sampleBody, build: buildNotification, deliver });
+  const sandbox = new Sandbox(options.sandbox || {}, { ...(routers ? { model: routers.model } : {}), apiv3Key, signer: () => signer(), sample: sampleBody, build: buildNotification, deliver });
   const stateful = options.sandbox !== false;
   const documented = routers?.router;
   const documentedV2 = routers?.v2;
@@ -235,15 +257,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const body = out.body;
     let headers: Record<string, string> = { 'Request-ID': randomUUID() };
     if (!out.unsigned) {
-      const key = signer();
-      if (fault?.kind === 'stale-timestamp') headers = signedHeaders(key, body, Math.floor(Date.now() / 1000) - (fault.seconds ?? 600));
-      else if (fault?.kind === 'bad-signature') headers = signedHeaders(key, Buffer.concat([Buffer.from(body), Buffer.from('tampered')]));
-      else headers = signedHeaders(key, body);
+      const requested = record?.headers['wechatpay-serial'];
+      const key = signer(typeof requested === 'string' ? requested : undefined);
+      if (fault?.kind === 'stale-timestamp') headers = signedHeaders(key, body, seconds() - (fault.seconds ?? 600));
+      else if (fault?.kind === 'bad-signature') headers = signedHeaders(key, Buffer.concat([Buffer.from(body), Buffer.from('tampered')]), seconds());
+      else headers = signedHeaders(key, body, seconds());
       if (fault?.kind === 'unknown-serial') headers['Wechatpay-Serial'] = randomBytes(20).toString('hex').toUpperCase();
       if (fault?.kind === 'signtest') headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${headers['Wechatpay-Signature']}`;
     }
     const length = Buffer.byteLength(body);
-    const all: Record<string, string | number> = { ...(length ? { 'Content-Type': JSON_TYPE } : {}), ...headers, ...out.headers, 'Content-Length': length };
+    const all: Record<string, string | number> = { Date: new Date(clock()).toUTCString(), ...(length ? { 'Content-Type': JSON_TYPE } : {}), ...headers, ...out.headers, 'Content-Length': length };
     if (record) record.requestId = String(all['Request-ID']);
     if (out.status === 204) delete all['Content-Length'];
     if (fault?.kind === 'truncate' && length > 1) {
@@ -289,9 +312,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       record.upload = upload;
       signed = Buffer.from(upload.metaText);
     }
-    const checked = checkAuthorization({ method, url, body: signed, authorization: req.headers.authorization }, merchants, nonces, window);
+    const checked = checkAuthorization({ method, url, body: signed, authorization: req.headers.authorization }, merchants, nonces, window, clock);
     record.signature = 'status' in checked ? 'invalid' : 'valid';
-    if ('status' in checked) return { out: error(checked.status, checked.code, checked.message) };
+    if ('status' in checked) return { out: error(checked.status, checked.code, checked.message, checked.detail) };
 
     const parsed = targetUrl(url)!;
     const path = parsed.pathname;
@@ -348,6 +371,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return { out, fault };
     }
     if (found.template === CERTIFICATES && method === 'GET') {
+      // A merchant on the WeChat Pay public key alone has no platform certificate to list.
+      if (mode === 'public-key') return { out: error(404, 'RESOURCE_NOT_EXISTS', '无可用的平台证书'), fault };
       return { out: { status: 200, body: JSON.stringify(certificatesAnswer(allPlatforms(), apiv3Key, parsed.searchParams.get('algorithm_type') ?? 'RSA')) }, fault };
     }
     const kept = stateful ? sandbox.answer({ method, template: found.template, params: found.params, query: parsed.searchParams, json: record.json, ...(operation ? { operation } : {}) }) : undefined;
@@ -442,10 +467,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     mchid: merchant.mchid,
     serial: merchant.serial,
     privateKey: merchant.privateKeyPem,
-    certs:
-      mode === 'public-key'
-        ? { [wechatpayPublicKey().id]: wechatpayPublicKey().publicKeyPem }
-        : { [allPlatforms()[0]!.serial]: allPlatforms()[0]!.certificatePem },
+    certs: {
+      ...(mode === 'public-key' ? {} : { [allPlatforms()[0]!.serial]: allPlatforms()[0]!.certificatePem }),
+      ...(mode === 'certificate' ? {} : { [wechatpayPublicKey().id]: wechatpayPublicKey().publicKeyPem }),
+    },
     baseURL: url,
     apiv2Key,
     // APIv2 calls with `security: true` present it (over plain http to the mock, unused).
@@ -477,7 +502,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     requests,
     sandbox,
     notification: (eventType, notificationOptions = {}) =>
-      testNotification(eventType, { ...(routers ? { model: routers.model } : {}), ...notificationOptions, apiv3Key, signer: signer() }),
+      testNotification(eventType, { ...(routers ? { model: routers.model } : {}), timestamp: seconds(), ...notificationOptions, apiv3Key, signer: signer() }),
     clientConfig,
     bills,
     route(method, template, handler, routeOptions) {

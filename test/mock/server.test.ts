@@ -124,8 +124,18 @@ describe('rejections, as WeChat Pay answers them', () => {
     const client = untyped(new Wechatpay({ ...mock.clientConfig, privateKey: stranger.privateKeyPem }));
     const error = await rejection(client.v3.marketing.favor.stocks._stock_id_.pause.post(pause));
     expect(error).toMatchObject({ status: 401, code: 'SIGN_ERROR', verified: true });
-    expect(error.message).toContain('signature');
-    expect(mock.requests[0]).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
+    // What WeChat Pay verified, as its answers show it: the message built from the request received.
+    const sent = mock.requests[0]!;
+    const field = (name: string) => new RegExp(`${name}="([^"]+)"`).exec(sent.headers.authorization!)![1];
+    const head = `POST\n/v3/marketing/favor/stocks/S1/pause\n${field('timestamp')}\n${field('nonce_str')}\n`;
+    expect(error.detail).toEqual({
+      detail: { issue: 'sign not match' },
+      field: 'signature',
+      location: 'authorization',
+      sign_information: { method: 'POST', url: '/v3/marketing/favor/stocks/S1/pause', sign_message_length: Buffer.byteLength(`${head}${sent.body}\n`), truncated_sign_message: `${head}${sent.body.slice(0, 8)}\n` },
+    });
+    expect(error.hint).toMatch(new RegExp(`^WeChat Pay verified exactly what the client signed .*privateKey is not the private key of merchant API certificate ${mock.merchant.serial}`));
+    expect(sent).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
   });
 
   test('body changed after signing: 401 SIGN_ERROR (the signature covers the exact bytes received)', async () => {
@@ -157,7 +167,8 @@ describe('rejections, as WeChat Pay answers them', () => {
   test('unknown serial_no, unknown mchid: 401 SIGN_ERROR', async () => {
     const serial = await rejection(untyped(new Wechatpay({ ...mock.clientConfig, serial: 'ABCDEF0123' })).v3.marketing.favor.stocks._stock_id_.pause.post(pause));
     expect(serial).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
-    expect(serial.message).toContain('serial_no');
+    expect(serial.message).toContain('商户证书序列号有误'); // WeChat Pay's own words for it
+    expect(serial.hint).toMatch(/^WeChat Pay does not accept serial ABCDEF0123 as an API certificate of mchid 1900000001/);
     const mchid = await rejection(untyped(new Wechatpay({ ...mock.clientConfig, mchid: '1230000109' })).v3.marketing.favor.stocks._stock_id_.pause.post(pause));
     expect(mchid.message).toContain('mchid');
   });
