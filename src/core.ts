@@ -26,6 +26,7 @@ import { isUnsignedDownload } from './request/unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './request/uri.js';
 import { V2Transport } from './v2/transport.js';
 import { Webhooks } from './webhooks/index.js';
+import type { DoctorOptions, DoctorReport } from './doctor/index.js';
 
 // Distinct templates compiled and kept per client.
 const MAX_CACHED_TEMPLATES = 1024;
@@ -67,12 +68,20 @@ export interface ClientCore {
    * ones published on diagnostics_channel `wxpay-chain:<name>`). Returns the unsubscribe function.
    */
   on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void;
+  /**
+   * Which key is wrong, and why a signature or a notification failed: this client's configuration
+   * checked offline, with `online` one signed call to WeChat Pay, with `notification` a captured
+   * notification. A report to log at start-up (`ok`, findings with a code, the key, the fix); no secrets.
+   */
+  doctor(options?: DoctorOptions): Promise<DoctorReport>;
 }
 
 export class Core implements ClientCore {
   readonly axios: AxiosInstance;
   readonly mchid: string;
   readonly #config: ResolvedConfig;
+  // What was given, for the doctor: it reads the inputs as written (formats, whitespace) too.
+  readonly #given: WechatpayConfig;
   readonly #templates = new Map<string, CompiledTemplate>();
   readonly #load: Load = { inFlight: 0 };
   readonly #observers = new Observers();
@@ -88,6 +97,7 @@ export class Core implements ClientCore {
 
   constructor(config: WechatpayConfig) {
     this.#config = resolveConfig(config);
+    this.#given = { ...config };
     this.mchid = this.#config.mchid;
     checkRequestSettings(this.#config.axios as Record<string, unknown>, '', ConfigError);
     this.#retry = retryPolicy(DEFAULT_RETRY, checkRetry('retry', this.#config.axios.retry, ConfigError));
@@ -223,6 +233,13 @@ export class Core implements ClientCore {
    */
   on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void {
     return this.#observers.on(name, listener);
+  }
+
+  async doctor(options?: DoctorOptions): Promise<DoctorReport> {
+    // Loaded on first use: the doctor is not part of a call's path.
+    const { diagnose } = await import('./doctor/index.js');
+    const nonces = this.#webhooks?.parser.nonces ?? this.#config.webhooks.nonces;
+    return diagnose(this.#given, options, { axios: this.axios, config: this.#config, nonces });
   }
 
   /**

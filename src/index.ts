@@ -2,6 +2,7 @@ import { ChainFactory } from './chain.js';
 import type { WechatpayClient, UntypedWechatpayClient } from './client-types.js';
 import type { WechatpayConfig } from './config.js';
 import { Core } from './core.js';
+import type { DoctorOptions, DoctorReport } from './doctor/index.js';
 
 export interface WechatpayConstructor {
   /** A client whose chain, declarative and attribute styles are typed from the documentation. */
@@ -41,6 +42,25 @@ export const Wechatpay = function (this: unknown, config: WechatpayConfig) {
 } as unknown as WechatpayConstructor;
 Object.defineProperty(Wechatpay, 'prototype', { value: Core.prototype });
 
+/**
+ * The doctor for a configuration that may not load: what `wxpay.doctor(options)` reports, and for
+ * a configuration the client refuses, every finding about it (the online call then needs a client).
+ */
+export async function doctor(config: WechatpayConfig, options?: DoctorOptions): Promise<DoctorReport> {
+  let client: WechatpayClient;
+  try {
+    client = new Wechatpay(config);
+  } catch {
+    const { diagnose } = await import('./doctor/index.js');
+    return diagnose(config, options);
+  }
+  try {
+    return await client.doctor(options);
+  } finally {
+    client.certificates?.stop();
+  }
+}
+
 /** The same client, typed loosely: for undocumented endpoints and generic tooling. */
 export function untyped(client: WechatpayClient): UntypedWechatpayClient {
   return client as unknown as UntypedWechatpayClient;
@@ -58,6 +78,7 @@ export * from './crypto/index.js';
 export { DEFAULT_BASE_URL } from './config.js';
 export { jsonEncode, jsonDecode } from './encoded/index.js';
 export type { ClientCore } from './core.js';
+export type { CapturedNotification, DoctorCode, DoctorFinding, DoctorOptions, DoctorReport, KeyRef, KeyRole, KeySummary, MerchantMode, NotificationCapture, Severity } from './doctor/index.js';
 export { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
 export type { VerificationCode } from './errors.js';
 export type { KeyInput } from './signing/keys.js';

@@ -12,6 +12,7 @@ export interface CommandEntry {
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   bill: { summary: 'apply for, download, verify and save a bill or statement', load: () => import('./bill.js') },
+  doctor: { summary: 'say which key is wrong, and why a signature or a notification failed (--online: one signed call; --notification FILE)', load: () => import('./doctor.js') },
   certificates: { summary: 'download, verify and save the platform certificates', load: () => import('./certificates.js') },
   request: { summary: 'send one signed APIv3 call and print the verified answer', load: () => import('./request.js') },
   sandbox: { summary: 'drive a running `wxpay-chain mock`: pay, fail, cancel or expire an order, re-deliver a notification, list the state', load: () => import('./sandbox.js') },
