@@ -253,7 +253,7 @@ function modeFindings(mode: MerchantMode, signing: Signing, config: ResolvedConf
   } else if (unknown && id !== undefined && !(signing.decryptFailed && listed.includes(id.toUpperCase()))) {
     const diagnosis = unknownKey(id);
     out.add('ANSWER_UNKNOWN_KEY', {
-      message: `WeChat Pay ${diagnosis.message.replace(/^signed/, 'signs')} for mchid ${mchid}${ids.length ? ` (it holds ${ids.join(', ')})` : ''}`,
+      message: `WeChat Pay signs mchid ${mchid}'s answers with ${wechatpayKey(id)}, which this client does not hold${ids.length ? ` (it holds ${ids.join(', ')})` : ''}`,
       fix: diagnosis.fix,
     }, { ...(keyRef ? { key: keyRef } : {}), field: `certs[${JSON.stringify(id)}]` });
   }
