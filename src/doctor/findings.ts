@@ -163,6 +163,20 @@ export function sameKey(a: KeyObject, b: KeyObject): boolean {
   return der(a).equals(der(b));
 }
 
+/**
+ * Whether what the APIv3 key failed to open opens under the APIv2 key: then the two keys were
+ * given the other way round.
+ */
+export function opensWithApiv2Key(apiv2Key: string | undefined, open: (key: Buffer) => unknown): boolean {
+  if (apiv2Key === undefined || Buffer.byteLength(apiv2Key) !== 32) return false;
+  try {
+    open(Buffer.from(apiv2Key, 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A URL with its user and password taken out, for printing. */
 export function withoutCredentials(url: string): string {
   if (!URL.canParse(url)) return url.replace(/\/\/[^@/]*@/, '//');

@@ -11,7 +11,7 @@ import { answerMessage } from '../signing/sign.js';
 import { SIGNTEST_PREFIX } from '../signing/verify.js';
 import type { NonceStore } from '../webhooks/nonces.js';
 import { readCapture, type Captured, type NotificationCapture } from './capture.js';
-import type { Findings } from './findings.js';
+import { opensWithApiv2Key, type Findings } from './findings.js';
 
 export interface NotificationContext {
   mchid: string;
@@ -206,15 +206,7 @@ function decrypt(resource: Envelope['resource'], name: string, context: Notifica
   } catch {
     // which key it is, below
   }
-  let swapped = false;
-  if (context.apiv2Key !== undefined && Buffer.byteLength(context.apiv2Key) === 32) {
-    try {
-      open(Buffer.from(context.apiv2Key, 'utf8'));
-      swapped = true;
-    } catch {
-      swapped = false;
-    }
-  }
+  const swapped = opensWithApiv2Key(context.apiv2Key, open);
   const diagnosis = swapped ? SWAPPED_KEYS : WRONG_APIV3_KEY;
   out.add('NOTIFICATION_DECRYPT_FAILED', {
     message: `${name}'s resource does not decrypt under apiv3Key of mchid ${mchid} (AEAD_AES_256_GCM tag mismatch): ${swapped ? diagnosis.message : `${diagnosis.message} (the APIv2 key? reset since? another merchant's?)`}`,

@@ -15,7 +15,7 @@ import { internal } from '../signing/internal.js';
 import type { PlatformKey } from '../signing/keys.js';
 import { hasSignature, verifySignature } from '../signing/verify.js';
 import type { NonceStore } from '../webhooks/nonces.js';
-import { withoutCredentials, type DoctorCode, type Findings } from './findings.js';
+import { opensWithApiv2Key, withoutCredentials, type DoctorCode, type Findings } from './findings.js';
 
 /** What the doctor needs of a client that loaded: its transport and its resolved configuration. */
 export interface DoctorClient {
@@ -200,16 +200,7 @@ function openDelivered(json: Record<string, unknown>, config: ResolvedConfig, fa
   } catch (error) {
     if (!(error instanceof CertificateError) || error.code !== 'DECRYPT_FAILED') throw error;
   }
-  const v2 = config.apiv2Key;
-  let swapped = false;
-  if (v2 !== undefined && Buffer.byteLength(v2) === 32) {
-    try {
-      openCertificateList(json, { apiv3Key: Buffer.from(v2, 'utf8'), now });
-      swapped = true;
-    } catch {
-      swapped = false;
-    }
-  }
+  const swapped = opensWithApiv2Key(config.apiv2Key, (key) => openCertificateList(json, { apiv3Key: key, now }));
   const diagnosis = swapped ? SWAPPED_KEYS : WRONG_APIV3_KEY;
   out.add('CERTIFICATES_DECRYPT_FAILED', {
     message: `the platform certificates WeChat Pay sent do not decrypt under apiv3Key of mchid ${config.mchid} (AEAD_AES_256_GCM tag mismatch): ${swapped ? diagnosis.message : 'is this the APIv2 key, or a key reset since?'}`,

@@ -58,15 +58,13 @@ function keyFile(name: string, pem: string): string {
   return `file:${name}`;
 }
 
+/** The mock merchant's configuration, its keys in files beside it, with `certs` and the rest given. */
+function merchant(rest: Record<string, unknown>): Record<string, unknown> {
+  return { mchid: mock.merchant.mchid, serial: mock.merchant.serial, privateKey: keyFile('apiclient_key.pem', mock.merchant.privateKeyPem), ...rest };
+}
+
 test('a healthy configuration, checked online too: exit 0', async () => {
-  const file = configFile('client.json', {
-    mchid: mock.merchant.mchid,
-    serial: mock.merchant.serial,
-    privateKey: keyFile('apiclient_key.pem', mock.merchant.privateKeyPem),
-    certs: { [mock.publicKey.id]: keyFile('pub_key.pem', mock.publicKey.publicKeyPem) },
-    apiv3Key: mock.apiv3Key,
-    baseURL: mock.url,
-  });
+  const file = configFile('client.json', merchant({ certs: { [mock.publicKey.id]: keyFile('pub_key.pem', mock.publicKey.publicKeyPem) }, apiv3Key: mock.apiv3Key, baseURL: mock.url }));
   const ran = await doctor('--config', file, '--online');
   expect(ran.err).toBe('');
   expect(ran.out).toContain('mode: public-key');
@@ -75,14 +73,7 @@ test('a healthy configuration, checked online too: exit 0', async () => {
 }, 60_000);
 
 test('a wrong configuration: exit 1, the findings naming the keys; online, the public-key merchant found out', async () => {
-  const file = configFile('wrong.json', {
-    mchid: mock.merchant.mchid,
-    serial: mock.merchant.serial,
-    privateKey: keyFile('apiclient_key.pem', mock.merchant.privateKeyPem),
-    certs: { [mock.merchant.serial]: keyFile('apiclient_cert.pem', mock.merchant.certificatePem) },
-    apiv3Key: `${mock.apiv3Key}\n`,
-    baseURL: mock.url,
-  });
+  const file = configFile('wrong.json', merchant({ certs: { [mock.merchant.serial]: keyFile('apiclient_cert.pem', mock.merchant.certificatePem) }, apiv3Key: `${mock.apiv3Key}\n`, baseURL: mock.url }));
   const offline = await doctor('--config', file);
   expect(offline.code).toBe(1);
   expect(offline.out).toMatch(new RegExp(`ERROR +PLATFORM_CERT_IS_MERCHANT: certs\\["${mock.merchant.serial}"\\] is the merchant's own API certificate ${mock.merchant.serial}`));
@@ -90,13 +81,8 @@ test('a wrong configuration: exit 1, the findings naming the keys; online, the p
   expect(offline.out).not.toContain(mock.apiv3Key);
 
   const stale = certifiedKey({ commonName: 'Tenpay.com Root CA' });
-  const online = await doctor('--json', '--online', '--config', configFile('stale.json', {
-    mchid: mock.merchant.mchid,
-    serial: mock.merchant.serial,
-    privateKey: pathToFileURL(join(dir, 'apiclient_key.pem')).href,
-    certs: { [stale.serial]: stale.certificatePem },
-    baseURL: mock.url,
-  }));
+  // An absolute file:// URL is taken as is.
+  const online = await doctor('--json', '--online', '--config', configFile('stale.json', merchant({ privateKey: pathToFileURL(join(dir, 'apiclient_key.pem')).href, certs: { [stale.serial]: stale.certificatePem }, baseURL: mock.url })));
   expect(online.code).toBe(1);
   const report = JSON.parse(online.out) as { ok: boolean; mode: string; findings: { code: string; key?: { id?: string } }[] };
   expect(report).toMatchObject({ ok: false, mode: 'public-key' });
@@ -104,13 +90,7 @@ test('a wrong configuration: exit 1, the findings naming the keys; online, the p
 }, 60_000);
 
 test('a captured notification: exit 0 when it verifies, 1 when the body was re-serialised', async () => {
-  const config = configFile('notify.json', {
-    mchid: mock.merchant.mchid,
-    serial: mock.merchant.serial,
-    privateKey: keyFile('apiclient_key.pem', mock.merchant.privateKeyPem),
-    certs: { [mock.publicKey.id]: keyFile('pub_key.pem', mock.publicKey.publicKeyPem) },
-    apiv3Key: mock.apiv3Key,
-  });
+  const config = configFile('notify.json', merchant({ certs: { [mock.publicKey.id]: keyFile('pub_key.pem', mock.publicKey.publicKeyPem) }, apiv3Key: mock.apiv3Key }));
   const n = mock.notification('TRANSACTION.SUCCESS', { resource: { out_trade_no: 'T1' } });
   const raw = join(dir, 'notify.http');
   writeFileSync(raw, `POST /wxpay/notify HTTP/1.1\r\n${Object.entries(n.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(n.body)}\r\n\r\n${n.body}\n`);
