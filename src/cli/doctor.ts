@@ -2,6 +2,7 @@
 // is wrong, and why a signature or a notification failed. Exit status 0 when nothing is wrong, 1
 // when something is, 2 for a usage error.
 import { readFileSync, statSync } from 'node:fs';
+import { MAX_CAPTURE_BYTES } from '../doctor/capture.js';
 import { formatReport } from '../doctor/index.js';
 import { doctor, type DoctorOptions } from '../index.js';
 import { loadConfigFile } from './config-file.js';
@@ -35,12 +36,16 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
     const config = file ? loadConfigFile(file) : loadCredentials(undefined, env);
     const options: DoctorOptions = { env, ...(values.online ? { online: true } : {}) };
     if (values.notification !== undefined) {
+      let size: number;
       try {
-        options.notification = readFileSync(values.notification);
-        options.receivedAt = statSync(values.notification).mtimeMs;
+        const stat = statSync(values.notification);
+        size = stat.size;
+        options.receivedAt = stat.mtimeMs;
+        if (size <= MAX_CAPTURE_BYTES) options.notification = readFileSync(values.notification);
       } catch (error) {
         throw new UsageError(`cannot read the notification file ${values.notification} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
       }
+      if (size > MAX_CAPTURE_BYTES) throw new UsageError(`${values.notification} is ${size} bytes, over the ${MAX_CAPTURE_BYTES}-byte limit of a capture`);
     }
     const found = await doctor(config, options);
     io.out(values.json ? `${JSON.stringify(found, null, 2)}\n` : formatReport(found));

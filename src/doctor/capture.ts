@@ -26,10 +26,14 @@ export interface Captured {
   trailing?: number;
 }
 
+/** The largest capture read: many notifications of WeChat Pay's size, not a whole traffic dump. */
+export const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
+
 /** The notifications in a capture, or why it cannot be read. */
 export function readCapture(input: NotificationCapture, receivedAt?: number): Captured[] | string {
   if (typeof input === 'string' || Buffer.isBuffer(input)) {
     const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input, 'utf8');
+    if (bytes.length > MAX_CAPTURE_BYTES) return `it is ${bytes.length} bytes, over the ${MAX_CAPTURE_BYTES}-byte limit of a capture`;
     const start = bytes.toString('utf8', 0, Math.min(bytes.length, 64)).trimStart();
     if (start.startsWith('{') || start.startsWith('[')) {
       let parsed: unknown;

@@ -4,6 +4,7 @@
 // timestamp, a key not held, the wrong APIv3 key, a probe, a replay.
 import express from 'express';
 import type { AddressInfo } from 'node:net';
+import { MAX_CAPTURE_BYTES } from '../../src/doctor/capture.js';
 import { Wechatpay, doctor, type DoctorReport, type WechatpayConfig } from '../../src/index.js';
 import { publicKeyId, rsaKeyPair } from '../../src/mock/identity.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
@@ -179,8 +180,8 @@ describe('a replay', () => {
   });
 });
 
-test('a capture that is neither a request nor the JSON form', async () => {
-  for (const capture of ['hello', '{ not json', 'POST /notify HTTP/1.1\r\nno header line\r\n\r\n{}']) {
+test('a capture that is neither a request nor the JSON form, or is too large to be one', async () => {
+  for (const capture of ['hello', '{ not json', 'POST /notify HTTP/1.1\r\nno header line\r\n\r\n{}', Buffer.alloc(MAX_CAPTURE_BYTES + 1, 0x7b)]) {
     expect(only(await check(capture)).map((f) => f.code)).toEqual(['NOTIFICATION_UNREADABLE']);
   }
 });
