@@ -128,7 +128,7 @@ export async function checkOnline(client: DoctorClient, out: Findings, now: () =
           fix: isPublicKeyId(id!) ? `replace certs["${id}"] with the public key ${PUBLIC_KEY_SOURCE} shows for mchid ${mchid}` : `replace certs["${id}"] with the certificate WeChat Pay lists (npx wxpay-chain certificates), or give apiv3Key`,
         }, { key: { role: isPublicKeyId(id!) ? 'WeChat Pay public key' : 'platform certificate', id: id! }, field: `certs[${JSON.stringify(id)}]` });
       } else {
-        out.add('UNSIGNED_ANSWER', { message: `WeChat Pay's answer could not be checked: ${error.message}`, fix: error.hint ?? 'look for a proxy that changes answers' });
+        out.add('UNSIGNED_ANSWER', { message: `WeChat Pay's answer could not be checked (${error.code}): something between changed its signature headers`, fix: error.hint ?? 'look for a proxy that changes answers' });
       }
     }
   }
@@ -198,7 +198,11 @@ function openDelivered(json: Record<string, unknown>, config: ResolvedConfig, fa
     facts.delivered = openCertificateList(json, { apiv3Key, now, ...(config.certificates?.ca ? { ca: config.certificates.ca } : {}) }).accepted;
     return true;
   } catch (error) {
-    if (!(error instanceof CertificateError) || error.code !== 'DECRYPT_FAILED') throw error;
+    if (!(error instanceof CertificateError)) throw error;
+    if (error.code !== 'DECRYPT_FAILED') {
+      out.add('ONLINE_API_ERROR', { message: `the platform certificates WeChat Pay sent could not be read: ${error.code}`, fix: 'look for a proxy that changes answers; if there is none, report the Request-ID to WeChat Pay' });
+      return true;
+    }
   }
   const swapped = opensWithApiv2Key(config.apiv2Key, (key) => openCertificateList(json, { apiv3Key: key, now }));
   const diagnosis = swapped ? SWAPPED_KEYS : WRONG_APIV3_KEY;

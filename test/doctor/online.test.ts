@@ -220,6 +220,17 @@ describe('when something else answers', () => {
     }
   });
 
+  test('a certificate list that is not the documented one: said, not thrown', async () => {
+    const odd = await startMockServer({ merchant: mock.merchant, platform: mock.platform });
+    try {
+      odd.route('GET', 'v3/certificates', () => ({ json: { data: [{ serial_no: 'ABC' }] } }));
+      const report = await online({ ...odd.clientConfig, apiv3Key: odd.apiv3Key });
+      expect(finding(report, 'ONLINE_API_ERROR').message).toBe('the platform certificates WeChat Pay sent could not be read: BAD_RESPONSE');
+    } finally {
+      await odd.close();
+    }
+  });
+
   test('another error answer from WeChat Pay', async () => {
     const refusing = await startMockServer({ merchant: mock.merchant, platform: mock.platform });
     try {
