@@ -46,7 +46,7 @@ export function parseCorpus(root: string): CorpusResult {
     return parsed;
   }));
   // after accounting: these move and merge fields the rows already produced
-  result.diagnostics.push(...reconcileWebhooks(result.model), ...applyOverrides(result.model, OVERRIDES));
+  result.diagnostics.push(...reconcileWebhooks(result.model), ...applyOverrides(result.model, OVERRIDES), ...sharedEvents(result.model));
   result.diagnostics.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.reason, b.reason));
   return result;
 }
@@ -97,6 +97,27 @@ export function buildModel(parsed: ParsedFile[]): CorpusResult {
   stats.webhooks = model.webhooks.length;
   diagnostics.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.reason, b.reason));
   return { model, diagnostics, stats };
+}
+
+/**
+ * An APIv3 event type that several pages declare (the profit-sharing pages list `TRANSACTION.SUCCESS`
+ * beside their own event): its resource is the union of the pages' resources, so code that read one
+ * shape now has to tell them apart. Reported on each page, so the change is reviewed, not met later.
+ */
+export function sharedEvents(model: Model): Diagnostic[] {
+  const pages = new Map<string, string[]>();
+  for (const w of model.webhooks) {
+    if (w.protocol !== 'v3') continue;
+    for (const e of w.events) pages.set(e, [...(pages.get(e) ?? []), w.source]);
+  }
+  const out: Diagnostic[] = [];
+  for (const [event, sources] of [...pages].sort(([a], [b]) => cmp(a, b))) {
+    if (sources.length < 2) continue;
+    for (const s of sources) {
+      out.push({ file: s, line: 1, reason: 'event-on-several-pages', severity: 'info', detail: `${event} is declared by ${sources.join(', ')}: its resource type is the union of theirs` });
+    }
+  }
+  return out;
 }
 
 export function cmp(a: string, b: string): number {
