@@ -15,7 +15,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { docs: '../shared/corpus/wechatpay-docs', out: 'src/generated', check: false, quiet: false };
+  const a: Args = { docs: '../shared/corpus/wechatpay-docs-35a35c5', out: 'src/generated', check: false, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
     const next = () => {
