@@ -35,3 +35,24 @@ export function corpusNeed(dir: string = corpusPath()): Need {
 
 export const CORPUS = corpusPath();
 export const corpus: Need = corpusNeed(CORPUS);
+
+/** The snapshot before it (2025-12-03), kept beside it for the API-surface changelog between the two. */
+export const PREVIOUS_COMMIT = 'd5c259c8c0e720494082cd17169a57f6d2c95f9c';
+const PREVIOUS_DEFAULT = resolve(__dirname, '../../../shared/corpus/wechatpay-docs');
+
+/** Where the previous snapshot is looked for: $WXPAY_CORPUS_PREVIOUS, else ../shared/corpus/wechatpay-docs. */
+export function previousCorpusPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.WXPAY_CORPUS_PREVIOUS ? resolve(env.WXPAY_CORPUS_PREVIOUS) : PREVIOUS_DEFAULT;
+}
+
+/** Both snapshots, for the suites that compare them. */
+export function bothSnapshotsNeed(previous: string = previousCorpusPath(), current: string = CORPUS): Need {
+  return {
+    name: `the documentation snapshots ${PREVIOUS_COMMIT.slice(0, 7)} and ${CORPUS_COMMIT.slice(0, 7)}`,
+    present: isCorpus(previous) && isCorpus(current),
+    how:
+      `Looked for openapi/ and webhook/ in ${previous} (WXPAY_CORPUS_PREVIOUS) and ${current} (WXPAY_CORPUS). ` +
+      `Get them with: git clone ${CORPUS_REPOSITORY} && git -C website checkout <commit> for ${PREVIOUS_COMMIT} and ${CORPUS_COMMIT}.`,
+  };
+}
+
