@@ -265,6 +265,9 @@ export function diffFields(before: Field[], after: Field[], ctx: Ctx, where: Cha
   return out;
 }
 
+/** What the caller receives has open enums (`'A' | 'B' | (string & {})`). */
+const OPEN_ENUMS = 'open enum';
+
 function compareField(f: Field, g: Field, ctx: Ctx, where: Change['where'], _parent: string, path: string): Change[] {
   const send = ctx.direction === 'send';
   const out: Change[] = [];
@@ -284,10 +287,10 @@ function compareField(f: Field, g: Field, ctx: Ctx, where: Change['where'], _par
   if (ef && eg) {
     const gone = ef.filter((v) => !eg.includes(v));
     const come = eg.filter((v) => !ef.includes(v));
-    if (come.length) out.push({ kind: 'enum-added', where, path, values: come, breaking: false, why: send ? 'more values accepted' : 'answers' + "' enums are open: a new value compiles" });
-    if (gone.length) out.push({ kind: 'enum-removed', where, path, values: gone, breaking: send, why: send ? 'a call that sends one of them no longer compiles' : "answers' enums are open: still compiles, the value is no longer documented" });
+    if (come.length) out.push({ kind: 'enum-added', where, path, values: come, breaking: false, why: send ? 'more values accepted' : OPEN_ENUMS + ': a new value compiles' });
+    if (gone.length) out.push({ kind: 'enum-removed', where, path, values: gone, breaking: send, why: send ? 'a call that sends one of them no longer compiles' : OPEN_ENUMS + ': still compiles, the value is no longer documented' });
   } else if (!ef && eg) {
-    out.push({ kind: 'enum-introduced', where, path, values: eg, breaking: send, why: send ? 'only these values compile now' : "answers' enums are open: still a string" });
+    out.push({ kind: 'enum-introduced', where, path, values: eg, breaking: send, why: send ? 'only these values compile now' : OPEN_ENUMS + ': still a string' });
   } else if (ef && !eg) {
     out.push({ kind: 'enum-dropped', where, path, values: ef, breaking: false, why: send ? 'any value accepted' : 'now a plain value' });
   }
@@ -455,14 +458,18 @@ function sortChanges(cs: Change[]): Change[] {
   return cs.sort((x, y) => WHERE_ORDER[x.where] - WHERE_ORDER[y.where] || cmp(x.path, y.path) || cmp(x.kind, y.kind));
 }
 
+const TICK = String.fromCharCode(96);
+/** Inline code; a backtick inside would end it early. */
+const code = (s: string) => TICK + s.split(TICK).join("'") + TICK;
+
 /** Every breaking change, with the operation or notification it belongs to. */
 export function breakingChanges(d: SurfaceDiff): Array<{ subject: string; change: Change | undefined; line: string }> {
   const out: Array<{ subject: string; change: Change | undefined; line: string }> = [];
-  for (const r of d.endpointsRemoved) out.push({ subject: r.key, change: undefined, line: `\`${r.key}\` removed${r.movedTo ? ` (the page moved to \`${r.movedTo}\`)` : ''}: calls to it no longer compile` });
-  for (const r of d.operationsRemoved) out.push({ subject: r.key, change: undefined, line: `\`${r.key}\` removed: calls to it no longer compile` });
-  for (const n of d.notificationsRemoved) out.push({ subject: n.key, change: undefined, line: `notification \`${n.key}\` removed: handlers of it no longer compile` });
-  for (const o of d.changedOperations) for (const c of o.changes) if (c.breaking) out.push({ subject: o.key, change: c, line: `\`${o.key}\` ${changeText(c)}` });
-  for (const x of d.changedNotifications) for (const c of x.changes) if (c.breaking) out.push({ subject: x.key, change: c, line: `notification \`${x.key}\` ${changeText(c)}` });
+  for (const r of d.endpointsRemoved) out.push({ subject: r.key, change: undefined, line: `${code(r.key)} removed${r.movedTo ? ` (the page moved to ${code(r.movedTo)})` : ''}: calls to it no longer compile` });
+  for (const r of d.operationsRemoved) out.push({ subject: r.key, change: undefined, line: `${code(r.key)} removed: calls to it no longer compile` });
+  for (const n of d.notificationsRemoved) out.push({ subject: n.key, change: undefined, line: `notification ${code(n.key)} removed: handlers of it no longer compile` });
+  for (const o of d.changedOperations) for (const c of o.changes) if (c.breaking) out.push({ subject: o.key, change: c, line: `${code(o.key)} ${changeText(c)}` });
+  for (const x of d.changedNotifications) for (const c of x.changes) if (c.breaking) out.push({ subject: x.key, change: c, line: `notification ${code(x.key)} ${changeText(c)}` });
   return out;
 }
 
@@ -481,11 +488,10 @@ export function releaseFor(d: SurfaceDiff): Release {
 // ---------------------------------------------------------------------------------------------
 // the report
 
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** The change in words; `at` names where (`request \`json.x\``), left out in a table that has its own column. */
+/** The change in words; `at` names where it is (request and field), left out in a table with a column for it. */
 function changeText(c: Change, at = c.where === 'operation' || c.where === 'notification' ? '' : `${c.where} ${code(c.path)}`): string {
   const values = c.values ? c.values.map(code).join(', ') : '';
   switch (c.kind) {
@@ -533,7 +539,7 @@ export function renderDiff(d: SurfaceDiff, labels: ReportLabels): string {
   const release = releaseFor(d);
   L.push(`# API surface changes: ${labels.old} → ${labels.new}`, '');
   L.push(
-    `What regenerating the typings from documentation snapshot \`${labels.new}\` instead of \`${labels.old}\` changes for a`,
+    `What regenerating the typings from documentation snapshot ${code(labels.new)} instead of ${code(labels.old)} changes for a`,
     'TypeScript caller: endpoints and notifications added and removed, and per operation the fields added,',
     'removed, renamed (a best guess, marked so), retyped, made required or optional, and enum values',
     'added or removed. Each change is classified breaking (code that compiled no longer does) or not,',
