@@ -9,6 +9,7 @@ import { HTTP_METHODS } from './model.js';
 import { typedRequestFields } from './emit.js';
 import { cmp, parseCorpus } from './corpus.js';
 import { OVERRIDES } from './overrides.js';
+import { similar } from './parse.js';
 
 /**
  * A snapshot's model as the typings would be generated from it: the overrides whose page it has
@@ -180,23 +181,6 @@ function byName(fields: Field[]): Map<string, Field> {
   return m;
 }
 
-function similarNames(a: string, b: string): boolean {
-  const na = a.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const nb = b.toLowerCase().replace(/[^a-z0-9]/g, '');
-  if (!na || !nb) return false;
-  if (na.includes(nb) || nb.includes(na)) return true;
-  return editDistance(na, nb) <= Math.floor(Math.min(na.length, nb.length) / 3);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
 /**
  * A removed and an added field of one parent read as a rename: same TypeScript kind, and the same
@@ -207,7 +191,7 @@ function guessRenames(removed: Field[], added: Field[], ctx: Ctx): Array<[Field,
   removed.forEach((r, i) =>
     added.forEach((a, j) => {
       if (kindOf(r, ctx) !== kindOf(a, ctx)) return;
-      const score = (r.label && r.label === a.label ? 2 : 0) + (similarNames(r.name, a.name) ? 1 : 0);
+      const score = (r.label && r.label === a.label ? 2 : 0) + (similar(r.name, a.name) ? 1 : 0);
       if (score) pairs.push({ score, i, j });
     }),
   );

@@ -516,7 +516,8 @@ export function parseFile(source: string, text: string): ParsedFile {
   return out;
 }
 
-function similar(a: string, b: string): boolean {
+/** Names that differ by case, punctuation, containment or a few letters (`{sub_mchid}` / `sub_mch_id`). */
+export function similar(a: string, b: string): boolean {
   const na = a.toLowerCase().replace(/[^a-z0-9]/g, '');
   const nb = b.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (na === nb) return true;
