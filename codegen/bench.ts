@@ -9,7 +9,7 @@ import { emit, spellings, typedRequestFields } from './emit.js';
 import type { Endpoint, Field, Shape } from './model.js';
 
 const args = process.argv.slice(2);
-const docs = resolve(args[args.indexOf('--docs') + 1] && args.includes('--docs') ? args[args.indexOf('--docs') + 1]! : '../shared/corpus/wechatpay-docs');
+const docs = resolve(args[args.indexOf('--docs') + 1] && args.includes('--docs') ? args[args.indexOf('--docs') + 1]! : '../shared/corpus/wechatpay-docs-35a35c5');
 const repo = resolve(__dirname, '..');
 
 function median(xs: number[]): number {

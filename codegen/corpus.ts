@@ -5,7 +5,7 @@ import { MODEL_VERSION, type Diagnostic, type Model, type Stats } from './model.
 import { parseFile, type ParsedFile } from './parse.js';
 import { countFields } from './tree.js';
 import { reconcileWebhooks } from './reconcile.js';
-import { applyOverrides, OVERRIDES } from './overrides.js';
+import { applyOverrides, OVERRIDES, type Override } from './overrides.js';
 
 export interface CorpusResult {
   model: Model;
@@ -33,7 +33,12 @@ export function listFiles(root: string): string[] {
   return out.sort();
 }
 
-export function parseCorpus(root: string): CorpusResult {
+/**
+ * `overrides`: the entries of codegen/overrides.ts to apply (all of them by default: one that no
+ * longer matches its page fails the run). A diff against an older or a made-up snapshot passes
+ * only the entries whose page that snapshot has.
+ */
+export function parseCorpus(root: string, overrides: readonly Override[] = OVERRIDES): CorpusResult {
   const files = listFiles(root);
   const result = buildModel(files.map((f) => {
     let parsed: ParsedFile;
@@ -46,7 +51,7 @@ export function parseCorpus(root: string): CorpusResult {
     return parsed;
   }));
   // after accounting: these move and merge fields the rows already produced
-  result.diagnostics.push(...reconcileWebhooks(result.model), ...applyOverrides(result.model, OVERRIDES));
+  result.diagnostics.push(...reconcileWebhooks(result.model), ...applyOverrides(result.model, overrides), ...sharedEvents(result.model));
   result.diagnostics.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.reason, b.reason));
   return result;
 }
@@ -97,6 +102,27 @@ export function buildModel(parsed: ParsedFile[]): CorpusResult {
   stats.webhooks = model.webhooks.length;
   diagnostics.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.reason, b.reason));
   return { model, diagnostics, stats };
+}
+
+/**
+ * An APIv3 event type that several pages declare (the profit-sharing pages list `TRANSACTION.SUCCESS`
+ * beside their own event): its resource is the union of the pages' resources, so code that read one
+ * shape now has to tell them apart. Reported on each page, so the change is reviewed, not met later.
+ */
+export function sharedEvents(model: Model): Diagnostic[] {
+  const pages = new Map<string, string[]>();
+  for (const w of model.webhooks) {
+    if (w.protocol !== 'v3') continue;
+    for (const e of w.events) pages.set(e, [...(pages.get(e) ?? []), w.source]);
+  }
+  const out: Diagnostic[] = [];
+  for (const [event, sources] of [...pages].sort(([a], [b]) => cmp(a, b))) {
+    if (sources.length < 2) continue;
+    for (const s of sources) {
+      out.push({ file: s, line: 1, reason: 'event-on-several-pages', severity: 'info', detail: `${event} is declared by ${sources.join(', ')}: its resource type is the union of theirs` });
+    }
+  }
+  return out;
 }
 
 export function cmp(a: string, b: string): number {

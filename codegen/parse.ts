@@ -45,7 +45,16 @@ export function templateOf(source: string): string {
   return source.replace(/\\/g, '/').replace(/^openapi\//, '').replace(/\/index\.md$/, '/{empty}').replace(/\.md$/, '');
 }
 
-const MARKER_CLASSES = /^im-(deprecated|discarded|privated|redesigned|need-accessment|specific|parsed|confusing)$/;
+/**
+ * Notice containers' classes the model keeps as markers. `important` (a caveat such as a full
+ * overwrite on every call), `need-tbt` (in grey testing, not open to every merchant yet) and
+ * `special` (an unusual reply) arrived with the 2026-08-22 snapshot. Any other `im-*` class is kept
+ * too, and reported (`unknown-marker`), so a notice the site adds later is never dropped unseen.
+ */
+const MARKER_CLASSES = /^im-(deprecated|discarded|privated|redesigned|need-accessment|specific|parsed|confusing|important|need-tbt|special)$/;
+const NOTICE_CLASS = /^im-([a-z][a-z0-9-]*)$/;
+/** `im-*` classes that are the site's layout, not a notice about the endpoint. */
+const LAYOUT_CLASSES: ReadonlySet<string> = new Set(['im-table', 'im-table-line']);
 /**
  * An encoded string whose table shows one array member, where the page's sample json_encodes a
  * bare list for it (`'receivers' => \json_encode([[…]])`, `['a.jpg', 'b.jpg']`): the member row
@@ -277,8 +286,10 @@ export function parseFile(source: string, text: string): ParsedFile {
       const content = inline.content.trim();
       const cls = attrsOf(t).class ?? '';
       for (const c of cls.split(/\s+/)) {
-        const m = MARKER_CLASSES.exec(c);
-        if (m) (current ?? { markers: fileMarkers }).markers.add(m[1]!);
+        const m = MARKER_CLASSES.exec(c) ?? (LAYOUT_CLASSES.has(c) ? null : NOTICE_CLASS.exec(c));
+        if (!m) continue;
+        (current ?? { markers: fileMarkers }).markers.add(m[1]!);
+        if (!MARKER_CLASSES.test(c)) diag(line, 'unknown-marker', 'info', `notice class "${c}" kept as marker "${m[1]}": check what it means`);
       }
       const cm = /^:::\s*([\w-]*)/.exec(content);
       if (cm) {
@@ -505,7 +516,8 @@ export function parseFile(source: string, text: string): ParsedFile {
   return out;
 }
 
-function similar(a: string, b: string): boolean {
+/** Names that differ by case, punctuation, containment or a few letters (`{sub_mchid}` / `sub_mch_id`). */
+export function similar(a: string, b: string): boolean {
   const na = a.toLowerCase().replace(/[^a-z0-9]/g, '');
   const nb = b.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (na === nb) return true;
@@ -555,9 +567,14 @@ function toWebhook(rel: string, title: string, op: Operation, _first: Operation,
     reply: op.response.fields,
   };
   if (enc?.children) w.resource = enc.children;
+  // a reply the merchant must sign (an `Authorization` header over the reply) is new with the
+  // 2026-08-22 snapshot: the model keeps the table, the report names it for a review of the replies
+  const replyHeaders = op.response.fields.find((f) => f.name === 'headers')?.children?.map((f) => f.name) ?? [];
+  if (replyHeaders.length) diag(1, 'reply-with-headers', 'info', `the merchant's reply documents headers (${replyHeaders.join(', ')}): kept in the model's reply`);
   if (op.links) w.links = op.links;
   if (op.deprecated) w.deprecated = true;
   if (op.private) w.private = true;
+  if (op.markers) w.markers = op.markers;
   return w;
 }
 

@@ -84,6 +84,8 @@ export interface Webhook {
   links?: string[];
   deprecated?: boolean;
   private?: boolean;
+  /** Other notices on the page, as for an operation (`special`: a reply unlike the others). */
+  markers?: string[];
   /** `json` (v3) or `xml` (v2) notification body. */
   kind: 'json' | 'xml';
   /** The notification as documented: top-level `headers` and `body` (their members nested). */
@@ -107,4 +109,14 @@ export interface Model {
   endpoints: Endpoint[];
   webhooks: Webhook[];
   redirects: Redirect[];
+}
+
+/**
+ * The page that documents an APIv3 event. Several pages may declare one event type (the
+ * profit-sharing pages also list `TRANSACTION.SUCCESS`): the page named after the event is its
+ * own, so a payment notification is built from the payment page, not from whichever sorts first.
+ */
+export function webhookOf<W extends Pick<Webhook, 'events' | 'protocol' | 'source'>>(webhooks: readonly W[] | undefined, eventType: string): W | undefined {
+  const declaring = (webhooks ?? []).filter((w) => w.protocol === 'v3' && w.events.includes(eventType));
+  return declaring.find((w) => w.source.endsWith(`/${eventType}.md`)) ?? declaring[0];
 }

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { certifiedKey } from '../mock/identity.js';
+import { webhookOf } from '../model.js';
 import { loadModel } from '../mock/model.js';
 import { buildNotification, deliver } from '../mock/notify.js';
 import { sampleBody } from '../mock/sample.js';
@@ -202,7 +203,7 @@ async function notify(argv: string[], io: RunIo): Promise<number> {
     io.err(`wxpay-chain mock notify: --to must be an http:// or https:// URL, got ${JSON.stringify(values.to)}\n`);
     return 2;
   }
-  const hook = (loadModel().webhooks ?? []).find((w) => w.protocol === 'v3' && w.events.includes(eventType));
+  const hook = webhookOf(loadModel().webhooks, eventType);
   if (!hook && !values.resource) {
     io.err(`wxpay-chain mock notify: ${eventType} is not a documented APIv3 notification type (pass --resource to send it anyway)\n`);
     return 2;

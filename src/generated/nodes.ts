@@ -199,11 +199,6 @@ export interface Nodes {
    */
   'v2/mmpaymkttransfers/promotion/transfers': N_v2__mmpaymkttransfers__promotion__transfers;
   /**
-   * 查询企业付款银行卡
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
-   */
-  'v2/mmpaymkttransfers/query_bank': N_v2__mmpaymkttransfers__query_bank;
-  /**
    * 查询代金券批次
    * @see https://pay.weixin.qq.com/wiki/doc/api/tools/sp_coupon.php?chapter=12_4&index=5
    * @deprecated
@@ -253,6 +248,11 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939840
    */
   'v2/mmpaysptrans/pay_bank': N_v2__mmpaysptrans__pay_bank;
+  /**
+   * 查询企业付款银行卡
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
+   */
+  'v2/mmpaysptrans/query_bank': N_v2__mmpaysptrans__query_bank;
   'v2/papay': N_v2__papay;
   /**
    * 申请解约
@@ -270,6 +270,11 @@ export interface Nodes {
    */
   'v2/papay/h5entrustweb': N_v2__papay__h5entrustweb;
   'v2/papay/partner': N_v2__papay__partner;
+  /**
+   * 申请解约
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011989904
+   */
+  'v2/papay/partner/deletecontract': N_v2__papay__partner__deletecontract;
   /**
    * 公众号纯签约
    * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_1.shtml
@@ -702,6 +707,11 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015408022
    */
   'v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions': N_v3__abnormal_fund_processing__receipts__$receipt_id$__transfer_instructions;
+  /**
+   * 查询在途异常资金付款指令执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016636882
+   */
+  'v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}': N_v3__abnormal_fund_processing__receipts__$receipt_id$__transfer_instructions__$out_instruction_no$;
   'v3/aggracct-bc': N_v3__aggracct_bc;
   'v3/aggracct-bc/wb-channel': N_v3__aggracct_bc__wb_channel;
   'v3/aggracct-bc/wb-channel/account': N_v3__aggracct_bc__wb_channel__account;
@@ -710,6 +720,27 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061186
    */
   'v3/aggracct-bc/wb-channel/account/balance': N_v3__aggracct_bc__wb_channel__account__balance;
+  /**
+   * 查询商户资料
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016642632
+   */
+  'v3/aggracct-bc/wb-channel/account/mch_archives': N_v3__aggracct_bc__wb_channel__account__mch_archives;
+  /**
+   * 查询商户影像件资料
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4025779210
+   */
+  'v3/aggracct-bc/wb-channel/account/mch_media': N_v3__aggracct_bc__wb_channel__account__mch_media;
+  'v3/aggracct-bc/wb-channel/bank-channel-account': N_v3__aggracct_bc__wb_channel__bank_channel_account;
+  /**
+   * 受理渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968078
+   */
+  'v3/aggracct-bc/wb-channel/bank-channel-account/rename': N_v3__aggracct_bc__wb_channel__bank_channel_account__rename;
+  /**
+   * 查询渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968051
+   */
+  'v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}': N_v3__aggracct_bc__wb_channel__bank_channel_account__rename__$application_id$;
   'v3/aggracct-bc/wb-channel/control-orders': N_v3__aggracct_bc__wb_channel__control_orders;
   'v3/aggracct-bc/wb-channel/control-orders/info': N_v3__aggracct_bc__wb_channel__control_orders__info;
   'v3/aggracct-bc/wb-channel/control-orders/info/update': N_v3__aggracct_bc__wb_channel__control_orders__info__update;
@@ -874,6 +905,15 @@ export interface Nodes {
    */
   'v3/billdownload/file': N_v3__billdownload__file;
   'v3/brand': N_v3__brand;
+  'v3/brand-basic': N_v3__brand_basic;
+  'v3/brand-basic/partner': N_v3__brand_basic__partner;
+  'v3/brand-basic/partner/brands': N_v3__brand_basic__partner__brands;
+  'v3/brand-basic/partner/brands/{brand_id}': N_v3__brand_basic__partner__brands__$brand_id$;
+  /**
+   * 获得品牌已授权且在生效中的产品权限信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017410365
+   */
+  'v3/brand-basic/partner/brands/{brand_id}/product-authorities': N_v3__brand_basic__partner__brands__$brand_id$__product_authorities;
   /**
    * 提交入驻申请
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016249989
@@ -897,6 +937,26 @@ export interface Nodes {
    */
   'v3/brand/applyments/cancel-applyment': N_v3__brand__applyments__cancel_applyment;
   'v3/brand/card': N_v3__brand__card;
+  /**
+   * GET, POST: 查询商家名片配置申请状态 / 提交商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475174
+   */
+  'v3/brand/card/card-configs': N_v3__brand__card__card_configs;
+  /**
+   * 撤销商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475172
+   */
+  'v3/brand/card/card-configs/cancel-applyment': N_v3__brand__card__card_configs__cancel_applyment;
+  /**
+   * 获取商家名片预览二维码
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016641998
+   */
+  'v3/brand/card/card-configs/preview-url': N_v3__brand__card__card_configs__preview_url;
+  /**
+   * 发布商家名片配置
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475176
+   */
+  'v3/brand/card/card-configs/publish': N_v3__brand__card__card_configs__publish;
   /**
    * GET, POST: 查询已生效交易连接名片规则 / 添加交易连接名片规则申请
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016366785
@@ -958,6 +1018,11 @@ export interface Nodes {
    */
   'v3/brand/partner/card-member/membership-activities/{activity_id}/terminate': N_v3__brand__partner__card_member__membership_activities__$activity_id$__terminate;
   /**
+   * 品牌会员展示付款码组件预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016834476
+   */
+  'v3/brand/partner/card-member/pay-view-tokens': N_v3__brand__partner__card_member__pay_view_tokens;
+  /**
    * 入会组件预授权
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015336986
    */
@@ -1011,8 +1076,8 @@ export interface Nodes {
   'v3/brand/partner/card-member/user-points/sync': N_v3__brand__partner__card_member__user_points__sync;
   'v3/brand/partner/store': N_v3__brand__partner__store;
   /**
-   * 创建品牌门店
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015783183
+   * GET, POST: 列表查询品牌门店信息 / 创建品牌门店
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756674
    */
   'v3/brand/partner/store/brandstores': N_v3__brand__partner__store__brandstores;
   /**
@@ -1025,6 +1090,16 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015783177
    */
   'v3/brand/partner/store/brandstores/{store_id}/bindrecipient': N_v3__brand__partner__store__brandstores__$store_id$__bindrecipient;
+  /**
+   * 暂停门店营业
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756671
+   */
+  'v3/brand/partner/store/brandstores/{store_id}/close': N_v3__brand__partner__store__brandstores__$store_id$__close;
+  /**
+   * 恢复门店营业
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756672
+   */
+  'v3/brand/partner/store/brandstores/{store_id}/resume': N_v3__brand__partner__store__brandstores__$store_id$__resume;
   /**
    * 解绑收款商户号
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015783188
@@ -1209,6 +1284,11 @@ export interface Nodes {
    */
   'v3/credit-repayment/partner/contracts/app-presign': N_v3__credit_repayment__partner__contracts__app_presign;
   /**
+   * H5预签约自动还款协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779565
+   */
+  'v3/credit-repayment/partner/contracts/h5-presign': N_v3__credit_repayment__partner__contracts__h5_presign;
+  /**
    * 解除自动还款协议
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016125830
    */
@@ -1218,6 +1298,27 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016125810
    */
   'v3/credit-repayment/partner/contracts/{out_contract_code}': N_v3__credit_repayment__partner__contracts__$out_contract_code$;
+  /**
+   * 发起还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779462
+   */
+  'v3/credit-repayment/partner/deduct-orders': N_v3__credit_repayment__partner__deduct_orders;
+  /**
+   * 查询还款单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779468
+   */
+  'v3/credit-repayment/partner/deduct-orders/{out_trade_no}': N_v3__credit_repayment__partner__deduct_orders__$out_trade_no$;
+  'v3/credit-repayment/partner/schedule-records': N_v3__credit_repayment__partner__schedule_records;
+  /**
+   * 预约还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779459
+   */
+  'v3/credit-repayment/partner/schedule-records/batch-create': N_v3__credit_repayment__partner__schedule_records__batch_create;
+  /**
+   * 查询预约还款记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779463
+   */
+  'v3/credit-repayment/partner/schedule-records/{out_record_id}': N_v3__credit_repayment__partner__schedule_records__$out_record_id$;
   'v3/customs': N_v3__customs;
   /**
    * GET, POST, PATCH: 报关查询 / 报关 / 报关信息修改
@@ -1423,7 +1524,7 @@ export interface Nodes {
   'v3/ecommerce/combine-papay/contracts/pre-entrust-sign': N_v3__ecommerce__combine_papay__contracts__pre_entrust_sign;
   /**
    * 小程序方式预签约
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017177322
    */
   'v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program': N_v3__ecommerce__combine_papay__contracts__pre_entrust_sign__mini_program;
   /**
@@ -1478,11 +1579,27 @@ export interface Nodes {
    */
   'v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}': N_v3__ecommerce__individual_contracts__out_contract_code__$out_contract_code$;
   'v3/ecommerce/individual-contracts/pre-entrust-sign': N_v3__ecommerce__individual_contracts__pre_entrust_sign;
+  'v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity': N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity;
+  /**
+   * APP场景预签约（需要实名验证）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020083765
+   */
+  'v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app': N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity__app;
+  /**
+   * 小程序场景预签约（需要实名验证）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023723
+   */
+  'v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program': N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity__mini_program;
   /**
    * APP场景预签约
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015851472
    */
   'v3/ecommerce/individual-contracts/pre-entrust-sign/app': N_v3__ecommerce__individual_contracts__pre_entrust_sign__app;
+  /**
+   * 小程序场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023636
+   */
+  'v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program': N_v3__ecommerce__individual_contracts__pre_entrust_sign__mini_program;
   /**
    * 查询个人收款方授权结果
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012739528
@@ -1588,6 +1705,11 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012476916
    */
   'v3/ecommerce/refunds/{refund_id}/return-advance': N_v3__ecommerce__refunds__$refund_id$__return_advance;
+  /**
+   * 查询指定主体子商户列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4033742105
+   */
+  'v3/ecommerce/subject-sub-merchants': N_v3__ecommerce__subject_sub_merchants;
   'v3/ecommerce/subsidies': N_v3__ecommerce__subsidies;
   /**
    * 取消补差
@@ -1847,6 +1969,31 @@ export interface Nodes {
    */
   'v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel': N_v3__fund_app__mch_transfer__partner__transfer_bills__out_bill_no__$out_bill_no$__cancel;
   /**
+   * 发起转账并完成自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809843
+   */
+  'v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization': N_v3__fund_app__mch_transfer__partner__transfer_bills__pre_transfer_with_authorization;
+  /**
+   * 转账（用户自动收款）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809837
+   */
+  'v3/fund-app/mch-transfer/partner/transfer-bills/transfer': N_v3__fund_app__mch_transfer__partner__transfer_bills__transfer;
+  /**
+   * 申请免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809861
+   */
+  'v3/fund-app/mch-transfer/partner/user-confirm-authorizations': N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations;
+  /**
+   * 商户单号查询自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809859
+   */
+  'v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}': N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations__$out_authorization_no$;
+  /**
+   * 解除免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809851
+   */
+  'v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close': N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations__$out_authorization_no$__close;
+  /**
    * 发起转账
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716434
    */
@@ -1868,7 +2015,7 @@ export interface Nodes {
    */
   'v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization': N_v3__fund_app__mch_transfer__transfer_bills__pre_transfer_with_authorization;
   /**
-   * 转账（用户自动收款）
+   * 用户授权后转账
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399371
    */
   'v3/fund-app/mch-transfer/transfer-bills/transfer': N_v3__fund_app__mch_transfer__transfer_bills__transfer;
@@ -1967,6 +2114,42 @@ export interface Nodes {
    */
   'v3/global/customs/verify-certificate': N_v3__global__customs__verify_certificate;
   'v3/global/merchant': N_v3__global__merchant;
+  'v3/global/merchant-service': N_v3__global__merchant_service;
+  /**
+   * GET, POST, PUT, DELETE: 查询投诉通知回调 / 创建投诉通知回调 / 更新投诉通知回调 / 删除投诉通知回调
+   * @see https://docs.qq.com/doc/DTkZ4ZnlyWHZtR0d4?nlc=1
+   */
+  'v3/global/merchant-service/complaint-notifications': N_v3__global__merchant_service__complaint_notifications;
+  /**
+   * 查询投诉单列表
+   * @see https://docs.qq.com/doc/DTmZhV0pWT1Zmd2du?nlc=1
+   */
+  'v3/global/merchant-service/complaints': N_v3__global__merchant_service__complaints;
+  /**
+   * 查询投诉单详情
+   * @see https://docs.qq.com/doc/DTlpKUmR4eHpXWU9v?nlc=1
+   */
+  'v3/global/merchant-service/complaints/{complaint_id}': N_v3__global__merchant_service__complaints__$complaint_id$;
+  /** 反馈处理完成 */
+  'v3/global/merchant-service/complaints/{complaint_id}/complete': N_v3__global__merchant_service__complaints__$complaint_id$__complete;
+  /**
+   * 查询投诉协商历史
+   * @see https://docs.qq.com/doc/DTnBqR29rUEV6Y2VZ?nlc=1
+   */
+  'v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys': N_v3__global__merchant_service__complaints__$complaint_id$__negotiation_historys;
+  /** 提交回复 */
+  'v3/global/merchant-service/complaints/{complaint_id}/response': N_v3__global__merchant_service__complaints__$complaint_id$__response;
+  'v3/global/merchant-service/images': N_v3__global__merchant_service__images;
+  /**
+   * 商户上传反馈图片
+   * @see https://docs.qq.com/doc/DTlZyR0JGTVBmRElp?nlc=1
+   */
+  'v3/global/merchant-service/images/upload': N_v3__global__merchant_service__images__upload;
+  /**
+   * 图片下载
+   * @see https://docs.qq.com/doc/DTlpoQlhMWXpzZ2NF?nlc=1
+   */
+  'v3/global/merchant-service/images/{media_id}': N_v3__global__merchant_service__images__$media_id$;
   'v3/global/merchant-storage': N_v3__global__merchant_storage;
   'v3/global/merchant-storage/file': N_v3__global__merchant_storage__file;
   /**
@@ -2471,6 +2654,41 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553563
    */
   'v3/industry-coupon/tokens': N_v3__industry_coupon__tokens;
+  'v3/industry-rebate': N_v3__industry_rebate;
+  'v3/industry-rebate/retail-industry': N_v3__industry_rebate__retail_industry;
+  /**
+   * 回传SN和商品编码
+   * @see https://docs.qq.com/doc/p/3094be447e6002d62ec924d489c938e39ccb8db0?nlc=1
+   */
+  'v3/industry-rebate/retail-industry/transactions': N_v3__industry_rebate__retail_industry__transactions;
+  'v3/industry-rebate/transactions': N_v3__industry_rebate__transactions;
+  /**
+   * 支付码牌/点餐码牌交易回传
+   * @see https://docs.qq.com/doc/p/e052aee72f45b03e2fdb20edce5a1b2020ead904?nlc=1
+   */
+  'v3/industry-rebate/transactions/{transaction_id}': N_v3__industry_rebate__transactions__$transaction_id$;
+  'v3/inspolicymgr': N_v3__inspolicymgr;
+  'v3/inspolicymgr/deduct': N_v3__inspolicymgr__deduct;
+  /**
+   * 提交保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617408
+   */
+  'v3/inspolicymgr/deduct/authorizations': N_v3__inspolicymgr__deduct__authorizations;
+  /**
+   * 查询保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617415
+   */
+  'v3/inspolicymgr/deduct/authorizations/{out_insurance_no}': N_v3__inspolicymgr__deduct__authorizations__$out_insurance_no$;
+  /**
+   * 上传保单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617421
+   */
+  'v3/inspolicymgr/deduct/policies': N_v3__inspolicymgr__deduct__policies;
+  /**
+   * GET, PATCH: 查询保单 / 更新保单信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617422
+   */
+  'v3/inspolicymgr/deduct/policies/{out_insurance_no}': N_v3__inspolicymgr__deduct__policies__$out_insurance_no$;
   'v3/iotmanage': N_v3__iotmanage;
   'v3/iotmanage/device-inspections': N_v3__iotmanage__device_inspections;
   /**
@@ -2562,10 +2780,15 @@ export interface Nodes {
   'v3/marketing/busifavor/coupons/{card_id}': N_v3__marketing__busifavor__coupons__$card_id$;
   /**
    * 发放消费卡
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164666
    */
   'v3/marketing/busifavor/coupons/{card_id}/send': N_v3__marketing__busifavor__coupons__$card_id$__send;
   'v3/marketing/busifavor/product-coupons': N_v3__marketing__busifavor__product_coupons;
+  /**
+   * 向用户预发放商品券
+   * @see https://pay.weixin.qq.com/doc/brand/4016797130
+   */
+  'v3/marketing/busifavor/product-coupons/pre-send': N_v3__marketing__busifavor__product_coupons__pre_send;
   /**
    * 向用户发放商品券
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4015594964
@@ -2599,22 +2822,22 @@ export interface Nodes {
   'v3/marketing/busifavor/subsidy': N_v3__marketing__busifavor__subsidy;
   /**
    * GET, POST: 查询营销补差付款单列表 / 营销补差付款
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147338
    */
   'v3/marketing/busifavor/subsidy/pay-receipts': N_v3__marketing__busifavor__subsidy__pay_receipts;
   /**
    * 查询营销补差付款单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147336
    */
   'v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}': N_v3__marketing__busifavor__subsidy__pay_receipts__$subsidy_receipt_id$;
   /**
    * 营销补差回退
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147332
    */
   'v3/marketing/busifavor/subsidy/return-receipts': N_v3__marketing__busifavor__subsidy__return_receipts;
   /**
    * 查询商家券营销补差回退单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147344
    */
   'v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}': N_v3__marketing__busifavor__subsidy__return_receipts__$subsidy_return_receipt_id$;
   'v3/marketing/busifavor/users': N_v3__marketing__busifavor__users;
@@ -2668,6 +2891,11 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463358
    */
   'v3/marketing/favor/stocks/{stock_id}/merchants': N_v3__marketing__favor__stocks__$stock_id$__merchants;
+  /**
+   * 修改可用单品编码
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164667
+   */
+  'v3/marketing/favor/stocks/{stock_id}/modify-goods-id': N_v3__marketing__favor__stocks__$stock_id$__modify_goods_id;
   /**
    * 暂停代金券批次
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460305
@@ -2832,6 +3060,11 @@ export interface Nodes {
    */
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights': N_v3__marketing__membercard_open__cards__$card_id$__codes__$code$__rights;
   /**
+   * 设置会员服务项用户信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166964
+   */
+  'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data': N_v3__marketing__membercard_open__cards__$card_id$__codes__$code$__set_service_module_data;
+  /**
    * 作废用户会员卡
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549677
    */
@@ -2863,6 +3096,16 @@ export interface Nodes {
    */
   'v3/marketing/membercard-open/cards/{card_id}/rights': N_v3__marketing__membercard_open__cards__$card_id$__rights;
   /**
+   * 添加会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167277
+   */
+  'v3/marketing/membercard-open/cards/{card_id}/service-modules': N_v3__marketing__membercard_open__cards__$card_id$__service_modules;
+  /**
+   * PATCH, DELETE: 修改会员卡服务项 / 移除会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167417
+   */
+  'v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}': N_v3__marketing__membercard_open__cards__$card_id$__service_modules__$service_module_id$;
+  /**
    * 老会员卡模板升级
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545673
    */
@@ -2876,12 +3119,12 @@ export interface Nodes {
   'v3/marketing/membercard-open/phonenumber-member': N_v3__marketing__membercard_open__phonenumber_member;
   /**
    * 导入加密手机号提醒会员领卡
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166226
    */
   'v3/marketing/membercard-open/phonenumber-member/import': N_v3__marketing__membercard_open__phonenumber_member__import;
   /**
    * 通过加密手机号查询会员领卡状态
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166232
    */
   'v3/marketing/membercard-open/phonenumber-member/search': N_v3__marketing__membercard_open__phonenumber_member__search;
   'v3/marketing/membercard-open/user': N_v3__marketing__membercard_open__user;
@@ -2920,6 +3163,16 @@ export interface Nodes {
    */
   'v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url': N_v3__marketing__partner__delivery_plan__$sp_mchid$__notify_url;
   'v3/marketing/partner/product-coupon': N_v3__marketing__partner__product_coupon;
+  /**
+   * 提交图片生成任务
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327735
+   */
+  'v3/marketing/partner/product-coupon/image-generation-tasks': N_v3__marketing__partner__product_coupon__image_generation_tasks;
+  /**
+   * 查询图片生成任务执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327739
+   */
+  'v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}': N_v3__marketing__partner__product_coupon__image_generation_tasks__$task_id$;
   'v3/marketing/partner/product-coupon/media': N_v3__marketing__partner__product_coupon__media;
   /**
    * 图片上传
@@ -3060,6 +3313,11 @@ export interface Nodes {
    */
   'v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon': N_v3__marketing__partner__product_coupon__users__$openid$__pre_send_coupon;
   /**
+   * 向用户预发放商品券批次组
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280670
+   */
+  'v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle': N_v3__marketing__partner__product_coupon__users__$openid$__pre_send_coupon_bundle;
+  /**
    * 查询合作关系列表
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012380536
    */
@@ -3071,7 +3329,7 @@ export interface Nodes {
   'v3/marketing/partnerships/build': N_v3__marketing__partnerships__build;
   /**
    * 终止合作关系
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164460
    */
   'v3/marketing/partnerships/terminate': N_v3__marketing__partnerships__terminate;
   'v3/marketing/paygiftactivity': N_v3__marketing__paygiftactivity;
@@ -3302,25 +3560,25 @@ export interface Nodes {
   'v3/med-ins': N_v3__med_ins;
   /**
    * 医保自费混合收款下单
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503131
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781466
    */
   'v3/med-ins/orders': N_v3__med_ins__orders;
   'v3/med-ins/orders/mix-trade-no': N_v3__med_ins__orders__mix_trade_no;
   /**
    * 使用医保自费混合订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781479
    */
   'v3/med-ins/orders/mix-trade-no/{mix_trade_no}': N_v3__med_ins__orders__mix_trade_no__$mix_trade_no$;
   'v3/med-ins/orders/out-trade-no': N_v3__med_ins__orders__out_trade_no;
   /**
-   * 使用从业机构订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286
+   * 使用商户订单号查看下单结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781490
    */
   'v3/med-ins/orders/out-trade-no/{out_trade_no}': N_v3__med_ins__orders__out_trade_no__$out_trade_no$;
   'v3/med-ins/refunds': N_v3__med_ins__refunds;
   /**
    * 医保退款通知
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012166534
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781561
    */
   'v3/med-ins/refunds/notify': N_v3__med_ins__refunds__notify;
   'v3/merchant': N_v3__merchant;
@@ -3393,6 +3651,11 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467254
    */
   'v3/merchant-service/complaints-v2/{complaint_id}/response': N_v3__merchant_service__complaints_v2__$complaint_id$__response;
+  /**
+   * 回复需要即时服务的投诉单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017151596
+   */
+  'v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service': N_v3__merchant_service__complaints_v2__$complaint_id$__response_immediate_service;
   /**
    * 更新退款审批结果
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467256
@@ -3498,7 +3761,7 @@ export interface Nodes {
   'v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}': N_v3__merchant__fund__withdraw__withdraw_id__$withdraw_id$;
   'v3/merchant/media': N_v3__merchant__media;
   /**
-   * 图片上传
+   * 文件上传
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012760432
    */
   'v3/merchant/media/upload': N_v3__merchant__media__upload;
@@ -3576,6 +3839,16 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015792574
    */
   'v3/new-tax-control-fapiao/fapiao-applications/issue-general': N_v3__new_tax_control_fapiao__fapiao_applications__issue_general;
+  /**
+   * 开具旅客运输行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4025863376
+   */
+  'v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport': N_v3__new_tax_control_fapiao__fapiao_applications__issue_passenger_transport;
+  /**
+   * 开具成品油行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016760559
+   */
+  'v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil': N_v3__new_tax_control_fapiao__fapiao_applications__issue_refined_oil;
   /**
    * 开具不动产租赁行业电子发票
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015941740
@@ -3746,7 +4019,7 @@ export interface Nodes {
   'v3/papay/contracts/{contract_id}/fail-notify': N_v3__papay__contracts__$contract_id$__fail_notify;
   /**
    * 直连商户预扣费通知
-   * @see https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987402
    */
   'v3/papay/contracts/{contract_id}/notify': N_v3__papay__contracts__$contract_id$__notify;
   'v3/papay/insurance-pay': N_v3__papay__insurance_pay;
@@ -3966,6 +4239,55 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012489491
    */
   'v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate': N_v3__papay__sign__partner__contracts__plan_id__$plan_id$__out_contract_code__$out_contract_code$__terminate;
+  'v3/parking': N_v3__parking;
+  'v3/parking/reminders': N_v3__parking__reminders;
+  /**
+   * 提交停车场进件申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557780
+   */
+  'v3/parking/reminders/application': N_v3__parking__reminders__application;
+  /** 查询停车场进件申请单 */
+  'v3/parking/reminders/application/query': N_v3__parking__reminders__application__query;
+  /**
+   * 撤回停车场进件申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557799
+   */
+  'v3/parking/reminders/application/withdraw': N_v3__parking__reminders__application__withdraw;
+  /**
+   * 查询停车场进件申请单列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557811
+   */
+  'v3/parking/reminders/applications': N_v3__parking__reminders__applications;
+  /**
+   * 同步车辆入场通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557757
+   */
+  'v3/parking/reminders/entry': N_v3__parking__reminders__entry;
+  /**
+   * 同步车辆离场通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557725
+   */
+  'v3/parking/reminders/exit': N_v3__parking__reminders__exit;
+  /**
+   * 同步非临停扩展支付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020338487
+   */
+  'v3/parking/reminders/ext-payment': N_v3__parking__reminders__ext_payment;
+  /**
+   * 查询停车费用
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557825
+   */
+  'v3/parking/reminders/parking-fee': N_v3__parking__reminders__parking_fee;
+  /**
+   * 查询停车场信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4023070758
+   */
+  'v3/parking/reminders/parking-lot': N_v3__parking__reminders__parking_lot;
+  /**
+   * 同步支付结果通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557765
+   */
+  'v3/parking/reminders/payment': N_v3__parking__reminders__payment;
   'v3/partner-papay': N_v3__partner_papay;
   'v3/partner-papay/contracts': N_v3__partner_papay__contracts;
   'v3/partner-papay/contracts/{contract_id}': N_v3__partner_papay__contracts__$contract_id$;
@@ -3976,7 +4298,7 @@ export interface Nodes {
   'v3/partner-papay/contracts/{contract_id}/fail-notify': N_v3__partner_papay__contracts__$contract_id$__fail_notify;
   /**
    * 服务商商户预扣费通知
-   * @see https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988373
    */
   'v3/partner-papay/contracts/{contract_id}/notify': N_v3__partner_papay__contracts__$contract_id$__notify;
   'v3/partner-transfer': N_v3__partner_transfer;
@@ -4076,6 +4398,34 @@ export interface Nodes {
   'v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign': N_v3__password_exempt_contract__contracts__service_provider__pre_entrust_sign__pay_redirect_sign;
   'v3/pay': N_v3__pay;
   'v3/pay-devices': N_v3__pay_devices;
+  'v3/pay-devices/open-scenario-speaker': N_v3__pay_devices__open_scenario_speaker;
+  /**
+   * 查询音箱绑定信息
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speaker/{device_sn}': N_v3__pay_devices__open_scenario_speaker__$device_sn$;
+  /**
+   * 绑定音箱设备码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speaker/{device_sn}/bind': N_v3__pay_devices__open_scenario_speaker__$device_sn$__bind;
+  /**
+   * 出厂预绑定音箱和码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speaker/{device_sn}/prebind': N_v3__pay_devices__open_scenario_speaker__$device_sn$__prebind;
+  /**
+   * 解绑音箱设备码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speaker/{device_sn}/unbind': N_v3__pay_devices__open_scenario_speaker__$device_sn$__unbind;
+  'v3/pay-devices/open-scenario-speakerorder': N_v3__pay_devices__open_scenario_speakerorder;
+  'v3/pay-devices/open-scenario-speakerorder/{transaction_id}': N_v3__pay_devices__open_scenario_speakerorder__$transaction_id$;
+  /**
+   * 码牌支付结果上报
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report': N_v3__pay_devices__open_scenario_speakerorder__$transaction_id$__report;
   'v3/pay-devices/printers': N_v3__pay_devices__printers;
   'v3/pay-devices/printers/{device_id}': N_v3__pay_devices__printers__$device_id$;
   /** 小票机打印 */
@@ -4109,6 +4459,11 @@ export interface Nodes {
    */
   'v3/pay/partner/transactions/app': N_v3__pay__partner__transactions__app;
   /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017019941
+   */
+  'v3/pay/partner/transactions/app-with-contract': N_v3__pay__partner__transactions__app_with_contract;
+  /**
    * 付款码支付
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012382179
    */
@@ -4135,7 +4490,7 @@ export interface Nodes {
    */
   'v3/pay/partner/transactions/jsapi': N_v3__pay__partner__transactions__jsapi;
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012688481
    */
   'v3/pay/partner/transactions/jsapi-with-contract': N_v3__pay__partner__transactions__jsapi_with_contract;
@@ -4177,6 +4532,11 @@ export interface Nodes {
    */
   'v3/pay/transactions/app': N_v3__pay__transactions__app;
   /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017019923
+   */
+  'v3/pay/transactions/app-with-contract': N_v3__pay__transactions__app_with_contract;
+  /**
    * 付款码支付
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012382150
    */
@@ -4203,7 +4563,7 @@ export interface Nodes {
    */
   'v3/pay/transactions/jsapi': N_v3__pay__transactions__jsapi;
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012530178
    */
   'v3/pay/transactions/jsapi-with-contract': N_v3__pay__transactions__jsapi_with_contract;
@@ -4800,6 +5160,16 @@ export interface Nodes {
    */
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer': N_v3__platsolution__ecommerce__mch_transfer__insurance_claim_bills__pre_transfer;
   /**
+   * 请求赔付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777363
+   */
+  'v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills': N_v3__platsolution__ecommerce__mch_transfer__sub_mch_compensation_bills;
+  /**
+   * 查询赔付结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777372
+   */
+  'v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}': N_v3__platsolution__ecommerce__mch_transfer__sub_mch_compensation_bills__$out_bill_no$;
+  /**
    * 保证金赔付
    * @see https://pay.weixin.qq.com/doc/v3/partner/4013504198
    */
@@ -4867,6 +5237,18 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015198012
    */
   'v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle': N_v3__platsolution__ecommerce__settle__prepay_settle_orders__$settle_batch_no$__apply_abnormal_settle;
+  'v3/platsolution/ecommerce/withdraw': N_v3__platsolution__ecommerce__withdraw;
+  /**
+   * 二级商户按日终余额预约提现
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328143
+   */
+  'v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw': N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw;
+  'v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no': N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw__out_request_no;
+  /**
+   * 查询二级商户按日终余额预约提现状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328163
+   */
+  'v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}': N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw__out_request_no__$out_request_no$;
   'v3/platsolution/insurance': N_v3__platsolution__insurance;
   'v3/platsolution/insurance/mch-transfer': N_v3__platsolution__insurance__mch_transfer;
   'v3/platsolution/insurance/mch-transfer/batches': N_v3__platsolution__insurance__mch_transfer__batches;
@@ -5182,6 +5564,12 @@ export interface Nodes {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015124463
    */
   'v3/repayment/combine-transactions/partner/prepay': N_v3__repayment__combine_transactions__partner__prepay;
+  'v3/security': N_v3__security;
+  /**
+   * 商户签名验签／加解密测试
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014551946
+   */
+  'v3/security/echo': N_v3__security__echo;
   'v3/settle': N_v3__settle;
   /**
    * 查询结算资金明细
@@ -5478,6 +5866,22 @@ export interface Nodes {
    */
   'v3/vehicle/transactions/parking': N_v3__vehicle__transactions__parking;
   'v3/webizpay': N_v3__webizpay;
+  /**
+   * GET, POST: 查询可用商户范围列表 / 创建可用商户范围
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205627
+   */
+  'v3/webizpay/avail-mch-ranges': N_v3__webizpay__avail_mch_ranges;
+  'v3/webizpay/avail-mch-ranges/{range_id}': N_v3__webizpay__avail_mch_ranges__$range_id$;
+  /**
+   * GET, POST: 查询商户标识列表 / 添加商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205633
+   */
+  'v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers': N_v3__webizpay__avail_mch_ranges__$range_id$__merchant_identifiers;
+  /**
+   * 删除商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205637
+   */
+  'v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}': N_v3__webizpay__avail_mch_ranges__$range_id$__merchant_identifiers__$merchant_identifier$;
   'v3/webizpay/bill': N_v3__webizpay__bill;
   /**
    * 申请企业商户企业支付出资凭证
@@ -6028,11 +6432,6 @@ export interface N_v2__mmpaymkttransfers {
   readonly gettransferinfo: N_v2__mmpaymkttransfers__gettransferinfo;
   readonly promotion: N_v2__mmpaymkttransfers__promotion;
   /**
-   * 查询企业付款银行卡
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
-   */
-  readonly query_bank: N_v2__mmpaymkttransfers__query_bank;
-  /**
    * 查询代金券批次
    * @see https://pay.weixin.qq.com/wiki/doc/api/tools/sp_coupon.php?chapter=12_4&index=5
    * @deprecated
@@ -6081,6 +6480,7 @@ export interface N_v2__mmpaymkttransfers {
 export interface N_v2__mmpaymkttransfers__gethbinfo extends Verbs<Paths['v2/mmpaymkttransfers/gethbinfo']> {
   /**
    * 查询红包记录
+   * Restricted: available to invited merchants only.
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011981612
    */
   readonly postAsync: Call<Paths['v2/mmpaymkttransfers/gethbinfo']['post']>;
@@ -6136,14 +6536,6 @@ export interface N_v2__mmpaymkttransfers__promotion__transfers extends Verbs<Pat
   readonly postAsync: Call<Paths['v2/mmpaymkttransfers/promotion/transfers']['post']>;
 }
 
-export interface N_v2__mmpaymkttransfers__query_bank extends Verbs<Paths['v2/mmpaymkttransfers/query_bank']> {
-  /**
-   * 查询企业付款银行卡
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
-   */
-  readonly postAsync: Call<Paths['v2/mmpaymkttransfers/query_bank']['post']>;
-}
-
 export interface N_v2__mmpaymkttransfers__query_coupon_stock extends Verbs<Paths['v2/mmpaymkttransfers/query_coupon_stock']> {
   /**
    * 查询代金券批次
@@ -6191,6 +6583,7 @@ export interface N_v2__mmpaymkttransfers__sendgroupredpack extends Verbs<Paths['
 export interface N_v2__mmpaymkttransfers__sendminiprogramhb extends Verbs<Paths['v2/mmpaymkttransfers/sendminiprogramhb']> {
   /**
    * 发放小程序红包接口
+   * Restricted: available to invited merchants only.
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053
    */
   readonly postAsync: Call<Paths['v2/mmpaymkttransfers/sendminiprogramhb']['post']>;
@@ -6199,6 +6592,7 @@ export interface N_v2__mmpaymkttransfers__sendminiprogramhb extends Verbs<Paths[
 export interface N_v2__mmpaymkttransfers__sendredpack extends Verbs<Paths['v2/mmpaymkttransfers/sendredpack']> {
   /**
    * 发放普通红包
+   * Restricted: available to invited merchants only.
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053
    */
   readonly postAsync: Call<Paths['v2/mmpaymkttransfers/sendredpack']['post']>;
@@ -6218,6 +6612,11 @@ export interface N_v2__mmpaysptrans {
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939840
    */
   readonly pay_bank: N_v2__mmpaysptrans__pay_bank;
+  /**
+   * 查询企业付款银行卡
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
+   */
+  readonly query_bank: N_v2__mmpaysptrans__query_bank;
 }
 
 export interface N_v2__mmpaysptrans__pay_bank extends Verbs<Paths['v2/mmpaysptrans/pay_bank']> {
@@ -6226,6 +6625,14 @@ export interface N_v2__mmpaysptrans__pay_bank extends Verbs<Paths['v2/mmpaysptra
    * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939840
    */
   readonly postAsync: Call<Paths['v2/mmpaysptrans/pay_bank']['post']>;
+}
+
+export interface N_v2__mmpaysptrans__query_bank extends Verbs<Paths['v2/mmpaysptrans/query_bank']> {
+  /**
+   * 查询企业付款银行卡
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
+   */
+  readonly postAsync: Call<Paths['v2/mmpaysptrans/query_bank']['post']>;
 }
 
 export interface N_v2__papay {
@@ -6284,6 +6691,11 @@ export interface N_v2__papay__h5entrustweb extends Verbs<Paths['v2/papay/h5entru
 
 export interface N_v2__papay__partner {
   /**
+   * 申请解约
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011989904
+   */
+  readonly deletecontract: N_v2__papay__partner__deletecontract;
+  /**
    * 公众号纯签约
    * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_1.shtml
    */
@@ -6303,6 +6715,14 @@ export interface N_v2__papay__partner {
    * @see https://pay.weixin.qq.com/doc/v2/partner/4011988379
    */
   readonly querycontract: N_v2__papay__partner__querycontract;
+}
+
+export interface N_v2__papay__partner__deletecontract extends Verbs<Paths['v2/papay/partner/deletecontract']> {
+  /**
+   * 申请解约
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011989904
+   */
+  readonly postAsync: Call<Paths['v2/papay/partner/deletecontract']['post']>;
 }
 
 export interface N_v2__papay__partner__entrustweb extends Verbs<Paths['v2/papay/partner/entrustweb']> {
@@ -7402,6 +7822,8 @@ export interface N_v3 {
   readonly bill: N_v3__bill;
   readonly billdownload: N_v3__billdownload;
   readonly brand: N_v3__brand;
+  readonly 'brand-basic': N_v3__brand_basic;
+  readonly brandBasic: N_v3__brand_basic;
   readonly businesscircle: N_v3__businesscircle;
   readonly capital: N_v3__capital;
   readonly catering: N_v3__catering;
@@ -7438,6 +7860,9 @@ export interface N_v3 {
   readonly hirePowerBank: N_v3__hire_power_bank;
   readonly 'industry-coupon': N_v3__industry_coupon;
   readonly industryCoupon: N_v3__industry_coupon;
+  readonly 'industry-rebate': N_v3__industry_rebate;
+  readonly industryRebate: N_v3__industry_rebate;
+  readonly inspolicymgr: N_v3__inspolicymgr;
   readonly iotmanage: N_v3__iotmanage;
   readonly lovefeast: N_v3__lovefeast;
   readonly marketing: N_v3__marketing;
@@ -7471,6 +7896,7 @@ export interface N_v3 {
   readonly offlinefacemch: N_v3__offlinefacemch;
   readonly palmservice: N_v3__palmservice;
   readonly papay: N_v3__papay;
+  readonly parking: N_v3__parking;
   readonly 'partner-papay': N_v3__partner_papay;
   readonly partnerPapay: N_v3__partner_papay;
   readonly 'partner-transfer': N_v3__partner_transfer;
@@ -7497,6 +7923,7 @@ export interface N_v3 {
    */
   readonly refunds: N_v3__refunds;
   readonly repayment: N_v3__repayment;
+  readonly security: N_v3__security;
   readonly settle: N_v3__settle;
   readonly smartguide: N_v3__smartguide;
   /**
@@ -7563,6 +7990,29 @@ export interface N_v3__abnormal_fund_processing__receipts__$receipt_id$__transfe
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015408022
    */
   readonly postAsync: Call<Paths['v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions']['post']>;
+  /**
+   * 查询在途异常资金付款指令执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016636882
+   */
+  readonly $out_instruction_no$: N_v3__abnormal_fund_processing__receipts__$receipt_id$__transfer_instructions__$out_instruction_no$;
+  /**
+   * 查询在途异常资金付款指令执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016636882
+   */
+  readonly _out_instruction_no_: N_v3__abnormal_fund_processing__receipts__$receipt_id$__transfer_instructions__$out_instruction_no$;
+  /**
+   * 查询在途异常资金付款指令执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016636882
+   */
+  readonly '{out_instruction_no}': N_v3__abnormal_fund_processing__receipts__$receipt_id$__transfer_instructions__$out_instruction_no$;
+}
+
+export interface N_v3__abnormal_fund_processing__receipts__$receipt_id$__transfer_instructions__$out_instruction_no$ extends Verbs<Paths['v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}']> {
+  /**
+   * 查询在途异常资金付款指令执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016636882
+   */
+  readonly getAsync: Call<Paths['v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}']['get']>;
 }
 
 export interface N_v3__aggracct_bc {
@@ -7572,6 +8022,8 @@ export interface N_v3__aggracct_bc {
 
 export interface N_v3__aggracct_bc__wb_channel {
   readonly account: N_v3__aggracct_bc__wb_channel__account;
+  readonly 'bank-channel-account': N_v3__aggracct_bc__wb_channel__bank_channel_account;
+  readonly bankChannelAccount: N_v3__aggracct_bc__wb_channel__bank_channel_account;
   readonly 'control-orders': N_v3__aggracct_bc__wb_channel__control_orders;
   readonly controlOrders: N_v3__aggracct_bc__wb_channel__control_orders;
   /**
@@ -7592,6 +8044,16 @@ export interface N_v3__aggracct_bc__wb_channel__account {
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061186
    */
   readonly balance: N_v3__aggracct_bc__wb_channel__account__balance;
+  /**
+   * 查询商户资料
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016642632
+   */
+  readonly mch_archives: N_v3__aggracct_bc__wb_channel__account__mch_archives;
+  /**
+   * 查询商户影像件资料
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4025779210
+   */
+  readonly mch_media: N_v3__aggracct_bc__wb_channel__account__mch_media;
 }
 
 export interface N_v3__aggracct_bc__wb_channel__account__balance extends Verbs<Paths['v3/aggracct-bc/wb-channel/account/balance']> {
@@ -7600,6 +8062,61 @@ export interface N_v3__aggracct_bc__wb_channel__account__balance extends Verbs<P
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061186
    */
   readonly getAsync: Call<Paths['v3/aggracct-bc/wb-channel/account/balance']['get']>;
+}
+
+export interface N_v3__aggracct_bc__wb_channel__account__mch_archives extends Verbs<Paths['v3/aggracct-bc/wb-channel/account/mch_archives']> {
+  /**
+   * 查询商户资料
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016642632
+   */
+  readonly getAsync: Call<Paths['v3/aggracct-bc/wb-channel/account/mch_archives']['get']>;
+}
+
+export interface N_v3__aggracct_bc__wb_channel__account__mch_media extends Verbs<Paths['v3/aggracct-bc/wb-channel/account/mch_media']> {
+  /**
+   * 查询商户影像件资料
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4025779210
+   */
+  readonly getAsync: Call<Paths['v3/aggracct-bc/wb-channel/account/mch_media']['get']>;
+}
+
+export interface N_v3__aggracct_bc__wb_channel__bank_channel_account {
+  /**
+   * 受理渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968078
+   */
+  readonly rename: N_v3__aggracct_bc__wb_channel__bank_channel_account__rename;
+}
+
+export interface N_v3__aggracct_bc__wb_channel__bank_channel_account__rename extends Verbs<Paths['v3/aggracct-bc/wb-channel/bank-channel-account/rename']> {
+  /**
+   * 受理渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968078
+   */
+  readonly postAsync: Call<Paths['v3/aggracct-bc/wb-channel/bank-channel-account/rename']['post']>;
+  /**
+   * 查询渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968051
+   */
+  readonly $application_id$: N_v3__aggracct_bc__wb_channel__bank_channel_account__rename__$application_id$;
+  /**
+   * 查询渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968051
+   */
+  readonly _application_id_: N_v3__aggracct_bc__wb_channel__bank_channel_account__rename__$application_id$;
+  /**
+   * 查询渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968051
+   */
+  readonly '{application_id}': N_v3__aggracct_bc__wb_channel__bank_channel_account__rename__$application_id$;
+}
+
+export interface N_v3__aggracct_bc__wb_channel__bank_channel_account__rename__$application_id$ extends Verbs<Paths['v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}']> {
+  /**
+   * 查询渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968051
+   */
+  readonly getAsync: Call<Paths['v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}']['get']>;
 }
 
 export interface N_v3__aggracct_bc__wb_channel__control_orders {
@@ -8211,6 +8728,41 @@ export interface N_v3__brand {
   readonly profitsharing: N_v3__brand__profitsharing;
 }
 
+export interface N_v3__brand_basic {
+  readonly partner: N_v3__brand_basic__partner;
+}
+
+export interface N_v3__brand_basic__partner {
+  readonly brands: N_v3__brand_basic__partner__brands;
+}
+
+export interface N_v3__brand_basic__partner__brands {
+  readonly $brand_id$: N_v3__brand_basic__partner__brands__$brand_id$;
+  readonly _brand_id_: N_v3__brand_basic__partner__brands__$brand_id$;
+  readonly '{brand_id}': N_v3__brand_basic__partner__brands__$brand_id$;
+}
+
+export interface N_v3__brand_basic__partner__brands__$brand_id$ {
+  /**
+   * 获得品牌已授权且在生效中的产品权限信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017410365
+   */
+  readonly 'product-authorities': N_v3__brand_basic__partner__brands__$brand_id$__product_authorities;
+  /**
+   * 获得品牌已授权且在生效中的产品权限信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017410365
+   */
+  readonly productAuthorities: N_v3__brand_basic__partner__brands__$brand_id$__product_authorities;
+}
+
+export interface N_v3__brand_basic__partner__brands__$brand_id$__product_authorities extends Verbs<Paths['v3/brand-basic/partner/brands/{brand_id}/product-authorities']> {
+  /**
+   * 获得品牌已授权且在生效中的产品权限信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017410365
+   */
+  readonly getAsync: Call<Paths['v3/brand-basic/partner/brands/{brand_id}/product-authorities']['get']>;
+}
+
 export interface N_v3__brand__applyments extends Verbs<Paths['v3/brand/applyments']> {
   /**
    * 提交入驻申请
@@ -8295,6 +8847,16 @@ export interface N_v3__brand__applyments__cancel_applyment extends Verbs<Paths['
 
 export interface N_v3__brand__card {
   /**
+   * GET, POST: 查询商家名片配置申请状态 / 提交商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475174
+   */
+  readonly 'card-configs': N_v3__brand__card__card_configs;
+  /**
+   * GET, POST: 查询商家名片配置申请状态 / 提交商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475174
+   */
+  readonly cardConfigs: N_v3__brand__card__card_configs;
+  /**
    * GET, POST: 查询已生效交易连接名片规则 / 添加交易连接名片规则申请
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016366785
    */
@@ -8304,6 +8866,68 @@ export interface N_v3__brand__card {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016366785
    */
   readonly cardLinks: N_v3__brand__card__card_links;
+}
+
+export interface N_v3__brand__card__card_configs extends Verbs<Paths['v3/brand/card/card-configs']> {
+  /**
+   * 查询商家名片配置申请状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475174
+   */
+  readonly getAsync: Call<Paths['v3/brand/card/card-configs']['get']>;
+  /**
+   * 提交商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016468440
+   */
+  readonly postAsync: Call<Paths['v3/brand/card/card-configs']['post']>;
+  /**
+   * 撤销商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475172
+   */
+  readonly 'cancel-applyment': N_v3__brand__card__card_configs__cancel_applyment;
+  /**
+   * 撤销商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475172
+   */
+  readonly cancelApplyment: N_v3__brand__card__card_configs__cancel_applyment;
+  /**
+   * 获取商家名片预览二维码
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016641998
+   */
+  readonly 'preview-url': N_v3__brand__card__card_configs__preview_url;
+  /**
+   * 获取商家名片预览二维码
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016641998
+   */
+  readonly previewUrl: N_v3__brand__card__card_configs__preview_url;
+  /**
+   * 发布商家名片配置
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475176
+   */
+  readonly publish: N_v3__brand__card__card_configs__publish;
+}
+
+export interface N_v3__brand__card__card_configs__cancel_applyment extends Verbs<Paths['v3/brand/card/card-configs/cancel-applyment']> {
+  /**
+   * 撤销商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475172
+   */
+  readonly postAsync: Call<Paths['v3/brand/card/card-configs/cancel-applyment']['post']>;
+}
+
+export interface N_v3__brand__card__card_configs__preview_url extends Verbs<Paths['v3/brand/card/card-configs/preview-url']> {
+  /**
+   * 获取商家名片预览二维码
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016641998
+   */
+  readonly getAsync: Call<Paths['v3/brand/card/card-configs/preview-url']['get']>;
+}
+
+export interface N_v3__brand__card__card_configs__publish extends Verbs<Paths['v3/brand/card/card-configs/publish']> {
+  /**
+   * 发布商家名片配置
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475176
+   */
+  readonly postAsync: Call<Paths['v3/brand/card/card-configs/publish']['post']>;
 }
 
 export interface N_v3__brand__card__card_links extends Verbs<Paths['v3/brand/card/card-links']> {
@@ -8426,6 +9050,16 @@ export interface N_v3__brand__partner__card_member {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016588039
    */
   readonly membershipActivities: N_v3__brand__partner__card_member__membership_activities;
+  /**
+   * 品牌会员展示付款码组件预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016834476
+   */
+  readonly 'pay-view-tokens': N_v3__brand__partner__card_member__pay_view_tokens;
+  /**
+   * 品牌会员展示付款码组件预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016834476
+   */
+  readonly payViewTokens: N_v3__brand__partner__card_member__pay_view_tokens;
   /**
    * 入会组件预授权
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015336986
@@ -8571,6 +9205,14 @@ export interface N_v3__brand__partner__card_member__membership_activities__$acti
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016588028
    */
   readonly postAsync: Call<Paths['v3/brand/partner/card-member/membership-activities/{activity_id}/terminate']['post']>;
+}
+
+export interface N_v3__brand__partner__card_member__pay_view_tokens extends Verbs<Paths['v3/brand/partner/card-member/pay-view-tokens']> {
+  /**
+   * 品牌会员展示付款码组件预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016834476
+   */
+  readonly postAsync: Call<Paths['v3/brand/partner/card-member/pay-view-tokens']['post']>;
 }
 
 export interface N_v3__brand__partner__card_member__pre_auth_tokens extends Verbs<Paths['v3/brand/partner/card-member/pre-auth-tokens']> {
@@ -8723,13 +9365,18 @@ export interface N_v3__brand__partner__card_member__user_points__sync extends Ve
 
 export interface N_v3__brand__partner__store {
   /**
-   * 创建品牌门店
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015783183
+   * GET, POST: 列表查询品牌门店信息 / 创建品牌门店
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756674
    */
   readonly brandstores: N_v3__brand__partner__store__brandstores;
 }
 
 export interface N_v3__brand__partner__store__brandstores extends Verbs<Paths['v3/brand/partner/store/brandstores']> {
+  /**
+   * 列表查询品牌门店信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756674
+   */
+  readonly getAsync: Call<Paths['v3/brand/partner/store/brandstores']['get']>;
   /**
    * 创建品牌门店
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015783183
@@ -8774,6 +9421,16 @@ export interface N_v3__brand__partner__store__brandstores__$store_id$ extends Ve
    */
   readonly bindrecipient: N_v3__brand__partner__store__brandstores__$store_id$__bindrecipient;
   /**
+   * 暂停门店营业
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756671
+   */
+  readonly close: N_v3__brand__partner__store__brandstores__$store_id$__close;
+  /**
+   * 恢复门店营业
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756672
+   */
+  readonly resume: N_v3__brand__partner__store__brandstores__$store_id$__resume;
+  /**
    * 解绑收款商户号
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015783188
    */
@@ -8786,6 +9443,22 @@ export interface N_v3__brand__partner__store__brandstores__$store_id$__bindrecip
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015783177
    */
   readonly postAsync: Call<Paths['v3/brand/partner/store/brandstores/{store_id}/bindrecipient']['post']>;
+}
+
+export interface N_v3__brand__partner__store__brandstores__$store_id$__close extends Verbs<Paths['v3/brand/partner/store/brandstores/{store_id}/close']> {
+  /**
+   * 暂停门店营业
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756671
+   */
+  readonly postAsync: Call<Paths['v3/brand/partner/store/brandstores/{store_id}/close']['post']>;
+}
+
+export interface N_v3__brand__partner__store__brandstores__$store_id$__resume extends Verbs<Paths['v3/brand/partner/store/brandstores/{store_id}/resume']> {
+  /**
+   * 恢复门店营业
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756672
+   */
+  readonly postAsync: Call<Paths['v3/brand/partner/store/brandstores/{store_id}/resume']['post']>;
 }
 
 export interface N_v3__brand__partner__store__brandstores__$store_id$__unbindrecipient extends Verbs<Paths['v3/brand/partner/store/brandstores/{store_id}/unbindrecipient']> {
@@ -9367,6 +10040,18 @@ export interface N_v3__credit_repayment {
 
 export interface N_v3__credit_repayment__partner {
   readonly contracts: N_v3__credit_repayment__partner__contracts;
+  /**
+   * 发起还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779462
+   */
+  readonly 'deduct-orders': N_v3__credit_repayment__partner__deduct_orders;
+  /**
+   * 发起还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779462
+   */
+  readonly deductOrders: N_v3__credit_repayment__partner__deduct_orders;
+  readonly 'schedule-records': N_v3__credit_repayment__partner__schedule_records;
+  readonly scheduleRecords: N_v3__credit_repayment__partner__schedule_records;
 }
 
 export interface N_v3__credit_repayment__partner__contracts {
@@ -9380,6 +10065,16 @@ export interface N_v3__credit_repayment__partner__contracts {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016125804
    */
   readonly appPresign: N_v3__credit_repayment__partner__contracts__app_presign;
+  /**
+   * H5预签约自动还款协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779565
+   */
+  readonly 'h5-presign': N_v3__credit_repayment__partner__contracts__h5_presign;
+  /**
+   * H5预签约自动还款协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779565
+   */
+  readonly h5Presign: N_v3__credit_repayment__partner__contracts__h5_presign;
   /**
    * 解除自动还款协议
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016125830
@@ -9410,6 +10105,14 @@ export interface N_v3__credit_repayment__partner__contracts__app_presign extends
   readonly postAsync: Call<Paths['v3/credit-repayment/partner/contracts/app-presign']['post']>;
 }
 
+export interface N_v3__credit_repayment__partner__contracts__h5_presign extends Verbs<Paths['v3/credit-repayment/partner/contracts/h5-presign']> {
+  /**
+   * H5预签约自动还款协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779565
+   */
+  readonly postAsync: Call<Paths['v3/credit-repayment/partner/contracts/h5-presign']['post']>;
+}
+
 export interface N_v3__credit_repayment__partner__contracts__terminate extends Verbs<Paths['v3/credit-repayment/partner/contracts/terminate']> {
   /**
    * 解除自动还款协议
@@ -9424,6 +10127,81 @@ export interface N_v3__credit_repayment__partner__contracts__$out_contract_code$
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016125810
    */
   readonly getAsync: Call<Paths['v3/credit-repayment/partner/contracts/{out_contract_code}']['get']>;
+}
+
+export interface N_v3__credit_repayment__partner__deduct_orders extends Verbs<Paths['v3/credit-repayment/partner/deduct-orders']> {
+  /**
+   * 发起还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779462
+   */
+  readonly postAsync: Call<Paths['v3/credit-repayment/partner/deduct-orders']['post']>;
+  /**
+   * 查询还款单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779468
+   */
+  readonly $out_trade_no$: N_v3__credit_repayment__partner__deduct_orders__$out_trade_no$;
+  /**
+   * 查询还款单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779468
+   */
+  readonly _out_trade_no_: N_v3__credit_repayment__partner__deduct_orders__$out_trade_no$;
+  /**
+   * 查询还款单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779468
+   */
+  readonly '{out_trade_no}': N_v3__credit_repayment__partner__deduct_orders__$out_trade_no$;
+}
+
+export interface N_v3__credit_repayment__partner__deduct_orders__$out_trade_no$ extends Verbs<Paths['v3/credit-repayment/partner/deduct-orders/{out_trade_no}']> {
+  /**
+   * 查询还款单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779468
+   */
+  readonly getAsync: Call<Paths['v3/credit-repayment/partner/deduct-orders/{out_trade_no}']['get']>;
+}
+
+export interface N_v3__credit_repayment__partner__schedule_records {
+  /**
+   * 预约还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779459
+   */
+  readonly 'batch-create': N_v3__credit_repayment__partner__schedule_records__batch_create;
+  /**
+   * 预约还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779459
+   */
+  readonly batchCreate: N_v3__credit_repayment__partner__schedule_records__batch_create;
+  /**
+   * 查询预约还款记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779463
+   */
+  readonly $out_record_id$: N_v3__credit_repayment__partner__schedule_records__$out_record_id$;
+  /**
+   * 查询预约还款记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779463
+   */
+  readonly _out_record_id_: N_v3__credit_repayment__partner__schedule_records__$out_record_id$;
+  /**
+   * 查询预约还款记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779463
+   */
+  readonly '{out_record_id}': N_v3__credit_repayment__partner__schedule_records__$out_record_id$;
+}
+
+export interface N_v3__credit_repayment__partner__schedule_records__batch_create extends Verbs<Paths['v3/credit-repayment/partner/schedule-records/batch-create']> {
+  /**
+   * 预约还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779459
+   */
+  readonly postAsync: Call<Paths['v3/credit-repayment/partner/schedule-records/batch-create']['post']>;
+}
+
+export interface N_v3__credit_repayment__partner__schedule_records__$out_record_id$ extends Verbs<Paths['v3/credit-repayment/partner/schedule-records/{out_record_id}']> {
+  /**
+   * 查询预约还款记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779463
+   */
+  readonly getAsync: Call<Paths['v3/credit-repayment/partner/schedule-records/{out_record_id}']['get']>;
 }
 
 export interface N_v3__customs {
@@ -9788,6 +10566,16 @@ export interface N_v3__ecommerce {
   readonly mchTransfer: N_v3__ecommerce__mch_transfer;
   readonly profitsharing: N_v3__ecommerce__profitsharing;
   readonly refunds: N_v3__ecommerce__refunds;
+  /**
+   * 查询指定主体子商户列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4033742105
+   */
+  readonly 'subject-sub-merchants': N_v3__ecommerce__subject_sub_merchants;
+  /**
+   * 查询指定主体子商户列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4033742105
+   */
+  readonly subjectSubMerchants: N_v3__ecommerce__subject_sub_merchants;
   readonly subsidies: N_v3__ecommerce__subsidies;
 }
 
@@ -10205,12 +10993,12 @@ export interface N_v3__ecommerce__combine_papay__contracts__pre_entrust_sign ext
   readonly postAsync: Call<Paths['v3/ecommerce/combine-papay/contracts/pre-entrust-sign']['post']>;
   /**
    * 小程序方式预签约
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017177322
    */
   readonly 'mini-program': N_v3__ecommerce__combine_papay__contracts__pre_entrust_sign__mini_program;
   /**
    * 小程序方式预签约
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017177322
    */
   readonly miniProgram: N_v3__ecommerce__combine_papay__contracts__pre_entrust_sign__mini_program;
 }
@@ -10218,7 +11006,7 @@ export interface N_v3__ecommerce__combine_papay__contracts__pre_entrust_sign ext
 export interface N_v3__ecommerce__combine_papay__contracts__pre_entrust_sign__mini_program extends Verbs<Paths['v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program']> {
   /**
    * 小程序方式预签约
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017177322
    */
   readonly postAsync: Call<Paths['v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program']['post']>;
 }
@@ -10393,6 +11181,8 @@ export interface N_v3__ecommerce__individual_contracts {
   readonly outContractCode: N_v3__ecommerce__individual_contracts__out_contract_code;
   readonly 'pre-entrust-sign': N_v3__ecommerce__individual_contracts__pre_entrust_sign;
   readonly preEntrustSign: N_v3__ecommerce__individual_contracts__pre_entrust_sign;
+  readonly 'pre-entrust-sign-with-real-name-identity': N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity;
+  readonly preEntrustSignWithRealNameIdentity: N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity;
   /**
    * 查询个人收款方授权结果
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012739528
@@ -10442,6 +11232,50 @@ export interface N_v3__ecommerce__individual_contracts__pre_entrust_sign {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015851472
    */
   readonly app: N_v3__ecommerce__individual_contracts__pre_entrust_sign__app;
+  /**
+   * 小程序场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023636
+   */
+  readonly 'mini-program': N_v3__ecommerce__individual_contracts__pre_entrust_sign__mini_program;
+  /**
+   * 小程序场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023636
+   */
+  readonly miniProgram: N_v3__ecommerce__individual_contracts__pre_entrust_sign__mini_program;
+}
+
+export interface N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity {
+  /**
+   * APP场景预签约（需要实名验证）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020083765
+   */
+  readonly app: N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity__app;
+  /**
+   * 小程序场景预签约（需要实名验证）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023723
+   */
+  readonly 'mini-program': N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity__mini_program;
+  /**
+   * 小程序场景预签约（需要实名验证）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023723
+   */
+  readonly miniProgram: N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity__mini_program;
+}
+
+export interface N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity__app extends Verbs<Paths['v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app']> {
+  /**
+   * APP场景预签约（需要实名验证）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020083765
+   */
+  readonly postAsync: Call<Paths['v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app']['post']>;
+}
+
+export interface N_v3__ecommerce__individual_contracts__pre_entrust_sign_with_real_name_identity__mini_program extends Verbs<Paths['v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program']> {
+  /**
+   * 小程序场景预签约（需要实名验证）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023723
+   */
+  readonly postAsync: Call<Paths['v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program']['post']>;
 }
 
 export interface N_v3__ecommerce__individual_contracts__pre_entrust_sign__app extends Verbs<Paths['v3/ecommerce/individual-contracts/pre-entrust-sign/app']> {
@@ -10450,6 +11284,14 @@ export interface N_v3__ecommerce__individual_contracts__pre_entrust_sign__app ex
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015851472
    */
   readonly postAsync: Call<Paths['v3/ecommerce/individual-contracts/pre-entrust-sign/app']['post']>;
+}
+
+export interface N_v3__ecommerce__individual_contracts__pre_entrust_sign__mini_program extends Verbs<Paths['v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program']> {
+  /**
+   * 小程序场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023636
+   */
+  readonly postAsync: Call<Paths['v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program']['post']>;
 }
 
 export interface N_v3__ecommerce__individual_contracts__$openid$ extends Verbs<Paths['v3/ecommerce/individual-contracts/{openid}']> {
@@ -10831,6 +11673,14 @@ export interface N_v3__ecommerce__refunds__$refund_id$__return_advance extends V
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012476927
    */
   readonly postAsync: Call<Paths['v3/ecommerce/refunds/{refund_id}/return-advance']['post']>;
+}
+
+export interface N_v3__ecommerce__subject_sub_merchants extends Verbs<Paths['v3/ecommerce/subject-sub-merchants']> {
+  /**
+   * 查询指定主体子商户列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4033742105
+   */
+  readonly getAsync: Call<Paths['v3/ecommerce/subject-sub-merchants']['get']>;
 }
 
 export interface N_v3__ecommerce__subsidies {
@@ -11633,6 +12483,16 @@ export interface N_v3__fund_app__mch_transfer__partner {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015469096
    */
   readonly transferBills: N_v3__fund_app__mch_transfer__partner__transfer_bills;
+  /**
+   * 申请免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809861
+   */
+  readonly 'user-confirm-authorizations': N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations;
+  /**
+   * 申请免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809861
+   */
+  readonly userConfirmAuthorizations: N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations;
 }
 
 export interface N_v3__fund_app__mch_transfer__partner__budget {
@@ -11817,6 +12677,21 @@ export interface N_v3__fund_app__mch_transfer__partner__transfer_bills extends V
   readonly postAsync: Call<Paths['v3/fund-app/mch-transfer/partner/transfer-bills']['post']>;
   readonly 'out-bill-no': N_v3__fund_app__mch_transfer__partner__transfer_bills__out_bill_no;
   readonly outBillNo: N_v3__fund_app__mch_transfer__partner__transfer_bills__out_bill_no;
+  /**
+   * 发起转账并完成自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809843
+   */
+  readonly 'pre-transfer-with-authorization': N_v3__fund_app__mch_transfer__partner__transfer_bills__pre_transfer_with_authorization;
+  /**
+   * 发起转账并完成自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809843
+   */
+  readonly preTransferWithAuthorization: N_v3__fund_app__mch_transfer__partner__transfer_bills__pre_transfer_with_authorization;
+  /**
+   * 转账（用户自动收款）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809837
+   */
+  readonly transfer: N_v3__fund_app__mch_transfer__partner__transfer_bills__transfer;
 }
 
 export interface N_v3__fund_app__mch_transfer__partner__transfer_bills__out_bill_no {
@@ -11858,6 +12733,66 @@ export interface N_v3__fund_app__mch_transfer__partner__transfer_bills__out_bill
   readonly postAsync: Call<Paths['v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel']['post']>;
 }
 
+export interface N_v3__fund_app__mch_transfer__partner__transfer_bills__pre_transfer_with_authorization extends Verbs<Paths['v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization']> {
+  /**
+   * 发起转账并完成自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809843
+   */
+  readonly postAsync: Call<Paths['v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization']['post']>;
+}
+
+export interface N_v3__fund_app__mch_transfer__partner__transfer_bills__transfer extends Verbs<Paths['v3/fund-app/mch-transfer/partner/transfer-bills/transfer']> {
+  /**
+   * 转账（用户自动收款）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809837
+   */
+  readonly postAsync: Call<Paths['v3/fund-app/mch-transfer/partner/transfer-bills/transfer']['post']>;
+}
+
+export interface N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations extends Verbs<Paths['v3/fund-app/mch-transfer/partner/user-confirm-authorizations']> {
+  /**
+   * 申请免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809861
+   */
+  readonly postAsync: Call<Paths['v3/fund-app/mch-transfer/partner/user-confirm-authorizations']['post']>;
+  /**
+   * 商户单号查询自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809859
+   */
+  readonly $out_authorization_no$: N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations__$out_authorization_no$;
+  /**
+   * 商户单号查询自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809859
+   */
+  readonly _out_authorization_no_: N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations__$out_authorization_no$;
+  /**
+   * 商户单号查询自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809859
+   */
+  readonly '{out_authorization_no}': N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations__$out_authorization_no$;
+}
+
+export interface N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations__$out_authorization_no$ extends Verbs<Paths['v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}']> {
+  /**
+   * 商户单号查询自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809859
+   */
+  readonly getAsync: Call<Paths['v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}']['get']>;
+  /**
+   * 解除免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809851
+   */
+  readonly close: N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations__$out_authorization_no$__close;
+}
+
+export interface N_v3__fund_app__mch_transfer__partner__user_confirm_authorizations__$out_authorization_no$__close extends Verbs<Paths['v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close']> {
+  /**
+   * 解除免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809851
+   */
+  readonly postAsync: Call<Paths['v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close']['post']>;
+}
+
 export interface N_v3__fund_app__mch_transfer__transfer_bills extends Verbs<Paths['v3/fund-app/mch-transfer/transfer-bills']> {
   /**
    * 发起转账
@@ -11877,7 +12812,7 @@ export interface N_v3__fund_app__mch_transfer__transfer_bills extends Verbs<Path
    */
   readonly preTransferWithAuthorization: N_v3__fund_app__mch_transfer__transfer_bills__pre_transfer_with_authorization;
   /**
-   * 转账（用户自动收款）
+   * 用户授权后转账
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399371
    */
   readonly transfer: N_v3__fund_app__mch_transfer__transfer_bills__transfer;
@@ -11934,7 +12869,7 @@ export interface N_v3__fund_app__mch_transfer__transfer_bills__pre_transfer_with
 
 export interface N_v3__fund_app__mch_transfer__transfer_bills__transfer extends Verbs<Paths['v3/fund-app/mch-transfer/transfer-bills/transfer']> {
   /**
-   * 转账（用户自动收款）
+   * 用户授权后转账
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399371
    */
   readonly postAsync: Call<Paths['v3/fund-app/mch-transfer/transfer-bills/transfer']['post']>;
@@ -12197,6 +13132,8 @@ export interface N_v3__global {
   readonly certificates: N_v3__global__certificates;
   readonly customs: N_v3__global__customs;
   readonly merchant: N_v3__global__merchant;
+  readonly 'merchant-service': N_v3__global__merchant_service;
+  readonly merchantService: N_v3__global__merchant_service;
   readonly 'merchant-storage': N_v3__global__merchant_storage;
   readonly merchantStorage: N_v3__global__merchant_storage;
   /**
@@ -12290,6 +13227,150 @@ export interface N_v3__global__customs__verify_certificate extends Verbs<Paths['
 
 export interface N_v3__global__merchant {
   readonly h5: N_v3__global__merchant__h5;
+}
+
+export interface N_v3__global__merchant_service {
+  /**
+   * GET, POST, PUT, DELETE: 查询投诉通知回调 / 创建投诉通知回调 / 更新投诉通知回调 / 删除投诉通知回调
+   * @see https://docs.qq.com/doc/DTkZ4ZnlyWHZtR0d4?nlc=1
+   */
+  readonly 'complaint-notifications': N_v3__global__merchant_service__complaint_notifications;
+  /**
+   * GET, POST, PUT, DELETE: 查询投诉通知回调 / 创建投诉通知回调 / 更新投诉通知回调 / 删除投诉通知回调
+   * @see https://docs.qq.com/doc/DTkZ4ZnlyWHZtR0d4?nlc=1
+   */
+  readonly complaintNotifications: N_v3__global__merchant_service__complaint_notifications;
+  /**
+   * 查询投诉单列表
+   * @see https://docs.qq.com/doc/DTmZhV0pWT1Zmd2du?nlc=1
+   */
+  readonly complaints: N_v3__global__merchant_service__complaints;
+  readonly images: N_v3__global__merchant_service__images;
+}
+
+export interface N_v3__global__merchant_service__complaint_notifications extends Verbs<Paths['v3/global/merchant-service/complaint-notifications']> {
+  /**
+   * 查询投诉通知回调
+   * @see https://docs.qq.com/doc/DTkZ4ZnlyWHZtR0d4?nlc=1
+   */
+  readonly getAsync: Call<Paths['v3/global/merchant-service/complaint-notifications']['get']>;
+  /**
+   * 创建投诉通知回调
+   * @see https://docs.qq.com/doc/DTldDSXZISERiaVRF?nlc=1
+   */
+  readonly postAsync: Call<Paths['v3/global/merchant-service/complaint-notifications']['post']>;
+  /**
+   * 更新投诉通知回调
+   * @see https://docs.qq.com/doc/DTnd3YUxDdkxabnpx?nlc=1
+   */
+  readonly putAsync: Call<Paths['v3/global/merchant-service/complaint-notifications']['put']>;
+  /**
+   * 删除投诉通知回调
+   * @see https://docs.qq.com/doc/DTlJLWFZObU1YdFlO?nlc=1
+   */
+  readonly deleteAsync: Call<Paths['v3/global/merchant-service/complaint-notifications']['delete']>;
+}
+
+export interface N_v3__global__merchant_service__complaints extends Verbs<Paths['v3/global/merchant-service/complaints']> {
+  /**
+   * 查询投诉单列表
+   * @see https://docs.qq.com/doc/DTmZhV0pWT1Zmd2du?nlc=1
+   */
+  readonly getAsync: Call<Paths['v3/global/merchant-service/complaints']['get']>;
+  /**
+   * 查询投诉单详情
+   * @see https://docs.qq.com/doc/DTlpKUmR4eHpXWU9v?nlc=1
+   */
+  readonly $complaint_id$: N_v3__global__merchant_service__complaints__$complaint_id$;
+  /**
+   * 查询投诉单详情
+   * @see https://docs.qq.com/doc/DTlpKUmR4eHpXWU9v?nlc=1
+   */
+  readonly _complaint_id_: N_v3__global__merchant_service__complaints__$complaint_id$;
+  /**
+   * 查询投诉单详情
+   * @see https://docs.qq.com/doc/DTlpKUmR4eHpXWU9v?nlc=1
+   */
+  readonly '{complaint_id}': N_v3__global__merchant_service__complaints__$complaint_id$;
+}
+
+export interface N_v3__global__merchant_service__complaints__$complaint_id$ extends Verbs<Paths['v3/global/merchant-service/complaints/{complaint_id}']> {
+  /**
+   * 查询投诉单详情
+   * @see https://docs.qq.com/doc/DTlpKUmR4eHpXWU9v?nlc=1
+   */
+  readonly getAsync: Call<Paths['v3/global/merchant-service/complaints/{complaint_id}']['get']>;
+  /** 反馈处理完成 */
+  readonly complete: N_v3__global__merchant_service__complaints__$complaint_id$__complete;
+  /**
+   * 查询投诉协商历史
+   * @see https://docs.qq.com/doc/DTnBqR29rUEV6Y2VZ?nlc=1
+   */
+  readonly 'negotiation-historys': N_v3__global__merchant_service__complaints__$complaint_id$__negotiation_historys;
+  /**
+   * 查询投诉协商历史
+   * @see https://docs.qq.com/doc/DTnBqR29rUEV6Y2VZ?nlc=1
+   */
+  readonly negotiationHistorys: N_v3__global__merchant_service__complaints__$complaint_id$__negotiation_historys;
+  /** 提交回复 */
+  readonly response: N_v3__global__merchant_service__complaints__$complaint_id$__response;
+}
+
+export interface N_v3__global__merchant_service__complaints__$complaint_id$__complete extends Verbs<Paths['v3/global/merchant-service/complaints/{complaint_id}/complete']> {
+  /** 反馈处理完成 */
+  readonly postAsync: Call<Paths['v3/global/merchant-service/complaints/{complaint_id}/complete']['post']>;
+}
+
+export interface N_v3__global__merchant_service__complaints__$complaint_id$__negotiation_historys extends Verbs<Paths['v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys']> {
+  /**
+   * 查询投诉协商历史
+   * @see https://docs.qq.com/doc/DTnBqR29rUEV6Y2VZ?nlc=1
+   */
+  readonly getAsync: Call<Paths['v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys']['get']>;
+}
+
+export interface N_v3__global__merchant_service__complaints__$complaint_id$__response extends Verbs<Paths['v3/global/merchant-service/complaints/{complaint_id}/response']> {
+  /** 提交回复 */
+  readonly postAsync: Call<Paths['v3/global/merchant-service/complaints/{complaint_id}/response']['post']>;
+}
+
+export interface N_v3__global__merchant_service__images {
+  /**
+   * 商户上传反馈图片
+   * @see https://docs.qq.com/doc/DTlZyR0JGTVBmRElp?nlc=1
+   */
+  readonly upload: N_v3__global__merchant_service__images__upload;
+  /**
+   * 图片下载
+   * @see https://docs.qq.com/doc/DTlpoQlhMWXpzZ2NF?nlc=1
+   */
+  readonly $media_id$: N_v3__global__merchant_service__images__$media_id$;
+  /**
+   * 图片下载
+   * @see https://docs.qq.com/doc/DTlpoQlhMWXpzZ2NF?nlc=1
+   */
+  readonly _media_id_: N_v3__global__merchant_service__images__$media_id$;
+  /**
+   * 图片下载
+   * @see https://docs.qq.com/doc/DTlpoQlhMWXpzZ2NF?nlc=1
+   */
+  readonly '{media_id}': N_v3__global__merchant_service__images__$media_id$;
+}
+
+export interface N_v3__global__merchant_service__images__upload extends Verbs<Paths['v3/global/merchant-service/images/upload']> {
+  /**
+   * 商户上传反馈图片
+   * @see https://docs.qq.com/doc/DTlZyR0JGTVBmRElp?nlc=1
+   */
+  readonly postAsync: Call<Paths['v3/global/merchant-service/images/upload']['post']>;
+}
+
+export interface N_v3__global__merchant_service__images__$media_id$ extends Verbs<Paths['v3/global/merchant-service/images/{media_id}']> {
+  /**
+   * 图片下载
+   * @see https://docs.qq.com/doc/DTlpoQlhMWXpzZ2NF?nlc=1
+   */
+  readonly getAsync: Call<Paths['v3/global/merchant-service/images/{media_id}']['get']>;
 }
 
 export interface N_v3__global__merchant_storage {
@@ -13941,6 +15022,138 @@ export interface N_v3__industry_coupon__tokens extends Verbs<Paths['v3/industry-
   readonly postAsync: Call<Paths['v3/industry-coupon/tokens']['post']>;
 }
 
+export interface N_v3__industry_rebate {
+  readonly 'retail-industry': N_v3__industry_rebate__retail_industry;
+  readonly retailIndustry: N_v3__industry_rebate__retail_industry;
+  readonly transactions: N_v3__industry_rebate__transactions;
+}
+
+export interface N_v3__industry_rebate__retail_industry {
+  /**
+   * 回传SN和商品编码
+   * @see https://docs.qq.com/doc/p/3094be447e6002d62ec924d489c938e39ccb8db0?nlc=1
+   */
+  readonly transactions: N_v3__industry_rebate__retail_industry__transactions;
+}
+
+export interface N_v3__industry_rebate__retail_industry__transactions extends Verbs<Paths['v3/industry-rebate/retail-industry/transactions']> {
+  /**
+   * 回传SN和商品编码
+   * @see https://docs.qq.com/doc/p/3094be447e6002d62ec924d489c938e39ccb8db0?nlc=1
+   */
+  readonly postAsync: Call<Paths['v3/industry-rebate/retail-industry/transactions']['post']>;
+}
+
+export interface N_v3__industry_rebate__transactions {
+  /**
+   * 支付码牌/点餐码牌交易回传
+   * @see https://docs.qq.com/doc/p/e052aee72f45b03e2fdb20edce5a1b2020ead904?nlc=1
+   */
+  readonly $transaction_id$: N_v3__industry_rebate__transactions__$transaction_id$;
+  /**
+   * 支付码牌/点餐码牌交易回传
+   * @see https://docs.qq.com/doc/p/e052aee72f45b03e2fdb20edce5a1b2020ead904?nlc=1
+   */
+  readonly _transaction_id_: N_v3__industry_rebate__transactions__$transaction_id$;
+  /**
+   * 支付码牌/点餐码牌交易回传
+   * @see https://docs.qq.com/doc/p/e052aee72f45b03e2fdb20edce5a1b2020ead904?nlc=1
+   */
+  readonly '{transaction_id}': N_v3__industry_rebate__transactions__$transaction_id$;
+}
+
+export interface N_v3__industry_rebate__transactions__$transaction_id$ extends Verbs<Paths['v3/industry-rebate/transactions/{transaction_id}']> {
+  /**
+   * 支付码牌/点餐码牌交易回传
+   * @see https://docs.qq.com/doc/p/e052aee72f45b03e2fdb20edce5a1b2020ead904?nlc=1
+   */
+  readonly postAsync: Call<Paths['v3/industry-rebate/transactions/{transaction_id}']['post']>;
+}
+
+export interface N_v3__inspolicymgr {
+  readonly deduct: N_v3__inspolicymgr__deduct;
+}
+
+export interface N_v3__inspolicymgr__deduct {
+  /**
+   * 提交保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617408
+   */
+  readonly authorizations: N_v3__inspolicymgr__deduct__authorizations;
+  /**
+   * 上传保单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617421
+   */
+  readonly policies: N_v3__inspolicymgr__deduct__policies;
+}
+
+export interface N_v3__inspolicymgr__deduct__authorizations extends Verbs<Paths['v3/inspolicymgr/deduct/authorizations']> {
+  /**
+   * 提交保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617408
+   */
+  readonly postAsync: Call<Paths['v3/inspolicymgr/deduct/authorizations']['post']>;
+  /**
+   * 查询保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617415
+   */
+  readonly $out_insurance_no$: N_v3__inspolicymgr__deduct__authorizations__$out_insurance_no$;
+  /**
+   * 查询保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617415
+   */
+  readonly _out_insurance_no_: N_v3__inspolicymgr__deduct__authorizations__$out_insurance_no$;
+  /**
+   * 查询保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617415
+   */
+  readonly '{out_insurance_no}': N_v3__inspolicymgr__deduct__authorizations__$out_insurance_no$;
+}
+
+export interface N_v3__inspolicymgr__deduct__authorizations__$out_insurance_no$ extends Verbs<Paths['v3/inspolicymgr/deduct/authorizations/{out_insurance_no}']> {
+  /**
+   * 查询保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617415
+   */
+  readonly getAsync: Call<Paths['v3/inspolicymgr/deduct/authorizations/{out_insurance_no}']['get']>;
+}
+
+export interface N_v3__inspolicymgr__deduct__policies extends Verbs<Paths['v3/inspolicymgr/deduct/policies']> {
+  /**
+   * 上传保单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617421
+   */
+  readonly postAsync: Call<Paths['v3/inspolicymgr/deduct/policies']['post']>;
+  /**
+   * GET, PATCH: 查询保单 / 更新保单信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617422
+   */
+  readonly $out_insurance_no$: N_v3__inspolicymgr__deduct__policies__$out_insurance_no$;
+  /**
+   * GET, PATCH: 查询保单 / 更新保单信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617422
+   */
+  readonly _out_insurance_no_: N_v3__inspolicymgr__deduct__policies__$out_insurance_no$;
+  /**
+   * GET, PATCH: 查询保单 / 更新保单信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617422
+   */
+  readonly '{out_insurance_no}': N_v3__inspolicymgr__deduct__policies__$out_insurance_no$;
+}
+
+export interface N_v3__inspolicymgr__deduct__policies__$out_insurance_no$ extends Verbs<Paths['v3/inspolicymgr/deduct/policies/{out_insurance_no}']> {
+  /**
+   * 查询保单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617422
+   */
+  readonly getAsync: Call<Paths['v3/inspolicymgr/deduct/policies/{out_insurance_no}']['get']>;
+  /**
+   * 更新保单信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617424
+   */
+  readonly patchAsync: Call<Paths['v3/inspolicymgr/deduct/policies/{out_insurance_no}']['patch']>;
+}
+
 export interface N_v3__iotmanage {
   readonly 'device-inspections': N_v3__iotmanage__device_inspections;
   readonly deviceInspections: N_v3__iotmanage__device_inspections;
@@ -14295,7 +15508,7 @@ export interface N_v3__marketing__busifavor__coupons__use extends Verbs<Paths['v
 export interface N_v3__marketing__busifavor__coupons__$card_id$ {
   /**
    * 发放消费卡
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164666
    */
   readonly send: N_v3__marketing__busifavor__coupons__$card_id$__send;
 }
@@ -14303,17 +15516,35 @@ export interface N_v3__marketing__busifavor__coupons__$card_id$ {
 export interface N_v3__marketing__busifavor__coupons__$card_id$__send extends Verbs<Paths['v3/marketing/busifavor/coupons/{card_id}/send']> {
   /**
    * 发放消费卡
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164666
    */
   readonly postAsync: Call<Paths['v3/marketing/busifavor/coupons/{card_id}/send']['post']>;
 }
 
 export interface N_v3__marketing__busifavor__product_coupons {
   /**
+   * 向用户预发放商品券
+   * @see https://pay.weixin.qq.com/doc/brand/4016797130
+   */
+  readonly 'pre-send': N_v3__marketing__busifavor__product_coupons__pre_send;
+  /**
+   * 向用户预发放商品券
+   * @see https://pay.weixin.qq.com/doc/brand/4016797130
+   */
+  readonly preSend: N_v3__marketing__busifavor__product_coupons__pre_send;
+  /**
    * 向用户发放商品券
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4015594964
    */
   readonly send: N_v3__marketing__busifavor__product_coupons__send;
+}
+
+export interface N_v3__marketing__busifavor__product_coupons__pre_send extends Verbs<Paths['v3/marketing/busifavor/product-coupons/pre-send']> {
+  /**
+   * 向用户预发放商品券
+   * @see https://pay.weixin.qq.com/doc/brand/4016797130
+   */
+  readonly postAsync: Call<Paths['v3/marketing/busifavor/product-coupons/pre-send']['post']>;
 }
 
 export interface N_v3__marketing__busifavor__product_coupons__send extends Verbs<Paths['v3/marketing/busifavor/product-coupons/send']> {
@@ -14422,22 +15653,22 @@ export interface N_v3__marketing__busifavor__stocks__$stock_id$__couponcodes__$c
 export interface N_v3__marketing__busifavor__subsidy {
   /**
    * GET, POST: 查询营销补差付款单列表 / 营销补差付款
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147338
    */
   readonly 'pay-receipts': N_v3__marketing__busifavor__subsidy__pay_receipts;
   /**
    * GET, POST: 查询营销补差付款单列表 / 营销补差付款
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147338
    */
   readonly payReceipts: N_v3__marketing__busifavor__subsidy__pay_receipts;
   /**
    * 营销补差回退
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147332
    */
   readonly 'return-receipts': N_v3__marketing__busifavor__subsidy__return_receipts;
   /**
    * 营销补差回退
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147332
    */
   readonly returnReceipts: N_v3__marketing__busifavor__subsidy__return_receipts;
 }
@@ -14445,27 +15676,27 @@ export interface N_v3__marketing__busifavor__subsidy {
 export interface N_v3__marketing__busifavor__subsidy__pay_receipts extends Verbs<Paths['v3/marketing/busifavor/subsidy/pay-receipts']> {
   /**
    * 查询营销补差付款单列表
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147338
    */
   readonly getAsync: Call<Paths['v3/marketing/busifavor/subsidy/pay-receipts']['get']>;
   /**
    * 营销补差付款
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147321
    */
   readonly postAsync: Call<Paths['v3/marketing/busifavor/subsidy/pay-receipts']['post']>;
   /**
    * 查询营销补差付款单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147336
    */
   readonly $subsidy_receipt_id$: N_v3__marketing__busifavor__subsidy__pay_receipts__$subsidy_receipt_id$;
   /**
    * 查询营销补差付款单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147336
    */
   readonly _subsidy_receipt_id_: N_v3__marketing__busifavor__subsidy__pay_receipts__$subsidy_receipt_id$;
   /**
    * 查询营销补差付款单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147336
    */
   readonly '{subsidy_receipt_id}': N_v3__marketing__busifavor__subsidy__pay_receipts__$subsidy_receipt_id$;
 }
@@ -14473,7 +15704,7 @@ export interface N_v3__marketing__busifavor__subsidy__pay_receipts extends Verbs
 export interface N_v3__marketing__busifavor__subsidy__pay_receipts__$subsidy_receipt_id$ extends Verbs<Paths['v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}']> {
   /**
    * 查询营销补差付款单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147336
    */
   readonly getAsync: Call<Paths['v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}']['get']>;
 }
@@ -14481,22 +15712,22 @@ export interface N_v3__marketing__busifavor__subsidy__pay_receipts__$subsidy_rec
 export interface N_v3__marketing__busifavor__subsidy__return_receipts extends Verbs<Paths['v3/marketing/busifavor/subsidy/return-receipts']> {
   /**
    * 营销补差回退
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147332
    */
   readonly postAsync: Call<Paths['v3/marketing/busifavor/subsidy/return-receipts']['post']>;
   /**
    * 查询商家券营销补差回退单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147344
    */
   readonly $subsidy_return_receipt_id$: N_v3__marketing__busifavor__subsidy__return_receipts__$subsidy_return_receipt_id$;
   /**
    * 查询商家券营销补差回退单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147344
    */
   readonly _subsidy_return_receipt_id_: N_v3__marketing__busifavor__subsidy__return_receipts__$subsidy_return_receipt_id$;
   /**
    * 查询商家券营销补差回退单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147344
    */
   readonly '{subsidy_return_receipt_id}': N_v3__marketing__busifavor__subsidy__return_receipts__$subsidy_return_receipt_id$;
 }
@@ -14504,7 +15735,7 @@ export interface N_v3__marketing__busifavor__subsidy__return_receipts extends Ve
 export interface N_v3__marketing__busifavor__subsidy__return_receipts__$subsidy_return_receipt_id$ extends Verbs<Paths['v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}']> {
   /**
    * 查询商家券营销补差回退单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147344
    */
   readonly getAsync: Call<Paths['v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}']['get']>;
 }
@@ -14671,6 +15902,16 @@ export interface N_v3__marketing__favor__stocks__$stock_id$ extends Verbs<Paths[
    */
   readonly merchants: N_v3__marketing__favor__stocks__$stock_id$__merchants;
   /**
+   * 修改可用单品编码
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164667
+   */
+  readonly 'modify-goods-id': N_v3__marketing__favor__stocks__$stock_id$__modify_goods_id;
+  /**
+   * 修改可用单品编码
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164667
+   */
+  readonly modifyGoodsId: N_v3__marketing__favor__stocks__$stock_id$__modify_goods_id;
+  /**
    * 暂停代金券批次
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460305
    */
@@ -14729,6 +15970,14 @@ export interface N_v3__marketing__favor__stocks__$stock_id$__merchants extends V
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463358
    */
   readonly getAsync: Call<Paths['v3/marketing/favor/stocks/{stock_id}/merchants']['get']>;
+}
+
+export interface N_v3__marketing__favor__stocks__$stock_id$__modify_goods_id extends Verbs<Paths['v3/marketing/favor/stocks/{stock_id}/modify-goods-id']> {
+  /**
+   * 修改可用单品编码
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164667
+   */
+  readonly postAsync: Call<Paths['v3/marketing/favor/stocks/{stock_id}/modify-goods-id']['post']>;
 }
 
 export interface N_v3__marketing__favor__stocks__$stock_id$__pause extends Verbs<Paths['v3/marketing/favor/stocks/{stock_id}/pause']> {
@@ -15199,6 +16448,16 @@ export interface N_v3__marketing__membercard_open__cards__$card_id$ extends Verb
    */
   readonly rights: N_v3__marketing__membercard_open__cards__$card_id$__rights;
   /**
+   * 添加会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167277
+   */
+  readonly 'service-modules': N_v3__marketing__membercard_open__cards__$card_id$__service_modules;
+  /**
+   * 添加会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167277
+   */
+  readonly serviceModules: N_v3__marketing__membercard_open__cards__$card_id$__service_modules;
+  /**
    * 老会员卡模板升级
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545673
    */
@@ -15260,6 +16519,16 @@ export interface N_v3__marketing__membercard_open__cards__$card_id$__codes__$cod
    */
   readonly rights: N_v3__marketing__membercard_open__cards__$card_id$__codes__$code$__rights;
   /**
+   * 设置会员服务项用户信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166964
+   */
+  readonly 'set-service-module-data': N_v3__marketing__membercard_open__cards__$card_id$__codes__$code$__set_service_module_data;
+  /**
+   * 设置会员服务项用户信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166964
+   */
+  readonly setServiceModuleData: N_v3__marketing__membercard_open__cards__$card_id$__codes__$code$__set_service_module_data;
+  /**
    * 作废用户会员卡
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549677
    */
@@ -15309,6 +16578,14 @@ export interface N_v3__marketing__membercard_open__cards__$card_id$__codes__$cod
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551213
    */
   readonly patchAsync: Call<Paths['v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights']['patch']>;
+}
+
+export interface N_v3__marketing__membercard_open__cards__$card_id$__codes__$code$__set_service_module_data extends Verbs<Paths['v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data']> {
+  /**
+   * 设置会员服务项用户信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166964
+   */
+  readonly postAsync: Call<Paths['v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data']['post']>;
 }
 
 export interface N_v3__marketing__membercard_open__cards__$card_id$__codes__$code$__unavailable extends Verbs<Paths['v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable']> {
@@ -15367,6 +16644,42 @@ export interface N_v3__marketing__membercard_open__cards__$card_id$__rights exte
   readonly patchAsync: Call<Paths['v3/marketing/membercard-open/cards/{card_id}/rights']['patch']>;
 }
 
+export interface N_v3__marketing__membercard_open__cards__$card_id$__service_modules extends Verbs<Paths['v3/marketing/membercard-open/cards/{card_id}/service-modules']> {
+  /**
+   * 添加会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167277
+   */
+  readonly postAsync: Call<Paths['v3/marketing/membercard-open/cards/{card_id}/service-modules']['post']>;
+  /**
+   * PATCH, DELETE: 修改会员卡服务项 / 移除会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167417
+   */
+  readonly $service_module_id$: N_v3__marketing__membercard_open__cards__$card_id$__service_modules__$service_module_id$;
+  /**
+   * PATCH, DELETE: 修改会员卡服务项 / 移除会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167417
+   */
+  readonly _service_module_id_: N_v3__marketing__membercard_open__cards__$card_id$__service_modules__$service_module_id$;
+  /**
+   * PATCH, DELETE: 修改会员卡服务项 / 移除会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167417
+   */
+  readonly '{service_module_id}': N_v3__marketing__membercard_open__cards__$card_id$__service_modules__$service_module_id$;
+}
+
+export interface N_v3__marketing__membercard_open__cards__$card_id$__service_modules__$service_module_id$ extends Verbs<Paths['v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}']> {
+  /**
+   * 修改会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167417
+   */
+  readonly patchAsync: Call<Paths['v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}']['patch']>;
+  /**
+   * 移除会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167557
+   */
+  readonly deleteAsync: Call<Paths['v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}']['delete']>;
+}
+
 export interface N_v3__marketing__membercard_open__cards__$card_id$__upgrade extends Verbs<Paths['v3/marketing/membercard-open/cards/{card_id}/upgrade']> {
   /**
    * 老会员卡模板升级
@@ -15394,12 +16707,12 @@ export interface N_v3__marketing__membercard_open__cards__$card_id$__users__impo
 export interface N_v3__marketing__membercard_open__phonenumber_member {
   /**
    * 导入加密手机号提醒会员领卡
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166226
    */
   readonly import: N_v3__marketing__membercard_open__phonenumber_member__import;
   /**
    * 通过加密手机号查询会员领卡状态
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166232
    */
   readonly search: N_v3__marketing__membercard_open__phonenumber_member__search;
 }
@@ -15407,7 +16720,7 @@ export interface N_v3__marketing__membercard_open__phonenumber_member {
 export interface N_v3__marketing__membercard_open__phonenumber_member__import extends Verbs<Paths['v3/marketing/membercard-open/phonenumber-member/import']> {
   /**
    * 导入加密手机号提醒会员领卡
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166226
    */
   readonly postAsync: Call<Paths['v3/marketing/membercard-open/phonenumber-member/import']['post']>;
 }
@@ -15415,7 +16728,7 @@ export interface N_v3__marketing__membercard_open__phonenumber_member__import ex
 export interface N_v3__marketing__membercard_open__phonenumber_member__search extends Verbs<Paths['v3/marketing/membercard-open/phonenumber-member/search']> {
   /**
    * 通过加密手机号查询会员领卡状态
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166232
    */
   readonly getAsync: Call<Paths['v3/marketing/membercard-open/phonenumber-member/search']['get']>;
 }
@@ -15549,6 +16862,16 @@ export interface N_v3__marketing__partner__delivery_plan__$sp_mchid$__notify_url
 }
 
 export interface N_v3__marketing__partner__product_coupon {
+  /**
+   * 提交图片生成任务
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327735
+   */
+  readonly 'image-generation-tasks': N_v3__marketing__partner__product_coupon__image_generation_tasks;
+  /**
+   * 提交图片生成任务
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327735
+   */
+  readonly imageGenerationTasks: N_v3__marketing__partner__product_coupon__image_generation_tasks;
   readonly media: N_v3__marketing__partner__product_coupon__media;
   /**
    * GET, POST: 获取商品券事件通知地址 / 设置商品券事件通知地址
@@ -15571,6 +16894,37 @@ export interface N_v3__marketing__partner__product_coupon {
    */
   readonly productCoupons: N_v3__marketing__partner__product_coupon__product_coupons;
   readonly users: N_v3__marketing__partner__product_coupon__users;
+}
+
+export interface N_v3__marketing__partner__product_coupon__image_generation_tasks extends Verbs<Paths['v3/marketing/partner/product-coupon/image-generation-tasks']> {
+  /**
+   * 提交图片生成任务
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327735
+   */
+  readonly postAsync: Call<Paths['v3/marketing/partner/product-coupon/image-generation-tasks']['post']>;
+  /**
+   * 查询图片生成任务执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327739
+   */
+  readonly $task_id$: N_v3__marketing__partner__product_coupon__image_generation_tasks__$task_id$;
+  /**
+   * 查询图片生成任务执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327739
+   */
+  readonly _task_id_: N_v3__marketing__partner__product_coupon__image_generation_tasks__$task_id$;
+  /**
+   * 查询图片生成任务执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327739
+   */
+  readonly '{task_id}': N_v3__marketing__partner__product_coupon__image_generation_tasks__$task_id$;
+}
+
+export interface N_v3__marketing__partner__product_coupon__image_generation_tasks__$task_id$ extends Verbs<Paths['v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}']> {
+  /**
+   * 查询图片生成任务执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327739
+   */
+  readonly getAsync: Call<Paths['v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}']['get']>;
 }
 
 export interface N_v3__marketing__partner__product_coupon__media {
@@ -15932,6 +17286,16 @@ export interface N_v3__marketing__partner__product_coupon__users__$openid$ {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016434365
    */
   readonly preSendCoupon: N_v3__marketing__partner__product_coupon__users__$openid$__pre_send_coupon;
+  /**
+   * 向用户预发放商品券批次组
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280670
+   */
+  readonly 'pre-send-coupon-bundle': N_v3__marketing__partner__product_coupon__users__$openid$__pre_send_coupon_bundle;
+  /**
+   * 向用户预发放商品券批次组
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280670
+   */
+  readonly preSendCouponBundle: N_v3__marketing__partner__product_coupon__users__$openid$__pre_send_coupon_bundle;
 }
 
 export interface N_v3__marketing__partner__product_coupon__users__$openid$__coupon_bundles extends Verbs<Paths['v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles']> {
@@ -16057,6 +17421,14 @@ export interface N_v3__marketing__partner__product_coupon__users__$openid$__pre_
   readonly postAsync: Call<Paths['v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon']['post']>;
 }
 
+export interface N_v3__marketing__partner__product_coupon__users__$openid$__pre_send_coupon_bundle extends Verbs<Paths['v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle']> {
+  /**
+   * 向用户预发放商品券批次组
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280670
+   */
+  readonly postAsync: Call<Paths['v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle']['post']>;
+}
+
 export interface N_v3__marketing__partnerships extends Verbs<Paths['v3/marketing/partnerships']> {
   /**
    * 查询合作关系列表
@@ -16070,7 +17442,7 @@ export interface N_v3__marketing__partnerships extends Verbs<Paths['v3/marketing
   readonly build: N_v3__marketing__partnerships__build;
   /**
    * 终止合作关系
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164460
    */
   readonly terminate: N_v3__marketing__partnerships__terminate;
 }
@@ -16086,7 +17458,7 @@ export interface N_v3__marketing__partnerships__build extends Verbs<Paths['v3/ma
 export interface N_v3__marketing__partnerships__terminate extends Verbs<Paths['v3/marketing/partnerships/terminate']> {
   /**
    * 终止合作关系
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164460
    */
   readonly postAsync: Call<Paths['v3/marketing/partnerships/terminate']['post']>;
 }
@@ -16910,7 +18282,7 @@ export interface N_v3__mchalterapply__merchantnamealterapplyment__$apply_id$__re
 export interface N_v3__med_ins {
   /**
    * 医保自费混合收款下单
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503131
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781466
    */
   readonly orders: N_v3__med_ins__orders;
   readonly refunds: N_v3__med_ins__refunds;
@@ -16919,7 +18291,7 @@ export interface N_v3__med_ins {
 export interface N_v3__med_ins__orders extends Verbs<Paths['v3/med-ins/orders']> {
   /**
    * 医保自费混合收款下单
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503131
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781466
    */
   readonly postAsync: Call<Paths['v3/med-ins/orders']['post']>;
   readonly 'mix-trade-no': N_v3__med_ins__orders__mix_trade_no;
@@ -16931,17 +18303,17 @@ export interface N_v3__med_ins__orders extends Verbs<Paths['v3/med-ins/orders']>
 export interface N_v3__med_ins__orders__mix_trade_no {
   /**
    * 使用医保自费混合订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781479
    */
   readonly $mix_trade_no$: N_v3__med_ins__orders__mix_trade_no__$mix_trade_no$;
   /**
    * 使用医保自费混合订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781479
    */
   readonly _mix_trade_no_: N_v3__med_ins__orders__mix_trade_no__$mix_trade_no$;
   /**
    * 使用医保自费混合订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781479
    */
   readonly '{mix_trade_no}': N_v3__med_ins__orders__mix_trade_no__$mix_trade_no$;
 }
@@ -16949,33 +18321,33 @@ export interface N_v3__med_ins__orders__mix_trade_no {
 export interface N_v3__med_ins__orders__mix_trade_no__$mix_trade_no$ extends Verbs<Paths['v3/med-ins/orders/mix-trade-no/{mix_trade_no}']> {
   /**
    * 使用医保自费混合订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781479
    */
   readonly getAsync: Call<Paths['v3/med-ins/orders/mix-trade-no/{mix_trade_no}']['get']>;
 }
 
 export interface N_v3__med_ins__orders__out_trade_no {
   /**
-   * 使用从业机构订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286
+   * 使用商户订单号查看下单结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781490
    */
   readonly $out_trade_no$: N_v3__med_ins__orders__out_trade_no__$out_trade_no$;
   /**
-   * 使用从业机构订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286
+   * 使用商户订单号查看下单结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781490
    */
   readonly _out_trade_no_: N_v3__med_ins__orders__out_trade_no__$out_trade_no$;
   /**
-   * 使用从业机构订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286
+   * 使用商户订单号查看下单结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781490
    */
   readonly '{out_trade_no}': N_v3__med_ins__orders__out_trade_no__$out_trade_no$;
 }
 
 export interface N_v3__med_ins__orders__out_trade_no__$out_trade_no$ extends Verbs<Paths['v3/med-ins/orders/out-trade-no/{out_trade_no}']> {
   /**
-   * 使用从业机构订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286
+   * 使用商户订单号查看下单结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781490
    */
   readonly getAsync: Call<Paths['v3/med-ins/orders/out-trade-no/{out_trade_no}']['get']>;
 }
@@ -16983,7 +18355,7 @@ export interface N_v3__med_ins__orders__out_trade_no__$out_trade_no$ extends Ver
 export interface N_v3__med_ins__refunds {
   /**
    * 医保退款通知
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012166534
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781561
    */
   readonly notify: N_v3__med_ins__refunds__notify;
 }
@@ -16991,7 +18363,7 @@ export interface N_v3__med_ins__refunds {
 export interface N_v3__med_ins__refunds__notify extends Verbs<Paths['v3/med-ins/refunds/notify']> {
   /**
    * 医保退款通知
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012166534
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781561
    */
   readonly postAsync: Call<Paths['v3/med-ins/refunds/notify']['post']>;
 }
@@ -17268,6 +18640,16 @@ export interface N_v3__merchant_service__complaints_v2__$complaint_id$ extends V
    */
   readonly response: N_v3__merchant_service__complaints_v2__$complaint_id$__response;
   /**
+   * 回复需要即时服务的投诉单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017151596
+   */
+  readonly 'response-immediate-service': N_v3__merchant_service__complaints_v2__$complaint_id$__response_immediate_service;
+  /**
+   * 回复需要即时服务的投诉单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017151596
+   */
+  readonly responseImmediateService: N_v3__merchant_service__complaints_v2__$complaint_id$__response_immediate_service;
+  /**
    * 更新退款审批结果
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467256
    */
@@ -17301,6 +18683,14 @@ export interface N_v3__merchant_service__complaints_v2__$complaint_id$__response
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467254
    */
   readonly postAsync: Call<Paths['v3/merchant-service/complaints-v2/{complaint_id}/response']['post']>;
+}
+
+export interface N_v3__merchant_service__complaints_v2__$complaint_id$__response_immediate_service extends Verbs<Paths['v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service']> {
+  /**
+   * 回复需要即时服务的投诉单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017151596
+   */
+  readonly postAsync: Call<Paths['v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service']['post']>;
 }
 
 export interface N_v3__merchant_service__complaints_v2__$complaint_id$__update_refund_progress extends Verbs<Paths['v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress']> {
@@ -17663,7 +19053,7 @@ export interface N_v3__merchant__fund__withdraw__withdraw_id__$withdraw_id$ exte
 
 export interface N_v3__merchant__media {
   /**
-   * 图片上传
+   * 文件上传
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012760432
    */
   readonly upload: N_v3__merchant__media__upload;
@@ -17676,7 +19066,7 @@ export interface N_v3__merchant__media {
 
 export interface N_v3__merchant__media__upload extends Verbs<Paths['v3/merchant/media/upload']> {
   /**
-   * 图片上传
+   * 文件上传
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012760432
    */
   readonly postAsync: Call<Paths['v3/merchant/media/upload']['post']>;
@@ -17936,6 +19326,26 @@ export interface N_v3__new_tax_control_fapiao__fapiao_applications extends Verbs
    */
   readonly issueGeneral: N_v3__new_tax_control_fapiao__fapiao_applications__issue_general;
   /**
+   * 开具旅客运输行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4025863376
+   */
+  readonly 'issue-passenger-transport': N_v3__new_tax_control_fapiao__fapiao_applications__issue_passenger_transport;
+  /**
+   * 开具旅客运输行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4025863376
+   */
+  readonly issuePassengerTransport: N_v3__new_tax_control_fapiao__fapiao_applications__issue_passenger_transport;
+  /**
+   * 开具成品油行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016760559
+   */
+  readonly 'issue-refined-oil': N_v3__new_tax_control_fapiao__fapiao_applications__issue_refined_oil;
+  /**
+   * 开具成品油行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016760559
+   */
+  readonly issueRefinedOil: N_v3__new_tax_control_fapiao__fapiao_applications__issue_refined_oil;
+  /**
    * 开具不动产租赁行业电子发票
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015941740
    */
@@ -17978,6 +19388,22 @@ export interface N_v3__new_tax_control_fapiao__fapiao_applications__issue_genera
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015792574
    */
   readonly postAsync: Call<Paths['v3/new-tax-control-fapiao/fapiao-applications/issue-general']['post']>;
+}
+
+export interface N_v3__new_tax_control_fapiao__fapiao_applications__issue_passenger_transport extends Verbs<Paths['v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport']> {
+  /**
+   * 开具旅客运输行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4025863376
+   */
+  readonly postAsync: Call<Paths['v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport']['post']>;
+}
+
+export interface N_v3__new_tax_control_fapiao__fapiao_applications__issue_refined_oil extends Verbs<Paths['v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil']> {
+  /**
+   * 开具成品油行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016760559
+   */
+  readonly postAsync: Call<Paths['v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil']['post']>;
 }
 
 export interface N_v3__new_tax_control_fapiao__fapiao_applications__real_estate_leasing extends Verbs<Paths['v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing']> {
@@ -18542,7 +19968,7 @@ export interface N_v3__papay__contracts__$contract_id$ {
   readonly failNotify: N_v3__papay__contracts__$contract_id$__fail_notify;
   /**
    * 直连商户预扣费通知
-   * @see https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987402
    */
   readonly notify: N_v3__papay__contracts__$contract_id$__notify;
 }
@@ -18558,7 +19984,7 @@ export interface N_v3__papay__contracts__$contract_id$__fail_notify extends Verb
 export interface N_v3__papay__contracts__$contract_id$__notify extends Verbs<Paths['v3/papay/contracts/{contract_id}/notify']> {
   /**
    * 直连商户预扣费通知
-   * @see https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987402
    */
   readonly postAsync: Call<Paths['v3/papay/contracts/{contract_id}/notify']['post']>;
 }
@@ -19335,6 +20761,152 @@ export interface N_v3__papay__sign__partner__contracts__plan_id__$plan_id$__out_
   readonly postAsync: Call<Paths['v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate']['post']>;
 }
 
+export interface N_v3__parking {
+  readonly reminders: N_v3__parking__reminders;
+}
+
+export interface N_v3__parking__reminders {
+  /**
+   * 提交停车场进件申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557780
+   */
+  readonly application: N_v3__parking__reminders__application;
+  /**
+   * 查询停车场进件申请单列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557811
+   */
+  readonly applications: N_v3__parking__reminders__applications;
+  /**
+   * 同步车辆入场通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557757
+   */
+  readonly entry: N_v3__parking__reminders__entry;
+  /**
+   * 同步车辆离场通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557725
+   */
+  readonly exit: N_v3__parking__reminders__exit;
+  /**
+   * 同步非临停扩展支付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020338487
+   */
+  readonly 'ext-payment': N_v3__parking__reminders__ext_payment;
+  /**
+   * 同步非临停扩展支付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020338487
+   */
+  readonly extPayment: N_v3__parking__reminders__ext_payment;
+  /**
+   * 查询停车费用
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557825
+   */
+  readonly 'parking-fee': N_v3__parking__reminders__parking_fee;
+  /**
+   * 查询停车费用
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557825
+   */
+  readonly parkingFee: N_v3__parking__reminders__parking_fee;
+  /**
+   * 查询停车场信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4023070758
+   */
+  readonly 'parking-lot': N_v3__parking__reminders__parking_lot;
+  /**
+   * 查询停车场信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4023070758
+   */
+  readonly parkingLot: N_v3__parking__reminders__parking_lot;
+  /**
+   * 同步支付结果通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557765
+   */
+  readonly payment: N_v3__parking__reminders__payment;
+}
+
+export interface N_v3__parking__reminders__application extends Verbs<Paths['v3/parking/reminders/application']> {
+  /**
+   * 提交停车场进件申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557780
+   */
+  readonly postAsync: Call<Paths['v3/parking/reminders/application']['post']>;
+  /** 查询停车场进件申请单 */
+  readonly query: N_v3__parking__reminders__application__query;
+  /**
+   * 撤回停车场进件申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557799
+   */
+  readonly withdraw: N_v3__parking__reminders__application__withdraw;
+}
+
+export interface N_v3__parking__reminders__application__query extends Verbs<Paths['v3/parking/reminders/application/query']> {
+  /** 查询停车场进件申请单 */
+  readonly getAsync: Call<Paths['v3/parking/reminders/application/query']['get']>;
+}
+
+export interface N_v3__parking__reminders__application__withdraw extends Verbs<Paths['v3/parking/reminders/application/withdraw']> {
+  /**
+   * 撤回停车场进件申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557799
+   */
+  readonly postAsync: Call<Paths['v3/parking/reminders/application/withdraw']['post']>;
+}
+
+export interface N_v3__parking__reminders__applications extends Verbs<Paths['v3/parking/reminders/applications']> {
+  /**
+   * 查询停车场进件申请单列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557811
+   */
+  readonly getAsync: Call<Paths['v3/parking/reminders/applications']['get']>;
+}
+
+export interface N_v3__parking__reminders__entry extends Verbs<Paths['v3/parking/reminders/entry']> {
+  /**
+   * 同步车辆入场通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557757
+   */
+  readonly postAsync: Call<Paths['v3/parking/reminders/entry']['post']>;
+}
+
+export interface N_v3__parking__reminders__exit extends Verbs<Paths['v3/parking/reminders/exit']> {
+  /**
+   * 同步车辆离场通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557725
+   */
+  readonly postAsync: Call<Paths['v3/parking/reminders/exit']['post']>;
+}
+
+export interface N_v3__parking__reminders__ext_payment extends Verbs<Paths['v3/parking/reminders/ext-payment']> {
+  /**
+   * 同步非临停扩展支付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020338487
+   */
+  readonly postAsync: Call<Paths['v3/parking/reminders/ext-payment']['post']>;
+}
+
+export interface N_v3__parking__reminders__parking_fee extends Verbs<Paths['v3/parking/reminders/parking-fee']> {
+  /**
+   * 查询停车费用
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557825
+   */
+  readonly postAsync: Call<Paths['v3/parking/reminders/parking-fee']['post']>;
+}
+
+export interface N_v3__parking__reminders__parking_lot extends Verbs<Paths['v3/parking/reminders/parking-lot']> {
+  /**
+   * 查询停车场信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4023070758
+   */
+  readonly getAsync: Call<Paths['v3/parking/reminders/parking-lot']['get']>;
+}
+
+export interface N_v3__parking__reminders__payment extends Verbs<Paths['v3/parking/reminders/payment']> {
+  /**
+   * 同步支付结果通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557765
+   */
+  readonly postAsync: Call<Paths['v3/parking/reminders/payment']['post']>;
+}
+
 export interface N_v3__partner_papay {
   readonly contracts: N_v3__partner_papay__contracts;
 }
@@ -19358,7 +20930,7 @@ export interface N_v3__partner_papay__contracts__$contract_id$ {
   readonly failNotify: N_v3__partner_papay__contracts__$contract_id$__fail_notify;
   /**
    * 服务商商户预扣费通知
-   * @see https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988373
    */
   readonly notify: N_v3__partner_papay__contracts__$contract_id$__notify;
 }
@@ -19374,7 +20946,7 @@ export interface N_v3__partner_papay__contracts__$contract_id$__fail_notify exte
 export interface N_v3__partner_papay__contracts__$contract_id$__notify extends Verbs<Paths['v3/partner-papay/contracts/{contract_id}/notify']> {
   /**
    * 服务商商户预扣费通知
-   * @see https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988373
    */
   readonly postAsync: Call<Paths['v3/partner-papay/contracts/{contract_id}/notify']['post']>;
 }
@@ -19764,7 +21336,98 @@ export interface N_v3__pay {
 }
 
 export interface N_v3__pay_devices {
+  readonly 'open-scenario-speaker': N_v3__pay_devices__open_scenario_speaker;
+  readonly openScenarioSpeaker: N_v3__pay_devices__open_scenario_speaker;
+  readonly 'open-scenario-speakerorder': N_v3__pay_devices__open_scenario_speakerorder;
+  readonly openScenarioSpeakerorder: N_v3__pay_devices__open_scenario_speakerorder;
   readonly printers: N_v3__pay_devices__printers;
+}
+
+export interface N_v3__pay_devices__open_scenario_speaker {
+  /**
+   * 查询音箱绑定信息
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly $device_sn$: N_v3__pay_devices__open_scenario_speaker__$device_sn$;
+  /**
+   * 查询音箱绑定信息
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly _device_sn_: N_v3__pay_devices__open_scenario_speaker__$device_sn$;
+  /**
+   * 查询音箱绑定信息
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly '{device_sn}': N_v3__pay_devices__open_scenario_speaker__$device_sn$;
+}
+
+export interface N_v3__pay_devices__open_scenario_speaker__$device_sn$ extends Verbs<Paths['v3/pay-devices/open-scenario-speaker/{device_sn}']> {
+  /**
+   * 查询音箱绑定信息
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly getAsync: Call<Paths['v3/pay-devices/open-scenario-speaker/{device_sn}']['get']>;
+  /**
+   * 绑定音箱设备码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly bind: N_v3__pay_devices__open_scenario_speaker__$device_sn$__bind;
+  /**
+   * 出厂预绑定音箱和码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly prebind: N_v3__pay_devices__open_scenario_speaker__$device_sn$__prebind;
+  /**
+   * 解绑音箱设备码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly unbind: N_v3__pay_devices__open_scenario_speaker__$device_sn$__unbind;
+}
+
+export interface N_v3__pay_devices__open_scenario_speaker__$device_sn$__bind extends Verbs<Paths['v3/pay-devices/open-scenario-speaker/{device_sn}/bind']> {
+  /**
+   * 绑定音箱设备码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly postAsync: Call<Paths['v3/pay-devices/open-scenario-speaker/{device_sn}/bind']['post']>;
+}
+
+export interface N_v3__pay_devices__open_scenario_speaker__$device_sn$__prebind extends Verbs<Paths['v3/pay-devices/open-scenario-speaker/{device_sn}/prebind']> {
+  /**
+   * 出厂预绑定音箱和码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly postAsync: Call<Paths['v3/pay-devices/open-scenario-speaker/{device_sn}/prebind']['post']>;
+}
+
+export interface N_v3__pay_devices__open_scenario_speaker__$device_sn$__unbind extends Verbs<Paths['v3/pay-devices/open-scenario-speaker/{device_sn}/unbind']> {
+  /**
+   * 解绑音箱设备码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly postAsync: Call<Paths['v3/pay-devices/open-scenario-speaker/{device_sn}/unbind']['post']>;
+}
+
+export interface N_v3__pay_devices__open_scenario_speakerorder {
+  readonly $transaction_id$: N_v3__pay_devices__open_scenario_speakerorder__$transaction_id$;
+  readonly _transaction_id_: N_v3__pay_devices__open_scenario_speakerorder__$transaction_id$;
+  readonly '{transaction_id}': N_v3__pay_devices__open_scenario_speakerorder__$transaction_id$;
+}
+
+export interface N_v3__pay_devices__open_scenario_speakerorder__$transaction_id$ {
+  /**
+   * 码牌支付结果上报
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly report: N_v3__pay_devices__open_scenario_speakerorder__$transaction_id$__report;
+}
+
+export interface N_v3__pay_devices__open_scenario_speakerorder__$transaction_id$__report extends Verbs<Paths['v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report']> {
+  /**
+   * 码牌支付结果上报
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  readonly postAsync: Call<Paths['v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report']['post']>;
 }
 
 export interface N_v3__pay_devices__printers {
@@ -19860,6 +21523,16 @@ export interface N_v3__pay__partner__transactions {
    */
   readonly app: N_v3__pay__partner__transactions__app;
   /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017019941
+   */
+  readonly 'app-with-contract': N_v3__pay__partner__transactions__app_with_contract;
+  /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017019941
+   */
+  readonly appWithContract: N_v3__pay__partner__transactions__app_with_contract;
+  /**
    * 付款码支付
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012382179
    */
@@ -19881,12 +21554,12 @@ export interface N_v3__pay__partner__transactions {
    */
   readonly jsapi: N_v3__pay__partner__transactions__jsapi;
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012688481
    */
   readonly 'jsapi-with-contract': N_v3__pay__partner__transactions__jsapi_with_contract;
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012688481
    */
   readonly jsapiWithContract: N_v3__pay__partner__transactions__jsapi_with_contract;
@@ -19915,6 +21588,14 @@ export interface N_v3__pay__partner__transactions__app extends Verbs<Paths['v3/p
    * @see https://pay.weixin.qq.com/doc/v3/partner/4013080231
    */
   readonly postAsync: Call<Paths['v3/pay/partner/transactions/app']['post']>;
+}
+
+export interface N_v3__pay__partner__transactions__app_with_contract extends Verbs<Paths['v3/pay/partner/transactions/app-with-contract']> {
+  /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017019941
+   */
+  readonly postAsync: Call<Paths['v3/pay/partner/transactions/app-with-contract']['post']>;
 }
 
 export interface N_v3__pay__partner__transactions__codepay extends Verbs<Paths['v3/pay/partner/transactions/codepay']> {
@@ -19977,7 +21658,7 @@ export interface N_v3__pay__partner__transactions__jsapi extends Verbs<Paths['v3
 
 export interface N_v3__pay__partner__transactions__jsapi_with_contract extends Verbs<Paths['v3/pay/partner/transactions/jsapi-with-contract']> {
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012688481
    */
   readonly postAsync: Call<Paths['v3/pay/partner/transactions/jsapi-with-contract']['post']>;
@@ -20066,6 +21747,16 @@ export interface N_v3__pay__transactions {
    */
   readonly app: N_v3__pay__transactions__app;
   /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017019923
+   */
+  readonly 'app-with-contract': N_v3__pay__transactions__app_with_contract;
+  /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017019923
+   */
+  readonly appWithContract: N_v3__pay__transactions__app_with_contract;
+  /**
    * 付款码支付
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012382150
    */
@@ -20087,12 +21778,12 @@ export interface N_v3__pay__transactions {
    */
   readonly jsapi: N_v3__pay__transactions__jsapi;
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012530178
    */
   readonly 'jsapi-with-contract': N_v3__pay__transactions__jsapi_with_contract;
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012530178
    */
   readonly jsapiWithContract: N_v3__pay__transactions__jsapi_with_contract;
@@ -20111,6 +21802,14 @@ export interface N_v3__pay__transactions__app extends Verbs<Paths['v3/pay/transa
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4013070347
    */
   readonly postAsync: Call<Paths['v3/pay/transactions/app']['post']>;
+}
+
+export interface N_v3__pay__transactions__app_with_contract extends Verbs<Paths['v3/pay/transactions/app-with-contract']> {
+  /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017019923
+   */
+  readonly postAsync: Call<Paths['v3/pay/transactions/app-with-contract']['post']>;
 }
 
 export interface N_v3__pay__transactions__codepay extends Verbs<Paths['v3/pay/transactions/codepay']> {
@@ -20173,7 +21872,7 @@ export interface N_v3__pay__transactions__jsapi extends Verbs<Paths['v3/pay/tran
 
 export interface N_v3__pay__transactions__jsapi_with_contract extends Verbs<Paths['v3/pay/transactions/jsapi-with-contract']> {
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012530178
    */
   readonly postAsync: Call<Paths['v3/pay/transactions/jsapi-with-contract']['post']>;
@@ -21776,6 +23475,7 @@ export interface N_v3__platsolution__ecommerce {
   readonly rechargeEmployees: N_v3__platsolution__ecommerce__recharge_employees;
   readonly recharges: N_v3__platsolution__ecommerce__recharges;
   readonly settle: N_v3__platsolution__ecommerce__settle;
+  readonly withdraw: N_v3__platsolution__ecommerce__withdraw;
 }
 
 export interface N_v3__platsolution__ecommerce__bank_transfer_recharges {
@@ -21910,6 +23610,16 @@ export interface N_v3__platsolution__ecommerce__mch_transfer {
    * @see https://pay.weixin.qq.com/doc/v3/partner/4013504184
    */
   readonly insuranceClaimBills: N_v3__platsolution__ecommerce__mch_transfer__insurance_claim_bills;
+  /**
+   * 请求赔付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777363
+   */
+  readonly 'sub-mch-compensation-bills': N_v3__platsolution__ecommerce__mch_transfer__sub_mch_compensation_bills;
+  /**
+   * 请求赔付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777363
+   */
+  readonly subMchCompensationBills: N_v3__platsolution__ecommerce__mch_transfer__sub_mch_compensation_bills;
   /**
    * 保证金赔付
    * @see https://pay.weixin.qq.com/doc/v3/partner/4013504198
@@ -22243,6 +23953,37 @@ export interface N_v3__platsolution__ecommerce__mch_transfer__insurance_claim_bi
   readonly postAsync: Call<Paths['v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer']['post']>;
 }
 
+export interface N_v3__platsolution__ecommerce__mch_transfer__sub_mch_compensation_bills extends Verbs<Paths['v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills']> {
+  /**
+   * 请求赔付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777363
+   */
+  readonly postAsync: Call<Paths['v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills']['post']>;
+  /**
+   * 查询赔付结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777372
+   */
+  readonly $out_bill_no$: N_v3__platsolution__ecommerce__mch_transfer__sub_mch_compensation_bills__$out_bill_no$;
+  /**
+   * 查询赔付结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777372
+   */
+  readonly _out_bill_no_: N_v3__platsolution__ecommerce__mch_transfer__sub_mch_compensation_bills__$out_bill_no$;
+  /**
+   * 查询赔付结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777372
+   */
+  readonly '{out_bill_no}': N_v3__platsolution__ecommerce__mch_transfer__sub_mch_compensation_bills__$out_bill_no$;
+}
+
+export interface N_v3__platsolution__ecommerce__mch_transfer__sub_mch_compensation_bills__$out_bill_no$ extends Verbs<Paths['v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}']> {
+  /**
+   * 查询赔付结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777372
+   */
+  readonly getAsync: Call<Paths['v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}']['get']>;
+}
+
 export interface N_v3__platsolution__ecommerce__mch_transfer__transfer_bills extends Verbs<Paths['v3/platsolution/ecommerce/mch-transfer/transfer-bills']> {
   /**
    * 保证金赔付
@@ -22484,6 +24225,55 @@ export interface N_v3__platsolution__ecommerce__settle__prepay_settle_orders__$s
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015198012
    */
   readonly postAsync: Call<Paths['v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle']['post']>;
+}
+
+export interface N_v3__platsolution__ecommerce__withdraw {
+  /**
+   * 二级商户按日终余额预约提现
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328143
+   */
+  readonly 'day-end-balance-withdraw': N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw;
+  /**
+   * 二级商户按日终余额预约提现
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328143
+   */
+  readonly dayEndBalanceWithdraw: N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw;
+}
+
+export interface N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw extends Verbs<Paths['v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw']> {
+  /**
+   * 二级商户按日终余额预约提现
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328143
+   */
+  readonly postAsync: Call<Paths['v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw']['post']>;
+  readonly 'out-request-no': N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw__out_request_no;
+  readonly outRequestNo: N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw__out_request_no;
+}
+
+export interface N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw__out_request_no {
+  /**
+   * 查询二级商户按日终余额预约提现状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328163
+   */
+  readonly $out_request_no$: N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw__out_request_no__$out_request_no$;
+  /**
+   * 查询二级商户按日终余额预约提现状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328163
+   */
+  readonly _out_request_no_: N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw__out_request_no__$out_request_no$;
+  /**
+   * 查询二级商户按日终余额预约提现状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328163
+   */
+  readonly '{out_request_no}': N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw__out_request_no__$out_request_no$;
+}
+
+export interface N_v3__platsolution__ecommerce__withdraw__day_end_balance_withdraw__out_request_no__$out_request_no$ extends Verbs<Paths['v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}']> {
+  /**
+   * 查询二级商户按日终余额预约提现状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328163
+   */
+  readonly getAsync: Call<Paths['v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}']['get']>;
 }
 
 export interface N_v3__platsolution__insurance {
@@ -23697,6 +25487,22 @@ export interface N_v3__repayment__combine_transactions__partner__prepay extends 
   readonly postAsync: Call<Paths['v3/repayment/combine-transactions/partner/prepay']['post']>;
 }
 
+export interface N_v3__security {
+  /**
+   * 商户签名验签／加解密测试
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014551946
+   */
+  readonly echo: N_v3__security__echo;
+}
+
+export interface N_v3__security__echo extends Verbs<Paths['v3/security/echo']> {
+  /**
+   * 商户签名验签／加解密测试
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014551946
+   */
+  readonly postAsync: Call<Paths['v3/security/echo']['post']>;
+}
+
 export interface N_v3__settle {
   /**
    * 查询结算资金明细
@@ -24763,10 +26569,85 @@ export interface N_v3__vehicle__transactions__parking extends Verbs<Paths['v3/ve
 }
 
 export interface N_v3__webizpay {
+  /**
+   * GET, POST: 查询可用商户范围列表 / 创建可用商户范围
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205627
+   */
+  readonly 'avail-mch-ranges': N_v3__webizpay__avail_mch_ranges;
+  /**
+   * GET, POST: 查询可用商户范围列表 / 创建可用商户范围
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205627
+   */
+  readonly availMchRanges: N_v3__webizpay__avail_mch_ranges;
   readonly bill: N_v3__webizpay__bill;
   readonly employees: N_v3__webizpay__employees;
   readonly stores: N_v3__webizpay__stores;
   readonly users: N_v3__webizpay__users;
+}
+
+export interface N_v3__webizpay__avail_mch_ranges extends Verbs<Paths['v3/webizpay/avail-mch-ranges']> {
+  /**
+   * 查询可用商户范围列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205627
+   */
+  readonly getAsync: Call<Paths['v3/webizpay/avail-mch-ranges']['get']>;
+  /**
+   * 创建可用商户范围
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205621
+   */
+  readonly postAsync: Call<Paths['v3/webizpay/avail-mch-ranges']['post']>;
+  readonly $range_id$: N_v3__webizpay__avail_mch_ranges__$range_id$;
+  readonly _range_id_: N_v3__webizpay__avail_mch_ranges__$range_id$;
+  readonly '{range_id}': N_v3__webizpay__avail_mch_ranges__$range_id$;
+}
+
+export interface N_v3__webizpay__avail_mch_ranges__$range_id$ {
+  /**
+   * GET, POST: 查询商户标识列表 / 添加商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205633
+   */
+  readonly 'merchant-identifiers': N_v3__webizpay__avail_mch_ranges__$range_id$__merchant_identifiers;
+  /**
+   * GET, POST: 查询商户标识列表 / 添加商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205633
+   */
+  readonly merchantIdentifiers: N_v3__webizpay__avail_mch_ranges__$range_id$__merchant_identifiers;
+}
+
+export interface N_v3__webizpay__avail_mch_ranges__$range_id$__merchant_identifiers extends Verbs<Paths['v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers']> {
+  /**
+   * 查询商户标识列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205633
+   */
+  readonly getAsync: Call<Paths['v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers']['get']>;
+  /**
+   * 添加商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205631
+   */
+  readonly postAsync: Call<Paths['v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers']['post']>;
+  /**
+   * 删除商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205637
+   */
+  readonly $merchant_identifier$: N_v3__webizpay__avail_mch_ranges__$range_id$__merchant_identifiers__$merchant_identifier$;
+  /**
+   * 删除商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205637
+   */
+  readonly _merchant_identifier_: N_v3__webizpay__avail_mch_ranges__$range_id$__merchant_identifiers__$merchant_identifier$;
+  /**
+   * 删除商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205637
+   */
+  readonly '{merchant_identifier}': N_v3__webizpay__avail_mch_ranges__$range_id$__merchant_identifiers__$merchant_identifier$;
+}
+
+export interface N_v3__webizpay__avail_mch_ranges__$range_id$__merchant_identifiers__$merchant_identifier$ extends Verbs<Paths['v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}']> {
+  /**
+   * 删除商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205637
+   */
+  readonly deleteAsync: Call<Paths['v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}']['delete']>;
 }
 
 export interface N_v3__webizpay__bill {

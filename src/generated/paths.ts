@@ -436,6 +436,7 @@ export interface Paths {
   'v2/mmpaymkttransfers/gethbinfo': {
     /**
      * 查询红包记录
+     * Restricted: available to invited merchants only.
      * @see https://pay.weixin.qq.com/doc/v2/merchant/4011981612
      */
     post: {
@@ -497,20 +498,6 @@ export interface Paths {
     post: {
       options: V2MmpaymkttransfersPromotionTransfersPostOptions;
       response: V2MmpaymkttransfersPromotionTransfersPostResponse;
-    };
-  };
-  /**
-   * 查询企业付款银行卡
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
-   */
-  'v2/mmpaymkttransfers/query_bank': {
-    /**
-     * 查询企业付款银行卡
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
-     */
-    post: {
-      options: V2MmpaymkttransfersQueryBankPostOptions;
-      response: V2MmpaymkttransfersQueryBankPostResponse;
     };
   };
   /**
@@ -598,6 +585,7 @@ export interface Paths {
   'v2/mmpaymkttransfers/sendminiprogramhb': {
     /**
      * 发放小程序红包接口
+     * Restricted: available to invited merchants only.
      * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053
      */
     post: {
@@ -612,6 +600,7 @@ export interface Paths {
   'v2/mmpaymkttransfers/sendredpack': {
     /**
      * 发放普通红包
+     * Restricted: available to invited merchants only.
      * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053
      */
     post: {
@@ -645,6 +634,20 @@ export interface Paths {
     post: {
       options: V2MmpaysptransPayBankPostOptions;
       response: V2MmpaysptransPayBankPostResponse;
+    };
+  };
+  /**
+   * 查询企业付款银行卡
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
+   */
+  'v2/mmpaysptrans/query_bank': {
+    /**
+     * 查询企业付款银行卡
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
+     */
+    post: {
+      options: V2MmpaysptransQueryBankPostOptions;
+      response: V2MmpaysptransQueryBankPostResponse;
     };
   };
   /**
@@ -688,6 +691,20 @@ export interface Paths {
     get: {
       options: V2PapayH5entrustwebGetOptions;
       response: V2PapayH5entrustwebGetResponse;
+    };
+  };
+  /**
+   * 申请解约
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011989904
+   */
+  'v2/papay/partner/deletecontract': {
+    /**
+     * 申请解约
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011989904
+     */
+    post: {
+      options: V2PapayPartnerDeletecontractPostOptions;
+      response: V2PapayPartnerDeletecontractPostResponse;
     };
   };
   /**
@@ -1849,6 +1866,20 @@ export interface Paths {
     };
   };
   /**
+   * 查询在途异常资金付款指令执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016636882
+   */
+  'v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}': {
+    /**
+     * 查询在途异常资金付款指令执行结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016636882
+     */
+    get: {
+      options: V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsByOutInstructionNoGetOptions;
+      response: V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsByOutInstructionNoGetResponse;
+    };
+  };
+  /**
    * 查询渠道额度
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061186
    */
@@ -1860,6 +1891,62 @@ export interface Paths {
     get: {
       options: V3AggracctBcWbChannelAccountBalanceGetOptions;
       response: V3AggracctBcWbChannelAccountBalanceGetResponse;
+    };
+  };
+  /**
+   * 查询商户资料
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016642632
+   */
+  'v3/aggracct-bc/wb-channel/account/mch_archives': {
+    /**
+     * 查询商户资料
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016642632
+     */
+    get: {
+      options: V3AggracctBcWbChannelAccountMchArchivesGetOptions;
+      response: V3AggracctBcWbChannelAccountMchArchivesGetResponse;
+    };
+  };
+  /**
+   * 查询商户影像件资料
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4025779210
+   */
+  'v3/aggracct-bc/wb-channel/account/mch_media': {
+    /**
+     * 查询商户影像件资料
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4025779210
+     */
+    get: {
+      options: V3AggracctBcWbChannelAccountMchMediaGetOptions;
+      response: V3AggracctBcWbChannelAccountMchMediaGetResponse;
+    };
+  };
+  /**
+   * 受理渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968078
+   */
+  'v3/aggracct-bc/wb-channel/bank-channel-account/rename': {
+    /**
+     * 受理渠道结算银行账户更名申请
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968078
+     */
+    post: {
+      options: V3AggracctBcWbChannelBankChannelAccountRenamePostOptions;
+      response: V3AggracctBcWbChannelBankChannelAccountRenamePostResponse;
+    };
+  };
+  /**
+   * 查询渠道结算银行账户更名申请
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968051
+   */
+  'v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}': {
+    /**
+     * 查询渠道结算银行账户更名申请
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4018968051
+     */
+    get: {
+      options: V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGetOptions;
+      response: V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGetResponse;
     };
   };
   /**
@@ -2265,6 +2352,20 @@ export interface Paths {
     };
   };
   /**
+   * 获得品牌已授权且在生效中的产品权限信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017410365
+   */
+  'v3/brand-basic/partner/brands/{brand_id}/product-authorities': {
+    /**
+     * 获得品牌已授权且在生效中的产品权限信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017410365
+     */
+    get: {
+      options: V3BrandBasicPartnerBrandsByBrandIdProductAuthoritiesGetOptions;
+      response: V3BrandBasicPartnerBrandsByBrandIdProductAuthoritiesGetResponse;
+    };
+  };
+  /**
    * 提交入驻申请
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016249989
    */
@@ -2318,6 +2419,70 @@ export interface Paths {
     post: {
       options: V3BrandApplymentsCancelApplymentPostOptions;
       response: V3BrandApplymentsCancelApplymentPostResponse;
+    };
+  };
+  /**
+   * GET, POST: 查询商家名片配置申请状态 / 提交商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475174
+   */
+  'v3/brand/card/card-configs': {
+    /**
+     * 查询商家名片配置申请状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016475174
+     */
+    get: {
+      options: V3BrandCardCardConfigsGetOptions;
+      response: V3BrandCardCardConfigsGetResponse;
+    };
+    /**
+     * 提交商家名片配置申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016468440
+     */
+    post: {
+      options: V3BrandCardCardConfigsPostOptions;
+      response: V3BrandCardCardConfigsPostResponse;
+    };
+  };
+  /**
+   * 撤销商家名片配置申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475172
+   */
+  'v3/brand/card/card-configs/cancel-applyment': {
+    /**
+     * 撤销商家名片配置申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016475172
+     */
+    post: {
+      options: V3BrandCardCardConfigsCancelApplymentPostOptions;
+      response: V3BrandCardCardConfigsCancelApplymentPostResponse;
+    };
+  };
+  /**
+   * 获取商家名片预览二维码
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016641998
+   */
+  'v3/brand/card/card-configs/preview-url': {
+    /**
+     * 获取商家名片预览二维码
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016641998
+     */
+    get: {
+      options: V3BrandCardCardConfigsPreviewUrlGetOptions;
+      response: V3BrandCardCardConfigsPreviewUrlGetResponse;
+    };
+  };
+  /**
+   * 发布商家名片配置
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016475176
+   */
+  'v3/brand/card/card-configs/publish': {
+    /**
+     * 发布商家名片配置
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016475176
+     */
+    post: {
+      options: V3BrandCardCardConfigsPublishPostOptions;
+      response: V3BrandCardCardConfigsPublishPostResponse;
     };
   };
   /**
@@ -2523,6 +2688,20 @@ export interface Paths {
     };
   };
   /**
+   * 品牌会员展示付款码组件预授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016834476
+   */
+  'v3/brand/partner/card-member/pay-view-tokens': {
+    /**
+     * 品牌会员展示付款码组件预授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016834476
+     */
+    post: {
+      options: V3BrandPartnerCardMemberPayViewTokensPostOptions;
+      response: V3BrandPartnerCardMemberPayViewTokensPostResponse;
+    };
+  };
+  /**
    * 入会组件预授权
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015336986
    */
@@ -2671,10 +2850,18 @@ export interface Paths {
     };
   };
   /**
-   * 创建品牌门店
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015783183
+   * GET, POST: 列表查询品牌门店信息 / 创建品牌门店
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756674
    */
   'v3/brand/partner/store/brandstores': {
+    /**
+     * 列表查询品牌门店信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016756674
+     */
+    get: {
+      options: V3BrandPartnerStoreBrandstoresGetOptions;
+      response: V3BrandPartnerStoreBrandstoresGetResponse;
+    };
     /**
      * 创建品牌门店
      * @see https://pay.weixin.qq.com/doc/v3/partner/4015783183
@@ -2726,6 +2913,34 @@ export interface Paths {
     post: {
       options: V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostOptions;
       response: V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostResponse;
+    };
+  };
+  /**
+   * 暂停门店营业
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756671
+   */
+  'v3/brand/partner/store/brandstores/{store_id}/close': {
+    /**
+     * 暂停门店营业
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016756671
+     */
+    post: {
+      options: V3BrandPartnerStoreBrandstoresByStoreIdClosePostOptions;
+      response: V3BrandPartnerStoreBrandstoresByStoreIdClosePostResponse;
+    };
+  };
+  /**
+   * 恢复门店营业
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016756672
+   */
+  'v3/brand/partner/store/brandstores/{store_id}/resume': {
+    /**
+     * 恢复门店营业
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016756672
+     */
+    post: {
+      options: V3BrandPartnerStoreBrandstoresByStoreIdResumePostOptions;
+      response: V3BrandPartnerStoreBrandstoresByStoreIdResumePostResponse;
     };
   };
   /**
@@ -3179,6 +3394,20 @@ export interface Paths {
     };
   };
   /**
+   * H5预签约自动还款协议
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779565
+   */
+  'v3/credit-repayment/partner/contracts/h5-presign': {
+    /**
+     * H5预签约自动还款协议
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016779565
+     */
+    post: {
+      options: V3CreditRepaymentPartnerContractsH5PresignPostOptions;
+      response: V3CreditRepaymentPartnerContractsH5PresignPostResponse;
+    };
+  };
+  /**
    * 解除自动还款协议
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016125830
    */
@@ -3204,6 +3433,62 @@ export interface Paths {
     get: {
       options: V3CreditRepaymentPartnerContractsByOutContractCodeGetOptions;
       response: V3CreditRepaymentPartnerContractsByOutContractCodeGetResponse;
+    };
+  };
+  /**
+   * 发起还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779462
+   */
+  'v3/credit-repayment/partner/deduct-orders': {
+    /**
+     * 发起还款
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016779462
+     */
+    post: {
+      options: V3CreditRepaymentPartnerDeductOrdersPostOptions;
+      response: V3CreditRepaymentPartnerDeductOrdersPostResponse;
+    };
+  };
+  /**
+   * 查询还款单
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779468
+   */
+  'v3/credit-repayment/partner/deduct-orders/{out_trade_no}': {
+    /**
+     * 查询还款单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016779468
+     */
+    get: {
+      options: V3CreditRepaymentPartnerDeductOrdersByOutTradeNoGetOptions;
+      response: V3CreditRepaymentPartnerDeductOrdersByOutTradeNoGetResponse;
+    };
+  };
+  /**
+   * 预约还款
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779459
+   */
+  'v3/credit-repayment/partner/schedule-records/batch-create': {
+    /**
+     * 预约还款
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016779459
+     */
+    post: {
+      options: V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostOptions;
+      response: V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostResponse;
+    };
+  };
+  /**
+   * 查询预约还款记录
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016779463
+   */
+  'v3/credit-repayment/partner/schedule-records/{out_record_id}': {
+    /**
+     * 查询预约还款记录
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016779463
+     */
+    get: {
+      options: V3CreditRepaymentPartnerScheduleRecordsByOutRecordIdGetOptions;
+      response: V3CreditRepaymentPartnerScheduleRecordsByOutRecordIdGetResponse;
     };
   };
   /**
@@ -3724,12 +4009,12 @@ export interface Paths {
   };
   /**
    * 小程序方式预签约
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017177322
    */
   'v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program': {
     /**
      * 小程序方式预签约
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017177322
      */
     post: {
       options: V3EcommerceCombinePapayContractsPreEntrustSignMiniProgramPostOptions;
@@ -3863,6 +4148,34 @@ export interface Paths {
     };
   };
   /**
+   * APP场景预签约（需要实名验证）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020083765
+   */
+  'v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app': {
+    /**
+     * APP场景预签约（需要实名验证）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4020083765
+     */
+    post: {
+      options: V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityAppPostOptions;
+      response: V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse;
+    };
+  };
+  /**
+   * 小程序场景预签约（需要实名验证）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023723
+   */
+  'v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program': {
+    /**
+     * 小程序场景预签约（需要实名验证）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4020023723
+     */
+    post: {
+      options: V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostOptions;
+      response: V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse;
+    };
+  };
+  /**
    * APP场景预签约
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015851472
    */
@@ -3874,6 +4187,20 @@ export interface Paths {
     post: {
       options: V3EcommerceIndividualContractsPreEntrustSignAppPostOptions;
       response: V3EcommerceIndividualContractsPreEntrustSignAppPostResponse;
+    };
+  };
+  /**
+   * 小程序场景预签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020023636
+   */
+  'v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program': {
+    /**
+     * 小程序场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4020023636
+     */
+    post: {
+      options: V3EcommerceIndividualContractsPreEntrustSignMiniProgramPostOptions;
+      response: V3EcommerceIndividualContractsPreEntrustSignMiniProgramPostResponse;
     };
   };
   /**
@@ -4172,6 +4499,20 @@ export interface Paths {
     post: {
       options: V3EcommerceRefundsByRefundIdReturnAdvancePostOptions;
       response: V3EcommerceRefundsByRefundIdReturnAdvancePostResponse;
+    };
+  };
+  /**
+   * 查询指定主体子商户列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4033742105
+   */
+  'v3/ecommerce/subject-sub-merchants': {
+    /**
+     * 查询指定主体子商户列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4033742105
+     */
+    get: {
+      options: V3EcommerceSubjectSubMerchantsGetOptions;
+      response: V3EcommerceSubjectSubMerchantsGetResponse;
     };
   };
   /**
@@ -4814,6 +5155,76 @@ export interface Paths {
     };
   };
   /**
+   * 发起转账并完成自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809843
+   */
+  'v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization': {
+    /**
+     * 发起转账并完成自动收款授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016809843
+     */
+    post: {
+      options: V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostOptions;
+      response: V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse;
+    };
+  };
+  /**
+   * 转账（用户自动收款）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809837
+   */
+  'v3/fund-app/mch-transfer/partner/transfer-bills/transfer': {
+    /**
+     * 转账（用户自动收款）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016809837
+     */
+    post: {
+      options: V3FundAppMchTransferPartnerTransferBillsTransferPostOptions;
+      response: V3FundAppMchTransferPartnerTransferBillsTransferPostResponse;
+    };
+  };
+  /**
+   * 申请免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809861
+   */
+  'v3/fund-app/mch-transfer/partner/user-confirm-authorizations': {
+    /**
+     * 申请免确认收款授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016809861
+     */
+    post: {
+      options: V3FundAppMchTransferPartnerUserConfirmAuthorizationsPostOptions;
+      response: V3FundAppMchTransferPartnerUserConfirmAuthorizationsPostResponse;
+    };
+  };
+  /**
+   * 商户单号查询自动收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809859
+   */
+  'v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}': {
+    /**
+     * 商户单号查询自动收款授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016809859
+     */
+    get: {
+      options: V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoGetOptions;
+      response: V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoGetResponse;
+    };
+  };
+  /**
+   * 解除免确认收款授权
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016809851
+   */
+  'v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close': {
+    /**
+     * 解除免确认收款授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016809851
+     */
+    post: {
+      options: V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoClosePostOptions;
+      response: V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoClosePostResponse;
+    };
+  };
+  /**
    * 发起转账
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716434
    */
@@ -4870,12 +5281,12 @@ export interface Paths {
     };
   };
   /**
-   * 转账（用户自动收款）
+   * 用户授权后转账
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399371
    */
   'v3/fund-app/mch-transfer/transfer-bills/transfer': {
     /**
-     * 转账（用户自动收款）
+     * 用户授权后转账
      * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399371
      */
     post: {
@@ -5135,6 +5546,130 @@ export interface Paths {
     post: {
       options: V3GlobalCustomsVerifyCertificatePostOptions;
       response: V3GlobalCustomsVerifyCertificatePostResponse;
+    };
+  };
+  /**
+   * GET, POST, PUT, DELETE: 查询投诉通知回调 / 创建投诉通知回调 / 更新投诉通知回调 / 删除投诉通知回调
+   * @see https://docs.qq.com/doc/DTkZ4ZnlyWHZtR0d4?nlc=1
+   */
+  'v3/global/merchant-service/complaint-notifications': {
+    /**
+     * 查询投诉通知回调
+     * @see https://docs.qq.com/doc/DTkZ4ZnlyWHZtR0d4?nlc=1
+     */
+    get: {
+      options: V3GlobalMerchantServiceComplaintNotificationsGetOptions;
+      response: V3GlobalMerchantServiceComplaintNotificationsGetResponse;
+    };
+    /**
+     * 创建投诉通知回调
+     * @see https://docs.qq.com/doc/DTldDSXZISERiaVRF?nlc=1
+     */
+    post: {
+      options: V3GlobalMerchantServiceComplaintNotificationsPostOptions;
+      response: V3GlobalMerchantServiceComplaintNotificationsPostResponse;
+    };
+    /**
+     * 更新投诉通知回调
+     * @see https://docs.qq.com/doc/DTnd3YUxDdkxabnpx?nlc=1
+     */
+    put: {
+      options: V3GlobalMerchantServiceComplaintNotificationsPutOptions;
+      response: V3GlobalMerchantServiceComplaintNotificationsPutResponse;
+    };
+    /**
+     * 删除投诉通知回调
+     * @see https://docs.qq.com/doc/DTlJLWFZObU1YdFlO?nlc=1
+     */
+    delete: {
+      options: V3GlobalMerchantServiceComplaintNotificationsDeleteOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 查询投诉单列表
+   * @see https://docs.qq.com/doc/DTmZhV0pWT1Zmd2du?nlc=1
+   */
+  'v3/global/merchant-service/complaints': {
+    /**
+     * 查询投诉单列表
+     * @see https://docs.qq.com/doc/DTmZhV0pWT1Zmd2du?nlc=1
+     */
+    get: {
+      options: V3GlobalMerchantServiceComplaintsGetOptions;
+      response: V3GlobalMerchantServiceComplaintsGetResponse;
+    };
+  };
+  /**
+   * 查询投诉单详情
+   * @see https://docs.qq.com/doc/DTlpKUmR4eHpXWU9v?nlc=1
+   */
+  'v3/global/merchant-service/complaints/{complaint_id}': {
+    /**
+     * 查询投诉单详情
+     * @see https://docs.qq.com/doc/DTlpKUmR4eHpXWU9v?nlc=1
+     */
+    get: {
+      options: V3GlobalMerchantServiceComplaintsByComplaintIdGetOptions;
+      response: V3GlobalMerchantServiceComplaintsByComplaintIdGetResponse;
+    };
+  };
+  /** 反馈处理完成 */
+  'v3/global/merchant-service/complaints/{complaint_id}/complete': {
+    /** 反馈处理完成 */
+    post: {
+      options: V3GlobalMerchantServiceComplaintsByComplaintIdCompletePostOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 查询投诉协商历史
+   * @see https://docs.qq.com/doc/DTnBqR29rUEV6Y2VZ?nlc=1
+   */
+  'v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys': {
+    /**
+     * 查询投诉协商历史
+     * @see https://docs.qq.com/doc/DTnBqR29rUEV6Y2VZ?nlc=1
+     */
+    get: {
+      options: V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetOptions;
+      response: V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetResponse;
+    };
+  };
+  /** 提交回复 */
+  'v3/global/merchant-service/complaints/{complaint_id}/response': {
+    /** 提交回复 */
+    post: {
+      options: V3GlobalMerchantServiceComplaintsByComplaintIdResponsePostOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 商户上传反馈图片
+   * @see https://docs.qq.com/doc/DTlZyR0JGTVBmRElp?nlc=1
+   */
+  'v3/global/merchant-service/images/upload': {
+    /**
+     * 商户上传反馈图片
+     * @see https://docs.qq.com/doc/DTlZyR0JGTVBmRElp?nlc=1
+     */
+    post: {
+      options: V3GlobalMerchantServiceImagesUploadPostOptions;
+      response: V3GlobalMerchantServiceImagesUploadPostResponse;
+    };
+  };
+  /**
+   * 图片下载
+   * @see https://docs.qq.com/doc/DTlpoQlhMWXpzZ2NF?nlc=1
+   */
+  'v3/global/merchant-service/images/{media_id}': {
+    /**
+     * 图片下载
+     * @see https://docs.qq.com/doc/DTlpoQlhMWXpzZ2NF?nlc=1
+     */
+    get: {
+      options: V3GlobalMerchantServiceImagesByMediaIdGetOptions;
+      response: Buffer;
     };
   };
   /**
@@ -6448,6 +6983,98 @@ export interface Paths {
     };
   };
   /**
+   * 回传SN和商品编码
+   * @see https://docs.qq.com/doc/p/3094be447e6002d62ec924d489c938e39ccb8db0?nlc=1
+   */
+  'v3/industry-rebate/retail-industry/transactions': {
+    /**
+     * 回传SN和商品编码
+     * @see https://docs.qq.com/doc/p/3094be447e6002d62ec924d489c938e39ccb8db0?nlc=1
+     */
+    post: {
+      options: V3IndustryRebateRetailIndustryTransactionsPostOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 支付码牌/点餐码牌交易回传
+   * @see https://docs.qq.com/doc/p/e052aee72f45b03e2fdb20edce5a1b2020ead904?nlc=1
+   */
+  'v3/industry-rebate/transactions/{transaction_id}': {
+    /**
+     * 支付码牌/点餐码牌交易回传
+     * @see https://docs.qq.com/doc/p/e052aee72f45b03e2fdb20edce5a1b2020ead904?nlc=1
+     */
+    post: {
+      options: V3IndustryRebateTransactionsByTransactionIdPostOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 提交保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617408
+   */
+  'v3/inspolicymgr/deduct/authorizations': {
+    /**
+     * 提交保单授权信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617408
+     */
+    post: {
+      options: V3InspolicymgrDeductAuthorizationsPostOptions;
+      response: V3InspolicymgrDeductAuthorizationsPostResponse;
+    };
+  };
+  /**
+   * 查询保单授权信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617415
+   */
+  'v3/inspolicymgr/deduct/authorizations/{out_insurance_no}': {
+    /**
+     * 查询保单授权信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617415
+     */
+    get: {
+      options: V3InspolicymgrDeductAuthorizationsByOutInsuranceNoGetOptions;
+      response: V3InspolicymgrDeductAuthorizationsByOutInsuranceNoGetResponse;
+    };
+  };
+  /**
+   * 上传保单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617421
+   */
+  'v3/inspolicymgr/deduct/policies': {
+    /**
+     * 上传保单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617421
+     */
+    post: {
+      options: V3InspolicymgrDeductPoliciesPostOptions;
+      response: V3InspolicymgrDeductPoliciesPostResponse;
+    };
+  };
+  /**
+   * GET, PATCH: 查询保单 / 更新保单信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617422
+   */
+  'v3/inspolicymgr/deduct/policies/{out_insurance_no}': {
+    /**
+     * 查询保单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617422
+     */
+    get: {
+      options: V3InspolicymgrDeductPoliciesByOutInsuranceNoGetOptions;
+      response: V3InspolicymgrDeductPoliciesByOutInsuranceNoGetResponse;
+    };
+    /**
+     * 更新保单信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016617424
+     */
+    patch: {
+      options: V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchOptions;
+      response: V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchResponse;
+    };
+  };
+  /**
    * 获取出厂检查结果
    * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/tool/factory-check-data-api.html
    */
@@ -6663,16 +7290,30 @@ export interface Paths {
   };
   /**
    * 发放消费卡
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164666
    */
   'v3/marketing/busifavor/coupons/{card_id}/send': {
     /**
      * 发放消费卡
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164666
      */
     post: {
       options: V3MarketingBusifavorCouponsByCardIdSendPostOptions;
       response: V3MarketingBusifavorCouponsByCardIdSendPostResponse;
+    };
+  };
+  /**
+   * 向用户预发放商品券
+   * @see https://pay.weixin.qq.com/doc/brand/4016797130
+   */
+  'v3/marketing/busifavor/product-coupons/pre-send': {
+    /**
+     * 向用户预发放商品券
+     * @see https://pay.weixin.qq.com/doc/brand/4016797130
+     */
+    post: {
+      options: V3MarketingBusifavorProductCouponsPreSendPostOptions;
+      response: V3MarketingBusifavorProductCouponsPreSendPostResponse;
     };
   };
   /**
@@ -6785,12 +7426,12 @@ export interface Paths {
   };
   /**
    * GET, POST: 查询营销补差付款单列表 / 营销补差付款
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147338
    */
   'v3/marketing/busifavor/subsidy/pay-receipts': {
     /**
      * 查询营销补差付款单列表
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147338
      */
     get: {
       options: V3MarketingBusifavorSubsidyPayReceiptsGetOptions;
@@ -6798,7 +7439,7 @@ export interface Paths {
     };
     /**
      * 营销补差付款
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147321
      */
     post: {
       options: V3MarketingBusifavorSubsidyPayReceiptsPostOptions;
@@ -6807,12 +7448,12 @@ export interface Paths {
   };
   /**
    * 查询营销补差付款单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147336
    */
   'v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}': {
     /**
      * 查询营销补差付款单详情
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147336
      */
     get: {
       options: V3MarketingBusifavorSubsidyPayReceiptsBySubsidyReceiptIdGetOptions;
@@ -6821,12 +7462,12 @@ export interface Paths {
   };
   /**
    * 营销补差回退
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147332
    */
   'v3/marketing/busifavor/subsidy/return-receipts': {
     /**
      * 营销补差回退
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147332
      */
     post: {
       options: V3MarketingBusifavorSubsidyReturnReceiptsPostOptions;
@@ -6835,12 +7476,12 @@ export interface Paths {
   };
   /**
    * 查询商家券营销补差回退单详情
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147344
    */
   'v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}': {
     /**
      * 查询商家券营销补差回退单详情
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017147344
      */
     get: {
       options: V3MarketingBusifavorSubsidyReturnReceiptsBySubsidyReturnReceiptIdGetOptions;
@@ -6979,6 +7620,20 @@ export interface Paths {
     get: {
       options: V3MarketingFavorStocksByStockIdMerchantsGetOptions;
       response: V3MarketingFavorStocksByStockIdMerchantsGetResponse;
+    };
+  };
+  /**
+   * 修改可用单品编码
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164667
+   */
+  'v3/marketing/favor/stocks/{stock_id}/modify-goods-id': {
+    /**
+     * 修改可用单品编码
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164667
+     */
+    post: {
+      options: V3MarketingFavorStocksByStockIdModifyGoodsIdPostOptions;
+      response: V3MarketingFavorStocksByStockIdModifyGoodsIdPostResponse;
     };
   };
   /**
@@ -7484,6 +8139,20 @@ export interface Paths {
     };
   };
   /**
+   * 设置会员服务项用户信息
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166964
+   */
+  'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data': {
+    /**
+     * 设置会员服务项用户信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166964
+     */
+    post: {
+      options: V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostOptions;
+      response: undefined;
+    };
+  };
+  /**
    * 作废用户会员卡
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549677
    */
@@ -7568,6 +8237,42 @@ export interface Paths {
     };
   };
   /**
+   * 添加会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167277
+   */
+  'v3/marketing/membercard-open/cards/{card_id}/service-modules': {
+    /**
+     * 添加会员卡服务项
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167277
+     */
+    post: {
+      options: V3MarketingMembercardOpenCardsByCardIdServiceModulesPostOptions;
+      response: V3MarketingMembercardOpenCardsByCardIdServiceModulesPostResponse;
+    };
+  };
+  /**
+   * PATCH, DELETE: 修改会员卡服务项 / 移除会员卡服务项
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167417
+   */
+  'v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}': {
+    /**
+     * 修改会员卡服务项
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167417
+     */
+    patch: {
+      options: V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchOptions;
+      response: V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchResponse;
+    };
+    /**
+     * 移除会员卡服务项
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017167557
+     */
+    delete: {
+      options: V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdDeleteOptions;
+      response: undefined;
+    };
+  };
+  /**
    * 老会员卡模板升级
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545673
    */
@@ -7597,12 +8302,12 @@ export interface Paths {
   };
   /**
    * 导入加密手机号提醒会员领卡
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166226
    */
   'v3/marketing/membercard-open/phonenumber-member/import': {
     /**
      * 导入加密手机号提醒会员领卡
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166226
      */
     post: {
       options: V3MarketingMembercardOpenPhonenumberMemberImportPostOptions;
@@ -7611,12 +8316,12 @@ export interface Paths {
   };
   /**
    * 通过加密手机号查询会员领卡状态
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166232
    */
   'v3/marketing/membercard-open/phonenumber-member/search': {
     /**
      * 通过加密手机号查询会员领卡状态
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017166232
      */
     get: {
       options: V3MarketingMembercardOpenPhonenumberMemberSearchGetOptions;
@@ -7705,6 +8410,34 @@ export interface Paths {
     post: {
       options: V3MarketingPartnerDeliveryPlanBySpMchidNotifyUrlPostOptions;
       response: V3MarketingPartnerDeliveryPlanBySpMchidNotifyUrlPostResponse;
+    };
+  };
+  /**
+   * 提交图片生成任务
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327735
+   */
+  'v3/marketing/partner/product-coupon/image-generation-tasks': {
+    /**
+     * 提交图片生成任务
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017327735
+     */
+    post: {
+      options: V3MarketingPartnerProductCouponImageGenerationTasksPostOptions;
+      response: V3MarketingPartnerProductCouponImageGenerationTasksPostResponse;
+    };
+  };
+  /**
+   * 查询图片生成任务执行结果
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327739
+   */
+  'v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}': {
+    /**
+     * 查询图片生成任务执行结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017327739
+     */
+    get: {
+      options: V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetOptions;
+      response: V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetResponse;
     };
   };
   /**
@@ -8126,6 +8859,20 @@ export interface Paths {
     };
   };
   /**
+   * 向用户预发放商品券批次组
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016280670
+   */
+  'v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle': {
+    /**
+     * 向用户预发放商品券批次组
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280670
+     */
+    post: {
+      options: V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponBundlePostOptions;
+      response: V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponBundlePostResponse;
+    };
+  };
+  /**
    * 查询合作关系列表
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012380536
    */
@@ -8155,12 +8902,12 @@ export interface Paths {
   };
   /**
    * 终止合作关系
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164460
    */
   'v3/marketing/partnerships/terminate': {
     /**
      * 终止合作关系
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017164460
      */
     post: {
       options: V3MarketingPartnershipsTerminatePostOptions;
@@ -8731,12 +9478,12 @@ export interface Paths {
   };
   /**
    * 医保自费混合收款下单
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503131
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781466
    */
   'v3/med-ins/orders': {
     /**
      * 医保自费混合收款下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012503131
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781466
      */
     post: {
       options: V3MedInsOrdersPostOptions;
@@ -8745,12 +9492,12 @@ export interface Paths {
   };
   /**
    * 使用医保自费混合订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781479
    */
   'v3/med-ins/orders/mix-trade-no/{mix_trade_no}': {
     /**
      * 使用医保自费混合订单号查看下单结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781479
      */
     get: {
       options: V3MedInsOrdersMixTradeNoByMixTradeNoGetOptions;
@@ -8758,13 +9505,13 @@ export interface Paths {
     };
   };
   /**
-   * 使用从业机构订单号查看下单结果
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286
+   * 使用商户订单号查看下单结果
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781490
    */
   'v3/med-ins/orders/out-trade-no/{out_trade_no}': {
     /**
-     * 使用从业机构订单号查看下单结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286
+     * 使用商户订单号查看下单结果
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781490
      */
     get: {
       options: V3MedInsOrdersOutTradeNoByOutTradeNoGetOptions;
@@ -8773,12 +9520,12 @@ export interface Paths {
   };
   /**
    * 医保退款通知
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012166534
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781561
    */
   'v3/med-ins/refunds/notify': {
     /**
      * 医保退款通知
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012166534
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781561
      */
     post: {
       options: V3MedInsRefundsNotifyPostOptions;
@@ -9015,6 +9762,20 @@ export interface Paths {
     post: {
       options: V3MerchantServiceComplaintsV2ByComplaintIdResponsePostOptions;
       response: undefined;
+    };
+  };
+  /**
+   * 回复需要即时服务的投诉单
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017151596
+   */
+  'v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service': {
+    /**
+     * 回复需要即时服务的投诉单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017151596
+     */
+    post: {
+      options: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostOptions;
+      response: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostResponse;
     };
   };
   /**
@@ -9284,12 +10045,12 @@ export interface Paths {
     };
   };
   /**
-   * 图片上传
+   * 文件上传
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012760432
    */
   'v3/merchant/media/upload': {
     /**
-     * 图片上传
+     * 文件上传
      * @see https://pay.weixin.qq.com/doc/v3/partner/4012760432
      */
     post: {
@@ -9484,6 +10245,34 @@ export interface Paths {
      */
     post: {
       options: V3NewTaxControlFapiaoFapiaoApplicationsIssueGeneralPostOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 开具旅客运输行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4025863376
+   */
+  'v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport': {
+    /**
+     * 开具旅客运输行业电子发票
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4025863376
+     */
+    post: {
+      options: V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 开具成品油行业电子发票
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016760559
+   */
+  'v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil': {
+    /**
+     * 开具成品油行业电子发票
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016760559
+     */
+    post: {
+      options: V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostOptions;
       response: undefined;
     };
   };
@@ -9925,12 +10714,12 @@ export interface Paths {
   };
   /**
    * 直连商户预扣费通知
-   * @see https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987402
    */
   'v3/papay/contracts/{contract_id}/notify': {
     /**
      * 直连商户预扣费通知
-     * @see https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987402
      */
     post: {
       options: V3PapayContractsByContractIdNotifyPostOptions;
@@ -10400,6 +11189,140 @@ export interface Paths {
     };
   };
   /**
+   * 提交停车场进件申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557780
+   */
+  'v3/parking/reminders/application': {
+    /**
+     * 提交停车场进件申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4019557780
+     */
+    post: {
+      options: V3ParkingRemindersApplicationPostOptions;
+      response: V3ParkingRemindersApplicationPostResponse;
+    };
+  };
+  /** 查询停车场进件申请单 */
+  'v3/parking/reminders/application/query': {
+    /** 查询停车场进件申请单 */
+    get: {
+      options: V3ParkingRemindersApplicationQueryGetOptions;
+      response: V3ParkingRemindersApplicationQueryGetResponse;
+    };
+  };
+  /**
+   * 撤回停车场进件申请
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557799
+   */
+  'v3/parking/reminders/application/withdraw': {
+    /**
+     * 撤回停车场进件申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4019557799
+     */
+    post: {
+      options: V3ParkingRemindersApplicationWithdrawPostOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 查询停车场进件申请单列表
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557811
+   */
+  'v3/parking/reminders/applications': {
+    /**
+     * 查询停车场进件申请单列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4019557811
+     */
+    get: {
+      options: V3ParkingRemindersApplicationsGetOptions;
+      response: V3ParkingRemindersApplicationsGetResponse;
+    };
+  };
+  /**
+   * 同步车辆入场通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557757
+   */
+  'v3/parking/reminders/entry': {
+    /**
+     * 同步车辆入场通知
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4019557757
+     */
+    post: {
+      options: V3ParkingRemindersEntryPostOptions;
+      response: V3ParkingRemindersEntryPostResponse;
+    };
+  };
+  /**
+   * 同步车辆离场通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557725
+   */
+  'v3/parking/reminders/exit': {
+    /**
+     * 同步车辆离场通知
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4019557725
+     */
+    post: {
+      options: V3ParkingRemindersExitPostOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 同步非临停扩展支付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4020338487
+   */
+  'v3/parking/reminders/ext-payment': {
+    /**
+     * 同步非临停扩展支付
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4020338487
+     */
+    post: {
+      options: V3ParkingRemindersExtPaymentPostOptions;
+      response: undefined;
+    };
+  };
+  /**
+   * 查询停车费用
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557825
+   */
+  'v3/parking/reminders/parking-fee': {
+    /**
+     * 查询停车费用
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4019557825
+     */
+    post: {
+      options: V3ParkingRemindersParkingFeePostOptions;
+      response: V3ParkingRemindersParkingFeePostResponse;
+    };
+  };
+  /**
+   * 查询停车场信息
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4023070758
+   */
+  'v3/parking/reminders/parking-lot': {
+    /**
+     * 查询停车场信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4023070758
+     */
+    get: {
+      options: V3ParkingRemindersParkingLotGetOptions;
+      response: V3ParkingRemindersParkingLotGetResponse;
+    };
+  };
+  /**
+   * 同步支付结果通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4019557765
+   */
+  'v3/parking/reminders/payment': {
+    /**
+     * 同步支付结果通知
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4019557765
+     */
+    post: {
+      options: V3ParkingRemindersPaymentPostOptions;
+      response: undefined;
+    };
+  };
+  /**
    * 服务商商户重试扣费通知
    * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml
    */
@@ -10415,12 +11338,12 @@ export interface Paths {
   };
   /**
    * 服务商商户预扣费通知
-   * @see https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
+   * @see https://pay.weixin.qq.com/doc/v2/partner/4011988373
    */
   'v3/partner-papay/contracts/{contract_id}/notify': {
     /**
      * 服务商商户预扣费通知
-     * @see https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988373
      */
     post: {
       options: V3PartnerPapayContractsByContractIdNotifyPostOptions;
@@ -10637,6 +11560,76 @@ export interface Paths {
       response: V3PasswordExemptContractContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse;
     };
   };
+  /**
+   * 查询音箱绑定信息
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speaker/{device_sn}': {
+    /**
+     * 查询音箱绑定信息
+     * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+     */
+    get: {
+      options: V3PayDevicesOpenScenarioSpeakerByDeviceSnGetOptions;
+      response: V3PayDevicesOpenScenarioSpeakerByDeviceSnGetResponse;
+    };
+  };
+  /**
+   * 绑定音箱设备码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speaker/{device_sn}/bind': {
+    /**
+     * 绑定音箱设备码牌
+     * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+     */
+    post: {
+      options: V3PayDevicesOpenScenarioSpeakerByDeviceSnBindPostOptions;
+      response: V3PayDevicesOpenScenarioSpeakerByDeviceSnBindPostResponse;
+    };
+  };
+  /**
+   * 出厂预绑定音箱和码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speaker/{device_sn}/prebind': {
+    /**
+     * 出厂预绑定音箱和码牌
+     * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+     */
+    post: {
+      options: V3PayDevicesOpenScenarioSpeakerByDeviceSnPrebindPostOptions;
+      response: V3PayDevicesOpenScenarioSpeakerByDeviceSnPrebindPostResponse;
+    };
+  };
+  /**
+   * 解绑音箱设备码牌
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speaker/{device_sn}/unbind': {
+    /**
+     * 解绑音箱设备码牌
+     * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+     */
+    post: {
+      options: V3PayDevicesOpenScenarioSpeakerByDeviceSnUnbindPostOptions;
+      response: V3PayDevicesOpenScenarioSpeakerByDeviceSnUnbindPostResponse;
+    };
+  };
+  /**
+   * 码牌支付结果上报
+   * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+   */
+  'v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report': {
+    /**
+     * 码牌支付结果上报
+     * @see https://docs.qq.com/doc/p/104fa2cfd02a4ae89e79e0402b12f738e933c698?nlc=1
+     */
+    post: {
+      options: V3PayDevicesOpenScenarioSpeakerorderByTransactionIdReportPostOptions;
+      response: V3PayDevicesOpenScenarioSpeakerorderByTransactionIdReportPostResponse;
+    };
+  };
   /** 小票机打印 */
   'v3/pay-devices/printers/{device_id}/print-orders': {
     /** 小票机打印 */
@@ -10710,6 +11703,20 @@ export interface Paths {
     };
   };
   /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017019941
+   */
+  'v3/pay/partner/transactions/app-with-contract': {
+    /**
+     * APP下单并签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017019941
+     */
+    post: {
+      options: V3PayPartnerTransactionsAppWithContractPostOptions;
+      response: V3PayPartnerTransactionsAppWithContractPostResponse;
+    };
+  };
+  /**
    * 付款码支付
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012382179
    */
@@ -10780,12 +11787,12 @@ export interface Paths {
     };
   };
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012688481
    */
   'v3/pay/partner/transactions/jsapi-with-contract': {
     /**
-     * JSAPI下单并授权
+     * JSAPI下单并授权/签约
      * @see https://pay.weixin.qq.com/doc/v3/partner/4012688481
      */
     post: {
@@ -10892,6 +11899,20 @@ export interface Paths {
     };
   };
   /**
+   * APP下单并签约
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4017019923
+   */
+  'v3/pay/transactions/app-with-contract': {
+    /**
+     * APP下单并签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4017019923
+     */
+    post: {
+      options: V3PayTransactionsAppWithContractPostOptions;
+      response: V3PayTransactionsAppWithContractPostResponse;
+    };
+  };
+  /**
    * 付款码支付
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012382150
    */
@@ -10962,12 +11983,12 @@ export interface Paths {
     };
   };
   /**
-   * JSAPI下单并授权
+   * JSAPI下单并授权/签约
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012530178
    */
   'v3/pay/transactions/jsapi-with-contract': {
     /**
-     * JSAPI下单并授权
+     * JSAPI下单并授权/签约
      * @see https://pay.weixin.qq.com/doc/v3/merchant/4012530178
      */
     post: {
@@ -12550,6 +13571,34 @@ export interface Paths {
     };
   };
   /**
+   * 请求赔付
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777363
+   */
+  'v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills': {
+    /**
+     * 请求赔付
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016777363
+     */
+    post: {
+      options: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostOptions;
+      response: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostResponse;
+    };
+  };
+  /**
+   * 查询赔付结果（按商户赔付单号）
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016777372
+   */
+  'v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}': {
+    /**
+     * 查询赔付结果（按商户赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016777372
+     */
+    get: {
+      options: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetOptions;
+      response: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponse;
+    };
+  };
+  /**
    * 保证金赔付
    * @see https://pay.weixin.qq.com/doc/v3/partner/4013504198
    */
@@ -12715,6 +13764,34 @@ export interface Paths {
     post: {
       options: V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoApplyAbnormalSettlePostOptions;
       response: V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoApplyAbnormalSettlePostResponse;
+    };
+  };
+  /**
+   * 二级商户按日终余额预约提现
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328143
+   */
+  'v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw': {
+    /**
+     * 二级商户按日终余额预约提现
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013328143
+     */
+    post: {
+      options: V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawPostOptions;
+      response: V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawPostResponse;
+    };
+  };
+  /**
+   * 查询二级商户按日终余额预约提现状态
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013328163
+   */
+  'v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}': {
+    /**
+     * 查询二级商户按日终余额预约提现状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013328163
+     */
+    get: {
+      options: V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawOutRequestNoByOutRequestNoGetOptions;
+      response: V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawOutRequestNoByOutRequestNoGetResponse;
     };
   };
   /**
@@ -13458,6 +14535,20 @@ export interface Paths {
     };
   };
   /**
+   * 商户签名验签／加解密测试
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014551946
+   */
+  'v3/security/echo': {
+    /**
+     * 商户签名验签／加解密测试
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014551946
+     */
+    post: {
+      options: V3SecurityEchoPostOptions;
+      response: V3SecurityEchoPostResponse;
+    };
+  };
+  /**
    * 查询结算资金明细
    * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_10.shtml
    */
@@ -14185,6 +15276,64 @@ export interface Paths {
     post: {
       options: V3VehicleTransactionsParkingPostOptions;
       response: V3VehicleTransactionsParkingPostResponse;
+    };
+  };
+  /**
+   * GET, POST: 查询可用商户范围列表 / 创建可用商户范围
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205627
+   */
+  'v3/webizpay/avail-mch-ranges': {
+    /**
+     * 查询可用商户范围列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017205627
+     */
+    get: {
+      options: V3WebizpayAvailMchRangesGetOptions;
+      response: V3WebizpayAvailMchRangesGetResponse;
+    };
+    /**
+     * 创建可用商户范围
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017205621
+     */
+    post: {
+      options: V3WebizpayAvailMchRangesPostOptions;
+      response: V3WebizpayAvailMchRangesPostResponse;
+    };
+  };
+  /**
+   * GET, POST: 查询商户标识列表 / 添加商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205633
+   */
+  'v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers': {
+    /**
+     * 查询商户标识列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017205633
+     */
+    get: {
+      options: V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersGetOptions;
+      response: V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersGetResponse;
+    };
+    /**
+     * 添加商户标识
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017205631
+     */
+    post: {
+      options: V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersPostOptions;
+      response: V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersPostResponse;
+    };
+  };
+  /**
+   * 删除商户标识
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017205637
+   */
+  'v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}': {
+    /**
+     * 删除商户标识
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4017205637
+     */
+    delete: {
+      options: V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersByMerchantIdentifierDeleteOptions;
+      response: V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersByMerchantIdentifierDeleteResponse;
     };
   };
   /**
@@ -17008,64 +18157,6 @@ export interface V2MmpaymkttransfersPromotionTransfersPostResponse {
 }
 
 /** 声明请求的XML数据结构 */
-export interface V2MmpaymkttransfersQueryBankPostXml {
-  /** 商户号 */
-  mch_id: string;
-  /** 商户企业付款单号 */
-  partner_trade_no: string;
-}
-
-/** 查询企业付款银行卡 */
-export interface V2MmpaymkttransfersQueryBankPostOptions {
-  /** 声明加载商户API证书 */
-  security: true;
-  /** 声明请求的XML数据结构 */
-  xml: V2MmpaymkttransfersQueryBankPostXml;
-}
-
-/** 查询企业付款银行卡 */
-export interface V2MmpaymkttransfersQueryBankPostResponse {
-  /** 返回状态码 */
-  return_code: 'SUCCESS' | 'FAIL' | (string & {});
-  /** 返回信息 */
-  return_msg?: string;
-  /** 业务结果 */
-  result_code: 'SUCCESS' | 'FAIL' | (string & {});
-  /** 错误代码 */
-  err_code?: string;
-  /** 错误代码描述 */
-  err_code_des?: string;
-  /** 商户号 */
-  mch_id: string;
-  /** 商户企业付款单号 */
-  partner_trade_no: string;
-  /** 微信企业付款单号 */
-  payment_no: string;
-  /** 银行卡号 */
-  bank_no_md5: string;
-  /** 用户真实姓名 */
-  true_name_md5: string;
-  /**
-   * 代付金额
-   * Arrives as text (documented as integer).
-   */
-  amount: `${number}`;
-  /** 代付单状态 */
-  status: 'SUCCESS' | 'FAILED' | 'PROCESSING' | 'BANK_FAIL' | (string & {});
-  /**
-   * 手续费金额
-   * Arrives as text (documented as integer).
-   */
-  cmms_amt: `${number}`;
-  /** 商户下单时间 */
-  create_time: string;
-  /** 成功付款时间 */
-  pay_succ_time?: string;
-  /** 失败原因 */
-  reason?: string;
-}
-
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersQueryCouponStockPostXml {
   /** 代金券批次id */
   coupon_stock_id: string;
@@ -17765,6 +18856,64 @@ export interface V2MmpaysptransPayBankPostResponse {
 }
 
 /** 声明请求的XML数据结构 */
+export interface V2MmpaysptransQueryBankPostXml {
+  /** 商户号 */
+  mch_id: string;
+  /** 商户企业付款单号 */
+  partner_trade_no: string;
+}
+
+/** 查询企业付款银行卡 */
+export interface V2MmpaysptransQueryBankPostOptions {
+  /** 声明加载商户API证书 */
+  security: true;
+  /** 声明请求的XML数据结构 */
+  xml: V2MmpaysptransQueryBankPostXml;
+}
+
+/** 查询企业付款银行卡 */
+export interface V2MmpaysptransQueryBankPostResponse {
+  /** 返回状态码 */
+  return_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 返回信息 */
+  return_msg?: string;
+  /** 业务结果 */
+  result_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 错误代码 */
+  err_code?: string;
+  /** 错误代码描述 */
+  err_code_des?: string;
+  /** 商户号 */
+  mch_id: string;
+  /** 商户企业付款单号 */
+  partner_trade_no: string;
+  /** 微信企业付款单号 */
+  payment_no: string;
+  /** 银行卡号 */
+  bank_no_md5: string;
+  /** 用户真实姓名 */
+  true_name_md5: string;
+  /**
+   * 代付金额
+   * Arrives as text (documented as integer).
+   */
+  amount: `${number}`;
+  /** 代付单状态 */
+  status: 'SUCCESS' | 'FAILED' | 'PROCESSING' | 'BANK_FAIL' | (string & {});
+  /**
+   * 手续费金额
+   * Arrives as text (documented as integer).
+   */
+  cmms_amt: `${number}`;
+  /** 商户下单时间 */
+  create_time: string;
+  /** 成功付款时间 */
+  pay_succ_time?: string;
+  /** 失败原因 */
+  reason?: string;
+}
+
+/** 声明请求的XML数据结构 */
 export interface V2PapayDeletecontractPostXml {
   /** 请求appid */
   appid: string;
@@ -17880,6 +19029,8 @@ export interface V2PapayH5entrustwebGetQuery {
   sign_type?: 'MD5' | 'HMAC-SHA256';
   /** 时间戳 */
   timestamp: string;
+  /** 客户端 IP */
+  clientip: string;
   /** 回调应用appid */
   return_appid?: string;
 }
@@ -17904,6 +19055,66 @@ export interface V2PapayH5entrustwebGetResponse {
   result_msg?: string;
   /** 跳转URL，有效期为10分钟 */
   redirect_url: string;
+}
+
+/** 声明请求的XML数据结构 */
+export interface V2PapayPartnerDeletecontractPostXml {
+  /** 请求appid */
+  appid: string;
+  /** 子商户公众账号ID */
+  sub_appid?: string;
+  /** 商户号 */
+  mch_id: string;
+  /** 子商户号 */
+  sub_mch_id: string;
+  /** 模板id */
+  plan_id?: string;
+  /** 签约协议号 */
+  contract_code?: string;
+  /** 委托代扣协议id */
+  contract_id?: string;
+  /** 解约备注 */
+  contract_termination_remark: string;
+  /** 版本号 */
+  version: '1.0';
+}
+
+/** 申请解约 */
+export interface V2PapayPartnerDeletecontractPostOptions {
+  /** 声明请求的XML无随机字符串参数 */
+  nonceless: true;
+  /** 声明请求的XML数据结构 */
+  xml: V2PapayPartnerDeletecontractPostXml;
+}
+
+/** 申请解约 */
+export interface V2PapayPartnerDeletecontractPostResponse {
+  /** 返回状态码 */
+  return_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 返回信息 */
+  return_msg: string;
+  /** 公众账号id */
+  appid: string;
+  /** 子商户公众账号ID */
+  sub_appid?: string;
+  /** 商户号 */
+  mch_id: string;
+  /** 子商户号 */
+  sub_mch_id: string;
+  /** 委托代扣协议id */
+  contract_id: string;
+  /** 模板id */
+  plan_id: string;
+  /** 签约协议号 */
+  contract_code: string;
+  /** 业务结果 */
+  result_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 错误代码 */
+  err_code?: string;
+  /** 错误代码描述 */
+  err_code_des?: string;
+  /** 签名 */
+  sign: string;
 }
 
 /** 声明请求的查询参数 */
@@ -18545,6 +19756,10 @@ export interface V2PayContractorderPostXml {
   appid: string;
   /** 商户号 */
   mch_id: string;
+  /** 子商户号 */
+  sub_mch_id?: string;
+  /** 子商户公众账号ID */
+  sub_appid?: string;
   /** 签约商户号 */
   contract_mchid: string;
   /** 签约appid */
@@ -18579,6 +19794,8 @@ export interface V2PayContractorderPostXml {
   limit_pay?: string;
   /** 用户标识 */
   openid?: string;
+  /** 用户子标识 */
+  sub_openid?: string;
   /** 模板id */
   plan_id: number;
   /** 签约协议号 */
@@ -18623,6 +19840,10 @@ export interface V2PayContractorderPostResponse {
   contract_err_code?: string;
   /** 预签约错误描述 */
   contract_err_code_des?: string;
+  /** 子商户号 */
+  sub_mch_id?: string;
+  /** 子商户公众账号ID */
+  sub_appid?: string;
   /** 预支付交易会话标识 */
   prepay_id: string;
   /** 交易类型 */
@@ -19079,9 +20300,17 @@ export interface V2PayMicropayPostXmlDetailGoodsDetail {
   /** 商品名称 */
   goods_name?: string;
   /** 商品数量 */
-  quantity: number;
+  quantity?: number;
   /** 商品单价 */
-  price: number;
+  price?: number;
+  /** 商品种类 */
+  goods_category?: string;
+  /** 商品描述 */
+  body?: string;
+  /** 商品种类 */
+  category?: string;
+  /** 商品MCC码 */
+  merchant_category_code?: number;
 }
 
 /** 单品优惠活动该字段必传，JSON格式字符串 */
@@ -19178,6 +20407,10 @@ export interface V2PayMicropayPostOptions {
 export interface V2PayMicropayPostResponsePromotionDetailGoodsDetail {
   /** 商品编码 */
   goods_id?: string;
+  /** 商品备注 */
+  goods_remark?: string;
+  /** 商品优惠金额 */
+  discount_amount?: number;
   /** 微信支付商品编码 */
   wxpay_goods_id?: string;
   /** 商品名称 */
@@ -19241,7 +20474,7 @@ export interface V2PayMicropayPostResponse {
   /** 用户标识 */
   openid: string;
   /** 是否关注公众账号 */
-  is_subscribe: 'Y' | 'N' | (string & {});
+  is_subscribe: 'N' | (string & {});
   /** 交易类型 */
   trade_type: string;
   /** 付款银行 */
@@ -19378,7 +20611,7 @@ export interface V2PayOrderqueryPostResponse {
   /** 用户标识 */
   openid: string;
   /** 是否关注公众账号 */
-  is_subscribe: 'Y' | 'N' | (string & {});
+  is_subscribe: 'N' | (string & {});
   /** 用户子标识 */
   sub_openid?: string;
   /** 是否关注子公众账号 */
@@ -19492,7 +20725,7 @@ export interface V2PayPaporderqueryPostResponse {
   /** 用户标识 */
   openid: string;
   /** 是否关注公众账号 */
-  is_subscribe?: 'Y' | 'N' | (string & {});
+  is_subscribe?: 'N' | (string & {});
   /** 交易类型 */
   trade_type: string;
   /** 交易状态 */
@@ -19649,7 +20882,7 @@ export interface V2PayPartnerPaporderqueryPostResponse {
   /** 用户标识 */
   openid: string;
   /** 是否关注公众账号 */
-  is_subscribe?: 'Y' | 'N' | (string & {});
+  is_subscribe?: 'N' | (string & {});
   /** 交易类型 */
   trade_type: string;
   /** 交易状态 */
@@ -20750,9 +21983,17 @@ export interface V2PayUnifiedorderPostXmlDetailGoodsDetail {
   /** 商品名称 */
   goods_name?: string;
   /** 商品数量 */
-  quantity: number;
+  quantity?: number;
   /** 商品单价 */
-  price: number;
+  price?: number;
+  /** 商品种类 */
+  goods_category?: string;
+  /** 商品描述 */
+  body?: string;
+  /** 商品种类 */
+  category?: string;
+  /** 商品MCC码 */
+  merchant_category_code?: number;
 }
 
 /** 单品优惠活动该字段必传，JSON格式字符串 */
@@ -20855,6 +22096,10 @@ export interface V2PayUnifiedorderPostOptions {
 export interface V2PayUnifiedorderPostResponsePromotionDetailGoodsDetail {
   /** 商品编码 */
   goods_id?: string;
+  /** 商品备注 */
+  goods_remark?: string;
+  /** 商品优惠金额 */
+  discount_amount?: number;
   /** 微信支付商品编码 */
   wxpay_goods_id?: string;
   /** 商品名称 */
@@ -21190,6 +22435,8 @@ export interface V2SecapiMchAddInstitutionsubPostXml {
    * JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.
    */
   h5_domains?: Encoded<string[]>;
+  /** 附加信息 */
+  attach?: string;
 }
 
 /** 进件子商户 */
@@ -21575,6 +22822,8 @@ export interface V2SecapiMchQueryInstitutionsubPostResponse {
    * JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.
    */
   application_reject_detail?: Encoded<V2SecapiMchQueryInstitutionsubPostResponseApplicationRejectDetail>;
+  /** 附加信息 */
+  attach?: string;
 }
 
 /** 声明请求的XML数据结构 */
@@ -21877,8 +23126,6 @@ export interface V2SecapiPayMultiprofitsharingPostOptions {
 export interface V2SecapiPayMultiprofitsharingPostResponseReceiversReceiver {
   /** 分账接收方类型 */
   type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
-  /** 分账接收方账号 */
-  account: string;
   /** 分账金额 */
   amount: number;
   /** 分账描述 */
@@ -21887,6 +23134,8 @@ export interface V2SecapiPayMultiprofitsharingPostResponseReceiversReceiver {
   detail_id: string;
   /** 分账完成时间 */
   finish_time: string;
+  /** 分账接收方账号 */
+  receiver_account: string;
   /** 分账接收商户号 */
   receiver_mchid: string;
   /** 分账结果 */
@@ -21981,8 +23230,6 @@ export interface V2SecapiPayProfitsharingPostOptions {
 export interface V2SecapiPayProfitsharingPostResponseReceiversReceiver {
   /** 分账接收方类型 */
   type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
-  /** 分账接收方账号 */
-  account: string;
   /** 分账金额 */
   amount: number;
   /** 分账描述 */
@@ -21991,6 +23238,8 @@ export interface V2SecapiPayProfitsharingPostResponseReceiversReceiver {
   detail_id: string;
   /** 分账完成时间 */
   finish_time: string;
+  /** 分账接收方账号 */
+  receiver_account: string;
   /** 分账接收商户号 */
   receiver_mchid: string;
   /** 分账结果 */
@@ -24129,7 +25378,7 @@ export interface V2WxvChangerentmoneyPostXml {
   /** 租金费用 */
   rent_fee: number;
   /** 赔偿金费用 */
-  compensation_fee: string;
+  compensation_fee: number;
   /** 赔偿金费用说明 */
   compensation_fee_desc?: string;
 }
@@ -24917,14 +26166,24 @@ export interface V3AbnormalFundProcessingReceiptsByReceiptIdGetResponse {
   instruction?: V3AbnormalFundProcessingReceiptsByReceiptIdGetResponseInstruction;
 }
 
+/** 收款方 */
+export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostJsonReceiver {
+  /** 入账用户OpenID */
+  openid?: string;
+  /** 商户AppID */
+  appid?: string;
+  /** 入账商户号 */
+  mchid?: string;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostJson {
   /** 商户侧指令编号 */
   out_instruction_no: string;
-  /** 商户AppID */
-  appid: string[];
   /** 付款方式 */
-  transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER';
+  transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | 'TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT' | 'TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT';
+  /** 收款方 */
+  receiver?: V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostJsonReceiver;
   /** 回调通知地址 */
   notify_url?: string;
 }
@@ -24953,6 +26212,16 @@ export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructions
   mchid: string;
 }
 
+/** 收款方 */
+export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponseInstructionReceiver {
+  /** 入账用户OpenID */
+  openid?: string;
+  /** 商户AppID */
+  appid?: string;
+  /** 入账商户号 */
+  mchid?: string;
+}
+
 /** 在途异常资金付款指令信息 */
 export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponseInstruction {
   /** 商户侧指令编号 */
@@ -24960,11 +26229,15 @@ export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructions
   /** 在途异常资金付款指令的发起方 */
   commander: V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponseInstructionCommander;
   /** 付款方式 */
-  transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | (string & {});
+  transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | 'TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT' | 'TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT' | (string & {});
+  /** 收款方 */
+  receiver?: V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponseInstructionReceiver;
+  /** 在途异常资金付款指令状态 */
+  instruction_state?: 'INSTRUCTION_STATE_PENDING' | 'INSTRUCTION_STATE_IN_PROGRESS' | 'INSTRUCTION_STATE_CLOSED' | 'INSTRUCTION_STATE_SUCCESS' | (string & {});
+  /** 在途异常资金付款单据创建时间 */
+  create_time?: string;
   /** 入账成功时间 */
   success_time?: string;
-  /** 商户AppID */
-  appid: string[];
   /** 回调通知地址 */
   notify_url: string;
 }
@@ -24987,6 +26260,58 @@ export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructions
   instruction?: V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponseInstruction;
 }
 
+/** 查询在途异常资金付款指令执行结果 */
+export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsByOutInstructionNoGetOptions {
+  /** 微信支付在途异常资金付款单号 */
+  receipt_id: string;
+  /** 商户侧指令编号 */
+  out_instruction_no: string;
+}
+
+/** 在途异常资金付款指令的发起方 */
+export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsByOutInstructionNoGetResponseCommander {
+  /** 发起在途异常资金付款请求的角色 */
+  operator: 'MERCHANT' | (string & {});
+  /** 微信支付商户号 */
+  mchid?: string;
+}
+
+/** 收款方 */
+export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsByOutInstructionNoGetResponseReceiver {
+  /** 入账账户类型 */
+  account_type?: string;
+  /** 入账用户OpenID */
+  openid?: string;
+  /** 商户AppID */
+  appid?: string;
+  /** 入账商户号 */
+  mchid?: string;
+}
+
+/** 查询在途异常资金付款指令执行结果 */
+export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsByOutInstructionNoGetResponse {
+  /** 商户侧指令编号 */
+  out_instruction_no: string;
+  /** 在途异常资金付款指令的发起方 */
+  commander: V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsByOutInstructionNoGetResponseCommander;
+  /** 付款方式 */
+  transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | 'TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT' | 'TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT' | (string & {});
+  /** 收款方 */
+  receiver?: V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsByOutInstructionNoGetResponseReceiver;
+  /** 在途异常资金付款指令状态 */
+  instruction_state: 'INSTRUCTION_STATE_PENDING' | 'INSTRUCTION_STATE_IN_PROGRESS' | 'INSTRUCTION_STATE_CLOSED' | 'INSTRUCTION_STATE_SUCCESS' | (string & {});
+  /** 在途异常资金付款指令创建时间 */
+  create_time?: string;
+  /** 入账成功时间 */
+  success_time?: string;
+  /** 在途异常资金付款指令关闭时间 */
+  close_time?: string;
+  /** 回调通知地址 */
+  notify_url: string;
+  /** 微信支付在途异常资金付款指令执行流水号 */
+  instruction_instance_id?: string;
+}
+
 /** 声明请求的查询参数 */
 export interface V3AggracctBcWbChannelAccountBalanceGetQuery {
   /** 微信支付商户号 */
@@ -24996,6 +26321,15 @@ export interface V3AggracctBcWbChannelAccountBalanceGetQuery {
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
    */
   bal_account_no: Sealed;
+  /**
+   * 卡号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  card_no?: Sealed;
+  /** 商户子账户协议号 */
+  sgn_no?: string;
+  /** 请求场景 */
+  req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
 }
 
 /** 声明请求的头参数 */
@@ -25020,6 +26354,302 @@ export interface V3AggracctBcWbChannelAccountBalanceGetResponse {
   balance?: number;
 }
 
+/** 声明请求的查询参数 */
+export interface V3AggracctBcWbChannelAccountMchArchivesGetQuery {
+  /** 微信支付商户号 */
+  mchid: string;
+  /**
+   * 额度台账号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  bal_account_no: Sealed;
+  /**
+   * 卡号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  card_no?: Sealed;
+  /** 商户子账户协议号 */
+  sgn_no?: string;
+  /** 请求场景 */
+  req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
+}
+
+/** 声明请求的头参数 */
+export interface V3AggracctBcWbChannelAccountMchArchivesGetHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 查询商户资料 */
+export interface V3AggracctBcWbChannelAccountMchArchivesGetOptions {
+  /** 声明请求的查询参数 */
+  query: V3AggracctBcWbChannelAccountMchArchivesGetQuery;
+  /** 声明请求的头参数 */
+  headers?: V3AggracctBcWbChannelAccountMchArchivesGetHeaders;
+}
+
+/** 法定代表人信息 */
+export interface V3AggracctBcWbChannelAccountMchArchivesGetResponseLegalRepresentative {
+  /** 法定代表人证件类型 */
+  legal_representative_id_type: '01' | (string & {});
+  /**
+   * 法定代表人姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  legal_representative_name: Sealed;
+  /**
+   * 法定代表人证件号码
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  legal_representative_id_no: Sealed;
+  /** 法定代表人证件有效期起始日 */
+  legal_representative_effective_date: string;
+  /** 法定代表人证件有效期结束日 */
+  legal_representative_expire_date: string;
+  /** 法定代表人证件正面影像ID */
+  legal_representative_img_front_id: string;
+  /** 法定代表人证件反面影像ID */
+  legal_representative_img_back_id: string;
+  /**
+   * 法定代表人居住地址
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  legal_representative_address: Sealed;
+  /** 法定代表人发证机关 */
+  legal_representative_issue_authority?: string;
+  /** 法定代表人民族 */
+  legal_representative_nation?: string;
+}
+
+/** 受益所有人信息列表 */
+export interface V3AggracctBcWbChannelAccountMchArchivesGetResponseBeneficialOwner {
+  /** 受益所有人编号 */
+  beneficial_owner_no: string;
+  /** 受益所有人证件类型 */
+  beneficial_owner_id_type: '01' | (string & {});
+  /**
+   * 受益所有人姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  beneficial_owner_name: Sealed;
+  /**
+   * 受益所有人证件号码
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  beneficial_owner_id_no: Sealed;
+  /** 受益所有人证件有效期起始日 */
+  beneficial_owner_effective_date: string;
+  /** 受益所有人证件有效期结束日 */
+  beneficial_owner_expire_date: string;
+  /** 受益所有人证件正面影像ID */
+  beneficial_owner_img_front_id: string;
+  /** 受益所有人证件反面影像ID */
+  beneficial_owner_img_back_id: string;
+  /**
+   * 受益所有人居住地址
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  beneficial_owner_address: Sealed;
+}
+
+/** 查询商户资料 */
+export interface V3AggracctBcWbChannelAccountMchArchivesGetResponse {
+  /** 微信支付商户号 */
+  mchid?: string;
+  /**
+   * 额度台账号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  bal_account_no?: Sealed;
+  /** 主体类型 */
+  merchant_type?: '1' | '2' | '3' | (string & {});
+  /** 主体证件类型 */
+  merchant_id_type?: '12' | (string & {});
+  /**
+   * 主体证件登记名称
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  merchant_name?: Sealed;
+  /**
+   * 主体证件号码
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  merchant_id_no?: Sealed;
+  /** 主体证件有效期起始日 */
+  effective_date?: string;
+  /** 主体证件有效期结束日 */
+  expire_date?: string;
+  /** 主体证件正面影像ID */
+  merchant_img_front_id?: string;
+  /** 主体注册地址 */
+  register_address?: string;
+  /** 主体经营范围 */
+  business_scope?: string;
+  /** 法定代表人信息 */
+  legal_representative?: V3AggracctBcWbChannelAccountMchArchivesGetResponseLegalRepresentative;
+  /** 受益所有人信息列表 */
+  beneficial_owner?: V3AggracctBcWbChannelAccountMchArchivesGetResponseBeneficialOwner[];
+  /**
+   * 卡号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  card_no?: Sealed;
+  /** 商户子账户协议号 */
+  sgn_no?: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3AggracctBcWbChannelAccountMchMediaGetQuery {
+  /** 微信支付商户号 */
+  mchid?: string;
+  /** 微信支付业务申请单号 */
+  platform_trx_id?: string;
+  /** 业务场景 */
+  business_scene: 'SJT_MICRO_PLUS_OPEN_ACCOUNT' | 'SJT_MICRO_PLUS_UPDATE_INFO' | 'GET_BY_MEDIA_ID';
+  /** 影像件类型 */
+  mch_media_type?: 'ID_CARD_FRONT' | 'ID_CARD_BACK' | 'STORE_FRONT' | 'STORE_INTERIOR';
+  /** 影像件资料ID */
+  media_id?: string;
+}
+
+/** 查询商户影像件资料 */
+export interface V3AggracctBcWbChannelAccountMchMediaGetOptions {
+  /** 声明请求的查询参数 */
+  query: V3AggracctBcWbChannelAccountMchMediaGetQuery;
+}
+
+/** 查询商户影像件资料 */
+export interface V3AggracctBcWbChannelAccountMchMediaGetResponse {
+  /** 文件内容 */
+  media_content?: string;
+  /** 文件类型 */
+  media_type?: 'jpg' | 'png' | 'bmp' | 'jpeg' | (string & {});
+  /** 文件摘要 */
+  media_sm3?: string;
+  /** sm4密钥 */
+  key?: string;
+  /** 影像件资料ID */
+  media_id?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3AggracctBcWbChannelBankChannelAccountRenamePostJson {
+  /** 渠道结算银行账户更名外部系统单号 */
+  out_request_no: string;
+  /** 目标商户号 */
+  mchid: string;
+  /**
+   * 台账ID
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  bal_account_no: Sealed;
+  /** 变更类型 */
+  change_scene: 'SUBJECT_INFO_RENAME';
+  /** 请求场景 */
+  req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
+}
+
+/** 声明请求的头参数 */
+export interface V3AggracctBcWbChannelBankChannelAccountRenamePostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 受理渠道结算银行账户更名申请 */
+export interface V3AggracctBcWbChannelBankChannelAccountRenamePostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3AggracctBcWbChannelBankChannelAccountRenamePostJson;
+  /** 声明请求的头参数 */
+  headers?: V3AggracctBcWbChannelBankChannelAccountRenamePostHeaders;
+}
+
+/** 受理渠道结算银行账户更名申请 */
+export interface V3AggracctBcWbChannelBankChannelAccountRenamePostResponse {
+  /** 变更类型 */
+  change_scene: 'SUBJECT_INFO_RENAME' | (string & {});
+  /** 微信支付更名受理返回的申请单号 */
+  application_id: string;
+  /** 渠道结算银行账户更名外部系统单号 */
+  out_request_no: string;
+  /** 目标商户号 */
+  mchid: string;
+  /**
+   * 台账ID
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  bal_account_no: Sealed;
+  /**
+   * 目标账户名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  new_account_name: Sealed;
+  /** 申请单状态 */
+  application_state: 'PROCESSING' | 'SUCCESS' | 'FAIL' | (string & {});
+  /** 完成时间 */
+  finish_time?: string;
+  /** 失败错误码 */
+  fail_code?: string;
+  /** 失败原因 */
+  fail_msg?: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGetQuery {
+  /** 目标商户号 */
+  mchid: string;
+  /**
+   * 台账ID
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  bal_account_no: Sealed;
+}
+
+/** 声明请求的头参数 */
+export interface V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGetHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 查询渠道结算银行账户更名申请 */
+export interface V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGetOptions {
+  /** 微信支付更名受理返回的申请单号 */
+  application_id: string;
+  /** 声明请求的查询参数 */
+  query: V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGetQuery;
+  /** 声明请求的头参数 */
+  headers?: V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGetHeaders;
+}
+
+/** 查询渠道结算银行账户更名申请 */
+export interface V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGetResponse {
+  /** 变更类型 */
+  change_scene: 'SUBJECT_INFO_RENAME' | (string & {});
+  /** 微信支付更名受理返回的申请单号 */
+  application_id: string;
+  /** 渠道结算银行账户更名外部系统单号 */
+  out_request_no: string;
+  /** 目标商户号 */
+  mchid: string;
+  /**
+   * 台账ID
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  bal_account_no: Sealed;
+  /**
+   * 目标账户名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  new_account_name: Sealed;
+  /** 申请单状态 */
+  application_state: 'PROCESSING' | 'SUCCESS' | 'FAIL' | (string & {});
+  /** 完成时间 */
+  finish_time?: string;
+  /** 失败错误码 */
+  fail_code?: string;
+  /** 失败原因 */
+  fail_msg?: string;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostJson {
   /** 资料更新请求单号 */
@@ -25036,6 +26666,8 @@ export interface V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostJso
   fail_code?: string;
   /** 审核驳回错误原因 */
   fail_msg?: string;
+  /** 场景 */
+  scene?: '01' | '02' | '03';
 }
 
 /** 资料更新请求审核结果回调通知 */
@@ -25067,6 +26699,17 @@ export interface V3AggracctBcWbChannelControlOrdersPunishPostJson {
   punish_reason?: string;
   /** 管控结束时间 */
   punish_end_time?: string;
+  /**
+   * 目标下管卡号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  card_no?: Sealed;
+  /** 目标下管商户子账户协议号 */
+  sgn_no?: string;
+  /** 请求场景 */
+  req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
+  /** 微众资金划回策略 */
+  fund_repatriation_strategy?: 'ALL_FORBIDDEN' | 'ALL_ALLOWED_WHEN_UNIQUE';
 }
 
 /** 声明请求的头参数 */
@@ -25108,6 +26751,15 @@ export interface V3AggracctBcWbChannelControlOrdersRecoverPostJson {
   bal_account_no: Sealed;
   /** 解管原因描述 */
   recover_reason: string;
+  /**
+   * 目标下管卡号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  card_no?: Sealed;
+  /** 目标下管商户子账户协议号 */
+  sgn_no?: string;
+  /** 请求场景 */
+  req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
 }
 
 /** 声明请求的头参数 */
@@ -25245,6 +26897,15 @@ export interface V3AggracctBcWbChannelSpecialReductionPostJson {
   amount: number;
   /** 特殊减额原因 */
   reason?: string;
+  /**
+   * 卡号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  card_no?: Sealed;
+  /** 商户账户协议号 */
+  sgn_no?: string;
+  /** 请求场景 */
+  req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
 }
 
 /** 声明请求的头参数 */
@@ -25299,6 +26960,15 @@ export interface V3AggracctBcWbChannelSpecialReductionByOutRequestNoGetQuery {
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
    */
   bal_account_no: Sealed;
+  /**
+   * 卡号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  card_no?: Sealed;
+  /** 商户子账户协议号 */
+  sgn_no?: string;
+  /** 请求场景 */
+  req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
 }
 
 /** 声明请求的头参数 */
@@ -25346,12 +27016,20 @@ export interface V3AggracctBcWbChannelSpecialReductionByOutRequestNoGetResponse 
   fail_reason?: 'BALANCE_NOT_ENOUGH' | 'RECEIPT_NOT_EXIST_CLOSED' | 'TIME_OUT_CLOSED' | (string & {});
 }
 
+/** 声明请求的查询参数 */
+export interface V3Apply4subSubMerchantsBySubMchidApplicationByApplicationNoGetQuery {
+  /** 银行账号展示规则 */
+  account_number_rule?: 'ACCOUNT_NUMBER_RULE_MASK_V1' | 'ACCOUNT_NUMBER_RULE_MASK_V2';
+}
+
 /** 查询结算账户修改申请状态 */
 export interface V3Apply4subSubMerchantsBySubMchidApplicationByApplicationNoGetOptions {
   /** 特约商户/二级商户号 */
   sub_mchid: string;
   /** 修改结算账户申请单号 */
   application_no: string;
+  /** 声明请求的查询参数 */
+  query?: V3Apply4subSubMerchantsBySubMchidApplicationByApplicationNoGetQuery;
 }
 
 /** 查询结算账户修改申请状态 */
@@ -26862,6 +28540,24 @@ export interface V3BilldownloadFileGetOptions {
   query: V3BilldownloadFileGetQuery;
 }
 
+/** 获得品牌已授权且在生效中的产品权限信息 */
+export interface V3BrandBasicPartnerBrandsByBrandIdProductAuthoritiesGetOptions {
+  /** 品牌ID */
+  brand_id: string;
+}
+
+/** 获得品牌已授权且在生效中的产品权限信息 */
+export interface V3BrandBasicPartnerBrandsByBrandIdProductAuthoritiesGetResponse {
+  /** 品牌ID */
+  brand_id: string;
+  /** 授权类型 */
+  authorization_type: 'AUTHORIZATION_TYPE_HOSTING' | 'AUTHORIZATION_TYPE_PARTLY' | (string & {});
+  /** 授权产品权限 */
+  authorization_product?: ('BRAND_PRODUCT_AUTHORITY_MERCHANT_CARD' | 'BRAND_PRODUCT_AUTHORITY_CARD_LINK' | 'BRAND_PRODUCT_AUTHORITY_PRODUCT_COUPON' | 'BRAND_PRODUCT_AUTHORITY_SHAKE_COUPON' | 'BRAND_PRODUCT_AUTHORITY_BRAND_PAY_GIFT' | 'BRAND_PRODUCT_AUTHORITY_BRAND_STORE' | 'BRAND_PRODUCT_AUTHORITY_PAYMENT_MERCHANT_MANAGE' | 'BRAND_PRODUCT_AUTHORITY_APPID_MANAGE' | 'BRAND_PRODUCT_AUTHORITY_FINDER_MANAGE' | 'BRAND_PRODUCT_AUTHORITY_CATEGORY_MANAGE' | (string & {}))[];
+  /** 更新时间 */
+  update_time: string;
+}
+
 /** 管理员信息 */
 export interface V3BrandApplymentsPostJsonAdminInfo {
   /**
@@ -26899,7 +28595,7 @@ export interface V3BrandApplymentsPostJsonBrandBasicInfo {
 /** 商标注册证 */
 export interface V3BrandApplymentsPostJsonTrademarkTrademarkRegistrationCertificate {
   /** 商标注册证 */
-  certificate: string;
+  certificate?: string;
   /** 商标名称 */
   name: string;
   /** 商标注册号 */
@@ -26918,12 +28614,16 @@ export interface V3BrandApplymentsPostJsonTrademarkTrademarkRegistrationCertific
   authorization_begin_time?: string;
   /** 商标授权有效期结束时间 */
   authorization_end_time?: string;
+  /** 商标注册证列表 */
+  certificate_list?: string[];
+  /** 商标许可使用授权书列表 */
+  license_list?: string[];
 }
 
 /** Logo商标注册证 */
 export interface V3BrandApplymentsPostJsonTrademarkLogoTrademarkRegistrationCertificate {
   /** Logo商标注册证 */
-  certificate: string;
+  certificate?: string;
   /** Logo商标名称 */
   name: string;
   /** Logo商标注册号 */
@@ -26942,6 +28642,10 @@ export interface V3BrandApplymentsPostJsonTrademarkLogoTrademarkRegistrationCert
   authorization_begin_time?: string;
   /** Logo商标授权有效期结束时间 */
   authorization_end_time?: string;
+  /** Logo商标注册证列表 */
+  certificate_list?: string[];
+  /** Logo商标许可使用授权书列表 */
+  license_list?: string[];
 }
 
 /** 品牌商标资料 */
@@ -26954,6 +28658,8 @@ export interface V3BrandApplymentsPostJsonTrademark {
   logo_trademark_registration_certificate?: V3BrandApplymentsPostJsonTrademarkLogoTrademarkRegistrationCertificate;
   /** 无商标额外证明材料 */
   no_trademark_addition_prove?: string;
+  /** 无商标额外证明材料列表 */
+  no_trademark_addition_prove_list?: string[];
 }
 
 /** 声明请求的JSON数据结构 */
@@ -27060,6 +28766,198 @@ export interface V3BrandApplymentsCancelApplymentPostResponse {
   applyment_id: string;
   /** 业务申请编号 */
   business_code: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3BrandCardCardConfigsGetQuery {
+  /** 业务申请编号 */
+  business_code?: string;
+  /** 微信支付申请单号 */
+  applyment_id?: string;
+  /** 品牌ID */
+  brand_id: string;
+}
+
+/** 查询商家名片配置申请状态 */
+export interface V3BrandCardCardConfigsGetOptions {
+  /** 声明请求的查询参数 */
+  query: V3BrandCardCardConfigsGetQuery;
+}
+
+/** 查询商家名片配置申请状态 */
+export interface V3BrandCardCardConfigsGetResponse {
+  /** 业务申请编号 */
+  business_code: string;
+  /** 微信支付申请单号 */
+  applyment_id: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 申请单状态 */
+  applyment_state: 'STATE_UNKNOWN' | 'DRAFTING' | 'AUDITING' | 'AUDIT_REJECTED' | 'PENDING_PUBLISH' | 'PUBLISHED' | 'CANCELED' | (string & {});
+  /** 定时发布时间 */
+  scheduled_publish_time?: string;
+  /** 驳回原因 */
+  reject_reason?: string;
+  /** 实际发布时间 */
+  actual_publish_time?: string;
+}
+
+/** 品牌小程序信息 */
+export interface V3BrandCardCardConfigsPostJsonBrandMiniProgramInfo {
+  /** 公众账号ID */
+  appid: string;
+  /** 小程序默认跳转路径 */
+  default_jump_path?: string;
+}
+
+/** 品牌客服信息 */
+export interface V3BrandCardCardConfigsPostJsonBrandCustomerService {
+  /** 客服类型 */
+  customer_service_type: 'MINI_PROGRAM' | 'CUSTOMIZE_WEB' | 'CUSTOMIZE_MP' | 'SERVICE_PHONE';
+  /** 客服电话 */
+  customer_service_phone?: string;
+  /** 客服路径 */
+  customer_service_path?: string;
+  /** 公众账号ID */
+  appid?: string;
+}
+
+/** 服务列表 */
+export interface V3BrandCardCardConfigsPostJsonServiceList {
+  /** 服务分类名称 */
+  service_classify_name?: string;
+  /** 服务名称 */
+  service_name?: string;
+  /** 服务跳转类型 */
+  service_jump_type: 'JUMP_MINI_PROGRAM' | 'JUMP_WEB_PAGE';
+  /** 服务跳转路径 */
+  service_jump_path: string;
+  /** 公众账号ID */
+  appid?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3BrandCardCardConfigsPostJson {
+  /** 业务申请编号 */
+  business_code: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 品牌小程序信息 */
+  brand_mini_program_info?: V3BrandCardCardConfigsPostJsonBrandMiniProgramInfo;
+  /** 品牌客服信息 */
+  brand_customer_service: V3BrandCardCardConfigsPostJsonBrandCustomerService;
+  /** 服务列表 */
+  service_list?: V3BrandCardCardConfigsPostJsonServiceList[];
+}
+
+/** 提交商家名片配置申请 */
+export interface V3BrandCardCardConfigsPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3BrandCardCardConfigsPostJson;
+}
+
+/** 提交商家名片配置申请 */
+export interface V3BrandCardCardConfigsPostResponse {
+  /** 业务申请编号 */
+  business_code: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 微信支付申请单号 */
+  applyment_id: string;
+  /** 商家名片预览二维码链接 */
+  card_preview_url: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3BrandCardCardConfigsCancelApplymentPostJson {
+  /** 业务申请编号 */
+  business_code?: string;
+  /** 微信支付申请单号 */
+  applyment_id?: string;
+  /** 品牌ID */
+  brand_id: string;
+}
+
+/** 撤销商家名片配置申请 */
+export interface V3BrandCardCardConfigsCancelApplymentPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3BrandCardCardConfigsCancelApplymentPostJson;
+}
+
+/** 撤销商家名片配置申请 */
+export interface V3BrandCardCardConfigsCancelApplymentPostResponse {
+  /** 业务申请编号 */
+  business_code: string;
+  /** 微信支付申请单号 */
+  applyment_id: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 申请单状态 */
+  applyment_state: 'STATE_UNKNOWN' | 'DRAFTING' | 'AUDITING' | 'AUDIT_REJECTED' | 'PENDING_PUBLISH' | 'PUBLISHED' | 'CANCELED' | (string & {});
+}
+
+/** 声明请求的查询参数 */
+export interface V3BrandCardCardConfigsPreviewUrlGetQuery {
+  /** 业务申请编号 */
+  business_code?: string;
+  /** 微信支付申请单号 */
+  applyment_id?: string;
+  /** 品牌ID */
+  brand_id: string;
+}
+
+/** 获取商家名片预览二维码 */
+export interface V3BrandCardCardConfigsPreviewUrlGetOptions {
+  /** 声明请求的查询参数 */
+  query: V3BrandCardCardConfigsPreviewUrlGetQuery;
+}
+
+/** 获取商家名片预览二维码 */
+export interface V3BrandCardCardConfigsPreviewUrlGetResponse {
+  /** 业务申请编号 */
+  business_code: string;
+  /** 微信支付申请单号 */
+  applyment_id: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 商家名片预览二维码链接 */
+  card_preview_url: string;
+  /** 预览二维码链接过期时间 */
+  url_expired_time: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3BrandCardCardConfigsPublishPostJson {
+  /** 业务申请编号 */
+  business_code?: string;
+  /** 微信支付申请单号 */
+  applyment_id?: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 发布方式 */
+  publish_type: 'IMMEDIATE_PUBLISH' | 'SCHEDULED_PUBLISH';
+  /** 定时发布时间 */
+  scheduled_publish_time?: string;
+}
+
+/** 发布商家名片配置 */
+export interface V3BrandCardCardConfigsPublishPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3BrandCardCardConfigsPublishPostJson;
+}
+
+/** 发布商家名片配置 */
+export interface V3BrandCardCardConfigsPublishPostResponse {
+  /** 业务申请编号 */
+  business_code: string;
+  /** 微信支付申请单号 */
+  applyment_id: string;
+  /** 品牌ID */
+  brand_id: string;
+  /** 发布方式 */
+  publish_type: 'IMMEDIATE_PUBLISH' | 'SCHEDULED_PUBLISH' | (string & {});
+  /** 定时发布时间 */
+  scheduled_publish_time?: string;
 }
 
 /** 声明请求的查询参数 */
@@ -28643,6 +30541,30 @@ export interface V3BrandPartnerCardMemberMembershipActivitiesByActivityIdTermina
 }
 
 /** 声明请求的JSON数据结构 */
+export interface V3BrandPartnerCardMemberPayViewTokensPostJson {
+  /** 品牌ID */
+  brand_id: string;
+  /** 会员卡模板ID */
+  card_id: string;
+  /** 用户标识 */
+  openid: string;
+}
+
+/** 品牌会员展示付款码组件预授权 */
+export interface V3BrandPartnerCardMemberPayViewTokensPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3BrandPartnerCardMemberPayViewTokensPostJson;
+}
+
+/** 品牌会员展示付款码组件预授权 */
+export interface V3BrandPartnerCardMemberPayViewTokensPostResponse {
+  /** 预授权token */
+  token: string;
+  /** token 过期时间 */
+  expire_time: string;
+}
+
+/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberPreAuthTokensPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -29736,6 +31658,100 @@ export interface V3BrandPartnerCardMemberUserPointsSyncPostResponse {
   point_balance: number;
 }
 
+/** 声明请求的查询参数 */
+export interface V3BrandPartnerStoreBrandstoresGetQuery {
+  /** 品牌ID */
+  brand_id: string;
+  /** 门店状态 */
+  store_state?: 'OPEN' | 'CREATING' | 'CLOSED';
+  /** 分页起始位置 */
+  offset?: number;
+  /** 分页条数 */
+  limit?: number;
+}
+
+/** 列表查询品牌门店信息 */
+export interface V3BrandPartnerStoreBrandstoresGetOptions {
+  /** 声明请求的查询参数 */
+  query: V3BrandPartnerStoreBrandstoresGetQuery;
+}
+
+/** 门店基础信息 */
+export interface V3BrandPartnerStoreBrandstoresGetResponseDataStoreBasics {
+  /** 商家门店编号 */
+  store_reference_id?: string;
+  /** 门店名称 */
+  branch_name?: string;
+}
+
+/** 门店地址信息 */
+export interface V3BrandPartnerStoreBrandstoresGetResponseDataStoreAddress {
+  /** 门店省市编码 */
+  address_code: string;
+  /** 门店地址 */
+  address_detail: string;
+  /** 门店地址辅助描述 */
+  address_complements?: string;
+  /** 门店经度 */
+  longitude?: string;
+  /** 门店纬度 */
+  latitude?: string;
+}
+
+/** 门店经营信息 */
+export interface V3BrandPartnerStoreBrandstoresGetResponseDataStoreBusiness {
+  /** 门店服务电话 */
+  service_phone?: string;
+  /** 门店经营时间 */
+  business_hours?: string;
+}
+
+/** 门店收款信息 */
+export interface V3BrandPartnerStoreBrandstoresGetResponseDataStoreRecipient {
+  /** 门店收款商户号 */
+  mchid?: string;
+  /** 门店收款主体 */
+  company_name?: string;
+  /** 收款绑定状态 */
+  recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED' | (string & {});
+}
+
+/** 品牌门店列表 */
+export interface V3BrandPartnerStoreBrandstoresGetResponseData {
+  /** 品牌ID */
+  brand_id: string;
+  /** 品牌门店ID */
+  store_id?: string;
+  /** 门店状态 */
+  store_state?: 'OPEN' | 'CREATING' | 'CLOSED' | (string & {});
+  /** 审核状态 */
+  audit_state?: 'SUCCESS' | 'PROCESSING' | 'REJECTED' | (string & {});
+  /** 审核失败原因 */
+  review_reject_reason?: string;
+  /** 门店基础信息 */
+  store_basics?: V3BrandPartnerStoreBrandstoresGetResponseDataStoreBasics;
+  /** 门店地址信息 */
+  store_address?: V3BrandPartnerStoreBrandstoresGetResponseDataStoreAddress;
+  /** 门店经营信息 */
+  store_business?: V3BrandPartnerStoreBrandstoresGetResponseDataStoreBusiness;
+  /** 门店收款信息 */
+  store_recipient?: V3BrandPartnerStoreBrandstoresGetResponseDataStoreRecipient[];
+}
+
+/** 列表查询品牌门店信息 */
+export interface V3BrandPartnerStoreBrandstoresGetResponse {
+  /** 品牌ID */
+  brand_id: string;
+  /** 分页起始位置 */
+  offset?: number;
+  /** 分页条数 */
+  limit?: number;
+  /** 门店总数 */
+  total_count?: number;
+  /** 品牌门店列表 */
+  data?: V3BrandPartnerStoreBrandstoresGetResponseData[];
+}
+
 /** 门店基础信息 */
 export interface V3BrandPartnerStoreBrandstoresPostJsonStoreBasics {
   /** 商家门店编号 */
@@ -29769,11 +31785,11 @@ export interface V3BrandPartnerStoreBrandstoresPostJsonStoreBusiness {
 /** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerStoreBrandstoresPostJson {
   /** 品牌ID */
-  brand_id?: string;
+  brand_id: string;
   /** 门店基础信息 */
   store_basics?: V3BrandPartnerStoreBrandstoresPostJsonStoreBasics;
   /** 门店地址信息 */
-  store_address?: V3BrandPartnerStoreBrandstoresPostJsonStoreAddress;
+  store_address: V3BrandPartnerStoreBrandstoresPostJsonStoreAddress;
   /** 门店经营信息 */
   store_business?: V3BrandPartnerStoreBrandstoresPostJsonStoreBusiness;
 }
@@ -29827,11 +31843,13 @@ export interface V3BrandPartnerStoreBrandstoresPostResponseStoreRecipient {
 /** 创建品牌门店 */
 export interface V3BrandPartnerStoreBrandstoresPostResponse {
   /** 品牌ID */
-  brand_id?: string;
+  brand_id: string;
   /** 品牌门店ID */
-  store_id: string;
+  store_id?: string;
   /** 门店状态 */
   store_state?: 'OPEN' | 'CREATING' | 'CLOSED' | (string & {});
+  /** 审核状态 */
+  audit_state?: 'SUCCESS' | 'PROCESSING' | 'REJECTED' | (string & {});
   /** 审核失败原因 */
   review_reject_reason?: string;
   /** 门店基础信息 */
@@ -29901,11 +31919,13 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdGetResponseStoreRecipien
 /** 查询品牌门店 */
 export interface V3BrandPartnerStoreBrandstoresByStoreIdGetResponse {
   /** 品牌ID */
-  brand_id?: string;
+  brand_id: string;
   /** 品牌门店ID */
   store_id: string;
   /** 门店状态 */
   store_state?: 'OPEN' | 'CREATING' | 'CLOSED' | (string & {});
+  /** 审核状态 */
+  audit_state?: 'SUCCESS' | 'PROCESSING' | 'REJECTED' | (string & {});
   /** 审核失败原因 */
   review_reject_reason?: string;
   /** 门店基础信息 */
@@ -29950,6 +31970,8 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdPatchJsonStoreBusiness {
 
 /** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerStoreBrandstoresByStoreIdPatchJson {
+  /** 品牌ID */
+  brand_id: string;
   /** 门店基础信息 */
   store_basics?: V3BrandPartnerStoreBrandstoresByStoreIdPatchJsonStoreBasics;
   /** 门店地址信息 */
@@ -30009,11 +32031,13 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdPatchResponseStoreRecipi
 /** 更新品牌门店 */
 export interface V3BrandPartnerStoreBrandstoresByStoreIdPatchResponse {
   /** 品牌ID */
-  brand_id?: string;
+  brand_id: string;
   /** 品牌门店ID */
   store_id: string;
   /** 门店状态 */
   store_state?: 'OPEN' | 'CREATING' | 'CLOSED' | (string & {});
+  /** 审核状态 */
+  audit_state?: 'SUCCESS' | 'PROCESSING' | 'REJECTED' | (string & {});
   /** 审核失败原因 */
   review_reject_reason?: string;
   /** 门店基础信息 */
@@ -30029,7 +32053,7 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdPatchResponse {
 /** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerStoreBrandstoresByStoreIdDeleteJson {
   /** 品牌ID */
-  brand_id?: string;
+  brand_id: string;
 }
 
 /** 删除品牌门店 */
@@ -30070,6 +32094,54 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostRespons
   company_name?: string;
   /** 收款绑定状态 */
   recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED' | (string & {});
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3BrandPartnerStoreBrandstoresByStoreIdClosePostJson {
+  /** 品牌ID */
+  brand_id: string;
+}
+
+/** 暂停门店营业 */
+export interface V3BrandPartnerStoreBrandstoresByStoreIdClosePostOptions {
+  /** 品牌门店ID */
+  store_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3BrandPartnerStoreBrandstoresByStoreIdClosePostJson;
+}
+
+/** 暂停门店营业 */
+export interface V3BrandPartnerStoreBrandstoresByStoreIdClosePostResponse {
+  /** 品牌ID */
+  brand_id: string;
+  /** 品牌门店ID */
+  store_id?: string;
+  /** 门店状态 */
+  store_state?: 'OPEN' | 'CREATING' | 'CLOSED' | (string & {});
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3BrandPartnerStoreBrandstoresByStoreIdResumePostJson {
+  /** 品牌ID */
+  brand_id: string;
+}
+
+/** 恢复门店营业 */
+export interface V3BrandPartnerStoreBrandstoresByStoreIdResumePostOptions {
+  /** 品牌门店ID */
+  store_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3BrandPartnerStoreBrandstoresByStoreIdResumePostJson;
+}
+
+/** 恢复门店营业 */
+export interface V3BrandPartnerStoreBrandstoresByStoreIdResumePostResponse {
+  /** 品牌ID */
+  brand_id: string;
+  /** 品牌门店ID */
+  store_id?: string;
+  /** 门店状态 */
+  store_state?: 'OPEN' | 'CREATING' | 'CLOSED' | (string & {});
 }
 
 /** 声明请求的JSON数据结构 */
@@ -30948,7 +33020,7 @@ export interface V3CombineTransactionsAppPostJsonSubOrdersSettleInfo {
   subsidy_amount?: number;
 }
 
-/** 子单信息 */
+/** 商品单信息 */
 export interface V3CombineTransactionsAppPostJsonSubOrders {
   /** 子单商户号 */
   mchid: string;
@@ -30960,7 +33032,7 @@ export interface V3CombineTransactionsAppPostJsonSubOrders {
   attach: string;
   /** 订单金额 */
   amount: V3CombineTransactionsAppPostJsonSubOrdersAmount;
-  /** 子单商户订单号 */
+  /** 商品单商户订单号 */
   out_trade_no: string;
   /** 二级商户号 */
   sub_mchid?: string;
@@ -30974,12 +33046,14 @@ export interface V3CombineTransactionsAppPostJsonSubOrders {
   settle_info?: V3CombineTransactionsAppPostJsonSubOrdersSettleInfo;
   /** 子商户应用ID */
   sub_appid?: string;
+  /** 是否指定分账(settle_info.profit_sharing高权重) */
+  profit_sharing?: boolean;
 }
 
 /** 实名支付(需单独申请权限) */
 export interface V3CombineTransactionsAppPostJsonCombinePayerInfoIdentity {
   /** 证件类型 */
-  type: 'IDCARD';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -30994,8 +33068,6 @@ export interface V3CombineTransactionsAppPostJsonCombinePayerInfoIdentity {
 
 /** 支付者 */
 export interface V3CombineTransactionsAppPostJsonCombinePayerInfo {
-  /** 用户标识 */
-  openid?: string;
   /** 实名支付(需单独申请权限) */
   identity?: V3CombineTransactionsAppPostJsonCombinePayerInfoIdentity;
 }
@@ -31048,7 +33120,7 @@ export interface V3CombineTransactionsAppPostJson {
   combine_out_trade_no: string;
   /** 场景信息 */
   scene_info?: V3CombineTransactionsAppPostJsonSceneInfo;
-  /** 子单信息 */
+  /** 商品单信息 */
   sub_orders: V3CombineTransactionsAppPostJsonSubOrders[];
   /** 支付者 */
   combine_payer_info?: V3CombineTransactionsAppPostJsonCombinePayerInfo;
@@ -31140,7 +33212,7 @@ export interface V3CombineTransactionsH5PostJsonSubOrdersSettleInfo {
   subsidy_amount?: number;
 }
 
-/** 子单信息 */
+/** 商品单信息 */
 export interface V3CombineTransactionsH5PostJsonSubOrders {
   /** 子单商户号 */
   mchid: string;
@@ -31148,7 +33220,7 @@ export interface V3CombineTransactionsH5PostJsonSubOrders {
   attach: string;
   /** 订单金额 */
   amount: V3CombineTransactionsH5PostJsonSubOrdersAmount;
-  /** 子单商户订单号 */
+  /** 商品单商户订单号 */
   out_trade_no: string;
   /** 二级商户号 */
   sub_mchid: string;
@@ -31165,7 +33237,7 @@ export interface V3CombineTransactionsH5PostJsonSubOrders {
 /** 实名支付(需单独申请权限) */
 export interface V3CombineTransactionsH5PostJsonCombinePayerInfoIdentity {
   /** 证件类型 */
-  type: 'IDCARD';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -31198,7 +33270,7 @@ export interface V3CombineTransactionsH5PostJson {
   combine_out_trade_no: string;
   /** 场景信息 */
   scene_info: V3CombineTransactionsH5PostJsonSceneInfo;
-  /** 子单信息 */
+  /** 商品单信息 */
   sub_orders: V3CombineTransactionsH5PostJsonSubOrders[];
   /** 交易起始时间 */
   time_start?: string;
@@ -31264,7 +33336,7 @@ export interface V3CombineTransactionsIdByCombineTransactionIdGetResponseSubOrde
   settlement_rate?: number;
 }
 
-/** 商品单列表 */
+/** 商品单信息 */
 export interface V3CombineTransactionsIdByCombineTransactionIdGetResponseSubOrders {
   /** 商品单发起商户号 */
   mchid: string;
@@ -31272,7 +33344,7 @@ export interface V3CombineTransactionsIdByCombineTransactionIdGetResponseSubOrde
   individual_auth_id: string;
   /** 商品单个人收款方平台昵称 */
   individual_name?: string;
-  /** 商品单订单号 */
+  /** 商品单商户订单号 */
   out_trade_no: string;
   /** 微信支付订单号 */
   transaction_id?: string;
@@ -31304,7 +33376,7 @@ export interface V3CombineTransactionsIdByCombineTransactionIdGetResponse {
   combine_payer_info?: V3CombineTransactionsIdByCombineTransactionIdGetResponseCombinePayerInfo;
   /** 场景信息 */
   scene_info?: V3CombineTransactionsIdByCombineTransactionIdGetResponseSceneInfo;
-  /** 商品单列表 */
+  /** 商品单信息 */
   sub_orders?: V3CombineTransactionsIdByCombineTransactionIdGetResponseSubOrders[];
   /** 交易场景 */
   trade_scenario?: 'RECOMMERCE' | (string & {});
@@ -31334,7 +33406,7 @@ export interface V3CombineTransactionsJsapiPostJsonSubOrdersSettleInfo {
   subsidy_amount?: number;
 }
 
-/** 子单信息 */
+/** 商品单信息 */
 export interface V3CombineTransactionsJsapiPostJsonSubOrders {
   /** 子单商户号 */
   mchid: string;
@@ -31342,7 +33414,7 @@ export interface V3CombineTransactionsJsapiPostJsonSubOrders {
   attach: string;
   /** 订单金额 */
   amount: V3CombineTransactionsJsapiPostJsonSubOrdersAmount;
-  /** 子单商户订单号 */
+  /** 商品单商户订单号 */
   out_trade_no: string;
   /** 二级商户号 */
   sub_mchid: string;
@@ -31356,12 +33428,14 @@ export interface V3CombineTransactionsJsapiPostJsonSubOrders {
   settle_info?: V3CombineTransactionsJsapiPostJsonSubOrdersSettleInfo;
   /** 子商户应用ID */
   sub_appid?: string;
+  /** 是否指定分账(settle_info.profit_sharing高权重) */
+  profit_sharing?: boolean;
 }
 
 /** 实名支付(需单独申请权限) */
 export interface V3CombineTransactionsJsapiPostJsonCombinePayerInfoIdentity {
   /** 证件类型 */
-  type: 'IDCARD';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -31416,7 +33490,7 @@ export interface V3CombineTransactionsJsapiPostJson {
   combine_out_trade_no: string;
   /** 场景信息 */
   scene_info?: V3CombineTransactionsJsapiPostJsonSceneInfo;
-  /** 子单信息 */
+  /** 商品单信息 */
   sub_orders: V3CombineTransactionsJsapiPostJsonSubOrders[];
   /** 支付者 */
   combine_payer_info: V3CombineTransactionsJsapiPostJsonCombinePayerInfo;
@@ -31478,11 +33552,13 @@ export interface V3CombineTransactionsMiniprogramPostJsonSubOrdersAmount {
 export interface V3CombineTransactionsMiniprogramPostJsonSubOrders {
   /** 商品单发起商户号 */
   mchid: string;
+  /** 商品服务类型 */
+  order_service_type?: 'INDIVIDUALTRADE';
   /** 商品单个人收款方受理授权ID */
   individual_auth_id: string;
   /** 商品单个人收款方平台昵称 */
   individual_name?: string;
-  /** 商品单订单号 */
+  /** 商品单商户订单号 */
   out_trade_no: string;
   /** 商品单金额 */
   amount: V3CombineTransactionsMiniprogramPostJsonSubOrdersAmount;
@@ -31550,7 +33626,7 @@ export interface V3CombineTransactionsNativePostJsonSubOrdersSettleInfo {
   subsidy_amount?: number;
 }
 
-/** 子单信息 */
+/** 商品单信息 */
 export interface V3CombineTransactionsNativePostJsonSubOrders {
   /** 子单商户号 */
   mchid: string;
@@ -31558,7 +33634,7 @@ export interface V3CombineTransactionsNativePostJsonSubOrders {
   attach: string;
   /** 订单金额 */
   amount: V3CombineTransactionsNativePostJsonSubOrdersAmount;
-  /** 子单商户订单号 */
+  /** 商品单商户订单号 */
   out_trade_no: string;
   /** 二级商户号 */
   sub_mchid: string;
@@ -31575,7 +33651,7 @@ export interface V3CombineTransactionsNativePostJsonSubOrders {
 /** 实名支付(需单独申请权限) */
 export interface V3CombineTransactionsNativePostJsonCombinePayerInfoIdentity {
   /** 证件类型 */
-  type: 'IDCARD';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -31608,7 +33684,7 @@ export interface V3CombineTransactionsNativePostJson {
   combine_out_trade_no: string;
   /** 场景信息 */
   scene_info?: V3CombineTransactionsNativePostJsonSceneInfo;
-  /** 子单信息 */
+  /** 商品单信息 */
   sub_orders: V3CombineTransactionsNativePostJsonSubOrders[];
   /** 交易起始时间 */
   time_start?: string;
@@ -31708,7 +33784,7 @@ export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseSu
   settlement_rate?: number;
 }
 
-/** 子单信息 */
+/** 商品单信息 */
 export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseSubOrders {
   /** 子单商户号 */
   mchid: string;
@@ -31728,7 +33804,7 @@ export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseSu
   success_time?: string;
   /** 微信订单号 */
   transaction_id?: string;
-  /** 子单商户订单号 */
+  /** 商品单商户订单号 */
   out_trade_no: string;
   /** 二级商户号 */
   sub_mchid?: string;
@@ -31768,7 +33844,7 @@ export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponse {
   combine_transaction_id: string;
   /** 场景信息 */
   scene_info?: V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseSceneInfo;
-  /** 子单信息 */
+  /** 商品单信息 */
   sub_orders?: V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseSubOrders[];
   /** 支付者 */
   combine_payer_info?: V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseCombinePayerInfo;
@@ -31778,11 +33854,11 @@ export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponse {
   installment_info?: V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseInstallmentInfo;
 }
 
-/** 子单信息 */
+/** 商品单信息 */
 export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostJsonSubOrders {
   /** 子单商户号 */
   mchid: string;
-  /** 子单商户订单号 */
+  /** 商品单商户订单号 */
   out_trade_no: string;
   /** 商品单个人收款方受理授权ID */
   individual_auth_id?: string;
@@ -31796,7 +33872,7 @@ export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostJson
 export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostJson {
   /** 合单商户appid */
   combine_appid: string;
-  /** 子单信息 */
+  /** 商品单信息 */
   sub_orders: V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostJsonSubOrders[];
 }
 
@@ -31850,6 +33926,36 @@ export interface V3ComplianceInactiveMerchantIdentityVerificationMerchantsBySubM
   finish_time?: string;
 }
 
+/** 用户实名信息 */
+export interface V3CreditRepaymentPartnerContractsAppPresignPostJsonRealIdentity {
+  /** 实名验证类型 */
+  identity_type: 'REAL_IDENTITY_TYPE_INVALID' | 'REAL_IDENTITY_TYPE_ID_CARD';
+  /**
+   * 自然人证件号码
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  identity_id: Sealed;
+  /**
+   * 自然人姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  real_name: Sealed;
+}
+
+/** 交易信息 */
+export interface V3CreditRepaymentPartnerContractsAppPresignPostJsonTradeInfo {
+  /** 商户侧交易单号 */
+  out_trade_no: string;
+  /** 还款金额 */
+  deduct_amount: number;
+  /** 产品描述 */
+  description?: string;
+  /** 商户数据包 */
+  attach?: string;
+  /** 商户回调地址 */
+  notify_url?: string;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3CreditRepaymentPartnerContractsAppPresignPostJson {
   /** 商户AppID */
@@ -31867,15 +33973,27 @@ export interface V3CreditRepaymentPartnerContractsAppPresignPostJson {
   /** 还款金额上限 */
   repayment_amount_limit: string;
   /** 子商户号 */
-  sub_merchant_code?: string;
+  sub_mchid?: string;
   /** 子商户AppID */
   sub_appid?: string;
+  /** 用户实名信息 */
+  real_identity: V3CreditRepaymentPartnerContractsAppPresignPostJsonRealIdentity;
+  /** 交易信息 */
+  trade_info?: V3CreditRepaymentPartnerContractsAppPresignPostJsonTradeInfo;
+}
+
+/** 声明请求的头参数 */
+export interface V3CreditRepaymentPartnerContractsAppPresignPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
 }
 
 /** APP预签约自动还款协议 */
 export interface V3CreditRepaymentPartnerContractsAppPresignPostOptions {
   /** 声明请求的JSON数据结构 */
   json: V3CreditRepaymentPartnerContractsAppPresignPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3CreditRepaymentPartnerContractsAppPresignPostHeaders;
 }
 
 /** APP预签约自动还款协议 */
@@ -31884,6 +34002,90 @@ export interface V3CreditRepaymentPartnerContractsAppPresignPostResponse {
   presign_token: string;
   /** 跳转到的签约服务提供方 */
   redirect_service?: string;
+}
+
+/** 用户实名信息 */
+export interface V3CreditRepaymentPartnerContractsH5PresignPostJsonRealIdentity {
+  /** 实名验证类型 */
+  identity_type: 'REAL_IDENTITY_TYPE_INVALID' | 'REAL_IDENTITY_TYPE_ID_CARD';
+  /**
+   * 自然人证件号码
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  identity_id: Sealed;
+  /**
+   * 自然人姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  real_name: Sealed;
+}
+
+/** 交易信息 */
+export interface V3CreditRepaymentPartnerContractsH5PresignPostJsonTradeInfo {
+  /** 商户侧交易单号 */
+  out_trade_no: string;
+  /** 还款金额 */
+  deduct_amount: number;
+  /** 产品描述 */
+  description?: string;
+  /** 商户数据包 */
+  attach?: string;
+  /** 商户回调地址 */
+  notify_url?: string;
+}
+
+/** 跳转控制信息 */
+export interface V3CreditRepaymentPartnerContractsH5PresignPostJsonJumpInfo {
+  /** 签约完后要跳转到的应用AppID */
+  jump_appid?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3CreditRepaymentPartnerContractsH5PresignPostJson {
+  /** 商户AppID */
+  appid: string;
+  /** 模板ID */
+  plan_id: string;
+  /** 服务商签约协议号 */
+  out_contract_code: string;
+  /** 用户展示名称 */
+  display_name: string;
+  /** 签约结果通知地址 */
+  contract_notify_url: string;
+  /** 还款日 */
+  repayment_day: number;
+  /** 还款金额上限 */
+  repayment_amount_limit: string;
+  /** 子商户号 */
+  sub_mchid?: string;
+  /** 子商户AppID */
+  sub_appid?: string;
+  /** 用户实名信息 */
+  real_identity: V3CreditRepaymentPartnerContractsH5PresignPostJsonRealIdentity;
+  /** 交易信息 */
+  trade_info?: V3CreditRepaymentPartnerContractsH5PresignPostJsonTradeInfo;
+  /** 跳转控制信息 */
+  jump_info?: V3CreditRepaymentPartnerContractsH5PresignPostJsonJumpInfo;
+}
+
+/** 声明请求的头参数 */
+export interface V3CreditRepaymentPartnerContractsH5PresignPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** H5预签约自动还款协议 */
+export interface V3CreditRepaymentPartnerContractsH5PresignPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3CreditRepaymentPartnerContractsH5PresignPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3CreditRepaymentPartnerContractsH5PresignPostHeaders;
+}
+
+/** H5预签约自动还款协议 */
+export interface V3CreditRepaymentPartnerContractsH5PresignPostResponse {
+  /** 拉起微信支付签约页的URL */
+  redirect_url: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -31917,11 +34119,17 @@ export interface V3CreditRepaymentPartnerContractsTerminatePostResponseContractI
   /** 协议解约时间 */
   contract_terminated_time?: string;
   /** 协议解约方式 */
-  contract_termination_mode?: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
+  contract_terminated_mode?: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
   /** 协议解约备注 */
   contract_termination_remark?: string;
   /** 还款日 */
   repayment_day?: number;
+  /** 用户服务商标识 */
+  openid?: string;
+  /** 服务商AppID */
+  appid?: string;
+  /** 还款金额上限 */
+  repayment_amount_limit: number;
 }
 
 /** 解除自动还款协议 */
@@ -31953,11 +34161,197 @@ export interface V3CreditRepaymentPartnerContractsByOutContractCodeGetResponse {
   /** 协议解约时间 */
   contract_terminated_time?: string;
   /** 协议解约方式 */
-  contract_termination_mode?: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
+  contract_terminated_mode?: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
   /** 协议解约备注 */
   contract_termination_remark?: string;
   /** 还款日 */
   repayment_day?: number;
+  /** 用户服务商标识 */
+  openid?: string;
+  /** 服务商AppID */
+  appid?: string;
+  /** 还款金额上限 */
+  repayment_amount_limit: number;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3CreditRepaymentPartnerDeductOrdersPostJson {
+  /** 还款协议ID */
+  contract_id: string;
+  /** 商户侧交易单号 */
+  out_trade_no: string;
+  /** 商户侧预约还款单号 */
+  out_record_id: string;
+  /** 还款金额 */
+  deduct_amount: string;
+  /** 商户回调地址 */
+  notify_url: string;
+  /** 产品描述 */
+  description: string;
+  /** 商户数据包 */
+  attach?: string;
+}
+
+/** 发起还款 */
+export interface V3CreditRepaymentPartnerDeductOrdersPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3CreditRepaymentPartnerDeductOrdersPostJson;
+}
+
+/** 发起还款 */
+export interface V3CreditRepaymentPartnerDeductOrdersPostResponse {
+  /** 商户侧交易单号 */
+  out_trade_no: string;
+  /** 商户侧预约还款单号 */
+  out_record_id: string;
+  /** 商户AppID */
+  appid: string;
+  /** 子商户AppID */
+  sub_appid?: string;
+  /** 用户标识 */
+  openid: string;
+  /** 还款协议ID */
+  contract_id: string;
+  /** 还款单状态 */
+  order_state: 'DEDUCT_ORDER_STATE_PENDING' | 'DEDUCT_ORDER_STATE_NOT_PAY' | 'DEDUCT_ORDER_STATE_PAY_SUCCESS' | 'DEDUCT_ORDER_STATE_PAY_FAIL' | (string & {});
+  /** 还款金额 */
+  deduct_amount: string;
+  /** 实际还款金额 */
+  pay_success_amount?: string;
+  /** 产品描述 */
+  description: string;
+  /** 商户数据包 */
+  attach?: string;
+  /** 微信支付的支付单号 */
+  transaction_id?: string;
+}
+
+/** 查询还款单 */
+export interface V3CreditRepaymentPartnerDeductOrdersByOutTradeNoGetOptions {
+  /** 商户侧交易单号 */
+  out_trade_no: string;
+}
+
+/** 查询还款单 */
+export interface V3CreditRepaymentPartnerDeductOrdersByOutTradeNoGetResponse {
+  /** 商户侧交易单号 */
+  out_trade_no: string;
+  /** 商户侧预约还款单号 */
+  out_record_id: string;
+  /** 商户AppID */
+  appid: string;
+  /** 子商户AppID */
+  sub_appid?: string;
+  /** 用户标识 */
+  openid: string;
+  /** 还款协议ID */
+  contract_id: string;
+  /** 还款单状态 */
+  order_state: 'DEDUCT_ORDER_STATE_PENDING' | 'DEDUCT_ORDER_STATE_NOT_PAY' | 'DEDUCT_ORDER_STATE_PAY_SUCCESS' | 'DEDUCT_ORDER_STATE_PAY_FAIL' | (string & {});
+  /** 还款金额 */
+  deduct_amount: string;
+  /** 实际还款金额 */
+  pay_success_amount?: string;
+  /** 产品描述 */
+  description: string;
+  /** 商户数据包 */
+  attach?: string;
+  /** 微信支付的支付单号 */
+  transaction_id?: string;
+}
+
+/** 预约还款项列表 */
+export interface V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostJsonScheduleItems {
+  /** 商户侧预约还款单号 */
+  out_record_id: string;
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 子商户AppID */
+  sub_appid?: string;
+  /** 应还款金额 */
+  repayment_amount: string;
+  /** 最低还款金额 */
+  min_repayment_amount?: string;
+  /** 还款日期 */
+  repayment_date: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostJson {
+  /** 还款协议ID */
+  contract_id: string;
+  /** 商户AppID */
+  appid: string;
+  /** 用户标识 */
+  openid: string;
+  /** 预约还款项列表 */
+  schedule_items: V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostJsonScheduleItems[];
+}
+
+/** 预约还款 */
+export interface V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostJson;
+}
+
+/** 预约还款记录列表 */
+export interface V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostResponseScheduleRecords {
+  /** 商户侧预约还款单号 */
+  out_record_id: string;
+  /** 商户AppID */
+  appid: string;
+  /** 子商户AppID */
+  sub_appid?: string;
+  /** 还款协议ID */
+  contract_id?: string;
+  /** 应还款金额 */
+  repayment_amount: string;
+  /** 最低还款金额 */
+  min_repayment_amount: string;
+  /** 还款日期 */
+  repayment_date: string;
+  /** 用户标识 */
+  openid: string;
+}
+
+/** 预约还款 */
+export interface V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostResponse {
+  /** 预约还款记录列表 */
+  schedule_records?: V3CreditRepaymentPartnerScheduleRecordsBatchCreatePostResponseScheduleRecords[];
+}
+
+/** 声明请求的查询参数 */
+export interface V3CreditRepaymentPartnerScheduleRecordsByOutRecordIdGetQuery {
+  /** 还款协议ID */
+  contract_id: string;
+}
+
+/** 查询预约还款记录 */
+export interface V3CreditRepaymentPartnerScheduleRecordsByOutRecordIdGetOptions {
+  /** 商户侧预约还款单号 */
+  out_record_id: string;
+  /** 声明请求的查询参数 */
+  query: V3CreditRepaymentPartnerScheduleRecordsByOutRecordIdGetQuery;
+}
+
+/** 查询预约还款记录 */
+export interface V3CreditRepaymentPartnerScheduleRecordsByOutRecordIdGetResponse {
+  /** 商户侧预约还款单号 */
+  out_record_id: string;
+  /** 商户AppID */
+  appid: string;
+  /** 子商户AppID */
+  sub_appid?: string;
+  /** 还款协议ID */
+  contract_id?: string;
+  /** 应还款金额 */
+  repayment_amount: string;
+  /** 最低还款金额 */
+  min_repayment_amount: string;
+  /** 还款日期 */
+  repayment_date: string;
+  /** 用户标识 */
+  openid: string;
 }
 
 /** 声明请求的查询参数 */
@@ -33158,6 +35552,8 @@ export interface V3EcommerceAccountApplyCancelWithdrawPostJsonPayeeInfoBankAccou
   /** 开户银行联行号 */
   bank_branch_id?: string;
   /** 开户银行全称（含支行） */
+  bank_branch_name?: string;
+  /** 开户银行全称（含支行） */
   bank_name?: string;
   /**
    * 银行账号
@@ -33261,19 +35657,25 @@ export interface V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGe
   /** 二级商户号的出款子账户类型 */
   out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT' | (string & {});
   /** 账户金额 */
-  amount?: number;
+  amount: number;
+}
+
+/** 用于引导商户超级管理员确认注销的信息 */
+export interface V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGetResponseConfirmCancel {
+  /** 确认商户注销的页面url */
+  confirm_cancel_url?: string;
 }
 
 /** 微信支付注销提现申请单号查询申请单状态 */
 export interface V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGetResponse {
   /** 微信支付注销提现申请单号 */
-  applyment_id?: string;
+  applyment_id: string;
   /** 商户注销提现申请单号 */
-  out_request_no?: string;
+  out_request_no: string;
   /** 注销提现申请单状态 */
-  cancel_state?: 'ACCEPTED' | 'REVIEWING' | 'REJECTED' | 'WAITING_MERCHANT_CONFIRM' | 'REVOKED' | 'SYSTEM_PROCESSING' | 'CANCELED' | 'FUND_PROCESSING' | 'FINISH' | (string & {});
+  cancel_state: 'ACCEPTED' | 'REVIEWING' | 'REJECTED' | 'WAITING_MERCHANT_CONFIRM' | 'REVOKED' | 'SYSTEM_PROCESSING' | 'CANCELED' | 'FUND_PROCESSING' | 'FINISH' | (string & {});
   /** 注销提现申请单状态描述 */
-  cancel_state_description?: string;
+  cancel_state_description: string;
   /** 是否提取资金 */
   withdraw?: 'APPLY_WITHDRAW' | 'NOT_APPLY_WITHDRAW' | (string & {});
   /** 提现状态 */
@@ -33283,9 +35685,11 @@ export interface V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGe
   /** 最后更新时间 */
   modify_time?: string;
   /** 申请注销的二级商户号 */
-  sub_mchid?: string;
+  sub_mchid: string;
   /** 账户信息 */
   account_info?: V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGetResponseAccountInfo[];
+  /** 用于引导商户超级管理员确认注销的信息 */
+  confirm_cancel?: V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGetResponseConfirmCancel;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -33296,6 +35700,8 @@ export interface V3EcommerceAccountApplyCancelWithdrawConfirmPostJson {
   out_request_no?: string;
   /** 二级商户号 */
   sub_mchid: string;
+  /** 平台确认操作人标识 */
+  operator_identification: string;
   /** 注销确认时间 */
   confirm_time: string;
   /** 注销协议版本号 */
@@ -33339,19 +35745,25 @@ export interface V3EcommerceAccountApplyCancelWithdrawOutRequestNoByOutRequestNo
   /** 二级商户号的出款子账户类型 */
   out_account_type: 'BASIC_ACCOUNT' | 'OPERATE_ACCOUNT' | 'MARGIN_ACCOUNT' | 'TRADE_FEE_ACCOUNT' | (string & {});
   /** 账户金额 */
-  amount?: number;
+  amount: number;
+}
+
+/** 用于引导商户超级管理员确认注销的信息 */
+export interface V3EcommerceAccountApplyCancelWithdrawOutRequestNoByOutRequestNoGetResponseConfirmCancel {
+  /** 确认商户注销的页面url */
+  confirm_cancel_url?: string;
 }
 
 /** 商户注销提现申请单号查询申请单状态 */
 export interface V3EcommerceAccountApplyCancelWithdrawOutRequestNoByOutRequestNoGetResponse {
   /** 微信支付注销提现申请单号 */
-  applyment_id?: string;
+  applyment_id: string;
   /** 商户注销提现申请单号 */
-  out_request_no?: string;
+  out_request_no: string;
   /** 注销提现申请单状态 */
-  cancel_state?: 'ACCEPTED' | 'REVIEWING' | 'REJECTED' | 'WAITING_MERCHANT_CONFIRM' | 'REVOKED' | 'SYSTEM_PROCESSING' | 'CANCELED' | 'FUND_PROCESSING' | 'FINISH' | (string & {});
+  cancel_state: 'ACCEPTED' | 'REVIEWING' | 'REJECTED' | 'WAITING_MERCHANT_CONFIRM' | 'REVOKED' | 'SYSTEM_PROCESSING' | 'CANCELED' | 'FUND_PROCESSING' | 'FINISH' | (string & {});
   /** 注销提现申请单状态描述 */
-  cancel_state_description?: string;
+  cancel_state_description: string;
   /** 是否提取资金 */
   withdraw?: 'APPLY_WITHDRAW' | 'NOT_APPLY_WITHDRAW' | (string & {});
   /** 提现状态 */
@@ -33361,9 +35773,11 @@ export interface V3EcommerceAccountApplyCancelWithdrawOutRequestNoByOutRequestNo
   /** 最后更新时间 */
   modify_time?: string;
   /** 申请注销的二级商户号 */
-  sub_mchid?: string;
+  sub_mchid: string;
   /** 账户信息 */
   account_info?: V3EcommerceAccountApplyCancelWithdrawOutRequestNoByOutRequestNoGetResponseAccountInfo[];
+  /** 用于引导商户超级管理员确认注销的信息 */
+  confirm_cancel?: V3EcommerceAccountApplyCancelWithdrawOutRequestNoByOutRequestNoGetResponseConfirmCancel;
 }
 
 /** 商户注销资格校验 */
@@ -33664,6 +36078,10 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJsonUboIn
   ubo_period_begin?: string;
   /** 证件有效期结束时间 */
   ubo_period_end?: string;
+  /** 证件有效期开始时间 */
+  ubo_id_doc_period_begin?: string;
+  /** 证件有效期结束时间 */
+  ubo_id_doc_period_end?: string;
 }
 
 /** 结算银行账户 */
@@ -33679,7 +36097,7 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJsonAccou
   account_name: Sealed;
   /** 开户银行联行号 */
   bank_branch_id?: string;
-  /** 开户银行全称 （含支行] */
+  /** 开户银行全称（含支行） */
   bank_name?: string;
   /**
    * 银行帐号
@@ -33713,6 +36131,10 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJsonConta
   contact_period_end?: string;
   /** 业务办理授权函 */
   business_authorization_letter?: string;
+  /** 超级管理员证件有效期开始时间 */
+  contact_id_doc_period_begin?: string;
+  /** 超级管理员证件有效期结束时间 */
+  contact_id_doc_period_end?: string;
   /**
    * 超级管理员手机
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -33781,6 +36203,8 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJson {
   business_addition_desc?: string[];
   /** 是否走平台代理签约和代理核身入驻模式 */
   proxy_sign_verify_mode?: boolean;
+  /** 法人影印件信息辅助填写的平台声明 */
+  id_card_complete_statement?: string;
 }
 
 /** 声明请求的头参数 */
@@ -34279,6 +36703,8 @@ export interface V3EcommerceCombinePapayContractsPreEntrustSignPostJson {
   notify_url: string;
   /** 返回app标识 */
   return_app?: boolean;
+  /** 商户数据包 */
+  attach?: string;
 }
 
 /** APP方式预签约 */
@@ -34365,6 +36791,8 @@ export interface V3EcommerceCombinePapayTransactionsPostJsonSubOrders {
   description: string;
   /** 结算信息 */
   settle_info?: V3EcommerceCombinePapayTransactionsPostJsonSubOrdersSettleInfo;
+  /** 子单风控信息 */
+  sub_risk_info?: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -34379,6 +36807,8 @@ export interface V3EcommerceCombinePapayTransactionsPostJson {
   contract_id: string;
   /** 子单信息 */
   sub_orders?: V3EcommerceCombinePapayTransactionsPostJsonSubOrders[];
+  /** 风控信息 */
+  risk_info?: string;
 }
 
 /** 电商合单委托代扣支付 */
@@ -34605,6 +37035,8 @@ export interface V3EcommerceFundWithdrawPostJson {
   bank_memo?: string;
   /** 出款账户类型 */
   account_type?: 'BASIC' | 'OPERATION' | 'FEES';
+  /** 提现结果通知地址 */
+  notify_url?: string;
 }
 
 /** 账户余额提现 */
@@ -34735,6 +37167,16 @@ export interface V3EcommerceIndividualContractsOutContractCodeByOutContractCodeG
   query: V3EcommerceIndividualContractsOutContractCodeByOutContractCodeGetQuery;
 }
 
+/** 实名授权结果 */
+export interface V3EcommerceIndividualContractsOutContractCodeByOutContractCodeGetResponseRealNameAuthResult {
+  /** 应用授权作用域 */
+  scope: 'pay_realname' | (string & {});
+  /** 访问令牌 */
+  access_token: string;
+  /** 访问令牌过期时间 */
+  access_token_expire_time: string;
+}
+
 /** 根据业务申请单号查签约信息 */
 export interface V3EcommerceIndividualContractsOutContractCodeByOutContractCodeGetResponse {
   /** 授权ID */
@@ -34745,14 +37187,98 @@ export interface V3EcommerceIndividualContractsOutContractCodeByOutContractCodeG
   auth_state: 'AUTHORIZED' | 'UNAUTHORIZED' | (string & {});
   /** 用户OpenID */
   individual_openid?: string;
+  /** 实名授权结果 */
+  real_name_auth_result?: V3EcommerceIndividualContractsOutContractCodeByOutContractCodeGetResponseRealNameAuthResult;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityAppPostJson {
+  /** 签约和付款的AppID */
+  appid: string;
+  /** 业务申请单号 */
+  out_contract_code: string;
+  /**
+   * 真实姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  real_name: Sealed;
+  /** 证件类型 */
+  cred_type: 'ID_CARD';
+  /**
+   * 件号码
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  cred_id: Sealed;
+}
+
+/** 声明请求的头参数 */
+export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityAppPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** APP场景预签约（需要实名验证） */
+export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityAppPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityAppPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityAppPostHeaders;
+}
+
+/** APP场景预签约（需要实名验证） */
+export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse {
+  /** 预签约id */
+  pre_entrustweb_id: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostJson {
+  /** 签约和付款的AppID */
+  appid: string;
+  /** 业务申请单号 */
+  out_contract_code: string;
+  /** 个人收款方的OpenID */
+  openid: string;
+  /**
+   * 真实姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  real_name: Sealed;
+  /** 证件类型 */
+  cred_type: 'ID_CARD';
+  /**
+   * 件号码
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  cred_id: Sealed;
+}
+
+/** 声明请求的头参数 */
+export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 小程序场景预签约（需要实名验证） */
+export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostHeaders;
+}
+
+/** 小程序场景预签约（需要实名验证） */
+export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse {
+  /** 预签约id */
+  pre_entrustweb_id: string;
 }
 
 /** 声明请求的JSON数据结构 */
 export interface V3EcommerceIndividualContractsPreEntrustSignAppPostJson {
   /** 签约和付款的AppID */
-  appid?: string;
+  appid: string;
   /** 业务申请单号 */
-  out_contract_code?: string;
+  out_contract_code: string;
 }
 
 /** APP场景预签约 */
@@ -34763,6 +37289,28 @@ export interface V3EcommerceIndividualContractsPreEntrustSignAppPostOptions {
 
 /** APP场景预签约 */
 export interface V3EcommerceIndividualContractsPreEntrustSignAppPostResponse {
+  /** 预签约id */
+  pre_entrustweb_id: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3EcommerceIndividualContractsPreEntrustSignMiniProgramPostJson {
+  /** 签约和付款的AppID */
+  appid: string;
+  /** 业务申请单号 */
+  out_contract_code: string;
+  /** 个人收款方的OpenID */
+  openid: string;
+}
+
+/** 小程序场景预签约 */
+export interface V3EcommerceIndividualContractsPreEntrustSignMiniProgramPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3EcommerceIndividualContractsPreEntrustSignMiniProgramPostJson;
+}
+
+/** 小程序场景预签约 */
+export interface V3EcommerceIndividualContractsPreEntrustSignMiniProgramPostResponse {
   /** 预签约id */
   pre_entrustweb_id: string;
 }
@@ -35135,7 +37683,7 @@ export interface V3EcommerceProfitsharingOrdersGetOptions {
 /** 分账接收方列表 */
 export interface V3EcommerceProfitsharingOrdersGetResponseReceivers {
   /** 分账接收商户号 */
-  receiver_mchid: string;
+  receiver_mchid?: string;
   /** 分账金额 */
   amount: number;
   /** 分账描述 */
@@ -35150,6 +37698,14 @@ export interface V3EcommerceProfitsharingOrdersGetResponseReceivers {
   type: string;
   /** 分账接收方账号 */
   receiver_account: string;
+  /** 分账明细单号 */
+  detail_id: string;
+}
+
+/** 平台接收异常资金商户号或运营主体列表 */
+export interface V3EcommerceProfitsharingOrdersGetResponseFundsAbnormalReceivers {
+  /** 平台接收异常资金商户号 */
+  mchid?: string;
 }
 
 /** 查询分账结果 */
@@ -35168,6 +37724,14 @@ export interface V3EcommerceProfitsharingOrdersGetResponse {
   receivers?: V3EcommerceProfitsharingOrdersGetResponseReceivers[];
   /** 关单原因描述，当分账单状态status为CLOSED（处理失败，已关单）时，返回该字段。 */
   close_reason?: string;
+  /** 异常处理状态 */
+  abnormal_status?: 'ABNORMAL_PENDING' | 'ABNORMAL_FINISHED' | 'ABNORMAL_CLOSED' | (string & {});
+  /** 异常处理关单原因 */
+  funds_abnormal_closed_reason?: 'CLOSED_REASON_TIMEOUT' | 'CLOSED_REASON_RESTRICT_TRANSFER' | (string & {});
+  /** 微信支付在途异常资金付款单号 */
+  funds_abnormal_redirect_id?: string;
+  /** 平台接收异常资金商户号或运营主体列表 */
+  funds_abnormal_receivers?: V3EcommerceProfitsharingOrdersGetResponseFundsAbnormalReceivers[];
   /** 分账完结的分账金额，单位为分， 仅当查询分账完结的执行结果时，存在本字段。 */
   finish_amount?: number;
   /** 分账完结的原因描述，仅当查询分账完结的执行结果时，存在本字段。 */
@@ -35184,12 +37748,17 @@ export interface V3EcommerceProfitsharingOrdersPostJsonReceivers {
   amount: number;
   /** 分账描述 */
   description: string;
+  /**
+   * 分账个人接收方姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  receiver_name?: Sealed;
 }
 
 /** 声明请求的JSON数据结构 */
 export interface V3EcommerceProfitsharingOrdersPostJson {
   /** 公众账号ID */
-  appid: string;
+  appid?: string;
   /** 二级商户号 */
   sub_mchid: string;
   /** 微信订单号 */
@@ -35202,10 +37771,52 @@ export interface V3EcommerceProfitsharingOrdersPostJson {
   finish: boolean;
 }
 
+/** 声明请求的头参数 */
+export interface V3EcommerceProfitsharingOrdersPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
 /** 请求分账 */
 export interface V3EcommerceProfitsharingOrdersPostOptions {
   /** 声明请求的JSON数据结构 */
   json: V3EcommerceProfitsharingOrdersPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3EcommerceProfitsharingOrdersPostHeaders;
+}
+
+/** 平台接收异常资金商户号或运营主体列表 */
+export interface V3EcommerceProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers {
+  /** 平台接收异常资金商户号 */
+  mchid?: string;
+}
+
+/** 分账接收方列表 */
+export interface V3EcommerceProfitsharingOrdersPostResponseReceivers {
+  /** 分账金额 */
+  amount: number;
+  /** 分账描述 */
+  description: string;
+  /** 分账结果 */
+  result?: string;
+  /** 完成时间 */
+  finish_time: string;
+  /** 分账失败原因 */
+  fail_reason?: string;
+  /** 分账接收方类型 */
+  type: string;
+  /** 分账接收方账号 */
+  receiver_account: string;
+  /** 分账明细单号 */
+  detail_id: string;
+  /** 异常处理状态 */
+  abnormal_status?: 'ABNORMAL_PENDING' | 'ABNORMAL_FINISHED' | 'ABNORMAL_CLOSED' | (string & {});
+  /** 异常处理关单原因 */
+  funds_abnormal_closed_reason?: 'CLOSED_REASON_TIMEOUT' | 'CLOSED_REASON_RESTRICT_TRANSFER' | (string & {});
+  /** 微信支付在途异常资金付款单号 */
+  funds_abnormal_redirect_id?: string;
+  /** 平台接收异常资金商户号或运营主体列表 */
+  funds_abnormal_receivers?: V3EcommerceProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers[];
 }
 
 /** 请求分账 */
@@ -35218,6 +37829,10 @@ export interface V3EcommerceProfitsharingOrdersPostResponse {
   out_order_no: string;
   /** 微信分账单号 */
   order_id: string;
+  /** 分账单状态 */
+  status?: 'PROCESSING' | 'FINISHED' | (string & {});
+  /** 分账接收方列表 */
+  receivers: V3EcommerceProfitsharingOrdersPostResponseReceivers[];
 }
 
 /** 查询订单剩余待分金额 */
@@ -35357,6 +37972,8 @@ export interface V3EcommerceProfitsharingReturnordersPostJson {
   amount: number;
   /** 回退描述 */
   description: string;
+  /** 微信订单号 */
+  transaction_id?: string;
 }
 
 /** 请求分账回退 */
@@ -35440,7 +38057,7 @@ export interface V3EcommerceRefundsApplyPostJson {
   /** 退款出资商户 */
   refund_account?: 'REFUND_SOURCE_SUB_MERCHANT' | 'REFUND_SOURCE_PARTNER_ADVANCE';
   /** 资金账户 */
-  funds_account: 'AVAILABLE' | 'UNSETTLED';
+  funds_account: 'AVAILABLE' | 'UNSETTLED' | 'PREPAID';
 }
 
 /** 退款申请 */
@@ -35869,6 +38486,57 @@ export interface V3EcommerceRefundsByRefundIdReturnAdvancePostResponse {
   success_time?: string;
 }
 
+/** 声明请求的查询参数 */
+export interface V3EcommerceSubjectSubMerchantsGetQuery {
+  /** 主体类型 */
+  organization_type: 'SUBJECT_TYPE_ENTERPRISE' | 'SUBJECT_TYPE_INSTITUTIONS_CLONED' | 'SUBJECT_TYPE_INDIVIDUAL' | 'SUBJECT_TYPE_OTHERS' | 'SUBJECT_TYPE_GOVERNMENT' | 'SUBJECT_TYPE_MICRO';
+  /**
+   * 证件号码
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  cert_number: Sealed;
+  /** 分页大小 */
+  limit?: number;
+  /** 分页偏移 */
+  offset?: number;
+}
+
+/** 声明请求的头参数 */
+export interface V3EcommerceSubjectSubMerchantsGetHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 查询指定主体子商户列表 */
+export interface V3EcommerceSubjectSubMerchantsGetOptions {
+  /** 声明请求的查询参数 */
+  query: V3EcommerceSubjectSubMerchantsGetQuery;
+  /** 声明请求的头参数 */
+  headers?: V3EcommerceSubjectSubMerchantsGetHeaders;
+}
+
+/** 子商户列表 */
+export interface V3EcommerceSubjectSubMerchantsGetResponseData {
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 商户简称 */
+  merchant_shortname: string;
+  /** 签约时间 */
+  sign_time: string;
+}
+
+/** 查询指定主体子商户列表 */
+export interface V3EcommerceSubjectSubMerchantsGetResponse {
+  /** 子商户列表 */
+  data: V3EcommerceSubjectSubMerchantsGetResponseData[];
+  /** 分页偏移 */
+  offset: number;
+  /** 分页大小 */
+  limit: number;
+  /** 总条数 */
+  total_count: number;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3EcommerceSubsidiesCancelPostJson {
   /** 二级商户号 */
@@ -35909,6 +38577,8 @@ export interface V3EcommerceSubsidiesCreatePostJson {
   description: string;
   /** 微信退款单号 */
   refund_id?: string;
+  /** 商户补差单号 */
+  out_subsidy_no?: string;
 }
 
 /** 请求补差 */
@@ -35935,6 +38605,14 @@ export interface V3EcommerceSubsidiesCreatePostResponse {
   success_time: string;
 }
 
+/** 回退出资账户及金额 */
+export interface V3EcommerceSubsidiesReturnPostJsonFrom {
+  /** 出资账户类型 */
+  account?: 'AVAILABLE' | 'UNAVAILABLE';
+  /** 出资金额 */
+  amount?: number;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3EcommerceSubsidiesReturnPostJson {
   /** 二级商户号 */
@@ -35949,6 +38627,10 @@ export interface V3EcommerceSubsidiesReturnPostJson {
   amount: number;
   /** 补差回退描述 */
   description: string;
+  /** 微信补差单号 */
+  subsidy_id?: string;
+  /** 回退出资账户及金额 */
+  from?: V3EcommerceSubsidiesReturnPostJsonFrom[];
 }
 
 /** 请求补差回退 */
@@ -37782,6 +40464,8 @@ export interface V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoUnlockPost
   locked_time: string;
   /** 完成时间 */
   finished_time: string;
+  /** 解锁金额 */
+  unlocked_amount?: number;
 }
 
 /** 关联的交易单号 */
@@ -38166,11 +40850,294 @@ export interface V3FundAppMchTransferPartnerTransferBillsOutBillNoByOutBillNoCan
 }
 
 /** 转账场景报备信息 */
+export interface V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostJsonTransferSceneReportInfos {
+  /** 信息类型 */
+  info_type: string;
+  /** 信息内容 */
+  info_content: string;
+}
+
+/** 自动收款授权信息 */
+export interface V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostJsonAuthorizationInfo {
+  /** 用户展示名称 */
+  user_display_name: string;
+  /** 商户侧授权单号 */
+  out_authorization_no: string;
+  /** 自动收款授权结果通知地址 */
+  authorization_notify_url: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostJson {
+  /** 二级商户号 */
+  sub_mchid: string;
+  /** 商户AppID */
+  appid: string;
+  /** 商户单号 */
+  out_bill_no: string;
+  /** 收款用户OpenID */
+  openid: string;
+  /**
+   * 收款用户姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  user_name?: Sealed;
+  /** 转账金额 */
+  transfer_amount: number;
+  /** 转账备注 */
+  transfer_remark: string;
+  /** 通知地址 */
+  notify_url?: string;
+  /** 用户收款感知 */
+  user_recv_perception?: string;
+  /** 转账场景ID */
+  transfer_scene_id: '1000' | '1002' | '1004' | '1005' | '1009' | '1010' | '1011' | '1013';
+  /** 转账场景报备信息 */
+  transfer_scene_report_infos: V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostJsonTransferSceneReportInfos[];
+  /** 自动收款授权信息 */
+  authorization_info?: V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostJsonAuthorizationInfo;
+}
+
+/** 声明请求的头参数 */
+export interface V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 发起转账并完成自动收款授权 */
+export interface V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostHeaders;
+}
+
+/** 发起转账并完成自动收款授权 */
+export interface V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse {
+  /** 二级商户号 */
+  sub_mchid: string;
+  /** 商户单号 */
+  out_bill_no: string;
+  /** 微信转账单号 */
+  transfer_bill_no: string;
+  /** 单据创建时间 */
+  create_time: string;
+  /** 跳转领取页面的package信息 */
+  package_info: string;
+}
+
+/** 转账场景报备信息 */
+export interface V3FundAppMchTransferPartnerTransferBillsTransferPostJsonTransferSceneReportInfos {
+  /** 信息类型 */
+  info_type: string;
+  /** 信息内容 */
+  info_content: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3FundAppMchTransferPartnerTransferBillsTransferPostJson {
+  /** 二级商户号 */
+  sub_mchid: string;
+  /** 商户AppID */
+  appid: string;
+  /** 商户单号 */
+  out_bill_no: string;
+  /**
+   * 收款用户姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  user_name?: Sealed;
+  /** 转账金额 */
+  transfer_amount: number;
+  /** 转账备注 */
+  transfer_remark: string;
+  /** 通知地址 */
+  notify_url?: string;
+  /** 用户收款感知 */
+  user_recv_perception?: string;
+  /** 转账场景ID */
+  transfer_scene_id: '1000' | '1002' | '1004' | '1005' | '1009' | '1010' | '1011' | '1013';
+  /** 转账场景报备信息 */
+  transfer_scene_report_infos: V3FundAppMchTransferPartnerTransferBillsTransferPostJsonTransferSceneReportInfos[];
+  /** 微信自动收款授权单号 */
+  authorization_id: string;
+}
+
+/** 声明请求的头参数 */
+export interface V3FundAppMchTransferPartnerTransferBillsTransferPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 转账（用户自动收款） */
+export interface V3FundAppMchTransferPartnerTransferBillsTransferPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3FundAppMchTransferPartnerTransferBillsTransferPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3FundAppMchTransferPartnerTransferBillsTransferPostHeaders;
+}
+
+/** 转账（用户自动收款） */
+export interface V3FundAppMchTransferPartnerTransferBillsTransferPostResponse {
+  /** 二级商户号 */
+  sub_mchid: string;
+  /** 商户号 */
+  mchid?: string;
+  /** 商户单号 */
+  out_bill_no: string;
+  /** 微信转账单号 */
+  transfer_bill_no: string;
+  /** 商户AppID */
+  appid?: string;
+  /** 单据状态 */
+  state: 'ACCEPTED' | 'SUCCESS' | (string & {});
+  /** 转账金额 */
+  transfer_amount: number;
+  /** 转账备注 */
+  transfer_remark: string;
+  /** 失败原因 */
+  fail_reason?: string;
+  /** 收款用户OpenID */
+  openid?: string;
+  /**
+   * 收款用户姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  user_name?: Sealed;
+  /** 单据创建时间 */
+  create_time: string;
+  /** 最后一次状态变更时间 */
+  update_time?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3FundAppMchTransferPartnerUserConfirmAuthorizationsPostJson {
+  /** 商户侧授权单号 */
+  out_authorization_no: string;
+  /** 商户AppID */
+  appid: string;
+  /** 收款用户OpenID */
+  openid: string;
+  /** 转账场景ID */
+  transfer_scene_id: '1000' | '1002' | '1004' | '1005' | '1009' | '1010' | '1011' | '1013';
+  /** 用户展示名称 */
+  user_display_name: string;
+  /** 用户收款感知 */
+  user_recv_perception?: string;
+  /** 授权结果通知地址 */
+  notify_url: string;
+}
+
+/** 申请免确认收款授权 */
+export interface V3FundAppMchTransferPartnerUserConfirmAuthorizationsPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3FundAppMchTransferPartnerUserConfirmAuthorizationsPostJson;
+}
+
+/** 申请免确认收款授权 */
+export interface V3FundAppMchTransferPartnerUserConfirmAuthorizationsPostResponse {
+  /** 商户侧授权单号 */
+  out_authorization_no: string;
+  /** 单据状态 */
+  state: 'WAIT_USER_CONFIRM' | (string & {});
+  /** 单据创建时间 */
+  create_time: string;
+  /** 跳转领取页面的package信息 */
+  package_info: string;
+}
+
+/** 商户单号查询自动收款授权 */
+export interface V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoGetOptions {
+  /** 商户侧授权单号 */
+  out_authorization_no: string;
+}
+
+/** 自动收款授权的关闭信息 */
+export interface V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoGetResponseCloseInfo {
+  /** 关闭时间 */
+  close_time: string;
+  /** 自动收款授权的原因 */
+  close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
+}
+
+/** 商户单号查询自动收款授权 */
+export interface V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoGetResponse {
+  /** 商户侧授权单号 */
+  out_authorization_no: string;
+  /** 商户AppID */
+  appid: string;
+  /** 收款用户OpenID */
+  openid: string;
+  /** 用户展示名称 */
+  user_display_name: string;
+  /** 微信自动收款授权单号 */
+  authorization_id: string;
+  /** 单据状态 */
+  state: 'TAKING_EFFECT' | 'CLOSED' | 'WAIT_USER_CONFIRM' | (string & {});
+  /** 用户确认授权的时间 */
+  authorize_time: string;
+  /** 自动收款授权的关闭信息 */
+  close_info?: V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoGetResponseCloseInfo;
+  /** 转账场景ID */
+  transfer_scene_id?: '1000' | '1002' | '1004' | '1005' | '1009' | '1010' | '1011' | '1013' | (string & {});
+  /** 用户收款感知 */
+  user_recv_perception?: string;
+  /** 单据创建时间 */
+  create_time?: string;
+}
+
+/** 解除免确认收款授权 */
+export interface V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoClosePostOptions {
+  /** 商户侧授权单号 */
+  out_authorization_no: string;
+}
+
+/** 自动收款授权的关闭信息 */
+export interface V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoClosePostResponseCloseInfo {
+  /** 关闭时间 */
+  close_time: string;
+  /** 自动收款授权的原因 */
+  close_reason: 'CLOSE_VIA_MCH_API' | (string & {});
+}
+
+/** 解除免确认收款授权 */
+export interface V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoClosePostResponse {
+  /** 商户侧授权单号 */
+  out_authorization_no: string;
+  /** 商户AppID */
+  appid: string;
+  /** 收款用户OpenID */
+  openid: string;
+  /** 用户展示名称 */
+  user_display_name: string;
+  /** 微信自动收款授权单号 */
+  authorization_id: string;
+  /** 单据状态 */
+  state: 'CLOSED' | (string & {});
+  /** 用户确认授权的时间 */
+  authorize_time: string;
+  /** 自动收款授权的关闭信息 */
+  close_info?: V3FundAppMchTransferPartnerUserConfirmAuthorizationsByOutAuthorizationNoClosePostResponseCloseInfo;
+  /** 转账场景ID */
+  transfer_scene_id?: '1000' | '1002' | '1004' | '1005' | '1009' | '1010' | '1011' | '1013' | (string & {});
+  /** 用户收款感知 */
+  user_recv_perception?: string;
+  /** 单据创建时间 */
+  create_time?: string;
+}
+
+/** 转账场景报备信息 */
 export interface V3FundAppMchTransferTransferBillsPostJsonTransferSceneReportInfos {
   /** 信息类型 */
   info_type: string;
   /** 信息内容 */
   info_content: string;
+}
+
+/** 用户收款样式 */
+export interface V3FundAppMchTransferTransferBillsPostJsonUserRecvStyle {
+  /** 用户收款样式类型 */
+  type: 'CONFIRM_PAGE' | 'RED_PACKET';
 }
 
 /** 声明请求的JSON数据结构 */
@@ -38198,6 +41165,8 @@ export interface V3FundAppMchTransferTransferBillsPostJson {
   transfer_scene_id: '1000' | '1002' | '1004' | '1005' | '1009' | '1010' | '1011' | '1013';
   /** 转账场景报备信息 */
   transfer_scene_report_infos: V3FundAppMchTransferTransferBillsPostJsonTransferSceneReportInfos[];
+  /** 用户收款样式 */
+  user_recv_style?: V3FundAppMchTransferTransferBillsPostJsonUserRecvStyle;
 }
 
 /** 声明请求的头参数 */
@@ -38247,7 +41216,7 @@ export interface V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetRespons
   /** 商户AppID */
   appid: string;
   /** 单据状态 */
-  state: string;
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 转账金额 */
   transfer_amount: number;
   /** 转账备注 */
@@ -38280,7 +41249,7 @@ export interface V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoCancelPost
   /** 微信转账单号 */
   transfer_bill_no: string;
   /** 单据状态 */
-  state: string;
+  state: 'CANCELING' | 'CANCELLED' | (string & {});
   /** 最后一次单据状态变更时间 */
   update_time: string;
 }
@@ -38380,8 +41349,6 @@ export interface V3FundAppMchTransferTransferBillsTransferPostJson {
   appid: string;
   /** 商户单号 */
   out_bill_no: string;
-  /** 收款用户OpenID */
-  openid: string;
   /**
    * 收款用户姓名
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -38399,10 +41366,12 @@ export interface V3FundAppMchTransferTransferBillsTransferPostJson {
   transfer_scene_id: '1000' | '1002' | '1004' | '1005' | '1009' | '1010' | '1011' | '1013';
   /** 转账场景报备信息 */
   transfer_scene_report_infos: V3FundAppMchTransferTransferBillsTransferPostJsonTransferSceneReportInfos[];
-  /** 微信自动收款授权单号 */
-  authorization_id: string;
+  /** 微信免确认收款授权单号 */
+  authorization_id?: string;
   /** 出资商户号 */
   sponsor_mchid?: string;
+  /** 商户侧授权单号 */
+  out_authorization_no?: string;
 }
 
 /** 声明请求的头参数 */
@@ -38411,7 +41380,7 @@ export interface V3FundAppMchTransferTransferBillsTransferPostHeaders {
   'Wechatpay-Serial'?: string;
 }
 
-/** 转账（用户自动收款） */
+/** 用户授权后转账 */
 export interface V3FundAppMchTransferTransferBillsTransferPostOptions {
   /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferTransferBillsTransferPostJson;
@@ -38419,7 +41388,7 @@ export interface V3FundAppMchTransferTransferBillsTransferPostOptions {
   headers?: V3FundAppMchTransferTransferBillsTransferPostHeaders;
 }
 
-/** 转账（用户自动收款） */
+/** 用户授权后转账 */
 export interface V3FundAppMchTransferTransferBillsTransferPostResponse {
   /** 商户号 */
   mch_id: string;
@@ -38467,7 +41436,7 @@ export interface V3FundAppMchTransferTransferBillsTransferBillNoByTransferBillNo
   /** 商户AppID */
   appid: string;
   /** 单据状态 */
-  state: string;
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 转账金额 */
   transfer_amount: number;
   /** 转账备注 */
@@ -38476,8 +41445,11 @@ export interface V3FundAppMchTransferTransferBillsTransferBillNoByTransferBillNo
   fail_reason?: string;
   /** 收款用户OpenID */
   openid?: string;
-  /** 收款用户姓名 */
-  user_name?: string;
+  /**
+   * 收款用户姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  user_name?: Sealed;
   /** 单据创建时间 */
   create_time: string;
   /** 最后一次状态变更时间 */
@@ -38644,6 +41616,16 @@ export interface V3FundAppMchTransferTransferToQqWalletBillsByOutBillNoCancelPos
   update_time: string;
 }
 
+/** 场景信息 */
+export interface V3FundAppMchTransferUserConfirmAuthorizationPostJsonSceneInfo {
+  /** 用户终端IP */
+  client_ip?: string;
+  /** 用户设备ID */
+  device_id?: string;
+  /** 用户设备类型 */
+  device_type?: 'IOS' | 'ANDROID' | 'HARMONY' | 'OTHER';
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferUserConfirmAuthorizationPostJson {
   /** 商户侧授权单号 */
@@ -38660,6 +41642,8 @@ export interface V3FundAppMchTransferUserConfirmAuthorizationPostJson {
   user_recv_perception?: string;
   /** 授权结果通知地址 */
   authorization_notify_url: string;
+  /** 场景信息 */
+  scene_info?: V3FundAppMchTransferUserConfirmAuthorizationPostJsonSceneInfo;
 }
 
 /** 申请免确认收款授权 */
@@ -38680,10 +41664,18 @@ export interface V3FundAppMchTransferUserConfirmAuthorizationPostResponse {
   package_info: string;
 }
 
+/** 声明请求的查询参数 */
+export interface V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoGetQuery {
+  /** 是否展示用户授权信息 */
+  is_display_authorization?: boolean;
+}
+
 /** 商户单号查询自动收款授权 */
 export interface V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoGetOptions {
   /** 商户侧授权单号 */
   out_authorization_no: string;
+  /** 声明请求的查询参数 */
+  query?: V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoGetQuery;
 }
 
 /** 自动收款授权的关闭信息 */
@@ -38691,7 +41683,7 @@ export interface V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoB
   /** 关闭时间 */
   close_time: string;
   /** 自动收款授权的原因 */
-  close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
+  close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | 'USER_OVERDUE_UNCONFIRMED' | 'TRANSFER_RISK' | 'USER_ACCOUNT_ABNORMAL' | (string & {});
 }
 
 /** 商户单号查询自动收款授权 */
@@ -38705,13 +41697,21 @@ export interface V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoB
   /** 用户展示名称 */
   user_display_name: string;
   /** 微信自动收款授权单号 */
-  authorization_id: string;
+  authorization_id?: string;
   /** 单据状态 */
-  state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
+  state: 'TAKING_EFFECT' | 'CLOSED' | 'WAIT_USER_CONFIRM' | (string & {});
   /** 用户确认授权的时间 */
-  authorize_time: string;
+  authorize_time?: string;
   /** 自动收款授权的关闭信息 */
   close_info?: V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoGetResponseCloseInfo;
+  /** 转账场景ID */
+  transfer_scene_id?: string;
+  /** 用户收款感知 */
+  user_recv_perception?: string;
+  /** 单据创建时间 */
+  create_time?: string;
+  /** 跳转领取页面的package信息 */
+  package_info?: string;
 }
 
 /** 解除免确认收款授权 */
@@ -38739,13 +41739,19 @@ export interface V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoB
   /** 用户展示名称 */
   user_display_name: string;
   /** 微信自动收款授权单号 */
-  authorization_id: string;
+  authorization_id?: string;
   /** 单据状态 */
   state: 'CLOSED' | (string & {});
   /** 用户确认授权的时间 */
-  authorize_time: string;
+  authorize_time?: string;
   /** 自动收款授权的关闭信息 */
   close_info?: V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoClosePostResponseCloseInfo;
+  /** 转账场景ID */
+  transfer_scene_id?: string;
+  /** 用户收款感知 */
+  user_recv_perception?: string;
+  /** 单据创建时间 */
+  create_time?: string;
 }
 
 /** 声明请求的查询参数 */
@@ -38808,6 +41814,18 @@ export interface V3FundsToOverseaOrdersPostJsonPayeeInfo {
   payee_id: string;
 }
 
+/** 预售信息 */
+export interface V3FundsToOverseaOrdersPostJsonPresaleInfo {
+  /** 订单类型 */
+  type: 'DEPOSIT' | 'BALANCE';
+  /** 预售订单总金额 */
+  total_amount: number;
+  /** 关联定金订单号 */
+  deposit_transaction_id?: string;
+  /** 关联尾款订单号 */
+  balance_transaction_id?: string;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3FundsToOverseaOrdersPostJson {
   /** 商户出境单号 */
@@ -38828,6 +41846,8 @@ export interface V3FundsToOverseaOrdersPostJson {
   express_info: V3FundsToOverseaOrdersPostJsonExpressInfo;
   /** 收款人信息 */
   payee_info: V3FundsToOverseaOrdersPostJsonPayeeInfo;
+  /** 预售信息 */
+  presale_info?: V3FundsToOverseaOrdersPostJsonPresaleInfo;
 }
 
 /** 申请资金出境 */
@@ -38930,8 +41950,8 @@ export interface V3FundsToOverseaReturnReturnOrdersPostJson {
   out_order_id: string;
   /** 微信订单号 */
   transaction_id: string;
-  /** 微信退款单号 */
-  refund_id: string;
+  /** 退回凭证补充信息 */
+  supplement_info: string;
   /** 退回金额 */
   amount: number;
 }
@@ -38954,8 +41974,8 @@ export interface V3FundsToOverseaReturnReturnOrdersPostResponse {
   out_order_id: string;
   /** 微信订单号 */
   transaction_id: string;
-  /** 微信退款单号 */
-  refund_id: string;
+  /** 退回凭证补充信息 */
+  supplement_info?: string;
   /** 退回金额 */
   amount: number;
   /** 出境退回状态 */
@@ -38965,7 +41985,7 @@ export interface V3FundsToOverseaReturnReturnOrdersPostResponse {
   /** 成功时间 */
   success_time?: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'RETURN_AMOUNT_NOT_ENOUGH' | (string & {});
 }
 
 /** 声明请求的查询参数 */
@@ -39366,6 +42386,427 @@ export interface V3GlobalCustomsVerifyCertificatePostResponse {
   transaction_id: string;
   /** 身份核验结果 */
   certificate_check_result: 'SAME' | 'DIFFERENT' | (string & {});
+}
+
+/** 查询投诉通知回调 */
+export interface V3GlobalMerchantServiceComplaintNotificationsGetOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+}
+
+/** 查询投诉通知回调 */
+export interface V3GlobalMerchantServiceComplaintNotificationsGetResponse {
+  /** 商户号 */
+  mchid: string;
+  /** 通知地址 */
+  url: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3GlobalMerchantServiceComplaintNotificationsPostJson {
+  /** 通知地址 */
+  url: string;
+}
+
+/** 创建投诉通知回调 */
+export interface V3GlobalMerchantServiceComplaintNotificationsPostOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3GlobalMerchantServiceComplaintNotificationsPostJson;
+}
+
+/** 创建投诉通知回调 */
+export interface V3GlobalMerchantServiceComplaintNotificationsPostResponse {
+  /** 商户号 */
+  mchid: string;
+  /** 通知地址 */
+  url: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3GlobalMerchantServiceComplaintNotificationsPutJson {
+  /** 通知地址 */
+  url: string;
+}
+
+/** 更新投诉通知回调 */
+export interface V3GlobalMerchantServiceComplaintNotificationsPutOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3GlobalMerchantServiceComplaintNotificationsPutJson;
+}
+
+/** 更新投诉通知回调 */
+export interface V3GlobalMerchantServiceComplaintNotificationsPutResponse {
+  /** 商户号 */
+  mchid: string;
+  /** 通知地址 */
+  url: string;
+}
+
+/** 删除投诉通知回调 */
+export interface V3GlobalMerchantServiceComplaintNotificationsDeleteOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3GlobalMerchantServiceComplaintsGetQuery {
+  /** 分页大小 */
+  limit?: number;
+  /** 分页开始位置 */
+  offset?: number;
+  /** 开始日期 */
+  begin_date: string;
+  /** 结束日期 */
+  end_date: string;
+  /** 诉商户号 */
+  complainted_mchid?: string;
+  /** 商户语言 */
+  mch_language?: 'ZH_CN' | 'ZH_TW' | 'ZH_HK' | 'EN' | 'JA' | 'KO' | 'TH' | 'VI' | 'RU' | 'DE' | 'FR' | 'AR' | 'ES';
+}
+
+/** 查询投诉单列表 */
+export interface V3GlobalMerchantServiceComplaintsGetOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+  /** 声明请求的查询参数 */
+  query: V3GlobalMerchantServiceComplaintsGetQuery;
+}
+
+/** 投诉单关联订单信息 */
+export interface V3GlobalMerchantServiceComplaintsGetResponseDataComplaintOrderInfo {
+  /** 微信订单号 */
+  transaction_id: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 结算币种金额 */
+  settlement_amount: number;
+  /** 结算币种累计已退款金额 */
+  settlement_refunded_amount: string;
+  /** 结算币种 */
+  settlement_currency: string;
+  /** 订单金额 */
+  payer_amount: number;
+  /** 支付币种累计已退款金额 */
+  payer_refunded_amount: number;
+  /** 支付币种 */
+  payer_currency: string;
+  /** 交易时间 */
+  trade_time: string;
+}
+
+/** 投诉资料列表 */
+export interface V3GlobalMerchantServiceComplaintsGetResponseDataComplaintMediaList {
+  /** 媒体文件业务类型 */
+  media_type: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE' | (string & {});
+  /** 媒体文列表 */
+  media_url: string[];
+}
+
+/** 投诉单关联服务单信息 */
+export interface V3GlobalMerchantServiceComplaintsGetResponseDataServiceOrderInfo {
+  /** 微信支付服务订单号 */
+  order_id?: string;
+  /** 商户服务订单号 */
+  out_order_no?: string;
+  /** 支付分服务单状态 */
+  state?: 'DOING' | 'REVOKED' | 'WAITPAY' | 'DONE' | (string & {});
+}
+
+/** 用户投诉信息详情 */
+export interface V3GlobalMerchantServiceComplaintsGetResponseData {
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 投诉时间 */
+  complaint_time: string;
+  /** 投诉详情 */
+  complaint_detail: string;
+  /** 投诉单状态 */
+  complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED' | (string & {});
+  /** 被诉商户号 */
+  complainted_mchid: string;
+  /**
+   * 投诉人联系方式
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  payer_phone?: Sealed;
+  /** 投诉单关联订单信息 */
+  complaint_order_info?: V3GlobalMerchantServiceComplaintsGetResponseDataComplaintOrderInfo[];
+  /** 投诉单是否已全额退款 */
+  complaint_full_refunded: boolean;
+  /** 是否超时 */
+  is_overdue?: boolean;
+  /** 优先级 */
+  priority?: 'PRIORITY' | 'GENERAL' | (string & {});
+  /** 是否有待回复的用户留言 */
+  incoming_user_response: boolean;
+  /** 用户投诉次数 */
+  user_complaint_times: number;
+  /** 投诉资料列表 */
+  complaint_media_list?: V3GlobalMerchantServiceComplaintsGetResponseDataComplaintMediaList[];
+  /** 问题描述 */
+  problem_description?: string;
+  /** 投诉详情翻译 */
+  complaint_detail_trans?: string;
+  /** 投诉单关联服务单信息 */
+  service_order_info?: V3GlobalMerchantServiceComplaintsGetResponseDataServiceOrderInfo[];
+}
+
+/** 查询投诉单列表 */
+export interface V3GlobalMerchantServiceComplaintsGetResponse {
+  /** 用户投诉信息详情 */
+  data?: V3GlobalMerchantServiceComplaintsGetResponseData[];
+  /** 分页大小 */
+  limit: number;
+  /** 分页开始位置 */
+  offset: number;
+  /** 投诉总条数 */
+  total_count?: number;
+}
+
+/** 声明请求的查询参数 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdGetQuery {
+  /** 商户语言 */
+  mch_language?: 'ZH_CN' | 'ZH_TW' | 'ZH_HK' | 'EN' | 'JA' | 'KO' | 'TH' | 'VI' | 'RU' | 'DE' | 'FR' | 'AR' | 'ES';
+}
+
+/** 查询投诉单详情 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdGetOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 声明请求的查询参数 */
+  query?: V3GlobalMerchantServiceComplaintsByComplaintIdGetQuery;
+}
+
+/** 投诉单关联订单信息 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdGetResponseComplaintOrderInfo {
+  /** 微信订单号 */
+  transaction_id: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 结算币种金额 */
+  settlement_amount: number;
+  /** 结算币种累计已退款金额 */
+  settlement_refunded_amount: string;
+  /** 结算币种 */
+  settlement_currency: string;
+  /** 订单金额 */
+  payer_amount: number;
+  /** 支付币种累计已退款金额 */
+  payer_refunded_amount: number;
+  /** 支付币种 */
+  payer_currency: string;
+  /** 交易时间 */
+  trade_time: string;
+}
+
+/** 投诉资料列表 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdGetResponseComplaintMediaList {
+  /** 媒体文件业务类型 */
+  media_type: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE' | (string & {});
+  /** 媒体文列表 */
+  media_url: string[];
+}
+
+/** 投诉单关联服务单信息 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdGetResponseServiceOrderInfo {
+  /** 微信支付服务订单号 */
+  order_id?: string;
+  /** 商户服务订单号 */
+  out_order_no?: string;
+  /** 支付分服务单状态 */
+  state?: 'DOING' | 'REVOKED' | 'WAITPAY' | 'DONE' | (string & {});
+}
+
+/** 查询投诉单详情 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdGetResponse {
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 投诉时间 */
+  complaint_time: string;
+  /** 投诉详情 */
+  complaint_detail: string;
+  /** 投诉单状态 */
+  complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED' | (string & {});
+  /** 被诉商户号 */
+  complainted_mchid: string;
+  /**
+   * 投诉人联系方式
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  payer_phone?: Sealed;
+  /** 投诉单关联订单信息 */
+  complaint_order_info?: V3GlobalMerchantServiceComplaintsByComplaintIdGetResponseComplaintOrderInfo[];
+  /** 投诉单是否已全额退款 */
+  complaint_full_refunded: boolean;
+  /** 是否超时 */
+  is_overdue?: boolean;
+  /** 优先级 */
+  priority?: 'PRIORITY' | 'GENERAL' | (string & {});
+  /** 是否有待回复的用户留言 */
+  incoming_user_response: boolean;
+  /** 用户投诉次数 */
+  user_complaint_times: number;
+  /** 投诉资料列表 */
+  complaint_media_list?: V3GlobalMerchantServiceComplaintsByComplaintIdGetResponseComplaintMediaList[];
+  /** 问题描述 */
+  problem_description?: string;
+  /** 投诉详情翻译 */
+  complaint_detail_trans?: string;
+  /** 投诉单关联服务单信息 */
+  service_order_info?: V3GlobalMerchantServiceComplaintsByComplaintIdGetResponseServiceOrderInfo[];
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdCompletePostJson {
+  /** 被诉商户号 */
+  complainted_mchid: string;
+}
+
+/** 反馈处理完成 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdCompletePostOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3GlobalMerchantServiceComplaintsByComplaintIdCompletePostJson;
+}
+
+/** 声明请求的查询参数 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetQuery {
+  /** 分页大小 */
+  limit?: number;
+  /** 分页开始位置 */
+  offset?: number;
+  /** 商户语言 */
+  mch_language?: 'ZH_CN' | 'ZH_TW' | 'ZH_HK' | 'EN' | 'JA' | 'KO' | 'TH' | 'VI' | 'RU' | 'DE' | 'FR' | 'AR' | 'ES';
+}
+
+/** 查询投诉协商历史 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 声明请求的查询参数 */
+  query?: V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetQuery;
+}
+
+/** 操作资料列表 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList {
+  /** 媒体文件业务类型 */
+  media_type: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE' | (string & {});
+  /** 媒体文件请求url */
+  media_url: string[];
+}
+
+/** 投诉协商历史 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetResponseData {
+  /** 操作流水号 */
+  log_id: string;
+  /** 操作人 */
+  operator: string;
+  /** 操作时间 */
+  operate_time: string;
+  /** 操作类型 */
+  operate_type: 'USER_CREATE_COMPLAINT' | 'USER_CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'PLATFORM_RESPONSE' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_CREATE_COMPLAINT_SYSTEM_MESSAGE' | 'COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE' | 'USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE' | 'USER_REVOKE_COMPLAINT' | 'USER_COMFIRM_COMPLAINT' | 'PLATFORM_HELP_APPLICATION' | 'USER_APPLY_PLATFORM_HELP' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REFUSE_RERUND' | 'USER_SUBMIT_SATISFACTION' | 'SERVICE_ORDER_CANCEL' | 'SERVICE_ORDER_COMPLETE' | 'COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE' | 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE' | 'COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE' | (string & {});
+  /** 操作内容 */
+  operate_details?: string;
+  /** 图片凭证 */
+  image_list?: string[];
+  /** 操作资料列表 */
+  complaint_media_list?: V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList;
+}
+
+/** 查询投诉协商历史 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetResponse {
+  /** 投诉协商历史 */
+  data?: V3GlobalMerchantServiceComplaintsByComplaintIdNegotiationHistorysGetResponseData[];
+  /** 分页大小 */
+  limit: number;
+  /** 分页开始位置 */
+  offset: number;
+  /** 投诉协商历史总条数 */
+  total_count?: number;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdResponsePostJson {
+  /** 被诉商户号 */
+  complainted_mchid: string;
+  /** 回复内容 */
+  response_content: string;
+  /** 回复图片 */
+  response_images?: string[];
+  /** 跳转链接 */
+  jump_url?: string;
+  /** 跳转链接文案 */
+  jump_url_text?: string;
+}
+
+/** 提交回复 */
+export interface V3GlobalMerchantServiceComplaintsByComplaintIdResponsePostOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3GlobalMerchantServiceComplaintsByComplaintIdResponsePostJson;
+}
+
+/** the file's meta, as JSON */
+export interface V3GlobalMerchantServiceImagesUploadPostBodyMeta {
+  /** file name with its extension */
+  filename: string;
+  /** SHA-256 of the file (hex) */
+  sha256?: string;
+}
+
+/** multipart/form-data (inferred from the samples) */
+export interface V3GlobalMerchantServiceImagesUploadPostBody {
+  /** the file */
+  file: Uint8Array;
+  /**
+   * the file's meta, as JSON
+   * The object (the client writes its JSON) or the JSON text.
+   */
+  meta: V3GlobalMerchantServiceImagesUploadPostBodyMeta | string;
+}
+
+/** 商户上传反馈图片 */
+export interface V3GlobalMerchantServiceImagesUploadPostOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+  /** multipart/form-data (inferred from the samples) */
+  body: V3GlobalMerchantServiceImagesUploadPostBody;
+}
+
+/** 商户上传反馈图片 */
+export interface V3GlobalMerchantServiceImagesUploadPostResponse {
+  /** 媒体文件标识ID */
+  media_id: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3GlobalMerchantServiceImagesByMediaIdGetQuery {
+  /** 投诉单号 */
+  complaint_id: string;
+}
+
+/** 图片下载 */
+export interface V3GlobalMerchantServiceImagesByMediaIdGetOptions {
+  /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
+  base_uri?: string;
+  /** 媒体文件ID */
+  media_id: string;
+  /** 声明请求的查询参数 */
+  query: V3GlobalMerchantServiceImagesByMediaIdGetQuery;
 }
 
 /** 媒体文件元信息，使用json表示，包含两个参数：digest、filename */
@@ -39827,6 +43268,8 @@ export interface V3GlobalMerchantsPostJson {
   apply_h5_payment?: boolean;
   /** H5申请资料 */
   h5_payment_apply_info?: V3GlobalMerchantsPostJsonH5PaymentApplyInfo;
+  /** 附加信息 */
+  attach?: string;
 }
 
 /** 声明请求的头参数 */
@@ -39930,6 +43373,32 @@ export interface V3GlobalMerchantsBySubMchidGetResponsePrincipal {
   number?: string;
 }
 
+/** H5支付权限详情 */
+export interface V3GlobalMerchantsBySubMchidGetResponseH5Payment {
+  /** H5驳回详情 */
+  audit_reject_detail?: string;
+  /** H5支付权限状态 */
+  h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED' | (string & {});
+}
+
+/** 子商户入驻驳回详情 */
+export interface V3GlobalMerchantsBySubMchidGetResponseSubMerchantStateApplicationRejectDetail {
+  /** 驳回字段 */
+  field?: string;
+  /** 驳回原因 */
+  reason?: string;
+}
+
+/** 子商户状态信息 */
+export interface V3GlobalMerchantsBySubMchidGetResponseSubMerchantState {
+  /** 子商户状态 */
+  sub_merchant_status?: 'OPERATING' | 'PENDING' | 'DEACTIVATED' | 'CLOSED' | 'INCOMPLETE_APPLICATION' | (string & {});
+  /** 子商户入驻状态 */
+  application_status?: 'INCOMPLETE_APPLICATION' | 'UNDER_REVIEW' | 'REJECTED' | (string & {});
+  /** 子商户入驻驳回详情 */
+  application_reject_detail?: V3GlobalMerchantsBySubMchidGetResponseSubMerchantStateApplicationRejectDetail;
+}
+
 /** 查询子商户（融合钱包） */
 export interface V3GlobalMerchantsBySubMchidGetResponse {
   /** 子商户号 */
@@ -39960,6 +43429,12 @@ export interface V3GlobalMerchantsBySubMchidGetResponse {
   director?: V3GlobalMerchantsBySubMchidGetResponseDirector;
   /** 负责人信息 */
   principal?: V3GlobalMerchantsBySubMchidGetResponsePrincipal;
+  /** H5支付权限详情 */
+  h5_payment?: V3GlobalMerchantsBySubMchidGetResponseH5Payment;
+  /** 子商户状态信息 */
+  sub_merchant_state?: V3GlobalMerchantsBySubMchidGetResponseSubMerchantState;
+  /** 附加信息 */
+  attach?: string;
 }
 
 /** 联系人信息 */
@@ -43006,6 +46481,8 @@ export interface V3GoldplanMerchantsChangegoldplanstatusPostJson {
   sub_mchid: string;
   /** 操作类型 */
   operation_type: 'OPEN' | 'CLOSE';
+  /** 支付场景 */
+  operation_pay_scene?: 'JSAPI_AND_MINIPROGRAM' | 'JSAPI' | 'MINIPROGRAM';
 }
 
 /** 点金计划管理 */
@@ -45295,6 +48772,456 @@ export interface V3IndustryCouponTokensPostResponse {
   expires_time?: string;
 }
 
+/** 单品列表 */
+export interface V3IndustryRebateRetailIndustryTransactionsPostJsonGoodsDetail {
+  /** 商品编码 */
+  barcode: string;
+  /** 商家商品编码 */
+  merchant_goods_id?: string;
+  /** 商品名称 */
+  goods_name: string;
+  /** 商品数量 */
+  quantity: number;
+  /** 商品单价 */
+  price: number;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3IndustryRebateRetailIndustryTransactionsPostJson {
+  /** 品牌ID */
+  brand_id?: string;
+  /** 微信支付订单号 */
+  transaction_id?: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 设备号 */
+  device_id?: string;
+  /** 单品列表 */
+  goods_detail?: V3IndustryRebateRetailIndustryTransactionsPostJsonGoodsDetail[];
+}
+
+/** 回传SN和商品编码 */
+export interface V3IndustryRebateRetailIndustryTransactionsPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3IndustryRebateRetailIndustryTransactionsPostJson;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3IndustryRebateTransactionsByTransactionIdPostJson {
+  /** 子商户 */
+  sub_mchid: string;
+  /** 收款链接url */
+  code_url: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+}
+
+/** 支付码牌/点餐码牌交易回传 */
+export interface V3IndustryRebateTransactionsByTransactionIdPostOptions {
+  /** 商户提现单号 */
+  transaction_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3IndustryRebateTransactionsByTransactionIdPostJson;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3InspolicymgrDeductAuthorizationsPostJson {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+  /** 商户APPID */
+  appid: string;
+  /** 保险代扣模板ID */
+  plan_id: string;
+  /** 商户签约协议号 */
+  out_contract_code: string;
+  /** 保险名称 */
+  insurance_name: string;
+  /** 收款方商户号 */
+  payee_mchid?: string;
+  /** 收款方公众账号ID */
+  payee_appid?: string;
+}
+
+/** 提交保单授权信息 */
+export interface V3InspolicymgrDeductAuthorizationsPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3InspolicymgrDeductAuthorizationsPostJson;
+}
+
+/** 提交保单授权信息 */
+export interface V3InspolicymgrDeductAuthorizationsPostResponse {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+  /** 商户APPID */
+  appid?: string;
+  /** 保险代扣模板ID */
+  plan_id: string;
+  /** 商户签约协议号 */
+  out_contract_code: string;
+  /** 保险名称 */
+  insurance_name: string;
+  /** 授权状态 */
+  auth_state: 'AUTH_STATE_INIT' | 'AUTH_STATE_PENDING' | 'AUTH_STATE_GRANTED' | 'AUTH_STATE_DENIED' | 'AUTH_STATE_EXPIRED' | (string & {});
+  /** 用户授权时间 */
+  user_auth_time?: string;
+}
+
+/** 查询保单授权信息 */
+export interface V3InspolicymgrDeductAuthorizationsByOutInsuranceNoGetOptions {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+}
+
+/** 查询保单授权信息 */
+export interface V3InspolicymgrDeductAuthorizationsByOutInsuranceNoGetResponse {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 保险代扣模板ID */
+  plan_id: string;
+  /** 商户签约协议号 */
+  out_contract_code: string;
+  /** 保险名称 */
+  insurance_name: string;
+  /** 授权状态 */
+  auth_state: 'AUTH_STATE_INIT' | 'AUTH_STATE_PENDING' | 'AUTH_STATE_GRANTED' | 'AUTH_STATE_DENIED' | 'AUTH_STATE_EXPIRED' | (string & {});
+  /** 用户授权时间 */
+  user_auth_time?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3InspolicymgrDeductPoliciesPostJson {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+  /** 被保险人姓名列表 */
+  insured_name_list: string[];
+  /** 承保公司代码 */
+  insurance_company_code: string;
+  /** 保单生效时间 */
+  effective_time: string;
+  /** 保单失效时间 */
+  expired_time: string;
+  /** 保障详情 */
+  coverage_detail: string;
+  /** 是否支持续保 */
+  support_renewal: boolean;
+  /** 可续保开始时间 */
+  start_renewal_time?: string;
+  /** 可续保结束时间 */
+  end_renewal_time?: string;
+  /** 保单类型 */
+  policy_type: 'POLICY_TYPE_OTHER' | 'POLICY_TYPE_MEDICAL' | 'POLICY_TYPE_ACCIDENT' | 'POLICY_TYPE_CRITICAL' | 'POLICY_TYPE_CAR' | 'POLICY_TYPE_LIFE' | 'POLICY_TYPE_PROPERTY' | 'POLICY_TYPE_PET' | 'POLICY_TYPE_ANNUITY';
+  /** 车牌信息 */
+  car_number?: string;
+  /** 宠物名称 */
+  pet_name?: string;
+  /** 地址信息 */
+  address?: string;
+  /** 保单状态 */
+  policy_state: 'POLICY_STATE_ISSUING' | 'POLICY_STATE_APPROVED' | 'POLICY_STATE_DECLINED' | 'POLICY_STATE_INACTIVE';
+  /** 保司保单号 */
+  policy_code?: string;
+  /** 委托代扣模板ID */
+  plan_id: string;
+  /** 商户签约协议号 */
+  out_contract_code: string;
+  /** 保单的扣费周期列表 */
+  policy_periods: number[];
+  /** 商户APPID */
+  appid: string;
+  /** 用户在商户公众号内的身份标识 */
+  openid: string;
+  /** 是否为赠险 */
+  free_insurance: boolean;
+  /** 是否与其它保单合并扣费 */
+  combined_payment?: boolean;
+  /** 缴费方式 */
+  payment_method?: 'PAYMENT_METHOD_OTHER' | 'PAYMENT_METHOD_PERIOD' | 'PAYMENT_METHOD_LUMP_SUM';
+  /** 期交保费模式 */
+  period_premium_mode?: 'PERIOD_PREMIUM_MODE_EQUAL' | 'PERIOD_PREMIUM_MODE_FIRST_DIFF' | 'PERIOD_PREMIUM_MODE_MULTI_DIFF';
+  /** 缴费周期 */
+  payment_period?: 'PAYMENT_PERIOD_DAY' | 'PAYMENT_PERIOD_WEEK' | 'PAYMENT_PERIOD_BIWEEKLY' | 'PAYMENT_PERIOD_MONTH' | 'PAYMENT_PERIOD_QUARTER' | 'PAYMENT_PERIOD_HALF_YEAR' | 'PAYMENT_PERIOD_YEAR';
+  /** 首期保费金额 */
+  first_period_amount?: number;
+  /** 后续每期保费金额 */
+  subsequent_period_amount?: number;
+  /** 保障期限类型 */
+  coverage_term_type?: 'COVERAGE_TERM_TYPE_FIXED_DATE' | 'COVERAGE_TERM_TYPE_LIFETIME';
+  /** 收款方商户号 */
+  payee_mchid?: string;
+  /** 收款方公众账号ID */
+  payee_appid?: string;
+  /** 收款方用户标识 */
+  payee_openid?: string;
+}
+
+/** 声明请求的头参数 */
+export interface V3InspolicymgrDeductPoliciesPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 上传保单 */
+export interface V3InspolicymgrDeductPoliciesPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3InspolicymgrDeductPoliciesPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3InspolicymgrDeductPoliciesPostHeaders;
+}
+
+/** 上传保单 */
+export interface V3InspolicymgrDeductPoliciesPostResponse {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+  /** 保险名称 */
+  insurance_name: string;
+  /** 被保险人姓名列表 */
+  insured_name_list: string[];
+  /** 承保公司代码 */
+  insurance_company_code: string;
+  /** 保单生效时间 */
+  effective_time: string;
+  /** 保单失效时间 */
+  expired_time: string;
+  /** 保障详情 */
+  coverage_detail: string;
+  /** 是否支持续保 */
+  support_renewal: boolean;
+  /** 可续保开始时间 */
+  start_renewal_time?: string;
+  /** 可续保结束时间 */
+  end_renewal_time?: string;
+  /** 保单类型 */
+  policy_type: 'POLICY_TYPE_OTHER' | 'POLICY_TYPE_MEDICAL' | 'POLICY_TYPE_ACCIDENT' | 'POLICY_TYPE_CRITICAL' | 'POLICY_TYPE_CAR' | 'POLICY_TYPE_LIFE' | 'POLICY_TYPE_PROPERTY' | 'POLICY_TYPE_PET' | 'POLICY_TYPE_ANNUITY' | (string & {});
+  /** 车牌信息 */
+  car_number?: string;
+  /** 宠物名称 */
+  pet_name?: string;
+  /** 地址信息 */
+  address?: string;
+  /** 保单状态 */
+  policy_state: 'POLICY_STATE_ISSUING' | 'POLICY_STATE_APPROVED' | 'POLICY_STATE_DECLINED' | 'POLICY_STATE_INACTIVE' | (string & {});
+  /** 保司保单号 */
+  policy_code?: string;
+  /** 委托代扣模板ID */
+  plan_id: string;
+  /** 商户签约协议号 */
+  out_contract_code: string;
+  /** 保单的扣费周期列表 */
+  policy_periods: number[];
+  /** 是否为赠险 */
+  free_insurance: boolean;
+  /** 是否与其它保单合并扣费 */
+  combined_payment?: boolean;
+  /** 缴费方式 */
+  payment_method?: 'PAYMENT_METHOD_OTHER' | 'PAYMENT_METHOD_PERIOD' | 'PAYMENT_METHOD_LUMP_SUM' | (string & {});
+  /** 期交保费模式 */
+  period_premium_mode?: 'PERIOD_PREMIUM_MODE_EQUAL' | 'PERIOD_PREMIUM_MODE_FIRST_DIFF' | 'PERIOD_PREMIUM_MODE_MULTI_DIFF' | (string & {});
+  /** 缴费周期 */
+  payment_period?: 'PAYMENT_PERIOD_DAY' | 'PAYMENT_PERIOD_WEEK' | 'PAYMENT_PERIOD_BIWEEKLY' | 'PAYMENT_PERIOD_MONTH' | 'PAYMENT_PERIOD_QUARTER' | 'PAYMENT_PERIOD_HALF_YEAR' | 'PAYMENT_PERIOD_YEAR' | (string & {});
+  /** 首期保费金额 */
+  first_period_amount?: number;
+  /** 后续每期保费金额 */
+  subsequent_period_amount?: number;
+  /** 保障期限类型 */
+  coverage_term_type?: 'COVERAGE_TERM_TYPE_FIXED_DATE' | 'COVERAGE_TERM_TYPE_LIFETIME' | (string & {});
+}
+
+/** 查询保单 */
+export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoGetOptions {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+}
+
+/** 查询保单 */
+export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoGetResponse {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+  /** 保险名称 */
+  insurance_name: string;
+  /** 被保险人姓名列表 */
+  insured_name_list: string[];
+  /** 承保公司代码 */
+  insurance_company_code: string;
+  /** 保单生效时间 */
+  effective_time: string;
+  /** 保单失效时间 */
+  expired_time: string;
+  /** 保障详情 */
+  coverage_detail: string;
+  /** 是否支持续保 */
+  support_renewal: boolean;
+  /** 可续保开始时间 */
+  start_renewal_time?: string;
+  /** 可续保结束时间 */
+  end_renewal_time?: string;
+  /** 保单类型 */
+  policy_type: 'POLICY_TYPE_OTHER' | 'POLICY_TYPE_MEDICAL' | 'POLICY_TYPE_ACCIDENT' | 'POLICY_TYPE_CRITICAL' | 'POLICY_TYPE_CAR' | 'POLICY_TYPE_LIFE' | 'POLICY_TYPE_PROPERTY' | 'POLICY_TYPE_PET' | 'POLICY_TYPE_ANNUITY' | (string & {});
+  /** 车牌信息 */
+  car_number?: string;
+  /** 宠物名称 */
+  pet_name?: string;
+  /** 地址信息 */
+  address?: string;
+  /** 保单状态 */
+  policy_state: 'POLICY_STATE_ISSUING' | 'POLICY_STATE_APPROVED' | 'POLICY_STATE_DECLINED' | 'POLICY_STATE_INACTIVE' | (string & {});
+  /** 保司保单号 */
+  policy_code?: string;
+  /** 委托代扣模板ID */
+  plan_id: string;
+  /** 商户签约协议号 */
+  out_contract_code: string;
+  /** 保单的扣费周期列表 */
+  policy_periods: number[];
+  /** 是否为赠险 */
+  free_insurance: boolean;
+  /** 是否与其它保单合并扣费 */
+  combined_payment?: boolean;
+  /** 缴费方式 */
+  payment_method?: 'PAYMENT_METHOD_OTHER' | 'PAYMENT_METHOD_PERIOD' | 'PAYMENT_METHOD_LUMP_SUM' | (string & {});
+  /** 期交保费模式 */
+  period_premium_mode?: 'PERIOD_PREMIUM_MODE_EQUAL' | 'PERIOD_PREMIUM_MODE_FIRST_DIFF' | 'PERIOD_PREMIUM_MODE_MULTI_DIFF' | (string & {});
+  /** 缴费周期 */
+  payment_period?: 'PAYMENT_PERIOD_DAY' | 'PAYMENT_PERIOD_WEEK' | 'PAYMENT_PERIOD_BIWEEKLY' | 'PAYMENT_PERIOD_MONTH' | 'PAYMENT_PERIOD_QUARTER' | 'PAYMENT_PERIOD_HALF_YEAR' | 'PAYMENT_PERIOD_YEAR' | (string & {});
+  /** 首期保费金额 */
+  first_period_amount?: number;
+  /** 后续每期保费金额 */
+  subsequent_period_amount?: number;
+  /** 保障期限类型 */
+  coverage_term_type?: 'COVERAGE_TERM_TYPE_FIXED_DATE' | 'COVERAGE_TERM_TYPE_LIFETIME' | (string & {});
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchJson {
+  /** 被保险人姓名列表 */
+  insured_name_list?: string[];
+  /** 保险名称 */
+  insurance_name?: string;
+  /** 保单生效时间 */
+  effective_time?: string;
+  /** 保单失效时间 */
+  expired_time?: string;
+  /** 保障详情 */
+  coverage_detail?: string;
+  /** 是否支持续保 */
+  support_renewal?: boolean;
+  /** 可续保开始时间 */
+  start_renewal_time?: string;
+  /** 可续保结束时间 */
+  end_renewal_time?: string;
+  /** 保单类型 */
+  policy_type?: 'POLICY_TYPE_OTHER' | 'POLICY_TYPE_MEDICAL' | 'POLICY_TYPE_ACCIDENT' | 'POLICY_TYPE_CRITICAL' | 'POLICY_TYPE_CAR' | 'POLICY_TYPE_LIFE' | 'POLICY_TYPE_PROPERTY' | 'POLICY_TYPE_PET' | 'POLICY_TYPE_ANNUITY';
+  /** 车牌信息 */
+  car_number?: string;
+  /** 宠物名称 */
+  pet_name?: string;
+  /** 地址信息 */
+  address?: string;
+  /** 保单状态 */
+  policy_state?: 'POLICY_STATE_ISSUING' | 'POLICY_STATE_APPROVED' | 'POLICY_STATE_DECLINED' | 'POLICY_STATE_INACTIVE';
+  /** 保司保单号 */
+  policy_code?: string;
+  /** 委托代扣模板ID */
+  plan_id?: string;
+  /** 商户签约协议号 */
+  out_contract_code?: string;
+  /** 保单的扣费周期列表 */
+  policy_periods?: number[];
+  /** 是否为赠险 */
+  free_insurance?: boolean;
+  /** 是否与其它保单合并扣费 */
+  combined_payment?: boolean;
+  /** 缴费方式 */
+  payment_method?: 'PAYMENT_METHOD_OTHER' | 'PAYMENT_METHOD_PERIOD' | 'PAYMENT_METHOD_LUMP_SUM';
+  /** 期交保费模式 */
+  period_premium_mode?: 'PERIOD_PREMIUM_MODE_EQUAL' | 'PERIOD_PREMIUM_MODE_FIRST_DIFF' | 'PERIOD_PREMIUM_MODE_MULTI_DIFF';
+  /** 缴费周期 */
+  payment_period?: 'PAYMENT_PERIOD_DAY' | 'PAYMENT_PERIOD_WEEK' | 'PAYMENT_PERIOD_BIWEEKLY' | 'PAYMENT_PERIOD_MONTH' | 'PAYMENT_PERIOD_QUARTER' | 'PAYMENT_PERIOD_HALF_YEAR' | 'PAYMENT_PERIOD_YEAR';
+  /** 首期保费金额 */
+  first_period_amount?: number;
+  /** 后续每期保费金额 */
+  subsequent_period_amount?: number;
+  /** 保障期限类型 */
+  coverage_term_type?: 'COVERAGE_TERM_TYPE_FIXED_DATE' | 'COVERAGE_TERM_TYPE_LIFETIME';
+}
+
+/** 声明请求的头参数 */
+export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 更新保单信息 */
+export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchOptions {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchJson;
+  /** 声明请求的头参数 */
+  headers?: V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchHeaders;
+}
+
+/** 更新保单信息 */
+export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchResponse {
+  /** 商户保险编号 */
+  out_insurance_no: string;
+  /** 保险名称 */
+  insurance_name: string;
+  /** 被保险人姓名列表 */
+  insured_name_list: string[];
+  /** 承保公司代码 */
+  insurance_company_code: string;
+  /** 保单生效时间 */
+  effective_time: string;
+  /** 保单失效时间 */
+  expired_time: string;
+  /** 保障详情 */
+  coverage_detail: string;
+  /** 是否支持续保 */
+  support_renewal: boolean;
+  /** 可续保开始时间 */
+  start_renewal_time?: string;
+  /** 可续保结束时间 */
+  end_renewal_time?: string;
+  /** 保单类型 */
+  policy_type: 'POLICY_TYPE_OTHER' | 'POLICY_TYPE_MEDICAL' | 'POLICY_TYPE_ACCIDENT' | 'POLICY_TYPE_CRITICAL' | 'POLICY_TYPE_CAR' | 'POLICY_TYPE_LIFE' | 'POLICY_TYPE_PROPERTY' | 'POLICY_TYPE_PET' | 'POLICY_TYPE_ANNUITY' | (string & {});
+  /** 车牌信息 */
+  car_number?: string;
+  /** 宠物名称 */
+  pet_name?: string;
+  /** 地址信息 */
+  address?: string;
+  /** 保单状态 */
+  policy_state: 'POLICY_STATE_ISSUING' | 'POLICY_STATE_APPROVED' | 'POLICY_STATE_DECLINED' | 'POLICY_STATE_INACTIVE' | (string & {});
+  /** 保司保单号 */
+  policy_code?: string;
+  /** 委托代扣模板ID */
+  plan_id: string;
+  /** 商户签约协议号 */
+  out_contract_code: string;
+  /** 保单的扣费周期列表 */
+  policy_periods: number[];
+  /** 是否为赠险 */
+  free_insurance: boolean;
+  /** 是否与其它保单合并扣费 */
+  combined_payment?: boolean;
+  /** 缴费方式 */
+  payment_method?: 'PAYMENT_METHOD_OTHER' | 'PAYMENT_METHOD_PERIOD' | 'PAYMENT_METHOD_LUMP_SUM' | (string & {});
+  /** 期交保费模式 */
+  period_premium_mode?: 'PERIOD_PREMIUM_MODE_EQUAL' | 'PERIOD_PREMIUM_MODE_FIRST_DIFF' | 'PERIOD_PREMIUM_MODE_MULTI_DIFF' | (string & {});
+  /** 缴费周期 */
+  payment_period?: 'PAYMENT_PERIOD_DAY' | 'PAYMENT_PERIOD_WEEK' | 'PAYMENT_PERIOD_BIWEEKLY' | 'PAYMENT_PERIOD_MONTH' | 'PAYMENT_PERIOD_QUARTER' | 'PAYMENT_PERIOD_HALF_YEAR' | 'PAYMENT_PERIOD_YEAR' | (string & {});
+  /** 首期保费金额 */
+  first_period_amount?: number;
+  /** 后续每期保费金额 */
+  subsequent_period_amount?: number;
+  /** 保障期限类型 */
+  coverage_term_type?: 'COVERAGE_TERM_TYPE_FIXED_DATE' | 'COVERAGE_TERM_TYPE_LIFETIME' | (string & {});
+}
+
 /** 获取出厂检查结果 */
 export interface V3IotmanageDeviceInspectionsByDeviceSnGetOptions {
   /** 设备序列号 */
@@ -45975,6 +49902,32 @@ export interface V3MarketingBusifavorCouponsByCardIdSendPostResponse {
 }
 
 /** 声明请求的JSON数据结构 */
+export interface V3MarketingBusifavorProductCouponsPreSendPostJson {
+  /** 批次ID */
+  stock_id: string;
+  /** 用户商品券Code */
+  coupon_code?: string;
+  /** 公众账号AppID */
+  appid: string;
+  /** 用户OpenID */
+  openid?: string;
+  /** 发券请求单号 */
+  send_request_no: string;
+}
+
+/** 向用户预发放商品券 */
+export interface V3MarketingBusifavorProductCouponsPreSendPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3MarketingBusifavorProductCouponsPreSendPostJson;
+}
+
+/** 向用户预发放商品券 */
+export interface V3MarketingBusifavorProductCouponsPreSendPostResponse {
+  /** 预发券token */
+  token: string;
+}
+
+/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorProductCouponsSendPostJson {
   /** 用户标识 */
   openid: string;
@@ -46046,6 +49999,8 @@ export interface V3MarketingBusifavorStocksPostJsonCouponUseRuleCouponAvailableT
   irregulary_avaliable_time?: V3MarketingBusifavorStocksPostJsonCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime[];
   /** 领取后N天开始生效 */
   wait_days_after_receive?: number;
+  /** 领取后N秒内有效 */
+  available_second_after_receive?: number;
 }
 
 /** 固定面额满减券使用规则 */
@@ -47153,7 +51108,7 @@ export interface V3MarketingBusifavorUsersByOpenidCouponsGetQuery {
   /** 批次号 */
   stock_id?: string;
   /** 券状态 */
-  coupon_state?: 'SENDED' | 'USED' | 'EXPIRED';
+  coupon_state?: 'SENDED' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
   /** 创建批次的商户号 */
   creator_merchant?: string;
   /** 批次归属商户号 */
@@ -47174,6 +51129,180 @@ export interface V3MarketingBusifavorUsersByOpenidCouponsGetOptions {
   query: V3MarketingBusifavorUsersByOpenidCouponsGetQuery;
 }
 
+/** 券可核销时间 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTime {
+  /** 开始时间 */
+  available_begin_time?: string;
+  /** 结束时间 */
+  available_end_time?: string;
+  /** 领取后N天内有效 */
+  available_day_after_receive?: number;
+}
+
+/** 当天可用时间段 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleAvailableWeekAvailableDayTime {
+  /** 当天可用开始时间 */
+  begin_time?: number;
+  /** 当天可用结束时间 */
+  end_time?: number;
+}
+
+/** 固定周期有效时间段 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleAvailableWeek {
+  /** 可用星期数(0代表周日，1代表周一，以此类推) */
+  week_day?: (0 | 1 | 2 | 3 | 4 | 5 | 6 | (number & {}))[];
+  /** 当天可用时间段 */
+  available_day_time?: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleAvailableWeekAvailableDayTime[];
+}
+
+/** 无规律的有效时间段 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleIrregularyAvaliableTime {
+  /** 开始时间 */
+  begin_time?: string;
+  /** 结束时间 */
+  end_time?: string;
+}
+
+/** 固定面额满减券使用规则 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleFixedNormalCoupon {
+  /** 优惠金额 */
+  discount_amount?: number;
+  /** 消费门槛 */
+  transaction_minimum?: number;
+}
+
+/** 折扣券使用规则 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleDiscountCoupon {
+  /** 折扣比例 */
+  discount_percent?: number;
+  /** 消费门槛 */
+  transaction_minimum?: number;
+}
+
+/** 换购券使用规则 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleExchangeCoupon {
+  /** 单品换购价 */
+  exchange_price?: number;
+  /** 消费门槛 */
+  transaction_minimum?: number;
+}
+
+/** 核销规则 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRule {
+  /** 券可核销时间 */
+  coupon_available_time: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTime;
+  /** 固定周期有效时间段 */
+  available_week?: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleAvailableWeek;
+  /** 无规律的有效时间段 */
+  irregulary_avaliable_time?: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleIrregularyAvaliableTime[];
+  /** 固定面额满减券使用规则 */
+  fixed_normal_coupon?: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleFixedNormalCoupon;
+  /** 折扣券使用规则 */
+  discount_coupon?: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleDiscountCoupon;
+  /** 换购券使用规则 */
+  exchange_coupon?: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRuleExchangeCoupon;
+  /** 核销方式(OFF_LINE：线下滴码 MINI_PROGRAMS：线上小程序 PAYMENT_CODE：微信支付付款码… */
+  use_method: 'OFF_LINE' | 'MINI_PROGRAMS' | 'PAYMENT_CODE' | 'SELF_CONSUME' | (string & {});
+  /** 小程序appid */
+  mini_programs_appid?: string;
+  /** 小程序path */
+  mini_programs_path?: string;
+}
+
+/** 小程序入口 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCustomEntranceMiniProgramsInfo {
+  /** 商家小程序appid */
+  mini_programs_appid: string;
+  /** 商家小程序path */
+  mini_programs_path: string;
+  /** 入口文案 */
+  entrance_words: string;
+  /** 引导文案 */
+  guiding_words?: string;
+}
+
+/** 自定义入口 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCustomEntrance {
+  /** 小程序入口 */
+  mini_programs_info?: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCustomEntranceMiniProgramsInfo;
+  /** 商户公众号appid */
+  appid?: string;
+  /** 更多优惠入口；营销馆创建地址 */
+  hall_id?: string;
+  /** 可用门店id */
+  store_id?: string;
+  /** code展示模式 */
+  code_display_mode?: string;
+}
+
+/** 视频号相关信息 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataDisplayPatternInfoFinderInfo {
+  /** 视频号ID */
+  finder_id: string;
+  /** 视频号视频ID */
+  finder_video_id: string;
+  /** 视频号封面图 */
+  finder_video_cover_image_url: string;
+}
+
+/** 样式信息 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataDisplayPatternInfo {
+  /** 使用须知 */
+  description?: string;
+  /** 商户logo */
+  merchant_logo_url?: string;
+  /** 商户名称 */
+  merchant_name?: string;
+  /** 背景颜色 */
+  background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
+  /** 券详情图片 */
+  coupon_image_url?: string;
+  /** 视频号相关信息 */
+  finder_info?: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataDisplayPatternInfoFinderInfo;
+}
+
+/** 结果集 */
+export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponseData {
+  /** 商家券批次名称 */
+  stock_name: string;
+  /** 批次归属商户号 */
+  belong_merchant: string;
+  /** 批次备注 */
+  comment?: string;
+  /** 适用商品范围 */
+  goods_name: string;
+  /** 批次类型(NORMAL：固定面额满减券批次 DISCOUNT：折扣券批次 EXCHANGE：换购券批次) */
+  stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
+  /** 核销规则 */
+  coupon_use_rule: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCouponUseRule;
+  /** 自定义入口 */
+  custom_entrance?: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataCustomEntrance;
+  /** 样式信息 */
+  display_pattern_info: V3MarketingBusifavorUsersByOpenidCouponsGetResponseDataDisplayPatternInfo;
+  /** 券code */
+  coupon_code?: string;
+  /** 券状态 */
+  coupon_state?: 'SENDED' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
+  /** 批次号 */
+  stock_id?: string;
+  /** 是否允许转赠 */
+  transferable?: boolean;
+  /** 是否允许分享链接 */
+  shareable?: boolean;
+  /** 发券请求单号 */
+  send_request_no: string;
+  /** 核销请求单号 */
+  use_request_no?: string;
+  /** 券可使用开始时间 */
+  available_start_time: string;
+  /** 券过期时间 */
+  expire_time: string;
+  /** 券领券时间 */
+  receive_time: string;
+  /** 券核销时间 */
+  use_time?: string;
+}
+
 /** 根据过滤条件查询用户券 */
 export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponse {
   /** 总数量 */
@@ -47182,6 +51311,8 @@ export interface V3MarketingBusifavorUsersByOpenidCouponsGetResponse {
   offset: number;
   /** 分页大小 */
   limit: number;
+  /** 结果集 */
+  data: V3MarketingBusifavorUsersByOpenidCouponsGetResponseData[];
 }
 
 /** 查询用户单张券详情 */
@@ -47347,7 +51478,7 @@ export interface V3MarketingBusifavorUsersByOpenidCouponsByCouponCodeAppidsByApp
   /** 券code */
   coupon_code?: string;
   /** 券状态 */
-  coupon_state?: 'SENDED' | 'USED' | 'EXPIRED' | (string & {});
+  coupon_state?: 'SENDED' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | 'PENDING_REDEEM' | 'REDEEM_CONFIRMING' | 'REDEEM_FAILED' | 'REDEEM_EXPIRED' | (string & {});
   /** 批次号 */
   stock_id?: string;
   /** 是否允许转赠 */
@@ -47440,6 +51571,12 @@ export interface V3MarketingFavorCouponStocksPostJsonPatternInfo {
   background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
   /** 券详情图片 */
   coupon_image?: string;
+  /** 卡包跳转目标 */
+  jump_target?: 'PAYMENT_CODE' | 'MINI_PROGRAM' | 'DEFAULT_PAGE';
+  /** 小程序appid */
+  mini_program_appid?: string;
+  /** 小程序path */
+  mini_program_path?: string;
 }
 
 /** 固定时间段可用 */
@@ -47524,6 +51661,8 @@ export interface V3MarketingFavorCouponStocksPostJsonCouponUseRule {
   unavailable_items?: string[];
   /** 可核销商户号 */
   available_merchants?: string[];
+  /** 是否可叠加其他优惠 */
+  combine_use?: boolean;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -47621,6 +51760,86 @@ export interface V3MarketingFavorStocksGetOptions {
   query: V3MarketingFavorStocksGetQuery;
 }
 
+/** 发放规则 */
+export interface V3MarketingFavorStocksGetResponseDataStockUseRule {
+  /** 发放总上限 */
+  max_coupons: number;
+  /** 总预算 */
+  max_amount: number;
+  /** 单天发放上限金额 */
+  max_amount_by_day?: number;
+  /** 单个用户可领个数 */
+  max_coupons_per_user: number;
+  /** 是否开启自然人限制 */
+  natural_person_limit: boolean;
+  /** api发券防刷 */
+  prevent_api_abuse: boolean;
+}
+
+/** 减至批次特定信息 */
+export interface V3MarketingFavorStocksGetResponseDataCutToMessage {
+  /** 可用优惠的商品最高单价 */
+  single_price_max?: number;
+  /** 减至后的优惠单价 */
+  cut_to_price?: number;
+}
+
+/** 消费金可用地域 */
+export interface V3MarketingFavorStocksGetResponseDataAvailableRegionList {
+  /** 类型 */
+  type?: string;
+  /** 省 */
+  province?: string;
+  /** 市 */
+  city?: string;
+  /** 区 */
+  district?: string;
+  /** 国家 */
+  country?: string;
+}
+
+/** 批次详情 */
+export interface V3MarketingFavorStocksGetResponseData {
+  /** 批次名称 */
+  stock_name: string;
+  /** 开始时间 */
+  available_begin_time: string;
+  /** 结束时间 */
+  available_end_time: string;
+  /** 发放规则 */
+  stock_use_rule: V3MarketingFavorStocksGetResponseDataStockUseRule;
+  /** 是否无资金流 */
+  no_cash: boolean;
+  /** 批次类型 */
+  stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHAHGE' | 'RANDOM' | 'DISCOUNT_CUT' | (string & {});
+  /** 批次号 */
+  stock_id?: string;
+  /** 创建批次的商户号 */
+  stock_creator_mchid?: string;
+  /** 批次状态 */
+  status?: 'unactivated' | 'audit' | 'running' | 'stoped' | 'paused' | (string & {});
+  /** 使用说明 */
+  description: string;
+  /** 创建时间 */
+  create_time?: string;
+  /** 激活批次的时间 */
+  start_time?: string;
+  /** 终止批次的时间 */
+  stop_time?: string;
+  /** 是否单品优惠 */
+  singleitem?: boolean;
+  /** 减至批次特定信息 */
+  cut_to_message?: V3MarketingFavorStocksGetResponseDataCutToMessage;
+  /** 已发券数量 */
+  distributed_coupons?: number;
+  /** 业务类型 */
+  business_type?: 'MULTIUSE' | (string & {});
+  /** 消费金可用地域 */
+  available_region_list?: V3MarketingFavorStocksGetResponseDataAvailableRegionList[];
+  /** 消费金可用行业 */
+  available_industry_list?: string[];
+}
+
 /** 条件查询批次列表 */
 export interface V3MarketingFavorStocksGetResponse {
   /** 批次总数 */
@@ -47629,6 +51848,8 @@ export interface V3MarketingFavorStocksGetResponse {
   limit: number;
   /** 分页页码 */
   offset: number;
+  /** 批次详情 */
+  data?: V3MarketingFavorStocksGetResponseData[];
 }
 
 /** 声明请求的查询参数 */
@@ -47785,6 +52006,32 @@ export interface V3MarketingFavorStocksByStockIdMerchantsGetResponse {
   offset: number;
   /** 分页大小 */
   limit: number;
+  /** 批次号 */
+  stock_id: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3MarketingFavorStocksByStockIdModifyGoodsIdPostJson {
+  /** 创建批次的商户号 */
+  stock_creator_mchid: string;
+  /** 增加单品编码列表 */
+  add_goods_id_list?: string[];
+  /** 删除单品编码列表 */
+  delete_goods_id_list?: string[];
+}
+
+/** 修改可用单品编码 */
+export interface V3MarketingFavorStocksByStockIdModifyGoodsIdPostOptions {
+  /** 批次号 */
+  stock_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3MarketingFavorStocksByStockIdModifyGoodsIdPostJson;
+}
+
+/** 修改可用单品编码 */
+export interface V3MarketingFavorStocksByStockIdModifyGoodsIdPostResponse {
+  /** 生效时间 */
+  pause_time: string;
   /** 批次号 */
   stock_id: string;
 }
@@ -47965,6 +52212,86 @@ export interface V3MarketingFavorUsersByOpenidCouponsGetOptions {
   query: V3MarketingFavorUsersByOpenidCouponsGetQuery;
 }
 
+/** 减至批次特定信息 */
+export interface V3MarketingFavorUsersByOpenidCouponsGetResponseDataCutToMessage {
+  /** 可用优惠的商品最高单价 */
+  single_price_max?: number;
+  /** 减至后的优惠单价 */
+  cut_to_price?: number;
+}
+
+/** 固定面额满减券使用规则 */
+export interface V3MarketingFavorUsersByOpenidCouponsGetResponseDataNormalCouponInformation {
+  /** 面额 */
+  coupon_amount: number;
+  /** 门槛 */
+  transaction_minimum: number;
+}
+
+/** 单品信息 */
+export interface V3MarketingFavorUsersByOpenidCouponsGetResponseDataConsumeInformationGoodsDetail {
+  /** 商品编码 */
+  goods_id?: string;
+  /** 商品数量 */
+  quantity?: number;
+  /** 商品价格 */
+  price?: number;
+  /** 商品优惠金额 */
+  discount_amount?: number;
+}
+
+/** 已实扣代金券核销信息 */
+export interface V3MarketingFavorUsersByOpenidCouponsGetResponseDataConsumeInformation {
+  /** 核销时间 */
+  consume_time?: string;
+  /** 核销商户号 */
+  consume_mchid?: string;
+  /** 核销商户号 */
+  transaction_id?: string;
+  /** 单品信息 */
+  goods_detail?: V3MarketingFavorUsersByOpenidCouponsGetResponseDataConsumeInformationGoodsDetail[];
+}
+
+/** 结果集 */
+export interface V3MarketingFavorUsersByOpenidCouponsGetResponseData {
+  /** 创建批次的商户号 */
+  stock_creator_mchid?: string;
+  /** 批次号 */
+  stock_id?: string;
+  /** 代金券id */
+  coupon_id?: string;
+  /** 代金券名称 */
+  coupon_name?: string;
+  /** 代金券状态 */
+  status?: 'SENDED' | 'USED' | 'EXPIRED' | 'RECOVER' | (string & {});
+  /** 使用说明 */
+  description?: string;
+  /** 领券时间 */
+  create_time?: string;
+  /** 券类型 */
+  coupon_type?: 'NORMAL' | 'CUT_TO' | (string & {});
+  /** 激活批次的时间 */
+  start_time?: string;
+  /** 终止批次的时间 */
+  stop_time?: string;
+  /** 是否单品优惠 */
+  singleitem?: boolean;
+  /** 减至批次特定信息 */
+  cut_to_message?: V3MarketingFavorUsersByOpenidCouponsGetResponseDataCutToMessage;
+  /** 可用开始时间 */
+  available_begin_time?: string;
+  /** 可用结束时间 */
+  available_end_time?: string;
+  /** 固定面额满减券使用规则 */
+  normal_coupon_information?: V3MarketingFavorUsersByOpenidCouponsGetResponseDataNormalCouponInformation;
+  /** 已实扣代金券核销信息 */
+  consume_information?: V3MarketingFavorUsersByOpenidCouponsGetResponseDataConsumeInformation;
+  /** 剩余金额 */
+  available_balance?: number;
+  /** 业务类型 */
+  business_type?: 'MULTIUSE' | (string & {});
+}
+
 /** 根据商户号查用户的券 */
 export interface V3MarketingFavorUsersByOpenidCouponsGetResponse {
   /** 总数量 */
@@ -47973,6 +52300,8 @@ export interface V3MarketingFavorUsersByOpenidCouponsGetResponse {
   offset: number;
   /** 分页大小 */
   limit: number;
+  /** 结果集 */
+  data: V3MarketingFavorUsersByOpenidCouponsGetResponseData[];
 }
 
 /** 声明请求的JSON数据结构 */
@@ -49509,6 +53838,8 @@ export interface V3MarketingMembercardOpenCardsPostJsonDateInformation {
   available_end_time?: string;
   /** 生效后N天内有效 */
   available_day_after_receive?: number;
+  /** 领取后N天开始生效 */
+  wait_days_after_receive?: number;
 }
 
 /** 储值信息 */
@@ -49589,6 +53920,8 @@ export interface V3MarketingMembercardOpenCardsPostJson {
   user_information_form?: V3MarketingMembercardOpenCardsPostJsonUserInformationForm;
   /** 商户补充声明 */
   additional_statement?: V3MarketingMembercardOpenCardsPostJsonAdditionalStatement;
+  /** 是否启用动态码 */
+  need_dynamic_code?: boolean;
 }
 
 /** 创建会员卡模板 */
@@ -49833,6 +54166,8 @@ export interface V3MarketingMembercardOpenCardsByCardIdPatchJsonDateInformation 
   available_day_after_receive?: number;
   /** 领取后N天开始生效 */
   wait_days_after_receive?: number;
+  /** 有效期开始时间 */
+  available_begin_time?: string;
 }
 
 /** 储值信息 */
@@ -49907,6 +54242,12 @@ export interface V3MarketingMembercardOpenCardsByCardIdPatchJson {
   user_information_form?: V3MarketingMembercardOpenCardsByCardIdPatchJsonUserInformationForm;
   /** 商户补充声明 */
   additional_statement?: V3MarketingMembercardOpenCardsByCardIdPatchJsonAdditionalStatement;
+  /** 会员卡code分配类型 */
+  code_mode?: 'SYSTEM_ALLOCATE' | 'MERCHANT_DEPOSIT' | 'REAL_TIME';
+  /** 会员码型 */
+  code_type?: 'BAR_CODE' | 'QRCODE' | 'BAR_CODE_AND_QRCODE' | 'NONE_CODE';
+  /** 是否启用动态码 */
+  need_dynamic_code?: boolean;
 }
 
 /** 修改会员卡模板信息 */
@@ -50037,6 +54378,10 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodePatchJson {
   out_request_no?: string;
   /** 用户储值变更信息 */
   balance_information?: V3MarketingMembercardOpenCardsByCardIdCodesByCodePatchJsonBalanceInformation;
+  /** 是否发送储值变更通知 */
+  need_inform_balance?: boolean;
+  /** 是否发送等级变更通知 */
+  need_inform_level?: boolean;
 }
 
 /** 修改用户会员卡信息 */
@@ -50109,6 +54454,20 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeBonusPreparePo
   json: V3MarketingMembercardOpenCardsByCardIdCodesByCodeBonusPreparePostJson;
 }
 
+/** 会员专属咨询信息 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchJsonGuide {
+  /** 联系人名字 */
+  staff_name?: string;
+  /** 联系人头像 */
+  head_image_url?: string;
+  /** 联系方式 */
+  contact_information_name?: string;
+  /** 联系信息值 */
+  contact_information_value?: string;
+  /** 联系电话 */
+  phone_number?: string;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchJson {
   /** 变更前的会员积分值 */
@@ -50119,6 +54478,14 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchJso
   add_bonus_value?: number;
   /** 商户请求单号 */
   out_request_no: string;
+  /** 是否发送积分变更通知 */
+  need_inform_bonus?: boolean;
+  /** 会员专享价文案 */
+  member_price_word?: string;
+  /** 会员发票跳转文案 */
+  fapiao_jump_word?: string;
+  /** 会员专属咨询信息 */
+  guide?: V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchJsonGuide;
 }
 
 /** 设置会员权益 */
@@ -50129,6 +54496,84 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchOpt
   code: string;
   /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchJson;
+}
+
+/** 服务内容列表 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingContentTemplateDataFieldList {
+  /** 内容字段ID */
+  field_id: string;
+  /** 内容字段值 */
+  field_value: string;
+}
+
+/** 跳转小程序 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingContentTemplateDataActionSettingJumpMiniprogram {
+  /** 小程序appid */
+  appid: string;
+  /** 小程序path */
+  path: string;
+}
+
+/** 操作设置 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingContentTemplateDataActionSetting {
+  /** 操作名称 */
+  action_name: string;
+  /** 跳转小程序 */
+  jump_miniprogram: V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingContentTemplateDataActionSettingJumpMiniprogram;
+}
+
+/** 内容模板设置 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingContentTemplateData {
+  /** 服务内容列表 */
+  field_list?: V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingContentTemplateDataFieldList[];
+  /** 操作设置 */
+  action_setting?: V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingContentTemplateDataActionSetting;
+}
+
+/** 服务内容列表 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingMessageTemplateSettingFieldList {
+  /** 内容字段ID */
+  field_id: string;
+  /** 内容字段值 */
+  field_value: string;
+}
+
+/** 消息模板设置 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingMessageTemplateSetting {
+  /** 模板消息ID */
+  message_template_id: string;
+  /** 服务内容列表 */
+  field_list: V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingMessageTemplateSettingFieldList[];
+}
+
+/** 服务状态设置 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSetting {
+  /** 状态ID */
+  state_id: string;
+  /** 内容模板设置 */
+  content_template_data: V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingContentTemplateData;
+  /** 消息模板设置 */
+  message_template_setting?: V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSettingMessageTemplateSetting;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJson {
+  /** 商户请求单号 */
+  out_request_no: string;
+  /** 会员服务项ID */
+  service_module_id: string;
+  /** 服务状态设置 */
+  state_setting: V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJsonStateSetting;
+}
+
+/** 设置会员服务项用户信息 */
+export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostOptions {
+  /** 会员卡id */
+  card_id: string;
+  /** 会员卡code */
+  code: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3MarketingMembercardOpenCardsByCardIdCodesByCodeSetServiceModuleDataPostJson;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -50199,12 +54644,21 @@ export interface V3MarketingMembercardOpenCardsByCardIdPermissionTokensPostRespo
 
 /** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPostJson {
-  /** 用户加密手机号 */
-  encrypted_phone_number: string;
+  /**
+   * 用户加密手机号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  encrypted_phone_number: Sealed;
   /** 会员卡code */
   code?: string;
   /** 商户请求单号 */
   out_request_no: string;
+}
+
+/** 声明请求的头参数 */
+export interface V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
 }
 
 /** 根据手机号导入用户会员卡 */
@@ -50213,6 +54667,8 @@ export interface V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPost
   card_id: string;
   /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPostHeaders;
 }
 
 /** 根据手机号导入用户会员卡 */
@@ -50281,6 +54737,34 @@ export interface V3MarketingMembercardOpenCardsByCardIdRightsPatchJsonFavor {
   member_price_appid?: string;
   /** 会员专享价跳转path */
   member_price_path?: string;
+  /** 会员专享价标题 */
+  member_price_title?: 'MEMBER_PRICE' | 'MEMBER_ACTIVITY';
+  /** 会员优惠栏目名称 */
+  favor_module_title?: 'FAVOR' | 'VIP';
+}
+
+/** 会员发票 */
+export interface V3MarketingMembercardOpenCardsByCardIdRightsPatchJsonFapiao {
+  /** 发票跳转文案 */
+  fapiao_jump_word?: string;
+  /** 发票跳转AppID */
+  fapiao_jump_appid?: string;
+  /** 发票跳转path */
+  fapiao_jump_path?: string;
+}
+
+/** 会员专属咨询信息 */
+export interface V3MarketingMembercardOpenCardsByCardIdRightsPatchJsonGuide {
+  /** 联系人名字 */
+  staff_name?: string;
+  /** 联系人头像 */
+  head_image_url?: string;
+  /** 联系方式 */
+  contact_information_name?: string;
+  /** 联系信息值 */
+  contact_information_value?: string;
+  /** 联系电话 */
+  phone_number?: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -50293,6 +54777,14 @@ export interface V3MarketingMembercardOpenCardsByCardIdRightsPatchJson {
   bonus?: V3MarketingMembercardOpenCardsByCardIdRightsPatchJsonBonus;
   /** 会员优惠 */
   favor?: V3MarketingMembercardOpenCardsByCardIdRightsPatchJsonFavor;
+  /** 是否展示会员发票 */
+  show_fapiao?: boolean;
+  /** 会员发票 */
+  fapiao?: V3MarketingMembercardOpenCardsByCardIdRightsPatchJsonFapiao;
+  /** 是否展示会员专属咨询 */
+  show_guide?: boolean;
+  /** 会员专属咨询信息 */
+  guide?: V3MarketingMembercardOpenCardsByCardIdRightsPatchJsonGuide;
 }
 
 /** 设置会员卡模板权益项 */
@@ -50301,6 +54793,98 @@ export interface V3MarketingMembercardOpenCardsByCardIdRightsPatchOptions {
   card_id: string;
   /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdRightsPatchJson;
+}
+
+/** 跳转小程序 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesPostJsonJumpMiniprogram {
+  /** 小程序appid */
+  appid: string;
+  /** 小程序path */
+  path: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesPostJson {
+  /** 会员服务项ID */
+  service_module_id: string;
+  /** 跳转小程序 */
+  jump_miniprogram: V3MarketingMembercardOpenCardsByCardIdServiceModulesPostJsonJumpMiniprogram;
+}
+
+/** 添加会员卡服务项 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesPostOptions {
+  /** 会员卡id */
+  card_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3MarketingMembercardOpenCardsByCardIdServiceModulesPostJson;
+}
+
+/** 跳转小程序 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesPostResponseJumpMiniprogram {
+  /** 小程序appid */
+  appid: string;
+  /** 小程序path */
+  path: string;
+}
+
+/** 添加会员卡服务项 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesPostResponse {
+  /** 会员卡id */
+  card_id: string;
+  /** 会员服务项ID */
+  service_module_id: string;
+  /** 跳转小程序 */
+  jump_miniprogram: V3MarketingMembercardOpenCardsByCardIdServiceModulesPostResponseJumpMiniprogram;
+}
+
+/** 跳转小程序 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchJsonJumpMiniprogram {
+  /** 小程序appid */
+  appid: string;
+  /** 小程序path */
+  path: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchJson {
+  /** 跳转小程序 */
+  jump_miniprogram: V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchJsonJumpMiniprogram;
+}
+
+/** 修改会员卡服务项 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchOptions {
+  /** 会员卡id */
+  card_id: string;
+  /** 会员服务项ID */
+  service_module_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchJson;
+}
+
+/** 跳转小程序 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchResponseJumpMiniprogram {
+  /** 小程序appid */
+  appid: string;
+  /** 小程序path */
+  path: string;
+}
+
+/** 修改会员卡服务项 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchResponse {
+  /** 会员卡id */
+  card_id: string;
+  /** 会员服务项ID */
+  service_module_id: string;
+  /** 跳转小程序 */
+  jump_miniprogram: V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdPatchResponseJumpMiniprogram;
+}
+
+/** 移除会员卡服务项 */
+export interface V3MarketingMembercardOpenCardsByCardIdServiceModulesByServiceModuleIdDeleteOptions {
+  /** 会员卡id */
+  card_id: string;
+  /** 会员服务项ID */
+  service_module_id: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -50493,6 +55077,12 @@ export interface V3MarketingPartnerDeliveryPlanDeliveryPlansPostJson {
   delivery_end_time?: string;
   /** 营销标签 */
   recommend_word?: string;
+  /** 是否复用商品券和批次信息 */
+  reuse_coupon_config?: boolean;
+  /** 使用模式 */
+  usage_mode?: 'SINGLE' | 'PROGRESSIVE_BUNDLE';
+  /** 投放批次组ID */
+  stock_bundle_id?: string;
 }
 
 /** 创建投放计划 */
@@ -50613,6 +55203,8 @@ export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchJsonMod
 export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchJson {
   /** 修改内容 */
   modify_content: V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchJsonModifyContent;
+  /** 修改请求单号 */
+  out_request_no?: string;
 }
 
 /** 更新投放计划 */
@@ -50681,6 +55273,126 @@ export interface V3MarketingPartnerDeliveryPlanBySpMchidNotifyUrlPostOptions {
 export interface V3MarketingPartnerDeliveryPlanBySpMchidNotifyUrlPostResponse {
   /** 通知地址 */
   notify_url: string;
+}
+
+/** 满减券使用规则 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCombineImageNormalCoupon {
+  /** 门槛金额 */
+  threshold: number;
+  /** 固定减免金额 */
+  discount_amount: number;
+}
+
+/** 折扣券使用规则 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCombineImageDiscountCoupon {
+  /** 门槛金额 */
+  threshold: number;
+  /** 固定减免百分比 */
+  percent_off: number;
+}
+
+/** 兑换券使用规则 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCombineImageExchangeCoupon {
+  /** 门槛金额 */
+  threshold: number;
+  /** 固定兑换价格 */
+  exchange_price: number;
+}
+
+/** 拼图数据 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCombineImage {
+  /** 优惠范围 */
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY';
+  /** 商品券类型 */
+  type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
+  /** 使用模式 */
+  usage_mode: 'SINGLE' | 'PROGRESSIVE_BUNDLE';
+  /** 满减券使用规则 */
+  normal_coupon?: V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCombineImageNormalCoupon;
+  /** 折扣券使用规则 */
+  discount_coupon?: V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCombineImageDiscountCoupon;
+  /** 兑换券使用规则 */
+  exchange_coupon?: V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCombineImageExchangeCoupon;
+  /** 背景颜色色值 */
+  background_color?: string;
+}
+
+/** 抠图数据 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCutOut {
+  /** 商品图URL */
+  image_url: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksPostJson {
+  /** 品牌ID */
+  brand_id: string;
+  /** 图片生成的任务ID */
+  task_id: string;
+  /** 图片生成类型 */
+  image_generation_type: 'COMBINE_IMAGE' | 'CUT_OUT';
+  /** 拼图数据 */
+  combine_image?: V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCombineImage;
+  /** 抠图数据 */
+  cut_out?: V3MarketingPartnerProductCouponImageGenerationTasksPostJsonCutOut;
+}
+
+/** 提交图片生成任务 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3MarketingPartnerProductCouponImageGenerationTasksPostJson;
+}
+
+/** 提交图片生成任务 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksPostResponse {
+  /** 图片生成的任务ID */
+  task_id: string;
+  /** 品牌ID */
+  brand_id: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetQuery {
+  /** 品牌ID */
+  brand_id: string;
+  /** 图片生成类型 */
+  image_generation_type: 'COMBINE_IMAGE' | 'CUT_OUT';
+}
+
+/** 查询图片生成任务执行结果 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetOptions {
+  /** 图片生成的任务ID */
+  task_id: string;
+  /** 声明请求的查询参数 */
+  query: V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetQuery;
+}
+
+/** 拼图结果 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetResponseCombineImageResult {
+  /** 生成的图片URL */
+  image_url: string;
+}
+
+/** 生成商品图结果 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetResponseCutOutResult {
+  /** 生成的图片URL */
+  image_url: string;
+}
+
+/** 查询图片生成任务执行结果 */
+export interface V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetResponse {
+  /** 品牌ID */
+  brand_id: string;
+  /** 图片生成的任务ID */
+  task_id: string;
+  /** 图片生成类型 */
+  image_generation_type: 'COMBINE_IMAGE' | 'CUT_OUT' | (string & {});
+  /** 任务状态 */
+  task_state: 'PROCESSING' | 'FAIL' | 'SUCCESS' | (string & {});
+  /** 拼图结果 */
+  combine_image_result?: V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetResponseCombineImageResult;
+  /** 生成商品图结果 */
+  cut_out_result?: V3MarketingPartnerProductCouponImageGenerationTasksByTaskIdGetResponseCutOutResult;
 }
 
 /** 媒体文件元信息，使用JSON表示，包含两个参数：sha256、filename */
@@ -50868,6 +55580,8 @@ export interface V3MarketingPartnerProductCouponProductCouponsPostJsonStockSingl
   weekly_available_period?: V3MarketingPartnerProductCouponProductCouponsPostJsonStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod;
   /** 无规律的可用时间段 */
   irregular_available_period_list?: V3MarketingPartnerProductCouponProductCouponsPostJsonStockSingleUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList[];
+  /** 领取后N秒内有效 */
+  available_seconds?: number;
 }
 
 /** 满减券使用规则 */
@@ -51000,12 +55714,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsPostJsonStockUsage
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsPostJsonStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE';
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -51085,7 +55803,7 @@ export interface V3MarketingPartnerProductCouponProductCouponsPostJson {
   /** 创建请求单号 */
   out_request_no: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE';
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY';
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE';
   /** 使用模式 */
@@ -51366,12 +56084,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsPostResponseStockU
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsPostResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -51477,7 +56199,7 @@ export interface V3MarketingPartnerProductCouponProductCouponsPostResponse {
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -51595,7 +56317,7 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdG
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -51763,7 +56485,7 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdP
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -51889,7 +56611,7 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdD
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -51910,8 +56632,18 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdD
   deactivate_reason?: string;
 }
 
+/** 发放规则 */
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRule {
+  /** 发放次数总上限 */
+  max_count: number;
+  /** 每日发放次数上限 */
+  max_count_per_day?: number;
+  /** 每个用户领取次数上限 */
+  max_count_per_user: number;
+}
+
 /** 当天可用时间段 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriodDayPeriodList {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriodDayPeriodList {
   /** 当天可用开始时间 */
   begin_time: number;
   /** 当天可用结束时间 */
@@ -51919,15 +56651,15 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 }
 
 /** 每周固定可用时间 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod {
   /** 每周可用星期数 */
   day_list?: ('MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY')[];
   /** 当天可用时间段 */
-  day_period_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriodDayPeriodList[];
+  day_period_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriodDayPeriodList[];
 }
 
 /** 无规律的可用时间段 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList {
   /** 开始时间 */
   begin_time: string;
   /** 结束时间 */
@@ -51935,7 +56667,7 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 }
 
 /** 券可核销时间 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleCouponAvailablePeriod {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleCouponAvailablePeriod {
   /** 开始时间 */
   available_begin_time: string;
   /** 结束时间 */
@@ -51945,13 +56677,15 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   /** 领取后N天开始生效 */
   wait_days_after_receive?: number;
   /** 每周固定可用时间 */
-  weekly_available_period?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod;
+  weekly_available_period?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod;
   /** 无规律的可用时间段 */
-  irregular_available_period_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList[];
+  irregular_available_period_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList[];
+  /** 领取后N秒内有效 */
+  available_seconds?: number;
 }
 
 /** 满减券使用规则 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleNormalCoupon {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleNormalCouponList {
   /** 门槛金额 */
   threshold: number;
   /** 固定减免金额 */
@@ -51959,7 +56693,7 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 }
 
 /** 折扣券使用规则 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleDiscountCoupon {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleDiscountCouponList {
   /** 门槛金额 */
   threshold: number;
   /** 固定减免百分比 */
@@ -51967,7 +56701,7 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 }
 
 /** 兑换券使用规则 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleExchangeCoupon {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleExchangeCouponList {
   /** 门槛金额 */
   threshold: number;
   /** 固定兑换价格 */
@@ -51975,27 +56709,19 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 }
 
 /** 多次优惠使用规则 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRule {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRule {
   /** 券可核销时间 */
-  coupon_available_period: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleCouponAvailablePeriod;
+  coupon_available_period: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleCouponAvailablePeriod;
   /** 满减券使用规则 */
-  normal_coupon?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleNormalCoupon;
+  normal_coupon_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleNormalCouponList[];
   /** 折扣券使用规则 */
-  discount_coupon?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleDiscountCoupon;
+  discount_coupon_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleDiscountCouponList[];
   /** 兑换券使用规则 */
-  exchange_coupon?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRuleExchangeCoupon;
-}
-
-/** 批次组信息 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleStockBundleInfo {
-  /** 批次组ID */
-  stock_bundle_id: string;
-  /** 批次在批次组内的次序 */
-  stock_bundle_index: number;
+  exchange_coupon_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRuleExchangeCouponList[];
 }
 
 /** 券可用门店信息 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleUsageRuleDisplayInfoCouponAvailableStoreInfo {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleUsageRuleDisplayInfoCouponAvailableStoreInfo {
   /** 券可用门店描述 */
   description: string;
   /** 小程序AppID */
@@ -52005,23 +56731,27 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 }
 
 /** 券使用规则展示信息 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleUsageRuleDisplayInfo {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleUsageRuleDisplayInfo {
   /** 券使用方式列表 */
   coupon_usage_method_list: ('OFFLINE' | 'MINI_PROGRAM' | 'APP' | 'PAYMENT_CODE')[];
   /** 小程序AppID */
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
-  coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE';
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleCouponDisplayInfoEntranceMiniProgram {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleCouponDisplayInfoEntranceMiniProgram {
   /** 小程序appid */
   appid: string;
   /** 小程序跳转路径 */
@@ -52033,13 +56763,13 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 }
 
 /** 公众号入口 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleCouponDisplayInfoEntranceOfficialAccount {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleCouponDisplayInfoEntranceOfficialAccount {
   /** 公众号AppID */
   appid: string;
 }
 
 /** 视频号入口 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleCouponDisplayInfoEntranceFinder {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleCouponDisplayInfoEntranceFinder {
   /** 视频号ID */
   finder_id: string;
   /** 视频号视频ID */
@@ -52049,45 +56779,23 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 }
 
 /** 用户商品券展示信息 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleCouponDisplayInfo {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleCouponDisplayInfo {
   /** 用户商品券Code展示模式 */
   code_display_mode?: 'INVISIBLE' | 'BARCODE' | 'QRCODE';
   /** 背景颜色 */
   background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
   /** 小程序入口 */
-  entrance_mini_program?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleCouponDisplayInfoEntranceMiniProgram;
+  entrance_mini_program?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleCouponDisplayInfoEntranceMiniProgram;
   /** 公众号入口 */
-  entrance_official_account?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleCouponDisplayInfoEntranceOfficialAccount;
+  entrance_official_account?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleCouponDisplayInfoEntranceOfficialAccount;
   /** 视频号入口 */
-  entrance_finder?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleCouponDisplayInfoEntranceFinder;
+  entrance_finder?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleCouponDisplayInfoEntranceFinder;
 }
 
 /** 事件通知配置 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleNotifyConfig {
+export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleNotifyConfig {
   /** 事件通知appid */
   notify_appid?: string;
-}
-
-/** 发放规则 */
-export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRule {
-  /** 发放次数总上限 */
-  max_count: number;
-  /** 每日发放次数上限 */
-  max_count_per_day?: number;
-  /** 每个用户领取次数上限 */
-  max_count_per_user: number;
-  /** 多次优惠使用规则 */
-  progressive_bundle_usage_rule?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleProgressiveBundleUsageRule;
-  /** 批次组信息 */
-  stock_bundle_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleStockBundleInfo;
-  /** 券使用规则展示信息 */
-  usage_rule_display_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleUsageRuleDisplayInfo;
-  /** 用户商品券展示信息 */
-  coupon_display_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleCouponDisplayInfo;
-  /** 事件通知配置 */
-  notify_config?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRuleNotifyConfig;
-  /** 可用门店范围 */
-  store_scope?: 'NONE' | 'ALL' | 'SPECIFIC';
 }
 
 /** 批次组信息 */
@@ -52098,6 +56806,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   coupon_code_mode: 'WECHATPAY' | 'UPLOAD';
   /** 发放规则 */
   stock_send_rule: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRule;
+  /** 多次优惠使用规则 */
+  progressive_bundle_usage_rule?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleProgressiveBundleUsageRule;
+  /** 券使用规则展示信息 */
+  usage_rule_display_info: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleUsageRuleDisplayInfo;
+  /** 用户商品券展示信息 */
+  coupon_display_info: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleCouponDisplayInfo;
+  /** 事件通知配置 */
+  notify_config: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleNotifyConfig;
+  /** 可用门店范围 */
+  store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
 }
 
 /** 声明请求的JSON数据结构 */
@@ -52238,12 +56956,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostResponseStockListUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -52368,12 +57090,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdPatchJsonUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE';
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -52572,12 +57298,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdPatchResponseStockListUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -52932,12 +57662,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdUpdateBudgetPostResponseStockListUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -53252,12 +57986,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksGetResponseStockListUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -53414,6 +58152,8 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   weekly_available_period?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksPostJsonStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod;
   /** 无规律的可用时间段 */
   irregular_available_period_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksPostJsonStockSingleUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList[];
+  /** 领取后N秒内有效 */
+  available_seconds?: number;
 }
 
 /** 满减券使用规则 */
@@ -53546,12 +58286,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksPostJsonStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE';
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -54138,12 +58882,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdGetResponseUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -54260,12 +59008,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdPatchJsonUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE';
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -54532,12 +59284,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdPatchResponseUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -54930,12 +59686,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdDeactivatePostResponseUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -55300,12 +60060,16 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdUpdateBudgetPostResponseUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -55599,7 +60363,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostRe
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -55740,12 +60504,16 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostRe
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostResponseUserProductCouponListStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -55873,7 +60641,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostRe
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | 'RECEIVE_COMPONENT' | (string & {});
   /** 确认请求单号 */
   confirm_request_no?: string;
   /** 确认发放时间 */
@@ -56057,7 +60825,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesByUser
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -56198,12 +60966,16 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesByUser
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesByUserCouponBundleIdDeactivatePostResponseUserProductCouponListStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -56331,7 +61103,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesByUser
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | 'RECEIVE_COMPONENT' | (string & {});
   /** 确认请求单号 */
   confirm_request_no?: string;
   /** 确认发放时间 */
@@ -56551,7 +61323,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseU
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -56628,6 +61400,8 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseU
   weekly_available_period?: V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseUserCouponListStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod;
   /** 无规律的可用时间段 */
   irregular_available_period_list?: V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseUserCouponListStockSingleUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList[];
+  /** 领取后N秒内有效 */
+  available_seconds?: number;
 }
 
 /** 满减券使用规则 */
@@ -56702,6 +61476,8 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseU
   weekly_available_period?: V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseUserCouponListStockSequentialUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod;
   /** 无规律的可用时间段 */
   irregular_available_period_list?: V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseUserCouponListStockSequentialUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList[];
+  /** 领取后N秒内有效 */
+  available_seconds?: number;
 }
 
 /** 满减券使用规则 */
@@ -56760,12 +61536,16 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseU
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseUserCouponListStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -56879,7 +61659,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseU
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | 'RECEIVE_COMPONENT' | (string & {});
   /** 确认请求单号 */
   confirm_request_no?: string;
   /** 确认发放时间 */
@@ -56916,6 +61696,20 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponse 
   user_coupon_list?: V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponseUserCouponList[];
 }
 
+/** 会员标签信息 */
+export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJsonCouponTagInfoMemberTagInfo {
+  /** 会员卡模板ID */
+  member_card_id?: string;
+}
+
+/** 用户商品券标签信息 */
+export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJsonCouponTagInfo {
+  /** 用户商品券标签列表 */
+  coupon_tag_list?: 'MEMBER'[];
+  /** 会员标签信息 */
+  member_tag_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJsonCouponTagInfoMemberTagInfo;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJson {
   /** 品牌ID */
@@ -56932,6 +61726,8 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJson {
   send_request_no: string;
   /** 自定义附加信息 */
   attach?: string;
+  /** 用户商品券标签信息 */
+  coupon_tag_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJsonCouponTagInfo;
 }
 
 /** 向用户发放商品券 */
@@ -57099,7 +61895,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -57176,6 +61972,8 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse
   weekly_available_period?: V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStockSingleUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod;
   /** 无规律的可用时间段 */
   irregular_available_period_list?: V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStockSingleUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList[];
+  /** 领取后N秒内有效 */
+  available_seconds?: number;
 }
 
 /** 满减券使用规则 */
@@ -57250,6 +62048,8 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse
   weekly_available_period?: V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStockSequentialUsageRuleCouponAvailablePeriodWeeklyAvailablePeriod;
   /** 无规律的可用时间段 */
   irregular_available_period_list?: V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStockSequentialUsageRuleCouponAvailablePeriodIrregularAvailablePeriodList[];
+  /** 领取后N秒内有效 */
+  available_seconds?: number;
 }
 
 /** 满减券使用规则 */
@@ -57308,12 +62108,16 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -57427,7 +62231,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | 'RECEIVE_COMPONENT' | (string & {});
   /** 确认请求单号 */
   confirm_request_no?: string;
   /** 确认发放时间 */
@@ -57633,7 +62437,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -57842,12 +62646,16 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeGetResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -57961,7 +62769,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | 'RECEIVE_COMPONENT' | (string & {});
   /** 确认请求单号 */
   confirm_request_no?: string;
   /** 确认发放时间 */
@@ -58024,6 +62832,18 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   sub_mchid?: string;
 }
 
+/** 券核销的关联微信支付分订单信息 */
+export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSingleUsageDetailAssociatedPayScoreOrderInfo {
+  /** 微信支付服务订单号 */
+  order_id?: string;
+  /** 商户订单号 */
+  out_trade_no?: string;
+  /** 商户号 */
+  mchid?: string;
+  /** 子商户号 */
+  sub_mchid?: string;
+}
+
 /** 单券使用详情 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSingleUsageDetail {
   /** 券核销请求单号 */
@@ -58032,6 +62852,10 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   use_time?: string;
   /** 关联微信支付订单信息 */
   associated_order_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSingleUsageDetailAssociatedOrderInfo;
+  /** 券核销的关联微信支付分订单信息 */
+  associated_pay_score_order_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSingleUsageDetailAssociatedPayScoreOrderInfo;
+  /** 优惠金额 */
+  saved_amount?: number;
   /** 退券请求单号 */
   return_request_no?: string;
   /** 退券时间 */
@@ -58039,7 +62863,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
 }
 
 /** 关联微信支付订单信息 */
-export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSequentialUsageDetailDetailItemListAssociatedOrderInfo {
+export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseProgressiveBundleUsageDetailDetailItemListAssociatedOrderInfo {
   /** 微信支付单号 */
   transaction_id?: string;
   /** 商户订单号 */
@@ -58051,7 +62875,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
 }
 
 /** 轮次使用详情列表 */
-export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSequentialUsageDetailDetailItemList {
+export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseProgressiveBundleUsageDetailDetailItemList {
   /** 轮次使用详情状态 */
   detail_state?: 'PENDING' | 'EFFECTIVE' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED' | (string & {});
   /** 有效期开始时间 */
@@ -58063,7 +62887,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 核销时间 */
   use_time?: string;
   /** 关联微信支付订单信息 */
-  associated_order_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSequentialUsageDetailDetailItemListAssociatedOrderInfo;
+  associated_order_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseProgressiveBundleUsageDetailDetailItemListAssociatedOrderInfo;
   /** 退券请求单号 */
   return_request_no?: string;
   /** 退券时间 */
@@ -58073,13 +62897,13 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
 }
 
 /** 多次优惠使用详情 */
-export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSequentialUsageDetail {
+export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseProgressiveBundleUsageDetail {
   /** 总可使用次数 */
   total_count?: number;
   /** 已使用次数 */
   used_count?: number;
   /** 轮次使用详情列表 */
-  detail_item_list?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSequentialUsageDetailDetailItemList[];
+  detail_item_list?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseProgressiveBundleUsageDetailDetailItemList[];
 }
 
 /** 满减券使用规则 */
@@ -58169,7 +62993,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -58378,12 +63202,16 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -58497,7 +63325,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | 'RECEIVE_COMPONENT' | (string & {});
   /** 确认请求单号 */
   confirm_request_no?: string;
   /** 确认发放时间 */
@@ -58511,7 +63339,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 单券使用详情 */
   single_usage_detail?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSingleUsageDetail;
   /** 多次优惠使用详情 */
-  sequential_usage_detail?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseSequentialUsageDetail;
+  progressive_bundle_usage_detail?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseProgressiveBundleUsageDetail;
   /** 商品券信息 */
   product_coupon: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostResponseProductCoupon;
   /** 批次信息 */
@@ -58707,7 +63535,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -58916,12 +63744,16 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeDeactivatePostResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -59035,7 +63867,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | 'RECEIVE_COMPONENT' | (string & {});
   /** 确认请求单号 */
   confirm_request_no?: string;
   /** 确认发放时间 */
@@ -59245,7 +64077,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -59454,12 +64286,16 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeReturnPostResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -59573,7 +64409,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | 'RECEIVE_COMPONENT' | (string & {});
   /** 确认请求单号 */
   confirm_request_no?: string;
   /** 确认发放时间 */
@@ -59612,6 +64448,18 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   sub_mchid?: string;
 }
 
+/** 关联微信支付分订单信息 */
+export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeUsePostJsonAssociatedPayScoreOrderInfo {
+  /** 微信支付服务订单号 */
+  order_id?: string;
+  /** 商户服务订单号 */
+  out_order_no?: string;
+  /** 商户号 */
+  mchid?: string;
+  /** 子商户号 */
+  sub_mchid?: string;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeUsePostJson {
   /** 品牌ID */
@@ -59630,6 +64478,12 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   out_request_no: string;
   /** 多次优惠索引 */
   sequential_coupon_index?: number;
+  /** 核销门店ID */
+  store_id?: string;
+  /** 关联微信支付分订单信息 */
+  associated_pay_score_order_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeUsePostJsonAssociatedPayScoreOrderInfo;
+  /** 优惠金额 */
+  saved_amount?: number;
 }
 
 /** 核销用户商品券 */
@@ -59799,7 +64653,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 品牌ID */
   brand_id: string;
   /** 优惠范围 */
-  scope: 'ALL' | 'SINGLE' | (string & {});
+  scope: 'ALL' | 'SINGLE' | 'CATEGORY' | (string & {});
   /** 商品券类型 */
   type: 'NORMAL' | 'DISCOUNT' | 'EXCHANGE' | (string & {});
   /** 使用模式 */
@@ -60008,12 +64862,16 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   mini_program_appid?: string;
   /** 小程序跳转路径 */
   mini_program_path?: string;
-  /** APP跳转路径 */
+  /** APP的H5跳转路径 */
   app_path?: string;
   /** 券使用说明 */
   usage_description: string;
   /** 券可用门店信息 */
   coupon_available_store_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeUsePostResponseStockUsageRuleDisplayInfoCouponAvailableStoreInfo;
+  /** APP跳转类型 */
+  app_jump_type?: 'H5' | 'PASSCODE_LINK' | 'USAGE_GUIDE' | (string & {});
+  /** 口令链接 */
+  passcode_link?: string;
 }
 
 /** 小程序入口 */
@@ -60127,7 +64985,7 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'MERCHANT_CARD' | 'MEMBER' | 'SMALL_ACTIVITY' | 'RECEIVE_COMPONENT' | (string & {});
   /** 确认请求单号 */
   confirm_request_no?: string;
   /** 确认发放时间 */
@@ -60182,6 +65040,36 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponPostOp
 
 /** 向用户预发放商品券 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponPostResponse {
+  /** 预发券token */
+  token: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponBundlePostJson {
+  /** 品牌ID */
+  brand_id: string;
+  /** 商品券ID */
+  product_coupon_id: string;
+  /** 批次组ID */
+  stock_bundle_id: string;
+  /** 公众账号AppID */
+  appid: string;
+  /** 发券请求单号 */
+  send_request_no: string;
+  /** 自定义附加信息 */
+  attach?: string;
+}
+
+/** 向用户预发放商品券批次组 */
+export interface V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponBundlePostOptions {
+  /** 用户OpenID */
+  openid: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponBundlePostJson;
+}
+
+/** 向用户预发放商品券批次组 */
+export interface V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponBundlePostResponse {
   /** 预发券token */
   token: string;
 }
@@ -60396,6 +65284,138 @@ export interface V3MarketingPaygiftactivityActivitiesGetOptions {
   query: V3MarketingPaygiftactivityActivitiesGetQuery;
 }
 
+/** 可用时间 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataActivityBaseInfoAvailablePeriodsAvailableTime {
+  /** 可用开始时间 */
+  begin_time?: string;
+  /** 可用结束时间 */
+  end_time?: string;
+}
+
+/** 每日可用时间 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataActivityBaseInfoAvailablePeriodsAvailableDayTime {
+  /** 每日可用开始时间 */
+  begin_day_time?: string;
+  /** 每日可用结束时间 */
+  end_day_time?: string;
+}
+
+/** 可用时间段 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataActivityBaseInfoAvailablePeriods {
+  /** 可用时间 */
+  available_time?: V3MarketingPaygiftactivityActivitiesGetResponseDataActivityBaseInfoAvailablePeriodsAvailableTime[];
+  /** 每日可用时间 */
+  available_day_time?: V3MarketingPaygiftactivityActivitiesGetResponseDataActivityBaseInfoAvailablePeriodsAvailableDayTime[];
+}
+
+/** 活动基本信息 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataActivityBaseInfo {
+  /** 活动名称 */
+  activity_name: string;
+  /** 活动副标题 */
+  activity_second_title: string;
+  /** 商户logo */
+  merchant_logo_url: string;
+  /** 背景颜色 */
+  background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100' | (string & {});
+  /** 活动开始时间 */
+  begin_time?: string;
+  /** 活动结束时间 */
+  end_time?: string;
+  /** 可用时间段 */
+  available_periods?: V3MarketingPaygiftactivityActivitiesGetResponseDataActivityBaseInfoAvailablePeriods;
+  /** 商户请求单号 */
+  out_request_no: string;
+  /** 投放目的 */
+  delivery_purpose: 'OFF_LINE_PAY' | 'JUMP_MINI_APP' | (string & {});
+  /** 商家小程序appid */
+  mini_programs_appid?: string;
+  /** 商家小程序path */
+  mini_programs_path?: string;
+}
+
+/** 支付方式信息 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentModePaymentMethodInformation {
+  /** 支付方式 */
+  payment_method?: 'CFT' | 'SPECIFIC_BANK_CARD' | (string & {});
+  /** 银行简称 */
+  bank_abbreviation?: string;
+}
+
+/** 支付模式 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMode {
+  /** 支付场景列表 */
+  payment_scene_list?: ('APP_SCENE' | (string & {}))[];
+  /** 支付方式信息 */
+  payment_method_information?: V3MarketingPaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentModePaymentMethodInformation;
+}
+
+/** 活动高级设置 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataAdvancedSetting {
+  /** 奖品类型 */
+  delivery_user_category?: 'BUSIFAVOR' | (string & {});
+  /** 商家会员appid */
+  merchant_member_appid?: string;
+  /** 支付模式 */
+  payment_mode?: V3MarketingPaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMode;
+  /** 订单优惠标记 */
+  goods_tags?: string[];
+}
+
+/** 奖品基本信息列表 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataAwardSendRuleFullSendRuleAwardList {
+  /** 代金券批次Id */
+  stock_id?: string;
+  /** 奖品原始图（大图） */
+  original_image_url?: string;
+  /** 奖品缩略图（小图） */
+  thumbnail_url?: string;
+}
+
+/** 满送活动奖品发放规则 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataAwardSendRuleFullSendRule {
+  /** 奖品类型 */
+  award_type: 'BUSIFAVOR' | (string & {});
+  /** 发券商户号选项 */
+  merchant_option: 'IN_SEVICE_COUPON_MERCHANT' | 'MANUAL_INPUT_MERCHANT' | (string & {});
+  /** 消费金额门槛 */
+  transaction_amount_minimum: number;
+  /** 发放内容 */
+  send_content: 'SINGLE_COUPON' | 'GIFT_PACKAGE' | (string & {});
+  /** 奖品基本信息列表 */
+  award_list?: V3MarketingPaygiftactivityActivitiesGetResponseDataAwardSendRuleFullSendRuleAwardList[];
+  /** 发券商户号列表 */
+  merchant_id_list?: string[];
+}
+
+/** 阶梯送发放规则 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataAwardSendRuleStepSendRule {
+  /** 奖品类型 */
+  award_type: 'BUSIFAVOR' | (string & {});
+  /** 发券商户号选项 */
+  merchant_option: 'IN_SEVICE_COUPON_MERCHANT' | 'MANUAL_INPUT_MERCHANT' | (string & {});
+}
+
+/** 活动奖品发放规则 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseDataAwardSendRule {
+  /** 满送活动奖品发放规则 */
+  full_send_rule?: V3MarketingPaygiftactivityActivitiesGetResponseDataAwardSendRuleFullSendRule;
+  /** 阶梯送发放规则 */
+  step_send_rule?: V3MarketingPaygiftactivityActivitiesGetResponseDataAwardSendRuleStepSendRule;
+}
+
+/** 结果集 */
+export interface V3MarketingPaygiftactivityActivitiesGetResponseData {
+  /** 活动基本信息 */
+  activity_base_info: V3MarketingPaygiftactivityActivitiesGetResponseDataActivityBaseInfo;
+  /** 活动高级设置 */
+  advanced_setting?: V3MarketingPaygiftactivityActivitiesGetResponseDataAdvancedSetting;
+  /** 活动id */
+  activity_id?: string;
+  /** 活动奖品发放规则 */
+  award_send_rule: V3MarketingPaygiftactivityActivitiesGetResponseDataAwardSendRule;
+}
+
 /** 获取支付有礼活动列表 */
 export interface V3MarketingPaygiftactivityActivitiesGetResponse {
   /** 分页页码 */
@@ -60404,6 +65424,8 @@ export interface V3MarketingPaygiftactivityActivitiesGetResponse {
   limit?: number;
   /** 总数 */
   total_count?: number;
+  /** 结果集 */
+  data?: V3MarketingPaygiftactivityActivitiesGetResponseData[];
 }
 
 /** 查询活动详情接口 */
@@ -60768,6 +65790,14 @@ export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostJsonAdvanc
   payment_method_information?: V3MarketingPaygiftactivityUniqueThresholdActivityPostJsonAdvancedSettingPaymentModePaymentMethodInformation;
 }
 
+/** 支付方式信息 */
+export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostJsonAdvancedSettingPaymentMethodInformation {
+  /** 支付方式 */
+  payment_method?: 'CFT' | 'SPECIFIC_BANK_CARD';
+  /** 银行简称 */
+  bank_abbreviation?: string;
+}
+
 /** 活动高级设置 */
 export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostJsonAdvancedSetting {
   /** 奖品类型 */
@@ -60778,6 +65808,8 @@ export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostJsonAdvanc
   payment_mode?: V3MarketingPaygiftactivityUniqueThresholdActivityPostJsonAdvancedSettingPaymentMode;
   /** 订单优惠标记 */
   goods_tags?: string[];
+  /** 支付方式信息 */
+  payment_method_information?: V3MarketingPaygiftactivityUniqueThresholdActivityPostJsonAdvancedSettingPaymentMethodInformation;
 }
 
 /** 奖品基本信息列表 */
@@ -60833,31 +65865,31 @@ export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostResponse {
 /** 自定义入口跳转信息 */
 export interface V3MarketingShoppingReceiptCustomentrancesPostJsonJumpLink {
   /** 自定义入口的跳转小程序AppID */
-  mini_programs_appid?: string;
+  mini_programs_appid: string;
   /** 自定义入口跳转小程序的path */
-  mini_programs_path?: string;
+  mini_programs_path: string;
 }
 
 /** 声明请求的JSON数据结构 */
 export interface V3MarketingShoppingReceiptCustomentrancesPostJson {
   /** 自定义入口种类 */
-  custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM';
+  custom_entrance_type: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM';
   /** 副标题，辅助描述商家活动或商家小程序信息 */
-  subtitle?: string;
+  subtitle: string;
   /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填 */
   goods_thumbnail_url?: string;
   /** 自定义入口的开始时间 */
-  start_time?: string;
+  start_time: string;
   /** 自定义入口的结束时间 */
-  end_time?: string;
+  end_time: string;
   /** 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值 */
-  custom_entrance_state?: string;
+  custom_entrance_state: 'ONLINE' | 'OFFLINE';
   /** 自定义入口的归属品牌ID */
-  brand_id?: string;
+  brand_id: string;
   /** 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增 */
-  out_request_no?: string;
+  out_request_no: string;
   /** 自定义入口跳转信息 */
-  jump_link?: V3MarketingShoppingReceiptCustomentrancesPostJsonJumpLink;
+  jump_link: V3MarketingShoppingReceiptCustomentrancesPostJsonJumpLink;
 }
 
 /** 创建自定义入口 */
@@ -60869,35 +65901,35 @@ export interface V3MarketingShoppingReceiptCustomentrancesPostOptions {
 /** 自定义入口跳转信息 */
 export interface V3MarketingShoppingReceiptCustomentrancesPostResponseJumpLink {
   /** 自定义入口的跳转小程序AppID */
-  mini_programs_appid?: string;
+  mini_programs_appid: string;
   /** 自定义入口跳转小程序的path */
-  mini_programs_path?: string;
+  mini_programs_path: string;
 }
 
 /** 创建自定义入口 */
 export interface V3MarketingShoppingReceiptCustomentrancesPostResponse {
   /** 自定义入口种类 */
-  custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM' | (string & {});
+  custom_entrance_type: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM' | (string & {});
   /** 副标题，辅助描述商家活动或商家小程序信息 */
-  subtitle?: string;
+  subtitle: string;
   /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填 */
   goods_thumbnail_url?: string;
   /** 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值 */
-  custom_entrance_state?: string;
+  custom_entrance_state: 'ONLINE' | 'OFFLINE' | (string & {});
   /** 自定义入口的开始时间 */
-  start_time?: string;
+  start_time: string;
   /** 自定义入口的结束时间 */
-  end_time?: string;
+  end_time: string;
   /** 自定义入口的归属品牌ID */
-  brand_id?: string;
+  brand_id: string;
   /** 自定义入口创建的时间 */
-  create_time?: string;
+  create_time: string;
   /** 自定义入口修改的时间 */
-  modify_time?: string;
+  modify_time: string;
   /** 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增 */
-  out_request_no?: string;
+  out_request_no: string;
   /** 自定义入口跳转信息 */
-  jump_link?: V3MarketingShoppingReceiptCustomentrancesPostResponseJumpLink;
+  jump_link: V3MarketingShoppingReceiptCustomentrancesPostResponseJumpLink;
 }
 
 /** 查询自定义入口 */
@@ -60909,43 +65941,43 @@ export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdGetOptions {
 /** 自定义入口跳转信息 */
 export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdGetResponseJumpLink {
   /** 自定义入口的跳转小程序AppID */
-  mini_programs_appid?: string;
+  mini_programs_appid: string;
   /** 自定义入口跳转小程序的path */
-  mini_programs_path?: string;
+  mini_programs_path: string;
 }
 
 /** 查询自定义入口 */
 export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdGetResponse {
   /** 自定义入口种类 */
-  custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM' | (string & {});
+  custom_entrance_type: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM' | (string & {});
   /** 副标题，辅助描述商家活动或商家小程序信息 */
-  subtitle?: string;
+  subtitle: string;
   /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填 */
   goods_thumbnail_url?: string;
   /** 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值 */
-  custom_entrance_state?: string;
+  custom_entrance_state: 'ONLINE' | 'OFFLINE' | (string & {});
   /** 自定义入口的开始时间 */
-  start_time?: string;
+  start_time: string;
   /** 自定义入口的结束时间 */
-  end_time?: string;
+  end_time: string;
   /** 自定义入口的归属品牌ID */
-  brand_id?: string;
+  brand_id: string;
   /** 自定义入口创建的时间 */
-  create_time?: string;
+  create_time: string;
   /** 自定义入口修改的时间 */
-  modify_time?: string;
+  modify_time: string;
   /** 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增 */
-  out_request_no?: string;
+  out_request_no: string;
   /** 自定义入口跳转信息 */
-  jump_link?: V3MarketingShoppingReceiptCustomentrancesByBrandIdGetResponseJumpLink;
+  jump_link: V3MarketingShoppingReceiptCustomentrancesByBrandIdGetResponseJumpLink;
 }
 
 /** 自定义入口跳转信息 */
 export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchJsonJumpLink {
   /** 自定义入口的跳转小程序AppID */
-  mini_programs_appid?: string;
+  mini_programs_appid: string;
   /** 自定义入口跳转小程序的path */
-  mini_programs_path?: string;
+  mini_programs_path: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -60957,13 +65989,13 @@ export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchJson {
   /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填 */
   goods_thumbnail_url?: string;
   /** 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值 */
-  custom_entrance_state?: string;
+  custom_entrance_state?: 'ONLINE' | 'OFFLINE';
   /** 自定义入口的开始时间 */
   start_time?: string;
   /** 自定义入口的结束时间 */
   end_time?: string;
   /** 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增 */
-  out_request_no?: string;
+  out_request_no: string;
   /** 自定义入口跳转信息 */
   jump_link?: V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchJsonJumpLink;
 }
@@ -60979,59 +66011,59 @@ export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchOptions 
 /** 自定义入口跳转信息 */
 export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchResponseJumpLink {
   /** 自定义入口的跳转小程序AppID */
-  mini_programs_appid?: string;
+  mini_programs_appid: string;
   /** 自定义入口跳转小程序的path */
-  mini_programs_path?: string;
+  mini_programs_path: string;
 }
 
 /** 更新自定义入口 */
 export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchResponse {
   /** 自定义入口种类 */
-  custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM' | (string & {});
+  custom_entrance_type: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM' | (string & {});
   /** 副标题，辅助描述商家活动或商家小程序信息 */
-  subtitle?: string;
+  subtitle: string;
   /** 展示商品信息，当自定义入口种类为商家活动时，该字段必填，种类为商家小程序该字段不填 */
   goods_thumbnail_url?: string;
   /** 设置自定义入口的状态，ONLINE-在线对用户展示，OFFLINE-下线对用户不展示 可选取值 */
-  custom_entrance_state?: string;
+  custom_entrance_state: 'ONLINE' | 'OFFLINE' | (string & {});
   /** 自定义入口的开始时间 */
-  start_time?: string;
+  start_time: string;
   /** 自定义入口的结束时间 */
-  end_time?: string;
+  end_time: string;
   /** 自定义入口的归属品牌ID */
-  brand_id?: string;
+  brand_id: string;
   /** 自定义入口创建的时间 */
-  create_time?: string;
+  create_time: string;
   /** 自定义入口修改的时间 */
-  modify_time?: string;
+  modify_time: string;
   /** 商户创建自定义入口的凭据号（格式：商户ID+日期+流水号），商家侧需要保持唯一且递增 */
-  out_request_no?: string;
+  out_request_no: string;
   /** 自定义入口跳转信息 */
-  jump_link?: V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchResponseJumpLink;
+  jump_link: V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchResponseJumpLink;
 }
 
 /** 跳转信息 */
 export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostJsonJumpInfo {
   /** 商户电子小票跳转信息小程序AppID */
-  merchant_appid?: string;
+  merchant_appid: string;
   /** 商户电子小票跳转信息小程序路径 */
-  merchant_path?: string;
+  merchant_path: string;
 }
 
 /** 声明请求的JSON数据结构 */
 export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostJson {
   /** 微信支付订单号 */
-  transaction_id?: string;
+  transaction_id: string;
   /** 商户号 */
   transaction_mchid?: string;
   /** 子商户号 */
   transaction_sub_mchid?: string;
   /** 下单用户OpenID */
-  openid?: string;
+  openid: string;
   /** 商户上传时间 */
-  merchant_upload_time?: string;
+  merchant_upload_time: string;
   /** 跳转信息 */
-  jump_info?: V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostJsonJumpInfo;
+  jump_info: V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostJsonJumpInfo;
 }
 
 /** 上传商家电子小票跳转信息 */
@@ -61043,29 +66075,29 @@ export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostO
 /** 跳转信息 */
 export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpInfoJumpInfo {
   /** 商户电子小票跳转信息小程序AppID */
-  merchant_appid?: string;
+  merchant_appid: string;
   /** 商户电子小票跳转信息小程序路径 */
-  merchant_path?: string;
+  merchant_path: string;
 }
 
 /** 商家电子小票跳转信息 */
 export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpInfo {
   /** 微信支付订单号 */
-  transaction_id?: string;
+  transaction_id: string;
   /** 商户号 */
   transaction_mchid?: string;
   /** 子商户号 */
   transaction_sub_mchid?: string;
   /** 下单用户OpenID */
-  openid?: string;
+  openid: string;
   /** 商户上传时间 */
-  merchant_upload_time?: string;
+  merchant_upload_time: string;
   /** 跳转信息 */
-  jump_info?: V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpInfoJumpInfo;
+  jump_info: V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpInfoJumpInfo;
   /** 创建时间 */
-  create_time?: string;
+  create_time: string;
   /** 修改时间 */
-  modify_time?: string;
+  modify_time: string;
   /** 归属品牌ID */
   brand_id?: number;
 }
@@ -62428,7 +67460,7 @@ export interface V3MchOperationManageMerchantLimitationsSubMchidBySubMchidGetRes
   /** 商户被管控原因描述 */
   limitation_reason_describe?: string;
   /** 商户被该原因管控的解脱路径 */
-  recover_way?: 'IRRECOVERABLE' | 'MODIFY_SUBJECT_INFORMATION' | 'MODIFY_SETTLE_ACCOUNT_INFORMATION' | 'VERIFY_INACTIVE_MERCHANT_IDENTITY' | 'SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION' | 'SUBMIT_INFORMATION_FOR_APPEAL' | 'RESOLVE_TRANSACTION_DISPUTES' | 'MODIFY_ADMINISTRATOR_INFORMATION' | 'CALL_CUSTOMER_SERVICE_AT_95017' | 'UPDATE_BUSINESS_SCENARIO_INFORMATION' | 'SUBMIT_CDD_INFORMATION' | 'WAITING_FOR_PLATFORM_REVIEW' | 'SUBMIT_UBO_INFORMATION' | (string & {});
+  recover_way?: 'IRRECOVERABLE' | 'MODIFY_SUBJECT_INFORMATION' | 'MODIFY_SETTLE_ACCOUNT_INFORMATION' | 'VERIFY_INACTIVE_MERCHANT_IDENTITY' | 'SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION' | 'SUBMIT_INFORMATION_FOR_APPEAL' | 'RESOLVE_TRANSACTION_DISPUTES' | 'MODIFY_ADMINISTRATOR_INFORMATION' | 'CALL_CUSTOMER_SERVICE_AT_95017' | 'UPDATE_BUSINESS_SCENARIO_INFORMATION' | 'SUBMIT_CDD_INFORMATION' | 'WAITING_FOR_PLATFORM_REVIEW' | 'SUBMIT_UBO_INFORMATION' | 'SIGN_ANTI_FRAUD_PLEDGE_AND_VERIFY_FACE' | 'CONTACT_APPROPRIATE_AUTHORITY_FOR_CONSULTATION' | 'MODIFY_ABBREVIATION_INFORMATION' | 'CONFIRM_BUSINESS_TYPE' | 'SUBMIT_ONLINE_BUSINESS_SCENARIO_INFORMATION' | 'CONTACT_SERVICE_PROVIDER' | (string & {});
   /** 商户被该原因管控的解脱路径参数 */
   recover_way_param?: string;
   /** 商户被该原因管控的解脱帮助链接 */
@@ -62629,29 +67661,29 @@ export interface V3MchalterapplyMchcontactalterapplymentPostJsonContactInfo {
    * 超级管理员姓名
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
    */
-  contact_name?: Sealed;
+  contact_name: Sealed;
   /** 超级管理员证件类型 */
-  contact_id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
+  contact_id_doc_type: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
   /**
    * 超级管理员身份证件号码
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
    */
-  contact_id_card_number?: Sealed;
+  contact_id_card_number: Sealed;
   /** 超级管理员证件正面照片 */
-  contact_id_doc_copy?: string;
+  contact_id_doc_copy: string;
   /** 超级管理员证件反面照片 */
   contact_id_doc_copy_back?: string;
   /** 超级管理员证件有效期开始时间 */
-  contact_period_begin?: string;
+  contact_id_doc_period_begin: string;
   /** 超级管理员证件有效期结束时间 */
-  contact_period_end?: string;
+  contact_id_doc_period_end: string;
   /** 业务办理授权函 */
   business_authorization_letter?: string;
   /**
    * 超级管理员手机
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
    */
-  mobile_phone?: Sealed;
+  mobile_phone: Sealed;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -62880,6 +67912,8 @@ export interface V3MchalterapplyMchsubjectalterapplymentPostJsonAddition {
   legal_other_prove?: string[];
   /** 发证机关证明 */
   agency_prove?: string[];
+  /** 受益所有人补充材料 */
+  ubo_prove?: string[];
 }
 
 /** 声明请求的JSON数据结构 */
@@ -62888,10 +67922,12 @@ export interface V3MchalterapplyMchsubjectalterapplymentPostJson {
   merchant_code: string;
   /** 业务申请编号 */
   out_request_no: string;
+  /** 主体资料变更范围 */
+  alter_scope?: 'ALTER_SCOPE_FULL' | 'ALTER_SCOPE_BUSINESS_CERT' | 'ALTER_SCOPE_UBO';
   /** 主体类型 */
   organization_type: 'SUBJECT_TYPE_ENTERPRISE' | 'SUBJECT_TYPE_INSTITUTIONS_CLONED' | 'SUBJECT_TYPE_INDIVIDUAL' | 'SUBJECT_TYPE_OTHERS' | 'SUBJECT_TYPE_GOVERNMENT' | 'SUBJECT_TYPE_MICRO';
   /** 是否金融机构 */
-  finance_institution: boolean;
+  finance_institution?: boolean;
   /** 营业执照信息 */
   business_license_info?: V3MchalterapplyMchsubjectalterapplymentPostJsonBusinessLicenseInfo;
   /** 登记证书信息 */
@@ -62899,7 +67935,7 @@ export interface V3MchalterapplyMchsubjectalterapplymentPostJson {
   /** 金融机构许可证 */
   finance_institution_info?: V3MchalterapplyMchsubjectalterapplymentPostJsonFinanceInstitutionInfo;
   /** 法人身份信息 */
-  legal_person_info: V3MchalterapplyMchsubjectalterapplymentPostJsonLegalPersonInfo;
+  legal_person_info?: V3MchalterapplyMchsubjectalterapplymentPostJsonLegalPersonInfo;
   /** 最终受益人信息列表 */
   ubo_info_list?: V3MchalterapplyMchsubjectalterapplymentPostJsonUboInfoList[];
   /** 补充材料列表 */
@@ -63002,8 +68038,8 @@ export interface V3MchalterapplyMchsubjectalterapplymentByApplyIdRevokePostRespo
 
 /** 声明请求的JSON数据结构 */
 export interface V3MchalterapplyMerchantnamealterapplymentPostJson {
-  /** 商户号 */
-  merchant_code: string;
+  /** 二级商户号 */
+  sub_mchid: string;
   /** 业务申请编号 */
   out_request_no: string;
   /** 商户简称 */
@@ -63142,11 +68178,13 @@ export interface V3MedInsOrdersPostJson {
   /** 从业机构的公众号ID */
   appid: string;
   /** 医疗机构的公众号ID */
-  sub_appid: string;
+  sub_appid?: string;
   /** 医疗机构的商户号 */
-  sub_mchid: string;
+  sub_mchid?: string;
+  /** 用户在appid下的唯一标识 */
+  openid?: string;
   /** 用户在医疗机构AppID下的唯一标识 */
-  sub_openid: string;
+  sub_openid?: string;
   /** 支付人身份信息 */
   payer: V3MedInsOrdersPostJsonPayer;
   /** 是否代亲属支付 */
@@ -63159,6 +68197,8 @@ export interface V3MedInsOrdersPostJson {
   serial_no: string;
   /** 医保局返回的支付单ID */
   pay_order_id?: string;
+  /** 医保局返回的支付授权码 */
+  pay_auth_no?: string;
   /** 用户定位信息 */
   geo_location?: string;
   /** 城市ID */
@@ -63272,11 +68312,13 @@ export interface V3MedInsOrdersPostResponse {
   /** 从业机构的公众号ID */
   appid: string;
   /** 医疗机构的公众号ID */
-  sub_appid: string;
+  sub_appid?: string;
   /** 医疗机构的商户号 */
-  sub_mchid: string;
+  sub_mchid?: string;
+  /** 用户在appid下的唯一标识 */
+  openid?: string;
   /** 用户在医疗机构AppID下的唯一标识 */
-  sub_openid: string;
+  sub_openid?: string;
   /** 是否代亲属支付 */
   pay_for_relatives?: boolean;
   /** 从业机构订单号 */
@@ -63330,12 +68372,14 @@ export interface V3MedInsOrdersPostResponse {
   channel_no?: string;
   /** 是否到医保局测试环境下单 */
   med_ins_test_env?: boolean;
+  /** 医保支付失败原因 */
+  med_ins_fail_reason?: string;
 }
 
 /** 声明请求的查询参数 */
 export interface V3MedInsOrdersMixTradeNoByMixTradeNoGetQuery {
   /** 医疗机构的商户号 */
-  sub_mchid: string;
+  sub_mchid?: string;
 }
 
 /** 使用医保自费混合订单号查看下单结果 */
@@ -63343,7 +68387,7 @@ export interface V3MedInsOrdersMixTradeNoByMixTradeNoGetOptions {
   /** 医保自费混合订单号 */
   mix_trade_no: string;
   /** 声明请求的查询参数 */
-  query: V3MedInsOrdersMixTradeNoByMixTradeNoGetQuery;
+  query?: V3MedInsOrdersMixTradeNoByMixTradeNoGetQuery;
 }
 
 /** 支付完成后医保局返回内容 */
@@ -63400,11 +68444,13 @@ export interface V3MedInsOrdersMixTradeNoByMixTradeNoGetResponse {
   /** 从业机构的公众号ID */
   appid: string;
   /** 医疗机构的公众号ID */
-  sub_appid: string;
+  sub_appid?: string;
   /** 医疗机构的商户号 */
-  sub_mchid: string;
+  sub_mchid?: string;
+  /** 用户在appid下的唯一标识 */
+  openid?: string;
   /** 用户在医疗机构AppID下的唯一标识 */
-  sub_openid: string;
+  sub_openid?: string;
   /** 是否代亲属支付 */
   pay_for_relatives?: boolean;
   /** 从业机构订单号 */
@@ -63458,20 +68504,22 @@ export interface V3MedInsOrdersMixTradeNoByMixTradeNoGetResponse {
   channel_no?: string;
   /** 是否到医保局测试环境下单 */
   med_ins_test_env?: boolean;
+  /** 医保支付失败原因 */
+  med_ins_fail_reason?: string;
 }
 
 /** 声明请求的查询参数 */
 export interface V3MedInsOrdersOutTradeNoByOutTradeNoGetQuery {
   /** 医疗机构的商户号 */
-  sub_mchid: string;
+  sub_mchid?: string;
 }
 
-/** 使用从业机构订单号查看下单结果 */
+/** 使用商户订单号查看下单结果 */
 export interface V3MedInsOrdersOutTradeNoByOutTradeNoGetOptions {
   /** 医保自费混合订单号 */
   out_trade_no: string;
   /** 声明请求的查询参数 */
-  query: V3MedInsOrdersOutTradeNoByOutTradeNoGetQuery;
+  query?: V3MedInsOrdersOutTradeNoByOutTradeNoGetQuery;
 }
 
 /** 支付完成后医保局返回内容 */
@@ -63504,7 +68552,7 @@ export interface V3MedInsOrdersOutTradeNoByOutTradeNoGetResponsePassthroughReque
   setlLatlnt?: string;
 }
 
-/** 使用从业机构订单号查看下单结果 */
+/** 使用商户订单号查看下单结果 */
 export interface V3MedInsOrdersOutTradeNoByOutTradeNoGetResponse {
   /** 医保自费混合订单号 */
   mix_trade_no: string;
@@ -63528,11 +68576,13 @@ export interface V3MedInsOrdersOutTradeNoByOutTradeNoGetResponse {
   /** 从业机构的公众号ID */
   appid: string;
   /** 医疗机构的公众号ID */
-  sub_appid: string;
+  sub_appid?: string;
   /** 医疗机构的商户号 */
-  sub_mchid: string;
+  sub_mchid?: string;
+  /** 用户在appid下的唯一标识 */
+  openid?: string;
   /** 用户在医疗机构AppID下的唯一标识 */
-  sub_openid: string;
+  sub_openid?: string;
   /** 是否代亲属支付 */
   pay_for_relatives?: boolean;
   /** 从业机构订单号 */
@@ -63586,6 +68636,8 @@ export interface V3MedInsOrdersOutTradeNoByOutTradeNoGetResponse {
   channel_no?: string;
   /** 是否到医保局测试环境下单 */
   med_ins_test_env?: boolean;
+  /** 医保支付失败原因 */
+  med_ins_fail_reason?: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -64226,6 +69278,8 @@ export interface V3MerchantServiceComplaintsV2GetResponseData {
   in_platform_service?: boolean;
   /** 是否需即时服务用户 */
   need_immediate_service?: boolean;
+  /** 是否是智能体投诉 */
+  is_agent_mode?: boolean;
 }
 
 /** 查询投诉单列表 */
@@ -64347,6 +69401,8 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdGetResponse {
   in_platform_service?: boolean;
   /** 是否需即时服务用户 */
   need_immediate_service?: boolean;
+  /** 是否是智能体投诉 */
+  is_agent_mode?: boolean;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -64387,6 +69443,278 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGe
   media_url?: string[];
 }
 
+/** 文本 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText {
+  /** 文本 */
+  text?: string;
+  /** 文本颜色 */
+  color?: 'DEFAULT' | 'SECONDARY' | (string & {});
+  /** 是否粗体 */
+  is_bold?: boolean;
+}
+
+/** 图片 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage {
+  /** 媒体ID */
+  media_id?: string;
+  /** 图片样式类型 */
+  image_style_type?: 'IMAGE_STYLE_TYPE_NARROW' | 'IMAGE_STYLE_TYPE_WIDE' | (string & {});
+}
+
+/** 跳转小程序信息 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo {
+  /** 跳转小程序APPID */
+  appid: string;
+  /** 跳转小程序页面PATH */
+  path: string;
+  /** 跳转小程序页面名称 */
+  text: string;
+}
+
+/** 回复消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo {
+  /** 回复的消息内容 */
+  content: string;
+  /** 自定义透传字段 */
+  custom_data?: string;
+}
+
+/** 动作 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkAction {
+  /** 动作类型 */
+  action_type?: 'ACTION_TYPE_SEND_MESSAGE' | 'ACTION_TYPE_JUMP_URL' | 'ACTION_TYPE_JUMP_MINI_PROGRAM' | (string & {});
+  /** 跳转链接 */
+  jump_url?: string;
+  /** 跳转小程序信息 */
+  mini_program_jump_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo;
+  /** 回复消息内容 */
+  message_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo;
+  /** 动作id */
+  action_id?: string;
+}
+
+/** 失效配置 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkInvalidInfo {
+  /** 过期时间 */
+  expired_time?: string;
+  /** 是否可以多次点击 */
+  multi_clickable?: boolean;
+}
+
+/** 链接 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLink {
+  /** 文本 */
+  text?: string;
+  /** 动作 */
+  action?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkAction;
+  /** 失效配置 */
+  invalid_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkInvalidInfo;
+}
+
+/** 跳转小程序信息 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo {
+  /** 跳转小程序APPID */
+  appid: string;
+  /** 跳转小程序页面PATH */
+  path: string;
+  /** 跳转小程序页面名称 */
+  text: string;
+}
+
+/** 回复消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo {
+  /** 回复的消息内容 */
+  content: string;
+  /** 自定义透传字段 */
+  custom_data?: string;
+}
+
+/** 动作 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsAction {
+  /** 动作类型 */
+  action_type?: 'ACTION_TYPE_SEND_MESSAGE' | 'ACTION_TYPE_JUMP_URL' | 'ACTION_TYPE_JUMP_MINI_PROGRAM' | (string & {});
+  /** 跳转链接 */
+  jump_url?: string;
+  /** 跳转小程序信息 */
+  mini_program_jump_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo;
+  /** 回复消息内容 */
+  message_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo;
+  /** 动作id */
+  action_id?: string;
+}
+
+/** FAQ列表 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs {
+  /** faq的id */
+  faq_id?: string;
+  /** faq内容 */
+  faq_title?: string;
+  /** 动作 */
+  action?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsAction;
+}
+
+/** FAQ列表 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList {
+  /** FAQ列表 */
+  faqs?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs[];
+}
+
+/** 跳转小程序信息 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo {
+  /** 跳转小程序APPID */
+  appid: string;
+  /** 跳转小程序页面PATH */
+  path: string;
+  /** 跳转小程序页面名称 */
+  text: string;
+}
+
+/** 回复消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo {
+  /** 回复的消息内容 */
+  content: string;
+  /** 自定义透传字段 */
+  custom_data?: string;
+}
+
+/** 动作 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonAction {
+  /** 动作类型 */
+  action_type?: 'ACTION_TYPE_SEND_MESSAGE' | 'ACTION_TYPE_JUMP_URL' | 'ACTION_TYPE_JUMP_MINI_PROGRAM' | (string & {});
+  /** 跳转链接 */
+  jump_url?: string;
+  /** 跳转小程序信息 */
+  mini_program_jump_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo;
+  /** 回复消息内容 */
+  message_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo;
+  /** 动作id */
+  action_id?: string;
+}
+
+/** 失效配置 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonInvalidInfo {
+  /** 过期时间 */
+  expired_time?: string;
+  /** 是否可以多次点击 */
+  multi_clickable?: boolean;
+}
+
+/** 按钮 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButton {
+  /** 文本 */
+  text?: string;
+  /** 动作 */
+  action?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonAction;
+  /** 失效配置 */
+  invalid_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonInvalidInfo;
+}
+
+/** 跳转小程序信息 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo {
+  /** 跳转小程序APPID */
+  appid: string;
+  /** 跳转小程序页面PATH */
+  path: string;
+  /** 跳转小程序页面名称 */
+  text: string;
+}
+
+/** 回复消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo {
+  /** 回复的消息内容 */
+  content: string;
+  /** 自定义透传字段 */
+  custom_data?: string;
+}
+
+/** 动作 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsAction {
+  /** 动作类型 */
+  action_type?: 'ACTION_TYPE_SEND_MESSAGE' | 'ACTION_TYPE_JUMP_URL' | 'ACTION_TYPE_JUMP_MINI_PROGRAM' | (string & {});
+  /** 跳转链接 */
+  jump_url?: string;
+  /** 跳转小程序信息 */
+  mini_program_jump_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo;
+  /** 回复消息内容 */
+  message_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo;
+  /** 动作id */
+  action_id?: string;
+}
+
+/** 失效配置 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsInvalidInfo {
+  /** 过期时间 */
+  expired_time?: string;
+  /** 是否可以多次点击 */
+  multi_clickable?: boolean;
+}
+
+/** 按钮组 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtons {
+  /** 文本 */
+  text?: string;
+  /** 动作 */
+  action?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsAction;
+  /** 失效配置 */
+  invalid_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsInvalidInfo;
+}
+
+/** 失效配置 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupInvalidInfo {
+  /** 过期时间 */
+  expired_time?: string;
+  /** 是否可以多次点击 */
+  multi_clickable?: boolean;
+}
+
+/** 按钮组 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup {
+  /** 按钮组 */
+  buttons?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtons[];
+  /** 按钮布局方式 */
+  button_layout?: 'LAYOUT_UNKNOWN' | 'LAYOUT_HORIZONTAL' | 'LAYOUT_VERTICAL' | (string & {});
+  /** 失效配置 */
+  invalid_info?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupInvalidInfo;
+}
+
+/** 消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks {
+  /** 消息块类型 */
+  type?: 'TEXT' | 'IMAGE' | 'LINK' | 'FAQ_LIST' | 'BUTTON' | 'BUTTON_GROUP' | (string & {});
+  /** 文本 */
+  text?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText;
+  /** 图片 */
+  image?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage;
+  /** 链接 */
+  link?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLink;
+  /** FAQ列表 */
+  faq_list?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqList;
+  /** 按钮 */
+  button?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButton;
+  /** 按钮组 */
+  button_group?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup;
+}
+
+/** 普通消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessage {
+  /** 消息内容 */
+  blocks?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks[];
+  /** 发送者身份类别 */
+  sender_identity?: 'UNKNOWN' | 'MANUAL' | 'MACHINE' | (string & {});
+  /** 自定义透传信息 */
+  custom_data?: string;
+}
+
+/** 用户点击回复消息 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataClickMessage {
+  /** 回复的消息内容 */
+  message_content?: Record<string, unknown>;
+  /** 动作id */
+  action_id?: string;
+  /** 被点击的操作流水号 */
+  clicked_log_id?: string;
+}
+
 /** 投诉协商历史 */
 export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseData {
   /** 操作资料列表 */
@@ -64398,7 +69726,7 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGe
   /** 操作时间 */
   operate_time: string;
   /** 操作类型 */
-  operate_type: 'USER_CREATE_COMPLAINT' | 'USER_CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'PLATFORM_RESPONSE' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_CREATE_COMPLAINT_SYSTEM_MESSAGE' | 'COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE' | 'USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE' | 'USER_REVOKE_COMPLAINT' | 'USER_COMFIRM_COMPLAINT' | 'PLATFORM_HELP_APPLICATION' | 'USER_APPLY_PLATFORM_HELP' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REFUSE_RERUND' | 'USER_SUBMIT_SATISFACTION' | 'SERVICE_ORDER_CANCEL' | 'SERVICE_ORDER_COMPLETE' | 'COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE' | 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE' | 'COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | (string & {});
+  operate_type: 'USER_CREATE_COMPLAINT' | 'USER_CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'PLATFORM_RESPONSE' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_CREATE_COMPLAINT_SYSTEM_MESSAGE' | 'COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE' | 'USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE' | 'USER_REVOKE_COMPLAINT' | 'USER_COMFIRM_COMPLAINT' | 'PLATFORM_HELP_APPLICATION' | 'USER_APPLY_PLATFORM_HELP' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REFUSE_RERUND' | 'USER_SUBMIT_SATISFACTION' | 'SERVICE_ORDER_CANCEL' | 'SERVICE_ORDER_COMPLETE' | 'COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE' | 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE' | 'COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'USER_CLICK_RESPONSE' | (string & {});
   /** 操作内容 */
   operate_details?: string;
   /** 图片凭证 */
@@ -64407,6 +69735,10 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGe
   user_appy_platform_service_reason?: string;
   /** 用户申请平台协助原因描述 */
   user_appy_platform_service_reason_description?: string;
+  /** 普通消息内容 */
+  normal_message?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataNormalMessage;
+  /** 用户点击回复消息 */
+  click_message?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponseDataClickMessage;
 }
 
 /** 查询投诉协商历史 */
@@ -64453,6 +69785,292 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdResponsePostOptions {
   complaint_id: string;
   /** 声明请求的JSON数据结构 */
   json: V3MerchantServiceComplaintsV2ByComplaintIdResponsePostJson;
+}
+
+/** 文本 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksText {
+  /** 文本 */
+  text?: string;
+  /** 文本颜色 */
+  color?: 'DEFAULT' | 'SECONDARY';
+  /** 是否粗体 */
+  is_bold?: boolean;
+}
+
+/** 图片 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksImage {
+  /** 媒体ID */
+  media_id?: string;
+  /** 图片样式类型 */
+  image_style_type?: 'IMAGE_STYLE_TYPE_NARROW' | 'IMAGE_STYLE_TYPE_WIDE';
+}
+
+/** 跳转小程序信息 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLinkActionMiniProgramJumpInfo {
+  /** 跳转小程序APPID */
+  appid: string;
+  /** 跳转小程序页面PATH */
+  path?: string;
+  /** 跳转小程序页面名称 */
+  text?: string;
+}
+
+/** 回复消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLinkActionMessageInfo {
+  /** 回复的消息内容 */
+  content: string;
+  /** 自定义透传字段 */
+  custom_data?: string;
+}
+
+/** 动作 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLinkAction {
+  /** 动作类型 */
+  action_type?: 'ACTION_TYPE_SEND_MESSAGE' | 'ACTION_TYPE_JUMP_URL' | 'ACTION_TYPE_JUMP_MINI_PROGRAM';
+  /** 跳转链接 */
+  jump_url?: string;
+  /** 跳转小程序信息 */
+  mini_program_jump_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLinkActionMiniProgramJumpInfo;
+  /** 回复消息内容 */
+  message_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLinkActionMessageInfo;
+  /** 动作id */
+  action_id?: string;
+}
+
+/** 失效配置 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLinkInvalidInfo {
+  /** 过期时间 */
+  expired_time?: string;
+  /** 是否可以多次点击 */
+  multi_clickable?: boolean;
+}
+
+/** 链接 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLink {
+  /** 文本 */
+  text?: string;
+  /** 动作 */
+  action?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLinkAction;
+  /** 失效配置 */
+  invalid_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLinkInvalidInfo;
+}
+
+/** 跳转小程序信息 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqListFaqsActionMiniProgramJumpInfo {
+  /** 跳转小程序APPID */
+  appid: string;
+  /** 跳转小程序页面PATH */
+  path?: string;
+  /** 跳转小程序页面名称 */
+  text?: string;
+}
+
+/** 回复消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqListFaqsActionMessageInfo {
+  /** 回复的消息内容 */
+  content: string;
+  /** 自定义透传字段 */
+  custom_data?: string;
+}
+
+/** 动作 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqListFaqsAction {
+  /** 动作类型 */
+  action_type?: 'ACTION_TYPE_SEND_MESSAGE' | 'ACTION_TYPE_JUMP_URL' | 'ACTION_TYPE_JUMP_MINI_PROGRAM';
+  /** 跳转链接 */
+  jump_url?: string;
+  /** 跳转小程序信息 */
+  mini_program_jump_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqListFaqsActionMiniProgramJumpInfo;
+  /** 回复消息内容 */
+  message_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqListFaqsActionMessageInfo;
+  /** 动作id */
+  action_id?: string;
+}
+
+/** FAQ列表 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqListFaqs {
+  /** faq的id */
+  faq_id?: string;
+  /** faq内容 */
+  faq_title?: string;
+  /** 动作 */
+  action?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqListFaqsAction;
+}
+
+/** FAQ列表 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqList {
+  /** FAQ列表 */
+  faqs?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqListFaqs[];
+}
+
+/** 跳转小程序信息 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonActionMiniProgramJumpInfo {
+  /** 跳转小程序APPID */
+  appid: string;
+  /** 跳转小程序页面PATH */
+  path?: string;
+  /** 跳转小程序页面名称 */
+  text?: string;
+}
+
+/** 回复消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonActionMessageInfo {
+  /** 回复的消息内容 */
+  content: string;
+  /** 自定义透传字段 */
+  custom_data?: string;
+}
+
+/** 动作 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonAction {
+  /** 动作类型 */
+  action_type?: 'ACTION_TYPE_SEND_MESSAGE' | 'ACTION_TYPE_JUMP_URL' | 'ACTION_TYPE_JUMP_MINI_PROGRAM';
+  /** 跳转链接 */
+  jump_url?: string;
+  /** 跳转小程序信息 */
+  mini_program_jump_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonActionMiniProgramJumpInfo;
+  /** 回复消息内容 */
+  message_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonActionMessageInfo;
+  /** 动作id */
+  action_id?: string;
+}
+
+/** 失效配置 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonInvalidInfo {
+  /** 过期时间 */
+  expired_time?: string;
+  /** 是否可以多次点击 */
+  multi_clickable?: boolean;
+}
+
+/** 按钮 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButton {
+  /** 文本 */
+  text?: string;
+  /** 动作 */
+  action?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonAction;
+  /** 失效配置 */
+  invalid_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonInvalidInfo;
+}
+
+/** 跳转小程序信息 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo {
+  /** 跳转小程序APPID */
+  appid: string;
+  /** 跳转小程序页面PATH */
+  path?: string;
+  /** 跳转小程序页面名称 */
+  text?: string;
+}
+
+/** 回复消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtonsActionMessageInfo {
+  /** 回复的消息内容 */
+  content: string;
+  /** 自定义透传字段 */
+  custom_data?: string;
+}
+
+/** 动作 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtonsAction {
+  /** 动作类型 */
+  action_type?: 'ACTION_TYPE_SEND_MESSAGE' | 'ACTION_TYPE_JUMP_URL' | 'ACTION_TYPE_JUMP_MINI_PROGRAM';
+  /** 跳转链接 */
+  jump_url?: string;
+  /** 跳转小程序信息 */
+  mini_program_jump_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo;
+  /** 回复消息内容 */
+  message_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtonsActionMessageInfo;
+  /** 动作id */
+  action_id?: string;
+}
+
+/** 失效配置 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtonsInvalidInfo {
+  /** 过期时间 */
+  expired_time?: string;
+  /** 是否可以多次点击 */
+  multi_clickable?: boolean;
+}
+
+/** 按钮组 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtons {
+  /** 文本 */
+  text?: string;
+  /** 动作 */
+  action?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtonsAction;
+  /** 失效配置 */
+  invalid_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtonsInvalidInfo;
+}
+
+/** 失效配置 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupInvalidInfo {
+  /** 过期时间 */
+  expired_time?: string;
+  /** 是否可以多次点击 */
+  multi_clickable?: boolean;
+}
+
+/** 按钮组 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroup {
+  /** 按钮组 */
+  buttons?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupButtons[];
+  /** 按钮布局方式 */
+  button_layout?: 'LAYOUT_UNKNOWN' | 'LAYOUT_HORIZONTAL' | 'LAYOUT_VERTICAL';
+  /** 失效配置 */
+  invalid_info?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroupInvalidInfo;
+}
+
+/** 消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocks {
+  /** 消息块类型 */
+  type?: 'TEXT' | 'IMAGE' | 'LINK' | 'FAQ_LIST' | 'BUTTON' | 'BUTTON_GROUP';
+  /** 文本 */
+  text?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksText;
+  /** 图片 */
+  image?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksImage;
+  /** 链接 */
+  link?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksLink;
+  /** FAQ列表 */
+  faq_list?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksFaqList;
+  /** 按钮 */
+  button?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButton;
+  /** 按钮组 */
+  button_group?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocksButtonGroup;
+}
+
+/** 消息内容 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessage {
+  /** 消息内容 */
+  blocks?: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessageBlocks[];
+  /** 发送者身份类别 */
+  sender_identity?: 'UNKNOWN' | 'MANUAL' | 'MACHINE';
+  /** 自定义透传信息 */
+  custom_data?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJson {
+  /** 被诉商户号 */
+  complainted_mchid: string;
+  /** 消息内容 */
+  message: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJsonMessage;
+  /** 幂等ID */
+  idempotent_id: string;
+}
+
+/** 回复需要即时服务的投诉单 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostOptions {
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostJson;
+}
+
+/** 回复需要即时服务的投诉单 */
+export interface V3MerchantServiceComplaintsV2ByComplaintIdResponseImmediateServicePostResponse {
+  /** 操作流水号 */
+  log_id?: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -64991,6 +70609,8 @@ export interface V3MerchantFundWithdrawPostJson {
   bank_memo?: string;
   /** 资金账户类型 */
   account_type: 'BASIC' | 'OPERATION' | 'FEES';
+  /** 提现结果通知地址 */
+  notify_url?: string;
 }
 
 /** 电商平台提现 */
@@ -65100,15 +70720,15 @@ export interface V3MerchantFundWithdrawWithdrawIdByWithdrawIdGetResponse {
 
 /** 媒体文件元信息，使用json表示，包含两个参数：sha256、filename */
 export interface V3MerchantMediaUploadPostBodyMeta {
-  /** 图片文件的sha256摘要 */
+  /** 文件sha256摘要 */
   sha256?: string;
-  /** 商户上传的媒体图片的名称，商户自定义，必须以JPG、BMP、PNG为后缀 */
+  /** 文件名称 */
   filename: string;
 }
 
 /** multipart/form-data 数据结构 */
 export interface V3MerchantMediaUploadPostBody {
-  /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过2M。 */
+  /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过5M。PDF文件大小不能超过7.5M。 */
   file: Uint8Array;
   /**
    * 媒体文件元信息，使用json表示，包含两个参数：sha256、filename
@@ -65117,13 +70737,13 @@ export interface V3MerchantMediaUploadPostBody {
   meta: V3MerchantMediaUploadPostBodyMeta | string;
 }
 
-/** 图片上传 */
+/** 文件上传 */
 export interface V3MerchantMediaUploadPostOptions {
   /** multipart/form-data 数据结构 */
   body: V3MerchantMediaUploadPostBody;
 }
 
-/** 图片上传 */
+/** 文件上传 */
 export interface V3MerchantMediaUploadPostResponse {
   /** 媒体文件标识Id */
   media_id: string;
@@ -65232,6 +70852,8 @@ export interface V3MerchantfundPartnerIncomeRecordsGetQuery {
   sub_mchid: string;
   /** 账户类型 */
   account_type: 'BASIC' | 'OPERATION' | 'FEES';
+  /** 日期 */
+  date: string;
   /** 本次查询偏移量 */
   offset?: number;
   /** 本次请求最大查询条数 */
@@ -66010,6 +71632,283 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueGeneralPostOptions 
 }
 
 /** 购买方信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonBuyerInformation {
+  /** 购买方类型 */
+  type: 'INDIVIDUAL' | 'ORGANIZATION';
+  /** 名称 */
+  name: string;
+  /** 纳税人识别号 */
+  taxpayer_id?: string;
+  /** 地址 */
+  address?: string;
+  /** 电话 */
+  telephone?: string;
+  /** 开户银行 */
+  bank_name?: string;
+  /** 银行账号 */
+  bank_account?: string;
+  /**
+   * 手机号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  phone?: Sealed;
+  /**
+   * 邮箱地址
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  email?: Sealed;
+  /** 订单金额 */
+  amount?: number;
+  /** 商户订单号 */
+  out_trade_no?: string;
+  /** 开具的发票类型 */
+  fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
+  /** 留言信息 */
+  user_apply_message?: string;
+}
+
+/** 出行人额外信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonFapiaoInformationItemsPassengerInformation {
+  /** 出行人名称 */
+  name: string;
+  /** 出行人证件类型 */
+  certificate_type: 'IDENTITY_CARD' | 'PASSPORT' | 'HONG_KONG_PERMIT' | 'MACAO_PERMIT' | 'TAIWAN_PERMIT' | 'FOREIGNER_RESIDENCE_PERMIT' | 'HONG_KONG_RESIDENT_CARD' | 'MACAO_RESIDENT_CARD' | 'TAIWAN_RESIDENT_CARD' | 'MILITARY_OFFICER_CARD' | 'ARMED_POLICE_OFFICER_CARD' | 'SOLDIER_CARD' | 'HOMECOMING_CERT' | 'TAIWAN_COMPATRIOT_CERT';
+  /**
+   * 证件号码
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  certificate_number: Sealed;
+  /** 出行日期 */
+  departure_date: string;
+  /** 出发地 */
+  departure_place: string;
+  /** 目的地 */
+  destination: string;
+  /** 交通工具类型 */
+  transportation_type: 'LONG_DISTANCE_BUS' | 'PUBLIC_TRANSPORTATION' | 'CAR' | 'SHIP' | 'OTHER_TRANSPORTATION';
+  /** 交通工具等级 */
+  transportation_classes?: 'SHIP_FIRST_CLASS_CABIN' | 'SHIP_SECOND_CLASS_CABIN' | 'SHIP_THIRD_CLASS_CABIN';
+}
+
+/** 发票行信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonFapiaoInformationItems {
+  /** 税局侧规定的货物或应税劳务、服务税收分类编码 */
+  tax_code: string;
+  /** 货物或应税劳务、服务名称 */
+  goods_name: string;
+  /** 规格型号 */
+  specification?: string;
+  /** 单位 */
+  unit?: string;
+  /** 数量 */
+  quantity?: number;
+  /** 单行金额合计 */
+  total_amount: number;
+  /** 税率 */
+  tax_rate: number;
+  /** 是否折扣行 */
+  discount: boolean;
+  /** 优惠政策标识 */
+  preferential_policy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18;
+  /** 出行人额外信息 */
+  passenger_information?: V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonFapiaoInformationItemsPassengerInformation;
+}
+
+/** 交易信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonFapiaoInformationTransactionInformation {
+  /** 支付渠道 */
+  pay_channel: 'WECHAT_PAY';
+  /** 支付订单号 */
+  transaction_id: string;
+  /** 支付商户订单号 */
+  out_trade_no?: string;
+  /** 交易金额 */
+  amount: number;
+}
+
+/** 需要开具的数电发票信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonFapiaoInformation {
+  /** 商户发票单号 */
+  fapiao_id: string;
+  /** 总价税合计 */
+  total_amount: number;
+  /** 发票行信息 */
+  items: V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonFapiaoInformationItems[];
+  /** 出口业务适用政策代码 */
+  export_business_policy_code?: 1 | 2 | 3;
+  /** 增值税即征即退代码 */
+  vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
+  /** 开票人ID */
+  billing_person_id: string;
+  /** 开票人名称 */
+  billing_person?: string;
+  /** 发票类型 */
+  fapiao_bill_type: 'COMM_FAPIAO' | 'VAT_FAPIAO';
+  /** 交易信息 */
+  transaction_information: V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonFapiaoInformationTransactionInformation[];
+  /** 发票备注 */
+  remark?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJson {
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 发票申请单号 */
+  fapiao_apply_id: string;
+  /** 购买方信息 */
+  buyer_information: V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonBuyerInformation;
+  /** 需要开具的数电发票信息 */
+  fapiao_information: V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJsonFapiaoInformation;
+}
+
+/** 声明请求的头参数 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 开具旅客运输行业电子发票 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportPostHeaders;
+}
+
+/** 购买方信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonBuyerInformation {
+  /** 购买方类型 */
+  type: 'INDIVIDUAL' | 'ORGANIZATION';
+  /** 名称 */
+  name: string;
+  /** 纳税人识别号 */
+  taxpayer_id?: string;
+  /** 地址 */
+  address?: string;
+  /** 电话 */
+  telephone?: string;
+  /** 开户银行 */
+  bank_name?: string;
+  /** 银行账号 */
+  bank_account?: string;
+  /**
+   * 手机号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  phone?: Sealed;
+  /**
+   * 邮箱地址
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  email?: Sealed;
+  /** 订单金额 */
+  amount?: number;
+  /** 商户订单号 */
+  out_trade_no?: string;
+  /** 开具的发票类型 */
+  fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
+  /** 留言信息 */
+  user_apply_message?: string;
+}
+
+/** 成品油行业额外信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonFapiaoInformationItemsRefinedOilInformation {
+  /** 成品油站点 */
+  station: string;
+  /** 交易时间 */
+  trade_time: string;
+  /** 加油枪号码 */
+  gun_number: string;
+}
+
+/** 发票行信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonFapiaoInformationItems {
+  /** 税局侧规定的货物或应税劳务、服务税收分类编码 */
+  tax_code: string;
+  /** 货物或应税劳务、服务名称 */
+  goods_name: string;
+  /** 规格型号 */
+  specification?: string;
+  /** 成品油单位 */
+  unit?: 'TON' | 'LETER';
+  /** 数量 */
+  quantity?: number;
+  /** 单行金额合计 */
+  total_amount: number;
+  /** 税率 */
+  tax_rate: number;
+  /** 是否折扣行 */
+  discount: boolean;
+  /** 优惠政策标识 */
+  preferential_policy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18;
+  /** 成品油行业额外信息 */
+  refined_oil_information?: V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonFapiaoInformationItemsRefinedOilInformation;
+}
+
+/** 交易信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonFapiaoInformationTransactionInformation {
+  /** 支付渠道 */
+  pay_channel: 'WECHAT_PAY';
+  /** 支付订单号 */
+  transaction_id: string;
+  /** 支付商户订单号 */
+  out_trade_no?: string;
+  /** 交易金额 */
+  amount: number;
+}
+
+/** 需要开具的数电发票信息 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonFapiaoInformation {
+  /** 商户发票单号 */
+  fapiao_id: string;
+  /** 总价税合计 */
+  total_amount: number;
+  /** 发票行信息 */
+  items: V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonFapiaoInformationItems[];
+  /** 出口业务适用政策代码 */
+  export_business_policy_code?: 1 | 2 | 3;
+  /** 增值税即征即退代码 */
+  vat_refund_levy_code?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
+  /** 开票人ID */
+  billing_person_id: string;
+  /** 开票人名称 */
+  billing_person?: string;
+  /** 发票类型 */
+  fapiao_bill_type: 'COMM_FAPIAO' | 'VAT_FAPIAO';
+  /** 交易信息 */
+  transaction_information: V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonFapiaoInformationTransactionInformation[];
+  /** 发票备注 */
+  remark?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJson {
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 发票申请单号 */
+  fapiao_apply_id: string;
+  /** 购买方信息 */
+  buyer_information: V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonBuyerInformation;
+  /** 需要开具的数电发票信息 */
+  fapiao_information: V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJsonFapiaoInformation;
+}
+
+/** 声明请求的头参数 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 开具成品油行业电子发票 */
+export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostHeaders;
+}
+
+/** 购买方信息 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostJsonBuyerInformation {
   /** 购买方类型 */
   type: 'INDIVIDUAL' | 'ORGANIZATION';
@@ -66594,7 +72493,7 @@ export interface V3NewTaxControlFapiaoFapiaomerchantGetspinviteurlGetQuery {
   /** 开票模式 */
   fapiao_mode: 'THIRD_OR_SELF_FAPIAO' | 'TENCENT_DIGITAL_TAX';
   /** 发票能力类型 */
-  fapiao_ability_type_list?: ('BASE_ABILITY' | 'REAL_ESTATE_ABILITY')[];
+  fapiao_ability_type_list?: ('BASE_ABILITY' | 'REAL_ESTATE_ABILITY' | 'PASSENGER_TRANSPORT_ABILITY' | 'REFINED_OIL_ABILITY')[];
   /** 服务商邀请渠道 */
   invite_channel?: string;
   /**
@@ -66867,7 +72766,7 @@ export interface V3NewTaxControlFapiaoMerchantBySubMchidCheckStatusGetResponseDi
 /** 能力信息 */
 export interface V3NewTaxControlFapiaoMerchantBySubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo {
   /** 能力类型 */
-  type: 'BASE_ABILITY' | 'REAL_ESTATE_ABILITY' | (string & {});
+  type: 'BASE_ABILITY' | 'PASSENGER_TRANSPORT_ABILITY' | 'REAL_ESTATE_ABILITY' | (string & {});
   /** 能力授权状态 */
   status: 'AUTHORIZED' | 'AUTHORIZE_PENDING' | 'DEAUTHORIZED' | 'AUTHORIZE_FAILED' | (string & {});
   /** 能力授权失败原因 */
@@ -67914,7 +73813,7 @@ export interface V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOut
 /** 协议解约信息 */
 export interface V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseContractTerminateInfo {
   /** 协议解约方式 */
-  contract_termination_mode: string;
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
   /** 协议解约时间 */
   contract_terminated_time: string;
   /** 解约备注 */
@@ -67936,7 +73835,7 @@ export interface V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOut
   /** 被保人姓名 */
   insured_display_name?: string;
   /** 委托代扣协议状态 */
-  contract_state: string;
+  contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED' | 'TERMINATE_PENDING' | (string & {});
   /** 协议签署时间 */
   contract_signed_time?: string;
   /** 协议到期时间 */
@@ -67947,6 +73846,10 @@ export interface V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOut
   openid: string;
   /** 商户侧用户标识 */
   out_user_code?: string;
+  /** 跳转撤销解约小程序的路径 */
+  revoke_terminate_contract_redirect_url?: string;
+  /** 跳转撤销解约小程序的appid */
+  revoke_terminate_contract_redirect_appid?: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -67968,7 +73871,7 @@ export interface V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOut
 /** 协议解约信息 */
 export interface V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostResponseContractTerminateInfo {
   /** 协议解约方式 */
-  contract_termination_mode: string;
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
   /** 协议解约时间 */
   contract_terminated_time: string;
   /** 解约备注 */
@@ -67990,7 +73893,7 @@ export interface V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOut
   /** 被保人姓名 */
   insured_display_name?: string;
   /** 委托代扣协议状态 */
-  contract_state: string;
+  contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED' | 'TERMINATE_PENDING' | (string & {});
   /** 协议签署时间 */
   contract_signed_time?: string;
   /** 协议到期时间 */
@@ -68117,6 +74020,22 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostJsonPolicyPeri
   currency?: string;
 }
 
+/** 保险条款列表 */
+export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostJsonPolicyPeriodsPolicyCoverageDetailPolicyClauses {
+  /** 条款内容 */
+  clause_name?: string;
+  /** 条款额度 */
+  clause_quota?: string;
+}
+
+/** 保障详情 */
+export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostJsonPolicyPeriodsPolicyCoverageDetail {
+  /** 保单额度 */
+  policy_amount?: string;
+  /** 保险条款列表 */
+  policy_clauses?: V3PapayInsuranceSignContractsPreEntrustSignH5PostJsonPolicyPeriodsPolicyCoverageDetailPolicyClauses[];
+}
+
 /** 保单的扣费周期列表 */
 export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostJsonPolicyPeriods {
   /** 保险扣费周期编号 */
@@ -68125,6 +74044,8 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostJsonPolicyPeri
   estimated_deduct_date: string;
   /** 预计扣费金额 */
   estimated_deduct_amount: V3PapayInsuranceSignContractsPreEntrustSignH5PostJsonPolicyPeriodsEstimatedDeductAmount;
+  /** 保障详情 */
+  policy_coverage_detail?: V3PapayInsuranceSignContractsPreEntrustSignH5PostJsonPolicyPeriodsPolicyCoverageDetail;
 }
 
 /** 扣费金额信息 */
@@ -68231,6 +74152,22 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignJsapiPostJsonPolicyP
   currency?: string;
 }
 
+/** 保险条款列表 */
+export interface V3PapayInsuranceSignContractsPreEntrustSignJsapiPostJsonPolicyPeriodsPolicyCoverageDetailPolicyClauses {
+  /** 条款内容 */
+  clause_name?: string;
+  /** 条款额度 */
+  clause_quota?: string;
+}
+
+/** 保障详情 */
+export interface V3PapayInsuranceSignContractsPreEntrustSignJsapiPostJsonPolicyPeriodsPolicyCoverageDetail {
+  /** 保单额度 */
+  policy_amount?: string;
+  /** 保险条款列表 */
+  policy_clauses?: V3PapayInsuranceSignContractsPreEntrustSignJsapiPostJsonPolicyPeriodsPolicyCoverageDetailPolicyClauses[];
+}
+
 /** 保单的扣费周期列表 */
 export interface V3PapayInsuranceSignContractsPreEntrustSignJsapiPostJsonPolicyPeriods {
   /** 保险扣费周期编号 */
@@ -68239,6 +74176,8 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignJsapiPostJsonPolicyP
   estimated_deduct_date: string;
   /** 预计扣费金额 */
   estimated_deduct_amount: V3PapayInsuranceSignContractsPreEntrustSignJsapiPostJsonPolicyPeriodsEstimatedDeductAmount;
+  /** 保障详情 */
+  policy_coverage_detail?: V3PapayInsuranceSignContractsPreEntrustSignJsapiPostJsonPolicyPeriodsPolicyCoverageDetail;
 }
 
 /** 扣费金额信息 */
@@ -68337,6 +74276,22 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostJsonP
   currency?: string;
 }
 
+/** 保险条款列表 */
+export interface V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostJsonPolicyPeriodsPolicyCoverageDetailPolicyClauses {
+  /** 条款内容 */
+  clause_name?: string;
+  /** 条款额度 */
+  clause_quota?: string;
+}
+
+/** 保障详情 */
+export interface V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostJsonPolicyPeriodsPolicyCoverageDetail {
+  /** 保单额度 */
+  policy_amount?: string;
+  /** 保险条款列表 */
+  policy_clauses?: V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostJsonPolicyPeriodsPolicyCoverageDetailPolicyClauses[];
+}
+
 /** 保单的扣费周期列表 */
 export interface V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostJsonPolicyPeriods {
   /** 保险扣费周期编号 */
@@ -68345,6 +74300,8 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostJsonP
   estimated_deduct_date: string;
   /** 预计扣费金额 */
   estimated_deduct_amount: V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostJsonPolicyPeriodsEstimatedDeductAmount;
+  /** 保障详情 */
+  policy_coverage_detail?: V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostJsonPolicyPeriodsPolicyCoverageDetail;
 }
 
 /** 扣费金额信息 */
@@ -69889,6 +75846,746 @@ export interface V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutCo
   deduct_schedule?: V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostResponseDeductSchedule;
 }
 
+export interface V3ParkingRemindersApplicationPostJsonParkingLotChargingRuleFixedIntervalRule {
+  /** 日期类型 */
+  day_type?: 'DAY_TYPE_UNKNOWN' | 'DAY_TYPE_WEEKDAY' | 'DAY_TYPE_HOLIDAY' | 'DAY_TYPE_ALL_DAY';
+  /** 时段开始时间 */
+  start_time?: string;
+  /** 时段结束时间 */
+  end_time?: string;
+  /** 车辆类型 */
+  vehicle_type?: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE';
+  /** 车牌类型 */
+  plate_type?: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS';
+  /** 首段收费时长 */
+  first_duration?: number;
+  /** 首段收费金额 */
+  first_amount?: number;
+  /** 间隔收费时长 */
+  interval_duration?: number;
+  /** 间隔收费金额 */
+  interval_amount?: number;
+  /** 间隔时段收费封顶 */
+  interval_max_amount?: number;
+  /** 单日最大收款金额 */
+  max_fee_per_day?: number;
+  /** 免费时段收取模式 */
+  free_period_charging_mode?: 'FREE_PERIOD_CHARGING_UNKNOWN' | 'FREE_PERIOD_CHARGING_ONCE_PER_ENTRY' | 'FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS' | 'FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY' | 'FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION';
+  /** 免费时段计算方式 */
+  free_period_calculation_mode?: 'FREE_PERIOD_CAL_UNKNOWN' | 'FREE_PERIOD_CAL_CONCURRENT_START' | 'FREE_PERIOD_CAL_SEQUENTIAL_START';
+  /** 新能源是否免停 */
+  is_green_vehicle_free_parking?: boolean;
+  /** 首段收费模式 */
+  first_duration_mode?: 'FIRST_DURATION_MODE_UNKNOWN' | 'FIRST_DURATION_MODE_ONLY_FIRST_DURATION' | 'FIRST_DURATION_MODE_EVERY_FIRST_DURATION';
+}
+
+export interface V3ParkingRemindersApplicationPostJsonParkingLotChargingRuleDurationSegmentRule {
+  /** 日期类型 */
+  day_type?: 'DAY_TYPE_UNKNOWN' | 'DAY_TYPE_WEEKDAY' | 'DAY_TYPE_HOLIDAY' | 'DAY_TYPE_ALL_DAY';
+  /** 时段开始时间 */
+  start_time?: string;
+  /** 时段结束时间 */
+  end_time?: string;
+  /** 车辆类型 */
+  vehicle_type?: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE';
+  /** 车牌类型 */
+  plate_type?: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS';
+  /** 收费模式 */
+  charge_mode?: 'UNKNOWN' | 'INTERVAL' | 'ONE_TIME';
+  /** 停车时长起始 */
+  duration_from?: number;
+  /** 停车时长结束 */
+  duration_to?: number;
+  /** 固定收费金额 */
+  fixed_amount?: number;
+  /** 间隔时段 */
+  interval_min?: number;
+  /** 间隔收费金额 */
+  interval_amount?: number;
+  /** 间隔时段收费封顶 */
+  interval_max_amount?: number;
+  /** 单日最大收款金额 */
+  max_fee_per_day?: number;
+}
+
+export interface V3ParkingRemindersApplicationPostJsonParkingLotChargingRulePreEntryRule {
+  /** 日期类型 */
+  day_type?: 'DAY_TYPE_UNKNOWN' | 'DAY_TYPE_WEEKDAY' | 'DAY_TYPE_HOLIDAY' | 'DAY_TYPE_ALL_DAY';
+  /** 时段开始时间 */
+  start_time?: string;
+  /** 时段结束时间 */
+  end_time?: string;
+  /** 车辆类型 */
+  vehicle_type?: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE';
+  /** 车牌类型 */
+  plate_type?: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS';
+  /** 收费金额 */
+  amount?: number;
+  /** 单日最大收款金额 */
+  max_fee_per_day?: number;
+}
+
+export interface V3ParkingRemindersApplicationPostJsonParkingLotChargingRule {
+  /** 收费规则类型 */
+  rule_type?: 'CHARGING_RULE_UNKNOWN' | 'CHARGING_RULE_FIXED_INTERVAL' | 'CHARGING_RULE_SEGMENT' | 'CHARGING_RULE_PER_ENTRY';
+  /** 收费金额限制类型 */
+  fee_limit_type?: 'FEE_LIMIT_UNKNOWN' | 'FEE_LIMIT_AGGREGATE' | 'FEE_LIMIT_SINGLE';
+  /** 计费周期类型 */
+  daily_limit_type?: 'DAILY_LIMIT_UNKNOWN' | 'DAILY_LIMIT_ROLLING_24H' | 'DAILY_LIMIT_CALENDAR_DAY';
+  /** 不满一小时取整方式 */
+  time_rounding_type?: 'TIME_ROUND_UNKNOWN' | 'TIME_ROUND_DOWN' | 'TIME_ROUND_UP';
+  /** 入场免费时间 */
+  free_entry_duration?: number;
+  /** 出场免费时间 */
+  free_exit_duration?: number;
+  fixed_interval_rule?: V3ParkingRemindersApplicationPostJsonParkingLotChargingRuleFixedIntervalRule[];
+  duration_segment_rule?: V3ParkingRemindersApplicationPostJsonParkingLotChargingRuleDurationSegmentRule[];
+  pre_entry_rule?: V3ParkingRemindersApplicationPostJsonParkingLotChargingRulePreEntryRule[];
+  /** 节假日模式 */
+  holiday_mode?: 'HOLIDAY_MODE_UNKNOWN' | 'HOLIDAY_MODE_LEGAL_MODY' | 'HOLIDAY_MODE_CALENDAR_MODY' | 'HOLIDAY_MODE_FINANCIAL_MODY';
+  /** 累计限额模式 */
+  aggregate_limit_mode?: 'AGGREGATE_LIMIT_MODE_UNKNOWN' | 'AGGREGATE_LIMIT_MODE_NORMAL' | 'AGGREGATE_LIMIT_MODE_MIN';
+  /** 首次计费时间模式 */
+  first_charge_time_mode?: 'FIRST_CHARGE_TIME_MODE_UNKNOWN' | 'FIRST_CHARGE_TIME_MODE_ENTER' | 'FIRST_CHARGE_TIME_MODE_AFTER_FREE';
+}
+
+export interface V3ParkingRemindersApplicationPostJsonParkingLot {
+  /** 停车场名称 */
+  parking_lot_name: string;
+  /** 商户停车场ID */
+  out_parking_lot_id: string;
+  /** 停车场地址 */
+  parking_lot_address: string;
+  /** 停车场经度 */
+  longitude: string;
+  /** 停车场纬度 */
+  latitude: string;
+  /** 停车场类型 */
+  parking_lot_type: 'PARKING_LOT_TYPE_UNKNOWN' | 'PARKING_LOT_TYPE_BUSINESS_DISTRICT' | 'PARKING_LOT_TYPE_OFFICE_BUILDING' | 'PARKING_LOT_TYPE_TRANSPORTATION_HUB' | 'PARKING_LOT_TYPE_RESIDENTIAL_AREA' | 'PARKING_LOT_TYPE_PARK_AREA' | 'PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY';
+  /** 客服联系电话 */
+  phone_number: string;
+  /** 收费告示牌url */
+  parking_sign_url?: string;
+  /** 停车场优惠文案 */
+  notification_text_list?: string[];
+  /** 商家支付小程序appid */
+  payment_mini_prog_appid?: string;
+  /** 商家支付路径 */
+  payment_path: string;
+  /** 商家停车订单小程序appid */
+  parking_order_mini_prog_appid?: string;
+  /** 商家停车订单路径 */
+  parking_order_path?: string;
+  charging_rule?: V3ParkingRemindersApplicationPostJsonParkingLotChargingRule;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3ParkingRemindersApplicationPostJson {
+  parking_lot: V3ParkingRemindersApplicationPostJsonParkingLot;
+}
+
+/** 提交停车场进件申请 */
+export interface V3ParkingRemindersApplicationPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3ParkingRemindersApplicationPostJson;
+}
+
+/** 提交停车场进件申请 */
+export interface V3ParkingRemindersApplicationPostResponse {
+  /** 停车场进件审核单号 */
+  parking_lot_audit_no?: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3ParkingRemindersApplicationQueryGetQuery {
+  /** 停车场进件审核单号 */
+  parking_lot_audit_no: string;
+  /** 商户停车场ID */
+  out_parking_lot_id: string;
+}
+
+/** 查询停车场进件申请单 */
+export interface V3ParkingRemindersApplicationQueryGetOptions {
+  /** 声明请求的查询参数 */
+  query: V3ParkingRemindersApplicationQueryGetQuery;
+}
+
+export interface V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule {
+  /** 日期类型 */
+  day_type?: 'DAY_TYPE_UNKNOWN' | 'DAY_TYPE_WEEKDAY' | 'DAY_TYPE_HOLIDAY' | 'DAY_TYPE_ALL_DAY' | (string & {});
+  /** 时段开始时间 */
+  start_time?: string;
+  /** 时段结束时间 */
+  end_time?: string;
+  /** 车辆类型 */
+  vehicle_type?: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE' | (string & {});
+  /** 车牌类型 */
+  plate_type?: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS' | (string & {});
+  /** 首段收费时长 */
+  first_duration?: number;
+  /** 首段收费金额 */
+  first_amount?: number;
+  /** 间隔收费时长 */
+  interval_duration?: number;
+  /** 间隔收费金额 */
+  interval_amount?: number;
+  /** 间隔时段收费封顶 */
+  interval_max_amount?: number;
+  /** 单日最大收款金额 */
+  max_fee_per_day?: number;
+  /** 免费时段收取模式 */
+  free_period_charging_mode?: 'FREE_PERIOD_CHARGING_UNKNOWN' | 'FREE_PERIOD_CHARGING_ONCE_PER_ENTRY' | 'FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS' | 'FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY' | 'FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION' | (string & {});
+  /** 免费时段计算方式 */
+  free_period_calculation_mode?: 'FREE_PERIOD_CAL_UNKNOWN' | 'FREE_PERIOD_CAL_CONCURRENT_START' | 'FREE_PERIOD_CAL_SEQUENTIAL_START' | (string & {});
+  /** 新能源是否免停 */
+  is_green_vehicle_free_parking?: boolean;
+  /** 首段收费模式 */
+  first_duration_mode?: 'FIRST_DURATION_MODE_UNKNOWN' | 'FIRST_DURATION_MODE_ONLY_FIRST_DURATION' | 'FIRST_DURATION_MODE_EVERY_FIRST_DURATION' | (string & {});
+}
+
+export interface V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule {
+  /** 日期类型 */
+  day_type?: 'DAY_TYPE_UNKNOWN' | 'DAY_TYPE_WEEKDAY' | 'DAY_TYPE_HOLIDAY' | 'DAY_TYPE_ALL_DAY' | (string & {});
+  /** 时段开始时间 */
+  start_time?: string;
+  /** 时段结束时间 */
+  end_time?: string;
+  /** 车辆类型 */
+  vehicle_type?: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE' | (string & {});
+  /** 车牌类型 */
+  plate_type?: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS' | (string & {});
+  /** 收费模式 */
+  charge_mode?: 'UNKNOWN' | 'INTERVAL' | 'ONE_TIME' | (string & {});
+  /** 停车时长起始 */
+  duration_from?: number;
+  /** 停车时长结束 */
+  duration_to?: number;
+  /** 固定收费金额 */
+  fixed_amount?: number;
+  /** 间隔时段 */
+  interval_min?: number;
+  /** 间隔收费金额 */
+  interval_amount?: number;
+  /** 间隔时段收费封顶 */
+  interval_max_amount?: number;
+  /** 单日最大收款金额 */
+  max_fee_per_day?: number;
+}
+
+export interface V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule {
+  /** 日期类型 */
+  day_type?: 'DAY_TYPE_UNKNOWN' | 'DAY_TYPE_WEEKDAY' | 'DAY_TYPE_HOLIDAY' | 'DAY_TYPE_ALL_DAY' | (string & {});
+  /** 时段开始时间 */
+  start_time?: string;
+  /** 时段结束时间 */
+  end_time?: string;
+  /** 车辆类型 */
+  vehicle_type?: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE' | (string & {});
+  /** 车牌类型 */
+  plate_type?: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS' | (string & {});
+  /** 收费金额 */
+  amount?: number;
+  /** 单日最大收款金额 */
+  max_fee_per_day?: number;
+}
+
+export interface V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLotChargingRule {
+  /** 收费规则类型 */
+  rule_type?: 'CHARGING_RULE_UNKNOWN' | 'CHARGING_RULE_FIXED_INTERVAL' | 'CHARGING_RULE_SEGMENT' | 'CHARGING_RULE_PER_ENTRY' | (string & {});
+  /** 收费金额限制类型 */
+  fee_limit_type?: 'FEE_LIMIT_UNKNOWN' | 'FEE_LIMIT_AGGREGATE' | 'FEE_LIMIT_SINGLE' | (string & {});
+  /** 计费周期类型 */
+  daily_limit_type?: 'DAILY_LIMIT_UNKNOWN' | 'DAILY_LIMIT_ROLLING_24H' | 'DAILY_LIMIT_CALENDAR_DAY' | (string & {});
+  /** 不满一小时取整方式 */
+  time_rounding_type?: 'TIME_ROUND_UNKNOWN' | 'TIME_ROUND_DOWN' | 'TIME_ROUND_UP' | (string & {});
+  /** 入场免费时间 */
+  free_entry_duration?: number;
+  /** 出场免费时间 */
+  free_exit_duration?: number;
+  fixed_interval_rule?: V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule[];
+  duration_segment_rule?: V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule[];
+  pre_entry_rule?: V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule[];
+  /** 节假日模式 */
+  holiday_mode?: 'HOLIDAY_MODE_UNKNOWN' | 'HOLIDAY_MODE_LEGAL_MODY' | 'HOLIDAY_MODE_CALENDAR_MODY' | 'HOLIDAY_MODE_FINANCIAL_MODY' | (string & {});
+  /** 累计限额模式 */
+  aggregate_limit_mode?: 'AGGREGATE_LIMIT_MODE_UNKNOWN' | 'AGGREGATE_LIMIT_MODE_NORMAL' | 'AGGREGATE_LIMIT_MODE_MIN' | (string & {});
+  /** 首次计费时间模式 */
+  first_charge_time_mode?: 'FIRST_CHARGE_TIME_MODE_UNKNOWN' | 'FIRST_CHARGE_TIME_MODE_ENTER' | 'FIRST_CHARGE_TIME_MODE_AFTER_FREE' | (string & {});
+}
+
+export interface V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLot {
+  /** 停车场名称 */
+  parking_lot_name?: string;
+  /** 商户停车场ID */
+  out_parking_lot_id?: string;
+  /** 停车场地址 */
+  parking_lot_address?: string;
+  /** 停车场经度 */
+  longitude?: string;
+  /** 停车场纬度 */
+  latitude?: string;
+  /** 停车场类型 */
+  parking_lot_type?: 'PARKING_LOT_TYPE_UNKNOWN' | 'PARKING_LOT_TYPE_BUSINESS_DISTRICT' | 'PARKING_LOT_TYPE_OFFICE_BUILDING' | 'PARKING_LOT_TYPE_TRANSPORTATION_HUB' | 'PARKING_LOT_TYPE_RESIDENTIAL_AREA' | 'PARKING_LOT_TYPE_PARK_AREA' | 'PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY' | (string & {});
+  /** 客服联系电话 */
+  phone_number?: string;
+  /** 收费告示牌url */
+  parking_sign_url?: string;
+  /** 停车场优惠文案 */
+  notification_text_list?: string[];
+  /** 商家支付小程序appid */
+  payment_mini_prog_appid?: string;
+  /** 商家支付路径 */
+  payment_path?: string;
+  /** 商家停车订单小程序appid */
+  parking_order_mini_prog_appid?: string;
+  /** 商家停车订单路径 */
+  parking_order_path?: string;
+  charging_rule?: V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLotChargingRule;
+}
+
+export interface V3ParkingRemindersApplicationQueryGetResponseApplicationAuditCommentFields {
+  /** 字段名 */
+  field?: string;
+  /** 审核意见 */
+  comment?: string;
+}
+
+export interface V3ParkingRemindersApplicationQueryGetResponseApplicationAuditComment {
+  fields?: V3ParkingRemindersApplicationQueryGetResponseApplicationAuditCommentFields[];
+  /** 改进建议 */
+  recommendation?: string;
+}
+
+export interface V3ParkingRemindersApplicationQueryGetResponseApplication {
+  /** 停车场进件审核单号 */
+  parking_lot_audit_no?: string;
+  /** 审核状态 */
+  audit_status?: 'AUDIT_STATUS_UNKNOWN' | 'AUDIT_STATUS_PENDING' | 'AUDIT_STATUS_WITHDRAWN' | 'AUDIT_STATUS_APPROVED' | 'AUDIT_STATUS_REJECTED' | (string & {});
+  /** 提交时间 */
+  submit_time?: number;
+  parking_lot?: V3ParkingRemindersApplicationQueryGetResponseApplicationParkingLot;
+  audit_comment?: V3ParkingRemindersApplicationQueryGetResponseApplicationAuditComment;
+}
+
+/** 查询停车场进件申请单 */
+export interface V3ParkingRemindersApplicationQueryGetResponse {
+  application?: V3ParkingRemindersApplicationQueryGetResponseApplication;
+  /** 微信停车场ID */
+  wx_parking_lot_id?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3ParkingRemindersApplicationWithdrawPostJson {
+  /** 停车场进件审核单号 */
+  parking_lot_audit_no: string;
+  /** 商户停车场ID */
+  out_parking_lot_id: string;
+}
+
+/** 撤回停车场进件申请 */
+export interface V3ParkingRemindersApplicationWithdrawPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3ParkingRemindersApplicationWithdrawPostJson;
+}
+
+/** 声明请求的查询参数 */
+export interface V3ParkingRemindersApplicationsGetQuery {
+  /** 商户停车场ID */
+  out_parking_lot_id: string;
+  /** 偏移量 */
+  offset?: number;
+  /** 条数 */
+  limit?: number;
+}
+
+/** 查询停车场进件申请单列表 */
+export interface V3ParkingRemindersApplicationsGetOptions {
+  /** 声明请求的查询参数 */
+  query: V3ParkingRemindersApplicationsGetQuery;
+}
+
+export interface V3ParkingRemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule {
+  /** 日期类型 */
+  day_type?: 'DAY_TYPE_UNKNOWN' | 'DAY_TYPE_WEEKDAY' | 'DAY_TYPE_HOLIDAY' | 'DAY_TYPE_ALL_DAY' | (string & {});
+  /** 时段开始时间 */
+  start_time?: string;
+  /** 时段结束时间 */
+  end_time?: string;
+  /** 车辆类型 */
+  vehicle_type?: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE' | (string & {});
+  /** 车牌类型 */
+  plate_type?: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS' | (string & {});
+  /** 首段收费时长 */
+  first_duration?: number;
+  /** 首段收费金额 */
+  first_amount?: number;
+  /** 间隔收费时长 */
+  interval_duration?: number;
+  /** 间隔收费金额 */
+  interval_amount?: number;
+  /** 间隔时段收费封顶 */
+  interval_max_amount?: number;
+  /** 单日最大收款金额 */
+  max_fee_per_day?: number;
+  /** 免费时段收取模式 */
+  free_period_charging_mode?: 'FREE_PERIOD_CHARGING_UNKNOWN' | 'FREE_PERIOD_CHARGING_ONCE_PER_ENTRY' | 'FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS' | 'FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY' | 'FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION' | (string & {});
+  /** 免费时段计算方式 */
+  free_period_calculation_mode?: 'FREE_PERIOD_CAL_UNKNOWN' | 'FREE_PERIOD_CAL_CONCURRENT_START' | 'FREE_PERIOD_CAL_SEQUENTIAL_START' | (string & {});
+  /** 新能源是否免停 */
+  is_green_vehicle_free_parking?: boolean;
+  /** 首段收费模式 */
+  first_duration_mode?: 'FIRST_DURATION_MODE_UNKNOWN' | 'FIRST_DURATION_MODE_ONLY_FIRST_DURATION' | 'FIRST_DURATION_MODE_EVERY_FIRST_DURATION' | (string & {});
+}
+
+export interface V3ParkingRemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule {
+  /** 日期类型 */
+  day_type?: 'DAY_TYPE_UNKNOWN' | 'DAY_TYPE_WEEKDAY' | 'DAY_TYPE_HOLIDAY' | 'DAY_TYPE_ALL_DAY' | (string & {});
+  /** 时段开始时间 */
+  start_time?: string;
+  /** 时段结束时间 */
+  end_time?: string;
+  /** 车辆类型 */
+  vehicle_type?: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE' | (string & {});
+  /** 车牌类型 */
+  plate_type?: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS' | (string & {});
+  /** 收费模式 */
+  charge_mode?: 'UNKNOWN' | 'INTERVAL' | 'ONE_TIME' | (string & {});
+  /** 停车时长起始 */
+  duration_from?: number;
+  /** 停车时长结束 */
+  duration_to?: number;
+  /** 固定收费金额 */
+  fixed_amount?: number;
+  /** 间隔时段 */
+  interval_min?: number;
+  /** 间隔收费金额 */
+  interval_amount?: number;
+  /** 间隔时段收费封顶 */
+  interval_max_amount?: number;
+  /** 单日最大收款金额 */
+  max_fee_per_day?: number;
+}
+
+export interface V3ParkingRemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule {
+  /** 日期类型 */
+  day_type?: 'DAY_TYPE_UNKNOWN' | 'DAY_TYPE_WEEKDAY' | 'DAY_TYPE_HOLIDAY' | 'DAY_TYPE_ALL_DAY' | (string & {});
+  /** 时段开始时间 */
+  start_time?: string;
+  /** 时段结束时间 */
+  end_time?: string;
+  /** 车辆类型 */
+  vehicle_type?: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE' | (string & {});
+  /** 车牌类型 */
+  plate_type?: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS' | (string & {});
+  /** 收费金额 */
+  amount?: number;
+  /** 单日最大收款金额 */
+  max_fee_per_day?: number;
+}
+
+export interface V3ParkingRemindersApplicationsGetResponseApplicationListParkingLotChargingRule {
+  /** 收费规则类型 */
+  rule_type?: 'CHARGING_RULE_UNKNOWN' | 'CHARGING_RULE_FIXED_INTERVAL' | 'CHARGING_RULE_SEGMENT' | 'CHARGING_RULE_PER_ENTRY' | (string & {});
+  /** 收费金额限制类型 */
+  fee_limit_type?: 'FEE_LIMIT_UNKNOWN' | 'FEE_LIMIT_AGGREGATE' | 'FEE_LIMIT_SINGLE' | (string & {});
+  /** 计费周期类型 */
+  daily_limit_type?: 'DAILY_LIMIT_UNKNOWN' | 'DAILY_LIMIT_ROLLING_24H' | 'DAILY_LIMIT_CALENDAR_DAY' | (string & {});
+  /** 不满一小时取整方式 */
+  time_rounding_type?: 'TIME_ROUND_UNKNOWN' | 'TIME_ROUND_DOWN' | 'TIME_ROUND_UP' | (string & {});
+  /** 入场免费时间 */
+  free_entry_duration?: number;
+  /** 出场免费时间 */
+  free_exit_duration?: number;
+  fixed_interval_rule?: V3ParkingRemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule[];
+  duration_segment_rule?: V3ParkingRemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule[];
+  pre_entry_rule?: V3ParkingRemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule[];
+  /** 节假日模式 */
+  holiday_mode?: 'HOLIDAY_MODE_UNKNOWN' | 'HOLIDAY_MODE_LEGAL_MODY' | 'HOLIDAY_MODE_CALENDAR_MODY' | 'HOLIDAY_MODE_FINANCIAL_MODY' | (string & {});
+  /** 累计限额模式 */
+  aggregate_limit_mode?: 'AGGREGATE_LIMIT_MODE_UNKNOWN' | 'AGGREGATE_LIMIT_MODE_NORMAL' | 'AGGREGATE_LIMIT_MODE_MIN' | (string & {});
+  /** 首次计费时间模式 */
+  first_charge_time_mode?: 'FIRST_CHARGE_TIME_MODE_UNKNOWN' | 'FIRST_CHARGE_TIME_MODE_ENTER' | 'FIRST_CHARGE_TIME_MODE_AFTER_FREE' | (string & {});
+}
+
+export interface V3ParkingRemindersApplicationsGetResponseApplicationListParkingLot {
+  /** 停车场名称 */
+  parking_lot_name?: string;
+  /** 商户停车场ID */
+  out_parking_lot_id?: string;
+  /** 停车场地址 */
+  parking_lot_address?: string;
+  /** 停车场经度 */
+  longitude?: string;
+  /** 停车场纬度 */
+  latitude?: string;
+  /** 停车场类型 */
+  parking_lot_type?: 'PARKING_LOT_TYPE_UNKNOWN' | 'PARKING_LOT_TYPE_BUSINESS_DISTRICT' | 'PARKING_LOT_TYPE_OFFICE_BUILDING' | 'PARKING_LOT_TYPE_TRANSPORTATION_HUB' | 'PARKING_LOT_TYPE_RESIDENTIAL_AREA' | 'PARKING_LOT_TYPE_PARK_AREA' | 'PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY' | (string & {});
+  /** 客服联系电话 */
+  phone_number?: string;
+  /** 收费告示牌url */
+  parking_sign_url?: string;
+  /** 停车场优惠文案 */
+  notification_text_list?: string[];
+  /** 商家支付小程序appid */
+  payment_mini_prog_appid?: string;
+  /** 商家支付路径 */
+  payment_path?: string;
+  /** 商家停车订单小程序appid */
+  parking_order_mini_prog_appid?: string;
+  /** 商家停车订单路径 */
+  parking_order_path?: string;
+  charging_rule?: V3ParkingRemindersApplicationsGetResponseApplicationListParkingLotChargingRule;
+}
+
+export interface V3ParkingRemindersApplicationsGetResponseApplicationListAuditCommentFields {
+  /** 字段名 */
+  field?: string;
+  /** 审核意见 */
+  comment?: string;
+}
+
+export interface V3ParkingRemindersApplicationsGetResponseApplicationListAuditComment {
+  fields?: V3ParkingRemindersApplicationsGetResponseApplicationListAuditCommentFields[];
+  /** 改进建议 */
+  recommendation?: string;
+}
+
+export interface V3ParkingRemindersApplicationsGetResponseApplicationList {
+  /** 停车场进件审核单号 */
+  parking_lot_audit_no?: string;
+  /** 审核状态 */
+  audit_status?: 'AUDIT_STATUS_UNKNOWN' | 'AUDIT_STATUS_PENDING' | 'AUDIT_STATUS_WITHDRAWN' | 'AUDIT_STATUS_APPROVED' | 'AUDIT_STATUS_REJECTED' | (string & {});
+  /** 提交时间 */
+  submit_time?: number;
+  parking_lot?: V3ParkingRemindersApplicationsGetResponseApplicationListParkingLot;
+  audit_comment?: V3ParkingRemindersApplicationsGetResponseApplicationListAuditComment;
+}
+
+/** 查询停车场进件申请单列表 */
+export interface V3ParkingRemindersApplicationsGetResponse {
+  application_list?: V3ParkingRemindersApplicationsGetResponseApplicationList[];
+  /** 微信停车场ID */
+  wx_parking_lot_id?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3ParkingRemindersEntryPostJson {
+  /** 商户停车单号 */
+  out_serial_number: string;
+  /** 微信停车场ID */
+  parking_id: string;
+  /** 车牌号 */
+  plate_number: string;
+  /** 车辆入场时间 */
+  enter_timestamp: number;
+  /** 车牌颜色 */
+  plate_color: 'PLATE_COLOR_UNKNOWN' | 'PLATE_COLOR_BLUE' | 'PLATE_COLOR_YELLOW' | 'PLATE_COLOR_BLACK' | 'PLATE_COLOR_WHITE' | 'PLATE_COLOR_GREEN' | 'PLATE_COLOR_YELLOW_GREEN' | 'PLATE_COLOR_AGRICULTURAL_YELLOW' | 'PLATE_COLOR_OTHER';
+  /** 车辆性质 */
+  car_type: 'PLATE_TYPE_UNKNOWN' | 'PLATE_TYPE_TEMPORARY' | 'PLATE_TYPE_MONTHLY' | 'PLATE_TYPE_FREE' | 'PLATE_TYPE_PREPAID' | 'PLATE_TYPE_OTHERS';
+  /** 车辆类型 */
+  vehicle_type: 'VEHICLE_TYPE_UNKNOWN' | 'VEHICLE_TYPE_SMALL' | 'VEHICLE_TYPE_LARGE' | 'VEHICLE_TYPE_EXTRA_LARGE' | 'VEHICLE_TYPE_ALL_TYPE';
+  /** 停车场入口编号 */
+  entrance_number?: string;
+  /** 停车场入口名称 */
+  entrance_name?: string;
+  /** 优惠信息模板ID */
+  discount_template_id?: number[];
+}
+
+/** 同步车辆入场通知 */
+export interface V3ParkingRemindersEntryPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3ParkingRemindersEntryPostJson;
+}
+
+/** 同步车辆入场通知 */
+export interface V3ParkingRemindersEntryPostResponse {
+  /** 微信停车单号 */
+  serial_number?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3ParkingRemindersExitPostJson {
+  /** 商户停车单号 */
+  out_serial_number: string;
+  /** 车辆出场时间 */
+  exit_timestamp: number;
+  /** 车牌号 */
+  plate_number: string;
+  /** 车牌颜色 */
+  plate_color: 'PLATE_COLOR_UNKNOWN' | 'PLATE_COLOR_BLUE' | 'PLATE_COLOR_YELLOW' | 'PLATE_COLOR_BLACK' | 'PLATE_COLOR_WHITE' | 'PLATE_COLOR_GREEN' | 'PLATE_COLOR_YELLOW_GREEN' | 'PLATE_COLOR_AGRICULTURAL_YELLOW' | 'PLATE_COLOR_OTHER';
+  /** 微信停车场ID */
+  parking_id: string;
+  /** 支付状态 */
+  pay_state?: 'PAY_STATUS_UNKNOWN' | 'PAY_STATUS_UNPAID' | 'PAY_STATUS_PAID';
+  /** 支付类型 */
+  pay_type?: 'PAY_TYPE_UNKNOWN' | 'PAY_TYPE_WXPAY' | 'PAY_TYPE_OTHERS';
+  /** 商户支付订单号 */
+  out_trade_no?: string;
+  /** 总费用 */
+  total_amount?: number;
+  /** 已支付费用 */
+  paid_amount?: number;
+  /** 付款用户OpenID */
+  openid?: string;
+  /** 支付渠道 */
+  pay_channel?: 'PAY_CHANNEL_UNKNOWN' | 'PAY_CHANNEL_WECHAT_PAY_NOTIF' | 'PAY_CHANNEL_SCAN_QRCODE' | 'PAY_CHANNEL_OFFICIAL_ACCOUNT' | 'PAY_CHANNEL_MCH_MINI_PROG' | 'PAY_CHANNEL_OTHERS';
+  /** 支付时间 */
+  pay_time?: number;
+  /** 消息支付防伪凭证 */
+  token?: string;
+  /** 微信支付订单号 */
+  wx_trade_no?: string;
+}
+
+/** 同步车辆离场通知 */
+export interface V3ParkingRemindersExitPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3ParkingRemindersExitPostJson;
+}
+
+/** 费用明细列表 */
+export interface V3ParkingRemindersExtPaymentPostJsonFeeItems {
+  /** 费用类型 */
+  fee_type: 'EXT_PARKING_PAYMENT_FEE_TYPE_UNKNOWN' | 'EXT_PARKING_PAYMENT_FEE_TYPE_MONTHLY' | 'EXT_PARKING_PAYMENT_FEE_TYPE_QUARTERLY' | 'EXT_PARKING_PAYMENT_FEE_TYPE_MEMBER';
+  /** 金额（单位为分） */
+  amount: number;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3ParkingRemindersExtPaymentPostJson {
+  /** 商户支付订单号 */
+  out_trade_no: string;
+  /** 费用明细列表 */
+  fee_items: V3ParkingRemindersExtPaymentPostJsonFeeItems[];
+  /** 支付时间（秒级时间戳） */
+  pay_time: number;
+  /** 微信停车场ID */
+  wx_parking_lot_id?: string;
+  /** 微信支付订单号 */
+  wx_trade_no?: string;
+}
+
+/** 同步非临停扩展支付 */
+export interface V3ParkingRemindersExtPaymentPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3ParkingRemindersExtPaymentPostJson;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3ParkingRemindersParkingFeePostJson {
+  /** 商户停车单号 */
+  out_serial_number: string;
+  /** 车牌号 */
+  plate_number?: string;
+  /** 商户停车场ID */
+  out_parking_id?: string;
+}
+
+/** 查询停车费用 */
+export interface V3ParkingRemindersParkingFeePostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3ParkingRemindersParkingFeePostJson;
+}
+
+/** 查询停车费用 */
+export interface V3ParkingRemindersParkingFeePostResponse {
+  /** 当前总费用 */
+  total_amount?: number;
+  /** 已停时长 */
+  parking_timestamp?: number;
+  /** 停车状态 */
+  parking_state?: 'PARKING_STATE_UNKNOWN' | 'PARKING_STATE_ENTERED' | 'PARKING_STATE_EXIT_GATE' | 'PARKING_STATE_EXITED' | 'PARKING_STATE_UNEXPECTED_CLOSE' | (string & {});
+  /** 支付状态 */
+  pay_state?: 'PAY_STATUS_UNKNOWN' | 'PAY_STATUS_UNPAID' | 'PAY_STATUS_PAID' | (string & {});
+  /** 免费待出场时间 */
+  allowed_exit_timestamp?: number;
+  /** 下一次跳价价格 */
+  next_raise_price?: number;
+  /** 下一次跳价时间 */
+  next_raise_timestamp?: number;
+  /** 应付金额 */
+  payable_amount?: number;
+  /** 已付金额 */
+  paid_amount?: number;
+}
+
+/** 声明请求的查询参数 */
+export interface V3ParkingRemindersParkingLotGetQuery {
+  /** 商户停车场ID */
+  out_parking_lot_id?: string;
+  /** 微信停车场ID */
+  wx_parking_lot_id?: string;
+}
+
+/** 查询停车场信息 */
+export interface V3ParkingRemindersParkingLotGetOptions {
+  /** 声明请求的查询参数 */
+  query?: V3ParkingRemindersParkingLotGetQuery;
+}
+
+/** 查询停车场信息 */
+export interface V3ParkingRemindersParkingLotGetResponse {
+  /** 微信停车场ID */
+  wx_parking_lot_id?: string;
+  /** 商户停车场ID */
+  out_parking_lot_id?: string;
+  /** 停车场名称 */
+  parking_lot_name?: string;
+  /** 停车场地址 */
+  parking_lot_address?: string;
+  /** 支付小程序appid */
+  payment_mini_prog_appid?: string;
+  /** 支付小程序path */
+  payment_mini_prog_path?: string;
+  /** 停车订单小程序appid */
+  parking_order_mini_prog_appid?: string;
+  /** 停车订单小程序path */
+  parking_order_mini_prog_path?: string;
+  /** 启用状态，停车场启用状态 */
+  enabled_state?: 'ENABLED_STATE_UNKNOWN' | 'ENABLED_STATE_NOT_ENABLED' | 'ENABLED_STATE_ENABLED' | 'ENABLED_STATE_OFFLINE' | (string & {});
+  /** 原因 */
+  reason?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3ParkingRemindersPaymentPostJson {
+  /** 商户停车单号 */
+  out_serial_number: string;
+  /** 车牌号 */
+  plate_number: string;
+  /** 微信停车场ID */
+  parking_id: string;
+  /** 停车状态 */
+  parking_state: 'PARKING_STATUS_UNKNOWN' | 'PARKING_STATUS_PARKING' | 'PARKING_STATUS_NOT_PARKING';
+  /** 支付类型 */
+  pay_type: 'PAY_TYPE_UNKNOWN' | 'PAY_TYPE_WXPAY' | 'PAY_TYPE_OTHERS';
+  /** 付款用户OpenID */
+  openid?: string;
+  /** 特约商户号 */
+  sub_mchid?: string;
+  /** 总费用 */
+  total_amount: number;
+  /** 已支付费用 */
+  paid_amount: number;
+  /** 商户支付订单号 */
+  out_trade_no?: string;
+  /** 支付渠道 */
+  pay_channel?: 'PAY_CHANNEL_UNKNOWN' | 'PAY_CHANNEL_WECHAT_PAY_NOTIF' | 'PAY_CHANNEL_SCAN_QRCODE' | 'PAY_CHANNEL_OFFICIAL_ACCOUNT' | 'PAY_CHANNEL_MCH_MINI_PROG' | 'PAY_CHANNEL_OTHERS';
+  /** 支付时间 */
+  pay_time?: number;
+  /** 消息支付防伪凭证 */
+  token?: string;
+  /** 微信支付订单号 */
+  wx_trade_no?: string;
+}
+
+/** 同步支付结果通知 */
+export interface V3ParkingRemindersPaymentPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3ParkingRemindersPaymentPostJson;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3PartnerPapayContractsByContractIdFailNotifyPostJson {
   /** 服务商商户号 */
@@ -70076,7 +76773,7 @@ export interface V3PartnerTransferBatchesBatchIdByBatchIdGetResponse {
   /** 批次备注 */
   batch_remark: string;
   /** 批次关闭原因 */
-  close_reason?: string;
+  close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | 'PAYER_ACCOUNT_ABNORMAL' | (string & {});
   /** 转账总金额 */
   total_amount: number;
   /** 转账总笔数 */
@@ -70202,7 +76899,7 @@ export interface V3PartnerTransferBatchesOutBatchNoByOutBatchNoGetResponse {
   /** 批次备注 */
   batch_remark: string;
   /** 批次关闭原因 */
-  close_reason?: string;
+  close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | 'PAYER_ACCOUNT_ABNORMAL' | (string & {});
   /** 转账总金额 */
   total_amount: number;
   /** 转账总笔数 */
@@ -70663,6 +77360,128 @@ export interface V3PasswordExemptContractContractsServiceProviderPreEntrustSignP
   out_contract_code: string;
 }
 
+/** 查询音箱绑定信息 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnGetOptions {
+  /** 设备sn */
+  device_sn: string;
+}
+
+/** 查询音箱绑定信息 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnGetResponse {
+  /** 子商户 */
+  sub_mchid: string;
+  /** 设备sn */
+  device_sn: string;
+  /** 绑定状态 */
+  bind_state: 'OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND' | 'OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED' | (string & {});
+  /** 收款链接url */
+  code_url: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnBindPostJson {
+  /** 子商户 */
+  sub_mchid: string;
+  /** 收款链接url */
+  code_url: string;
+}
+
+/** 绑定音箱设备码牌 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnBindPostOptions {
+  /** 设备sn */
+  device_sn: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3PayDevicesOpenScenarioSpeakerByDeviceSnBindPostJson;
+}
+
+/** 绑定音箱设备码牌 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnBindPostResponse {
+  /** 子商户 */
+  sub_mchid: string;
+  /** 设备sn */
+  device_sn: string;
+  /** 绑定状态 */
+  bind_state: 'OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND' | 'OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED' | (string & {});
+  /** 收款链接url */
+  code_url: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnPrebindPostJson {
+  /** 收款链接url */
+  code_url: string;
+}
+
+/** 出厂预绑定音箱和码牌 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnPrebindPostOptions {
+  /** 设备sn */
+  device_sn: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3PayDevicesOpenScenarioSpeakerByDeviceSnPrebindPostJson;
+}
+
+/** 出厂预绑定音箱和码牌 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnPrebindPostResponse {
+  /** 设备sn */
+  device_sn: string;
+  /** 绑定状态 */
+  bind_state: 'OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND' | 'OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED' | (string & {});
+  /** 收款链接url */
+  code_url: string;
+}
+
+/** 解绑音箱设备码牌 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnUnbindPostOptions {
+  /** 设备sn */
+  device_sn: string;
+}
+
+/** 解绑音箱设备码牌 */
+export interface V3PayDevicesOpenScenarioSpeakerByDeviceSnUnbindPostResponse {
+  /** 子商户 */
+  sub_mchid: string;
+  /** 设备sn */
+  device_sn: string;
+  /** 绑定状态 */
+  bind_state: 'OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND' | 'OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED' | (string & {});
+  /** 收款链接url */
+  code_url: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3PayDevicesOpenScenarioSpeakerorderByTransactionIdReportPostJson {
+  /** 子商户 */
+  sub_mchid: string;
+  /** 收款链接url */
+  code_url: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 设备sn */
+  device_sn: string;
+}
+
+/** 码牌支付结果上报 */
+export interface V3PayDevicesOpenScenarioSpeakerorderByTransactionIdReportPostOptions {
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3PayDevicesOpenScenarioSpeakerorderByTransactionIdReportPostJson;
+}
+
+/** 码牌支付结果上报 */
+export interface V3PayDevicesOpenScenarioSpeakerorderByTransactionIdReportPostResponse {
+  /** 子商户 */
+  sub_mchid: string;
+  /** 收款链接url */
+  code_url: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 设备sn */
+  device_sn: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+}
+
 /** 变量列表 */
 export interface V3PayDevicesPrintersByDeviceIdPrintOrdersPostJsonVariableList {
   /** Key字段 */
@@ -70761,6 +77580,8 @@ export interface V3PayAcquiringBankTransactionsExposurePostJsonPayer {
   acquiring_bank_openid?: string;
   /** 用户手机号的哈希值 */
   phone_number_hash?: string;
+  /** 用户标识（商户） */
+  merchant_openid?: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -70924,7 +77745,7 @@ export interface V3PayPartnerTransactionsAppPostJsonSceneInfo {
 /** 实名支付(需单独申请权限) */
 export interface V3PayPartnerTransactionsAppPostJsonPayerIdentity {
   /** 证件类型 */
-  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -71021,6 +77842,132 @@ export interface V3PayPartnerTransactionsAppPostOptions {
 
 /** APP下单 */
 export interface V3PayPartnerTransactionsAppPostResponse {
+  /** 预支付交易会话标识 */
+  prepay_id: string;
+}
+
+/** 结算信息 */
+export interface V3PayPartnerTransactionsAppWithContractPostJsonSettleInfo {
+  /** 是否指定分账 */
+  profit_sharing?: boolean;
+}
+
+/** 订单金额 */
+export interface V3PayPartnerTransactionsAppWithContractPostJsonAmount {
+  /** 总金额 */
+  total: number;
+  /** 货币类型 */
+  currency?: string;
+}
+
+/** 单品列表 */
+export interface V3PayPartnerTransactionsAppWithContractPostJsonDetailGoodsDetail {
+  /** 商户侧商品编码 */
+  merchant_goods_id: string;
+  /** 微信支付商品编码 */
+  wechatpay_goods_id?: string;
+  /** 商品名称 */
+  goods_name?: string;
+  /** 商品数量 */
+  quantity: number;
+  /** 商品单价 */
+  unit_price: number;
+}
+
+/** 优惠功能 */
+export interface V3PayPartnerTransactionsAppWithContractPostJsonDetail {
+  /** 订单原价 */
+  cost_price?: number;
+  /** 商品小票ID */
+  invoice_id?: string;
+  /** 单品列表 */
+  goods_detail: V3PayPartnerTransactionsAppWithContractPostJsonDetailGoodsDetail[];
+}
+
+/** 商户门店信息 */
+export interface V3PayPartnerTransactionsAppWithContractPostJsonSceneInfoStoreInfo {
+  /** 门店编号 */
+  id?: string;
+  /** 门店名称 */
+  name?: string;
+  /** 地区编码 */
+  area_code?: string;
+  /** 详细地址 */
+  address?: string;
+}
+
+/** 场景信息 */
+export interface V3PayPartnerTransactionsAppWithContractPostJsonSceneInfo {
+  /** 用户终端IP */
+  payer_client_ip: string;
+  /** 商户端设备号 */
+  device_id?: string;
+  /** 商户门店信息 */
+  store_info?: V3PayPartnerTransactionsAppWithContractPostJsonSceneInfoStoreInfo;
+}
+
+/** 签约授权信息 */
+export interface V3PayPartnerTransactionsAppWithContractPostJsonContractInfo {
+  /** 模板ID */
+  plan_id: string;
+  /** 签约商户号 */
+  contract_mchid: string;
+  /** 签约AppID */
+  contract_appid: string;
+  /** 签约协议号 */
+  contract_code: string;
+  /** 请求序列号 */
+  request_serial: string;
+  /** 用户账户展示名称 */
+  contract_display_account: string;
+  /** 签约信息通知URL */
+  contract_notify_url?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3PayPartnerTransactionsAppWithContractPostJson {
+  /** 服务商应用ID */
+  sp_appid: string;
+  /** 服务商户号 */
+  sp_mchid: string;
+  /** 子商户/二级商户应用ID */
+  sub_appid?: string;
+  /** 子商户号/二级商户号 */
+  sub_mchid: string;
+  /** 商品描述 */
+  description: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 交易结束时间 */
+  time_expire?: string;
+  /** 附加数据 */
+  attach?: string;
+  /** 通知地址 */
+  notify_url: string;
+  /** 订单优惠标记 */
+  goods_tag?: string;
+  /** 结算信息 */
+  settle_info?: V3PayPartnerTransactionsAppWithContractPostJsonSettleInfo;
+  /** 电子发票入口开放标识 */
+  support_fapiao?: boolean;
+  /** 订单金额 */
+  amount: V3PayPartnerTransactionsAppWithContractPostJsonAmount;
+  /** 优惠功能 */
+  detail?: V3PayPartnerTransactionsAppWithContractPostJsonDetail;
+  /** 场景信息 */
+  scene_info?: V3PayPartnerTransactionsAppWithContractPostJsonSceneInfo;
+  /** 签约授权信息 */
+  contract_info: V3PayPartnerTransactionsAppWithContractPostJsonContractInfo;
+}
+
+/** APP下单并签约 */
+export interface V3PayPartnerTransactionsAppWithContractPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3PayPartnerTransactionsAppWithContractPostJson;
+}
+
+/** APP下单并签约 */
+export interface V3PayPartnerTransactionsAppWithContractPostResponse {
   /** 预支付交易会话标识 */
   prepay_id: string;
 }
@@ -71225,6 +78172,8 @@ export interface V3PayPartnerTransactionsExposurePostJsonPayer {
   sp_openid?: string;
   /** 用户手机号的哈希值 */
   phone_number_hash?: string;
+  /** 用户子商户标识 */
+  sub_openid?: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -71338,7 +78287,7 @@ export interface V3PayPartnerTransactionsH5PostJsonSceneInfo {
 /** 实名支付(需单独申请权限) */
 export interface V3PayPartnerTransactionsH5PostJsonPayerIdentity {
   /** 证件类型 */
-  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -71616,7 +78565,7 @@ export interface V3PayPartnerTransactionsJsapiPostJsonSceneInfo {
 /** 实名支付(需单独申请权限) */
 export interface V3PayPartnerTransactionsJsapiPostJsonPayerIdentity {
   /** 证件类型 */
-  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -71792,7 +78741,23 @@ export interface V3PayPartnerTransactionsJsapiWithContractPostJsonSceneInfo {
 /** 签约授权信息 */
 export interface V3PayPartnerTransactionsJsapiWithContractPostJsonContractInfo {
   /** 免密协议ID */
-  password_free_contract_id: string;
+  password_free_contract_id?: string;
+  /** 扣费服务预授权token */
+  token?: string;
+  /** 模板ID */
+  plan_id?: string;
+  /** 签约商户号 */
+  contract_mchid?: string;
+  /** 签约AppID */
+  contract_appid?: string;
+  /** 签约协议号 */
+  contract_code?: string;
+  /** 请求序列号 */
+  request_serial?: string;
+  /** 用户账户展示名称 */
+  contract_display_account?: string;
+  /** 签约信息通知URL */
+  contract_notify_url?: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -71833,13 +78798,13 @@ export interface V3PayPartnerTransactionsJsapiWithContractPostJson {
   contract_info: V3PayPartnerTransactionsJsapiWithContractPostJsonContractInfo;
 }
 
-/** JSAPI下单并授权 */
+/** JSAPI下单并授权/签约 */
 export interface V3PayPartnerTransactionsJsapiWithContractPostOptions {
   /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsJsapiWithContractPostJson;
 }
 
-/** JSAPI下单并授权 */
+/** JSAPI下单并授权/签约 */
 export interface V3PayPartnerTransactionsJsapiWithContractPostResponse {
   /** 预支付交易会话标识 */
   prepay_id: string;
@@ -72022,7 +78987,7 @@ export interface V3PayPartnerTransactionsNativePostJsonSceneInfo {
 /** 实名支付(需单独申请权限) */
 export interface V3PayPartnerTransactionsNativePostJsonPayerIdentity {
   /** 证件类型 */
-  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -72464,7 +79429,7 @@ export interface V3PayTransactionsAppPostJsonSceneInfo {
 /** 实名支付(需单独申请权限) */
 export interface V3PayTransactionsAppPostJsonPayerIdentity {
   /** 证件类型 */
-  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -72563,6 +79528,128 @@ export interface V3PayTransactionsAppPostOptions {
 
 /** APP下单 */
 export interface V3PayTransactionsAppPostResponse {
+  /** 预支付交易会话标识 */
+  prepay_id: string;
+}
+
+/** 订单金额 */
+export interface V3PayTransactionsAppWithContractPostJsonAmount {
+  /** 总金额 */
+  total: number;
+  /** 货币类型 */
+  currency?: string;
+}
+
+/** 单品列表 */
+export interface V3PayTransactionsAppWithContractPostJsonDetailGoodsDetail {
+  /** 商户侧商品编码 */
+  merchant_goods_id: string;
+  /** 微信支付商品编码 */
+  wechatpay_goods_id?: string;
+  /** 商品名称 */
+  goods_name?: string;
+  /** 商品数量 */
+  quantity: number;
+  /** 商品单价 */
+  unit_price: number;
+}
+
+/** 优惠功能 */
+export interface V3PayTransactionsAppWithContractPostJsonDetail {
+  /** 订单原价 */
+  cost_price?: number;
+  /** 商品小票ID */
+  invoice_id?: string;
+  /** 单品列表 */
+  goods_detail: V3PayTransactionsAppWithContractPostJsonDetailGoodsDetail[];
+}
+
+/** 商户门店信息 */
+export interface V3PayTransactionsAppWithContractPostJsonSceneInfoStoreInfo {
+  /** 门店编号 */
+  id?: string;
+  /** 门店名称 */
+  name?: string;
+  /** 地区编码 */
+  area_code?: string;
+  /** 详细地址 */
+  address?: string;
+}
+
+/** 场景信息 */
+export interface V3PayTransactionsAppWithContractPostJsonSceneInfo {
+  /** 用户终端IP */
+  payer_client_ip: string;
+  /** 商户端设备号 */
+  device_id?: string;
+  /** 商户门店信息 */
+  store_info?: V3PayTransactionsAppWithContractPostJsonSceneInfoStoreInfo;
+}
+
+/** 结算信息 */
+export interface V3PayTransactionsAppWithContractPostJsonSettleInfo {
+  /** 是否指定分账 */
+  profit_sharing?: boolean;
+}
+
+/** 签约授权信息 */
+export interface V3PayTransactionsAppWithContractPostJsonContractInfo {
+  /** 模板ID */
+  plan_id: string;
+  /** 签约商户号 */
+  contract_mchid: string;
+  /** 签约AppID */
+  contract_appid: string;
+  /** 签约协议号 */
+  contract_code: string;
+  /** 请求序列号 */
+  request_serial: string;
+  /** 用户账户展示名称 */
+  contract_display_account: string;
+  /** 签约信息通知URL */
+  contract_notify_url?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3PayTransactionsAppWithContractPostJson {
+  /** 公众号ID */
+  appid: string;
+  /** 直连商户号 */
+  mchid: string;
+  /** 商品描述 */
+  description: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 交易结束时间 */
+  time_expire?: string;
+  /** 附加数据 */
+  attach?: string;
+  /** 通知地址 */
+  notify_url: string;
+  /** 订单优惠标记 */
+  goods_tag?: string;
+  /** 电子发票入口开放标识 */
+  support_fapiao?: boolean;
+  /** 订单金额 */
+  amount: V3PayTransactionsAppWithContractPostJsonAmount;
+  /** 优惠功能 */
+  detail?: V3PayTransactionsAppWithContractPostJsonDetail;
+  /** 场景信息 */
+  scene_info?: V3PayTransactionsAppWithContractPostJsonSceneInfo;
+  /** 结算信息 */
+  settle_info?: V3PayTransactionsAppWithContractPostJsonSettleInfo;
+  /** 签约授权信息 */
+  contract_info: V3PayTransactionsAppWithContractPostJsonContractInfo;
+}
+
+/** APP下单并签约 */
+export interface V3PayTransactionsAppWithContractPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3PayTransactionsAppWithContractPostJson;
+}
+
+/** APP下单并签约 */
+export interface V3PayTransactionsAppWithContractPostResponse {
   /** 预支付交易会话标识 */
   prepay_id: string;
 }
@@ -72858,7 +79945,7 @@ export interface V3PayTransactionsH5PostJsonSceneInfo {
 /** 实名支付(需单独申请权限) */
 export interface V3PayTransactionsH5PostJsonPayerIdentity {
   /** 证件类型 */
-  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -73104,7 +80191,7 @@ export interface V3PayTransactionsJsapiPostJsonSceneInfo {
 /** 实名支付(需单独申请权限) */
 export interface V3PayTransactionsJsapiPostJsonPayerIdentity {
   /** 证件类型 */
-  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -73281,6 +80368,20 @@ export interface V3PayTransactionsJsapiWithContractPostJsonContractInfo {
   token?: string;
   /** 免密协议ID */
   password_free_contract_id?: string;
+  /** 模板ID */
+  plan_id?: string;
+  /** 签约商户号 */
+  contract_mchid?: string;
+  /** 签约AppID */
+  contract_appid?: string;
+  /** 签约协议号 */
+  contract_code?: string;
+  /** 请求序列号 */
+  request_serial?: string;
+  /** 用户账户展示名称 */
+  contract_display_account?: string;
+  /** 签约信息通知URL */
+  contract_notify_url?: string;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -73317,13 +80418,13 @@ export interface V3PayTransactionsJsapiWithContractPostJson {
   contract_info: V3PayTransactionsJsapiWithContractPostJsonContractInfo;
 }
 
-/** JSAPI下单并授权 */
+/** JSAPI下单并授权/签约 */
 export interface V3PayTransactionsJsapiWithContractPostOptions {
   /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsJsapiWithContractPostJson;
 }
 
-/** JSAPI下单并授权 */
+/** JSAPI下单并授权/签约 */
 export interface V3PayTransactionsJsapiWithContractPostResponse {
   /** 预支付交易会话标识 */
   prepay_id: string;
@@ -73386,7 +80487,7 @@ export interface V3PayTransactionsNativePostJsonSceneInfo {
 /** 实名支付(需单独申请权限) */
 export interface V3PayTransactionsNativePostJsonPayerIdentity {
   /** 证件类型 */
-  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT';
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
   /**
    * 加密后的证件号
    * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
@@ -74382,6 +81483,8 @@ export interface V3PayscoreAcquiringbankServiceorderPostJsonPostDiscounts {
   description: string;
   /** 优惠数量 */
   count?: number;
+  /** 付费金额 */
+  amount?: number;
 }
 
 /** 订单风险金 */
@@ -74742,6 +81845,8 @@ export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoRegisterdeductin
   channel_id: string;
   /** 商户系统内部扣款单号。 */
   out_trade_no?: string;
+  /** 子商户公众账号ID */
+  sub_appid?: string;
 }
 
 /** 从业机构登记微信支付分扣款信息 */
@@ -74860,6 +81965,8 @@ export interface V3PayscoreAcquiringbankServicepayondeliveryorderPostJsonShoppin
   amount?: number;
   /** 商品数量 */
   count?: number;
+  /** 商品品类ID */
+  category_id?: string[];
 }
 
 /** 先用后付购物详情 */
@@ -76244,7 +83351,7 @@ export interface V3PayscorePartnerServiceorderPostJsonDevice {
   start_device_id?: string;
   /** 服务结束的设备ID */
   end_device_id?: string;
-  /** 物料编码 */
+  /** 物料URL */
   materiel_no?: string;
 }
 
@@ -76540,7 +83647,7 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoCompletePostJsonDevice
   start_device_id?: string;
   /** 服务结束的设备ID */
   end_device_id?: string;
-  /** 物料编码 */
+  /** 物料URL */
   materiel_no?: string;
 }
 
@@ -76608,7 +83715,7 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoModifyPostJsonDevice {
   start_device_id?: string;
   /** 服务结束的设备ID */
   end_device_id?: string;
-  /** 物料编码 */
+  /** 物料URL */
   materiel_no?: string;
 }
 
@@ -78303,7 +85410,7 @@ export interface V3PayscoreServiceorderPostJsonDevice {
   start_device_id?: string;
   /** 服务结束的设备ID */
   end_device_id?: string;
-  /** 物料编码 */
+  /** 物料URL */
   materiel_no?: string;
 }
 
@@ -78675,7 +85782,7 @@ export interface V3PayscoreServiceorderByOutOrderNoCompletePostJsonDevice {
   start_device_id?: string;
   /** 服务结束的设备ID */
   end_device_id?: string;
-  /** 物料编码 */
+  /** 物料URL */
   materiel_no?: string;
 }
 
@@ -78827,7 +85934,7 @@ export interface V3PayscoreServiceorderByOutOrderNoModifyPostJsonDevice {
   start_device_id?: string;
   /** 服务结束的设备ID */
   end_device_id?: string;
-  /** 物料编码 */
+  /** 物料URL */
   materiel_no?: string;
 }
 
@@ -81144,12 +88251,20 @@ export interface V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensation
   type?: 'WXPAY' | 'WXVALUE';
 }
 
+/** 转账接收方用户 */
+export interface V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsPostJsonReceiverUserInfo {
+  /** 转账接收方用户 openid */
+  sp_openid?: string;
+}
+
 /** 收款方信息 */
 export interface V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsPostJsonReceiver {
   /** 转账接收方类型 */
   type?: 'MERCHANT' | 'TRANSACTION_USER';
   /** 转账接收方订单信息 */
   transaction_info?: V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsPostJsonReceiverTransactionInfo;
+  /** 转账接收方用户 */
+  user_info?: V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsPostJsonReceiverUserInfo;
 }
 
 /** 声明请求的JSON数据结构 */
@@ -81388,6 +88503,8 @@ export interface V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompe
 export interface V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostJsonReceiverTransactionInfo {
   /** 交易订单号 */
   transaction_id: string;
+  /** 赔付单类型 */
+  type: 'WXPAY' | 'WXVALUE';
 }
 
 /** 赔付用户信息 */
@@ -82040,10 +89157,158 @@ export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPreTransfe
   package_info: string;
 }
 
+/** 赔付接收方商户信息 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostJsonReceiverMchInfo {
+  /** 商户号 */
+  mchid: string;
+}
+
+/** 赔付商户信息 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostJsonReceiver {
+  /** 赔付接收方类型 */
+  type: 'MERCHANT';
+  /** 赔付接收方商户信息 */
+  mch_info: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostJsonReceiverMchInfo;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostJson {
+  /** 赔付商户信息 */
+  receiver: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostJsonReceiver;
+  /** 商户单号 */
+  out_bill_no: string;
+  /** 赔付金额 */
+  amount: number;
+  /** 赔付原因 */
+  transfer_remark: string;
+  /** 出资商户号 */
+  sponsor_mchid?: string;
+}
+
+/** 请求赔付 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostJson;
+}
+
+/** 赔付接收方商户信息 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo {
+  /** 商户号 */
+  mchid: string;
+}
+
+/** 赔付接收者信息 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver {
+  /** 赔付接收方类型 */
+  type?: 'MERCHANT' | (string & {});
+  /** 赔付接收方商户信息 */
+  mch_info?: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo;
+}
+
+/** 赔付接收方信息 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail {
+  /** 赔付接收者信息 */
+  receiver?: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver;
+}
+
+/** 请求赔付 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostResponse {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 赔付接收方信息 */
+  receiver_detail: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail;
+  /** 商户单号 */
+  out_bill_no: string;
+  /** 赔付金额 */
+  amount: number;
+  /** 赔付原因 */
+  transfer_remark: string;
+  /** 微信支付转账单号 */
+  bill_id: string;
+  /** 赔付状态 */
+  state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | (string & {});
+  /** 受理时间 */
+  accept_time: string;
+  /** 成功时间 */
+  success_time?: string;
+  /** 出资商户号 */
+  sponsor_mchid?: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetQuery {
+  /** 出资商户号 */
+  sponsor_mchid?: string;
+}
+
+/** 查询赔付结果（按商户赔付单号） */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetOptions {
+  /** 商户单号 */
+  out_bill_no: string;
+  /** 声明请求的查询参数 */
+  query?: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetQuery;
+}
+
+/** 赔付接收方商户信息 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponseReceiverDetailReceiverMchInfo {
+  /** 商户号 */
+  mchid: string;
+}
+
+/** 赔付接收者信息 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponseReceiverDetailReceiver {
+  /** 赔付接收方类型 */
+  type?: 'MERCHANT' | (string & {});
+  /** 赔付接收方商户信息 */
+  mch_info?: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponseReceiverDetailReceiverMchInfo;
+}
+
+/** 赔付接收方信息 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponseReceiverDetail {
+  /** 赔付接收者信息 */
+  receiver?: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponseReceiverDetailReceiver;
+}
+
+/** 关单信息 */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponseCloseInfo {
+  /** 关单时间 */
+  close_time?: string;
+  /** 关单原因 */
+  close_reason?: string;
+}
+
+/** 查询赔付结果（按商户赔付单号） */
+export interface V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponse {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 赔付接收方信息 */
+  receiver_detail: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponseReceiverDetail;
+  /** 商户单号 */
+  out_bill_no: string;
+  /** 赔付金额 */
+  amount: number;
+  /** 赔付原因 */
+  transfer_remark: string;
+  /** 微信支付转账单号 */
+  bill_id: string;
+  /** 赔付状态 */
+  state: 'ACCEPTED' | 'SUCCESS' | 'CLOSED' | (string & {});
+  /** 受理时间 */
+  accept_time: string;
+  /** 成功时间 */
+  success_time?: string;
+  /** 关单信息 */
+  close_info?: V3PlatsolutionEcommerceMchTransferSubMchCompensationBillsByOutBillNoGetResponseCloseInfo;
+  /** 出资商户号 */
+  sponsor_mchid?: string;
+}
+
 /** 转账接收方商户信息 */
 export interface V3PlatsolutionEcommerceMchTransferTransferBillsPostJsonReceiverMchInfo {
   /** 商户号 */
   mch_id?: string;
+  /** 商户号 */
+  mchid?: string;
 }
 
 /** 收款方信息 */
@@ -82652,6 +89917,8 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostJson {
   trade_scenario: 'RECOMMERCE';
   /** 结算信息列表 */
   settle_info_list: V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostJsonSettleInfoList[];
+  /** 收款类型模板ID */
+  receive_type_template_id?: 1 | 2;
 }
 
 /** 个人收款-申请批量结算 */
@@ -82751,7 +90018,7 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoA
   /** 批次状态 */
   state: 'ACCEPTED' | 'RECEIVED' | 'SUCCESS' | 'DEDUCT_FEE_FAIL' | 'ABNORMAL' | 'ABNORMAL_SETTLE_SUCCESS' | (string & {});
   /** 交易场景 */
-  trade_scenario: 'RECOMMERCE' | (string & {});
+  trade_scenario: 'RECOMMERCE' | 'INDIVIDUALTRADE' | (string & {});
   /** 批次创建时间 */
   create_time: string;
   /** 批次完成时间 */
@@ -82760,6 +90027,124 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoA
   abnormal_type?: 'AUTH_RELATIONSHIP_INVALID' | 'USER_PAY_QUOTA_LIMIT' | (string & {});
   /** 异常结算处理结果 */
   abnormal_settle_result?: V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawPostJson {
+  /** 特约商户号 */
+  sub_mchid: string;
+  /** 商户提现单号 */
+  out_request_no: string;
+  /** 计算提现金额方式 */
+  calculate_amount_type: 'ONLY_DAY_END_BALANCE' | 'ALLOW_CURRENT_BALANCE';
+  /** 提现备注 */
+  remark?: string;
+  /** 银行附言 */
+  bank_memo?: string;
+  /** 提现结果通知地址 */
+  notify_url?: string;
+  /** 留存额 */
+  reserve_amount?: number;
+}
+
+/** 二级商户按日终余额预约提现 */
+export interface V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawPostJson;
+}
+
+/** 二级商户按日终余额预约提现 */
+export interface V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawPostResponse {
+  /** 收付通平台商户号 */
+  sp_mchid: string;
+  /** 特约商户号 */
+  sub_mchid: string;
+  /** 单据状态 */
+  status: 'CREATED' | 'PROCESSING' | 'FINISHED' | 'ABNORMAL' | (string & {});
+  /** 微信支付提现单号 */
+  withdraw_id: string;
+  /** 商户提现单号 */
+  out_request_no: string;
+  /** 提现金额 */
+  total_amount: number;
+  /** 提现成功金额 */
+  success_amount?: number;
+  /** 提现失败金额 */
+  fail_amount?: number;
+  /** 提现退票金额 */
+  refund_amount?: number;
+  /** 发起提现时间 */
+  create_time: string;
+  /** 提现状态更新时间 */
+  update_time: string;
+  /** 失败原因 */
+  reason?: string;
+  /** 提现备注 */
+  remark?: string;
+  /** 银行附言 */
+  bank_memo?: string;
+  /** 出款账户类型 */
+  account_type: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
+  /** 入账银行账号后四位 */
+  account_number: string;
+  /** 入账银行 */
+  account_bank: string;
+  /** 入账银行全称（含支行） */
+  bank_name?: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawOutRequestNoByOutRequestNoGetQuery {
+  /** 二级商户号 */
+  sub_mchid: string;
+}
+
+/** 查询二级商户按日终余额预约提现状态 */
+export interface V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawOutRequestNoByOutRequestNoGetOptions {
+  /** 商户提现单号 */
+  out_request_no: string;
+  /** 声明请求的查询参数 */
+  query: V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawOutRequestNoByOutRequestNoGetQuery;
+}
+
+/** 查询二级商户按日终余额预约提现状态 */
+export interface V3PlatsolutionEcommerceWithdrawDayEndBalanceWithdrawOutRequestNoByOutRequestNoGetResponse {
+  /** 收付通平台商户号 */
+  sp_mchid: string;
+  /** 特约商户号 */
+  sub_mchid: string;
+  /** 单据状态 */
+  status: 'CREATED' | 'PROCESSING' | 'FINISHED' | 'ABNORMAL' | (string & {});
+  /** 微信支付提现单号 */
+  withdraw_id: string;
+  /** 商户提现单号 */
+  out_request_no: string;
+  /** 提现金额 */
+  total_amount: number;
+  /** 提现成功金额 */
+  success_amount?: number;
+  /** 提现失败金额 */
+  fail_amount?: number;
+  /** 提现退票金额 */
+  refund_amount?: number;
+  /** 发起提现时间 */
+  create_time: string;
+  /** 提现状态更新时间 */
+  update_time: string;
+  /** 失败原因 */
+  reason?: string;
+  /** 提现备注 */
+  remark?: string;
+  /** 银行附言 */
+  bank_memo?: string;
+  /** 出款账户类型 */
+  account_type: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
+  /** 入账银行账号后四位 */
+  account_number: string;
+  /** 入账银行 */
+  account_bank: string;
+  /** 入账银行全称（含支行） */
+  bank_name?: string;
 }
 
 /** 转账明细列表 */
@@ -86116,6 +93501,38 @@ export interface V3RepaymentCombineTransactionsPartnerPrepayPostJsonMiniprogramI
   openid: string;
 }
 
+/** 实名支付 */
+export interface V3RepaymentCombineTransactionsPartnerPrepayPostJsonCombinePayerInfoIdentity {
+  /** 类型 */
+  type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'TAIWAN_COMPATRIOT_PERMIT';
+  /**
+   * 加密后的证件号
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  number: Sealed;
+  /**
+   * 加密后的姓名
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  name: Sealed;
+}
+
+/** 支付者信息 */
+export interface V3RepaymentCombineTransactionsPartnerPrepayPostJsonCombinePayerInfo {
+  /** 实名支付 */
+  identity?: V3RepaymentCombineTransactionsPartnerPrepayPostJsonCombinePayerInfoIdentity;
+}
+
+/** 微信内网页调起支付场景信息 */
+export interface V3RepaymentCombineTransactionsPartnerPrepayPostJsonWechatWebInfo {
+  /** 还款服务商APPID */
+  combine_appid?: string;
+  /** 用户标识 */
+  openid?: string;
+  /** 网页经营场景URL */
+  webview_url?: string;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3RepaymentCombineTransactionsPartnerPrepayPostJson {
   /** 还款单订单号 */
@@ -86134,6 +93551,10 @@ export interface V3RepaymentCombineTransactionsPartnerPrepayPostJson {
   app_info?: V3RepaymentCombineTransactionsPartnerPrepayPostJsonAppInfo;
   /** 小程序调起支付场景信息 */
   miniprogram_info?: V3RepaymentCombineTransactionsPartnerPrepayPostJsonMiniprogramInfo;
+  /** 支付者信息 */
+  combine_payer_info?: V3RepaymentCombineTransactionsPartnerPrepayPostJsonCombinePayerInfo;
+  /** 微信内网页调起支付场景信息 */
+  wechat_web_info?: V3RepaymentCombineTransactionsPartnerPrepayPostJsonWechatWebInfo;
 }
 
 /** 还款下单 */
@@ -86148,6 +93569,44 @@ export interface V3RepaymentCombineTransactionsPartnerPrepayPostResponse {
   prepay_id?: string;
   /** 支付跳转链接 */
   h5_url?: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3SecurityEchoPostJson {
+  /** 商户回调地址 */
+  notify_url?: string;
+  /** 回显信息 */
+  echo_message: string;
+  /**
+   * 平台证书或微信支付公钥加密测试字段
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  encrypted_echo_message?: Sealed;
+}
+
+/** 声明请求的头参数 */
+export interface V3SecurityEchoPostHeaders {
+  /** 微信支付公钥ID/平台证书序列号 */
+  'Wechatpay-Serial'?: string;
+}
+
+/** 商户签名验签／加解密测试 */
+export interface V3SecurityEchoPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3SecurityEchoPostJson;
+  /** 声明请求的头参数 */
+  headers?: V3SecurityEchoPostHeaders;
+}
+
+/** 商户签名验签／加解密测试 */
+export interface V3SecurityEchoPostResponse {
+  /** 回显信息 */
+  echo_message: string;
+  /**
+   * 平台证书或微信支付公钥加密测试字段
+   * Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.
+   */
+  encrypted_echo_message?: Sealed;
 }
 
 /** 声明请求的查询参数 */
@@ -86313,6 +93772,8 @@ export interface V3SmartguideGuidesPostJson {
   qr_code: string;
   /** 头像URL */
   avatar: string;
+  /** 群二维码URL */
+  group_qrcode?: string;
 }
 
 /** 声明请求的头参数 */
@@ -86353,6 +93814,8 @@ export interface V3SmartguideGuidesByGuideIdPatchJson {
   qr_code?: string;
   /** 头像URL */
   avatar?: string;
+  /** 群二维码URL */
+  group_qrcode?: string;
 }
 
 /** 声明请求的头参数 */
@@ -86553,6 +94016,8 @@ export interface V3TaxiInvoiceCardsPostJson {
   plate_number: string;
   /** 发票卡券信息 */
   fapiao_card_information: V3TaxiInvoiceCardsPostJsonFapiaoCardInformation;
+  /** 获取乘客行程单详情的凭证 */
+  token?: string;
 }
 
 /** 将出租车电子发票插入微信用户卡包 */
@@ -86870,6 +94335,8 @@ export interface V3TaxiInvoiceTaxiUpdateTaxiPostJson {
   region_id: number;
   /** 开票标记 */
   invoice_flag?: string;
+  /** 出租车状态 */
+  taxi_state?: 'IN_OPERATION' | 'OUT_OPERATION';
 }
 
 /** 更新出租车信息 */
@@ -89967,6 +97434,130 @@ export interface V3VehicleTransactionsParkingPostResponse {
   promotion_detail?: V3VehicleTransactionsParkingPostResponsePromotionDetail[];
 }
 
+/** 声明请求的查询参数 */
+export interface V3WebizpayAvailMchRangesGetQuery {
+  /** 服务商商户号 */
+  sp_mchid: string;
+}
+
+/** 查询可用商户范围列表 */
+export interface V3WebizpayAvailMchRangesGetOptions {
+  /** 声明请求的查询参数 */
+  query: V3WebizpayAvailMchRangesGetQuery;
+}
+
+/** 可用商户范围列表 */
+export interface V3WebizpayAvailMchRangesGetResponseRangeList {
+  /** 可用商户范围id */
+  range_id?: string;
+  /** 商户标识类型 */
+  identifier_type?: 'ORGANIZATION_CODE' | 'TRANSACTION_ID' | (string & {});
+}
+
+/** 查询可用商户范围列表 */
+export interface V3WebizpayAvailMchRangesGetResponse {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 可用商户范围列表 */
+  range_list: V3WebizpayAvailMchRangesGetResponseRangeList[];
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3WebizpayAvailMchRangesPostJson {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 商户标识类型 */
+  identifier_type: 'ORGANIZATION_CODE' | 'TRANSACTION_ID';
+}
+
+/** 创建可用商户范围 */
+export interface V3WebizpayAvailMchRangesPostOptions {
+  /** 声明请求的JSON数据结构 */
+  json: V3WebizpayAvailMchRangesPostJson;
+}
+
+/** 创建可用商户范围 */
+export interface V3WebizpayAvailMchRangesPostResponse {
+  /** 可用商户范围id */
+  range_id: string;
+}
+
+/** 声明请求的查询参数 */
+export interface V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersGetQuery {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 分页开始位置 */
+  offset: number;
+  /** 分页大小 */
+  limit: number;
+}
+
+/** 查询商户标识列表 */
+export interface V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersGetOptions {
+  /** 可用商户范围id */
+  range_id: string;
+  /** 声明请求的查询参数 */
+  query: V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersGetQuery;
+}
+
+/** 查询商户标识列表 */
+export interface V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersGetResponse {
+  /** 分页开始位置 */
+  offset: number;
+  /** 分页大小 */
+  limit: number;
+  /** 实际返回数量 */
+  count: number;
+  /** 总数量 */
+  total_count: number;
+  /** 商户标识列表 */
+  data: string[];
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersPostJson {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 商户标识值 */
+  merchant_identifier: string;
+}
+
+/** 添加商户标识 */
+export interface V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersPostOptions {
+  /** 可用商户范围id */
+  range_id: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersPostJson;
+}
+
+/** 添加商户标识 */
+export interface V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersPostResponse {
+  /** 可用商户范围id */
+  range_id: string;
+}
+
+/** 声明请求的JSON数据结构 */
+export interface V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersByMerchantIdentifierDeleteJson {
+  /** 服务商商户号 */
+  sp_mchid: string;
+}
+
+/** 删除商户标识 */
+export interface V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersByMerchantIdentifierDeleteOptions {
+  /** 可用商户范围id */
+  range_id: string;
+  /** 商户标识值 */
+  merchant_identifier: string;
+  /** 声明请求的JSON数据结构 */
+  json: V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersByMerchantIdentifierDeleteJson;
+}
+
+/** 删除商户标识 */
+export interface V3WebizpayAvailMchRangesByRangeIdMerchantIdentifiersByMerchantIdentifierDeleteResponse {
+  /** 可用商户范围id */
+  range_id: string;
+}
+
 /** 声明请求的JSON数据结构 */
 export interface V3WebizpayBillProofPostJson {
   /** 服务商商户号 */
@@ -90125,6 +97716,8 @@ export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsPostJson {
   effective_end_time: string;
   /** 卡片备注 */
   card_remark?: string;
+  /** 可用商户范围ID */
+  avail_mch_range_id?: string;
 }
 
 /** 企业商户为员工下发企业支付额度卡 */

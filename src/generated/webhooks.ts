@@ -79,6 +79,31 @@ export interface WebhookEvents {
    */
   'COUPON.USE': CouponUseResource;
   /**
+   * 自动还款扣费还款成功(CREDIT_REPAYMENT.DEDUCTION_PAY)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016790592
+   */
+  'CREDIT_REPAYMENT.DEDUCTION_PAY': CreditRepaymentDeductionPayResource;
+  /**
+   * 自动还款协议签约成功(CREDIT_REPAYMENT.SIGN_CONTRACT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016790583
+   */
+  'CREDIT_REPAYMENT.SIGN_CONTRACT': CreditRepaymentSignContractResource;
+  /**
+   * 自动还款协议解约成功(CREDIT_REPAYMENT.TERMINATE_CONTRACT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016790583
+   */
+  'CREDIT_REPAYMENT.TERMINATE_CONTRACT': CreditRepaymentTerminateContractResource;
+  /**
+   * 外包内用-查询收款二维码信息(CROSS_BORDER_PAY.GET_MCH_INFO)回调(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/institution/4019762388
+   */
+  'CROSS_BORDER_PAY.GET_MCH_INFO': CrossBorderPayGetMchInfoResource;
+  /**
+   * 外包内用-推送订单信息(CROSS_BORDER_PAY.PUSH_ORDER_INFO)回调(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/institution/4019762399
+   */
+  'CROSS_BORDER_PAY.PUSH_ORDER_INFO': CrossBorderPayPushOrderInfoResource;
+  /**
    * 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4016168699
    */
@@ -204,6 +229,11 @@ export interface WebhookEvents {
    */
   'INSURANCE_ENTRUST.TERMINATE': InsuranceEntrustTerminateResource;
   /**
+   * 微信保单服务用户授权成功(INSURANCE_POLICY_MANAGEMENT.GRANTED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016943540
+   */
+  'INSURANCE_POLICY_MANAGEMENT.GRANTED': InsurancePolicyManagementGrantedResource;
+  /**
    * 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285836
    */
@@ -259,8 +289,8 @@ export interface WebhookEvents {
    */
   'MCHWITHDRAW.CHANGE': MchwithdrawChangeResource;
   /**
-   * 医保混合收款成功通知
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012165722
+   * 医保混合收款成功(MEDICAL_INSURANCE.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781554
    */
   'MEDICAL_INSURANCE.SUCCESS': MedicalInsuranceSuccessResource;
   /**
@@ -293,6 +323,11 @@ export interface WebhookEvents {
    * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485
    */
   'PAPAY.TERMINATE': PapayTerminateResource;
+  /**
+   * 停车缴费服务-商户查费(PARKING_FEE.QUERY_TRANS_INFO)回调(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4024070065
+   */
+  'PARKING_FEE.QUERY_TRANS_INFO': ParkingFeeQueryTransInfoResource;
   /**
    * 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012156110
@@ -338,6 +373,11 @@ export interface WebhookEvents {
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286193
    */
   'PAYSCORE.USER_SIGN_PLAN': PayscoreUserSignPlanResource;
+  /**
+   * 商品券图片生成结果(PRODUCT_COUPON_SP.IMAGE_GENERATION)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327744
+   */
+  'PRODUCT_COUPON_SP.IMAGE_GENERATION': ProductCouponSpImageGenerationResource;
   /**
    * 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015780862
@@ -389,6 +429,11 @@ export interface WebhookEvents {
    */
   'RISKTRADE.IDENTIFICATION': RisktradeIdentificationResource;
   /**
+   * 商户签名验签／加解密测试-回调接口(SECURITY_ECHO.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4015164042
+   */
+  'SECURITY_ECHO.SUCCESS': SecurityEchoSuccessResource;
+  /**
    * 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012650327
    */
@@ -414,10 +459,10 @@ export interface WebhookEvents {
    */
   'TRANSACTION.PAY_BACK': TransactionPayBackResource;
   /**
-   * 支付成功(TRANSACTION.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791861
+   * 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679
    */
-  'TRANSACTION.SUCCESS': TransactionSuccessResource;
+  'TRANSACTION.SUCCESS': ProfitsharingReturnResource | ProfitsharingSuccessResource | TransactionSuccessResource;
   /**
    * 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012284177
@@ -817,6 +862,23 @@ export interface V2PapContractStateChangedNotification {
   contract_termination_mode?: '1' | '2' | '3' | '4' | '5' | '6' | '7' | (string & {});
   /** 请求序列号 */
   request_serial: string;
+  /** 公众账号id */
+  appid?: string;
+  /** 子商户公众账号ID */
+  sub_appid?: string;
+  /** 用户账户展示名称 */
+  contract_display_account?: string;
+  /**
+   * 协议状态
+   * Arrives as text (documented as integer).
+   */
+  contract_state?: '0' | '1' | (string & {});
+  /** 协议签署时间 */
+  contract_signed_time?: string;
+  /** 协议解约时间 */
+  contract_terminated_time?: string;
+  /** 解约备注 */
+  contract_termination_remark?: string;
 }
 
 /** 退款结果通知(XML) */
@@ -1009,8 +1071,8 @@ export interface AbnormalFundProcessingTransferSuccessResourceInstruction {
   transfer_mode: 'TRANSFER_TO_ORIGINAL_RECEIVE_USER' | (string & {});
   /** 入账成功时间 */
   success_time: string;
-  /** 商户AppID */
-  appid: string[];
+  /** 微信支付在途异常资金付款指令执行流水号 */
+  instruction_instance_id: string;
 }
 
 /** 异常转付处理结果回调(ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS)通知(JSON) */
@@ -1034,7 +1096,7 @@ export interface AbnormalFundProcessingTransferSuccessResource {
 /** 通知资源数据 */
 export interface AbnormalFundProcessingTransferSuccessNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'abnormal_fund_processing' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1092,6 +1154,8 @@ export interface ApplymentStateApprovedResource {
 
 /** 通知资源数据 */
 export interface ApplymentStateApprovedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'applyment' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1103,8 +1167,6 @@ export interface ApplymentStateApprovedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: 'applyment' | (string & {});
 }
 
 /** H5支付域名修改申请事件(APPLYMENT_STATE.APPROVED)通知(JSON) */
@@ -1232,7 +1294,7 @@ export interface BrandMemberCardSpPointExchangeCouponResource {
 /** 通知资源数据 */
 export interface BrandMemberCardSpPointExchangeCouponNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'point_coupon' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1277,7 +1339,7 @@ export interface BrandMemberCardSpSyncUserPointResource {
 /** 通知资源数据 */
 export interface BrandMemberCardSpSyncUserPointNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'sync_user_point' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1395,7 +1457,7 @@ export interface BrandMemberCardSpUserCardCreateResource {
 /** 通知资源数据 */
 export interface BrandMemberCardSpUserCardCreateNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'user_card' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1513,7 +1575,7 @@ export interface BrandMemberCardSpUserCardDeleteResource {
 /** 通知资源数据 */
 export interface BrandMemberCardSpUserCardDeleteNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'user_card' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1722,6 +1784,8 @@ export interface ComplaintCreateResource {
 
 /** 通知资源数据 */
 export interface ComplaintCreateNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'complaint' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1733,8 +1797,6 @@ export interface ComplaintCreateNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 产生新投诉(COMPLAINT.CREATE)通知(JSON) */
@@ -1763,6 +1825,8 @@ export interface ComplaintStateChangeResource {
 
 /** 通知资源数据 */
 export interface ComplaintStateChangeNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'complaint' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1774,8 +1838,6 @@ export interface ComplaintStateChangeNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON) */
@@ -1843,7 +1905,7 @@ export interface CouponSendResource {
 /** 通知资源数据 */
 export interface CouponSendNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'coupon' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1961,6 +2023,8 @@ export interface CouponUseResource {
 
 /** 通知资源数据 */
 export interface CouponUseNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'coupon' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -1972,8 +2036,6 @@ export interface CouponUseNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 核销事件回调(COUPON.USE)通知(JSON) */
@@ -1990,6 +2052,297 @@ export interface CouponUseNotification {
   summary: string;
   /** 通知资源数据 */
   resource: CouponUseNotificationResource;
+}
+
+/** 自动还款扣费还款成功(CREDIT_REPAYMENT.DEDUCTION_PAY)通知(JSON) */
+export interface CreditRepaymentDeductionPayResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 服务商AppID */
+  appid: string;
+  /** 子商户AppID */
+  sub_appid: string;
+  /** 用户标识 */
+  openid: string;
+  /** 还款单状态 */
+  order_state: 'DEDUCT_ORDER_STATE_PAY_SUCCESS' | (string & {});
+  /** 商户侧交易单号 */
+  out_trade_no: string;
+  /** 商户侧预约还款单号 */
+  out_record_id: string;
+  /** 还款协议ID */
+  contract_id: string;
+  /** 还款金额 */
+  deduct_amount: string;
+  /** 实际还款金额 */
+  pay_success_amount?: string;
+  /** 产品描述 */
+  description: string;
+  /** 商户数据包 */
+  attach?: string;
+  /** 微信支付的支付单号 */
+  transaction_id?: string;
+}
+
+/** 通知资源数据 */
+export interface CreditRepaymentDeductionPayNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'credit_repayment' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 自动还款扣费还款成功(CREDIT_REPAYMENT.DEDUCTION_PAY)通知(JSON) */
+export interface CreditRepaymentDeductionPayNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'CREDIT_REPAYMENT.DEDUCTION_PAY' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: CreditRepaymentDeductionPayNotificationResource;
+}
+
+/** 自动还款协议签约成功(CREDIT_REPAYMENT.SIGN_CONTRACT)通知(JSON) */
+export interface CreditRepaymentSignContractResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 模板ID */
+  contract_id: string;
+  /** 委托代扣协议模板ID */
+  plan_id: number;
+  /** 服务商签约协议号 */
+  out_contract_code: string;
+  /** 用户展示名称 */
+  display_name: string;
+  /** 委托代扣协议状态 */
+  contract_state: 'CONTRACT_STATE_INVALID' | 'CONTRACT_STATE_EFFECTIVE' | 'CONTRACT_STATE_TERMINATED' | (string & {});
+  /** 协议签署时间 */
+  contract_signed_time: string;
+  /** 协议解约时间 */
+  contract_terminated_time?: string;
+  /** 协议解约方式 */
+  contract_terminated_mode: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
+  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
+  contract_termination_remark?: string;
+  /** 还款日 */
+  repayment_day?: number;
+  /** 还款金额上限 */
+  repayment_amount_limit: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid: string;
+}
+
+/** 通知资源数据 */
+export interface CreditRepaymentSignContractNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'credit_repayment' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 自动还款协议签约成功(CREDIT_REPAYMENT.SIGN_CONTRACT)通知(JSON) */
+export interface CreditRepaymentSignContractNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'CREDIT_REPAYMENT.SIGN_CONTRACT' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: CreditRepaymentSignContractNotificationResource;
+}
+
+/** 自动还款协议解约成功(CREDIT_REPAYMENT.TERMINATE_CONTRACT)通知(JSON) */
+export interface CreditRepaymentTerminateContractResource {
+  /** 服务商商户号 */
+  sp_mchid: string;
+  /** 模板ID */
+  contract_id: string;
+  /** 委托代扣协议模板ID */
+  plan_id: number;
+  /** 服务商签约协议号 */
+  out_contract_code: string;
+  /** 用户展示名称 */
+  display_name: string;
+  /** 委托代扣协议状态 */
+  contract_state: 'CONTRACT_STATE_INVALID' | 'CONTRACT_STATE_EFFECTIVE' | 'CONTRACT_STATE_TERMINATED' | (string & {});
+  /** 协议签署时间 */
+  contract_signed_time: string;
+  /** 协议解约时间 */
+  contract_terminated_time?: string;
+  /** 协议解约方式 */
+  contract_terminated_mode: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
+  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
+  contract_termination_remark?: string;
+  /** 还款日 */
+  repayment_day?: number;
+  /** 还款金额上限 */
+  repayment_amount_limit: string;
+  /** 商户在微信申请的公众号或移动应用AppID */
+  appid: string;
+  /** 商户AppID下的用户唯一标识 */
+  openid: string;
+}
+
+/** 通知资源数据 */
+export interface CreditRepaymentTerminateContractNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'credit_repayment' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 自动还款协议解约成功(CREDIT_REPAYMENT.TERMINATE_CONTRACT)通知(JSON) */
+export interface CreditRepaymentTerminateContractNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'CREDIT_REPAYMENT.TERMINATE_CONTRACT' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: CreditRepaymentTerminateContractNotificationResource;
+}
+
+/** 外包内用-查询收款二维码信息(CROSS_BORDER_PAY.GET_MCH_INFO)回调(JSON) */
+export interface CrossBorderPayGetMchInfoResource {
+  /** 受理网络交易流水号 */
+  acq_tid: string;
+  /** 钱包编码 */
+  bank_type: string;
+  /** 收款码，传递钱包网络扫码解析的url */
+  qr_cd_mp: string;
+}
+
+/** 通知资源数据 */
+export interface CrossBorderPayGetMchInfoNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'cross_border_pay' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 外包内用-查询收款二维码信息(CROSS_BORDER_PAY.GET_MCH_INFO)回调(JSON) */
+export interface CrossBorderPayGetMchInfoNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'CROSS_BORDER_PAY.GET_MCH_INFO' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: 'encrypt-resource' | (string & {});
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: CrossBorderPayGetMchInfoNotificationResource;
+}
+
+/** 订单金额信息 */
+export interface CrossBorderPayPushOrderInfoResourceAmount {
+  /** 用户输入金额，单位为分 */
+  total: number;
+  /** 货币类型，固定传CNY */
+  currency?: string;
+}
+
+/** 外包内用-推送订单信息(CROSS_BORDER_PAY.PUSH_ORDER_INFO)回调(JSON) */
+export interface CrossBorderPayPushOrderInfoResource {
+  /** 受理网络交易流水号 */
+  acq_tid: string;
+  /** 钱包编码 */
+  bank_type: string;
+  /** 订单金额信息 */
+  amount: CrossBorderPayPushOrderInfoResourceAmount;
+  /** 用户标识 */
+  openid: string;
+}
+
+/** 通知资源数据 */
+export interface CrossBorderPayPushOrderInfoNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'cross_border_pay' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 外包内用-推送订单信息(CROSS_BORDER_PAY.PUSH_ORDER_INFO)回调(JSON) */
+export interface CrossBorderPayPushOrderInfoNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'CROSS_BORDER_PAY.PUSH_ORDER_INFO' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: 'encrypt-resource' | (string & {});
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: CrossBorderPayPushOrderInfoNotificationResource;
 }
 
 /** 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON) */
@@ -2009,7 +2362,7 @@ export interface DeliveryPlanChangeResource {
 /** 通知资源数据 */
 export interface DeliveryPlanChangeNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'delivery_plan' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2074,6 +2427,8 @@ export interface DiscountCardAgreementEndedResource {
 
 /** 通知资源数据 */
 export interface DiscountCardAgreementEndedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2085,8 +2440,6 @@ export interface DiscountCardAgreementEndedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON) */
@@ -2140,6 +2493,8 @@ export interface DiscountCardGetCardResource {
 
 /** 通知资源数据 */
 export interface DiscountCardGetCardNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2151,8 +2506,6 @@ export interface DiscountCardGetCardNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON) */
@@ -2206,6 +2559,8 @@ export interface DiscountCardSettlementResource {
 
 /** 通知资源数据 */
 export interface DiscountCardSettlementNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2217,8 +2572,6 @@ export interface DiscountCardSettlementNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON) */
@@ -2272,6 +2625,8 @@ export interface DiscountCardUserAcceptedResource {
 
 /** 通知资源数据 */
 export interface DiscountCardUserAcceptedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2283,8 +2638,6 @@ export interface DiscountCardUserAcceptedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON) */
@@ -2329,6 +2682,8 @@ export interface DiscountCardUserPaidResource {
 
 /** 通知资源数据 */
 export interface DiscountCardUserPaidNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2340,8 +2695,6 @@ export interface DiscountCardUserPaidNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON) */
@@ -2363,19 +2716,21 @@ export interface DiscountCardUserPaidNotification {
 /** 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON) */
 export interface EcommerceEntrustSignResource {
   /** 微信支付分配的商户号 */
-  mchid?: string;
+  mchid: string;
   /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-  out_contract_code?: string;
+  out_contract_code: string;
   /** 委托代扣协议模板ID */
-  plan_id?: number;
+  plan_id: number;
   /** 商户在微信申请的公众号或移动应用AppID */
-  appid?: string;
+  appid: string;
   /** 商户AppID下的用户唯一标识 */
-  openid?: string;
+  openid: string;
   /** 协议到期时间 */
   contract_expired_time?: string;
   /** 操作时间 */
-  operate_time?: string;
+  operate_time: string;
+  /** 附加数据 */
+  attach?: string;
 }
 
 /** 通知资源数据 */
@@ -2414,19 +2769,21 @@ export interface EcommerceEntrustSignNotification {
 /** 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON) */
 export interface EcommerceEntrustTerminateResource {
   /** 微信支付分配的商户号 */
-  mchid?: string;
+  mchid: string;
   /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-  out_contract_code?: string;
+  out_contract_code: string;
   /** 委托代扣协议模板ID */
-  plan_id?: number;
+  plan_id: number;
   /** 商户在微信申请的公众号或移动应用AppID */
-  appid?: string;
+  appid: string;
   /** 商户AppID下的用户唯一标识 */
-  openid?: string;
+  openid: string;
   /** 协议解约方式 */
-  contract_termination_mode?: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
   /** 操作时间 */
-  operate_time?: string;
+  operate_time: string;
+  /** 附加数据 */
+  attach?: string;
 }
 
 /** 通知资源数据 */
@@ -2478,6 +2835,8 @@ export interface EduSchoolPayUserDebtStateUpdateResource {
 
 /** 通知资源数据 */
 export interface EduSchoolPayUserDebtStateUpdateNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2489,8 +2848,6 @@ export interface EduSchoolPayUserDebtStateUpdateNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON) */
@@ -2613,6 +2970,8 @@ export interface EntrustReleaseResource {
 
 /** 通知资源数据 */
 export interface EntrustReleaseNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2624,8 +2983,6 @@ export interface EntrustReleaseNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON) */
@@ -2709,7 +3066,7 @@ export interface EntrustSignResource {
   /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
   contract_display_account: string;
   /** 委托代扣协议状态 */
-  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
+  contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED' | 'TERMINATE_PENDING' | (string & {});
   /** 协议签署时间 */
   contract_signed_time: string;
   /** 协议到期时间 */
@@ -2736,6 +3093,8 @@ export interface EntrustSignResource {
 
 /** 通知资源数据 */
 export interface EntrustSignNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'entrust' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2747,8 +3106,6 @@ export interface EntrustSignNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 委托代扣签约成功(ENTRUST.SIGN)通知(JSON) */
@@ -2871,6 +3228,8 @@ export interface EntrustSigningResource {
 
 /** 通知资源数据 */
 export interface EntrustSigningNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2882,8 +3241,6 @@ export interface EntrustSigningNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON) */
@@ -2988,6 +3345,8 @@ export interface EntrustTerminateResource {
 
 /** 通知资源数据 */
 export interface EntrustTerminateNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'entrust' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -2999,8 +3358,6 @@ export interface EntrustTerminateNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON) */
@@ -3049,6 +3406,8 @@ export interface EntrustTerminateInquiryResource {
 
 /** 通知资源数据 */
 export interface EntrustTerminateInquiryNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3060,8 +3419,6 @@ export interface EntrustTerminateInquiryNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON) */
@@ -3098,6 +3455,8 @@ export interface EntrustTerminateRetentionResource {
 
 /** 通知资源数据 */
 export interface EntrustTerminateRetentionNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'entrust' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3109,8 +3468,6 @@ export interface EntrustTerminateRetentionNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON) */
@@ -3151,6 +3508,8 @@ export interface FacepayUserStateChangeResource {
 
 /** 通知资源数据 */
 export interface FacepayUserStateChangeNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'facepay' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3162,8 +3521,6 @@ export interface FacepayUserStateChangeNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type?: string;
 }
 
 /** 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON) */
@@ -3471,6 +3828,8 @@ export interface HirePowerBankReceiveInsuranceResource {
 
 /** 通知资源数据 */
 export interface HirePowerBankReceiveInsuranceNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3482,8 +3841,6 @@ export interface HirePowerBankReceiveInsuranceNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON) */
@@ -3540,6 +3897,8 @@ export interface InsuranceEntrustRenewResource {
 
 /** 通知资源数据 */
 export interface InsuranceEntrustRenewNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'insurance_entrust' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3551,8 +3910,6 @@ export interface InsuranceEntrustRenewNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON) */
@@ -3609,6 +3966,8 @@ export interface InsuranceEntrustSignResource {
 
 /** 通知资源数据 */
 export interface InsuranceEntrustSignNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'insurance_entrust' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3620,8 +3979,6 @@ export interface InsuranceEntrustSignNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON) */
@@ -3678,6 +4035,8 @@ export interface InsuranceEntrustTerminateResource {
 
 /** 通知资源数据 */
 export interface InsuranceEntrustTerminateNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'insurance_entrust' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3689,8 +4048,6 @@ export interface InsuranceEntrustTerminateNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON) */
@@ -3709,6 +4066,51 @@ export interface InsuranceEntrustTerminateNotification {
   resource: InsuranceEntrustTerminateNotificationResource;
 }
 
+/** 微信保单服务用户授权成功(INSURANCE_POLICY_MANAGEMENT.GRANTED)通知(JSON) */
+export interface InsurancePolicyManagementGrantedResource {
+  /** 商户保险编码 */
+  out_insurance_no: string;
+  /** 保险名称 */
+  insurance_name: string;
+  /** 授权状态 */
+  auth_state: 'AUTH_STATE_INIT' | 'AUTH_STATE_PENDING' | 'AUTH_STATE_GRANTED' | 'AUTH_STATE_DENIED' | 'AUTH_STATE_INEFFECTIE' | (string & {});
+  /** 用户授权时间 */
+  user_auth_time: string;
+}
+
+/** 通知资源数据 */
+export interface InsurancePolicyManagementGrantedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'insurance_policy_management' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 微信保单服务用户授权成功(INSURANCE_POLICY_MANAGEMENT.GRANTED)通知(JSON) */
+export interface InsurancePolicyManagementGrantedNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'INSURANCE_POLICY_MANAGEMENT.GRANTED' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: InsurancePolicyManagementGrantedNotificationResource;
+}
+
 /** 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON) */
 export interface MallAuthActivateCardResource {
   /** 顾客授权时使用的小程序上的OpenID */
@@ -3723,6 +4125,8 @@ export interface MallAuthActivateCardResource {
 
 /** 通知资源数据 */
 export interface MallAuthActivateCardNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3734,8 +4138,6 @@ export interface MallAuthActivateCardNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON) */
@@ -3782,6 +4184,8 @@ export interface MallRefundSuccessResource {
 
 /** 通知资源数据 */
 export interface MallRefundSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'mall_refund' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3793,8 +4197,6 @@ export interface MallRefundSuccessNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON) */
@@ -3839,6 +4241,8 @@ export interface MallTransactionSuccessResource {
 
 /** 通知资源数据 */
 export interface MallTransactionSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3850,8 +4254,6 @@ export interface MallTransactionSuccessNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON) */
@@ -3943,6 +4345,8 @@ export interface MchtransferAuthorizationClosedResource {
 
 /** 通知资源数据 */
 export interface MchtransferAuthorizationClosedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'mch_payment' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -3954,8 +4358,6 @@ export interface MchtransferAuthorizationClosedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON) */
@@ -4004,6 +4406,8 @@ export interface MchtransferAuthorizationConfirmedResource {
 
 /** 通知资源数据 */
 export interface MchtransferAuthorizationConfirmedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'mch_payment' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4015,8 +4419,6 @@ export interface MchtransferAuthorizationConfirmedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON) */
@@ -4037,48 +4439,28 @@ export interface MchtransferAuthorizationConfirmedNotification {
 
 /** 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON) */
 export interface MchtransferBatchClosedResource {
-  /** 商户单号 */
-  out_bill_no?: string;
-  /** 商家转账订单号 */
-  transfer_bill_no?: string;
-  /** 单据状态 */
-  state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 商户号 */
-  mchid?: string;
-  /** 转账金额 */
-  transfer_amount?: number;
-  /** 收款用户OpenID */
-  openid?: string;
-  /** 失败原因 */
-  fail_reason?: string;
-  /** 单据创建时间 */
-  create_time?: string;
-  /** 批次更新时间 */
-  update_time?: string;
+  mchid: string;
   /** 商家批次单号 */
-  out_batch_no?: string;
+  out_batch_no: string;
   /** 微信批次单号 */
-  batch_id?: string;
+  batch_id: string;
   /** 批次状态 */
-  batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
+  batch_status: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
   /** 批次总笔数 */
-  total_num?: number;
+  total_num: number;
   /** 批次总金额 */
-  total_amount?: number;
-  /** 转账成功金额 */
-  success_amount?: number;
-  /** 转账成功笔数 */
-  success_num?: number;
-  /** 转账失败金额 */
-  fail_amount?: number;
-  /** 转账失败笔数 */
-  fail_num?: number;
+  total_amount: number;
   /** 批次关闭原因 */
-  close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
+  close_reason: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
+  /** 批次更新时间 */
+  update_time: string;
 }
 
 /** 通知资源数据 */
 export interface MchtransferBatchClosedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'mch_payment' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4090,8 +4472,6 @@ export interface MchtransferBatchClosedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型| headers | object {data-tooltip="对应PHP的Array"} | 通知的… */
-  original_type: string;
 }
 
 /** 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON) */
@@ -4112,48 +4492,32 @@ export interface MchtransferBatchClosedNotification {
 
 /** 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON) */
 export interface MchtransferBatchFinishedResource {
-  /** 商户单号 */
-  out_bill_no?: string;
-  /** 商家转账订单号 */
-  transfer_bill_no?: string;
-  /** 单据状态 */
-  state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
-  /** 商户号 */
-  mchid?: string;
-  /** 转账金额 */
-  transfer_amount?: number;
-  /** 收款用户OpenID */
-  openid?: string;
-  /** 失败原因 */
-  fail_reason?: string;
-  /** 单据创建时间 */
-  create_time?: string;
-  /** 批次更新时间 */
-  update_time?: string;
   /** 商家批次单号 */
-  out_batch_no?: string;
+  out_batch_no: string;
   /** 微信批次单号 */
-  batch_id?: string;
+  batch_id: string;
   /** 批次状态 */
-  batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
+  batch_status: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
   /** 批次总笔数 */
-  total_num?: number;
+  total_num: number;
   /** 批次总金额 */
-  total_amount?: number;
+  total_amount: number;
   /** 转账成功金额 */
-  success_amount?: number;
+  success_amount: number;
   /** 转账成功笔数 */
-  success_num?: number;
+  success_num: number;
   /** 转账失败金额 */
-  fail_amount?: number;
+  fail_amount: number;
   /** 转账失败笔数 */
-  fail_num?: number;
-  /** 批次关闭原因 */
-  close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
+  fail_num: number;
+  /** 批次更新时间 */
+  update_time: string;
 }
 
 /** 通知资源数据 */
 export interface MchtransferBatchFinishedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'mch_payment' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4165,8 +4529,6 @@ export interface MchtransferBatchFinishedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON) */
@@ -4202,17 +4564,21 @@ export interface MchtransferBillFinishedResource {
   /** 转账金额 */
   transfer_amount: number;
   /** 收款用户OpenID */
-  openid?: string;
+  openid: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_FROZEN' | 'ACCOUNT_NOT_EXIST' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_PARAM_ERROR' | 'BANK_CARD_STATUS_ABNORMAL' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | 'BLOCK_B2C_USERLIMITAMOUNT_MONTH' | 'DAY_RECEIVED_COUNT_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'EXCEEDED_ESTIMATED_AMOUNT' | 'ID_CARD_NOT_CORRECT' | 'MCH_CANCEL' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'OTHER_FAIL_REASON_TYPE' | 'OVERDUE_CLOSE' | 'PAYEE_ACCOUNT_ABNORMAL' | 'PAYER_ACCOUNT_ABNORMAL' | 'PRODUCT_AUTH_CHECK_FAIL' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'REAL_NAME_CHECK_FAIL' | 'RECEIVE_ACCOUNT_NOT_CONFIGURE' | 'RESERVATION_INFO_NOT_MATCH' | 'RESERVATION_SCENE_NOT_MATCH' | 'RESERVATION_STATE_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL' | 'TRANSFER_RISK' | 'TRANSFER_SCENE_INVALID' | 'TRANSFER_SCENE_UNAVAILABLE' | 'RELATED_ORDER_TRANSFER_AMOUNT_EXCEED' | 'RELATED_ORDER_TRANSFER_COUNT_EXCEED' | 'BUDGET_NOT_ENOUGH' | (string & {});
   /** 单据创建时间 */
   create_time: string;
   /** 最后一次状态变更时间 */
   update_time: string;
+  /** 收款方式类型 */
+  payment_method_type?: 'CFT' | 'WPHK' | (string & {});
 }
 
 /** 通知资源数据 */
 export interface MchtransferBillFinishedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'mch_payment' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4224,8 +4590,6 @@ export interface MchtransferBillFinishedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON) */
@@ -4279,6 +4643,8 @@ export interface MchtransferQqwalletbillFinishedResource {
 
 /** 通知资源数据 */
 export interface MchtransferQqwalletbillFinishedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'mch_payment' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4290,8 +4656,6 @@ export interface MchtransferQqwalletbillFinishedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON) */
@@ -4313,17 +4677,17 @@ export interface MchtransferQqwalletbillFinishedNotification {
 /** 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON) */
 export interface MchwithdrawChangeResource {
   /** 提现单状态 */
-  status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT' | (string & {});
+  status: 'CREATE_SUCCESS' | 'SUCCESS' | 'FAIL' | 'REFUND' | 'CLOSE' | 'INIT' | 'CREATED' | 'PROCESSING' | 'FINISHED' | 'ABNORMAL' | (string & {});
   /** 微信支付提现单号 */
   withdraw_id: string;
   /** 商户提现单号 */
   out_request_no: string;
   /** 提现金额 */
-  amount: number;
+  amount?: number;
   /** 发起提现时间 */
-  create_time?: string;
+  create_time: string;
   /** 提现状态更新时间 */
-  update_time?: string;
+  update_time: string;
   /** 失败原因 */
   reason?: string;
   /** 提现备注 */
@@ -4331,23 +4695,33 @@ export interface MchwithdrawChangeResource {
   /** 银行附言 */
   bank_memo?: string;
   /** 出款账户类型 */
-  account_type?: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
+  account_type: 'BASIC' | 'OPERATION' | 'FEES' | (string & {});
   /** 提现失败解决方案 */
   solution?: string;
+  /** 入账银行账号后四位 */
+  account_number: string;
+  /** 入账银行 */
+  account_bank: string;
+  /** 入账银行全称（含支行） */
+  bank_name?: string;
   /** 二级商户号 */
   sub_mchid?: string;
   /** 电商平台商户号 */
   sp_mchid?: string;
-  /** 入账银行账号后四位 */
-  account_number?: string;
-  /** 入账银行 */
-  account_bank?: string;
-  /** 入账银行全称（含支行） */
-  bank_name?: string;
+  /** 提现金额 */
+  total_amount?: number;
+  /** 提现成功金额 */
+  success_amount?: number;
+  /** 提现失败金额 */
+  fail_amount?: number;
+  /** 提现退票金额 */
+  refund_amount?: number;
 }
 
 /** 通知资源数据 */
 export interface MchwithdrawChangeNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'mch_withdraw' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4359,8 +4733,6 @@ export interface MchwithdrawChangeNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: 'mch_withdraw' | (string & {});
 }
 
 /** 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON) */
@@ -4405,7 +4777,7 @@ export interface MedicalInsuranceSuccessResourcePassthroughRequestContent {
   setlLatlnt?: string;
 }
 
-/** 医保混合收款成功通知 */
+/** 医保混合收款成功(MEDICAL_INSURANCE.SUCCESS)通知(JSON) */
 export interface MedicalInsuranceSuccessResource {
   /** 唯一定义此资源的标识 */
   mix_trade_no: string;
@@ -4429,11 +4801,13 @@ export interface MedicalInsuranceSuccessResource {
   /** 从业机构的公众号ID */
   appid: string;
   /** 医疗机构的公众号ID */
-  sub_appid: string;
+  sub_appid?: string;
   /** 医疗机构的商户号 */
-  sub_mchid: string;
+  sub_mchid?: string;
+  /** 用户在appid下的唯一标识 */
+  openid?: string;
   /** 用户在医疗机构AppID下的唯一标识 */
-  sub_openid: string;
+  sub_openid?: string;
   /** 是否代亲属支付，不传默认替本人支付 */
   pay_for_relatives?: boolean;
   /** 从业机构订单号 */
@@ -4494,7 +4868,7 @@ export interface MedicalInsuranceSuccessNotificationResource {
   ciphertext: string;
 }
 
-/** 医保混合收款成功通知 */
+/** 医保混合收款成功(MEDICAL_INSURANCE.SUCCESS)通知(JSON) */
 export interface MedicalInsuranceSuccessNotification {
   /** 通知的唯一ID */
   id: string;
@@ -4513,7 +4887,7 @@ export interface MedicalInsuranceSuccessNotification {
 /** 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON) */
 export interface MembercardAcceptCardResource {
   /** 事件类型 */
-  event_type: 'NEW_ACTIVATE' | 'RECOVER' | (string & {});
+  event_type: 'NEW_ACTIVATE' | 'RECOVER' | 'MEMBER_CARD_ACCEPT_BY_PHONE_NUMBER' | (string & {});
   /** 会员卡ID */
   card_id: string;
   /** 会员卡code */
@@ -4524,10 +4898,19 @@ export interface MembercardAcceptCardResource {
   openid: string;
   /** 用户统一标识 */
   unionid?: string;
+  /**
+   * 加密手机号
+   * Encrypted (by-rsa-pubkey).
+   */
+  phone_number?: string;
+  /** 自定义场景值 */
+  outer_str?: string;
 }
 
 /** 通知资源数据 */
 export interface MembercardAcceptCardNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'membercard' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4539,8 +4922,6 @@ export interface MembercardAcceptCardNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON) */
@@ -4570,7 +4951,7 @@ export interface MembercardActivateCardResource {
   /** 激活时间 */
   event_time: string;
   /** 激活场景 */
-  activate_scene: string;
+  activate_scene: 'NEW_ACTIVATE' | 'RECOVER' | (string & {});
   /** 用户标识 */
   openid: string;
   /** 用户统一标识 */
@@ -4581,6 +4962,8 @@ export interface MembercardActivateCardResource {
 
 /** 通知资源数据 */
 export interface MembercardActivateCardNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'membercard' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4592,8 +4975,6 @@ export interface MembercardActivateCardNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON) */
@@ -4630,6 +5011,8 @@ export interface MembercardUsercardManageResource {
 
 /** 通知资源数据 */
 export interface MembercardUsercardManageNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'membercard' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4641,8 +5024,6 @@ export interface MembercardUsercardManageNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON) */
@@ -4754,6 +5135,8 @@ export interface PapaySignResource {
 
 /** 通知资源数据 */
 export interface PapaySignNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4765,8 +5148,6 @@ export interface PapaySignNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 跨境/全球-委托代扣签约成功(PAPAY.SIGN)通知(JSON) */
@@ -4821,6 +5202,8 @@ export interface PapayTerminateResource {
 
 /** 通知资源数据 */
 export interface PapayTerminateNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4832,8 +5215,6 @@ export interface PapayTerminateNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON) */
@@ -4850,6 +5231,49 @@ export interface PapayTerminateNotification {
   summary: string;
   /** 通知资源数据 */
   resource: PapayTerminateNotificationResource;
+}
+
+/** 停车缴费服务-商户查费(PARKING_FEE.QUERY_TRANS_INFO)回调(JSON) */
+export interface ParkingFeeQueryTransInfoResource {
+  /** 商户停车单号 */
+  out_serial_number: string;
+  /** 车牌号 */
+  plate_number?: string;
+  /** 商户停车场ID */
+  out_parking_id?: string;
+}
+
+/** 通知资源数据 */
+export interface ParkingFeeQueryTransInfoNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'parking_fee' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 停车缴费服务-商户查费(PARKING_FEE.QUERY_TRANS_INFO)回调(JSON) */
+export interface ParkingFeeQueryTransInfoNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PARKING_FEE.QUERY_TRANS_INFO' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ParkingFeeQueryTransInfoNotificationResource;
 }
 
 /** 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON) */
@@ -4874,6 +5298,8 @@ export interface PayscoreBindServiceAccountResource {
 
 /** 通知资源数据 */
 export interface PayscoreBindServiceAccountNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4885,8 +5311,6 @@ export interface PayscoreBindServiceAccountNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON) */
@@ -4971,6 +5395,8 @@ export interface PayscoreMchPrepayResource {
 
 /** 通知资源数据 */
 export interface PayscoreMchPrepayNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'payscore' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -4982,8 +5408,6 @@ export interface PayscoreMchPrepayNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON) */
@@ -5042,6 +5466,8 @@ export interface PayscoreUserAcceptedResource {
 
 /** 通知资源数据 */
 export interface PayscoreUserAcceptedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -5053,8 +5479,6 @@ export interface PayscoreUserAcceptedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON) */
@@ -5153,6 +5577,8 @@ export interface PayscoreUserCancelSignPlanResource {
 
 /** 通知资源数据 */
 export interface PayscoreUserCancelSignPlanNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'payscore' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -5164,8 +5590,6 @@ export interface PayscoreUserCancelSignPlanNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON) */
@@ -5214,6 +5638,8 @@ export interface PayscoreUserCloseServiceResource {
 
 /** 通知资源数据 */
 export interface PayscoreUserCloseServiceNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -5225,8 +5651,6 @@ export interface PayscoreUserCloseServiceNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON) */
@@ -5427,6 +5851,8 @@ export interface PayscoreUserConfirmResource {
 
 /** 通知资源数据 */
 export interface PayscoreUserConfirmNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'payscore' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -5438,8 +5864,6 @@ export interface PayscoreUserConfirmNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON) */
@@ -5498,6 +5922,8 @@ export interface PayscoreUserOpenServiceResource {
 
 /** 通知资源数据 */
 export interface PayscoreUserOpenServiceNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -5509,8 +5935,6 @@ export interface PayscoreUserOpenServiceNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON) */
@@ -5709,6 +6133,8 @@ export interface PayscoreUserPaidResource {
 
 /** 通知资源数据 */
 export interface PayscoreUserPaidNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'payscore' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -5720,8 +6146,6 @@ export interface PayscoreUserPaidNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 支付分服务用户支付成功(PAYSCORE.USER_PAID)通知(JSON) */
@@ -5820,6 +6244,8 @@ export interface PayscoreUserSignPlanResource {
 
 /** 通知资源数据 */
 export interface PayscoreUserSignPlanNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'payscore' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -5831,8 +6257,6 @@ export interface PayscoreUserSignPlanNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON) */
@@ -5849,6 +6273,67 @@ export interface PayscoreUserSignPlanNotification {
   summary: string;
   /** 通知资源数据 */
   resource: PayscoreUserSignPlanNotificationResource;
+}
+
+/** 拼图结果 */
+export interface ProductCouponSpImageGenerationResourceCombineImageResult {
+  /** 生成的图片URL */
+  image_url: string;
+}
+
+/** 生成商品图结果 */
+export interface ProductCouponSpImageGenerationResourceCutOutResult {
+  /** 生成的图片URL */
+  image_url: string;
+}
+
+/** 商品券图片生成结果(PRODUCT_COUPON_SP.IMAGE_GENERATION)通知(JSON) */
+export interface ProductCouponSpImageGenerationResource {
+  /** 品牌ID */
+  brand_id: string;
+  /** 图片生成的任务ID */
+  task_id: string;
+  /** 图片生成类型 */
+  image_generation_type: 'COMBINE_IMAGE' | 'CUT_OUT' | (string & {});
+  /** 任务状态 */
+  task_state: 'PROCESSING' | 'FAIL' | 'SUCCESS' | (string & {});
+  /** 拼图结果 */
+  combine_image_result?: ProductCouponSpImageGenerationResourceCombineImageResult;
+  /** 生成商品图结果 */
+  cut_out_result?: ProductCouponSpImageGenerationResourceCutOutResult;
+}
+
+/** 通知资源数据 */
+export interface ProductCouponSpImageGenerationNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'product_coupon' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 商品券图片生成结果(PRODUCT_COUPON_SP.IMAGE_GENERATION)通知(JSON) */
+export interface ProductCouponSpImageGenerationNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'PRODUCT_COUPON_SP.IMAGE_GENERATION' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: ProductCouponSpImageGenerationNotificationResource;
 }
 
 /** 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON) */
@@ -5876,7 +6361,7 @@ export interface ProductCouponSpSendResource {
   /** 发券请求单号 */
   send_request_no: string;
   /** 发券渠道 */
-  send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT' | (string & {});
+  send_channel: 'API' | 'BRAND_MANAGE' | 'RECEIVE_COMPONENT' | 'MEMBER' | (string & {});
   /** 有效期开始时间 */
   valid_begin_time: string;
   /** 有效期结束时间 */
@@ -5894,7 +6379,7 @@ export interface ProductCouponSpSendResource {
 /** 通知资源数据 */
 export interface ProductCouponSpSendNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'product_coupon' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -5927,13 +6412,13 @@ export interface ProductCouponSpSendNotification {
 /** 分账接收方对象 */
 export interface ProfitsharingReturnResourceReceiver {
   /** 分账接收方的类型 */
-  type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
+  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
   /** 分账接收方的账号 */
-  account?: string;
+  account: string;
   /** 分账动账金额，单位为分，只能为整数 */
-  amount?: number;
+  amount: number;
   /** 分账/回退描述 */
-  description?: string;
+  description: string;
 }
 
 /** 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON) */
@@ -5945,19 +6430,21 @@ export interface ProfitsharingReturnResource {
   /** 调用接口提交的子商户号 */
   sub_mchid?: string;
   /** 微信支付系统生成的订单号 */
-  transaction_id?: string;
+  transaction_id: string;
   /** 微信分账/回退单号 */
-  order_id?: string;
+  order_id: string;
   /** 分账方系统内部的分账/回退单号 */
-  out_order_no?: string;
+  out_order_no: string;
   /** 分账接收方对象 */
-  receiver?: ProfitsharingReturnResourceReceiver;
+  receiver: ProfitsharingReturnResourceReceiver;
   /** 订单支付完成时间 */
-  success_time?: string;
+  success_time: string;
 }
 
 /** 通知资源数据 */
 export interface ProfitsharingReturnNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'profitsharing' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -5969,8 +6456,6 @@ export interface ProfitsharingReturnNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON) */
@@ -5980,7 +6465,7 @@ export interface ProfitsharingReturnNotification {
   /** 通知创建的时间 */
   create_time: string;
   /** 通知的类型 */
-  event_type: 'PROFITSHARING.RETURN' | (string & {});
+  event_type: 'PROFITSHARING.RETURN' | 'TRANSACTION.SUCCESS' | (string & {});
   /** 通知的资源数据类型 */
   resource_type: string;
   /** 回调摘要 */
@@ -5992,13 +6477,13 @@ export interface ProfitsharingReturnNotification {
 /** 分账接收方对象 */
 export interface ProfitsharingSuccessResourceReceiver {
   /** 分账接收方的类型 */
-  type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
+  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
   /** 分账接收方的账号 */
-  account?: string;
+  account: string;
   /** 分账动账金额，单位为分，只能为整数 */
-  amount?: number;
+  amount: number;
   /** 分账/回退描述 */
-  description?: string;
+  description: string;
 }
 
 /** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON) */
@@ -6010,19 +6495,21 @@ export interface ProfitsharingSuccessResource {
   /** 调用接口提交的子商户号 */
   sub_mchid?: string;
   /** 微信支付系统生成的订单号 */
-  transaction_id?: string;
+  transaction_id: string;
   /** 微信分账/回退单号 */
-  order_id?: string;
+  order_id: string;
   /** 分账方系统内部的分账/回退单号 */
-  out_order_no?: string;
+  out_order_no: string;
   /** 分账接收方对象 */
-  receiver?: ProfitsharingSuccessResourceReceiver;
+  receiver: ProfitsharingSuccessResourceReceiver;
   /** 订单支付完成时间 */
-  success_time?: string;
+  success_time: string;
 }
 
 /** 通知资源数据 */
 export interface ProfitsharingSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'profitsharing' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6034,8 +6521,6 @@ export interface ProfitsharingSuccessNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON) */
@@ -6045,7 +6530,7 @@ export interface ProfitsharingSuccessNotification {
   /** 通知创建的时间 */
   create_time: string;
   /** 通知的类型 */
-  event_type: 'PROFITSHARING.SUCCESS' | (string & {});
+  event_type: 'PROFITSHARING.SUCCESS' | 'TRANSACTION.SUCCESS' | (string & {});
   /** 通知的资源数据类型 */
   resource_type: string;
   /** 回调摘要 */
@@ -6145,7 +6630,7 @@ export interface RechargeClosedResource {
 /** 通知资源数据 */
 export interface RechargeClosedNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'recharge' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6236,7 +6721,7 @@ export interface RechargeFundReturnedResource {
 /** 通知资源数据 */
 export interface RechargeFundReturnedNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'recharge' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6357,7 +6842,7 @@ export interface RechargeSuccessResource {
 /** 通知资源数据 */
 export interface RechargeSuccessNotificationResource {
   /** 原始回调类型 */
-  original_type: string;
+  original_type: 'recharge' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6431,6 +6916,8 @@ export interface RefundAbnormalResource {
 
 /** 通知资源数据 */
 export interface RefundAbnormalNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'refund' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6442,8 +6929,6 @@ export interface RefundAbnormalNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 退款异常(REFUND.ABNORMAL)通知(JSON) */
@@ -6506,6 +6991,8 @@ export interface RefundClosedResource {
 
 /** 通知资源数据 */
 export interface RefundClosedNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'refund' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6517,8 +7004,6 @@ export interface RefundClosedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 退款关闭(REFUND.CLOSED)通知(JSON) */
@@ -6603,6 +7088,8 @@ export interface RefundSuccessResource {
 
 /** 通知资源数据 */
 export interface RefundSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'refund' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6614,8 +7101,6 @@ export interface RefundSuccessNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 退款成功(REFUND.SUCCESS)通知(JSON) */
@@ -6648,6 +7133,8 @@ export interface RisktradeIdentificationResource {
 
 /** 通知资源数据 */
 export interface RisktradeIdentificationNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6659,8 +7146,6 @@ export interface RisktradeIdentificationNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON) */
@@ -6677,6 +7162,47 @@ export interface RisktradeIdentificationNotification {
   summary: string;
   /** 通知资源数据 */
   resource: RisktradeIdentificationNotificationResource;
+}
+
+/** 商户签名验签／加解密测试-回调接口(SECURITY_ECHO.SUCCESS)通知(JSON) */
+export interface SecurityEchoSuccessResource {
+  /** 回显消息 */
+  echo_message: string;
+  /** 加密回显消息 */
+  encrypt_echo_message?: string;
+}
+
+/** 通知资源数据 */
+export interface SecurityEchoSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'security' | (string & {});
+  /** 对数据进行加密的加密算法 */
+  algorithm: 'AEAD_AES_256_GCM' | (string & {});
+  /** 数据加密的附加数据 */
+  associated_data?: string;
+  /** 加密使用的随机串 */
+  nonce: string;
+  /**
+   * 加密后的密文数据
+   * Encrypted (by-aes-gcm).
+   */
+  ciphertext: string;
+}
+
+/** 商户签名验签／加解密测试-回调接口(SECURITY_ECHO.SUCCESS)通知(JSON) */
+export interface SecurityEchoSuccessNotification {
+  /** 通知的唯一ID */
+  id: string;
+  /** 通知创建的时间 */
+  create_time: string;
+  /** 通知的类型 */
+  event_type: 'SECURITY_ECHO.SUCCESS' | (string & {});
+  /** 通知的资源数据类型 */
+  resource_type: string;
+  /** 回调摘要 */
+  summary: string;
+  /** 通知资源数据 */
+  resource: SecurityEchoSuccessNotificationResource;
 }
 
 /** 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON) */
@@ -6701,6 +7227,8 @@ export interface SettlementSuccessResource {
 
 /** 通知资源数据 */
 export interface SettlementSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6712,8 +7240,6 @@ export interface SettlementSuccessNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON) */
@@ -6892,6 +7418,8 @@ export interface TransactionFailResource {
 
 /** 通知资源数据 */
 export interface TransactionFailNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'transaction' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -6903,8 +7431,6 @@ export interface TransactionFailNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 停车服务扣费失败(TRANSACTION.FAIL)通知(JSON) */
@@ -7011,6 +7537,8 @@ export interface TransactionIndustryFailedResource {
 
 /** 通知资源数据 */
 export interface TransactionIndustryFailedNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -7022,8 +7550,6 @@ export interface TransactionIndustryFailedNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON) */
@@ -7130,6 +7656,8 @@ export interface TransactionIndustrySuccessResource {
 
 /** 通知资源数据 */
 export interface TransactionIndustrySuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -7141,8 +7669,6 @@ export interface TransactionIndustrySuccessNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON) */
@@ -7271,6 +7797,8 @@ export interface TransactionPayBackResource {
 
 /** 通知资源数据 */
 export interface TransactionPayBackNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -7282,8 +7810,6 @@ export interface TransactionPayBackNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON) */
@@ -7578,6 +8104,8 @@ export interface TransactionSuccessResource {
 
 /** 通知资源数据 */
 export interface TransactionSuccessNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'transaction' | 'profitsharing' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -7589,8 +8117,6 @@ export interface TransactionSuccessNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 支付成功(TRANSACTION.SUCCESS)通知(JSON) */
@@ -7639,6 +8165,8 @@ export interface VehicleEntranceStateChangeResource {
 
 /** 通知资源数据 */
 export interface VehicleEntranceStateChangeNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -7650,8 +8178,6 @@ export interface VehicleEntranceStateChangeNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON) */
@@ -7692,6 +8218,8 @@ export interface VehicleUserStateChangeResource {
 
 /** 通知资源数据 */
 export interface VehicleUserStateChangeNotificationResource {
+  /** 原始回调类型 */
+  original_type: string;
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -7703,8 +8231,6 @@ export interface VehicleUserStateChangeNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON) */
@@ -7745,6 +8271,8 @@ export interface ViolationAppealResource {
 
 /** 通知资源数据 */
 export interface ViolationAppealNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'violation' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -7756,8 +8284,6 @@ export interface ViolationAppealNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 商户平台申诉(VIOLATION.APPEAL)通知(JSON) */
@@ -7798,6 +8324,8 @@ export interface ViolationInterceptResource {
 
 /** 通知资源数据 */
 export interface ViolationInterceptNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'violation' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -7809,8 +8337,6 @@ export interface ViolationInterceptNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON) */
@@ -7851,6 +8377,8 @@ export interface ViolationPunishResource {
 
 /** 通知资源数据 */
 export interface ViolationPunishNotificationResource {
+  /** 原始回调类型 */
+  original_type: 'violation' | (string & {});
   /** 对数据进行加密的加密算法 */
   algorithm: 'AEAD_AES_256_GCM' | (string & {});
   /** 数据加密的附加数据 */
@@ -7862,8 +8390,6 @@ export interface ViolationPunishNotificationResource {
    * Encrypted (by-aes-gcm).
    */
   ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 商户平台处罚(VIOLATION.PUNISH)通知(JSON) */

@@ -4,6 +4,7 @@
 // documented event, and the variants a handler must refuse (probe, skewed clock, replay, tamper).
 import { randomUUID } from 'node:crypto';
 import { encryptAesGcm } from '../crypto/aead.js';
+import { webhookOf } from '../model.js';
 import { loadModel, type EndpointModel } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
 import { sampleBody } from './sample.js';
@@ -93,7 +94,7 @@ export interface TestNotificationOptions extends Omit<NotificationSpec, 'eventTy
 
 /** The documented sample resource of an APIv3 event, or a TypeError naming the event. */
 export function sampleResource(eventType: string, model: EndpointModel = loadModel()): Record<string, unknown> {
-  const hook = (model.webhooks ?? []).find((w) => w.protocol === 'v3' && w.events.includes(eventType));
+  const hook = webhookOf(model.webhooks, eventType);
   if (!hook) throw new TypeError(`wxpay-chain mock: ${eventType} is not a documented APIv3 notification event (give a resource to send it anyway)`);
   return sampleBody(hook.resource ?? []);
 }

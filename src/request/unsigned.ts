@@ -4,6 +4,7 @@
 // documented file-stream response in the corpus.
 const UNSIGNED_TEMPLATES: readonly string[] = [
   'v3/billdownload/file',
+  'v3/global/merchant-service/images/{media_id}',
   'v3/global/statements',
   'v3/merchant-service/images/{media_id}',
   'v3/new-tax-control-fapiao/download',

@@ -171,10 +171,12 @@ test('the request-number fields: every one the endpoint model documents, and the
     'out_order_id',
     'out_order_no',
     'out_recharge_no',
+    'out_record_id', // credit repayment (snapshot 35a35c5)
     'out_refund_no',
     'out_request_no',
     'out_reservation_no',
     'out_return_no',
+    'out_serial_number', // parking reminders (snapshot 35a35c5)
     'out_settle_batch_no',
     'out_subsidy_no',
     'out_subsidy_return_no',

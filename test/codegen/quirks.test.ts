@@ -3,7 +3,8 @@ import { parseFile } from '../../codegen/parse';
 import { extractEnum } from '../../codegen/tree';
 import type { Field, Shape } from '../../codegen/model';
 import { emit, normaliseProperty, spellings } from '../../codegen/emit';
-import { buildModel } from '../../codegen/corpus';
+import { buildModel, sharedEvents } from '../../codegen/corpus';
+import { webhookOf } from '../../src/model';
 import ts from 'typescript';
 
 const HEAD = '| 请求参数 | 类型 {.type} | 描述 {.desc}\n| --- | --- | ---\n';
@@ -193,6 +194,53 @@ describe('quirks', () => {
     const emitted = emit(buildModel([r]).model).files.get('paths.ts')!;
     expect(emitted).toMatch(/file: Uint8Array;/);
     expect(emitted).toMatch(/meta: V3FixtureImagesUploadPostBodyMeta \| string;/);
+  });
+
+  it('notices of the newer snapshot (important, need-tbt, special) are markers; an unknown notice class is kept and reported', () => {
+    const notice = (cls: string) => `::: warning :pushpin: {.${cls}}\n\nnote\n\n:::\n\n`;
+    const text = (cls: string) => doc('| item_id | string | x\n').replace('| 请求参数', `${notice(cls)}| 请求参数`);
+    for (const [cls, marker] of [['im-important', 'important'], ['im-need-tbt', 'need-tbt'], ['im-special', 'special']]) {
+      const r = parse(text(cls!));
+      expect(reasons(r)).toEqual([]);
+      expect(op(r).markers).toEqual([marker]);
+    }
+    const r = parse(text('im-brand-new'));
+    expect(op(r).markers).toEqual(['brand-new']);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ reason: 'unknown-marker', severity: 'info', line: 8, detail: expect.stringContaining('im-brand-new') })]);
+    // the site's layout classes are not notices
+    expect(reasons(parse(text('im-table')))).toEqual([]);
+    // a notice before the request table of a notification is kept on the notification
+    const w = parse(doc('| headers | object | x\n| body | object | x\n', '| status | number | x\n').replace('| 返回字典', `${notice('im-special')}| 返回字典`), 'webhook/v3/B.ONE.md');
+    expect(w.webhook!.markers).toEqual(['special']);
+  });
+
+  it('a notification whose reply the merchant signs (reply headers) is reported, its reply kept', () => {
+    const reply = '| status | number | x\n| headers | object | 头\n| Authorization {data-required data-indent=1} | string | 签名\n| body | object | x\n| code {data-required data-indent=1} | string | x\n';
+    const r = parse(doc('| headers | object | x\n| body | object | x\n| event_type {data-indent=1} | string | 类型<br/>`C.ASK` 枚举值\n', reply), 'webhook/v3/C.ASK.md');
+    expect(r.diagnostics).toEqual([expect.objectContaining({ reason: 'reply-with-headers', severity: 'info', detail: expect.stringContaining('Authorization') })]);
+    expect(find(r.webhook!.reply, 'headers')!.children).toEqual([{ name: 'Authorization', type: 'string', required: true, label: '签名' }]);
+    // a reply with a body only (the usual) is not reported
+    expect(reasons(parse(doc('| headers | object | x\n| body | object | x\n| event_type {data-indent=1} | string | 类型<br/>`C.OK` 枚举值\n', '| status | number | x\n| body | object | x\n'), 'webhook/v3/C.OK.md'))).toEqual([]);
+  });
+
+  it('an event type that several pages declare is reported on each page, its resource the union of theirs', () => {
+    const page = (events: string, field: string) => doc(`| headers | object | x\n| body | object | x\n| event_type {data-indent=1} | string | 类型<br/>${events}\n| resource {data-indent=1} | object | x\n| ciphertext {data-indent=2} | string {data-encrypted=by-aes-gcm} | x\n| {colspan=3 .im-table-line}\n| ${field} {data-required data-indent=3} | string | x\n`);
+    const pay = parse(page('`PAY.DONE` 枚举值', 'trade_state'), 'webhook/v3/PAY.DONE.md');
+    const share = parse(page('`SHARE.DONE` \\| `PAY.DONE` 枚举值之一', 'order_id'), 'webhook/v3/SHARE.DONE.md');
+    const built = buildModel([pay, share]);
+    const d = sharedEvents(built.model);
+    expect(d.map((x) => [x.file, x.reason, x.severity])).toEqual([
+      ['webhook/v3/PAY.DONE.md', 'event-on-several-pages', 'info'],
+      ['webhook/v3/SHARE.DONE.md', 'event-on-several-pages', 'info'],
+    ]);
+    expect(d[0]!.detail).toContain('PAY.DONE is declared by webhook/v3/PAY.DONE.md, webhook/v3/SHARE.DONE.md');
+    const hooks = emit(built.model, { format: false }).files.get('webhooks.ts')!;
+    expect(hooks).toContain("'PAY.DONE': PayDoneResource | ShareDoneResource;");
+    // the mock builds the event from the page named after it, whatever sorts first
+    expect(webhookOf(built.model.webhooks, 'PAY.DONE')!.source).toBe('webhook/v3/PAY.DONE.md');
+    expect(webhookOf([...built.model.webhooks].reverse(), 'PAY.DONE')!.source).toBe('webhook/v3/PAY.DONE.md');
+    expect(webhookOf(built.model.webhooks, 'SHARE.DONE')!.source).toBe('webhook/v3/SHARE.DONE.md');
+    expect(webhookOf(built.model.webhooks, 'NOT.DOCUMENTED')).toBeUndefined();
   });
 
   it('never throws on odd input, and reports rows of unknown tables', () => {

@@ -30,7 +30,7 @@ export async function noPhantomOptions(): Promise<void> {
 
 // #14.4 notification resources are what arrives
 
-export function payment(r: WebhookEvents['TRANSACTION.SUCCESS']): number {
+export function payment(r: TransactionSuccessResource): number {
   const id: string = r.transaction_id;
   void id;
   // scenario-only fields (partner, profit sharing, parking) are optional
@@ -42,12 +42,26 @@ export function payment(r: WebhookEvents['TRANSACTION.SUCCESS']): number {
   return r.amount.total; // lost by the table, restored from the order-query answer
 }
 
+// the profit-sharing pages declare TRANSACTION.SUCCESS too: the event's resource is one of three
+export function paymentOrShare(r: WebhookEvents['TRANSACTION.SUCCESS']): number {
+  const id: string = r.transaction_id; // in all three
+  void id;
+  // @ts-expect-error a profit-sharing resource has no amount object
+  void r.amount.total;
+  return 'trade_state' in r ? r.amount.total : r.receiver.amount;
+}
+
 export function withdrawal(r: WebhookEvents['MCHWITHDRAW.CHANGE']): string {
   // @ts-expect-error the decrypted object has no original_data wrapper
   void r.original_data;
-  // in every scenario: required; in some: optional
-  const amount: number = r.amount;
+  // in every scenario: required; in some: optional (the e-commerce scenario has total_amount)
+  const type: string = r.account_type;
+  const amount: number | undefined = r.amount;
+  void type;
   void amount;
+  // @ts-expect-error not in every scenario
+  const always: number = r.amount;
+  void always;
   // @ts-expect-error sub_mchid is only in the e-commerce scenarios
   const sub: string = r.sub_mchid;
   void sub;
@@ -108,6 +122,7 @@ export async function create(json: RequestOf<'v3/pay/transactions/native', 'post
   return (await client.v3.pay.transactions.native.post({ json })).data;
 }
 export function paid(n: NotificationOf<'TRANSACTION.SUCCESS'>): number {
+  if (!('trade_state' in n.resource)) return 0; // a profit-sharing notification
   const r: TransactionSuccessResource = n.resource;
   const a: TransactionSuccessResourceAmount = r.amount;
   return a.total;
@@ -147,7 +162,7 @@ export async function encodedFields(): Promise<void> {
     xml: { mch_id: 'm', appid: 'a', sign_type: 'HMAC-SHA256', transaction_id: 't', out_order_no: 'o', receivers: jsonEncode([{ type: 'MERCHANT_ID', account: '190001', amount: 100, description: 'd' }]) },
   });
   const receivers = r.data.receivers ? jsonDecode(r.data.receivers) : [];
-  const first: string = receivers[0]!.account;
+  const first: string = receivers[0]!.receiver_account;
   void first;
 }
 

@@ -2,6 +2,7 @@
 // documented trade_state transitions, refunds checked against the order, close, query by either
 // number, a simulated payer, and the notifications a payment or a refund sends. Requests to any
 // other endpoint are not its business (they keep the documented sample answers).
+import { webhookOf } from '../../model.js';
 import { systemScheduler, type Scheduler } from './clock.js';
 import { Ledger } from './ledger.js';
 import { Notifier, RETRY_SCHEDULE } from './notifier.js';
@@ -492,7 +493,7 @@ export class Sandbox {
   #resource(eventType: string, queryTemplate: string, values: Record<string, unknown>): Record<string, unknown> {
     if (!this.#model) return values;
     const query = this.#operation(queryTemplate, 'get')?.response.fields;
-    const event = this.#model.webhooks?.find((w) => w.protocol === 'v3' && w.events.includes(eventType))?.resource as readonly ModelField[] | undefined;
+    const event = webhookOf(this.#model.webhooks, eventType)?.resource as readonly ModelField[] | undefined;
     return merge(shape(query, values, false), shape(event, values, false));
   }
 
