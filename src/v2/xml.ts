@@ -128,6 +128,7 @@ const textOf = (node: unknown): string => String((node as Record<string, unknown
 const cdataText = (node: unknown): string => ((node as Record<string, Array<Record<string, unknown>>>)[CDATA] ?? []).map((part) => String(part[TEXT] ?? '')).join('');
 
 function decodeText(text: string): string {
+  if (text.includes(']]>')) throw new V2XmlError('"]]>" outside a CDATA section');
   return text.replace(ENTITY, (whole, named: string | undefined, decimal: string | undefined, hex: string | undefined) => {
     if (named) return NAMED[named]!;
     const code = decimal !== undefined ? Number(decimal) : hex !== undefined ? Number.parseInt(hex, 16) : NaN;

@@ -96,8 +96,13 @@ export function decryptReqInfo(reqInfo: string, apiv2Key: string, envelope: Read
   if (repeated !== undefined) throw new DecryptionError('BAD_INPUT', `decrypted req_info has ${repeated} more than once (altered?)`);
   for (const [name, value] of Object.entries(fields)) {
     if (typeof value !== 'string') throw new DecryptionError('BAD_INPUT', `decrypted req_info field ${name} is not text (altered?)`);
+    // No refund field holds markup: one that does swallowed the tags after it (a cut CDATA end).
+    if (/[<>]/.test(value)) throw new DecryptionError('BAD_INPUT', `decrypted req_info field ${name} holds markup (altered?)`);
   }
-  const refund = fields as Record<string, string>;
+  // An empty field is left out, never handed over as "": a cut can empty a value whose CDATA
+  // section fills whole blocks, and "" read as an amount is 0. Absent means unknown.
+  const refund: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fields as Record<string, string>)) if (value !== '') refund[name] = value;
   for (const name of REFUND_CORE) {
     if (!refund[name]) throw new DecryptionError('BAD_INPUT', `decrypted req_info lacks ${name}, which every refund notification carries (altered?)`);
   }
