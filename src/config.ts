@@ -14,15 +14,19 @@ export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
 export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'baseURL'> {
   /** Merchant id (商户号), digits. */
   mchid: string;
-  /** Serial number of the merchant API certificate (商户API证书序列号); read from `pkcs12` when that is given. */
+  /** Serial number of the merchant API certificate (商户API证书序列号); read from `pkcs12` or `merchantCertificate` when those are given. */
   serial?: string;
-  /** Merchant API private key: PEM text, Buffer, KeyObject or `file:///abs/path/apiclient_key.pem`; or give `pkcs12`. */
+  /**
+   * Merchant API private key: PEM text, Buffer, KeyObject or `file:///abs/path/apiclient_key.pem`; or give `pkcs12`.
+   * An APIv2-only client (`apiv2Key`) needs it only for the calls made over mutual TLS.
+   */
   privateKey?: KeyInput;
   /**
    * Platform certificate serial → certificate PEM, and/or `PUB_KEY_ID_…` → WeChat Pay public key PEM.
    * May be empty (`{}`) when `apiv3Key` is given: the platform certificates are then downloaded.
+   * An APIv2-only client (`apiv2Key`, no APIv3 calls) leaves it out.
    */
-  certs: Record<string, KeyInput>;
+  certs?: Record<string, KeyInput>;
   /** The APIv3 key (32 bytes) set in the merchant platform: downloads and refreshes the platform certificates. */
   apiv3Key?: string | Buffer;
   /** How platform certificates are refreshed and shared (with `apiv3Key`). */
@@ -97,8 +101,10 @@ export interface ResolvedCertificateOptions {
 
 export interface ResolvedConfig {
   mchid: string;
-  serial: string;
-  privateKey: KeyObject;
+  /** Absent for an APIv2-only client: APIv3 calls then fail before anything is sent. */
+  serial?: string;
+  /** Absent for an APIv2-only client without mutual TLS. */
+  privateKey?: KeyObject;
   platformKeys: Keyring;
   /** Present when an `apiv3Key` was given: the platform certificates are downloaded and refreshed. */
   certificates?: ResolvedCertificateOptions;
@@ -151,11 +157,14 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     merchantCertificate ??= bundle.certificate.toString();
   }
   const resolvedApiv3Key = apiv3Key === undefined ? undefined : checkApiv3Key(apiv3Key);
-  if (typeof serial !== 'string' || !/^[0-9A-Fa-f]+$/.test(serial)) {
+  // APIv2 calls and notifications need only the APIv2 key (and, for mutual TLS, the merchant
+  // certificate and key): without certs or apiv3Key, APIv3 is simply not configured.
+  const apiv2Only = apiv2Key !== undefined && certs === undefined && apiv3Key === undefined;
+  if (apiv2Only ? serial !== undefined && (typeof serial !== 'string' || !/^[0-9A-Fa-f]+$/.test(serial)) : typeof serial !== 'string' || !/^[0-9A-Fa-f]+$/.test(serial)) {
     throw new ConfigError('serial', 'expected the merchant API certificate serial number as hex text');
   }
   const downloadable = resolvedApiv3Key !== undefined && (certs === undefined || (typeof certs === 'object' && certs !== null));
-  if (!downloadable && (certs === null || typeof certs !== 'object' || Object.keys(certs).length === 0)) {
+  if (!apiv2Only && !downloadable && (certs === null || typeof certs !== 'object' || Object.keys(certs).length === 0)) {
     throw new ConfigError(
       'certs',
       'give at least one platform certificate (serial → PEM) or WeChat Pay public key (PUB_KEY_ID_… → PEM) to verify responses with',
@@ -164,7 +173,7 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   const platformKeys = new Keyring();
   for (const [id, input] of Object.entries(certs ?? {})) {
     const field = `certs[${JSON.stringify(id)}]`;
-    if (id.toUpperCase() === serial.toUpperCase()) {
+    if (id.toUpperCase() === serial?.toUpperCase()) {
       throw new ConfigError(field, "this is the merchant's own serial; certs holds WeChat Pay's platform certificates or public key");
     }
     platformKeys.set(loadPlatformKey(field, id, input));
@@ -178,7 +187,7 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (certificates !== undefined && resolvedApiv3Key === undefined) {
     throw new ConfigError('certificates', 'certificate refresh needs apiv3Key (the APIv3 key the downloads are encrypted with)');
   }
-  if (webhooks !== undefined && resolvedApiv3Key === undefined) {
+  if (webhooks !== undefined && resolvedApiv3Key === undefined && !apiv2Only) {
     throw new ConfigError('webhooks', 'notifications are decrypted with the APIv3 key: give apiv3Key too');
   }
   if (apiv2Key !== undefined && (typeof apiv2Key !== 'string' || apiv2Key.length !== 32)) {
@@ -195,8 +204,8 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     ...(wechatpaySerial === undefined ? {} : { wechatpaySerial }),
     ...(merchantCertificate === undefined ? {} : { merchantCertificate: String(merchantCertificate) }),
     mchid,
-    serial,
-    privateKey: privateKey ?? loadPrivateKey('privateKey', givenKey),
+    ...(serial === undefined ? {} : { serial }),
+    ...(privateKey || !apiv2Only || givenKey !== undefined ? { privateKey: privateKey ?? loadPrivateKey('privateKey', givenKey) } : {}),
     platformKeys,
     ...(resolvedApiv3Key ? { certificates: resolveCertificateOptions(resolvedApiv3Key, certificates ?? {}) } : {}),
     baseURL: baseURL.endsWith('/') ? baseURL : `${baseURL}/`,
@@ -204,6 +213,12 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     webhooks: resolveWebhookConfig(webhooks),
     axios,
   };
+}
+
+/** Refuses, naming the missing field, an APIv3 call on a client configured for APIv2 only. */
+export function assertApiv3Signer(config: ResolvedConfig): asserts config is ResolvedConfig & { serial: string; privateKey: KeyObject } {
+  if (!config.privateKey) throw new ConfigError('privateKey', 'this client is configured for APIv2 only: APIv3 calls are signed with the merchant API private key (privateKey or pkcs12)');
+  if (config.serial === undefined) throw new ConfigError('serial', 'APIv3 calls name the merchant API certificate serial: give serial (or pkcs12)');
 }
 
 function seconds(field: string, value: unknown, fallback: number, positive = false): number {

@@ -3,7 +3,7 @@
 import { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { CertificateError } from './certificates/errors.js';
 import { CERTIFICATES_PATH, CertificateManager, downloader, encryptionKey, nextValidityChange } from './certificates/manager.js';
-import { resolveConfig, type ResolvedConfig, type WechatpayConfig } from './config.js';
+import { assertApiv3Signer, resolveConfig, type ResolvedConfig, type WechatpayConfig } from './config.js';
 import { rsaOaepDecrypt } from './crypto/rsa.js';
 import { SealedFields, type Encryptor } from './crypto/sealed.js';
 import { ApiError, ConfigError, ParameterError, RequestError, VerificationError, WechatpayError } from './errors.js';
@@ -94,6 +94,7 @@ export class Core implements ClientCore {
 
   readonly #sealed = new SealedFields();
   readonly certificates: CertificateManager | undefined;
+  #apiv2Only: boolean;
 
   constructor(config: WechatpayConfig) {
     this.#config = resolveConfig(config);
@@ -113,6 +114,18 @@ export class Core implements ClientCore {
       });
       this.#config.platformKeys.attach(this.certificates);
     }
+    this.#apiv2Only = !this.#config.privateKey || this.#config.serial === undefined || (!refresh && this.keyring.ids().length === 0);
+  }
+
+  /** An APIv3 call on a client configured for APIv2 only: refused, naming what is missing, before anything is sent. */
+  #refuseApiv3(): void {
+    assertApiv3Signer(this.#config);
+    // Keys added to the keyring since construction make APIv3 calls verifiable after all.
+    if (this.keyring.ids().length > 0) {
+      this.#apiv2Only = false;
+      return;
+    }
+    throw new ConfigError('certs', 'this client is configured for APIv2 only: APIv3 answers are verified with a platform certificate or WeChat Pay public key (certs), or give apiv3Key to download them');
   }
 
   async encryptor(id?: string): Promise<Encryptor> {
@@ -138,6 +151,7 @@ export class Core implements ClientCore {
   }
 
   decrypt(ciphertext: Sealed | string): string {
+    assertApiv3Signer(this.#config);
     return rsaOaepDecrypt(ciphertext, this.#config.privateKey);
   }
 
@@ -146,14 +160,17 @@ export class Core implements ClientCore {
     if (!this.#webhooks) {
       const config = this.#config;
       const apiv3Key = config.certificates?.apiv3Key;
-      if (!apiv3Key) throw new ConfigError('apiv3Key', 'notifications are decrypted with the APIv3 key: pass apiv3Key to new Wechatpay()');
+      // An APIv2-only client reads APIv2 notifications (parseV2) with its APIv2 key alone.
+      if (!apiv3Key && !config.apiv2Key) throw new ConfigError('apiv3Key', 'notifications are decrypted with the APIv3 key: pass apiv3Key to new Wechatpay()');
+      const { serial, privateKey } = config;
       this.#webhooks = new Webhooks({
         keys: config.platformKeys,
         apiv3Key,
         maxClockSkew: config.maxClockSkew,
         ...config.webhooks,
-        signer: { serial: config.serial, privateKey: config.privateKey },
+        ...(serial !== undefined && privateKey ? { signer: { serial, privateKey } } : {}),
         ...(config.apiv2Key ? { apiv2Key: config.apiv2Key } : {}),
+        mchid: config.mchid,
       });
     }
     return this.#webhooks;
@@ -161,6 +178,7 @@ export class Core implements ClientCore {
 
   get downloads(): Downloads {
     const config = this.#config;
+    assertApiv3Signer(config);
     return (this.#downloads ??= new Downloads({
       axios: this.axios,
       baseURL: config.baseURL,
@@ -187,6 +205,7 @@ export class Core implements ClientCore {
   async request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>> {
     const compiled = this.#compiled(template);
     if (template.startsWith('v2/')) return this.#requestV2(method, compiled, options, config);
+    if (this.#apiv2Only) this.#refuseApiv3();
     const prepared = prepare(method, compiled, options);
     if (config !== undefined) checkCallHeaders(config.headers);
     const policy = this.#callPolicy(config);

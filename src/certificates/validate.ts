@@ -109,9 +109,13 @@ export function openCertificateList(body: unknown, options: OpenOptions): Opened
     try {
       const key = checkCertificate(serial, pem, options);
       const { notBefore, notAfter } = validity(key.certificate!);
-      const effective = Date.parse(String(item.effective_time));
-      const expire = Date.parse(String(item.expire_time));
-      if (Math.floor(effective / 1000) !== Math.floor(notBefore / 1000) || Math.floor(expire / 1000) !== Math.floor(notAfter / 1000)) {
+      // The certificate itself (authenticated by the AEAD tag) is what counts: listed times are
+      // compared when the answer carries them readably, and their absence refuses nothing.
+      const differs = (listed: unknown, actual: number) => {
+        const time = typeof listed === 'string' ? Date.parse(listed) : NaN;
+        return Number.isFinite(time) && Math.floor(time / 1000) !== Math.floor(actual / 1000);
+      };
+      if (differs(item.effective_time, notBefore) || differs(item.expire_time, notAfter)) {
         throw new CertificateError(
           'VALIDITY_MISMATCH',
           `listed as ${String(item.effective_time)} – ${String(item.expire_time)}, but the certificate says ${new Date(notBefore).toISOString()} – ${new Date(notAfter).toISOString()}`,

@@ -162,3 +162,11 @@ export class PdfCheck extends Transform {
     done(null, chunk);
   }
 }
+
+/**
+ * What WeChat Pay signs for a statement (HK / global): not the file, nor the bare digest, but the
+ * JSON object `{"sha1":"<Wechatpay-Statement-Sha1>"}` made of the header as sent.
+ */
+export function statementSignedText(sha1: string): string {
+  return `{"sha1":"${sha1}"}`;
+}

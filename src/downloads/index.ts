@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { ApiError, RequestError, WechatpayError } from '../errors.js';
 import { internal } from '../signing/internal.js';
 import { verifySignature, type VerifyContext } from '../signing/verify.js';
-import { DigestCheck, GcmOpen, MaybeGunzip, Meter, PdfCheck } from './checks.js';
+import { DigestCheck, GcmOpen, MaybeGunzip, Meter, PdfCheck, statementSignedText } from './checks.js';
 import { DownloadError } from './errors.js';
 import { resolveSource, type Digest, type DownloadSource, type Resolved } from './source.js';
 import { header, signatureHeaders } from '../request/headers.js';
@@ -207,7 +207,7 @@ export class Downloads {
     });
   }
 
-  // The statement's digest arrives in a header, signed in place of the body it stands for.
+  // The statement's digest arrives in a header, signed (as a JSON object) in place of the body it stands for.
   #statementDigest(response: AxiosResponse): Digest {
     const sha1 = header(response, 'wechatpay-statement-sha1');
     if (!sha1 || !/^[0-9a-fA-F]{40}$/.test(sha1)) {
@@ -216,7 +216,7 @@ export class Downloads {
     }
     const signature = signatureHeaders(response);
     try {
-      verifySignature({ ...this.#context.verify, status: response.status, requestId: header(response, 'request-id') }, signature, sha1);
+      verifySignature({ ...this.#context.verify, status: response.status, requestId: header(response, 'request-id') }, signature, statementSignedText(sha1));
     } catch (error) {
       (response.data as Readable).destroy();
       throw new DownloadError('UNSIGNED_DIGEST', `the statement digest is not signed by WeChat Pay: ${(error as Error).message}`);

@@ -6,6 +6,7 @@
 // the sandbox supplies the day's orders, else from a small sample.
 import { constants, createCipheriv, createHash, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { statementSignedText } from '../downloads/checks.js';
 import { FUND_FLOW_COLUMNS, FUND_FLOW_SUMMARY_COLUMNS, TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } from '../downloads/columns.js';
 import type { MockAnswer, RecordedRequest, RouteHandler } from './server.js';
 import { isoDay } from './state/time.js';
@@ -132,7 +133,7 @@ export function installBills(context: BillsContext): MockBills {
     const text = bills.text('statement', date, request.query);
     const digest = sha1(text);
     const gzip = /\bgzip\b/i.test(String(request.headers['accept-encoding'] ?? ''));
-    const headers: Record<string, string> = { ...context.sign(digest), 'Wechatpay-Statement-Sha1': digest, 'Content-Type': 'text/csv; charset=utf-8' };
+    const headers: Record<string, string> = { ...context.sign(statementSignedText(digest)), 'Wechatpay-Statement-Sha1': digest, 'Content-Type': 'text/csv; charset=utf-8' };
     if (gzip) headers['Content-Encoding'] = 'gzip';
     return { raw: maybeCorrupt(gzip ? gzipSync(text) : Buffer.from(text)), unsigned: true, headers };
   };

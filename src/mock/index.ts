@@ -12,6 +12,8 @@ export { validateRequest } from './validate.js';
 export type { Violation } from './validate.js';
 export { sampleBody } from './sample.js';
 export { buildNotification, deliver, notificationVariants, sampleResource, testNotification } from './notify.js';
+export { buildV2Notification } from './v2.js';
+export type { V2NotificationSpec } from './v2.js';
 export type { BuiltNotification, NotificationSpec, NotificationVariant, TestNotificationOptions } from './notify.js';
 export type { SigningKey } from './respond.js';
 export { ManualScheduler, RETRY_SCHEDULE, Sandbox, SandboxError, systemScheduler } from './state/index.js';

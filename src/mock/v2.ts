@@ -2,10 +2,12 @@
 // prefix), signed in the payload with the merchant's APIv2 key (MD5 or HMAC-SHA256). A bad sign,
 // an unknown path or a documented field missing answers the APIv2 way (`return_code` FAIL,
 // unsigned); a valid request gets an answer shaped by the documented response table, signed with
-// the APIv2 key and the request's sign type.
-import { createHash, randomBytes } from 'node:crypto';
-import { v2Signature, v2SignatureMatches, v2SignType } from '../v2/sign.js';
-import { fromXml, toXml } from '../v2/xml.js';
+// the APIv2 key and the request's sign type. Answers and notifications are written in the layout
+// WeChat Pay's own traffic has (a newline after every element, values in CDATA), so that a
+// merchant's parser meets here what it will meet in production.
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { v2Signature, v2SignatureMatches, v2SignType, type V2SignType } from '../v2/sign.js';
+import { fromXml, toLiveXml } from '../v2/xml.js';
 import { csv } from './answers.js';
 import type { EndpointModel, ModelEndpoint, ModelOperation } from './model.js';
 import { Router } from './router.js';
@@ -51,8 +53,12 @@ const XML_TYPE = 'text/xml; charset=utf-8';
 
 /** An unsigned `return_code` FAIL, as WeChat Pay answers a request it refuses before reading it. */
 export function v2Fail(message: string, code: string, status = 200): V2Outgoing {
-  return { status, body: toXml({ return_code: 'FAIL', return_msg: message }), headers: { 'Content-Type': XML_TYPE }, code };
+  return { status, body: toLiveXml({ return_code: 'FAIL', return_msg: message }), headers: { 'Content-Type': XML_TYPE }, code };
 }
+
+// WeChat Pay writes these as bare digits, every other value in CDATA.
+const PLAIN = new Set(['total_fee']);
+const ENVELOPE_PLAIN = new Set(['return_code']);
 
 export interface V2Input {
   method: string;
@@ -122,6 +128,14 @@ async function readV2Upload(body: Buffer, contentType: string): Promise<Record<s
 
 const DROPPED = new Set(['sign', 'err_code', 'err_code_des']);
 
+/**
+ * A documented name with index placeholders (`coupon_fee_$n`, `coupon_refund_id_$n_$m`) as
+ * WeChat Pay sends the first of them (`coupon_fee_0`): `$` is not allowed in an XML name.
+ */
+export function indexed(name: string): string {
+  return name.replace(/\$[nm](?![A-Za-z0-9])/g, '0');
+}
+
 /** The documented answer: a small CSV for bill downloads, else a signed `<xml>` of the response table. */
 export function v2Answer(template: string, operation: ModelOperation, fields: Readonly<Record<string, string>>, key: string, tamper = false): V2Outgoing {
   if (/\/download(bill|fundflow)$/.test(template)) {
@@ -136,11 +150,69 @@ export function v2Answer(template: string, operation: ModelOperation, fields: Re
   const answer: Record<string, string> = {};
   for (const [name, value] of Object.entries(sample)) {
     if (DROPPED.has(name) || value === undefined || value === null) continue;
-    answer[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    answer[indexed(name)] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
   Object.assign(answer, { return_code: 'SUCCESS', return_msg: 'OK', result_code: 'SUCCESS' });
   const type = v2SignType(fields);
   answer.sign = v2Signature(answer, key, type);
   if (tamper) answer.return_msg = 'OK (tampered)';
-  return { status: 200, body: toXml(answer), headers: { 'Content-Type': XML_TYPE } };
+  return { status: 200, body: toLiveXml(answer, { plain: PLAIN }), headers: { 'Content-Type': XML_TYPE } };
+}
+
+export interface V2NotificationSpec {
+  /** A payment result (signed, like `webhook/v2/transaction-success`) or a refund result (`req_info`, no sign). */
+  kind: 'payment' | 'refund';
+  apiv2Key: string;
+  mchid: string;
+  appid?: string;
+  /**
+   * Payment: fields over the sample ones (all signed). Refund: fields of the decrypted `req_info`
+   * over the sample refund.
+   */
+  fields?: Readonly<Record<string, string>>;
+  /** Payment: the algorithm (MD5 by default; HMAC-SHA256 also adds `sign_type`). */
+  signType?: V2SignType;
+  /**
+   * Refund: whether `req_info` carries the fields added after 2018 (`cash_refund_fee`); notices
+   * sent before, and some sent since, do not (default true).
+   */
+  newerFields?: boolean;
+}
+
+const SAMPLE_PAYMENT = {
+  bank_type: 'CMC', cash_fee: '1', fee_type: 'CNY', is_subscribe: 'N', openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', out_trade_no: '1415659990',
+  result_code: 'SUCCESS', return_code: 'SUCCESS', time_end: '20141030133525', total_fee: '1', trade_type: 'JSAPI', transaction_id: '1004400740201409030005092168',
+};
+const SAMPLE_REFUND = {
+  out_refund_no: '131811191610442717309', out_trade_no: '71106718111915575302817', refund_account: 'REFUND_SOURCE_RECHARGE_FUNDS', refund_fee: '3960',
+  refund_id: '50000408942018111907145868882', refund_recv_accout: '支付用户零钱', refund_request_source: 'API', refund_status: 'SUCCESS',
+  settlement_refund_fee: '3960', settlement_total_fee: '3960', success_time: '2018-11-19 16:24:13', total_fee: '3960', transaction_id: '4200000215201811190261405420',
+};
+// Fields of the refund notice that older notices lack.
+const NEWER_REFUND_FIELDS = { cash_refund_fee: '3960' };
+
+/**
+ * An APIv2 notification as WeChat Pay posts it, `{ headers, body }` for `deliver` or a handler
+ * test. A payment result is signed with the APIv2 key, one element per line, values in CDATA;
+ * a refund result has the compact envelope and `req_info`: AES-256-ECB under the MD5 of the key,
+ * over a `<root>` document with its fields in name order, one per line.
+ */
+export function buildV2Notification(spec: V2NotificationSpec): { headers: Record<string, string>; body: string } {
+  checkApiv2Key(spec.apiv2Key);
+  const appid = spec.appid ?? 'wx2421b1c4370ec43b';
+  const nonce_str = randomBytes(16).toString('hex');
+  const headers = { 'Content-Type': XML_TYPE };
+  if (spec.kind === 'refund') {
+    const refund: Record<string, string> = { ...SAMPLE_REFUND, ...(spec.newerFields === false ? {} : NEWER_REFUND_FIELDS), ...spec.fields };
+    const plain = toLiveXml(Object.fromEntries(Object.entries(refund).sort(([a], [b]) => (a < b ? -1 : 1))), { root: 'root' });
+    const key = Buffer.from(createHash('md5').update(spec.apiv2Key).digest('hex'), 'utf8');
+    const cipher = createCipheriv('aes-256-ecb', key, null);
+    const req_info = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]).toString('base64');
+    return { headers, body: toLiveXml({ return_code: 'SUCCESS', appid, mch_id: spec.mchid, nonce_str, req_info }, { newline: false, plain: ENVELOPE_PLAIN }) };
+  }
+  const type = spec.signType ?? 'MD5';
+  const fields: Record<string, string> = { appid, mch_id: spec.mchid, nonce_str, ...SAMPLE_PAYMENT, ...(type === 'HMAC-SHA256' ? { sign_type: 'HMAC-SHA256' } : {}), ...spec.fields };
+  delete fields.sign;
+  fields.sign = v2Signature(fields, spec.apiv2Key, type);
+  return { headers, body: toLiveXml(fields, { plain: PLAIN }) };
 }

@@ -21,11 +21,13 @@ export type * from './types.js';
 
 export interface PayParamsSigner {
   mchid: string;
-  privateKey: KeyObject;
+  /** For the APIv3 parameters; an APIv2-only client has none. */
+  privateKey?: KeyObject | undefined;
   apiv2Key?: string | undefined;
 }
 
 const PREPAY_ID = /^[\w-]{1,128}$/;
+const PACKAGE = /^prepay_id=([\w-]{1,128})((?:&subsidy_period_type=[A-Z][A-Z_]{0,31})?)$/;
 const APP_ID = /^\w{1,64}$/;
 
 /** Builders for every channel: `wxpay.payParams.jsapi({ appId, prepayId })`. */
@@ -37,8 +39,7 @@ export class PayParams {
 
   /** APIv3 JSAPI (Official Account pages): `WeixinJSBridge.invoke('getBrandWCPayRequest', params)`. */
   jsapi(input: PrepayInput): JsapiPayParams {
-    const { appId, prepayId, timeStamp, nonceStr } = common(input);
-    const pkg = `prepay_id=${prepayId}` as const;
+    const { appId, timeStamp, nonceStr, pkg } = common(input);
     const paySign = this.#rsa(`${appId}\n${timeStamp}\n${nonceStr}\n${pkg}\n`);
     return { appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign };
   }
@@ -51,7 +52,7 @@ export class PayParams {
 
   /** APIv3 APP: the `PayReq` fields (`partnerid` is this merchant, or the sub-merchant for a service provider). */
   app(input: AppInput): AppPayParams {
-    const { appId, prepayId, timeStamp, nonceStr } = common(input);
+    const { appId, prepayId, timeStamp, nonceStr } = appCommon(input);
     const partnerid = partnerOf(input, this.#signer.mchid);
     const sign = this.#rsa(`${appId}\n${timeStamp}\n${nonceStr}\n${prepayId}\n`);
     return { appid: appId, partnerid, prepayid: prepayId, package: 'Sign=WXPay', noncestr: nonceStr, timestamp: timeStamp, sign };
@@ -78,13 +79,13 @@ export class PayParams {
   } {
     return {
       jsapi: <S extends V2SignType = 'MD5'>(input: V2Input<S>): V2JsapiPayParams<S> => {
-        const { appId, prepayId, timeStamp, nonceStr } = common(input);
+        const { appId, timeStamp, nonceStr, pkg } = common(input);
         const signType = signTypeOf(input.signType) as S;
-        const fields = { appId, timeStamp, nonceStr, package: `prepay_id=${prepayId}` as const, signType };
+        const fields = { appId, timeStamp, nonceStr, package: pkg, signType };
         return { ...fields, paySign: v2Signature(fields, this.#apiv2Key(), signType) };
       },
       app: (input: V2AppInput): V2AppPayParams => {
-        const { appId, prepayId, timeStamp, nonceStr } = common(input);
+        const { appId, prepayId, timeStamp, nonceStr } = appCommon(input);
         const fields = { appid: appId, partnerid: partnerOf(input, this.#signer.mchid), prepayid: prepayId, package: 'Sign=WXPay' as const, noncestr: nonceStr, timestamp: timeStamp };
         return { ...fields, sign: v2Signature(fields, this.#apiv2Key(), signTypeOf(input.signType)) };
       },
@@ -92,7 +93,9 @@ export class PayParams {
   }
 
   #rsa(message: string): string {
-    return sign('sha256', Buffer.from(message), this.#signer.privateKey).toString('base64');
+    const key = this.#signer.privateKey;
+    if (!key) throw new ConfigError('privateKey', 'APIv3 pay parameters are signed with the merchant API private key: pass privateKey (or pkcs12) to new Wechatpay(), or use payParams.v2');
+    return sign('sha256', Buffer.from(message), key).toString('base64');
   }
 
   #apiv2Key(): string {
@@ -102,18 +105,46 @@ export class PayParams {
   }
 }
 
-function common(input: PrepayInput): { appId: string; prepayId: string; timeStamp: string; nonceStr: string } {
+function common(input: PrepayInput): { appId: string; prepayId: string; timeStamp: string; nonceStr: string; pkg: `prepay_id=${string}` } {
   if (input === null || typeof input !== 'object') throw new ParameterError('payParams', 'expected { appId, prepayId }');
-  const { appId, prepayId } = input;
+  const { appId } = input;
   if (typeof appId !== 'string' || !APP_ID.test(appId)) throw new ParameterError('appId', 'expected the appid the order was placed with, e.g. "wxd678efh567hg6787"');
-  if (typeof prepayId !== 'string' || !PREPAY_ID.test(prepayId)) {
-    throw new ParameterError('prepayId', 'expected the prepay_id from the order answer, without "prepay_id=" (e.g. "wx201410272009395522657a690389285100")');
-  }
+  const { prepayId, pkg } = packageOf(input);
   const timeStamp = input.timeStamp === undefined ? String(unixTime()) : String(input.timeStamp);
   if (!/^\d{1,12}$/.test(timeStamp)) throw new ParameterError('timeStamp', 'expected unix seconds');
   const nonceStr = input.nonceStr ?? nonce();
   if (typeof nonceStr !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(nonceStr)) throw new ParameterError('nonceStr', 'expected up to 32 letters and digits');
-  return { appId, prepayId, timeStamp, nonceStr };
+  return { appId, prepayId, timeStamp, nonceStr, pkg };
+}
+
+/**
+ * `prepay_id=<id>`, with the credit-payment (微信分付) suffix `&subsidy_period_type=<type>` when
+ * the order carried `subsidy_info`: from `subsidyPeriodType`, or from a whole package given as
+ * `prepayId`. The signature covers the package as the front end passes it.
+ */
+function packageOf(input: PrepayInput): { prepayId: string; pkg: `prepay_id=${string}` } {
+  const given = input.prepayId;
+  const whole = typeof given === 'string' ? PACKAGE.exec(given) : null;
+  const prepayId = whole ? whole[1]! : given;
+  if (typeof prepayId !== 'string' || !PREPAY_ID.test(prepayId)) {
+    throw new ParameterError('prepayId', 'expected the prepay_id from the order answer, e.g. "wx201410272009395522657a690389285100" (or the whole package "prepay_id=…&subsidy_period_type=…")');
+  }
+  const type = input.subsidyPeriodType;
+  if (type !== undefined && (typeof type !== 'string' || !/^[A-Z][A-Z_]{0,31}$/.test(type))) {
+    throw new ParameterError('subsidyPeriodType', 'expected the subsidy_period_type of the order\'s subsidy_info, e.g. "DAILY" or "PERIOD"');
+  }
+  const suffix = whole?.[2] ?? '';
+  if (type !== undefined && suffix !== '' && suffix !== `&subsidy_period_type=${type}`) {
+    throw new ParameterError('subsidyPeriodType', `the package given as prepayId already ends with ${suffix}`);
+  }
+  return { prepayId, pkg: `prepay_id=${prepayId}${type !== undefined ? `&subsidy_period_type=${type}` : suffix}` };
+}
+
+// The APP PayReq's package is the constant `Sign=WXPay`: it has no room for a package suffix.
+function appCommon(input: AppInput): ReturnType<typeof common> {
+  const params = common(input);
+  if (params.pkg !== `prepay_id=${params.prepayId}`) throw new ParameterError('subsidyPeriodType', 'the APP PayReq carries no prepay_id package (its package is "Sign=WXPay"): leave it out');
+  return params;
 }
 
 function partnerOf(input: AppInput, mchid: string): string {

@@ -45,8 +45,13 @@ export type V2AppPayParams = AppPayParams;
 export interface PrepayInput {
   /** The `appid` of the order (`sp_appid` or `sub_appid` for a service provider, `combine_appid` for a combined order). */
   appId: string;
-  /** `prepay_id` from the order's answer, without the `prepay_id=` prefix. */
+  /**
+   * `prepay_id` from the order's answer, without the `prepay_id=` prefix; or a whole package,
+   * e.g. `prepay_id=wx…&subsidy_period_type=PERIOD` for a credit-payment (微信分付) order.
+   */
   prepayId: string;
+  /** Credit payment (微信分付): the order's `subsidy_info` `subsidy_period_type`, appended to `package` (JSAPI, mini-program). */
+  subsidyPeriodType?: string;
   /** Unix seconds; now by default (set it only to reproduce a signature). */
   timeStamp?: string | number;
   /** 32 characters by default. */

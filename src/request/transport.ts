@@ -2,7 +2,7 @@
 // request interceptor and a verifying response interceptor. Both are plain axios
 // interceptors, so merchants' own interceptors still compose around them.
 import axios, { AxiosHeaders, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import type { ResolvedConfig } from '../config.js';
+import { assertApiv3Signer, type ResolvedConfig } from '../config.js';
 import { ApiError } from '../errors.js';
 import { signedRequest, type SignedRequest } from '../hints.js';
 import { Answer, createAdapter, target } from './adapter.js';
@@ -41,6 +41,7 @@ export function createTransport(config: ResolvedConfig, load: Load = { inFlight:
 }
 
 function sign(config: ResolvedConfig, load: Load, request: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
+  assertApiv3Signer(config);
   // Sign what will be on the wire: the path and query node:http will send, as the WHATWG
   // parser would produce them (computed without a parse when the URL is already canonical).
   const body = flagsOf(request)?.signedBody ?? (typeof request.data === 'string' ? request.data : '');

@@ -25,3 +25,20 @@ export function v2SignatureMatches(fields: Readonly<Record<string, unknown>>, ke
   const expected = Buffer.from(v2Signature(fields, key, type));
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
+
+/**
+ * Why a received document's `sign` does not prove its fields, or `undefined` when it does. The
+ * algorithm is the one the sign itself has the length of (32 hex digits MD5, 64 HMAC-SHA256):
+ * WeChat Pay signs some documents with HMAC-SHA256 without a `sign_type` field, and both use the
+ * same key. A `sign_type` that names the other algorithm, or a field the sign cannot cover (a
+ * nested or repeated element), is a mismatch.
+ */
+export function receivedSignProblem(fields: Readonly<Record<string, unknown>>, key: string, fallback: V2SignType = v2SignType(fields)): string | undefined {
+  const sign = fields.sign;
+  if (typeof sign !== 'string') return 'no sign';
+  const type: V2SignType = sign.length === 64 ? 'HMAC-SHA256' : sign.length === 32 ? 'MD5' : fallback;
+  if (fields.sign_type !== undefined && v2SignType(fields) !== type) return `sign_type ${String(fields.sign_type)} does not match a ${sign.length}-digit sign`;
+  const unsigned = Object.keys(fields).find((name) => typeof fields[name] !== 'string');
+  if (unsigned !== undefined) return `${unsigned} is not text (a nested or repeated element), which the sign cannot cover`;
+  return v2SignatureMatches(fields, key, type) ? undefined : 'the sign does not match the fields under the APIv2 key';
+}

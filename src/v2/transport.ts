@@ -17,9 +17,9 @@ import { hideInternals } from '../request/transport.js';
 import { KeepAliveHttpsAgent, sharedAgents } from '../request/agents.js';
 import type { CallConfig, Method, WechatpayResponse } from '../typing.js';
 import { encodeQuery, expandTemplate, type CompiledTemplate } from '../request/uri.js';
-import { v2Signature, v2SignatureMatches, v2SignType } from './sign.js';
+import { receivedSignProblem, v2Signature, v2SignType } from './sign.js';
 import { v2Upload } from './upload.js';
-import { fromXml, toXml } from './xml.js';
+import { readXml, toXml, V2XmlError, type V2Value } from './xml.js';
 import { dropShippedDefaults } from '../request/defaults.js';
 import { header } from '../request/headers.js';
 
@@ -135,7 +135,14 @@ export class V2Transport {
     const body = answer.data;
     const requestId = header(answer, 'request-id');
     const text = body.toString('utf8');
-    const fields = fromXml(text);
+    let fields: Record<string, V2Value> | undefined;
+    try {
+      fields = readXml(text)?.fields;
+    } catch (error) {
+      if (!(error instanceof V2XmlError)) throw error;
+      // Its sign cannot be checked, so nothing in it can be believed, not even a failure code.
+      throw new VerificationError('BAD_SIGNATURE', `the APIv2 answer is not a well-formed <xml> document (${error.message}): its sign cannot be checked`, status, requestId);
+    }
     response.verified = false;
     hideInternals(response);
     if (!fields) {
@@ -143,10 +150,9 @@ export class V2Transport {
       if (status >= 200 && status < 300) return response;
       throw new ApiError({ status, code: `HTTP_${status}`, message: text.slice(0, 200) || 'no message', verified: false, data: body, ...(requestId ? { requestId } : {}) });
     }
-    if (typeof fields.sign === 'string') {
-      if (!v2SignatureMatches(fields, this.#config.apiv2Key!, type)) {
-        throw new VerificationError('BAD_SIGNATURE', 'the APIv2 answer sign does not match its fields under the APIv2 key', status, requestId);
-      }
+    if (fields.sign !== undefined) {
+      const problem = receivedSignProblem(fields, this.#config.apiv2Key!, type);
+      if (problem) throw new VerificationError('BAD_SIGNATURE', `the APIv2 answer's sign does not prove it: ${problem}`, status, requestId);
       response.verified = true;
     }
     response.data = fields;
@@ -169,7 +175,9 @@ export class V2Transport {
       if (!certificate) {
         throw new ConfigError('merchantCertificate', 'this APIv2 call needs the merchant API certificate (apiclient_cert.pem) for mutual TLS');
       }
-      const key = this.#config.privateKey.export({ type: 'pkcs8', format: 'pem' });
+      const privateKey = this.#config.privateKey;
+      if (!privateKey) throw new ConfigError('privateKey', 'this APIv2 call needs the merchant API private key (privateKey or pkcs12) with merchantCertificate for mutual TLS');
+      const key = privateKey.export({ type: 'pkcs8', format: 'pem' });
       this.#mutualTls = new KeepAliveHttpsAgent({ cert: certificate, key });
     }
     return this.#mutualTls;

@@ -8,11 +8,14 @@ import { nodeWebhook, type NodeContext } from './adapters/node.js';
 import type { HandleOptions, WebhookHandler } from './handle.js';
 import { WebhookParser, type Notification, type RawNotification, type WebhookOptions } from './parse.js';
 import { fail, signed, success, type ReplySigner, type WebhookReply } from './reply.js';
+import { ConfigError } from '../errors.js';
 import { parseV2Notification, v2Reply, type V2Notification } from './v2.js';
 
 export interface WebhooksOptions extends WebhookOptions {
-  /** The APIv2 key, for APIv2 notifications. */
+  /** The APIv2 key, for APIv2 notifications (which need no APIv3 key, certificate or public key). */
   apiv2Key?: string;
+  /** This merchant's id: an APIv2 notification naming another `mch_id` is refused. */
+  mchid?: string;
   /** The merchant key, for the replies that must be signed. */
   signer?: ReplySigner;
 }
@@ -20,11 +23,13 @@ export interface WebhooksOptions extends WebhookOptions {
 export class Webhooks {
   readonly parser: WebhookParser;
   readonly #apiv2Key: string | undefined;
+  readonly #mchid: string | undefined;
   readonly #signer: ReplySigner | undefined;
 
   constructor(options: WebhooksOptions) {
     this.parser = new WebhookParser(options);
     this.#apiv2Key = options.apiv2Key;
+    this.#mchid = options.mchid;
     this.#signer = options.signer;
   }
 
@@ -40,8 +45,8 @@ export class Webhooks {
 
   /** Verify (or decrypt, for refunds) an APIv2 XML notification. */
   parseV2(body: string | Buffer): V2Notification {
-    if (!this.#apiv2Key) throw new TypeError('APIv2 notifications need apiv2Key in the client configuration');
-    return parseV2Notification(body, this.#apiv2Key, this.parser.maxBodyBytes);
+    if (!this.#apiv2Key) throw new ConfigError('apiv2Key', 'APIv2 notifications are checked with the APIv2 key: pass apiv2Key to new Wechatpay()');
+    return parseV2Notification(body, this.#apiv2Key, { maxBodyBytes: this.parser.maxBodyBytes, mchid: this.#mchid });
   }
 
   readonly reply = {

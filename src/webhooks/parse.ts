@@ -1,6 +1,7 @@
 // One notification in, one verified and decrypted event out — or a typed refusal. Every
 // adapter ends here, so the checks are the same in every server.
 import { DecryptionError } from '../crypto/errors.js';
+import { ConfigError } from '../errors.js';
 import { decryptAesGcmText } from '../crypto/aead.js';
 import { bounded } from '../bounded/store-call.js';
 import type { WebhookEvents } from '../generated/index.js';
@@ -51,8 +52,8 @@ export interface KeyLookup {
 export interface WebhookOptions {
   /** Platform certificates and WeChat Pay public keys to verify with (the client's keyring). */
   keys: KeyLookup;
-  /** The APIv3 key (32 bytes) that encrypts `resource`. */
-  apiv3Key: string | Buffer;
+  /** The APIv3 key (32 bytes) that encrypts `resource`; without it, only APIv2 notifications can be read. */
+  apiv3Key?: string | Buffer | undefined;
   /** Seconds a notification's timestamp may be from this machine's clock (300). */
   maxClockSkew?: number;
   /** Where seen nonces are kept (in memory by default). */
@@ -81,7 +82,7 @@ export function headerOf(headers: HeaderBag, name: string): string | undefined {
 
 export class WebhookParser {
   readonly #keys: KeyLookup;
-  readonly #apiv3Key: string | Buffer;
+  readonly #apiv3Key: string | Buffer | undefined;
   readonly #maxClockSkew: number;
   readonly nonces: NonceStore;
   readonly maxBodyBytes: number;
@@ -103,6 +104,8 @@ export class WebhookParser {
    * WeChat Pay's retry is not mistaken for a replay.
    */
   async parse(raw: RawNotification): Promise<Notification> {
+    const apiv3Key = this.#apiv3Key;
+    if (apiv3Key === undefined) throw new ConfigError('apiv3Key', 'APIv3 notifications are decrypted with the APIv3 key: pass apiv3Key to new Wechatpay()');
     const body = rawBytes(raw.body, this.maxBodyBytes);
     const signature = {
       timestamp: headerOf(raw.headers, 'Wechatpay-Timestamp'),
@@ -133,7 +136,7 @@ export class WebhookParser {
       throw new WebhookError('REPLAYED_NONCE', 'Wechatpay-Nonce was already accepted inside the time window: a replayed notification');
     }
     try {
-      const plain = decryptAesGcmText(this.#apiv3Key, {
+      const plain = decryptAesGcmText(apiv3Key, {
         ciphertext: envelope.resource.ciphertext,
         nonce: envelope.resource.nonce,
         associatedData: envelope.resource.associated_data ?? '',

@@ -98,3 +98,22 @@ test('bad input is a ParameterError naming the field; APIv2 without apiv2Key a C
   // The merchant key never shows in what is returned.
   expect(JSON.stringify(wxpay.payParams.jsapi({ appId: 'wx1', prepayId: 'P' }))).not.toContain('PRIVATE');
 });
+
+test('credit payment (微信分付): the package carries subsidy_period_type, given as an option or whole; the signature covers it', () => {
+  const input = { appId: 'wxd678efh567hg6787', prepayId: 'wx201410272009395522657a690389285100', timeStamp: 1414561699, nonceStr: 'n1' };
+  const byOption = wxpay.payParams.jsapi({ ...input, subsidyPeriodType: 'DAILY' });
+  const whole = wxpay.payParams.jsapi({ ...input, prepayId: 'prepay_id=wx201410272009395522657a690389285100&subsidy_period_type=DAILY' });
+  expect(byOption.package).toBe('prepay_id=wx201410272009395522657a690389285100&subsidy_period_type=DAILY');
+  expect(whole).toEqual(byOption);
+  expect(rsaValid(`wxd678efh567hg6787\n1414561699\nn1\n${byOption.package}\n`, byOption.paySign)).toBe(true);
+  expect(wxpay.payParams.miniProgram({ ...input, subsidyPeriodType: 'PERIOD' }).package).toMatch(/&subsidy_period_type=PERIOD$/);
+  const v2 = wxpay.payParams.v2.jsapi({ ...input, subsidyPeriodType: 'PERIOD', signType: 'HMAC-SHA256' });
+  const { paySign, ...fields } = v2;
+  expect(fields.package).toBe('prepay_id=wx201410272009395522657a690389285100&subsidy_period_type=PERIOD');
+  expect(paySign).toBe(Hash.sign(Hash.ALGO_HMAC_SHA256, fields, apiv2Key));
+  // Refused, naming the field: a suffix that is not this one, two disagreeing types, and APP (whose package is Sign=WXPay).
+  expect(() => wxpay.payParams.jsapi({ ...input, prepayId: 'prepay_id=wx2&other=1' })).toThrow(ParameterError);
+  expect(() => wxpay.payParams.jsapi({ ...input, prepayId: 'prepay_id=wx2&subsidy_period_type=DAILY', subsidyPeriodType: 'PERIOD' })).toThrow(/subsidyPeriodType/);
+  expect(() => wxpay.payParams.jsapi({ ...input, subsidyPeriodType: 'daily; x' })).toThrow(/subsidyPeriodType/);
+  expect(() => wxpay.payParams.app({ ...input, subsidyPeriodType: 'DAILY' })).toThrow(/subsidyPeriodType/);
+});

@@ -71,13 +71,14 @@ test('a wrong sign is refused: HTTP 200, return_code FAIL 签名错误, unsigned
     const answer = await fetch(new URL('pay/micropay', mock.url), { method: 'POST', body, headers: { 'Content-Type': 'text/xml' } });
     expect(answer.status).toBe(200);
     const text = await answer.text();
-    expect(text).toContain('<return_code>FAIL</return_code>');
+    // WeChat Pay's layout: values in CDATA, a newline after every element.
+    expect(text).toBe('<xml><return_code><![CDATA[FAIL]]></return_code>\n<return_msg><![CDATA[签名错误]]></return_msg>\n</xml>');
     expect(text).toContain('签名错误');
     expect(text).not.toContain('<sign>');
   }
   // The same body, untouched, is accepted.
   const good = await fetch(new URL('pay/micropay', mock.url), { method: 'POST', body: Transformer.toXml(signed) });
-  expect(await good.text()).toContain('<result_code>SUCCESS</result_code>');
+  expect(await good.text()).toMatch(/^<xml><return_code><!\[CDATA\[SUCCESS\]\]><\/return_code>\n(<\w+>(<!\[CDATA\[[\s\S]*?\]\]>|\d+)<\/\w+>\n)+<\/xml>$/);
 });
 
 test('a missing required field, or one outside its enum, is refused naming the field', async () => {
