@@ -157,9 +157,7 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     merchantCertificate ??= bundle.certificate.toString();
   }
   const resolvedApiv3Key = apiv3Key === undefined ? undefined : checkApiv3Key(apiv3Key);
-  // APIv2 calls and notifications need only the APIv2 key (and, for mutual TLS, the merchant
-  // certificate and key): without certs or apiv3Key, APIv3 is simply not configured.
-  const apiv2Only = apiv2Key !== undefined && certs === undefined && apiv3Key === undefined;
+  const apiv2Only = isApiv2Only(config);
   if (apiv2Only ? serial !== undefined && (typeof serial !== 'string' || !/^[0-9A-Fa-f]+$/.test(serial)) : typeof serial !== 'string' || !/^[0-9A-Fa-f]+$/.test(serial)) {
     throw new ConfigError('serial', 'expected the merchant API certificate serial number as hex text');
   }
@@ -213,6 +211,14 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     webhooks: resolveWebhookConfig(webhooks),
     axios,
   };
+}
+
+/**
+ * APIv2 calls and notifications need only the APIv2 key (and, for mutual TLS, the merchant
+ * certificate and key): given the APIv2 key without certs or apiv3Key, APIv3 is simply not configured.
+ */
+export function isApiv2Only(config: Pick<WechatpayConfig, 'apiv2Key' | 'certs' | 'apiv3Key'>): boolean {
+  return config.apiv2Key !== undefined && config.certs === undefined && config.apiv3Key === undefined;
 }
 
 /** Refuses, naming the missing field, an APIv3 call on a client configured for APIv2 only. */

@@ -37,6 +37,7 @@ export const DOCTOR_CODES = {
   PUBLIC_KEY_IS_MERCHANT: 'error',
   NO_VERIFICATION_KEY: 'error',
   APIV3_KEY_ABSENT: 'info',
+  APIV2_ONLY: 'info',
   APIV3_KEY_LENGTH: 'error',
   APIV3_KEY_WHITESPACE: 'error',
   APIV3_KEY_IS_APIV2_KEY: 'error',

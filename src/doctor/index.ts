@@ -63,7 +63,8 @@ export async function diagnose(config: WechatpayConfig, options: DoctorOptions =
   if (options.online) {
     checked.push('online');
     const found = new Findings('online');
-    if (client) online = await checkOnline(client, found, now, options.timeout ?? DEFAULT_TIMEOUT);
+    if (facts.apiv2Only) found.add('ONLINE_SKIPPED', { message: 'the signed call is an APIv3 call (GET /v3/certificates), and this client is configured for APIv2 only', fix: 'nothing to do for an APIv2-only application' });
+    else if (client) online = await checkOnline(client, found, now, options.timeout ?? DEFAULT_TIMEOUT);
     else found.add('ONLINE_SKIPPED', { message: 'the signed call needs a client, and this configuration does not load', fix: 'correct the errors above, then run the online check again' });
     findings.push(...found.list);
   }

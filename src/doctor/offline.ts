@@ -6,7 +6,7 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { loadPkcs12 } from '../certificates/pkcs12.js';
 import { sameSerial, validity } from '../certificates/validate.js';
-import { DEFAULT_BASE_URL, resolveConfig, type WechatpayConfig } from '../config.js';
+import { DEFAULT_BASE_URL, isApiv2Only, resolveConfig, type WechatpayConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { configHint, isPublicKeyId, PUBLIC_KEY_SOURCE, type Diagnosis } from '../hints.js';
 import type { PlatformKey } from '../signing/keys.js';
@@ -29,6 +29,8 @@ export interface ConfigFacts {
   apiv2Key?: string;
   baseURL: string;
   maxClockSkew: number;
+  /** Configured for APIv2 only: no APIv3 key, certificate or public key is expected. */
+  apiv2Only: boolean;
   keys: KeySummary[];
 }
 
@@ -40,11 +42,15 @@ export function checkConfig(config: WechatpayConfig, out: Findings, now: number,
     platformKeys: new Map(),
     baseURL: typeof given.baseURL === 'string' ? given.baseURL : DEFAULT_BASE_URL,
     maxClockSkew: typeof given.maxClockSkew === 'number' && given.maxClockSkew > 0 ? given.maxClockSkew : 300,
+    apiv2Only: config !== null && typeof config === 'object' && isApiv2Only(given),
     keys: [],
   };
   if (config === null || typeof config !== 'object') {
     out.add('CONFIG_INVALID', { message: 'the configuration is not an object', fix: 'give an object with mchid, serial, privateKey and certs' }, { field: 'config' });
     return facts;
+  }
+  if (facts.apiv2Only) {
+    out.add('APIV2_ONLY', { message: `mchid ${mchid} is configured for APIv2 only (apiv2Key without certs or apiv3Key): APIv3 calls, downloads and APIv3 notifications are refused`, fix: 'nothing, if the application only makes APIv2 calls; for APIv3, add serial, privateKey and certs (or apiv3Key)' }, { key: { role: 'APIv2 key', id: mchid }, field: 'apiv2Key' });
   }
   checkMerchantKey(given, facts, out, now);
   checkPlatformKeys(given, facts, out, now);
@@ -96,7 +102,8 @@ function checkMerchantKey(given: Partial<WechatpayConfig>, facts: ConfigFacts, o
   } else {
     if (typeof given.serial === 'string') facts.serial = given.serial;
     if (given.privateKey === undefined) {
-      out.add('PRIVATE_KEY_MISSING', { message: `no merchant API private key for mchid ${mchid}: privateKey (or pkcs12) is not set`, fix: 'set privateKey to apiclient_key.pem (PEM text or a file:// URL), or pkcs12 to apiclient_cert.p12' }, { key: merchantRef(facts), field: 'privateKey' });
+      // An APIv2-only client needs the private key only for mutual TLS, which WeChat Pay asks for on a few calls.
+      if (!facts.apiv2Only) out.add('PRIVATE_KEY_MISSING', { message: `no merchant API private key for mchid ${mchid}: privateKey (or pkcs12) is not set`, fix: 'set privateKey to apiclient_key.pem (PEM text or a file:// URL), or pkcs12 to apiclient_cert.p12' }, { key: merchantRef(facts), field: 'privateKey' });
     } else {
       inspectPrivateKey(given.privateKey, facts, out);
     }
@@ -235,7 +242,7 @@ function checkPlatformKeys(given: Partial<WechatpayConfig>, facts: ConfigFacts, 
     }
     facts.platformKeys.set(own, { id: own, key: certificate.publicKey, certificate });
   }
-  if (facts.platformKeys.size === 0 && !refreshed) {
+  if (facts.platformKeys.size === 0 && !refreshed && !facts.apiv2Only) {
     out.add('NO_VERIFICATION_KEY', { message: `no platform certificate or WeChat Pay public key to verify mchid ${mchid}'s answers and notifications with`, fix: `add certs["PUB_KEY_ID_…"] (${PUBLIC_KEY_SOURCE}) or a platform certificate, or give apiv3Key to download the platform certificates` }, { field: 'certs' });
   }
 }
@@ -247,7 +254,7 @@ function checkSymmetricKeys(given: Partial<WechatpayConfig>, facts: ConfigFacts,
   const ref3 = { role: 'APIv3 key' as const, id: mchid };
   const ref2 = { role: 'APIv2 key' as const, id: mchid };
   if (v3 === undefined) {
-    out.add('APIV3_KEY_ABSENT', { message: `no apiv3Key for mchid ${mchid}: notifications cannot be decrypted, and platform certificates are not downloaded`, fix: 'give apiv3Key (账户中心 → API安全 → APIv3密钥) to receive notifications or to keep platform certificates current' }, { key: ref3, field: 'apiv3Key' });
+    if (!facts.apiv2Only) out.add('APIV3_KEY_ABSENT', { message: `no apiv3Key for mchid ${mchid}: notifications cannot be decrypted, and platform certificates are not downloaded`, fix: 'give apiv3Key (账户中心 → API安全 → APIv3密钥) to receive notifications or to keep platform certificates current' }, { key: ref3, field: 'apiv3Key' });
   } else if (typeof v3 !== 'string' && !Buffer.isBuffer(v3)) {
     out.add('APIV3_KEY_LENGTH', { message: `apiv3Key of mchid ${mchid} is a ${typeof v3}, not a string or Buffer`, fix: 'give the 32-character APIv3 key as a string' }, { key: ref3, field: 'apiv3Key' });
   } else {

@@ -125,7 +125,8 @@ export function signedRequestOf(config: Pick<ResolvedConfig, 'serial' | 'mchid'>
   if (typeof authorization !== 'string') return undefined;
   const timestamp = /timestamp="(\d+)"/.exec(authorization)?.[1];
   const nonce = /nonce_str="([^"]*)"/.exec(authorization)?.[1];
-  if (timestamp === undefined || nonce === undefined) return undefined;
+  // An APIv2-only client signs no APIv3 request, so a request without a serial was not ours to sign.
+  if (timestamp === undefined || nonce === undefined || config.serial === undefined) return undefined;
   const body = flagsOf(request)?.signedBody ?? (typeof request.data === 'string' ? request.data : '');
   return signedRequest(request.method ?? 'get', target(request).pathAndQuery, timestamp, nonce, body, config.serial, config.mchid);
 }

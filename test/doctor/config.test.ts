@@ -66,6 +66,24 @@ test('a healthy configuration: nothing wrong, exit 0, keys listed by role, id an
   expect(secretsIn(JSON.stringify(report) + formatReport(report))).toEqual([]);
 });
 
+test('an APIv2-only configuration (mchid + apiv2Key, the merchant pair only for mutual TLS) is healthy: no APIv3 material asked for, online check skipped', async () => {
+  for (const config of [
+    { mchid: '1900000001', apiv2Key },
+    { mchid: '1900000001', apiv2Key, privateKey: merchant.privateKeyPem, merchantCertificate: merchant.certificatePem },
+  ]) {
+    const { report, exit } = await both(config);
+    expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(report.findings.map((f) => f.code)).toContain('APIV2_ONLY');
+    expect(report.findings.map((f) => f.code)).not.toEqual(expect.arrayContaining(['PRIVATE_KEY_MISSING']));
+    expect(exit).toBe(0);
+  }
+  const online = await doctor({ mchid: '1900000001', apiv2Key }, { env: {}, online: true });
+  expect(online.findings.find((f) => f.check === 'online')).toMatchObject({ code: 'ONLINE_SKIPPED', severity: 'info' });
+  expect(online.ok).toBe(true);
+  // An APIv2 key of the wrong form is still found on such a client.
+  expect((await doctor({ mchid: '1900000001', apiv2Key: 'short' }, { env: {} })).findings.map((f) => f.code)).toContain('APIV2_KEY_FORM');
+});
+
 const encryptedPkcs8 = merchant.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }).toString();
 const encryptedPkcs1 = merchant.privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }).toString();
 const expired = certifiedKey({ commonName: 'Tenpay.com Root CA', notBefore: new Date(Date.now() - 400 * 86400_000), notAfter: new Date(Date.now() - 86400_000) });
