@@ -76,4 +76,4 @@ export type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent, WechatpayEven
 export { SIGNTEST_PREFIX } from './signing/verify.js';
 export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError, WebhookRouter } from './webhooks/index.js';
 export type { Routed, RoutableMerchant, RouteRequest, WebhookRouterOptions } from './webhooks/index.js';
-export type { Notification, NotificationOf, NonceStore, WebhookHandler, WebhookReply, WebhookErrorCode, V2Notification } from './webhooks/index.js';
+export type { Notification, NotificationOf, NonceStore, NotificationLedger, Begun, MemoryNonceStoreOptions, WebhookHandler, WebhookReply, WebhookErrorCode, V2Notification } from './webhooks/index.js';
