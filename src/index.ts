@@ -62,8 +62,8 @@ export { ApiError, ConfigError, ParameterError, RequestError, VerificationError,
 export type { VerificationCode } from './errors.js';
 export type { KeyInput } from './signing/keys.js';
 export { PayParams } from './pay-params/index.js';
-export { Pages, pagedEndpoints } from './pagination/index.js';
-export type { PaginateSettings, Paging } from './pagination/index.js';
+export { Pages, PaginationError, pagedEndpoints } from './pagination/index.js';
+export type { PaginateSettings, PaginationCode, Paging } from './pagination/index.js';
 export type { PagedTemplate, PageItem, PageOptions } from './pagination/types.js';
 export { Downloads, DownloadError, readBill, BillReader } from './downloads/index.js';
 export type { DownloadCode, DownloadOptions, DownloadResult, DownloadSource, FileLink, FileList, StatementRequest, BillKind, BillRow, BillSummary, TradeBillRow, FundFlowBillRow } from './downloads/index.js';
