@@ -94,7 +94,9 @@ export class Observers {
     return this.#count !== 0 || CHANNELS.request.hasSubscribers || CHANNELS.response.hasSubscribers || CHANNELS.retry.hasSubscribers || CHANNELS.error.hasSubscribers || debugging;
   }
 
-  emit<N extends WechatpayEventName>(name: N, event: WechatpayEvents[N]): void {
+  emit<N extends WechatpayEventName>(name: N, given: WechatpayEvents[N]): void {
+    // A base URL may carry a gateway's user:password@: never into an event or a log.
+    const event = 'baseURL' in given && given.baseURL !== undefined ? { ...given, baseURL: redactUrl(given.baseURL) } : given;
     const published = CHANNELS[name];
     if (published.hasSubscribers) published.publish(event);
     if (debugging) debug('%s %s', name, JSON.stringify(event));
@@ -108,4 +110,24 @@ export class Observers {
       }
     }
   }
+}
+
+const redacted = new Map<string, string>();
+
+/** `url` with its user and password replaced by `***` (unchanged when it has none or is not a URL). */
+export function redactUrl<U extends string | undefined>(url: U): U {
+  if (url === undefined || !url.includes('@')) return url;
+  let clean = redacted.get(url);
+  if (clean === undefined) {
+    clean = url;
+    try {
+      const parsed = new URL(url);
+      if (parsed.username || parsed.password) clean = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+    } catch {
+      // not a URL: nothing to take out
+    }
+    if (redacted.size > 64) redacted.clear();
+    redacted.set(url, clean);
+  }
+  return clean as U;
 }
