@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { certifiedKey } from '../mock/identity.js';
+import { printableIo } from './output.js';
 import { loadModel } from '../mock/model.js';
 import { buildNotification, deliver } from '../mock/notify.js';
 import { sampleBody } from '../mock/sample.js';
@@ -60,7 +61,8 @@ function untilSignal(): Promise<void> {
   });
 }
 
-export async function run(argv: string[], io: RunIo = defaultIo): Promise<number> {
+export async function run(argv: string[], given: RunIo = defaultIo): Promise<number> {
+  const io = printableIo(given);
   if (argv[0] === 'notify') return notify(argv.slice(1), io);
   let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean; state?: string; 'time-factor'?: string };
   try {

@@ -1,6 +1,7 @@
 // A failed connection, said the way a person at a terminal can act on: which URL, and what the
 // network layer reported (fetch's own message is only "fetch failed"; the reason is its cause).
 // Duck-typed, not instanceof: fetch's errors may come from another realm.
+import { withoutCredentials } from './output.js';
 interface ErrorLike {
   message?: unknown;
   code?: unknown;
@@ -13,14 +14,4 @@ export function unreachable(url: string, error: unknown): string {
   const message = typeof reason.message === 'string' ? reason.message : String(error);
   const code = typeof reason.code === 'string' && !message.includes(reason.code) ? `${reason.code} ` : '';
   return `cannot reach ${withoutCredentials(url)}: ${code}${message}`;
-}
-
-// user:password@ in a URL would otherwise be printed.
-function withoutCredentials(url: string): string {
-  if (!URL.canParse(url)) return url;
-  const u = new URL(url);
-  if (!u.username && !u.password) return url;
-  u.username = '';
-  u.password = '';
-  return u.href;
 }
