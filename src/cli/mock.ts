@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { certifiedKey } from '../mock/identity.js';
+import { StateFileError } from '../mock/state/ledger.js';
 import { printableIo } from './output.js';
 import { loadModel } from '../mock/model.js';
 import { buildNotification, deliver } from '../mock/notify.js';
@@ -125,7 +126,7 @@ export async function run(argv: string[], given: RunIo = defaultIo): Promise<num
     });
   } catch (error) {
     io.err(`wxpay-chain mock: ${(error as Error).message}\n`);
-    return 1;
+    return error instanceof StateFileError ? 2 : 1;
   }
   for (const rule of rules) mock.fault(rule.fault, rule.scope);
   const dir = values.dir ? resolve(values.dir) : mkdtempSync(join(tmpdir(), 'wxpay-chain-mock-'));

@@ -15,7 +15,7 @@ export const sandboxFlags = {
   'time-factor': { type: 'string' },
 } as const;
 
-export const SANDBOX_USAGE = `  --state <file>      keep orders, refunds and deliveries in <file> across restarts (rewritten atomically)
+export const SANDBOX_USAGE = `  --state <file>      keep orders, refunds and deliveries in <file> across restarts (written atomically, off the request path)
   --time-factor <f>   pace of notification retries: 1 is WeChat Pay's (15s, 15s, 30s, 3m, …), default 0.01
 `;
 
