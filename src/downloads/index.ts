@@ -191,6 +191,9 @@ export class Downloads {
         url: resolved.url,
         headers: { Accept: '*/*', ...resolved.headers },
         responseType: 'stream',
+        // The Meter bounds the transfer (maxBytes, a typed TOO_LARGE); axios's own bound for
+        // answers (4 MiB) would cut every larger file.
+        maxContentLength: -1,
         decompress: false,
         validateStatus: (status) => status >= 200 && status < 300,
         wechatpay: UNSIGNED,

@@ -89,6 +89,17 @@ test('a genuine bill still streams whole, and stream() leaves no spool behind', 
   expect(readdirSync(dir)).toEqual([]);
 });
 
+test('a file larger than an API answer (6 MiB on the wire, incompressible) downloads whole', async () => {
+  const body = randomBytes(6 * 1024 * 1024);
+  const link = mock.bills.file(body, { hashType: 'SHA1' });
+  const target = join(dir, 'big.bin');
+  const result = await wxpay.downloads.toFile(link, target);
+  expect(result).toMatchObject({ bytes: body.length, verified: 'digest' });
+  const streamed: Buffer[] = [];
+  for await (const chunk of wxpay.downloads.stream(mock.bills.file(body, { hashType: 'SHA1' }), { spoolDir: dir })) streamed.push(chunk as Buffer);
+  expect(Buffer.concat(streamed).equals(body)).toBe(true);
+});
+
 describe('decompression bounds', () => {
   // A quarter MiB of gzip that inflates to 256 MiB of one repeated bill line.
   const line = `\`${DATE} 10:00:00,\`wx1,\`1900000001,\`0,\`,\`4200,\`BOMB,\`o,\`JSAPI,\`SUCCESS,\`OTHERS,\`CNY,\`1.00\r\n`;
