@@ -4,7 +4,9 @@
 //   npm run build && node --expose-gc bench/soak.mjs [calls=20000] [in flight=64] [seed=1]
 // Fault mix per attempt (deterministic for a seed): 5% connection resets, half before the request
 // reaches the server (a proxy drops it) and half after the server created the order (the proxy
-// drops the answer); 5% 5xx SYSTEM_ERROR; 2% answers slower than the client's deadline.
+// drops the answer); 1% answers truncated (half of the first chunk, then the connection drops);
+// 5% 5xx SYSTEM_ERROR; 2% answers slower than the client's deadline. One call in ten is a POST
+// without a request number (an undocumented `v3/soak/notes`), which must never arrive twice.
 // The mock and the proxy run in a child process (this file with the argument `server`), so the
 // heap measured here is the client's alone, not the mock's growing order book.
 import { fork } from 'node:child_process';
@@ -25,7 +27,16 @@ async function serve(seed) {
   // WeChat Pay's rule for a repeated out_trade_no: the first order's answer, no new order.
   const mock = await startMockServer();
   const orders = new Map(); // out_trade_no → { body, code_url }
-  const stats = { received: 0, created: 0, repeated: 0, conflicting: 0, serverErrors: 0, slow: 0, resetBefore: 0, resetAfter: 0 };
+  const stats = { received: 0, created: 0, repeated: 0, conflicting: 0, serverErrors: 0, slow: 0, resetBefore: 0, resetAfter: 0, truncated: 0, notes: 0, notesTwice: 0 };
+  // A write with no request number: any second arrival of one note is a duplicate the client sent.
+  const notes = new Map();
+  mock.route('POST', 'v3/soak/notes', (request) => {
+    stats.notes++;
+    const seen = (notes.get(request.json.note) ?? 0) + 1;
+    notes.set(request.json.note, seen);
+    if (seen === 2) stats.notesTwice++;
+    return { json: { ok: true } };
+  });
   mock.route('POST', 'v3/pay/transactions/native', async (request) => {
     stats.received++;
     const roll = random();
@@ -73,9 +84,17 @@ async function serve(seed) {
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
-      if (chunk.subarray(0, 9).toString() === 'HTTP/1.1 ' && random() < 0.025) {
-        stats.resetAfter++;
-        return drop();
+      if (chunk.subarray(0, 9).toString() === 'HTTP/1.1 ') {
+        const roll = random();
+        if (roll < 0.025) {
+          stats.resetAfter++;
+          return drop();
+        }
+        if (roll < 0.035) {
+          stats.truncated++;
+          client.write(chunk.subarray(0, chunk.length >> 1));
+          return drop();
+        }
       }
       client.write(chunk);
     });
@@ -101,7 +120,7 @@ async function serve(seed) {
 
 async function soak(calls, inFlight, seed) {
   if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
-  const { Wechatpay } = require('../dist/cjs/index.js');
+  const { Wechatpay, untyped } = require('../dist/cjs/index.js');
   const server = fork(fileURLToPath(import.meta.url), ['server', String(seed)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (message) => new Promise((resolve) => (server.once('message', resolve), message && server.send(message)));
   const { clientConfig, mchid, serial } = await ask();
@@ -126,10 +145,13 @@ async function soak(calls, inFlight, seed) {
       const i = next++;
       if (marks.has(i)) heapAt.push(heap());
       try {
-        const answer = await wxpay.v3.pay.transactions.native.post({
-          json: { appid: 'wxd678efh567hg6787', mchid, description: 'soak', out_trade_no: `SOAK${String(i).padStart(8, '0')}`, notify_url: 'https://merchant.test/notify', amount: { total: 1 } },
-          headers: { 'Wechatpay-Serial': serial },
-        });
+        const answer =
+          i % 10 === 9
+            ? await untyped(wxpay).request('post', 'v3/soak/notes', { json: { note: `N${i}` } })
+            : await wxpay.v3.pay.transactions.native.post({
+                json: { appid: 'wxd678efh567hg6787', mchid, description: 'soak', out_trade_no: `SOAK${String(i).padStart(8, '0')}`, notify_url: 'https://merchant.test/notify', amount: { total: 1 } },
+                headers: { 'Wechatpay-Serial': serial },
+              });
         outcome.resolved++;
         if (answer.verified !== true) outcome.unverified++;
       } catch (error) {
@@ -152,9 +174,10 @@ async function soak(calls, inFlight, seed) {
     seconds: Number(seconds.toFixed(1)),
     settled,
     ...outcome,
-    faults: { resetBefore: stats.resetBefore, resetAfter: stats.resetAfter, serverErrors: stats.serverErrors, slow: stats.slow },
+    faults: { resetBefore: stats.resetBefore, resetAfter: stats.resetAfter, truncated: stats.truncated, serverErrors: stats.serverErrors, slow: stats.slow },
     retries,
     orders: { created: stats.created, requestsReceived: stats.received, repeatedNumber: stats.repeated, conflictingBody: stats.conflicting },
+    postsWithoutNumber: { sent: Math.floor((calls + 0) / 10), received: stats.notes, receivedTwice: stats.notesTwice },
     heapMiBAt25_50_75_100: heapAt.map((h) => Number((h / 2 ** 20).toFixed(1))),
     heapDriftFrom25: drift.map((d) => `${(d * 100).toFixed(1)}%`),
     maxOpenSockets: maxOpen,
@@ -165,6 +188,7 @@ async function soak(calls, inFlight, seed) {
     '0 unverified answers accepted': outcome.unverified === 0,
     // One order per out_trade_no; a resend carried the same body, and no call got two orders.
     '0 orders created twice': stats.conflicting === 0 && stats.created <= calls,
+    '0 POSTs without a request number sent twice': stats.notesTwice === 0,
     // Measured after GC at 25/50/75% (64 calls in flight) and at the end (none): growth would be
     // a leak; the end is lower by the in-flight calls' own state.
     'heap after GC flat (no growth over 10%)': drift.every((d) => d <= 0.1),

@@ -412,7 +412,7 @@ function format(project: Project, name: string, text: string): string {
 function requestTablesText(model: Model): string {
   const idempotency = idempotencyTable(model);
   return [
-    "/** `METHOD template` → where the merchant's own request number travels: `location.field` (path, json, query, xml). */",
+    "/** `METHOD template` → the merchant's own request numbers that make a resend harmless (`location.field`: json, query, xml), any one given; `[]`: a read-only query. */",
     'export const IDEMPOTENCY_FIELDS: Readonly<Record<string, readonly string[]>> = {',
     ...Object.entries(idempotency).map(([key, fields]) => `${q(key)}: [${fields.map(q).join(', ')}],`),
     '};',

@@ -83,8 +83,8 @@ export { ApiError, ConfigError, ParameterError, RequestError, VerificationError,
 export type { VerificationCode } from './errors.js';
 export type { KeyInput } from './signing/keys.js';
 export { PayParams } from './pay-params/index.js';
-export { Pages, pagedEndpoints } from './pagination/index.js';
-export type { PaginateSettings, Paging } from './pagination/index.js';
+export { Pages, PaginationError, pagedEndpoints } from './pagination/index.js';
+export type { PaginateSettings, PaginationCode, Paging } from './pagination/index.js';
 export type { PagedTemplate, PageItem, PageOptions } from './pagination/types.js';
 export { Downloads, DownloadError, readBill, BillReader } from './downloads/index.js';
 export type { DownloadCode, DownloadOptions, DownloadResult, DownloadSource, FileLink, FileList, StatementRequest, BillKind, BillRow, BillSummary, TradeBillRow, FundFlowBillRow } from './downloads/index.js';
@@ -97,4 +97,4 @@ export type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent, WechatpayEven
 export { SIGNTEST_PREFIX } from './signing/verify.js';
 export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError, WebhookRouter } from './webhooks/index.js';
 export type { Routed, RoutableMerchant, RouteRequest, WebhookRouterOptions } from './webhooks/index.js';
-export type { Notification, NotificationOf, NonceStore, WebhookHandler, WebhookReply, WebhookErrorCode, V2Notification } from './webhooks/index.js';
+export type { Notification, NotificationOf, NonceStore, NotificationLedger, Begun, MemoryNonceStoreOptions, WebhookHandler, WebhookReply, WebhookErrorCode, V2Notification } from './webhooks/index.js';

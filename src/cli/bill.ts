@@ -6,6 +6,7 @@ import type * as CliProgress from 'cli-progress';
 import { Wechatpay, untyped, type UntypedWechatpayClient } from '../index.js';
 import type { DownloadSource, FileLink } from '../downloads/index.js';
 import { lazy } from '../lazy.js';
+import { printableIo } from './output.js';
 import { CREDENTIALS_HELP, defaultIo, loadCredentials, parseCommand, report, type CliIo } from './request.js';
 import { UsageError } from './usage.js';
 
@@ -31,7 +32,8 @@ export interface BillIo extends CliIo {
 
 const progressLibrary = lazy<typeof CliProgress>('cli-progress');
 
-export async function run(argv: string[], io: BillIo = defaultIo): Promise<number> {
+export async function run(argv: string[], given: BillIo = defaultIo): Promise<number> {
+  const io = printableIo(given);
   const parsed = parseCommand(
     'bill',
     argv,

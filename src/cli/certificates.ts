@@ -7,6 +7,7 @@ import { Core } from '../core.js';
 import { RequestError, WechatpayError } from '../errors.js';
 import { DEFAULT_BASE_URL } from '../config.js';
 import { unreachable } from './network.js';
+import { printable } from './output.js';
 
 const USAGE = `usage: wxpay-chain certificates --mchid <id> (--serial <hex> --key <apiclient_key.pem> | --p12 <apiclient_cert.p12>)
                                 --apiv3-key <key> [--out <dir>] [--base-url <url>]
@@ -42,7 +43,9 @@ export function parseFlags(argv: string[]): Record<string, string> | string {
   return flags;
 }
 
-export async function run(argv: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+export async function run(argv: string[], stdout: Output = process.stdout, stderr: Output = process.stderr): Promise<number> {
+  const out: Output = { write: (text: string) => stdout.write(printable(text)) };
+  const err: Output = { write: (text: string) => stderr.write(printable(text)) };
   const flags = parseFlags(argv);
   if (typeof flags === 'string') {
     if (flags) err.write(`wxpay-chain certificates: ${flags}\n`);

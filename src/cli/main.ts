@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { packageDir } from '../here.js';
 import { COMMANDS, type CommandEntry } from './commands.js';
+import { printableIo } from './output.js';
 
 export interface Io {
   out(text: string): void;
@@ -63,7 +64,8 @@ export function nearest(name: string, names: readonly string[]): string | undefi
   return best && best.d <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
 }
 
-export async function main(argv: string[], io: Io = stdio, commands: Readonly<Record<string, CommandEntry>> = COMMANDS): Promise<number> {
+export async function main(argv: string[], given: Io = stdio, commands: Readonly<Record<string, CommandEntry>> = COMMANDS): Promise<number> {
+  const io = printableIo(given);
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     io.out(help(commands));

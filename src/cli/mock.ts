@@ -9,6 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { certifiedKey } from '../mock/identity.js';
 import { webhookOf } from '../model.js';
+import { StateFileError } from '../mock/state/ledger.js';
+import { printableIo } from './output.js';
 import { loadModel } from '../mock/model.js';
 import { buildNotification, deliver } from '../mock/notify.js';
 import { sampleBody } from '../mock/sample.js';
@@ -61,7 +63,8 @@ function untilSignal(): Promise<void> {
   });
 }
 
-export async function run(argv: string[], io: RunIo = defaultIo): Promise<number> {
+export async function run(argv: string[], given: RunIo = defaultIo): Promise<number> {
+  const io = printableIo(given);
   if (argv[0] === 'notify') return notify(argv.slice(1), io);
   let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean; state?: string; 'time-factor'?: string };
   try {
@@ -124,7 +127,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
     });
   } catch (error) {
     io.err(`wxpay-chain mock: ${(error as Error).message}\n`);
-    return 1;
+    return error instanceof StateFileError ? 2 : 1;
   }
   for (const rule of rules) mock.fault(rule.fault, rule.scope);
   const dir = values.dir ? resolve(values.dir) : mkdtempSync(join(tmpdir(), 'wxpay-chain-mock-'));

@@ -10,6 +10,7 @@ import type { WechatpayConfig } from '../config.js';
 import { ApiError, VerificationError, WechatpayError } from '../errors.js';
 import { Wechatpay, untyped } from '../index.js';
 import type { Method } from '../typing.js';
+import { printableIo } from './output.js';
 import { UsageError } from './usage.js';
 
 export const CREDENTIALS_HELP = `credentials: --config <client.json> (or WXPAY_CONFIG), else the environment:
@@ -115,7 +116,8 @@ ${CREDENTIALS_HELP}`;
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
-export async function run(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function run(argv: string[], given: CliIo = defaultIo): Promise<number> {
+  const io = printableIo(given);
   const parsed = parseCommand(
     'request',
     argv,
@@ -152,7 +154,14 @@ export async function run(argv: string[], io: CliIo = defaultIo): Promise<number
 }
 
 function parseJson(given: string): unknown {
-  const text = given.startsWith('@') ? readFileSync(given.slice(1), 'utf8') : given;
+  let text = given;
+  if (given.startsWith('@')) {
+    try {
+      text = readFileSync(given.slice(1), 'utf8');
+    } catch (error) {
+      throw new UsageError(`--json: cannot read ${given.slice(1)} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
+  }
   try {
     return JSON.parse(text);
   } catch {

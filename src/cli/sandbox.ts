@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MockServer } from '../mock/server.js';
 import type { SandboxOptions } from '../mock/state/index.js';
+import { redactUrl } from '../redact.js';
+import { printableIo } from './output.js';
 
 
 /** The `wxpay-chain mock` flags that configure the sandbox. */
@@ -14,7 +16,7 @@ export const sandboxFlags = {
   'time-factor': { type: 'string' },
 } as const;
 
-export const SANDBOX_USAGE = `  --state <file>      keep orders, refunds and deliveries in <file> across restarts (rewritten atomically)
+export const SANDBOX_USAGE = `  --state <file>      keep orders, refunds and deliveries in <file> across restarts (written atomically, off the request path)
   --time-factor <f>   pace of notification retries: 1 is WeChat Pay's (15s, 15s, 30s, 3m, …), default 0.01
 `;
 
@@ -58,7 +60,8 @@ export interface SandboxIo {
 
 const defaultIo: SandboxIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-export async function run(argv: string[], io: SandboxIo = defaultIo): Promise<number> {
+export async function run(argv: string[], given: SandboxIo = defaultIo): Promise<number> {
+  const io = printableIo(given);
   let parsed: { values: { url?: string; help?: boolean }; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options: { url: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
@@ -82,7 +85,7 @@ export async function run(argv: string[], io: SandboxIo = defaultIo): Promise<nu
   try {
     url = new URL(base ?? '');
   } catch {
-    io.err(`wxpay-chain sandbox: --url must be the mock's URL, e.g. http://127.0.0.1:8080/ (got ${JSON.stringify(base ?? '')})\n`);
+    io.err(`wxpay-chain sandbox: --url must be the mock's URL, e.g. http://127.0.0.1:8080/ (got ${JSON.stringify(redactUrl(base ?? ''))})\n`);
     return 2;
   }
   const path =
@@ -91,16 +94,22 @@ export async function run(argv: string[], io: SandboxIo = defaultIo): Promise<nu
       : action === 'redeliver'
         ? `_sandbox/deliveries/${encodeURIComponent(id!)}/redeliver`
         : `_sandbox/orders/${encodeURIComponent(id!)}/${action === 'expire' ? 'expire' : 'pay'}`;
+  // fetch refuses a URL with credentials: they go as Basic authorization (a proxy in front of
+  // the mock may ask for it), and never into a message.
+  const target = new URL(path, url);
+  const basic = target.username || target.password ? `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}` : undefined;
+  target.username = '';
+  target.password = '';
   let response: Response;
   try {
-    response = await fetch(new URL(path, url), {
+    response = await fetch(target, {
       method: action === 'list' ? 'GET' : 'POST',
-      headers: { 'X-Wxpay-Sandbox': '1', 'Content-Type': 'application/json' },
+      headers: { 'X-Wxpay-Sandbox': '1', 'Content-Type': 'application/json', ...(basic ? { Authorization: basic } : {}) },
       ...(action === 'list' ? {} : { body: JSON.stringify(OUTCOME[action] ? { outcome: OUTCOME[action] } : {}) }),
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    io.err(`wxpay-chain sandbox: no mock at ${url.href} (${(error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message})\n`);
+    io.err(`wxpay-chain sandbox: no mock at ${redactUrl(url.href)} (${(error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message})\n`);
     return 1;
   }
   const answer = (await response.json().catch(() => ({}))) as { message?: string };

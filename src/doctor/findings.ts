@@ -177,13 +177,3 @@ export function opensWithApiv2Key(apiv2Key: string | undefined, open: (key: Buff
     return false;
   }
 }
-
-/** A URL with its user and password taken out, for printing. */
-export function withoutCredentials(url: string): string {
-  if (!URL.canParse(url)) return url.replace(/\/\/[^@/]*@/, '//');
-  const parsed = new URL(url);
-  if (!parsed.username && !parsed.password) return url;
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.href;
-}

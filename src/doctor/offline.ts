@@ -10,7 +10,8 @@ import { DEFAULT_BASE_URL, isApiv2Only, resolveConfig, type WechatpayConfig } fr
 import { ConfigError } from '../errors.js';
 import { configHint, isPublicKeyId, PUBLIC_KEY_SOURCE, type Diagnosis } from '../hints.js';
 import type { PlatformKey } from '../signing/keys.js';
-import { fingerprint, sameKey, withoutCredentials, type Findings, type KeySummary } from './findings.js';
+import { fingerprint, sameKey, type Findings, type KeySummary } from './findings.js';
+import { redactUrl } from '../redact.js';
 import { inspectKey } from './inspect.js';
 
 const DAY = 86_400_000;
@@ -295,14 +296,14 @@ function checkProxy(given: Partial<WechatpayConfig> & Record<string, unknown>, f
     return;
   }
   if (set.length === 0) return;
-  const names = set.map((name) => `${name}=${withoutCredentials(String(env[name]))}`).join(', ');
+  const names = set.map((name) => `${name}=${redactUrl(String(env[name]))}`).join(', ');
   if (proxy === false) {
     out.add('PROXY', { message: `${names} is set, but the configuration says proxy: false: calls go directly to ${facts.baseURL}`, fix: 'nothing, if WeChat Pay is reachable directly from here' }, { field: 'proxy' });
     return;
   }
   const used = proxyFor(facts.baseURL, env);
   out.add('PROXY', {
-    message: used ? `calls to ${facts.baseURL} go through the proxy ${withoutCredentials(used)} (${names})` : `${names} is set, but not used for ${facts.baseURL} (NO_PROXY, or no variable for its scheme)`,
+    message: used ? `calls to ${facts.baseURL} go through the proxy ${redactUrl(used)} (${names})` : `${names} is set, but not used for ${facts.baseURL} (NO_PROXY, or no variable for its scheme)`,
     fix,
   }, { field: 'proxy' });
 }

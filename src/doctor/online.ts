@@ -15,7 +15,8 @@ import { internal } from '../signing/internal.js';
 import type { PlatformKey } from '../signing/keys.js';
 import { hasSignature, verifySignature } from '../signing/verify.js';
 import type { NonceStore } from '../webhooks/nonces.js';
-import { opensWithApiv2Key, withoutCredentials, type DoctorCode, type Findings } from './findings.js';
+import { opensWithApiv2Key, type DoctorCode, type Findings } from './findings.js';
+import { redactUrl } from '../redact.js';
 
 /** What the doctor needs of a client that loaded: its transport and its resolved configuration. */
 export interface DoctorClient {
@@ -83,7 +84,7 @@ export async function checkOnline(client: DoctorClient, out: Findings, now: () =
     if (!raw) {
       const code = (error as { code?: unknown }).code;
       out.add('ONLINE_UNREACHABLE', {
-        message: `${withoutCredentials(call)} failed before an answer: ${typeof code === 'string' ? `${code} ` : ''}${(error as Error).message ?? String(error)}`,
+        message: `${redactUrl(call)} failed before an answer: ${typeof code === 'string' ? `${code} ` : ''}${(error as Error).message ?? String(error)}`,
         fix: 'check baseURL, DNS, the firewall and the proxy settings (HTTPS_PROXY, NO_PROXY) of this machine',
       });
       return facts;
@@ -101,8 +102,8 @@ export async function checkOnline(client: DoctorClient, out: Findings, now: () =
   const code = typeof json?.code === 'string' ? json.code : undefined;
   if (!hasSignature(signature) && code === undefined && !Array.isArray(json?.data)) {
     out.add('UNSIGNED_ANSWER', {
-      message: `${withoutCredentials(call)} was answered ${answer.status}${answer.headers['content-type'] ? ` (${answer.headers['content-type']})` : ''} without a WeChat Pay signature: something other than WeChat Pay answered`,
-      fix: `check that baseURL (${withoutCredentials(config.baseURL)}) is WeChat Pay's API (https://api.mch.weixin.qq.com/) and that no proxy or gateway answers in its place`,
+      message: `${redactUrl(call)} was answered ${answer.status}${answer.headers['content-type'] ? ` (${answer.headers['content-type']})` : ''} without a WeChat Pay signature: something other than WeChat Pay answered`,
+      fix: `check that baseURL (${redactUrl(config.baseURL)}) is WeChat Pay's API (https://api.mch.weixin.qq.com/) and that no proxy or gateway answers in its place`,
     });
     return facts;
   }
@@ -143,7 +144,7 @@ export async function checkOnline(client: DoctorClient, out: Findings, now: () =
   else if (answer.status === 200 && Array.isArray(json?.data)) facts.mode = id !== undefined && isPublicKeyId(id) ? 'migrating' : 'certificate';
   else {
     out.add('ONLINE_API_ERROR', {
-      message: `${withoutCredentials(call)} was answered ${answer.status} ${code ?? ''}${typeof json?.message === 'string' ? `: ${json.message}` : ''}`.trim(),
+      message: `${redactUrl(call)} was answered ${answer.status} ${code ?? ''}${typeof json?.message === 'string' ? `: ${json.message}` : ''}`.trim(),
       fix: 'the request was signed and accepted as such; see WeChat Pay\'s message (an account or permission matter), or try again later for a 5xx',
     });
     return facts;

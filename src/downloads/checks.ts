@@ -1,6 +1,7 @@
-// The stages a download's bytes pass through, each a Transform that fails the stream instead of
-// passing on something unverified: a meter (size bound, idle deadline, progress), the GCM
-// opener of sealed bills, gunzip, and the digest, compared when the last byte has passed.
+// The stages a download's bytes pass through on their way to the spool file, each a Transform
+// that fails the transfer: a meter (size bound, idle deadline, progress), the GCM opener of
+// sealed bills, gunzip (with its own bounds on what it produces), and the digest, compared when
+// the last byte has passed. Nothing leaves the spool for the caller before all of them passed.
 import { createDecipheriv, createHash, timingSafeEqual, type DecipherGCM, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -27,7 +28,9 @@ export class Meter extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.received += chunk.length;
     this.#arm();
-    if (this.received > this.options.maxBytes) return done(new DownloadError('TOO_LARGE', `more than maxBytes (${this.options.maxBytes}) arrived`));
+    if (this.received > this.options.maxBytes) {
+      return done(new DownloadError('TOO_LARGE', `more than maxBytes (${this.options.maxBytes} bytes) arrived; if the file is genuine, pass a larger { maxBytes } to the download`, 'maxBytes'));
+    }
     this.options.onProgress?.(this.received, this.options.expected);
     done(null, chunk);
   }
@@ -87,12 +90,32 @@ export class GcmOpen extends Transform {
   }
 }
 
-/** Gunzips when the data starts with the gzip magic (a `tartype=GZIP` bill, a gzip transfer), else passes it on. */
+export interface DecodeBounds {
+  /** Largest number of bytes gunzip may produce. */
+  maxDecodedBytes: number;
+  /** Largest expansion: bytes produced per byte taken in (checked past the first MiB produced). */
+  maxRatio: number;
+}
+
+// Below this much output a high ratio is harmless (a short bill of repeated fields compresses well).
+const RATIO_FLOOR = 1024 * 1024;
+
+/**
+ * Gunzips when the data starts with the gzip magic (a `tartype=GZIP` bill, a gzip transfer), else
+ * passes it on; either way what leaves is counted against the decoded bounds, so a small answer
+ * cannot become a huge file.
+ */
 export class MaybeGunzip extends Transform {
   #mode: 'sniff' | 'plain' | 'gzip' = 'sniff';
   #head = Buffer.alloc(0);
   #gunzip: Transform | undefined;
+  #taken = 0;
+  #produced = 0;
+  constructor(readonly bounds: DecodeBounds) {
+    super();
+  }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.#taken += chunk.length;
     if (this.#mode === 'sniff') {
       this.#head = Buffer.concat([this.#head, chunk]);
       if (this.#head.length < 2) return done();
@@ -101,19 +124,45 @@ export class MaybeGunzip extends Transform {
       this.#mode = chunk[0] === 0x1f && chunk[1] === 0x8b ? 'gzip' : 'plain';
       if (this.#mode === 'gzip') this.#start();
     }
-    if (this.#mode === 'plain') return done(null, chunk);
+    if (this.#mode === 'plain') return done(this.#count(chunk.length), chunk);
     this.#gunzip!.write(chunk, (error) => done(error ? gzipError() : null));
   }
   override _flush(done: TransformCallback): void {
-    if (this.#mode === 'sniff') return done(null, this.#head.length ? this.#head : undefined);
+    if (this.#mode === 'sniff') return done(this.#count(this.#head.length), this.#head.length ? this.#head : undefined);
     if (this.#mode === 'plain') return done();
     this.#gunzip!.once('end', () => done());
     this.#gunzip!.end();
+  }
+  /** Counts `length` more bytes out; the error naming the bound crossed, if one was. */
+  #count(length: number): DownloadError | null {
+    this.#produced += length;
+    const { maxDecodedBytes, maxRatio } = this.bounds;
+    if (this.#produced > maxDecodedBytes) {
+      return new DownloadError(
+        'DECODED_TOO_LARGE',
+        `the file decodes to more than maxDecodedBytes (${maxDecodedBytes} bytes); if it is genuine, pass a larger { maxDecodedBytes } to the download`,
+        'maxDecodedBytes',
+      );
+    }
+    if (this.#produced > RATIO_FLOOR && this.#produced > maxRatio * this.#taken) {
+      return new DownloadError(
+        'DECODED_TOO_LARGE',
+        `the gzip data expands more than maxRatio (${maxRatio}) times (${this.#taken} bytes became over ${this.#produced}): a compression bomb, or pass a larger { maxRatio } to the download`,
+        'maxRatio',
+      );
+    }
+    return null;
   }
   #start(): void {
     const gunzip = createGunzip();
     this.#gunzip = gunzip;
     gunzip.on('data', (data: Buffer) => {
+      const over = this.#count(data.length);
+      if (over) {
+        gunzip.destroy();
+        this.destroy(over);
+        return;
+      }
       // Backpressure: stop decompressing while the reader is behind.
       if (!this.push(data)) gunzip.pause();
     });

@@ -11,6 +11,8 @@ export type DownloadCode =
   | 'TRUNCATED'
   /** More than `maxBytes` arrived. */
   | 'TOO_LARGE'
+  /** The file decodes (gunzip) to more than `maxDecodedBytes`, or expands more than `maxRatio` times. */
+  | 'DECODED_TOO_LARGE'
   /** No byte arrived for `idleTimeout` milliseconds. */
   | 'IDLE_TIMEOUT'
   /** A sealed sub-merchant bill did not open (its key, nonce or GCM tag). */
@@ -24,10 +26,14 @@ export type DownloadCode =
   /** The transfer failed on the network. */
   | 'NETWORK';
 
+/** The download option whose bound a TOO_LARGE or DECODED_TOO_LARGE error crossed (raise it to accept the file). */
+export type DownloadBound = 'maxBytes' | 'maxDecodedBytes' | 'maxRatio';
+
 export class DownloadError extends WechatpayError {
   constructor(
     readonly code: DownloadCode,
     message: string,
+    readonly bound?: DownloadBound,
   ) {
     super(message);
   }

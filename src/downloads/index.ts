@@ -1,16 +1,18 @@
 // Bills, statements, e-receipts and the other file downloads: one call from the apply answer (or
 // the download_url) to a Readable or a file. The request goes through the client's own axios
-// instance (signed like every call); the bytes are counted, opened, gunzipped and hashed as they
-// stream, and the stream fails rather than end on anything unverified. A file target is written
-// under a temporary name and renamed only once the digest matched.
+// instance (signed like every call); the bytes are counted, opened, gunzipped (within bounds on
+// what gunzip produces) and hashed as they are written to a spool file, and only once every
+// check passed does anything reach the caller: `toFile` renames the spool into place, `stream`
+// reads it out. A forged, truncated or oversized file fails before its first byte is handed out.
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { AxiosError } from 'axios';
 import { constants, privateDecrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApiError, RequestError, WechatpayError } from '../errors.js';
+import { ApiError, ParameterError, RequestError, WechatpayError } from '../errors.js';
 import { internal } from '../signing/internal.js';
 import { verifySignature, type VerifyContext } from '../signing/verify.js';
 import { DigestCheck, GcmOpen, MaybeGunzip, Meter, PdfCheck, statementSignedText } from './checks.js';
@@ -18,18 +20,24 @@ import { DownloadError } from './errors.js';
 import { resolveSource, type Digest, type DownloadSource, type Resolved } from './source.js';
 import { header, signatureHeaders } from '../request/headers.js';
 
-export { DownloadError, type DownloadCode } from './errors.js';
+export { DownloadError, type DownloadBound, type DownloadCode } from './errors.js';
 export type { DownloadSource, FileLink, FileList, StatementRequest } from './source.js';
 export { readBill, BillReader, type BillKind, type BillRow, type TradeBillRow, type FundFlowBillRow, type BillSummary } from './bill-csv.js';
 
 export interface DownloadOptions {
-  /** Largest file accepted, in bytes (default 1 GiB). */
+  /** Largest transfer accepted, in bytes as they arrive (default 1 GiB). */
   maxBytes?: number;
+  /** Largest file accepted once gunzipped, in bytes (default 1 GiB); also what the spool may take on disk. */
+  maxDecodedBytes?: number;
+  /** Largest expansion gunzip may show, bytes out per byte in (default 100; bills compress 5–20×). */
+  maxRatio?: number;
   /** Milliseconds without a byte before the transfer is abandoned (default 60 000; 0: never). */
   idleTimeout?: number;
   /** Called as bytes arrive: bytes so far, and the announced size when known. */
   onProgress?: (received: number, total: number | undefined) => void;
   signal?: AbortSignal;
+  /** `stream()` only: the folder of the spool file the download is checked in (default the system's temporary folder). */
+  spoolDir?: string;
 }
 
 export interface DownloadResult {
@@ -51,15 +59,15 @@ export interface DownloadContext {
 }
 
 const DEFAULT_MAX = 1024 ** 3;
+const DEFAULT_RATIO = 100;
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-/** One object per file, returned to the caller as the stream; `check` says what proved it. */
-interface Started {
-  stream: Readable;
-  check: () => DownloadResult['verified'];
-  digest: () => Digest | undefined;
+/** A source resolved and its key opened: everything that can be refused before sending. */
+interface Prepared {
+  resolved: Resolved;
+  key: Buffer | undefined;
+  options: Required<Pick<DownloadOptions, 'maxBytes' | 'maxDecodedBytes' | 'maxRatio' | 'idleTimeout'>> & DownloadOptions;
 }
-
 
 // File answers are not signed (their digest is checked instead); only the SDK's own flag says so.
 const UNSIGNED = internal({ unsigned: true });
@@ -71,93 +79,111 @@ export class Downloads {
   }
 
   /**
-   * The file as a Readable of verified bytes: it errors (a DownloadError, ApiError or
-   * RequestError) instead of ending when the digest does not match or the transfer breaks.
-   * A bad source throws here, before anything is sent.
+   * The file as a Readable that gives out nothing before the whole file passed its checks: it is
+   * first written to a spool file (in `spoolDir`, removed as soon as it is read out or the stream
+   * is dropped), then read out. A forged, truncated or oversized file makes the stream error
+   * (a DownloadError, ApiError or RequestError) before its first byte. A bad source throws here,
+   * before anything is sent.
    */
   stream(source: DownloadSource, options: DownloadOptions = {}): Readable {
-    return this.#start(source, options).stream;
+    const prepared = this.#prepare(source, options);
+    const spool = join(options.spoolDir ?? tmpdir(), `.wxpay-chain-${randomBytes(8).toString('hex')}.part`);
+    // Dropping the stream before the file was verified stops the transfer.
+    const stop = new AbortController();
+    const out = new PassThrough();
+    let handedOver = false;
+    out.once('close', () => {
+      if (!handedOver) stop.abort();
+    });
+    this.#transfer(prepared, spool, stop.signal)
+      .then(async () => {
+        handedOver = true;
+        if (out.destroyed) return void (await unlink(spool).catch(() => undefined));
+        const handle = await open(spool, 'r');
+        // POSIX keeps an unlinked file readable through the open handle: nothing is left behind
+        // even if the process dies while the caller reads. Where that fails, it goes on close.
+        const removed = await unlink(spool).then(() => true, () => false);
+        const file = handle.createReadStream();
+        if (!removed) file.once('close', () => void unlink(spool).catch(() => undefined));
+        out.once('close', () => file.destroy());
+        file.on('error', (error) => out.destroy(asDownloadError(error)));
+        file.pipe(out);
+      })
+      .catch((error: unknown) => out.destroy(asDownloadError(error)));
+    return out;
   }
 
   /** Downloads to `path`: written to a temporary name beside it, renamed once verified, removed on any failure. */
   async toFile(source: DownloadSource, path: string, options: DownloadOptions = {}): Promise<DownloadResult> {
-    const started = this.#start(source, options);
+    const prepared = this.#prepare(source, options);
     const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
-    let bytes = 0;
-    const counter = new PassThrough();
-    counter.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    // The file is open before any byte can fail, so removing it on failure cannot race its creation.
-    // A failure while the file opens is kept for the pipeline below, not left unhandled.
-    let early: unknown;
-    const keep = (error: unknown) => (early ??= error);
-    started.stream.on('error', keep);
-    let handle: FileHandle;
+    const done = await this.#transfer(prepared, temporary, undefined);
     try {
-      handle = await open(temporary, 'wx');
-    } catch (error) {
-      started.stream.destroy();
-      throw error;
-    }
-    try {
-      if (early !== undefined) throw early;
-      await pipeline(started.stream, counter, handle.createWriteStream());
       await rename(temporary, path);
     } catch (error) {
-      await handle.close().catch(() => undefined);
       await unlink(temporary).catch(() => undefined);
       throw error;
     }
-    const digest = started.digest();
-    return { path, bytes, verified: started.check(), ...(digest ? { digest } : {}) };
+    return { path, ...done };
   }
 
-  #start(source: DownloadSource, options: DownloadOptions): Started {
+  #prepare(source: DownloadSource, options: DownloadOptions): Prepared {
+    if (options === null || typeof options !== 'object') throw new ParameterError('options', 'expected download options such as { maxBytes }');
     const resolved = resolveSource(source, this.#context.baseURL, this.#context.mchid);
-    const key = resolved.sealed ? this.#openKey(resolved.sealed.encryptKey) : undefined;
-    const out = new PassThrough();
-    let digest = resolved.digest;
-    this.#request(resolved, options)
-      .then((response) => {
-        if (resolved.statement) digest = this.#statementDigest(response);
-        const body = response.data as Readable;
-        const length = Number(response.headers['content-length']);
-        const stages: Transform[] = [
-          new Meter({
-            maxBytes: options.maxBytes ?? DEFAULT_MAX,
-            idleTimeout: options.idleTimeout ?? 60_000,
-            expected: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
-            onProgress: options.onProgress,
-          }),
-        ];
-        if (key) stages.push(new GcmOpen(key, resolved.sealed!.nonce));
-        stages.push(new MaybeGunzip());
-        if (digest) stages.push(new DigestCheck(() => digest, digest.algorithm));
-        if (resolved.pdf) stages.push(new PdfCheck());
-        // `out` stays outside the pipeline, so it is failed with the error translated (a reset
-        // socket is a TRUNCATED download) rather than with the pipeline's raw one.
-        const last = stages.at(-1)!;
-        last.pipe(out);
-        // Axios stops listening to the signal once the headers are in: the body is ours to stop.
-        const signal = options.signal;
-        const onAbort = () => body.destroy(new RequestError('ERR_CANCELED', 'the download was aborted'));
-        if (signal?.aborted) onAbort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        return pipeline([body, ...stages] as unknown as Parameters<typeof pipeline>[0][])
-          .catch((error: unknown) => {
-            last.unpipe(out);
-            out.destroy(asDownloadError(error));
-          })
-          .finally(() => signal?.removeEventListener('abort', onAbort));
-      })
-      .catch((error: unknown) => out.destroy(asDownloadError(error)));
-    return {
-      stream: out,
-      check: () => (digest ? 'digest' : resolved.pdf ? 'pdf' : 'none'),
-      digest: () => digest,
+    const bound = (name: 'maxBytes' | 'maxDecodedBytes' | 'maxRatio', fallback: number) => {
+      const value = options[name] ?? fallback;
+      if (typeof value !== 'number' || !(value > 0)) throw new ParameterError(name, 'expected a positive number');
+      return value;
     };
+    const checked = { ...options, maxBytes: bound('maxBytes', DEFAULT_MAX), maxDecodedBytes: bound('maxDecodedBytes', DEFAULT_MAX), maxRatio: bound('maxRatio', DEFAULT_RATIO), idleTimeout: options.idleTimeout ?? 60_000 };
+    const key = resolved.sealed ? this.#openKey(resolved.sealed.encryptKey) : undefined;
+    return { resolved, key, options: checked };
   }
 
-  async #request(resolved: Resolved, options: DownloadOptions): Promise<AxiosResponse> {
+  /**
+   * Downloads into `file` (created here, exclusively, readable by this user only) through every
+   * check; resolves once all passed. On any failure the file is removed and the error thrown.
+   */
+  async #transfer(prepared: Prepared, file: string, stop: AbortSignal | undefined): Promise<Omit<DownloadResult, 'path'>> {
+    const { resolved, key, options } = prepared;
+    // The file is open before any byte can fail, so removing it on failure cannot race its creation.
+    const handle: FileHandle = await open(file, 'wx', 0o600);
+    const signals = [options.signal, stop].filter((signal): signal is AbortSignal => signal !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    let bytes = 0;
+    try {
+      const response = await this.#request(resolved, signal);
+      let digest = resolved.digest;
+      if (resolved.statement) digest = this.#statementDigest(response);
+      const body = response.data as Readable;
+      const length = Number(response.headers['content-length']);
+      const stages: Transform[] = [
+        new Meter({ maxBytes: options.maxBytes, idleTimeout: options.idleTimeout, expected: Number.isSafeInteger(length) && length >= 0 ? length : undefined, onProgress: options.onProgress }),
+      ];
+      if (key) stages.push(new GcmOpen(key, resolved.sealed!.nonce));
+      stages.push(new MaybeGunzip({ maxDecodedBytes: options.maxDecodedBytes, maxRatio: options.maxRatio }));
+      if (digest) stages.push(new DigestCheck(() => digest, digest.algorithm));
+      if (resolved.pdf) stages.push(new PdfCheck());
+      const counter = new PassThrough();
+      counter.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      // Axios stops listening to the signal once the headers are in: the body is ours to stop.
+      const onAbort = () => body.destroy(new RequestError('ERR_CANCELED', 'the download was aborted'));
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        await pipeline([body, ...stages, counter, handle.createWriteStream()] as unknown as Parameters<typeof pipeline>[0][]);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+      return { bytes, verified: digest ? 'digest' : resolved.pdf ? 'pdf' : 'none', ...(digest ? { digest } : {}) };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(file).catch(() => undefined);
+      throw asDownloadError(error);
+    }
+  }
+
+  async #request(resolved: Resolved, signal: AbortSignal | undefined): Promise<AxiosResponse> {
     try {
       return await this.#context.axios.request({
         method: 'get',
@@ -165,10 +191,13 @@ export class Downloads {
         url: resolved.url,
         headers: { Accept: '*/*', ...resolved.headers },
         responseType: 'stream',
+        // The Meter bounds the transfer (maxBytes, a typed TOO_LARGE); axios's own bound for
+        // answers (4 MiB) would cut every larger file.
+        maxContentLength: -1,
         decompress: false,
         validateStatus: (status) => status >= 200 && status < 300,
         wechatpay: UNSIGNED,
-        ...(options.signal ? { signal: options.signal } : {}),
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       throw await this.#failure(error);

@@ -7,6 +7,8 @@ import type { IncomingMessage } from 'node:http';
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Default number of requests `mock.requests` keeps (the oldest are dropped first). */
 export const DEFAULT_MAX_RECORDED = 1000;
+/** Default bytes of bodies `mock.requests` holds (the oldest records are dropped first). */
+export const DEFAULT_MAX_RECORDED_BYTES = 64 * 1024 * 1024;
 
 /** The request target as a URL on the mock, or undefined when it cannot be one. */
 export function targetUrl(target: string): URL | undefined {
@@ -58,6 +60,21 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyRead>
 export function recordInto<T>(list: T[], item: T, limit: number): void {
   list.push(item);
   if (list.length > limit) list.splice(0, list.length - limit);
+}
+
+const recordedBytes = new WeakMap<object, number>();
+
+/**
+ * Notes that `item` of `list` now holds `bytes`, and drops the oldest items until the list holds
+ * at most `limit` bytes (the newest is always kept).
+ */
+export function boundBytes<T extends object>(list: T[], item: T, bytes: number, limit: number): void {
+  recordedBytes.set(item, bytes);
+  let total = 0;
+  for (const entry of list) total += recordedBytes.get(entry) ?? 0;
+  let drop = 0;
+  while (total > limit && drop < list.length - 1) total -= recordedBytes.get(list[drop++]!) ?? 0;
+  if (drop) list.splice(0, drop);
 }
 
 /** `value`, or a RangeError naming the option. */

@@ -11,7 +11,7 @@ import { checkAuthorization, nonceLedger, type Merchant } from './authorization.
 import { installBills, type MockBills } from './bills.js';
 import { sandboxBillRows } from './sandbox-bills.js';
 import { apiv3Key as makeApiv3Key, certificatesAnswer, checkApiv3Key } from './certificates.js';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED, positiveInteger, readBody, recordInto, targetUrl } from './intake.js';
+import { boundBytes, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED, DEFAULT_MAX_RECORDED_BYTES, positiveInteger, readBody, recordInto, targetUrl } from './intake.js';
 import { FaultPlan, type Fault, type FaultHandle, type FaultScope } from './faults.js';
 import { certifiedKey, publicKeyId, rsaKeyPair, type CertifiedKey, type KeyPair } from './identity.js';
 import { loadModel, type EndpointModel, type ModelEndpoint, type ModelOperation } from './model.js';
@@ -114,6 +114,8 @@ export interface MockServerOptions {
   maxBodyBytes?: number;
   /** How many requests `requests` keeps, the oldest dropped first (1000). */
   maxRecordedRequests?: number;
+  /** How many bytes of request bodies `requests` holds, the oldest dropped first (64 MiB). */
+  maxRecordedBytes?: number;
   /**
    * The sandbox: orders, refunds and notifications with state (docs/sandbox.md). On by default;
    * `false` answers every endpoint from its documented sample, as before.
@@ -237,6 +239,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const faults = new FaultPlan();
   const requests: RecordedRequest[] = [];
   const maxRecorded = positiveInteger('maxRecordedRequests', options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED);
+  const maxRecordedBytes = positiveInteger('maxRecordedBytes', options.maxRecordedBytes ?? DEFAULT_MAX_RECORDED_BYTES);
   const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 
   interface Outgoing {
@@ -440,6 +443,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         return;
       }
       record.body = read.body.toString();
+      // The text and what is parsed from it (JSON, an upload) are held: counted twice.
+      boundBytes(requests, record, 2 * read.body.length, maxRecordedBytes);
       if (!target) {
         refuse(400, 'INVALID_REQUEST', `the request target is not a path: ${JSON.stringify(url.slice(0, 200))}`);
         return;

@@ -199,11 +199,22 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
         socket.once('connect', () => clearTimeout(connectTimer));
       });
     }
+    // A pooled socket: what it had sent before this request, to tell afterwards whether any byte
+    // of this one left. ('socket' is emitted before the request is flushed to it.)
+    let sentBefore: number | undefined;
+    req.once('socket', (socket) => {
+      if (!req.reusedSocket) return;
+      sentBefore = socket.bytesWritten;
+      // The server's close was read before this request was written: it never leaves.
+      if (socket.destroyed || !socket.writable || socket.readableEnded) req.destroy(Object.assign(new Error('the pooled socket was closed by the server before the request was written'), { code: 'ECONNRESET' }));
+    });
     req.on('error', (error: NodeJS.ErrnoException) => {
       const failure = AxiosError.from(error, undefined, config, req);
-      // A kept-alive socket the server closed while this request was on its way: nothing of an
-      // answer arrived. The sender may send it again, freshly signed, on a new connection.
-      if (!answered && req.reusedSocket && STALE_SOCKET.has(error.code ?? '')) staleSocketFailures.add(failure);
+      // A kept-alive socket that died before any byte of this request was handed to it: the
+      // request provably never left, and the sender may send it again on a new connection. A
+      // socket that failed after the request was written proves nothing (the server may have
+      // read and acted on it): that failure is the retry policy's, like any other.
+      if (!answered && sentBefore !== undefined && STALE_SOCKET.has(error.code ?? '') && req.socket?.bytesWritten === sentBefore) unsentFailures.add(failure);
       finish(failure);
     });
     req.on('response', (res: IncomingMessage) => {
@@ -216,11 +227,11 @@ function send(config: InternalAxiosRequestConfig, agents: { http: HttpAgent; htt
 
 // Error codes of a socket closed under a request before any answer.
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
-const staleSocketFailures = new WeakSet<object>();
+const unsentFailures = new WeakSet<object>();
 
-/** Whether `error` is a request that died on a reused keep-alive socket before any answer byte. */
-export function isStaleSocketFailure(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && staleSocketFailures.has(error);
+/** Whether `error` is a request that died on a reused keep-alive socket before any byte of it was written. */
+export function isUnsentFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && unsentFailures.has(error);
 }
 
 /** The same request options, on a connection of its own (the agent's TLS settings kept). */

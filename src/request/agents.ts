@@ -44,8 +44,9 @@ const tuned = new WeakSet<Socket>();
 type AddRequest = (this: HttpAgent, req: ClientRequest, options: ClientRequestArgs) => void;
 const nodeAddRequest = (HttpAgent.prototype as unknown as { addRequest: AddRequest }).addRequest;
 
-// Methods whose resend after a failure on a reused socket is the sender's job (sender.ts); a
-// request with any other method waits for the pool to be checked first.
+// Methods that are idempotent whatever they carry, so a failure on a reused socket is left to
+// the retry policy (sender.ts); a request with any other method waits for the pool to be
+// checked first.
 const RESENDABLE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -56,7 +57,7 @@ const RESENDABLE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * provably idempotent cannot be resent, though the server never saw it. So a request of such a
  * method that would reuse a socket waits until the loop has polled once (two check phases), and
  * sockets whose peer has ended are dropped before the pick. GETs go at once: a GET that meets
- * a dead socket is resent by the sender on a new connection.
+ * a dead socket is retried by the sender's policy (it is idempotent).
  */
 function addPooledRequest(agent: HttpAgent, req: ClientRequest, options: ClientRequestArgs): void {
   // The pool's key as Node's addRequest computes it: the agent's own (TLS) options win.

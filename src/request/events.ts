@@ -5,6 +5,7 @@
 // a body or key material. With nobody listening, nothing is built.
 import { channel } from 'node:diagnostics_channel';
 import { debuglog } from 'node:util';
+import { redactUrl } from '../redact.js';
 
 interface CallFields {
   /** `GET`, `POST`, … */
@@ -94,7 +95,9 @@ export class Observers {
     return this.#count !== 0 || CHANNELS.request.hasSubscribers || CHANNELS.response.hasSubscribers || CHANNELS.retry.hasSubscribers || CHANNELS.error.hasSubscribers || debugging;
   }
 
-  emit<N extends WechatpayEventName>(name: N, event: WechatpayEvents[N]): void {
+  emit<N extends WechatpayEventName>(name: N, given: WechatpayEvents[N]): void {
+    // A base URL may carry a gateway's user:password@: never into an event or a log.
+    const event = 'baseURL' in given && given.baseURL !== undefined ? { ...given, baseURL: redactUrl(given.baseURL) } : given;
     const published = CHANNELS[name];
     if (published.hasSubscribers) published.publish(event);
     if (debugging) debug('%s %s', name, JSON.stringify(event));

@@ -1,14 +1,17 @@
-// Whether sending a call twice is harmless: a GET, or a write whose request carries the
-// merchant's own request number (out_trade_no, out_refund_no, …), which WeChat Pay answers
-// with the first request's outcome instead of acting again. Which fields those are comes from
-// the endpoint model (src/generated/request-tables.ts); a call the model cannot prove idempotent is never resent.
+// Whether sending a call twice is harmless: a GET, a read-only APIv2 query, or a write carrying
+// the number it creates (an order's out_trade_no, a refund's out_refund_no, …), which WeChat Pay
+// answers with the first request's outcome instead of acting again. Which fields those are comes
+// from the endpoint model, by the rules and the reviewed exceptions in codegen/request-tables.ts
+// (src/generated/request-tables.ts); a call the model cannot prove idempotent is never resent.
 import type { Method } from '../typing.js';
 import { IDEMPOTENCY_FIELDS } from '../generated/request-tables.js';
 
 export function isIdempotentCall(method: Method, template: string, options: unknown): boolean {
   if (method === 'get') return true;
   const fields = IDEMPOTENCY_FIELDS[`${method.toUpperCase()} ${template}`];
-  if (!fields || typeof options !== 'object' || options === null) return false;
+  if (!fields) return false;
+  if (fields.length === 0) return true;
+  if (typeof options !== 'object' || options === null) return false;
   const given = options as Record<string, unknown>;
   for (const location of fields) {
     const dot = location.indexOf('.');

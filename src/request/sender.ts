@@ -6,7 +6,7 @@
 import type { AxiosResponse } from 'axios';
 import { AxiosError } from 'axios';
 import { ApiError, VerificationError, WechatpayError } from '../errors.js';
-import { isStaleSocketFailure } from './adapter.js';
+import { isUnsentFailure } from './adapter.js';
 import type { Observers } from './events.js';
 import { backoff, BACKUP_BASE_URL, PRIMARY_BASE_URL, transient, type RetryPolicy } from './retry.js';
 import { header } from './headers.js';
@@ -91,9 +91,12 @@ async function attempts<R extends AxiosResponse>(
       return response;
     } catch (error) {
       observed ||= observers.active;
-      // A kept-alive socket closed under the request before any answer (WeChat Pay's idle close
-      // racing it): once per call, at once and outside the retry policy, on a new connection.
-      if (!resent && isStaleSocketFailure(error) && call.idempotent()) {
+      // A kept-alive socket found dead before any byte of the request was written (WeChat Pay's
+      // idle close racing it): the request provably never left, so it is sent again whatever it
+      // is, once per call, at once, on a new connection; never with retries off. A socket that
+      // died after the request was written is an ordinary failure: only an idempotent call is
+      // resent, by the policy below.
+      if (!resent && policy.retries > 0 && isUnsentFailure(error)) {
         resent = fresh = true;
         if (observed) {
           observers.emit('retry', { method: call.method, template: call.template, path: call.path, attempt: n, reason: 'stale keep-alive socket', delayMs: 0, elapsedMs: policy.now() - started, baseURL: baseURL ?? call.baseURL });

@@ -1,6 +1,11 @@
 // Shared state on Redis, for a merchant served by several processes: the platform certificates
 // and a refresh lock (so one process downloads a rotation and the others read it), and the
-// notification replay store (so a notification is accepted once across all of them).
+// notification replay store with its notification-id guard (so a notification is accepted once,
+// and handled once, across all of them).
+//
+// Redis 6.0 or later: the stores use GET, SET with NX and PX, DEL, INCR and EVAL (Lua) only.
+// Every expiry is relative (PX), computed on this process's clock: Redis's own clock never
+// decides how long a nonce or a notification id is kept.
 //
 // The client is ioredis, an optional peer dependency loaded on first use; or bring your own
 // connection: anything with ioredis' `call(command, ...args)` works (an ioredis `Redis` or
@@ -13,7 +18,7 @@ import { join } from 'node:path';
 import type { CertificateStore, StoredCertificates, StoreLease } from '../certificates/store.js';
 import { ConfigError } from '../errors.js';
 import { packageDir } from '../here.js';
-import type { NonceStore } from '../webhooks/nonces.js';
+import type { Begun, NonceStore, NotificationLedger } from '../webhooks/nonces.js';
 
 /** The one method these stores use: ioredis' generic command call. */
 export interface RedisCommands {
@@ -154,13 +159,22 @@ export class RedisCertificateStore implements CertificateStore {
   }
 }
 
+// Marks a notification id in progress unless a delivery handled it or is handling it; returns
+// what was there ('' when this caller may run the handler).
+const BEGIN = `local v = redis.call('GET', KEYS[1])
+if v then return v end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return ''`;
+
 /**
- * Accepted notification nonces on Redis (`<prefix>nonce:<nonce>`, expiring with the
- * notification's time window): `SET NX EXAT`, so one process among many accepts a notification.
+ * Accepted notification nonces on Redis (`<prefix>nonce:<nonce>`, kept for what is left of the
+ * notification's time window): `SET NX PX`, so one process among many accepts a notification.
  * `release` removes only a claim this store made, so giving back a claim whose answer was lost
- * can never free another process's.
+ * can never free another process's. Also the notification-id guard
+ * (`<prefix>notification:<id>`): in progress for a lease while a handler runs, then the reply
+ * for as long as WeChat Pay may deliver the notification again.
  */
-export class RedisNonceStore implements NonceStore {
+export class RedisNonceStore implements NonceStore, NotificationLedger {
   readonly connection: RedisConnection;
   readonly #mine = new Map<string, { token: string; expiresAt: number }>();
 
@@ -174,7 +188,10 @@ export class RedisNonceStore implements NonceStore {
     const known = this.#mine.get(nonce);
     // Recorded before the answer: a claim whose answer is lost can still be given back.
     if (!known) this.#mine.set(nonce, { token, expiresAt });
-    const answer = await this.connection.call('SET', `${this.connection.prefix}nonce:${nonce}`, token, 'NX', 'EXAT', Math.ceil(expiresAt));
+    // What is left of the window on this process's clock (the clock that accepted the timestamp),
+    // at least a second.
+    const ttl = Math.max(1000, Math.ceil(expiresAt * 1000 - Date.now()));
+    const answer = await this.connection.call('SET', `${this.connection.prefix}nonce:${nonce}`, token, 'NX', 'PX', ttl);
     if (answer === 'OK') this.#mine.set(nonce, { token, expiresAt });
     else if (this.#mine.get(nonce)?.token === token) this.#mine.delete(nonce);
     return answer === 'OK';
@@ -185,6 +202,26 @@ export class RedisNonceStore implements NonceStore {
     if (!mine) return;
     await this.connection.call('EVAL', RELEASE, 1, `${this.connection.prefix}nonce:${nonce}`, mine.token);
     this.#mine.delete(nonce);
+  }
+
+  async begin(id: string, leaseMs: number): Promise<Begun> {
+    const token = `p:${randomBytes(12).toString('base64url')}`;
+    const found = String((await this.connection.call('EVAL', BEGIN, 1, this.#notification(id), token, Math.max(1, Math.round(leaseMs)))) ?? '');
+    if (found === '') return { state: 'start', token };
+    if (found.startsWith('h:')) return { state: 'handled', reply: found.slice(2) };
+    return { state: 'in-progress' };
+  }
+
+  async finish(id: string, token: string, outcome: { reply: string } | 'failed', keepMs: number): Promise<void> {
+    if (outcome === 'failed') {
+      await this.connection.call('EVAL', RELEASE, 1, this.#notification(id), token);
+      return;
+    }
+    await this.connection.call('SET', this.#notification(id), `h:${outcome.reply}`, 'PX', Math.max(1, Math.round(keepMs)));
+  }
+
+  #notification(id: string): string {
+    return `${this.connection.prefix}notification:${id}`;
   }
 
   /** Forget tokens whose claims have expired in Redis (claims go in roughly in expiry order). */

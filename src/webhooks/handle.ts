@@ -1,6 +1,12 @@
-// The one path every adapter takes: parse (refusing without calling the handler), then the
-// merchant's handler, then the reply. A handler that throws gets its nonce released and a 500,
-// so WeChat Pay's retry is accepted.
+// The one path every adapter takes: parse (refusing without calling the handler), the guard on
+// the notification id, then the merchant's handler, then the reply. WeChat Pay delivers a
+// notification again (a new nonce and signature, the same id) when its 2xx was lost or late, so
+// the id is claimed before the handler runs and its outcome kept: a delivery of an id already
+// handled is answered with that reply and the handler is not called; one whose handler is still
+// running elsewhere is asked to come back later (503); one whose handler failed runs it again. A
+// handler that throws gets its nonce released and a 500, so WeChat Pay's retry is accepted.
+import { bounded } from '../bounded/store-call.js';
+import { isLedger, MemoryNonceStore, type NotificationLedger } from './nonces.js';
 import type { Notification, RawNotification, WebhookParser } from './parse.js';
 import { fail, refusal, success, type WebhookReply } from './reply.js';
 
@@ -8,7 +14,23 @@ export type WebhookHandler<C> = (notification: Notification, context: C) => void
 
 export interface HandleOptions {
   /** Told of every refusal and every handler failure (for the merchant's logs); never of secrets. */
-  onError?: (error: unknown, stage: 'parse' | 'handler' | 'release') => void;
+  onError?: (error: unknown, stage: 'parse' | 'handler' | 'release' | 'record') => void;
+}
+
+/** How long a running handler holds its notification id: past it, a re-delivery runs the handler again. */
+export const HANDLER_LEASE_MS = 60_000;
+/** How long a handled id is kept: WeChat Pay re-delivers for up to about 24 h (15 s … 6 h apart). */
+export const HANDLED_KEEP_MS = 25 * 3600 * 1000;
+
+// A parser whose nonce store is not also a ledger (a merchant's own NonceStore) guards ids in
+// this process's memory.
+const ownLedgers = new WeakMap<WebhookParser, NotificationLedger>();
+
+function ledgerOf(parser: WebhookParser): NotificationLedger {
+  if (isLedger(parser.nonces)) return parser.nonces;
+  let ledger = ownLedgers.get(parser);
+  if (!ledger) ownLedgers.set(parser, (ledger = new MemoryNonceStore()));
+  return ledger;
 }
 
 export async function handle<C>(
@@ -25,12 +47,47 @@ export async function handle<C>(
     options.onError?.(error, 'parse');
     return refusal(error);
   }
+  const giveBack = () => parser.release(notification).catch((failure: unknown) => options.onError?.(failure, 'release'));
+  const ledger = ledgerOf(parser);
+  const timeout = parser.storeTimeout;
+  let begun;
   try {
-    return (await handler(notification, context)) ?? success();
+    begun = await bounded('notifications.begin', timeout, () => ledger.begin(notification.id, HANDLER_LEASE_MS));
+  } catch (error) {
+    // The guard cannot be read: refused like a replay store that is down (503), handler not called.
+    options.onError?.(error, 'parse');
+    await giveBack();
+    return refusal(error);
+  }
+  if (begun.state === 'handled') return storedReply(begun.reply);
+  if (begun.state === 'in-progress') {
+    await giveBack();
+    return fail('this notification is being handled: try again later', 503);
+  }
+  const { token } = begun;
+  let reply: WebhookReply;
+  try {
+    reply = (await handler(notification, context)) ?? success();
   } catch (error) {
     options.onError?.(error, 'handler');
+    await bounded('notifications.finish', timeout, () => ledger.finish(notification.id, token, 'failed', 0)).catch((failure: unknown) => options.onError?.(failure, 'record'));
     // A store that cannot take the nonce back still answers 500: the claim ends with its window.
-    await parser.release(notification).catch((failure: unknown) => options.onError?.(failure, 'release'));
+    await giveBack();
     return fail('handler failed', 500);
   }
+  // Not recorded: the lease ends, and a re-delivery after it runs the handler again.
+  await bounded('notifications.finish', timeout, () => ledger.finish(notification.id, token, { reply: JSON.stringify(reply) }, HANDLED_KEEP_MS)).catch((failure: unknown) =>
+    options.onError?.(failure, 'record'),
+  );
+  return reply;
+}
+
+function storedReply(text: string): WebhookReply {
+  try {
+    const reply = JSON.parse(text) as WebhookReply;
+    if (typeof reply?.status === 'number' && typeof reply.body === 'string' && typeof reply.headers === 'object' && reply.status >= 200 && reply.status < 300) return reply;
+  } catch {
+    // not a reply this SDK stored: answered as handled all the same
+  }
+  return success();
 }

@@ -87,7 +87,7 @@ export class Webhooks {
 export { keepRawBody } from './adapters/express.js';
 export { WebhookError, type WebhookErrorCode } from './errors.js';
 export type { HandleOptions, WebhookHandler } from './handle.js';
-export { MemoryNonceStore, type NonceStore } from './nonces.js';
+export { MemoryNonceStore, type Begun, type MemoryNonceStoreOptions, type NonceStore, type NotificationLedger } from './nonces.js';
 export type { Notification, NotificationOf, RawNotification, WebhookOptions } from './parse.js';
 export type { WebhookReply } from './reply.js';
 export { WebhookRouter, defaultMchid, type Routed, type RoutableMerchant, type RouteRequest, type WebhookRouterOptions } from './router.js';

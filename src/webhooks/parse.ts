@@ -151,6 +151,11 @@ export class WebhookParser {
     }
   }
 
+  /** Milliseconds a store call may take before the notification is refused with 503. */
+  get storeTimeout(): number {
+    return this.#storeTimeout;
+  }
+
   /** Give back the nonce of a notification whose handling failed, so its retry is accepted. */
   async release(notification: Notification): Promise<void> {
     const nonce = spent.get(notification);

@@ -1,7 +1,8 @@
 // Connections (issue #15 item 3, L8): an idle kept-alive socket is closed after the free-socket
-// timeout (before WeChat Pay's own idle close, and so a dropped client keeps none), and a request
-// that failed on a reused socket before any answer byte is sent once more on a fresh connection,
-// where sending it twice is harmless. Sender retries are off here: only the adapter's resend acts.
+// timeout (before WeChat Pay's own idle close, and so a dropped client keeps none). A request that
+// failed on a reused socket after it was written is not resent with retries off (the server may
+// have acted on it); with retries on an idempotent one is resent by the retry policy, freshly
+// signed. test/client/stale-socket.test.ts has the socket that died before the request was written.
 import { Agent as HttpAgent, createServer as createHttpServer } from 'node:http';
 import { fork } from 'node:child_process';
 import { createServer as createHttpsServer } from 'node:https';
@@ -27,33 +28,37 @@ beforeEach(() => {
 });
 
 const noRetry = { retry: false } as const;
+const retryNow = { retry: { retries: 1, sleep: async () => undefined } };
 
-test('a GET that meets a reset on a reused socket is resent once, freshly signed, on a new connection', async () => {
+test('a GET that meets a reset on a reused socket: with retries off the caller sees it; with retries on it is resent, freshly signed', async () => {
   const wxpay = untyped(new Wechatpay(mock.clientConfig));
   await wxpay.v3.things._id_.get({ id: 'A' }, noRetry);
   mock.fault({ kind: 'reset' });
-  const answer = await wxpay.v3.things._id_.get({ id: 'B' }, noRetry);
+  await expect(wxpay.v3.things._id_.get({ id: 'B' }, noRetry)).rejects.toMatchObject({ code: 'ECONNRESET' });
+  mock.fault({ kind: 'reset' });
+  const answer = await wxpay.v3.things._id_.get({ id: 'C' }, retryNow);
   expect(answer.verified).toBe(true);
-  expect(answer.data).toEqual({ id: 'B' });
-  expect(mock.requests.map((r) => r.url)).toEqual(['/v3/things/A', '/v3/things/B', '/v3/things/B']);
+  expect(answer.data).toEqual({ id: 'C' });
+  expect(mock.requests.map((r) => r.url)).toEqual(['/v3/things/A', '/v3/things/B', '/v3/things/C', '/v3/things/C']);
+  expect(mock.requests[2]!.headers.authorization).not.toBe(mock.requests[3]!.headers.authorization);
 });
 
 test('a POST the model cannot prove idempotent is not resent: the reset is the caller\'s to see', async () => {
   const wxpay = untyped(new Wechatpay(mock.clientConfig));
   await wxpay.v3.things._id_.get({ id: 'A' }, noRetry);
   mock.fault({ kind: 'reset' });
-  const error = await wxpay.v3.things.post({ json: { n: 1 } }, noRetry).catch((e: unknown) => e);
+  const error = await wxpay.v3.things.post({ json: { n: 1 } }, retryNow).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(RequestError);
   expect((error as RequestError).code).toBe('ECONNRESET');
   expect(mock.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
 });
 
-test('a POST carrying the merchant order number (out_trade_no) is resent: same body, new signature', async () => {
+test('a POST carrying the merchant order number (out_trade_no) is resent by the retry policy: same body, new signature', async () => {
   const wxpay = untyped(new Wechatpay(mock.clientConfig));
   await wxpay.v3.things._id_.get({ id: 'A' }, noRetry);
   mock.fault({ kind: 'reset' }, { template: 'v3/pay/transactions/native', times: 1 });
   const json = { appid: 'wxd678efh567hg6787', mchid: mock.merchant.mchid, description: 'Image', out_trade_no: 'T-RESEND-1', notify_url: 'https://merchant.test/notify', amount: { total: 1 } };
-  const answer = await wxpay.v3.pay.transactions.native.post({ json, headers: { 'Wechatpay-Serial': mock.platform.serial } }, noRetry);
+  const answer = await wxpay.v3.pay.transactions.native.post({ json, headers: { 'Wechatpay-Serial': mock.platform.serial } }, retryNow);
   expect(answer.verified).toBe(true);
   const sent = mock.requests.filter((r) => r.method === 'POST');
   expect(sent).toHaveLength(2);

@@ -163,7 +163,7 @@ describe('a proxy in the environment', () => {
     const { report, exit } = await both(healthy, env);
     const finding = report.findings.find((f) => f.code === 'PROXY')!;
     expect(finding.severity).toBe('info');
-    expect(finding.message).toContain('go through the proxy http://proxy.corp:3128');
+    expect(finding.message).toContain('go through the proxy http://***@proxy.corp:3128');
     expect(JSON.stringify(report)).not.toContain('hunter2');
     expect(exit).toBe(0);
     const bypassed = (await both(healthy, { ...env, NO_PROXY: '.weixin.qq.com' })).report.findings.find((f) => f.code === 'PROXY')!;

@@ -25,9 +25,10 @@ test('a lost answer, then the same request again: the same prepay_id and refund,
   mock.sandbox.pay('ONCE-1');
   const refund = { json: { out_trade_no: 'ONCE-1', out_refund_no: 'ONCE-R1', amount: { refund: 60, total: 100, currency: 'CNY' } } };
   mock.fault({ kind: 'reset', processed: true }, { template: 'v3/refund/domestic/refunds', times: 1 });
-  // This reset comes on a reused keep-alive socket before any answer byte, which is what a stale
-  // socket looks like: the client resends it once on a fresh connection even with retry: false
-  // (src/request/adapter.ts); the refund number makes that resend harmless.
+  // The reset comes after the request was written: with retries off nothing resends it, not even
+  // as a stale socket (the server read it); the merchant's own resend gets the first refund back.
+  await expect(client.v3.refund.domestic.refunds.post(refund)).rejects.toBeInstanceOf(RequestError);
+  expect(mock.sandbox.refunds()).toHaveLength(1);
   const retried = await client.v3.refund.domestic.refunds.post(refund);
   expect(retried.data).toMatchObject({ out_refund_no: 'ONCE-R1', refund_id: mock.sandbox.refunds()[0]!.refund_id, amount: { refund: 60 } });
   expect(mock.sandbox.refunds()).toHaveLength(1);

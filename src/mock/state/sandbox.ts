@@ -123,6 +123,11 @@ export class Sandbox {
     this.#notifier.resume();
   }
 
+  /** How many times the state file was written (changes are gathered: far fewer than changes). */
+  get stateWrites(): number {
+    return this.#ledger.writes;
+  }
+
   /** WeChat Pay's documented retry delays in seconds (before the time factor). */
   static readonly retrySchedule = RETRY_SCHEDULE;
 
@@ -221,6 +226,7 @@ export class Sandbox {
 
   close(): void {
     this.#notifier.close();
+    this.#ledger.close();
     this.#cancelRefunds();
     for (const timer of this.#expiries.values()) this.scheduler.cancel(timer);
     this.#expiries.clear();
