@@ -63,7 +63,8 @@ export interface ClientCore {
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
   /**
-   * Listen to this client's calls: `request`, `response`, `retry` and `error` events (the same
+   * Listen to this client's calls: `request`, `response`, `retry` and `error` events, and to its
+   * notifications: `notification-error` for each one refused or whose handler failed (the same
    * ones published on diagnostics_channel `wxpay-chain:<name>`). Returns the unsubscribe function.
    */
   on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void;
@@ -143,6 +144,7 @@ export class Core implements ClientCore {
         maxClockSkew: config.maxClockSkew,
         ...config.webhooks,
         signer: { serial: config.serial, privateKey: config.privateKey },
+        observers: this.#observers,
         ...(config.apiv2Key ? { apiv2Key: config.apiv2Key } : {}),
       });
     }
