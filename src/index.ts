@@ -72,7 +72,7 @@ export { AUTH_SCHEME } from './signing/sign.js';
 export type * from './typing.js';
 export { unsignedTemplates } from './request/unsigned.js';
 export type { RetryOptions } from './request/options.js';
-export type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent, WechatpayEventName, WechatpayEvents } from './request/events.js';
+export type { ErrorEvent, NotificationErrorEvent, RequestEvent, ResponseEvent, RetryEvent, WechatpayEventName, WechatpayEvents } from './request/events.js';
 export { SIGNTEST_PREFIX } from './signing/verify.js';
 export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError, WebhookRouter } from './webhooks/index.js';
 export type { Routed, RoutableMerchant, RouteRequest, WebhookRouterOptions } from './webhooks/index.js';
