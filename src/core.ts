@@ -309,8 +309,8 @@ function hasSerialName(map: object): boolean {
 // When the client holds no key yet, that 404 is signed with the public key it lacks: a 404 signed
 // by an unknown PUB_KEY_ID_ says the same thing (unverified, so it only changes the advice).
 function noPlatformCertificate(error: unknown): Error {
-  const byUnknownPublicKey = error instanceof VerificationError && error.code === 'UNKNOWN_SERIAL' && error.status === 404 && error.message.includes('PUB_KEY_ID_');
-  if (byUnknownPublicKey || (error instanceof ApiError && error.status === 404 && error.code === 'RESOURCE_NOT_EXISTS')) {
+  const byUnknownPublicKey = error instanceof VerificationError && error.code === 'UNKNOWN_SERIAL' && error.httpStatus === 404 && error.message.includes('PUB_KEY_ID_');
+  if (byUnknownPublicKey || (error instanceof ApiError && error.httpStatus === 404 && error.code === 'RESOURCE_NOT_EXISTS')) {
     return new CertificateError(
       'NO_PLATFORM_CERTIFICATE',
       'this merchant has no platform certificate (v3/certificates answered 404 RESOURCE_NOT_EXISTS): configure the WeChat Pay public key instead, certs: { "PUB_KEY_ID_…": publicKeyPem }, from the merchant platform',
