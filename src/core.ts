@@ -20,7 +20,8 @@ import { internal } from './signing/internal.js';
 import type { CallConfig, Method, Sealed, WechatpayResponse } from './typing.js';
 import { Downloads } from './downloads/index.js';
 import { PayParams } from './pay-params/index.js';
-import { paginate, type Pages, type PaginateSettings } from './pagination/index.js';
+import { paginate, readModel, type Pages, type PaginateSettings } from './pagination/index.js';
+import { templateHint } from './request/templates.js';
 import type { PagedTemplate, PageItem, PageOptions } from './pagination/types.js';
 import { isUnsignedDownload } from './request/unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './request/uri.js';
@@ -71,7 +72,8 @@ export interface ClientCore {
 }
 
 export class Core implements ClientCore {
-  readonly axios: AxiosInstance;
+  // Behind a getter: console.log(wxpay) then shows no axios defaults (headers, auth, proxy).
+  readonly #axios: AxiosInstance;
   readonly mchid: string;
   readonly #config: ResolvedConfig;
   readonly #templates = new Map<string, CompiledTemplate>();
@@ -92,7 +94,7 @@ export class Core implements ClientCore {
     this.mchid = this.#config.mchid;
     checkRequestSettings(this.#config.axios as Record<string, unknown>, '', ConfigError);
     this.#retry = retryPolicy(DEFAULT_RETRY, checkRetry('retry', this.#config.axios.retry, ConfigError));
-    this.axios = createTransport(this.#config, this.#load);
+    this.#axios = createTransport(this.#config, this.#load);
     const refresh = this.#config.certificates;
     if (refresh) {
       this.certificates = new CertificateManager({
@@ -104,6 +106,11 @@ export class Core implements ClientCore {
       });
       this.#config.platformKeys.attach(this.certificates);
     }
+  }
+
+  /** The axios instance that carries every call (add interceptors here). */
+  get axios(): AxiosInstance {
+    return this.#axios;
   }
 
   async encryptor(id?: string): Promise<Encryptor> {
@@ -213,7 +220,7 @@ export class Core implements ClientCore {
       });
       return response as WechatpayResponse<unknown>;
     } catch (error) {
-      throw template === CERTIFICATES_PATH ? noPlatformCertificate(error) : toWechatpayError(error);
+      throw template === CERTIFICATES_PATH ? noPlatformCertificate(error) : withTemplateHint(template, toWechatpayError(error));
     } finally {
       this.#load.inFlight--;
     }
@@ -261,7 +268,7 @@ export class Core implements ClientCore {
     try {
       return await this.#v2.request(method, compiled, options, config, policy, this.#observers);
     } catch (error) {
-      throw toWechatpayError(error);
+      throw withTemplateHint(compiled.template, toWechatpayError(error));
     }
   }
 
@@ -293,6 +300,19 @@ function toWechatpayError(error: unknown): Error {
   }
   if (error instanceof Error) return new RequestError('REQUEST_FAILED', error.message);
   return new RequestError('REQUEST_FAILED', String(error));
+}
+
+// A 404 for a path the documentation does not have: name the nearest documented one.
+function withTemplateHint(template: string, error: Error): Error {
+  if (!(error instanceof ApiError) || error.httpStatus !== 404) return error;
+  let hint: string | undefined;
+  try {
+    hint = templateHint(template, () => readModel().endpoints);
+  } catch {
+    // No model to compare with (a damaged install): the error as it is.
+  }
+  if (hint) error.message = `${error.message} (${hint})`;
+  return error;
 }
 
 function hasSerialHeader(prepared: Record<string, string>, given: unknown): boolean {
