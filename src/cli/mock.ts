@@ -2,7 +2,7 @@
 // [--fault …]… [--faults <file.json>]`: a local WeChat Pay until Ctrl-C. Writes the merchant key, the platform certificate (or public
 // key) and a client config JSON into a folder (a new temporary one by default) and prints where.
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import { certifiedKey } from '../mock/identity.js';
 import { loadModel } from '../mock/model.js';
 import { buildNotification, deliver } from '../mock/notify.js';
 import { sampleBody } from '../mock/sample.js';
+import { documentedEvent } from '../mock/state/ports.js';
 import { startMockServer, type MockServer } from '../mock/server.js';
 import { describeRule, parseFault, parseFaultsFile, type FaultRule } from './faults.js';
 import { UsageError } from './usage.js';
@@ -23,7 +24,7 @@ const USAGE = `usage: wxpay-chain mock [options]
   --port <n>          port to listen on (default 0: any free port)
   --host <addr>       address to listen on (default 127.0.0.1)
   --mode <mode>       sign answers with the platform "certificate" (default) or the WeChat Pay "public-key"
-  --dir <folder>      where to write keys and client.json (default: a new temporary folder)
+  --dir <folder>      where to write keys and client.json (default: a new temporary folder, removed on exit)
   --apiv3-key <key>   the APIv3 key (32 ASCII characters) v3/certificates encrypts under (default: made up)
   --fault <spec>      make answers misbehave, as mock.fault() does (repeatable):
                       KIND[=VALUE][:TEMPLATE[:TIMES]], KIND one of latency=<ms>, status=<4xx|5xx>, reset,
@@ -161,7 +162,9 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
   io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n${faults}${sandboxBanner(mock, sandbox)}(Ctrl-C to stop)\n`);
   await (io.until ?? untilSignal)(mock);
   await mock.close();
-  io.out(`mock WeChat Pay stopped after ${mock.requests.length} request(s)\n`);
+  // A folder this run made for itself holds keys nobody asked to keep: it goes with the mock.
+  if (!values.dir) rmSync(dir, { recursive: true, force: true });
+  io.out(`mock WeChat Pay stopped after ${mock.requests.length} request(s)${values.dir ? '' : `; ${dir} removed`}\n`);
   return 0;
 }
 
@@ -202,7 +205,7 @@ async function notify(argv: string[], io: RunIo): Promise<number> {
     io.err(`wxpay-chain mock notify: --to must be an http:// or https:// URL, got ${JSON.stringify(values.to)}\n`);
     return 2;
   }
-  const hook = (loadModel().webhooks ?? []).find((w) => w.protocol === 'v3' && w.events.includes(eventType));
+  const hook = documentedEvent(loadModel().webhooks, eventType);
   if (!hook && !values.resource) {
     io.err(`wxpay-chain mock notify: ${eventType} is not a documented APIv3 notification type (pass --resource to send it anyway)\n`);
     return 2;

@@ -14,7 +14,7 @@ export { sampleBody } from './sample.js';
 export { buildNotification, deliver, notificationVariants, sampleResource, testNotification } from './notify.js';
 export type { BuiltNotification, NotificationSpec, NotificationVariant, TestNotificationOptions } from './notify.js';
 export type { SigningKey } from './respond.js';
-export { ManualScheduler, RETRY_SCHEDULE, Sandbox, SandboxError, systemScheduler } from './state/index.js';
+export { ManualScheduler, MovableScheduler, RETRY_SCHEDULE, Sandbox, SandboxError, systemScheduler } from './state/index.js';
 export type {
   DeliveryAttempt,
   OrderKind,
@@ -28,4 +28,4 @@ export type {
   Scheduler,
   TradeState,
 } from './state/index.js';
-export type { BillKind as MockBillKind, BillRows, BillRowSource, MockBills } from './bills.js';
+export type { BillKind as MockBillKind, BillRefusal, BillRows, BillRowSource, MockBills } from './bills.js';

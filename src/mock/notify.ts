@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { encryptAesGcm } from '../crypto/aead.js';
 import { loadModel, type EndpointModel } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
+import { documentedEvent } from './state/ports.js';
+import { rfc3339 } from './state/time.js';
 import { sampleBody } from './sample.js';
 
 export interface NotificationSpec {
@@ -33,7 +35,7 @@ export function buildNotification(spec: NotificationSpec): BuiltNotification {
   const sealed = encryptAesGcm(spec.apiv3Key, JSON.stringify(spec.resource), associatedData);
   const body = JSON.stringify({
     id: spec.id ?? randomUUID(),
-    create_time: spec.createTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+    create_time: spec.createTime ?? rfc3339(Date.now()),
     resource_type: spec.resourceType ?? 'encrypt-resource',
     event_type: spec.eventType,
     summary: spec.summary ?? 'notification',
@@ -93,7 +95,7 @@ export interface TestNotificationOptions extends Omit<NotificationSpec, 'eventTy
 
 /** The documented sample resource of an APIv3 event, or a TypeError naming the event. */
 export function sampleResource(eventType: string, model: EndpointModel = loadModel()): Record<string, unknown> {
-  const hook = (model.webhooks ?? []).find((w) => w.protocol === 'v3' && w.events.includes(eventType));
+  const hook = documentedEvent(model.webhooks, eventType);
   if (!hook) throw new TypeError(`wxpay-chain mock: ${eventType} is not a documented APIv3 notification event (give a resource to send it anyway)`);
   return sampleBody(hook.resource ?? []);
 }

@@ -155,7 +155,7 @@ describe('rejections, as WeChat Pay answers them', () => {
   });
 
   test('unknown serial_no, unknown mchid: 401 SIGN_ERROR', async () => {
-    const serial = await rejection(untyped(new Wechatpay({ ...mock.clientConfig, serial: 'ABCDEF0123' })).v3.marketing.favor.stocks._stock_id_.pause.post(pause));
+    const serial = await rejection(untyped(new Wechatpay({ ...mock.clientConfig, serial: 'ABCDEF0123', merchantCertificate: undefined })).v3.marketing.favor.stocks._stock_id_.pause.post(pause));
     expect(serial).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR' });
     expect(serial.message).toContain('serial_no');
     const mchid = await rejection(untyped(new Wechatpay({ ...mock.clientConfig, mchid: '1230000109' })).v3.marketing.favor.stocks._stock_id_.pause.post(pause));

@@ -185,6 +185,9 @@ describe.each(styles)('%s style', (name, make) => {
 
     // The day's bill, from the sandbox's state: the payment and the refund, digest checked as it streams.
     const billDate = beijingDate(mock.sandbox.order(no)!.success_time!);
+    // WeChat Pay makes the day's bill the next morning.
+    clock.advance(Date.parse(`${beijingDate(Date.parse(`${billDate}T12:00:00+08:00`) + 86_400_000)}T10:00:00+08:00`) - clock.now());
+    await mock.sandbox.idle();
     const apply = await style.bill({ query: { bill_date: billDate, tar_type: 'GZIP' } });
     expect(apply.verified).toBe(true);
     const rows = (await readBill(wxpay.downloads.stream(apply.data as FileLink), 'trade').toArray()).filter((row) => row.out_trade_no === no);

@@ -31,3 +31,8 @@ export type Build = (spec: BuildSpec) => { headers: Record<string, string>; body
 
 /** POST it within a deadline, reading a bounded part of the answer (the mock's deliver). */
 export type Deliver = (url: string, notification: { headers: Record<string, string>; body: string }, options: { timeoutMs: number }) => Promise<{ status: number; body: string }>;
+
+/** The documented APIv3 notification that carries `eventType` (one lookup for the sandbox, the mock and the CLI). */
+export function documentedEvent<W extends { protocol: string; events: readonly string[] }>(webhooks: readonly W[] | undefined, eventType: string): W | undefined {
+  return webhooks?.find((w) => w.protocol === 'v3' && w.events.includes(eventType));
+}
