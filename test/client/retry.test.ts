@@ -14,7 +14,7 @@ import { idempotencyTable } from '../../codegen/request-tables.js';
 import type { Model } from '../../codegen/model.js';
 import { BACKUP_BASE_URL, DEFAULT_RETRY, PRIMARY_BASE_URL, type RetryOptions } from '../../src/request/retry.js';
 import { send } from '../../src/request/sender.js';
-import { startRawServer } from '../helpers/raw-server.js';
+import { startRawServer, type RawAnswer } from '../helpers/raw-server.js';
 
 let mock: MockServer;
 const orders = new Map<string, string>();
@@ -110,7 +110,7 @@ test('429 honours Retry-After (up to maxDelay); FREQUENCY_LIMITED is retried wha
 
 test('APIv2: a 503 with Retry-After is retried after the wait it asks for', async () => {
   let calls = 0;
-  const raw = await startRawServer(() =>
+  const raw = await startRawServer((): RawAnswer =>
     ++calls === 1
       ? { status: 503, headers: { 'Content-Type': 'text/plain', 'Retry-After': '2' }, body: 'busy' }
       : { status: 200, headers: { 'Content-Type': 'text/xml' }, body: '<xml><return_code>FAIL</return_code><return_msg>参数错误</return_msg></xml>' },
