@@ -17,6 +17,7 @@ import { describeRule, parseFault, parseFaultsFile, type FaultRule } from './fau
 import { UsageError } from './usage.js';
 import { unreachable } from './network.js';
 import { SANDBOX_USAGE, sandboxBanner, sandboxFlags, sandboxOptions } from './sandbox.js';
+import { untilSignal } from '../until-signal.js';
 
 const USAGE = `usage: wxpay-chain mock [options]
        wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]
@@ -49,21 +50,9 @@ const defaultIo: RunIo = {
   err: (text) => process.stderr.write(text),
 };
 
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 export async function run(argv: string[], io: RunIo = defaultIo): Promise<number> {
   if (argv[0] === 'notify') return notify(argv.slice(1), io);
-  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean; state?: string; 'time-factor'?: string };
+  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean; state?: string; 'time-factor'?: string; 'sample-bills'?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -127,6 +116,7 @@ export async function run(argv: string[], io: RunIo = defaultIo): Promise<number
     return 1;
   }
   for (const rule of rules) mock.fault(rule.fault, rule.scope);
+  if (values['sample-bills']) mock.bills.samples = true;
   const dir = values.dir ? resolve(values.dir) : mkdtempSync(join(tmpdir(), 'wxpay-chain-mock-'));
   mkdirSync(dir, { recursive: true });
   const write = (name: string, text: string) => {

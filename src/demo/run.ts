@@ -2,6 +2,7 @@
 // console stay up until Ctrl-C; without one (output piped, CI) nothing could be opened, so it
 // says that the console closed instead of leaving a URL that no longer answers.
 import { walkthrough } from './walk.js';
+import { untilSignal } from '../until-signal.js';
 
 export interface DemoOptions {
   log?: (line: string) => void;
@@ -9,18 +10,6 @@ export interface DemoOptions {
   interactive?: boolean;
   /** Resolves when the console should close (default: Ctrl-C or SIGTERM). */
   until?: () => Promise<void>;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<number> {

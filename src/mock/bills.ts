@@ -9,6 +9,7 @@ import { constants, createCipheriv, createHash, publicEncrypt, randomBytes, type
 import type { IncomingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { FUND_FLOW_COLUMNS, FUND_FLOW_SUMMARY_COLUMNS, TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } from '../downloads/columns.js';
+import type { MockAnswer } from './answer.js';
 import { isoDay } from './state/time.js';
 
 export type BillKind = 'trade' | 'fundflow' | 'sub-merchant-fundflow' | 'statement';
@@ -59,15 +60,6 @@ export interface BillRequest {
   headers: IncomingHttpHeaders;
 }
 
-/** What a bill route answers (the mock's MockAnswer); `stateful` when the sandbox's state decided it. */
-export interface BillAnswer {
-  status?: number;
-  json?: unknown;
-  raw?: Buffer | string;
-  headers?: Record<string, string>;
-  unsigned?: boolean;
-  stateful?: boolean;
-}
 
 type DownloadRoute = 'v3/billdownload/file' | 'v3/transferdownload/elecvoucherfile' | 'v3/transferdownload/signfile' | 'v3/new-tax-control-fapiao/download';
 const DOWNLOAD_ROUTES: readonly DownloadRoute[] = ['v3/billdownload/file', 'v3/transferdownload/elecvoucherfile', 'v3/transferdownload/signfile', 'v3/new-tax-control-fapiao/download'];
@@ -78,7 +70,7 @@ export interface BillsContext {
   merchantPublicKey: KeyObject;
   /** WeChat Pay's answer signature over a text (the statement digest), as headers. */
   sign(text: string): Record<string, string>;
-  route(method: string, template: string, handler: (request: BillRequest) => BillAnswer, options?: { validate?: boolean }): void;
+  route(method: string, template: string, handler: (request: BillRequest) => MockAnswer, options?: { validate?: boolean }): void;
 }
 
 const KEEP = 256;
@@ -129,7 +121,7 @@ export function installBills(context: BillsContext): MockBills {
     },
   };
 
-  const refused = (refusal: BillRefusal): BillAnswer => ({ status: refusal.status, json: { code: refusal.code, message: refusal.message }, stateful: true });
+  const refused = (refusal: BillRefusal): MockAnswer => ({ status: refusal.status, json: { code: refusal.code, message: refusal.message }, stateful: true });
   const issue = (kind: BillKind, request: BillRequest): { text: string; wire: Buffer; gzip: boolean } | BillRefusal => {
     const rows = rowsFor(kind, request.query.bill_date ?? '', request.query);
     if (!isRows(rows)) return rows;
@@ -137,7 +129,7 @@ export function installBills(context: BillsContext): MockBills {
     const gzip = request.query.tar_type === 'GZIP';
     return { text, gzip, wire: gzip ? gzipSync(text) : Buffer.from(text) };
   };
-  const plainBill = (kind: BillKind) => (request: BillRequest): BillAnswer => {
+  const plainBill = (kind: BillKind) => (request: BillRequest): MockAnswer => {
     const issued = issue(kind, request);
     if ('code' in issued) return refused(issued);
     const { text, wire, gzip } = issued;
@@ -174,7 +166,7 @@ export function installBills(context: BillsContext): MockBills {
     });
   }
 
-  const statement = (request: BillRequest): BillAnswer => {
+  const statement = (request: BillRequest): MockAnswer => {
     const { date, mchid } = request.query;
     const wrong = !date || !/^\d{8}$|^\d{4}-\d{2}-\d{2}$/.test(date) ? 'date' : !mchid ? 'mchid' : undefined;
     if (wrong) {

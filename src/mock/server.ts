@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { WechatpayConfig } from '../config.js';
 import { defaultAnswer } from './answers.js';
+import type { MockAnswer } from './answer.js';
 import { checkAuthorization, nonceLedger, type Merchant } from './authorization.js';
 import { installBills, type MockBills } from './bills.js';
 import { sandboxBillRows } from './sandbox-bills.js';
@@ -24,6 +25,8 @@ import { Sandbox, type SandboxOptions } from './state/index.js';
 import { readUpload, uploadViolation, type Upload } from './upload.js';
 import { overrideConflicts, validateRequest, type Violation } from './validate.js';
 import { checkApiv2Key, checkV2, makeApiv2Key, v2Answer, v2Fail, v2Router, type V2Documented } from './v2.js';
+
+export type { MockAnswer } from './answer.js';
 
 export interface RecordedRequest {
   method: string;
@@ -54,18 +57,6 @@ export interface RecordedRequest {
   stateful?: boolean;
   /** Where the request differs from the documentation's table but follows codegen/overrides.ts: reported, not refused. */
   conflicts?: string[];
-}
-
-export interface MockAnswer {
-  status?: number;
-  json?: unknown;
-  /** A raw body (e.g. a file download), sent as is. */
-  raw?: Buffer | string;
-  headers?: Record<string, string>;
-  /** Leave the answer unsigned (WeChat Pay does so for file downloads). */
-  unsigned?: boolean;
-  /** Decided by the sandbox's state (recorded as `stateful`), e.g. a bill refused for a day not over yet. */
-  stateful?: boolean;
 }
 
 export type RouteHandler = (request: RecordedRequest) => MockAnswer | Promise<MockAnswer>;

@@ -15,10 +15,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { keepRawBody, Wechatpay, type Notification, type WechatpayClient } from '../../src/index.js';
 import { deliver } from '../../src/mock/notify.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { fetchHost } from '../helpers/fetch-host.js';
 
 // Express 4 is installed under an alias beside Express 5; its API is the same for what is used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -237,31 +237,15 @@ describe('NestJS (on Express, its default body parser on)', () => {
 });
 
 describe('Fetch API route handler (Next.js App Router: export const POST = …)', () => {
-  // A minimal Fetch host, as Next.js is one: node request → Request → POST(request) → node response.
-  function fetchHost(route: (request: Request) => Promise<Response>, consume = false): Promise<Running> {
-    return listen(
-      createServer(async (req, res) => {
-        const request = new Request(`http://127.0.0.1${req.url}`, {
-          method: req.method,
-          headers: req.headers as Record<string, string>,
-          body: Readable.toWeb(req) as ReadableStream,
-          duplex: 'half',
-        } as RequestInit);
-        if (consume) await request.json().catch(() => undefined);
-        const response = await route(request);
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      }),
-    );
-  }
+  const host = (route: (request: Request) => Promise<Response>, consume = false) => listen(fetchHost(route, consume));
 
   test('export const POST = wxpay.webhooks.fetch(handler)', async () => {
     quoted('export const POST = wxpay.webhooks.fetch(handler);');
     const POST = wxpay.webhooks.fetch(handler);
-    await expectAccepted(() => fetchHost(POST));
+    await expectAccepted(() => host(POST));
   });
 
   test('a body read before the route: refused, saying to hand the Request over unread', async () => {
-    await expectRefused(() => fetchHost(wxpay.webhooks.fetch(handler), true), /unread/);
+    await expectRefused(() => host(wxpay.webhooks.fetch(handler), true), /unread/);
   });
 });

@@ -12,10 +12,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { Wechatpay, WebhookRouter, type NotificationErrorEvent, type WechatpayClient } from '../../src/index.js';
 import { deliver } from '../../src/mock/notify.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { fetchHost } from '../helpers/fetch-host.js';
 
 const root = resolve(__dirname, '../..');
 let mock: MockServer;
@@ -106,17 +106,7 @@ const adapters: Record<string, (onError: (error: unknown, stage: string) => void
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/notify`, close: () => app.close() };
   },
-  'Fetch API': (onError, handler) => {
-    const route = wxpay.webhooks.fetch(handler, { onError });
-    return serve(
-      createServer(async (req, res) => {
-        const request = new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } as RequestInit);
-        const response = await route(request);
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      }),
-    );
-  },
+  'Fetch API': (onError, handler) => serve(fetchHost(wxpay.webhooks.fetch(handler, { onError }))),
 };
 
 test.each(Object.keys(adapters))("%s: the adapter's onError is told of a refusal and of a handler failure", async (name) => {
