@@ -4,14 +4,18 @@
 import { CertificateManager } from '../../src/certificates/manager.js';
 import { Keyring } from '../../src/signing/keyring.js';
 
-test('the lock wait is unref\'d and gives up by the injected clock, then downloads itself', async () => {
+test("the lock wait is unref'd and gives up by the injected clock, then downloads itself", async () => {
   let now = 1_000_000;
   const ttl = 200;
+  const poll = 20; // the manager's poll for this ttl: ttl / 10, at least 20 ms
   let polls = 0;
-  let locks = 0;
-  let during = -1;
-  const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-  const before = timeouts();
+  const waits: NodeJS.Timeout[] = [];
+  const real = global.setTimeout;
+  const spy = jest.spyOn(global, 'setTimeout').mockImplementation(((task: () => void, ms?: number) => {
+    const timer = real(task, ms);
+    if (ms === poll) waits.push(timer);
+    return timer;
+  }) as unknown as typeof setTimeout);
   const manager = new CertificateManager({
     mchid: '1900000001',
     apiv3Key: Buffer.alloc(32, 1),
@@ -23,26 +27,24 @@ test('the lock wait is unref\'d and gives up by the injected clock, then downloa
     now: () => now,
     store: {
       read: async () => {
-        polls++;
-        if (locks === 1 && polls >= 2) {
-          // The first wait is over: nothing ref'd was pending during it. Then a lock lifetime passes.
-          now += 3 * ttl;
-        }
+        // After the first wait, a whole lock lifetime passes on the manager's clock.
+        if (++polls === 2) now += 3 * ttl;
         return undefined;
       },
       write: async () => undefined,
-      lock: async () => {
-        // Measured once the first wait's timer is armed.
-        if (locks++ === 0) setImmediate(() => (during = timeouts()));
-        return undefined;
-      },
+      lock: async () => undefined, // held by another process, throughout
     },
     download: async () => {
       throw new Error('downloaded by this process');
     },
   });
-  await expect(manager.ensure()).rejects.toThrow('downloaded by this process');
-  expect(during).toBe(before);
-  expect(polls).toBeGreaterThanOrEqual(2);
-  manager.stop();
+  try {
+    await expect(manager.ensure()).rejects.toThrow('downloaded by this process');
+  } finally {
+    spy.mockRestore();
+    manager.stop();
+  }
+  // One wait, then the give-up read from the injected clock (not a second lock lifetime of wall time).
+  expect(waits).toHaveLength(1);
+  expect(waits.every((timer) => !timer.hasRef())).toBe(true);
 });
