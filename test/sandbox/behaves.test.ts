@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, readBill, Wechatpay, type DownloadSource, type WechatpayClient } from '../../src/index.js';
+import { ApiError, readBill, untyped, Wechatpay, type DownloadSource, type WechatpayClient } from '../../src/index.js';
+import * as intake from '../../src/mock/intake.js';
 import { run as mockCommand } from '../../src/cli/mock.js';
 import { runDemo } from '../../src/demo/run.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
@@ -174,4 +175,17 @@ test('the ApiError for a refused bill is verified WeChat Pay (sandbox state), no
   const error = await tradebill('2030-01-01').catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ApiError);
   expect(mock.requests.at(-1)).toMatchObject({ stateful: true, code: 'INVALID_REQUEST' });
+});
+
+test('the mock parses a request target once, APIv2 and APIv3 alike', async () => {
+  const spy = jest.spyOn(intake, 'targetUrl');
+  try {
+    await untyped(wxpay).v2.pay.orderquery.post({ xml: { appid: 'wx1', mch_id: mock.merchant.mchid, out_trade_no: 'NONE' } }).catch(() => undefined);
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockClear();
+    await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: 'NONE', query: { mchid: mock.merchant.mchid } }).catch(() => undefined);
+    expect(spy).toHaveBeenCalledTimes(1);
+  } finally {
+    spy.mockRestore();
+  }
 });
