@@ -1,12 +1,13 @@
 // Validates the client configuration once, at construction; every problem is a ConfigError
 // that names the field, so nothing is discovered at the first payment.
 import type { CreateAxiosDefaults } from 'axios';
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import { loadPkcs12 } from './certificates/pkcs12.js';
 import { MemoryCertificateStore, type CertificateStore } from './certificates/store.js';
 import { ConfigError } from './errors.js';
+import { nearest } from './nearest.js';
 import { Keyring } from './signing/keyring.js';
-import { loadPlatformKey, loadPrivateKey, type KeyInput } from './signing/keys.js';
+import { loadPlatformKey, loadPrivateKey, type KeyInput, type PlatformKey } from './signing/keys.js';
 import type { NonceStore } from './webhooks/nonces.js';
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
@@ -118,10 +119,55 @@ export interface ResolvedConfig {
   axios: CreateAxiosDefaults;
 }
 
+// The client's own keys, and axios's request settings (CreateAxiosDefaults, axios 1.x) that pass
+// through to the instance. Anything else is a typo in plain JavaScript (`apiV3Key`): refused, so it
+// is neither ignored nor copied into axios's defaults, where console.log would print it.
+const OWN_KEYS = [
+  'mchid', 'serial', 'privateKey', 'certs', 'apiv3Key', 'certificates', 'pkcs12', 'pkcs12Passphrase', 'baseURL',
+  'apiv2Key', 'merchantCertificate', 'maxClockSkew', 'webhooks', 'wechatpaySerial',
+] as const;
+const AXIOS_KEYS = new Set([
+  'timeout', 'connectTimeout', 'retry', 'headers', 'params', 'paramsSerializer', 'timeoutErrorMessage', 'withCredentials',
+  'adapter', 'auth', 'responseEncoding', 'xsrfCookieName', 'xsrfHeaderName', 'onUploadProgress', 'onDownloadProgress',
+  'maxContentLength', 'maxBodyLength', 'maxRedirects', 'maxRate', 'beforeRedirect', 'socketPath', 'transport', 'httpAgent',
+  'httpsAgent', 'proxy', 'cancelToken', 'decompress', 'transitional', 'signal', 'insecureHTTPParser', 'env', 'formSerializer',
+  'family', 'lookup', 'withXSRFToken', 'fetchOptions', 'allowAbsoluteUrls', 'transformRequest', 'transformResponse',
+  'validateStatus', 'responseType', 'url', 'method', 'data', 'httpVersion', 'http2Options', 'parseReviver', 'wechatpay',
+]);
+
+function checkKeys(config: object): void {
+  for (const key of Object.keys(config)) {
+    if ((OWN_KEYS as readonly string[]).includes(key) || AXIOS_KEYS.has(key)) continue;
+    const guess = nearest(key, OWN_KEYS) ?? nearest(key, AXIOS_KEYS);
+    throw new ConfigError(key, `not a configuration key${guess ? `; did you mean ${guess}?` : ' of new Wechatpay() (its own keys, or axios request settings such as timeout or proxy)'}`);
+  }
+}
+
+const SERIALS = 'serial is the serial number of your merchant API certificate (商户API证书序列号, apiclient_cert.pem); certs holds WeChat Pay\'s platform certificates (平台证书, keyed by their serial) or its public key (微信支付公钥, keyed by PUB_KEY_ID_…)';
+
+/** The merchant serial given where a platform key's id belongs, or the other way round: which field is wrong. */
+function serialMixUp(serial: string, id: string, key: PlatformKey, merchantKey: () => KeyObject | undefined): ConfigError {
+  const field = `certs[${JSON.stringify(id)}]`;
+  // The merchant's own certificate (its public key matches the private key) put into certs: certs is wrong.
+  if (key.key.equals(createPublicKey(merchantKey()!))) {
+    return new ConfigError(field, `this is your merchant API certificate (serial ${id}), not WeChat Pay's; ${SERIALS}`);
+  }
+  const own = key.certificate?.serialNumber;
+  // A platform certificate under its own serial, and the same serial given as `serial`: serial is wrong.
+  if (own !== undefined && sameSerial(own, id)) {
+    return new ConfigError('serial', `${serial} is the serial of the WeChat Pay platform certificate in certs, not of your merchant certificate; ${SERIALS}`);
+  }
+  const keyed = own !== undefined ? `the platform certificate by its own serial (${own})` : 'the WeChat Pay public key by its PUB_KEY_ID_…';
+  return new ConfigError(field, `keyed by the merchant's own serial (${id}): key ${keyed}; ${SERIALS}`);
+}
+
+const sameSerial = (a: string, b: string) => a.replace(/^0+/, '').toUpperCase() === b.replace(/^0+/, '').toUpperCase();
+
 export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (config === null || typeof config !== 'object') {
     throw new ConfigError('config', 'expected an object with mchid, serial, privateKey and certs');
   }
+  checkKeys(config);
   const {
     mchid,
     serial: givenSerial,
@@ -158,8 +204,11 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   }
   const resolvedApiv3Key = apiv3Key === undefined ? undefined : checkApiv3Key(apiv3Key);
   const apiv2Only = isApiv2Only(config);
+  if (typeof serial === 'string' && /^PUB_KEY_ID_/i.test(serial.trim())) {
+    throw new ConfigError('serial', `${serial.trim()} is the id of the WeChat Pay public key, which goes in certs: { "${serial.trim()}": publicKeyPem }; ${SERIALS}`);
+  }
   if (apiv2Only ? serial !== undefined && (typeof serial !== 'string' || !/^[0-9A-Fa-f]+$/.test(serial)) : typeof serial !== 'string' || !/^[0-9A-Fa-f]+$/.test(serial)) {
-    throw new ConfigError('serial', 'expected the merchant API certificate serial number as hex text');
+    throw new ConfigError('serial', `expected the merchant API certificate serial number as hex text; ${SERIALS}`);
   }
   const downloadable = resolvedApiv3Key !== undefined && (certs === undefined || (typeof certs === 'object' && certs !== null));
   if (!apiv2Only && !downloadable && (certs === null || typeof certs !== 'object' || Object.keys(certs).length === 0)) {
@@ -169,12 +218,13 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     );
   }
   const platformKeys = new Keyring();
+  let merchantKey: KeyObject | undefined;
+  const loadMerchantKey = () => (merchantKey ??= privateKey ?? loadPrivateKey('privateKey', givenKey));
   for (const [id, input] of Object.entries(certs ?? {})) {
     const field = `certs[${JSON.stringify(id)}]`;
-    if (id.toUpperCase() === serial?.toUpperCase()) {
-      throw new ConfigError(field, "this is the merchant's own serial; certs holds WeChat Pay's platform certificates or public key");
-    }
-    platformKeys.set(loadPlatformKey(field, id, input));
+    const key = loadPlatformKey(field, id, input);
+    if (serial !== undefined && id.toUpperCase() === serial.toUpperCase()) throw serialMixUp(serial, id, key, loadMerchantKey);
+    platformKeys.set(key);
   }
   if (typeof baseURL !== 'string' || !/^https?:\/\/[^/]+/.test(baseURL)) {
     throw new ConfigError('baseURL', 'expected an absolute http(s) URL such as "https://api.mch.weixin.qq.com/"');
@@ -194,6 +244,17 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (merchantCertificate !== undefined && !String(merchantCertificate).includes('-----BEGIN CERTIFICATE-----')) {
     throw new ConfigError('merchantCertificate', 'expected the merchant API certificate as PEM (apiclient_cert.pem)');
   }
+  if (givenCertificate !== undefined && pkcs12 === undefined) {
+    let certificateSerial: string | undefined;
+    try {
+      certificateSerial = new X509Certificate(String(givenCertificate)).serialNumber;
+    } catch {
+      throw new ConfigError('merchantCertificate', 'not a PEM certificate: expected the merchant API certificate (apiclient_cert.pem)');
+    }
+    if (serial !== undefined && !sameSerial(certificateSerial, serial)) {
+      throw new ConfigError('serial', `${serial} is not the serial of merchantCertificate (${certificateSerial}); ${SERIALS}`);
+    }
+  }
   if (wechatpaySerial !== undefined && wechatpaySerial !== false && (typeof wechatpaySerial !== 'string' || !/^(?:PUB_KEY_ID_\w+|[0-9A-Fa-f]+)$/.test(wechatpaySerial))) {
     throw new ConfigError('wechatpaySerial', 'expected a platform certificate serial or "PUB_KEY_ID_…", or false to send no Wechatpay-Serial header');
   }
@@ -203,7 +264,7 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     ...(merchantCertificate === undefined ? {} : { merchantCertificate: String(merchantCertificate) }),
     mchid,
     ...(serial === undefined ? {} : { serial }),
-    ...(privateKey || !apiv2Only || givenKey !== undefined ? { privateKey: privateKey ?? loadPrivateKey('privateKey', givenKey) } : {}),
+    ...(privateKey || !apiv2Only || givenKey !== undefined ? { privateKey: loadMerchantKey() } : {}),
     platformKeys,
     ...(resolvedApiv3Key ? { certificates: resolveCertificateOptions(resolvedApiv3Key, certificates ?? {}) } : {}),
     baseURL: baseURL.endsWith('/') ? baseURL : `${baseURL}/`,
@@ -255,6 +316,11 @@ function resolveWebhookConfig(options: WebhookConfig | undefined): ResolvedWebho
 function checkApiv3Key(input: unknown): Buffer {
   const bytes = Buffer.isBuffer(input) ? input : typeof input === 'string' ? Buffer.from(input, 'utf8') : undefined;
   if (!bytes) throw new ConfigError('apiv3Key', 'expected the APIv3 key as a 32-character string or a 32-byte Buffer');
+  const text = bytes.toString('latin1');
+  if (bytes.length !== 32 && text.trim().length === 32) {
+    // Never quoted: it is a secret. Where it usually comes from says what to fix.
+    throw new ConfigError('apiv3Key', `has whitespace around its 32 characters (${bytes.length} bytes: a newline from a file or an environment variable?); trim it, e.g. key.trim()`);
+  }
   if (bytes.length !== 32) {
     throw new ConfigError('apiv3Key', `expected 32 bytes (the APIv3 key set in the merchant platform), got ${bytes.length}`);
   }

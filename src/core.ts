@@ -20,7 +20,8 @@ import { internal } from './signing/internal.js';
 import type { CallConfig, Method, Sealed, WechatpayResponse } from './typing.js';
 import { Downloads } from './downloads/index.js';
 import { PayParams } from './pay-params/index.js';
-import { paginate, type Pages, type PaginateSettings } from './pagination/index.js';
+import { paginate, readModel, type Pages, type PaginateSettings } from './pagination/index.js';
+import { templateHint } from './request/templates.js';
 import type { PagedTemplate, PageItem, PageOptions } from './pagination/types.js';
 import { isUnsignedDownload } from './request/unsigned.js';
 import { compileTemplate, type CompiledTemplate } from './request/uri.js';
@@ -64,7 +65,8 @@ export interface ClientCore {
   /** Send one call by URI template; the three calling styles all end here. */
   request(method: Method, template: string, options?: object, config?: CallConfig): Promise<WechatpayResponse<unknown>>;
   /**
-   * Listen to this client's calls: `request`, `response`, `retry` and `error` events (the same
+   * Listen to this client's calls: `request`, `response`, `retry` and `error` events, and to its
+   * notifications: `notification-error` for each one refused or whose handler failed (the same
    * ones published on diagnostics_channel `wxpay-chain:<name>`). Returns the unsubscribe function.
    */
   on<N extends WechatpayEventName>(name: N, listener: (event: WechatpayEvents[N]) => void): () => void;
@@ -77,7 +79,8 @@ export interface ClientCore {
 }
 
 export class Core implements ClientCore {
-  readonly axios: AxiosInstance;
+  // Behind a getter: console.log(wxpay) then shows no axios defaults (headers, auth, proxy).
+  readonly #axios: AxiosInstance;
   readonly mchid: string;
   readonly #config: ResolvedConfig;
   // What was given, for the doctor: it reads the inputs as written (formats, whitespace) too.
@@ -102,7 +105,7 @@ export class Core implements ClientCore {
     this.mchid = this.#config.mchid;
     checkRequestSettings(this.#config.axios as Record<string, unknown>, '', ConfigError);
     this.#retry = retryPolicy(DEFAULT_RETRY, checkRetry('retry', this.#config.axios.retry, ConfigError));
-    this.axios = createTransport(this.#config, this.#load);
+    this.#axios = createTransport(this.#config, this.#load);
     const refresh = this.#config.certificates;
     if (refresh) {
       this.certificates = new CertificateManager({
@@ -126,6 +129,11 @@ export class Core implements ClientCore {
       return;
     }
     throw new ConfigError('certs', 'this client is configured for APIv2 only: APIv3 answers are verified with a platform certificate or WeChat Pay public key (certs), or give apiv3Key to download them');
+  }
+
+  /** The axios instance that carries every call (add interceptors here). */
+  get axios(): AxiosInstance {
+    return this.#axios;
   }
 
   async encryptor(id?: string): Promise<Encryptor> {
@@ -169,6 +177,7 @@ export class Core implements ClientCore {
         maxClockSkew: config.maxClockSkew,
         ...config.webhooks,
         ...(serial !== undefined && privateKey ? { signer: { serial, privateKey } } : {}),
+        observers: this.#observers,
         ...(config.apiv2Key ? { apiv2Key: config.apiv2Key } : {}),
         mchid: config.mchid,
       });
@@ -240,7 +249,7 @@ export class Core implements ClientCore {
       });
       return response as WechatpayResponse<unknown>;
     } catch (error) {
-      throw template === CERTIFICATES_PATH ? noPlatformCertificate(error) : toWechatpayError(error);
+      throw template === CERTIFICATES_PATH ? noPlatformCertificate(error) : withTemplateHint(template, toWechatpayError(error));
     } finally {
       this.#load.inFlight--;
     }
@@ -295,7 +304,7 @@ export class Core implements ClientCore {
     try {
       return await this.#v2.request(method, compiled, options, config, policy, this.#observers);
     } catch (error) {
-      throw toWechatpayError(error);
+      throw withTemplateHint(compiled.template, toWechatpayError(error));
     }
   }
 
@@ -329,6 +338,19 @@ function toWechatpayError(error: unknown): Error {
   return new RequestError('REQUEST_FAILED', String(error));
 }
 
+// A 404 for a path the documentation does not have: name the nearest documented one.
+function withTemplateHint(template: string, error: Error): Error {
+  if (!(error instanceof ApiError) || error.httpStatus !== 404) return error;
+  let hint: string | undefined;
+  try {
+    hint = templateHint(template, () => readModel().endpoints);
+  } catch {
+    // No model to compare with (a damaged install): the error as it is.
+  }
+  if (hint) error.message = `${error.message} (${hint})`;
+  return error;
+}
+
 function hasSerialHeader(prepared: Record<string, string>, given: unknown): boolean {
   return hasSerialName(prepared) || (typeof given === 'object' && given !== null && hasSerialName(given));
 }
@@ -343,8 +365,8 @@ function hasSerialName(map: object): boolean {
 // When the client holds no key yet, that 404 is signed with the public key it lacks: a 404 signed
 // by an unknown PUB_KEY_ID_ says the same thing (unverified, so it only changes the advice).
 function noPlatformCertificate(error: unknown): Error {
-  const byUnknownPublicKey = error instanceof VerificationError && error.code === 'UNKNOWN_SERIAL' && error.status === 404 && error.message.includes('PUB_KEY_ID_');
-  if (byUnknownPublicKey || (error instanceof ApiError && error.status === 404 && error.code === 'RESOURCE_NOT_EXISTS')) {
+  const byUnknownPublicKey = error instanceof VerificationError && error.code === 'UNKNOWN_SERIAL' && error.httpStatus === 404 && error.message.includes('PUB_KEY_ID_');
+  if (byUnknownPublicKey || (error instanceof ApiError && error.httpStatus === 404 && error.code === 'RESOURCE_NOT_EXISTS')) {
     return new CertificateError(
       'NO_PLATFORM_CERTIFICATE',
       'this merchant has no platform certificate (v3/certificates answered 404 RESOURCE_NOT_EXISTS): configure the WeChat Pay public key instead, certs: { "PUB_KEY_ID_…": publicKeyPem }, from the merchant platform',

@@ -1,9 +1,15 @@
 // Every failure the SDK raises is one of these. None of them holds a request config,
-// a header map or key material, so logging an error can never leak a secret.
+// a header map or key material, so logging an error can never leak a secret. None has a
+// `status` or `statusCode` either: Express, Koa, Fastify and Nest answer a thrown error with
+// those, and WeChat Pay's 401 or 404 must never become the shop's own answer to its customer
+// (WeChat Pay's status is `httpStatus`). `expose: false` tells http-errors-style handlers (Koa)
+// to keep the message to the logs.
 import { configHint, diagnoseSignError, oneLine, verificationHint, type Diagnosis, type SignedRequest } from './hints.js';
 
 export abstract class WechatpayError extends Error {
   abstract readonly code: string;
+  /** Not for the shop's customers: a framework's default error handler answers 500 without this message. */
+  readonly expose = false;
   /**
    * The likely cause and its fix in one line (what `wxpay-chain doctor` would say), when the
    * error alone allows a diagnosis; also at the end of `message`, so a log line points at the fix.
@@ -62,7 +68,8 @@ export class VerificationError extends WechatpayError {
   constructor(
     readonly code: VerificationCode,
     message: string,
-    readonly status?: number,
+    /** The HTTP status of the answer that failed verification. */
+    readonly httpStatus?: number,
     readonly requestId?: string,
     /** The platform certificate serial or `PUB_KEY_ID_…` the message named, when it named one. */
     readonly keyId?: string,
@@ -70,11 +77,12 @@ export class VerificationError extends WechatpayError {
     super(message, verificationHint(code, message, keyId));
   }
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), status: this.status, requestId: this.requestId, keyId: this.keyId };
+    return { ...super.toJSON(), httpStatus: this.httpStatus, requestId: this.requestId, keyId: this.keyId };
   }
 }
 
 export interface ApiErrorInit {
+  /** WeChat Pay's HTTP status. */
   status: number;
   code: string;
   message: string;
@@ -90,7 +98,8 @@ export interface ApiErrorInit {
 
 /** WeChat Pay answered with a non-2xx status. `verified` says whether that answer was signed. */
 export class ApiError extends WechatpayError {
-  readonly status: number;
+  /** WeChat Pay's HTTP status (not `status`, which web frameworks would answer the shop's customer with). */
+  readonly httpStatus: number;
   readonly code: string;
   readonly detail: unknown;
   readonly requestId: string | undefined;
@@ -102,7 +111,7 @@ export class ApiError extends WechatpayError {
     const origin = init.verified ? '' : ' (unsigned: not proven to come from WeChat Pay)';
     const signError = init.status === 401 && init.code === 'SIGN_ERROR';
     super(`${init.status} ${init.code}: ${init.message}${origin}`, signError ? diagnoseSignError(init.message, init.detail, init.signed) : undefined);
-    this.status = init.status;
+    this.httpStatus = init.status;
     this.code = init.code;
     this.detail = init.detail;
     this.requestId = init.requestId;
@@ -111,8 +120,8 @@ export class ApiError extends WechatpayError {
     this.retryAfter = init.retryAfter;
   }
   override toJSON(): Record<string, unknown> {
-    const { status, detail, requestId, verified } = this;
-    return { ...super.toJSON(), status, detail, requestId, verified };
+    const { httpStatus, detail, requestId, verified } = this;
+    return { ...super.toJSON(), httpStatus, detail, requestId, verified };
   }
 }
 

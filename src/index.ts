@@ -22,9 +22,9 @@ function construct(config: WechatpayConfig): WechatpayClient {
       if (property === 'chain') return chain;
       if (typeof property === 'symbol' || property in target) {
         const value = Reflect.get(target, property, target);
-        // Only prototype methods are bound: an own function-valued member (the axios instance)
-        // is returned as is, or its `interceptors`, `defaults` and verbs would be lost.
-        if (typeof value !== 'function' || property === 'constructor' || Object.hasOwn(target, property)) return value;
+        // Only prototype methods are bound: a function-valued member (the axios instance, behind
+        // a getter) is returned as is, or its `interceptors`, `defaults` and verbs would be lost.
+        if (typeof value !== 'function' || property === 'constructor' || Object.hasOwn(target, property) || property === 'axios') return value;
         let method = bound.get(property);
         if (!method) bound.set(property, (method = value.bind(target)));
         return method;
@@ -93,7 +93,7 @@ export { AUTH_SCHEME } from './signing/sign.js';
 export type * from './typing.js';
 export { unsignedTemplates } from './request/unsigned.js';
 export type { RetryOptions } from './request/options.js';
-export type { ErrorEvent, RequestEvent, ResponseEvent, RetryEvent, WechatpayEventName, WechatpayEvents } from './request/events.js';
+export type { ErrorEvent, NotificationErrorEvent, RequestEvent, ResponseEvent, RetryEvent, WechatpayEventName, WechatpayEvents } from './request/events.js';
 export { SIGNTEST_PREFIX } from './signing/verify.js';
 export { Webhooks, keepRawBody, MemoryNonceStore, WebhookError, WebhookRouter } from './webhooks/index.js';
 export type { Routed, RoutableMerchant, RouteRequest, WebhookRouterOptions } from './webhooks/index.js';

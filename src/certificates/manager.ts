@@ -222,7 +222,7 @@ export class CertificateManager implements KeySource {
     const poll = Math.min(1000, Math.max(20, ttl / 10));
     // Past one full lock lifetime after the current holder's would have ended, stop waiting.
     const since = this.#now();
-    const giveUp = Date.now() + 2 * ttl + poll;
+    const giveUp = since + 2 * ttl + poll;
     for (;;) {
       let lease: StoreLease | undefined;
       try {
@@ -232,10 +232,11 @@ export class CertificateManager implements KeySource {
         return this.#download();
       }
       if (lease) return this.#holding(lease, kind, serial);
-      await new Promise((resolve) => setTimeout(resolve, poll));
+      // Unref'd, as every timer of the client: waiting on another process's download keeps no process alive.
+      await new Promise((resolve) => setTimeout(resolve, poll).unref());
       const stored = await this.#fromStore(kind, serial, since);
       if (stored) return stored;
-      if (Date.now() > giveUp) return this.#download();
+      if (this.#now() > giveUp) return this.#download();
     }
   }
 

@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { packageDir } from '../here.js';
 import { COMMANDS, type CommandEntry } from './commands.js';
 import { printableIo } from './output.js';
+import { nearest } from '../nearest.js';
+
+export { distance, nearest } from '../nearest.js';
 
 export interface Io {
   out(text: string): void;
@@ -41,27 +44,6 @@ export function version(from: string = packageDir): string {
     }
   }
   return 'unknown';
-}
-
-/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
-export function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-/** The nearest known name, when it is near enough to be what was meant (or a prefix of it). */
-export function nearest(name: string, names: readonly string[]): string | undefined {
-  let best: { name: string; d: number } | undefined;
-  for (const candidate of names) {
-    const d = candidate.startsWith(name) && name.length >= 2 ? 0 : distance(name.toLowerCase(), candidate);
-    if (!best || d < best.d) best = { name: candidate, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
 }
 
 export async function main(argv: string[], given: Io = stdio, commands: Readonly<Record<string, CommandEntry>> = COMMANDS): Promise<number> {

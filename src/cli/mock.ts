@@ -2,7 +2,7 @@
 // [--fault …]… [--faults <file.json>]`: a local WeChat Pay until Ctrl-C. Writes the merchant key, the platform certificate (or public
 // key) and a client config JSON into a folder (a new temporary one by default) and prints where.
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,6 +19,7 @@ import { describeRule, parseFault, parseFaultsFile, type FaultRule } from './fau
 import { UsageError } from './usage.js';
 import { unreachable } from './network.js';
 import { SANDBOX_USAGE, sandboxBanner, sandboxFlags, sandboxOptions } from './sandbox.js';
+import { untilSignal } from '../until-signal.js';
 
 const USAGE = `usage: wxpay-chain mock [options]
        wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]
@@ -26,7 +27,7 @@ const USAGE = `usage: wxpay-chain mock [options]
   --port <n>          port to listen on (default 0: any free port)
   --host <addr>       address to listen on (default 127.0.0.1)
   --mode <mode>       sign answers with the platform "certificate" (default) or the WeChat Pay "public-key"
-  --dir <folder>      where to write keys and client.json (default: a new temporary folder)
+  --dir <folder>      where to write keys and client.json (default: a new temporary folder, removed on exit)
   --apiv3-key <key>   the APIv3 key (32 ASCII characters) v3/certificates encrypts under (default: made up)
   --fault <spec>      make answers misbehave, as mock.fault() does (repeatable):
                       KIND[=VALUE][:TEMPLATE[:TIMES]], KIND one of latency=<ms>, status=<4xx|5xx>, reset,
@@ -51,22 +52,10 @@ const defaultIo: RunIo = {
   err: (text) => process.stderr.write(text),
 };
 
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 export async function run(argv: string[], given: RunIo = defaultIo): Promise<number> {
   const io = printableIo(given);
   if (argv[0] === 'notify') return notify(argv.slice(1), io);
-  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean; state?: string; 'time-factor'?: string };
+  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean; state?: string; 'time-factor'?: string; 'sample-bills'?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -130,6 +119,7 @@ export async function run(argv: string[], given: RunIo = defaultIo): Promise<num
     return error instanceof StateFileError ? 2 : 1;
   }
   for (const rule of rules) mock.fault(rule.fault, rule.scope);
+  if (values['sample-bills']) mock.bills.samples = true;
   const dir = values.dir ? resolve(values.dir) : mkdtempSync(join(tmpdir(), 'wxpay-chain-mock-'));
   mkdirSync(dir, { recursive: true });
   const write = (name: string, text: string) => {
@@ -165,7 +155,9 @@ export async function run(argv: string[], given: RunIo = defaultIo): Promise<num
   io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n${faults}${sandboxBanner(mock, sandbox)}(Ctrl-C to stop)\n`);
   await (io.until ?? untilSignal)(mock);
   await mock.close();
-  io.out(`mock WeChat Pay stopped after ${mock.requests.length} request(s)\n`);
+  // A folder this run made for itself holds keys nobody asked to keep: it goes with the mock.
+  if (!values.dir) rmSync(dir, { recursive: true, force: true });
+  io.out(`mock WeChat Pay stopped after ${mock.requests.length} request(s)${values.dir ? '' : `; ${dir} removed`}\n`);
   return 0;
 }
 

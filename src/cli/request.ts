@@ -180,7 +180,7 @@ export function report(command: string, error: unknown, io: CliIo): number {
     return 2;
   }
   if (error instanceof ApiError) {
-    io.err(`HTTP ${error.status} ${error.code}: ${error.message} ${verification(error.verified, error.requestId ? `request ${error.requestId}` : 'its key')}\n`);
+    io.err(`HTTP ${error.httpStatus} ${error.code}: ${error.message} ${verification(error.verified, error.requestId ? `request ${error.requestId}` : 'its key')}\n`);
     if (error.detail !== undefined) io.err(`${JSON.stringify(error.detail)}\n`);
     return 1;
   }

@@ -14,10 +14,13 @@ import { printableIo } from './output.js';
 export const sandboxFlags = {
   state: { type: 'string' },
   'time-factor': { type: 'string' },
+  'sample-bills': { type: 'boolean' },
 } as const;
 
 export const SANDBOX_USAGE = `  --state <file>      keep orders, refunds and deliveries in <file> across restarts (written atomically, off the request path)
   --time-factor <f>   pace of notification retries: 1 is WeChat Pay's (15s, 15s, 30s, 3m, …), default 0.01
+  --sample-bills      bills carry sample rows (marked "wxpay-chain sample row"), also for a day without
+                      orders; without it such a day has no bill (NO_STATEMENT_EXIST), as at WeChat Pay
 `;
 
 /** The sandbox options from `wxpay-chain mock` flags, or the usage error to print. */

@@ -1,11 +1,16 @@
 // One order through the sandbox, as a merchant's server lives it: create → the payer pays →
 // the payment notification reaches a local handler (the client's own webhooks) → query SUCCESS
-// → refund → the refund notification → the day's bill. Each step is printed.
+// → refund → the refund notification → the day's bill. Each step is printed. WeChat Pay makes a
+// day's bill the next morning, so the sandbox's clock starts yesterday noon (Beijing time) and is
+// moved to this morning for the bill.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBill, Wechatpay } from '../index.js';
 import { startMockServer, type MockServer } from '../mock/server.js';
-import { beijingDate } from '../mock/state/time.js';
+import { MovableScheduler } from '../mock/state/clock.js';
+import { beijingDate, rfc3339 } from '../mock/state/time.js';
+
+const DAY = 86_400_000;
 
 export interface Walkthrough {
   mock: MockServer;
@@ -13,8 +18,11 @@ export interface Walkthrough {
 }
 
 export async function walkthrough(log: (line: string) => void): Promise<Walkthrough> {
+  const today = beijingDate(Date.now());
+  const billDate = beijingDate(Date.now() - DAY);
+  const clock = new MovableScheduler(Date.parse(`${billDate}T12:00:00+08:00`));
   // Notification retries at 1/1000 of WeChat Pay's pace: 15 s becomes 15 ms.
-  const mock = await startMockServer({ sandbox: { timeFactor: 0.001 } });
+  const mock = await startMockServer({ sandbox: { timeFactor: 0.001, scheduler: clock } });
   const wxpay = new Wechatpay({ ...mock.clientConfig, apiv3Key: mock.apiv3Key });
 
   // The merchant's notify_url: the client checks signature, timestamp and nonce, then decrypts.
@@ -35,7 +43,8 @@ export async function walkthrough(log: (line: string) => void): Promise<Walkthro
   };
 
   log(`sandbox WeChat Pay at ${mock.url} (merchant ${mock.merchant.mchid}); console: ${mock.url}`);
-  log(`merchant's notify_url: ${notifyUrl}\n`);
+  log(`merchant's notify_url: ${notifyUrl}`);
+  log(`sandbox clock: ${rfc3339(clock.now())} (Beijing time, as WeChat Pay writes every time)\n`);
   const outTradeNo = `DEMO${Date.now()}`;
   const mchid = mock.merchant.mchid;
 
@@ -57,9 +66,10 @@ export async function walkthrough(log: (line: string) => void): Promise<Walkthro
   log(`4. refund (attribute style)        ${refund.status} verified=${refund.verified} status=${refund.data.status} refund_id=${refund.data.refund_id}`);
   await refunded;
 
-  const billDate = beijingDate(Date.now());
   const day = mock.sandbox.day(billDate);
   log(`5. the day's state (${billDate})   ${day.orders.length} order(s) paid, ${day.refunds.length} refund(s)`);
+  clock.set(Date.parse(`${today}T10:30:00+08:00`));
+  log(`   the sandbox clock moves to ${rfc3339(clock.now())}: WeChat Pay has made ${billDate}'s bill by then (today's is refused until tomorrow)`);
   const bill = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate, tar_type: 'GZIP' } });
   log(`   apply for the trade bill        ${bill.status} verified=${bill.verified} ${bill.data.hash_type}=${bill.data.hash_value}`);
   // Streamed, gunzipped and checked against the signed digest as it arrives.

@@ -16,7 +16,7 @@ export { buildV2Notification } from './v2.js';
 export type { V2NotificationSpec } from './v2.js';
 export type { BuiltNotification, NotificationSpec, NotificationVariant, TestNotificationOptions } from './notify.js';
 export type { SigningKey } from './respond.js';
-export { ManualScheduler, RETRY_SCHEDULE, Sandbox, SandboxError, systemScheduler } from './state/index.js';
+export { ManualScheduler, MovableScheduler, RETRY_SCHEDULE, Sandbox, SandboxError, systemScheduler } from './state/index.js';
 export type {
   DeliveryAttempt,
   OrderKind,
@@ -30,4 +30,4 @@ export type {
   Scheduler,
   TradeState,
 } from './state/index.js';
-export type { BillKind as MockBillKind, BillRows, BillRowSource, MockBills } from './bills.js';
+export type { BillKind as MockBillKind, BillRefusal, BillRows, BillRowSource, MockBills } from './bills.js';

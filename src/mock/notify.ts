@@ -7,6 +7,7 @@ import { encryptAesGcm } from '../crypto/aead.js';
 import { webhookOf } from '../model.js';
 import { loadModel, type EndpointModel } from './model.js';
 import { signedHeaders, type SigningKey } from './respond.js';
+import { rfc3339 } from './state/time.js';
 import { sampleBody } from './sample.js';
 
 export interface NotificationSpec {
@@ -34,7 +35,7 @@ export function buildNotification(spec: NotificationSpec): BuiltNotification {
   const sealed = encryptAesGcm(spec.apiv3Key, JSON.stringify(spec.resource), associatedData);
   const body = JSON.stringify({
     id: spec.id ?? randomUUID(),
-    create_time: spec.createTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+    create_time: spec.createTime ?? rfc3339(Date.now()),
     resource_type: spec.resourceType ?? 'encrypt-resource',
     event_type: spec.eventType,
     summary: spec.summary ?? 'notification',

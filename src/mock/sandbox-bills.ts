@@ -1,10 +1,34 @@
-// The day's bill from the sandbox's state (issue #16 item 3): the orders paid and the refunds
-// applied on a Beijing calendar day become the rows of the trade and fund-flow bills that
-// src/mock/bills.ts serves through the real apply → download_url → digest flow. A day with no
-// activity falls back to the sample rows, so the documentation's samples keep their answers.
-import type { BillRowSource, BillRows } from './bills.js';
+// The day's bill from the sandbox's state: the orders paid and the refunds applied on a Beijing
+// calendar day become the rows of the trade and fund-flow bills that src/mock/bills.ts serves
+// through the real apply → download_url → digest flow. As WeChat Pay does, a bill exists only for
+// a day that is over (today's is refused, and yesterday's until the morning it is made), and a
+// day without a payment or a refund has none (bills.ts: NO_STATEMENT_EXIST, or sample rows when asked).
+import type { BillKind, BillRefusal, BillRowSource, BillRows } from './bills.js';
 import type { Sandbox, SandboxOrder, SandboxRefund } from './state/index.js';
-import { beijingDateTime, isoDay } from './state/time.js';
+import { beijingDate, beijingDateTime, isoDay } from './state/time.js';
+
+// When WeChat Pay has made the day's bill, on the next Beijing morning: 08:00 for trade bills
+// (and statements), 10:00 for fund-flow bills.
+const READY_HOUR: Record<BillKind, number> = { trade: 8, statement: 8, fundflow: 10, 'sub-merchant-fundflow': 10 };
+const DAY = 86_400_000;
+
+/** The refusal for a bill of `date` asked for at `now`, or undefined when the day's bill is made. */
+export function billNotReady(kind: BillKind, date: string, now: number): BillRefusal | undefined {
+  const day = isoDay(date);
+  const start = Date.parse(`${day}T00:00:00+08:00`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !Number.isFinite(start)) {
+    return { status: 400, code: 'PARAM_ERROR', message: `bill_date: 账单日期格式为 YYYY-MM-DD (got ${JSON.stringify(date.slice(0, 20))})` };
+  }
+  const today = beijingDate(now);
+  if (day >= today) {
+    return { status: 400, code: 'INVALID_REQUEST', message: `bill_date: 只能下载已结束的日期的账单 (${day} is not over yet in Beijing time, today is ${today}); ask for it tomorrow` };
+  }
+  const ready = start + DAY + READY_HOUR[kind] * 3_600_000;
+  if (now < ready) {
+    return { status: 400, code: 'STATEMENT_CREATING', message: `账单生成中: the ${day} bill is made at ${String(READY_HOUR[kind]).padStart(2, '0')}:00 Beijing time the next day` };
+  }
+  return undefined;
+}
 
 // WeChat Pay's usual service rate for the sandbox's fee column.
 const RATE = 0.006;
@@ -95,9 +119,14 @@ function fundFlowRows(orders: readonly SandboxOrder[], refunds: readonly Sandbox
   });
 }
 
-/** A `mock.bills.source` that reads the sandbox: rows for a day with activity, `undefined` (sample rows) otherwise. */
+/**
+ * A `mock.bills.source` that reads the sandbox: the refusal for a day not over yet (by the
+ * sandbox's clock), else the day's rows, or `undefined` for a day with nothing on it.
+ */
 export function sandboxBillRows(sandbox: Sandbox): BillRowSource {
   return (kind, date, query) => {
+    const refusal = billNotReady(kind, date, sandbox.scheduler.now());
+    if (refusal) return refusal;
     let { orders, refunds } = sandbox.day(isoDay(date));
     if (query.sub_mchid) {
       orders = orders.filter((o) => o.sub_mchid === query.sub_mchid);

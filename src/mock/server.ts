@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { WechatpayConfig } from '../config.js';
 import { defaultAnswer } from './answers.js';
+import type { MockAnswer } from './answer.js';
 import { checkAuthorization, nonceLedger, type Merchant } from './authorization.js';
 import { installBills, type MockBills } from './bills.js';
 import { sandboxBillRows } from './sandbox-bills.js';
@@ -24,6 +25,8 @@ import { Sandbox, type SandboxOptions } from './state/index.js';
 import { readUpload, uploadViolation, type Upload } from './upload.js';
 import { overrideConflicts, validateRequest, type Violation } from './validate.js';
 import { checkApiv2Key, checkV2, makeApiv2Key, v2Answer, v2Fail, v2Router, type V2Documented } from './v2.js';
+
+export type { MockAnswer } from './answer.js';
 
 export interface RecordedRequest {
   method: string;
@@ -54,16 +57,6 @@ export interface RecordedRequest {
   stateful?: boolean;
   /** Where the request differs from the documentation's table but follows codegen/overrides.ts: reported, not refused. */
   conflicts?: string[];
-}
-
-export interface MockAnswer {
-  status?: number;
-  json?: unknown;
-  /** A raw body (e.g. a file download), sent as is. */
-  raw?: Buffer | string;
-  headers?: Record<string, string>;
-  /** Leave the answer unsigned (WeChat Pay does so for file downloads). */
-  unsigned?: boolean;
 }
 
 export type RouteHandler = (request: RecordedRequest) => MockAnswer | Promise<MockAnswer>;
@@ -283,8 +276,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 
   // APIv2: no Authorization header, a path outside `/v3/`, the sign inside the `<xml>` body.
-  const answerV2 = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
-    const parsed = targetUrl(record.url)!;
+  const answerV2 = async (req: IncomingMessage, body: Buffer, record: RecordedRequest, parsed: URL): Promise<{ out?: Outgoing; fault?: Fault }> => {
     const checked = await checkV2(documentedV2, { method: record.method, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body, contentType: req.headers['content-type'] ?? '' }, apiv2Key, validate);
     if (checked.template) record.template = checked.template;
     if (checked.fields) {
@@ -302,10 +294,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     return { out: { ...out, unsigned: true }, fault: fault?.kind === 'truncate' ? fault : undefined };
   };
 
-  const answer = async (req: IncomingMessage, body: Buffer, record: RecordedRequest): Promise<{ out?: Outgoing; fault?: Fault }> => {
+  // The request target is parsed once, where the request comes in.
+  const answer = async (req: IncomingMessage, body: Buffer, record: RecordedRequest, parsed: URL): Promise<{ out?: Outgoing; fault?: Fault }> => {
     const { method, url } = record;
-    if (req.headers.authorization === undefined && !url.startsWith('/v3/') && !manual.match(method, targetUrl(url)!.pathname).found) {
-      return answerV2(req, body, record);
+    if (req.headers.authorization === undefined && !url.startsWith('/v3/') && !manual.match(method, parsed.pathname).found) {
+      return answerV2(req, body, record, parsed);
     }
     // An upload's signature covers its meta JSON, not the multipart bytes.
     let signed = body;
@@ -319,7 +312,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     record.signature = 'status' in checked ? 'invalid' : 'valid';
     if ('status' in checked) return { out: error(checked.status, checked.code, checked.message, checked.detail) };
 
-    const parsed = targetUrl(url)!;
     const path = parsed.pathname;
     const own = manual.match(method, path);
     const doc = documented?.match(method, path) ?? { pathExists: false };
@@ -367,6 +359,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
     if (own.found) {
       const given = await own.found.value.handler(record);
+      if (given.stateful) record.stateful = true;
       const status = given.status ?? (given.json === undefined && given.raw === undefined ? 204 : 200);
       const payload = given.raw ?? (given.json === undefined ? '' : JSON.stringify(given.json));
       const out: Outgoing = { status, body: payload, unsigned: given.unsigned === true };
@@ -389,8 +382,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     return { out, fault };
   };
 
-  const respond = (req: IncomingMessage, res: ServerResponse, record: RecordedRequest, body: Buffer) => {
-    answer(req, body, record)
+  const respond = (req: IncomingMessage, res: ServerResponse, record: RecordedRequest, body: Buffer, target: URL) => {
+    answer(req, body, record, target)
       .then(({ out, fault }) => {
         // A `reset` after processing: the order exists, the answer is lost on the way.
         if (!out || fault?.kind === 'reset') {
@@ -449,7 +442,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         refuse(400, 'INVALID_REQUEST', `the request target is not a path: ${JSON.stringify(url.slice(0, 200))}`);
         return;
       }
-      respond(req, res, record, read.body);
+      respond(req, res, record, read.body, target);
     });
   });
   // A request line Node cannot parse at all: a plain 400, never an exception.

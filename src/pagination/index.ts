@@ -154,7 +154,7 @@ export function pagedEndpoints(): ReadonlyMap<string, Paging> {
 }
 
 // The package ships one copy of the model, beside the CommonJS build (src/generated/ under tests).
-function readModel(): Pick<Model, 'endpoints'> {
+export function readModel(): Pick<Model, 'endpoints'> {
   const places = [join(packageDir, 'generated', 'model.json'), join(packageDir, '..', 'cjs', 'generated', 'model.json')];
   const file = places.find((place) => existsSync(place));
   if (!file) throw new Error(`wxpay-chain: the endpoint model is missing (looked in ${places.join(', ')}); reinstall the package`);

@@ -94,8 +94,8 @@ export interface Transient {
 /** Whether `error` is a transient failure, and why; undefined for anything never retried. */
 export function transient(error: unknown): Transient | undefined {
   if (error instanceof ApiError) {
-    if (error.status >= 500 || error.status === 429 || TRANSIENT_CODES.has(error.code)) {
-      return { reason: `${error.status} ${error.code}`, unreached: false, ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }) };
+    if (error.httpStatus >= 500 || error.httpStatus === 429 || TRANSIENT_CODES.has(error.code)) {
+      return { reason: `${error.httpStatus} ${error.code}`, unreached: false, ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }) };
     }
     return undefined;
   }

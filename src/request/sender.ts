@@ -140,11 +140,11 @@ function errorEvent(call: Call, attempt: number, elapsedMs: number, error: unkno
   let requestId: string | undefined;
   let verification: 'passed' | 'failed' | 'none' = 'none';
   if (error instanceof ApiError) {
-    status = error.status;
+    status = error.httpStatus;
     requestId = error.requestId;
     verification = error.verified ? 'passed' : 'none';
   } else if (error instanceof VerificationError) {
-    status = error.status;
+    status = error.httpStatus;
     requestId = error.requestId;
     verification = 'failed';
   } else if (error instanceof AxiosError && error.response) {

@@ -18,6 +18,14 @@ export function pathHint(input: unknown): string {
     : '';
 }
 
+/** What a PEM that does not parse most likely is: written with literal `\n`s, or the wrong file. */
+export function pemHint(text: string): string {
+  if (/-----BEGIN [A-Z ]+-----\\n/.test(text) || (!text.includes('\n') && text.includes('\\n'))) {
+    return '; it holds literal \\n sequences instead of line breaks (as an environment variable often does): replace them, e.g. value.replace(/\\\\n/g, "\\n")';
+  }
+  return '';
+}
+
 function readKeyText(field: string, input: string | Buffer): string | Buffer {
   if (typeof input === 'string' && input.startsWith('file://')) {
     try {
@@ -38,12 +46,20 @@ export function loadPrivateKey(field: string, input: unknown): KeyObject {
   if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
     throw new ConfigError(field, 'expected the merchant private key as PEM text, a Buffer, a KeyObject or a file:// URL');
   }
+  const text = readKeyText(field, input);
+  const pem = text.toString();
+  if (pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(field, 'this is a certificate (apiclient_cert.pem, or a platform certificate), not the merchant private key: give apiclient_key.pem ("-----BEGIN PRIVATE KEY-----")');
+  }
+  if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem)) {
+    throw new ConfigError(field, 'this is a public key, not the merchant private key: give apiclient_key.pem ("-----BEGIN PRIVATE KEY-----")');
+  }
   try {
-    return checkRsa(field, createPrivateKey(readKeyText(field, input)));
+    return checkRsa(field, createPrivateKey(text));
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     // The parser's own message may quote the input; say only what to fix.
-    throw new ConfigError(field, `not a PEM private key (expected "-----BEGIN PRIVATE KEY-----", as in apiclient_key.pem)${pathHint(input)}`);
+    throw new ConfigError(field, `not a PEM private key (expected "-----BEGIN PRIVATE KEY-----", as in apiclient_key.pem)${pemHint(pem) || pathHint(input)}`);
   }
 }
 
@@ -74,7 +90,7 @@ export function loadPlatformKey(field: string, id: string, input: unknown): Plat
     return { id, key: checkRsa(field, createPublicKey(text)) };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(field, `not a PEM certificate or public key ("-----BEGIN CERTIFICATE-----" or "-----BEGIN PUBLIC KEY-----")${pathHint(input)}`);
+    throw new ConfigError(field, `not a PEM certificate or public key ("-----BEGIN CERTIFICATE-----" or "-----BEGIN PUBLIC KEY-----")${pemHint(pem) || pathHint(input)}`);
   }
 }
 

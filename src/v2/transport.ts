@@ -11,7 +11,7 @@ import type { Observers } from '../request/events.js';
 import { onFreshConnection, sharedFlags } from '../request/flags.js';
 import { MAX_ANSWER_BYTES, MAX_FILE_BYTES } from '../request/limits.js';
 import { UNSIGNED_V2_ANSWERS } from '../generated/request-tables.js';
-import type { RetryPolicy } from '../request/retry.js';
+import { parseRetryAfter, type RetryPolicy } from '../request/retry.js';
 import { send, TemplateCall } from '../request/sender.js';
 import { hideInternals } from '../request/transport.js';
 import { KeepAliveHttpsAgent, sharedAgents } from '../request/agents.js';
@@ -134,6 +134,10 @@ export class V2Transport {
     const status = answer.status;
     const body = answer.data;
     const requestId = header(answer, 'request-id');
+    // A 429 or 503 may say when to come back, as APIv3 answers do: the retry waits that long.
+    const retryAfter = header(answer, 'retry-after');
+    const wait = parseRetryAfter(retryAfter);
+    const later = wait === undefined ? {} : { retryAfter: wait };
     const text = body.toString('utf8');
     let fields: Record<string, V2Value> | undefined;
     try {
@@ -148,7 +152,7 @@ export class V2Transport {
     if (!fields) {
       response.data = body;
       if (status >= 200 && status < 300) return response;
-      throw new ApiError({ status, code: `HTTP_${status}`, message: text.slice(0, 200) || 'no message', verified: false, data: body, ...(requestId ? { requestId } : {}) });
+      throw new ApiError({ status, code: `HTTP_${status}`, message: text.slice(0, 200) || 'no message', verified: false, data: body, ...(requestId ? { requestId } : {}), ...later });
     }
     if (fields.sign !== undefined) {
       const problem = receivedSignProblem(fields, this.#config.apiv2Key!, type);
@@ -160,7 +164,7 @@ export class V2Transport {
     if (failed || status < 200 || status >= 300) {
       const code = String(fields.err_code ?? (fields.return_code === 'FAIL' ? 'FAIL' : `HTTP_${status}`));
       const message = String(fields.err_code_des ?? fields.return_msg ?? 'no message');
-      throw new ApiError({ status, code, message, verified: response.verified, data: fields, ...(requestId ? { requestId } : {}) });
+      throw new ApiError({ status, code, message, verified: response.verified, data: fields, ...(requestId ? { requestId } : {}), ...later });
     }
     // A success is only believed when signed, except where the documentation shows an unsigned answer.
     if (!response.verified && !UNSIGNED_ANSWERS.has(operation)) {

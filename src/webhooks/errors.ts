@@ -4,13 +4,14 @@
 import { WechatpayError } from '../errors.js';
 import { webhookHint } from '../hints.js';
 
-export type WebhookErrorCode = 'BODY_TOO_LARGE' | 'BAD_BODY' | 'BODY_CONSUMED' | 'REPLAYED_NONCE';
+export type WebhookErrorCode = 'BODY_TOO_LARGE' | 'BAD_BODY' | 'BODY_CONSUMED' | 'REPLAYED_NONCE' | 'UNKNOWN_MERCHANT';
 
 const STATUS: Record<WebhookErrorCode, number> = {
   BODY_TOO_LARGE: 413,
   BAD_BODY: 400,
   BODY_CONSUMED: 500,
   REPLAYED_NONCE: 401,
+  UNKNOWN_MERCHANT: 404,
 };
 
 export class WebhookError extends WechatpayError {

@@ -5,16 +5,18 @@
 // handled is answered with that reply and the handler is not called; one whose handler is still
 // running elsewhere is asked to come back later (503); one whose handler failed runs it again. A
 // handler that throws gets its nonce released and a 500, so WeChat Pay's retry is accepted.
+// Every refusal and failure is reported (report.ts).
 import { bounded } from '../bounded/store-call.js';
 import { isLedger, MemoryNonceStore, type NotificationLedger } from './nonces.js';
 import type { Notification, RawNotification, WebhookParser } from './parse.js';
 import { fail, refusal, success, type WebhookReply } from './reply.js';
+import { report, type ErrorStage, type Reporting } from './report.js';
 
 export type WebhookHandler<C> = (notification: Notification, context: C) => void | WebhookReply | Promise<void | WebhookReply>;
 
 export interface HandleOptions {
   /** Told of every refusal and every handler failure (for the merchant's logs); never of secrets. */
-  onError?: (error: unknown, stage: 'parse' | 'handler' | 'release' | 'record') => void;
+  onError?: (error: unknown, stage: ErrorStage) => void;
 }
 
 /** How long a running handler holds its notification id: past it, a re-delivery runs the handler again. */
@@ -38,16 +40,19 @@ export async function handle<C>(
   raw: RawNotification | (() => Promise<RawNotification>),
   handler: WebhookHandler<C>,
   context: C,
-  options: HandleOptions = {},
+  options: HandleOptions & Reporting = {},
 ): Promise<WebhookReply> {
+  let received: RawNotification | undefined;
   let notification: Notification;
   try {
-    notification = await parser.parse(typeof raw === 'function' ? await raw() : raw);
+    received = typeof raw === 'function' ? await raw() : raw;
+    notification = await parser.parse(received);
   } catch (error) {
-    options.onError?.(error, 'parse');
-    return refusal(error);
+    const reply = refusal(error);
+    report(options, error, 'parse', reply.status, received);
+    return reply;
   }
-  const giveBack = () => parser.release(notification).catch((failure: unknown) => options.onError?.(failure, 'release'));
+  const giveBack = (status: number) => parser.release(notification).catch((failure: unknown) => report(options, failure, 'release', status, notification));
   const ledger = ledgerOf(parser);
   const timeout = parser.storeTimeout;
   let begun;
@@ -55,13 +60,14 @@ export async function handle<C>(
     begun = await bounded('notifications.begin', timeout, () => ledger.begin(notification.id, HANDLER_LEASE_MS));
   } catch (error) {
     // The guard cannot be read: refused like a replay store that is down (503), handler not called.
-    options.onError?.(error, 'parse');
-    await giveBack();
-    return refusal(error);
+    const reply = refusal(error);
+    report(options, error, 'parse', reply.status, notification);
+    await giveBack(reply.status);
+    return reply;
   }
   if (begun.state === 'handled') return storedReply(begun.reply);
   if (begun.state === 'in-progress') {
-    await giveBack();
+    await giveBack(503);
     return fail('this notification is being handled: try again later', 503);
   }
   const { token } = begun;
@@ -69,15 +75,15 @@ export async function handle<C>(
   try {
     reply = (await handler(notification, context)) ?? success();
   } catch (error) {
-    options.onError?.(error, 'handler');
-    await bounded('notifications.finish', timeout, () => ledger.finish(notification.id, token, 'failed', 0)).catch((failure: unknown) => options.onError?.(failure, 'record'));
+    report(options, error, 'handler', 500, notification);
+    await bounded('notifications.finish', timeout, () => ledger.finish(notification.id, token, 'failed', 0)).catch((failure: unknown) => report(options, failure, 'record', 500, notification));
     // A store that cannot take the nonce back still answers 500: the claim ends with its window.
-    await giveBack();
+    await giveBack(500);
     return fail('handler failed', 500);
   }
   // Not recorded: the lease ends, and a re-delivery after it runs the handler again.
   await bounded('notifications.finish', timeout, () => ledger.finish(notification.id, token, { reply: JSON.stringify(reply) }, HANDLED_KEEP_MS)).catch((failure: unknown) =>
-    options.onError?.(failure, 'record'),
+    report(options, failure, 'record', reply.status, notification),
   );
   return reply;
 }

@@ -5,6 +5,7 @@ import { fastifyWebhook, type FastifyContext } from './adapters/fastify.js';
 import { fetchWebhook, type FetchContext } from './adapters/fetch.js';
 import { koaWebhook, type KoaLikeContext } from './adapters/koa.js';
 import { nodeWebhook, type NodeContext } from './adapters/node.js';
+import type { Observers } from '../request/events.js';
 import type { HandleOptions, WebhookHandler } from './handle.js';
 import { WebhookParser, type Notification, type RawNotification, type WebhookOptions } from './parse.js';
 import { fail, signed, success, type ReplySigner, type WebhookReply } from './reply.js';
@@ -18,6 +19,8 @@ export interface WebhooksOptions extends WebhookOptions {
   mchid?: string;
   /** The merchant key, for the replies that must be signed. */
   signer?: ReplySigner;
+  /** The client's listeners, told of every refusal (`wxpay.on('notification-error', …)`). */
+  observers?: Observers;
 }
 
 export class Webhooks {
@@ -25,12 +28,15 @@ export class Webhooks {
   readonly #apiv2Key: string | undefined;
   readonly #mchid: string | undefined;
   readonly #signer: ReplySigner | undefined;
+  /** Where refusals are told besides an adapter's onError (the client's listeners). */
+  readonly observers: Observers | undefined;
 
   constructor(options: WebhooksOptions) {
     this.parser = new WebhookParser(options);
     this.#apiv2Key = options.apiv2Key;
     this.#mchid = options.mchid;
     this.#signer = options.signer;
+    this.observers = options.observers;
   }
 
   /** Verify and decrypt one notification from its headers and raw body. */
@@ -61,23 +67,23 @@ export class Webhooks {
   };
 
   node(handler: WebhookHandler<NodeContext>, options?: HandleOptions) {
-    return nodeWebhook(this.parser, handler, options);
+    return nodeWebhook(this.parser, handler, { ...options, observers: this.observers });
   }
 
   express(handler: WebhookHandler<ExpressContext>, options?: HandleOptions) {
-    return expressWebhook(this.parser, handler, options);
+    return expressWebhook(this.parser, handler, { ...options, observers: this.observers });
   }
 
   koa<C extends KoaLikeContext>(handler: WebhookHandler<C>, options?: HandleOptions) {
-    return koaWebhook<C>(this.parser, handler, options);
+    return koaWebhook<C>(this.parser, handler, { ...options, observers: this.observers });
   }
 
   fastify(handler: WebhookHandler<FastifyContext>, options: HandleOptions & { url: string }) {
-    return fastifyWebhook(this.parser, handler, options);
+    return fastifyWebhook(this.parser, handler, { ...options, observers: this.observers });
   }
 
   fetch(handler: WebhookHandler<FetchContext>, options?: HandleOptions) {
-    return fetchWebhook(this.parser, handler, options);
+    return fetchWebhook(this.parser, handler, { ...options, observers: this.observers });
   }
 
   /** For `express.json({ verify: Webhooks.keepRawBody })`. */
@@ -87,6 +93,7 @@ export class Webhooks {
 export { keepRawBody } from './adapters/express.js';
 export { WebhookError, type WebhookErrorCode } from './errors.js';
 export type { HandleOptions, WebhookHandler } from './handle.js';
+export type { NotificationErrorEvent } from './report.js';
 export { MemoryNonceStore, type Begun, type MemoryNonceStoreOptions, type NonceStore, type NotificationLedger } from './nonces.js';
 export type { Notification, NotificationOf, RawNotification, WebhookOptions } from './parse.js';
 export type { WebhookReply } from './reply.js';

@@ -4,18 +4,21 @@
 // notification that decrypts under the chosen merchant's APIv3 key is that merchant's: posted to
 // another merchant's URL it fails the signature or the decryption, and the handler never runs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Observers } from '../request/events.js';
 import { expressWebhook, type ExpressContext, type ExpressLikeRequest } from './adapters/express.js';
 import { fastifyPlugin, type FastifyContext } from './adapters/fastify.js';
-import { fetchWebhook, type FetchContext } from './adapters/fetch.js';
-import { koaWebhook, type KoaLikeContext } from './adapters/koa.js';
+import { fetchWebhook, toResponse, type FetchContext } from './adapters/fetch.js';
+import { answerKoa, koaWebhook, type KoaLikeContext } from './adapters/koa.js';
 import { nodeWebhook, send, type NodeContext } from './adapters/node.js';
+import { WebhookError } from './errors.js';
 import { handle, type HandleOptions, type WebhookHandler } from './handle.js';
 import type { HeaderBag, WebhookParser } from './parse.js';
 import { fail, type WebhookReply } from './reply.js';
+import { report, type Reporting } from './report.js';
 
 /** What the router needs of a merchant: a client (`new Wechatpay(…)`) has it. */
 export interface RoutableMerchant {
-  readonly webhooks: { readonly parser: WebhookParser };
+  readonly webhooks: { readonly parser: WebhookParser; readonly observers?: Observers | undefined };
 }
 
 /** What the merchant id is read from. */
@@ -50,15 +53,20 @@ export class WebhookRouter<M extends RoutableMerchant> {
   /** The merchant a request is for, or the reply refusing it (404 unknown, 500 when the lookup failed). */
   async route(request: RouteRequest): Promise<{ mchid: string; merchant: M } | { refusal: WebhookReply }> {
     const mchid = (this.#options.mchid ?? defaultMchid)(request);
-    if (typeof mchid !== 'string' || !/^\d{1,32}$/.test(mchid)) return { refusal: fail('no merchant id in the notification URL', 404) };
+    const refuse = (error: unknown, reply: WebhookReply, known?: string) => {
+      report(this.#options, error, 'route', reply.status, undefined, known);
+      return { refusal: reply };
+    };
+    if (typeof mchid !== 'string' || !/^\d{1,32}$/.test(mchid)) {
+      return refuse(new WebhookError('UNKNOWN_MERCHANT', `no merchant id in the notification URL ${request.url.slice(0, 200)}`), fail('no merchant id in the notification URL', 404));
+    }
     let merchant: M | undefined;
     try {
       merchant = await this.#options.merchant(mchid);
     } catch (error) {
-      this.#options.onError?.(error, 'parse');
-      return { refusal: fail('merchant lookup failed', 500) };
+      return refuse(error, fail('merchant lookup failed', 500), mchid);
     }
-    if (!merchant) return { refusal: fail(`unknown merchant ${mchid}`, 404) };
+    if (!merchant) return refuse(new WebhookError('UNKNOWN_MERCHANT', `the router's merchant() knows no merchant ${mchid}`), fail(`unknown merchant ${mchid}`, 404), mchid);
     return { mchid, merchant };
   }
 
@@ -66,7 +74,7 @@ export class WebhookRouter<M extends RoutableMerchant> {
     return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
       const routed = await this.route({ url: req.url ?? '/', headers: req.headers });
       if ('refusal' in routed) return refuse(req, res, routed.refusal);
-      return nodeWebhook(routed.merchant.webhooks.parser, this.#bind(handler, routed), this.#options)(req, res);
+      return nodeWebhook(routed.merchant.webhooks.parser, this.#bind(handler, routed), this.#reporting(routed))(req, res);
     };
   }
 
@@ -74,7 +82,7 @@ export class WebhookRouter<M extends RoutableMerchant> {
     return async (req: ExpressLikeRequest & { params?: Record<string, string>; originalUrl?: string }, res: ServerResponse): Promise<void> => {
       const routed = await this.route({ url: req.originalUrl ?? req.url ?? '/', headers: req.headers, params: req.params });
       if ('refusal' in routed) return refuse(req, res, routed.refusal);
-      return expressWebhook(routed.merchant.webhooks.parser, this.#bind(handler, routed), this.#options)(req, res);
+      return expressWebhook(routed.merchant.webhooks.parser, this.#bind(handler, routed), this.#reporting(routed))(req, res);
     };
   }
 
@@ -83,12 +91,9 @@ export class WebhookRouter<M extends RoutableMerchant> {
       const routed = await this.route({ url: ctx.url ?? ctx.req.url ?? '/', headers: ctx.req.headers, params: ctx.params });
       if ('refusal' in routed) {
         ctx.req.resume();
-        ctx.set(routed.refusal.headers);
-        ctx.body = routed.refusal.body;
-        ctx.status = routed.refusal.status;
-        return;
+        return answerKoa(ctx, routed.refusal);
       }
-      return koaWebhook<C>(routed.merchant.webhooks.parser, this.#bind(handler, routed), this.#options)(ctx);
+      return koaWebhook<C>(routed.merchant.webhooks.parser, this.#bind(handler, routed), this.#reporting(routed))(ctx);
     };
   }
 
@@ -98,17 +103,22 @@ export class WebhookRouter<M extends RoutableMerchant> {
       const params = request.params as Record<string, string> | undefined;
       const routed = await this.route({ url: request.url ?? '/', headers: request.headers, params });
       if ('refusal' in routed) return routed.refusal;
-      return handle(routed.merchant.webhooks.parser, { headers: request.headers, body }, this.#bind(handler, routed), { request, reply }, this.#options);
-    });
+      return handle(routed.merchant.webhooks.parser, { headers: request.headers, body }, this.#bind(handler, routed), { request, reply }, this.#reporting(routed));
+    }, this.#options);
   }
 
   fetch(handler: WebhookHandler<Routed<FetchContext, M>>) {
     return async (request: Request): Promise<Response> => {
       const url = new URL(request.url);
       const routed = await this.route({ url: url.pathname + url.search, headers: request.headers });
-      if ('refusal' in routed) return new Response(routed.refusal.body, { status: routed.refusal.status, headers: routed.refusal.headers });
-      return fetchWebhook(routed.merchant.webhooks.parser, this.#bind(handler, routed), this.#options)(request);
+      if ('refusal' in routed) return toResponse(routed.refusal);
+      return fetchWebhook(routed.merchant.webhooks.parser, this.#bind(handler, routed), this.#reporting(routed))(request);
     };
+  }
+
+  /** The router's onError and the routed client's listeners. */
+  #reporting(routed: { merchant: M }): HandleOptions & Reporting {
+    return { onError: this.#options.onError, observers: routed.merchant.webhooks.observers };
   }
 
   #bind<C>(handler: WebhookHandler<Routed<C, M>>, routed: { mchid: string; merchant: M }): WebhookHandler<C> {

@@ -164,7 +164,7 @@ test('an error answer to the download is an ApiError, verified with the keys the
   const wxpay = downloadingClient(mock, { certs: { [keys.platform.serial]: keys.platform.certificatePem } });
   const error = (await caught(wxpay.certificates!.refresh())) as ApiError;
   expect(error).toBeInstanceOf(ApiError);
-  expect(error).toMatchObject({ status: 500, code: 'SYSTEM_ERROR', verified: true });
+  expect(error).toMatchObject({ httpStatus: 500, code: 'SYSTEM_ERROR', verified: true });
   // Not known: the answer's serial cannot be checked, and the download does not ask for itself.
   const blind = downloadingClient(mock);
   expect(((await caught(blind.certificates!.refresh())) as VerificationError).code).toBe('UNKNOWN_SERIAL');

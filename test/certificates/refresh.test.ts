@@ -19,29 +19,39 @@ beforeEach(async () => {
 });
 afterEach(() => mock.close());
 
-async function until(condition: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+// The clock is jest's: Date and timers move only when advanced, while sockets and I/O stay
+// real. A condition is waited for over event-loop turns (bounded by count), never wall time.
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; !condition(); turn++) {
+    if (turn > 200_000) throw new Error('condition not met');
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
+const REAL = { doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask'] as const };
+afterEach(() => jest.useRealTimers());
+
 test('scheduled refresh: a rotated certificate arrives without any call, and the timers keep no process alive', async () => {
   const before = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+  jest.useFakeTimers({ doNotFake: [...REAL.doNotFake] });
   const wxpay = downloadingClient(mock, { certs: mock.clientConfig.certs, certificates: { refreshInterval: 0.2 } });
   // Unref'd: the schedule and the expiry timer are not among what keeps the event loop alive.
   const alive = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
   if (alive !== before) wxpay.certificates!.stop();
   expect(alive).toBe(before);
   const next = mock.rotatePlatformCertificate();
+  jest.advanceTimersByTime(200);
   await until(() => wxpay.keyring.get(next.serial) !== undefined);
   expect(mock.requests.map((request) => request.url)).toEqual(['/v3/certificates']);
   const ticks = downloads(mock);
+  jest.advanceTimersByTime(200);
   await until(() => downloads(mock) > ticks);
+  // That tick's download has landed before the schedule is stopped.
+  await until(() => wxpay.certificates!.lastRefresh !== undefined && wxpay.certificates!.downloads === ticks + 1);
   wxpay.certificates!.stop();
   const stopped = downloads(mock);
-  await new Promise((resolve) => setTimeout(resolve, 450));
+  jest.advanceTimersByTime(1000);
+  for (let turn = 0; turn < 1000; turn++) await new Promise((resolve) => setImmediate(resolve));
   expect(downloads(mock)).toBe(stopped);
 });
 
@@ -78,6 +88,7 @@ test('unknown serial under 50 concurrent requests: exactly one download, every c
 });
 
 test('a serial the download does not hold is UNKNOWN_SERIAL, and is not downloaded again within minInterval', async () => {
+  jest.useFakeTimers({ doNotFake: [...REAL.doNotFake, 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
   const impostor = certifiedKey({ commonName: 'Tenpay.com Root CA' });
   echoRoute(mock, () => signer(impostor));
   const wxpay = downloadingClient(mock, { certs: mock.clientConfig.certs, certificates: { minInterval: 0.3 } });
@@ -86,8 +97,8 @@ test('a serial the download does not hold is UNKNOWN_SERIAL, and is not download
   expect(downloads(mock)).toBe(1);
   for (let i = 0; i < 5; i++) await caught(wxpay.v3.echo.post({ json: {} }));
   expect(downloads(mock)).toBe(1);
-  // After the rate limit, one more attempt, and again only one.
-  await new Promise((resolve) => setTimeout(resolve, 350));
+  // After the rate limit (on jest's clock), one more attempt, and again only one.
+  jest.setSystemTime(Date.now() + 350);
   await Promise.all(Array.from({ length: 5 }, () => caught(wxpay.v3.echo.post({ json: {} }))));
   expect(downloads(mock)).toBe(2);
   wxpay.certificates!.stop();

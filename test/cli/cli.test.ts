@@ -205,7 +205,7 @@ describe('wxpay-chain mock --fault / --faults', () => {
     });
     expect(code).toBe(0);
     expect(seen[0]).toBeInstanceOf(ApiError);
-    expect(seen[0]).toMatchObject({ status: 503, code: 'SYSTEM_ERROR' });
+    expect(seen[0]).toMatchObject({ httpStatus: 503, code: 'SYSTEM_ERROR' });
     expect(seen[1]).toBe(200); // the file's fault was for one request
     for (const e of seen.slice(2)) expect(e).toMatchObject({ code: 'BAD_SIGNATURE' });
     expect(seen[2]).toBeInstanceOf(VerificationError);

@@ -14,6 +14,7 @@ import { idempotencyTable } from '../../codegen/request-tables.js';
 import type { Model } from '../../codegen/model.js';
 import { BACKUP_BASE_URL, DEFAULT_RETRY, PRIMARY_BASE_URL, type RetryOptions } from '../../src/request/retry.js';
 import { send } from '../../src/request/sender.js';
+import { startRawServer, type RawAnswer } from '../helpers/raw-server.js';
 
 let mock: MockServer;
 const orders = new Map<string, string>();
@@ -106,6 +107,25 @@ test('429 honours Retry-After (up to maxDelay); FREQUENCY_LIMITED is retried wha
   const answer = await client(policy).v3.limited._id_.get({ id: 'A' });
   expect(answer.data).toEqual({ ok: true });
   expect(policy.waits).toEqual([3000, 250]);
+});
+
+test('APIv2: a 503 with Retry-After is retried after the wait it asks for', async () => {
+  let calls = 0;
+  const raw = await startRawServer((): RawAnswer =>
+    ++calls === 1
+      ? { status: 503, headers: { 'Content-Type': 'text/plain', 'Retry-After': '2' }, body: 'busy' }
+      : { status: 200, headers: { 'Content-Type': 'text/xml' }, body: '<xml><return_code>FAIL</return_code><return_msg>参数错误</return_msg></xml>' },
+  );
+  try {
+    const policy = clock();
+    const v2 = untyped(new Wechatpay({ ...mock.clientConfig, baseURL: `${raw.url}/`, retry: policy }));
+    const error = await v2.v2.pay.orderquery.post({ xml: { appid: 'wx1', mch_id: mock.merchant.mchid, out_trade_no: 'T1' } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'FAIL' });
+    expect(raw.requests).toHaveLength(2);
+    expect(policy.waits).toEqual([2000]);
+  } finally {
+    await raw.close();
+  }
 });
 
 test('never retried: verification failures and 4xx other than 429', async () => {

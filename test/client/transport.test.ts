@@ -135,7 +135,7 @@ test("a call handed to axios's own adapter still gets the client's keep-alive ag
     for (let i = 0; i < 2; i++) {
       const error = await wxpay.v3.moved.get().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
-      expect((error as ApiError).status).toBe(302);
+      expect((error as ApiError).httpStatus).toBe(302);
     }
     expect(raw.requests.map((r) => r.url)).toEqual(['/v3/moved', '/v3/moved']);
     expect(raw.connections).toBe(1);

@@ -106,7 +106,7 @@ test('a signed error answer is an ApiError with verified: true and its details',
   next = () => ({ status: 400, body: error, headers: { ...signedHeaders(platformKey, error), 'Request-ID': 'req-1' } });
   const thrown = await call().catch((e: unknown) => e);
   expect(thrown).toBeInstanceOf(ApiError);
-  expect(thrown).toMatchObject({ status: 400, code: 'PARAM_ERROR', message: expect.stringContaining('参数错误'), detail: { field: 'stock_id' }, requestId: 'req-1', verified: true });
+  expect(thrown).toMatchObject({ httpStatus: 400, code: 'PARAM_ERROR', message: expect.stringContaining('参数错误'), detail: { field: 'stock_id' }, requestId: 'req-1', verified: true });
 });
 
 test('an unsigned error answer is an ApiError with verified: false', async () => {
@@ -114,7 +114,7 @@ test('an unsigned error answer is an ApiError with verified: false', async () =>
   const thrown = (await call().catch((e: unknown) => e)) as ApiError;
   expect(thrown).toBeInstanceOf(ApiError);
   expect(thrown.verified).toBe(false);
-  expect(thrown.status).toBe(502);
+  expect(thrown.httpStatus).toBe(502);
   expect(thrown.message).toContain('unsigned');
 });
 

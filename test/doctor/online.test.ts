@@ -80,7 +80,7 @@ describe('401 SIGN_ERROR, told apart by what WeChat Pay verified', () => {
     const gateway = await startGateway(mock.url, { body: (body) => Buffer.from(JSON.stringify(JSON.parse(body.toString()), null, 2)) });
     try {
       const error = (await untyped(new Wechatpay({ ...mock.clientConfig, baseURL: gateway.url })).v3.marketing.favor.stocks._stock_id_.pause.post(pause).catch((e: unknown) => e)) as ApiError;
-      expect(error).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
+      expect(error).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR' });
       expect(error.hint).toMatch(/^WeChat Pay verified POST \/v3\/marketing\/favor\/stocks\/S1\/pause \(\d+ bytes\) but the client signed POST \/v3\/marketing\/favor\/stocks\/S1\/pause \(\d+ bytes\): the request was changed in transit \(body\)/);
     } finally {
       await gateway.close();

@@ -13,7 +13,7 @@ let child: ChildProcess;
 let configFile: string;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [join('node_modules', 'tsx', 'dist', 'cli.mjs'), join('test', 'golive', 'mock-process.ts'), '--dir', join(dir, 'mock')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, [join('node_modules', 'tsx', 'dist', 'cli.mjs'), join('test', 'golive', 'mock-process.ts'), '--dir', join(dir, 'mock'), '--sample-bills'], { stdio: ['ignore', 'pipe', 'inherit'] });
   configFile = await new Promise<string>((resolve, reject) => {
     let printed = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -168,7 +168,7 @@ test('a refused download is the verified ApiError WeChat Pay sent', async () => 
   mock.fault({ kind: 'status', status: 400, code: 'INVALID_REQUEST', message: 'token expired' }, { template: 'v3/billdownload/file', times: 1 });
   const error = await text(wxpay.downloads.stream(`${mock.url}v3/billdownload/file?token=expired`)).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ApiError);
-  expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST', verified: true });
+  expect(error).toMatchObject({ httpStatus: 400, code: 'INVALID_REQUEST', verified: true });
 });
 
 test('a statement whose digest signature is forged is refused', async () => {

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Wechatpay, readBill, type WechatpayClient } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { MovableScheduler } from '../../src/mock/state/index.js';
 import { beijingDate } from '../../src/mock/state/time.js';
 
 let mock: MockServer;
@@ -23,10 +24,12 @@ const arrived = (count: number) =>
   });
 const appid = 'wxd678efh567hg6787';
 const outTradeNo = `GOLIVE${Date.now()}`;
+const clock = new MovableScheduler(Date.parse(`${beijingDate(Date.now() - 86_400_000)}T12:00:00+08:00`));
 let prepayId = '';
 
 beforeAll(async () => {
-  mock = await startMockServer({ sandbox: { timeFactor: 0.001 } });
+  // The payment happens yesterday (Beijing time): WeChat Pay makes a day's bill the next morning.
+  mock = await startMockServer({ sandbox: { timeFactor: 0.001, scheduler: clock } });
   wxpay = new Wechatpay({ ...mock.clientConfig, apiv3Key: mock.apiv3Key });
   notifyServer = createServer(
     wxpay.webhooks.node(async (notification) => {
@@ -84,6 +87,7 @@ test('5. part of it is refunded; the refund notification arrives', async () => {
 
 test("6. the day's bill is downloaded, verified and read: the payment and the refund are in it", async () => {
   const billDate = beijingDate(mock.sandbox.order(outTradeNo)!.success_time!);
+  clock.set(Date.parse(`${beijingDate(Date.now())}T10:30:00+08:00`));
   const { data } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate, tar_type: 'GZIP' } });
   const bill = readBill(wxpay.downloads.stream(data), 'trade');
   const rows = await bill.toArray();

@@ -150,7 +150,7 @@ describe('payment notifications and answers as others keep them', () => {
       }
     });
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 404, code: 'HTTP_404', verified: false });
+    expect(error).toMatchObject({ httpStatus: 404, code: 'HTTP_404', verified: false });
   });
 
   test.each(['invalid.xxe_injection.sample.xml', 'invalid.bad_entity.sample.xml', 'fragment_injection.sample.xml'])('%s is refused as a notification, and never as an answer believed', async (name) => {

@@ -38,10 +38,10 @@ test('5xx: signed by default (verified ApiError), or unsigned like a gateway', a
   mock.fault({ kind: 'status', status: 503, code: 'SYSTEM_ERROR' });
   const signed = await thrown(pause());
   expect(signed).toBeInstanceOf(ApiError);
-  expect(signed).toMatchObject({ status: 503, code: 'SYSTEM_ERROR', verified: true });
+  expect(signed).toMatchObject({ httpStatus: 503, code: 'SYSTEM_ERROR', verified: true });
   mock.fault({ kind: 'status', status: 502, unsigned: true });
   const unsigned = await thrown(pause());
-  expect(unsigned).toMatchObject({ status: 502, verified: false });
+  expect(unsigned).toMatchObject({ httpStatus: 502, verified: false });
 });
 
 test('connection reset: a RequestError, and the request did reach the server', async () => {
@@ -75,8 +75,8 @@ test.each([
 
 test('per route: only that template misbehaves, until cleared', async () => {
   const handle = mock.fault({ kind: 'status', status: 500 }, { template: 'v3/marketing/favor/stocks/{stock_id}/pause' });
-  expect(await thrown(pause())).toMatchObject({ status: 500 });
-  expect(await thrown(pause())).toMatchObject({ status: 500 });
+  expect(await thrown(pause())).toMatchObject({ httpStatus: 500 });
+  expect(await thrown(pause())).toMatchObject({ httpStatus: 500 });
   expect((await start()).status).toBe(200);
   expect(handle.remaining).toBe(Infinity);
   handle.clear();
@@ -96,7 +96,7 @@ test('for the next N requests, whatever their route', async () => {
 test('faults never cover for a bad request: a rejected request is answered as such', async () => {
   mock.fault({ kind: 'status', status: 500 });
   const error = await thrown(wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} }));
-  expect(error).toMatchObject({ status: 400, code: 'PARAM_ERROR' });
+  expect(error).toMatchObject({ httpStatus: 400, code: 'PARAM_ERROR' });
   // …and the fault is still waiting for the next accepted request.
-  expect(await thrown(pause())).toMatchObject({ status: 500 });
+  expect(await thrown(pause())).toMatchObject({ httpStatus: 500 });
 });

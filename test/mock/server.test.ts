@@ -123,7 +123,7 @@ describe('rejections, as WeChat Pay answers them', () => {
     const stranger = certifiedKey({ commonName: 'someone else' });
     const client = untyped(new Wechatpay({ ...mock.clientConfig, privateKey: stranger.privateKeyPem }));
     const error = await rejection(client.v3.marketing.favor.stocks._stock_id_.pause.post(pause));
-    expect(error).toMatchObject({ status: 401, code: 'SIGN_ERROR', verified: true });
+    expect(error).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR', verified: true });
     // What WeChat Pay verified, as its answers show it: the message built from the request received.
     const sent = mock.requests[0]!;
     const field = (name: string) => new RegExp(`${name}="([^"]+)"`).exec(sent.headers.authorization!)![1];
@@ -135,20 +135,20 @@ describe('rejections, as WeChat Pay answers them', () => {
       sign_information: { method: 'POST', url: '/v3/marketing/favor/stocks/S1/pause', sign_message_length: Buffer.byteLength(`${head}${sent.body}\n`), truncated_sign_message: `${head}${sent.body.slice(0, 8)}\n` },
     });
     expect(error.hint).toMatch(new RegExp(`^WeChat Pay verified exactly what the client signed .*privateKey is not the private key of merchant API certificate ${mock.merchant.serial}`));
-    expect(sent).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
+    expect(sent).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR' });
   });
 
   test('body changed after signing: 401 SIGN_ERROR (the signature covers the exact bytes received)', async () => {
     const client = untyped(new Wechatpay({ ...mock.clientConfig, adapter: resigning({ privateKey: mock.merchant.privateKey, signedBody: '{"stock_creator_mchid":"1"}' }) }));
     const error = await rejection(client.v3.marketing.favor.stocks._stock_id_.pause.post(pause));
-    expect(error).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
+    expect(error).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR' });
   });
 
   test('stale timestamp: more than 300 s off either way is refused, 290 s is accepted', async () => {
     for (const offset of [-301, 301]) {
       const client = untyped(new Wechatpay({ ...mock.clientConfig, adapter: resigning({ privateKey: mock.merchant.privateKey, timestampOffset: offset }) }));
       const error = await rejection(client.v3.marketing.favor.stocks._stock_id_.pause.post(pause));
-      expect(error).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
+      expect(error).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR' });
       expect(error.message).toContain('timestamp');
     }
     const close = untyped(new Wechatpay({ ...mock.clientConfig, adapter: resigning({ privateKey: mock.merchant.privateKey, timestampOffset: -290 }) }));
@@ -160,13 +160,13 @@ describe('rejections, as WeChat Pay answers them', () => {
     const client = untyped(new Wechatpay({ ...mock.clientConfig, adapter: resigning({ privateKey: mock.merchant.privateKey, nonce }) }));
     expect((await client.v3.marketing.favor.stocks._stock_id_.pause.post(pause)).status).toBe(200);
     const error = await rejection(client.v3.marketing.favor.stocks._stock_id_.pause.post(pause));
-    expect(error).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
+    expect(error).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR' });
     expect(error.message).toContain('nonce');
   });
 
   test('unknown serial_no, unknown mchid: 401 SIGN_ERROR', async () => {
     const serial = await rejection(untyped(new Wechatpay({ ...mock.clientConfig, serial: 'ABCDEF0123' })).v3.marketing.favor.stocks._stock_id_.pause.post(pause));
-    expect(serial).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
+    expect(serial).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR' });
     expect(serial.message).toContain('商户证书序列号有误'); // WeChat Pay's own words for it
     expect(serial.hint).toMatch(/^WeChat Pay does not accept serial ABCDEF0123 as an API certificate of mchid 1900000001/);
     const mchid = await rejection(untyped(new Wechatpay({ ...mock.clientConfig, mchid: '1230000109' })).v3.marketing.favor.stocks._stock_id_.pause.post(pause));
@@ -175,7 +175,7 @@ describe('rejections, as WeChat Pay answers them', () => {
 
   test('missing required field: 400 PARAM_ERROR naming it', async () => {
     const error = await rejection(wxpay.v3.marketing.favor.stocks._stock_id_.pause.post({ stock_id: 'S1', json: {} }));
-    expect(error).toMatchObject({ status: 400, code: 'PARAM_ERROR', verified: true, detail: { field: 'json.stock_creator_mchid', location: 'body' } });
+    expect(error).toMatchObject({ httpStatus: 400, code: 'PARAM_ERROR', verified: true, detail: { field: 'json.stock_creator_mchid', location: 'body' } });
     const query = await rejection(wxpay.v3.marketing.favor.stocks._stock_id_.get({ stock_id: 'S1' }));
     expect(query.detail).toMatchObject({ field: 'query.stock_creator_mchid', location: 'query' });
     const nested = await rejection(wxpay.v3.marketing.favor.couponStocks.post({ json: couponStock({ stock_use_rule: { max_coupons: 1 } }) }));
@@ -212,9 +212,9 @@ describe('rejections, as WeChat Pay answers them', () => {
 
   test('unknown path, undocumented method: 404 NOT_FOUND', async () => {
     const unknown = await rejection(wxpay.v3.marketing.favor.nowhere.post({ json: {} }));
-    expect(unknown).toMatchObject({ status: 404, code: 'NOT_FOUND', verified: true });
+    expect(unknown).toMatchObject({ httpStatus: 404, code: 'NOT_FOUND', verified: true });
     const method = await rejection(wxpay.v3.marketing.favor.stocks._stock_id_.pause.get({ stock_id: 'S1' }));
-    expect(method).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect(method).toMatchObject({ httpStatus: 404, code: 'NOT_FOUND' });
     expect(method.message).toContain('GET is not documented');
   });
 

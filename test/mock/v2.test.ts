@@ -62,7 +62,7 @@ test('a bill download answers a small CSV, returned as a Buffer', async () => {
 test('a wrong sign is refused: HTTP 200, return_code FAIL 签名错误, unsigned (ApiError, verified false)', async () => {
   const stranger = untyped(new Wechatpay({ ...mock.clientConfig, apiv2Key: 'x'.repeat(32) }));
   const error = await rejection(stranger.v2.pay.micropay.post({ xml: order }));
-  expect(error).toMatchObject({ status: 200, code: 'FAIL', verified: false, data: { return_code: 'FAIL', return_msg: '签名错误' } });
+  expect(error).toMatchObject({ httpStatus: 200, code: 'FAIL', verified: false, data: { return_code: 'FAIL', return_msg: '签名错误' } });
   expect(mock.requests[0]).toMatchObject({ status: 200, code: 'SIGN_ERROR', template: 'v2/pay/micropay' });
   // A field changed after signing, and no sign at all, likewise.
   const fields = { ...order, nonce_str: 'n1' };
@@ -84,7 +84,7 @@ test('a wrong sign is refused: HTTP 200, return_code FAIL 签名错误, unsigned
 test('a missing required field, or one outside its enum, is refused naming the field', async () => {
   const { auth_code: _omitted, ...missing } = order;
   const error = await rejection(wxpay.v2.pay.micropay.post({ xml: missing }));
-  expect(error).toMatchObject({ status: 200, code: 'FAIL', verified: false });
+  expect(error).toMatchObject({ httpStatus: 200, code: 'FAIL', verified: false });
   expect(error.message).toContain('xml.auth_code');
   expect(mock.requests[0]).toMatchObject({ code: 'PARAM_ERROR' });
   const wrong = await rejection(wxpay.v2.pay.micropay.post({ xml: { ...order, deposit: 'maybe' } }));
@@ -95,11 +95,11 @@ test('a missing required field, or one outside its enum, is refused naming the f
 
 test('an unknown v2 path, or an undocumented method, answers 404 with an unsigned return_code FAIL', async () => {
   const unknown = await rejection(wxpay.v2.pay.nowhere.post({ xml: order }));
-  expect(unknown).toMatchObject({ status: 404, code: 'FAIL', verified: false });
+  expect(unknown).toMatchObject({ httpStatus: 404, code: 'FAIL', verified: false });
   expect(unknown.message).toContain('no such endpoint: POST /pay/nowhere');
   expect(mock.requests[0]).toMatchObject({ status: 404, code: 'NOT_FOUND' });
   const method = await rejection(wxpay.v2.pay.micropay.get({ query: order }));
-  expect(method).toMatchObject({ status: 404, code: 'FAIL' });
+  expect(method).toMatchObject({ httpStatus: 404, code: 'FAIL' });
   expect(method.message).toContain('GET is not documented for /pay/micropay');
 });
 

@@ -1,6 +1,6 @@
 // The day's bills from the sandbox's state (src/mock/sandbox-bills.ts): the trade bill filtered
-// by bill_type, the fund-flow bill with its running balance, and the sample rows for a day the
-// sandbox has nothing on.
+// by bill_type, the fund-flow bill with its running balance; no bill for a day the sandbox has
+// nothing on unless sample rows are asked for (and then marked).
 import { Readable } from 'node:stream';
 import { readBill } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
@@ -30,13 +30,15 @@ beforeAll(async () => {
   mock.sandbox.pay('B2');
   clock.advance(60_000);
   mock.sandbox.answer({ method: 'POST', template: 'v3/refund/domestic/refunds', params: {}, query: new URLSearchParams(), json: { out_trade_no: 'B1', out_refund_no: 'RB1', amount: { refund: 400, total: 1000, currency: 'CNY' } } });
+  // The next morning, when WeChat Pay has made the day's bills.
+  clock.advance(Date.parse('2026-03-11T10:00:00+08:00') - clock.now());
 });
 afterAll(() => mock.close());
 
 const read = (kind: 'trade' | 'fundflow', query: Record<string, string> = {}) => readBill(Readable.from([mock.bills.text(kind, day, query)]), kind).toArray();
 
-test('the day in the sandbox is the day the clock says', () => {
-  expect(beijingDate(clock.now())).toBe(day);
+test('the day in the sandbox is the day the clock said', () => {
+  expect(beijingDate(mock.sandbox.order('B1')!.success_time!)).toBe(day);
   expect(mock.sandbox.day(day).orders.map((o) => o.out_trade_no)).toEqual(['B1', 'B2']);
 });
 
@@ -61,8 +63,22 @@ test('the fund-flow bill: income net of the fee, the refund as expense, a runnin
   ]);
 });
 
-test('a day without activity in the sandbox gets the sample rows', async () => {
-  const sample = mock.bills.text('trade', '2020-01-01');
-  expect(sample).toContain('2020-01-01');
-  expect(sample).not.toContain('B1');
+test('a day without activity has no bill (NO_STATEMENT_EXIST); sample rows only when asked, and marked', async () => {
+  expect(() => mock.bills.text('trade', '2020-01-01')).toThrow(/NO_STATEMENT_EXIST/);
+  mock.bills.samples = true;
+  try {
+    const sample = mock.bills.text('trade', '2020-01-01');
+    expect(sample).toContain('2020-01-01');
+    expect(sample).not.toContain('B1');
+    // Asked for on a day with the merchant's own rows: added after them, each one marked.
+    const rows = await read('trade');
+    const own = rows.filter((r) => r.attach !== 'wxpay-chain sample row');
+    const samples = rows.filter((r) => r.attach === 'wxpay-chain sample row');
+    expect(own.map((r) => r.out_trade_no)).toEqual(['B1', 'B2', 'B1']);
+    expect(samples.length).toBe(3);
+    expect(rows.slice(0, 3)).toEqual(own);
+    expect((await read('fundflow')).filter((r) => r.remark === 'wxpay-chain sample row')).toHaveLength(2);
+  } finally {
+    mock.bills.samples = false;
+  }
 });

@@ -13,6 +13,7 @@ test('create → pay → notification → query SUCCESS → refund → refund no
     expect(text).toMatch(/4\. refund .* status=PROCESSING/);
     expect(text).toMatch(/notification received: REFUND\.SUCCESS DEMO\d+ SUCCESS/);
     expect(text).toMatch(/1 order\(s\) paid, 1 refund\(s\)/);
+    expect(text).toMatch(/the sandbox clock moves to \d{4}-\d\d-\d\dT10:30:00\+08:00/);
     expect(text).toMatch(/download, digest checked\s+2 line\(s\)/);
     expect(text).toMatch(/DEMO\d+ SUCCESS 1\.00\n.*DEMO\d+ REFUND -1\.00/);
     expect(text).toContain('TRANSACTION.SUCCESS delivered after 1 attempt(s); REFUND.SUCCESS delivered after 1 attempt(s)');

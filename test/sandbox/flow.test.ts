@@ -126,7 +126,7 @@ describe.each(styles)('%s style', (name, make) => {
 
     // The same order again: the same prepay_id. A different one under the same number: refused.
     expect((await style.create(order(no))).data).toEqual({ prepay_id: prepayId });
-    expect(await refusal(style.create(order(no, 101)))).toMatchObject({ status: 400, code: 'INVALID_REQUEST', verified: true });
+    expect(await refusal(style.create(order(no, 101)))).toMatchObject({ httpStatus: 400, code: 'INVALID_REQUEST', verified: true });
 
     const unpaid = await style.byOut({ out_trade_no: no, query: { mchid: mock.merchant.mchid } });
     expect(unpaid.data).toMatchObject({ out_trade_no: no, trade_state: 'NOTPAY', amount: { total: 100 }, appid: 'wxd678efh567hg6787', notify_url: notifyUrl });
@@ -173,9 +173,9 @@ describe.each(styles)('%s style', (name, make) => {
     expect(refund.data).toMatchObject({ out_refund_no: `R-${no}`, status: 'PROCESSING', amount: { refund: 30, total: 100 } });
     // The same refund again is the same refund; more than is left, or another total, is refused.
     expect((await style.refund({ json: refundBody })).data).toMatchObject({ refund_id: (refund.data as { refund_id: string }).refund_id });
-    expect(await refusal(style.refund({ json: { ...refundBody, out_refund_no: `R2-${no}`, amount: { refund: 71, total: 100, currency: 'CNY' } } }))).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+    expect(await refusal(style.refund({ json: { ...refundBody, out_refund_no: `R2-${no}`, amount: { refund: 71, total: 100, currency: 'CNY' } } }))).toMatchObject({ httpStatus: 400, code: 'INVALID_REQUEST' });
     expect(await refusal(style.refund({ json: { ...refundBody, out_refund_no: `R3-${no}`, amount: { refund: 1, total: 99, currency: 'CNY' } } }))).toMatchObject({ code: 'INVALID_REQUEST' });
-    expect(await refusal(style.refund({ json: { ...refundBody, out_trade_no: 'never-created', out_refund_no: `R4-${no}` } }))).toMatchObject({ status: 404, code: 'RESOURCE_NOT_EXISTS' });
+    expect(await refusal(style.refund({ json: { ...refundBody, out_trade_no: 'never-created', out_refund_no: `R4-${no}` } }))).toMatchObject({ httpStatus: 404, code: 'RESOURCE_NOT_EXISTS' });
 
     clock.advance(0);
     await mock.sandbox.idle();
@@ -185,6 +185,9 @@ describe.each(styles)('%s style', (name, make) => {
 
     // The day's bill, from the sandbox's state: the payment and the refund, digest checked as it streams.
     const billDate = beijingDate(mock.sandbox.order(no)!.success_time!);
+    // WeChat Pay makes the day's bill the next morning.
+    clock.advance(Date.parse(`${beijingDate(Date.parse(`${billDate}T12:00:00+08:00`) + 86_400_000)}T10:00:00+08:00`) - clock.now());
+    await mock.sandbox.idle();
     const apply = await style.bill({ query: { bill_date: billDate, tar_type: 'GZIP' } });
     expect(apply.verified).toBe(true);
     const rows = (await readBill(wxpay.downloads.stream(apply.data as FileLink), 'trade').toArray()).filter((row) => row.out_trade_no === no);
@@ -196,8 +199,8 @@ describe.each(styles)('%s style', (name, make) => {
 
   test('unknown orders and refunds are refused as WeChat Pay does; close, then create again, is refused', async () => {
     const style = make();
-    expect(await refusal(style.byOut({ out_trade_no: `nothing-${name}`, query: { mchid: mock.merchant.mchid } }))).toMatchObject({ status: 404, code: 'ORDER_NOT_EXIST', verified: true });
-    expect(await refusal(style.refundQuery({ out_refund_no: `nothing-${name}` }))).toMatchObject({ status: 404, code: 'RESOURCE_NOT_EXISTS' });
+    expect(await refusal(style.byOut({ out_trade_no: `nothing-${name}`, query: { mchid: mock.merchant.mchid } }))).toMatchObject({ httpStatus: 404, code: 'ORDER_NOT_EXIST', verified: true });
+    expect(await refusal(style.refundQuery({ out_refund_no: `nothing-${name}` }))).toMatchObject({ httpStatus: 404, code: 'RESOURCE_NOT_EXISTS' });
     const closing = `SBX-${name}-close`;
     await style.create(order(closing));
     expect((await style.close({ out_trade_no: closing, json: { mchid: mock.merchant.mchid } })).status).toBe(204);

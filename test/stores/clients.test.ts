@@ -26,14 +26,27 @@ test('200 clients with certificate refresh: at most one timer made, two alarms e
 });
 
 test('the shared timer still runs each client on its own schedule', async () => {
-  const fast = new Wechatpay({ ...mock.clientConfig, certs: {}, apiv3Key: APIV3_KEY, certificates: { refreshInterval: 0.05 } });
-  const slow = new Wechatpay({ ...mock.clientConfig, certs: {}, apiv3Key: APIV3_KEY, certificates: { refreshInterval: 3600 } });
-  mock.requests.splice(0);
-  const end = Date.now() + 5000;
-  while (downloads(mock) < 3 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(downloads(mock)).toBeGreaterThanOrEqual(3);
-  expect(fast.certificates!.downloads).toBeGreaterThanOrEqual(3);
-  expect(slow.certificates!.downloads).toBe(0);
-  fast.certificates!.stop();
-  slow.certificates!.stop();
+  // jest's clock: the shared timer and Date move only when advanced; sockets stay real.
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask'] });
+  try {
+    const fast = new Wechatpay({ ...mock.clientConfig, certs: {}, apiv3Key: APIV3_KEY, certificates: { refreshInterval: 0.05 } });
+    const slow = new Wechatpay({ ...mock.clientConfig, certs: {}, apiv3Key: APIV3_KEY, certificates: { refreshInterval: 3600 } });
+    mock.requests.splice(0);
+    for (let tick = 0; tick < 3; tick++) {
+      const previous = fast.certificates!.lastRefresh;
+      jest.advanceTimersByTime(50);
+      // Until that download has landed (the next one is scheduled from there).
+      for (let turn = 0; fast.certificates!.lastRefresh === previous; turn++) {
+        if (turn > 200_000) throw new Error('the scheduled download did not happen');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    expect(downloads(mock)).toBeGreaterThanOrEqual(3);
+    expect(fast.certificates!.downloads).toBeGreaterThanOrEqual(3);
+    expect(slow.certificates!.downloads).toBe(0);
+    fast.certificates!.stop();
+    slow.certificates!.stop();
+  } finally {
+    jest.useRealTimers();
+  }
 });

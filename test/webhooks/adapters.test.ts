@@ -5,12 +5,12 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { buildNotification, deliver, type NotificationSpec } from '../../src/mock/notify.js';
 import { signedHeaders } from '../../src/mock/respond.js';
 import { Webhooks, keepRawBody, type Notification } from '../../src/webhooks/index.js';
+import { fetchHost } from '../helpers/fetch-host.js';
 import { makeIdentities } from '../helpers/keys.js';
 
 const { platform, merchant } = makeIdentities();
@@ -78,22 +78,7 @@ const adapters: Record<string, { start(webhooks: Webhooks, handler: Handler, con
   },
   'Fetch API': {
     async start(webhooks, handler, consumed) {
-      const route = webhooks.fetch((n) => handler(n));
-      // A minimal Fetch-style host: node request → Request → route → Response → node response.
-      const server = createServer(async (req: IncomingMessage, res) => {
-        const request = new Request(`http://127.0.0.1${req.url}`, {
-          method: req.method,
-          headers: req.headers as Record<string, string>,
-          body: Readable.toWeb(req) as ReadableStream,
-          duplex: 'half',
-        } as RequestInit);
-        if (consumed) await request.json().catch(() => undefined);
-        const response = await route(request);
-        // A route that answered before reading the whole body (413): this connection is done.
-        if (!req.readableEnded) res.setHeader('Connection', 'close');
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      });
+      const server = fetchHost(webhooks.fetch((n) => handler(n)), consumed);
       return listen(server);
     },
   },

@@ -15,11 +15,14 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-function table(target, head, rows) {
+function table(target, head, rows, empty) {
   const body = el('tbody', {}, ...rows);
   $(target).replaceChildren(el('table', {}, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), body));
-  if (!rows.length) body.append(el('tr', {}, el('td', { colspan: head.length, class: 'empty' }, 'none yet')));
+  if (!rows.length) body.append(el('tr', {}, el('td', { colspan: head.length, class: 'empty', 'data-test': 'empty' }, empty || 'none yet')));
 }
+
+// Times as WeChat Pay writes them: Beijing time, whatever the browser's zone.
+const beijing = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(11, 19) + ' (+08:00)';
 
 async function act(path, body) {
   const response = await fetch(path, { method: 'POST', headers: HEADERS, body: JSON.stringify(body || {}) });
@@ -41,7 +44,7 @@ function render(state) {
         button('fail', 'fail', order(o.out_trade_no) + '/pay', { outcome: 'insufficient-balance' }),
         button('cancel', 'cancel', order(o.out_trade_no) + '/pay', { outcome: 'cancel' }),
         button('expire', 'expire', order(o.out_trade_no) + '/expire'),
-      ] : [])))));
+      ] : [])))), state.hints.orders);
   table('refunds', ['out_refund_no', 'out_trade_no', 'refund', 'total', 'status', 'created'],
     state.refunds.map((r) => el('tr', {}, el('td', {}, r.out_refund_no), el('td', {}, r.out_trade_no), el('td', {}, r.refund), el('td', {}, r.total), el('td', {}, r.status), el('td', {}, r.created))));
   table('deliveries', ['event', 'subject', 'url', 'state', 'attempts', 'actions'],
@@ -52,7 +55,7 @@ function render(state) {
   table('requests', ['method', 'path', 'status', 'signature', 'body'],
     state.requests.map((r) => el('tr', {}, el('td', {}, r.method), el('td', {}, r.url), el('td', {}, r.status == null ? '—' : r.status + (r.code ? ' ' + r.code : '')),
       el('td', {}, r.signature || '—'), el('td', {}, el('pre', {}, r.body)))));
-  $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+  $('updated').textContent = 'updated ' + beijing(Date.now());
 }
 
 async function refresh() {

@@ -29,8 +29,20 @@ export function isConsoleRequest(req: IncomingMessage, path: string): boolean {
   return req.headers.authorization === undefined && (path === '/' || path.startsWith('/_sandbox/'));
 }
 
+/** What the console says in place of an empty orders table: how an order gets here. */
+export function noOrdersHint(): string {
+  return (
+    'No orders yet. Create one the way your shop will: a client pointed at this sandbox ' +
+    '(new Wechatpay({ ...mock.clientConfig }) in code, or client.json from `wxpay-chain mock`) calls ' +
+    "wxpay.v3.pay.transactions.native.post({ json: { appid, mchid, description, out_trade_no, notify_url, amount: { total: 100 } } }), " +
+    "or from a shell: npx wxpay-chain request POST v3/pay/transactions/native --config client.json --json '{…}'. " +
+    'It appears here with buttons to pay, fail, cancel or expire it.'
+  );
+}
+
 export function consoleState(sandbox: Sandbox, requests: readonly ConsoleRecord[]): unknown {
   return {
+    hints: { orders: noOrdersHint() },
     orders: sandbox.orders().map((o) => ({
       kind: o.kind,
       out_trade_no: o.out_trade_no,

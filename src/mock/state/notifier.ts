@@ -163,8 +163,32 @@ export class Notifier {
       const response = await deliver(delivery.url, built, { timeoutMs });
       return { at, status: response.status, answer: response.body.slice(0, ANSWER_CHARACTERS), ok: response.status === 200 || response.status === 204 };
     } catch (failure) {
-      const error = failure as Error & { cause?: { code?: string } };
-      return { at, answer: error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${error.cause?.code ?? error.name}: ${error.message}`, ok: false };
+      return { at, answer: (failure as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : unreached(failure), ok: false };
     }
   }
+}
+
+interface Reason {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  address?: unknown;
+  port?: unknown;
+  hostname?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** Why no answer came, as the network layer said it: `ECONNREFUSED 127.0.0.1:8081`, `ENOTFOUND shop.example`. */
+export function unreached(failure: unknown): string {
+  let reason = (failure ?? {}) as Reason;
+  // fetch says only "fetch failed"; the socket's error is its cause (an AggregateError when
+  // every address of a name failed: the first one speaks for them).
+  while (reason.message === 'fetch failed' && reason.cause && typeof reason.cause === 'object') reason = reason.cause as Reason;
+  if (Array.isArray(reason.errors) && reason.errors.length && typeof reason.address !== 'string') reason = { ...(reason.errors[0] as Reason), code: reason.code ?? (reason.errors[0] as Reason).code };
+  const code = typeof reason.code === 'string' ? reason.code : undefined;
+  if (code && typeof reason.address === 'string') return `${code} ${reason.address}${typeof reason.port === 'number' ? `:${reason.port}` : ''}`;
+  if (code && typeof reason.hostname === 'string') return `${code} ${reason.hostname}`;
+  const message = typeof reason.message === 'string' ? reason.message : String(failure);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

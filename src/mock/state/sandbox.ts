@@ -6,7 +6,7 @@ import { webhookOf } from '../../model.js';
 import { systemScheduler, type Scheduler } from './clock.js';
 import { Ledger } from './ledger.js';
 import { Notifier, RETRY_SCHEDULE } from './notifier.js';
-import type { Build, Deliver, ModelField, ModelOperation, ModelView, NotificationSigner, Sample } from './ports.js';
+import { type Build, type Deliver, type ModelField, type ModelOperation, type ModelView, type NotificationSigner, type Sample } from './ports.js';
 import { canonical, merge, shape } from './shape.js';
 import { beijingDate, compact, parseTime } from './time.js';
 import type { OrderKind, SandboxDelivery, SandboxOrder, SandboxRefund, SandboxSnapshot, TradeState } from './types.js';
@@ -73,6 +73,7 @@ const QUERY_TEMPLATE: Record<OrderKind, string> = {
 };
 
 const refuse = (status: number, code: string, message: string): SandboxAnswer => ({ status, json: { code, message } });
+const expiryKey = (order: SandboxOrder) => `${order.kind}:${order.out_trade_no}`;
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 const integer = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) ? value : 0);
@@ -93,7 +94,9 @@ export class Sandbox {
   readonly #notifier: Notifier;
   readonly #model: ModelView | undefined;
   readonly #sample: Sample;
+  // Keyed by kind and number: a partner order may share its out_trade_no with a direct one.
   readonly #expiries = new Map<string, unknown>();
+  #saving = false;
   readonly #refundTimers = new Set<unknown>();
   readonly #refundDelay: number;
 
@@ -295,6 +298,8 @@ export class Sandbox {
     if (text(body.sub_mchid)) order.sub_mchid = text(body.sub_mchid)!;
     const openid = text(payer.openid) ?? text(payer.sp_openid) ?? text(payer.sub_openid);
     if (openid) order.openid = openid;
+    const appid = text(body.appid) ?? text(body.sp_appid) ?? text(body.combine_appid);
+    if (appid) order.appid = appid;
     if (kind === 'combine') {
       order.sub_orders = [];
       for (const raw of Array.isArray(body.sub_orders) ? body.sub_orders : []) {
@@ -331,7 +336,15 @@ export class Sandbox {
   #query(kind: OrderKind, request: SandboxRequest, by: 'out' | 'id'): SandboxAnswer {
     const order = this.#lookup(kind, request.params, by);
     if (!order) return refuse(404, 'ORDER_NOT_EXIST', '订单不存在');
-    return { status: 200, json: shape(request.operation?.response.fields, orderValues(order, this.#ledger), this.#sample) };
+    const values = orderValues(order, this.#ledger);
+    const answer = shape(request.operation?.response.fields, values, this.#sample);
+    // The amount as the payment notification has it (payer_total, payer_currency once paid), even
+    // where the query's table lists fewer of its members: WeChat Pay answers both the same.
+    if (order.kind !== 'combine' && answer.amount && typeof answer.amount === 'object') {
+      const notified = this.#resource('TRANSACTION.SUCCESS', QUERY_TEMPLATE[order.kind], values).amount;
+      answer.amount = { ...(notified as object | undefined), ...(answer.amount as object) };
+    }
+    return { status: 200, json: answer };
   }
 
   #close(kind: OrderKind, request: SandboxRequest): SandboxAnswer {
@@ -439,17 +452,27 @@ export class Sandbox {
     order.trade_state_desc = description;
     if (paidAt !== undefined) order.success_time = paidAt;
     if (state !== 'NOTPAY') {
-      const timer = this.#expiries.get(order.out_trade_no);
+      const key = expiryKey(order);
+      const timer = this.#expiries.get(key);
       if (timer !== undefined) this.scheduler.cancel(timer);
-      this.#expiries.delete(order.out_trade_no);
+      this.#expiries.delete(key);
     }
   }
 
-  /** An unpaid order past its time_expire is closed when next seen (and by a timer when one fits). */
+  /**
+   * An unpaid order past its time_expire is closed when next seen (and by a timer when one fits).
+   * A read that closes orders writes the state file once, after the read, not once per order.
+   */
   #touch(order: SandboxOrder): SandboxOrder {
     if (order.time_expire !== undefined && order.trade_state === 'NOTPAY' && this.scheduler.now() >= order.time_expire) {
       for (const each of this.#family(order)) this.#transition(each, 'CLOSED', '订单已过期');
-      this.#changed();
+      if (!this.#saving) {
+        this.#saving = true;
+        queueMicrotask(() => {
+          this.#saving = false;
+          this.#changed();
+        });
+      }
     }
     return order;
   }
@@ -457,10 +480,10 @@ export class Sandbox {
   #scheduleExpiry(order: SandboxOrder): void {
     if (order.time_expire === undefined || order.trade_state !== 'NOTPAY' || order.kind === 'sub') return;
     const timer = this.scheduler.schedule(() => {
-      this.#expiries.delete(order.out_trade_no);
+      this.#expiries.delete(expiryKey(order));
       this.#touch(order);
     }, order.time_expire - this.scheduler.now());
-    if (timer !== undefined) this.#expiries.set(order.out_trade_no, timer);
+    if (timer !== undefined) this.#expiries.set(expiryKey(order), timer);
   }
 
   #scheduleRefund(refund: SandboxRefund): void {

@@ -4,6 +4,7 @@
 import { handle, type HandleOptions, type WebhookHandler } from '../handle.js';
 import type { RawNotification, WebhookParser } from '../parse.js';
 import { fail, type WebhookReply } from '../reply.js';
+import { report, type Reporting } from '../report.js';
 
 /** The parts of a Fastify instance, request and reply this plugin uses. */
 export interface FastifyLikeInstance {
@@ -33,18 +34,19 @@ export interface FastifyContext {
   reply: FastifyLikeReply;
 }
 
-export function fastifyWebhook(parser: WebhookParser, handler: WebhookHandler<FastifyContext>, options: HandleOptions & { url: string }) {
-  return fastifyPlugin(options.url, parser.maxBodyBytes, (request, reply, body) => handle(parser, { headers: request.headers, body }, handler, { request, reply }, options));
+export function fastifyWebhook(parser: WebhookParser, handler: WebhookHandler<FastifyContext>, options: HandleOptions & Reporting & { url: string }) {
+  return fastifyPlugin(options.url, parser.maxBodyBytes, (request, reply, body) => handle(parser, { headers: request.headers, body }, handler, { request, reply }, options), options);
 }
 
 /** The encapsulated plugin around one POST route; `answer` turns the raw body into the reply. */
-export function fastifyPlugin(url: string, bodyLimit: number, answer: (request: FastifyLikeRequest, reply: FastifyLikeReply, body: Buffer) => Promise<WebhookReply>) {
+export function fastifyPlugin(url: string, bodyLimit: number, answer: (request: FastifyLikeRequest, reply: FastifyLikeReply, body: Buffer) => Promise<WebhookReply>, reporting: Reporting = {}) {
   return async (instance: FastifyLikeInstance): Promise<void> => {
     instance.removeAllContentTypeParsers();
     instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
     // Fastify's own refusals (413 over bodyLimit, 415, …) keep their status but answer as WeChat Pay expects.
     instance.setErrorHandler((error, _request, reply) => {
       const { status, headers, body } = fail(error.message, error.statusCode && error.statusCode >= 400 ? error.statusCode : 500);
+      report(reporting, error, 'parse', status, undefined);
       return reply.code(status).headers(headers).send(body);
     });
     instance.post(url, async (request, reply) => {

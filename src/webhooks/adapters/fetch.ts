@@ -2,6 +2,8 @@
 import { WebhookError } from '../errors.js';
 import { handle, type HandleOptions, type WebhookHandler } from '../handle.js';
 import type { WebhookParser } from '../parse.js';
+import type { WebhookReply } from '../reply.js';
+import type { Reporting } from '../report.js';
 
 export interface FetchContext {
   request: Request;
@@ -10,7 +12,7 @@ export interface FetchContext {
 async function bodyOf(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > limit) throw new WebhookError('BODY_TOO_LARGE', `notification body is ${declared} bytes, over the ${limit}-byte limit`);
-  if (request.bodyUsed) throw new WebhookError('BODY_CONSUMED', 'the Request body was already read: pass the Request before calling request.json()');
+  if (request.bodyUsed) throw new WebhookError('BODY_CONSUMED', 'the Request body was already read (request.json(), request.text() or a middleware did it): hand the route the Request unread, or a request.clone() made before reading');
   if (!request.body) return Buffer.alloc(0);
   // Read chunk by chunk: a chunked body declares no length, and is stopped as soon as it passes
   // the limit instead of being buffered whole first.
@@ -30,10 +32,14 @@ async function bodyOf(request: Request, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks, size);
 }
 
-export function fetchWebhook(parser: WebhookParser, handler: WebhookHandler<FetchContext>, options?: HandleOptions) {
+/** A reply as a Fetch Response. */
+export function toResponse(reply: WebhookReply): Response {
+  return new Response(reply.body === '' ? null : reply.body, { status: reply.status, headers: reply.headers });
+}
+
+export function fetchWebhook(parser: WebhookParser, handler: WebhookHandler<FetchContext>, options?: HandleOptions & Reporting) {
   return async (request: Request): Promise<Response> => {
     const raw = async () => ({ headers: request.headers, body: await bodyOf(request, parser.maxBodyBytes) });
-    const reply = await handle(parser, raw, handler, { request }, options);
-    return new Response(reply.body === '' ? null : reply.body, { status: reply.status, headers: reply.headers });
+    return toResponse(await handle(parser, raw, handler, { request }, options));
   };
 }
