@@ -135,7 +135,7 @@ describe('rejections, as WeChat Pay answers them', () => {
       sign_information: { method: 'POST', url: '/v3/marketing/favor/stocks/S1/pause', sign_message_length: Buffer.byteLength(`${head}${sent.body}\n`), truncated_sign_message: `${head}${sent.body.slice(0, 8)}\n` },
     });
     expect(error.hint).toMatch(new RegExp(`^WeChat Pay verified exactly what the client signed .*privateKey is not the private key of merchant API certificate ${mock.merchant.serial}`));
-    expect(sent).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR' });
+    expect(sent).toMatchObject({ status: 401, code: 'SIGN_ERROR' });
   });
 
   test('body changed after signing: 401 SIGN_ERROR (the signature covers the exact bytes received)', async () => {
@@ -165,7 +165,9 @@ describe('rejections, as WeChat Pay answers them', () => {
   });
 
   test('unknown serial_no, unknown mchid: 401 SIGN_ERROR', async () => {
-    const serial = await rejection(untyped(new Wechatpay({ ...mock.clientConfig, serial: 'ABCDEF0123' })).v3.marketing.favor.stocks._stock_id_.pause.post(pause));
+    // A serial WeChat Pay does not know (the merchant certificate, which would name the right one, left out).
+    const { merchantCertificate: _certificate, ...withoutCertificate } = mock.clientConfig;
+    const serial = await rejection(untyped(new Wechatpay({ ...withoutCertificate, serial: 'ABCDEF0123' })).v3.marketing.favor.stocks._stock_id_.pause.post(pause));
     expect(serial).toMatchObject({ httpStatus: 401, code: 'SIGN_ERROR' });
     expect(serial.message).toContain('商户证书序列号有误'); // WeChat Pay's own words for it
     expect(serial.hint).toMatch(/^WeChat Pay does not accept serial ABCDEF0123 as an API certificate of mchid 1900000001/);
