@@ -49,16 +49,52 @@ interface Ctx {
   name?: string;
 }
 
-/** Named interfaces for the objects of one generated file, unique names in traversal order. */
+/**
+ * Named object types of one generated file. Every name the naming scheme gives stays exported, but
+ * each distinct shape is declared once: the first pass hands out a placeholder per shape (bodies
+ * hold their members' placeholders, so equal bodies mean equal shapes all the way down), and
+ * `render` declares each shape under the shortest of its names, every other name an alias of it.
+ */
 class Named {
-  readonly decls: string[] = [];
   readonly #used = new Set<string>();
+  readonly #shapes = new Map<string, number>();
+  readonly #bodies: Array<{ doc: string; body: string; names: string[] }> = [];
+  readonly #order: Array<{ name: string; id: number }> = [];
   add(name: string, docText: string, body: string): string {
     let n = name;
     for (let i = 2; this.#used.has(n); i++) n = `${name}_${i}`;
     this.#used.add(n);
-    this.decls.push(`${docText}export interface ${n} ${body}\n`);
-    return n;
+    let id = this.#shapes.get(body);
+    if (id === undefined) {
+      id = this.#bodies.length;
+      this.#shapes.set(body, id);
+      this.#bodies.push({ doc: docText, body, names: [] });
+    }
+    this.#bodies[id]!.names.push(n);
+    this.#order.push({ name: n, id });
+    return `\u0001${id}\u0001`;
+  }
+  #names: string[] | undefined;
+  /** The shortest name of each shape (the first of them on a tie): its declaration's name. */
+  #canonical(): string[] {
+    return (this.#names ??= this.#bodies.map((b) => b.names.reduce((best, n) => (n.length < best.length ? n : best))));
+  }
+  /** Replaces the placeholders in `text` by the shapes' declared names. */
+  resolve(text: string): string {
+    const names = this.#canonical();
+    return text.replace(/\u0001(\d+)\u0001/g, (_, id: string) => names[Number(id)]!);
+  }
+  /** Each shape's interface, in the order the names were given, then every other name as an export alias of its shape's. */
+  declarations(): string {
+    const names = this.#canonical();
+    const interfaces: string[] = [];
+    const aliases: string[] = [];
+    for (const { name, id } of this.#order) {
+      const shape = this.#bodies[id]!;
+      if (names[id] === name) interfaces.push(`${shape.doc}export interface ${name} ${this.resolve(shape.body)}\n`);
+      else aliases.push(`${names[id]} as ${name},`);
+    }
+    return `${interfaces.join('\n')}${aliases.length ? `\nexport type {\n${aliases.join('\n')}\n};\n` : ''}`;
   }
 }
 
@@ -139,19 +175,29 @@ function fieldLabel(f: Field): string | undefined {
   return f.label ?? f.oneOf?.map((s) => s.label).find(Boolean);
 }
 
-function fieldDoc(f: Field, ctx?: Ctx): string {
+/**
+ * The field's label and what its type does not say. A type that explains itself (`Sealed`,
+ * `Encoded<T>`, `` `${number}` ``, `'true' | 'false'`: each documented where it is declared) gets no
+ * note, since every note is parsed again by every consumer's editor.
+ */
+function fieldDoc(f: Field, ctx: Ctx | undefined, type: string): string {
   const notes: string[] = [];
+  const explained = /^(?:Sealed|Encoded<|`\$\{number\}`|'true' \| 'false')/.test(type);
   const enc = f.encoded ?? f.oneOf?.find((s) => s.encoded)?.encoded;
   const encr = f.encrypted ?? f.oneOf?.find((s) => s.encrypted)?.encrypted;
   if (enc && ctx?.multipart && (f.children?.length || f.oneOf)) notes.push('The object (the client writes its JSON) or the JSON text.');
-  else if (enc === 'by-json_encode' && f.children?.length) notes.push('JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.');
+  else if (enc === 'by-json_encode' && f.children?.length) {
+    if (!explained) notes.push('JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.');
+  }
   else if (enc) notes.push(`Encoded string (${enc}); its structure is in model.json.`);
-  if (ctx?.xmlIn) {
+  if (ctx?.xmlIn && !explained) {
     const s = (f.oneOf?.[0] ?? f) as Partial<Shape>;
     if (s.type === 'object' || s.array) notes.push(`Arrives as JSON text (documented as ${s.type}${'[]'.repeat(s.array ?? 0)}; structure in model.json).`);
     else if (s.type !== 'string' && s.type) notes.push(`Arrives as text (documented as ${s.type}).`);
   }
-  if (encr === 'by-rsa-pubkey' && ctx?.sealed) notes.push('Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.');
+  if (encr === 'by-rsa-pubkey' && ctx?.sealed) {
+    if (!explained) notes.push('Encrypted: `(await wxpay.encryptor()).encrypt(text)` in a request, `wxpay.decrypt(value)` in an answer.');
+  }
   else if (encr) notes.push(`Encrypted (${encr}).`);
   if (f.signed) notes.push(`Signed (${f.signed}).`);
   if (f.docName) notes.push(`Documented as \`${f.docName}\`.`);
@@ -163,7 +209,8 @@ function objectType(fields: Field[], ctx: Ctx, perField?: (f: Field) => Ctx, lab
   if (!fields.length) return 'Record<string, unknown>';
   const members = fields.map((f) => {
     const c = child(perField ? perField(f) : ctx, pascal(f.name));
-    return `${fieldDoc(f, c)}${key(f.name)}${f.required ? '' : '?'}: ${fieldType(f, c)};`;
+    const type = fieldType(f, c);
+    return `${fieldDoc(f, c, type)}${key(f.name)}${f.required ? '' : '?'}: ${type};`;
   });
   const body = `{\n${members.join('\n')}\n}`;
   return ctx.named && ctx.name ? ctx.named.add(ctx.name, doc([label]), body) : body;
@@ -242,11 +289,13 @@ function pathsText(endpoints: Endpoint[], names: boolean): string {
     const base = e.template.split('/').map(pascal).join('');
     const ops = e.operations.map((op) => {
       const name = `${base}${pascal(op.method)}`;
-      return `${operationDoc(op)}${op.method}: {\noptions: ${optionsType(op, named, name)};\nresponse: ${responseType(op, named, name)};\n};`;
+      return `${operationDoc(op)}${op.method}: Operation<${optionsType(op, named, name)}, ${responseType(op, named, name)}>;`;
     });
-    out.push(`${endpointDoc(e)}${q(e.template)}: {\n${ops.join('\n')}\n};`);
+    // the label and link are shown from the verbs and the nodes (nodes.ts); nothing shows the entry's
+    out.push(`${q(e.template)}: {\n${ops.join('\n')}\n};`);
   }
-  return `export interface Paths {\n${out.join('\n')}\n}\n\n${named?.decls.join('\n') ?? ''}`;
+  const text = `export interface Paths {\n${out.join('\n')}\n}\n\n${named?.declarations() ?? ''}`;
+  return named ? named.resolve(text) : text;
 }
 
 /** The runtime's property-name normalisation (see src/typing.ts contract), for checking spellings. */
@@ -273,11 +322,20 @@ export function spellings(segment: string): string[] {
   }).sort(cmp);
 }
 
+/** FNV-1a: a short name that stays the same for a path whatever else the catalogue holds. */
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** `v3/pay/transactions/native` → `N_native_1x2y`: the last segment, for the reader, and a hash of the path, stable across regenerations. */
 function nodeNames(prefixes: string[]): Map<string, string> {
   const names = new Map<string, string>();
   const used = new Set<string>();
   for (const p of prefixes) {
-    let base = 'N_' + p.split('/').map((s) => s.replace(/[{}]/g, '$').replace(/[^A-Za-z0-9_$]/g, '_')).join('__');
+    const last = p.slice(p.lastIndexOf('/') + 1).replace(/[{}]/g, '$').replace(/[^A-Za-z0-9_$]/g, '_');
+    const base = `N_${last}_${(fnv(p) % 36 ** 4).toString(36)}`;
     let n = base;
     for (let i = 2; used.has(n); i++) n = `${base}_${i}`;
     used.add(n);
@@ -329,6 +387,8 @@ function nodesText(endpoints: Endpoint[], diagnostics: Diagnostic[], info: Nodes
       } else if (sp.some((s) => VERB_NAMES.has(s))) {
         diagnostics.push({ file: source.get(child) ?? child, line: 1, reason: 'segment-named-like-verb', severity: 'info', detail: `"${seg}" under ${parent} (the parent has no such verb): emitted as a chain property` });
       }
+      // the label and link on one spelling (an identifier: `couponStocks`, `_stock_id_`): a copy per spelling costs every consumer's compile
+      const shown = sp.find((x) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(x)) ?? sp[0];
       for (const s of sp) {
         const other = taken.get(s);
         if (other && other !== seg) {
@@ -336,7 +396,7 @@ function nodesText(endpoints: Endpoint[], diagnostics: Diagnostic[], info: Nodes
           continue;
         }
         taken.set(s, seg);
-        lines.push(`${nodeDoc.get(child) ?? ''}readonly ${key(s)}: ${names.get(child)};`);
+        lines.push(`${s === shown ? (nodeDoc.get(child) ?? '') : ''}readonly ${key(s)}: ${names.get(child)};`);
       }
     }
     return lines;
@@ -378,10 +438,10 @@ function webhooksText(webhooks: Webhook[], names: boolean): string {
       const types = [...new Set(entries.map((e) => (e.startsWith('/**') ? e.slice(e.indexOf('*/') + 3) : e)))];
       return `${d}${q(k)}: ${types.join(' | ')};`;
     }).join('\n');
-  return (
+  const text =
     `/** APIv3 notifications: event_type -> the decrypted \`resource\` (AEAD_AES_256_GCM ciphertext). */\nexport interface WebhookEvents {\n${render(v3)}\n}\n\n` +
-    `/** APIv2 notifications (XML), keyed by the documentation page name: the notification body. */\nexport interface WebhookV2Notifications {\n${render(v2)}\n}\n\n${named?.decls.join('\n') ?? ''}`
-  );
+    `/** APIv2 notifications (XML), keyed by the documentation page name: the notification body. */\nexport interface WebhookV2Notifications {\n${render(v2)}\n}\n\n${named?.declarations() ?? ''}`;
+  return named ? named.resolve(text) : text;
 }
 
 /** Stable JSON: sorted keys, one endpoint / webhook / redirect per line. */
@@ -443,7 +503,7 @@ export function emit(model: Model, opts: { format?: boolean; names?: boolean } =
   const fmt = opts.format === false ? (_: string, t: string) => t : (n: string, t: string) => format(project, n, t);
   const files = new Map<string, string>();
   const endpoints = [...model.endpoints].sort((a, b) => cmp(a.template, b.template));
-  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\nimport type { Encoded, Sealed } from '../typing.js';\n\n${pathsText(endpoints, opts.names !== false)}`));
+  files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\nimport type { Encoded, Operation, Sealed } from '../typing.js';\n\n${pathsText(endpoints, opts.names !== false)}`));
   files.set(
     'nodes.ts',
     fmt('nodes.ts', `${HEADER}import type { Call, Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),

@@ -38,9 +38,9 @@ export interface CommonOptions {
 }
 
 /** One documented operation: its options object and its response body. */
-export interface Operation {
-  options: object;
-  response: unknown;
+export interface Operation<Options extends object = object, Response = unknown> {
+  options: Options;
+  response: Response;
 }
 
 export interface WechatpayResponse<T = unknown> extends AxiosResponse<T> {

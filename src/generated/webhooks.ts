@@ -42,7 +42,7 @@ export interface WebhookEvents {
    * 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692
    */
-  'BRAND_MEMBER_CARD_SP.USER_CARD.DELETE': BrandMemberCardSpUserCardDeleteResource;
+  'BRAND_MEMBER_CARD_SP.USER_CARD.DELETE': BrandMemberCardSpUserCardCreateResource;
   /**
    * 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
@@ -67,7 +67,7 @@ export interface WebhookEvents {
    * 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719
    */
-  'COMPLAINT.STATE_CHANGE': ComplaintStateChangeResource;
+  'COMPLAINT.STATE_CHANGE': ComplaintCreateResource;
   /**
    * 领券事件回调(COUPON.SEND)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285279
@@ -87,7 +87,7 @@ export interface WebhookEvents {
    * 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_5.shtml
    */
-  'DISCOUNT_CARD.AGREEMENT_ENDED': DiscountCardAgreementEndedResource;
+  'DISCOUNT_CARD.AGREEMENT_ENDED': DiscountCardGetCardResource;
   /**
    * 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_1.shtml
@@ -97,12 +97,12 @@ export interface WebhookEvents {
    * 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_2.shtml
    */
-  'DISCOUNT_CARD.SETTLEMENT': DiscountCardSettlementResource;
+  'DISCOUNT_CARD.SETTLEMENT': DiscountCardGetCardResource;
   /**
    * 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_4.shtml
    */
-  'DISCOUNT_CARD.USER_ACCEPTED': DiscountCardUserAcceptedResource;
+  'DISCOUNT_CARD.USER_ACCEPTED': DiscountCardGetCardResource;
   /**
    * 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON)
    * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_6.shtml
@@ -167,7 +167,7 @@ export interface WebhookEvents {
    * 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286082
    */
-  'FAPIAO.CARD_INSERTED': FapiaoCardInsertedResource;
+  'FAPIAO.CARD_INSERTED': FapiaoIssuedResource;
   /**
    * 发票开具成功(FAPIAO.ISSUED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286057
@@ -177,7 +177,7 @@ export interface WebhookEvents {
    * 发票冲红成功(FAPIAO.REVERSED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286074
    */
-  'FAPIAO.REVERSED': FapiaoReversedResource;
+  'FAPIAO.REVERSED': FapiaoIssuedResource;
   /**
    * 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286009
@@ -192,7 +192,7 @@ export interface WebhookEvents {
    * 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
    */
-  'INSURANCE_ENTRUST.RENEW': InsuranceEntrustRenewResource;
+  'INSURANCE_ENTRUST.RENEW': InsuranceEntrustSignResource;
   /**
    * 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
@@ -202,7 +202,7 @@ export interface WebhookEvents {
    * 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
    */
-  'INSURANCE_ENTRUST.TERMINATE': InsuranceEntrustTerminateResource;
+  'INSURANCE_ENTRUST.TERMINATE': InsuranceEntrustSignResource;
   /**
    * 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285836
@@ -232,7 +232,7 @@ export interface WebhookEvents {
    * 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908
    */
-  'MCHTRANSFER.AUTHORIZATION.CONFIRMED': MchtransferAuthorizationConfirmedResource;
+  'MCHTRANSFER.AUTHORIZATION.CONFIRMED': MchtransferAuthorizationClosedResource;
   /**
    * 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028
@@ -242,7 +242,7 @@ export interface WebhookEvents {
    * 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028
    */
-  'MCHTRANSFER.BATCH.FINISHED': MchtransferBatchFinishedResource;
+  'MCHTRANSFER.BATCH.FINISHED': MchtransferBatchClosedResource;
   /**
    * 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012712115
@@ -292,7 +292,7 @@ export interface WebhookEvents {
    * 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485
    */
-  'PAPAY.TERMINATE': PapayTerminateResource;
+  'PAPAY.TERMINATE': PapaySignResource;
   /**
    * 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012156110
@@ -352,7 +352,7 @@ export interface WebhookEvents {
    * 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679
    */
-  'PROFITSHARING.SUCCESS': ProfitsharingSuccessResource;
+  'PROFITSHARING.SUCCESS': ProfitsharingReturnResource;
   /**
    * 平台收付通商家充值-关闭充值(RECHARGE.CLOSED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652
@@ -437,12 +437,12 @@ export interface WebhookEvents {
    * 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
    */
-  'VIOLATION.INTERCEPT': ViolationInterceptResource;
+  'VIOLATION.INTERCEPT': ViolationAppealResource;
   /**
    * 商户平台处罚(VIOLATION.PUNISH)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
    */
-  'VIOLATION.PUNISH': ViolationPunishResource;
+  'VIOLATION.PUNISH': ViolationAppealResource;
   /**
    * 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON)
    * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130
@@ -570,32 +570,6 @@ export interface V2CheckFailNotification {
 }
 
 /** 用户确认订单成功(CHECK.SUCCESS)回调通知(XML) */
-export interface V2CheckSuccessResource {
-  /** 单据状态 */
-  state?: string;
-  /** 服务ID */
-  service_id?: string;
-  /** 商户服务订单号 */
-  out_order_no?: string;
-  /** 微信支付服务订单号 */
-  order_id?: string;
-  /** 商品名称 */
-  goods_name?: string;
-  /** 是否归还 */
-  returned?: string;
-  /** 房间 */
-  room?: string;
-  /** 是否入住 */
-  checked_in?: string;
-  /** 入住时间 */
-  start_time?: string;
-  /** 押金金额 */
-  deposit_amount?: string;
-  /** 完结凭证 */
-  finish_ticket?: string;
-}
-
-/** 用户确认订单成功(CHECK.SUCCESS)回调通知(XML) */
 export interface V2CheckSuccessNotification {
   /** 商户号 */
   mch_id: string;
@@ -685,36 +659,6 @@ export interface V2TransactionFailNotification {
    * Encrypted (by-aes-gcm).
    */
   event_ciphertext: string;
-}
-
-/** 订单支付成功(TRANSACTION.SUCCESS)回调通知(XML) */
-export interface V2TransactionSuccessResource {
-  /** 单据状态 */
-  state?: string;
-  /** 服务ID */
-  service_id?: string;
-  /** 商户服务订单号 */
-  out_order_no?: string;
-  /** 微信支付服务订单号 */
-  order_id?: string;
-  /** 商品名称 */
-  goods_name?: string;
-  /** 是否归还 */
-  returned?: string;
-  /** 房间 */
-  room?: string;
-  /** 是否入住 */
-  checked_in?: string;
-  /** 入住时间 */
-  start_time?: string;
-  /** 押金金额 */
-  deposit_amount?: string;
-  /** 总金额 */
-  total_amount?: string;
-  /** 预计离店时间 */
-  end_time?: string;
-  /** 结单交易单号 */
-  finish_transaction_id?: string;
 }
 
 /** 订单支付成功(TRANSACTION.SUCCESS)回调通知(XML) */
@@ -1031,23 +975,6 @@ export interface AbnormalFundProcessingTransferSuccessResource {
   instruction: AbnormalFundProcessingTransferSuccessResourceInstruction;
 }
 
-/** 通知资源数据 */
-export interface AbnormalFundProcessingTransferSuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 异常转付处理结果回调(ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS)通知(JSON) */
 export interface AbnormalFundProcessingTransferSuccessNotification {
   /** 通知的唯一ID */
@@ -1061,7 +988,7 @@ export interface AbnormalFundProcessingTransferSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: AbnormalFundProcessingTransferSuccessNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** H5支付域名修改申请事件(APPLYMENT_STATE.APPROVED)通知(JSON) */
@@ -1229,23 +1156,6 @@ export interface BrandMemberCardSpPointExchangeCouponResource {
   stock_id: string;
 }
 
-/** 通知资源数据 */
-export interface BrandMemberCardSpPointExchangeCouponNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 商家名片会员用户积分兑券事件(BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON)通知(JSON) */
 export interface BrandMemberCardSpPointExchangeCouponNotification {
   /** 通知的唯一ID */
@@ -1259,7 +1169,7 @@ export interface BrandMemberCardSpPointExchangeCouponNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BrandMemberCardSpPointExchangeCouponNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 商家名片会员用户积分同步事件(BRAND_MEMBER_CARD_SP.SYNC_USER_POINT)通知(JSON) */
@@ -1272,23 +1182,6 @@ export interface BrandMemberCardSpSyncUserPointResource {
   openid: string;
   /** 会员卡code */
   user_card_code: string;
-}
-
-/** 通知资源数据 */
-export interface BrandMemberCardSpSyncUserPointNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 商家名片会员用户积分同步事件(BRAND_MEMBER_CARD_SP.SYNC_USER_POINT)通知(JSON) */
@@ -1304,7 +1197,7 @@ export interface BrandMemberCardSpSyncUserPointNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BrandMemberCardSpSyncUserPointNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 会员卡有效期 */
@@ -1392,23 +1285,6 @@ export interface BrandMemberCardSpUserCardCreateResource {
   modify_time: string;
 }
 
-/** 通知资源数据 */
-export interface BrandMemberCardSpUserCardCreateNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 用户开通商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.CREATE)通知(JSON) */
 export interface BrandMemberCardSpUserCardCreateNotification {
   /** 通知的唯一ID */
@@ -1422,109 +1298,7 @@ export interface BrandMemberCardSpUserCardCreateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BrandMemberCardSpUserCardCreateNotificationResource;
-}
-
-/** 会员卡有效期 */
-export interface BrandMemberCardSpUserCardDeleteResourceValidDateInformation {
-  /** 有效期类型 */
-  type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
-  /** 有效期开始时间 */
-  available_begin_time?: string;
-  /** 有效期结束时间 */
-  available_end_time?: string;
-  /** 生效后N天内有效 */
-  available_day_after_receive?: number;
-}
-
-/** 平台提供的通用开卡信息字段 */
-export interface BrandMemberCardSpUserCardDeleteResourceUserInformationCommonFieldList {
-  /** 平台提供的通用开卡信息字段 */
-  name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * Encrypted (by-rsa-pubkey).
-   */
-  value?: string;
-}
-
-/** 商户自定义的开卡信息字段 */
-export interface BrandMemberCardSpUserCardDeleteResourceUserInformationCustomFieldList {
-  /** 字段名称 */
-  name?: string;
-  /**
-   * 加密的用户选择的字段值列表
-   * Encrypted (by-rsa-pubkey).
-   */
-  user_chosen_values?: string[];
-}
-
-/** 用户开卡时填写的个人信息 */
-export interface BrandMemberCardSpUserCardDeleteResourceUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  common_field_list?: BrandMemberCardSpUserCardDeleteResourceUserInformationCommonFieldList[];
-  /** 商户自定义的开卡信息字段 */
-  custom_field_list?: BrandMemberCardSpUserCardDeleteResourceUserInformationCustomFieldList[];
-}
-
-/** 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON) */
-export interface BrandMemberCardSpUserCardDeleteResource {
-  /** 会员卡code */
-  user_card_code?: string;
-  /** 会员卡模板ID */
-  card_id: string;
-  /** 用户标识 */
-  openid: string;
-  /** 卡背景颜色 */
-  card_color: string;
-  /** 卡背景图URL */
-  card_picture_url: string;
-  /** 品牌ID */
-  brand_id: string;
-  /** 会员卡类型 */
-  card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
-  /**
-   * 加密的手机号
-   * Encrypted (by-rsa-pubkey).
-   */
-  phone_number?: string;
-  /** 等级 */
-  level?: string;
-  /** 会员卡有效期 */
-  valid_date_information: BrandMemberCardSpUserCardDeleteResourceValidDateInformation;
-  /** 领取时间 */
-  pickup_time: string;
-  /** 用户开卡时填写的个人信息 */
-  user_information?: BrandMemberCardSpUserCardDeleteResourceUserInformation;
-  /** 商家数据包 */
-  attach?: string;
-  /** 用户会员卡状态 */
-  user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE' | (string & {});
-  /** 作废原因 */
-  invalid_reason?: string;
-  /** 作废时间 */
-  invalid_time?: string;
-  /** 创建时间 */
-  create_time: string;
-  /** 更新时间 */
-  modify_time: string;
-}
-
-/** 通知资源数据 */
-export interface BrandMemberCardSpUserCardDeleteNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: CouponSendNotificationResource;
 }
 
 /** 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON) */
@@ -1540,7 +1314,7 @@ export interface BrandMemberCardSpUserCardDeleteNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BrandMemberCardSpUserCardDeleteNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON) */
@@ -1567,23 +1341,6 @@ export interface BudgetClosedResource {
   closed_time?: string;
 }
 
-/** 通知资源数据 */
-export interface BudgetClosedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON) */
 export interface BudgetClosedNotification {
   /** 通知的唯一ID */
@@ -1597,7 +1354,7 @@ export interface BudgetClosedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BudgetClosedNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON) */
@@ -1624,23 +1381,6 @@ export interface BudgetFinishedResource {
   finished_time?: string;
 }
 
-/** 通知资源数据 */
-export interface BudgetFinishedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON) */
 export interface BudgetFinishedNotification {
   /** 通知的唯一ID */
@@ -1654,7 +1394,7 @@ export interface BudgetFinishedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BudgetFinishedNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON) */
@@ -1679,23 +1419,6 @@ export interface BudgetLockedResource {
   locked_time?: string;
 }
 
-/** 通知资源数据 */
-export interface BudgetLockedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON) */
 export interface BudgetLockedNotification {
   /** 通知的唯一ID */
@@ -1709,7 +1432,7 @@ export interface BudgetLockedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BudgetLockedNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 产生新投诉(COMPLAINT.CREATE)通知(JSON) */
@@ -1718,23 +1441,6 @@ export interface ComplaintCreateResource {
   complaint_id: string;
   /** 触发本次投诉通知回调的具体动作类型 */
   action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS' | (string & {});
-}
-
-/** 通知资源数据 */
-export interface ComplaintCreateNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 产生新投诉(COMPLAINT.CREATE)通知(JSON) */
@@ -1750,32 +1456,7 @@ export interface ComplaintCreateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ComplaintCreateNotificationResource;
-}
-
-/** 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON) */
-export interface ComplaintStateChangeResource {
-  /** 投诉单对应的投诉单号 */
-  complaint_id: string;
-  /** 触发本次投诉通知回调的具体动作类型 */
-  action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS' | (string & {});
-}
-
-/** 通知资源数据 */
-export interface ComplaintStateChangeNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON) */
@@ -1791,7 +1472,7 @@ export interface ComplaintStateChangeNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ComplaintStateChangeNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 仅在支付有礼、扫码领券（营销馆）、会员有礼发放渠道，才有该信息 */
@@ -2006,23 +1687,6 @@ export interface DeliveryPlanChangeResource {
   modify_time: string;
 }
 
-/** 通知资源数据 */
-export interface DeliveryPlanChangeNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON) */
 export interface DeliveryPlanChangeNotification {
   /** 通知的唯一ID */
@@ -2036,57 +1700,7 @@ export interface DeliveryPlanChangeNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DeliveryPlanChangeNotificationResource;
-}
-
-export interface DiscountCardAgreementEndedResourceObjectives {
-  objective_id?: string;
-}
-
-export interface DiscountCardAgreementEndedResourceRewards {
-  reward_id?: string;
-}
-
-export interface DiscountCardAgreementEndedResourceTimeRange {
-  begin_time?: string;
-  end_time?: string;
-}
-
-/** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON) */
-export interface DiscountCardAgreementEndedResource {
-  /** 公众账号ID */
-  appid?: string;
-  /** 微信用户在商户对应AppID下的唯一标识。 */
-  openid?: string;
-  /** 先享卡ID */
-  card_id?: string;
-  card_template_id?: string;
-  create_time?: string;
-  mchid?: string;
-  objectives?: DiscountCardAgreementEndedResourceObjectives[];
-  out_card_code?: string;
-  rewards?: DiscountCardAgreementEndedResourceRewards[];
-  state?: string;
-  time_range?: DiscountCardAgreementEndedResourceTimeRange;
-  total_amount?: string;
-  unfinished_reason?: string;
-}
-
-/** 通知资源数据 */
-export interface DiscountCardAgreementEndedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponSendNotificationResource;
 }
 
 /** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON) */
@@ -2102,7 +1716,7 @@ export interface DiscountCardAgreementEndedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardAgreementEndedNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 export interface DiscountCardGetCardResourceObjectives {
@@ -2118,7 +1732,7 @@ export interface DiscountCardGetCardResourceTimeRange {
   end_time?: string;
 }
 
-/** 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON) */
+/** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON) */
 export interface DiscountCardGetCardResource {
   /** 公众账号ID */
   appid?: string;
@@ -2138,23 +1752,6 @@ export interface DiscountCardGetCardResource {
   unfinished_reason?: string;
 }
 
-/** 通知资源数据 */
-export interface DiscountCardGetCardNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON) */
 export interface DiscountCardGetCardNotification {
   /** 通知的唯一ID */
@@ -2168,57 +1765,7 @@ export interface DiscountCardGetCardNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardGetCardNotificationResource;
-}
-
-export interface DiscountCardSettlementResourceObjectives {
-  objective_id?: string;
-}
-
-export interface DiscountCardSettlementResourceRewards {
-  reward_id?: string;
-}
-
-export interface DiscountCardSettlementResourceTimeRange {
-  begin_time?: string;
-  end_time?: string;
-}
-
-/** 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON) */
-export interface DiscountCardSettlementResource {
-  /** 公众账号ID */
-  appid?: string;
-  /** 微信用户在商户对应AppID下的唯一标识。 */
-  openid?: string;
-  /** 先享卡ID */
-  card_id?: string;
-  card_template_id?: string;
-  create_time?: string;
-  mchid?: string;
-  objectives?: DiscountCardSettlementResourceObjectives[];
-  out_card_code?: string;
-  rewards?: DiscountCardSettlementResourceRewards[];
-  state?: string;
-  time_range?: DiscountCardSettlementResourceTimeRange;
-  total_amount?: string;
-  unfinished_reason?: string;
-}
-
-/** 通知资源数据 */
-export interface DiscountCardSettlementNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON) */
@@ -2234,57 +1781,7 @@ export interface DiscountCardSettlementNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardSettlementNotificationResource;
-}
-
-export interface DiscountCardUserAcceptedResourceObjectives {
-  objective_id?: string;
-}
-
-export interface DiscountCardUserAcceptedResourceRewards {
-  reward_id?: string;
-}
-
-export interface DiscountCardUserAcceptedResourceTimeRange {
-  begin_time?: string;
-  end_time?: string;
-}
-
-/** 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON) */
-export interface DiscountCardUserAcceptedResource {
-  /** 公众账号ID */
-  appid?: string;
-  /** 微信用户在商户对应AppID下的唯一标识。 */
-  openid?: string;
-  /** 先享卡ID */
-  card_id?: string;
-  card_template_id?: string;
-  create_time?: string;
-  mchid?: string;
-  objectives?: DiscountCardUserAcceptedResourceObjectives[];
-  out_card_code?: string;
-  rewards?: DiscountCardUserAcceptedResourceRewards[];
-  state?: string;
-  time_range?: DiscountCardUserAcceptedResourceTimeRange;
-  total_amount?: string;
-  unfinished_reason?: string;
-}
-
-/** 通知资源数据 */
-export interface DiscountCardUserAcceptedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON) */
@@ -2300,7 +1797,7 @@ export interface DiscountCardUserAcceptedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardUserAcceptedNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 export interface DiscountCardUserPaidResourcePayInformation {
@@ -2327,23 +1824,6 @@ export interface DiscountCardUserPaidResource {
   pay_information?: DiscountCardUserPaidResourcePayInformation;
 }
 
-/** 通知资源数据 */
-export interface DiscountCardUserPaidNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON) */
 export interface DiscountCardUserPaidNotification {
   /** 通知的唯一ID */
@@ -2357,7 +1837,7 @@ export interface DiscountCardUserPaidNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardUserPaidNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON) */
@@ -2378,23 +1858,6 @@ export interface EcommerceEntrustSignResource {
   operate_time?: string;
 }
 
-/** 通知资源数据 */
-export interface EcommerceEntrustSignNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON) */
 export interface EcommerceEntrustSignNotification {
   /** 通知的唯一ID */
@@ -2408,7 +1871,7 @@ export interface EcommerceEntrustSignNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EcommerceEntrustSignNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON) */
@@ -2429,23 +1892,6 @@ export interface EcommerceEntrustTerminateResource {
   operate_time?: string;
 }
 
-/** 通知资源数据 */
-export interface EcommerceEntrustTerminateNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON) */
 export interface EcommerceEntrustTerminateNotification {
   /** 通知的唯一ID */
@@ -2459,7 +1905,7 @@ export interface EcommerceEntrustTerminateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EcommerceEntrustTerminateNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON) */
@@ -2476,23 +1922,6 @@ export interface EduSchoolPayUserDebtStateUpdateResource {
   update_time: string;
 }
 
-/** 通知资源数据 */
-export interface EduSchoolPayUserDebtStateUpdateNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON) */
 export interface EduSchoolPayUserDebtStateUpdateNotification {
   /** 通知的唯一ID */
@@ -2506,7 +1935,7 @@ export interface EduSchoolPayUserDebtStateUpdateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EduSchoolPayUserDebtStateUpdateNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 支付者 */
@@ -2611,23 +2040,6 @@ export interface EntrustReleaseResource {
   contract_information?: EntrustReleaseResourceContractInformation;
 }
 
-/** 通知资源数据 */
-export interface EntrustReleaseNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON) */
 export interface EntrustReleaseNotification {
   /** 通知的唯一ID */
@@ -2641,7 +2053,7 @@ export interface EntrustReleaseNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustReleaseNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
@@ -2654,14 +2066,6 @@ export interface EntrustSignResourceContractTerminateInfo {
   contract_termination_remark?: string;
 }
 
-/** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-export interface EntrustSignResourceDeductScheduleEstimatedDeductAmount {
-  /** 总金额，单位为分，只能为整数。 */
-  amount: number;
-  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
-}
-
 /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
 export interface EntrustSignResourceDeductScheduleScheduledAmount {
   /** 总金额，单位为分，只能为整数。 */
@@ -2670,7 +2074,7 @@ export interface EntrustSignResourceDeductScheduleScheduledAmount {
   currency?: string;
 }
 
-/** 实际扣费金额，当状态为已扣费时有返回。 */
+/** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
 export interface EntrustSignResourceDeductScheduleDeductAmount {
   /** 总金额，单位为分，只能为整数。 */
   amount: number;
@@ -2683,7 +2087,7 @@ export interface EntrustSignResourceDeductSchedule {
   /** 预约扣费场景下有效 */
   estimated_deduct_date: string;
   /** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-  estimated_deduct_amount: EntrustSignResourceDeductScheduleEstimatedDeductAmount;
+  estimated_deduct_amount: EntrustSignResourceDeductScheduleDeductAmount;
   /** 扣费预约状态 */
   schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
   /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
@@ -2734,23 +2138,6 @@ export interface EntrustSignResource {
   sub_openid?: string;
 }
 
-/** 通知资源数据 */
-export interface EntrustSignNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 委托代扣签约成功(ENTRUST.SIGN)通知(JSON) */
 export interface EntrustSignNotification {
   /** 通知的唯一ID */
@@ -2764,7 +2151,7 @@ export interface EntrustSignNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustSignNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 签约信息 */
@@ -2775,56 +2162,6 @@ export interface EntrustSigningResourceContractInformation {
   contract_status?: 'ADD' | 'DELETE' | (string & {});
   /** 签约完成时间 */
   create_time?: string;
-}
-
-/** 支付者 */
-export interface EntrustSigningResourcePayer {
-  /** 用户在服务商AppID下的唯一标识 */
-  openid?: string;
-  /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
-  sub_openid?: string;
-}
-
-/** 订单金额信息 */
-export interface EntrustSigningResourceAmount {
-  /** 订单总金额，单位为分，只能为整数 */
-  total: number;
-  /** 用户实际支付金额，单位为分，只能为整数 */
-  payer_total?: number;
-  /** 订单折扣 */
-  discount_total?: number;
-  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency?: string;
-}
-
-/** 设备信息 */
-export interface EntrustSigningResourceDeviceInformation {
-  /** 商户设备号 */
-  device_id?: string;
-  /** 商户端设备IP（发起扣款请求的商户服务器IP） */
-  payer_total: string;
-}
-
-/** 优惠详情 */
-export interface EntrustSigningResourcePromotionDetail {
-  /** 券ID */
-  coupon_id?: string;
-  /** 优惠名称 */
-  name?: string;
-  /** 枚举值： */
-  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
-  type?: 'COUPON' | 'DISCOUNT' | (string & {});
-  /** 优惠券面额 */
-  amount?: number;
-  /** 活动ID，批次ID */
-  stock_id?: string;
-  /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分 */
-  wechatpay_contribute?: number;
-  /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分 */
-  merchant_contribute?: number;
-  /** 其他出资方出资金额，单位为分 */
-  other_contribute?: number;
 }
 
 /** 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON) */
@@ -2852,13 +2189,13 @@ export interface EntrustSigningResource {
   /** 对当前订单状态的描述和下一步操作的指引 */
   trade_state_description?: string;
   /** 支付者 */
-  payer?: EntrustSigningResourcePayer;
+  payer?: EntrustReleaseResourcePayer;
   /** 订单金额信息 */
-  amount?: EntrustSigningResourceAmount;
+  amount?: EntrustReleaseResourceAmount;
   /** 设备信息 */
-  device_information: EntrustSigningResourceDeviceInformation;
+  device_information: EntrustReleaseResourceDeviceInformation;
   /** 优惠详情 */
-  promotion_detail?: EntrustSigningResourcePromotionDetail[];
+  promotion_detail?: EntrustReleaseResourcePromotionDetail[];
   /** 微信支付分配的商户号 */
   sp_mchid: string;
   /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系，如果是直连商户模式接入，该字段返回为空 */
@@ -2867,23 +2204,6 @@ export interface EntrustSigningResource {
   sub_appid?: string;
   /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
   sub_openid?: string;
-}
-
-/** 通知资源数据 */
-export interface EntrustSigningNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON) */
@@ -2899,7 +2219,7 @@ export interface EntrustSigningNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustSigningNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
@@ -2912,42 +2232,18 @@ export interface EntrustTerminateResourceContractTerminateInfo {
   contract_termination_remark?: string;
 }
 
-/** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-export interface EntrustTerminateResourceDeductScheduleEstimatedDeductAmount {
-  /** 总金额，单位为分，只能为整数。 */
-  amount: number;
-  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
-}
-
-/** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
-export interface EntrustTerminateResourceDeductScheduleScheduledAmount {
-  /** 总金额，单位为分，只能为整数。 */
-  amount: number;
-  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
-}
-
-/** 实际扣费金额，当状态为已扣费时有返回。 */
-export interface EntrustTerminateResourceDeductScheduleDeductAmount {
-  /** 总金额，单位为分，只能为整数。 */
-  amount: number;
-  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
-}
-
 /** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
 export interface EntrustTerminateResourceDeductSchedule {
   /** 预约扣费场景下有效，预签约时指定的预计扣费的日期 */
   estimated_deduct_date: string;
   /** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-  estimated_deduct_amount: EntrustTerminateResourceDeductScheduleEstimatedDeductAmount;
+  estimated_deduct_amount: EntrustSignResourceDeductScheduleDeductAmount;
   /** 扣费预约状态 */
   schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
   /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
-  scheduled_amount?: EntrustTerminateResourceDeductScheduleScheduledAmount;
+  scheduled_amount?: EntrustSignResourceDeductScheduleDeductAmount;
   /** 实际扣费金额，当状态为已扣费时有返回。 */
-  deduct_amount?: EntrustTerminateResourceDeductScheduleDeductAmount;
+  deduct_amount?: EntrustSignResourceDeductScheduleDeductAmount;
   /** 实际扣费的日期 */
   deduct_date: string;
 }
@@ -2986,23 +2282,6 @@ export interface EntrustTerminateResource {
   deduct_schedule?: EntrustTerminateResourceDeductSchedule;
 }
 
-/** 通知资源数据 */
-export interface EntrustTerminateNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON) */
 export interface EntrustTerminateNotification {
   /** 通知的唯一ID */
@@ -3016,7 +2295,7 @@ export interface EntrustTerminateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustTerminateNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON) */
@@ -3047,23 +2326,6 @@ export interface EntrustTerminateInquiryResource {
   contract_signed_time?: string;
 }
 
-/** 通知资源数据 */
-export interface EntrustTerminateInquiryNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON) */
 export interface EntrustTerminateInquiryNotification {
   /** 通知的唯一ID */
@@ -3077,7 +2339,7 @@ export interface EntrustTerminateInquiryNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustTerminateInquiryNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON) */
@@ -3096,23 +2358,6 @@ export interface EntrustTerminateRetentionResource {
   openid?: string;
 }
 
-/** 通知资源数据 */
-export interface EntrustTerminateRetentionNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON) */
 export interface EntrustTerminateRetentionNotification {
   /** 通知的唯一ID */
@@ -3126,7 +2371,7 @@ export interface EntrustTerminateRetentionNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustTerminateRetentionNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON) */
@@ -3182,16 +2427,6 @@ export interface FacepayUserStateChangeNotification {
   resource: FacepayUserStateChangeNotificationResource;
 }
 
-/** 发票申请单下关联的所有发票信息 */
-export interface FapiaoCardDiscardedResourceFapiaoInformation {
-  /** 商户发票单号，唯一标识一张发票 */
-  fapiao_id: string;
-  /** 发票状态 */
-  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-  /** 发票状态 */
-  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-}
-
 /** 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON) */
 export interface FapiaoCardDiscardedResource {
   /** 微信支付分配的商户号 */
@@ -3201,24 +2436,7 @@ export interface FapiaoCardDiscardedResource {
   /** 冲红时指定的发票申请单号 */
   fapiao_apply_id: string;
   /** 发票申请单下关联的所有发票信息 */
-  fapiao_information: FapiaoCardDiscardedResourceFapiaoInformation[];
-}
-
-/** 通知资源数据 */
-export interface FapiaoCardDiscardedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  fapiao_information: FapiaoIssuedResourceFapiaoInformation[];
 }
 
 /** 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON) */
@@ -3234,46 +2452,7 @@ export interface FapiaoCardDiscardedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoCardDiscardedNotificationResource;
-}
-
-/** 发票申请单下关联的所有发票信息 */
-export interface FapiaoCardInsertedResourceFapiaoInformation {
-  /** 商户发票单号，唯一标识一张发票 */
-  fapiao_id: string;
-  /** 发票状态 */
-  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-  /** 发票状态 */
-  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-}
-
-/** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON) */
-export interface FapiaoCardInsertedResource {
-  /** 微信支付分配的商户号 */
-  mchid: string;
-  /** 微信支付分配的子商户号，服务商模式下存在 */
-  sub_mchid?: string;
-  /** 开票时指定的发票申请单号 */
-  fapiao_apply_id: string;
-  /** 发票申请单下关联的所有发票信息 */
-  fapiao_information: FapiaoCardInsertedResourceFapiaoInformation[];
-}
-
-/** 通知资源数据 */
-export interface FapiaoCardInsertedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: CouponSendNotificationResource;
 }
 
 /** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON) */
@@ -3289,7 +2468,7 @@ export interface FapiaoCardInsertedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoCardInsertedNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 发票申请单下关联的所有发票信息 */
@@ -3302,7 +2481,7 @@ export interface FapiaoIssuedResourceFapiaoInformation {
   card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
 }
 
-/** 发票开具成功(FAPIAO.ISSUED)通知(JSON) */
+/** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON) */
 export interface FapiaoIssuedResource {
   /** 微信支付分配的商户号 */
   mchid: string;
@@ -3312,23 +2491,6 @@ export interface FapiaoIssuedResource {
   fapiao_apply_id: string;
   /** 发票申请单下关联的所有发票信息 */
   fapiao_information: FapiaoIssuedResourceFapiaoInformation[];
-}
-
-/** 通知资源数据 */
-export interface FapiaoIssuedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 发票开具成功(FAPIAO.ISSUED)通知(JSON) */
@@ -3344,46 +2506,7 @@ export interface FapiaoIssuedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoIssuedNotificationResource;
-}
-
-/** 发票申请单下关联的所有发票信息 */
-export interface FapiaoReversedResourceFapiaoInformation {
-  /** 商户发票单号，唯一标识一张发票 */
-  fapiao_id: string;
-  /** 发票状态 */
-  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-  /** 发票状态 */
-  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-}
-
-/** 发票冲红成功(FAPIAO.REVERSED)通知(JSON) */
-export interface FapiaoReversedResource {
-  /** 微信支付分配的商户号 */
-  mchid: string;
-  /** 微信支付分配的子商户号，服务商模式下存在 */
-  sub_mchid?: string;
-  /** 开票时指定的发票申请单号 */
-  fapiao_apply_id: string;
-  /** 发票申请单下关联的所有发票信息 */
-  fapiao_information: FapiaoReversedResourceFapiaoInformation[];
-}
-
-/** 通知资源数据 */
-export interface FapiaoReversedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: CouponSendNotificationResource;
 }
 
 /** 发票冲红成功(FAPIAO.REVERSED)通知(JSON) */
@@ -3399,7 +2522,7 @@ export interface FapiaoReversedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoReversedNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON) */
@@ -3412,23 +2535,6 @@ export interface FapiaoUserAppliedResource {
   fapiao_apply_id: string;
   /** 用户完成发票抬头填写的时间 */
   apply_time: string;
-}
-
-/** 通知资源数据 */
-export interface FapiaoUserAppliedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON) */
@@ -3444,7 +2550,7 @@ export interface FapiaoUserAppliedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoUserAppliedNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON) */
@@ -3469,23 +2575,6 @@ export interface HirePowerBankReceiveInsuranceResource {
   order_end_time?: string;
 }
 
-/** 通知资源数据 */
-export interface HirePowerBankReceiveInsuranceNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON) */
 export interface HirePowerBankReceiveInsuranceNotification {
   /** 通知的唯一ID */
@@ -3499,60 +2588,7 @@ export interface HirePowerBankReceiveInsuranceNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: HirePowerBankReceiveInsuranceNotificationResource;
-}
-
-/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-export interface InsuranceEntrustRenewResourceContractTerminateInfo {
-  /** 协议解约方式 */
-  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-  /** 协议解约时间 */
-  contract_terminated_time: string;
-  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-  contract_termination_remark?: string;
-}
-
-/** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON) */
-export interface InsuranceEntrustRenewResource {
-  /** 微信支付分配的商户号 */
-  mchid: string;
-  /** 委托代扣协议的主键，唯一定义此资源的标识 */
-  contract_id: string;
-  /** 商户在微信申请的公众号或移动应用AppID */
-  appid: string;
-  /** 委托代扣协议模板ID */
-  plan_id: number;
-  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-  out_contract_code: string;
-  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-  insured_display_name: string;
-  /** 委托代扣协议状态 */
-  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
-  /** 协议签署时间 */
-  contract_signed_time: string;
-  /** 协议到期时间 */
-  contract_expired_time: string;
-  /** 商户AppID下的用户唯一标识 */
-  openid: string;
-  /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-  contract_terminate_info: InsuranceEntrustRenewResourceContractTerminateInfo;
-}
-
-/** 通知资源数据 */
-export interface InsuranceEntrustRenewNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON) */
@@ -3568,20 +2604,10 @@ export interface InsuranceEntrustRenewNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: InsuranceEntrustRenewNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
-/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-export interface InsuranceEntrustSignResourceContractTerminateInfo {
-  /** 协议解约方式 */
-  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-  /** 协议解约时间 */
-  contract_terminated_time: string;
-  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-  contract_termination_remark?: string;
-}
-
-/** 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON) */
+/** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON) */
 export interface InsuranceEntrustSignResource {
   /** 微信支付分配的商户号 */
   mchid: string;
@@ -3604,24 +2630,7 @@ export interface InsuranceEntrustSignResource {
   /** 商户AppID下的用户唯一标识 */
   openid: string;
   /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-  contract_terminate_info: InsuranceEntrustSignResourceContractTerminateInfo;
-}
-
-/** 通知资源数据 */
-export interface InsuranceEntrustSignNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  contract_terminate_info: EntrustSignResourceContractTerminateInfo;
 }
 
 /** 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON) */
@@ -3637,60 +2646,7 @@ export interface InsuranceEntrustSignNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: InsuranceEntrustSignNotificationResource;
-}
-
-/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-export interface InsuranceEntrustTerminateResourceContractTerminateInfo {
-  /** 协议解约方式 */
-  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-  /** 协议解约时间 */
-  contract_terminated_time: string;
-  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-  contract_termination_remark?: string;
-}
-
-/** 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON) */
-export interface InsuranceEntrustTerminateResource {
-  /** 微信支付分配的商户号 */
-  mchid: string;
-  /** 委托代扣协议的主键，唯一定义此资源的标识 */
-  contract_id: string;
-  /** 商户在微信申请的公众号或移动应用AppID */
-  appid: string;
-  /** 委托代扣协议模板ID */
-  plan_id: number;
-  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-  out_contract_code: string;
-  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-  insured_display_name: string;
-  /** 委托代扣协议状态 */
-  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
-  /** 协议签署时间 */
-  contract_signed_time: string;
-  /** 协议到期时间 */
-  contract_expired_time: string;
-  /** 商户AppID下的用户唯一标识 */
-  openid: string;
-  /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-  contract_terminate_info: InsuranceEntrustTerminateResourceContractTerminateInfo;
-}
-
-/** 通知资源数据 */
-export interface InsuranceEntrustTerminateNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON) */
@@ -3706,7 +2662,7 @@ export interface InsuranceEntrustTerminateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: InsuranceEntrustTerminateNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON) */
@@ -3719,23 +2675,6 @@ export interface MallAuthActivateCardResource {
   mchid: string;
   /** 用户授权类型 */
   auth_type: string;
-}
-
-/** 通知资源数据 */
-export interface MallAuthActivateCardNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON) */
@@ -3751,7 +2690,7 @@ export interface MallAuthActivateCardNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MallAuthActivateCardNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON) */
@@ -3780,23 +2719,6 @@ export interface MallRefundSuccessResource {
   refund_id: string;
 }
 
-/** 通知资源数据 */
-export interface MallRefundSuccessNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON) */
 export interface MallRefundSuccessNotification {
   /** 通知的唯一ID */
@@ -3810,7 +2732,7 @@ export interface MallRefundSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MallRefundSuccessNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON) */
@@ -3837,23 +2759,6 @@ export interface MallTransactionSuccessResource {
   commit_tag?: string;
 }
 
-/** 通知资源数据 */
-export interface MallTransactionSuccessNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON) */
 export interface MallTransactionSuccessNotification {
   /** 通知的唯一ID */
@@ -3867,7 +2772,7 @@ export interface MallTransactionSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MallTransactionSuccessNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商户管理记录(MANAGERECORD.CHANGE)通知(JSON) */
@@ -3941,23 +2846,6 @@ export interface MchtransferAuthorizationClosedResource {
   close_info?: MchtransferAuthorizationClosedResourceCloseInfo;
 }
 
-/** 通知资源数据 */
-export interface MchtransferAuthorizationClosedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON) */
 export interface MchtransferAuthorizationClosedNotification {
   /** 通知的唯一ID */
@@ -3971,52 +2859,7 @@ export interface MchtransferAuthorizationClosedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferAuthorizationClosedNotificationResource;
-}
-
-/** 自动收款授权的关闭信息 */
-export interface MchtransferAuthorizationConfirmedResourceCloseInfo {
-  /** 关闭时间 */
-  close_time: string;
-  /** 自动收款授权的原因 */
-  close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
-}
-
-/** 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON) */
-export interface MchtransferAuthorizationConfirmedResource {
-  /** 商户侧授权单号 */
-  out_authorization_no: string;
-  /** 商户AppID */
-  appid: string;
-  /** 收款用户OpenID */
-  openid: string;
-  /** 用户展示名称 */
-  user_display_name: string;
-  /** 微信自动收款授权单号 */
-  authorization_id: string;
-  /** 单据状态 */
-  state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
-  /** 用户确认授权的时间 */
-  authorize_time: string;
-  /** 自动收款授权的关闭信息 */
-  close_info?: MchtransferAuthorizationConfirmedResourceCloseInfo;
-}
-
-/** 通知资源数据 */
-export interface MchtransferAuthorizationConfirmedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON) */
@@ -4032,7 +2875,7 @@ export interface MchtransferAuthorizationConfirmedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferAuthorizationConfirmedNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON) */
@@ -4111,65 +2954,6 @@ export interface MchtransferBatchClosedNotification {
 }
 
 /** 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON) */
-export interface MchtransferBatchFinishedResource {
-  /** 商户单号 */
-  out_bill_no?: string;
-  /** 商家转账订单号 */
-  transfer_bill_no?: string;
-  /** 单据状态 */
-  state?: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
-  /** 商户号 */
-  mchid?: string;
-  /** 转账金额 */
-  transfer_amount?: number;
-  /** 收款用户OpenID */
-  openid?: string;
-  /** 失败原因 */
-  fail_reason?: string;
-  /** 单据创建时间 */
-  create_time?: string;
-  /** 批次更新时间 */
-  update_time?: string;
-  /** 商家批次单号 */
-  out_batch_no?: string;
-  /** 微信批次单号 */
-  batch_id?: string;
-  /** 批次状态 */
-  batch_status?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
-  /** 批次总笔数 */
-  total_num?: number;
-  /** 批次总金额 */
-  total_amount?: number;
-  /** 转账成功金额 */
-  success_amount?: number;
-  /** 转账成功笔数 */
-  success_num?: number;
-  /** 转账失败金额 */
-  fail_amount?: number;
-  /** 转账失败笔数 */
-  fail_num?: number;
-  /** 批次关闭原因 */
-  close_reason?: 'CLOSED' | 'OVERDUE_CLOSE' | 'TRANSFER_SCENE_INVALID' | (string & {});
-}
-
-/** 通知资源数据 */
-export interface MchtransferBatchFinishedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
-/** 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON) */
 export interface MchtransferBatchFinishedNotification {
   /** 通知的唯一ID */
   id: string;
@@ -4182,7 +2966,7 @@ export interface MchtransferBatchFinishedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferBatchFinishedNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON) */
@@ -4211,23 +2995,6 @@ export interface MchtransferBillFinishedResource {
   update_time: string;
 }
 
-/** 通知资源数据 */
-export interface MchtransferBillFinishedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON) */
 export interface MchtransferBillFinishedNotification {
   /** 通知的唯一ID */
@@ -4241,7 +3008,7 @@ export interface MchtransferBillFinishedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferBillFinishedNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON) */
@@ -4277,23 +3044,6 @@ export interface MchtransferQqwalletbillFinishedResource {
   update_time: string;
 }
 
-/** 通知资源数据 */
-export interface MchtransferQqwalletbillFinishedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON) */
 export interface MchtransferQqwalletbillFinishedNotification {
   /** 通知的唯一ID */
@@ -4307,7 +3057,7 @@ export interface MchtransferQqwalletbillFinishedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferQqwalletbillFinishedNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON) */
@@ -4379,13 +3129,6 @@ export interface MchwithdrawChangeNotification {
   resource: MchwithdrawChangeNotificationResource;
 }
 
-/** 支付完成后医保局返回内容（透传给医疗机构） */
-export interface MedicalInsuranceSuccessResourcePassthroughResponseContent {
-  payAuthNo?: string;
-  payOrdId?: string;
-  setlLatlnt?: string;
-}
-
 /** 现金补充列表 */
 export interface MedicalInsuranceSuccessResourceCashAddDetail {
   /** 现金补充类型 */
@@ -4398,7 +3141,7 @@ export interface MedicalInsuranceSuccessResourceCashReduceDetail {
   cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION' | (string & {});
 }
 
-/** 医疗机构透传给医保的数据 */
+/** 支付完成后医保局返回内容（透传给医疗机构） */
 export interface MedicalInsuranceSuccessResourcePassthroughRequestContent {
   payAuthNo?: string;
   payOrdId?: string;
@@ -4417,11 +3160,8 @@ export interface MedicalInsuranceSuccessResource {
   med_ins_pay_status?: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY' | (string & {});
   /** 订单支付时间 */
   paid_time?: string;
-  /**
-   * 支付完成后医保局返回内容（透传给医疗机构）
-   * JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.
-   */
-  passthrough_response_content?: Encoded<MedicalInsuranceSuccessResourcePassthroughResponseContent>;
+  /** 支付完成后医保局返回内容（透传给医疗机构） */
+  passthrough_response_content?: Encoded<MedicalInsuranceSuccessResourcePassthroughRequestContent>;
   /** 混合支付类型 */
   mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' | (string & {});
   /** 订单类型 */
@@ -4462,10 +3202,7 @@ export interface MedicalInsuranceSuccessResource {
   callback_url: string;
   /** 自费预下单ID，微信支付预支付交易会话标识。用于后续接口调用中使用，该值有效期为2小时 */
   prepay_id?: string;
-  /**
-   * 医疗机构透传给医保的数据
-   * JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.
-   */
+  /** 医疗机构透传给医保的数据 */
   passthrough_request_content?: Encoded<MedicalInsuranceSuccessResourcePassthroughRequestContent>;
   /** 医疗机构与微信医保约定的扩展字段 */
   extends?: string;
@@ -4475,23 +3212,6 @@ export interface MedicalInsuranceSuccessResource {
   channel_no?: string;
   /** 是否到医保局测试环境下单 */
   med_ins_test_env?: boolean;
-}
-
-/** 通知资源数据 */
-export interface MedicalInsuranceSuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 医保混合收款成功通知 */
@@ -4507,7 +3227,7 @@ export interface MedicalInsuranceSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MedicalInsuranceSuccessNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON) */
@@ -4526,23 +3246,6 @@ export interface MembercardAcceptCardResource {
   unionid?: string;
 }
 
-/** 通知资源数据 */
-export interface MembercardAcceptCardNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON) */
 export interface MembercardAcceptCardNotification {
   /** 通知的唯一ID */
@@ -4556,7 +3259,7 @@ export interface MembercardAcceptCardNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MembercardAcceptCardNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON) */
@@ -4579,23 +3282,6 @@ export interface MembercardActivateCardResource {
   outer_str?: string;
 }
 
-/** 通知资源数据 */
-export interface MembercardActivateCardNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON) */
 export interface MembercardActivateCardNotification {
   /** 通知的唯一ID */
@@ -4609,7 +3295,7 @@ export interface MembercardActivateCardNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MembercardActivateCardNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON) */
@@ -4628,23 +3314,6 @@ export interface MembercardUsercardManageResource {
   unionid?: string;
 }
 
-/** 通知资源数据 */
-export interface MembercardUsercardManageNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON) */
 export interface MembercardUsercardManageNotification {
   /** 通知的唯一ID */
@@ -4658,7 +3327,7 @@ export interface MembercardUsercardManageNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MembercardUsercardManageNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 export interface MerchantNotifyNotifyResourceTopicName {
@@ -4752,23 +3421,6 @@ export interface PapaySignResource {
   sub_openid?: string;
 }
 
-/** 通知资源数据 */
-export interface PapaySignNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 跨境/全球-委托代扣签约成功(PAPAY.SIGN)通知(JSON) */
 export interface PapaySignNotification {
   /** 通知的唯一ID */
@@ -4782,58 +3434,7 @@ export interface PapaySignNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PapaySignNotificationResource;
-}
-
-/** 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON) */
-export interface PapayTerminateResource {
-  /** 微信支付分配的商户号 */
-  mchid?: string;
-  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-  out_contract_code?: string;
-  /** 商户在微信申请的公众号或移动应用AppID */
-  appid?: string;
-  /** 商户AppID下的用户唯一标识 */
-  openid?: string;
-  /** 协议解约方式 */
-  contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM' | (string & {});
-  /** 委托代扣协议的主键，唯一定义此资源的标识 */
-  contract_id?: string;
-  /** 委托代扣协议模板ID */
-  plan_id?: number;
-  /** 操作时间 */
-  operate_time?: string;
-  /** 协议到期时间 */
-  contract_expired_time?: string;
-  /** 普通服务商商户号，微信支付分配的商户号 */
-  sp_mchid?: string;
-  /** 商户在微信申请的公众号或移动应用AppID */
-  sp_appid?: string;
-  /** 子商户号，微信支付分配的商户号 */
-  sub_mchid?: string;
-  /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
-  sub_appid?: string;
-  /** 商户AppID下的用户唯一标识 */
-  sp_openid?: string;
-  /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
-  sub_openid?: string;
-}
-
-/** 通知资源数据 */
-export interface PapayTerminateNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON) */
@@ -4849,7 +3450,7 @@ export interface PapayTerminateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PapayTerminateNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON) */
@@ -4872,23 +3473,6 @@ export interface PayscoreBindServiceAccountResource {
   reject_reason?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreBindServiceAccountNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON) */
 export interface PayscoreBindServiceAccountNotification {
   /** 通知的唯一ID */
@@ -4902,7 +3486,7 @@ export interface PayscoreBindServiceAccountNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreBindServiceAccountNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 预下单请求部分输入参数。 */
@@ -4969,23 +3553,6 @@ export interface PayscoreMchPrepayResource {
   prepay_resp_body_base64?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreMchPrepayNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON) */
 export interface PayscoreMchPrepayNotification {
   /** 通知的唯一ID */
@@ -4999,7 +3566,7 @@ export interface PayscoreMchPrepayNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreMchPrepayNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON) */
@@ -5040,23 +3607,6 @@ export interface PayscoreUserAcceptedResource {
   out_request_no?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreUserAcceptedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON) */
 export interface PayscoreUserAcceptedNotification {
   /** 通知的唯一ID */
@@ -5070,35 +3620,7 @@ export interface PayscoreUserAcceptedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserAcceptedNotificationResource;
-}
-
-/** 签约计划明细列表 */
-export interface PayscoreUserCancelSignPlanResourceSignedDetailList {
-  /** 根据创建计划时传入明细顺序编号，从1开始 */
-  plan_detail_no: number;
-  /** 计划明细原支付金额（单位分） */
-  original_price: number;
-  /** 计划明细优惠说明 */
-  plan_discount_description?: string;
-  /** 计划明细实际支付金额（单位分） */
-  actual_price: number;
-  /** 计划明细状态 */
-  plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL' | (string & {});
-  /** 计划明细在使用中，已使用和已取消状态下存在对应的支付分服务订单号 */
-  order_id?: string;
-  /** 必须保障在商户下唯一，会在创建计划详情对应的支付分订单时会使用该字段作为支付分订单商户侧订单号,只能是数字、大小写字母… */
-  merchant_plan_detail_no: string;
-  /** 计划详情名称 */
-  plan_detail_name: string;
-  /** 单位分，计划明细对应订单实际支付金额，是根据完结订单填写金额，订单完结后用户实际支付此金额 */
-  actual_pay_price?: number;
-  /** 详情使用时间 */
-  use_time: string;
-  /** 详情对应订单实际完成支付时间 */
-  complete_time: string;
-  /** 详情对应订单取消时间 */
-  cancel_time: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON) */
@@ -5146,26 +3668,9 @@ export interface PayscoreUserCancelSignPlanResource {
   /** 签约计划实际总金额（单位分） */
   total_actual_price: number;
   /** 签约计划明细列表 */
-  signed_detail_list: PayscoreUserCancelSignPlanResourceSignedDetailList[];
+  signed_detail_list: PayscoreUserSignPlanResourceSignedDetailList[];
   /** 签约时间 */
   sign_time: string;
-}
-
-/** 通知资源数据 */
-export interface PayscoreUserCancelSignPlanNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON) */
@@ -5181,7 +3686,7 @@ export interface PayscoreUserCancelSignPlanNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserCancelSignPlanNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON) */
@@ -5212,23 +3717,6 @@ export interface PayscoreUserCloseServiceResource {
   out_request_no?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreUserCloseServiceNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON) */
 export interface PayscoreUserCloseServiceNotification {
   /** 通知的唯一ID */
@@ -5242,7 +3730,7 @@ export interface PayscoreUserCloseServiceNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserCloseServiceNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 后付费项目 */
@@ -5257,16 +3745,6 @@ export interface PayscoreUserConfirmResourcePostPayments {
   count?: number;
 }
 
-/** 商户优惠 */
-export interface PayscoreUserConfirmResourcePostDiscounts {
-  /** 优惠名称 */
-  name?: string;
-  /** 优惠说明 */
-  description?: string;
-  /** 优惠金额 */
-  amount?: number;
-}
-
 /** 服务风险金 */
 export interface PayscoreUserConfirmResourceRiskFund {
   /** 风险名称 */
@@ -5277,94 +3755,12 @@ export interface PayscoreUserConfirmResourceRiskFund {
   description?: string;
 }
 
-/** 服务时间段 */
-export interface PayscoreUserConfirmResourceTimeRange {
-  /** 服务开始时间 */
-  start_time: string;
-  /** 服务开始时间备注 */
-  start_time_remark?: string;
-  /** 服务结束时间 */
-  end_time?: string;
-  /** 服务结束时间备注 */
-  end_time_remark?: string;
-}
-
 /** 服务位置 */
 export interface PayscoreUserConfirmResourceLocation {
   /** 服务开始地点 */
   start_location?: string;
   /** 服务结束地点 */
   end_location?: string;
-}
-
-/** 单品列表 */
-export interface PayscoreUserConfirmResourceCollectionDetailsPromotionDetailGoodsDetail {
-  /** 商品编码 */
-  goods_id: string;
-  /** 商品数量 */
-  quantity?: number;
-  /** 商品价格 */
-  unit_price?: number;
-  /** 商品优惠金额 */
-  discount_amount?: number;
-  /** 商品备注 */
-  goods_remark?: string;
-}
-
-/** 优惠功能 */
-export interface PayscoreUserConfirmResourceCollectionDetailsPromotionDetail {
-  /** 券ID */
-  coupon_id: string;
-  /** 优惠名称 */
-  name?: string;
-  /** 优惠范围 */
-  scope?: string;
-  /** 优惠类型 */
-  type?: string;
-  /** 优惠券面额 */
-  amount: number;
-  /** 活动ID */
-  stock_id?: string;
-  /** 微信出资 */
-  wechatpay_contribute?: number;
-  /** 商户出资 */
-  merchant_contribute?: number;
-  /** 其他出资 */
-  other_contribute?: number;
-  /** 优惠币种 */
-  currency?: string;
-  /** 单品列表 */
-  goods_detail?: PayscoreUserConfirmResourceCollectionDetailsPromotionDetailGoodsDetail[];
-}
-
-/** 收款明细列表 */
-export interface PayscoreUserConfirmResourceCollectionDetails {
-  /** 收款序号 */
-  seq?: number;
-  /** 单笔收款金额 */
-  amount: number;
-  /** 收款成功渠道 */
-  paid_type?: string;
-  /** 收款成功时间 */
-  paid_time: string;
-  /** 微信支付交易单号 */
-  transaction_id?: string;
-  /** 优惠功能 */
-  promotion_detail?: PayscoreUserConfirmResourceCollectionDetailsPromotionDetail[];
-}
-
-/** 收款信息 */
-export interface PayscoreUserConfirmResourceCollection {
-  /** 收款状态 */
-  state: string;
-  /** 总收款金额 */
-  total_amount: number;
-  /** 待收金额 */
-  paying_amount: number;
-  /** 已收金额 */
-  paid_amount: number;
-  /** 收款明细列表 */
-  details?: PayscoreUserConfirmResourceCollectionDetails[];
 }
 
 /** 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON) */
@@ -5398,11 +3794,11 @@ export interface PayscoreUserConfirmResource {
   /** 后付费项目 */
   post_payments: PayscoreUserConfirmResourcePostPayments[];
   /** 商户优惠 */
-  post_discounts?: PayscoreUserConfirmResourcePostDiscounts[];
+  post_discounts?: PayscoreUserPaidResourcePostDiscounts[];
   /** 服务风险金 */
   risk_fund: PayscoreUserConfirmResourceRiskFund;
   /** 服务时间段 */
-  time_range: PayscoreUserConfirmResourceTimeRange;
+  time_range: PayscoreUserPaidResourceTimeRange;
   /** 服务位置 */
   location?: PayscoreUserConfirmResourceLocation;
   /** 商户数据包 */
@@ -5414,7 +3810,7 @@ export interface PayscoreUserConfirmResource {
   /** 商户系统内部扣款单号 */
   out_trade_no: string;
   /** 收款信息 */
-  collection?: PayscoreUserConfirmResourceCollection;
+  collection?: PayscoreUserPaidResourceCollection;
   /** 1、USER_OPEN_SERVICE：授权成功 */
   user_service_status?: string;
   /** 服务开启/解除授权成功时间。 */
@@ -5423,23 +3819,6 @@ export interface PayscoreUserConfirmResource {
   authorization_code?: string;
   /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
   out_request_no?: string;
-}
-
-/** 通知资源数据 */
-export interface PayscoreUserConfirmNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON) */
@@ -5455,7 +3834,7 @@ export interface PayscoreUserConfirmNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserConfirmNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON) */
@@ -5496,23 +3875,6 @@ export interface PayscoreUserOpenServiceResource {
   out_request_no?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreUserOpenServiceNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON) */
 export interface PayscoreUserOpenServiceNotification {
   /** 通知的唯一ID */
@@ -5526,7 +3888,7 @@ export interface PayscoreUserOpenServiceNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserOpenServiceNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 后付费项目 */
@@ -5707,23 +4069,6 @@ export interface PayscoreUserPaidResource {
   out_request_no?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreUserPaidNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 支付分服务用户支付成功(PAYSCORE.USER_PAID)通知(JSON) */
 export interface PayscoreUserPaidNotification {
   /** 通知的唯一ID */
@@ -5737,7 +4082,7 @@ export interface PayscoreUserPaidNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserPaidNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 签约计划明细列表 */
@@ -5818,23 +4163,6 @@ export interface PayscoreUserSignPlanResource {
   sign_time: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreUserSignPlanNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON) */
 export interface PayscoreUserSignPlanNotification {
   /** 通知的唯一ID */
@@ -5848,7 +4176,7 @@ export interface PayscoreUserSignPlanNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserSignPlanNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON) */
@@ -5891,23 +4219,6 @@ export interface ProductCouponSpSendResource {
   channel_custom_info?: string;
 }
 
-/** 通知资源数据 */
-export interface ProductCouponSpSendNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON) */
 export interface ProductCouponSpSendNotification {
   /** 通知的唯一ID */
@@ -5921,7 +4232,7 @@ export interface ProductCouponSpSendNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ProductCouponSpSendNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** 分账接收方对象 */
@@ -5956,23 +4267,6 @@ export interface ProfitsharingReturnResource {
   success_time?: string;
 }
 
-/** 通知资源数据 */
-export interface ProfitsharingReturnNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON) */
 export interface ProfitsharingReturnNotification {
   /** 通知的唯一ID */
@@ -5986,56 +4280,7 @@ export interface ProfitsharingReturnNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ProfitsharingReturnNotificationResource;
-}
-
-/** 分账接收方对象 */
-export interface ProfitsharingSuccessResourceReceiver {
-  /** 分账接收方的类型 */
-  type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
-  /** 分账接收方的账号 */
-  account?: string;
-  /** 分账动账金额，单位为分，只能为整数 */
-  amount?: number;
-  /** 分账/回退描述 */
-  description?: string;
-}
-
-/** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON) */
-export interface ProfitsharingSuccessResource {
-  /** 商户号 */
-  mchid?: string;
-  /** 调用接口提交的商户号 */
-  sp_mchid?: string;
-  /** 调用接口提交的子商户号 */
-  sub_mchid?: string;
-  /** 微信支付系统生成的订单号 */
-  transaction_id?: string;
-  /** 微信分账/回退单号 */
-  order_id?: string;
-  /** 分账方系统内部的分账/回退单号 */
-  out_order_no?: string;
-  /** 分账接收方对象 */
-  receiver?: ProfitsharingSuccessResourceReceiver;
-  /** 订单支付完成时间 */
-  success_time?: string;
-}
-
-/** 通知资源数据 */
-export interface ProfitsharingSuccessNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON) */
@@ -6051,7 +4296,7 @@ export interface ProfitsharingSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ProfitsharingSuccessNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 充值金额 */
@@ -6142,23 +4387,6 @@ export interface RechargeClosedResource {
   available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
 }
 
-/** 通知资源数据 */
-export interface RechargeClosedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 平台收付通商家充值-关闭充值(RECHARGE.CLOSED)通知(JSON) */
 export interface RechargeClosedNotification {
   /** 通知的唯一ID */
@@ -6172,7 +4400,7 @@ export interface RechargeClosedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RechargeClosedNotificationResource;
+  resource: CouponSendNotificationResource;
 }
 
 /** BANK_TRANSFER 银行转账充值退回详情 */
@@ -6233,23 +4461,6 @@ export interface RechargeFundReturnedResource {
   detail?: RechargeFundReturnedResourceDetail | RechargeFundReturnedResourceDetailAlt2;
 }
 
-/** 通知资源数据 */
-export interface RechargeFundReturnedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON) */
 export interface RechargeFundReturnedNotification {
   /** 通知的唯一ID */
@@ -6263,29 +4474,7 @@ export interface RechargeFundReturnedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RechargeFundReturnedNotificationResource;
-}
-
-/** 充值金额 */
-export interface RechargeSuccessResourceRechargeAmount {
-  /** 总金额 */
-  amount: number;
-  /** 货币类型 */
-  currency: string;
-}
-
-/** 银行转账信息 */
-export interface RechargeSuccessResourceBankTransferInfo {
-  /** 转账充值附言 */
-  memo: string;
-  /** 转入的银行流水单号 */
-  bill_no: string;
-  /** 开户银行名称 */
-  bank_name: string;
-  /** 银行卡尾号 */
-  bank_card_tail: string;
-  /** 银行账户名称 */
-  bank_account_name: string;
+  resource: CouponSendNotificationResource;
 }
 
 /** 扫码充值信息 */
@@ -6294,24 +4483,6 @@ export interface RechargeSuccessResourceQrRechargeInfo {
   employee_type: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON' | (string & {});
   /** 用户openid */
   openid: string;
-}
-
-/** 网银充值的付款信息 */
-export interface RechargeSuccessResourceOnlineBankRechargeInfo {
-  /** 银行交易订单号 */
-  bill_no?: string;
-  /** 网银充值退回时间 */
-  return_time?: string;
-  /** 网银充值退回原因 */
-  return_reason?: string;
-  /** 开户银行名称 */
-  bank_name?: string;
-  /** 网银类型 */
-  online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
-  /** 银行卡号后四位 */
-  bank_card_tail?: string;
-  /** 银行账户名称 */
-  bank_account_name?: string;
 }
 
 /** 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON) */
@@ -6335,15 +4506,15 @@ export interface RechargeSuccessResource {
   /** 充值状态描述 */
   recharge_state_desc?: string;
   /** 充值金额 */
-  recharge_amount: RechargeSuccessResourceRechargeAmount;
+  recharge_amount: RechargeClosedResourceRechargeAmount;
   /** 备注 */
   remark?: string;
   /** 银行转账信息 */
-  bank_transfer_info?: RechargeSuccessResourceBankTransferInfo;
+  bank_transfer_info?: RechargeClosedResourceBankTransferInfo;
   /** 扫码充值信息 */
   qr_recharge_info?: RechargeSuccessResourceQrRechargeInfo;
   /** 网银充值的付款信息 */
-  online_bank_recharge_info?: RechargeSuccessResourceOnlineBankRechargeInfo;
+  online_bank_recharge_info?: RechargeClosedResourceOnlineBankRechargeInfo;
   /** 受理充值时间 */
   accept_time: string;
   /** 充值成功时间 */
@@ -6352,23 +4523,6 @@ export interface RechargeSuccessResource {
   close_time?: string;
   /** 可用充值渠道列表 */
   available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
-}
-
-/** 通知资源数据 */
-export interface RechargeSuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON) */
@@ -6384,19 +4538,7 @@ export interface RechargeSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RechargeSuccessNotificationResource;
-}
-
-/** 金额信息 */
-export interface RefundAbnormalResourceAmount {
-  /** 订单总金额，单位为分，只能为整数 */
-  total: number;
-  /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
-  refund: number;
-  /** 用户实际支付金额，单位为分，只能为整数 */
-  payer_total: number;
-  /** 退款给用户的金额，不包含所有优惠券金额 */
-  payer_refund: number;
+  resource: CouponSendNotificationResource;
 }
 
 /** 退款异常(REFUND.ABNORMAL)通知(JSON) */
@@ -6420,30 +4562,13 @@ export interface RefundAbnormalResource {
   /** 取当前退款单的退款入账方。 */
   user_received_account: string;
   /** 金额信息 */
-  amount: RefundAbnormalResourceAmount;
+  amount: RefundClosedResourceAmount;
   /** 普通商户的商户号，由微信支付生成并下发。 */
   mchid: string;
   /** 电商平台垫资退款专用参数 */
   refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
   /** 个人收款的微信支付账户，微信用户在该平台的标志 */
   individual_auth_id?: string;
-}
-
-/** 通知资源数据 */
-export interface RefundAbnormalNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 退款异常(REFUND.ABNORMAL)通知(JSON) */
@@ -6459,7 +4584,7 @@ export interface RefundAbnormalNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RefundAbnormalNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 金额信息 */
@@ -6504,23 +4629,6 @@ export interface RefundClosedResource {
   individual_auth_id?: string;
 }
 
-/** 通知资源数据 */
-export interface RefundClosedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 退款关闭(REFUND.CLOSED)通知(JSON) */
 export interface RefundClosedNotification {
   /** 通知的唯一ID */
@@ -6534,7 +4642,7 @@ export interface RefundClosedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RefundClosedNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 汇率信息 */
@@ -6601,23 +4709,6 @@ export interface RefundSuccessResource {
   individual_auth_id?: string;
 }
 
-/** 通知资源数据 */
-export interface RefundSuccessNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 退款成功(REFUND.SUCCESS)通知(JSON) */
 export interface RefundSuccessNotification {
   /** 通知的唯一ID */
@@ -6631,7 +4722,7 @@ export interface RefundSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RefundSuccessNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON) */
@@ -6644,23 +4735,6 @@ export interface RisktradeIdentificationResource {
   risk_type: 1 | 2 | 3 | 4 | (number & {});
   /** 风险等级 */
   risk_level: 1 | 2 | 3 | (number & {});
-}
-
-/** 通知资源数据 */
-export interface RisktradeIdentificationNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
 }
 
 /** 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON) */
@@ -6676,7 +4750,7 @@ export interface RisktradeIdentificationNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RisktradeIdentificationNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON) */
@@ -6699,23 +4773,6 @@ export interface SettlementSuccessResource {
   finish_time?: string;
 }
 
-/** 通知资源数据 */
-export interface SettlementSuccessNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON) */
 export interface SettlementSuccessNotification {
   /** 通知的唯一ID */
@@ -6729,17 +4786,7 @@ export interface SettlementSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: SettlementSuccessNotificationResource;
-}
-
-/** 签约信息 */
-export interface TransactionFailResourceContractInformation {
-  /** 标识用户与某签约模板的一次签约，具有唯一性 */
-  contract_id?: string;
-  /** 枚举值： */
-  contract_status?: 'ADD' | 'DELETE' | (string & {});
-  /** 签约完成时间 */
-  create_time?: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 支付者信息，详细说明见下文 */
@@ -6758,14 +4805,6 @@ export interface TransactionFailResourceAmount {
   currency: string;
   /** 用户支付币种。 */
   payer_currency: string;
-}
-
-/** 设备信息 */
-export interface TransactionFailResourceDeviceInformation {
-  /** 商户设备号 */
-  device_id?: string;
-  /** 商户端设备IP（发起扣款请求的商户服务器IP） */
-  payer_total: string;
 }
 
 /** 单品列表信息 */
@@ -6845,7 +4884,7 @@ export interface TransactionFailResource {
   /** 签约模板号，签约模板唯一标识 */
   plan_id?: string;
   /** 签约信息 */
-  contract_information?: TransactionFailResourceContractInformation;
+  contract_information?: EntrustSigningResourceContractInformation;
   /** 调用接口提交的商户服务订单号 */
   out_trade_no: string;
   /** 微信支付系统生成的订单号 */
@@ -6865,7 +4904,7 @@ export interface TransactionFailResource {
   /** 订单金额信息，详细说明见下文 */
   amount: TransactionFailResourceAmount;
   /** 设备信息 */
-  device_information: TransactionFailResourceDeviceInformation;
+  device_information: EntrustReleaseResourceDeviceInformation;
   /** 优惠功能信息，详细说明见下文 */
   promotion_detail?: TransactionFailResourcePromotionDetail[];
   /** 商户的商户号，由微信支付生成并下发。 */
@@ -6890,23 +4929,6 @@ export interface TransactionFailResource {
   parking_info: TransactionFailResourceParkingInfo;
 }
 
-/** 通知资源数据 */
-export interface TransactionFailNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 停车服务扣费失败(TRANSACTION.FAIL)通知(JSON) */
 export interface TransactionFailNotification {
   /** 通知的唯一ID */
@@ -6920,7 +4942,7 @@ export interface TransactionFailNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: TransactionFailNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 支付者 */
@@ -7009,23 +5031,6 @@ export interface TransactionIndustryFailedResource {
   promotion_detail?: TransactionIndustryFailedResourcePromotionDetail[];
 }
 
-/** 通知资源数据 */
-export interface TransactionIndustryFailedNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON) */
 export interface TransactionIndustryFailedNotification {
   /** 通知的唯一ID */
@@ -7039,57 +5044,7 @@ export interface TransactionIndustryFailedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: TransactionIndustryFailedNotificationResource;
-}
-
-/** 支付者 */
-export interface TransactionIndustrySuccessResourcePayer {
-  /** 用户在商户AppID下的唯一标识。 */
-  openid: string;
-  /** 用户在子商户AppID下的唯一标识。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为空。 */
-  sub_openid?: string;
-}
-
-/** 订单金额信息 */
-export interface TransactionIndustrySuccessResourceAmount {
-  /** 订单总金额，单位为分，只能为整数。 */
-  total: number;
-  /** 用户实际支付金额，支付成功时有返回，单位为分，只能为整数。 */
-  payer_total?: number;
-  /** 订单折扣，有优惠折扣则返回该字段。 */
-  discount_total?: number;
-  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency: string;
-}
-
-/** 设备信息 */
-export interface TransactionIndustrySuccessResourceDeviceInfo {
-  /** 商户设备号，商户自定义，最大长度32个字符。 */
-  device_id?: string;
-  /** 商户端设备IP（发起扣款请求的商户服务器IP），支持IPv6 */
-  device_ip: string;
-}
-
-/** 优惠详情 */
-export interface TransactionIndustrySuccessResourcePromotionDetail {
-  /** 券ID。 */
-  coupon_id?: string;
-  /** 优惠名称。 */
-  name?: string;
-  /** 枚举值： */
-  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
-  type?: string;
-  /** 优惠券面额。 */
-  amount?: number;
-  /** 活动ID，批次ID。 */
-  stock_id?: string;
-  /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
-  wechatpay_contribute?: number;
-  /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
-  merchant_contribute?: number;
-  /** 其他出资方出资金额，单位为分。 */
-  other_contribute?: number;
+  resource: CouponUseNotificationResource;
 }
 
 /** 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON) */
@@ -7119,30 +5074,13 @@ export interface TransactionIndustrySuccessResource {
   /** 支付订单已成功才会返回 */
   success_time?: string;
   /** 支付者 */
-  payer?: TransactionIndustrySuccessResourcePayer;
+  payer?: TransactionIndustryFailedResourcePayer;
   /** 订单金额信息 */
-  amount: TransactionIndustrySuccessResourceAmount;
+  amount: TransactionIndustryFailedResourceAmount;
   /** 设备信息 */
-  device_info: TransactionIndustrySuccessResourceDeviceInfo;
+  device_info: TransactionIndustryFailedResourceDeviceInfo;
   /** 优惠详情 */
-  promotion_detail?: TransactionIndustrySuccessResourcePromotionDetail[];
-}
-
-/** 通知资源数据 */
-export interface TransactionIndustrySuccessNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  promotion_detail?: TransactionIndustryFailedResourcePromotionDetail[];
 }
 
 /** 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON) */
@@ -7158,7 +5096,7 @@ export interface TransactionIndustrySuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: TransactionIndustrySuccessNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 支付者信息，详细说明见下文 */
@@ -7197,26 +5135,6 @@ export interface TransactionPayBackResourcePromotionDetail {
   activity_id?: string;
   /** CNY：人民币，境内商户号仅支持人民币。 */
   currency?: string;
-}
-
-/** trade_scene为PARKING时，返回停车场景信息 */
-export interface TransactionPayBackResourceParkingInfo {
-  /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
-  parking_id: string;
-  /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
-  plate_number: string;
-  /** 车牌颜色 */
-  plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
-  /** 用户入场时间 */
-  start_time: string;
-  /** 用户出场时间 */
-  end_time: string;
-  /** 所在停车位车场的名称 */
-  parking_name: string;
-  /** 计费的时间长，单位为秒 */
-  charging_duration: number;
-  /** 停车场设备ID */
-  device_id: string;
 }
 
 /** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON) */
@@ -7266,24 +5184,7 @@ export interface TransactionPayBackResource {
   /** 交易场景值，PARKING：车场停车场景 */
   trade_scene?: string;
   /** trade_scene为PARKING时，返回停车场景信息 */
-  parking_info: TransactionPayBackResourceParkingInfo;
-}
-
-/** 通知资源数据 */
-export interface TransactionPayBackNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  parking_info: TransactionFailResourceParkingInfo;
 }
 
 /** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON) */
@@ -7299,7 +5200,7 @@ export interface TransactionPayBackNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: TransactionPayBackNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 分账接收方对象 */
@@ -7312,26 +5213,6 @@ export interface TransactionSuccessResourceReceiver {
   amount: number;
   /** 分账/回退描述 */
   description: string;
-}
-
-/** trade_scene为PARKING时，返回停车场景信息 */
-export interface TransactionSuccessResourceParkingInfo {
-  /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
-  parking_id: string;
-  /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
-  plate_number: string;
-  /** 车牌颜色 */
-  plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
-  /** 用户入场时间 */
-  start_time: string;
-  /** 用户出场时间 */
-  end_time: string;
-  /** 所在停车位车场的名称 */
-  parking_name: string;
-  /** 计费的时间长，单位为秒 */
-  charging_duration: number;
-  /** 停车场设备ID */
-  device_id: string;
 }
 
 /** 支付者 */
@@ -7533,7 +5414,7 @@ export interface TransactionSuccessResource {
   /** 交易场景值，目前支持PARKING：车场停车场景 */
   trade_scene?: string;
   /** trade_scene为PARKING时，返回停车场景信息 */
-  parking_info?: TransactionSuccessResourceParkingInfo;
+  parking_info?: TransactionFailResourceParkingInfo;
   /** 支付者 */
   payer?: TransactionSuccessResourcePayer;
   /** 订单金额 */
@@ -7576,23 +5457,6 @@ export interface TransactionSuccessResource {
   settle_info?: TransactionSuccessResourceSettleInfo;
 }
 
-/** 通知资源数据 */
-export interface TransactionSuccessNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 支付成功(TRANSACTION.SUCCESS)通知(JSON) */
 export interface TransactionSuccessNotification {
   /** 通知的唯一ID */
@@ -7606,7 +5470,7 @@ export interface TransactionSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: TransactionSuccessNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON) */
@@ -7637,23 +5501,6 @@ export interface VehicleEntranceStateChangeResource {
   state_update_time: string;
 }
 
-/** 通知资源数据 */
-export interface VehicleEntranceStateChangeNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON) */
 export interface VehicleEntranceStateChangeNotification {
   /** 通知的唯一ID */
@@ -7667,7 +5514,7 @@ export interface VehicleEntranceStateChangeNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: VehicleEntranceStateChangeNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON) */
@@ -7690,23 +5537,6 @@ export interface VehicleUserStateChangeResource {
   plate_number: string;
 }
 
-/** 通知资源数据 */
-export interface VehicleUserStateChangeNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON) */
 export interface VehicleUserStateChangeNotification {
   /** 通知的唯一ID */
@@ -7720,7 +5550,7 @@ export interface VehicleUserStateChangeNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: VehicleUserStateChangeNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商户平台申诉(VIOLATION.APPEAL)通知(JSON) */
@@ -7743,23 +5573,6 @@ export interface ViolationAppealResource {
   risk_description: string;
 }
 
-/** 通知资源数据 */
-export interface ViolationAppealNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 商户平台申诉(VIOLATION.APPEAL)通知(JSON) */
 export interface ViolationAppealNotification {
   /** 通知的唯一ID */
@@ -7773,44 +5586,7 @@ export interface ViolationAppealNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ViolationAppealNotificationResource;
-}
-
-/** 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON) */
-export interface ViolationInterceptResource {
-  /** 该商户平台处置记录对应的商户号 */
-  sub_mchid: string;
-  /** 子商户公司名称 */
-  company_name: string;
-  /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
-  record_id: string;
-  /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
-  punish_plan: string;
-  /** 微信支付对违约商户的处置时间 */
-  punish_time: string;
-  /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
-  punish_description: string;
-  /** 微信支付对违约商户定义的风险类型 */
-  risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
-  /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
-  risk_description: string;
-}
-
-/** 通知资源数据 */
-export interface ViolationInterceptNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON) */
@@ -7826,44 +5602,7 @@ export interface ViolationInterceptNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ViolationInterceptNotificationResource;
-}
-
-/** 商户平台处罚(VIOLATION.PUNISH)通知(JSON) */
-export interface ViolationPunishResource {
-  /** 该商户平台处置记录对应的商户号 */
-  sub_mchid: string;
-  /** 子商户公司名称 */
-  company_name: string;
-  /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
-  record_id: string;
-  /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
-  punish_plan: string;
-  /** 微信支付对违约商户的处置时间 */
-  punish_time: string;
-  /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
-  punish_description: string;
-  /** 微信支付对违约商户定义的风险类型 */
-  risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
-  /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
-  risk_description: string;
-}
-
-/** 通知资源数据 */
-export interface ViolationPunishNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
+  resource: CouponUseNotificationResource;
 }
 
 /** 商户平台处罚(VIOLATION.PUNISH)通知(JSON) */
@@ -7879,7 +5618,7 @@ export interface ViolationPunishNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ViolationPunishNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON) */
@@ -7896,23 +5635,6 @@ export interface WebizpayAuthorizedResource {
   authorization_time: string;
 }
 
-/** 通知资源数据 */
-export interface WebizpayAuthorizedNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'webizpay' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON) */
 export interface WebizpayAuthorizedNotification {
   /** 通知的唯一ID */
@@ -7926,7 +5648,7 @@ export interface WebizpayAuthorizedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: WebizpayAuthorizedNotificationResource;
+  resource: WebizpayRevokedNotificationResource;
 }
 
 /** 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON) */
@@ -7963,23 +5685,6 @@ export interface WebizpayPaymentrefundsuccessResource {
   refund_success_time: number;
 }
 
-/** 通知资源数据 */
-export interface WebizpayPaymentrefundsuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'webizpay' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON) */
 export interface WebizpayPaymentrefundsuccessNotification {
   /** 通知的唯一ID */
@@ -7993,7 +5698,7 @@ export interface WebizpayPaymentrefundsuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: WebizpayPaymentrefundsuccessNotificationResource;
+  resource: WebizpayRevokedNotificationResource;
 }
 
 /** 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON) */
@@ -8032,23 +5737,6 @@ export interface WebizpayPaymentsuccessResource {
   pay_success_time: number;
 }
 
-/** 通知资源数据 */
-export interface WebizpayPaymentsuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'webizpay' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON) */
 export interface WebizpayPaymentsuccessNotification {
   /** 通知的唯一ID */
@@ -8062,7 +5750,7 @@ export interface WebizpayPaymentsuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: WebizpayPaymentsuccessNotificationResource;
+  resource: WebizpayRevokedNotificationResource;
 }
 
 /** 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON) */
@@ -8083,23 +5771,6 @@ export interface WebizpayQuotacardexpiredResource {
   reason?: string;
 }
 
-/** 通知资源数据 */
-export interface WebizpayQuotacardexpiredNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'webizpay' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON) */
 export interface WebizpayQuotacardexpiredNotification {
   /** 通知的唯一ID */
@@ -8113,7 +5784,7 @@ export interface WebizpayQuotacardexpiredNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: WebizpayQuotacardexpiredNotificationResource;
+  resource: WebizpayRevokedNotificationResource;
 }
 
 /** 企业支付关系解除授权后(WEBIZPAY.REVOKED)通知(JSON) */
@@ -8164,3 +5835,154 @@ export interface WebizpayRevokedNotification {
   /** 通知资源数据 */
   resource: WebizpayRevokedNotificationResource;
 }
+
+export type {
+  V2CheckFailResource as V2CheckSuccessResource,
+  V2TransactionFailResource as V2TransactionSuccessResource,
+  CouponSendNotificationResource as AbnormalFundProcessingTransferSuccessNotificationResource,
+  CouponSendNotificationResource as BrandMemberCardSpPointExchangeCouponNotificationResource,
+  CouponSendNotificationResource as BrandMemberCardSpSyncUserPointNotificationResource,
+  CouponSendNotificationResource as BrandMemberCardSpUserCardCreateNotificationResource,
+  BrandMemberCardSpUserCardCreateResourceValidDateInformation as BrandMemberCardSpUserCardDeleteResourceValidDateInformation,
+  BrandMemberCardSpUserCardCreateResourceUserInformationCommonFieldList as BrandMemberCardSpUserCardDeleteResourceUserInformationCommonFieldList,
+  BrandMemberCardSpUserCardCreateResourceUserInformationCustomFieldList as BrandMemberCardSpUserCardDeleteResourceUserInformationCustomFieldList,
+  BrandMemberCardSpUserCardCreateResourceUserInformation as BrandMemberCardSpUserCardDeleteResourceUserInformation,
+  BrandMemberCardSpUserCardCreateResource as BrandMemberCardSpUserCardDeleteResource,
+  CouponSendNotificationResource as BrandMemberCardSpUserCardDeleteNotificationResource,
+  CouponSendNotificationResource as BudgetClosedNotificationResource,
+  CouponSendNotificationResource as BudgetFinishedNotificationResource,
+  CouponSendNotificationResource as BudgetLockedNotificationResource,
+  CouponUseNotificationResource as ComplaintCreateNotificationResource,
+  ComplaintCreateResource as ComplaintStateChangeResource,
+  CouponUseNotificationResource as ComplaintStateChangeNotificationResource,
+  CouponSendNotificationResource as DeliveryPlanChangeNotificationResource,
+  DiscountCardGetCardResourceObjectives as DiscountCardAgreementEndedResourceObjectives,
+  DiscountCardGetCardResourceRewards as DiscountCardAgreementEndedResourceRewards,
+  DiscountCardGetCardResourceTimeRange as DiscountCardAgreementEndedResourceTimeRange,
+  DiscountCardGetCardResource as DiscountCardAgreementEndedResource,
+  CouponUseNotificationResource as DiscountCardAgreementEndedNotificationResource,
+  CouponUseNotificationResource as DiscountCardGetCardNotificationResource,
+  DiscountCardGetCardResourceObjectives as DiscountCardSettlementResourceObjectives,
+  DiscountCardGetCardResourceRewards as DiscountCardSettlementResourceRewards,
+  DiscountCardGetCardResourceTimeRange as DiscountCardSettlementResourceTimeRange,
+  DiscountCardGetCardResource as DiscountCardSettlementResource,
+  CouponUseNotificationResource as DiscountCardSettlementNotificationResource,
+  DiscountCardGetCardResourceObjectives as DiscountCardUserAcceptedResourceObjectives,
+  DiscountCardGetCardResourceRewards as DiscountCardUserAcceptedResourceRewards,
+  DiscountCardGetCardResourceTimeRange as DiscountCardUserAcceptedResourceTimeRange,
+  DiscountCardGetCardResource as DiscountCardUserAcceptedResource,
+  CouponUseNotificationResource as DiscountCardUserAcceptedNotificationResource,
+  CouponUseNotificationResource as DiscountCardUserPaidNotificationResource,
+  CouponUseNotificationResource as EcommerceEntrustSignNotificationResource,
+  CouponUseNotificationResource as EcommerceEntrustTerminateNotificationResource,
+  CouponUseNotificationResource as EduSchoolPayUserDebtStateUpdateNotificationResource,
+  CouponUseNotificationResource as EntrustReleaseNotificationResource,
+  EntrustSignResourceDeductScheduleDeductAmount as EntrustSignResourceDeductScheduleEstimatedDeductAmount,
+  CouponUseNotificationResource as EntrustSignNotificationResource,
+  EntrustReleaseResourcePayer as EntrustSigningResourcePayer,
+  EntrustReleaseResourceAmount as EntrustSigningResourceAmount,
+  EntrustReleaseResourceDeviceInformation as EntrustSigningResourceDeviceInformation,
+  EntrustReleaseResourcePromotionDetail as EntrustSigningResourcePromotionDetail,
+  CouponUseNotificationResource as EntrustSigningNotificationResource,
+  EntrustSignResourceDeductScheduleDeductAmount as EntrustTerminateResourceDeductScheduleEstimatedDeductAmount,
+  EntrustSignResourceDeductScheduleDeductAmount as EntrustTerminateResourceDeductScheduleScheduledAmount,
+  EntrustSignResourceDeductScheduleDeductAmount as EntrustTerminateResourceDeductScheduleDeductAmount,
+  CouponUseNotificationResource as EntrustTerminateNotificationResource,
+  CouponUseNotificationResource as EntrustTerminateInquiryNotificationResource,
+  CouponUseNotificationResource as EntrustTerminateRetentionNotificationResource,
+  FapiaoIssuedResourceFapiaoInformation as FapiaoCardDiscardedResourceFapiaoInformation,
+  CouponSendNotificationResource as FapiaoCardDiscardedNotificationResource,
+  FapiaoIssuedResourceFapiaoInformation as FapiaoCardInsertedResourceFapiaoInformation,
+  FapiaoIssuedResource as FapiaoCardInsertedResource,
+  CouponSendNotificationResource as FapiaoCardInsertedNotificationResource,
+  CouponSendNotificationResource as FapiaoIssuedNotificationResource,
+  FapiaoIssuedResourceFapiaoInformation as FapiaoReversedResourceFapiaoInformation,
+  FapiaoIssuedResource as FapiaoReversedResource,
+  CouponSendNotificationResource as FapiaoReversedNotificationResource,
+  CouponSendNotificationResource as FapiaoUserAppliedNotificationResource,
+  CouponUseNotificationResource as HirePowerBankReceiveInsuranceNotificationResource,
+  EntrustSignResourceContractTerminateInfo as InsuranceEntrustRenewResourceContractTerminateInfo,
+  InsuranceEntrustSignResource as InsuranceEntrustRenewResource,
+  CouponUseNotificationResource as InsuranceEntrustRenewNotificationResource,
+  EntrustSignResourceContractTerminateInfo as InsuranceEntrustSignResourceContractTerminateInfo,
+  CouponUseNotificationResource as InsuranceEntrustSignNotificationResource,
+  EntrustSignResourceContractTerminateInfo as InsuranceEntrustTerminateResourceContractTerminateInfo,
+  InsuranceEntrustSignResource as InsuranceEntrustTerminateResource,
+  CouponUseNotificationResource as InsuranceEntrustTerminateNotificationResource,
+  CouponUseNotificationResource as MallAuthActivateCardNotificationResource,
+  CouponUseNotificationResource as MallRefundSuccessNotificationResource,
+  CouponUseNotificationResource as MallTransactionSuccessNotificationResource,
+  CouponUseNotificationResource as MchtransferAuthorizationClosedNotificationResource,
+  MchtransferAuthorizationClosedResourceCloseInfo as MchtransferAuthorizationConfirmedResourceCloseInfo,
+  MchtransferAuthorizationClosedResource as MchtransferAuthorizationConfirmedResource,
+  CouponUseNotificationResource as MchtransferAuthorizationConfirmedNotificationResource,
+  MchtransferBatchClosedResource as MchtransferBatchFinishedResource,
+  CouponUseNotificationResource as MchtransferBatchFinishedNotificationResource,
+  CouponUseNotificationResource as MchtransferBillFinishedNotificationResource,
+  CouponUseNotificationResource as MchtransferQqwalletbillFinishedNotificationResource,
+  MedicalInsuranceSuccessResourcePassthroughRequestContent as MedicalInsuranceSuccessResourcePassthroughResponseContent,
+  CouponSendNotificationResource as MedicalInsuranceSuccessNotificationResource,
+  CouponUseNotificationResource as MembercardAcceptCardNotificationResource,
+  CouponUseNotificationResource as MembercardActivateCardNotificationResource,
+  CouponUseNotificationResource as MembercardUsercardManageNotificationResource,
+  CouponUseNotificationResource as PapaySignNotificationResource,
+  PapaySignResource as PapayTerminateResource,
+  CouponUseNotificationResource as PapayTerminateNotificationResource,
+  CouponUseNotificationResource as PayscoreBindServiceAccountNotificationResource,
+  CouponUseNotificationResource as PayscoreMchPrepayNotificationResource,
+  CouponUseNotificationResource as PayscoreUserAcceptedNotificationResource,
+  PayscoreUserSignPlanResourceSignedDetailList as PayscoreUserCancelSignPlanResourceSignedDetailList,
+  CouponUseNotificationResource as PayscoreUserCancelSignPlanNotificationResource,
+  CouponUseNotificationResource as PayscoreUserCloseServiceNotificationResource,
+  PayscoreUserPaidResourcePostDiscounts as PayscoreUserConfirmResourcePostDiscounts,
+  PayscoreUserPaidResourceTimeRange as PayscoreUserConfirmResourceTimeRange,
+  PayscoreUserPaidResourceCollectionDetailsPromotionDetailGoodsDetail as PayscoreUserConfirmResourceCollectionDetailsPromotionDetailGoodsDetail,
+  PayscoreUserPaidResourceCollectionDetailsPromotionDetail as PayscoreUserConfirmResourceCollectionDetailsPromotionDetail,
+  PayscoreUserPaidResourceCollectionDetails as PayscoreUserConfirmResourceCollectionDetails,
+  PayscoreUserPaidResourceCollection as PayscoreUserConfirmResourceCollection,
+  CouponUseNotificationResource as PayscoreUserConfirmNotificationResource,
+  CouponUseNotificationResource as PayscoreUserOpenServiceNotificationResource,
+  CouponUseNotificationResource as PayscoreUserPaidNotificationResource,
+  CouponUseNotificationResource as PayscoreUserSignPlanNotificationResource,
+  CouponSendNotificationResource as ProductCouponSpSendNotificationResource,
+  CouponUseNotificationResource as ProfitsharingReturnNotificationResource,
+  ProfitsharingReturnResourceReceiver as ProfitsharingSuccessResourceReceiver,
+  ProfitsharingReturnResource as ProfitsharingSuccessResource,
+  CouponUseNotificationResource as ProfitsharingSuccessNotificationResource,
+  CouponSendNotificationResource as RechargeClosedNotificationResource,
+  CouponSendNotificationResource as RechargeFundReturnedNotificationResource,
+  RechargeClosedResourceRechargeAmount as RechargeSuccessResourceRechargeAmount,
+  RechargeClosedResourceBankTransferInfo as RechargeSuccessResourceBankTransferInfo,
+  RechargeClosedResourceOnlineBankRechargeInfo as RechargeSuccessResourceOnlineBankRechargeInfo,
+  CouponSendNotificationResource as RechargeSuccessNotificationResource,
+  RefundClosedResourceAmount as RefundAbnormalResourceAmount,
+  CouponUseNotificationResource as RefundAbnormalNotificationResource,
+  CouponUseNotificationResource as RefundClosedNotificationResource,
+  CouponUseNotificationResource as RefundSuccessNotificationResource,
+  CouponUseNotificationResource as RisktradeIdentificationNotificationResource,
+  CouponUseNotificationResource as SettlementSuccessNotificationResource,
+  EntrustSigningResourceContractInformation as TransactionFailResourceContractInformation,
+  EntrustReleaseResourceDeviceInformation as TransactionFailResourceDeviceInformation,
+  CouponUseNotificationResource as TransactionFailNotificationResource,
+  CouponUseNotificationResource as TransactionIndustryFailedNotificationResource,
+  TransactionIndustryFailedResourcePayer as TransactionIndustrySuccessResourcePayer,
+  TransactionIndustryFailedResourceAmount as TransactionIndustrySuccessResourceAmount,
+  TransactionIndustryFailedResourceDeviceInfo as TransactionIndustrySuccessResourceDeviceInfo,
+  TransactionIndustryFailedResourcePromotionDetail as TransactionIndustrySuccessResourcePromotionDetail,
+  CouponUseNotificationResource as TransactionIndustrySuccessNotificationResource,
+  TransactionFailResourceParkingInfo as TransactionPayBackResourceParkingInfo,
+  CouponUseNotificationResource as TransactionPayBackNotificationResource,
+  TransactionFailResourceParkingInfo as TransactionSuccessResourceParkingInfo,
+  CouponUseNotificationResource as TransactionSuccessNotificationResource,
+  CouponUseNotificationResource as VehicleEntranceStateChangeNotificationResource,
+  CouponUseNotificationResource as VehicleUserStateChangeNotificationResource,
+  CouponUseNotificationResource as ViolationAppealNotificationResource,
+  ViolationAppealResource as ViolationInterceptResource,
+  CouponUseNotificationResource as ViolationInterceptNotificationResource,
+  ViolationAppealResource as ViolationPunishResource,
+  CouponUseNotificationResource as ViolationPunishNotificationResource,
+  WebizpayRevokedNotificationResource as WebizpayAuthorizedNotificationResource,
+  WebizpayRevokedNotificationResource as WebizpayPaymentrefundsuccessNotificationResource,
+  WebizpayRevokedNotificationResource as WebizpayPaymentsuccessNotificationResource,
+  WebizpayRevokedNotificationResource as WebizpayQuotacardexpiredNotificationResource,
+};
