@@ -74,4 +74,4 @@ writeFileSync('dist/cjs/package.json', '{"type":"commonjs"}\n');
 // The mock server reads the endpoint model at run time: one copy ships, in the CommonJS tree
 // (src/mock/model.ts also looks there from dist/esm).
 mkdirSync('dist/cjs/generated', { recursive: true });
-copyFileSync('src/generated/model.json', 'dist/cjs/generated/model.json');
+copyFileSync('src/generated/runtime-model.json', 'dist/cjs/generated/runtime-model.json');
