@@ -45,6 +45,14 @@ interface Ctx {
   open?: boolean;
   /** An APIv3 request or answer: a string encrypted with RSA (`by-rsa-pubkey`) is `Sealed`. */
   sealed?: boolean;
+  /**
+   * A mainland endpoint (not `v3/global/…`): a currency field the table leaves without an enum
+   * offers `CNY`, the one code these pages' samples and notes name, open like an answer's enum
+   * (`'CNY' | (string & {})`), since the table itself does not close it.
+   */
+  cny?: boolean;
+  /** In an answer: the values a sibling answer documents for a field this table leaves without them. */
+  borrow?: (f: Field) => ReadonlyArray<string | number | boolean> | undefined;
   /** Where nested objects become named interfaces, and the name for the object at hand. */
   named?: Named;
   name?: string;
@@ -163,7 +171,19 @@ function shapeType(s: Shape, ctx: Ctx): string {
   return base;
 }
 
+const CURRENCY_NAME = /(?:^|_)currency$|^(?:(?:cash|refund|coupon|settlement)_)?fee_type$/;
+const CURRENCY_LABEL = /币种|货币类型|货币种类/;
+
+function isCurrency(f: Field): boolean {
+  return !f.oneOf && !f.enum && !f.array && !f.encoded && !f.encrypted && (f.type ?? 'string') === 'string' && !f.name.startsWith('foreign_') && (CURRENCY_NAME.test(f.name) || CURRENCY_LABEL.test(f.label ?? ''));
+}
+
 function fieldType(f: Field, ctx: Ctx): string {
+  if (ctx.cny && isCurrency(f)) return "'CNY' | (string & {})";
+  if (ctx.open && ctx.borrow && !f.oneOf && !f.enum && f.type === 'string' && !f.encoded && !f.encrypted) {
+    const values = ctx.borrow(f);
+    if (values) return shapeType({ ...(f as Shape), enum: [...values] }, ctx);
+  }
   if (f.oneOf) {
     const parts = [...new Set(f.oneOf.map((s, i) => shapeType(s, i ? child(ctx, `Alt${i + 1}`) : ctx)))];
     return parts.length === 1 ? parts[0]! : parts.map((p) => (p.includes('|') && !p.startsWith('{') ? `(${p})` : p)).join(' | ');
@@ -172,8 +192,19 @@ function fieldType(f: Field, ctx: Ctx): string {
   return shapeType(f as Shape, ctx);
 }
 
+/**
+ * Labels that say nothing a reader does not already see: the options sections' boilerplate
+ * ("declares the request's JSON structure" on `json`) and an enum list's bare heading ("enum
+ * values:"). Every consumer's editor parses each label again, so these are left out.
+ */
+const EMPTY_LABEL = /^(?:声明请求的(?:JSON数据结构|XML数据结构|头参数|查询参数(?:\(可选\))?)|枚举值?[：:]?)$/;
+
+function meaningful(label: string | undefined): string | undefined {
+  return label && !EMPTY_LABEL.test(label) ? label : undefined;
+}
+
 function fieldLabel(f: Field): string | undefined {
-  return f.label ?? f.oneOf?.map((s) => s.label).find(Boolean);
+  return meaningful(f.label ?? f.oneOf?.map((s) => s.label).find(Boolean));
 }
 
 /**
@@ -214,7 +245,7 @@ function objectType(fields: Field[], ctx: Ctx, perField?: (f: Field) => Ctx, lab
     return `${fieldDoc(f, c, type)}${key(f.name)}${f.required ? '' : '?'}: ${type};`;
   });
   const body = `{\n${members.join('\n')}\n}`;
-  return ctx.named && ctx.name ? ctx.named.add(ctx.name, doc([label]), body) : body;
+  return ctx.named && ctx.name ? ctx.named.add(ctx.name, doc([meaningful(label)]), body) : body;
 }
 
 /** Request headers the client fills itself (the platform key's serial): optional in the typings. */
@@ -237,19 +268,19 @@ export function typedRequestFields(op: Operation): Field[] {
   return out;
 }
 
-function optionsType(op: Operation, named?: Named, name?: string): string {
+function optionsType(op: Operation, named: Named | undefined, name: string | undefined, cny: boolean): string {
   const fields = typedRequestFields(op);
   if (!fields.length) return '{}';
   // members are named from the operation (`…PostJson`, `…PostJsonAmount`), the options object `…PostOptions`
   // APIv3 (not the APIv2 xml, whose RSA fields use another key and padding): encrypted strings are Sealed
-  const member = (f: Field): Ctx => ({ named, name, sealed: f.name !== 'xml', ...(f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}) });
+  const member = (f: Field): Ctx => ({ named, name, cny, sealed: f.name !== 'xml', ...(f.name === 'body' && op.request.kind === 'multipart' ? { multipart: true } : {}) });
   return objectType(fields, { named, name: name && `${name}Options` }, (f) => member(f), op.title);
 }
 
 /** APIv2 answer fields only a FAIL carries (and a FAIL is an ApiError, never a response): optional. */
 const V2_FAILURE_FIELDS: ReadonlySet<string> = new Set(['err_code', 'err_code_des']);
 
-function responseType(op: Operation, named?: Named, name?: string): string {
+function responseType(op: Operation, named: Named | undefined, name: string | undefined, cny: boolean, borrow?: Ctx['borrow']): string {
   switch (op.response.kind) {
     case 'no-content':
       return 'undefined';
@@ -260,7 +291,7 @@ function responseType(op: Operation, named?: Named, name?: string): string {
       return 'unknown';
     default:
       if (!op.response.fields.length) return 'Record<string, unknown>';
-      const ctx: Ctx = { named, name: name && `${name}Response` };
+      const ctx: Ctx = { named, cny, borrow, name: name && `${name}Response` };
       if (op.response.kind !== 'xml') return objectType(op.response.fields, { ...ctx, open: true, sealed: true }, undefined, op.title);
       return objectType(op.response.fields.map((f) => (V2_FAILURE_FIELDS.has(f.name) ? { ...f, required: false } : f)), { ...ctx, xmlIn: true, open: true }, undefined, op.title);
   }
@@ -283,14 +314,66 @@ function endpointDoc(e: Endpoint): string {
   return doc([verbs ?? first?.title, link ? `@see ${link}` : undefined, e.operations.every((o) => o.deprecated) ? '@deprecated' : undefined]);
 }
 
+const segments = (template: string) => template.split('/');
+
+/**
+ * Answer tables that leave out a field's values where another page documents them: the order
+ * query's `trade_state` is a bare string on its own page, while the legacy path of the same query
+ * and other product lines list the states. An answer's field without values takes those of the
+ * same field (same name and label) in the nearest answer that documents them (fewest segments
+ * apart, then template order). Only answers, where an enum is
+ * open anyway, so a value the borrowed list lacks still type-checks.
+ */
+class SiblingEnums {
+  readonly #documented = new Map<string, Array<{ template: string; values: ReadonlyArray<string | number | boolean> }>>();
+  constructor(endpoints: readonly Endpoint[]) {
+    const walk = (template: string, fields: readonly Field[] | undefined): void => {
+      for (const f of fields ?? []) {
+        if (f.enum?.length && f.type === 'string' && f.label) {
+          const key = `${f.name}\u0000${f.label}`;
+          const list = this.#documented.get(key) ?? [];
+          if (!list.some((x) => x.template === template)) list.push({ template, values: f.enum });
+          this.#documented.set(key, list);
+        }
+        walk(template, f.children);
+        for (const alt of f.oneOf ?? []) walk(template, alt.children);
+      }
+    };
+    for (const e of endpoints) for (const op of e.operations) walk(e.template, op.response.fields);
+  }
+  for(template: string): (f: Field) => ReadonlyArray<string | number | boolean> | undefined {
+    const own = segments(template);
+    return (f) => {
+      if (!f.label) return undefined;
+      let best: { values: ReadonlyArray<string | number | boolean>; distance: number } | undefined;
+      for (const x of this.#documented.get(`${f.name}\u0000${f.label}`) ?? []) {
+        if (x.template === template) continue;
+        const distance = segmentDistance(own, segments(x.template));
+        if (!best || distance < best.distance) best = { values: x.values, distance };
+      }
+      return best?.values;
+    };
+  }
+}
+
+/** Segments to delete or insert to turn one template into the other (`v3/pay/transactions/…` is 1 from `v3/transactions/…`, 2 from `v3/qrcode/transactions/…`). */
+function segmentDistance(a: readonly string[], b: readonly string[]): number {
+  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) lcs[i]![j] = a[i - 1] === b[j - 1] ? lcs[i - 1]![j - 1]! + 1 : Math.max(lcs[i - 1]![j]!, lcs[i]![j - 1]!);
+  return a.length + b.length - 2 * lcs[a.length]![b.length]!;
+}
+
 function pathsText(endpoints: Endpoint[], names: boolean): string {
   const out: string[] = [];
   const named = names ? new Named() : undefined;
+  const siblings = new SiblingEnums(endpoints);
   for (const e of endpoints) {
     const base = e.template.split('/').map(pascal).join('');
+    const borrow = siblings.for(e.template);
+    const cny = !e.template.startsWith('v3/global/');
     const ops = e.operations.map((op) => {
       const name = `${base}${pascal(op.method)}`;
-      return `${operationDoc(op)}${op.method}: Operation<${optionsType(op, named, name)}, ${responseType(op, named, name)}>;`;
+      return `${operationDoc(op)}${op.method}: Operation<${optionsType(op, named, name, cny)}, ${responseType(op, named, name, cny, borrow)}>;`;
     });
     // the label and link are shown from the verbs and the nodes (nodes.ts); nothing shows the entry's
     out.push(`${q(e.template)}: {\n${ops.join('\n')}\n};`);
@@ -422,9 +505,10 @@ function webhooksText(webhooks: Webhook[], names: boolean): string {
   const named = names ? new Named() : undefined;
   for (const w of webhooks) {
     const base = `${w.protocol === 'v2' ? 'V2' : ''}${pascal(w.events[0] ?? w.source)}`;
-    const t = w.resource ? objectType(w.resource, { open: true, named, name: `${base}Resource` }, undefined, w.title) : 'Record<string, unknown>';
+    const cny = !/global/i.test(w.source);
+    const t = w.resource ? objectType(w.resource, { open: true, cny, named, name: `${base}Resource` }, undefined, w.title) : 'Record<string, unknown>';
     const bodyField = w.request.find((f) => f.name === 'body');
-    const body = bodyField?.children ? objectType(bodyField.children, { xmlIn: w.kind === 'xml', open: true, named, name: `${base}Notification` }, undefined, w.title) : 'Record<string, unknown>';
+    const body = bodyField?.children ? objectType(bodyField.children, { xmlIn: w.kind === 'xml', open: true, cny, named, name: `${base}Notification` }, undefined, w.title) : 'Record<string, unknown>';
     const target = w.protocol === 'v3' ? v3 : v2;
     for (const ev of w.events) {
       const entry = `${doc([w.title, w.links?.[0] ? `@see ${w.links[0]}` : undefined, w.deprecated ? '@deprecated' : undefined])}${w.protocol === 'v3' ? t : body}`;

@@ -115,21 +115,21 @@ export interface Paths {
      * 支付押金（人脸支付）
      * @see https://pay.weixin.qq.com/doc/v2/partner/4011986577
      */
-    post: Operation<V2PayFacepayPostOptions, V2PayFacepayPostResponse>;
+    post: Operation<V2PayFacepayPostOptions, V2DepositFacepayPostResponse>;
   };
   'v2/deposit/micropay': {
     /**
      * 支付押金（付款码支付）
      * @see https://pay.weixin.qq.com/doc/v2/partner/4011986623
      */
-    post: Operation<V2DepositMicropayPostOptions, V2PayMicropayPostResponse>;
+    post: Operation<V2DepositMicropayPostOptions, V2DepositMicropayPostResponse>;
   };
   'v2/deposit/orderquery': {
     /**
      * 查询订单
      * @see https://pay.weixin.qq.com/doc/v2/partner/4011986679
      */
-    post: Operation<V2PayFacepayqueryPostOptions, V2PayOrderqueryPostResponse>;
+    post: Operation<V2PayFacepayqueryPostOptions, V2DepositOrderqueryPostResponse>;
   };
   'v2/deposit/refund': {
     /**
@@ -2575,7 +2575,7 @@ export interface Paths {
      * 报关查询
      * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025131
      */
-    get: Operation<V3GlobalCustomsOrdersGetOptions, V3CustomsOrdersGetResponse>;
+    get: Operation<V3GlobalCustomsOrdersGetOptions, V3GlobalCustomsOrdersGetResponse>;
     /**
      * 报关
      * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025127
@@ -2803,7 +2803,7 @@ export interface Paths {
      * 查询分账结果
      * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024900
      */
-    get: Operation<V3GlobalProfitSharingOrdersByOutOrderNoGetOptions, V3GlobalProfitSharingOrdersPostResponse>;
+    get: Operation<V3GlobalProfitSharingOrdersByOutOrderNoGetOptions, V3GlobalProfitSharingOrdersByOutOrderNoGetResponse>;
   };
   'v3/global/profit-sharing/receivers': {
     /**
@@ -4340,7 +4340,7 @@ export interface Paths {
      * 商户提现申请单号查询提现申请单状态
      * @see https://pay.weixin.qq.com/doc/v3/partner/4012476164
      */
-    get: Operation<V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetOptions, V3MchOperateRiskWithdrawlApplyApplymentIdByApplymentIdGetResponse>;
+    get: Operation<V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetOptions, V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetResponse>;
   };
   'v3/mchalterapply/mchcontactalterapplyment': {
     /**
@@ -4694,7 +4694,7 @@ export interface Paths {
      * 按日下载提现异常文件
      * @see https://pay.weixin.qq.com/doc/v3/partner/4012476678
      */
-    get: Operation<V3MerchantFundWithdrawBillTypeByBillTypeGetOptions, V3MerchantFundWithdrawBillTypeByBillTypeGetResponse>;
+    get: Operation<V3MerchantFundWithdrawBillTypeByBillTypeGetOptions, V3BillTradebillGetResponse>;
   };
   'v3/merchant/fund/withdraw/out-request-no/{out_request_no}': {
     /**
@@ -6427,7 +6427,7 @@ export interface Paths {
      * 个人收款-查询批量结算信息
      * @see https://pay.weixin.qq.com/doc/v3/partner/4012650326
      */
-    get: Operation<V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoGetOptions, V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoGetResponse>;
+    get: Operation<V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoGetOptions, V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostResponse>;
   };
   'v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle': {
     /**
@@ -6441,14 +6441,14 @@ export interface Paths {
      * 受理商家转账
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504220
      */
-    post: Operation<V3PlatsolutionMchTransferBatchesApplyPostOptions, V3PlatsolutionInsuranceMchTransferBatchesApplyPostResponse>;
+    post: Operation<V3PlatsolutionMchTransferBatchesApplyPostOptions, V3PlatsolutionMchTransferBatchesApplyPostResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}': {
     /**
      * 微信支付转账批次单号查询批次单
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504221
      */
-    get: Operation<V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetOptions, V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponse>;
+    get: Operation<V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetOptions, V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
     /**
@@ -6462,21 +6462,21 @@ export interface Paths {
      * 查询商家转账明细电子回单
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504229
      */
-    get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions, V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetResponse>;
+    get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions, V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply': {
     /**
      * 申请商家转账明细电子回单
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504228
      */
-    post: Operation<V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostOptions, V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostResponse>;
+    post: Operation<V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostOptions, V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}': {
     /**
      * 商户转账批次单号查询批次单
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504222
      */
-    get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetOptions, V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponse>;
+    get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetOptions, V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
     /**
@@ -6490,14 +6490,14 @@ export interface Paths {
      * 查询商家转账批次电子回单
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504227
      */
-    get: Operation<V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetOptions, V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetResponse>;
+    get: Operation<V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetOptions, V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply': {
     /**
      * 申请商家转账批次电子回单
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504226
      */
-    post: Operation<V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostOptions, V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostResponse>;
+    post: Operation<V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostOptions, V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/reservation/apply': {
     /**
@@ -6511,21 +6511,21 @@ export interface Paths {
      * 商户预约单号查询预约商家转账记录
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504218
      */
-    get: Operation<V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions, V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponse>;
+    get: Operation<V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions, V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close': {
     /**
      * 关闭预约商家转账记录
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504219
      */
-    post: Operation<V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions, V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponse>;
+    post: Operation<V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions, V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}': {
     /**
      * 微信支付预约单号查询预约商家转账记录
      * @see https://pay.weixin.qq.com/doc/v3/partner/4013504217
      */
-    get: Operation<V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetOptions, V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponse>;
+    get: Operation<V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetOptions, V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse>;
   };
   'v3/platsolution/mch-transfer/batches/apply': {
     /**
@@ -6759,7 +6759,7 @@ export interface Paths {
      * 发起异常退款
      * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791864
      */
-    post: Operation<V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostOptions, V3RefundDomesticRefundsPostResponse>;
+    post: Operation<V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostOptions, V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostResponse>;
   };
   'v3/refunds': {
     /**
@@ -6874,7 +6874,7 @@ export interface Paths {
      * 更新司机信息
      * @see https://pay.weixin.qq.com/doc/v3/partner/4012460171
      */
-    post: Operation<V3TaxiInvoiceDriverUpdateDriverPostOptions, V3TaxiInvoiceDriverUpdateDriverPostJson>;
+    post: Operation<V3TaxiInvoiceDriverUpdateDriverPostOptions, V3TaxiInvoiceDriverUpdateDriverPostResponse>;
   };
   'v3/taxi-invoice/drivers/{driver_license}': {
     /**
@@ -7131,14 +7131,14 @@ export interface Paths {
      * 查询订单
      * @see https://pay.weixin.qq.com/doc/v3/partner/4012715719
      */
-    get: Operation<V3VehicleEtcTransactionsIdByTransactionIdGetOptions, V3VehicleEtcTransactionsHighwayPostResponse>;
+    get: Operation<V3VehicleEtcTransactionsIdByTransactionIdGetOptions, V3VehicleEtcTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}': {
     /**
      * 查询订单
      * @see https://pay.weixin.qq.com/doc/v3/partner/4012715845
      */
-    get: Operation<V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetOptions, V3VehicleEtcTransactionsHighwayPostResponse>;
+    get: Operation<V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetOptions, V3VehicleEtcTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/vehicle/etc/users/{openid}/contracts': {
     /**
@@ -7261,7 +7261,6 @@ export interface Paths {
   };
 }
 
-/** 声明请求的查询参数 */
 export interface V2AppauthAuthindexGetQuery {
   /** 商户号 */
   mch_id: string;
@@ -7281,11 +7280,9 @@ export interface V2AppauthAuthindexGetQuery {
 export interface V2AppauthAuthindexGetOptions {
   /** 接入点 */
   base_uri: string;
-  /** 声明请求的查询参数 */
   query: V2AppauthAuthindexGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V2AppauthGetaccesstokenGetQuery {
   /** 商户号 */
   mch_id: string;
@@ -7307,7 +7304,6 @@ export interface V2AppauthGetaccesstokenGetQuery {
 
 /** 通过code换取accesstoken */
 export interface V2AppauthGetaccesstokenGetOptions {
-  /** 声明请求的查询参数 */
   query: V2AppauthGetaccesstokenGetQuery;
 }
 
@@ -7330,7 +7326,6 @@ export interface V2AppauthGetaccesstokenGetResponse {
   refresh_token_expire_in: `${number}`;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2ApplymentMicroGetstatePostXml {
   /** 接口版本号 */
   version: string;
@@ -7348,7 +7343,6 @@ export interface V2ApplymentMicroGetstatePostXml {
 export interface V2ApplymentMicroGetstatePostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2ApplymentMicroGetstatePostXml;
 }
 
@@ -7371,7 +7365,7 @@ export interface V2ApplymentMicroGetstatePostResponse {
   /** 商户申请单号 */
   applyment_id: string;
   /** 申请状态 */
-  applyment_state: string;
+  applyment_state: 'APPLYMENT_STATE_UNKNOWN' | 'APPLYMENT_STATE_UNSUBMITTED' | 'APPLYMENT_STATE_WAITING_VALIDATE' | 'APPLYMENT_STATE_WAITING_AUDIT' | 'APPLYMENT_STATE_WAITING_AUTH' | 'APPLYMENT_STATE_OPEN_ACCOUNT' | 'APPLYMENT_STATE_FINISH' | 'APPLYMENT_STATE_AUDIT_REJECTED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
   /** 申请状态描述 */
   applyment_state_desc: string;
   /** 小微商户号 */
@@ -7386,7 +7380,6 @@ export interface V2ApplymentMicroGetstatePostResponse {
   reject_reason: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2ApplymentMicroGetupgradestatePostXml {
   /** 接口版本号 */
   version: string;
@@ -7402,7 +7395,6 @@ export interface V2ApplymentMicroGetupgradestatePostXml {
 export interface V2ApplymentMicroGetupgradestatePostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2ApplymentMicroGetupgradestatePostXml;
 }
 
@@ -7425,7 +7417,7 @@ export interface V2ApplymentMicroGetupgradestatePostResponse {
   /** 小微商户号 */
   sub_mch_id: string;
   /** 申请状态 */
-  applyment_state: string;
+  applyment_state: 'APPLYMENT_STATE_UNKNOWN' | 'APPLYMENT_STATE_UNSUBMITTED' | 'APPLYMENT_STATE_WAITING_VALIDATE' | 'APPLYMENT_STATE_WAITING_AUDIT' | 'APPLYMENT_STATE_WAITING_AUTH' | 'APPLYMENT_STATE_OPEN_ACCOUNT' | 'APPLYMENT_STATE_FINISH' | 'APPLYMENT_STATE_AUDIT_REJECTED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
   /** 申请状态描述 */
   applyment_state_desc: string;
   /** 签约二维码 */
@@ -7456,7 +7448,6 @@ export interface V2ApplymentMicroGetupgradestatePostResponse {
   reject_reason: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2ApplymentMicroModifyarchivesPostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -7482,7 +7473,6 @@ export interface V2ApplymentMicroModifyarchivesPostXml {
 export interface V2ApplymentMicroModifyarchivesPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2ApplymentMicroModifyarchivesPostXml;
 }
 
@@ -7508,7 +7498,6 @@ export interface V2ApplymentMicroModifyarchivesPostResponse {
   sub_mch_id?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2ApplymentMicroModifycontactinfoPostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -7532,7 +7521,6 @@ export interface V2ApplymentMicroModifycontactinfoPostXml {
 export interface V2ApplymentMicroModifycontactinfoPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2ApplymentMicroModifycontactinfoPostXml;
 }
 
@@ -7540,11 +7528,9 @@ export interface V2ApplymentMicroModifycontactinfoPostOptions {
 export interface V2ApplymentMicroSigncontractPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: Record<string, unknown>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2ApplymentMicroSubmitPostXml {
   /** 接口版本号 */
   version: '3.0';
@@ -7616,7 +7602,6 @@ export interface V2ApplymentMicroSubmitPostXml {
 export interface V2ApplymentMicroSubmitPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2ApplymentMicroSubmitPostXml;
 }
 
@@ -7642,7 +7627,6 @@ export interface V2ApplymentMicroSubmitPostResponse {
   applyment_id: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2ApplymentMicroSubmitupgradePostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -7706,7 +7690,6 @@ export interface V2ApplymentMicroSubmitupgradePostXml {
 export interface V2ApplymentMicroSubmitupgradePostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2ApplymentMicroSubmitupgradePostXml;
 }
 
@@ -7730,7 +7713,6 @@ export interface V2ApplymentMicroSubmitupgradePostResponse {
   err_param?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2BillcommentspBatchquerycommentPostXml {
   /** 公众账号ID */
   appid: string;
@@ -7752,7 +7734,6 @@ export interface V2BillcommentspBatchquerycommentPostXml {
 export interface V2BillcommentspBatchquerycommentPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2BillcommentspBatchquerycommentPostXml;
 }
 
@@ -7770,7 +7751,6 @@ export interface V2BillcommentspBatchquerycommentPostResponse {
   err_code_des?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2CgiBinMchCustomsCustomdeclareorderPostXml {
   /** 公众账号ID */
   appid: string;
@@ -7791,7 +7771,7 @@ export interface V2CgiBinMchCustomsCustomdeclareorderPostXml {
   /** 商户子订单号 */
   sub_order_no?: string;
   /** 币种 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 应付金额 */
   order_fee?: number;
   /** 物流费 */
@@ -7810,7 +7790,6 @@ export interface V2CgiBinMchCustomsCustomdeclareorderPostXml {
 export interface V2CgiBinMchCustomsCustomdeclareorderPostOptions {
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2CgiBinMchCustomsCustomdeclareorderPostXml;
 }
 
@@ -7854,7 +7833,6 @@ export interface V2CgiBinMchCustomsCustomdeclareorderPostResponse {
   verify_department_trade_id: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2CgiBinMchCustomsCustomdeclarequeryPostXml {
   /** 签名类型 */
   sign_type?: 'MD5';
@@ -7878,7 +7856,6 @@ export interface V2CgiBinMchCustomsCustomdeclarequeryPostXml {
 export interface V2CgiBinMchCustomsCustomdeclarequeryPostOptions {
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2CgiBinMchCustomsCustomdeclarequeryPostXml;
 }
 
@@ -7913,7 +7890,7 @@ export interface V2CgiBinMchCustomsCustomdeclarequeryPostResponse {
   /** 海关 */
   customs_$n: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN' | (string & {});
   /** 币种 */
-  fee_type_$n?: string;
+  fee_type_$n?: 'CNY' | (string & {});
   /** 应付金额 */
   order_fee_$n?: `${number}`;
   /** 关税 */
@@ -7936,7 +7913,6 @@ export interface V2CgiBinMchCustomsCustomdeclarequeryPostResponse {
   verify_department_trade_id: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2CgiBinMchNewcustomsCustomdeclareredeclarePostXml {
   /** 签名类型 */
   sign_type?: 'MD5';
@@ -7962,7 +7938,6 @@ export interface V2CgiBinMchNewcustomsCustomdeclareredeclarePostXml {
 export interface V2CgiBinMchNewcustomsCustomdeclareredeclarePostOptions {
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2CgiBinMchNewcustomsCustomdeclareredeclarePostXml;
 }
 
@@ -8002,7 +7977,6 @@ export interface V2CgiBinMchNewcustomsCustomdeclareredeclarePostResponse {
   explanation?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2DepositConsumePostXml {
   /** 公众账号ID */
   appid: string;
@@ -8021,7 +7995,7 @@ export interface V2DepositConsumePostXml {
   /** 消费金额 */
   consume_fee: number;
   /** 货币类型 */
-  fee_type: string;
+  fee_type: 'CNY' | (string & {});
   /** 签名类型 */
   sign_type: 'HMAC-SHA256';
 }
@@ -8030,7 +8004,6 @@ export interface V2DepositConsumePostXml {
 export interface V2DepositConsumePostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2DepositConsumePostXml;
 }
 
@@ -8067,10 +8040,71 @@ export interface V2DepositConsumePostResponse {
   /** 消费金额 */
   consume_fee: `${number}`;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
+/** 支付押金（人脸支付） */
+export interface V2DepositFacepayPostResponse {
+  /** 返回状态码 */
+  return_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 返回信息 */
+  return_msg?: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 子商户公众账号ID */
+  sub_appid?: string;
+  /** 商户号 */
+  mch_id: string;
+  /** 子商户号 */
+  sub_mch_id?: string;
+  /** 设备号 */
+  device_info?: string;
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 签名 */
+  sign: string;
+  /** 业务结果 */
+  result_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 错误代码 */
+  err_code?: string;
+  /** 错误代码描述 */
+  err_code_des?: string;
+  /** 用户标识 */
+  openid: string;
+  /** 是否关注公众账号 */
+  is_subscribe: 'Y' | 'N' | (string & {});
+  /** 用户子标识 */
+  sub_openid?: string;
+  /** 是否关注子公众账号 */
+  sub_is_subscribe?: 'Y' | 'N' | (string & {});
+  /** 交易类型 */
+  trade_type: 'JSAPI' | 'APP' | (string & {});
+  /** 付款银行 */
+  bank_type: string;
+  /** 标价币种 */
+  fee_type?: 'CNY' | (string & {});
+  /** 标价金额 */
+  total_fee: `${number}`;
+  /** 现金支付币种 */
+  cash_fee_type?: 'CNY' | (string & {});
+  /** 现金支付金额 */
+  cash_fee: `${number}`;
+  /** 应结订单金额 */
+  settlement_total_fee?: `${number}`;
+  /** 代金券金额 */
+  coupon_fee?: `${number}`;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 商家数据包 */
+  attach?: string;
+  /** 支付完成时间 */
+  time_end: string;
+  /** 营销详情JSON格式字符串 */
+  promotion_detail?: Encoded<V2PayFacepayPostResponsePromotionDetail>;
+}
+
 export interface V2DepositMicropayPostXml {
   /** 接口版本号 */
   version?: string;
@@ -8101,7 +8135,7 @@ export interface V2DepositMicropayPostXml {
   /** 订单金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type: string;
+  fee_type: 'CNY' | (string & {});
   /** 终端IP */
   spbill_create_ip: string;
   /** 订单优惠标记 */
@@ -8122,11 +8156,143 @@ export interface V2DepositMicropayPostXml {
 
 /** 支付押金（付款码支付） */
 export interface V2DepositMicropayPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2DepositMicropayPostXml;
 }
 
-/** 声明请求的XML数据结构 */
+/** 支付押金（付款码支付） */
+export interface V2DepositMicropayPostResponse {
+  /** 返回状态码 */
+  return_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 返回信息 */
+  return_msg: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 子商户公众账号ID */
+  sub_appid?: string;
+  /** 商户号 */
+  mch_id: string;
+  /** 子商户号 */
+  sub_mch_id?: string;
+  /** 设备号 */
+  device_info?: string;
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 签名 */
+  sign: string;
+  /** 业务结果 */
+  result_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 错误代码 */
+  err_code?: string;
+  /** 错误代码描述 */
+  err_code_des?: string;
+  /** 用户标识 */
+  openid: string;
+  /** 是否关注公众账号 */
+  is_subscribe: 'Y' | 'N' | (string & {});
+  /** 交易类型 */
+  trade_type: 'JSAPI' | 'APP' | (string & {});
+  /** 付款银行 */
+  bank_type: string;
+  /** 货币类型 */
+  fee_type?: 'CNY' | (string & {});
+  /** 订单金额 */
+  total_fee: `${number}`;
+  /** 应结订单金额 */
+  settlement_total_fee?: `${number}`;
+  /** 代金券金额 */
+  coupon_fee?: `${number}`;
+  /** 现金支付货币类型 */
+  cash_fee_type?: 'CNY' | (string & {});
+  /** 现金支付金额 */
+  cash_fee: `${number}`;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 商家数据包 */
+  attach?: string;
+  /** 支付完成时间 */
+  time_end: string;
+  /** 营销详情JSON格式字符串 */
+  promotion_detail?: Encoded<V2PayFacepayPostResponsePromotionDetail>;
+}
+
+/** 查询订单 */
+export interface V2DepositOrderqueryPostResponse {
+  /** 返回状态码 */
+  return_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 返回信息 */
+  return_msg: string;
+  /** 公众账号ID */
+  appid: string;
+  /** 子商户公众账号ID */
+  sub_appid?: string;
+  /** 商户号 */
+  mch_id: string;
+  /** 子商户号 */
+  sub_mch_id?: string;
+  /** 随机字符串 */
+  nonce_str: string;
+  /** 签名 */
+  sign: string;
+  /** 业务结果 */
+  result_code: 'SUCCESS' | 'FAIL' | (string & {});
+  /** 错误代码 */
+  err_code?: string;
+  /** 错误代码描述 */
+  err_code_des?: string;
+  /** 设备号 */
+  device_info?: string;
+  /** 用户标识 */
+  openid: string;
+  /** 是否关注公众账号 */
+  is_subscribe: 'Y' | 'N' | (string & {});
+  /** 用户子标识 */
+  sub_openid?: string;
+  /** 是否关注子公众账号 */
+  sub_is_subscribe?: 'Y' | 'N' | (string & {});
+  /** 交易类型 */
+  trade_type: 'JSAPI' | 'APP' | (string & {});
+  /** 交易状态 */
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
+  /** 付款银行 */
+  bank_type: string;
+  /** 标价金额 */
+  total_fee: `${number}`;
+  /** 应结订单金额 */
+  settlement_total_fee?: `${number}`;
+  /** 标价币种 */
+  fee_type?: 'CNY' | (string & {});
+  /** 现金支付金额 */
+  cash_fee: `${number}`;
+  /** 现金支付币种 */
+  cash_fee_type?: 'CNY' | (string & {});
+  /** 代金券金额 */
+  coupon_fee?: `${number}`;
+  /** 代金券使用数量 */
+  coupon_count?: `${number}`;
+  /** 代金券类型 */
+  coupon_type_$n?: string;
+  /** 代金券ID */
+  coupon_id_$n?: string;
+  /** 单个代金券支付金额 */
+  coupon_fee_$n?: `${number}`;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 附加数据 */
+  attach?: string;
+  /** 支付完成时间 */
+  time_end: string;
+  /** 交易状态描述 */
+  trade_state_desc: string;
+  /** 营销详情JSON格式字符串 */
+  promotion_detail?: Encoded<V2PayFacepayPostResponsePromotionDetail>;
+  /** 押金消费金额 */
+  consume_fee?: `${number}`;
+}
+
 export interface V2DepositRefundPostXml {
   /** 公众账号ID */
   appid: string;
@@ -8149,7 +8315,7 @@ export interface V2DepositRefundPostXml {
   /** 退款金额 */
   refund_fee: number;
   /** 退款货币种类 */
-  refund_fee_type?: string;
+  refund_fee_type?: 'CNY' | (string & {});
   /** 退款原因 */
   refund_desc?: string;
   /** 退款资金来源 */
@@ -8162,7 +8328,6 @@ export interface V2DepositRefundPostXml {
 export interface V2DepositRefundPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2DepositRefundPostXml;
 }
 
@@ -8207,11 +8372,11 @@ export interface V2DepositRefundPostResponse {
   /** 应结订单金额 */
   settlement_total_fee?: `${number}`;
   /** 标价币种 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 现金支付币种 */
-  cash_fee_type?: string;
+  cash_fee_type?: 'CNY' | (string & {});
   /** 现金退款金额 */
   cash_refund_fee?: `${number}`;
   /** 代金券类型 */
@@ -8226,7 +8391,6 @@ export interface V2DepositRefundPostResponse {
   coupon_refund_id_$n?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2DepositReversePostXml {
   /** 公众账号ID */
   appid: string;
@@ -8248,7 +8412,6 @@ export interface V2DepositReversePostXml {
 export interface V2DepositReversePostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2DepositReversePostXml;
 }
 
@@ -8280,7 +8443,6 @@ export interface V2DepositReversePostResponse {
   recall: 'Y' | 'N' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2DepositUnifiedorderPostXml {
   /** 服务商应用ID */
   appid: string;
@@ -8303,7 +8465,7 @@ export interface V2DepositUnifiedorderPostXml {
   /** 商户订单号 */
   out_trade_no: string;
   /** 货币类型 */
-  fee_type: string;
+  fee_type: 'CNY' | (string & {});
   /** 总金额 */
   total_fee: number;
   /** 终端IP */
@@ -8332,7 +8494,6 @@ export interface V2DepositUnifiedorderPostXml {
 
 /** 支付押金（JSAPI/APP支付） */
 export interface V2DepositUnifiedorderPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2DepositUnifiedorderPostXml;
 }
 
@@ -8370,7 +8531,6 @@ export interface V2DepositUnifiedorderPostResponse {
   code_url?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2FaceGetWxpayfaceAuthinfoPostXml {
   /** 门店编号， 由商户定义， 各门店唯一。 */
   store_id: string;
@@ -8402,7 +8562,6 @@ export interface V2FaceGetWxpayfaceAuthinfoPostXml {
 export interface V2FaceGetWxpayfaceAuthinfoPostOptions {
   /** 声明接入点 */
   base_uri: string;
-  /** 声明请求的XML数据结构 */
   xml: V2FaceGetWxpayfaceAuthinfoPostXml;
 }
 
@@ -8430,7 +8589,6 @@ export interface V2FaceGetWxpayfaceAuthinfoPostResponse {
   sub_mch_id?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2FundQueryautowithdrawbydatePostXml {
   /** 商户号 */
   mch_id: string;
@@ -8446,7 +8604,6 @@ export interface V2FundQueryautowithdrawbydatePostXml {
 export interface V2FundQueryautowithdrawbydatePostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2FundQueryautowithdrawbydatePostXml;
 }
 
@@ -8490,7 +8647,6 @@ export interface V2FundQueryautowithdrawbydatePostResponse {
   refund_time?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2FundReautowithdrawbydatePostXml {
   /** 服务商商户号 */
   mch_id: string;
@@ -8506,7 +8662,6 @@ export interface V2FundReautowithdrawbydatePostXml {
 export interface V2FundReautowithdrawbydatePostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2FundReautowithdrawbydatePostXml;
 }
 
@@ -8542,7 +8697,6 @@ export interface V2FundReautowithdrawbydatePostResponse {
   nonce_str: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MchriskBankquerymchauditinfoPostXml {
   /** 服务商号 */
   mch_id: string;
@@ -8556,7 +8710,6 @@ export interface V2MchriskBankquerymchauditinfoPostXml {
 
 /** 间联模式查询商户审核状态开放接口 */
 export interface V2MchriskBankquerymchauditinfoPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2MchriskBankquerymchauditinfoPostXml;
 }
 
@@ -8590,7 +8743,6 @@ export interface V2MchriskBankquerymchauditinfoPostResponse {
   sign_type?: 'HMAC-SHA256' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MchriskChannelquerymchauditinfoPostXml {
   /** 渠道商号 */
   mch_id: string;
@@ -8604,11 +8756,9 @@ export interface V2MchriskChannelquerymchauditinfoPostXml {
 
 /** 渠道商查询商户审核信息 */
 export interface V2MchriskChannelquerymchauditinfoPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2MchriskChannelquerymchauditinfoPostXml;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MchriskQuerymchriskPostXml {
   /** 服务商号 */
   mch_id: string;
@@ -8657,7 +8807,6 @@ export interface V2MchriskQuerymchriskPostXml {
 export interface V2MchriskQuerymchriskPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MchriskQuerymchriskPostXml;
 }
 
@@ -8677,7 +8826,6 @@ export interface V2MchriskQuerymchriskPostResponse {
   risk_level_desc: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MchriskSetmchriskcallbackPostXml {
   /** 服务商号 */
   mch_id: string;
@@ -8689,7 +8837,6 @@ export interface V2MchriskSetmchriskcallbackPostXml {
 
 /** 设置风险通知回调链接 */
 export interface V2MchriskSetmchriskcallbackPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2MchriskSetmchriskcallbackPostXml;
 }
 
@@ -8709,7 +8856,6 @@ export interface V2MchriskSetmchriskcallbackPostResponse {
   err_code_des?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MchriskSyncmchriskresultPostXml {
   /** 服务商号 */
   mch_id: string;
@@ -8749,7 +8895,6 @@ export interface V2MchriskSyncmchriskresultPostXml {
 export interface V2MchriskSyncmchriskresultPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MchriskSyncmchriskresultPostXml;
 }
 
@@ -8767,7 +8912,6 @@ export interface V2MchriskSyncmchriskresultPostResponse {
   err_code_des?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersGethbinfoPostXml {
   /** 商户订单号 */
   mch_billno: string;
@@ -8783,7 +8927,6 @@ export interface V2MmpaymkttransfersGethbinfoPostXml {
 export interface V2MmpaymkttransfersGethbinfoPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersGethbinfoPostXml;
 }
 
@@ -8836,7 +8979,6 @@ export interface V2MmpaymkttransfersGethbinfoPostResponse {
   hblist?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersGettransferinfoPostXml {
   /** 商户订单号 */
   partner_trade_no: string;
@@ -8850,7 +8992,6 @@ export interface V2MmpaymkttransfersGettransferinfoPostXml {
 export interface V2MmpaymkttransfersGettransferinfoPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersGettransferinfoPostXml;
 }
 
@@ -8892,7 +9033,6 @@ export interface V2MmpaymkttransfersGettransferinfoPostResponse {
   desc: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersPromotionPaywwsptrans2pocketPostXml {
   /** 公众账号appid */
   appid: string;
@@ -8934,7 +9074,6 @@ export interface V2MmpaymkttransfersPromotionPaywwsptrans2pocketPostXml {
 export interface V2MmpaymkttransfersPromotionPaywwsptrans2pocketPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersPromotionPaywwsptrans2pocketPostXml;
 }
 
@@ -8966,7 +9105,6 @@ export interface V2MmpaymkttransfersPromotionPaywwsptrans2pocketPostResponse {
   payment_time: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersPromotionQuerywwsptrans2pocketPostXml {
   /** 商户订单号 */
   partner_trade_no?: string;
@@ -8980,7 +9118,6 @@ export interface V2MmpaymkttransfersPromotionQuerywwsptrans2pocketPostXml {
 export interface V2MmpaymkttransfersPromotionQuerywwsptrans2pocketPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersPromotionQuerywwsptrans2pocketPostXml;
 }
 
@@ -9016,7 +9153,6 @@ export interface V2MmpaymkttransfersPromotionQuerywwsptrans2pocketPostResponse {
   desc: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersPromotionTransfersPostXml {
   /** 商户账号appid */
   mch_appid: string;
@@ -9050,7 +9186,6 @@ export interface V2MmpaymkttransfersPromotionTransfersPostXml {
 export interface V2MmpaymkttransfersPromotionTransfersPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersPromotionTransfersPostXml;
 }
 
@@ -9082,7 +9217,6 @@ export interface V2MmpaymkttransfersPromotionTransfersPostResponse {
   payment_time: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersQueryBankPostXml {
   /** 商户号 */
   mch_id: string;
@@ -9094,7 +9228,6 @@ export interface V2MmpaymkttransfersQueryBankPostXml {
 export interface V2MmpaymkttransfersQueryBankPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersQueryBankPostXml;
 }
 
@@ -9134,7 +9267,6 @@ export interface V2MmpaymkttransfersQueryBankPostResponse {
   reason?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersQueryCouponStockPostXml {
   /** 代金券批次id */
   coupon_stock_id: string;
@@ -9154,7 +9286,6 @@ export interface V2MmpaymkttransfersQueryCouponStockPostXml {
 
 /** 查询代金券批次 */
 export interface V2MmpaymkttransfersQueryCouponStockPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersQueryCouponStockPostXml;
 }
 
@@ -9212,7 +9343,6 @@ export interface V2MmpaymkttransfersQueryCouponStockPostResponse {
   create_time_t: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersQuerycouponsinfoPostXml {
   /** 代金券id */
   coupon_id: string;
@@ -9236,7 +9366,6 @@ export interface V2MmpaymkttransfersQuerycouponsinfoPostXml {
 
 /** 查询代金券信息 */
 export interface V2MmpaymkttransfersQuerycouponsinfoPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersQuerycouponsinfoPostXml;
 }
 
@@ -9288,7 +9417,6 @@ export interface V2MmpaymkttransfersQuerycouponsinfoPostResponse {
   is_partial_use?: '1' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersQueryworkwxredpackPostXml {
   /** 商户订单号 */
   mch_billno: string;
@@ -9302,7 +9430,6 @@ export interface V2MmpaymkttransfersQueryworkwxredpackPostXml {
 export interface V2MmpaymkttransfersQueryworkwxredpackPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersQueryworkwxredpackPostXml;
 }
 
@@ -9358,7 +9485,6 @@ export interface V2MmpaymkttransfersQueryworkwxredpackPostResponse {
   sender_header_media_id?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersSendCouponPostXml {
   /** 代金券批次id */
   coupon_stock_id: string;
@@ -9386,7 +9512,6 @@ export interface V2MmpaymkttransfersSendCouponPostXml {
 export interface V2MmpaymkttransfersSendCouponPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersSendCouponPostXml;
 }
 
@@ -9430,7 +9555,6 @@ export interface V2MmpaymkttransfersSendCouponPostResponse {
   ret_msg: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersSendgroupredpackPostXml {
   /** 商户订单号 */
   mch_billno: string;
@@ -9467,7 +9591,6 @@ export interface V2MmpaymkttransfersSendgroupredpackPostXml {
 export interface V2MmpaymkttransfersSendgroupredpackPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersSendgroupredpackPostXml;
 }
 
@@ -9497,7 +9620,6 @@ export interface V2MmpaymkttransfersSendgroupredpackPostResponse {
   send_listid: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersSendminiprogramhbPostXml {
   /** 商户订单号 */
   mch_billno: string;
@@ -9529,7 +9651,6 @@ export interface V2MmpaymkttransfersSendminiprogramhbPostXml {
 export interface V2MmpaymkttransfersSendminiprogramhbPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersSendminiprogramhbPostXml;
 }
 
@@ -9561,7 +9682,6 @@ export interface V2MmpaymkttransfersSendminiprogramhbPostResponse {
   package: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersSendredpackPostXml {
   /** 商户订单号 */
   mch_billno: string;
@@ -9602,7 +9722,6 @@ export interface V2MmpaymkttransfersSendredpackPostXml {
 export interface V2MmpaymkttransfersSendredpackPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersSendredpackPostXml;
 }
 
@@ -9632,7 +9751,6 @@ export interface V2MmpaymkttransfersSendredpackPostResponse {
   send_listid: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaymkttransfersSendworkwxredpackPostXml {
   /** 随机字符串 */
   nonce_str: string;
@@ -9668,7 +9786,6 @@ export interface V2MmpaymkttransfersSendworkwxredpackPostXml {
 export interface V2MmpaymkttransfersSendworkwxredpackPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaymkttransfersSendworkwxredpackPostXml;
 }
 
@@ -9704,7 +9821,6 @@ export interface V2MmpaymkttransfersSendworkwxredpackPostResponse {
   sender_header_media_id?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2MmpaysptransPayBankPostXml {
   /** 商户号 */
   mch_id: string;
@@ -9732,7 +9848,6 @@ export interface V2MmpaysptransPayBankPostXml {
 export interface V2MmpaysptransPayBankPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2MmpaysptransPayBankPostXml;
 }
 
@@ -9764,7 +9879,6 @@ export interface V2MmpaysptransPayBankPostResponse {
   cmms_amt: `${number}`;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PapayDeletecontractPostXml {
   /** 请求appid */
   appid: string;
@@ -9790,7 +9904,6 @@ export interface V2PapayDeletecontractPostXml {
 export interface V2PapayDeletecontractPostOptions {
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2PapayDeletecontractPostXml;
 }
 
@@ -9824,7 +9937,6 @@ export interface V2PapayDeletecontractPostResponse {
   sub_mch_id?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V2PapayEntrustwebGetQuery {
   /** 应用ID */
   appid: string;
@@ -9852,11 +9964,9 @@ export interface V2PapayEntrustwebGetQuery {
 
 /** 公众号纯签约 */
 export interface V2PapayEntrustwebGetOptions {
-  /** 声明请求的查询参数 */
   query: V2PapayEntrustwebGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V2PapayH5entrustwebGetQuery {
   /** 应用ID */
   appid: string;
@@ -9888,7 +9998,6 @@ export interface V2PapayH5entrustwebGetQuery {
 export interface V2PapayH5entrustwebGetOptions {
   /** 声明请求的query无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的查询参数 */
   query: V2PapayH5entrustwebGetQuery;
 }
 
@@ -9906,7 +10015,6 @@ export interface V2PapayH5entrustwebGetResponse {
   redirect_url: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V2PapayPartnerEntrustwebGetQuery {
   /** 应用ID */
   appid: string;
@@ -9938,11 +10046,9 @@ export interface V2PapayPartnerEntrustwebGetQuery {
 
 /** 公众号纯签约 */
 export interface V2PapayPartnerEntrustwebGetOptions {
-  /** 声明请求的查询参数 */
   query: V2PapayPartnerEntrustwebGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V2PapayPartnerH5entrustwebGetQuery {
   /** 应用ID */
   appid: string;
@@ -9994,7 +10100,6 @@ export interface V2PapayPartnerH5entrustwebGetQuery {
 export interface V2PapayPartnerH5entrustwebGetOptions {
   /** 声明请求的query无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的查询参数 */
   query: V2PapayPartnerH5entrustwebGetQuery;
 }
 
@@ -10030,7 +10135,6 @@ export interface V2PapayPartnerPreentrustwebPostResponse {
   pre_entrustweb_id: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PapayPartnerQuerycontractPostXml {
   /** 应用ID */
   appid: string;
@@ -10054,7 +10158,6 @@ export interface V2PapayPartnerQuerycontractPostXml {
 export interface V2PapayPartnerQuerycontractPostOptions {
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2PapayPartnerQuerycontractPostXml;
 }
 
@@ -10104,7 +10207,6 @@ export interface V2PapayPartnerQuerycontractPostResponse {
   sub_mch_id?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PapayPreentrustwebPostXml {
   /** 应用ID */
   appid: string;
@@ -10138,7 +10240,6 @@ export interface V2PapayPreentrustwebPostXml {
 export interface V2PapayPreentrustwebPostOptions {
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2PapayPreentrustwebPostXml;
 }
 
@@ -10170,7 +10271,6 @@ export interface V2PapayPreentrustwebPostResponse {
   pre_entrustweb_id: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PapayQuerycontractPostXml {
   /** 请求appid */
   appid: string;
@@ -10190,7 +10290,6 @@ export interface V2PapayQuerycontractPostXml {
 export interface V2PapayQuerycontractPostOptions {
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2PapayQuerycontractPostXml;
 }
 
@@ -10244,7 +10343,6 @@ export interface V2PayClosecombinedorderPostXmlSubOrderListOrder {
   out_trade_no: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayClosecombinedorderPostXml {
   /** 合单appid */
   combine_appid: string;
@@ -10260,7 +10358,6 @@ export interface V2PayClosecombinedorderPostXml {
 
 /** 合单关单 */
 export interface V2PayClosecombinedorderPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayClosecombinedorderPostXml;
 }
 
@@ -10286,7 +10383,6 @@ export interface V2PayClosecombinedorderPostResponse {
   err_code_des?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayCloseorderPostXml {
   /** 公众账号ID */
   appid: string;
@@ -10300,7 +10396,6 @@ export interface V2PayCloseorderPostXml {
 
 /** 关闭订单 */
 export interface V2PayCloseorderPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayCloseorderPostXml;
 }
 
@@ -10367,7 +10462,7 @@ export interface V2PayCombinedorderPostXmlSubOrderListOrderList {
   /** 子单商户订单号 */
   out_trade_no: string;
   /** 标价币种 */
-  fee_type: string;
+  fee_type: 'CNY' | (string & {});
   /** 子单金额，单位为分 */
   total_fee: number;
   /** 服务商模式下，特约商户的appid */
@@ -10384,7 +10479,6 @@ export interface V2PayCombinedorderPostXmlSubOrderList {
   order_list: V2PayCombinedorderPostXmlSubOrderListOrderList[];
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayCombinedorderPostXml {
   /** 合单appid */
   combine_appid: string;
@@ -10418,7 +10512,6 @@ export interface V2PayCombinedorderPostXml {
 
 /** 合单下单 */
 export interface V2PayCombinedorderPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayCombinedorderPostXml;
 }
 
@@ -10445,7 +10538,7 @@ export interface V2PayCombinedorderPostResponse {
   /** 错误代码描述 */
   err_code_des?: string;
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | (string & {});
   /** 二维码链接 */
   code_url?: string;
   /** 预支付交易会话标识 */
@@ -10454,7 +10547,6 @@ export interface V2PayCombinedorderPostResponse {
   mweb_url?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayContractorderPostXml {
   /** 请求appid */
   appid: string;
@@ -10508,7 +10600,6 @@ export interface V2PayContractorderPostXml {
 
 /** 支付中签约 */
 export interface V2PayContractorderPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayContractorderPostXml;
 }
 
@@ -10541,7 +10632,7 @@ export interface V2PayContractorderPostResponse {
   /** 预支付交易会话标识 */
   prepay_id: string;
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | (string & {});
   /** 二维码链接 */
   code_url?: string;
   /** 模板id */
@@ -10558,7 +10649,6 @@ export interface V2PayContractorderPostResponse {
   out_trade_no: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayDownloadbillPostXml {
   /** 公众账号ID */
   appid: string;
@@ -10574,7 +10664,6 @@ export interface V2PayDownloadbillPostXml {
 
 /** 下载对账单 */
 export interface V2PayDownloadbillPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayDownloadbillPostXml;
 }
 
@@ -10588,7 +10677,6 @@ export interface V2PayDownloadbillPostResponse {
   error_code?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayDownloadfundflowPostXml {
   /** 公众账号ID */
   appid: string;
@@ -10608,7 +10696,6 @@ export interface V2PayDownloadfundflowPostXml {
 export interface V2PayDownloadfundflowPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2PayDownloadfundflowPostXml;
 }
 
@@ -10650,7 +10737,6 @@ export interface V2PayFacepayPostXmlDetail {
   goods_detail: V2PayFacepayPostXmlDetailGoodsDetail[];
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayFacepayPostXml {
   /** 是否押金支付 */
   deposit?: 'Y' | 'N';
@@ -10675,7 +10761,7 @@ export interface V2PayFacepayPostXml {
   /** 总金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type: string;
+  fee_type: 'CNY' | (string & {});
   /** 终端IP */
   spbill_create_ip: string;
   /** 订单优惠标记 */
@@ -10696,7 +10782,6 @@ export interface V2PayFacepayPostXml {
 
 /** 支付押金（人脸支付） */
 export interface V2PayFacepayPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayFacepayPostXml;
 }
 
@@ -10724,7 +10809,7 @@ export interface V2PayFacepayPostResponsePromotionDetail {
   goods_detail: V2PayMicropayPostXmlDetailGoodsDetail[];
 }
 
-/** 支付押金（人脸支付） */
+/** 提交刷脸支付 */
 export interface V2PayFacepayPostResponse {
   /** 返回状态码 */
   return_code: 'SUCCESS' | 'FAIL' | (string & {});
@@ -10759,15 +10844,15 @@ export interface V2PayFacepayPostResponse {
   /** 是否关注子公众账号 */
   sub_is_subscribe?: 'Y' | 'N' | (string & {});
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | (string & {});
   /** 付款银行 */
   bank_type: string;
   /** 标价币种 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 标价金额 */
   total_fee: `${number}`;
   /** 现金支付币种 */
-  cash_fee_type?: string;
+  cash_fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 应结订单金额 */
@@ -10786,7 +10871,6 @@ export interface V2PayFacepayPostResponse {
   promotion_detail?: Encoded<V2PayFacepayPostResponsePromotionDetail>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayFacepayqueryPostXml {
   /** 接口版本号 */
   version?: '1.0';
@@ -10808,7 +10892,6 @@ export interface V2PayFacepayqueryPostXml {
 
 /** 查询订单 */
 export interface V2PayFacepayqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayFacepayqueryPostXml;
 }
 
@@ -10854,7 +10937,6 @@ export interface V2PayMicropayPostXmlSceneInfo {
   store_info: V2PayMicropayPostXmlSceneInfoStoreInfo;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayMicropayPostXml {
   /** 接口版本号 */
   version?: string;
@@ -10885,7 +10967,7 @@ export interface V2PayMicropayPostXml {
   /** 订单金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 终端IP */
   spbill_create_ip: string;
   /** 订单优惠标记 */
@@ -10906,11 +10988,10 @@ export interface V2PayMicropayPostXml {
 
 /** 提交付款码支付 */
 export interface V2PayMicropayPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayMicropayPostXml;
 }
 
-/** 支付押金（付款码支付） */
+/** 提交付款码支付 */
 export interface V2PayMicropayPostResponse {
   /** 返回状态码 */
   return_code: 'SUCCESS' | 'FAIL' | (string & {});
@@ -10941,11 +11022,11 @@ export interface V2PayMicropayPostResponse {
   /** 是否关注公众账号 */
   is_subscribe: 'Y' | 'N' | (string & {});
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | (string & {});
   /** 付款银行 */
   bank_type: string;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 订单金额 */
   total_fee: `${number}`;
   /** 应结订单金额 */
@@ -10953,7 +11034,7 @@ export interface V2PayMicropayPostResponse {
   /** 代金券金额 */
   coupon_fee?: `${number}`;
   /** 现金支付货币类型 */
-  cash_fee_type?: string;
+  cash_fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 微信支付订单号 */
@@ -10968,7 +11049,6 @@ export interface V2PayMicropayPostResponse {
   promotion_detail?: Encoded<V2PayFacepayPostResponsePromotionDetail>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayOrderqueryPostXml {
   /** 接口版本号 */
   version?: '1.0';
@@ -10990,7 +11070,6 @@ export interface V2PayOrderqueryPostXml {
 
 /** 查询订单 */
 export interface V2PayOrderqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayOrderqueryPostXml;
 }
 
@@ -11029,7 +11108,7 @@ export interface V2PayOrderqueryPostResponse {
   /** 是否关注子公众账号 */
   sub_is_subscribe?: 'Y' | 'N' | (string & {});
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | (string & {});
   /** 交易状态 */
   trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
   /** 付款银行 */
@@ -11039,11 +11118,11 @@ export interface V2PayOrderqueryPostResponse {
   /** 应结订单金额 */
   settlement_total_fee?: `${number}`;
   /** 标价币种 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 现金支付币种 */
-  cash_fee_type?: string;
+  cash_fee_type?: 'CNY' | (string & {});
   /** 代金券金额 */
   coupon_fee?: `${number}`;
   /** 代金券使用数量 */
@@ -11070,7 +11149,6 @@ export interface V2PayOrderqueryPostResponse {
   consume_fee?: `${number}`;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayPaporderqueryPostXml {
   /** 请求appid */
   appid: string;
@@ -11084,7 +11162,6 @@ export interface V2PayPaporderqueryPostXml {
 
 /** 查询订单 */
 export interface V2PayPaporderqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayPaporderqueryPostXml;
 }
 
@@ -11115,7 +11192,7 @@ export interface V2PayPaporderqueryPostResponse {
   /** 是否关注公众账号 */
   is_subscribe?: 'Y' | 'N' | (string & {});
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | (string & {});
   /** 交易状态 */
   trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
   /** 付款银行 */
@@ -11123,11 +11200,11 @@ export interface V2PayPaporderqueryPostResponse {
   /** 总金额 */
   total_fee: `${number}`;
   /** 货币种类 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 现金支付货币类型 */
-  cash_fee_type?: string;
+  cash_fee_type?: 'CNY' | (string & {});
   /** 代金券或立减优惠金额 */
   coupon_fee?: `${number}`;
   /** 代金券或立减优惠使用数量 */
@@ -11148,7 +11225,6 @@ export interface V2PayPaporderqueryPostResponse {
   trade_state_desc: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayPappayapplyPostXml {
   /** 请求appid */
   appid: string;
@@ -11165,7 +11241,7 @@ export interface V2PayPappayapplyPostXml {
   /** 总金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 终端IP */
   spbill_create_ip: string;
   /** 商品标记 */
@@ -11182,7 +11258,6 @@ export interface V2PayPappayapplyPostXml {
 
 /** 申请扣款 */
 export interface V2PayPappayapplyPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayPappayapplyPostXml;
 }
 
@@ -11208,7 +11283,6 @@ export interface V2PayPappayapplyPostResponse {
   err_code_des?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayPartnerPaporderqueryPostXml {
   /** 请求appid */
   appid: string;
@@ -11226,7 +11300,6 @@ export interface V2PayPartnerPaporderqueryPostXml {
 
 /** 查询订单 */
 export interface V2PayPartnerPaporderqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayPartnerPaporderqueryPostXml;
 }
 
@@ -11257,7 +11330,7 @@ export interface V2PayPartnerPaporderqueryPostResponse {
   /** 是否关注公众账号 */
   is_subscribe?: 'Y' | 'N' | (string & {});
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | (string & {});
   /** 交易状态 */
   trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | (string & {});
   /** 付款银行 */
@@ -11265,11 +11338,11 @@ export interface V2PayPartnerPaporderqueryPostResponse {
   /** 总金额 */
   total_fee: `${number}`;
   /** 货币种类 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 现金支付货币类型 */
-  cash_fee_type?: string;
+  cash_fee_type?: 'CNY' | (string & {});
   /** 代金券或立减优惠金额 */
   coupon_fee?: `${number}`;
   /** 代金券或立减优惠使用数量 */
@@ -11294,7 +11367,6 @@ export interface V2PayPartnerPaporderqueryPostResponse {
   sub_mch_id?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayPartnerPappayapplyPostXml {
   /** 子商户公众账号ID */
   sub_appid?: string;
@@ -11315,7 +11387,7 @@ export interface V2PayPartnerPappayapplyPostXml {
   /** 总金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 终端IP */
   spbill_create_ip: string;
   /** 商品标记 */
@@ -11332,7 +11404,6 @@ export interface V2PayPartnerPappayapplyPostXml {
 
 /** 申请扣款 */
 export interface V2PayPartnerPappayapplyPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayPartnerPappayapplyPostXml;
 }
 
@@ -11376,7 +11447,6 @@ export interface V2PayProfitsharingaddreceiverPostXmlReceiver {
   custom_relation?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayProfitsharingaddreceiverPostXml {
   /** 商户号 */
   mch_id: string;
@@ -11394,7 +11464,6 @@ export interface V2PayProfitsharingaddreceiverPostXml {
 
 /** 添加分账接收方 */
 export interface V2PayProfitsharingaddreceiverPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayProfitsharingaddreceiverPostXml;
 }
 
@@ -11434,7 +11503,6 @@ export interface V2PayProfitsharingaddreceiverPostResponse {
   receiver: Encoded<V2PayProfitsharingaddreceiverPostResponseReceiver>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayProfitsharingmerchantratioqueryPostXml {
   /** 商户号 */
   mch_id: string;
@@ -11448,7 +11516,6 @@ export interface V2PayProfitsharingmerchantratioqueryPostXml {
 
 /** 查询最大分账比例 */
 export interface V2PayProfitsharingmerchantratioqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayProfitsharingmerchantratioqueryPostXml;
 }
 
@@ -11472,7 +11539,6 @@ export interface V2PayProfitsharingmerchantratioqueryPostResponse {
   sign: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayProfitsharingorderamountqueryPostXml {
   /** 商户号 */
   mch_id: string;
@@ -11484,7 +11550,6 @@ export interface V2PayProfitsharingorderamountqueryPostXml {
 
 /** 查询订单待分账金额 */
 export interface V2PayProfitsharingorderamountqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayProfitsharingorderamountqueryPostXml;
 }
 
@@ -11506,7 +11571,6 @@ export interface V2PayProfitsharingorderamountqueryPostResponse {
   sign?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayProfitsharingqueryPostXml {
   /** 商户号 */
   mch_id: string;
@@ -11522,7 +11586,6 @@ export interface V2PayProfitsharingqueryPostXml {
 
 /** 查询分账结果 */
 export interface V2PayProfitsharingqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayProfitsharingqueryPostXml;
 }
 
@@ -11596,7 +11659,6 @@ export interface V2PayProfitsharingremovereceiverPostXmlReceiver {
   account: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayProfitsharingremovereceiverPostXml {
   /** 商户号 */
   mch_id: string;
@@ -11614,7 +11676,6 @@ export interface V2PayProfitsharingremovereceiverPostXml {
 
 /** 删除分账接收方 */
 export interface V2PayProfitsharingremovereceiverPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayProfitsharingremovereceiverPostXml;
 }
 
@@ -11646,7 +11707,6 @@ export interface V2PayProfitsharingremovereceiverPostResponse {
   receiver: Encoded<V2PayProfitsharingaddreceiverPostResponseReceiver>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayProfitsharingreturnqueryPostXml {
   /** 商户号 */
   mch_id: string;
@@ -11668,7 +11728,6 @@ export interface V2PayProfitsharingreturnqueryPostXml {
 
 /** 回退结果查询 */
 export interface V2PayProfitsharingreturnqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayProfitsharingreturnqueryPostXml;
 }
 
@@ -11720,7 +11779,6 @@ export interface V2PayProfitsharingreturnqueryPostResponse {
   finish_time?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayQuerycombinedorderPostXml {
   /** 合单appid */
   combine_appid: string;
@@ -11734,7 +11792,6 @@ export interface V2PayQuerycombinedorderPostXml {
 
 /** 合单查单 */
 export interface V2PayQuerycombinedorderPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayQuerycombinedorderPostXml;
 }
 
@@ -11743,7 +11800,7 @@ export interface V2PayQuerycombinedorderPostResponseSubOrderListOrderListAmount 
   /** 标价金额 */
   total_amount: number;
   /** 标价币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 子订单信息 */
@@ -11812,14 +11869,13 @@ export interface V2PayQuerycombinedorderPostResponse {
   sub_order_list: Encoded<V2PayQuerycombinedorderPostResponseSubOrderList>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayQueryexchageratePostXml {
   /** 公众账号ID */
   appid: string;
   /** 商户号 */
   mch_id: string;
   /** 币种 */
-  fee_type: string;
+  fee_type: 'CNY' | (string & {});
   /** 日期 */
   date: string;
 }
@@ -11828,7 +11884,6 @@ export interface V2PayQueryexchageratePostXml {
 export interface V2PayQueryexchageratePostOptions {
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2PayQueryexchageratePostXml;
 }
 
@@ -11845,7 +11900,7 @@ export interface V2PayQueryexchageratePostResponse {
   /** 子商户号 */
   sub_mch_id?: string;
   /** 币种 */
-  fee_type: string;
+  fee_type: 'CNY' | (string & {});
   /** 汇率时间 */
   rate_time: string;
   /** 现汇卖出价(汇率) */
@@ -11854,7 +11909,6 @@ export interface V2PayQueryexchageratePostResponse {
   sign: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayRefundqueryPostXml {
   /** 公众账号ID */
   appid: string;
@@ -11880,7 +11934,6 @@ export interface V2PayRefundqueryPostXml {
 
 /** 查询退款 */
 export interface V2PayRefundqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayRefundqueryPostXml;
 }
 
@@ -11919,7 +11972,7 @@ export interface V2PayRefundqueryPostResponse {
   /** 应结订单金额 */
   settlement_total_fee?: `${number}`;
   /** 货币种类 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 退款笔数 */
@@ -11954,7 +12007,6 @@ export interface V2PayRefundqueryPostResponse {
   refund_success_time_$n?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayRefundqueryv2PostXml {
   /** 公众账号ID */
   appid: string;
@@ -11980,7 +12032,6 @@ export interface V2PayRefundqueryv2PostXml {
 
 /** 查询退款（押金） */
 export interface V2PayRefundqueryv2PostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayRefundqueryv2PostXml;
 }
 
@@ -12019,7 +12070,7 @@ export interface V2PayRefundqueryv2PostResponse {
   /** 应结订单金额 */
   settlement_total_fee?: `${number}`;
   /** 货币种类 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 退款笔数 */
@@ -12056,7 +12107,6 @@ export interface V2PayRefundqueryv2PostResponse {
   promotion_detail?: Encoded<V2PayFacepayPostResponsePromotionDetail>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PaySettlementqueryPostXml {
   /** 公众账号ID */
   appid: string;
@@ -12080,7 +12130,6 @@ export interface V2PaySettlementqueryPostXml {
 
 /** 查询结算资金 */
 export interface V2PaySettlementqueryPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PaySettlementqueryPostXml;
 }
 
@@ -12119,7 +12168,7 @@ export interface V2PaySettlementqueryPostResponse {
   /** 未划账金额 */
   unsettlement_fee: `${number}`;
   /** 结算币种 */
-  settlementfee_type: string;
+  settlementfee_type: 'CNY' | (string & {});
   /** 支付金额 */
   pay_fee: `${number}`;
   /** 退款金额 */
@@ -12134,7 +12183,6 @@ export interface V2PaySettlementqueryPostResponse {
   split_unsettlement_fee?: `${number}`;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayUnifiedorderPostXml {
   /** 接口版本号 */
   version?: '1.0';
@@ -12157,7 +12205,7 @@ export interface V2PayUnifiedorderPostXml {
   /** 商户订单号 */
   out_trade_no: string;
   /** 标价币种 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 标价金额 */
   total_fee: number;
   /** 终端IP */
@@ -12192,7 +12240,6 @@ export interface V2PayUnifiedorderPostXml {
 
 /** 统一下单 */
 export interface V2PayUnifiedorderPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayUnifiedorderPostXml;
 }
 
@@ -12244,7 +12291,6 @@ export interface V2PayitilReportPostXmlTradesTransaction {
   err_msg?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2PayitilReportPostXml {
   /** 公众账号ID */
   appid: string;
@@ -12262,7 +12308,6 @@ export interface V2PayitilReportPostXml {
 
 /** 交易保障 */
 export interface V2PayitilReportPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2PayitilReportPostXml;
 }
 
@@ -12276,7 +12321,6 @@ export interface V2PayitilReportPostResponse {
   result_code: 'SUCCESS' | 'FAIL' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2RiskGetcertficatesPostXml {
   /** 商户号 */
   mch_id: string;
@@ -12286,7 +12330,6 @@ export interface V2RiskGetcertficatesPostXml {
 
 /** 获取平台证书 */
 export interface V2RiskGetcertficatesPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2RiskGetcertficatesPostXml;
 }
 
@@ -12312,7 +12355,6 @@ export interface V2RiskGetcertficatesPostResponse {
   certificates: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2RiskGetpublickeyPostXml {
   /** 商户号 */
   mch_id: string;
@@ -12326,7 +12368,6 @@ export interface V2RiskGetpublickeyPostOptions {
   base_uri: string;
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2RiskGetpublickeyPostXml;
 }
 
@@ -12348,7 +12389,6 @@ export interface V2RiskGetpublickeyPostResponse {
   pub_key?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2RiskGetviolationPostXml {
   /** 商户号 */
   mch_id?: string;
@@ -12370,7 +12410,6 @@ export interface V2RiskGetviolationPostXml {
 export interface V2RiskGetviolationPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2RiskGetviolationPostXml;
 }
 
@@ -12416,7 +12455,6 @@ export interface V2RiskGetviolationPostResponse {
   violation_records?: Encoded<V2RiskGetviolationPostResponseViolationRecords>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiMchAddInstitutionsubPostXml {
   /** 机构appid */
   app_id: string;
@@ -12490,7 +12528,6 @@ export interface V2SecapiMchAddInstitutionsubPostOptions {
   security: true;
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiMchAddInstitutionsubPostXml;
 }
 
@@ -12518,7 +12555,6 @@ export interface V2SecapiMchAddInstitutionsubPostResponse {
   h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiMchAddsubdevconfigPostXml {
   /** 公众账号ID */
   appid: string;
@@ -12538,7 +12574,6 @@ export interface V2SecapiMchAddsubdevconfigPostOptions {
   security: true;
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiMchAddsubdevconfigPostXml;
 }
 
@@ -12558,7 +12593,6 @@ export interface V2SecapiMchAddsubdevconfigPostResponse {
   sign: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiMchChannelsettingPostXml {
   /** 公众账号ID */
   appid: string;
@@ -12576,7 +12610,6 @@ export interface V2SecapiMchChannelsettingPostOptions {
   security: true;
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiMchChannelsettingPostXml;
 }
 
@@ -12606,7 +12639,6 @@ export interface V2SecapiMchChannelsettingPostResponse {
   channel_id: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiMchModifyInstitutionsubPostXml {
   /** 机构appid */
   app_id: string;
@@ -12680,7 +12712,6 @@ export interface V2SecapiMchModifyInstitutionsubPostOptions {
   security: true;
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiMchModifyInstitutionsubPostXml;
 }
 
@@ -12706,7 +12737,6 @@ export interface V2SecapiMchModifyInstitutionsubPostResponse {
   h5_authorization_state?: 'APPROVED' | 'UNAUTHORIZED' | 'UNDER_REVIEW' | 'REJECTED' | 'UNDER_PUNISHMENT' | 'APPLICATION_FAILED' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiMchModifymchinfoPostXml {
   /** 商户号 */
   mch_id: string;
@@ -12724,7 +12754,6 @@ export interface V2SecapiMchModifymchinfoPostOptions {
   security: true;
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiMchModifymchinfoPostXml;
 }
 
@@ -12748,7 +12777,6 @@ export interface V2SecapiMchModifymchinfoPostResponse {
   nonce_str: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiMchQueryInstitutionsubPostXml {
   /** 机构appid */
   app_id: string;
@@ -12764,7 +12792,6 @@ export interface V2SecapiMchQueryInstitutionsubPostOptions {
   security: true;
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiMchQueryInstitutionsubPostXml;
 }
 
@@ -12860,7 +12887,6 @@ export interface V2SecapiMchQueryInstitutionsubPostResponse {
   application_reject_detail?: Encoded<V2SecapiMchQueryInstitutionsubPostResponseApplicationRejectDetail>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiMchQuerysubdevconfigPostXml {
   /** 公众账号ID */
   appid: string;
@@ -12876,7 +12902,6 @@ export interface V2SecapiMchQuerysubdevconfigPostOptions {
   security: true;
   /** 声明请求的XML无随机字符串参数 */
   nonceless: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiMchQuerysubdevconfigPostXml;
 }
 
@@ -12920,7 +12945,6 @@ export interface V2SecapiMchQuerysubdevconfigPostResponse {
   appid_config_list: Encoded<V2SecapiMchQuerysubdevconfigPostResponseAppidConfigList>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiMchSubmchmanagePostXml {
   /** 公众账号ID */
   appid: string;
@@ -12936,7 +12960,6 @@ export interface V2SecapiMchSubmchmanagePostXml {
   page_size?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V2SecapiMchSubmchmanagePostQuery {
   action: 'add' | 'query';
 }
@@ -12945,9 +12968,7 @@ export interface V2SecapiMchSubmchmanagePostQuery {
 export interface V2SecapiMchSubmchmanagePostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiMchSubmchmanagePostXml;
-  /** 声明请求的查询参数 */
   query: V2SecapiMchSubmchmanagePostQuery;
 }
 
@@ -13015,7 +13036,6 @@ export interface V2SecapiMchUploadmediaPostResponse {
   media_id: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiMktAddrecommendconfPostXml {
   /** 商户号 */
   mch_id: string;
@@ -13031,11 +13051,9 @@ export interface V2SecapiMktAddrecommendconfPostXml {
 export interface V2SecapiMktAddrecommendconfPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiMktAddrecommendconfPostXml;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiPayMultiprofitsharingPostXml {
   /** 商户号 */
   mch_id: string;
@@ -13059,7 +13077,6 @@ export interface V2SecapiPayMultiprofitsharingPostXml {
 export interface V2SecapiPayMultiprofitsharingPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiPayMultiprofitsharingPostXml;
 }
 
@@ -13111,7 +13128,6 @@ export interface V2SecapiPayProfitsharingPostXmlReceiversReceiver {
   name?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiPayProfitsharingPostXml {
   /** 商户号 */
   mch_id: string;
@@ -13137,7 +13153,6 @@ export interface V2SecapiPayProfitsharingPostXml {
 export interface V2SecapiPayProfitsharingPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiPayProfitsharingPostXml;
 }
 
@@ -13179,7 +13194,6 @@ export interface V2SecapiPayProfitsharingPostResponse {
   receivers?: Encoded<V2PayProfitsharingqueryPostResponseReceiversReceiver[]>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiPayProfitsharingfinishPostXml {
   /** 商户号 */
   mch_id: string;
@@ -13201,7 +13215,6 @@ export interface V2SecapiPayProfitsharingfinishPostXml {
 export interface V2SecapiPayProfitsharingfinishPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiPayProfitsharingfinishPostXml;
 }
 
@@ -13237,7 +13250,6 @@ export interface V2SecapiPayProfitsharingfinishPostResponse {
   order_id: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiPayProfitsharingreturnPostXml {
   /** 商户号 */
   mch_id: string;
@@ -13269,7 +13281,6 @@ export interface V2SecapiPayProfitsharingreturnPostXml {
 export interface V2SecapiPayProfitsharingreturnPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiPayProfitsharingreturnPostXml;
 }
 
@@ -13323,7 +13334,6 @@ export interface V2SecapiPayProfitsharingreturnPostResponse {
   finish_time?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiPayRefundPostXml {
   /** 公众账号ID */
   appid: string;
@@ -13346,7 +13356,7 @@ export interface V2SecapiPayRefundPostXml {
   /** 退款金额 */
   refund_fee: number;
   /** 退款货币种类 */
-  refund_fee_type?: string;
+  refund_fee_type?: 'CNY' | (string & {});
   /** 退款原因 */
   refund_desc?: string;
   /** 退款资金来源 */
@@ -13359,11 +13369,9 @@ export interface V2SecapiPayRefundPostXml {
 export interface V2SecapiPayRefundPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiPayRefundPostXml;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecapiPayRefundv2PostXml {
   /** 退款包含的商品列表信息，全额退款可不传JSON格式字符串 */
   detail?: Encoded<V2PayMicropayPostXmlDetail>;
@@ -13388,7 +13396,7 @@ export interface V2SecapiPayRefundv2PostXml {
   /** 退款金额 */
   refund_fee: number;
   /** 退款货币种类 */
-  refund_fee_type?: string;
+  refund_fee_type?: 'CNY' | (string & {});
   /** 退款原因 */
   refund_desc?: string;
   /** 退款资金来源 */
@@ -13401,7 +13409,6 @@ export interface V2SecapiPayRefundv2PostXml {
 export interface V2SecapiPayRefundv2PostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2SecapiPayRefundv2PostXml;
 }
 
@@ -13446,11 +13453,11 @@ export interface V2SecapiPayRefundv2PostResponse {
   /** 应结订单金额 */
   settlement_total_fee?: `${number}`;
   /** 标价币种 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 现金支付币种 */
-  cash_fee_type?: string;
+  cash_fee_type?: 'CNY' | (string & {});
   /** 现金退款金额 */
   cash_refund_fee?: `${number}`;
   /** 代金券类型 */
@@ -13467,7 +13474,6 @@ export interface V2SecapiPayRefundv2PostResponse {
   promotion_detail?: Encoded<V2PayFacepayPostResponsePromotionDetail>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecsvcGetrealnameinfoPostXml {
   /** 接口版本号 */
   version: '1.0' | '2.0';
@@ -13498,7 +13504,6 @@ export interface V2SecsvcGetrealnameinfoPostXml {
 export interface V2SecsvcGetrealnameinfoPostOptions {
   /** 声明接入点 */
   base_uri: string;
-  /** 声明请求的XML数据结构 */
   xml: V2SecsvcGetrealnameinfoPostXml;
 }
 
@@ -13538,7 +13543,6 @@ export interface V2SecsvcGetrealnameinfoPostResponse {
   cre_type?: 'MAINLAND_ID' | 'PASSPOT' | 'MO' | 'SOLDIERS' | 'HVPS' | 'MAINLAND_TMP_ID' | 'ACCOUNT_THIN' | 'POLICE' | 'MTPS' | 'BL' | 'OTHER' | 'RPFF' | 'HK_MACAO' | 'TAIWAN' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2SecsvcRealnameauthPostXml {
   /** 接口版本号 */
   version: '1.0' | '1.1';
@@ -13564,7 +13568,6 @@ export interface V2SecsvcRealnameauthPostXml {
 export interface V2SecsvcRealnameauthPostOptions {
   /** 声明接入点 */
   base_uri: string;
-  /** 声明请求的XML数据结构 */
   xml: V2SecsvcRealnameauthPostXml;
 }
 
@@ -13600,7 +13603,6 @@ export interface V2SecsvcRealnameauthPostResponse {
   bind_bankcard?: 'YES' | 'NO' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2ToolsAuthcodetoopenidPostXml {
   /** 公众账号ID */
   appid: string;
@@ -13616,7 +13618,6 @@ export interface V2ToolsAuthcodetoopenidPostXml {
 
 /** 授权码查询openid */
 export interface V2ToolsAuthcodetoopenidPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2ToolsAuthcodetoopenidPostXml;
 }
 
@@ -13648,7 +13649,6 @@ export interface V2ToolsAuthcodetoopenidPostResponse {
   openid: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2ToolsShorturlPostXml {
   /** 公众账号ID */
   appid: string;
@@ -13662,7 +13662,6 @@ export interface V2ToolsShorturlPostXml {
 
 /** 转换短链接 */
 export interface V2ToolsShorturlPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2ToolsShorturlPostXml;
 }
 
@@ -13688,7 +13687,6 @@ export interface V2ToolsShorturlPostResponse {
   short_url: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2TransitPartnerpayPayapplyPostXml {
   /** 公众账号id */
   appid: string;
@@ -13711,7 +13709,7 @@ export interface V2TransitPartnerpayPayapplyPostXml {
   /** 总金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 终端IP */
   spbill_create_ip: string;
   /** 商品标记 */
@@ -13748,7 +13746,6 @@ export interface V2TransitPartnerpayPayapplyPostXml {
 
 /** 申请扣款 */
 export interface V2TransitPartnerpayPayapplyPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2TransitPartnerpayPayapplyPostXml;
 }
 
@@ -13780,7 +13777,6 @@ export interface V2TransitPartnerpayPayapplyPostResponse {
   err_code_des?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2TransitPartnerpayQueryorderPostXml {
   /** 请求appid */
   appid: string;
@@ -13798,7 +13794,6 @@ export interface V2TransitPartnerpayQueryorderPostXml {
 
 /** 查询订单 */
 export interface V2TransitPartnerpayQueryorderPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2TransitPartnerpayQueryorderPostXml;
 }
 
@@ -13843,11 +13838,11 @@ export interface V2TransitPartnerpayQueryorderPostResponse {
   /** 总金额 */
   total_fee: `${number}`;
   /** 货币种类 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 现金支付货币类型 */
-  cash_fee_type?: string;
+  cash_fee_type?: 'CNY' | (string & {});
   /** 应结订单金额 */
   settlement_total_fee?: `${number}`;
   /** 代金券或立减优惠金额 */
@@ -13872,7 +13867,6 @@ export interface V2TransitPartnerpayQueryorderPostResponse {
   trade_state_desc?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2TransitPartnerpayQuerystatePostXml {
   /** 公众账号id */
   appid: string;
@@ -13892,7 +13886,6 @@ export interface V2TransitPartnerpayQuerystatePostXml {
 
 /** 查询用户状态接口 */
 export interface V2TransitPartnerpayQuerystatePostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2TransitPartnerpayQuerystatePostXml;
 }
 
@@ -13964,7 +13957,6 @@ export interface V2TransitPayPayapplyPostXmlSceneInfo {
   scene_info: V2TransitPayPayapplyPostXmlSceneInfoSceneInfo | V2TransitPayPayapplyPostXmlSceneInfoSceneInfoAlt2;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2TransitPayPayapplyPostXml {
   /** 公众账号id */
   appid: string;
@@ -13983,7 +13975,7 @@ export interface V2TransitPayPayapplyPostXml {
   /** 总金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 终端IP */
   spbill_create_ip: string;
   /** 商品标记 */
@@ -14020,7 +14012,6 @@ export interface V2TransitPayPayapplyPostXml {
 
 /** 申请扣款 */
 export interface V2TransitPayPayapplyPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2TransitPayPayapplyPostXml;
 }
 
@@ -14048,7 +14039,6 @@ export interface V2TransitPayPayapplyPostResponse {
   err_code_des?: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2TransitPayQuerystatePostXml {
   /** 公众账号id */
   appid: string;
@@ -14062,7 +14052,6 @@ export interface V2TransitPayQuerystatePostXml {
 
 /** 查询用户状态接口 */
 export interface V2TransitPayQuerystatePostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2TransitPayQuerystatePostXml;
 }
 
@@ -14098,7 +14087,6 @@ export interface V2TransitPayQuerystatePostResponse {
   contract_state?: '0' | '1' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2TransitQueryorderPostXml {
   /** 请求appid */
   appid: string;
@@ -14112,7 +14100,6 @@ export interface V2TransitQueryorderPostXml {
 
 /** 查询订单 */
 export interface V2TransitQueryorderPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2TransitQueryorderPostXml;
 }
 
@@ -14151,11 +14138,11 @@ export interface V2TransitQueryorderPostResponse {
   /** 总金额 */
   total_fee: `${number}`;
   /** 货币种类 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 现金支付金额 */
   cash_fee: `${number}`;
   /** 现金支付货币类型 */
-  cash_fee_type?: string;
+  cash_fee_type?: 'CNY' | (string & {});
   /** 应结订单金额 */
   settlement_total_fee?: `${number}`;
   /** 代金券或立减优惠金额 */
@@ -14204,7 +14191,6 @@ export interface V2VehiclePartnerpayNotificationPostXmlSceneInfo {
   scene_info: V2VehiclePayNotificationPostXmlSceneInfoSceneInfo | V2VehiclePartnerpayNotificationPostXmlSceneInfoSceneInfoAlt2;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2VehiclePartnerpayNotificationPostXml {
   /** 公众账号id */
   appid: string;
@@ -14226,7 +14212,6 @@ export interface V2VehiclePartnerpayNotificationPostXml {
 
 /** 用户入场通知 */
 export interface V2VehiclePartnerpayNotificationPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2VehiclePartnerpayNotificationPostXml;
 }
 
@@ -14260,7 +14245,6 @@ export interface V2VehiclePartnerpayNotificationPostResponse {
   deduct_mode?: 'PROACTIVE' | 'AUTOPAY' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2VehiclePartnerpayPayapplyPostXml {
   /** 公众账号id */
   appid: string;
@@ -14283,7 +14267,7 @@ export interface V2VehiclePartnerpayPayapplyPostXml {
   /** 总金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 终端IP */
   spbill_create_ip: string;
   /** 商品标记 */
@@ -14306,11 +14290,9 @@ export interface V2VehiclePartnerpayPayapplyPostXml {
 
 /** 申请扣款 */
 export interface V2VehiclePartnerpayPayapplyPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2VehiclePartnerpayPayapplyPostXml;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2VehiclePartnerpayQuerystatePostXml {
   /** 公众账号id */
   appid: string;
@@ -14334,24 +14316,7 @@ export interface V2VehiclePartnerpayQuerystatePostXml {
 
 /** 用户状态查询 */
 export interface V2VehiclePartnerpayQuerystatePostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2VehiclePartnerpayQuerystatePostXml;
-}
-
-/** 车牌信息列表 */
-export interface V2VehiclePartnerpayQuerystatePostResponsePlateNumberInfoPlateNumberInfo {
-  /** 车牌号 */
-  plate_number?: string;
-  /** 车牌通道标识 */
-  channel_type?: string;
-  /** 常用车牌标志 */
-  common_use_flag?: string;
-}
-
-/** 车牌信息 */
-export interface V2VehiclePartnerpayQuerystatePostResponsePlateNumberInfo {
-  /** 车牌信息列表 */
-  plate_number_info?: V2VehiclePartnerpayQuerystatePostResponsePlateNumberInfoPlateNumberInfo[];
 }
 
 /** 用户状态查询 */
@@ -14389,7 +14354,7 @@ export interface V2VehiclePartnerpayQuerystatePostResponse {
   /** 跳转路径 */
   path?: string;
   /** 车牌信息 */
-  plate_number_info?: Encoded<V2VehiclePartnerpayQuerystatePostResponsePlateNumberInfo>;
+  plate_number_info?: Encoded<V2VehiclePayQuerystatePostResponsePlateNumberInfo>;
 }
 
 /** 场景PARKING信息 */
@@ -14430,7 +14395,6 @@ export interface V2VehiclePayNotificationPostXmlSceneInfo {
   scene_info: V2VehiclePayNotificationPostXmlSceneInfoSceneInfo | V2VehiclePayNotificationPostXmlSceneInfoSceneInfoAlt2;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2VehiclePayNotificationPostXml {
   /** 公众账号id */
   appid: string;
@@ -14448,7 +14412,6 @@ export interface V2VehiclePayNotificationPostXml {
 
 /** 用户入场通知 */
 export interface V2VehiclePayNotificationPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2VehiclePayNotificationPostXml;
 }
 
@@ -14578,7 +14541,6 @@ export interface V2VehiclePayPayapplyPostXmlSceneInfo {
   scene_info: V2VehiclePayPayapplyPostXmlSceneInfoSceneInfo | V2VehiclePayPayapplyPostXmlSceneInfoSceneInfoAlt2 | V2VehiclePayPayapplyPostXmlSceneInfoSceneInfoAlt3 | V2VehiclePayPayapplyPostXmlSceneInfoSceneInfoAlt4 | V2VehiclePayPayapplyPostXmlSceneInfoSceneInfoAlt5;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2VehiclePayPayapplyPostXml {
   /** 公众账号id */
   appid: string;
@@ -14597,7 +14559,7 @@ export interface V2VehiclePayPayapplyPostXml {
   /** 总金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 终端IP */
   spbill_create_ip: string;
   /** 商品标记 */
@@ -14620,11 +14582,9 @@ export interface V2VehiclePayPayapplyPostXml {
 
 /** 申请扣款 */
 export interface V2VehiclePayPayapplyPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2VehiclePayPayapplyPostXml;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2VehiclePayQuerystatePostXml {
   /** 公众账号id */
   appid: string;
@@ -14644,7 +14604,6 @@ export interface V2VehiclePayQuerystatePostXml {
 
 /** 用户状态查询 */
 export interface V2VehiclePayQuerystatePostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2VehiclePayQuerystatePostXml;
 }
 
@@ -14696,7 +14655,6 @@ export interface V2VehiclePayQuerystatePostResponse {
   plate_number_info?: Encoded<V2VehiclePayQuerystatePostResponsePlateNumberInfo>;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2WxvCancelbillPostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -14718,7 +14676,6 @@ export interface V2WxvCancelbillPostXml {
 export interface V2WxvCancelbillPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2WxvCancelbillPostXml;
 }
 
@@ -14750,7 +14707,6 @@ export interface V2WxvCancelbillPostResponse {
   order_id: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2WxvChangerentmoneyPostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -14780,11 +14736,9 @@ export interface V2WxvChangerentmoneyPostXml {
 export interface V2WxvChangerentmoneyPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2WxvChangerentmoneyPostXml;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2WxvCreatehotelbillPostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -14836,11 +14790,9 @@ export interface V2WxvCreatehotelbillPostXml {
 export interface V2WxvCreatehotelbillPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2WxvCreatehotelbillPostXml;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2WxvCreaterentbillPostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -14890,7 +14842,6 @@ export interface V2WxvCreaterentbillPostXml {
 export interface V2WxvCreaterentbillPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2WxvCreaterentbillPostXml;
 }
 
@@ -14930,7 +14881,6 @@ export interface V2WxvCreaterentbillPostResponse {
   package: string;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2WxvFinishhotelbillPostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -14974,11 +14924,9 @@ export interface V2WxvFinishhotelbillPostXml {
 export interface V2WxvFinishhotelbillPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2WxvFinishhotelbillPostXml;
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2WxvFinishrentbillPostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -15016,7 +14964,6 @@ export interface V2WxvFinishrentbillPostXml {
 export interface V2WxvFinishrentbillPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2WxvFinishrentbillPostXml;
 }
 
@@ -15092,7 +15039,6 @@ export interface V2WxvQueryhotelbillPostResponse {
   pay_type?: 'MchChannelPayType' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2WxvQueryrentbillPostXml {
   /** 接口版本号 */
   version: '1.0';
@@ -15114,7 +15060,6 @@ export interface V2WxvQueryrentbillPostXml {
 export interface V2WxvQueryrentbillPostOptions {
   /** 声明加载商户API证书 */
   security: true;
-  /** 声明请求的XML数据结构 */
   xml: V2WxvQueryrentbillPostXml;
 }
 
@@ -15182,7 +15127,6 @@ export interface V2WxvQueryrentbillPostResponse {
   pay_type?: 'MchChannelPayType' | (string & {});
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2XdcApiv2getsignkeySignGetsignkeyPostXml {
   /** 商户号 */
   mch_id: string;
@@ -15190,7 +15134,6 @@ export interface V2XdcApiv2getsignkeySignGetsignkeyPostXml {
 
 /** 获取沙箱环境密钥 */
 export interface V2XdcApiv2getsignkeySignGetsignkeyPostOptions {
-  /** 声明请求的XML数据结构 */
   xml: V2XdcApiv2getsignkeySignGetsignkeyPostXml;
 }
 
@@ -15206,13 +15149,11 @@ export interface V2XdcApiv2getsignkeySignGetsignkeyPostResponse {
   sandbox_signkey?: string;
 }
 
-/** 声明请求的头参数 */
 export interface V2XdcApiv2sandboxPayMicropayPostHeaders {
   /** 异常用例名称 */
   'Wechatpay-Negative-Test'?: 'MICROPAY_USERPAYING' | 'MICROPAY_TIMEOUT' | 'MICROPAY_PAYERROR' | 'MICROPAY_PAY_QUERY_TIMEOUT';
 }
 
-/** 声明请求的XML数据结构 */
 export interface V2XdcApiv2sandboxPayMicropayPostXml {
   /** 公众账号ID */
   appid: string;
@@ -15229,16 +15170,14 @@ export interface V2XdcApiv2sandboxPayMicropayPostXml {
   /** 订单金额 */
   total_fee: number;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 授权码 */
   auth_code: string;
 }
 
 /** 沙箱付款码支付 */
 export interface V2XdcApiv2sandboxPayMicropayPostOptions {
-  /** 声明请求的头参数 */
   headers?: V2XdcApiv2sandboxPayMicropayPostHeaders;
-  /** 声明请求的XML数据结构 */
   xml: V2XdcApiv2sandboxPayMicropayPostXml;
 }
 
@@ -15272,9 +15211,7 @@ export interface V2XdcApiv2sandboxPayMicropayPostResponse {
 
 /** 沙箱订单查询 */
 export interface V2XdcApiv2sandboxPayOrderqueryPostOptions {
-  /** 声明请求的头参数 */
   headers?: V2XdcApiv2sandboxPayMicropayPostHeaders;
-  /** 声明请求的XML数据结构 */
   xml: V2PayCloseorderPostXml;
 }
 
@@ -15315,7 +15252,7 @@ export interface V3AbnormalFundProcessingReceiptsByReceiptIdGetResponse {
   /** 微信支付在途异常资金付款单号 */
   receipt_id: string;
   /** 付款金额信息 */
-  transfer_amount: V3OfflinefaceTransactionsPostResponseAmount;
+  transfer_amount: V3EduschoolpayTransactionsPostJsonAmount;
   /** 在途异常资金付款状态 */
   receipt_state: 'RECEIPT_STATE_PENDING' | 'RECEIPT_STATE_PROGRESS' | 'RECEIPT_STATE_COMPLETED' | (string & {});
   /** 在途异常资金付款单据创建时间 */
@@ -15326,7 +15263,6 @@ export interface V3AbnormalFundProcessingReceiptsByReceiptIdGetResponse {
   instruction?: V3AbnormalFundProcessingReceiptsByReceiptIdGetResponseInstruction;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostJson {
   /** 商户侧指令编号 */
   out_instruction_no: string;
@@ -15342,11 +15278,9 @@ export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructions
 export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostOptions {
   /** 微信支付在途异常资金付款单号 */
   receipt_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3AggracctBcWbChannelAccountBalanceGetQuery {
   /** 微信支付商户号 */
   mchid: string;
@@ -15356,9 +15290,7 @@ export interface V3AggracctBcWbChannelAccountBalanceGetQuery {
 
 /** 查询渠道额度 */
 export interface V3AggracctBcWbChannelAccountBalanceGetOptions {
-  /** 声明请求的查询参数 */
   query: V3AggracctBcWbChannelAccountBalanceGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -15370,7 +15302,6 @@ export interface V3AggracctBcWbChannelAccountBalanceGetResponse {
   balance?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostJson {
   /** 资料更新请求单号 */
   out_request_no: string;
@@ -15390,7 +15321,6 @@ export interface V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostJso
 
 /** 资料更新请求审核结果回调通知 */
 export interface V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostJson;
 }
 
@@ -15400,7 +15330,6 @@ export interface V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostRes
   ret_msg?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3AggracctBcWbChannelControlOrdersPunishPostJson {
   /** 微众管控单号 */
   out_request_no: string;
@@ -15418,9 +15347,7 @@ export interface V3AggracctBcWbChannelControlOrdersPunishPostJson {
 
 /** 发起微众台账管控 */
 export interface V3AggracctBcWbChannelControlOrdersPunishPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3AggracctBcWbChannelControlOrdersPunishPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -15432,7 +15359,6 @@ export interface V3AggracctBcWbChannelControlOrdersPunishPostResponse {
   out_request_no: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3AggracctBcWbChannelControlOrdersRecoverPostJson {
   /** 微众解管单号 */
   out_request_no: string;
@@ -15450,9 +15376,7 @@ export interface V3AggracctBcWbChannelControlOrdersRecoverPostJson {
 
 /** 解除对微众台账的管控 */
 export interface V3AggracctBcWbChannelControlOrdersRecoverPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3AggracctBcWbChannelControlOrdersRecoverPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -15464,7 +15388,6 @@ export interface V3AggracctBcWbChannelControlOrdersRecoverPostResponse {
   out_request_no: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3AggracctBcWbChannelControlOrdersByOutRequestNoGetQuery {
   /** 控制单类型 */
   control_type: 'PUNISH' | 'RECOVER';
@@ -15476,9 +15399,7 @@ export interface V3AggracctBcWbChannelControlOrdersByOutRequestNoGetQuery {
 export interface V3AggracctBcWbChannelControlOrdersByOutRequestNoGetOptions {
   /** 微众管控/解管单号 */
   out_request_no: string;
-  /** 声明请求的查询参数 */
   query: V3AggracctBcWbChannelControlOrdersByOutRequestNoGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -15554,7 +15475,6 @@ export interface V3AggracctBcWbChannelControlOrdersByOutRequestNoGetResponse {
   recover_order?: V3AggracctBcWbChannelControlOrdersByOutRequestNoGetResponseRecoverOrder;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3AggracctBcWbChannelSpecialReductionPostJson {
   /** 微信支付商户号 */
   mchid: string;
@@ -15572,9 +15492,7 @@ export interface V3AggracctBcWbChannelSpecialReductionPostJson {
 
 /** 特殊减额 */
 export interface V3AggracctBcWbChannelSpecialReductionPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3AggracctBcWbChannelSpecialReductionPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -15608,9 +15526,7 @@ export interface V3AggracctBcWbChannelSpecialReductionPostResponse {
 export interface V3AggracctBcWbChannelSpecialReductionByOutRequestNoGetOptions {
   /** 特殊减额单号 */
   out_request_no: string;
-  /** 声明请求的查询参数 */
   query: V3AggracctBcWbChannelAccountBalanceGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -15644,7 +15560,6 @@ export interface V3Apply4subSubMerchantsBySubMchidApplicationByApplicationNoGetR
   verify_finish_time?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3Apply4subSubMerchantsBySubMchidModifySettlementPostJson {
   /** 修改模式 */
   modify_mode?: 'MODIFY_MODE_ASYNC';
@@ -15668,9 +15583,7 @@ export interface V3Apply4subSubMerchantsBySubMchidModifySettlementPostJson {
 export interface V3Apply4subSubMerchantsBySubMchidModifySettlementPostOptions {
   /** 特约商户号 */
   sub_mchid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3Apply4subSubMerchantsBySubMchidModifySettlementPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -15704,7 +15617,6 @@ export interface V3Apply4subSubMerchantsBySubMchidSettlementGetResponse {
   verify_fail_reason?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3Apply4subjectApplymentGetQuery {
   /** 申请单编号 */
   applyment_id?: string;
@@ -15714,7 +15626,6 @@ export interface V3Apply4subjectApplymentGetQuery {
 
 /** 查询商户开户意愿申请单审核结果 */
 export interface V3Apply4subjectApplymentGetOptions {
-  /** 声明请求的查询参数 */
   query?: V3Apply4subjectApplymentGetQuery;
 }
 
@@ -15879,7 +15790,6 @@ export interface V3Apply4subjectApplymentPostJsonAdditionInfo {
   confirm_mchid_list?: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3Apply4subjectApplymentPostJson {
   /** 业务申请编号 */
   business_code: string;
@@ -15895,7 +15805,6 @@ export interface V3Apply4subjectApplymentPostJson {
   addition_info?: V3Apply4subjectApplymentPostJsonAdditionInfo;
 }
 
-/** 声明请求的查询参数 */
 export interface V3Apply4subjectApplymentPostQuery {
   /** 渠道商户号 */
   channel_id?: string;
@@ -15903,11 +15812,8 @@ export interface V3Apply4subjectApplymentPostQuery {
 
 /** 提交商户开户意愿申请单 */
 export interface V3Apply4subjectApplymentPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3Apply4subjectApplymentPostJson;
-  /** 声明请求的查询参数 */
   query?: V3Apply4subjectApplymentPostQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -16330,7 +16236,6 @@ export interface V3Applyment4subApplymentByEmptyPostJsonAdditionInfo {
   business_addition_msg?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3Applyment4subApplymentByEmptyPostJson {
   /** 业务申请编号 */
   business_code: string;
@@ -16350,13 +16255,10 @@ export interface V3Applyment4subApplymentByEmptyPostJson {
 
 /** 提交申请单 */
 export interface V3Applyment4subApplymentByEmptyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3Applyment4subApplymentByEmptyPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BankBatchTransferReceiptDetailReceiptsGetQuery {
   /** 银行转账批次单号 */
   out_batch_no: string;
@@ -16366,7 +16268,6 @@ export interface V3BankBatchTransferReceiptDetailReceiptsGetQuery {
 
 /** 查询明细电子回单受理结果 */
 export interface V3BankBatchTransferReceiptDetailReceiptsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BankBatchTransferReceiptDetailReceiptsGetQuery;
 }
 
@@ -16379,7 +16280,7 @@ export interface V3BankBatchTransferReceiptDetailReceiptsGetResponse {
   /** 电子回单受理单号 */
   receipt_no: string;
   /** 电子回单状态 */
-  receipt_state?: string;
+  receipt_state?: 'ACCEPTED' | 'FINISHED' | (string & {});
   /** 电子回单文件的Hash方法 */
   hash_type?: string;
   /** 电子回单文件的Hash值 */
@@ -16390,11 +16291,9 @@ export interface V3BankBatchTransferReceiptDetailReceiptsGetResponse {
 
 /** 受理明细电子回单 */
 export interface V3BankBatchTransferReceiptDetailReceiptsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BankBatchTransferReceiptDetailReceiptsGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BankBatchTransferReceiptSummaryReceiptsGetQuery {
   /** 银行转账批次单号 */
   out_batch_no: string;
@@ -16402,7 +16301,6 @@ export interface V3BankBatchTransferReceiptSummaryReceiptsGetQuery {
 
 /** 查询汇总电子回单受理结果 */
 export interface V3BankBatchTransferReceiptSummaryReceiptsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BankBatchTransferReceiptSummaryReceiptsGetQuery;
 }
 
@@ -16413,9 +16311,9 @@ export interface V3BankBatchTransferReceiptSummaryReceiptsGetResponse {
   /** 电子回单申请单号 */
   receipt_no: string;
   /** 电子回单状态 */
-  receipt_state?: string;
+  receipt_state?: 'ACCEPTED' | 'FINISHED' | (string & {});
   /** 电子回单文件的hash方法 */
-  hash_type?: string;
+  hash_type?: 'SHA256' | 'SM3' | (string & {});
   /** 电子回单文件的hash值 */
   hash_value?: string;
   /** 电子回单文件的下载地址 */
@@ -16428,7 +16326,6 @@ export interface V3BankBatchTransferReceiptSummaryReceiptsGetResponse {
 
 /** 受理汇总电子回单 */
 export interface V3BankBatchTransferReceiptSummaryReceiptsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BankBatchTransferReceiptSummaryReceiptsGetQuery;
 }
 
@@ -16448,7 +16345,6 @@ export interface V3BankTransferBatchesPostJsonTransferDetailList {
   user_id_card?: Sealed;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BankTransferBatchesPostJson {
   /** 服务平台商户号 */
   platform_mchid: string;
@@ -16482,9 +16378,7 @@ export interface V3BankTransferBatchesPostJson {
 
 /** 发起批量转账 */
 export interface V3BankTransferBatchesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BankTransferBatchesPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -16498,7 +16392,6 @@ export interface V3BankTransferBatchesPostResponse {
   create_time: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BankTransferBatchesBatchIdByBatchIdGetQuery {
   /** 是否查询转账明细单 */
   need_query_detail: boolean;
@@ -16514,7 +16407,6 @@ export interface V3BankTransferBatchesBatchIdByBatchIdGetQuery {
 export interface V3BankTransferBatchesBatchIdByBatchIdGetOptions {
   /** 微信支付批次单号 */
   batch_id: string;
-  /** 声明请求的查询参数 */
   query: V3BankTransferBatchesBatchIdByBatchIdGetQuery;
 }
 
@@ -16638,7 +16530,6 @@ export interface V3BankTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdG
   bank_card_number_tail?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BankTransferBatchesOutBatchNoByOutBatchNoGetQuery {
   /** 银行批次单号 */
   out_batch_no: string;
@@ -16655,7 +16546,6 @@ export interface V3BankTransferBatchesOutBatchNoByOutBatchNoGetQuery {
 /** 银行批次单号查询批次单 */
 export interface V3BankTransferBatchesOutBatchNoByOutBatchNoGetOptions {
   out_batch_no: string;
-  /** 声明请求的查询参数 */
   query: V3BankTransferBatchesOutBatchNoByOutBatchNoGetQuery;
 }
 
@@ -16667,7 +16557,6 @@ export interface V3BankTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoBy
   out_detail_no: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BillFundflowbillGetQuery {
   /** 账单日期 */
   bill_date: string;
@@ -16681,11 +16570,9 @@ export interface V3BillFundflowbillGetQuery {
 
 /** 申请资金账单 */
 export interface V3BillFundflowbillGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BillFundflowbillGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BillSubMerchantFundflowbillGetQuery {
   /** 子商户号 */
   sub_mchid: string;
@@ -16701,7 +16588,6 @@ export interface V3BillSubMerchantFundflowbillGetQuery {
 
 /** 申请单个子商户资金账单 */
 export interface V3BillSubMerchantFundflowbillGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BillSubMerchantFundflowbillGetQuery;
 }
 
@@ -16714,7 +16600,7 @@ export interface V3BillSubMerchantFundflowbillGetResponseDownloadBillList {
   /** 加密密钥 */
   encrypt_key: string;
   /** 哈希类型 */
-  hash_type: string;
+  hash_type: 'SHA1' | (string & {});
   /** 哈希值 */
   hash_value: string;
   /** 随机字符串 */
@@ -16729,7 +16615,6 @@ export interface V3BillSubMerchantFundflowbillGetResponse {
   download_bill_list?: V3BillSubMerchantFundflowbillGetResponseDownloadBillList[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3BillTradebillGetQuery {
   /** 账单日期 */
   bill_date: string;
@@ -16743,21 +16628,19 @@ export interface V3BillTradebillGetQuery {
 
 /** 申请交易账单 */
 export interface V3BillTradebillGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BillTradebillGetQuery;
 }
 
 /** 申请资金账单 */
 export interface V3BillTradebillGetResponse {
   /** 哈希类型 */
-  hash_type: string;
+  hash_type: 'SHA1' | (string & {});
   /** 哈希值 */
   hash_value: string;
   /** 账单下载地址 */
   download_url: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BilldownloadFileGetQuery {
   /** 前序接口返回的URL.query.token */
   token: string;
@@ -16767,7 +16650,6 @@ export interface V3BilldownloadFileGetQuery {
 
 /** 下载账单 */
 export interface V3BilldownloadFileGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BilldownloadFileGetQuery;
 }
 
@@ -16859,7 +16741,6 @@ export interface V3BrandApplymentsPostJsonTrademark {
   no_trademark_addition_prove?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandApplymentsPostJson {
   /** 业务申请编号 */
   business_code: string;
@@ -16875,9 +16756,7 @@ export interface V3BrandApplymentsPostJson {
 
 /** 提交入驻申请 */
 export interface V3BrandApplymentsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandApplymentsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -16913,7 +16792,6 @@ export interface V3BrandApplymentsApplymentIdByApplymentIdGetResponse {
   brand_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandApplymentsCancelApplymentPostJson {
   /** 微信支付申请单号 */
   applyment_id?: string;
@@ -16923,11 +16801,9 @@ export interface V3BrandApplymentsCancelApplymentPostJson {
 
 /** 撤销申请 */
 export interface V3BrandApplymentsCancelApplymentPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandApplymentsCancelApplymentPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandCardCardLinksGetQuery {
   /** 品牌ID */
   brand_id: string;
@@ -16941,7 +16817,6 @@ export interface V3BrandCardCardLinksGetQuery {
 
 /** 查询已生效交易连接名片规则 */
 export interface V3BrandCardCardLinksGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BrandCardCardLinksGetQuery;
 }
 
@@ -16971,7 +16846,6 @@ export interface V3BrandCardCardLinksGetResponse {
   active_link_list?: V3BrandCardCardLinksGetResponseActiveLinkList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandCardCardLinksPostJson {
   /** 业务申请编号 */
   business_code: string;
@@ -16989,7 +16863,6 @@ export interface V3BrandCardCardLinksPostJson {
 
 /** 添加交易连接名片规则申请 */
 export interface V3BrandCardCardLinksPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandCardCardLinksPostJson;
 }
 
@@ -17013,7 +16886,6 @@ export interface V3BrandCardCardLinksPostResponse {
 export interface V3BrandCardCardLinksBusinessCodeByBusinessCodeGetOptions {
   /** 业务申请编号 */
   business_code: string;
-  /** 声明请求的查询参数 */
   query: V3LovefeastBrandsByBrandIdGetOptions;
 }
 
@@ -17037,7 +16909,6 @@ export interface V3BrandCardCardLinksBusinessCodeByBusinessCodeGetResponse {
   reject_reason?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandCardCardLinksCancelApplymentPostJson {
   /** 业务申请编号 */
   business_code: string;
@@ -17047,7 +16918,6 @@ export interface V3BrandCardCardLinksCancelApplymentPostJson {
 
 /** 撤销交易连接名片配置申请 */
 export interface V3BrandCardCardLinksCancelApplymentPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandCardCardLinksCancelApplymentPostJson;
 }
 
@@ -17057,7 +16927,6 @@ export interface V3BrandCardCardLinksCancelApplymentPostResponse {
   business_code: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandCardCardLinksUnbindCardLinkPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -17073,7 +16942,6 @@ export interface V3BrandCardCardLinksUnbindCardLinkPostJson {
 
 /** 解除已生效交易连接名片场景 */
 export interface V3BrandCardCardLinksUnbindCardLinkPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandCardCardLinksUnbindCardLinkPostJson;
 }
 
@@ -17091,7 +16959,6 @@ export interface V3BrandCardCardLinksUnbindCardLinkPostResponse {
   service_id?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandMarketingShakeActivitiesActivitiesGetQuery {
   /** 品牌ID */
   brand_id: string;
@@ -17106,7 +16973,6 @@ export interface V3BrandMarketingShakeActivitiesActivitiesGetQuery {
 
 /** 查询摇优惠活动列表 */
 export interface V3BrandMarketingShakeActivitiesActivitiesGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BrandMarketingShakeActivitiesActivitiesGetQuery;
 }
 
@@ -17165,7 +17031,6 @@ export interface V3BrandMarketingShakeActivitiesActivitiesGetResponse {
   data?: V3BrandMarketingShakeActivitiesActivitiesGetResponseData[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandPartnerCardMemberCardsGetQuery {
   /** 品牌id */
   brand_id: string;
@@ -17179,7 +17044,6 @@ export interface V3BrandPartnerCardMemberCardsGetQuery {
 
 /** 查询会员卡模板列表 */
 export interface V3BrandPartnerCardMemberCardsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BrandPartnerCardMemberCardsGetQuery;
 }
 
@@ -17247,7 +17111,6 @@ export interface V3BrandPartnerCardMemberCardsPostJsonUserInformation {
   custom_field_list?: V3BrandPartnerCardMemberCardsPostJsonUserInformationCustomFieldList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberCardsPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -17295,7 +17158,6 @@ export interface V3BrandPartnerCardMemberCardsPostJson {
 
 /** 创建会员卡模板 */
 export interface V3BrandPartnerCardMemberCardsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberCardsPostJson;
 }
 
@@ -17365,7 +17227,6 @@ export interface V3BrandPartnerCardMemberCardsPostResponse {
   user_information?: V3BrandPartnerCardMemberCardsPostResponseUserInformation;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandPartnerCardMemberCardsByCardIdGetQuery {
   /** 品牌id */
   brand_id: string;
@@ -17375,7 +17236,6 @@ export interface V3BrandPartnerCardMemberCardsByCardIdGetQuery {
 export interface V3BrandPartnerCardMemberCardsByCardIdGetOptions {
   /** 会员卡模板ID */
   card_id: string;
-  /** 声明请求的查询参数 */
   query: V3BrandPartnerCardMemberCardsByCardIdGetQuery;
 }
 
@@ -17433,7 +17293,6 @@ export interface V3BrandPartnerCardMemberCardsByCardIdGetResponse {
   update_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberCardsByCardIdPatchJson {
   /** 品牌ID */
   brand_id: string;
@@ -17475,7 +17334,6 @@ export interface V3BrandPartnerCardMemberCardsByCardIdPatchJson {
 export interface V3BrandPartnerCardMemberCardsByCardIdPatchOptions {
   /** 会员卡模板ID */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberCardsByCardIdPatchJson;
 }
 
@@ -17483,7 +17341,6 @@ export interface V3BrandPartnerCardMemberCardsByCardIdPatchOptions {
 export interface V3BrandPartnerCardMemberCardsByCardIdInvalidatePostOptions {
   /** 会员卡模板ID */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberCardsByCardIdGetQuery;
 }
 
@@ -17553,7 +17410,6 @@ export interface V3BrandPartnerCardMemberCardsByCardIdInvalidatePostResponse {
   update_time: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandPartnerCardMemberMembershipActivitiesGetQuery {
   /** 品牌id */
   brand_id: string;
@@ -17569,7 +17425,6 @@ export interface V3BrandPartnerCardMemberMembershipActivitiesGetQuery {
 
 /** 查询品牌会员发券活动列表 */
 export interface V3BrandPartnerCardMemberMembershipActivitiesGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BrandPartnerCardMemberMembershipActivitiesGetQuery;
 }
 
@@ -17593,7 +17448,6 @@ export interface V3BrandPartnerCardMemberMembershipActivitiesPostJsonProductCoup
   stock_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberMembershipActivitiesPostJson {
   /** 商户请求单号 */
   out_request_no: string;
@@ -17619,7 +17473,6 @@ export interface V3BrandPartnerCardMemberMembershipActivitiesPostJson {
 
 /** 创建品牌会员发券活动 */
 export interface V3BrandPartnerCardMemberMembershipActivitiesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberMembershipActivitiesPostJson;
 }
 
@@ -17661,11 +17514,9 @@ export interface V3BrandPartnerCardMemberMembershipActivitiesPostResponse {
 export interface V3BrandPartnerCardMemberMembershipActivitiesByActivityIdGetOptions {
   /** 活动ID */
   activity_id: string;
-  /** 声明请求的查询参数 */
   query: V3BrandPartnerCardMemberCardsByCardIdGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberMembershipActivitiesByActivityIdPatchJson {
   /** 品牌ID */
   brand_id: string;
@@ -17683,7 +17534,6 @@ export interface V3BrandPartnerCardMemberMembershipActivitiesByActivityIdPatchJs
 export interface V3BrandPartnerCardMemberMembershipActivitiesByActivityIdPatchOptions {
   /** 活动ID */
   activity_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberMembershipActivitiesByActivityIdPatchJson;
 }
 
@@ -17691,11 +17541,9 @@ export interface V3BrandPartnerCardMemberMembershipActivitiesByActivityIdPatchOp
 export interface V3BrandPartnerCardMemberMembershipActivitiesByActivityIdTerminatePostOptions {
   /** 活动ID */
   activity_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3LovefeastBrandsByBrandIdGetOptions;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberPreAuthTokensPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -17707,7 +17555,6 @@ export interface V3BrandPartnerCardMemberPreAuthTokensPostJson {
 
 /** 入会组件预授权 */
 export interface V3BrandPartnerCardMemberPreAuthTokensPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberPreAuthTokensPostJson;
 }
 
@@ -17719,7 +17566,6 @@ export interface V3BrandPartnerCardMemberPreAuthTokensPostResponse {
   expire_time: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandPartnerCardMemberUserCardsGetQuery {
   /** 品牌id */
   brand_id: string;
@@ -17735,7 +17581,6 @@ export interface V3BrandPartnerCardMemberUserCardsGetQuery {
 
 /** 查询用户在品牌下所有会员卡 */
 export interface V3BrandPartnerCardMemberUserCardsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BrandPartnerCardMemberUserCardsGetQuery;
 }
 
@@ -17811,7 +17656,6 @@ export interface V3BrandPartnerCardMemberUserCardsGetResponse {
   data?: V3BrandPartnerCardMemberUserCardsGetResponseData[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberUserCardsImportByOpenidPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -17833,9 +17677,7 @@ export interface V3BrandPartnerCardMemberUserCardsImportByOpenidPostJson {
 
 /** 根据openid导入用户会员卡 */
 export interface V3BrandPartnerCardMemberUserCardsImportByOpenidPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberUserCardsImportByOpenidPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -17855,7 +17697,6 @@ export interface V3BrandPartnerCardMemberUserCardsImportByPhonePostJsonUserInfor
   custom_field_list?: V3BrandPartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberUserCardsImportByPhonePostJson {
   /** 品牌ID */
   brand_id: string;
@@ -17875,13 +17716,10 @@ export interface V3BrandPartnerCardMemberUserCardsImportByPhonePostJson {
 
 /** 根据手机号导入用户会员卡 */
 export interface V3BrandPartnerCardMemberUserCardsImportByPhonePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberUserCardsImportByPhonePostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeGetQuery {
   /** 品牌id */
   brand_id: string;
@@ -17895,11 +17733,9 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeGetQuery {
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeGetOptions {
   /** 会员卡code */
   user_card_code: string;
-  /** 声明请求的查询参数 */
   query: V3BrandPartnerCardMemberUserCardsByUserCardCodeGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodePatchJson {
   /** 品牌ID */
   brand_id?: string;
@@ -17923,7 +17759,6 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodePatchJson {
   attach?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodePatchQuery {
   /** 会员卡模板ID */
   card_id: string;
@@ -17933,13 +17768,10 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodePatchQuery {
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodePatchOptions {
   /** 会员卡code */
   user_card_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberUserCardsByUserCardCodePatchJson;
-  /** 声明请求的查询参数 */
   query: V3BrandPartnerCardMemberUserCardsByUserCardCodePatchQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -17963,7 +17795,6 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostJson 
   user_card_confirm_state: 'CREATE_CARD_SUCCESS' | 'CREATE_CARD_FAIL';
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostQuery {
   /** 会员卡模版ID */
   card_id: string;
@@ -17973,15 +17804,11 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostQuery
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostOptions {
   /** 会员卡code */
   user_card_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostJson;
-  /** 声明请求的查询参数 */
   query: V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostJson {
   /** 用户标识 */
   openid: string;
@@ -17989,7 +17816,6 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostJs
   invalid_reason?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostQuery {
   /** 品牌id */
   brand_id: string;
@@ -18001,13 +17827,10 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostQu
 export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostOptions {
   /** 会员卡code */
   user_card_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostJson;
-  /** 声明请求的查询参数 */
   query: V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberUserFeedsPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -18025,11 +17848,9 @@ export interface V3BrandPartnerCardMemberUserFeedsPostJson {
 
 /** 创建用户动态信息 */
 export interface V3BrandPartnerCardMemberUserFeedsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberUserFeedsPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberUserPointsExchangeCouponConfirmPostJson {
   /** 积分兑券ID */
   record_id: string;
@@ -18053,7 +17874,6 @@ export interface V3BrandPartnerCardMemberUserPointsExchangeCouponConfirmPostJson
 
 /** 同步积分兑券结果 */
 export interface V3BrandPartnerCardMemberUserPointsExchangeCouponConfirmPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberUserPointsExchangeCouponConfirmPostJson;
 }
 
@@ -18079,7 +17899,6 @@ export interface V3BrandPartnerCardMemberUserPointsExchangeCouponConfirmPostResp
   fail_reason?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerCardMemberUserPointsSyncPostJson {
   /** 商家请求单号 */
   out_request_no: string;
@@ -18097,7 +17916,6 @@ export interface V3BrandPartnerCardMemberUserPointsSyncPostJson {
 
 /** 同步积分余额 */
 export interface V3BrandPartnerCardMemberUserPointsSyncPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerCardMemberUserPointsSyncPostJson;
 }
 
@@ -18109,7 +17927,6 @@ export interface V3BrandPartnerStoreBrandstoresPostJsonStoreBasics {
   branch_name?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerStoreBrandstoresPostJson {
   /** 品牌ID */
   brand_id?: string;
@@ -18123,7 +17940,6 @@ export interface V3BrandPartnerStoreBrandstoresPostJson {
 
 /** 创建品牌门店 */
 export interface V3BrandPartnerStoreBrandstoresPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerStoreBrandstoresPostJson;
 }
 
@@ -18161,11 +17977,9 @@ export interface V3BrandPartnerStoreBrandstoresPostResponse {
 export interface V3BrandPartnerStoreBrandstoresByStoreIdGetOptions {
   /** 品牌门店ID */
   store_id: string;
-  /** 声明请求的查询参数 */
   query: V3LovefeastBrandsByBrandIdGetOptions;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerStoreBrandstoresByStoreIdPatchJson {
   /** 门店基础信息 */
   store_basics?: V3BrandPartnerStoreBrandstoresPostJsonStoreBasics;
@@ -18179,11 +17993,9 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdPatchJson {
 export interface V3BrandPartnerStoreBrandstoresByStoreIdPatchOptions {
   /** 品牌门店ID */
   store_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerStoreBrandstoresByStoreIdPatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerStoreBrandstoresByStoreIdDeleteJson {
   /** 品牌ID */
   brand_id?: string;
@@ -18193,11 +18005,9 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdDeleteJson {
 export interface V3BrandPartnerStoreBrandstoresByStoreIdDeleteOptions {
   /** 品牌门店ID */
   store_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerStoreBrandstoresByStoreIdDeleteJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -18211,7 +18021,6 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostJson {
 export interface V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostOptions {
   /** 品牌门店ID */
   store_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostJson;
 }
 
@@ -18229,7 +18038,6 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostRespons
   recipient_state?: 'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandPartnerStoreBrandstoresByStoreIdUnbindrecipientPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -18241,7 +18049,6 @@ export interface V3BrandPartnerStoreBrandstoresByStoreIdUnbindrecipientPostJson 
 export interface V3BrandPartnerStoreBrandstoresByStoreIdUnbindrecipientPostOptions {
   /** 品牌门店ID */
   store_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3BrandPartnerStoreBrandstoresByStoreIdUnbindrecipientPostJson;
 }
 
@@ -18265,7 +18072,6 @@ export interface V3BrandProfitsharingBrandConfigsByBrandMchidGetResponse {
   max_ratio: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandProfitsharingFinishOrderPostJson {
   /** 子商户号 */
   sub_mchid: string;
@@ -18279,7 +18085,6 @@ export interface V3BrandProfitsharingFinishOrderPostJson {
 
 /** 完结分账 */
 export interface V3BrandProfitsharingFinishOrderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandProfitsharingFinishOrderPostJson;
 }
 
@@ -18295,7 +18100,6 @@ export interface V3BrandProfitsharingFinishOrderPostResponse {
   order_id: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandProfitsharingOrdersGetQuery {
   /** 子商户号 */
   sub_mchid: string;
@@ -18307,7 +18111,6 @@ export interface V3BrandProfitsharingOrdersGetQuery {
 
 /** 查询分账结果 */
 export interface V3BrandProfitsharingOrdersGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BrandProfitsharingOrdersGetQuery;
 }
 
@@ -18365,7 +18168,6 @@ export interface V3BrandProfitsharingOrdersPostJsonReceivers {
   name?: Sealed;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandProfitsharingOrdersPostJson {
   /** 品牌主商户号 */
   brand_mchid: string;
@@ -18387,9 +18189,7 @@ export interface V3BrandProfitsharingOrdersPostJson {
 
 /** 请求分账 */
 export interface V3BrandProfitsharingOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandProfitsharingOrdersPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -18445,7 +18245,6 @@ export interface V3BrandProfitsharingOrdersByTransactionIdAmountsGetResponse {
   unsplit_amount: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandProfitsharingReceiversAddPostJson {
   /** 品牌主商户号 */
   brand_mchid: string;
@@ -18465,7 +18264,6 @@ export interface V3BrandProfitsharingReceiversAddPostJson {
 
 /** 添加分账接收方 */
 export interface V3BrandProfitsharingReceiversAddPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandProfitsharingReceiversAddPostJson;
 }
 
@@ -18479,7 +18277,6 @@ export interface V3BrandProfitsharingReceiversAddPostResponse {
   account: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandProfitsharingReceiversDeletePostJson {
   /** 品牌主商户号 */
   brand_mchid: string;
@@ -18495,11 +18292,9 @@ export interface V3BrandProfitsharingReceiversDeletePostJson {
 
 /** 删除分账接收方 */
 export interface V3BrandProfitsharingReceiversDeletePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandProfitsharingReceiversDeletePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BrandProfitsharingReturnordersGetQuery {
   /** 子商户号 */
   sub_mchid: string;
@@ -18513,7 +18308,6 @@ export interface V3BrandProfitsharingReturnordersGetQuery {
 
 /** 查询分账回退结果 */
 export interface V3BrandProfitsharingReturnordersGetOptions {
-  /** 声明请求的查询参数 */
   query: V3BrandProfitsharingReturnordersGetQuery;
 }
 
@@ -18541,7 +18335,6 @@ export interface V3BrandProfitsharingReturnordersGetResponse {
   finish_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BrandProfitsharingReturnordersPostJson {
   /** 子商户号 */
   sub_mchid: string;
@@ -18561,7 +18354,6 @@ export interface V3BrandProfitsharingReturnordersPostJson {
 
 /** 请求分账回退 */
 export interface V3BrandProfitsharingReturnordersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BrandProfitsharingReturnordersPostJson;
 }
 
@@ -18589,7 +18381,6 @@ export interface V3BrandProfitsharingReturnordersPostResponse {
   finish_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BusinesscircleParkingsPostJson {
   /** 商圈商户ID */
   sub_mchid?: string;
@@ -18609,11 +18400,9 @@ export interface V3BusinesscircleParkingsPostJson {
 
 /** 商圈会员停车状态同步 */
 export interface V3BusinesscircleParkingsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BusinesscircleParkingsPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3BusinesscirclePointsNotifyPostJson {
   /** 商圈商户ID */
   sub_mchid?: string;
@@ -18637,11 +18426,9 @@ export interface V3BusinesscirclePointsNotifyPostJson {
 
 /** 商圈会员积分同步 */
 export interface V3BusinesscirclePointsNotifyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3BusinesscirclePointsNotifyPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BusinesscircleUserAuthorizationsByOpenidGetQuery {
   /** 商圈商户ID */
   sub_mchid?: string;
@@ -18653,7 +18440,6 @@ export interface V3BusinesscircleUserAuthorizationsByOpenidGetQuery {
 export interface V3BusinesscircleUserAuthorizationsByOpenidGetOptions {
   /** 顾客openid */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3BusinesscircleUserAuthorizationsByOpenidGetQuery;
 }
 
@@ -18662,14 +18448,13 @@ export interface V3BusinesscircleUserAuthorizationsByOpenidGetResponse {
   /** 顾客openid */
   openid: string;
   /** 授权状态 */
-  authorize_state: string;
+  authorize_state: 'UNAUTHORIZED' | 'AUTHORIZED' | 'DEAUTHORIZED' | (string & {});
   /** 授权时间 */
   authorize_time?: string;
   /** 取消授权时间 */
   deauthorize_time?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3BusinesscircleUsersByOpenidPointsCommitStatusGetQuery {
   /** 商圈商户ID */
   sub_mchid?: string;
@@ -18683,7 +18468,6 @@ export interface V3BusinesscircleUsersByOpenidPointsCommitStatusGetQuery {
 export interface V3BusinesscircleUsersByOpenidPointsCommitStatusGetOptions {
   /** 顾客openid */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3BusinesscircleUsersByOpenidPointsCommitStatusGetQuery;
 }
 
@@ -18725,7 +18509,6 @@ export interface V3CapitalCapitallhhAreasProvincesByProvinceCodeCitiesGetRespons
   total_count: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3CapitalCapitallhhBanksPersonalBankingGetQuery {
   /** 本次查询偏移量 */
   offset?: number;
@@ -18735,7 +18518,6 @@ export interface V3CapitalCapitallhhBanksPersonalBankingGetQuery {
 
 /** 查询支持对公业务的银行列表 */
 export interface V3CapitalCapitallhhBanksPersonalBankingGetOptions {
-  /** 声明请求的查询参数 */
   query: V3CapitalCapitallhhBanksPersonalBankingGetQuery;
 }
 
@@ -18767,7 +18549,6 @@ export interface V3CapitalCapitallhhBanksPersonalBankingGetResponse {
   links: V3IotmanageDevicesGetResponseLinks;
 }
 
-/** 声明请求的查询参数 */
 export interface V3CapitalCapitallhhBanksSearchBanksByBankAccountGetQuery {
   /** 银行卡号 */
   account_number: Sealed;
@@ -18775,9 +18556,7 @@ export interface V3CapitalCapitallhhBanksSearchBanksByBankAccountGetQuery {
 
 /** 获取对私银行卡号开户银行 */
 export interface V3CapitalCapitallhhBanksSearchBanksByBankAccountGetOptions {
-  /** 声明请求的查询参数 */
   query: V3CapitalCapitallhhBanksSearchBanksByBankAccountGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -18789,7 +18568,6 @@ export interface V3CapitalCapitallhhBanksSearchBanksByBankAccountGetResponse {
   data?: V3CapitalCapitallhhBanksPersonalBankingGetResponseData[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3CapitalCapitallhhBanksByBankAliasCodeBranchesGetQuery {
   /** 城市编码 */
   city_code: number;
@@ -18803,7 +18581,6 @@ export interface V3CapitalCapitallhhBanksByBankAliasCodeBranchesGetQuery {
 export interface V3CapitalCapitallhhBanksByBankAliasCodeBranchesGetOptions {
   /** 银行别名编码 */
   bank_alias_code: string;
-  /** 声明请求的查询参数 */
   query: V3CapitalCapitallhhBanksByBankAliasCodeBranchesGetQuery;
 }
 
@@ -18873,7 +18650,6 @@ export interface V3CateringOrdersSyncStatusPostJsonDishList {
   properties?: V3CateringOrdersSyncStatusPostJsonDishListProperties;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CateringOrdersSyncStatusPostJson {
   /** 微信支付分配的服务商商户号 */
   sp_mchid?: string;
@@ -18921,11 +18697,9 @@ export interface V3CateringOrdersSyncStatusPostJson {
 
 /** 点餐订单信息同步（渠道商/服务商） */
 export interface V3CateringOrdersSyncStatusPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3CateringOrdersSyncStatusPostJson;
 }
 
-/** 声明请求的查询参数(可选) */
 export interface V3CertificatesGetQuery {
   /** 平台证书算法类型 */
   algorithm_type?: 'SM2' | 'RSA' | 'ALL';
@@ -18933,7 +18707,6 @@ export interface V3CertificatesGetQuery {
 
 /** 获取平台证书列表 */
 export interface V3CertificatesGetOptions {
-  /** 声明请求的查询参数(可选) */
   query?: V3CertificatesGetQuery;
 }
 
@@ -19027,7 +18800,6 @@ export interface V3CombineTransactionsAppPostJsonContractInfo {
   notify_url: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CombineTransactionsAppPostJson {
   /** 合单商户appid */
   combine_appid: string;
@@ -19061,9 +18833,7 @@ export interface V3CombineTransactionsAppPostJson {
 
 /** 合单下单-APP支付 */
 export interface V3CombineTransactionsAppPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3CombineTransactionsAppPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -19112,7 +18882,7 @@ export interface V3CombineTransactionsH5PostJsonSubOrdersAmount {
   /** 标价金额 */
   total_amount: number;
   /** 标价币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 子单信息 */
@@ -19157,7 +18927,6 @@ export interface V3CombineTransactionsH5PostJsonCombinePayerInfo {
   identity?: V3CombineTransactionsH5PostJsonCombinePayerInfoIdentity;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CombineTransactionsH5PostJson {
   /** 合单商户appid */
   combine_appid: string;
@@ -19183,9 +18952,7 @@ export interface V3CombineTransactionsH5PostJson {
 
 /** 合单下单-H5支付 */
 export interface V3CombineTransactionsH5PostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3CombineTransactionsH5PostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -19208,9 +18975,9 @@ export interface V3CombineTransactionsIdByCombineTransactionIdGetResponseSubOrde
   /** 现金支付金额 */
   payer_amount: number;
   /** 标价币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 现金支付币种 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
   /** 结算汇率 */
   settlement_rate?: number;
 }
@@ -19228,9 +18995,9 @@ export interface V3CombineTransactionsIdByCombineTransactionIdGetResponseSubOrde
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易类型 */
-  trade_type?: string;
+  trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | (string & {});
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'PAYERROR' | (string & {});
   /** 付款银行 */
   bank_type?: string;
   /** 附加数据 */
@@ -19285,7 +19052,6 @@ export interface V3CombineTransactionsJsapiPostJsonSubOrders {
   sub_appid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CombineTransactionsJsapiPostJson {
   /** 合单商户appid */
   combine_appid: string;
@@ -19313,9 +19079,7 @@ export interface V3CombineTransactionsJsapiPostJson {
 
 /** 合单下单-JSAPI支付 */
 export interface V3CombineTransactionsJsapiPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3CombineTransactionsJsapiPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -19337,7 +19101,6 @@ export interface V3CombineTransactionsMiniprogramPostJsonSubOrders {
   description: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CombineTransactionsMiniprogramPostJson {
   /** 平台商户应用ID */
   combine_appid: string;
@@ -19361,11 +19124,9 @@ export interface V3CombineTransactionsMiniprogramPostJson {
 
 /** 个人收款交易下单-小程序 */
 export interface V3CombineTransactionsMiniprogramPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3CombineTransactionsMiniprogramPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CombineTransactionsNativePostJson {
   /** 合单商户appid */
   combine_appid: string;
@@ -19391,9 +19152,7 @@ export interface V3CombineTransactionsNativePostJson {
 
 /** 合单下单-Native支付 */
 export interface V3CombineTransactionsNativePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3CombineTransactionsNativePostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -19438,7 +19197,7 @@ export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseSu
   /** 其他出资 */
   other_contribute?: number;
   /** 优惠币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 单品列表 */
   goods_detail?: V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail[];
 }
@@ -19448,11 +19207,11 @@ export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponseSu
   /** 标价金额 */
   total_amount: number;
   /** 标价币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 现金支付金额 */
   payer_amount: number;
   /** 现金支付币种 */
-  payer_currency?: string;
+  payer_currency?: 'CNY' | (string & {});
   /** 结算汇率(汇率值是汇率乘以10的8次方) */
   settlement_rate?: number;
 }
@@ -19527,7 +19286,6 @@ export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostJson
   sub_appid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostJson {
   /** 合单商户appid */
   combine_appid: string;
@@ -19539,7 +19297,6 @@ export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostJson
 export interface V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostOptions {
   /** 合单商户订单号 */
   combine_out_trade_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostJson;
 }
 
@@ -19573,7 +19330,6 @@ export interface V3ComplianceInactiveMerchantIdentityVerificationMerchantsBySubM
   finish_time?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CreditRepaymentPartnerContractsAppPresignPostJson {
   /** 商户AppID */
   appid: string;
@@ -19597,7 +19353,6 @@ export interface V3CreditRepaymentPartnerContractsAppPresignPostJson {
 
 /** APP预签约自动还款协议 */
 export interface V3CreditRepaymentPartnerContractsAppPresignPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3CreditRepaymentPartnerContractsAppPresignPostJson;
 }
 
@@ -19609,7 +19364,6 @@ export interface V3CreditRepaymentPartnerContractsAppPresignPostResponse {
   redirect_service?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CreditRepaymentPartnerContractsTerminatePostJson {
   /** 服务商签约协议号 */
   out_contract_code: string;
@@ -19619,7 +19373,6 @@ export interface V3CreditRepaymentPartnerContractsTerminatePostJson {
 
 /** 解除自动还款协议 */
 export interface V3CreditRepaymentPartnerContractsTerminatePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3CreditRepaymentPartnerContractsTerminatePostJson;
 }
 
@@ -19659,7 +19412,6 @@ export interface V3CreditRepaymentPartnerContractsByOutContractCodeGetResponse {
   repayment_day?: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3CustomsOrdersGetQuery {
   /** 机构APPID */
   appid: string;
@@ -19681,7 +19433,6 @@ export interface V3CustomsOrdersGetQuery {
 export interface V3CustomsOrdersGetOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/global/(香港接入) */
   base_uri: string;
-  /** 声明请求的查询参数 */
   query: V3CustomsOrdersGetQuery;
 }
 
@@ -19696,7 +19447,7 @@ export interface V3CustomsOrdersGetResponseData {
   /** 海关代码 */
   customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN' | (string & {});
   /** 币种 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 子单金额 */
   order_fee?: number;
   /** 关税 */
@@ -19735,7 +19486,6 @@ export interface V3CustomsOrdersGetResponse {
   data: V3CustomsOrdersGetResponseData[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CustomsOrdersPostJson {
   /** 机构APPID */
   appid: string;
@@ -19754,7 +19504,7 @@ export interface V3CustomsOrdersPostJson {
   /** 商户子订单号 */
   sub_order_no?: string;
   /** 货币类型 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 子订单金额 */
   order_fee?: number;
   /** 物流费用 */
@@ -19767,7 +19517,6 @@ export interface V3CustomsOrdersPostJson {
 export interface V3CustomsOrdersPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/global/(香港接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3CustomsOrdersPostJson;
 }
 
@@ -19793,7 +19542,6 @@ export interface V3CustomsOrdersPostResponse {
   verify_department_trade_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CustomsOrdersPatchJson {
   /** 机构APPID */
   appid: string;
@@ -19823,7 +19571,6 @@ export interface V3CustomsOrdersPatchJson {
 export interface V3CustomsOrdersPatchOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/global/(香港接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3CustomsOrdersPatchJson;
 }
 
@@ -19851,7 +19598,6 @@ export interface V3CustomsOrdersPatchResponse {
   verify_department_trade_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CustomsRedeclarePostJson {
   /** 机构APPID */
   appid: string;
@@ -19875,7 +19621,6 @@ export interface V3CustomsRedeclarePostJson {
 export interface V3CustomsRedeclarePostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/global/(香港接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3CustomsRedeclarePostJson;
 }
 
@@ -19901,7 +19646,6 @@ export interface V3CustomsRedeclarePostResponse {
   explanation?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3CustomsVerifyCertificatePostJson {
   /** 机构APPID */
   appid: string;
@@ -19929,9 +19673,7 @@ export interface V3CustomsVerifyCertificatePostJson {
 export interface V3CustomsVerifyCertificatePostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/global/(香港接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3CustomsVerifyCertificatePostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -19949,7 +19691,6 @@ export interface V3CustomsVerifyCertificatePostResponse {
   certificate_check_result: 'SAME' | 'DIFFERENT' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3DiscountCardCardsPostJson {
   /** 商户领卡号 */
   out_card_code: string;
@@ -19963,7 +19704,6 @@ export interface V3DiscountCardCardsPostJson {
 
 /** 预受理领卡请求 */
 export interface V3DiscountCardCardsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3DiscountCardCardsPostJson;
 }
 
@@ -19992,7 +19732,7 @@ export interface V3DiscountCardCardsByOutCardCodeGetResponsePayInformation {
   /** 付款金额 */
   pay_amount: number;
   /** 付款状态 */
-  pay_state: string;
+  pay_state: 'PAY_PROCESSING' | 'PAY_SUCCEED' | 'PAY_FAIL' | 'BANK_REFUNDED' | (string & {});
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 支付时间 */
@@ -20088,7 +19828,7 @@ export interface V3DiscountCardCardsByOutCardCodeGetResponse {
   /** 约定时间期限 */
   time_range: V3DiscountCardCardsByOutCardCodeGetResponseTimeRange;
   /** 状态 */
-  state: string;
+  state: 'CARD_EFFECTIVE' | 'CARD_INVALID' | (string & {});
   /** 未完成约定原因 */
   unfinished_reason?: string;
   /** 享受优惠总金额 */
@@ -20125,7 +19865,6 @@ export interface V3DiscountCardCardsByOutCardCodeAddUserRecordsPostJsonRewardUsa
   remark?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3DiscountCardCardsByOutCardCodeAddUserRecordsPostJson {
   /** 卡模板ID */
   card_template_id: string;
@@ -20139,7 +19878,6 @@ export interface V3DiscountCardCardsByOutCardCodeAddUserRecordsPostJson {
 export interface V3DiscountCardCardsByOutCardCodeAddUserRecordsPostOptions {
   /** 商户领卡号 */
   out_card_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3DiscountCardCardsByOutCardCodeAddUserRecordsPostJson;
 }
 
@@ -20291,7 +20029,6 @@ export interface V3DiscountCardOrdersByOutOrderNoPatchJsonRewards {
   remark?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3DiscountCardOrdersByOutOrderNoPatchJson {
   /** 目标达成明细列表 */
   objectives?: V3DiscountCardOrdersByOutOrderNoPatchJsonObjectives[];
@@ -20303,7 +20040,6 @@ export interface V3DiscountCardOrdersByOutOrderNoPatchJson {
 export interface V3DiscountCardOrdersByOutOrderNoPatchOptions {
   /** 先享卡订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3DiscountCardOrdersByOutOrderNoPatchJson;
 }
 
@@ -20315,7 +20051,6 @@ export interface V3DiscountCardOrdersByOutOrderNoPatchResponse {
   order_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EbikeChargeContractsPreopenPostJson {
   /** 特约商户号 */
   sub_mchid?: string;
@@ -20331,7 +20066,6 @@ export interface V3EbikeChargeContractsPreopenPostJson {
 
 /** 预开通服务 */
 export interface V3EbikeChargeContractsPreopenPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EbikeChargeContractsPreopenPostJson;
 }
 
@@ -20339,7 +20073,6 @@ export interface V3EbikeChargeContractsPreopenPostOptions {
 export interface V3EbikeChargeContractsByContractIdGetOptions {
   /** 充电授权扣费协议号 */
   contract_id: string;
-  /** 声明请求的查询参数 */
   query?: V3MerchantStoreStoresByStoreIdGetQuery;
 }
 
@@ -20354,7 +20087,7 @@ export interface V3EbikeChargeContractsByContractIdGetResponse {
   /** 充电授权扣费协议号 */
   contract_id?: string;
   /** 协议状态 */
-  contract_state: string;
+  contract_state: 'CONTRACT_STATE_INVALID' | 'CONTRACT_STATE_EFFECTIVE' | 'CONTRACT_STATE_TERMINATED' | (string & {});
 }
 
 /** 充电场景信息 */
@@ -20369,7 +20102,6 @@ export interface V3EbikeChargeContractsByContractIdConfirmPostJsonChargeInfo {
   device_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EbikeChargeContractsByContractIdConfirmPostJson {
   /** 特约商户号 */
   sub_mchid?: string;
@@ -20385,7 +20117,6 @@ export interface V3EbikeChargeContractsByContractIdConfirmPostJson {
 export interface V3EbikeChargeContractsByContractIdConfirmPostOptions {
   /** 充电授权扣费协议号 */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3EbikeChargeContractsByContractIdConfirmPostJson;
 }
 
@@ -20400,7 +20131,7 @@ export interface V3EbikeChargeTransactionsPostJsonAmount {
   /** 订单总金额 */
   total: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 充电自行车场景信息 */
@@ -20429,7 +20160,6 @@ export interface V3EbikeChargeTransactionsPostJsonDeviceInfo {
   device_ip: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EbikeChargeTransactionsPostJson {
   /** 特约商户号 */
   sub_mchid?: string;
@@ -20459,7 +20189,6 @@ export interface V3EbikeChargeTransactionsPostJson {
 
 /** 充电自行车代扣受理扣款 */
 export interface V3EbikeChargeTransactionsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EbikeChargeTransactionsPostJson;
 }
 
@@ -20496,13 +20225,13 @@ export interface V3EbikeChargeTransactionsIdByTransactionIdGetResponse {
   /** 商户数据 */
   attach?: string;
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
   /** 银行类型 */
   bank_type?: string;
   /** 成功时间 */
   success_time?: string;
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易状态描述 */
   trade_state_des?: string;
   /** 充电授权扣费协议号 */
@@ -20514,10 +20243,9 @@ export interface V3EbikeChargeTransactionsIdByTransactionIdGetResponse {
   /** 设备信息 */
   device_info: V3EbikeChargeTransactionsPostJsonDeviceInfo;
   /** 优惠信息 */
-  promotion_detail?: V3VehicleEtcTransactionsHighwayPostResponsePromotionDetail[];
+  promotion_detail?: V3VehicleEtcTransactionsIdByTransactionIdGetResponsePromotionDetail[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3EbikeChargeUsersByOpenidContractGetQuery {
   /** 特约商户号 */
   sub_mchid?: string;
@@ -20529,7 +20257,6 @@ export interface V3EbikeChargeUsersByOpenidContractGetQuery {
 export interface V3EbikeChargeUsersByOpenidContractGetOptions {
   /** 用户标识 */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3EbikeChargeUsersByOpenidContractGetQuery;
 }
 
@@ -20551,7 +20278,6 @@ export interface V3EcommerceAccountApplyCancelWithdrawPostJsonProofMedias {
   proof_media: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceAccountApplyCancelWithdrawPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -20571,9 +20297,7 @@ export interface V3EcommerceAccountApplyCancelWithdrawPostJson {
 
 /** 提交注销提现申请 */
 export interface V3EcommerceAccountApplyCancelWithdrawPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceAccountApplyCancelWithdrawPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -20633,7 +20357,6 @@ export interface V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGe
   account_info?: V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGetResponseAccountInfo[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceAccountApplyCancelWithdrawConfirmPostJson {
   /** 微信支付注销单号 */
   applyment_id?: string;
@@ -20649,7 +20372,6 @@ export interface V3EcommerceAccountApplyCancelWithdrawConfirmPostJson {
 
 /** 平台代商户确认注销 */
 export interface V3EcommerceAccountApplyCancelWithdrawConfirmPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceAccountApplyCancelWithdrawConfirmPostJson;
 }
 
@@ -20713,7 +20435,6 @@ export interface V3EcommerceAccountCancelApplicationsPostJsonApplicationInfo {
   application_media_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceAccountCancelApplicationsPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -20725,7 +20446,6 @@ export interface V3EcommerceAccountCancelApplicationsPostJson {
 
 /** 提交注销申请单 */
 export interface V3EcommerceAccountCancelApplicationsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceAccountCancelApplicationsPostJson;
 }
 
@@ -20805,7 +20525,7 @@ export interface V3EcommerceApplymentsOutRequestNoByOutRequestNoGetResponseAccou
 /** 通过业务申请编号查询申请状态 */
 export interface V3EcommerceApplymentsOutRequestNoByOutRequestNoGetResponse {
   /** 申请状态 */
-  applyment_state: string;
+  applyment_state: 'APPLYMENT_STATE_UNKNOWN' | 'APPLYMENT_STATE_UNSUBMITTED' | 'APPLYMENT_STATE_WAITING_VALIDATE' | 'APPLYMENT_STATE_WAITING_AUDIT' | 'APPLYMENT_STATE_WAITING_AUTH' | 'APPLYMENT_STATE_OPEN_ACCOUNT' | 'APPLYMENT_STATE_FINISH' | 'APPLYMENT_STATE_AUDIT_REJECTED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
   /** 申请状态描述 */
   applyment_state_desc: string;
   /** 签约链接 */
@@ -20916,7 +20636,6 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJsonConta
   mobile_phone?: Sealed;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJson {
   /** 业务申请编号 */
   out_request_no: string;
@@ -20961,9 +20680,7 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJson {
 
 /** 提交申请单 */
 export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceApplymentsSubmitAccountHostingApplymentPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -20975,7 +20692,6 @@ export interface V3EcommerceApplymentsSubmitSignVerifyInfoPostJsonProxyVerifyIde
   verify_identity_result: boolean;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceApplymentsSubmitSignVerifyInfoPostJson {
   /** 业务申请编号 */
   out_request_no: string;
@@ -20989,7 +20705,6 @@ export interface V3EcommerceApplymentsSubmitSignVerifyInfoPostJson {
 
 /** 平台代理签约核身 */
 export interface V3EcommerceApplymentsSubmitSignVerifyInfoPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceApplymentsSubmitSignVerifyInfoPostJson;
 }
 
@@ -21032,7 +20747,7 @@ export interface V3EcommerceApplymentsByApplymentIdGetResponseAuditDetail {
 /** 通过申请单ID查询申请状态 */
 export interface V3EcommerceApplymentsByApplymentIdGetResponse {
   /** 申请状态 */
-  applyment_state: string;
+  applyment_state: 'APPLYMENT_STATE_UNKNOWN' | 'APPLYMENT_STATE_UNSUBMITTED' | 'APPLYMENT_STATE_WAITING_VALIDATE' | 'APPLYMENT_STATE_WAITING_AUDIT' | 'APPLYMENT_STATE_WAITING_AUTH' | 'APPLYMENT_STATE_OPEN_ACCOUNT' | 'APPLYMENT_STATE_FINISH' | 'APPLYMENT_STATE_AUDIT_REJECTED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
   /** 申请状态描述 */
   applyment_state_desc: string;
   /** 签约链接 */
@@ -21191,7 +20906,6 @@ export interface V3EcommerceApplymentsByEmptyPostJsonSettlementInfo {
   qualification_type?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceApplymentsByEmptyPostJson {
   /** 业务申请编号 */
   out_request_no: string;
@@ -21236,9 +20950,7 @@ export interface V3EcommerceApplymentsByEmptyPostJson {
 
 /** 二级商户进件 */
 export interface V3EcommerceApplymentsByEmptyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceApplymentsByEmptyPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -21250,7 +20962,6 @@ export interface V3EcommerceApplymentsByEmptyPostResponse {
   out_request_no: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceBillFundflowbillGetQuery {
   /** 账单日期 */
   bill_date: string;
@@ -21264,7 +20975,6 @@ export interface V3EcommerceBillFundflowbillGetQuery {
 
 /** 申请二级商户资金账单 */
 export interface V3EcommerceBillFundflowbillGetOptions {
-  /** 声明请求的查询参数 */
   query: V3EcommerceBillFundflowbillGetQuery;
 }
 
@@ -21303,7 +21013,7 @@ export interface V3EcommerceCombinePapayContractsPlanIdByPlanIdOutContractCodeBy
 /** 协议解约信息 */
 export interface V3EcommerceCombinePapayContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseContractTerminateInfo {
   /** 协议解约方式 */
-  contract_termination_mode: string;
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
   /** 协议解约时间 */
   contract_terminated_time: string;
   /** 解约备注 */
@@ -21325,7 +21035,7 @@ export interface V3EcommerceCombinePapayContractsPlanIdByPlanIdOutContractCodeBy
   /** 用户账户展示名称 */
   contract_display_account: string;
   /** 委托代扣协议状态 */
-  contract_state: string;
+  contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED' | (string & {});
   /** 协议签署时间 */
   contract_signed_time: string;
   /** 协议到期时间 */
@@ -21342,7 +21052,6 @@ export interface V3EcommerceCombinePapayContractsPlanIdByPlanIdOutContractCodeBy
   plan_id: string | number;
   /** 商户签约协议号 */
   out_contract_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostJson;
 }
 
@@ -21356,7 +21065,6 @@ export interface V3EcommerceCombinePapayContractsPlanIdByPlanIdOutContractCodeBy
   out_contract_code: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceCombinePapayContractsPreEntrustSignPostJson {
   /** 商户APPID */
   appid: string;
@@ -21374,7 +21082,6 @@ export interface V3EcommerceCombinePapayContractsPreEntrustSignPostJson {
 
 /** APP方式预签约 */
 export interface V3EcommerceCombinePapayContractsPreEntrustSignPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceCombinePapayContractsPreEntrustSignPostJson;
 }
 
@@ -21390,7 +21097,6 @@ export interface V3EcommerceCombinePapayContractsPreEntrustSignPostResponse {
   out_contract_code: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceCombinePapayContractsPreEntrustSignMiniProgramPostJson {
   /** 商户APPID */
   appid: string;
@@ -21406,7 +21112,6 @@ export interface V3EcommerceCombinePapayContractsPreEntrustSignMiniProgramPostJs
 
 /** 小程序方式预签约 */
 export interface V3EcommerceCombinePapayContractsPreEntrustSignMiniProgramPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceCombinePapayContractsPreEntrustSignMiniProgramPostJson;
 }
 
@@ -21442,7 +21147,6 @@ export interface V3EcommerceCombinePapayTransactionsPostJsonSubOrders {
   settle_info?: V3PayPartnerTransactionsH5PostJsonSettleInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceCombinePapayTransactionsPostJson {
   /** 合单商户appid */
   combine_appid: string;
@@ -21458,7 +21162,6 @@ export interface V3EcommerceCombinePapayTransactionsPostJson {
 
 /** 电商合单委托代扣支付 */
 export interface V3EcommerceCombinePapayTransactionsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceCombinePapayTransactionsPostJson;
 }
 
@@ -21467,11 +21170,11 @@ export interface V3EcommerceCombinePapayTransactionsPostResponseSubOrdersAmount 
   /** 标价金额 */
   total_amount: number;
   /** 标价币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 现金支付金额 */
   payer_amount?: number;
   /** 现金支付币种 */
-  payer_currency?: string;
+  payer_currency?: 'CNY' | (string & {});
 }
 
 /** 子单信息 */
@@ -21479,9 +21182,9 @@ export interface V3EcommerceCombinePapayTransactionsPostResponseSubOrders {
   /** 子单商户号 */
   mchid: string;
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH' | (string & {});
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND' | (string & {});
   /** 付款银行 */
   bank_type?: string;
   /** 附加数据 */
@@ -21526,7 +21229,6 @@ export interface V3EcommerceCombinePapayTransactionsByCombineOutTradeNoReversePo
   sub_appid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceCombinePapayTransactionsByCombineOutTradeNoReversePostJson {
   /** 合单商户APPID */
   combine_appid: string;
@@ -21538,11 +21240,9 @@ export interface V3EcommerceCombinePapayTransactionsByCombineOutTradeNoReversePo
 export interface V3EcommerceCombinePapayTransactionsByCombineOutTradeNoReversePostOptions {
   /** 合单商户订单号 */
   combine_out_trade_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceCombinePapayTransactionsByCombineOutTradeNoReversePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceFundBalanceBySubMchidGetQuery {
   /** 资金账户类型 */
   account_type?: 'BASIC' | 'OPERATION' | 'FEES' | 'DEPOSIT';
@@ -21552,7 +21252,6 @@ export interface V3EcommerceFundBalanceBySubMchidGetQuery {
 export interface V3EcommerceFundBalanceBySubMchidGetOptions {
   /** 二级商户号 */
   sub_mchid: string;
-  /** 声明请求的查询参数 */
   query?: V3EcommerceFundBalanceBySubMchidGetQuery;
 }
 
@@ -21568,7 +21267,6 @@ export interface V3EcommerceFundBalanceBySubMchidGetResponse {
   pending_amount?: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceFundEnddaybalanceBySubMchidGetQuery {
   /** 日期 */
   date: string;
@@ -21580,7 +21278,6 @@ export interface V3EcommerceFundEnddaybalanceBySubMchidGetQuery {
 export interface V3EcommerceFundEnddaybalanceBySubMchidGetOptions {
   /** 电商特约商户商户号 */
   sub_mchid: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundEnddaybalanceBySubMchidGetQuery;
 }
 
@@ -21596,7 +21293,6 @@ export interface V3EcommerceFundEnddaybalanceBySubMchidGetResponse {
   account_type?: 'BASIC' | 'DEPOSIT' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceFundWithdrawPostJson {
   /** 特约商户号 */
   sub_mchid: string;
@@ -21614,7 +21310,6 @@ export interface V3EcommerceFundWithdrawPostJson {
 
 /** 账户余额提现 */
 export interface V3EcommerceFundWithdrawPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceFundWithdrawPostJson;
 }
 
@@ -21634,11 +21329,9 @@ export interface V3EcommerceFundWithdrawPostResponse {
 export interface V3EcommerceFundWithdrawOutRequestNoByOutRequestNoGetOptions {
   /** 商户提现单号，由商户自定义生成。 */
   out_request_no: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceFundWithdrawByWithdrawIdGetQuery {
   /** 二级商户号 */
   sub_mchid: string;
@@ -21648,7 +21341,6 @@ export interface V3EcommerceFundWithdrawByWithdrawIdGetQuery {
 export interface V3EcommerceFundWithdrawByWithdrawIdGetOptions {
   /** 微信支付提现单号 */
   withdraw_id: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -21686,7 +21378,6 @@ export interface V3EcommerceFundWithdrawByWithdrawIdGetResponse {
   bank_name?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceIndividualContractsOutContractCodeByOutContractCodeGetQuery {
   /** 签约和付款的微信小程序AppID */
   appid: string;
@@ -21696,7 +21387,6 @@ export interface V3EcommerceIndividualContractsOutContractCodeByOutContractCodeG
 export interface V3EcommerceIndividualContractsOutContractCodeByOutContractCodeGetOptions {
   /** 业务申请单号 */
   out_contract_code: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceIndividualContractsOutContractCodeByOutContractCodeGetQuery;
 }
 
@@ -21712,7 +21402,6 @@ export interface V3EcommerceIndividualContractsOutContractCodeByOutContractCodeG
   individual_openid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceIndividualContractsPreEntrustSignAppPostJson {
   /** 签约和付款的AppID */
   appid?: string;
@@ -21722,7 +21411,6 @@ export interface V3EcommerceIndividualContractsPreEntrustSignAppPostJson {
 
 /** APP场景预签约 */
 export interface V3EcommerceIndividualContractsPreEntrustSignAppPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceIndividualContractsPreEntrustSignAppPostJson;
 }
 
@@ -21732,7 +21420,6 @@ export interface V3EcommerceIndividualContractsPreEntrustSignAppPostResponse {
   pre_entrustweb_id: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceIndividualContractsByOpenidGetQuery {
   /** 签约和付款的微信小程序AppID */
   appid: string;
@@ -21744,7 +21431,6 @@ export interface V3EcommerceIndividualContractsByOpenidGetQuery {
 export interface V3EcommerceIndividualContractsByOpenidGetOptions {
   /** 个人收款方在平台appid下的唯一标识 */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceIndividualContractsByOpenidGetQuery;
 }
 
@@ -21770,7 +21456,6 @@ export interface V3EcommerceMchTransferAuthorizationsPostJsonAgreementList {
   sign_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceMchTransferAuthorizationsPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -21780,7 +21465,6 @@ export interface V3EcommerceMchTransferAuthorizationsPostJson {
 
 /** 申请二级商户商家转账授权 */
 export interface V3EcommerceMchTransferAuthorizationsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceMchTransferAuthorizationsPostJson;
 }
 
@@ -21789,7 +21473,7 @@ export interface V3EcommerceMchTransferAuthorizationsPostResponse {
   /** 二级商户号 */
   sub_mchid: string;
   /** 授权状态 */
-  authorization_state: string;
+  authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER' | (string & {});
   /** 授权申请受理时间 */
   accept_time: string;
   /** 授权时间 */
@@ -21801,12 +21485,11 @@ export interface V3EcommerceMchTransferAuthorizationsBySubMchidGetResponse {
   /** 二级商户号 */
   sub_mchid: string;
   /** 授权状态 */
-  authorization_state: string;
+  authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER' | (string & {});
   /** 授权时间 */
   authorize_time?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceMchTransferTransferBillsPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -21830,9 +21513,7 @@ export interface V3EcommerceMchTransferTransferBillsPostJson {
 
 /** 发起转账 */
 export interface V3EcommerceMchTransferTransferBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceMchTransferTransferBillsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -21847,9 +21528,9 @@ export interface V3EcommerceMchTransferTransferBillsPostResponse {
   /** 单据创建时间 */
   create_time: string;
   /** 单据状态 */
-  state: string;
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 跳转领取页面的package信息 */
   package_info?: string;
 }
@@ -21858,7 +21539,6 @@ export interface V3EcommerceMchTransferTransferBillsPostResponse {
 export interface V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoGetOptions {
   /** 商户单号 */
   out_bill_no: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -21877,13 +21557,13 @@ export interface V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoGetRespo
   /** 转账场景ID */
   transfer_scene_id: string;
   /** 单据状态 */
-  state: string;
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 转账金额 */
   transfer_amount: number;
   /** 转账备注 */
   transfer_remark: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 收款用户OpenID */
   openid?: string;
   /** 收款用户姓名 */
@@ -21898,7 +21578,6 @@ export interface V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoGetRespo
 export interface V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoCancelPostOptions {
   /** 商户单号 */
   out_bill_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -21911,7 +21590,7 @@ export interface V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoCancelPo
   /** 微信转账单号 */
   transfer_bill_no: string;
   /** 单据状态 */
-  state: string;
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 状态变更时间 */
   update_time: string;
 }
@@ -21920,11 +21599,9 @@ export interface V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoCancelPo
 export interface V3EcommerceMchTransferTransferBillsTransferBillNoByTransferBillNoGetOptions {
   /** 微信转账单号 */
   transfer_bill_no: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceProfitsharingAfterSalesOrdersGetQuery {
   /** 二级商户号 */
   sub_mchid: string;
@@ -21934,7 +21611,6 @@ export interface V3EcommerceProfitsharingAfterSalesOrdersGetQuery {
 
 /** 查询售后服务分账结果 */
 export interface V3EcommerceProfitsharingAfterSalesOrdersGetOptions {
-  /** 声明请求的查询参数 */
   query: V3EcommerceProfitsharingAfterSalesOrdersGetQuery;
 }
 
@@ -21954,7 +21630,6 @@ export interface V3EcommerceProfitsharingAfterSalesOrdersGetResponse {
   finish_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceProfitsharingAfterSalesOrdersPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -21972,7 +21647,6 @@ export interface V3EcommerceProfitsharingAfterSalesOrdersPostJson {
 
 /** 请求售后服务分账 */
 export interface V3EcommerceProfitsharingAfterSalesOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceProfitsharingAfterSalesOrdersPostJson;
 }
 
@@ -21986,7 +21660,6 @@ export interface V3EcommerceProfitsharingAfterSalesOrdersPostResponse {
   amount: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceProfitsharingFinishOrderPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -22000,7 +21673,6 @@ export interface V3EcommerceProfitsharingFinishOrderPostJson {
 
 /** 完结分账 */
 export interface V3EcommerceProfitsharingFinishOrderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceProfitsharingFinishOrderPostJson;
 }
 
@@ -22016,7 +21688,6 @@ export interface V3EcommerceProfitsharingFinishOrderPostResponse {
   order_id: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceProfitsharingOrdersGetQuery {
   /** 二级商户号 */
   sub_mchid: string;
@@ -22028,7 +21699,6 @@ export interface V3EcommerceProfitsharingOrdersGetQuery {
 
 /** 查询分账结果 */
 export interface V3EcommerceProfitsharingOrdersGetOptions {
-  /** 声明请求的查询参数 */
   query: V3EcommerceProfitsharingOrdersGetQuery;
 }
 
@@ -22041,13 +21711,13 @@ export interface V3EcommerceProfitsharingOrdersGetResponseReceivers {
   /** 分账描述 */
   description: string;
   /** 分账结果 */
-  result?: string;
+  result?: 'PENDING' | 'SUCCESS' | 'CLOSED' | (string & {});
   /** 完成时间 */
   finish_time: string;
   /** 分账失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 分账接收方类型 */
-  type: string;
+  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
   /** 分账接收方账号 */
   receiver_account: string;
 }
@@ -22063,7 +21733,7 @@ export interface V3EcommerceProfitsharingOrdersGetResponse {
   /** 微信分账单号 */
   order_id: string;
   /** 分账单状态 */
-  status?: string;
+  status?: 'PROCESSING' | 'FINISHED' | (string & {});
   /** 分账接收方列表 */
   receivers?: V3EcommerceProfitsharingOrdersGetResponseReceivers[];
   /** 关单原因描述，当分账单状态status为CLOSED（处理失败，已关单）时，返回该字段。 */
@@ -22086,7 +21756,6 @@ export interface V3EcommerceProfitsharingOrdersPostJsonReceivers {
   description: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceProfitsharingOrdersPostJson {
   /** 公众账号ID */
   appid: string;
@@ -22104,7 +21773,6 @@ export interface V3EcommerceProfitsharingOrdersPostJson {
 
 /** 请求分账 */
 export interface V3EcommerceProfitsharingOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceProfitsharingOrdersPostJson;
 }
 
@@ -22120,7 +21788,6 @@ export interface V3EcommerceProfitsharingOrdersPostResponse {
   order_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceProfitsharingReceiversAddPostJson {
   /** 公众账号ID */
   appid: string;
@@ -22138,21 +21805,18 @@ export interface V3EcommerceProfitsharingReceiversAddPostJson {
 
 /** 添加分账接收方 */
 export interface V3EcommerceProfitsharingReceiversAddPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceProfitsharingReceiversAddPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
 /** 添加分账接收方 */
 export interface V3EcommerceProfitsharingReceiversAddPostResponse {
   /** 接收方类型 */
-  type: string;
+  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
   /** 接收方账号 */
   account: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceProfitsharingReceiversDeletePostJson {
   /** 公众账号ID */
   appid: string;
@@ -22164,11 +21828,9 @@ export interface V3EcommerceProfitsharingReceiversDeletePostJson {
 
 /** 删除分账接收方 */
 export interface V3EcommerceProfitsharingReceiversDeletePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceProfitsharingReceiversDeletePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceProfitsharingReturnordersGetQuery {
   /** 二级商户号 */
   sub_mchid: string;
@@ -22182,7 +21844,6 @@ export interface V3EcommerceProfitsharingReturnordersGetQuery {
 
 /** 查询分账回退结果 */
 export interface V3EcommerceProfitsharingReturnordersGetOptions {
-  /** 声明请求的查询参数 */
   query: V3EcommerceProfitsharingReturnordersGetQuery;
 }
 
@@ -22203,14 +21864,13 @@ export interface V3EcommerceProfitsharingReturnordersGetResponse {
   /** 微信回退单号 */
   return_no: string;
   /** 回退结果 */
-  result: string;
+  result: 'PROCESSING' | 'SUCCESS' | 'FAIL' | (string & {});
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 完成时间 */
   finish_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceProfitsharingReturnordersPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -22230,7 +21890,6 @@ export interface V3EcommerceProfitsharingReturnordersPostJson {
 
 /** 请求分账回退 */
 export interface V3EcommerceProfitsharingReturnordersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceProfitsharingReturnordersPostJson;
 }
 
@@ -22251,10 +21910,9 @@ export interface V3EcommerceRefundsApplyPostJsonAmount {
   /** 原订单金额 */
   total: number;
   /** 退款币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceRefundsApplyPostJson {
   /** 商品单个人收款方受理授权ID */
   individual_auth_id?: string;
@@ -22290,8 +21948,15 @@ export interface V3EcommerceRefundsApplyPostJson {
 
 /** 退款申请 */
 export interface V3EcommerceRefundsApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceRefundsApplyPostJson;
+}
+
+/** 退款出资账户及金额 */
+export interface V3EcommerceRefundsApplyPostResponseAmountFrom {
+  /** 出资账户类型 */
+  account: 'AVAILABLE' | 'UNAVAILABLE' | (string & {});
+  /** 出资金额 */
+  amount: number;
 }
 
 /** 订单金额 */
@@ -22299,13 +21964,13 @@ export interface V3EcommerceRefundsApplyPostResponseAmount {
   /** 退款金额 */
   refund: number;
   /** 退款出资账户及金额 */
-  from?: V3RefundDomesticRefundsPostJsonAmountFrom[];
+  from?: V3EcommerceRefundsApplyPostResponseAmountFrom[];
   /** 用户退款金额 */
   payer_refund: number;
   /** 优惠退款金额 */
   discount_refund?: number;
   /** 退款币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 垫付金额 */
   advance?: number;
 }
@@ -22315,9 +21980,9 @@ export interface V3EcommerceRefundsApplyPostResponsePromotionDetail {
   /** 券ID */
   promotion_id: string;
   /** 优惠范围 */
-  scope: string;
+  scope: 'GLOBAL' | 'SINGLE' | (string & {});
   /** 优惠类型 */
-  type: string;
+  type: 'COUPON' | 'DISCOUNT' | (string & {});
   /** 优惠券面额 */
   amount: number;
   /** 优惠退款金额 */
@@ -22340,7 +22005,6 @@ export interface V3EcommerceRefundsApplyPostResponse {
   refund_account?: 'REFUND_SOURCE_SUB_MERCHANT' | 'REFUND_SOURCE_PARTNER_ADVANCE' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3EcommerceRefundsIdByRefundIdGetQuery {
   /** 商品单个人收款方受理授权ID */
   individual_auth_id?: string;
@@ -22352,32 +22016,7 @@ export interface V3EcommerceRefundsIdByRefundIdGetQuery {
 export interface V3EcommerceRefundsIdByRefundIdGetOptions {
   /** 微信退款单号 */
   refund_id: string;
-  /** 声明请求的查询参数 */
   query?: V3EcommerceRefundsIdByRefundIdGetQuery;
-}
-
-/** 退款出资账户及金额 */
-export interface V3EcommerceRefundsIdByRefundIdGetResponseAmountFrom {
-  /** 出资账户类型 */
-  account: 'AVAILABLE' | 'UNAVAILABLE' | (string & {});
-  /** 出资金额 */
-  amount: number;
-}
-
-/** 退款金额信息 */
-export interface V3EcommerceRefundsIdByRefundIdGetResponseAmount {
-  /** 退款金额 */
-  refund: number;
-  /** 退款出资账户及金额 */
-  from?: V3EcommerceRefundsIdByRefundIdGetResponseAmountFrom[];
-  /** 用户退款金额 */
-  payer_refund: number;
-  /** 优惠退款金额 */
-  discount_refund?: number;
-  /** 退款币种 */
-  currency?: string;
-  /** 垫付金额 */
-  advance?: number;
 }
 
 /** 通过微信支付退款单号查询退款 */
@@ -22391,7 +22030,7 @@ export interface V3EcommerceRefundsIdByRefundIdGetResponse {
   /** 商户订单号 */
   out_trade_no: string;
   /** 退款渠道 */
-  channel?: string;
+  channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
   /** 退款入账账户 */
   user_received_account?: string;
   /** 退款成功时间 */
@@ -22399,9 +22038,9 @@ export interface V3EcommerceRefundsIdByRefundIdGetResponse {
   /** 退款创建时间 */
   create_time: string;
   /** 退款状态 */
-  status: string;
+  status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
   /** 退款金额信息 */
-  amount: V3EcommerceRefundsIdByRefundIdGetResponseAmount;
+  amount: V3EcommerceRefundsApplyPostResponseAmount;
   /** 营销详情 */
   promotion_detail?: V3EcommerceRefundsApplyPostResponsePromotionDetail[];
   /** 退款出资商户 */
@@ -22414,11 +22053,9 @@ export interface V3EcommerceRefundsIdByRefundIdGetResponse {
 export interface V3EcommerceRefundsOutRefundNoByOutRefundNoGetOptions {
   /** 商户退款单号 */
   out_refund_no: string;
-  /** 声明请求的查询参数 */
   query?: V3EcommerceRefundsIdByRefundIdGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostJson {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -22440,9 +22077,7 @@ export interface V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostJson {
 export interface V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostOptions {
   /** 微信退款单号 */
   refund_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -22451,13 +22086,13 @@ export interface V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostResponseAmou
   /** 退款金额 */
   refund: number;
   /** 退款出资账户及金额 */
-  from?: V3RefundDomesticRefundsPostJsonAmountFrom[];
+  from?: V3EcommerceRefundsApplyPostResponseAmountFrom[];
   /** 用户退款金额 */
   payer_refund: number;
   /** 优惠退款金额 */
   discount_refund: number;
   /** 退款币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 手续费退款金额 */
   refund_fee?: number;
 }
@@ -22473,7 +22108,7 @@ export interface V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostResponse {
   /** 商户订单号 */
   out_trade_no: string;
   /** 退款渠道 */
-  channel?: string;
+  channel?: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
   /** 退款入账账户 */
   user_received_account?: string;
   /** 退款成功时间 */
@@ -22481,7 +22116,7 @@ export interface V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostResponse {
   /** 退款创建时间 */
   create_time: string;
   /** 退款状态 */
-  status: string;
+  status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
   /** 资金账户 */
   funds_account?: 'AVAILABLE' | 'UNSETTLED' | (string & {});
   /** 金额信息 */
@@ -22496,7 +22131,6 @@ export interface V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostResponse {
 export interface V3EcommerceRefundsByRefundIdReturnAdvanceGetOptions {
   /** 微信退款单号 */
   refund_id: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -22526,11 +22160,9 @@ export interface V3EcommerceRefundsByRefundIdReturnAdvanceGetResponse {
 export interface V3EcommerceRefundsByRefundIdReturnAdvancePostOptions {
   /** 微信退款单号 */
   refund_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceSubsidiesCancelPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -22542,7 +22174,6 @@ export interface V3EcommerceSubsidiesCancelPostJson {
 
 /** 取消补差 */
 export interface V3EcommerceSubsidiesCancelPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceSubsidiesCancelPostJson;
 }
 
@@ -22558,7 +22189,6 @@ export interface V3EcommerceSubsidiesCancelPostResponse {
   description: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceSubsidiesCreatePostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -22574,7 +22204,6 @@ export interface V3EcommerceSubsidiesCreatePostJson {
 
 /** 请求补差 */
 export interface V3EcommerceSubsidiesCreatePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceSubsidiesCreatePostJson;
 }
 
@@ -22596,7 +22225,6 @@ export interface V3EcommerceSubsidiesCreatePostResponse {
   success_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EcommerceSubsidiesReturnPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -22614,7 +22242,6 @@ export interface V3EcommerceSubsidiesReturnPostJson {
 
 /** 请求补差回退 */
 export interface V3EcommerceSubsidiesReturnPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceSubsidiesReturnPostJson;
 }
 
@@ -22640,7 +22267,6 @@ export interface V3EcommerceSubsidiesReturnPostResponse {
   success_time: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EduPapayContractsIdByContractIdGetQuery {
   /** 服务商APPID */
   appid: string;
@@ -22654,7 +22280,6 @@ export interface V3EduPapayContractsIdByContractIdGetQuery {
 export interface V3EduPapayContractsIdByContractIdGetOptions {
   /** 签约协议号 */
   contract_id: string;
-  /** 声明请求的查询参数 */
   query: V3EduPapayContractsIdByContractIdGetQuery;
 }
 
@@ -22688,7 +22313,6 @@ export interface V3EduPapayContractsIdByContractIdGetResponse {
   contract_information?: V3EduPapayContractsIdByContractIdGetResponseContractInformation;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EduPapayContractsPresignPostJson {
   /** 服务商APPID */
   appid: string;
@@ -22712,7 +22336,6 @@ export interface V3EduPapayContractsPresignPostJson {
 
 /** 预签约 */
 export interface V3EduPapayContractsPresignPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EduPapayContractsPresignPostJson;
 }
 
@@ -22728,7 +22351,6 @@ export interface V3EduPapayContractsByContractIdDeleteOptions {
   contract_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EduPapayTransactionsPostJson {
   /** 服务商APPID */
   appid: string;
@@ -22758,7 +22380,6 @@ export interface V3EduPapayTransactionsPostJson {
 
 /** 教育通扣款受理 */
 export interface V3EduPapayTransactionsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EduPapayTransactionsPostJson;
 }
 
@@ -22766,7 +22387,6 @@ export interface V3EduPapayTransactionsPostOptions {
 export interface V3EduPapayTransactionsIdByTransactionIdGetOptions {
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的查询参数 */
   query?: V3RefundDomesticRefundsByOutRefundNoGetQuery;
 }
 
@@ -22776,6 +22396,28 @@ export interface V3EduPapayTransactionsIdByTransactionIdGetResponsePayer {
   openid?: string;
   /** 子商户APPID下的用户标识 */
   sub_openid?: string;
+}
+
+/** 优惠详情 */
+export interface V3EduPapayTransactionsIdByTransactionIdGetResponsePromotionDetail {
+  /** 券ID */
+  coupon_id?: string;
+  /** 优惠名称 */
+  name?: string;
+  /** 优惠范围 */
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
+  /** 优惠类型 */
+  type?: 'COUPON' | 'DISCOUNT' | (string & {});
+  /** 优惠券面额 */
+  amount?: number;
+  /** 活动ID */
+  stock_id?: string;
+  /** 微信出资 */
+  wechatpay_contribute?: number;
+  /** 商户出资 */
+  merchant_contribute?: number;
+  /** 其他出资 */
+  other_contribute?: number;
 }
 
 /** 微信订单号查单 */
@@ -22799,7 +22441,7 @@ export interface V3EduPapayTransactionsIdByTransactionIdGetResponse {
   /** 支付完成时间 */
   success_time?: string;
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易状态描述 */
   trade_state_description?: string;
   /** 支付者 */
@@ -22809,18 +22451,16 @@ export interface V3EduPapayTransactionsIdByTransactionIdGetResponse {
   /** 设备信息 */
   device_information: V3EduschoolpayTransactionsPostJsonDeviceInfo;
   /** 优惠详情 */
-  promotion_detail?: V3EduschoolpayTransactionsPostResponsePromotionDetail[];
+  promotion_detail?: V3EduPapayTransactionsIdByTransactionIdGetResponsePromotionDetail[];
 }
 
 /** 发送扣款预通知 */
 export interface V3EduPapayUserNotificationsByContractIdSendPostOptions {
   /** 签约协议号 */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3EduPapayContractsIdByContractIdGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EduPapayUserByOpenidContractsGetQuery {
   /** 服务商APPID */
   appid: string;
@@ -22844,7 +22484,6 @@ export interface V3EduPapayUserByOpenidContractsGetQuery {
 export interface V3EduPapayUserByOpenidContractsGetOptions {
   /** 服务商APPID下的用户标识 */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3EduPapayUserByOpenidContractsGetQuery;
 }
 
@@ -22860,7 +22499,6 @@ export interface V3EduPapayUserByOpenidContractsGetResponse {
   limit?: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EduStarOrdersGetQuery {
   /** appid */
   appid: string;
@@ -22876,7 +22514,6 @@ export interface V3EduStarOrdersGetQuery {
 
 /** 通过QQ账号查询核销订单列表 */
 export interface V3EduStarOrdersGetOptions {
-  /** 声明请求的查询参数 */
   query: V3EduStarOrdersGetQuery;
 }
 
@@ -22892,7 +22529,6 @@ export interface V3EduStarOrdersGetResponse {
   limit?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EduStarOrdersPostJson {
   /** appid */
   appid: string;
@@ -22908,7 +22544,6 @@ export interface V3EduStarOrdersPostJson {
 
 /** 创建核销订单 */
 export interface V3EduStarOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EduStarOrdersPostJson;
 }
 
@@ -22934,7 +22569,6 @@ export interface V3EduStarOrdersPostResponse {
 export interface V3EduStarUsersOpenidByWechatOpenidGetOptions {
   /** 用户在appid下的唯一标识 */
   wechat_openid: string;
-  /** 声明请求的查询参数 */
   query: V3EduStarUsersQqByQqGetQuery;
 }
 
@@ -22952,7 +22586,6 @@ export interface V3EduStarUsersOpenidByWechatOpenidGetResponse {
   register_time?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3EduStarUsersQqByQqGetQuery {
   /** 商户appid */
   appid: string;
@@ -22962,7 +22595,6 @@ export interface V3EduStarUsersQqByQqGetQuery {
 export interface V3EduStarUsersQqByQqGetOptions {
   /** 用户QQ账号 */
   qq: string;
-  /** 声明请求的查询参数 */
   query: V3EduStarUsersQqByQqGetQuery;
 }
 
@@ -23002,7 +22634,6 @@ export interface V3EduschoolpayContractsPresignPostJsonBankCard {
   bank_type?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EduschoolpayContractsPresignPostJson {
   /** 商户appid */
   appid: string;
@@ -23028,9 +22659,7 @@ export interface V3EduschoolpayContractsPresignPostJson {
 
 /** 预签约 */
 export interface V3EduschoolpayContractsPresignPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EduschoolpayContractsPresignPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -23060,12 +22689,12 @@ export interface V3EduschoolpayContractsByContractIdGetResponse {
   out_contract_code: string;
 }
 
-/** 订单金额 */
+/** 付款金额信息 */
 export interface V3EduschoolpayTransactionsPostJsonAmount {
   /** 总金额 */
   total: number;
   /** 货币类型 */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 场景信息 */
@@ -23086,7 +22715,6 @@ export interface V3EduschoolpayTransactionsPostJsonDeviceInfo {
   device_ip: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3EduschoolpayTransactionsPostJson {
   /** 商户appid */
   appid: string;
@@ -23122,7 +22750,6 @@ export interface V3EduschoolpayTransactionsPostJson {
 
 /** 扣款 */
 export interface V3EduschoolpayTransactionsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3EduschoolpayTransactionsPostJson;
 }
 
@@ -23143,7 +22770,7 @@ export interface V3EduschoolpayTransactionsPostResponseAmount {
   /** 折扣 */
   discount_total?: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 设备信息 */
@@ -23161,9 +22788,9 @@ export interface V3EduschoolpayTransactionsPostResponsePromotionDetail {
   /** 优惠名称 */
   name?: string;
   /** 优惠范围 */
-  scope?: string;
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
   /** 优惠类型 */
-  type?: string;
+  type?: 'CASH' | 'NOCASH' | (string & {});
   /** 优惠券面额 */
   amount?: number;
   /** 活动ID */
@@ -23191,9 +22818,9 @@ export interface V3EduschoolpayTransactionsPostResponse {
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易类型 */
-  trade_type?: string;
+  trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH' | (string & {});
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND' | (string & {});
   /** 交易状态描述 */
   trade_state_desc?: string;
   /** 付款银行 */
@@ -23229,7 +22856,7 @@ export interface V3EduschoolpayTransactionsIdByTransactionIdGetResponseAmount {
   /** 折扣 */
   discount_total?: number;
   /** 货币类型 */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 优惠详情 */
@@ -23239,9 +22866,9 @@ export interface V3EduschoolpayTransactionsIdByTransactionIdGetResponsePromotion
   /** 优惠名称 */
   name?: string;
   /** 优惠范围 */
-  scope?: string;
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
   /** 优惠类型 */
-  type?: string;
+  type?: 'COUPON' | 'DISCOUNT' | (string & {});
   /** 优惠券面额 */
   amount?: number;
   /** 活动ID */
@@ -23269,9 +22896,9 @@ export interface V3EduschoolpayTransactionsIdByTransactionIdGetResponse {
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易类型 */
-  trade_type?: string;
+  trade_type?: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易状态描述 */
   trade_state_desc?: string;
   /** 付款银行 */
@@ -23290,7 +22917,6 @@ export interface V3EduschoolpayTransactionsIdByTransactionIdGetResponse {
   promotion_detail?: V3EduschoolpayTransactionsIdByTransactionIdGetResponsePromotionDetail[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3EduschoolpayUsersByOpenidContractsGetQuery {
   /** 签约模板号 */
   plan_id: string;
@@ -23306,7 +22932,6 @@ export interface V3EduschoolpayUsersByOpenidContractsGetQuery {
 export interface V3EduschoolpayUsersByOpenidContractsGetOptions {
   /** 商户appid下的用户标识 */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3EduschoolpayUsersByOpenidContractsGetQuery;
 }
 
@@ -23354,7 +22979,6 @@ export interface V3EduschoolpayUsersByOpenidDebtStateGetResponse {
   update_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3ExpressUsersByOpenidTransformPostJson {
   /** 目标应用的appid */
   appid: string;
@@ -23364,7 +22988,6 @@ export interface V3ExpressUsersByOpenidTransformPostJson {
 export interface V3ExpressUsersByOpenidTransformPostOptions {
   /** 用户openid */
   openid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3ExpressUsersByOpenidTransformPostJson;
 }
 
@@ -23374,7 +22997,6 @@ export interface V3ExpressUsersByOpenidTransformPostResponse {
   openid: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3FacemchUsersByFaceSidGetQuery {
   /** 标识本次请求获取的信息类型 */
   info_type: 'ASK_UNIONID' | 'ASK_REAL_NAME';
@@ -23392,7 +23014,6 @@ export interface V3FacemchUsersByFaceSidGetQuery {
 export interface V3FacemchUsersByFaceSidGetOptions {
   /** 终端设备识别用户成功后返回的凭证 */
   face_sid: string;
-  /** 声明请求的查询参数 */
   query: V3FacemchUsersByFaceSidGetQuery;
 }
 
@@ -23431,7 +23052,6 @@ export interface V3FundAppBrandRedpacketBrandMerchantBatchesPostJsonDetailList {
   remark: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppBrandRedpacketBrandMerchantBatchesPostJson {
   /** 品牌ID */
   brand_id: number;
@@ -23457,9 +23077,7 @@ export interface V3FundAppBrandRedpacketBrandMerchantBatchesPostJson {
 
 /** 品牌商户发放红包 */
 export interface V3FundAppBrandRedpacketBrandMerchantBatchesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppBrandRedpacketBrandMerchantBatchesPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -23475,7 +23093,6 @@ export interface V3FundAppBrandRedpacketBrandMerchantBatchesPostResponse {
   batch_state?: 'WAIT_PAY' | 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoGetQuery {
   /** 是否需要查询品牌红包明细单 */
   need_query_detail?: boolean;
@@ -23487,7 +23104,6 @@ export interface V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoGetQuery {
 export interface V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoGetOptions {
   /** 微信支付品牌红包批次单号 */
   batch_no: string;
-  /** 声明请求的查询参数 */
   query?: V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoGetQuery;
 }
 
@@ -23591,7 +23207,6 @@ export interface V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoDetailsByDe
 export interface V3FundAppBrandRedpacketBrandMerchantOutBatchesByOutBatchNoGetOptions {
   /** 商家品牌红包批次单号 */
   out_batch_no: string;
-  /** 声明请求的查询参数 */
   query?: V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoGetQuery;
 }
 
@@ -23603,7 +23218,6 @@ export interface V3FundAppBrandRedpacketBrandMerchantOutBatchesByOutBatchNoOutDe
   out_detail_no: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferElecsignOutBillNoPostJson {
   /** 商户转账单号 */
   out_bill_no: string;
@@ -23611,14 +23225,13 @@ export interface V3FundAppMchTransferElecsignOutBillNoPostJson {
 
 /** 商户单号申请电子回单 */
 export interface V3FundAppMchTransferElecsignOutBillNoPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferElecsignOutBillNoPostJson;
 }
 
 /** 商户单号申请电子回单 */
 export interface V3FundAppMchTransferElecsignOutBillNoPostResponse {
   /** 申请单状态 */
-  state: string;
+  state: 'GENERATING' | 'FINISHED' | 'FAILED' | (string & {});
   /** 申请单创建时间 */
   create_time: string;
 }
@@ -23638,10 +23251,9 @@ export interface V3FundAppMchTransferElecsignOutBillNoByOutBillNoGetResponse {
   /** 回单文件下载地址 */
   download_url?: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferElecsignTransferBillNoPostJson {
   /** 微信转账单号 */
   transfer_bill_no: string;
@@ -23649,11 +23261,9 @@ export interface V3FundAppMchTransferElecsignTransferBillNoPostJson {
 
 /** 微信单号申请电子回单 */
 export interface V3FundAppMchTransferElecsignTransferBillNoPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferElecsignTransferBillNoPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsGetQuery {
   /** 受理凭证 */
   accept_id: string;
@@ -23663,7 +23273,6 @@ export interface V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceipt
 export interface V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsGetOptions {
   /** 商户预算单号 */
   out_budget_no: string;
-  /** 声明请求的查询参数 */
   query: V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsGetQuery;
 }
 
@@ -23691,7 +23300,6 @@ export interface V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceipt
   download_url?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsPostJson {
   /** 开始日期 */
   start_date: string;
@@ -23707,11 +23315,9 @@ export interface V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceipt
 export interface V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsPostOptions {
   /** 商户预算单号 */
   out_budget_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferPartnerCharityBudgetPostJson {
   /** 商户预算单号 */
   out_budget_no: string;
@@ -23731,7 +23337,6 @@ export interface V3FundAppMchTransferPartnerCharityBudgetPostJson {
 
 /** 申请公益捐赠预算 */
 export interface V3FundAppMchTransferPartnerCharityBudgetPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferPartnerCharityBudgetPostJson;
 }
 
@@ -23769,7 +23374,6 @@ export interface V3FundAppMchTransferPartnerCharityBudgetPostResponse {
   closed_time?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoGetQuery {
   /** 出资商户号 */
   sponsor_mchid: string;
@@ -23779,11 +23383,9 @@ export interface V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoGetQuery {
 export interface V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoGetOptions {
   /** 商户预算单号 */
   out_budget_no: string;
-  /** 声明请求的查询参数 */
   query: V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoUnlockPostJson {
   /** 出资商户号 */
   sponsor_mchid: string;
@@ -23795,7 +23397,6 @@ export interface V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoUnlockPost
 export interface V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoUnlockPostOptions {
   /** 商户预算单号 */
   out_budget_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoUnlockPostJson;
 }
 
@@ -23833,7 +23434,6 @@ export interface V3FundAppMchTransferPartnerCharityTransferBillsPostJsonTransact
   transaction_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferPartnerCharityTransferBillsPostJson {
   /** 商户预算单号 */
   out_budget_no: string;
@@ -23853,7 +23453,6 @@ export interface V3FundAppMchTransferPartnerCharityTransferBillsPostJson {
 
 /** 发起公益捐赠 */
 export interface V3FundAppMchTransferPartnerCharityTransferBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferPartnerCharityTransferBillsPostJson;
 }
 
@@ -23881,7 +23480,6 @@ export interface V3FundAppMchTransferPartnerCharityTransferBillsPostResponse {
   success_time?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3FundAppMchTransferPartnerCharityTransferBillsOutTransferNoByOutTransferNoGetQuery {
   /** 出资商户号 */
   sponsor_mchid: string;
@@ -23893,11 +23491,9 @@ export interface V3FundAppMchTransferPartnerCharityTransferBillsOutTransferNoByO
 export interface V3FundAppMchTransferPartnerCharityTransferBillsOutTransferNoByOutTransferNoGetOptions {
   /** 商户公益捐赠单号 */
   out_transfer_no: string;
-  /** 声明请求的查询参数 */
   query: V3FundAppMchTransferPartnerCharityTransferBillsOutTransferNoByOutTransferNoGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferPartnerElectronicReceiptsPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -23907,7 +23503,6 @@ export interface V3FundAppMchTransferPartnerElectronicReceiptsPostJson {
 
 /** 申请单笔转账电子回单 */
 export interface V3FundAppMchTransferPartnerElectronicReceiptsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferPartnerElectronicReceiptsPostJson;
 }
 
@@ -23935,11 +23530,9 @@ export interface V3FundAppMchTransferPartnerElectronicReceiptsPostResponse {
 export interface V3FundAppMchTransferPartnerElectronicReceiptsByOutBillNoGetOptions {
   /** 商户转账单号 */
   out_bill_no: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferPartnerSubMchAuthorizationsPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -23949,7 +23542,6 @@ export interface V3FundAppMchTransferPartnerSubMchAuthorizationsPostJson {
 
 /** 申请子商户商家转账授权 */
 export interface V3FundAppMchTransferPartnerSubMchAuthorizationsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferPartnerSubMchAuthorizationsPostJson;
 }
 
@@ -23981,7 +23573,6 @@ export interface V3FundAppMchTransferPartnerSubMchAuthorizationsBySubMchidGetRes
   cancel_authorization_time?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferPartnerTransferBillsPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -24009,9 +23600,7 @@ export interface V3FundAppMchTransferPartnerTransferBillsPostJson {
 
 /** 发起转账 */
 export interface V3FundAppMchTransferPartnerTransferBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferPartnerTransferBillsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -24048,7 +23637,7 @@ export interface V3FundAppMchTransferPartnerTransferBillsOutBillNoByOutBillNoGet
   /** 转账备注 */
   transfer_remark: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 收款用户OpenID */
   openid?: string;
   /** 收款用户姓名 */
@@ -24074,7 +23663,7 @@ export interface V3FundAppMchTransferPartnerTransferBillsOutBillNoByOutBillNoCan
   /** 转账备注 */
   transfer_remark?: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 收款用户OpenID */
   openid?: string;
   /** 收款用户姓名 */
@@ -24093,7 +23682,6 @@ export interface V3FundAppMchTransferTransferBillsPostJsonTransferSceneReportInf
   info_content: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferTransferBillsPostJson {
   /** 商户AppID */
   appid: string;
@@ -24119,9 +23707,7 @@ export interface V3FundAppMchTransferTransferBillsPostJson {
 
 /** 发起转账 */
 export interface V3FundAppMchTransferTransferBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferTransferBillsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -24136,7 +23722,7 @@ export interface V3FundAppMchTransferTransferBillsPostResponse {
   /** 单据状态 */
   state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 跳转领取页面的package信息 */
   package_info?: string;
 }
@@ -24158,13 +23744,13 @@ export interface V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetRespons
   /** 商户AppID */
   appid: string;
   /** 单据状态 */
-  state: string;
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 转账金额 */
   transfer_amount: number;
   /** 转账备注 */
   transfer_remark: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 收款用户OpenID */
   openid?: string;
   /** 收款用户姓名 */
@@ -24182,7 +23768,7 @@ export interface V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoCancelPost
   /** 微信转账单号 */
   transfer_bill_no: string;
   /** 单据状态 */
-  state: string;
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 最后一次单据状态变更时间 */
   update_time: string;
 }
@@ -24197,7 +23783,6 @@ export interface V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPo
   authorization_notify_url: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPostJson {
   /** 商户AppID */
   appid: string;
@@ -24227,9 +23812,7 @@ export interface V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPo
 
 /** 发起转账并完成自动收款授权 */
 export interface V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -24251,7 +23834,6 @@ export interface V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPo
   out_authorization_no?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferTransferBillsTransferPostJson {
   /** 商户AppID */
   appid: string;
@@ -24281,9 +23863,7 @@ export interface V3FundAppMchTransferTransferBillsTransferPostJson {
 
 /** 转账（用户自动收款） */
 export interface V3FundAppMchTransferTransferBillsTransferPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferTransferBillsTransferPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -24304,7 +23884,7 @@ export interface V3FundAppMchTransferTransferBillsTransferPostResponse {
   /** 转账备注 */
   transfer_remark: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 收款用户OpenID */
   openid?: string;
   /** 收款用户姓名 */
@@ -24326,13 +23906,13 @@ export interface V3FundAppMchTransferTransferBillsTransferBillNoByTransferBillNo
   /** 商户AppID */
   appid: string;
   /** 单据状态 */
-  state: string;
+  state: 'ACCEPTED' | 'PROCESSING' | 'WAIT_USER_CONFIRM' | 'TRANSFERING' | 'SUCCESS' | 'FAIL' | 'CANCELING' | 'CANCELLED' | (string & {});
   /** 转账金额 */
   transfer_amount: number;
   /** 转账备注 */
   transfer_remark: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 收款用户OpenID */
   openid?: string;
   /** 收款用户姓名 */
@@ -24343,7 +23923,6 @@ export interface V3FundAppMchTransferTransferBillsTransferBillNoByTransferBillNo
   update_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferTransferToQqWalletBillsPostJson {
   /** QQ互联开放平台AppID */
   appid: string;
@@ -24369,9 +23948,7 @@ export interface V3FundAppMchTransferTransferToQqWalletBillsPostJson {
 
 /** 发起转账到QQ钱包 */
 export interface V3FundAppMchTransferTransferToQqWalletBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferTransferToQqWalletBillsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -24398,7 +23975,7 @@ export interface V3FundAppMchTransferTransferToQqWalletBillsPostResponse {
   /** 收款用户姓名 */
   user_name?: Sealed;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 单据创建时间 */
   create_time: string;
   /** 最后一次状态变更时间 */
@@ -24422,7 +23999,7 @@ export interface V3FundAppMchTransferTransferToQqWalletBillsByOutBillNoCancelPos
   /** 转账备注 */
   transfer_remark?: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 收款用户OpenID */
   openid?: string;
   /** 收款用户QQ号 */
@@ -24435,7 +24012,6 @@ export interface V3FundAppMchTransferTransferToQqWalletBillsByOutBillNoCancelPos
   update_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundAppMchTransferUserConfirmAuthorizationPostJson {
   /** 商户侧授权单号 */
   out_authorization_no: string;
@@ -24455,7 +24031,6 @@ export interface V3FundAppMchTransferUserConfirmAuthorizationPostJson {
 
 /** 申请免确认收款授权 */
 export interface V3FundAppMchTransferUserConfirmAuthorizationPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundAppMchTransferUserConfirmAuthorizationPostJson;
 }
 
@@ -24533,7 +24108,6 @@ export interface V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoB
   close_info?: V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoClosePostResponseCloseInfo;
 }
 
-/** 声明请求的查询参数 */
 export interface V3FundsToOverseaBillDownloadUrlGetQuery {
   /** 账单日期 */
   bill_date: string;
@@ -24543,14 +24117,13 @@ export interface V3FundsToOverseaBillDownloadUrlGetQuery {
 
 /** 获取购付汇账单文件下载链接 */
 export interface V3FundsToOverseaBillDownloadUrlGetOptions {
-  /** 声明请求的查询参数 */
   query: V3FundsToOverseaBillDownloadUrlGetQuery;
 }
 
 /** 获取购付汇账单文件下载链接 */
 export interface V3FundsToOverseaBillDownloadUrlGetResponse {
   /** 哈希类型 */
-  hash_type: string;
+  hash_type: 'SHA1' | (string & {});
   /** 哈希值 */
   hash_value: string;
   /** 下载地址 */
@@ -24593,7 +24166,6 @@ export interface V3FundsToOverseaOrdersPostJsonPayeeInfo {
   payee_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundsToOverseaOrdersPostJson {
   /** 商户出境单号 */
   out_order_id: string;
@@ -24617,7 +24189,6 @@ export interface V3FundsToOverseaOrdersPostJson {
 
 /** 申请资金出境 */
 export interface V3FundsToOverseaOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundsToOverseaOrdersPostJson;
 }
 
@@ -24655,7 +24226,6 @@ export interface V3FundsToOverseaOrdersPostResponse {
   charge_account_type?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3FundsToOverseaOrdersByOutOrderIdGetQuery {
   /** 二级商户号 */
   sub_mchid: string;
@@ -24667,11 +24237,9 @@ export interface V3FundsToOverseaOrdersByOutOrderIdGetQuery {
 export interface V3FundsToOverseaOrdersByOutOrderIdGetOptions {
   /** 商户出境单号 */
   out_order_id: string;
-  /** 声明请求的查询参数 */
   query: V3FundsToOverseaOrdersByOutOrderIdGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3FundsToOverseaReturnReturnOrdersPostJson {
   /** 商户出境退回单号 */
   out_return_no: string;
@@ -24689,7 +24257,6 @@ export interface V3FundsToOverseaReturnReturnOrdersPostJson {
 
 /** 申请资金出境退回 */
 export interface V3FundsToOverseaReturnReturnOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3FundsToOverseaReturnReturnOrdersPostJson;
 }
 
@@ -24716,14 +24283,13 @@ export interface V3FundsToOverseaReturnReturnOrdersPostResponse {
   /** 成功时间 */
   success_time?: string;
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
 }
 
 /** 查询出境退回结果（通过商户出境退回单号） */
 export interface V3FundsToOverseaReturnReturnOrdersOutReturnNoByOutReturnNoGetOptions {
   /** 商户出境单号 */
   out_return_no: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -24731,7 +24297,6 @@ export interface V3FundsToOverseaReturnReturnOrdersOutReturnNoByOutReturnNoGetOp
 export interface V3FundsToOverseaTransactionsByTransactionIdAvailableAbroadAmountsGetOptions {
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -24753,23 +24318,97 @@ export interface V3GlobalCertificatesGetOptions {
 export interface V3GlobalCustomsOrdersGetOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的查询参数 */
   query: V3CustomsOrdersGetQuery;
+}
+
+/** 报关数据包 */
+export interface V3GlobalCustomsOrdersGetResponseData {
+  /** 商户子单号 */
+  sub_order_no?: string;
+  /** 微信子单号 */
+  sub_order_id?: string;
+  /** 商户海关备案号 */
+  mch_customs_no?: string;
+  /** 海关代码 */
+  customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN' | (string & {});
+  /** 币种 */
+  fee_type?: string;
+  /** 子单金额 */
+  order_fee?: number;
+  /** 关税 */
+  duty?: number;
+  /** 物流费用 */
+  transport_fee?: number;
+  /** 商品费用 */
+  product_fee?: number;
+  /** 报关状态 */
+  state: 'PROCESSING' | 'UNDECLARED' | 'SUBMITTED' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
+  /** 报关结果说明 */
+  explanation?: string;
+  /** 最后更新时间 */
+  modify_time: string;
+}
+
+/** 报关查询 */
+export interface V3GlobalCustomsOrdersGetResponse {
+  /** 机构APPID */
+  appid: string;
+  /** 商户号 */
+  mchid: string;
+  /** 微信订单号 */
+  transaction_id: string;
+  /** 核验机构 */
+  verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
+  /** 核验机构流水号 */
+  verify_department_trade_id: string;
+  /** 偏移量 */
+  offset: number;
+  /** 请求最大记录条数 */
+  limit: number;
+  /** 查询结果总条数 */
+  total_count: number;
+  /** 报关数据包 */
+  data: V3GlobalCustomsOrdersGetResponseData[];
+}
+
+export interface V3GlobalCustomsOrdersPostJson {
+  /** 机构APPID */
+  appid: string;
+  /** 商户号 */
+  mchid: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 微信订单号 */
+  transaction_id: string;
+  /** 海关 */
+  customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
+  /** 商户海关备案号 */
+  merchant_customs_no: string;
+  /** 关税 */
+  duty?: number;
+  /** 商户子订单号 */
+  sub_order_no?: string;
+  /** 货币类型 */
+  fee_type?: string;
+  /** 子订单金额 */
+  order_fee?: number;
+  /** 物流费用 */
+  transport_fee?: number;
+  /** 商品费用 */
+  product_fee?: number;
 }
 
 /** 报关 */
 export interface V3GlobalCustomsOrdersPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
-  json: V3CustomsOrdersPostJson;
+  json: V3GlobalCustomsOrdersPostJson;
 }
 
 /** 报关信息修改 */
 export interface V3GlobalCustomsOrdersPatchOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3CustomsOrdersPatchJson;
 }
 
@@ -24777,7 +24416,6 @@ export interface V3GlobalCustomsOrdersPatchOptions {
 export interface V3GlobalCustomsRedeclarePostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3CustomsRedeclarePostJson;
 }
 
@@ -24785,9 +24423,7 @@ export interface V3GlobalCustomsRedeclarePostOptions {
 export interface V3GlobalCustomsVerifyCertificatePostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3CustomsVerifyCertificatePostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -24824,7 +24460,6 @@ export interface V3GlobalMerchantStorageFileUploadPostResponse {
   file_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalMerchantH5PermissionApplicationsPostJson {
   /** 公司介绍和业务描述 */
   business_description?: string;
@@ -24854,7 +24489,6 @@ export interface V3GlobalMerchantH5PermissionApplicationsPostJson {
 export interface V3GlobalMerchantH5PermissionApplicationsPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalMerchantH5PermissionApplicationsPostJson;
 }
 
@@ -24898,7 +24532,6 @@ export interface V3GlobalMerchantH5PermissionApplicationsByApplymentIdGetOptions
   applyment_id: string | number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalMerchantH5PermissionApplicationsByApplymentIdPatchJson {
   /** H5支付域名 */
   domains: string[];
@@ -24922,11 +24555,9 @@ export interface V3GlobalMerchantH5PermissionApplicationsByApplymentIdPatchOptio
   base_uri?: string;
   /** 申请单号 */
   applyment_id: string | number;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalMerchantH5PermissionApplicationsByApplymentIdPatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalMerchantH5PermissionDomainApplicationsPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -24950,7 +24581,6 @@ export interface V3GlobalMerchantH5PermissionDomainApplicationsPostJson {
 export interface V3GlobalMerchantH5PermissionDomainApplicationsPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalMerchantH5PermissionDomainApplicationsPostJson;
 }
 
@@ -24980,7 +24610,6 @@ export interface V3GlobalMerchantH5PermissionDomainApplicationsPostResponse {
   out_applyment_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalMerchantH5PermissionDomainApplicationsByApplymentIdPatchJson {
   /** H5支付域名 */
   domains: string[];
@@ -25000,7 +24629,6 @@ export interface V3GlobalMerchantH5PermissionDomainApplicationsByApplymentIdPatc
   base_uri?: string;
   /** 申请单号 */
   applyment_id: string | number;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalMerchantH5PermissionDomainApplicationsByApplymentIdPatchJson;
 }
 
@@ -25028,7 +24656,6 @@ export interface V3GlobalMerchantsPostJsonH5PaymentApplyInfo {
   domains: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalMerchantsPostJson {
   /** 机构appid */
   sp_appid: string;
@@ -25074,9 +24701,7 @@ export interface V3GlobalMerchantsPostJson {
 export interface V3GlobalMerchantsPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalMerchantsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPostHeaders;
 }
 
@@ -25098,7 +24723,6 @@ export interface V3GlobalMerchantsBySubMchidGetOptions {
   base_uri?: string;
   /** 子商户号 */
   sub_mchid: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsBySubMchidGetQuery;
 }
 
@@ -25130,7 +24754,6 @@ export interface V3GlobalMerchantsBySubMchidPatchJsonH5PaymentApplyInfo {
   domains?: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalMerchantsBySubMchidPatchJson {
   /** 机构appid */
   sp_appid: string;
@@ -25179,9 +24802,7 @@ export interface V3GlobalMerchantsBySubMchidPatchOptions {
   sub_mchid: string;
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalMerchantsBySubMchidPatchJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -25197,7 +24818,6 @@ export interface V3GlobalMerchantsBySubMchidPatchResponse {
 export interface V3GlobalMicropayTransactionsIdByTransactionIdReversePostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsIdByTransactionIdReversePostJson;
   /** 微信订单号 */
   transaction_id: string;
@@ -25207,18 +24827,67 @@ export interface V3GlobalMicropayTransactionsIdByTransactionIdReversePostOptions
 export interface V3GlobalMicropayTransactionsOutTradeNoByOutTradeNoReversePostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsIdByTransactionIdReversePostJson;
   /** 商户订单号 */
   out_trade_no: string;
+}
+
+export interface V3GlobalMicropayTransactionsPayPostJson {
+  /** 商户号 */
+  mchid: string;
+  /** APPID */
+  appid: string;
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 机构商户号 */
+  sp_mchid: string;
+  /** 机构APPID */
+  sp_appid: string;
+  /** 子商户APPID */
+  sub_appid?: string;
+  /** 商品描述 */
+  description: string;
+  /** 商户数据 */
+  attach?: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 商品标记 */
+  goods_tag?: string;
+  /** 交易类型 */
+  trade_type: string;
+  /** 指定支付方式 */
+  limit_pay?: string;
+  /** MCC码 */
+  merchant_category_code: string;
+  /** 支付者 */
+  payer?: V3TransactionsMicropayPostJsonPayer;
+  /** 订单金额 */
+  amount: V3GlobalTransactionsAppPostJsonAmount;
+  /** 场景信息 */
+  scene_info?: V3TransactionsAppPostJsonSceneInfo;
+  /** 优惠功能 */
+  detail?: V3TransactionsAppPostJsonDetail[];
 }
 
 /** 提交付款码支付 */
 export interface V3GlobalMicropayTransactionsPayPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
-  json: V3TransactionsMicropayPostJson;
+  json: V3GlobalMicropayTransactionsPayPostJson;
+}
+
+/** 订单金额 */
+export interface V3GlobalMicropayTransactionsPayPostResponseAmount {
+  /** 订单金额 */
+  total: number;
+  /** 货币类型 */
+  currency?: 'CNY' | (string & {});
+  /** 用户支付金额 */
+  payer_total: number;
+  /** 支付货币类型 */
+  'payer _currency'?: string;
+  /** 汇率 */
+  exchange_rate?: V3RefundsPostResponseAmountExchangeRate;
 }
 
 /** 提交付款码支付 */
@@ -25240,9 +24909,9 @@ export interface V3GlobalMicropayTransactionsPayPostResponse {
   /** 商户订单号 */
   out_trade_no: string;
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'AUTH' | (string & {});
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'PAYERROR' | 'USERPAYING' | (string & {});
   /** 交易状态描述 */
   trade_state_desc: string;
   /** 付款银行 */
@@ -25254,12 +24923,11 @@ export interface V3GlobalMicropayTransactionsPayPostResponse {
   /** 支付者 */
   payer?: V3TransactionsAppPostJsonPayer;
   /** 订单金额 */
-  amount: V3TransactionsMicropayPostResponseAmount;
+  amount: V3GlobalMicropayTransactionsPayPostResponseAmount;
   /** 优惠功能 */
   detail?: V3TransactionsMicropayPostResponseDetail[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalPapayContractsAppPreEntrustSignPostJson {
   /** 机构APPID */
   appid?: string;
@@ -25291,7 +24959,6 @@ export interface V3GlobalPapayContractsAppPreEntrustSignPostJson {
 export interface V3GlobalPapayContractsAppPreEntrustSignPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalPapayContractsAppPreEntrustSignPostJson;
 }
 
@@ -25301,7 +24968,6 @@ export interface V3GlobalPapayContractsAppPreEntrustSignPostResponse {
   session_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalPapayContractsH5PreEntrustSignPostJson {
   /** 机构APPID */
   appid?: string;
@@ -25335,7 +25001,6 @@ export interface V3GlobalPapayContractsH5PreEntrustSignPostJson {
 export interface V3GlobalPapayContractsH5PreEntrustSignPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalPapayContractsH5PreEntrustSignPostJson;
 }
 
@@ -25345,7 +25010,6 @@ export interface V3GlobalPapayContractsH5PreEntrustSignPostResponse {
   sign_url: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalPapayContractsJsapiPreEntrustSignPostJson {
   /** 机构APPID */
   appid?: string;
@@ -25377,11 +25041,9 @@ export interface V3GlobalPapayContractsJsapiPreEntrustSignPostJson {
 export interface V3GlobalPapayContractsJsapiPreEntrustSignPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalPapayContractsJsapiPreEntrustSignPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3GlobalPapayContractsOutContractCodeByOutContractCodeGetQuery {
   /** 机构APPID */
   appid?: string;
@@ -25401,11 +25063,9 @@ export interface V3GlobalPapayContractsOutContractCodeByOutContractCodeGetOption
   base_uri?: string;
   /** 签约协议号 */
   out_contract_code: string;
-  /** 声明请求的查询参数 */
   query?: V3GlobalPapayContractsOutContractCodeByOutContractCodeGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalPapayContractsWebPreEntrustSignPostJson {
   /** 机构APPID */
   appid?: string;
@@ -25435,7 +25095,6 @@ export interface V3GlobalPapayContractsWebPreEntrustSignPostJson {
 export interface V3GlobalPapayContractsWebPreEntrustSignPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalPapayContractsWebPreEntrustSignPostJson;
 }
 
@@ -25445,7 +25104,6 @@ export interface V3GlobalPapayContractsWebPreEntrustSignPostResponse {
   show_code_url: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3GlobalPapayContractsByContractIdGetQuery {
   /** 机构APPID */
   appid?: string;
@@ -25467,7 +25125,6 @@ export interface V3GlobalPapayContractsByContractIdGetOptions {
   base_uri?: string;
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的查询参数 */
   query?: V3GlobalPapayContractsByContractIdGetQuery;
 }
 
@@ -25507,7 +25164,6 @@ export interface V3GlobalPapayContractsByContractIdGetResponse {
   openid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalPapayContractsByContractIdTerminatePostJson {
   /** 机构APPID */
   appid?: string;
@@ -25527,7 +25183,6 @@ export interface V3GlobalPapayContractsByContractIdTerminatePostOptions {
   base_uri?: string;
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalPapayContractsByContractIdTerminatePostJson;
 }
 
@@ -25539,7 +25194,6 @@ export interface V3GlobalPapayTransactionsPostJsonSceneInfo {
   device_ip?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalPapayTransactionsPostJson {
   /** 机构APPID */
   appid?: string;
@@ -25564,7 +25218,7 @@ export interface V3GlobalPapayTransactionsPostJson {
   /** 委托代扣协议ID */
   contract_id: string;
   /** 订单金额 */
-  amount: V3TransactionsAppPostJsonAmount;
+  amount: V3GlobalTransactionsAppPostJsonAmount;
   /** 场景信息 */
   scene_info?: V3GlobalPapayTransactionsPostJsonSceneInfo;
 }
@@ -25573,7 +25227,6 @@ export interface V3GlobalPapayTransactionsPostJson {
 export interface V3GlobalPapayTransactionsPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalPapayTransactionsPostJson;
 }
 
@@ -25636,7 +25289,7 @@ export interface V3GlobalPapayTransactionsPostResponsePromotionDetail {
   /** 优惠券面额 */
   amount: number;
   /** 优惠币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 活动ID */
   activity_id?: string;
   /** 微信出资 */
@@ -25692,7 +25345,6 @@ export interface V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetOptions {
   out_trade_no: string;
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
@@ -25702,7 +25354,6 @@ export interface V3GlobalPapayTransactionsOutTradeNoByOutTradeNoReversePostOptio
   base_uri?: string;
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
@@ -25712,7 +25363,6 @@ export interface V3GlobalPapayTransactionsByTransactionIdGetOptions {
   base_uri?: string;
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
@@ -25743,18 +25393,17 @@ export interface V3GlobalPapayTransactionsByTransactionIdGetResponse {
   /** 支付完成时间 */
   success_time: string;
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'PAYERROR' | 'USERPAYING' | (string & {});
   /** 交易状态描述 */
   trade_state_desc: string;
   /** 支付者 */
   payer: V3GlobalPapayTransactionsPostResponsePayer;
   /** 订单金额 */
-  amount: V3TransactionsIdByTransactionIdGetResponseAmount;
+  amount: V3GlobalTransactionsIdByTransactionIdGetResponseAmount;
   /** 优惠功能 */
   promotion_detail?: V3GlobalPapayTransactionsPostResponsePromotionDetail[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3GlobalProfitSharingBillDownloadUrlGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -25766,7 +25415,6 @@ export interface V3GlobalProfitSharingBillDownloadUrlGetQuery {
 export interface V3GlobalProfitSharingBillDownloadUrlGetOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的查询参数 */
   query?: V3GlobalProfitSharingBillDownloadUrlGetQuery;
 }
 
@@ -25794,7 +25442,6 @@ export interface V3GlobalProfitSharingOrdersPostJsonReceivers {
   description: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalProfitSharingOrdersPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -25816,7 +25463,6 @@ export interface V3GlobalProfitSharingOrdersPostJson {
 export interface V3GlobalProfitSharingOrdersPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalProfitSharingOrdersPostJson;
 }
 
@@ -25833,9 +25479,9 @@ export interface V3GlobalProfitSharingOrdersPostResponseReceivers {
   /** 分账接收方帐号 */
   account: string;
   /** 分账结果 */
-  result: string;
+  result: 'PENDING' | 'SUCCESS' | 'CLOSED' | (string & {});
   /** 分账失败原因 */
-  fail_reason: string;
+  fail_reason: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 分账创建时间 */
   create_time: string;
   /** 分账完成时间 */
@@ -25863,7 +25509,7 @@ export interface V3GlobalProfitSharingOrdersPostResponse {
   /** 微信分账单号 */
   order_id: string;
   /** 分账单状态 */
-  state: string;
+  state: 'PROCESSING' | 'FINISHED' | (string & {});
   /** 分账接收方列表 */
   receivers?: V3GlobalProfitSharingOrdersPostResponseReceivers[];
 }
@@ -25872,11 +25518,9 @@ export interface V3GlobalProfitSharingOrdersPostResponse {
 export interface V3GlobalProfitSharingOrdersUnfreezePostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3ProfitsharingOrdersUnfreezePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3GlobalProfitSharingOrdersByOutOrderNoGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -25890,11 +25534,57 @@ export interface V3GlobalProfitSharingOrdersByOutOrderNoGetOptions {
   base_uri?: string;
   /** 商户分账单号 */
   out_order_no: string;
-  /** 声明请求的查询参数 */
   query?: V3GlobalProfitSharingOrdersByOutOrderNoGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
+/** 分账接收方列表 */
+export interface V3GlobalProfitSharingOrdersByOutOrderNoGetResponseReceivers {
+  /** 分账币种 */
+  currency: string;
+  /** 分账金额 */
+  amount: number;
+  /** 分账描述 */
+  description: string;
+  /** 分账接收方类型 */
+  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
+  /** 分账接收方帐号 */
+  account: string;
+  /** 分账结果 */
+  result: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
+  /** 分账失败原因 */
+  fail_reason: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
+  /** 分账创建时间 */
+  create_time: string;
+  /** 分账完成时间 */
+  finish_time: string;
+  /** 分账明细单号 */
+  detail_id?: string;
+  /** 分账明细类型 */
+  detail_type?: string;
+  /** 出资方结算币种 */
+  settlement_currency?: string;
+  /** 出资方结算金额 */
+  settlement_amount?: number;
+  /** 汇率值 */
+  rate?: number;
+}
+
+/** 查询分账结果 */
+export interface V3GlobalProfitSharingOrdersByOutOrderNoGetResponse {
+  /** 子商户号 */
+  sub_mchid?: string;
+  /** 微信订单号 */
+  transaction_id: string;
+  /** 商户分账单号 */
+  out_order_no: string;
+  /** 微信分账单号 */
+  order_id: string;
+  /** 分账单状态 */
+  state: 'PENDING' | 'SUCCESS' | 'CLOSED' | (string & {});
+  /** 分账接收方列表 */
+  receivers?: V3GlobalProfitSharingOrdersByOutOrderNoGetResponseReceivers[];
+}
+
 export interface V3GlobalProfitSharingReceiversPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -25930,7 +25620,6 @@ export interface V3GlobalProfitSharingReceiversPostJson {
 export interface V3GlobalProfitSharingReceiversPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalProfitSharingReceiversPostJson;
 }
 
@@ -25966,7 +25655,6 @@ export interface V3GlobalProfitSharingReceiversPostResponse {
   partnership_file_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalProfitSharingReceiversDeleteJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -25984,11 +25672,9 @@ export interface V3GlobalProfitSharingReceiversDeleteJson {
 export interface V3GlobalProfitSharingReceiversDeleteOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalProfitSharingReceiversDeleteJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3GlobalProfitSharingReceiversByAccountGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -26008,7 +25694,6 @@ export interface V3GlobalProfitSharingReceiversByAccountGetOptions {
   base_uri?: string;
   /** 接收方账号 */
   account: string;
-  /** 声明请求的查询参数 */
   query?: V3GlobalProfitSharingReceiversByAccountGetQuery;
 }
 
@@ -26047,10 +25732,9 @@ export interface V3GlobalProfitSharingRefundsRefundableBalanceGetResponse {
   /** 可供垫付分账退款的实时余额 */
   balance?: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GlobalProfitSharingTransactionsMarkPostJson {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -26064,7 +25748,6 @@ export interface V3GlobalProfitSharingTransactionsMarkPostJson {
 export interface V3GlobalProfitSharingTransactionsMarkPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalProfitSharingTransactionsMarkPostJson;
 }
 
@@ -26074,7 +25757,6 @@ export interface V3GlobalProfitSharingTransactionsByTransactionIdAmountsGetOptio
   base_uri?: string;
   /** 微信订单号 */
   transaction_id: string;
-  /** 声明请求的查询参数 */
   query?: V3RefundDomesticRefundsByOutRefundNoGetQuery;
 }
 
@@ -26085,7 +25767,7 @@ export interface V3GlobalProfitSharingTransactionsByTransactionIdAmountsGetRespo
   /** 订单剩余待分金额 */
   unsplit_amount?: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 查询订单剩余可退款金额 */
@@ -26095,7 +25777,7 @@ export interface V3GlobalProfitSharingTransactionsByTransactionIdRefundableAmoun
   /** 订单剩余可退款金额 */
   refundable_amount?: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 订单剩余可使用垫付资金退款的金额 */
   funds_refundable_amount?: number;
 }
@@ -26113,10 +25795,9 @@ export interface V3GlobalRefundRechargeBalanceGetResponse {
   /** 账户可用余额 */
   remaining_amount: number;
   /** 货币类型 */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3GlobalRefundsGetQuery {
   /** 微信支付订单号 */
   transaction_id?: string;
@@ -26138,8 +25819,19 @@ export interface V3GlobalRefundsGetQuery {
 export interface V3GlobalRefundsGetOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的查询参数 */
   query: V3GlobalRefundsGetQuery;
+}
+
+/** 订单金额 */
+export interface V3GlobalRefundsGetResponseAmount {
+  /** 订单金额 */
+  total: number;
+  /** 货币类型 */
+  currency?: 'CNY' | (string & {});
+  /** 用户支付金额 */
+  payer_total: number;
+  /** 支付币种 */
+  payer_currency: string;
 }
 
 /** 退款金额 */
@@ -26147,7 +25839,7 @@ export interface V3GlobalRefundsGetResponseDataAmount {
   /** 退款金额 */
   refund: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 用户退款金额 */
   payer_refund: number;
   /** 支付币种 */
@@ -26193,7 +25885,7 @@ export interface V3GlobalRefundsGetResponse {
   /** 商户原交易订单号 */
   out_trade_no: string;
   /** 订单金额 */
-  amount: V3RefundsGetResponseAmount;
+  amount: V3GlobalRefundsGetResponseAmount;
   /** 退款单列表 */
   data: V3GlobalRefundsGetResponseData[];
   /** 订单总退款次数 */
@@ -26202,7 +25894,16 @@ export interface V3GlobalRefundsGetResponse {
   current_total_num: number;
 }
 
-/** 声明请求的JSON数据结构 */
+/** 订单金额 */
+export interface V3GlobalRefundsPostJsonAmount {
+  /** 退款金额 */
+  refund: number;
+  /** 原订单金额 */
+  total: number;
+  /** 退款币种 */
+  currency: string;
+}
+
 export interface V3GlobalRefundsPostJson {
   /** 商户号 */
   mchid: string;
@@ -26225,7 +25926,7 @@ export interface V3GlobalRefundsPostJson {
   /** 退款原因 */
   reason?: string;
   /** 订单金额 */
-  amount?: V3RefundsPostJsonAmount;
+  amount?: V3GlobalRefundsPostJsonAmount;
   /** 退款通知地址 */
   notify_url?: string;
 }
@@ -26234,7 +25935,6 @@ export interface V3GlobalRefundsPostJson {
 export interface V3GlobalRefundsPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3GlobalRefundsPostJson;
 }
 
@@ -26274,7 +25974,6 @@ export interface V3GlobalRefundsPostResponse {
   detail?: V3RefundsPostResponseDetail;
 }
 
-/** 声明请求的查询参数 */
 export interface V3GlobalRefundsIdByRefundIdGetQuery {
   /** 商户号 */
   mchid: string;
@@ -26290,7 +25989,6 @@ export interface V3GlobalRefundsIdByRefundIdGetOptions {
   base_uri?: string;
   /** 微信支付退款订单号 */
   refund_id: string;
-  /** 声明请求的查询参数 */
   query: V3GlobalRefundsIdByRefundIdGetQuery;
 }
 
@@ -26328,7 +26026,6 @@ export interface V3GlobalRefundsOutRefundNoByOutRefundNoGetOptions {
   base_uri?: string;
   /** 商户退款订单号 */
   out_refund_no: string;
-  /** 声明请求的查询参数 */
   query: V3GlobalRefundsIdByRefundIdGetQuery;
 }
 
@@ -26336,8 +26033,25 @@ export interface V3GlobalRefundsOutRefundNoByOutRefundNoGetOptions {
 export interface V3GlobalSettleSettlementsGetOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的查询参数 */
   query: V3SettleSettlementsGetQuery;
+}
+
+/** 金额 */
+export interface V3GlobalSettleSettlementsGetResponseDataAmount {
+  /** 已结算金额 */
+  settled: number;
+  /** 未结算金额 */
+  unsettle: number;
+  /** 结算币种 */
+  currency: string;
+  /** 支付金额 */
+  pay: number;
+  /** 退款金额 */
+  refund: number;
+  /** 支付净额 */
+  net: number;
+  /** 手续费金额 */
+  fee: number;
 }
 
 /** 分账业务金额 */
@@ -26365,7 +26079,7 @@ export interface V3GlobalSettleSettlementsGetResponseData {
   /** 交易结束日期 */
   trade_end_date: string;
   /** 金额 */
-  amount: V3SettleSettlementsGetResponseDataAmount;
+  amount: V3GlobalSettleSettlementsGetResponseDataAmount;
   /** 钱包主体 */
   wallet_region?: 'CHINA_MAINLAND' | 'CHINA_HONGKONG' | (string & {});
   /** 分账业务金额 */
@@ -26388,18 +26102,66 @@ export interface V3GlobalSettleSettlementsGetResponse {
 export interface V3GlobalStatementsGetOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的查询参数 */
   query: V3StatementsGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3StatementsGetHeaders;
+}
+
+/** 订单金额 */
+export interface V3GlobalTransactionsAppPostJsonAmount {
+  /** 总金额 */
+  total: number;
+  /** 货币类型 */
+  currency?: string;
+}
+
+export interface V3GlobalTransactionsAppPostJson {
+  /** 商户号 */
+  mchid: string;
+  /** APPID */
+  appid: string;
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 机构商户号 */
+  sp_mchid: string;
+  /** 机构APPID */
+  sp_appid: string;
+  /** 子商户APPID */
+  sub_appid?: string;
+  /** 商品描述 */
+  description: string;
+  /** 商户数据 */
+  attach?: string;
+  /** 通知地址 */
+  notify_url: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 商品标记 */
+  goods_tag?: string;
+  /** 交易类型 */
+  trade_type: string;
+  /** 指定支付方式 */
+  limit_pay?: string;
+  /** 交易起始时间 */
+  time_start?: string;
+  /** 交易结束时间 */
+  time_expire?: string;
+  /** MCC码 */
+  merchant_category_code: string;
+  /** 支付者 */
+  payer?: V3TransactionsAppPostJsonPayer;
+  /** 订单金额 */
+  amount: V3GlobalTransactionsAppPostJsonAmount;
+  /** 场景信息 */
+  scene_info?: V3TransactionsAppPostJsonSceneInfo;
+  /** 优惠功能 */
+  detail?: V3TransactionsAppPostJsonDetail[];
 }
 
 /** APP支付下单 */
 export interface V3GlobalTransactionsAppPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
-  json: V3TransactionsAppPostJson;
+  json: V3GlobalTransactionsAppPostJson;
 }
 
 /** 查询订单(微信支付订单号) */
@@ -26408,34 +26170,21 @@ export interface V3GlobalTransactionsIdByTransactionIdGetOptions {
   base_uri?: string;
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的查询参数 */
   query: V3GlobalRefundsIdByRefundIdGetQuery;
 }
 
-/** 优惠功能 */
-export interface V3GlobalTransactionsIdByTransactionIdGetResponsePromotionDetail {
-  /** 券ID */
-  promotion_id: string;
-  /** 优惠名称 */
-  name?: string;
-  /** 优惠范围 */
-  scope?: string;
-  /** 优惠类型 */
-  type?: 'COUPON' | 'DISCOUNT' | (string & {});
-  /** 优惠券面额 */
-  amount: number;
-  /** 优惠币种 */
+/** 订单金额 */
+export interface V3GlobalTransactionsIdByTransactionIdGetResponseAmount {
+  /** 订单金额 */
+  total: number;
+  /** 用户支付金额 */
+  payer_total: number;
+  /** 订单标价币种 */
   currency: string;
-  /** 活动ID */
-  activity_id?: string;
-  /** 微信出资 */
-  wxpay_contribute_amount?: number;
-  /** 商户出资 */
-  merchant_contribute_amount?: number;
-  /** 其他出资 */
-  other_contribute_amount?: number;
-  /** 单品列表 */
-  goods_detail?: V3GlobalPapayTransactionsPostResponsePromotionDetailGoodsDetail[];
+  /** 用户支付币种 */
+  payer_currency: string;
+  /** 汇率信息 */
+  exchange_rate?: V3RefundsPostResponseAmountExchangeRate;
 }
 
 /** 查询订单(微信支付订单号) */
@@ -26465,15 +26214,15 @@ export interface V3GlobalTransactionsIdByTransactionIdGetResponse {
   /** 支付完成时间 */
   success_time: string;
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易状态描述 */
   trade_state_desc: string;
   /** 支付者 */
   payer: V3GlobalPapayTransactionsPostResponsePayer;
   /** 订单金额 */
-  amount: V3TransactionsIdByTransactionIdGetResponseAmount;
+  amount: V3GlobalTransactionsIdByTransactionIdGetResponseAmount;
   /** 优惠功能 */
-  promotion_detail?: V3GlobalTransactionsIdByTransactionIdGetResponsePromotionDetail[];
+  promotion_detail?: V3GlobalPapayTransactionsPostResponsePromotionDetail[];
 }
 
 /** 关闭订单(微信支付订单号) */
@@ -26482,16 +26231,57 @@ export interface V3GlobalTransactionsIdByTransactionIdClosePostOptions {
   base_uri?: string;
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsIdByTransactionIdClosePostJson;
+}
+
+export interface V3GlobalTransactionsMwebPostJson {
+  /** 商户号 */
+  mchid: string;
+  /** APPID */
+  appid: string;
+  /** 子商户号 */
+  sub_mchid: string;
+  /** 机构商户号 */
+  sp_mchid: string;
+  /** 机构APPID */
+  sp_appid: string;
+  /** 子商户APPID */
+  sub_appid?: string;
+  /** 商品描述 */
+  description: string;
+  /** 商户数据 */
+  attach?: string;
+  /** 通知地址 */
+  notify_url: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 商品标记 */
+  goods_tag?: string;
+  /** 交易类型 */
+  trade_type: string;
+  /** 指定支付方式 */
+  limit_pay?: string;
+  /** 交易起始时间 */
+  time_start?: string;
+  /** 交易结束时间 */
+  time_expire?: string;
+  /** MCC码 */
+  merchant_category_code: string;
+  /** 支付者 */
+  payer?: V3TransactionsAppPostJsonPayer;
+  /** 订单金额 */
+  amount: V3GlobalTransactionsAppPostJsonAmount;
+  /** 场景信息 */
+  scene_info: V3TransactionsMwebPostJsonSceneInfo;
+  /** 优惠功能 */
+  detail?: V3TransactionsAppPostJsonDetail[];
 }
 
 /** H5支付下单 */
 export interface V3GlobalTransactionsMwebPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
-  json: V3TransactionsMwebPostJson;
+  json: V3GlobalTransactionsMwebPostJson;
 }
 
 /** 查询订单(商户订单号) */
@@ -26500,7 +26290,6 @@ export interface V3GlobalTransactionsOutTradeNoByOutTradeNoGetOptions {
   base_uri?: string;
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query: V3GlobalRefundsIdByRefundIdGetQuery;
 }
 
@@ -26510,7 +26299,6 @@ export interface V3GlobalTransactionsOutTradeNoByOutTradeNoClosePostOptions {
   base_uri?: string;
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsIdByTransactionIdClosePostJson;
 }
 
@@ -26522,7 +26310,6 @@ export interface V3GoldplanMerchantsChangecustompagestatusPostResponse {
   operation_type: 'OPEN' | 'CLOSE' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GoldplanMerchantsChangegoldplanstatusPostJson {
   /** 子商户ID */
   sub_mchid: string;
@@ -26532,7 +26319,6 @@ export interface V3GoldplanMerchantsChangegoldplanstatusPostJson {
 
 /** 商家小票管理 */
 export interface V3GoldplanMerchantsChangegoldplanstatusPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GoldplanMerchantsChangegoldplanstatusPostJson;
 }
 
@@ -26550,11 +26336,9 @@ export interface V3GoldplanMerchantsCloseAdvertisingShowPostJson {
 
 /** 发起不活跃商户身份核实 */
 export interface V3GoldplanMerchantsCloseAdvertisingShowPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GoldplanMerchantsCloseAdvertisingShowPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GoldplanMerchantsOpenAdvertisingShowPatchJson {
   /** 特约商户号 */
   sub_mchid: string;
@@ -26564,11 +26348,9 @@ export interface V3GoldplanMerchantsOpenAdvertisingShowPatchJson {
 
 /** 开通广告展示 */
 export interface V3GoldplanMerchantsOpenAdvertisingShowPatchOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GoldplanMerchantsOpenAdvertisingShowPatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GoldplanMerchantsSetAdvertisingIndustryFilterPostJson {
   /** 特约子商户号 */
   sub_mchid: string;
@@ -26578,11 +26360,9 @@ export interface V3GoldplanMerchantsSetAdvertisingIndustryFilterPostJson {
 
 /** 同业过滤标签管理 */
 export interface V3GoldplanMerchantsSetAdvertisingIndustryFilterPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GoldplanMerchantsSetAdvertisingIndustryFilterPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyAuditCupQueryPostJson {
   /** 分公司机构代码 */
   org_no: string;
@@ -26594,7 +26374,6 @@ export interface V3GovSubsidyAuditCupQueryPostJson {
 
 /** 查询审核结果 */
 export interface V3GovSubsidyAuditCupQueryPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyAuditCupQueryPostJson;
 }
 
@@ -26628,7 +26407,6 @@ export interface V3GovSubsidyAuditCupQueryPostResponse {
   org_no?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyAuditCupRefundSyncPostJson {
   /** 分公司机构代码 */
   org_no: string;
@@ -26644,7 +26422,6 @@ export interface V3GovSubsidyAuditCupRefundSyncPostJson {
 
 /** 同步非银联支付交易退款信息 */
 export interface V3GovSubsidyAuditCupRefundSyncPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyAuditCupRefundSyncPostJson;
 }
 
@@ -26702,7 +26479,6 @@ export interface V3GovSubsidyAuditCupUpdatePostJsonTrackInfo {
   delivery_time?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyAuditCupUpdatePostJson {
   /** 分公司机构代码 */
   org_no: string;
@@ -26804,7 +26580,6 @@ export interface V3GovSubsidyAuditCupUpdatePostJson {
 
 /** 更新审核数据 */
 export interface V3GovSubsidyAuditCupUpdatePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyAuditCupUpdatePostJson;
 }
 
@@ -26820,7 +26595,6 @@ export interface V3GovSubsidyAuditCupUpdatePostResponse {
   sub_msg?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyCompaniesQueryPostJson {
   /** 使用的资格的地区编码 */
   qualification_region_code: number;
@@ -26830,7 +26604,6 @@ export interface V3GovSubsidyCompaniesQueryPostJson {
 
 /** 企业信息查询 */
 export interface V3GovSubsidyCompaniesQueryPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyCompaniesQueryPostJson;
 }
 
@@ -26846,7 +26619,6 @@ export interface V3GovSubsidyCompaniesQueryPostResponse {
   message: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyGoodsUploadPostJson {
   /** 消费品类ID */
   appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
@@ -26876,11 +26648,9 @@ export interface V3GovSubsidyGoodsUploadPostJson {
 
 /** 商品信息上传 */
 export interface V3GovSubsidyGoodsUploadPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyGoodsUploadPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyNQualificationsSyncPostJson {
   /** 自然人姓名 */
   real_name: Sealed;
@@ -26956,13 +26726,10 @@ export interface V3GovSubsidyNQualificationsSyncPostJson {
 
 /** N品类同步资格核销信息 */
 export interface V3GovSubsidyNQualificationsSyncPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyNQualificationsSyncPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的查询参数 */
 export interface V3GovSubsidyQualificationGetQuery {
   /** 自然人姓名 */
   real_name?: Sealed;
@@ -26984,9 +26751,7 @@ export interface V3GovSubsidyQualificationGetQuery {
 
 /** 查询补贴资格 */
 export interface V3GovSubsidyQualificationGetOptions {
-  /** 声明请求的查询参数 */
   query: V3GovSubsidyQualificationGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -26996,7 +26761,6 @@ export interface V3GovSubsidyQualificationGetResponse {
   state: 'UNCLAIMED' | 'UNREDEEMED' | 'REDEEMED' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyQualificationsPassthroughCancelPostJson {
   /** 自然人姓名 */
   real_name: Sealed;
@@ -27016,13 +26780,10 @@ export interface V3GovSubsidyQualificationsPassthroughCancelPostJson {
 
 /** 取消资格(透传模式) */
 export interface V3GovSubsidyQualificationsPassthroughCancelPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyQualificationsPassthroughCancelPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyQualificationsPassthroughClaimPostJson {
   /** 自然人姓名 */
   real_name: Sealed;
@@ -27044,9 +26805,7 @@ export interface V3GovSubsidyQualificationsPassthroughClaimPostJson {
 
 /** 领取资格(透传模式) */
 export interface V3GovSubsidyQualificationsPassthroughClaimPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyQualificationsPassthroughClaimPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -27072,7 +26831,6 @@ export interface V3GovSubsidyQualificationsPassthroughQueryPostResponse {
   qualification_list: V3GovSubsidyQualificationsPassthroughQueryPostResponseQualificationList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyQualificationsQueryPostJson {
   /** 自然人姓名 */
   real_name: Sealed;
@@ -27088,9 +26846,7 @@ export interface V3GovSubsidyQualificationsQueryPostJson {
 
 /** 批量查询用户资格(透传模式) */
 export interface V3GovSubsidyQualificationsQueryPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyQualificationsQueryPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -27114,7 +26870,6 @@ export interface V3GovSubsidyQualificationsQueryPostResponse {
   qualification_list: V3GovSubsidyQualificationsQueryPostResponseQualificationList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyQualificationsSyncPostJson {
   /** 自然人姓名 */
   real_name?: Sealed;
@@ -27196,13 +26951,10 @@ export interface V3GovSubsidyQualificationsSyncPostJson {
 
 /** 同步资格核销信息 */
 export interface V3GovSubsidyQualificationsSyncPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyQualificationsSyncPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidySncodeLockPostJson {
   /** 消费品类ID */
   appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
@@ -27232,7 +26984,6 @@ export interface V3GovSubsidySncodeLockPostJson {
 
 /** sn码锁定 */
 export interface V3GovSubsidySncodeLockPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidySncodeLockPostJson;
 }
 
@@ -27244,7 +26995,6 @@ export interface V3GovSubsidySncodeLockPostResponse {
   message: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidySncodeQueryPostJson {
   /** S/N码集合 */
   sn_code_list: string[];
@@ -27254,7 +27004,6 @@ export interface V3GovSubsidySncodeQueryPostJson {
 
 /** 查询sn码状态 */
 export interface V3GovSubsidySncodeQueryPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidySncodeQueryPostJson;
 }
 
@@ -27274,7 +27023,6 @@ export interface V3GovSubsidySncodeQueryPostResponse {
   goods_sn_list: V3GovSubsidySncodeQueryPostResponseGoodsSnList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidySncodeUnlockPostJson {
   /** 消费品类ID */
   appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
@@ -27292,11 +27040,9 @@ export interface V3GovSubsidySncodeUnlockPostJson {
 
 /** sn码解锁 */
 export interface V3GovSubsidySncodeUnlockPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidySncodeUnlockPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyTransactionsQueryPostJson {
   /** 使用的资格的地区编码 */
   qualification_region_code: number;
@@ -27306,7 +27052,6 @@ export interface V3GovSubsidyTransactionsQueryPostJson {
 
 /** 交易信息查询 */
 export interface V3GovSubsidyTransactionsQueryPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyTransactionsQueryPostJson;
 }
 
@@ -27330,7 +27075,6 @@ export interface V3GovSubsidyTransactionsQueryPostResponse {
   shop_order_list: V3GovSubsidyTransactionsQueryPostResponseShopOrderList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyTransactionsSummaryQueryDayPostJson {
   /** 使用的资格的地区编码 */
   qualification_region_code: number;
@@ -27346,7 +27090,6 @@ export interface V3GovSubsidyTransactionsSummaryQueryDayPostJson {
 
 /** 查询单日交易汇总 */
 export interface V3GovSubsidyTransactionsSummaryQueryDayPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyTransactionsSummaryQueryDayPostJson;
 }
 
@@ -27364,7 +27107,6 @@ export interface V3GovSubsidyTransactionsSummaryQueryDayPostResponse {
   total_subsidy_count: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyTransactionsSyncPostJson {
   /** 自然人姓名 */
   real_name?: Sealed;
@@ -27414,13 +27156,10 @@ export interface V3GovSubsidyTransactionsSyncPostJson {
 
 /** 交易信息回传 */
 export interface V3GovSubsidyTransactionsSyncPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyTransactionsSyncPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangAuthcodeCancelPostJson {
   /** 接入方请求流水号 */
   sp_serial_no: string;
@@ -27438,11 +27177,9 @@ export interface V3GovSubsidyZhejiangAuthcodeCancelPostJson {
 
 /** 品类凭证码预核销撤销 */
 export interface V3GovSubsidyZhejiangAuthcodeCancelPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangAuthcodeCancelPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangAuthcodeCommitPostJson {
   /** 接入方请求流水号 */
   sp_serial_no: string;
@@ -27490,11 +27227,9 @@ export interface V3GovSubsidyZhejiangAuthcodeCommitPostJson {
 
 /** 品类凭证码上报确认 */
 export interface V3GovSubsidyZhejiangAuthcodeCommitPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangAuthcodeCommitPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangAuthcodeIssuePostJson {
   /** 品类编码 */
   category_id: string;
@@ -27518,9 +27253,7 @@ export interface V3GovSubsidyZhejiangAuthcodeIssuePostJson {
 
 /** 申请品类凭证码 */
 export interface V3GovSubsidyZhejiangAuthcodeIssuePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangAuthcodeIssuePostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -27534,7 +27267,6 @@ export interface V3GovSubsidyZhejiangAuthcodeIssuePostResponse {
   auth_code?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangAuthcodeRefundPostJson {
   /** 接入方请求流水号 */
   sp_serial_no: string;
@@ -27576,11 +27308,9 @@ export interface V3GovSubsidyZhejiangAuthcodeRefundPostJson {
 
 /** 品类凭证码上报撤销 */
 export interface V3GovSubsidyZhejiangAuthcodeRefundPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangAuthcodeRefundPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangAuthcodeTryPostJson {
   /** 接入方请求流水号 */
   sp_serial_no: string;
@@ -27598,7 +27328,6 @@ export interface V3GovSubsidyZhejiangAuthcodeTryPostJson {
 
 /** 预核销品类凭证码 */
 export interface V3GovSubsidyZhejiangAuthcodeTryPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangAuthcodeTryPostJson;
 }
 
@@ -27630,7 +27359,6 @@ export interface V3GovSubsidyZhejiangAuthcodeTryPostResponse {
   category_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangGoodsQueryPostJson {
   /** 商品条码 */
   goods_bar_code?: string;
@@ -27644,7 +27372,6 @@ export interface V3GovSubsidyZhejiangGoodsQueryPostJson {
 
 /** 商品信息查询 */
 export interface V3GovSubsidyZhejiangGoodsQueryPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangGoodsQueryPostJson;
 }
 
@@ -27782,7 +27509,6 @@ export interface V3GovSubsidyZhejiangNQualificationsConfirmPostJsonData {
   serial_num: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangNQualificationsConfirmPostJson {
   /** 品类集合 */
   data?: V3GovSubsidyZhejiangNQualificationsConfirmPostJsonData[];
@@ -27794,13 +27520,10 @@ export interface V3GovSubsidyZhejiangNQualificationsConfirmPostJson {
 
 /** n品类核销 */
 export interface V3GovSubsidyZhejiangNQualificationsConfirmPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangNQualificationsConfirmPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangQualificationsAlterPostJson {
   /** 品类编码 */
   cate_code: string;
@@ -27816,9 +27539,7 @@ export interface V3GovSubsidyZhejiangQualificationsAlterPostJson {
 
 /** 变更资格 */
 export interface V3GovSubsidyZhejiangQualificationsAlterPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangQualificationsAlterPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -27832,7 +27553,6 @@ export interface V3GovSubsidyZhejiangQualificationsAlterPostResponse {
   auth_code: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangQualificationsClaimPostJson {
   /** 品类编码 */
   cate_code: string;
@@ -27850,13 +27570,10 @@ export interface V3GovSubsidyZhejiangQualificationsClaimPostJson {
 
 /** 领取资格 */
 export interface V3GovSubsidyZhejiangQualificationsClaimPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangQualificationsClaimPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangQualificationsQueryPostJson {
   /** 证件号码 */
   cert_no: Sealed;
@@ -27868,9 +27585,7 @@ export interface V3GovSubsidyZhejiangQualificationsQueryPostJson {
 
 /** 查询补贴资格 */
 export interface V3GovSubsidyZhejiangQualificationsQueryPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangQualificationsQueryPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -27966,7 +27681,6 @@ export interface V3GovSubsidyZhejiangQualificationsSyncPostJsonData {
   ccc_sn_order_no?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangQualificationsSyncPostJson {
   /** 请求流水号 */
   req_ssn?: string;
@@ -27976,9 +27690,7 @@ export interface V3GovSubsidyZhejiangQualificationsSyncPostJson {
 
 /** 核销资格 */
 export interface V3GovSubsidyZhejiangQualificationsSyncPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangQualificationsSyncPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -27992,7 +27704,6 @@ export interface V3GovSubsidyZhejiangQualificationsSyncPostResponse {
   error_data?: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangSncodeLockPostJson {
   /** 发起方 */
   create_user: string;
@@ -28044,7 +27755,6 @@ export interface V3GovSubsidyZhejiangSncodeLockPostJson {
 
 /** sn码锁定 */
 export interface V3GovSubsidyZhejiangSncodeLockPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangSncodeLockPostJson;
 }
 
@@ -28060,7 +27770,6 @@ export interface V3GovSubsidyZhejiangSncodeLockPostResponse {
   imei2?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangSncodeQueryPostJson {
   /** 商品SN码 */
   sn: string;
@@ -28086,7 +27795,6 @@ export interface V3GovSubsidyZhejiangSncodeQueryPostJson {
 
 /** sn码销售状态查询 */
 export interface V3GovSubsidyZhejiangSncodeQueryPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangSncodeQueryPostJson;
 }
 
@@ -28104,7 +27812,6 @@ export interface V3GovSubsidyZhejiangSncodeQueryPostResponse {
   sell_state?: 'U0022' | 'U0023' | 'U0024' | 'U9999' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3GovSubsidyZhejiangSncodeUnlockPostJson {
   /** 请求流水号 */
   req_ssn: string;
@@ -28158,7 +27865,6 @@ export interface V3GovSubsidyZhejiangSncodeUnlockPostJson {
 
 /** sn码解锁 */
 export interface V3GovSubsidyZhejiangSncodeUnlockPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3GovSubsidyZhejiangSncodeUnlockPostJson;
 }
 
@@ -28170,7 +27876,6 @@ export interface V3GovSubsidyZhejiangSncodeUnlockPostResponse {
   resp_desc: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3HirePowerBankInsuranceOrdersPostJson {
   /** 商户创建保险订单时的凭据号 */
   out_order_no?: string;
@@ -28184,7 +27889,6 @@ export interface V3HirePowerBankInsuranceOrdersPostJson {
 
 /** 创建保险订单 */
 export interface V3HirePowerBankInsuranceOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3HirePowerBankInsuranceOrdersPostJson;
 }
 
@@ -28236,7 +27940,6 @@ export interface V3IndustryCouponTokensPostJsonCouponList {
   coupon_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3IndustryCouponTokensPostJson {
   /** 用户标识 */
   open_id: string;
@@ -28246,7 +27949,6 @@ export interface V3IndustryCouponTokensPostJson {
 
 /** 出行券切卡组件预下单 */
 export interface V3IndustryCouponTokensPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3IndustryCouponTokensPostJson;
 }
 
@@ -28290,7 +27992,6 @@ export interface V3IotmanageDeviceInspectionsByDeviceSnGetResponse {
   inspect_time: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3IotmanageDevicesGetQuery {
   /** 最大资源条数 */
   limit: number;
@@ -28300,7 +28001,6 @@ export interface V3IotmanageDevicesGetQuery {
 
 /** 智能设备列表 */
 export interface V3IotmanageDevicesGetOptions {
-  /** 声明请求的查询参数 */
   query: V3IotmanageDevicesGetQuery;
 }
 
@@ -28364,7 +28064,6 @@ export interface V3IotmanageDevicesGetResponse {
   links: V3IotmanageDevicesGetResponseLinks;
 }
 
-/** 声明请求的查询参数 */
 export interface V3LovefeastBrandsByBrandIdGetOptions {
   /** 品牌ID */
   brand_id: string;
@@ -28378,7 +28077,6 @@ export interface V3LovefeastBrandsByBrandIdGetResponse {
   consume_count: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3LovefeastUsersByOpenidOrdersBrandIdByBrandIdGetQuery {
   /** 请求资源起始位置 */
   offset?: number;
@@ -28392,7 +28090,6 @@ export interface V3LovefeastUsersByOpenidOrdersBrandIdByBrandIdGetOptions {
   openid: string;
   /** 品牌ID */
   brand_id: string;
-  /** 声明请求的查询参数 */
   query?: V3LovefeastUsersByOpenidOrdersBrandIdByBrandIdGetQuery;
 }
 
@@ -28415,9 +28112,9 @@ export interface V3LovefeastUsersByOpenidOrdersBrandIdByBrandIdGetResponseDataAm
   /** 用户支付金额 */
   payer_total?: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 用户支付币种 */
-  payer_currency?: string;
+  payer_currency?: 'CNY' | (string & {});
 }
 
 /** 结果集 */
@@ -28502,7 +28199,6 @@ export interface V3LovefeastUsersByOpenidOrdersOutTradeNoByOutTradeNoGetResponse
   device_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBankFavorUsersByOpenidBankMultiActivityPostJson {
   /** 批次号 */
   stock_id: string;
@@ -28520,7 +28216,6 @@ export interface V3MarketingBankFavorUsersByOpenidBankMultiActivityPostJson {
 export interface V3MarketingBankFavorUsersByOpenidBankMultiActivityPostOptions {
   /** 用户标识ID */
   openid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBankFavorUsersByOpenidBankMultiActivityPostJson;
 }
 
@@ -28530,7 +28225,6 @@ export interface V3MarketingBankFavorUsersByOpenidCouponsByCouponIdGetOptions {
   openid: string;
   /** 代金券ID */
   coupon_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingFavorUsersByOpenidCouponsByCouponIdGetQuery;
 }
 
@@ -28572,7 +28266,6 @@ export interface V3MarketingBankFavorUsersByOpenidCouponsByCouponIdGetResponse {
   openid?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingBankPackagesByPackageIdTasksGetQuery {
   /** 任务状态 */
   status: 'PROCESSING' | 'FINISHED';
@@ -28588,7 +28281,6 @@ export interface V3MarketingBankPackagesByPackageIdTasksGetQuery {
 export interface V3MarketingBankPackagesByPackageIdTasksGetOptions {
   /** 号码包id */
   package_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingBankPackagesByPackageIdTasksGetQuery;
 }
 
@@ -28689,7 +28381,6 @@ export interface V3MarketingBusifavorCallbacksGetResponse {
   mchid: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorCallbacksPostJson {
   /** 商户号 */
   mchid?: string;
@@ -28699,7 +28390,6 @@ export interface V3MarketingBusifavorCallbacksPostJson {
 
 /** 设置商家券事件通知地址 */
 export interface V3MarketingBusifavorCallbacksPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorCallbacksPostJson;
 }
 
@@ -28713,7 +28403,6 @@ export interface V3MarketingBusifavorCallbacksPostResponse {
   mchid: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorCouponsAssociatePostJson {
   /** 批次号 */
   stock_id: string;
@@ -28727,7 +28416,6 @@ export interface V3MarketingBusifavorCouponsAssociatePostJson {
 
 /** 关联订单信息 */
 export interface V3MarketingBusifavorCouponsAssociatePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorCouponsAssociatePostJson;
 }
 
@@ -28737,7 +28425,6 @@ export interface V3MarketingBusifavorCouponsAssociatePostResponse {
   wechatpay_associate_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorCouponsDeactivatePostJson {
   /** 券code */
   coupon_code: string;
@@ -28751,7 +28438,6 @@ export interface V3MarketingBusifavorCouponsDeactivatePostJson {
 
 /** 使券失效 */
 export interface V3MarketingBusifavorCouponsDeactivatePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorCouponsDeactivatePostJson;
 }
 
@@ -28767,7 +28453,6 @@ export interface V3MarketingBusifavorCouponsDisassociatePostResponse {
   wechatpay_disassociate_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorCouponsReturnPostJson {
   /** 券code */
   coupon_code: string;
@@ -28779,7 +28464,6 @@ export interface V3MarketingBusifavorCouponsReturnPostJson {
 
 /** 申请退券 */
 export interface V3MarketingBusifavorCouponsReturnPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorCouponsReturnPostJson;
 }
 
@@ -28789,7 +28473,6 @@ export interface V3MarketingBusifavorCouponsReturnPostResponse {
   wechatpay_return_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorCouponsSendPostJson {
   /** 用户标识 */
   openid: string;
@@ -28805,7 +28488,6 @@ export interface V3MarketingBusifavorCouponsSendPostJson {
 
 /** 向用户发券 */
 export interface V3MarketingBusifavorCouponsSendPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorCouponsSendPostJson;
 }
 
@@ -28819,7 +28501,6 @@ export interface V3MarketingBusifavorCouponsSendPostResponse {
   out_request_no?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorCouponsUsePostJson {
   /** 券code */
   coupon_code: string;
@@ -28843,7 +28524,6 @@ export interface V3MarketingBusifavorCouponsUsePostJson {
 
 /** 核销用户券 */
 export interface V3MarketingBusifavorCouponsUsePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorCouponsUsePostJson;
 }
 
@@ -28857,7 +28537,6 @@ export interface V3MarketingBusifavorCouponsUsePostResponse {
   wechatpay_use_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorCouponsByCardIdSendPostJson {
   /** 消费卡归属appid */
   appid: string;
@@ -28873,7 +28552,6 @@ export interface V3MarketingBusifavorCouponsByCardIdSendPostJson {
 export interface V3MarketingBusifavorCouponsByCardIdSendPostOptions {
   /** 消费卡ID */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorCouponsByCardIdSendPostJson;
 }
 
@@ -28883,7 +28561,6 @@ export interface V3MarketingBusifavorCouponsByCardIdSendPostResponse {
   card_code: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorProductCouponsSendPostJson {
   /** 用户标识 */
   openid: string;
@@ -28903,7 +28580,6 @@ export interface V3MarketingBusifavorProductCouponsSendPostJson {
 
 /** 向用户发放商品券 */
 export interface V3MarketingBusifavorProductCouponsSendPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorProductCouponsSendPostJson;
 }
 
@@ -29079,7 +28755,6 @@ export interface V3MarketingBusifavorStocksPostJsonNotifyConfig {
   notify_appid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorStocksPostJson {
   /** 商家券批次名称 */
   stock_name: string;
@@ -29111,7 +28786,6 @@ export interface V3MarketingBusifavorStocksPostJson {
 
 /** 创建商家券 */
 export interface V3MarketingBusifavorStocksPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorStocksPostJson;
 }
 
@@ -29279,7 +28953,6 @@ export interface V3MarketingBusifavorStocksByStockIdPatchJsonStockSendRule {
   prevent_api_abuse?: boolean;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorStocksByStockIdPatchJson {
   /** 自定义入口 */
   custom_entrance?: V3MarketingBusifavorStocksByStockIdPatchJsonCustomEntrance;
@@ -29307,11 +28980,9 @@ export interface V3MarketingBusifavorStocksByStockIdPatchJson {
 export interface V3MarketingBusifavorStocksByStockIdPatchOptions {
   /** 批次号 */
   stock_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorStocksByStockIdPatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorStocksByStockIdBudgetPatchJson {
   /** 目标批次最大发放个数 */
   target_max_coupons?: number;
@@ -29329,7 +29000,6 @@ export interface V3MarketingBusifavorStocksByStockIdBudgetPatchJson {
 export interface V3MarketingBusifavorStocksByStockIdBudgetPatchOptions {
   /** 批次号 */
   stock_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorStocksByStockIdBudgetPatchJson;
 }
 
@@ -29341,7 +29011,6 @@ export interface V3MarketingBusifavorStocksByStockIdBudgetPatchResponse {
   max_coupons_by_day?: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingBusifavorStocksByStockIdCouponcodesGetQuery {
   /** 券code状态 */
   status?: 'SENDED' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED';
@@ -29357,7 +29026,6 @@ export interface V3MarketingBusifavorStocksByStockIdCouponcodesGetQuery {
 export interface V3MarketingBusifavorStocksByStockIdCouponcodesGetOptions {
   /** 批次号 */
   stock_id: string;
-  /** 声明请求的查询参数 */
   query?: V3MarketingBusifavorStocksByStockIdCouponcodesGetQuery;
 }
 
@@ -29393,7 +29061,6 @@ export interface V3MarketingBusifavorStocksByStockIdCouponcodesGetResponse {
   data?: V3MarketingBusifavorStocksByStockIdCouponcodesGetResponseData[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorStocksByStockIdCouponcodesPostJson {
   /** 券code列表 */
   coupon_code_list?: string[];
@@ -29405,7 +29072,6 @@ export interface V3MarketingBusifavorStocksByStockIdCouponcodesPostJson {
 export interface V3MarketingBusifavorStocksByStockIdCouponcodesPostOptions {
   /** 批次号 */
   stock_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorStocksByStockIdCouponcodesPostJson;
 }
 
@@ -29441,7 +29107,6 @@ export interface V3MarketingBusifavorStocksByStockIdCouponcodesPostResponse {
   duplicate_codes?: string[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeGetQuery {
   /** 公众账号ID */
   appid?: string;
@@ -29453,7 +29118,6 @@ export interface V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeGetOp
   stock_id: string;
   /** 商户上传的code */
   coupon_code: string;
-  /** 声明请求的查询参数 */
   query?: V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeGetQuery;
 }
 
@@ -29474,7 +29138,7 @@ export interface V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeGetRe
   /** 是否允许分享领券链接 */
   shareable?: boolean;
   /** 券状态 */
-  coupon_state?: string;
+  coupon_state?: 'SENDED' | 'USED' | 'EXPIRED' | (string & {});
   /** 核销规则 */
   coupon_use_rule: V3MarketingBusifavorStocksByStockIdGetResponseCouponUseRule;
   /** 自定义入口 */
@@ -29491,7 +29155,6 @@ export interface V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeGetRe
   coupon_information: V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeGetResponseCouponInformation;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeDeleteQuery {
   /** 请求业务单据号 */
   delete_request_no: string;
@@ -29503,7 +29166,6 @@ export interface V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeDelet
   stock_id: string;
   /** 商户上传的code */
   coupon_code: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeDeleteQuery;
 }
 
@@ -29515,7 +29177,6 @@ export interface V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeDelet
   delete_time?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingBusifavorSubsidyPayReceiptsGetQuery {
   /** 商家券批次号 */
   stock_id: string;
@@ -29527,7 +29188,6 @@ export interface V3MarketingBusifavorSubsidyPayReceiptsGetQuery {
 
 /** 查询营销补差付款单列表 */
 export interface V3MarketingBusifavorSubsidyPayReceiptsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingBusifavorSubsidyPayReceiptsGetQuery;
 }
 
@@ -29537,7 +29197,6 @@ export interface V3MarketingBusifavorSubsidyPayReceiptsGetResponse {
   pay_receipt_list?: V3MarketingBusifavorSubsidyPayReceiptsPostResponse[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorSubsidyPayReceiptsPostJson {
   /** 商家券批次号 */
   stock_id: string;
@@ -29559,7 +29218,6 @@ export interface V3MarketingBusifavorSubsidyPayReceiptsPostJson {
 
 /** 营销补差付款 */
 export interface V3MarketingBusifavorSubsidyPayReceiptsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorSubsidyPayReceiptsPostJson;
 }
 
@@ -29599,7 +29257,6 @@ export interface V3MarketingBusifavorSubsidyPayReceiptsBySubsidyReceiptIdGetOpti
   subsidy_receipt_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingBusifavorSubsidyReturnReceiptsPostJson {
   /** 商家券批次号 */
   stock_id: string;
@@ -29623,7 +29280,6 @@ export interface V3MarketingBusifavorSubsidyReturnReceiptsPostJson {
 
 /** 营销补差回退 */
 export interface V3MarketingBusifavorSubsidyReturnReceiptsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingBusifavorSubsidyReturnReceiptsPostJson;
 }
 
@@ -29667,7 +29323,6 @@ export interface V3MarketingBusifavorSubsidyReturnReceiptsBySubsidyReturnReceipt
   subsidy_return_receipt_id: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingBusifavorUsersByOpenidCouponsGetQuery {
   /** 公众账号ID */
   appid: string;
@@ -29691,7 +29346,6 @@ export interface V3MarketingBusifavorUsersByOpenidCouponsGetQuery {
 export interface V3MarketingBusifavorUsersByOpenidCouponsGetOptions {
   /** 用户标识 */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingBusifavorUsersByOpenidCouponsGetQuery;
 }
 
@@ -29772,7 +29426,7 @@ export interface V3MarketingBusifavorUsersByOpenidCouponsByCouponCodeAppidsByApp
   /** 可用门店id */
   store_id?: string;
   /** code展示模式 */
-  code_display_mode?: string;
+  code_display_mode?: 'NOT_SHOW' | 'BARCODE' | 'QRCODE' | (string & {});
 }
 
 /** 查询用户单张券详情 */
@@ -29817,7 +29471,6 @@ export interface V3MarketingBusifavorUsersByOpenidCouponsByCouponCodeAppidsByApp
   use_time?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingFavorCallbacksGetQuery {
   /** 商户号 */
   mchid: string;
@@ -29825,7 +29478,6 @@ export interface V3MarketingFavorCallbacksGetQuery {
 
 /** 查询商家券事件通知地址 */
 export interface V3MarketingFavorCallbacksGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingFavorCallbacksGetQuery;
 }
 
@@ -29837,7 +29489,6 @@ export interface V3MarketingFavorCallbacksGetResponse {
   notify_url: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingFavorCallbacksPostJson {
   /** 商户号 */
   mchid: string;
@@ -29849,7 +29500,6 @@ export interface V3MarketingFavorCallbacksPostJson {
 
 /** 设置消息通知地址 */
 export interface V3MarketingFavorCallbacksPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingFavorCallbacksPostJson;
 }
 
@@ -29975,7 +29625,6 @@ export interface V3MarketingFavorCouponStocksPostJsonCouponUseRule {
   available_merchants?: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingFavorCouponStocksPostJson {
   /** 批次名称 */
   stock_name: string;
@@ -30005,7 +29654,6 @@ export interface V3MarketingFavorCouponStocksPostJson {
 
 /** 创建代金券批次 */
 export interface V3MarketingFavorCouponStocksPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingFavorCouponStocksPostJson;
 }
 
@@ -30015,7 +29663,6 @@ export interface V3MarketingFavorMediaImageUploadPostResponse {
   media_url: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingFavorStocksGetQuery {
   /** 分页页码 */
   offset: number;
@@ -30033,7 +29680,6 @@ export interface V3MarketingFavorStocksGetQuery {
 
 /** 条件查询批次列表 */
 export interface V3MarketingFavorStocksGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingFavorStocksGetQuery;
 }
 
@@ -30047,7 +29693,6 @@ export interface V3MarketingFavorStocksGetResponse {
   offset: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingFavorStocksByStockIdGetQuery {
   /** 创建批次的商户号 */
   stock_creator_mchid: string;
@@ -30057,7 +29702,6 @@ export interface V3MarketingFavorStocksByStockIdGetQuery {
 export interface V3MarketingFavorStocksByStockIdGetOptions {
   /** 批次号 */
   stock_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingFavorStocksByStockIdGetQuery;
 }
 
@@ -30125,7 +29769,6 @@ export interface V3MarketingFavorStocksByStockIdGetResponse {
   available_industry_list?: string[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingFavorStocksByStockIdItemsGetQuery {
   /** 创建批次的商户号 */
   stock_creator_mchid: string;
@@ -30139,7 +29782,6 @@ export interface V3MarketingFavorStocksByStockIdItemsGetQuery {
 export interface V3MarketingFavorStocksByStockIdItemsGetOptions {
   /** 批次号 */
   stock_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingFavorStocksByStockIdItemsGetQuery;
 }
 
@@ -30157,7 +29799,6 @@ export interface V3MarketingFavorStocksByStockIdItemsGetResponse {
   stock_id: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingFavorStocksByStockIdMerchantsGetQuery {
   /** 分页页码 */
   offset: number;
@@ -30171,7 +29812,6 @@ export interface V3MarketingFavorStocksByStockIdMerchantsGetQuery {
 export interface V3MarketingFavorStocksByStockIdMerchantsGetOptions {
   /** 批次号 */
   stock_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingFavorStocksByStockIdMerchantsGetQuery;
 }
 
@@ -30193,7 +29833,6 @@ export interface V3MarketingFavorStocksByStockIdMerchantsGetResponse {
 export interface V3MarketingFavorStocksByStockIdPausePostOptions {
   /** 批次号 */
   stock_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingFavorStocksByStockIdGetQuery;
 }
 
@@ -30241,7 +29880,6 @@ export interface V3MarketingFavorStocksByStockIdUseFlowGetResponse {
   hash_type: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingFavorStocksByStockIdUseFlowByDayGetQuery {
   /** 账单日期 */
   bill_date: string;
@@ -30251,7 +29889,6 @@ export interface V3MarketingFavorStocksByStockIdUseFlowByDayGetQuery {
 export interface V3MarketingFavorStocksByStockIdUseFlowByDayGetOptions {
   /** 批次号 */
   stock_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingFavorStocksByStockIdUseFlowByDayGetQuery;
 }
 
@@ -30265,7 +29902,6 @@ export interface V3MarketingFavorStocksByStockIdUseFlowByDayGetResponse {
   stock_useflow_count: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingFavorUsersByOpenidCouponsGetQuery {
   /** 公众账号ID */
   appid: string;
@@ -30291,7 +29927,6 @@ export interface V3MarketingFavorUsersByOpenidCouponsGetQuery {
 export interface V3MarketingFavorUsersByOpenidCouponsGetOptions {
   /** 用户openid */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingFavorUsersByOpenidCouponsGetQuery;
 }
 
@@ -30305,7 +29940,6 @@ export interface V3MarketingFavorUsersByOpenidCouponsGetResponse {
   limit: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingFavorUsersByOpenidCouponsPostJson {
   /** 批次号 */
   stock_id: string;
@@ -30325,7 +29959,6 @@ export interface V3MarketingFavorUsersByOpenidCouponsPostJson {
 export interface V3MarketingFavorUsersByOpenidCouponsPostOptions {
   /** 用户openid */
   openid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingFavorUsersByOpenidCouponsPostJson;
 }
 
@@ -30335,7 +29968,6 @@ export interface V3MarketingFavorUsersByOpenidCouponsPostResponse {
   coupon_id: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingFavorUsersByOpenidCouponsByCouponIdGetQuery {
   /** 公众账号ID */
   appid: string;
@@ -30347,7 +29979,6 @@ export interface V3MarketingFavorUsersByOpenidCouponsByCouponIdGetOptions {
   openid: string;
   /** 代金券id */
   coupon_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingFavorUsersByOpenidCouponsByCouponIdGetQuery;
 }
 
@@ -30415,7 +30046,6 @@ export interface V3MarketingFavorUsersByOpenidCouponsByCouponIdGetResponse {
   business_type?: 'MULTIUSE' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingGoodsSubsidyActivityActivitiesGetQuery {
   /** 活动所属城市的ID */
   city_id: string;
@@ -30427,7 +30057,6 @@ export interface V3MarketingGoodsSubsidyActivityActivitiesGetQuery {
 
 /** 按区域查询品牌加价购活动 */
 export interface V3MarketingGoodsSubsidyActivityActivitiesGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingGoodsSubsidyActivityActivitiesGetQuery;
 }
 
@@ -30527,7 +30156,6 @@ export interface V3MarketingGoodsSubsidyActivityActivityByActivityIdApplyPostJso
   goods_original_price?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingGoodsSubsidyActivityActivityByActivityIdApplyPostJson {
   /** 调用报名活动API的商户的商户号 */
   caller_merchant_id: string;
@@ -30539,7 +30167,6 @@ export interface V3MarketingGoodsSubsidyActivityActivityByActivityIdApplyPostJso
 export interface V3MarketingGoodsSubsidyActivityActivityByActivityIdApplyPostOptions {
   /** 活动ID */
   activity_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingGoodsSubsidyActivityActivityByActivityIdApplyPostJson;
 }
 
@@ -30567,7 +30194,6 @@ export interface V3MarketingGoodsSubsidyActivityQualificationLockPostJsonOrderIn
   store_merchant_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingGoodsSubsidyActivityQualificationLockPostJson {
   /** 订单信息 */
   order_information: V3MarketingGoodsSubsidyActivityQualificationLockPostJsonOrderInformation;
@@ -30577,7 +30203,6 @@ export interface V3MarketingGoodsSubsidyActivityQualificationLockPostJson {
 
 /** 锁定品牌加价购活动资格 */
 export interface V3MarketingGoodsSubsidyActivityQualificationLockPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingGoodsSubsidyActivityQualificationLockPostJson;
 }
 
@@ -30591,7 +30216,6 @@ export interface V3MarketingGoodsSubsidyActivityQualificationLockPostResponse {
   succeed_qualification_ids?: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativePutJson {
   /** 业务代理信息列表 */
   representative_info_list: V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativesGetResponseData[];
@@ -30605,7 +30229,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepres
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativePutOptions {
   /** 零售小店活动ID */
   activity_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativePutJson;
 }
 
@@ -30619,7 +30242,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepres
   add_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativeDeleteJson {
   /** 业务代理信息列表 */
   representative_info_list: V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativesGetResponseData[];
@@ -30633,7 +30255,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepres
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativeDeleteOptions {
   /** 零售小店活动ID */
   activity_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativeDeleteJson;
 }
 
@@ -30651,7 +30272,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepres
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativesGetOptions {
   /** 零售小店活动ID */
   activity_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresGetQuery;
 }
 
@@ -30673,7 +30293,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepres
   limit: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdMaterialsPostJson {
   /** 请求业务单据 */
   out_request_no: string;
@@ -30685,7 +30304,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdMaterials
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdMaterialsPostOptions {
   /** 品牌ID */
   brand_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdMaterialsPostJson;
 }
 
@@ -30703,7 +30321,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdMaterials
   material_list?: V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdMaterialsPostResponseMaterialList[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresGetQuery {
   /** 分页页码 */
   offset: number;
@@ -30715,7 +30332,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresGet
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresGetOptions {
   /** 品牌ID */
   brand_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresGetQuery;
 }
 
@@ -30739,7 +30355,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPos
   store_name?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPostJson {
   /** 请求业务单据 */
   out_request_no: string;
@@ -30753,7 +30368,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPos
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPostOptions {
   /** 品牌ID */
   brand_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPostJson;
 }
 
@@ -30765,7 +30379,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPos
   failed_stores?: V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPostJsonStores[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresDeleteJson {
   /** 请求业务单据 */
   out_request_no: string;
@@ -30779,7 +30392,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresDel
 export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresDeleteOptions {
   /** 品牌ID */
   brand_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresDeleteJson;
 }
 
@@ -30799,7 +30411,6 @@ export interface V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresByS
   store_code: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingMembercardActivityActivitiesGetQuery {
   /** 最大资源条数 */
   limit?: number;
@@ -30815,7 +30426,6 @@ export interface V3MarketingMembercardActivityActivitiesGetQuery {
 
 /** 查询活动列表 */
 export interface V3MarketingMembercardActivityActivitiesGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingMembercardActivityActivitiesGetQuery;
 }
 
@@ -30939,7 +30549,6 @@ export interface V3MarketingMembercardActivityActivitiesPostJsonMiniprogramActiv
   award_jump_deploy?: V3MarketingMembercardActivityActivitiesPostJsonMiniprogramActivitySettingAwardJumpDeploy;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardActivityActivitiesPostJson {
   /** 会员卡ID */
   card_id: string;
@@ -30965,8 +30574,37 @@ export interface V3MarketingMembercardActivityActivitiesPostJson {
 
 /** 创建活动 */
 export interface V3MarketingMembercardActivityActivitiesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardActivityActivitiesPostJson;
+}
+
+/** 支付模式 */
+export interface V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSettingPaymentMode {
+  /** 支付场景列表 */
+  payment_scene_list?: ('APP_SCENE' | (string & {}))[];
+}
+
+/** 支付设置 */
+export interface V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSetting {
+  /** 支付模式 */
+  payment_mode?: V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSettingPaymentMode;
+  /** 指定银行的简称 */
+  limit_bank?: string;
+  /** 订单优惠标记 */
+  goods_tags?: string[];
+}
+
+/** 支付后活动设置 */
+export interface V3MarketingMembercardActivityActivitiesPostResponsePayActivitySetting {
+  /** 商户logo */
+  logo_url: string;
+  /** 支付结果页活动副标题 */
+  activity_second_title: string;
+  /** 活动曝光商户号 */
+  mchid_list?: string[];
+  /** 激活方式设置 */
+  activate_setting?: V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingActivateSetting;
+  /** 支付设置 */
+  payment_setting?: V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSetting;
 }
 
 /** 活动详情 */
@@ -30984,7 +30622,7 @@ export interface V3MarketingMembercardActivityActivitiesPostResponse {
   /** 活动名称 */
   activity_name?: string;
   /** 活动类型 */
-  activity_type?: string;
+  activity_type?: 'FULL_SEND_ACT_TYPE' | 'STEP_SEND_ACT_TYPE' | 'SPECIFIC_SEND_ACT_TYPE' | (string & {});
   /** 活动开始时间 */
   begin_time?: string;
   /** 活动结束时间 */
@@ -30996,7 +30634,7 @@ export interface V3MarketingMembercardActivityActivitiesPostResponse {
   /** 商户请求单号 */
   out_request_no?: string;
   /** 支付后活动设置 */
-  pay_activity_setting?: V3MarketingMembercardActivityActivitiesPostJsonPayActivitySetting;
+  pay_activity_setting?: V3MarketingMembercardActivityActivitiesPostResponsePayActivitySetting;
   /** 支付前会员活动设置 */
   miniprogram_activity_setting?: V3MarketingMembercardActivityActivitiesPostJsonMiniprogramActivitySetting;
 }
@@ -31051,7 +30689,6 @@ export interface V3MarketingMembercardOpenCallbackGetResponse {
   mchid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCallbackPatchJson {
   /** 通知url地址 */
   notify_url: string;
@@ -31059,11 +30696,9 @@ export interface V3MarketingMembercardOpenCallbackPatchJson {
 
 /** 设置回调地址 */
 export interface V3MarketingMembercardOpenCallbackPatchOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCallbackPatchJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingMembercardOpenCardsGetQuery {
   /** 品牌id */
   brand_id?: string;
@@ -31077,7 +30712,6 @@ export interface V3MarketingMembercardOpenCardsGetQuery {
 
 /** 查询会员卡模板列表 */
 export interface V3MarketingMembercardOpenCardsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingMembercardOpenCardsGetQuery;
 }
 
@@ -31155,7 +30789,6 @@ export interface V3MarketingMembercardOpenCardsPostJsonAdditionalStatement {
   path?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsPostJson {
   /** 商户AppId */
   appid: string;
@@ -31195,7 +30828,6 @@ export interface V3MarketingMembercardOpenCardsPostJson {
 
 /** 创建会员卡模板 */
 export interface V3MarketingMembercardOpenCardsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsPostJson;
 }
 
@@ -31305,7 +30937,6 @@ export interface V3MarketingMembercardOpenCardsByCardIdPatchJsonUserInformationF
   custom_field_list?: V3MarketingMembercardOpenCardsPostJsonUserInformationFormCustomFieldList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdPatchJson {
   /** 商户AppId */
   appid?: string;
@@ -31339,11 +30970,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdPatchJson {
 export interface V3MarketingMembercardOpenCardsByCardIdPatchOptions {
   /** 会员卡id */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdPatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdCodesDepositPostJson {
   /** 会员卡code */
   code?: string[];
@@ -31353,7 +30982,6 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesDepositPostJson {
 export interface V3MarketingMembercardOpenCardsByCardIdCodesDepositPostOptions {
   /** 会员卡id */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdCodesDepositPostJson;
 }
 
@@ -31445,7 +31073,6 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodePatchJsonBalan
   balance_remark?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodePatchJson {
   /** 会员卡编号 */
   membership_number?: string;
@@ -31465,11 +31092,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodePatchOptions {
   card_id: string;
   /** 会员卡code */
   code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdCodesByCodePatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeActivatePostJson {
   /** 会员卡编号 */
   membership_number?: string;
@@ -31481,11 +31106,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeActivatePostOp
   card_id: string;
   /** 会员卡code */
   code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdCodesByCodeActivatePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeBonusCommitPostJson {
   /** 商户订单号 */
   out_trade_no: string;
@@ -31503,11 +31126,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeBonusCommitPos
   card_id: string;
   /** 会员卡code */
   code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdCodesByCodeBonusCommitPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchJson {
   /** 变更前的会员积分值 */
   before_bonus_value?: number;
@@ -31525,11 +31146,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchOpt
   card_id: string;
   /** 会员卡code */
   code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeUnavailablePostJson {
   /** 失效理由 */
   reason?: string;
@@ -31541,11 +31160,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdCodesByCodeUnavailablePos
   card_id: string;
   /** 会员卡code */
   code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdCodesByCodeUnavailablePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetQuery {
   /** 加密code */
   encrypt_code: string;
@@ -31555,7 +31172,6 @@ export interface V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetQuery {
 export interface V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetOptions {
   /** 会员卡id */
   card_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetQuery;
 }
 
@@ -31565,7 +31181,6 @@ export interface V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetResponse {
   code: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdPermissionTokensPostJson {
   /** 激活类型 */
   activate_type: string;
@@ -31585,11 +31200,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdPermissionTokensPostJson 
 export interface V3MarketingMembercardOpenCardsByCardIdPermissionTokensPostOptions {
   /** 会员卡模板id */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdPermissionTokensPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPostJson {
   /** 用户加密手机号 */
   encrypted_phone_number: string;
@@ -31603,11 +31216,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPost
 export interface V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPostOptions {
   /** 会员卡ID */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdQrcodePostJson {
   /** 会员卡激活类型 */
   activate_type: 'AUTO_ACTIVATE' | 'JUMP_ACTIVATE';
@@ -31625,7 +31236,6 @@ export interface V3MarketingMembercardOpenCardsByCardIdQrcodePostJson {
 export interface V3MarketingMembercardOpenCardsByCardIdQrcodePostOptions {
   /** 会员卡id */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdQrcodePostJson;
 }
 
@@ -31669,7 +31279,6 @@ export interface V3MarketingMembercardOpenCardsByCardIdRightsPatchJsonFavor {
   member_price_path?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdRightsPatchJson {
   /** 是否展示会员积分 */
   show_bonus: boolean;
@@ -31685,11 +31294,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdRightsPatchJson {
 export interface V3MarketingMembercardOpenCardsByCardIdRightsPatchOptions {
   /** 会员卡id */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdRightsPatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdUpgradePostJson {
   /** 品牌id */
   brand_id: string;
@@ -31701,11 +31308,9 @@ export interface V3MarketingMembercardOpenCardsByCardIdUpgradePostJson {
 export interface V3MarketingMembercardOpenCardsByCardIdUpgradePostOptions {
   /** 会员卡id */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdUpgradePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenCardsByCardIdUsersImportPostJson {
   /** 用户标识 */
   openid: string;
@@ -31719,7 +31324,6 @@ export interface V3MarketingMembercardOpenCardsByCardIdUsersImportPostJson {
 export interface V3MarketingMembercardOpenCardsByCardIdUsersImportPostOptions {
   /** 会员卡ID */
   card_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCardsByCardIdUsersImportPostJson;
 }
 
@@ -31735,7 +31339,6 @@ export interface V3MarketingMembercardOpenPhonenumberMemberImportPostJsonMemberI
   registration_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingMembercardOpenPhonenumberMemberImportPostJson {
   /** 会员信息 */
   member_information: V3MarketingMembercardOpenPhonenumberMemberImportPostJsonMemberInformation;
@@ -31747,13 +31350,10 @@ export interface V3MarketingMembercardOpenPhonenumberMemberImportPostJson {
 
 /** 导入加密手机号提醒会员领卡 */
 export interface V3MarketingMembercardOpenPhonenumberMemberImportPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenPhonenumberMemberImportPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingMembercardOpenPhonenumberMemberSearchGetQuery {
   /** 会员卡id */
   card_id: string;
@@ -31763,9 +31363,7 @@ export interface V3MarketingMembercardOpenPhonenumberMemberSearchGetQuery {
 
 /** 通过加密手机号查询会员领卡状态 */
 export interface V3MarketingMembercardOpenPhonenumberMemberSearchGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingMembercardOpenPhonenumberMemberSearchGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -31793,7 +31391,6 @@ export interface V3MarketingMembercardOpenPhonenumberMemberSearchGetResponse {
   user_card_information?: V3MarketingMembercardOpenPhonenumberMemberSearchGetResponseUserCardInformation;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingMembercardOpenUserCardsGetQuery {
   /** 用户标识 */
   openid: string;
@@ -31807,7 +31404,6 @@ export interface V3MarketingMembercardOpenUserCardsGetQuery {
 
 /** 查询用户在品牌下所有会员卡 */
 export interface V3MarketingMembercardOpenUserCardsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingMembercardOpenUserCardsGetQuery;
 }
 
@@ -31831,7 +31427,6 @@ export interface V3MarketingMembercardOpenUserCardsGetResponse {
   limit: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerDeliveryPlanDeliveryPlansPostJson {
   /** 创建请求单号 */
   out_request_no: string;
@@ -31859,7 +31454,6 @@ export interface V3MarketingPartnerDeliveryPlanDeliveryPlansPostJson {
 
 /** 创建投放计划 */
 export interface V3MarketingPartnerDeliveryPlanDeliveryPlansPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerDeliveryPlanDeliveryPlansPostJson;
 }
 
@@ -31897,7 +31491,6 @@ export interface V3MarketingPartnerDeliveryPlanDeliveryPlansPostResponse {
   plan: V3MarketingPartnerDeliveryPlanDeliveryPlansPostResponsePlan;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByBrandIdDeliveryPlansGetQuery {
   /** 分页大小 */
   page_size?: number;
@@ -31915,7 +31508,6 @@ export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByBrandIdDeliveryPla
 export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByBrandIdDeliveryPlansGetOptions {
   /** 品牌ID */
   brand_id: string;
-  /** 声明请求的查询参数 */
   query?: V3MarketingPartnerDeliveryPlanDeliveryPlansByBrandIdDeliveryPlansGetQuery;
 }
 
@@ -31943,7 +31535,6 @@ export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchJsonMod
   recommend_word?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchJson {
   /** 修改内容 */
   modify_content: V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchJsonModifyContent;
@@ -31953,7 +31544,6 @@ export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchJson {
 export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchOptions {
   /** 投放计划ID */
   plan_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchJson;
 }
 
@@ -31967,7 +31557,6 @@ export interface V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdTerminatePos
 export interface V3MarketingPartnerDeliveryPlanBySpMchidNotifyUrlPostOptions {
   /** 服务商商户号 */
   sp_mchid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingMembercardOpenCallbackPatchJson;
 }
 
@@ -32002,7 +31591,6 @@ export interface V3MarketingPartnerProductCouponNotifyConfigsGetResponse {
   update_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponNotifyConfigsPostJson {
   /** 通知URL地址 */
   notify_url: string;
@@ -32010,7 +31598,6 @@ export interface V3MarketingPartnerProductCouponNotifyConfigsPostJson {
 
 /** 设置商品券事件通知地址 */
 export interface V3MarketingPartnerProductCouponNotifyConfigsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponNotifyConfigsPostJson;
 }
 
@@ -32270,7 +31857,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsPostJsonStock {
   store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -32296,7 +31882,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsPostJson {
 
 /** 创建商品券 */
 export interface V3MarketingPartnerProductCouponProductCouponsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsPostJson;
 }
 
@@ -32494,7 +32079,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsPostResponse {
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdGetOptions {
   /** 商品券ID */
   product_coupon_id: string;
-  /** 声明请求的查询参数 */
   query: V3LovefeastBrandsByBrandIdGetOptions;
 }
 
@@ -32528,7 +32112,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdG
   deactivate_reason?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdPatchJson {
   /** 品牌ID */
   brand_id: string;
@@ -32542,11 +32125,9 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdP
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdPatchOptions {
   /** 商品券ID */
   product_coupon_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdPatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdDeactivatePostJson {
   /** 品牌ID */
   brand_id: string;
@@ -32560,7 +32141,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdD
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdDeactivatePostOptions {
   /** 商品券ID */
   product_coupon_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdDeactivatePostJson;
 }
 
@@ -32596,7 +32176,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   stock_send_rule: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJsonStockBundleStockSendRule;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -32610,7 +32189,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostOptions {
   /** 商品券ID */
   product_coupon_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostJson;
 }
 
@@ -32680,7 +32258,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   stock_list: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostResponseStockList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdPatchJson {
   /** 修改请求单号 */
   out_request_no: string;
@@ -32704,7 +32281,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次组ID */
   stock_bundle_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdPatchJson;
 }
 
@@ -32714,11 +32290,9 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次组ID */
   stock_bundle_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociateStoresPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdUpdateBudgetPostJson {
   /** 修改请求单号 */
   out_request_no: string;
@@ -32742,11 +32316,9 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次组ID */
   stock_bundle_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdUpdateBudgetPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksGetQuery {
   /** 批次状态 */
   state?: 'AUDITING' | 'SENDING' | 'PAUSED' | 'STOPPED' | 'DEACTIVATED';
@@ -32762,7 +32334,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksGetOptions {
   /** 商品券ID */
   product_coupon_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksGetQuery;
 }
 
@@ -32812,7 +32383,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   store_scope: 'NONE' | 'ALL' | 'SPECIFIC';
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -32826,7 +32396,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksPostOptions {
   /** 商品券ID */
   product_coupon_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksPostJson;
 }
 
@@ -32836,11 +32405,9 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次ID */
   stock_id: string;
-  /** 声明请求的查询参数 */
   query: V3LovefeastBrandsByBrandIdGetOptions;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdPatchJson {
   /** 品牌ID */
   brand_id: string;
@@ -32864,7 +32431,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次ID */
   stock_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdPatchJson;
 }
 
@@ -32874,7 +32440,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   store_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociateStoresPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -32888,7 +32453,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次ID */
   stock_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociateStoresPostJson;
 }
 
@@ -32912,7 +32476,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   failed_store_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociateStoresPostResponseFailedStoreList[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociatedStoresGetQuery {
   /** 分页大小 */
   page_size?: number;
@@ -32928,7 +32491,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次ID */
   stock_id: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociatedStoresGetQuery;
 }
 
@@ -32948,7 +32510,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次ID */
   stock_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdDeactivatePostJson;
 }
 
@@ -32962,7 +32523,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   failed_store_list?: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociateStoresPostResponseFailedStoreList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdUpdateBudgetPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -32986,11 +32546,9 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次ID */
   stock_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdUpdateBudgetPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdUploadCouponCodesPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -33006,7 +32564,6 @@ export interface V3MarketingPartnerProductCouponProductCouponsByProductCouponIdS
   product_coupon_id: string;
   /** 批次ID */
   stock_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdUploadCouponCodesPostJson;
 }
 
@@ -33038,7 +32595,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostJs
   member_tag_info?: V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostJsonCouponTagInfoMemberTagInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -33060,7 +32616,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostJs
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostOptions {
   /** 用户OpenID */
   openid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostJson;
 }
 
@@ -33214,7 +32769,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostRe
   user_product_coupon_list: V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostResponseUserProductCouponList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesByUserCouponBundleIdDeactivatePostJson {
   /** 品牌ID */
   brand_id: string;
@@ -33236,11 +32790,9 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesByUser
   openid: string;
   /** 用户券组ID */
   user_coupon_bundle_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesByUserCouponBundleIdDeactivatePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetQuery {
   /** 商品券ID */
   product_coupon_id?: string;
@@ -33262,7 +32814,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetQuery {
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetOptions {
   /** 用户OpenID */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingPartnerProductCouponUsersByOpenidCouponsGetQuery;
 }
 
@@ -33276,7 +32827,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponse 
   user_coupon_list?: V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -33298,7 +32848,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJson {
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostOptions {
   /** 用户OpenID */
   openid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJson;
 }
 
@@ -33438,7 +32987,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse
   brand_id: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeGetQuery {
   /** 品牌ID */
   brand_id: string;
@@ -33456,11 +33004,9 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   openid: string;
   /** 用户商品券Code */
   coupon_code: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -33480,11 +33026,9 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   openid: string;
   /** 用户商品券Code */
   coupon_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeDeactivatePostJson {
   /** 品牌ID */
   brand_id: string;
@@ -33506,11 +33050,9 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   openid: string;
   /** 用户商品券Code */
   coupon_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeDeactivatePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeReturnPostJson {
   /** 品牌ID */
   brand_id: string;
@@ -33532,7 +33074,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   openid: string;
   /** 用户商品券Code */
   coupon_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeReturnPostJson;
 }
 
@@ -33548,7 +33089,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   sub_mchid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeUsePostJson {
   /** 品牌ID */
   brand_id: string;
@@ -33574,7 +33114,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCode
   openid: string;
   /** 用户商品券Code */
   coupon_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeUsePostJson;
 }
 
@@ -33658,7 +33197,6 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponPostRe
   token: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingPartnershipsGetQuery {
   /**
    * 合作方信息JSON格式字符串
@@ -33678,14 +33216,13 @@ export interface V3MarketingPartnershipsGetQuery {
 
 /** 查询合作关系列表 */
 export interface V3MarketingPartnershipsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingPartnershipsGetQuery;
 }
 
 /** 合作方信息 */
 export interface V3MarketingPartnershipsGetResponseDataPartner {
   /** 合作方类别 */
-  type: string;
+  type: 'APPID' | 'MERCHANT' | (string & {});
   /** 合作方APPID */
   appid?: string;
   /** 合作方商户ID */
@@ -33695,7 +33232,7 @@ export interface V3MarketingPartnershipsGetResponseDataPartner {
 /** 被授权数据 */
 export interface V3MarketingPartnershipsGetResponseDataAuthorizedData {
   /** 授权业务类别 */
-  business_type: string;
+  business_type: 'FAVOR_STOCK' | 'BUSIFAVOR_STOCK' | (string & {});
   /** 授权批次ID */
   stock_id?: string;
 }
@@ -33746,7 +33283,6 @@ export interface V3MarketingPartnershipsBuildPostJsonAuthorizedData {
   stock_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPartnershipsBuildPostJson {
   /** 合作方信息 */
   partner: V3MarketingPartnershipsBuildPostJsonPartner;
@@ -33754,7 +33290,6 @@ export interface V3MarketingPartnershipsBuildPostJson {
   authorized_data: V3MarketingPartnershipsBuildPostJsonAuthorizedData;
 }
 
-/** 声明请求的头参数 */
 export interface V3MarketingPartnershipsBuildPostHeaders {
   /** 业务请求幂等值 */
   'Idempotency-Key': string;
@@ -33762,36 +33297,16 @@ export interface V3MarketingPartnershipsBuildPostHeaders {
 
 /** 建立合作关系 */
 export interface V3MarketingPartnershipsBuildPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPartnershipsBuildPostJson;
-  /** 声明请求的头参数 */
   headers: V3MarketingPartnershipsBuildPostHeaders;
-}
-
-/** 合作方信息 */
-export interface V3MarketingPartnershipsBuildPostResponsePartner {
-  /** 合作方类别 */
-  type: 'APPID' | 'MERCHANT' | (string & {});
-  /** 合作方APPID */
-  appid?: string;
-  /** 合作方商户ID */
-  merchant_id?: string;
-}
-
-/** 被授权数据 */
-export interface V3MarketingPartnershipsBuildPostResponseAuthorizedData {
-  /** 授权业务类别 */
-  business_type: 'FAVOR_STOCK' | 'BUSIFAVOR_STOCK' | (string & {});
-  /** 授权批次ID */
-  stock_id?: string;
 }
 
 /** 建立合作关系 */
 export interface V3MarketingPartnershipsBuildPostResponse {
   /** 合作方信息 */
-  partner: V3MarketingPartnershipsBuildPostResponsePartner;
+  partner: V3MarketingPartnershipsGetResponseDataPartner;
   /** 被授权数据 */
-  authorized_data: V3MarketingPartnershipsBuildPostResponseAuthorizedData;
+  authorized_data: V3MarketingPartnershipsGetResponseDataAuthorizedData;
   /** 合作状态 */
   state: 'ESTABLISHED' | 'TERMINATED' | (string & {});
   /** 建立合作关系时间 */
@@ -33808,7 +33323,6 @@ export interface V3MarketingPartnershipsTerminatePostResponse {
   terminate_time: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingPaygiftactivityActivitiesGetQuery {
   /** 分页页码 */
   offset: number;
@@ -33824,7 +33338,6 @@ export interface V3MarketingPaygiftactivityActivitiesGetQuery {
 
 /** 获取支付有礼活动列表 */
 export interface V3MarketingPaygiftactivityActivitiesGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingPaygiftactivityActivitiesGetQuery;
 }
 
@@ -33946,7 +33459,6 @@ export interface V3MarketingPaygiftactivityActivitiesByActivityIdGetResponse {
   award_send_rule: V3MarketingPaygiftactivityActivitiesByActivityIdGetResponseAwardSendRule;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingPaygiftactivityActivitiesByActivityIdGoodsGetQuery {
   /** 分页页码 */
   offset?: number;
@@ -33958,7 +33470,6 @@ export interface V3MarketingPaygiftactivityActivitiesByActivityIdGoodsGetQuery {
 export interface V3MarketingPaygiftactivityActivitiesByActivityIdGoodsGetOptions {
   /** 活动id */
   activity_id: string;
-  /** 声明请求的查询参数 */
   query?: V3MarketingPaygiftactivityActivitiesByActivityIdGoodsGetQuery;
 }
 
@@ -34012,7 +33523,6 @@ export interface V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsGetRes
   data?: V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsGetResponseData[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsAddPostJson {
   /** 发券商户号 */
   merchant_id_list?: string[];
@@ -34024,7 +33534,6 @@ export interface V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsAddPos
 export interface V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsAddPostOptions {
   /** 活动id */
   activity_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsAddPostJson;
 }
 
@@ -34046,7 +33555,6 @@ export interface V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsAddPos
   invalid_merchant_id_list?: V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsAddPostResponseInvalidMerchantIdList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsDeletePostJson {
   /** 删除的发券商户号 */
   merchant_id_list?: string[];
@@ -34058,7 +33566,6 @@ export interface V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsDelete
 export interface V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsDeletePostOptions {
   /** 活动id */
   activity_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsDeletePostJson;
 }
 
@@ -34182,7 +33689,6 @@ export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostJsonAwardS
   merchant_id_list?: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostJson {
   /** 活动基本信息 */
   activity_base_info: V3MarketingPaygiftactivityUniqueThresholdActivityPostJsonActivityBaseInfo;
@@ -34194,7 +33700,6 @@ export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostJson {
 
 /** 创建全场满额送活动 */
 export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingPaygiftactivityUniqueThresholdActivityPostJson;
 }
 
@@ -34214,7 +33719,6 @@ export interface V3MarketingShoppingReceiptCustomentrancesPostJsonJumpLink {
   mini_programs_path?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingShoppingReceiptCustomentrancesPostJson {
   /** 自定义入口种类 */
   custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM';
@@ -34238,7 +33742,6 @@ export interface V3MarketingShoppingReceiptCustomentrancesPostJson {
 
 /** 创建自定义入口 */
 export interface V3MarketingShoppingReceiptCustomentrancesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingShoppingReceiptCustomentrancesPostJson;
 }
 
@@ -34274,7 +33777,6 @@ export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdGetOptions {
   brand_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchJson {
   /** 自定义入口种类 */
   custom_entrance_type?: 'MERCHANT_ACTIVITY' | 'MERCHANT_MINI_PROGRAM';
@@ -34298,7 +33800,6 @@ export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchJson {
 export interface V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchOptions {
   /** 自定义入口的归属品牌ID。 */
   brand_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchJson;
 }
 
@@ -34310,7 +33811,6 @@ export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostJ
   merchant_path?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostJson {
   /** 微信支付订单号 */
   transaction_id?: string;
@@ -34328,7 +33828,6 @@ export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostJ
 
 /** 上传商家电子小票跳转信息 */
 export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostJson;
 }
 
@@ -34360,7 +33859,6 @@ export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostR
   merchant_jump_info?: V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerchantJumpInfo;
 }
 
-/** 声明请求的头参数 */
 export interface V3MarketingShoppingReceiptShoppingreceiptsPostHeaders {
   /** 平台公钥ID/平台公钥证书序列号 */
   'Wechatpay-Serial'?: string;
@@ -34405,7 +33903,6 @@ export interface V3MarketingShoppingReceiptShoppingreceiptsPostBody {
 
 /** 上传电子小票 */
 export interface V3MarketingShoppingReceiptShoppingreceiptsPostOptions {
-  /** 声明请求的头参数 */
   headers?: V3MarketingShoppingReceiptShoppingreceiptsPostHeaders;
   /** multipart/form-data 数据结构 */
   body: V3MarketingShoppingReceiptShoppingreceiptsPostBody;
@@ -34445,7 +33942,6 @@ export interface V3MarketingShoppingReceiptShoppingreceiptsPostResponse {
   receipt: V3MarketingShoppingReceiptShoppingreceiptsPostResponseReceipt;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingWeeklyDiscountActivitiesGetQuery {
   /** 最大资源条数 */
   limit: number;
@@ -34463,7 +33959,6 @@ export interface V3MarketingWeeklyDiscountActivitiesGetQuery {
 
 /** 查询周周惠活动列表 */
 export interface V3MarketingWeeklyDiscountActivitiesGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MarketingWeeklyDiscountActivitiesGetQuery;
 }
 
@@ -34494,7 +33989,7 @@ export interface V3MarketingWeeklyDiscountActivitiesGetResponseData {
   /** 活动结束时间 */
   activity_available_end_time: string;
   /** 活动状态 */
-  activity_state: string;
+  activity_state: 'CREATED' | 'DELIVERING' | 'EXPIRED' | 'PAUSED' | 'TERMINATED' | (string & {});
   /** 活动备注 */
   activity_remark?: string;
   /** 活动logo */
@@ -34519,7 +34014,6 @@ export interface V3MarketingWeeklyDiscountActivitiesByActivityIdGetOptions {
   activity_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingWeeklyDiscountActivitiesByActivityIdApplyPostJson {
   /** 报名商户号 */
   applying_merchant_id: number;
@@ -34531,7 +34025,6 @@ export interface V3MarketingWeeklyDiscountActivitiesByActivityIdApplyPostJson {
 export interface V3MarketingWeeklyDiscountActivitiesByActivityIdApplyPostOptions {
   /** 活动ID */
   activity_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingWeeklyDiscountActivitiesByActivityIdApplyPostJson;
 }
 
@@ -34543,7 +34036,6 @@ export interface V3MarketingWeeklyDiscountActivitiesByActivityIdApplyPostRespons
   success_time: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MarketingWithdrawFavorUsersByOpenidCouponsGetQuery {
   /** 银行提现免费券批次创建方商户号 */
   mchid: string;
@@ -34561,7 +34053,6 @@ export interface V3MarketingWithdrawFavorUsersByOpenidCouponsGetQuery {
 export interface V3MarketingWithdrawFavorUsersByOpenidCouponsGetOptions {
   /** 用户标识 */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3MarketingWithdrawFavorUsersByOpenidCouponsGetQuery;
 }
 
@@ -34591,7 +34082,6 @@ export interface V3MarketingWithdrawFavorUsersByOpenidCouponsGetResponse {
   total_count: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MarketingWithdrawFavorUsersByOpenidCouponsPostJson {
   /** 银行提现免费券批次创建方商户号 */
   mchid: string;
@@ -34607,7 +34097,6 @@ export interface V3MarketingWithdrawFavorUsersByOpenidCouponsPostJson {
 export interface V3MarketingWithdrawFavorUsersByOpenidCouponsPostOptions {
   /** 用户标识 */
   openid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MarketingWithdrawFavorUsersByOpenidCouponsPostJson;
 }
 
@@ -34619,7 +34108,6 @@ export interface V3MarketingWithdrawFavorUsersByOpenidCouponsPostResponse {
   expire_time?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MchManageMchManageRecordsSubMchidBySubMchidGetQuery {
   /** 最大资源条数 */
   limit: number;
@@ -34635,7 +34123,6 @@ export interface V3MchManageMchManageRecordsSubMchidBySubMchidGetQuery {
 export interface V3MchManageMchManageRecordsSubMchidBySubMchidGetOptions {
   /** 子商户号 */
   sub_mchid: string;
-  /** 声明请求的查询参数 */
   query: V3MchManageMchManageRecordsSubMchidBySubMchidGetQuery;
 }
 
@@ -34655,7 +34142,6 @@ export interface V3MchManageMchManageRecordsSubMchidBySubMchidGetResponse {
 export interface V3MchManageMchManageRecordsByManageRecordIdGetOptions {
   /** 商户管理记录ID */
   manage_record_id: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
@@ -34925,7 +34411,6 @@ export interface V3MchManageMchManageRecordsByManageRecordIdMchManageSubmissions
   record_fields: V3MchManageMchManageRecordsByManageRecordIdMchManageSubmissionsPostJsonSubmitDataRecordFields[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MchManageMchManageRecordsByManageRecordIdMchManageSubmissionsPostJson {
   /** 子商户号 */
   sub_mchid: string;
@@ -34937,7 +34422,6 @@ export interface V3MchManageMchManageRecordsByManageRecordIdMchManageSubmissions
 export interface V3MchManageMchManageRecordsByManageRecordIdMchManageSubmissionsPostOptions {
   /** 商户管理记录ID */
   manage_record_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MchManageMchManageRecordsByManageRecordIdMchManageSubmissionsPostJson;
 }
 
@@ -34986,7 +34470,6 @@ export interface V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostResponse 
 export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdGetOptions {
   /** 尽调单号 */
   due_diligence_id: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
@@ -35166,7 +34649,6 @@ export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdSubmitP
   record_fields: V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdSubmitPostJsonSubmitDataRecordFields[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdSubmitPostJson {
   /** 子商户号 */
   sub_mchid: string;
@@ -35178,7 +34660,6 @@ export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdSubmitP
 export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdSubmitPostOptions {
   /** 尽调单号 */
   due_diligence_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdSubmitPostJson;
 }
 
@@ -35319,7 +34800,6 @@ export interface V3MchOperateRiskWithdrawlApplyPostJsonAdditionalMaterials {
   additional_media?: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MchOperateRiskWithdrawlApplyPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -35345,9 +34825,7 @@ export interface V3MchOperateRiskWithdrawlApplyPostJson {
 
 /** 提交已注销商户号可用余额提现申请单 */
 export interface V3MchOperateRiskWithdrawlApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MchOperateRiskWithdrawlApplyPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -35372,9 +34850,9 @@ export interface V3MchOperateRiskWithdrawlApplyApplymentIdByApplymentIdGetRespon
   /** 商户提现申请单号 */
   out_request_no: string;
   /** 申请单状态 */
-  state: string;
+  state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
   /** 失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'BALANCE_NOT_ENOUGH' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 最后更新时间 */
   modify_time?: string;
 }
@@ -35389,6 +34867,26 @@ export interface V3MchOperateRiskWithdrawlApplyApplymentIdByApplymentIdGetRespon
 export interface V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetOptions {
   /** 商户提现申请号 */
   out_request_no: string;
+}
+
+/** 提现申请单信息 */
+export interface V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetResponseWithdrawlApply {
+  /** 微信支付提现申请单号 */
+  applyment_id: string;
+  /** 商户提现申请单号 */
+  out_request_no: string;
+  /** 申请单状态 */
+  state: 'APPLYMENT_STATE_AUDITING' | 'APPLYMENT_STATE_REJECTED' | 'APPLYMENT_STATE_MODIFING' | 'APPLYMENT_STATE_FINISHED' | 'APPLYMENT_STATE_CANCELED' | (string & {});
+  /** 失败原因 */
+  fail_reason?: 'BALANCE_NOT_ENOUGH' | 'RECEIPT_NOT_EXIST_CLOSED' | 'TIME_OUT_CLOSED' | (string & {});
+  /** 最后更新时间 */
+  modify_time?: string;
+}
+
+/** 商户提现申请单号查询提现申请单状态 */
+export interface V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetResponse {
+  /** 提现申请单信息 */
+  withdrawl_apply: V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetResponseWithdrawlApply;
 }
 
 /** 超级管理员信息 */
@@ -35413,7 +34911,6 @@ export interface V3MchalterapplyMchcontactalterapplymentPostJsonContactInfo {
   mobile_phone?: Sealed;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MchalterapplyMchcontactalterapplymentPostJson {
   /** 商户号 */
   merchant_code: string;
@@ -35425,9 +34922,7 @@ export interface V3MchalterapplyMchcontactalterapplymentPostJson {
 
 /** 提交超管变更申请单 */
 export interface V3MchalterapplyMchcontactalterapplymentPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MchalterapplyMchcontactalterapplymentPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -35587,7 +35082,6 @@ export interface V3MchalterapplyMchsubjectalterapplymentPostJsonAddition {
   agency_prove?: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MchalterapplyMchsubjectalterapplymentPostJson {
   /** 商户号 */
   merchant_code: string;
@@ -35613,9 +35107,7 @@ export interface V3MchalterapplyMchsubjectalterapplymentPostJson {
 
 /** 提交资料变更申请单 */
 export interface V3MchalterapplyMchsubjectalterapplymentPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MchalterapplyMchsubjectalterapplymentPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -35641,7 +35133,6 @@ export interface V3MchalterapplyMchsubjectalterapplymentByApplyIdRevokePostRespo
   result: 'SUCCESS' | 'FAIL' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MchalterapplyMerchantnamealterapplymentPostJson {
   /** 商户号 */
   merchant_code: string;
@@ -35653,7 +35144,6 @@ export interface V3MchalterapplyMerchantnamealterapplymentPostJson {
 
 /** 提交商户简称变更申请单 */
 export interface V3MchalterapplyMerchantnamealterapplymentPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MchalterapplyMerchantnamealterapplymentPostJson;
 }
 
@@ -35734,7 +35224,6 @@ export interface V3MedInsOrdersPostJsonPassthroughRequestContent {
   setlLatlnt?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MedInsOrdersPostJson {
   /** 混合支付类型 */
   mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE';
@@ -35804,9 +35293,7 @@ export interface V3MedInsOrdersPostJson {
 
 /** 医保自费混合收款下单 */
 export interface V3MedInsOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MedInsOrdersPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -35904,7 +35391,6 @@ export interface V3MedInsOrdersPostResponse {
   med_ins_test_env?: boolean;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MedInsOrdersMixTradeNoByMixTradeNoGetQuery {
   /** 医疗机构的商户号 */
   sub_mchid: string;
@@ -35914,7 +35400,6 @@ export interface V3MedInsOrdersMixTradeNoByMixTradeNoGetQuery {
 export interface V3MedInsOrdersMixTradeNoByMixTradeNoGetOptions {
   /** 医保自费混合订单号 */
   mix_trade_no: string;
-  /** 声明请求的查询参数 */
   query: V3MedInsOrdersMixTradeNoByMixTradeNoGetQuery;
 }
 
@@ -35922,11 +35407,9 @@ export interface V3MedInsOrdersMixTradeNoByMixTradeNoGetOptions {
 export interface V3MedInsOrdersOutTradeNoByOutTradeNoGetOptions {
   /** 医保自费混合订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query: V3MedInsOrdersMixTradeNoByMixTradeNoGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MedInsRefundsNotifyPostJson {
   /** 医疗机构的商户号 */
   sub_mchid: string;
@@ -35944,7 +35427,6 @@ export interface V3MedInsRefundsNotifyPostJson {
   out_refund_no: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MedInsRefundsNotifyPostQuery {
   /** 医保自费混合订单号 */
   mix_trade_no: string;
@@ -35952,13 +35434,10 @@ export interface V3MedInsRefundsNotifyPostQuery {
 
 /** 医保退款通知 */
 export interface V3MedInsRefundsNotifyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MedInsRefundsNotifyPostJson;
-  /** 声明请求的查询参数 */
   query: V3MedInsRefundsNotifyPostQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantRiskManageEcTradeRiskQueryRiskTradesPostJson {
   /** 服务商商户号 */
   sp_mchid?: string;
@@ -35978,7 +35457,6 @@ export interface V3MerchantRiskManageEcTradeRiskQueryRiskTradesPostJson {
 
 /** 查询风险订单 */
 export interface V3MerchantRiskManageEcTradeRiskQueryRiskTradesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantRiskManageEcTradeRiskQueryRiskTradesPostJson;
 }
 
@@ -36004,7 +35482,6 @@ export interface V3MerchantRiskManageEcTradeRiskQueryRiskTradesPostResponse {
   risk_trade_list?: V3MerchantRiskManageEcTradeRiskQueryRiskTradesPostResponseRiskTradeList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantRiskManageEcTradeRiskRecvDisposeResultPostJson {
   /** 服务商商户号 */
   sp_mchid?: string;
@@ -36030,7 +35507,6 @@ export interface V3MerchantRiskManageEcTradeRiskRecvDisposeResultPostJson {
 
 /** 回传处置结果 */
 export interface V3MerchantRiskManageEcTradeRiskRecvDisposeResultPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantRiskManageEcTradeRiskRecvDisposeResultPostJson;
 }
 
@@ -36084,7 +35560,6 @@ export interface V3MerchantRiskManageReportTradeUnionInformationPostJsonSubOrder
   sp_risk_level?: 1 | 2 | 3 | 4 | 5 | 6 | 7;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantRiskManageReportTradeUnionInformationPostJson {
   /** 服务商商户号 */
   sp_mchid?: string;
@@ -36182,9 +35657,7 @@ export interface V3MerchantRiskManageReportTradeUnionInformationPostJson {
 
 /** 上报订单关联信息 */
 export interface V3MerchantRiskManageReportTradeUnionInformationPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantRiskManageReportTradeUnionInformationPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -36202,7 +35675,6 @@ export interface V3MerchantRiskManageReportTradeUnionInformationPostResponse {
   out_trade_no?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantRiskManageTradeRiskInformationGetQuery {
   /** 服务商商户号 */
   sp_mchid?: string;
@@ -36220,7 +35692,6 @@ export interface V3MerchantRiskManageTradeRiskInformationGetQuery {
 
 /** 查询风险信息 */
 export interface V3MerchantRiskManageTradeRiskInformationGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MerchantRiskManageTradeRiskInformationGetQuery;
 }
 
@@ -36236,7 +35707,6 @@ export interface V3MerchantRiskManageTradeRiskInformationGetResponse {
   punish_description?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantRiskManageTradeRiskResultPostJson {
   /** 服务商商户号 */
   sp_mchid?: string;
@@ -36260,7 +35730,6 @@ export interface V3MerchantRiskManageTradeRiskResultPostJson {
 
 /** 处置结果回传 */
 export interface V3MerchantRiskManageTradeRiskResultPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantRiskManageTradeRiskResultPostJson;
 }
 
@@ -36294,11 +35763,9 @@ export interface V3MerchantRiskManageViolationNotificationsPostJson {
 
 /** 创建商户违规通知回调地址 */
 export interface V3MerchantRiskManageViolationNotificationsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantRiskManageViolationNotificationsPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantRiskManageViolationNotificationsPutJson {
   /** 通知链接 */
   notify_url?: string;
@@ -36306,7 +35773,6 @@ export interface V3MerchantRiskManageViolationNotificationsPutJson {
 
 /** 修改商户违规通知回调地址 */
 export interface V3MerchantRiskManageViolationNotificationsPutOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantRiskManageViolationNotificationsPutJson;
 }
 
@@ -36318,7 +35784,6 @@ export interface V3MerchantServiceComplaintNotificationsGetResponse {
   url: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantServiceComplaintNotificationsPutJson {
   /** 通知地址 */
   url: string;
@@ -36326,11 +35791,9 @@ export interface V3MerchantServiceComplaintNotificationsPutJson {
 
 /** 创建投诉通知回调 */
 export interface V3MerchantServiceComplaintNotificationsPutOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantServiceComplaintNotificationsPutJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantServiceComplaintsGetQuery {
   /** 分页大小 */
   limit?: number;
@@ -36346,7 +35809,6 @@ export interface V3MerchantServiceComplaintsGetQuery {
 
 /** 查询投诉信息 */
 export interface V3MerchantServiceComplaintsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MerchantServiceComplaintsGetQuery;
 }
 
@@ -36384,7 +35846,6 @@ export interface V3MerchantServiceComplaintsGetResponse {
   data?: V3MerchantServiceComplaintsGetResponseData[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantServiceComplaintsV2GetQuery {
   /** 分页大小 */
   limit?: number;
@@ -36400,7 +35861,6 @@ export interface V3MerchantServiceComplaintsV2GetQuery {
 
 /** 查询投诉单列表 */
 export interface V3MerchantServiceComplaintsV2GetOptions {
-  /** 声明请求的查询参数 */
   query: V3MerchantServiceComplaintsV2GetQuery;
 }
 
@@ -36520,16 +35980,6 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdGetOptions {
   complaint_id: string;
 }
 
-/** 投诉单关联服务单信息 */
-export interface V3MerchantServiceComplaintsV2ByComplaintIdGetResponseServiceOrderInfo {
-  /** 微信支付服务订单号 */
-  order_id?: string;
-  /** 商户服务订单号 */
-  out_order_no?: string;
-  /** 支付分服务单状态 */
-  state?: string;
-}
-
 /** 查询投诉单详情 */
 export interface V3MerchantServiceComplaintsV2ByComplaintIdGetResponse {
   /** 投诉单号 */
@@ -36551,7 +36001,7 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdGetResponse {
   /** 投诉单关联订单信息 */
   complaint_order_info?: V3MerchantServiceComplaintsV2GetResponseDataComplaintOrderInfo[];
   /** 投诉单关联服务单信息 */
-  service_order_info?: V3MerchantServiceComplaintsV2ByComplaintIdGetResponseServiceOrderInfo[];
+  service_order_info?: V3MerchantServiceComplaintsV2GetResponseDataServiceOrderInfo[];
   /** 投诉单是否已全额退款 */
   complaint_full_refunded: boolean;
   /** 是否有待回复的用户留言 */
@@ -36574,7 +36024,6 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdGetResponse {
   need_immediate_service?: boolean;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantServiceComplaintsV2ByComplaintIdCompletePostJson {
   /** 被诉商户号 */
   complainted_mchid: string;
@@ -36584,11 +36033,9 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdCompletePostJson {
 export interface V3MerchantServiceComplaintsV2ByComplaintIdCompletePostOptions {
   /** 投诉单号 */
   complaint_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantServiceComplaintsV2ByComplaintIdCompletePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetQuery {
   /** 分页大小 */
   limit?: number;
@@ -36600,7 +36047,6 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGe
 export interface V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetOptions {
   /** 投诉单号 */
   complaint_id: string;
-  /** 声明请求的查询参数 */
   query?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetQuery;
 }
 
@@ -36656,7 +36102,6 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdResponsePostJsonMiniP
   text: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantServiceComplaintsV2ByComplaintIdResponsePostJson {
   /** 被诉商户号 */
   complainted_mchid: string;
@@ -36676,11 +36121,9 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdResponsePostJson {
 export interface V3MerchantServiceComplaintsV2ByComplaintIdResponsePostOptions {
   /** 投诉单号 */
   complaint_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantServiceComplaintsV2ByComplaintIdResponsePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantServiceComplaintsV2ByComplaintIdUpdateRefundProgressPostJson {
   /** 审批动作 */
   action: 'REJECT' | 'APPROVE';
@@ -36698,7 +36141,6 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdUpdateRefundProgressP
 export interface V3MerchantServiceComplaintsV2ByComplaintIdUpdateRefundProgressPostOptions {
   /** 投诉单号 */
   complaint_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantServiceComplaintsV2ByComplaintIdUpdateRefundProgressPostJson;
 }
 
@@ -36721,7 +36163,7 @@ export interface V3MerchantServiceComplaintsByTransactionIdGetResponse {
   /** 投诉描述 */
   complaint_detail: string;
   /** 投诉单状态 */
-  complaint_state?: string;
+  complaint_state?: 'PAYER_COMPLAINTED' | 'FROZENED' | 'FROZEN_FINISHED' | 'PAYER_CANCELED' | 'MERCHANT_REFUNDED' | 'SYSTEM_REFUNDED' | 'MANUAL_UNFROZEN' | (string & {});
   /** 微信支付订单号 */
   transaction_id: string;
   /** 冻结结束时间 */
@@ -36752,7 +36194,6 @@ export interface V3MerchantServiceComplaintsByTransactionIdNegotiationHistorysGe
   complaint_negotiation_history?: V3MerchantServiceComplaintsByTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantServiceFeedbacksPostJson {
   /** 微信支付订单号 */
   transaction_id: string;
@@ -36770,7 +36211,6 @@ export interface V3MerchantServiceFeedbacksPostJson {
 
 /** 商户反馈 */
 export interface V3MerchantServiceFeedbacksPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantServiceFeedbacksPostJson;
 }
 
@@ -36786,7 +36226,6 @@ export interface V3MerchantServiceImagesByMediaIdGetOptions {
   media_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantSettlementMerchantSettleRuleApplicationsPostJson {
   /** 从业机构号 */
   acquiring_bank_id: string;
@@ -36800,7 +36239,6 @@ export interface V3MerchantSettlementMerchantSettleRuleApplicationsPostJson {
 
 /** 申请修改特约商户结算规则 */
 export interface V3MerchantSettlementMerchantSettleRuleApplicationsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantSettlementMerchantSettleRuleApplicationsPostJson;
 }
 
@@ -36868,7 +36306,6 @@ export interface V3MerchantStoreStoresPostJsonStoreRecipient {
   company_name?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantStoreStoresPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -36884,7 +36321,6 @@ export interface V3MerchantStoreStoresPostJson {
 
 /** 创建门店 */
 export interface V3MerchantStoreStoresPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantStoreStoresPostJson;
 }
 
@@ -36894,7 +36330,6 @@ export interface V3MerchantStoreStoresPostResponse {
   store_id: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantStoreStoresByStoreIdGetQuery {
   /** 特约商户号 */
   sub_mchid?: string;
@@ -36904,7 +36339,6 @@ export interface V3MerchantStoreStoresByStoreIdGetQuery {
 export interface V3MerchantStoreStoresByStoreIdGetOptions {
   /** 微信支付商户门店ID */
   store_id: string | number;
-  /** 声明请求的查询参数 */
   query?: V3MerchantStoreStoresByStoreIdGetQuery;
 }
 
@@ -36932,7 +36366,6 @@ export interface V3MerchantStoreStoresByStoreIdGetResponse {
   store_state?: V3MerchantStoreStoresByStoreIdGetResponseStoreState;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantStoreStoresByStoreIdPatchJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -36948,11 +36381,9 @@ export interface V3MerchantStoreStoresByStoreIdPatchJson {
 export interface V3MerchantStoreStoresByStoreIdPatchOptions {
   /** 微信支付商户门店ID */
   store_id: string | number;
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantStoreStoresByStoreIdPatchJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantStoreStoresByStoreIdRecipientsBindPostJson {
   /** 子商户号 */
   sub_mchid: string;
@@ -36964,7 +36395,6 @@ export interface V3MerchantStoreStoresByStoreIdRecipientsBindPostJson {
 export interface V3MerchantStoreStoresByStoreIdRecipientsBindPostOptions {
   /** 微信支付商户门店ID */
   store_id: string | number;
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantStoreStoresByStoreIdRecipientsBindPostJson;
 }
 
@@ -36982,7 +36412,6 @@ export interface V3MerchantStoreStoresByStoreIdRecipientsBindPostResponse {
   failed_store_recipient?: V3MerchantStoreStoresByStoreIdRecipientsBindPostResponseFailedStoreRecipient[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantStoreStoresByStoreIdRecipientsUnbindPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -36994,7 +36423,6 @@ export interface V3MerchantStoreStoresByStoreIdRecipientsUnbindPostJson {
 export interface V3MerchantStoreStoresByStoreIdRecipientsUnbindPostOptions {
   /** 微信支付商户门店ID */
   store_id: string | number;
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantStoreStoresByStoreIdRecipientsUnbindPostJson;
 }
 
@@ -37012,7 +36440,6 @@ export interface V3MerchantFundBalanceByAccountTypeGetResponse {
   pending_amount?: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantFundDayendbalanceByAccountTypeGetQuery {
   /** 日期 */
   date: string;
@@ -37022,11 +36449,9 @@ export interface V3MerchantFundDayendbalanceByAccountTypeGetQuery {
 export interface V3MerchantFundDayendbalanceByAccountTypeGetOptions {
   /** 资金账户类型 */
   account_type: 'BASIC' | 'OPERATION' | 'FEES';
-  /** 声明请求的查询参数 */
   query: V3MerchantFundDayendbalanceByAccountTypeGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantFundWithdrawPostJson {
   /** 商户提现单号 */
   out_request_no: string;
@@ -37042,7 +36467,6 @@ export interface V3MerchantFundWithdrawPostJson {
 
 /** 电商平台提现 */
 export interface V3MerchantFundWithdrawPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantFundWithdrawPostJson;
 }
 
@@ -37054,7 +36478,6 @@ export interface V3MerchantFundWithdrawPostResponse {
   out_request_no: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantFundWithdrawBillTypeByBillTypeGetQuery {
   /** 账单类型 */
   bill_type?: 'NO_SUCC';
@@ -37067,18 +36490,7 @@ export interface V3MerchantFundWithdrawBillTypeByBillTypeGetQuery {
 /** 按日下载提现异常文件 */
 export interface V3MerchantFundWithdrawBillTypeByBillTypeGetOptions {
   bill_type: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantFundWithdrawBillTypeByBillTypeGetQuery;
-}
-
-/** 按日下载提现异常文件 */
-export interface V3MerchantFundWithdrawBillTypeByBillTypeGetResponse {
-  /** 哈希类型 */
-  hash_type: 'SHA1' | (string & {});
-  /** 哈希值 */
-  hash_value: string;
-  /** 账单下载地址 */
-  download_url: string;
 }
 
 /** 电商平台(商户提现单号查询)提现状态 */
@@ -37175,7 +36587,6 @@ export interface V3MerchantMediaVideoUploadPostOptions {
   body: V3MerchantMediaVideoUploadPostBody;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantfundMerchantIncomeRecordsGetQuery {
   /** 账户类型 */
   account_type: 'BASIC' | 'OPERATION' | 'FEES';
@@ -37189,7 +36600,6 @@ export interface V3MerchantfundMerchantIncomeRecordsGetQuery {
 
 /** 服务商银行来账查询 */
 export interface V3MerchantfundMerchantIncomeRecordsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MerchantfundMerchantIncomeRecordsGetQuery;
 }
 
@@ -37231,7 +36641,6 @@ export interface V3MerchantfundMerchantIncomeRecordsGetResponse {
   links: V3MerchantfundPartnerIncomeRecordsGetResponseLinks;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantfundPartnerIncomeRecordsGetQuery {
   /** 特约商户号 */
   sub_mchid: string;
@@ -37245,7 +36654,6 @@ export interface V3MerchantfundPartnerIncomeRecordsGetQuery {
 
 /** 特约商户银行来账查询 */
 export interface V3MerchantfundPartnerIncomeRecordsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MerchantfundPartnerIncomeRecordsGetQuery;
 }
 
@@ -37297,7 +36705,6 @@ export interface V3MerchantfundPartnerIncomeRecordsGetResponse {
   links: V3MerchantfundPartnerIncomeRecordsGetResponseLinks;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantsPostJson {
   /** 机构appid */
   sp_appid: string;
@@ -37335,7 +36742,6 @@ export interface V3MerchantsPostJson {
   principal?: V3MerchantsPutJsonPrincipal;
 }
 
-/** 声明请求的头参数 */
 export interface V3MerchantsPostHeaders {
   /** 由商户侧生成的唯一key，用来标识多次重试是否为同一请求 */
   'Idempotency-Key'?: string;
@@ -37347,9 +36753,7 @@ export interface V3MerchantsPostHeaders {
 export interface V3MerchantsPostOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPostHeaders;
 }
 
@@ -37409,7 +36813,6 @@ export interface V3MerchantsPutJsonPrincipal {
   number?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MerchantsPutJson {
   /** 机构appid */
   sp_appid: string;
@@ -37449,7 +36852,6 @@ export interface V3MerchantsPutJson {
   principal?: V3MerchantsPutJsonPrincipal;
 }
 
-/** 声明请求的头参数 */
 export interface V3MerchantsPutHeaders {
   /** 微信支付公钥ID/平台证书序列号 */
   'Wechatpay-Serial'?: string;
@@ -37459,19 +36861,15 @@ export interface V3MerchantsPutHeaders {
 export interface V3MerchantsPutOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantsPutJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantsPutResponse {
   /** 子商户号 */
   sub_mchid: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3MerchantsBySubMchidGetQuery {
   /** 机构appid */
   sp_appid: string;
@@ -37485,7 +36883,6 @@ export interface V3MerchantsBySubMchidGetOptions {
   base_uri: string;
   /** 子商户号 */
   sub_mchid: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsBySubMchidGetQuery;
 }
 
@@ -37577,7 +36974,6 @@ export interface V3MultiuseStocksByStockIdUseFlowGetResponse {
   url: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3MultiuseUsersByOpenidCouponsPostJson {
   /** 批次号 */
   stock_id: string;
@@ -37599,9 +36995,7 @@ export interface V3MultiuseUsersByOpenidCouponsPostJson {
 export interface V3MultiuseUsersByOpenidCouponsPostOptions {
   /** 用户OpenID */
   openid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MultiuseUsersByOpenidCouponsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -37635,7 +37029,6 @@ export interface V3NewTaxControlFapiaoCardTemplatePostJsonCardTemplateInformatio
   custom_cell?: V3NewTaxControlFapiaoCardTemplatePostJsonCardTemplateInformationCustomCell;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3NewTaxControlFapiaoCardTemplatePostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -37647,7 +37040,6 @@ export interface V3NewTaxControlFapiaoCardTemplatePostJson {
 
 /** 创建电子发票卡券模板 */
 export interface V3NewTaxControlFapiaoCardTemplatePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3NewTaxControlFapiaoCardTemplatePostJson;
 }
 
@@ -37659,7 +37051,6 @@ export interface V3NewTaxControlFapiaoCardTemplatePostResponse {
   card_id: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3NewTaxControlFapiaoDownloadGetQuery {
   /** 前序download_url的查询参数 */
   token: string;
@@ -37679,7 +37070,6 @@ export interface V3NewTaxControlFapiaoDownloadGetQuery {
 
 /** 下载发票文件 */
 export interface V3NewTaxControlFapiaoDownloadGetOptions {
-  /** 声明请求的查询参数 */
   query: V3NewTaxControlFapiaoDownloadGetQuery;
 }
 
@@ -37745,7 +37135,6 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsPostJsonFapiaoInformatio
   items: V3NewTaxControlFapiaoFapiaoApplicationsPostJsonFapiaoInformationItems[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -37761,9 +37150,7 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsPostJson {
 
 /** 开具电子发票 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3NewTaxControlFapiaoFapiaoApplicationsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -37855,7 +37242,6 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueGeneralPostJsonFapi
   remark?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueGeneralPostJson {
   /** 子商户号 */
   sub_mchid: string;
@@ -37869,9 +37255,7 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueGeneralPostJson {
 
 /** 开具通用行业电子发票 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueGeneralPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3NewTaxControlFapiaoFapiaoApplicationsIssueGeneralPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -37943,7 +37327,6 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostJso
   remark?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostJson {
   /** 子商户号 */
   sub_mchid: string;
@@ -37957,9 +37340,7 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostJso
 
 /** 开具不动产租赁行业电子发票 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -37998,7 +37379,6 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostResp
   fapiao_media_id: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -38010,7 +37390,6 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdGetQuery 
 export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdGetOptions {
   /** 发票申请单号 */
   fapiao_apply_id: string;
-  /** 声明请求的查询参数 */
   query?: V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdGetQuery;
 }
 
@@ -38112,7 +37491,6 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdGetRespon
   fapiao_information: V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdGetResponseFapiaoInformation[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdFapiaoFilesGetQuery {
   /** 子商户号 */
   sub_mchid: string;
@@ -38124,7 +37502,6 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdFapiaoFil
 export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdFapiaoFilesGetOptions {
   /** 发票申请单号 */
   fapiao_apply_id: string;
-  /** 声明请求的查询参数 */
   query: V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdFapiaoFilesGetQuery;
 }
 
@@ -38202,7 +37579,6 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdInsertCar
   remark?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdInsertCardsPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -38218,9 +37594,7 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdInsertCar
 export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdInsertCardsPostOptions {
   /** 发票申请单号 */
   fapiao_apply_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdInsertCardsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -38234,7 +37608,6 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdReversePo
   fapiao_number: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdReversePostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -38248,11 +37621,9 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdReversePo
 export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdReversePostOptions {
   /** 发票申请单号 */
   fapiao_apply_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdReversePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3NewTaxControlFapiaoFapiaomerchantGetspinviteurlGetQuery {
   /** 操作类型 */
   operation_type: 'AUTH_BINDING';
@@ -38272,9 +37643,7 @@ export interface V3NewTaxControlFapiaoFapiaomerchantGetspinviteurlGetQuery {
 
 /** 获取邀请商户开通服务商电子发票能力 */
 export interface V3NewTaxControlFapiaoFapiaomerchantGetspinviteurlGetOptions {
-  /** 声明请求的查询参数 */
   query: V3NewTaxControlFapiaoFapiaomerchantGetspinviteurlGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -38288,7 +37657,6 @@ export interface V3NewTaxControlFapiaoFapiaomerchantGetspinviteurlGetResponse {
   miniprogram_path: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3NewTaxControlFapiaoFapiaomerchantListspinvitemchinfoGetQuery {
   /** 查询时间起 */
   query_time_start: string;
@@ -38306,7 +37674,6 @@ export interface V3NewTaxControlFapiaoFapiaomerchantListspinvitemchinfoGetQuery 
 
 /** 获取邀请开通的商户信息 */
 export interface V3NewTaxControlFapiaoFapiaomerchantListspinvitemchinfoGetOptions {
-  /** 声明请求的查询参数 */
   query: V3NewTaxControlFapiaoFapiaomerchantListspinvitemchinfoGetQuery;
 }
 
@@ -38346,7 +37713,6 @@ export interface V3NewTaxControlFapiaoFapiaomerchantListspinvitemchinfoGetRespon
 
 /** 获取商户开票基础信息 */
 export interface V3NewTaxControlFapiaoMerchantBaseInformationGetOptions {
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
@@ -38368,7 +37734,6 @@ export interface V3NewTaxControlFapiaoMerchantDevelopmentConfigGetResponse {
   support_vat_fapiao?: boolean;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3NewTaxControlFapiaoMerchantDevelopmentConfigPatchJson {
   /** 商户回调地址 */
   callback_url?: string;
@@ -38382,11 +37747,9 @@ export interface V3NewTaxControlFapiaoMerchantDevelopmentConfigPatchJson {
 
 /** 配置开发选项 */
 export interface V3NewTaxControlFapiaoMerchantDevelopmentConfigPatchOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3NewTaxControlFapiaoMerchantDevelopmentConfigPatchJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3NewTaxControlFapiaoMerchantTaxCodesGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -38398,7 +37761,6 @@ export interface V3NewTaxControlFapiaoMerchantTaxCodesGetQuery {
 
 /** 获取商品和服务税收分类对照表 */
 export interface V3NewTaxControlFapiaoMerchantTaxCodesGetOptions {
-  /** 声明请求的查询参数 */
   query: V3NewTaxControlFapiaoMerchantTaxCodesGetQuery;
 }
 
@@ -38415,7 +37777,7 @@ export interface V3NewTaxControlFapiaoMerchantTaxCodesGetResponseData {
   /** 税率 */
   tax_rate: number;
   /** 税收优惠政策标识 */
-  tax_prefer_mark: string;
+  tax_prefer_mark: 'NO_FAVORABLE' | 'OUTSIDE_VAT' | 'VAT_EXEMPT' | 'NORMAL_ZERO_RATED' | 'EXPORT_ZERO_RATED' | (string & {});
 }
 
 /** 获取商品和服务税收分类对照表 */
@@ -38482,7 +37844,6 @@ export interface V3NewTaxControlFapiaoMerchantBySubMchidCheckStatusGetResponse {
   digital_tax_mode?: V3NewTaxControlFapiaoMerchantBySubMchidCheckStatusGetResponseDigitalTaxMode;
 }
 
-/** 声明请求的查询参数 */
 export interface V3NewTaxControlFapiaoUserTitleGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -38494,7 +37855,6 @@ export interface V3NewTaxControlFapiaoUserTitleGetQuery {
 
 /** 获取用户填写的抬头 */
 export interface V3NewTaxControlFapiaoUserTitleGetOptions {
-  /** 声明请求的查询参数 */
   query: V3NewTaxControlFapiaoUserTitleGetQuery;
 }
 
@@ -38528,7 +37888,6 @@ export interface V3NewTaxControlFapiaoUserTitleGetResponse {
   user_apply_message?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3NewTaxControlFapiaoUserTitleTitleUrlGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -38556,7 +37915,6 @@ export interface V3NewTaxControlFapiaoUserTitleTitleUrlGetQuery {
 
 /** 获取抬头填写链接 */
 export interface V3NewTaxControlFapiaoUserTitleTitleUrlGetOptions {
-  /** 声明请求的查询参数 */
   query: V3NewTaxControlFapiaoUserTitleTitleUrlGetQuery;
 }
 
@@ -38572,7 +37930,6 @@ export interface V3NewTaxControlFapiaoUserTitleTitleUrlGetResponse {
   miniprogram_user_name?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3OfflinefaceAuthinfoPostJson {
   /** 服务商公众号appid */
   sp_appid: string;
@@ -38590,7 +37947,6 @@ export interface V3OfflinefaceAuthinfoPostJson {
 
 /** 获取authinfo接口 */
 export interface V3OfflinefaceAuthinfoPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3OfflinefaceAuthinfoPostJson;
 }
 
@@ -38638,7 +37994,6 @@ export interface V3OfflinefaceContractsPresignPostJsonLimitBankCard {
   phone?: Sealed;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3OfflinefaceContractsPresignPostJson {
   /** 业务类型 */
   business_name: string;
@@ -38652,9 +38007,7 @@ export interface V3OfflinefaceContractsPresignPostJson {
 
 /** 预签约接口 */
 export interface V3OfflinefaceContractsPresignPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3OfflinefaceContractsPresignPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -38664,7 +38017,6 @@ export interface V3OfflinefaceContractsPresignPostResponse {
   presign_token: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3OfflinefaceContractsByContractIdGetQuery {
   /** 商户签约小程序APPID */
   appid?: string;
@@ -38674,7 +38026,6 @@ export interface V3OfflinefaceContractsByContractIdGetQuery {
 export interface V3OfflinefaceContractsByContractIdGetOptions {
   /** 签约ID */
   contract_id: string;
-  /** 声明请求的查询参数 */
   query?: V3OfflinefaceContractsByContractIdGetQuery;
 }
 
@@ -38702,7 +38053,6 @@ export interface V3OfflinefaceContractsByContractIdGetResponse {
   contract_bank_card_from: 'MERCHANT_LIMITED_BANK_CARD' | 'USER_SELECT_FREE' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3OfflinefaceFaceCollectionsGetQuery {
   /** 机构ID */
   organization_id: string;
@@ -38714,7 +38064,6 @@ export interface V3OfflinefaceFaceCollectionsGetQuery {
 
 /** 查询重采用户列表 */
 export interface V3OfflinefaceFaceCollectionsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3OfflinefaceFaceCollectionsGetQuery;
 }
 
@@ -38746,7 +38095,6 @@ export interface V3OfflinefaceFaceCollectionsByCollectionIdGetResponse {
   confirm_time?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3OfflinefaceRepaymentUrlPostJson {
   /** 商户用户ID */
   out_user_id: string;
@@ -38756,7 +38104,6 @@ export interface V3OfflinefaceRepaymentUrlPostJson {
 
 /** 获取还款链接接口 */
 export interface V3OfflinefaceRepaymentUrlPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3OfflinefaceRepaymentUrlPostJson;
 }
 
@@ -38796,7 +38143,6 @@ export interface V3OfflinefaceTransactionsPostJsonBusiness {
   business_scene_id: 3 | 4 | 5 | 6 | 124 | 125 | 126;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3OfflinefaceTransactionsPostJson {
   /** 支付凭证 */
   auth_code: string;
@@ -38828,7 +38174,6 @@ export interface V3OfflinefaceTransactionsPostJson {
 
 /** 申请扣款接口 */
 export interface V3OfflinefaceTransactionsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3OfflinefaceTransactionsPostJson;
 }
 
@@ -38838,14 +38183,6 @@ export interface V3OfflinefaceTransactionsPostResponsePayer {
   sp_openid?: string;
   /** 子公众下的openid */
   sub_openid?: string;
-}
-
-/** 付款金额信息 */
-export interface V3OfflinefaceTransactionsPostResponseAmount {
-  /** 总金额 */
-  total: number;
-  /** 货币类型 */
-  currency: 'CNY' | (string & {});
 }
 
 /** 支付场景信息 */
@@ -38867,7 +38204,7 @@ export interface V3OfflinefaceTransactionsPostResponse {
   /** 支付用户信息 */
   payer?: V3OfflinefaceTransactionsPostResponsePayer;
   /** 金额信息 */
-  amount?: V3OfflinefaceTransactionsPostResponseAmount;
+  amount?: V3EduschoolpayTransactionsPostJsonAmount;
   /** 优惠信息 */
   promotion_detail?: Record<string, unknown>[];
   /** 支付场景信息 */
@@ -38877,7 +38214,7 @@ export interface V3OfflinefaceTransactionsPostResponse {
   /** 交易类型 */
   trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH' | (string & {});
   /** 交易状态 */
-  trade_state?: string;
+  trade_state?: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND' | (string & {});
   /** 交易描述 */
   trade_state_description?: string;
   /** 欠款状态 */
@@ -38898,7 +38235,6 @@ export interface V3OfflinefaceTransactionsPostResponse {
   error_type?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetQuery {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -38912,7 +38248,6 @@ export interface V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetQuery {
 export interface V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetOptions {
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query: V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetQuery;
 }
 
@@ -38929,7 +38264,7 @@ export interface V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetResponse {
   /** 支付用户信息 */
   payer?: V3OfflinefaceTransactionsPostResponsePayer;
   /** 金额信息 */
-  amount?: V3OfflinefaceTransactionsPostResponseAmount;
+  amount?: V3EduschoolpayTransactionsPostJsonAmount;
   /** 优惠信息 */
   promotion_detail?: Record<string, unknown>[];
   /** 支付场景信息 */
@@ -38939,7 +38274,7 @@ export interface V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetResponse {
   /** 交易类型 */
   trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH' | (string & {});
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易描述 */
   trade_state_description?: string;
   /** 欠款状态 */
@@ -38960,7 +38295,6 @@ export interface V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetResponse {
   error_type?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3OfflinefacemchOrganizationsGetQuery {
   /** 机构ID */
   organization_id?: string;
@@ -38970,7 +38304,6 @@ export interface V3OfflinefacemchOrganizationsGetQuery {
 
 /** 查询机构信息接口 */
 export interface V3OfflinefacemchOrganizationsGetOptions {
-  /** 声明请求的查询参数 */
   query?: V3OfflinefacemchOrganizationsGetQuery;
 }
 
@@ -39020,7 +38353,6 @@ export interface V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOu
   occupation?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOutUserIdPatchJson {
   /** 姓名 */
   user_name?: Sealed;
@@ -39042,9 +38374,7 @@ export interface V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOu
   organization_id: string;
   /** 商户刷脸用户ID */
   out_user_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOutUserIdPatchJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -39067,7 +38397,6 @@ export interface V3OfflinefacemchTokensPostJsonWebInitData {
   organization_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3OfflinefacemchTokensPostJson {
   /** 使用场景 */
   scene?: string;
@@ -39077,7 +38406,6 @@ export interface V3OfflinefacemchTokensPostJson {
 
 /** 获取凭证授权接口 */
 export interface V3OfflinefacemchTokensPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3OfflinefacemchTokensPostJson;
 }
 
@@ -39087,7 +38415,6 @@ export interface V3OfflinefacemchTokensPostResponse {
   token?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PalmserviceAuthorizationOpenidByOpenidGetQuery {
   /** 机构ID */
   organization_id: string;
@@ -39097,7 +38424,6 @@ export interface V3PalmserviceAuthorizationOpenidByOpenidGetQuery {
 export interface V3PalmserviceAuthorizationOpenidByOpenidGetOptions {
   /** OpenID */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3PalmserviceAuthorizationOpenidByOpenidGetQuery;
 }
 
@@ -39113,7 +38439,6 @@ export interface V3PalmserviceAuthorizationOpenidByOpenidGetResponse {
   authorize_time?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PalmserviceAuthorizationPreauthorizePostJson {
   /** OpenID */
   openid: string;
@@ -39125,7 +38450,6 @@ export interface V3PalmserviceAuthorizationPreauthorizePostJson {
 
 /** 服务关联预授权 */
 export interface V3PalmserviceAuthorizationPreauthorizePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PalmserviceAuthorizationPreauthorizePostJson;
 }
 
@@ -39135,7 +38459,6 @@ export interface V3PalmserviceAuthorizationPreauthorizePostResponse {
   permission_token: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayContractsByContractIdFailNotifyPostJson {
   /** 直连商户号 */
   mchid: string;
@@ -39147,7 +38470,6 @@ export interface V3PapayContractsByContractIdFailNotifyPostJson {
 export interface V3PapayContractsByContractIdFailNotifyPostOptions {
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapayContractsByContractIdFailNotifyPostJson;
 }
 
@@ -39164,10 +38486,9 @@ export interface V3PapayContractsByContractIdNotifyPostJsonEstimatedAmount {
   /** 预计扣费金额 */
   amount: number;
   /** 预计扣费货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayContractsByContractIdNotifyPostJson {
   /** 直连商户号 */
   mchid: string;
@@ -39183,7 +38504,6 @@ export interface V3PapayContractsByContractIdNotifyPostJson {
 export interface V3PapayContractsByContractIdNotifyPostOptions {
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapayContractsByContractIdNotifyPostJson;
 }
 
@@ -39213,7 +38533,6 @@ export interface V3PapayInsurancePayPolicyPeriodsContractIdByContractIdPolicyPer
   deduct_date?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayInsurancePayPolicyPeriodsContractIdByContractIdPolicyPeriodIdByPolicyPeriodIdSchedulePostJson {
   /** 应用ID */
   appid: string;
@@ -39227,11 +38546,9 @@ export interface V3PapayInsurancePayPolicyPeriodsContractIdByContractIdPolicyPer
   policy_period_id: string | number;
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapayInsurancePayPolicyPeriodsContractIdByContractIdPolicyPeriodIdByPolicyPeriodIdSchedulePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayInsurancePayTransactionsApplyPostJson {
   /** 应用ID */
   appid: string;
@@ -39255,11 +38572,9 @@ export interface V3PapayInsurancePayTransactionsApplyPostJson {
 
 /** 保险商户受理保险自动续费扣款 */
 export interface V3PapayInsurancePayTransactionsApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayInsurancePayTransactionsApplyPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayInsuranceSignContractsPlanIdByPlanIdContractIdByContractIdRenewPostJson {
   /** 应用ID */
   appid: string;
@@ -39273,7 +38588,6 @@ export interface V3PapayInsuranceSignContractsPlanIdByPlanIdContractIdByContract
   plan_id: string | number;
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapayInsuranceSignContractsPlanIdByPlanIdContractIdByContractIdRenewPostJson;
 }
 
@@ -39292,7 +38606,7 @@ export interface V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOut
   /** 被保人姓名 */
   insured_display_name?: string;
   /** 委托代扣协议状态 */
-  contract_state: string;
+  contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED' | (string & {});
   /** 协议签署时间 */
   contract_signed_time?: string;
   /** 协议到期时间 */
@@ -39305,7 +38619,6 @@ export interface V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOut
   out_user_code?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayInsuranceSignContractsPreEntrustSignAppPostJson {
   /** 应用ID */
   appid: string;
@@ -39351,9 +38664,7 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignAppPostJson {
 
 /** 保险商户App预签约 */
 export interface V3PapayInsuranceSignContractsPreEntrustSignAppPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayInsuranceSignContractsPreEntrustSignAppPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -39389,7 +38700,6 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostJsonJumpContro
   jump_appid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostJson {
   /** 应用ID */
   appid: string;
@@ -39437,9 +38747,7 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostJson {
 
 /** 保险商户H5预签约 */
 export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayInsuranceSignContractsPreEntrustSignH5PostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -39465,7 +38773,6 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostRespo
   redirect_path: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayInsuranceSignPolicyPeriodsPlanIdByPlanIdContractIdByContractIdModifyPostJson {
   /** 应用ID */
   appid: string;
@@ -39481,7 +38788,6 @@ export interface V3PapayInsuranceSignPolicyPeriodsPlanIdByPlanIdContractIdByCont
   plan_id: string | number;
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapayInsuranceSignPolicyPeriodsPlanIdByPlanIdContractIdByContractIdModifyPostJson;
 }
 
@@ -39499,7 +38805,6 @@ export interface V3PapayInsuranceSignPolicyPeriodsPlanIdByPlanIdOutContractCodeB
   out_contract_code: string;
   /** 委托代扣模板ID */
   plan_id: string | number;
-  /** 声明请求的查询参数 */
   query?: V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetQuery;
 }
 
@@ -39533,7 +38838,6 @@ export interface V3PapayInsuranceSignPolicyPeriodsPlanIdByPlanIdOutContractCodeB
   total_count?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayPayHarmonyTransactionsApplyPostJson {
   /** 应用ID */
   appid: string;
@@ -39559,11 +38863,9 @@ export interface V3PapayPayHarmonyTransactionsApplyPostJson {
 
 /** 代扣受理扣款 */
 export interface V3PapayPayHarmonyTransactionsApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayPayHarmonyTransactionsApplyPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PapayPayPartnerSchedulesContractIdByContractIdGetQuery {
   /** 子商户号商户号 */
   sub_mchid: string;
@@ -39573,11 +38875,9 @@ export interface V3PapayPayPartnerSchedulesContractIdByContractIdGetQuery {
 export interface V3PapayPayPartnerSchedulesContractIdByContractIdGetOptions {
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的查询参数 */
   query: V3PapayPayPartnerSchedulesContractIdByContractIdGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayPayPartnerSchedulesContractIdByContractIdSchedulePostJson {
   /** 应用ID */
   sp_appid: string;
@@ -39593,11 +38893,9 @@ export interface V3PapayPayPartnerSchedulesContractIdByContractIdSchedulePostJso
 export interface V3PapayPayPartnerSchedulesContractIdByContractIdSchedulePostOptions {
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapayPayPartnerSchedulesContractIdByContractIdSchedulePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayPayPartnerTransactionsApplyPostJson {
   /** 应用ID */
   sp_appid: string;
@@ -39623,7 +38921,6 @@ export interface V3PapayPayPartnerTransactionsApplyPostJson {
 
 /** 受理扣款 */
 export interface V3PapayPayPartnerTransactionsApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayPayPartnerTransactionsApplyPostJson;
 }
 
@@ -39649,7 +38946,6 @@ export interface V3PapayPaySchedulesContractIdByContractIdGetResponse {
   deduct_date?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayPaySchedulesContractIdByContractIdSchedulePostJson {
   /** 应用ID */
   appid: string;
@@ -39661,7 +38957,6 @@ export interface V3PapayPaySchedulesContractIdByContractIdSchedulePostJson {
 export interface V3PapayPaySchedulesContractIdByContractIdSchedulePostOptions {
   /** 委托代扣协议ID */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapayPaySchedulesContractIdByContractIdSchedulePostJson;
 }
 
@@ -39670,10 +38965,9 @@ export interface V3PapayPayTransactionsApplyPostJsonAmount {
   /** 金额 */
   total: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayPayTransactionsApplyPostJson {
   /** 应用ID */
   appid: string;
@@ -39695,7 +38989,6 @@ export interface V3PapayPayTransactionsApplyPostJson {
 
 /** 受理扣款 */
 export interface V3PapayPayTransactionsApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayPayTransactionsApplyPostJson;
 }
 
@@ -39707,7 +39000,6 @@ export interface V3PapayPayTransactionsApplyPostResponse {
   amount: V3PapayPayTransactionsApplyPostJsonAmount;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayScheduledDeductSignContractsPreEntrustSignAppPostJson {
   /** 应用ID */
   appid: string;
@@ -39729,7 +39021,6 @@ export interface V3PapayScheduledDeductSignContractsPreEntrustSignAppPostJson {
 
 /** App场景预约扣费类型签约的预签约 */
 export interface V3PapayScheduledDeductSignContractsPreEntrustSignAppPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayScheduledDeductSignContractsPreEntrustSignAppPostJson;
 }
 
@@ -39753,7 +39044,6 @@ export interface V3PapayScheduledDeductSignContractsPreEntrustSignH5PostJsonDedu
   description: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayScheduledDeductSignContractsPreEntrustSignH5PostJson {
   /** 应用ID */
   appid: string;
@@ -39777,7 +39067,6 @@ export interface V3PapayScheduledDeductSignContractsPreEntrustSignH5PostJson {
 
 /** H5场景预约扣费类型签约的预签约 */
 export interface V3PapayScheduledDeductSignContractsPreEntrustSignH5PostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayScheduledDeductSignContractsPreEntrustSignH5PostJson;
 }
 
@@ -39787,7 +39076,6 @@ export interface V3PapayScheduledDeductSignContractsPreEntrustSignJsapiPostRespo
   redirect_url: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayScheduledDeductSignPartnerContractsPreEntrustSignAppPostJson {
   /** 应用ID */
   sp_appid: string;
@@ -39815,11 +39103,9 @@ export interface V3PapayScheduledDeductSignPartnerContractsPreEntrustSignAppPost
 
 /** App场景预约扣费类型签约的预签约 */
 export interface V3PapayScheduledDeductSignPartnerContractsPreEntrustSignAppPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayScheduledDeductSignPartnerContractsPreEntrustSignAppPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapayScheduledDeductSignPartnerContractsPreEntrustSignH5PostJson {
   /** 应用ID */
   sp_appid: string;
@@ -39849,18 +39135,7 @@ export interface V3PapayScheduledDeductSignPartnerContractsPreEntrustSignH5PostJ
 
 /** H5场景预约扣费类型签约的预签约 */
 export interface V3PapayScheduledDeductSignPartnerContractsPreEntrustSignH5PostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapayScheduledDeductSignPartnerContractsPreEntrustSignH5PostJson;
-}
-
-/** 协议解约信息 */
-export interface V3PapaySignContractsHarmonyPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseContractTerminateInfo {
-  /** 协议解约方式 */
-  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-  /** 协议解约时间 */
-  contract_terminated_time: string;
-  /** 解约备注 */
-  contract_termination_remark?: string;
 }
 
 /** 通过商户协议号查询委托代扣签约协议 */
@@ -39886,7 +39161,7 @@ export interface V3PapaySignContractsHarmonyPlanIdByPlanIdOutContractCodeByOutCo
   /** 用户OpenID */
   openid: string;
   /** 协议解约信息 */
-  contract_terminate_info?: V3PapaySignContractsHarmonyPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseContractTerminateInfo;
+  contract_terminate_info?: V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseContractTerminateInfo;
   /** 商户侧用户标识 */
   out_user_code?: string;
   /** 鸿蒙代扣场景的用户微信号掩码 */
@@ -39904,7 +39179,7 @@ export interface V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractC
 /** 协议解约信息 */
 export interface V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseContractTerminateInfo {
   /** 协议解约方式 */
-  contract_termination_mode: string;
+  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
   /** 协议解约时间 */
   contract_terminated_time: string;
   /** 解约备注 */
@@ -39942,7 +39217,7 @@ export interface V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractC
   /** 用户账户展示名称 */
   contract_display_account: string;
   /** 委托代扣协议状态 */
-  contract_state: string;
+  contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED' | (string & {});
   /** 协议签署时间 */
   contract_signed_time?: string;
   /** 协议到期时间 */
@@ -39957,7 +39232,6 @@ export interface V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractC
   deduct_schedule?: V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseDeductSchedule;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostJson {
   /** 解约备注 */
   contract_termination_remark: string;
@@ -39969,7 +39243,6 @@ export interface V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractC
   plan_id: string | number;
   /** 商户签约协议号 */
   out_contract_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostJson;
 }
 
@@ -39993,7 +39266,6 @@ export interface V3PapaySignContractsPreEntrustSignPostJsonDeviceInfo {
   days_since_first_login: 'DAYS_SINCE_FIRST_LOGIN_UNKNOW' | 'DAYS_SINCE_FIRST_LOGIN_WITHIN_1_DAY' | 'DAYS_SINCE_FIRST_LOGIN_WITHIN_7_DAYS' | 'DAYS_SINCE_FIRST_LOGIN_WITHIN_30_DAYS' | 'DAYS_SINCE_FIRST_LOGIN_WITHIN_90_DAYS' | 'DAYS_SINCE_FIRST_LOGIN_WITHIN_180_DAYS' | 'DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS';
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapaySignContractsPreEntrustSignPostJson {
   /** 签约场景 */
   sign_scene: 'SIGN_SCENE_APP' | 'SIGN_SCENE_QRCODE';
@@ -40019,7 +39291,6 @@ export interface V3PapaySignContractsPreEntrustSignPostJson {
 
 /** 代扣预签约 */
 export interface V3PapaySignContractsPreEntrustSignPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PapaySignContractsPreEntrustSignPostJson;
 }
 
@@ -40041,7 +39312,6 @@ export interface V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutCo
   out_contract_code: string;
   /** 委托代扣模板ID */
   plan_id: string | number;
-  /** 声明请求的查询参数 */
   query: V3PapayPayPartnerSchedulesContractIdByContractIdGetQuery;
 }
 
@@ -40064,7 +39334,7 @@ export interface V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutCo
   /** 用户账户展示名称 */
   contract_display_account: string;
   /** 委托代扣协议状态 */
-  contract_state: string;
+  contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED' | (string & {});
   /** 协议签署时间 */
   contract_signed_time?: string;
   /** 协议到期时间 */
@@ -40081,7 +39351,6 @@ export interface V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutCo
   deduct_schedule?: V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseDeductSchedule;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostJson {
   /** 子商户号商户号 */
   sub_mchid: string;
@@ -40095,11 +39364,9 @@ export interface V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutCo
   plan_id: string | number;
   /** 商户签约协议号 */
   out_contract_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PartnerPapayContractsByContractIdFailNotifyPostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -40115,7 +39382,6 @@ export interface V3PartnerPapayContractsByContractIdFailNotifyPostJson {
 export interface V3PartnerPapayContractsByContractIdFailNotifyPostOptions {
   /** 委托代扣协议id */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PartnerPapayContractsByContractIdFailNotifyPostJson;
 }
 
@@ -40127,7 +39393,6 @@ export interface V3PartnerPapayContractsByContractIdNotifyPostJsonDeductDuration
   unit?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PartnerPapayContractsByContractIdNotifyPostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -40147,7 +39412,6 @@ export interface V3PartnerPapayContractsByContractIdNotifyPostJson {
 export interface V3PartnerPapayContractsByContractIdNotifyPostOptions {
   /** 委托代扣协议id */
   contract_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PartnerPapayContractsByContractIdNotifyPostJson;
 }
 
@@ -40167,7 +39431,6 @@ export interface V3PartnerTransferBatchesPostJsonTransferDetailList {
   user_id_card?: Sealed;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PartnerTransferBatchesPostJson {
   /** 特约商户号 */
   sub_mchid: string;
@@ -40197,9 +39460,7 @@ export interface V3PartnerTransferBatchesPostJson {
 
 /** 发起批量转账 */
 export interface V3PartnerTransferBatchesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PartnerTransferBatchesPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -40213,7 +39474,6 @@ export interface V3PartnerTransferBatchesPostResponse {
   create_time: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PartnerTransferBatchesBatchIdByBatchIdGetQuery {
   /** 是否查询转账明细单 */
   need_query_detail: boolean;
@@ -40229,7 +39489,6 @@ export interface V3PartnerTransferBatchesBatchIdByBatchIdGetQuery {
 export interface V3PartnerTransferBatchesBatchIdByBatchIdGetOptions {
   /** 微信支付批次单号 */
   batch_id: string;
-  /** 声明请求的查询参数 */
   query: V3PartnerTransferBatchesBatchIdByBatchIdGetQuery;
 }
 
@@ -40256,7 +39515,7 @@ export interface V3PartnerTransferBatchesBatchIdByBatchIdGetResponse {
   /** 特约商户appid */
   sub_appid?: string;
   /** 批次状态 */
-  batch_status: string;
+  batch_status: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
   /** 批次类型 */
   batch_type: string;
   /** 特约商户授权类型 */
@@ -40266,7 +39525,7 @@ export interface V3PartnerTransferBatchesBatchIdByBatchIdGetResponse {
   /** 批次备注 */
   batch_remark: string;
   /** 批次关闭原因 */
-  close_reason?: string;
+  close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | (string & {});
   /** 转账总金额 */
   total_amount: number;
   /** 转账总笔数 */
@@ -40314,7 +39573,7 @@ export interface V3PartnerTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetail
   /** 转账备注 */
   transfer_remark: string;
   /** 明细失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL' | (string & {});
   /** 收款用户openid */
   openid: string;
   /** 收款用户姓名 */
@@ -40324,14 +39583,13 @@ export interface V3PartnerTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetail
   /** 明细更新时间 */
   update_time: string;
   /** 收款账户类型 */
-  account_type?: string;
+  account_type?: 'WECHATPAY_ACCOUNT' | 'BANK_ACCOUNT' | (string & {});
   /** 银行名称 */
   bank_name?: string;
   /** 银行卡尾号 */
   bank_card_number_tail?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PartnerTransferBatchesOutBatchNoByOutBatchNoGetQuery {
   /** 是否查询转账明细单 */
   need_query_detail: boolean;
@@ -40347,7 +39605,6 @@ export interface V3PartnerTransferBatchesOutBatchNoByOutBatchNoGetQuery {
 export interface V3PartnerTransferBatchesOutBatchNoByOutBatchNoGetOptions {
   /** 商家批次单号 */
   out_batch_no: string;
-  /** 声明请求的查询参数 */
   query: V3PartnerTransferBatchesOutBatchNoByOutBatchNoGetQuery;
 }
 
@@ -40364,7 +39621,7 @@ export interface V3PartnerTransferBatchesOutBatchNoByOutBatchNoGetResponse {
   /** 特约商户appid */
   sub_appid?: string;
   /** 批次状态 */
-  batch_status: string;
+  batch_status: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
   /** 批次类型 */
   batch_type: string;
   /** 特约商户授权类型 */
@@ -40374,7 +39631,7 @@ export interface V3PartnerTransferBatchesOutBatchNoByOutBatchNoGetResponse {
   /** 批次备注 */
   batch_remark: string;
   /** 批次关闭原因 */
-  close_reason?: string;
+  close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | (string & {});
   /** 转账总金额 */
   total_amount: number;
   /** 转账总笔数 */
@@ -40409,7 +39666,6 @@ export interface V3PartnerTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailN
   out_detail_no: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PasswordExemptContractContractsNormalPreEntrustSignMiniProgramPostJson {
   /** 商户AppID */
   appid: string;
@@ -40427,11 +39683,9 @@ export interface V3PasswordExemptContractContractsNormalPreEntrustSignMiniProgra
 
 /** 电商收付通模式小程序场景预签约 */
 export interface V3PasswordExemptContractContractsNormalPreEntrustSignMiniProgramPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PasswordExemptContractContractsNormalPreEntrustSignMiniProgramPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PasswordExemptContractContractsNormalPreEntrustSignPayRedirectSignPostJson {
   /** 商户AppID */
   appid: string;
@@ -40451,11 +39705,9 @@ export interface V3PasswordExemptContractContractsNormalPreEntrustSignPayRedirec
 
 /** 电商收付通模式支付后场景预签约 */
 export interface V3PasswordExemptContractContractsNormalPreEntrustSignPayRedirectSignPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PasswordExemptContractContractsNormalPreEntrustSignPayRedirectSignPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PasswordExemptContractContractsQsPreEntrustSignMiniProgramPostJson {
   /** 商户AppID */
   appid: string;
@@ -40479,7 +39731,6 @@ export interface V3PasswordExemptContractContractsQsPreEntrustSignMiniProgramPos
 
 /** 清算机构模式小程序场景预签约 */
 export interface V3PasswordExemptContractContractsQsPreEntrustSignMiniProgramPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PasswordExemptContractContractsQsPreEntrustSignMiniProgramPostJson;
 }
 
@@ -40499,7 +39750,6 @@ export interface V3PasswordExemptContractContractsQsPreEntrustSignMiniProgramPos
   sign_mp_path: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PasswordExemptContractContractsQsPreEntrustSignPayRedirectSignPostJson {
   /** 商户AppID */
   appid: string;
@@ -40525,7 +39775,6 @@ export interface V3PasswordExemptContractContractsQsPreEntrustSignPayRedirectSig
 
 /** 清算机构模式支付后场景预签约 */
 export interface V3PasswordExemptContractContractsQsPreEntrustSignPayRedirectSignPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PasswordExemptContractContractsQsPreEntrustSignPayRedirectSignPostJson;
 }
 
@@ -40550,7 +39799,7 @@ export interface V3PasswordExemptContractContractsServiceIdByServiceIdOutContrac
 /** 协议解约信息 */
 export interface V3PasswordExemptContractContractsServiceIdByServiceIdOutContractCodeByOutContractCodeGetResponseContractTerminateInfo {
   /** 协议解约方式 */
-  contract_termination_mode: string;
+  contract_termination_mode: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
   /** 协议解约时间 */
   contract_terminated_time?: string;
   /** 解约备注 */
@@ -40578,7 +39827,7 @@ export interface V3PasswordExemptContractContractsServiceIdByServiceIdOutContrac
   /** 用户账户展示名称 */
   contract_display_account?: string;
   /** 委托代扣协议状态 */
-  contract_state: string;
+  contract_state: 'SIGNED' | 'TERMINATED' | 'SIGN_FAILED' | 'TO_BE_RENEWED' | (string & {});
   /** 协议签署时间 */
   contract_signed_time: string;
   /** 协议解约信息 */
@@ -40591,11 +39840,9 @@ export interface V3PasswordExemptContractContractsServiceIdByServiceIdOutContrac
   service_id: string | number;
   /** 商户签约协议号 */
   out_contract_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PasswordExemptContractContractsServiceProviderPreEntrustSignMiniProgramPostJson {
   /** 商户AppID */
   sp_appid: string;
@@ -40619,7 +39866,6 @@ export interface V3PasswordExemptContractContractsServiceProviderPreEntrustSignM
 
 /** 服务商模式小程序场景预签约 */
 export interface V3PasswordExemptContractContractsServiceProviderPreEntrustSignMiniProgramPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PasswordExemptContractContractsServiceProviderPreEntrustSignMiniProgramPostJson;
 }
 
@@ -40641,7 +39887,6 @@ export interface V3PasswordExemptContractContractsServiceProviderPreEntrustSignM
   sign_mp_path: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PasswordExemptContractContractsServiceProviderPreEntrustSignPayRedirectSignPostJson {
   /** 商户AppID */
   sp_appid: string;
@@ -40667,7 +39912,6 @@ export interface V3PasswordExemptContractContractsServiceProviderPreEntrustSignP
 
 /** 服务商模式支付后场景预签约 */
 export interface V3PasswordExemptContractContractsServiceProviderPreEntrustSignPayRedirectSignPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PasswordExemptContractContractsServiceProviderPreEntrustSignPayRedirectSignPostJson;
 }
 
@@ -40705,7 +39949,6 @@ export interface V3PayDevicesPrintersByDeviceIdPrintOrdersPostJsonTableList {
   row_list?: V3PayDevicesPrintersByDeviceIdPrintOrdersPostJsonTableListRowList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayDevicesPrintersByDeviceIdPrintOrdersPostJson {
   /** 打印单号 */
   print_order_no?: string;
@@ -40723,7 +39966,6 @@ export interface V3PayDevicesPrintersByDeviceIdPrintOrdersPostJson {
 export interface V3PayDevicesPrintersByDeviceIdPrintOrdersPostOptions {
   /** 小票机设备号 */
   device_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayDevicesPrintersByDeviceIdPrintOrdersPostJson;
 }
 
@@ -40761,7 +40003,6 @@ export interface V3PayAcquiringBankTransactionsExposurePostJsonPayer {
   phone_number_hash?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayAcquiringBankTransactionsExposurePostJson {
   /** 从业机构号 */
   acquiring_bank_id: string;
@@ -40781,11 +40022,9 @@ export interface V3PayAcquiringBankTransactionsExposurePostJson {
 
 /** 微信分付-支付方式前置服务 */
 export interface V3PayAcquiringBankTransactionsExposurePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayAcquiringBankTransactionsExposurePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayInstalExposurePostJson {
   /** 直连商户号 */
   mchid: string;
@@ -40801,7 +40040,6 @@ export interface V3PayInstalExposurePostJson {
 
 /** 商户贴息-获取微信分付曝光建议 */
 export interface V3PayInstalExposurePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayInstalExposurePostJson;
 }
 
@@ -40823,7 +40061,6 @@ export interface V3PayInstalPartnerExposurePostJsonUserId {
   phone_number_hash?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayInstalPartnerExposurePostJson {
   /** 服务商户号 */
   sp_mchid: string;
@@ -40839,11 +40076,9 @@ export interface V3PayInstalPartnerExposurePostJson {
 
 /** 商户贴息-获取微信分付曝光建议 */
 export interface V3PayInstalPartnerExposurePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayInstalPartnerExposurePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsAppPostJson {
   /** 服务商公众号ID */
   sp_appid: string;
@@ -40885,13 +40120,10 @@ export interface V3PayPartnerTransactionsAppPostJson {
 
 /** APP下单 */
 export interface V3PayPartnerTransactionsAppPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsAppPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsCodepayPostJson {
   /** 合作伙伴应用AppID */
   sp_appid?: string;
@@ -40925,7 +40157,6 @@ export interface V3PayPartnerTransactionsCodepayPostJson {
 
 /** 付款码支付 */
 export interface V3PayPartnerTransactionsCodepayPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsCodepayPostJson;
 }
 
@@ -40952,13 +40183,13 @@ export interface V3PayPartnerTransactionsCodepayPostResponse {
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易类型 */
-  trade_type?: string;
+  trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH' | (string & {});
   /** 银行类型 */
   bank_type?: string;
   /** 支付完成时间 */
   success_time?: string;
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND' | (string & {});
   /** 交易状态描述 */
   trade_state_desc?: string;
   /** 附加数据 */
@@ -40979,7 +40210,6 @@ export interface V3PayPartnerTransactionsExposurePostJsonPayer {
   phone_number_hash?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsExposurePostJson {
   /** 服务商应用ID */
   sp_appid: string;
@@ -40997,7 +40227,6 @@ export interface V3PayPartnerTransactionsExposurePostJson {
 
 /** 微信分付-支付方式前置服务 */
 export interface V3PayPartnerTransactionsExposurePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsExposurePostJson;
 }
 
@@ -41009,7 +40238,6 @@ export interface V3PayPartnerTransactionsH5PostJsonSettleInfo {
   subsidy_amount?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsH5PostJson {
   /** 服务商公众号ID */
   sp_appid: string;
@@ -41049,13 +40277,10 @@ export interface V3PayPartnerTransactionsH5PostJson {
 
 /** H5下单 */
 export interface V3PayPartnerTransactionsH5PostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsH5PostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayPartnerTransactionsIdByTransactionIdGetQuery {
   /** 服务商户号 */
   sp_mchid: string;
@@ -41067,7 +40292,6 @@ export interface V3PayPartnerTransactionsIdByTransactionIdGetQuery {
 export interface V3PayPartnerTransactionsIdByTransactionIdGetOptions {
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的查询参数 */
   query: V3PayPartnerTransactionsIdByTransactionIdGetQuery;
 }
 
@@ -41094,9 +40318,9 @@ export interface V3PayPartnerTransactionsIdByTransactionIdGetResponse {
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易类型 */
-  trade_type?: string;
+  trade_type?: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
   /** 交易状态 */
-  trade_state?: string;
+  trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易状态描述 */
   trade_state_desc?: string;
   /** 付款银行 */
@@ -41139,7 +40363,6 @@ export interface V3PayPartnerTransactionsJsapiPostJsonPayer {
   identity?: V3PayTransactionsH5PostJsonPayerIdentity;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsJsapiPostJson {
   /** 服务商公众号ID */
   sp_appid: string;
@@ -41181,9 +40404,7 @@ export interface V3PayPartnerTransactionsJsapiPostJson {
 
 /** JSAPI下单 */
 export interface V3PayPartnerTransactionsJsapiPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsJsapiPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -41201,7 +40422,6 @@ export interface V3PayPartnerTransactionsJsapiWithContractPostJsonContractInfo {
   password_free_contract_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsJsapiWithContractPostJson {
   /** 服务商应用ID */
   sp_appid: string;
@@ -41241,7 +40461,6 @@ export interface V3PayPartnerTransactionsJsapiWithContractPostJson {
 
 /** JSAPI下单并授权 */
 export interface V3PayPartnerTransactionsJsapiWithContractPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsJsapiWithContractPostJson;
 }
 
@@ -41255,7 +40474,6 @@ export interface V3PayPartnerTransactionsMiniprogramPostJsonSceneInfo {
   store_info?: V3PayTransactionsCodepayPostJsonSceneInfoStoreInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsMiniprogramPostJson {
   /** 服务商公众号ID */
   sp_appid: string;
@@ -41293,11 +40511,9 @@ export interface V3PayPartnerTransactionsMiniprogramPostJson {
 
 /** 小程序支付下单 */
 export interface V3PayPartnerTransactionsMiniprogramPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsMiniprogramPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsNativePostJson {
   /** 服务商公众号ID */
   sp_appid: string;
@@ -41337,9 +40553,7 @@ export interface V3PayPartnerTransactionsNativePostJson {
 
 /** Native下单 */
 export interface V3PayPartnerTransactionsNativePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsNativePostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -41347,7 +40561,6 @@ export interface V3PayPartnerTransactionsNativePostOptions {
 export interface V3PayPartnerTransactionsOutTradeNoByOutTradeNoGetOptions {
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query: V3PayPartnerTransactionsIdByTransactionIdGetQuery;
 }
 
@@ -41366,9 +40579,9 @@ export interface V3PayPartnerTransactionsOutTradeNoByOutTradeNoGetResponse {
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易类型 */
-  trade_type?: string;
+  trade_type?: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
   /** 交易状态 */
-  trade_state?: string;
+  trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易状态描述 */
   trade_state_desc?: string;
   /** 付款银行 */
@@ -41407,11 +40620,9 @@ export interface V3PayPartnerTransactionsOutTradeNoByOutTradeNoGetResponse {
 export interface V3PayPartnerTransactionsOutTradeNoByOutTradeNoClosePostOptions {
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsIdByTransactionIdGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsOutTradeNoByOutTradeNoReversePostJson {
   /** 合作伙伴应用AppID */
   sp_appid?: string;
@@ -41427,7 +40638,6 @@ export interface V3PayPartnerTransactionsOutTradeNoByOutTradeNoReversePostJson {
 export interface V3PayPartnerTransactionsOutTradeNoByOutTradeNoReversePostOptions {
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsOutTradeNoByOutTradeNoReversePostJson;
 }
 
@@ -41495,7 +40705,6 @@ export interface V3PayPartnerTransactionsScannedposPostJsonSceneInfo {
   store_info: V3PayPartnerTransactionsScannedposPostJsonSceneInfoStoreInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayPartnerTransactionsScannedposPostJson {
   /** 合作伙伴应用AppID */
   sp_appid?: string;
@@ -41533,7 +40742,6 @@ export interface V3PayPartnerTransactionsScannedposPostJson {
 
 /** 扫码支付下单 */
 export interface V3PayPartnerTransactionsScannedposPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayPartnerTransactionsScannedposPostJson;
 }
 
@@ -41569,7 +40777,6 @@ export interface V3PayTransactionsAppPostJsonSubsidyInfo {
   subsidy_detail?: V3PayTransactionsAppPostJsonSubsidyInfoSubsidyDetail[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayTransactionsAppPostJson {
   /** 公众号ID */
   appid: string;
@@ -41607,9 +40814,7 @@ export interface V3PayTransactionsAppPostJson {
 
 /** APP下单 */
 export interface V3PayTransactionsAppPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsAppPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -41655,7 +40860,6 @@ export interface V3PayTransactionsCodepayPostJsonDetail {
   goods_detail: V3PayTransactionsCodepayPostJsonDetailGoodsDetail[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayTransactionsCodepayPostJson {
   /** 应用AppID */
   appid: string;
@@ -41685,7 +40889,6 @@ export interface V3PayTransactionsCodepayPostJson {
 
 /** 付款码支付 */
 export interface V3PayTransactionsCodepayPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsCodepayPostJson;
 }
 
@@ -41702,9 +40905,9 @@ export interface V3PayTransactionsCodepayPostResponseAmount {
   /** 用户支付金额 */
   payer_total?: number;
   /** 订单金额货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 用户支付货币类型 */
-  payer_currency?: string;
+  payer_currency?: 'CNY' | (string & {});
 }
 
 /** 单品列表 */
@@ -41728,9 +40931,9 @@ export interface V3PayTransactionsCodepayPostResponsePromotionDetail {
   /** 优惠名称 */
   name?: string;
   /** 优惠范围 */
-  scope?: string;
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
   /** 优惠类型 */
-  type?: string;
+  type?: 'CASH' | 'NOCASH' | (string & {});
   /** 优惠券面额 */
   amount: number;
   /** 活动ID */
@@ -41742,7 +40945,7 @@ export interface V3PayTransactionsCodepayPostResponsePromotionDetail {
   /** 其他出资 */
   other_contribute?: number;
   /** 优惠货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 单品列表 */
   goods_detail?: V3PayTransactionsCodepayPostResponsePromotionDetailGoodsDetail[];
 }
@@ -41758,13 +40961,13 @@ export interface V3PayTransactionsCodepayPostResponse {
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易类型 */
-  trade_type?: string;
+  trade_type?: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH' | (string & {});
   /** 银行类型 */
   bank_type?: string;
   /** 支付完成时间 */
   success_time?: string;
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND' | (string & {});
   /** 交易状态描述 */
   trade_state_desc?: string;
   /** 附加数据 */
@@ -41785,7 +40988,6 @@ export interface V3PayTransactionsExposurePostJsonPayer {
   phone_number_hash?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayTransactionsExposurePostJson {
   /** 直连商户号 */
   mchid?: string;
@@ -41799,7 +41001,6 @@ export interface V3PayTransactionsExposurePostJson {
 
 /** 微信分付-支付方式前置服务 */
 export interface V3PayTransactionsExposurePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsExposurePostJson;
 }
 
@@ -41895,7 +41096,6 @@ export interface V3PayTransactionsH5PostJsonSettleInfo {
   profit_sharing?: boolean;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayTransactionsH5PostJson {
   /** 公众号ID */
   appid: string;
@@ -41931,9 +41131,7 @@ export interface V3PayTransactionsH5PostJson {
 
 /** H5下单 */
 export interface V3PayTransactionsH5PostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsH5PostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -41943,7 +41141,6 @@ export interface V3PayTransactionsH5PostResponse {
   h5_url: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayTransactionsIdByTransactionIdGetQuery {
   /** 直连商户号 */
   mchid: string;
@@ -41953,7 +41150,6 @@ export interface V3PayTransactionsIdByTransactionIdGetQuery {
 export interface V3PayTransactionsIdByTransactionIdGetOptions {
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的查询参数 */
   query: V3PayTransactionsIdByTransactionIdGetQuery;
 }
 
@@ -41962,9 +41158,9 @@ export interface V3PayTransactionsIdByTransactionIdGetResponse {
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易类型 */
-  trade_type?: string;
+  trade_type?: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
   /** 交易状态 */
-  trade_state?: string;
+  trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易状态描述 */
   trade_state_desc?: string;
   /** 付款银行 */
@@ -42007,7 +41203,6 @@ export interface V3PayTransactionsJsapiPostJsonPayer {
   identity?: V3PayTransactionsH5PostJsonPayerIdentity;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayTransactionsJsapiPostJson {
   /** 公众号ID */
   appid: string;
@@ -42045,9 +41240,7 @@ export interface V3PayTransactionsJsapiPostJson {
 
 /** JSAPI下单 */
 export interface V3PayTransactionsJsapiPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsJsapiPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -42111,7 +41304,6 @@ export interface V3PayTransactionsJsapiWithContractPostJsonContractInfo {
   password_free_contract_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayTransactionsJsapiWithContractPostJson {
   /** 公众号ID */
   appid: string;
@@ -42147,11 +41339,9 @@ export interface V3PayTransactionsJsapiWithContractPostJson {
 
 /** JSAPI下单并授权 */
 export interface V3PayTransactionsJsapiWithContractPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsJsapiWithContractPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayTransactionsNativePostJson {
   /** 公众号ID */
   appid: string;
@@ -42187,9 +41377,7 @@ export interface V3PayTransactionsNativePostJson {
 
 /** Native下单 */
 export interface V3PayTransactionsNativePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsNativePostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -42197,7 +41385,6 @@ export interface V3PayTransactionsNativePostOptions {
 export interface V3PayTransactionsOutTradeNoByOutTradeNoGetOptions {
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query: V3PayTransactionsIdByTransactionIdGetQuery;
 }
 
@@ -42214,9 +41401,9 @@ export interface V3PayTransactionsOutTradeNoByOutTradeNoGetResponse {
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易类型 */
-  trade_type?: string;
+  trade_type?: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
   /** 交易状态 */
-  trade_state?: string;
+  trade_state?: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易状态描述 */
   trade_state_desc?: string;
   /** 付款银行 */
@@ -42259,11 +41446,9 @@ export interface V3PayTransactionsOutTradeNoByOutTradeNoGetResponse {
 export interface V3PayTransactionsOutTradeNoByOutTradeNoClosePostOptions {
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsIdByTransactionIdGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayTransactionsOutTradeNoByOutTradeNoReversePostJson {
   /** 应用AppID */
   appid: string;
@@ -42275,7 +41460,6 @@ export interface V3PayTransactionsOutTradeNoByOutTradeNoReversePostJson {
 export interface V3PayTransactionsOutTradeNoByOutTradeNoReversePostOptions {
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayTransactionsOutTradeNoByOutTradeNoReversePostJson;
 }
 
@@ -42289,7 +41473,6 @@ export interface V3PayTransactionsOutTradeNoByOutTradeNoReversePostResponse {
   out_trade_no: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayrollCardAuthenticationsGetQuery {
   /** 用户标识 */
   openid: string;
@@ -42311,7 +41494,6 @@ export interface V3PayrollCardAuthenticationsGetQuery {
 
 /** 查询核身记录 */
 export interface V3PayrollCardAuthenticationsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3PayrollCardAuthenticationsGetQuery;
 }
 
@@ -42351,7 +41533,6 @@ export interface V3PayrollCardAuthenticationsGetResponse {
   limit: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayrollCardAuthenticationsPreOrderPostJson {
   /** 用户标识 */
   openid: string;
@@ -42373,7 +41554,6 @@ export interface V3PayrollCardAuthenticationsPreOrderPostJson {
 
 /** 微工卡核身预下单 */
 export interface V3PayrollCardAuthenticationsPreOrderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayrollCardAuthenticationsPreOrderPostJson;
 }
 
@@ -42393,7 +41573,6 @@ export interface V3PayrollCardAuthenticationsPreOrderPostResponse {
   expires_in: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayrollCardAuthenticationsPreOrderWithAuthPostJson {
   /** 用户标识 */
   openid: string;
@@ -42421,9 +41600,7 @@ export interface V3PayrollCardAuthenticationsPreOrderWithAuthPostJson {
 
 /** 微工卡核身预下单（流程中完成授权） */
 export interface V3PayrollCardAuthenticationsPreOrderWithAuthPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayrollCardAuthenticationsPreOrderWithAuthPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -42431,7 +41608,6 @@ export interface V3PayrollCardAuthenticationsPreOrderWithAuthPostOptions {
 export interface V3PayrollCardAuthenticationsByAuthenticateNumberGetOptions {
   /** 商家核身单号 */
   authenticate_number: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
@@ -42444,7 +41620,7 @@ export interface V3PayrollCardAuthenticationsByAuthenticateNumberGetResponse {
   /** 用户标识 */
   openid: string;
   /** 核身渠道 */
-  authenticate_scene: string;
+  authenticate_scene: 'FROM_MINI_APP' | 'FROM_HARDWARE' | (string & {});
   /** 核身渠道标识 */
   authenticate_source: string;
   /** 项目名称 */
@@ -42461,7 +41637,6 @@ export interface V3PayrollCardAuthenticationsByAuthenticateNumberGetResponse {
   authenticate_failed_reason?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayrollCardRelationsByOpenidGetQuery {
   /** 子商户号 */
   sub_mchid: string;
@@ -42475,7 +41650,6 @@ export interface V3PayrollCardRelationsByOpenidGetQuery {
 export interface V3PayrollCardRelationsByOpenidGetOptions {
   /** 用户标识 */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3PayrollCardRelationsByOpenidGetQuery;
 }
 
@@ -42495,7 +41669,6 @@ export interface V3PayrollCardRelationsByOpenidGetResponse {
   deauthorize_time?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayrollCardTokensPostJson {
   /** 用户标识 */
   openid: string;
@@ -42515,9 +41688,7 @@ export interface V3PayrollCardTokensPostJson {
 
 /** 生成授权token */
 export interface V3PayrollCardTokensPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayrollCardTokensPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -42549,7 +41720,6 @@ export interface V3PayrollCardTransferBatchesPostJsonTransferDetailList {
   user_name: Sealed;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayrollCardTransferBatchesPostJson {
   /** 特约商户号 */
   sub_mchid: string;
@@ -42579,13 +41749,10 @@ export interface V3PayrollCardTransferBatchesPostJson {
 
 /** 发起批量转账 */
 export interface V3PayrollCardTransferBatchesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayrollCardTransferBatchesPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayrollCardWesureInsurancePostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -42609,11 +41776,9 @@ export interface V3PayrollCardWesureInsurancePostJson {
 
 /** 生成投保结果 */
 export interface V3PayrollCardWesureInsurancePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayrollCardWesureInsurancePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayrollCardWesureTokenValidationsPostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -42631,9 +41796,7 @@ export interface V3PayrollCardWesureTokenValidationsPostJson {
 
 /** 校验核身结果 */
 export interface V3PayrollCardWesureTokenValidationsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayrollCardWesureTokenValidationsPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -42649,7 +41812,6 @@ export interface V3PayrollCardWesureTokenValidationsPostResponse {
   fail_reason?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreAcquiringbankPermissionsPostJson {
   /** 服务ID */
   service_id: string;
@@ -42669,11 +41831,9 @@ export interface V3PayscoreAcquiringbankPermissionsPostJson {
 
 /** 从业机构预授权 */
 export interface V3PayscoreAcquiringbankPermissionsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreAcquiringbankPermissionsPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizationCodeGetQuery {
   /** 服务ID */
   service_id: string;
@@ -42687,7 +41847,6 @@ export interface V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizat
 export interface V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizationCodeGetOptions {
   /** 授权协议号 */
   authorization_code: string;
-  /** 声明请求的查询参数 */
   query: V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizationCodeGetQuery;
 }
 
@@ -42706,7 +41865,7 @@ export interface V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizat
   /** 授权协议号 */
   authorization_code: string;
   /** 授权状态 */
-  authorization_state: string;
+  authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER' | (string & {});
   /** 授权通知地址 */
   notify_url?: string;
   /** 最近一次解除授权时间 */
@@ -42721,7 +41880,6 @@ export interface V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizat
   channel_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizationCodeTerminatePostJson {
   /** 服务ID */
   service_id: string;
@@ -42737,11 +41895,9 @@ export interface V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizat
 export interface V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizationCodeTerminatePostOptions {
   /** 授权协议号 */
   authorization_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizationCodeTerminatePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscoreAcquiringbankServiceorderGetQuery {
   /** 服务ID */
   service_id: string;
@@ -42757,56 +41913,13 @@ export interface V3PayscoreAcquiringbankServiceorderGetQuery {
 
 /** 从业机构查询微信支付分订单 */
 export interface V3PayscoreAcquiringbankServiceorderGetOptions {
-  /** 声明请求的查询参数 */
   query: V3PayscoreAcquiringbankServiceorderGetQuery;
-}
-
-/** 优惠功能 */
-export interface V3PayscoreAcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail {
-  /** 券ID */
-  coupon_id: string;
-  /** 优惠名称 */
-  name?: string;
-  /** 优惠范围 */
-  scope?: string;
-  /** 优惠类型 */
-  type?: string;
-  /** 优惠券面额 */
-  amount: number;
-  /** 活动ID */
-  stock_id?: string;
-  /** 微信出资 */
-  wechatpay_contribute?: number;
-  /** 商户出资 */
-  merchant_contribute?: number;
-  /** 其他出资 */
-  other_contribute?: number;
-  /** 优惠币种 */
-  currency?: string;
-  /** 单品列表 */
-  goods_detail?: V3PayscoreServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail[];
-}
-
-/** 收款明细列表 */
-export interface V3PayscoreAcquiringbankServiceorderGetResponseCollectionDetails {
-  /** 收款序号 */
-  seq?: number;
-  /** 单笔收款金额 */
-  amount?: number;
-  /** 收款成功渠道 */
-  paid_type?: string;
-  /** 收款成功时间 */
-  paid_time?: string;
-  /** 微信支付交易单号 */
-  transaction_id?: string;
-  /** 优惠功能 */
-  promotion_detail?: V3PayscoreAcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail[];
 }
 
 /** 收款信息 */
 export interface V3PayscoreAcquiringbankServiceorderGetResponseCollection {
   /** 收款状态 */
-  state: string;
+  state: 'USER_PAYING' | 'USER_PAID' | (string & {});
   /** 总收款金额 */
   total_amount?: number;
   /** 待收金额 */
@@ -42814,7 +41927,7 @@ export interface V3PayscoreAcquiringbankServiceorderGetResponseCollection {
   /** 已收金额 */
   paid_amount?: number;
   /** 收款明细列表 */
-  details?: V3PayscoreAcquiringbankServiceorderGetResponseCollectionDetails[];
+  details?: V3PayscoreServiceorderGetResponseCollectionDetails[];
 }
 
 /** 从业机构查询微信支付分订单 */
@@ -42834,15 +41947,15 @@ export interface V3PayscoreAcquiringbankServiceorderGetResponse {
   /** 服务信息 */
   service_introduction: string;
   /** 服务订单状态 */
-  state: string;
+  state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
   /** 订单状态说明 */
-  state_description?: string;
+  state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
   /** 后付费项目 */
   post_payments?: V3PayscorePartnerServiceorderGetResponsePostPayments[];
   /** 后付费商户优惠 */
   post_discounts?: V3PayscorePartnerServiceorderPostJsonPostDiscounts[];
   /** 订单风险金 */
-  risk_fund: V3PayscorePartnerServiceorderGetResponseRiskFund;
+  risk_fund: V3PayscorePartnerServiceorderPostResponseRiskFund;
   /** 总金额 */
   total_amount?: number;
   /** 是否需要收款 */
@@ -42867,7 +41980,6 @@ export interface V3PayscoreAcquiringbankServiceorderGetResponse {
   channel_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreAcquiringbankServiceorderPostJson {
   /** 服务ID */
   service_id: string;
@@ -42907,7 +42019,6 @@ export interface V3PayscoreAcquiringbankServiceorderPostJson {
 
 /** 从业机构创建微信支付分订单 */
 export interface V3PayscoreAcquiringbankServiceorderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreAcquiringbankServiceorderPostJson;
 }
 
@@ -42930,15 +42041,15 @@ export interface V3PayscoreAcquiringbankServiceorderPostResponse {
   /** 服务信息 */
   service_introduction: string;
   /** 服务订单状态 */
-  state: string;
+  state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
   /** 订单状态说明 */
-  state_description?: string;
+  state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
   /** 后付费项目 */
   post_payments?: V3PayscorePartnerServiceorderPostJsonPostPayments[];
   /** 后付费商户优惠 */
   post_discounts?: V3PayscoreServiceorderPostJsonPostDiscounts[];
   /** 订单风险金 */
-  risk_fund?: V3PayscorePartnerServiceorderGetResponseRiskFund;
+  risk_fund?: V3PayscorePartnerServiceorderPostResponseRiskFund;
   /** 服务时间段 */
   time_range?: V3PayscorePartnerServiceorderPostResponseTimeRange;
   /** 服务位置 */
@@ -42953,7 +42064,6 @@ export interface V3PayscoreAcquiringbankServiceorderPostResponse {
   package?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscoreAcquiringbankServiceorderDeductionGetQuery {
   /** 服务ID */
   service_id: string;
@@ -42971,7 +42081,6 @@ export interface V3PayscoreAcquiringbankServiceorderDeductionGetQuery {
 
 /** 从业机构查询微信支付分扣款信息 */
 export interface V3PayscoreAcquiringbankServiceorderDeductionGetOptions {
-  /** 声明请求的查询参数 */
   query: V3PayscoreAcquiringbankServiceorderDeductionGetQuery;
 }
 
@@ -42983,7 +42092,6 @@ export interface V3PayscoreAcquiringbankServiceorderDeductionGetResponse {
   out_trade_no: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoCancelPostJson {
   /** 服务ID */
   service_id: string;
@@ -42999,11 +42107,9 @@ export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoCancelPostJson {
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoCancelPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreAcquiringbankServiceorderByOutOrderNoCancelPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoCompletePostJson {
   /** 服务ID */
   service_id: string;
@@ -43033,11 +42139,9 @@ export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoCompletePostJson
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoCompletePostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreAcquiringbankServiceorderByOutOrderNoCompletePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoModifyPostJson {
   /** 服务ID */
   service_id: string;
@@ -43059,11 +42163,9 @@ export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoModifyPostJson {
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoModifyPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreAcquiringbankServiceorderByOutOrderNoModifyPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoRegisterdeductinfoPostJson {
   /** 服务ID */
   service_id: string;
@@ -43081,7 +42183,6 @@ export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoRegisterdeductin
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoRegisterdeductinfoPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreAcquiringbankServiceorderByOutOrderNoRegisterdeductinfoPostJson;
 }
 
@@ -43091,7 +42192,6 @@ export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoRegisterdeductin
   description?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoSyncPostJson {
   /** 服务ID */
   service_id: string;
@@ -43109,7 +42209,6 @@ export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoSyncPostJson {
 export interface V3PayscoreAcquiringbankServiceorderByOutOrderNoSyncPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreAcquiringbankServiceorderByOutOrderNoSyncPostJson;
 }
 
@@ -43145,7 +42244,6 @@ export interface V3PayscoreAcquiringbankServicepayondeliveryorderPostJsonShoppin
   goods?: V3PayscoreAcquiringbankServicepayondeliveryorderPostJsonShoppingInfoGoods[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreAcquiringbankServicepayondeliveryorderPostJson {
   /** 商户服务订单号 */
   out_order_no: string;
@@ -43189,11 +42287,9 @@ export interface V3PayscoreAcquiringbankServicepayondeliveryorderPostJson {
 
 /** 从业机构创建先用后付订单 */
 export interface V3PayscoreAcquiringbankServicepayondeliveryorderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreAcquiringbankServicepayondeliveryorderPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscoreMerchantBillGetQuery {
   /** 账单日期 */
   bill_date: string;
@@ -43207,7 +42303,6 @@ export interface V3PayscoreMerchantBillGetQuery {
 
 /** 商户申请获取对账单 */
 export interface V3PayscoreMerchantBillGetOptions {
-  /** 声明请求的查询参数 */
   query: V3PayscoreMerchantBillGetQuery;
 }
 
@@ -43216,7 +42311,7 @@ export interface V3PayscoreMerchantBillGetResponseDownloadBillList {
   /** 账单文件序号 */
   bill_sequence: number;
   /** 哈希类型 */
-  hash_type: string;
+  hash_type: 'SHA1' | (string & {});
   /** 哈希值 */
   hash_value: string;
   /** 下载地址 */
@@ -43239,7 +42334,6 @@ export interface V3PayscoreMerchantBillGetResponse {
 export interface V3PayscoreOverseaPartnerServiceorderGetOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的查询参数 */
   query: V3PayscorePartnerServiceorderGetQuery;
 }
 
@@ -43264,7 +42358,7 @@ export interface V3PayscoreOverseaPartnerServiceorderGetResponseCollectionDetail
   /** 其他出资 */
   other_contribute?: number;
   /** 优惠币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 单品列表 */
   goods_detail?: V3PayscoreServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail[];
 }
@@ -43326,7 +42420,7 @@ export interface V3PayscoreOverseaPartnerServiceorderGetResponse {
   /** 商户优惠 */
   post_discounts?: V3PayscorePartnerServiceorderPostJsonPostDiscounts[];
   /** 订单风险金 */
-  risk_fund: V3PayscorePartnerServiceorderGetResponseRiskFund;
+  risk_fund: V3PayscorePartnerServiceorderPostResponseRiskFund;
   /** 总金额 */
   total_amount?: number;
   /** 是否需要收款 */
@@ -43348,14 +42442,13 @@ export interface V3PayscoreOverseaPartnerServiceorderGetResponse {
   /** 微信支付服务订单号 */
   order_id: string;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 汇率值 */
   currency_price?: number;
   /** 汇率 */
   currency_rate_info?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreOverseaPartnerServiceorderPostJson {
   /** 服务ID */
   service_id: string;
@@ -43368,7 +42461,7 @@ export interface V3PayscoreOverseaPartnerServiceorderPostJson {
   /** 商户订单号 */
   out_order_no: string;
   /** 货币类型 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 服务信息 */
   service_introduction: string;
   /** 后付费项目 */
@@ -43397,7 +42490,6 @@ export interface V3PayscoreOverseaPartnerServiceorderPostJson {
 export interface V3PayscoreOverseaPartnerServiceorderPostOptions {
   /** 声明接入点https://apihk.mch.weixin.qq.com/(香港接入) */
   base_uri?: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreOverseaPartnerServiceorderPostJson;
 }
 
@@ -43416,7 +42508,7 @@ export interface V3PayscoreOverseaPartnerServiceorderPostResponse {
   /** 子商户号 */
   sub_mchid: string;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 服务信息 */
   service_introduction: string;
   /** 服务订单状态 */
@@ -43428,7 +42520,7 @@ export interface V3PayscoreOverseaPartnerServiceorderPostResponse {
   /** 后付费商户优惠 */
   post_discounts?: V3PayscoreServiceorderPostJsonPostDiscounts[];
   /** 订单风险金 */
-  risk_fund?: V3PayscorePartnerServiceorderGetResponseRiskFund;
+  risk_fund?: V3PayscorePartnerServiceorderPostResponseRiskFund;
   /** 服务时间段 */
   time_range?: V3PayscoreServiceorderPostJsonTimeRange;
   /** 服务位置 */
@@ -43449,11 +42541,9 @@ export interface V3PayscoreOverseaPartnerServiceorderByOutOrderNoCancelPostOptio
   base_uri?: string;
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderByOutOrderNoCancelPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreOverseaPartnerServiceorderByOutOrderNoCompletePostJson {
   /** 服务ID */
   service_id: string;
@@ -43466,7 +42556,7 @@ export interface V3PayscoreOverseaPartnerServiceorderByOutOrderNoCompletePostJso
   /** 总金额 */
   total_amount: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 实际服务时间 */
   time_range?: V3PayscoreServiceorderGetResponseTimeRange;
   /** 实际服务位置 */
@@ -43485,11 +42575,9 @@ export interface V3PayscoreOverseaPartnerServiceorderByOutOrderNoCompletePostOpt
   base_uri?: string;
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreOverseaPartnerServiceorderByOutOrderNoCompletePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreOverseaPartnerServiceorderByOutOrderNoSyncPostJson {
   /** 服务ID */
   service_id: string;
@@ -43507,11 +42595,9 @@ export interface V3PayscoreOverseaPartnerServiceorderByOutOrderNoSyncPostOptions
   base_uri?: string;
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreOverseaPartnerServiceorderByOutOrderNoSyncPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerPermissionsPostJson {
   /** 服务ID */
   service_id: string;
@@ -43529,7 +42615,6 @@ export interface V3PayscorePartnerPermissionsPostJson {
 
 /** 商户预授权 */
 export interface V3PayscorePartnerPermissionsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerPermissionsPostJson;
 }
 
@@ -43541,7 +42626,6 @@ export interface V3PayscorePartnerPermissionsApplyForScenePostJsonTransactionSce
   sub_mchid: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerPermissionsApplyForScenePostJson {
   /** 服务ID */
   service_id: string;
@@ -43563,7 +42647,6 @@ export interface V3PayscorePartnerPermissionsApplyForScenePostJson {
 
 /** 服务商场景中预授权 */
 export interface V3PayscorePartnerPermissionsApplyForScenePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerPermissionsApplyForScenePostJson;
 }
 
@@ -43575,7 +42658,6 @@ export interface V3PayscorePartnerPermissionsApplyForScenePostResponse {
   transaction_permissions_token?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerPermissionsAssessUserRiskLevelPostJson {
   /** 服务ID */
   service_id: string;
@@ -43593,7 +42675,6 @@ export interface V3PayscorePartnerPermissionsAssessUserRiskLevelPostJson {
   shopping_info?: V3PayscorePermissionsAssessUserRiskLevelPostJsonShoppingInfo;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscorePartnerPermissionsAssessUserRiskLevelPostQuery {
   /** 子商户商户号 */
   sub_mchid: string;
@@ -43601,13 +42682,10 @@ export interface V3PayscorePartnerPermissionsAssessUserRiskLevelPostQuery {
 
 /** 服务商评估用户分层 */
 export interface V3PayscorePartnerPermissionsAssessUserRiskLevelPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerPermissionsAssessUserRiskLevelPostJson;
-  /** 声明请求的查询参数 */
   query: V3PayscorePartnerPermissionsAssessUserRiskLevelPostQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCodeGetQuery {
   /** 服务ID */
   service_id: string;
@@ -43619,7 +42697,6 @@ export interface V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCod
 export interface V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCodeGetOptions {
   /** 授权协议号 */
   authorization_code: string;
-  /** 声明请求的查询参数 */
   query: V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCodeGetQuery;
 }
 
@@ -43636,7 +42713,7 @@ export interface V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCod
   /** 授权协议号 */
   authorization_code: string;
   /** 授权状态 */
-  authorization_state: string;
+  authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER' | (string & {});
   /** 授权通知地址 */
   notify_url?: string;
   /** 最近一次解除授权时间 */
@@ -43659,11 +42736,9 @@ export interface V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCod
 export interface V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCodeTerminatePostOptions {
   /** 授权协议号 */
   authorization_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderByOutOrderNoCancelPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscorePartnerPermissionsSearchGetQuery {
   /** 服务ID */
   service_id: string;
@@ -43681,7 +42756,6 @@ export interface V3PayscorePartnerPermissionsSearchGetQuery {
 
 /** 查询与用户授权记录（openid） */
 export interface V3PayscorePartnerPermissionsSearchGetOptions {
-  /** 声明请求的查询参数 */
   query: V3PayscorePartnerPermissionsSearchGetQuery;
 }
 
@@ -43698,7 +42772,7 @@ export interface V3PayscorePartnerPermissionsSearchGetResponse {
   /** 授权协议号 */
   authorization_code?: string;
   /** 授权状态 */
-  authorization_state: string;
+  authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER' | (string & {});
   /** 授权通知地址 */
   notify_url?: string;
   /** 最近一次解除授权时间 */
@@ -43717,7 +42791,6 @@ export interface V3PayscorePartnerPermissionsSearchGetResponse {
   risk_level_version?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerPermissionsTerminatePostJson {
   /** 服务商公众号下的用户标识 */
   openid?: string;
@@ -43737,11 +42810,9 @@ export interface V3PayscorePartnerPermissionsTerminatePostJson {
 
 /** 解除用户授权关系（openid） */
 export interface V3PayscorePartnerPermissionsTerminatePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerPermissionsTerminatePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServiceAccountApplicationsPostJson {
   /** 服务ID */
   service_id: string;
@@ -43759,7 +42830,6 @@ export interface V3PayscorePartnerServiceAccountApplicationsPostJson {
 
 /** 收付通子商户申请绑定支付分服务 */
 export interface V3PayscorePartnerServiceAccountApplicationsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceAccountApplicationsPostJson;
 }
 
@@ -43791,7 +42861,6 @@ export interface V3PayscorePartnerServiceAccountApplicationsByOutApplyNoGetOptio
   out_apply_no: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscorePartnerServiceorderGetQuery {
   /** 服务ID */
   service_id: string;
@@ -43805,7 +42874,6 @@ export interface V3PayscorePartnerServiceorderGetQuery {
 
 /** 查询支付分订单 */
 export interface V3PayscorePartnerServiceorderGetOptions {
-  /** 声明请求的查询参数 */
   query: V3PayscorePartnerServiceorderGetQuery;
 }
 
@@ -43945,7 +43013,6 @@ export interface V3PayscorePartnerServiceorderPostJsonLocation {
   end_location?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServiceorderPostJson {
   /** 服务ID */
   service_id: string;
@@ -43985,7 +43052,6 @@ export interface V3PayscorePartnerServiceorderPostJson {
 
 /** 创建支付分订单 */
 export interface V3PayscorePartnerServiceorderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderPostJson;
 }
 
@@ -44059,7 +43125,6 @@ export interface V3PayscorePartnerServiceorderPostResponse {
   package?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServiceorderDirectCompletePostJson {
   /** 服务ID */
   service_id: string;
@@ -44097,11 +43162,9 @@ export interface V3PayscorePartnerServiceorderDirectCompletePostJson {
 
 /** 创单结单合并 */
 export interface V3PayscorePartnerServiceorderDirectCompletePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderDirectCompletePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServiceorderByOutOrderNoCancelPostJson {
   /** 服务ID */
   service_id: string;
@@ -44115,7 +43178,6 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoCancelPostJson {
 export interface V3PayscorePartnerServiceorderByOutOrderNoCancelPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderByOutOrderNoCancelPostJson;
 }
 
@@ -44131,7 +43193,6 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoCompletePostJsonPostDi
   count?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServiceorderByOutOrderNoCompletePostJson {
   /** 服务ID */
   service_id: string;
@@ -44161,11 +43222,9 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoCompletePostJson {
 export interface V3PayscorePartnerServiceorderByOutOrderNoCompletePostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderByOutOrderNoCompletePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServiceorderByOutOrderNoModifyPostJson {
   /** 服务ID */
   service_id?: string;
@@ -44187,11 +43246,9 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoModifyPostJson {
 export interface V3PayscorePartnerServiceorderByOutOrderNoModifyPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderByOutOrderNoModifyPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServiceorderByOutOrderNoPayPostJson {
   /** 服务ID */
   service_id?: string;
@@ -44203,11 +43260,9 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoPayPostJson {
 export interface V3PayscorePartnerServiceorderByOutOrderNoPayPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderByOutOrderNoPayPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServiceorderByOutOrderNoSendPendingmessagePostJson {
   /** 服务ID */
   service_id: string;
@@ -44227,7 +43282,6 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoSendPendingmessagePost
 export interface V3PayscorePartnerServiceorderByOutOrderNoSendPendingmessagePostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderByOutOrderNoSendPendingmessagePostJson;
 }
 
@@ -44241,7 +43295,6 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoSyncPostJsonDetail {
   paid_amount?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServiceorderByOutOrderNoSyncPostJson {
   /** 服务ID */
   service_id: string;
@@ -44257,7 +43310,6 @@ export interface V3PayscorePartnerServiceorderByOutOrderNoSyncPostJson {
 export interface V3PayscorePartnerServiceorderByOutOrderNoSyncPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServiceorderByOutOrderNoSyncPostJson;
 }
 
@@ -44285,7 +43337,6 @@ export interface V3PayscorePartnerServicepayondeliveryorderPostJsonShoppingInfo 
   goods?: V3PayscorePartnerServicepayondeliveryorderPostJsonShoppingInfoGoods[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePartnerServicepayondeliveryorderPostJson {
   /** 商户服务订单号 */
   out_order_no: string;
@@ -44327,7 +43378,6 @@ export interface V3PayscorePartnerServicepayondeliveryorderPostJson {
 
 /** 创建先用后付订单 */
 export interface V3PayscorePartnerServicepayondeliveryorderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePartnerServicepayondeliveryorderPostJson;
 }
 
@@ -44348,15 +43398,15 @@ export interface V3PayscorePartnerServicepayondeliveryorderPostResponse {
   /** 服务信息 */
   service_introduction: string;
   /** 服务订单状态 */
-  state: string;
+  state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
   /** 订单状态说明 */
-  state_description?: string;
+  state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
   /** 后付费项目 */
   post_payments?: V3PayscoreServiceorderGetResponsePostPayments[];
   /** 商户优惠 */
   post_discounts?: V3PayscoreServiceorderGetResponsePostDiscounts[];
   /** 服务风险金 */
-  risk_fund?: V3PayscoreServiceorderPostJsonRiskFund;
+  risk_fund?: V3PayscoreServiceorderGetResponseRiskFund;
   /** 服务时间 */
   time_range?: V3PayscoreServiceorderGetResponseTimeRange;
   /** 服务位置 */
@@ -44373,7 +43423,6 @@ export interface V3PayscorePartnerServicepayondeliveryorderPostResponse {
   shopping_info?: V3PayscoreServicepayondeliveryorderPostResponseShoppingInfo;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscorePartnerServicequotasServiceIdByServiceIdGetQuery {
   /** 子商户商户号 */
   sub_mchid: string;
@@ -44389,7 +43438,6 @@ export interface V3PayscorePartnerServicequotasServiceIdByServiceIdGetQuery {
 export interface V3PayscorePartnerServicequotasServiceIdByServiceIdGetOptions {
   /** 服务ID */
   service_id: string;
-  /** 声明请求的查询参数 */
   query: V3PayscorePartnerServicequotasServiceIdByServiceIdGetQuery;
 }
 
@@ -44419,7 +43467,6 @@ export interface V3PayscorePartnerServicequotasServiceIdByServiceIdGetResponse {
   quotas: V3PayscorePartnerServicequotasServiceIdByServiceIdGetResponseQuotas[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscorePayafterOrdersGetQuery {
   /** 服务ID */
   service_id?: string;
@@ -44433,7 +43480,6 @@ export interface V3PayscorePayafterOrdersGetQuery {
 
 /** 查询先享后付订单 */
 export interface V3PayscorePayafterOrdersGetOptions {
-  /** 声明请求的查询参数 */
   query?: V3PayscorePayafterOrdersGetQuery;
 }
 
@@ -44518,7 +43564,6 @@ export interface V3PayscorePayafterOrdersPostJsonDiscounts {
   discount_desc?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePayafterOrdersPostJson {
   /** 公众账号ID */
   appid: string;
@@ -44560,9 +43605,7 @@ export interface V3PayscorePayafterOrdersPostJson {
 
 /** 创建先享后付订单 */
 export interface V3PayscorePayafterOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePayafterOrdersPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -44590,7 +43633,6 @@ export interface V3PayscorePayafterOrdersPostResponse {
   package?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePayafterOrdersByOutOrderNoCompletePostJson {
   /** 公众账号ID */
   appid: string;
@@ -44622,7 +43664,6 @@ export interface V3PayscorePayafterOrdersByOutOrderNoCompletePostJson {
 export interface V3PayscorePayafterOrdersByOutOrderNoCompletePostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePayafterOrdersByOutOrderNoCompletePostJson;
 }
 
@@ -44632,7 +43673,6 @@ export interface V3PayscorePayafterOrdersByOutOrderNoSyncPostJsonDetail {
   paid_time?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePayafterOrdersByOutOrderNoSyncPostJson {
   /** 公众账号ID */
   appid?: string;
@@ -44648,7 +43688,6 @@ export interface V3PayscorePayafterOrdersByOutOrderNoSyncPostJson {
 export interface V3PayscorePayafterOrdersByOutOrderNoSyncPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePayafterOrdersByOutOrderNoSyncPostJson;
 }
 
@@ -44664,7 +43703,6 @@ export interface V3PayscorePayafterOrdersByOutOrderNoSyncPostResponse {
   order_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePermissionsPostJson {
   /** 服务id */
   service_id: string;
@@ -44678,7 +43716,6 @@ export interface V3PayscorePermissionsPostJson {
 
 /** 商户预授权 */
 export interface V3PayscorePermissionsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePermissionsPostJson;
 }
 
@@ -44694,7 +43731,6 @@ export interface V3PayscorePermissionsAssessUserRiskLevelPostJsonShoppingInfo {
   goods: V3PayscoreServicepayondeliveryorderPostJsonShoppingInfoGoods[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePermissionsAssessUserRiskLevelPostJson {
   /** 服务ID */
   service_id: string;
@@ -44710,7 +43746,6 @@ export interface V3PayscorePermissionsAssessUserRiskLevelPostJson {
 
 /** 商户评估用户分层 */
 export interface V3PayscorePermissionsAssessUserRiskLevelPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePermissionsAssessUserRiskLevelPostJson;
 }
 
@@ -44727,7 +43762,7 @@ export interface V3PayscorePermissionsAssessUserRiskLevelPostResponse {
   /** 授权协议号 */
   authorization_code?: string;
   /** 授权状态 */
-  authorization_state: string;
+  authorization_state: 'UNAVAILABLE' | 'AVAILABLE' | 'UNBINDUSER' | (string & {});
   /** 授权通知地址 */
   notify_url?: string;
   /** 最近一次解除授权时间 */
@@ -44750,7 +43785,6 @@ export interface V3PayscorePermissionsAssessUserRiskLevelPostResponse {
   risk_level_version?: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeGetQuery {
   /** 服务ID */
   service_id: string;
@@ -44760,7 +43794,6 @@ export interface V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeGetQue
 export interface V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeGetOptions {
   /** 授权协议号 */
   authorization_code: string;
-  /** 声明请求的查询参数 */
   query: V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeGetQuery;
 }
 
@@ -44790,7 +43823,6 @@ export interface V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeGetRes
   risk_level_version?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeTerminatePostJson {
   /** 服务id */
   service_id: string;
@@ -44802,11 +43834,9 @@ export interface V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeTermin
 export interface V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeTerminatePostOptions {
   /** 授权协议号 */
   authorization_code: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeTerminatePostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscorePermissionsOpenidByOpenidGetQuery {
   /** 服务ID */
   service_id: string;
@@ -44818,7 +43848,6 @@ export interface V3PayscorePermissionsOpenidByOpenidGetQuery {
 export interface V3PayscorePermissionsOpenidByOpenidGetOptions {
   /** 用户标识 */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3PayscorePermissionsOpenidByOpenidGetQuery;
 }
 
@@ -44846,7 +43875,6 @@ export interface V3PayscorePermissionsOpenidByOpenidGetResponse {
   risk_level_version?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePermissionsOpenidByOpenidTerminatePostJson {
   /** 服务ID */
   service_id: string;
@@ -44860,11 +43888,9 @@ export interface V3PayscorePermissionsOpenidByOpenidTerminatePostJson {
 export interface V3PayscorePermissionsOpenidByOpenidTerminatePostOptions {
   /** 用户标识 */
   openid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePermissionsOpenidByOpenidTerminatePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePlanPartnerPayscorePlansPostJson {
   /** 计划所属服务 */
   service_id: string;
@@ -44892,7 +43918,6 @@ export interface V3PayscorePlanPartnerPayscorePlansPostJson {
 
 /** 创建支付分计划 */
 export interface V3PayscorePlanPartnerPayscorePlansPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePlanPartnerPayscorePlansPostJson;
 }
 
@@ -44936,7 +43961,6 @@ export interface V3PayscorePlanPartnerPayscorePlansPostResponse {
 export interface V3PayscorePlanPartnerPayscorePlansMerchantPlanNoByMerchantPlanNoGetOptions {
   /** 支付分计划商户侧单号 */
   merchant_plan_no: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
@@ -44944,7 +43968,6 @@ export interface V3PayscorePlanPartnerPayscorePlansMerchantPlanNoByMerchantPlanN
 export interface V3PayscorePlanPartnerPayscorePlansMerchantPlanNoByMerchantPlanNoStopPostOptions {
   /** 商户支付分计划对应的计划号 */
   merchant_plan_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3MerchantsPutResponse;
 }
 
@@ -44960,7 +43983,6 @@ export interface V3PayscorePlanPayscorePlansPostJsonPlanDetailList {
   plan_detail_name: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscorePlanPayscorePlansPostJson {
   /** 计划所属服务 */
   service_id: string;
@@ -44984,7 +44006,6 @@ export interface V3PayscorePlanPayscorePlansPostJson {
 
 /** 创建支付分计划 */
 export interface V3PayscorePlanPayscorePlansPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscorePlanPayscorePlansPostJson;
 }
 
@@ -45046,7 +44067,6 @@ export interface V3PayscorePlanPayscorePlansMerchantPlanNoByMerchantPlanNoStopPo
   merchant_plan_no: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscoreServiceorderGetQuery {
   /** 商户服务订单号 */
   out_order_no?: string;
@@ -45060,7 +44080,6 @@ export interface V3PayscoreServiceorderGetQuery {
 
 /** 查询支付分订单 */
 export interface V3PayscoreServiceorderGetOptions {
-  /** 声明请求的查询参数 */
   query: V3PayscoreServiceorderGetQuery;
 }
 
@@ -45133,7 +44152,7 @@ export interface V3PayscoreServiceorderGetResponseCollectionDetailsPromotionDeta
   /** 其他出资 */
   other_contribute?: number;
   /** 优惠币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 单品列表 */
   goods_detail?: V3PayscoreServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail[];
 }
@@ -45286,7 +44305,6 @@ export interface V3PayscoreServiceorderPostJsonDevice {
   materiel_no?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreServiceorderPostJson {
   /** 商户服务订单号 */
   out_order_no: string;
@@ -45320,7 +44338,6 @@ export interface V3PayscoreServiceorderPostJson {
 
 /** 创建支付分订单 */
 export interface V3PayscoreServiceorderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreServiceorderPostJson;
 }
 
@@ -45372,7 +44389,6 @@ export interface V3PayscoreServiceorderDirectCompletePostJsonPostPayments {
   count?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreServiceorderDirectCompletePostJson {
   /** 商户服务订单号 */
   out_order_no: string;
@@ -45406,7 +44422,6 @@ export interface V3PayscoreServiceorderDirectCompletePostJson {
 
 /** 创单结单合并 */
 export interface V3PayscoreServiceorderDirectCompletePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreServiceorderDirectCompletePostJson;
 }
 
@@ -45444,7 +44459,6 @@ export interface V3PayscoreServiceorderDirectCompletePostResponse {
   total_amount?: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreServiceorderByOutOrderNoCancelPostJson {
   /** 公众账号ID */
   appid: string;
@@ -45458,7 +44472,6 @@ export interface V3PayscoreServiceorderByOutOrderNoCancelPostJson {
 export interface V3PayscoreServiceorderByOutOrderNoCancelPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreServiceorderByOutOrderNoCancelPostJson;
 }
 
@@ -45494,7 +44507,6 @@ export interface V3PayscoreServiceorderByOutOrderNoCompletePostJsonLocation {
   end_location?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreServiceorderByOutOrderNoCompletePostJson {
   /** 公众账号ID */
   appid: string;
@@ -45522,7 +44534,6 @@ export interface V3PayscoreServiceorderByOutOrderNoCompletePostJson {
 export interface V3PayscoreServiceorderByOutOrderNoCompletePostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreServiceorderByOutOrderNoCompletePostJson;
 }
 
@@ -45560,7 +44571,6 @@ export interface V3PayscoreServiceorderByOutOrderNoCompletePostResponse {
   need_collection?: boolean;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreServiceorderByOutOrderNoModifyPostJson {
   /** 公众账号ID */
   appid: string;
@@ -45582,7 +44592,6 @@ export interface V3PayscoreServiceorderByOutOrderNoModifyPostJson {
 export interface V3PayscoreServiceorderByOutOrderNoModifyPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreServiceorderByOutOrderNoModifyPostJson;
 }
 
@@ -45656,7 +44665,6 @@ export interface V3PayscoreServiceorderByOutOrderNoModifyPostResponse {
   order_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreServiceorderByOutOrderNoPayPostJson {
   /** 公众账号ID */
   appid?: string;
@@ -45668,7 +44676,6 @@ export interface V3PayscoreServiceorderByOutOrderNoPayPostJson {
 export interface V3PayscoreServiceorderByOutOrderNoPayPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreServiceorderByOutOrderNoPayPostJson;
 }
 
@@ -45686,7 +44693,6 @@ export interface V3PayscoreServiceorderByOutOrderNoPayPostResponse {
   order_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreServiceorderByOutOrderNoSendPendingmessagePostJson {
   /** 服务ID */
   service_id: string;
@@ -45704,7 +44710,6 @@ export interface V3PayscoreServiceorderByOutOrderNoSendPendingmessagePostJson {
 export interface V3PayscoreServiceorderByOutOrderNoSendPendingmessagePostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreServiceorderByOutOrderNoSendPendingmessagePostJson;
 }
 
@@ -45714,7 +44719,6 @@ export interface V3PayscoreServiceorderByOutOrderNoSyncPostJsonDetail {
   paid_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreServiceorderByOutOrderNoSyncPostJson {
   /** 公众账号ID */
   appid: string;
@@ -45730,7 +44734,6 @@ export interface V3PayscoreServiceorderByOutOrderNoSyncPostJson {
 export interface V3PayscoreServiceorderByOutOrderNoSyncPostOptions {
   /** 商户服务订单号 */
   out_order_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreServiceorderByOutOrderNoSyncPostJson;
 }
 
@@ -45749,7 +44752,7 @@ export interface V3PayscoreServiceorderByOutOrderNoSyncPostResponseCollectionDet
   /** 单笔收款金额 */
   amount?: number;
   /** 收款成功渠道 */
-  paid_type?: string;
+  paid_type?: 'NEWTON' | 'MCH' | (string & {});
   /** 收款成功时间 */
   paid_time?: string;
   /** 微信支付交易单号 */
@@ -45759,7 +44762,7 @@ export interface V3PayscoreServiceorderByOutOrderNoSyncPostResponseCollectionDet
 /** 收款信息 */
 export interface V3PayscoreServiceorderByOutOrderNoSyncPostResponseCollection {
   /** 收款状态 */
-  state: string;
+  state: 'USER_PAYING' | 'USER_PAID' | (string & {});
   /** 总收款金额 */
   total_amount?: number;
   /** 待收金额 */
@@ -45785,15 +44788,15 @@ export interface V3PayscoreServiceorderByOutOrderNoSyncPostResponse {
   /** 服务信息 */
   service_introduction: string;
   /** 服务订单状态 */
-  state: string;
+  state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
   /** 订单状态说明 */
-  state_description?: string;
+  state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
   /** 后付费项目 */
   post_payments?: V3PayscoreServiceorderGetResponsePostPayments[];
   /** 商户优惠 */
   post_discounts?: V3PayscoreServiceorderByOutOrderNoSyncPostResponsePostDiscounts[];
   /** 服务风险金 */
-  risk_fund?: V3PayscoreServiceorderPostJsonRiskFund;
+  risk_fund?: V3PayscoreServiceorderGetResponseRiskFund;
   /** 总金额 */
   total_amount?: number;
   /** 是否需要收款 */
@@ -45872,7 +44875,6 @@ export interface V3PayscoreServicepayondeliveryorderPostJsonShoppingInfo {
   goods: V3PayscoreServicepayondeliveryorderPostJsonShoppingInfoGoods[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreServicepayondeliveryorderPostJson {
   /** 商户服务订单号 */
   out_order_no: string;
@@ -45908,7 +44910,6 @@ export interface V3PayscoreServicepayondeliveryorderPostJson {
 
 /** 创建先用后付订单 */
 export interface V3PayscoreServicepayondeliveryorderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreServicepayondeliveryorderPostJson;
 }
 
@@ -45945,15 +44946,15 @@ export interface V3PayscoreServicepayondeliveryorderPostResponse {
   /** 服务信息 */
   service_introduction: string;
   /** 服务订单状态 */
-  state: string;
+  state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
   /** 订单状态说明 */
-  state_description?: string;
+  state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
   /** 后付费项目 */
   post_payments?: V3PayscoreServiceorderGetResponsePostPayments[];
   /** 后付费商户优惠 */
   post_discounts?: V3PayscoreServiceorderGetResponsePostDiscounts[];
   /** 服务风险金 */
-  risk_fund?: V3PayscoreServiceorderPostJsonRiskFund;
+  risk_fund?: V3PayscoreServiceorderGetResponseRiskFund;
   /** 服务时间段 */
   time_range?: V3PayscoreServiceorderGetResponseTimeRange;
   /** 服务位置 */
@@ -45970,7 +44971,6 @@ export interface V3PayscoreServicepayondeliveryorderPostResponse {
   shopping_info?: V3PayscoreServicepayondeliveryorderPostResponseShoppingInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreSignPlanPartnerServiceorderPostJson {
   /** 支付分服务ID */
   service_id: string;
@@ -46004,7 +45004,6 @@ export interface V3PayscoreSignPlanPartnerServiceorderPostJson {
 
 /** 创建用户的签约计划详情对应的服务订单 */
 export interface V3PayscoreSignPlanPartnerServiceorderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreSignPlanPartnerServiceorderPostJson;
 }
 
@@ -46025,9 +45024,9 @@ export interface V3PayscoreSignPlanPartnerServiceorderPostResponse {
   /** 服务信息 */
   service_introduction: string;
   /** 服务订单状态 */
-  state: string;
+  state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
   /** 订单状态说明 */
-  state_description?: string;
+  state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
   /** 后付费项目 */
   post_payments?: V3PayscoreSignPlanServiceorderPostResponsePostPayments[];
   /** 商户优惠 */
@@ -46046,7 +45045,6 @@ export interface V3PayscoreSignPlanPartnerServiceorderPostResponse {
   order_id?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreSignPlanPartnerUserSignPlansPostJson {
   /** 支付分服务ID */
   service_id: string;
@@ -46072,7 +45070,6 @@ export interface V3PayscoreSignPlanPartnerUserSignPlansPostJson {
 
 /** 创建用户的签约计划 */
 export interface V3PayscoreSignPlanPartnerUserSignPlansPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreSignPlanPartnerUserSignPlansPostJson;
 }
 
@@ -46138,11 +45135,9 @@ export interface V3PayscoreSignPlanPartnerUserSignPlansPostResponse {
 export interface V3PayscoreSignPlanPartnerUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoGetOptions {
   /** 商户签约计划号 */
   merchant_sign_plan_no: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreSignPlanPartnerUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoStopPostJson {
   /** 子商户号 */
   sub_mchid: string;
@@ -46154,11 +45149,9 @@ export interface V3PayscoreSignPlanPartnerUserSignPlansMerchantSignPlanNoByMerch
 export interface V3PayscoreSignPlanPartnerUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoStopPostOptions {
   /** 商户侧签约计划号 */
   merchant_sign_plan_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreSignPlanPartnerUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoStopPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreSignPlanServiceorderPostJson {
   /** 支付分服务ID */
   service_id: string;
@@ -46186,7 +45179,6 @@ export interface V3PayscoreSignPlanServiceorderPostJson {
 
 /** 创建用户的签约计划详情对应的服务订单 */
 export interface V3PayscoreSignPlanServiceorderPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreSignPlanServiceorderPostJson;
 }
 
@@ -46227,9 +45219,9 @@ export interface V3PayscoreSignPlanServiceorderPostResponse {
   /** 服务信息 */
   service_introduction: string;
   /** 服务订单状态 */
-  state: string;
+  state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {});
   /** 订单状态说明 */
-  state_description?: string;
+  state_description?: 'USER_CONFIRM' | 'MCH_COMPLETE' | (string & {});
   /** 后付费项目 */
   post_payments?: V3PayscoreSignPlanServiceorderPostResponsePostPayments[];
   /** 商户优惠 */
@@ -46256,7 +45248,6 @@ export interface V3PayscoreSignPlanUserSignPlansPostJsonSignPlanDetail {
   merchant_plan_detail_no: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreSignPlanUserSignPlansPostJson {
   /** 支付分服务ID */
   service_id: string;
@@ -46276,7 +45267,6 @@ export interface V3PayscoreSignPlanUserSignPlansPostJson {
 
 /** 创建用户的签约计划 */
 export interface V3PayscoreSignPlanUserSignPlansPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreSignPlanUserSignPlansPostJson;
 }
 
@@ -46366,7 +45356,6 @@ export interface V3PayscoreSignPlanUserSignPlansMerchantSignPlanNoByMerchantSign
   merchant_sign_plan_no: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreSignPlanUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoStopPostJson {
   /** 停止签约计划原因 */
   stop_reason: string;
@@ -46376,11 +45365,9 @@ export interface V3PayscoreSignPlanUserSignPlansMerchantSignPlanNoByMerchantSign
 export interface V3PayscoreSignPlanUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoStopPostOptions {
   /** 商户侧签约计划号 */
   merchant_sign_plan_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreSignPlanUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoStopPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreSmartretailOrdersPostJson {
   /** 公众账号ID */
   appid: string;
@@ -46414,11 +45401,9 @@ export interface V3PayscoreSmartretailOrdersPostJson {
 
 /** 创建智慧零售订单 */
 export interface V3PayscoreSmartretailOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreSmartretailOrdersPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscoreUserServiceStateGetQuery {
   /** 公众账号ID */
   appid: string;
@@ -46430,7 +45415,6 @@ export interface V3PayscoreUserServiceStateGetQuery {
 
 /** 查询用户授权状态 */
 export interface V3PayscoreUserServiceStateGetOptions {
-  /** 声明请求的查询参数 */
   query: V3PayscoreUserServiceStateGetQuery;
 }
 
@@ -46446,7 +45430,6 @@ export interface V3PayscoreUserServiceStateGetResponse {
   use_service_state: 'UNAVAILABLE' | 'AVAILABLE' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PayscoreUsersByOpenidPermissionsByServiceIdTerminatePostJson {
   /** 公众账号ID */
   appid: string;
@@ -46454,7 +45437,6 @@ export interface V3PayscoreUsersByOpenidPermissionsByServiceIdTerminatePostJson 
   reason: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PayscoreUsersByOpenidPermissionsByServiceIdTerminatePostQuery {
   /** 用户标识 */
   openid: string;
@@ -46466,13 +45448,10 @@ export interface V3PayscoreUsersByOpenidPermissionsByServiceIdTerminatePostQuery
 export interface V3PayscoreUsersByOpenidPermissionsByServiceIdTerminatePostOptions {
   service_id: string;
   openid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PayscoreUsersByOpenidPermissionsByServiceIdTerminatePostJson;
-  /** 声明请求的查询参数 */
   query: V3PayscoreUsersByOpenidPermissionsByServiceIdTerminatePostQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceBankTransferRechargesApplyPostJson {
   /** 商户充值单号 */
   out_recharge_no: string;
@@ -46486,11 +45465,9 @@ export interface V3PlatsolutionEcommerceBankTransferRechargesApplyPostJson {
 
 /** 申请银行转账充值 */
 export interface V3PlatsolutionEcommerceBankTransferRechargesApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceBankTransferRechargesApplyPostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceInsuranceCompensationContractsPostJson {
   /** 商户申请单号 */
   out_apply_no: string;
@@ -46502,7 +45479,6 @@ export interface V3PlatsolutionEcommerceInsuranceCompensationContractsPostJson {
 
 /** 开通保险理赔功能 */
 export interface V3PlatsolutionEcommerceInsuranceCompensationContractsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceInsuranceCompensationContractsPostJson;
 }
 
@@ -46532,7 +45508,6 @@ export interface V3PlatsolutionEcommerceMchTransferCompensateBillsPostJsonReceiv
   transaction_info?: V3PlatsolutionEcommerceMchTransferCompensateBillsPostJsonReceiverTransactionInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceMchTransferCompensateBillsPostJson {
   /** 收款方信息 */
   receiver: V3PlatsolutionEcommerceMchTransferCompensateBillsPostJsonReceiver;
@@ -46552,7 +45527,6 @@ export interface V3PlatsolutionEcommerceMchTransferCompensateBillsPostJson {
 
 /** 请求赔付 */
 export interface V3PlatsolutionEcommerceMchTransferCompensateBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceMchTransferCompensateBillsPostJson;
 }
 
@@ -46646,7 +45620,6 @@ export interface V3PlatsolutionEcommerceMchTransferCompensateBillsOutBillNoByOut
   cancel_accept_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceMchTransferCompensateBillsPreTransferPostJson {
   /** 公众账号ID */
   sp_appid?: string;
@@ -46670,7 +45643,6 @@ export interface V3PlatsolutionEcommerceMchTransferCompensateBillsPreTransferPos
 
 /** 请求赔付预下单 */
 export interface V3PlatsolutionEcommerceMchTransferCompensateBillsPreTransferPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceMchTransferCompensateBillsPreTransferPostJson;
 }
 
@@ -46686,7 +45658,6 @@ export interface V3PlatsolutionEcommerceMchTransferCompensateBillsPreTransferPos
   package_info: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsPostJson {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -46710,7 +45681,6 @@ export interface V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensation
 
 /** 请求保证金售后赔付 */
 export interface V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsPostJson;
 }
 
@@ -46794,7 +45764,6 @@ export interface V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompe
   transaction_info?: V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostJsonReceiverTransactionInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostJson {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -46812,7 +45781,6 @@ export interface V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompe
 
 /** 发起保证金赔付保司保费 */
 export interface V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostJson;
 }
 
@@ -46904,7 +45872,6 @@ export interface V3PlatsolutionEcommerceMchTransferDepositShippingCostCompensati
   user_info?: V3PlatsolutionEcommerceMchTransferDepositShippingCostCompensationBillsPostJsonReceiverUserInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceMchTransferDepositShippingCostCompensationBillsPostJson {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -46926,7 +45893,6 @@ export interface V3PlatsolutionEcommerceMchTransferDepositShippingCostCompensati
 
 /** 发起保证金赔付用户运费 */
 export interface V3PlatsolutionEcommerceMchTransferDepositShippingCostCompensationBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceMchTransferDepositShippingCostCompensationBillsPostJson;
 }
 
@@ -47008,7 +45974,6 @@ export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPostJsonRe
   transaction_info?: V3PlatsolutionEcommerceMchTransferCompensateBillsPostJsonReceiverTransactionInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPostJson {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -47024,7 +45989,6 @@ export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPostJson {
 
 /** 请求保险理赔 */
 export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPostJson;
 }
 
@@ -47068,7 +46032,6 @@ export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPostRespon
   sponsor_mchid?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBillIdGetQuery {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -47078,7 +46041,6 @@ export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBi
 export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBillIdGetOptions {
   /** 微信支付单号 */
   bill_id: string;
-  /** 声明请求的查询参数 */
   query?: V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBillIdGetQuery;
 }
 
@@ -47122,7 +46084,6 @@ export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBi
 export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsOutBillNoByOutBillNoGetOptions {
   /** 商户单号 */
   out_bill_no: string;
-  /** 声明请求的查询参数 */
   query?: V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBillIdGetQuery;
 }
 
@@ -47130,7 +46091,6 @@ export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsOutBillNoB
 export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsOutBillNoByOutBillNoCancelPostOptions {
   /** 商户单号 */
   out_bill_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBillIdGetQuery;
 }
 
@@ -47148,7 +46108,6 @@ export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsOutBillNoB
   cancel_accept_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPreTransferPostJson {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -47166,7 +46125,6 @@ export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPreTransfe
 
 /** 请求保险理赔预下单 */
 export interface V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPreTransferPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPreTransferPostJson;
 }
 
@@ -47198,7 +46156,6 @@ export interface V3PlatsolutionEcommerceMchTransferTransferBillsPostJsonReceiver
   mch_info?: V3PlatsolutionEcommerceMchTransferTransferBillsPostJsonReceiverMchInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceMchTransferTransferBillsPostJson {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -47220,7 +46177,6 @@ export interface V3PlatsolutionEcommerceMchTransferTransferBillsPostJson {
 
 /** 保证金赔付 */
 export interface V3PlatsolutionEcommerceMchTransferTransferBillsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceMchTransferTransferBillsPostJson;
 }
 
@@ -47270,7 +46226,6 @@ export interface V3PlatsolutionEcommerceMchTransferTransferBillsPostResponse {
   sponsor_mchid?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3PlatsolutionEcommerceMchTransferTransferBillsBillIdByBillIdGetQuery {
   /** 业务类型 */
   business_type?: 'DEPOSIT_COMPENSATION' | 'PLATFORM_AFTER_SALES_COMPENSATION' | 'INSURANCE_CLAIM' | 'DEPOSIT_AFTER_SALES_COMPENSATION';
@@ -47280,7 +46235,6 @@ export interface V3PlatsolutionEcommerceMchTransferTransferBillsBillIdByBillIdGe
 export interface V3PlatsolutionEcommerceMchTransferTransferBillsBillIdByBillIdGetOptions {
   /** 微信支付单号 */
   bill_id: string;
-  /** 声明请求的查询参数 */
   query?: V3PlatsolutionEcommerceMchTransferTransferBillsBillIdByBillIdGetQuery;
 }
 
@@ -47326,11 +46280,9 @@ export interface V3PlatsolutionEcommerceMchTransferTransferBillsBillIdByBillIdGe
 export interface V3PlatsolutionEcommerceMchTransferTransferBillsOutBillNoByOutBillNoGetOptions {
   /** 商户单号 */
   out_bill_no: string;
-  /** 声明请求的查询参数 */
   query?: V3PlatsolutionEcommerceMchTransferTransferBillsBillIdByBillIdGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceRechargeEmployeesPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -47340,7 +46292,6 @@ export interface V3PlatsolutionEcommerceRechargeEmployeesPostJson {
 
 /** 添加二级商户可扫码充值员工 */
 export interface V3PlatsolutionEcommerceRechargeEmployeesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceRechargeEmployeesPostJson;
 }
 
@@ -47364,7 +46315,6 @@ export interface V3PlatsolutionEcommerceRechargeEmployeesSubMchidBySubMchidGetRe
   employees?: V3PlatsolutionEcommerceRechargeEmployeesPostResponse[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceRechargesApplyPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -47386,7 +46336,6 @@ export interface V3PlatsolutionEcommerceRechargesApplyPostJson {
 
 /** 申请二级商户充值 */
 export interface V3PlatsolutionEcommerceRechargesApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceRechargesApplyPostJson;
 }
 
@@ -47404,7 +46353,6 @@ export interface V3PlatsolutionEcommerceRechargesApplyPostResponse {
 export interface V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoGetOptions {
   /** 商户充值单号 */
   out_recharge_no: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -47495,7 +46443,7 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostJsonSettleIn
   /** 金额 */
   amount: number;
   /** 币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 结算明细单列表 */
@@ -47522,7 +46470,6 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostJsonSettleIn
   settle_detail_info_list: V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostJsonSettleInfoListSettleDetailInfoList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostJson {
   /** 发起方AppID */
   appid: string;
@@ -47542,7 +46489,6 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostJson {
 
 /** 个人收款-申请批量结算 */
 export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostJson;
 }
 
@@ -47557,9 +46503,9 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostResponse {
   /** 收款方描述 */
   description: string;
   /** 批次状态 */
-  state: string;
+  state: 'ACCEPTED' | 'RECEIVED' | 'SUCCESS' | 'DEDUCT_FEE_FAIL' | 'ABNORMAL' | 'ABNORMAL_SETTLE_SUCCESS' | (string & {});
   /** 交易场景 */
-  trade_scenario: string;
+  trade_scenario: 'RECOMMERCE' | (string & {});
   /** 批次创建时间 */
   create_time: string;
   /** 批次完成时间 */
@@ -47572,27 +46518,6 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoG
   settle_batch_no: string;
 }
 
-/** 个人收款-查询批量结算信息 */
-export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoGetResponse {
-  /** 商户结算批次单号 */
-  out_settle_batch_no: string;
-  /** 微信支付结算批次单号 */
-  settle_batch_no: string;
-  /** 商品单个人收款方受理授权ID */
-  individual_auth_id: string;
-  /** 收款方描述 */
-  description: string;
-  /** 批次状态 */
-  state: string;
-  /** 交易场景 */
-  trade_scenario: 'RECOMMERCE' | (string & {});
-  /** 批次创建时间 */
-  create_time: string;
-  /** 批次完成时间 */
-  finish_time?: string;
-}
-
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoApplyAbnormalSettlePostJson {
   /** 商品单个人收款方受理授权ID */
   individual_auth_id: string;
@@ -47608,7 +46533,6 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoA
 export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoApplyAbnormalSettlePostOptions {
   /** 微信支付结算批次单号 */
   settle_batch_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoApplyAbnormalSettlePostJson;
 }
 
@@ -47648,19 +46572,6 @@ export interface V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoA
   abnormal_settle_result?: V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult;
 }
 
-/** 受理商家转账 */
-export interface V3PlatsolutionInsuranceMchTransferBatchesApplyPostResponse {
-  /** 商家批次单号 */
-  out_batch_no: string;
-  /** 商家转账批次单号 */
-  batch_id: string;
-  /** 批次创建时间 */
-  create_time: string;
-  /** 批次状态 */
-  batch_state?: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED' | (string & {});
-}
-
-/** 声明请求的查询参数 */
 export interface V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetQuery {
   /** 二级商户号 */
   sub_mchid: string;
@@ -47678,68 +46589,7 @@ export interface V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetQue
 export interface V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetOptions {
   /** 商家转账批次单号 */
   batch_id: string;
-  /** 声明请求的查询参数 */
   query: V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetQuery;
-}
-
-/** 转账批次单 */
-export interface V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponseTransferBatch {
-  /** 商家批次单号 */
-  out_batch_no: string;
-  /** 商家转账批次单号 */
-  batch_id: string;
-  /** 服务商应用ID */
-  sp_appid: string;
-  /** 二级商户号 */
-  sub_mchid: string;
-  /** 二级商户应用ID */
-  sub_appid?: string;
-  /** 批次状态 */
-  batch_state: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED' | (string & {});
-  /** 批次名称 */
-  batch_name: string;
-  /** 批次备注 */
-  batch_remark: string;
-  /** 批次关闭原因 */
-  close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | (string & {});
-  /** 转账总金额 */
-  total_amount: number;
-  /** 转账总笔数 */
-  total_num: number;
-  /** 批次创建时间 */
-  create_time: string;
-  /** 转账成功金额 */
-  success_amount: number;
-  /** 转账成功笔数 */
-  success_num: number;
-  /** 转账失败金额 */
-  failed_amount: number;
-  /** 转账失败笔数 */
-  failed_num: number;
-  /** 转账场景ID */
-  transfer_scene_id: string;
-}
-
-/** 转账明细单列表 */
-export interface V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponseData {
-  /** 商家转账明细单号 */
-  detail_id: string;
-  /** 商家明细单号 */
-  out_detail_no: string;
-  /** 明细状态 */
-  detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND' | (string & {});
-}
-
-/** 微信支付转账批次单号查询批次单 */
-export interface V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponse {
-  /** 转账批次单 */
-  transfer_batch: V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponseTransferBatch;
-  /** 转账明细单列表 */
-  data?: V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponseData[];
-  /** 请求资源起始位置 */
-  offset?: number;
-  /** 最大资源条数 */
-  limit?: number;
 }
 
 /** 微信支付转账明细单号查询明细单 */
@@ -47780,112 +46630,6 @@ export interface V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdDetail
   bank_refund_time?: string;
 }
 
-/** 查询商家转账明细电子回单 */
-export interface V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetResponse {
-  /** 商家转账批次单号 */
-  batch_id: string;
-  /** 商家批次单号 */
-  out_batch_no: string;
-  /** 商家转账明细单号 */
-  detail_id: string;
-  /** 商家明细单号 */
-  out_detail_no: string;
-  /** 二级商户号 */
-  sub_mchid: string;
-  /** 电子回单状态 */
-  receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
-  /** 电子回单文件的hash方法 */
-  hash_type?: string;
-  /** 电子回单文件的hash值 */
-  hash_value?: string;
-  /** 电子回单文件的下载地址 */
-  download_url?: string;
-}
-
-/** 申请商家转账明细电子回单 */
-export interface V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostResponse {
-  /** 二级商户号 */
-  sub_mchid: string;
-  /** 商家批次单号 */
-  out_batch_no: string;
-  /** 商家明细单号 */
-  out_detail_no: string;
-  /** 电子回单状态 */
-  receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
-}
-
-/** 查询商家转账批次电子回单 */
-export interface V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetResponse {
-  /** 商家转账批次单号 */
-  batch_id: string;
-  /** 商家批次单号 */
-  out_batch_no: string;
-  /** 二级商户号 */
-  sub_mchid: string;
-  /** 电子回单状态 */
-  receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
-  /** 电子回单文件的hash方法 */
-  hash_type?: string;
-  /** 电子回单文件的hash值 */
-  hash_value?: string;
-  /** 电子回单文件的下载地址 */
-  download_url?: string;
-}
-
-/** 申请商家转账批次电子回单 */
-export interface V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostResponse {
-  /** 二级商户号 */
-  sub_mchid: string;
-  /** 商家批次单号 */
-  out_batch_no: string;
-  /** 电子回单状态 */
-  receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
-}
-
-/** 预约记录的关闭信息 */
-export interface V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponseCloseInfo {
-  /** 预约记录关闭的时间 */
-  close_time: string;
-  /** 预约记录关闭的原因 */
-  close_reason: 'USER_OVERDUE_UNCONFIRMED' | 'CLOSE_CONFIRMED_VIA_MCH_API' | 'CLOSE_ACCEPTED_VIA_MCH_API' | 'TRANSFER_FINISHED' | 'OVERDUE_NOT_TRANSFER' | 'RESERVE_FAIL' | 'USER_CLOSE' | (string & {});
-}
-
-/** 商户预约单号查询预约商家转账记录 */
-export interface V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponse {
-  /** 服务商商户号 */
-  sp_mchid: string;
-  /** 二级商户号 */
-  sub_mchid: string;
-  /** 服务商AppID */
-  sp_appid: string;
-  /** 二级商户AppID */
-  sub_appid?: string;
-  /** 微信转账预约单号 */
-  reservation_id: string;
-  /** 商户预约单号 */
-  out_reservation_no: string;
-  /** 转账场景ID */
-  transfer_scene_id: string;
-  /** 预计最晚转账日期 */
-  estimated_date?: string;
-  /** 预计最大转账金额 */
-  estimated_max_amount?: number;
-  /** 准确转账金额 */
-  exact_amount?: number;
-  /** 收款用户OpenID */
-  openid: string;
-  /** 收款银行类型 */
-  bank_type?: string;
-  /** 预约记录状态 */
-  state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED' | (string & {});
-  /** 预约记录受理的时间 */
-  accept_time: string;
-  /** 预约记录用户确认预约的时间 */
-  reserve_time?: string;
-  /** 预约记录的关闭信息 */
-  close_info?: V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponseCloseInfo;
-}
-
 /** 转账明细列表 */
 export interface V3PlatsolutionMchTransferBatchesApplyPostJsonTransferDetailList {
   /** 商家明细单号 */
@@ -47900,7 +46644,6 @@ export interface V3PlatsolutionMchTransferBatchesApplyPostJsonTransferDetailList
   openid: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionMchTransferBatchesApplyPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -47928,7 +46671,6 @@ export interface V3PlatsolutionMchTransferBatchesApplyPostJson {
 
 /** 受理商家转账 */
 export interface V3PlatsolutionMchTransferBatchesApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionMchTransferBatchesApplyPostJson;
 }
 
@@ -47941,10 +46683,9 @@ export interface V3PlatsolutionMchTransferBatchesApplyPostResponse {
   /** 批次创建时间 */
   create_time: string;
   /** 批次状态 */
-  batch_state?: string;
+  batch_state?: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetQuery {
   /** 二级商户号 */
   sub_mchid: string;
@@ -47962,7 +46703,6 @@ export interface V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetQuery {
 export interface V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetOptions {
   /** 商家转账批次单号 */
   batch_id: string;
-  /** 声明请求的查询参数 */
   query: V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetQuery;
 }
 
@@ -47979,13 +46719,13 @@ export interface V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponseTran
   /** 二级商户应用ID */
   sub_appid?: string;
   /** 批次状态 */
-  batch_state: string;
+  batch_state: 'ACCEPTED' | 'PROCESSING' | 'COMPLETED' | 'CLOSED' | (string & {});
   /** 批次名称 */
   batch_name: string;
   /** 批次备注 */
   batch_remark: string;
   /** 批次关闭原因 */
-  close_reason?: string;
+  close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | (string & {});
   /** 转账总金额 */
   total_amount: number;
   /** 转账总笔数 */
@@ -48011,7 +46751,7 @@ export interface V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponseData
   /** 商家明细单号 */
   out_detail_no: string;
   /** 明细状态 */
-  detail_state: string;
+  detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND' | (string & {});
 }
 
 /** 微信支付转账批次单号查询批次单 */
@@ -48032,7 +46772,6 @@ export interface V3PlatsolutionMchTransferBatchesBatchIdByBatchIdDetailsDetailId
   batch_id: string;
   /** 商家转账明细单号 */
   detail_id: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -48055,13 +46794,13 @@ export interface V3PlatsolutionMchTransferBatchesBatchIdByBatchIdDetailsDetailId
   /** 转账发起时间 */
   create_time: string;
   /** 明细状态 */
-  detail_state: string;
+  detail_state: 'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND' | (string & {});
   /** 转账金额 */
   transfer_amount: number;
   /** 转账备注 */
   transfer_remark: string;
   /** 明细失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'RECEIVE_ACCOUNT_NOT_PERMMIT' | 'PAYEE_ACCOUNT_ABNORMAL' | 'PAYER_ACCOUNT_ABNORMAL' | 'TRANSFER_REMARK_SET_FAIL' | 'TRANSFER_SCENE_INVALID' | 'TRANSFER_SCENE_UNAVAILABLE' | 'RECEIVE_ACCOUNT_NOT_CONFIGURE' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | 'BLOCK_B2C_USERLIMITAMOUNT_MONTH' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BANK_CARD_PARAM_ERROR' | 'BANK_CARD_TYPE_NOT_SUPPORTED' | 'RESERVATION_STATE_INVALID' | 'EXCEEDED_ESTIMATED_AMOUNT' | 'RESERVATION_INFO_NOT_MATCH' | 'RESERVATION_SCENE_NOT_MATCH' | (string & {});
   /** 收款用户OpenID */
   openid?: string;
   /** 收款银行类型 */
@@ -48087,9 +46826,9 @@ export interface V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBa
   /** 二级商户号 */
   sub_mchid: string;
   /** 电子回单状态 */
-  receipt_state: string;
+  receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
   /** 电子回单文件的hash方法 */
-  hash_type?: string;
+  hash_type?: 'SHA256' | 'SM3' | (string & {});
   /** 电子回单文件的hash值 */
   hash_value?: string;
   /** 电子回单文件的下载地址 */
@@ -48102,7 +46841,6 @@ export interface V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBa
   out_batch_no: string;
   /** 商家明细单号 */
   out_detail_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -48115,10 +46853,9 @@ export interface V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBa
   /** 商家明细单号 */
   out_detail_no: string;
   /** 电子回单状态 */
-  receipt_state: string;
+  receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetQuery {
   /** 二级商户号 */
   sub_mchid: string;
@@ -48136,7 +46873,6 @@ export interface V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetQuery 
 export interface V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetOptions {
   /** 商家批次单号 */
   out_batch_no: string;
-  /** 声明请求的查询参数 */
   query: V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetQuery;
 }
 
@@ -48146,7 +46882,6 @@ export interface V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOu
   out_batch_no: string;
   /** 商家明细单号 */
   out_detail_no: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -48154,7 +46889,6 @@ export interface V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOu
 export interface V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetOptions {
   /** 商家批次单号 */
   out_batch_no: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -48167,9 +46901,9 @@ export interface V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutB
   /** 二级商户号 */
   sub_mchid: string;
   /** 电子回单状态 */
-  receipt_state: string;
+  receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
   /** 电子回单文件的hash方法 */
-  hash_type?: string;
+  hash_type?: 'SHA256' | 'SM3' | (string & {});
   /** 电子回单文件的hash值 */
   hash_value?: string;
   /** 电子回单文件的下载地址 */
@@ -48180,7 +46914,6 @@ export interface V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutB
 export interface V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostOptions {
   /** 商家批次单号 */
   out_batch_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -48191,7 +46924,7 @@ export interface V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutB
   /** 商家批次单号 */
   out_batch_no: string;
   /** 电子回单状态 */
-  receipt_state: string;
+  receipt_state: 'ACCEPTED' | 'FINISHED' | (string & {});
 }
 
 /** 保险保单报备信息 */
@@ -48214,7 +46947,6 @@ export interface V3PlatsolutionMchTransferReservationApplyPostJsonSceneReportDat
   insurance_policy?: V3PlatsolutionMchTransferReservationApplyPostJsonSceneReportDataInsurancePolicy;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3PlatsolutionMchTransferReservationApplyPostJson {
   /** 二级商户号 */
   sub_mchid: string;
@@ -48246,9 +46978,7 @@ export interface V3PlatsolutionMchTransferReservationApplyPostJson {
 
 /** 受理单次预约商家转账 */
 export interface V3PlatsolutionMchTransferReservationApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3PlatsolutionMchTransferReservationApplyPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -48272,7 +47002,6 @@ export interface V3PlatsolutionMchTransferReservationApplyPostResponse {
 export interface V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions {
   /** 商户预约单号 */
   out_reservation_no: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -48280,7 +47009,6 @@ export interface V3PlatsolutionMchTransferReservationOutReservationNoByOutReserv
 export interface V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetOptions {
   /** 微信转账预约单号 */
   reservation_id: string;
-  /** 声明请求的查询参数 */
   query: V3EcommerceFundWithdrawByWithdrawIdGetQuery;
 }
 
@@ -48289,7 +47017,7 @@ export interface V3PlatsolutionMchTransferReservationReservationIdByReservationI
   /** 预约记录关闭的时间 */
   close_time: string;
   /** 预约记录关闭的原因 */
-  close_reason: string;
+  close_reason: 'USER_OVERDUE_UNCONFIRMED' | 'CLOSE_CONFIRMED_VIA_MCH_API' | 'CLOSE_ACCEPTED_VIA_MCH_API' | 'TRANSFER_FINISHED' | 'OVERDUE_NOT_TRANSFER' | 'RESERVE_FAIL' | 'USER_CLOSE' | (string & {});
 }
 
 /** 商户预约单号查询预约商家转账记录 */
@@ -48319,7 +47047,7 @@ export interface V3PlatsolutionMchTransferReservationReservationIdByReservationI
   /** 收款银行类型 */
   bank_type?: string;
   /** 预约记录状态 */
-  state: string;
+  state: 'ACCEPTED' | 'CONFIRMED' | 'CLOSED' | (string & {});
   /** 预约记录受理的时间 */
   accept_time: string;
   /** 预约记录用户确认预约的时间 */
@@ -48328,7 +47056,6 @@ export interface V3PlatsolutionMchTransferReservationReservationIdByReservationI
   close_info?: V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponseCloseInfo;
 }
 
-/** 声明请求的查询参数 */
 export interface V3ProfitsharingBillsGetQuery {
   /** 二级商户号 */
   sub_mchid?: string;
@@ -48340,7 +47067,6 @@ export interface V3ProfitsharingBillsGetQuery {
 
 /** 申请分账账单 */
 export interface V3ProfitsharingBillsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3ProfitsharingBillsGetQuery;
 }
 
@@ -48376,7 +47102,6 @@ export interface V3ProfitsharingOrdersPostJsonReceivers {
   description: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3ProfitsharingOrdersPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -48396,9 +47121,7 @@ export interface V3ProfitsharingOrdersPostJson {
 
 /** 请求分账 */
 export interface V3ProfitsharingOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3ProfitsharingOrdersPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -48440,7 +47163,6 @@ export interface V3ProfitsharingOrdersPostResponse {
   receivers?: V3ProfitsharingOrdersPostResponseReceivers[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3ProfitsharingOrdersUnfreezePostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -48454,7 +47176,6 @@ export interface V3ProfitsharingOrdersUnfreezePostJson {
 
 /** 解冻剩余资金 */
 export interface V3ProfitsharingOrdersUnfreezePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3ProfitsharingOrdersUnfreezePostJson;
 }
 
@@ -48469,7 +47190,7 @@ export interface V3ProfitsharingOrdersUnfreezePostResponseReceivers {
   /** 分账接收方帐号 */
   account: string;
   /** 分账结果 */
-  result: string;
+  result: 'PENDING' | 'SUCCESS' | 'CLOSED' | (string & {});
   /** 分账失败原因 */
   fail_reason: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 分账明细单号 */
@@ -48496,7 +47217,6 @@ export interface V3ProfitsharingOrdersUnfreezePostResponse {
   receivers?: V3ProfitsharingOrdersUnfreezePostResponseReceivers[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3ProfitsharingOrdersByOutOrderNoGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -48508,7 +47228,6 @@ export interface V3ProfitsharingOrdersByOutOrderNoGetQuery {
 export interface V3ProfitsharingOrdersByOutOrderNoGetOptions {
   /** 商户分账单号 */
   out_order_no: string;
-  /** 声明请求的查询参数 */
   query: V3ProfitsharingOrdersByOutOrderNoGetQuery;
 }
 
@@ -48525,7 +47244,7 @@ export interface V3ProfitsharingOrdersByOutOrderNoGetResponseReceivers {
   /** 分账结果 */
   result: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 分账失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_ABNORMAL' | 'NO_RELATION' | 'RECEIVER_HIGH_RISK' | 'RECEIVER_REAL_NAME_NOT_VERIFIED' | 'NO_AUTH' | 'RECEIVER_RECEIPT_LIMIT' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST' | (string & {});
   /** 分账明细单号 */
   detail_id?: string;
   /** 分账创建时间 */
@@ -48550,7 +47269,6 @@ export interface V3ProfitsharingOrdersByOutOrderNoGetResponse {
   receivers?: V3ProfitsharingOrdersByOutOrderNoGetResponseReceivers[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3ProfitsharingReceiversAddPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -48572,9 +47290,7 @@ export interface V3ProfitsharingReceiversAddPostJson {
 
 /** 添加分账接收方 */
 export interface V3ProfitsharingReceiversAddPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3ProfitsharingReceiversAddPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -48594,7 +47310,6 @@ export interface V3ProfitsharingReceiversAddPostResponse {
   custom_relation?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3ProfitsharingReceiversDeletePostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -48610,7 +47325,6 @@ export interface V3ProfitsharingReceiversDeletePostJson {
 
 /** 删除分账接收方 */
 export interface V3ProfitsharingReceiversDeletePostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3ProfitsharingReceiversDeletePostJson;
 }
 
@@ -48624,7 +47338,6 @@ export interface V3ProfitsharingReceiversDeletePostResponse {
   account: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3ProfitsharingReturnOrdersPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -48644,7 +47357,6 @@ export interface V3ProfitsharingReturnOrdersPostJson {
 
 /** 请求分账回退 */
 export interface V3ProfitsharingReturnOrdersPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3ProfitsharingReturnOrdersPostJson;
 }
 
@@ -48676,7 +47388,6 @@ export interface V3ProfitsharingReturnOrdersPostResponse {
   finish_time: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3ProfitsharingReturnOrdersByOutReturnNoGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -48688,7 +47399,6 @@ export interface V3ProfitsharingReturnOrdersByOutReturnNoGetQuery {
 export interface V3ProfitsharingReturnOrdersByOutReturnNoGetOptions {
   /** 商户回退单号 */
   out_return_no: string;
-  /** 声明请求的查询参数 */
   query: V3ProfitsharingReturnOrdersByOutReturnNoGetQuery;
 }
 
@@ -48697,7 +47407,7 @@ export interface V3QrcodeTransactionsPostJsonAmount {
   /** 订单总金额，单位为分 */
   total?: number;
   /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 公交场景信息 */
@@ -48722,7 +47432,6 @@ export interface V3QrcodeTransactionsPostJsonMetroInfo {
   end_station?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3QrcodeTransactionsPostJson {
   /** 商户在微信申请公众号或移动应用成功后分配的账号ID */
   appid: string;
@@ -48754,7 +47463,6 @@ export interface V3QrcodeTransactionsPostJson {
 
 /** 扣费受理 */
 export interface V3QrcodeTransactionsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3QrcodeTransactionsPostJson;
 }
 
@@ -48779,7 +47487,7 @@ export interface V3QrcodeTransactionsPostResponsePromotionDetail {
   /** 其他出资 */
   other_contribute?: number;
   /** 优惠币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 扣费受理 */
@@ -48830,7 +47538,6 @@ export interface V3QrcodeTransactionsPostResponse {
   promotion_detail?: V3QrcodeTransactionsPostResponsePromotionDetail[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3QrcodeTransactionsOutTradeNoByOutTradeNoGetQuery {
   /** 微信支付分配的子商户号 */
   sub_mchid?: string;
@@ -48840,11 +47547,9 @@ export interface V3QrcodeTransactionsOutTradeNoByOutTradeNoGetQuery {
 export interface V3QrcodeTransactionsOutTradeNoByOutTradeNoGetOptions {
   /** 商户系统内部订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query?: V3QrcodeTransactionsOutTradeNoByOutTradeNoGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V3QrcodeUserServicesContractIdByContractIdGetQuery {
   /** 商户在微信申请公众号或移动应用成功后分配的账号ID */
   appid?: string;
@@ -48858,7 +47563,6 @@ export interface V3QrcodeUserServicesContractIdByContractIdGetQuery {
 export interface V3QrcodeUserServicesContractIdByContractIdGetOptions {
   /** 签约成功后，微信返回代扣签约ID */
   contract_id: string;
-  /** 声明请求的查询参数 */
   query?: V3QrcodeUserServicesContractIdByContractIdGetQuery;
 }
 
@@ -48897,7 +47601,6 @@ export interface V3RateActivityApplicationsPostJsonAdditionalInformation {
   additional_material?: string[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3RateActivityApplicationsPostJson {
   /** 从业机构号 */
   acquiring_bank_id: string;
@@ -48913,7 +47616,6 @@ export interface V3RateActivityApplicationsPostJson {
 
 /** 报名费率优惠活动 */
 export interface V3RateActivityApplicationsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3RateActivityApplicationsPostJson;
 }
 
@@ -48945,7 +47647,6 @@ export interface V3RateActivityApplicationsIdByApplicationIdPatchJsonActivityDet
   activity_apply_information?: V3RateActivityApplicationsPostJsonActivityDetailActivityApplyInformation[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3RateActivityApplicationsIdByApplicationIdPatchJson {
   /** 活动报名修改信息 */
   activity_detail_modification?: V3RateActivityApplicationsIdByApplicationIdPatchJsonActivityDetailModification;
@@ -48957,11 +47658,9 @@ export interface V3RateActivityApplicationsIdByApplicationIdPatchJson {
 export interface V3RateActivityApplicationsIdByApplicationIdPatchOptions {
   /** 申请单编号 */
   application_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3RateActivityApplicationsIdByApplicationIdPatchJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3RealnameVerifyGetQuery {
   /** 下单用户账户的证件类型 */
   credential_type: 1 | 2 | 5 | 9 | 12 | 17 | 19;
@@ -48975,9 +47674,7 @@ export interface V3RealnameVerifyGetQuery {
 
 /** 实名信息校验 */
 export interface V3RealnameVerifyGetOptions {
-  /** 声明请求的查询参数 */
   query: V3RealnameVerifyGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -48994,10 +47691,9 @@ export interface V3RechargeBankTransferRechargesApplyPostJsonRechargeAmount {
   /** 总金额 */
   amount?: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3RechargeBankTransferRechargesApplyPostJson {
   /** 商户充值单号 */
   out_recharge_no: string;
@@ -49011,7 +47707,6 @@ export interface V3RechargeBankTransferRechargesApplyPostJson {
 
 /** 申请银行转账充值 */
 export interface V3RechargeBankTransferRechargesApplyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3RechargeBankTransferRechargesApplyPostJson;
 }
 
@@ -49104,7 +47799,7 @@ export interface V3RefundDomesticRefundsPostJsonAmount {
   /** 原订单金额 */
   total: number;
   /** 退款币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 商品列表 */
@@ -49123,7 +47818,6 @@ export interface V3RefundDomesticRefundsPostJsonGoodsDetail {
   refund_quantity: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3RefundDomesticRefundsPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -49147,7 +47841,6 @@ export interface V3RefundDomesticRefundsPostJson {
 
 /** 申请退款 */
 export interface V3RefundDomesticRefundsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3RefundDomesticRefundsPostJson;
 }
 
@@ -49158,7 +47851,7 @@ export interface V3RefundDomesticRefundsPostResponseAmount {
   /** 退款金额 */
   refund: number;
   /** 退款出资账户及金额 */
-  from?: V3RefundDomesticRefundsPostJsonAmountFrom[];
+  from?: V3EcommerceRefundsApplyPostResponseAmountFrom[];
   /** 用户支付金额 */
   payer_total: number;
   /** 用户退款金额 */
@@ -49170,7 +47863,7 @@ export interface V3RefundDomesticRefundsPostResponseAmount {
   /** 优惠退款金额 */
   discount_refund: number;
   /** 退款币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 手续费退款金额 */
   refund_fee?: number;
 }
@@ -49180,9 +47873,9 @@ export interface V3RefundDomesticRefundsPostResponsePromotionDetail {
   /** 券ID */
   promotion_id: string;
   /** 优惠范围 */
-  scope: string;
+  scope: 'GLOBAL' | 'SINGLE' | (string & {});
   /** 优惠类型 */
-  type: string;
+  type: 'COUPON' | 'DISCOUNT' | (string & {});
   /** 优惠券面额 */
   amount: number;
   /** 优惠退款金额 */
@@ -49202,7 +47895,7 @@ export interface V3RefundDomesticRefundsPostResponse {
   /** 商户订单号 */
   out_trade_no: string;
   /** 退款渠道 */
-  channel: string;
+  channel: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
   /** 退款入账账户 */
   user_received_account: string;
   /** 退款成功时间 */
@@ -49210,16 +47903,15 @@ export interface V3RefundDomesticRefundsPostResponse {
   /** 退款创建时间 */
   create_time: string;
   /** 退款状态 */
-  status: string;
+  status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
   /** 资金账户 */
-  funds_account?: string;
+  funds_account?: 'AVAILABLE' | 'UNSETTLED' | 'OPERATION' | 'BASIC' | 'ECNY_BASIC' | (string & {});
   /** 金额信息 */
   amount: V3RefundDomesticRefundsPostResponseAmount;
   /** 优惠退款信息 */
   promotion_detail?: V3RefundDomesticRefundsPostResponsePromotionDetail[];
 }
 
-/** 声明请求的查询参数 */
 export interface V3RefundDomesticRefundsByOutRefundNoGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -49229,11 +47921,9 @@ export interface V3RefundDomesticRefundsByOutRefundNoGetQuery {
 export interface V3RefundDomesticRefundsByOutRefundNoGetOptions {
   /** 商户退款单号 */
   out_refund_no: string;
-  /** 声明请求的查询参数 */
   query?: V3RefundDomesticRefundsByOutRefundNoGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostJson {
   /** 子商户号 */
   sub_mchid?: string;
@@ -49253,13 +47943,38 @@ export interface V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostJson {
 export interface V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostOptions {
   /** 微信退款单号 */
   refund_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的查询参数 */
+/** 发起异常退款 */
+export interface V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostResponse {
+  /** 微信支付退款号 */
+  refund_id: string;
+  /** 商户退款单号 */
+  out_refund_no: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 退款渠道 */
+  channel: 'ORIGINAL' | 'BALANCE' | 'OTHER_BALANCE' | 'OTHER_BANKCARD' | (string & {});
+  /** 退款入账账户 */
+  user_received_account: string;
+  /** 退款成功时间 */
+  success_time?: string;
+  /** 退款创建时间 */
+  create_time: string;
+  /** 退款状态 */
+  status: 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'ABNORMAL' | (string & {});
+  /** 资金账户 */
+  funds_account?: 'AVAILABLE' | 'UNSETTLED' | (string & {});
+  /** 金额信息 */
+  amount: V3RefundDomesticRefundsPostResponseAmount;
+  /** 优惠退款信息 */
+  promotion_detail?: V3RefundDomesticRefundsPostResponsePromotionDetail[];
+}
+
 export interface V3RefundsGetQuery {
   /** 微信支付订单号 */
   transaction_id?: string;
@@ -49281,7 +47996,6 @@ export interface V3RefundsGetQuery {
 export interface V3RefundsGetOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的查询参数 */
   query?: V3RefundsGetQuery;
 }
 
@@ -49290,11 +48004,11 @@ export interface V3RefundsGetResponseAmount {
   /** 订单金额 */
   total: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 用户支付金额 */
   payer_total: number;
   /** 支付币种 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
 }
 
 /** 退款金额 */
@@ -49302,11 +48016,11 @@ export interface V3RefundsGetResponseDataAmount {
   /** 退款金额 */
   refund: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 用户退款金额 */
   payer_refund: number;
   /** 支付币种 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
   /** 汇率 */
   exchange_rate: V3RefundsPostResponseAmountExchangeRate;
 }
@@ -49364,10 +48078,9 @@ export interface V3RefundsPostJsonAmount {
   /** 原订单金额 */
   total: number;
   /** 退款币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3RefundsPostJson {
   /** 商户号 */
   mchid: string;
@@ -49399,7 +48112,6 @@ export interface V3RefundsPostJson {
 export interface V3RefundsPostOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3RefundsPostJson;
 }
 
@@ -49416,11 +48128,11 @@ export interface V3RefundsPostResponseAmount {
   /** 退款金额 */
   refund: number;
   /** 退款币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 用户退款金额 */
   payer_refund: number;
   /** 支付币种 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
   /** 汇率 */
   exchange_rate: V3RefundsPostResponseAmountExchangeRate;
 }
@@ -49438,7 +48150,7 @@ export interface V3RefundsPostResponseDetail {
   /** 优惠券退款额 */
   refund_amount?: number;
   /** 货币类型 */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 申请退款 */
@@ -49455,7 +48167,6 @@ export interface V3RefundsPostResponse {
   detail?: V3RefundsPostResponseDetail;
 }
 
-/** 声明请求的查询参数 */
 export interface V3RefundsIdByRefundIdGetQuery {
   /** 商户号 */
   mchid?: string;
@@ -49471,7 +48182,6 @@ export interface V3RefundsIdByRefundIdGetOptions {
   base_uri: string;
   /** 微信支付退款订单号 */
   refund_id: string;
-  /** 声明请求的查询参数 */
   query?: V3RefundsIdByRefundIdGetQuery;
 }
 
@@ -49509,7 +48219,6 @@ export interface V3RefundsOutRefundNoByOutRefundNoGetOptions {
   base_uri: string;
   /** 商户退款订单号 */
   out_refund_no: string;
-  /** 声明请求的查询参数 */
   query?: V3RefundsIdByRefundIdGetQuery;
 }
 
@@ -49530,11 +48239,11 @@ export interface V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTrad
   /** 标价金额 */
   total_amount: number;
   /** 标价币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 现金支付金额 */
   payer_amount: number;
   /** 现金支付币种 */
-  payer_currency?: string;
+  payer_currency?: 'CNY' | (string & {});
 }
 
 /** 还款明细单信息列表 */
@@ -49587,7 +48296,6 @@ export interface V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTrad
   sub_mchid?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTradeNoClosePostJson {
   /** 还款明细单信息列表 */
   sub_orders: V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTradeNoClosePostJsonSubOrders[];
@@ -49597,7 +48305,6 @@ export interface V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTrad
 export interface V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTradeNoClosePostOptions {
   /** 还款单订单号 */
   combine_out_trade_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTradeNoClosePostJson;
 }
 
@@ -49651,7 +48358,6 @@ export interface V3RepaymentCombineTransactionsPartnerPrepayPostJsonMiniprogramI
   openid: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3RepaymentCombineTransactionsPartnerPrepayPostJson {
   /** 还款单订单号 */
   combine_out_trade_no: string;
@@ -49673,7 +48379,6 @@ export interface V3RepaymentCombineTransactionsPartnerPrepayPostJson {
 
 /** 还款下单 */
 export interface V3RepaymentCombineTransactionsPartnerPrepayPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3RepaymentCombineTransactionsPartnerPrepayPostJson;
 }
 
@@ -49685,7 +48390,6 @@ export interface V3RepaymentCombineTransactionsPartnerPrepayPostResponse {
   h5_url?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3SettleSettlementsGetQuery {
   /** 子商户号 */
   sub_mchid?: string;
@@ -49705,7 +48409,6 @@ export interface V3SettleSettlementsGetQuery {
 export interface V3SettleSettlementsGetOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的查询参数 */
   query: V3SettleSettlementsGetQuery;
 }
 
@@ -49716,7 +48419,7 @@ export interface V3SettleSettlementsGetResponseDataAmount {
   /** 未结算金额 */
   unsettle: number;
   /** 结算币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 支付金额 */
   pay: number;
   /** 退款金额 */
@@ -49755,7 +48458,6 @@ export interface V3SettleSettlementsGetResponse {
   limit: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3SmartguideGuidesGetQuery {
   /** 子商户ID */
   sub_mchid?: string;
@@ -49775,9 +48477,7 @@ export interface V3SmartguideGuidesGetQuery {
 
 /** 服务人员查询 */
 export interface V3SmartguideGuidesGetOptions {
-  /** 声明请求的查询参数 */
   query: V3SmartguideGuidesGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -49809,7 +48509,6 @@ export interface V3SmartguideGuidesGetResponse {
   data?: V3SmartguideGuidesGetResponseData[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3SmartguideGuidesPostJson {
   /** 子商户ID */
   sub_mchid?: string;
@@ -49831,9 +48530,7 @@ export interface V3SmartguideGuidesPostJson {
 
 /** 服务人员注册 */
 export interface V3SmartguideGuidesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3SmartguideGuidesPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -49843,7 +48540,6 @@ export interface V3SmartguideGuidesPostResponse {
   guide_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3SmartguideGuidesByGuideIdPatchJson {
   /** 子商户ID */
   sub_mchid?: string;
@@ -49861,13 +48557,10 @@ export interface V3SmartguideGuidesByGuideIdPatchJson {
 export interface V3SmartguideGuidesByGuideIdPatchOptions {
   /** 服务人员ID */
   guide_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3SmartguideGuidesByGuideIdPatchJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3SmartguideGuidesByGuideIdAssignPostJson {
   /** 子商户ID */
   sub_mchid?: string;
@@ -49879,11 +48572,9 @@ export interface V3SmartguideGuidesByGuideIdAssignPostJson {
 export interface V3SmartguideGuidesByGuideIdAssignPostOptions {
   /** 服务人员ID */
   guide_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3SmartguideGuidesByGuideIdAssignPostJson;
 }
 
-/** 声明请求的查询参数 */
 export interface V3StatementsGetQuery {
   /** 账单日期 */
   date: string;
@@ -49891,7 +48582,6 @@ export interface V3StatementsGetQuery {
   mchid: string;
 }
 
-/** 声明请求的头参数 */
 export interface V3StatementsGetHeaders {
   /** 账单压缩：如需对账单进行压缩，设置HTTP请求头值为gzip */
   'Accept-Encoding'?: string;
@@ -49901,13 +48591,10 @@ export interface V3StatementsGetHeaders {
 export interface V3StatementsGetOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的查询参数 */
   query: V3StatementsGetQuery;
-  /** 声明请求的头参数 */
   headers?: V3StatementsGetHeaders;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TaxiInvoiceAttendancePunchPostJson {
   /** 车牌号 */
   plate_number: string;
@@ -49923,7 +48610,6 @@ export interface V3TaxiInvoiceAttendancePunchPostJson {
 
 /** 签到签退 */
 export interface V3TaxiInvoiceAttendancePunchPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3TaxiInvoiceAttendancePunchPostJson;
 }
 
@@ -50031,7 +48717,6 @@ export interface V3TaxiInvoiceCardsPostJsonFapiaoCardInformation {
   remark?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TaxiInvoiceCardsPostJson {
   /** 出租车经营主体商户号 */
   company_mchid: string;
@@ -50053,7 +48738,6 @@ export interface V3TaxiInvoiceCardsPostJson {
 
 /** 将出租车电子发票插入微信用户卡包 */
 export interface V3TaxiInvoiceCardsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3TaxiInvoiceCardsPostJson;
 }
 
@@ -50124,7 +48808,6 @@ export interface V3TaxiInvoiceDriverUpdateDriverPostJsonDriverPhoto {
   photo_icon?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TaxiInvoiceDriverUpdateDriverPostJson {
   /** 司机姓名 */
   driver_name: Sealed;
@@ -50148,17 +48831,56 @@ export interface V3TaxiInvoiceDriverUpdateDriverPostJson {
 
 /** 更新司机信息 */
 export interface V3TaxiInvoiceDriverUpdateDriverPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3TaxiInvoiceDriverUpdateDriverPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
+}
+
+/** 司机头像摘要 */
+export interface V3TaxiInvoiceDriverUpdateDriverPostResponseDriverPhotoPhotoDigest {
+  /** 哈希类型 */
+  hash_type?: 'SHA1' | (string & {});
+  /** 哈希值 */
+  hash_value?: string;
+}
+
+/** 司机头像 */
+export interface V3TaxiInvoiceDriverUpdateDriverPostResponseDriverPhoto {
+  /** 照片类型 */
+  photo_type?: string;
+  /** 司机头像摘要 */
+  photo_digest?: V3TaxiInvoiceDriverUpdateDriverPostResponseDriverPhotoPhotoDigest;
+  /** 头像url */
+  photo_url?: string;
+  /** 头像icon */
+  photo_icon?: string;
+}
+
+/** 更新司机信息 */
+export interface V3TaxiInvoiceDriverUpdateDriverPostResponse {
+  /** 司机姓名 */
+  driver_name: Sealed;
+  /** 司机身份证号码 */
+  id_card_number: Sealed;
+  /** 公司名称 */
+  company_name: string;
+  /** 商户号 */
+  mchid: string;
+  /** 营运资格证号 */
+  driver_license: string;
+  /** 司机类别 */
+  driver_category: string;
+  /** 岗位状态 */
+  driver_status: string;
+  /** 司机头像 */
+  driver_photo?: V3TaxiInvoiceDriverUpdateDriverPostResponseDriverPhoto;
+  /** 行政区划ID */
+  region_id: number;
 }
 
 /** 获取司机信息 */
 export interface V3TaxiInvoiceDriversByDriverLicenseGetOptions {
   /** 营运资格证号 */
   driver_license: string;
-  /** 声明请求的查询参数 */
   query: V3TaxiInvoiceTaxiesByPlateNumberGetQuery;
 }
 
@@ -50167,7 +48889,7 @@ export interface V3TaxiInvoiceDriversByDriverLicenseGetResponseDriverPhoto {
   /** 照片类型 */
   photo_type?: string;
   /** 司机照片摘要 */
-  photo_digest?: V3TaxiInvoiceDriverUpdateDriverPostJsonDriverPhotoPhotoDigest;
+  photo_digest?: V3TaxiInvoiceDriverUpdateDriverPostResponseDriverPhotoPhotoDigest;
   /** 头像url */
   photo_url?: string;
   /** 头像icon */
@@ -50194,7 +48916,6 @@ export interface V3TaxiInvoiceDriversByDriverLicenseGetResponse {
   driver_state: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3TaxiInvoiceTaxiCompaniesByCompanyMchidGetQuery {
   /** 行政区划ID */
   region_id: number;
@@ -50204,7 +48925,6 @@ export interface V3TaxiInvoiceTaxiCompaniesByCompanyMchidGetQuery {
 export interface V3TaxiInvoiceTaxiCompaniesByCompanyMchidGetOptions {
   /** 商户号 */
   company_mchid: string;
-  /** 声明请求的查询参数 */
   query: V3TaxiInvoiceTaxiCompaniesByCompanyMchidGetQuery;
 }
 
@@ -50236,7 +48956,6 @@ export interface V3TaxiInvoiceTaxiCompaniesByCompanyMchidGetResponse {
   region_id: number;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TaxiInvoiceTaxiCompanyCreateTaxiCompanyPostJson {
   /** 公司名称 */
   company_name?: string;
@@ -50264,7 +48983,6 @@ export interface V3TaxiInvoiceTaxiCompanyCreateTaxiCompanyPostJson {
 
 /** 新增出租车公司 */
 export interface V3TaxiInvoiceTaxiCompanyCreateTaxiCompanyPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3TaxiInvoiceTaxiCompanyCreateTaxiCompanyPostJson;
 }
 
@@ -50276,7 +48994,6 @@ export interface V3TaxiInvoiceTaxiCompanyCreateTaxiCompanyPostResponse {
   company_name?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TaxiInvoiceTaxiUpdateTaxiPostJson {
   /** 车牌号 */
   plate_number: string;
@@ -50296,7 +49013,6 @@ export interface V3TaxiInvoiceTaxiUpdateTaxiPostJson {
 
 /** 更新出租车信息 */
 export interface V3TaxiInvoiceTaxiUpdateTaxiPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3TaxiInvoiceTaxiUpdateTaxiPostJson;
 }
 
@@ -50316,7 +49032,6 @@ export interface V3TaxiInvoiceTaxiUpdateTaxiPostResponse {
   region_id: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3TaxiInvoiceTaxiesByPlateNumberGetQuery {
   /** 行政区划代码 */
   region_id: number;
@@ -50326,7 +49041,6 @@ export interface V3TaxiInvoiceTaxiesByPlateNumberGetQuery {
 export interface V3TaxiInvoiceTaxiesByPlateNumberGetOptions {
   /** 车牌号 */
   plate_number: string;
-  /** 声明请求的查询参数 */
   query: V3TaxiInvoiceTaxiesByPlateNumberGetQuery;
 }
 
@@ -50350,7 +49064,6 @@ export interface V3TaxiInvoiceTaxiesByPlateNumberGetResponse {
   taxi_state: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3TaxiInvoiceUserTaxiOrderFindByTokenGetQuery {
   /** 获取乘客行程单详情的凭证 */
   token: string;
@@ -50366,7 +49079,6 @@ export interface V3TaxiInvoiceUserTaxiOrderFindByTokenGetQuery {
 
 /** 根据凭证查询乘客行程单 */
 export interface V3TaxiInvoiceUserTaxiOrderFindByTokenGetOptions {
-  /** 声明请求的查询参数 */
   query: V3TaxiInvoiceUserTaxiOrderFindByTokenGetQuery;
 }
 
@@ -50388,7 +49100,6 @@ export interface V3TaxiInvoiceUserTaxiOrderFindByTokenGetResponse {
   pay_amount?: number;
 }
 
-/** 声明请求的查询参数 */
 export interface V3TaxiInvoiceUserTaxiOrdersGetQuery {
   /** 最大资源条数 */
   limit?: number;
@@ -50408,7 +49119,6 @@ export interface V3TaxiInvoiceUserTaxiOrdersGetQuery {
 
 /** 获取乘客行程单列表 */
 export interface V3TaxiInvoiceUserTaxiOrdersGetOptions {
-  /** 声明请求的查询参数 */
   query: V3TaxiInvoiceUserTaxiOrdersGetQuery;
 }
 
@@ -50436,7 +49146,6 @@ export interface V3TaxiInvoiceUserTaxiOrdersGetResponse {
   links?: V3IotmanageDevicesGetResponseLinks;
 }
 
-/** 声明请求的查询参数 */
 export interface V3TransactionBlockTransactionBlockRecordsSubMchidBySubMchidGetQuery {
   /** 最大资源条数 */
   limit: number;
@@ -50448,7 +49157,6 @@ export interface V3TransactionBlockTransactionBlockRecordsSubMchidBySubMchidGetQ
 export interface V3TransactionBlockTransactionBlockRecordsSubMchidBySubMchidGetOptions {
   /** 子商户号 */
   sub_mchid: string;
-  /** 声明请求的查询参数 */
   query: V3TransactionBlockTransactionBlockRecordsSubMchidBySubMchidGetQuery;
 }
 
@@ -50468,7 +49176,6 @@ export interface V3TransactionBlockTransactionBlockRecordsSubMchidBySubMchidGetR
 export interface V3TransactionBlockTransactionBlockRecordsByBlockRecordIdGetOptions {
   /** 交易拦截记录ID */
   block_record_id: string;
-  /** 声明请求的查询参数 */
   query: V3MerchantsPutResponse;
 }
 
@@ -50488,7 +49195,6 @@ export interface V3TransactionBlockTransactionBlockRecordsByBlockRecordIdGetResp
   requested_item_info?: Encoded<V3MchManageMchManageRecordsByManageRecordIdGetResponseRequestedItemInfo>;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TransactionBlockTransactionBlockSubmissionsSubMchidBySubMchidPostJson {
   /** 商户侧申诉单号 */
   merchant_submit_id: string;
@@ -50500,7 +49206,6 @@ export interface V3TransactionBlockTransactionBlockSubmissionsSubMchidBySubMchid
 export interface V3TransactionBlockTransactionBlockSubmissionsSubMchidBySubMchidPostOptions {
   /** 子商户号 */
   sub_mchid: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionBlockTransactionBlockSubmissionsSubMchidBySubMchidPostJson;
 }
 
@@ -50539,7 +49244,7 @@ export interface V3TransactionsAppPostJsonAmount {
   /** 总金额 */
   total: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 商户门店信息 */
@@ -50590,7 +49295,6 @@ export interface V3TransactionsAppPostJsonDetail {
   goods_detail?: V3TransactionsAppPostJsonDetailGoodsDetail[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TransactionsAppPostJson {
   /** 商户号 */
   mchid: string;
@@ -50638,7 +49342,6 @@ export interface V3TransactionsAppPostJson {
 export interface V3TransactionsAppPostOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsAppPostJson;
 }
 
@@ -50654,7 +49357,6 @@ export interface V3TransactionsIdByTransactionIdGetOptions {
   base_uri: string;
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的查询参数 */
   query: V3GlobalRefundsIdByRefundIdGetQuery;
 }
 
@@ -50665,9 +49367,9 @@ export interface V3TransactionsIdByTransactionIdGetResponseAmount {
   /** 用户支付金额 */
   payer_total: number;
   /** 订单标价币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 用户支付币种 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
   /** 汇率信息 */
   exchange_rate?: V3RefundsPostResponseAmountExchangeRate;
 }
@@ -50710,7 +49412,6 @@ export interface V3TransactionsIdByTransactionIdGetResponse {
   promotion_detail?: V3GlobalPapayTransactionsPostResponsePromotionDetail[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TransactionsIdByTransactionIdClosePostJson {
   /** 直连商户号 */
   mchid: string;
@@ -50726,11 +49427,9 @@ export interface V3TransactionsIdByTransactionIdClosePostOptions {
   base_uri: string;
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsIdByTransactionIdClosePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TransactionsIdByTransactionIdReversePostJson {
   /** 商户号 */
   mchid: string;
@@ -50744,7 +49443,6 @@ export interface V3TransactionsIdByTransactionIdReversePostJson {
 export interface V3TransactionsIdByTransactionIdReversePostOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsIdByTransactionIdReversePostJson;
   /** 微信订单号 */
   transaction_id: string;
@@ -50756,7 +49454,6 @@ export interface V3TransactionsMicropayPostJsonPayer {
   auth_code: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TransactionsMicropayPostJson {
   /** 商户号 */
   mchid: string;
@@ -50798,7 +49495,6 @@ export interface V3TransactionsMicropayPostJson {
 export interface V3TransactionsMicropayPostOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsMicropayPostJson;
 }
 
@@ -50807,11 +49503,11 @@ export interface V3TransactionsMicropayPostResponseAmount {
   /** 订单金额 */
   total: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 用户支付金额 */
   payer_total: number;
   /** 支付货币类型 */
-  'payer _currency'?: string;
+  'payer _currency'?: 'CNY' | (string & {});
   /** 汇率 */
   exchange_rate?: V3RefundsPostResponseAmountExchangeRate;
 }
@@ -50841,7 +49537,7 @@ export interface V3TransactionsMicropayPostResponseDetail {
   /** 优惠券面额 */
   amount: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 活动ID */
   activity_id?: string;
   /** 微信出资 */
@@ -50906,7 +49602,6 @@ export interface V3TransactionsMwebPostJsonSceneInfo {
   store_info: V3TransactionsAppPostJsonSceneInfoStoreInfo;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TransactionsMwebPostJson {
   /** 商户号 */
   mchid: string;
@@ -50954,7 +49649,6 @@ export interface V3TransactionsMwebPostJson {
 export interface V3TransactionsMwebPostOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsMwebPostJson;
 }
 
@@ -50976,7 +49670,6 @@ export interface V3TransactionsOutTradeNoByOutTradeNoGetOptions {
   base_uri: string;
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query: V3GlobalRefundsIdByRefundIdGetQuery;
 }
 
@@ -50986,7 +49679,6 @@ export interface V3TransactionsOutTradeNoByOutTradeNoClosePostOptions {
   base_uri: string;
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsIdByTransactionIdClosePostJson;
 }
 
@@ -50994,13 +49686,11 @@ export interface V3TransactionsOutTradeNoByOutTradeNoClosePostOptions {
 export interface V3TransactionsOutTradeNoByOutTradeNoReversePostOptions {
   /** 声明接入点https://api.mch.weixin.qq.com/hk/(国内接入) */
   base_uri: string;
-  /** 声明请求的JSON数据结构 */
   json: V3TransactionsIdByTransactionIdReversePostJson;
   /** 商户订单号 */
   out_trade_no: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3TransferDetailElectronicReceiptsGetQuery {
   /** 受理类型 */
   accept_type: 'BATCH_TRANSFER' | 'TRANSFER_TO_POCKET' | 'TRANSFER_TO_BANK';
@@ -51012,7 +49702,6 @@ export interface V3TransferDetailElectronicReceiptsGetQuery {
 
 /** 查询转账明细电子回单受理结果 */
 export interface V3TransferDetailElectronicReceiptsGetOptions {
-  /** 声明请求的查询参数 */
   query: V3TransferDetailElectronicReceiptsGetQuery;
 }
 
@@ -51029,7 +49718,7 @@ export interface V3TransferDetailElectronicReceiptsGetResponse {
   /** 电子回单状态 */
   signature_status?: string;
   /** 电子回单文件的hash方法 */
-  hash_type?: string;
+  hash_type?: 'SHA256' | 'SM3' | (string & {});
   /** 电子回单文件的hash值 */
   hash_value?: string;
   /** 电子回单文件的下载地址 */
@@ -51038,7 +49727,6 @@ export interface V3TransferDetailElectronicReceiptsGetResponse {
 
 /** 转账明细电子回单受理 */
 export interface V3TransferDetailElectronicReceiptsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3TransferDetailElectronicReceiptsGetQuery;
 }
 
@@ -51058,7 +49746,6 @@ export interface V3TransferBatchesPostJsonTransferDetailList {
   user_id_card?: Sealed;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TransferBatchesPostJson {
   /** 直连商户的appid */
   appid: string;
@@ -51082,9 +49769,7 @@ export interface V3TransferBatchesPostJson {
 
 /** 发起批量转账 */
 export interface V3TransferBatchesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3TransferBatchesPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -51100,7 +49785,6 @@ export interface V3TransferBatchesPostResponse {
   batch_status?: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3TransferBatchesBatchIdByBatchIdGetQuery {
   /** 是否查询转账明细单 */
   need_query_detail: boolean;
@@ -51116,7 +49800,6 @@ export interface V3TransferBatchesBatchIdByBatchIdGetQuery {
 export interface V3TransferBatchesBatchIdByBatchIdGetOptions {
   /** 微信批次单号 */
   batch_id: string;
-  /** 声明请求的查询参数 */
   query: V3TransferBatchesBatchIdByBatchIdGetQuery;
 }
 
@@ -51131,7 +49814,7 @@ export interface V3TransferBatchesBatchIdByBatchIdGetResponseTransferBatch {
   /** 直连商户的appid */
   appid: string;
   /** 批次状态 */
-  batch_status: string;
+  batch_status: 'ACCEPTED' | 'PROCESSING' | 'FINISHED' | 'CLOSED' | (string & {});
   /** 批次类型 */
   batch_type: string;
   /** 批次名称 */
@@ -51139,7 +49822,7 @@ export interface V3TransferBatchesBatchIdByBatchIdGetResponseTransferBatch {
   /** 批次备注 */
   batch_remark: string;
   /** 批次关闭原因 */
-  close_reason?: string;
+  close_reason?: 'MERCHANT_REVOCATION' | 'OVERDUE_CLOSE' | (string & {});
   /** 转账总金额 */
   total_amount: number;
   /** 转账总笔数 */
@@ -51207,7 +49890,7 @@ export interface V3TransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetRe
   /** 转账备注 */
   transfer_remark: string;
   /** 明细失败原因 */
-  fail_reason?: string;
+  fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL' | (string & {});
   /** 用户在直连商户应用下的用户标示 */
   openid: string;
   /** 收款用户姓名 */
@@ -51222,7 +49905,6 @@ export interface V3TransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetRe
 export interface V3TransferBatchesOutBatchNoByOutBatchNoGetOptions {
   /** 商家批次单号 */
   out_batch_no: string;
-  /** 声明请求的查询参数 */
   query: V3TransferBatchesBatchIdByBatchIdGetQuery;
 }
 
@@ -51246,7 +49928,6 @@ export interface V3TransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutD
   out_batch_no: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3TransferBillReceiptPostJson {
   /** 商家批次单号 */
   out_batch_no: string;
@@ -51254,7 +49935,6 @@ export interface V3TransferBillReceiptPostJson {
 
 /** 转账电子回单申请受理 */
 export interface V3TransferBillReceiptPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3TransferBillReceiptPostJson;
 }
 
@@ -51267,7 +49947,7 @@ export interface V3TransferBillReceiptPostResponse {
   /** 电子回单状态 */
   signature_status?: string;
   /** 电子回单文件的hash方法 */
-  hash_type?: string;
+  hash_type?: 'SHA256' | 'SM3' | (string & {});
   /** 电子回单文件的hash值 */
   hash_value?: string;
   /** 电子回单文件的下载地址 */
@@ -51278,7 +49958,6 @@ export interface V3TransferBillReceiptPostResponse {
   update_time?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3TransferdownloadElecvoucherfileGetQuery {
   /** 前序download_url的查询参数 */
   token: string;
@@ -51288,11 +49967,9 @@ export interface V3TransferdownloadElecvoucherfileGetQuery {
 
 /** 下载电子回单PDF文件 */
 export interface V3TransferdownloadElecvoucherfileGetOptions {
-  /** 声明请求的查询参数 */
   query: V3TransferdownloadElecvoucherfileGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V3TransferdownloadSignfileGetQuery {
   /** 前序download_url的查询参数 */
   token: string;
@@ -51300,7 +49977,6 @@ export interface V3TransferdownloadSignfileGetQuery {
 
 /** 下载电子回单 */
 export interface V3TransferdownloadSignfileGetOptions {
-  /** 声明请求的查询参数 */
   query: V3TransferdownloadSignfileGetQuery;
 }
 
@@ -51308,7 +49984,6 @@ export interface V3TransferdownloadSignfileGetOptions {
 export interface V3VehicleEtcContractsByContractIdGetOptions {
   /** 商户etc绑定号 */
   contract_id: string;
-  /** 声明请求的查询参数 */
   query?: V3MerchantStoreStoresByStoreIdGetQuery;
 }
 
@@ -51344,7 +50019,6 @@ export interface V3VehicleEtcPreopenPostJsonIdentify {
   credential_type: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3VehicleEtcPreopenPostJson {
   /** 服务商appid */
   sp_appid: string;
@@ -51368,9 +50042,7 @@ export interface V3VehicleEtcPreopenPostJson {
 
 /** 预开通用户ETC指定卡扣费 */
 export interface V3VehicleEtcPreopenPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3VehicleEtcPreopenPostJson;
-  /** 声明请求的头参数 */
   headers?: V3MerchantsPutHeaders;
 }
 
@@ -51407,7 +50079,7 @@ export interface V3VehicleEtcTransactionsHighwayPostJsonAmount {
   /** 订单金额 */
   total?: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 设备信息 */
@@ -51418,7 +50090,6 @@ export interface V3VehicleEtcTransactionsHighwayPostJsonDeviceInfo {
   device_ip: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3VehicleEtcTransactionsHighwayPostJson {
   /** 商户订单号 */
   out_trade_no: string;
@@ -51446,7 +50117,6 @@ export interface V3VehicleEtcTransactionsHighwayPostJson {
 
 /** 高速场景商户扣款 */
 export interface V3VehicleEtcTransactionsHighwayPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3VehicleEtcTransactionsHighwayPostJson;
 }
 
@@ -51463,23 +50133,23 @@ export interface V3VehicleEtcTransactionsHighwayPostResponseAmount {
   /** 订单金额 */
   total: number;
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 用户实际支付金额 */
   payer_total?: number;
   /** 折扣 */
   discount_total?: number;
 }
 
-/** 优惠信息 */
+/** 优惠详情 */
 export interface V3VehicleEtcTransactionsHighwayPostResponsePromotionDetail {
   /** 券ID */
   promotion_id: string;
   /** 优惠名称 */
   name?: string;
   /** 优惠范围 */
-  scope?: string;
+  scope?: 'SINGLE' | 'GLOBAL' | (string & {});
   /** 优惠类型 */
-  type?: string;
+  type?: 'CASH' | 'NOCASH' | (string & {});
   /** 活动ID */
   activity_id?: string;
   /** 优惠券面额 */
@@ -51509,13 +50179,13 @@ export interface V3VehicleEtcTransactionsHighwayPostResponse {
   /** 商户数据 */
   attach?: string;
   /** 交易类型 */
-  trade_type: string;
+  trade_type: 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'AUTH' | (string & {});
   /** 付款银行 */
   bank_type?: string;
   /** 支付完成时间 */
   success_time?: string;
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'ACCEPTED' | 'PAY_FAIL' | 'REFUND' | (string & {});
   /** 交易状态描述 */
   trade_state_desc?: string;
   /** 支付者 */
@@ -51532,19 +50202,74 @@ export interface V3VehicleEtcTransactionsHighwayPostResponse {
 export interface V3VehicleEtcTransactionsIdByTransactionIdGetOptions {
   /** 微信支付订单号 */
   transaction_id: string;
-  /** 声明请求的查询参数 */
   query?: V3MerchantStoreStoresByStoreIdGetQuery;
+}
+
+/** 优惠信息 */
+export interface V3VehicleEtcTransactionsIdByTransactionIdGetResponsePromotionDetail {
+  /** 券ID */
+  promotion_id: string;
+  /** 优惠名称 */
+  name?: string;
+  /** 优惠范围 */
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
+  /** 优惠类型 */
+  type?: 'COUPON' | 'DISCOUNT' | (string & {});
+  /** 活动ID */
+  activity_id?: string;
+  /** 优惠券面额 */
+  amount: number;
+  /** 微信出资 */
+  wxpay_contribute?: number;
+  /** 商户出资 */
+  merchant_contribute?: number;
+  /** 其他出资 */
+  other_contribute?: number;
+}
+
+/** 查询订单 */
+export interface V3VehicleEtcTransactionsIdByTransactionIdGetResponse {
+  /** 商户号 */
+  mchid: string;
+  /** 特约商户号 */
+  sub_mchid?: string;
+  /** 商户appid */
+  appid: string;
+  /** 特约商户appid */
+  sub_appid?: string;
+  /** 商户订单号 */
+  out_trade_no: string;
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户数据 */
+  attach?: string;
+  /** 交易类型 */
+  trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY' | (string & {});
+  /** 付款银行 */
+  bank_type?: string;
+  /** 支付完成时间 */
+  success_time?: string;
+  /** 交易状态 */
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
+  /** 交易状态描述 */
+  trade_state_desc?: string;
+  /** 支付者 */
+  payer?: V3VehicleEtcTransactionsHighwayPostResponsePayer;
+  /** 订单金额 */
+  amount: V3VehicleEtcTransactionsHighwayPostResponseAmount;
+  /** 设备信息 */
+  device_info?: V3GlobalPapayTransactionsPostJsonSceneInfo;
+  /** 优惠详情 */
+  promotion_detail?: V3VehicleEtcTransactionsIdByTransactionIdGetResponsePromotionDetail[];
 }
 
 /** 查询订单 */
 export interface V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetOptions {
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query?: V3MerchantStoreStoresByStoreIdGetQuery;
 }
 
-/** 声明请求的查询参数 */
 export interface V3VehicleEtcUsersByOpenidContractsGetQuery {
   /** 特约商户号 */
   sub_mchid?: string;
@@ -51558,11 +50283,9 @@ export interface V3VehicleEtcUsersByOpenidContractsGetQuery {
 export interface V3VehicleEtcUsersByOpenidContractsGetOptions {
   /** 用户标识 */
   openid: string;
-  /** 声明请求的查询参数 */
   query: V3VehicleEtcUsersByOpenidContractsGetQuery;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3VehicleParkingParkingsPostJson {
   /** 子商户号 */
   sub_mchid: string;
@@ -51584,7 +50307,6 @@ export interface V3VehicleParkingParkingsPostJson {
 
 /** 创建停车入场 */
 export interface V3VehicleParkingParkingsPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3VehicleParkingParkingsPostJson;
 }
 
@@ -51610,7 +50332,6 @@ export interface V3VehicleParkingParkingsPostResponse {
   block_reason?: 'PAUSE' | 'OVERDUE' | 'OUT_SERVICE' | 'EVALUATION_FAILED' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3VehicleParkingServicesFindGetQuery {
   /** 应用ID */
   appid: string;
@@ -51626,7 +50347,6 @@ export interface V3VehicleParkingServicesFindGetQuery {
 
 /** 查询车牌服务开通信息 */
 export interface V3VehicleParkingServicesFindGetOptions {
-  /** 声明请求的查询参数 */
   query: V3VehicleParkingServicesFindGetQuery;
 }
 
@@ -51648,20 +50368,7 @@ export interface V3VehicleParkingServicesFindGetResponse {
 export interface V3VehicleTransactionsOutTradeNoByOutTradeNoGetOptions {
   /** 商户订单号 */
   out_trade_no: string;
-  /** 声明请求的查询参数 */
   query?: V3RefundDomesticRefundsByOutRefundNoGetQuery;
-}
-
-/** 订单金额信息 */
-export interface V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponseAmount {
-  /** 订单金额 */
-  total: number;
-  /** 货币类型 */
-  currency: string;
-  /** 用户实际支付金额 */
-  payer_total?: number;
-  /** 折扣 */
-  discount_total?: number;
 }
 
 /** 优惠信息 */
@@ -51671,9 +50378,9 @@ export interface V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponsePromotion
   /** 优惠名称 */
   name?: string;
   /** 优惠范围 */
-  scope?: string;
+  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
   /** 优惠类型 */
-  type?: string;
+  type?: 'COUPON' | 'DISCOUNT' | (string & {});
   /** 活动ID */
   stock_id?: string;
   /** 优惠券面额 */
@@ -51685,7 +50392,7 @@ export interface V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponsePromotion
   /** 其他出资 */
   other_contribute?: number;
   /** 优惠币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 查询订单 */
@@ -51707,7 +50414,7 @@ export interface V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponse {
   /** 微信支付订单号 */
   transaction_id?: string;
   /** 交易状态 */
-  trade_state: string;
+  trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {});
   /** 交易状态描述 */
   trade_state_description?: string;
   /** 支付完成时间 */
@@ -51715,17 +50422,17 @@ export interface V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponse {
   /** 付款银行 */
   bank_type?: string;
   /** 用户是否已还款 */
-  user_repaid?: string;
+  user_repaid?: 'Y' | 'N' | (string & {});
   /** 附加数据 */
   attach?: string;
   /** 交易场景 */
-  trade_scene: string;
+  trade_scene: 'BUS' | 'METRO' | (string & {});
   /** 停车场景信息 */
   parking_info?: V3VehicleTransactionsParkingPostResponseParkingInfo;
   /** 支付者信息 */
   payer: V3VehicleTransactionsParkingPostResponsePayer;
   /** 订单金额信息 */
-  amount: V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponseAmount;
+  amount: V3VehicleTransactionsParkingPostResponseAmount;
   /** 优惠信息 */
   promotion_detail?: V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail[];
 }
@@ -51758,7 +50465,6 @@ export interface V3VehicleTransactionsParkingPostJsonParkingInfo {
   device_id: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3VehicleTransactionsParkingPostJson {
   /** 应用ID */
   appid: string;
@@ -51788,7 +50494,6 @@ export interface V3VehicleTransactionsParkingPostJson {
 
 /** 扣费受理 */
 export interface V3VehicleTransactionsParkingPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3VehicleTransactionsParkingPostJson;
 }
 
@@ -51898,7 +50603,6 @@ export interface V3VehicleTransactionsParkingPostResponse {
   promotion_detail?: V3VehicleTransactionsParkingPostResponsePromotionDetail[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3WebizpayBillProofPostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -51916,7 +50620,6 @@ export interface V3WebizpayBillProofPostJson {
 
 /** 申请企业商户企业支付出资凭证 */
 export interface V3WebizpayBillProofPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3WebizpayBillProofPostJson;
 }
 
@@ -51946,7 +50649,6 @@ export interface V3WebizpayBillProofPostResponse {
   updated_time: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3WebizpayBillTradeBillPostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -51960,7 +50662,6 @@ export interface V3WebizpayBillTradeBillPostJson {
 
 /** 申请企业商户企业支付业务账单 */
 export interface V3WebizpayBillTradeBillPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3WebizpayBillTradeBillPostJson;
 }
 
@@ -51984,11 +50685,9 @@ export interface V3WebizpayEmployeesByEmployeeIdOutQuotaCardsByOutCardNoGetOptio
   employee_id: string;
   /** 企业支付额度卡商户卡号 */
   out_card_no: string;
-  /** 声明请求的查询参数 */
   query: V3WebizpayEmployeesByEmployeeIdRevokePostJson;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsPostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -52012,7 +50711,6 @@ export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsPostJson {
 export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsPostOptions {
   /** 微信授权关系ID */
   employee_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3WebizpayEmployeesByEmployeeIdQuotaCardsPostJson;
 }
 
@@ -52040,7 +50738,6 @@ export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoGetOptions {
   employee_id: string;
   /** 企业支付额度卡卡号 */
   card_no: string;
-  /** 声明请求的查询参数 */
   query: V3WebizpayEmployeesByEmployeeIdRevokePostJson;
 }
 
@@ -52086,7 +50783,6 @@ export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoGetResponse {
   card_remark?: string;
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoCancelPostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -52102,7 +50798,6 @@ export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoCancelPostOpti
   employee_id: string;
   /** 企业支付额度卡卡号 */
   card_no: string;
-  /** 声明请求的JSON数据结构 */
   json: V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoCancelPostJson;
 }
 
@@ -52122,7 +50817,6 @@ export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoCancelPostResp
   card_disabled_time?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoPaymentUrlGetQuery {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -52138,7 +50832,6 @@ export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoPaymentUrlGetO
   employee_id: string;
   /** 企业支付额度卡卡号 */
   card_no: string;
-  /** 声明请求的查询参数 */
   query: V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoPaymentUrlGetQuery;
 }
 
@@ -52164,7 +50857,6 @@ export interface V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoPaymentUrlGetR
   mp_business_type?: string;
 }
 
-/** 声明请求的查询参数 */
 export interface V3WebizpayEmployeesByEmployeeIdRevokePostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -52176,7 +50868,6 @@ export interface V3WebizpayEmployeesByEmployeeIdRevokePostJson {
 export interface V3WebizpayEmployeesByEmployeeIdRevokePostOptions {
   /** 微信授权关系ID */
   employee_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3WebizpayEmployeesByEmployeeIdRevokePostJson;
 }
 
@@ -52206,7 +50897,6 @@ export interface V3WebizpayStoresEntityMatchesPostJsonMatchDetails {
   product_type: 'CODE_PAY' | 'NONE';
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3WebizpayStoresEntityMatchesPostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -52218,7 +50908,6 @@ export interface V3WebizpayStoresEntityMatchesPostJson {
 
 /** 发起门店主体匹配 */
 export interface V3WebizpayStoresEntityMatchesPostOptions {
-  /** 声明请求的JSON数据结构 */
   json: V3WebizpayStoresEntityMatchesPostJson;
 }
 
@@ -52236,7 +50925,6 @@ export interface V3WebizpayStoresEntityMatchesPostResponse {
   state: 'ACCEPTED' | 'IN_PROGRESS' | 'COMPLETED' | 'CLOSED' | (string & {});
 }
 
-/** 声明请求的查询参数 */
 export interface V3WebizpayStoresEntityMatchesByBatchIdGetQuery {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -52246,7 +50934,6 @@ export interface V3WebizpayStoresEntityMatchesByBatchIdGetQuery {
 export interface V3WebizpayStoresEntityMatchesByBatchIdGetOptions {
   /** 微信支付主体匹配批次单号 */
   batch_id: string;
-  /** 声明请求的查询参数 */
   query: V3WebizpayStoresEntityMatchesByBatchIdGetQuery;
 }
 
@@ -52278,7 +50965,6 @@ export interface V3WebizpayStoresEntityMatchesByBatchIdGetResponse {
 export interface V3WebizpayUsersByUserIdAuthorizationStateGetOptions {
   /** 企业员工ID */
   user_id: string;
-  /** 声明请求的查询参数 */
   query: V3WebizpayEmployeesByEmployeeIdRevokePostJson;
 }
 
@@ -52306,7 +50992,6 @@ export interface V3WebizpayUsersByUserIdAuthorizationStateGetResponse {
   employee_list?: V3WebizpayUsersByUserIdAuthorizationStateGetResponseEmployeeList[];
 }
 
-/** 声明请求的JSON数据结构 */
 export interface V3WebizpayUsersByUserIdAuthorizationUrlPostJson {
   /** 服务商商户号 */
   sp_mchid: string;
@@ -52320,7 +51005,6 @@ export interface V3WebizpayUsersByUserIdAuthorizationUrlPostJson {
 export interface V3WebizpayUsersByUserIdAuthorizationUrlPostOptions {
   /** 企业员工ID */
   user_id: string;
-  /** 声明请求的JSON数据结构 */
   json: V3WebizpayUsersByUserIdAuthorizationUrlPostJson;
 }
 
@@ -52352,19 +51036,16 @@ export type {
   V2PayFacepayPostOptions as V2DepositFacepayPostOptions,
   V2PayMicropayPostXmlDetailGoodsDetail as V2DepositFacepayPostResponsePromotionDetailGoodsDetail,
   V2PayFacepayPostResponsePromotionDetail as V2DepositFacepayPostResponsePromotionDetail,
-  V2PayFacepayPostResponse as V2DepositFacepayPostResponse,
   V2PayMicropayPostXmlDetailGoodsDetail as V2DepositMicropayPostXmlDetailGoodsDetail,
   V2PayMicropayPostXmlDetail as V2DepositMicropayPostXmlDetail,
   V2PayMicropayPostXmlSceneInfoStoreInfo as V2DepositMicropayPostXmlSceneInfoStoreInfo,
   V2PayMicropayPostXmlSceneInfo as V2DepositMicropayPostXmlSceneInfo,
   V2PayMicropayPostXmlDetailGoodsDetail as V2DepositMicropayPostResponsePromotionDetailGoodsDetail,
   V2PayFacepayPostResponsePromotionDetail as V2DepositMicropayPostResponsePromotionDetail,
-  V2PayMicropayPostResponse as V2DepositMicropayPostResponse,
   V2PayFacepayqueryPostXml as V2DepositOrderqueryPostXml,
   V2PayFacepayqueryPostOptions as V2DepositOrderqueryPostOptions,
   V2PayMicropayPostXmlDetailGoodsDetail as V2DepositOrderqueryPostResponsePromotionDetailGoodsDetail,
   V2PayFacepayPostResponsePromotionDetail as V2DepositOrderqueryPostResponsePromotionDetail,
-  V2PayOrderqueryPostResponse as V2DepositOrderqueryPostResponse,
   V2PayRefundqueryv2PostXml as V2DepositRefundqueryPostXml,
   V2PayRefundqueryv2PostOptions as V2DepositRefundqueryPostOptions,
   V2PayRefundqueryPostResponse as V2DepositRefundqueryPostResponse,
@@ -52421,6 +51102,8 @@ export type {
   V2VehiclePayPayapplyPostXmlSceneInfoSceneInfoAlt5 as V2VehiclePartnerpayPayapplyPostXmlSceneInfoSceneInfoAlt5,
   V2VehiclePayPayapplyPostXmlSceneInfo as V2VehiclePartnerpayPayapplyPostXmlSceneInfo,
   V2TransitPartnerpayPayapplyPostResponse as V2VehiclePartnerpayPayapplyPostResponse,
+  V2VehiclePayQuerystatePostResponsePlateNumberInfoPlateNumberInfo as V2VehiclePartnerpayQuerystatePostResponsePlateNumberInfoPlateNumberInfo,
+  V2VehiclePayQuerystatePostResponsePlateNumberInfo as V2VehiclePartnerpayQuerystatePostResponsePlateNumberInfo,
   V2TransitPayPayapplyPostResponse as V2VehiclePayPayapplyPostResponse,
   V2WxvCancelbillPostResponse as V2WxvChangerentmoneyPostResponse,
   V2WxvCreaterentbillPostResponse as V2WxvCreatehotelbillPostResponse,
@@ -52431,8 +51114,8 @@ export type {
   V2XdcApiv2sandboxPayMicropayPostHeaders as V2XdcApiv2sandboxPayOrderqueryPostHeaders,
   V2PayCloseorderPostXml as V2XdcApiv2sandboxPayOrderqueryPostXml,
   V2XdcApiv2sandboxPayMicropayPostResponse as V2XdcApiv2sandboxPayOrderqueryPostResponse,
-  V3OfflinefaceTransactionsPostResponseAmount as V3AbnormalFundProcessingReceiptsByReceiptIdGetResponseTransferAmount,
-  V3OfflinefaceTransactionsPostResponseAmount as V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponseTransferAmount,
+  V3EduschoolpayTransactionsPostJsonAmount as V3AbnormalFundProcessingReceiptsByReceiptIdGetResponseTransferAmount,
+  V3EduschoolpayTransactionsPostJsonAmount as V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponseTransferAmount,
   V3AbnormalFundProcessingReceiptsByReceiptIdGetResponseInstructionCommander as V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponseInstructionCommander,
   V3AbnormalFundProcessingReceiptsByReceiptIdGetResponseInstruction as V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponseInstruction,
   V3AbnormalFundProcessingReceiptsByReceiptIdGetResponse as V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostResponse,
@@ -52664,13 +51347,13 @@ export type {
   V3VehicleEtcTransactionsIdByTransactionIdGetOptions as V3EbikeChargeTransactionsIdByTransactionIdGetOptions,
   V3VehicleEtcTransactionsHighwayPostResponseAmount as V3EbikeChargeTransactionsIdByTransactionIdGetResponseAmount,
   V3EbikeChargeTransactionsPostJsonDeviceInfo as V3EbikeChargeTransactionsIdByTransactionIdGetResponseDeviceInfo,
-  V3VehicleEtcTransactionsHighwayPostResponsePromotionDetail as V3EbikeChargeTransactionsIdByTransactionIdGetResponsePromotionDetail,
+  V3VehicleEtcTransactionsIdByTransactionIdGetResponsePromotionDetail as V3EbikeChargeTransactionsIdByTransactionIdGetResponsePromotionDetail,
   V3MerchantStoreStoresByStoreIdGetQuery as V3EbikeChargeTransactionsOutTradeNoByOutTradeNoGetQuery,
   V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetOptions as V3EbikeChargeTransactionsOutTradeNoByOutTradeNoGetOptions,
   V3EbikeChargeTransactionsIdByTransactionIdGetResponsePayer as V3EbikeChargeTransactionsOutTradeNoByOutTradeNoGetResponsePayer,
   V3VehicleEtcTransactionsHighwayPostResponseAmount as V3EbikeChargeTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
   V3EbikeChargeTransactionsPostJsonDeviceInfo as V3EbikeChargeTransactionsOutTradeNoByOutTradeNoGetResponseDeviceInfo,
-  V3VehicleEtcTransactionsHighwayPostResponsePromotionDetail as V3EbikeChargeTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail,
+  V3VehicleEtcTransactionsIdByTransactionIdGetResponsePromotionDetail as V3EbikeChargeTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail,
   V3EbikeChargeTransactionsIdByTransactionIdGetResponse as V3EbikeChargeTransactionsOutTradeNoByOutTradeNoGetResponse,
   V3EbikeChargeContractsByContractIdGetResponse as V3EbikeChargeUsersByOpenidContractGetResponse,
   V3MchOperateRiskWithdrawlApplyPostJsonPayeeInfoBankAccountInfo as V3EcommerceAccountApplyCancelWithdrawPostJsonPayeeInfoBankAccountInfo,
@@ -52716,15 +51399,16 @@ export type {
   V3MerchantsPutHeaders as V3EcommerceProfitsharingReceiversAddPostHeaders,
   V3EcommerceProfitsharingReceiversAddPostResponse as V3EcommerceProfitsharingReceiversDeletePostResponse,
   V3EcommerceProfitsharingReturnordersGetResponse as V3EcommerceProfitsharingReturnordersPostResponse,
-  V3RefundDomesticRefundsPostJsonAmountFrom as V3EcommerceRefundsApplyPostResponseAmountFrom,
+  V3EcommerceRefundsApplyPostResponseAmountFrom as V3EcommerceRefundsIdByRefundIdGetResponseAmountFrom,
+  V3EcommerceRefundsApplyPostResponseAmount as V3EcommerceRefundsIdByRefundIdGetResponseAmount,
   V3EcommerceRefundsApplyPostResponsePromotionDetail as V3EcommerceRefundsIdByRefundIdGetResponsePromotionDetail,
   V3EcommerceRefundsIdByRefundIdGetQuery as V3EcommerceRefundsOutRefundNoByOutRefundNoGetQuery,
-  V3EcommerceRefundsIdByRefundIdGetResponseAmountFrom as V3EcommerceRefundsOutRefundNoByOutRefundNoGetResponseAmountFrom,
-  V3EcommerceRefundsIdByRefundIdGetResponseAmount as V3EcommerceRefundsOutRefundNoByOutRefundNoGetResponseAmount,
+  V3EcommerceRefundsApplyPostResponseAmountFrom as V3EcommerceRefundsOutRefundNoByOutRefundNoGetResponseAmountFrom,
+  V3EcommerceRefundsApplyPostResponseAmount as V3EcommerceRefundsOutRefundNoByOutRefundNoGetResponseAmount,
   V3EcommerceRefundsApplyPostResponsePromotionDetail as V3EcommerceRefundsOutRefundNoByOutRefundNoGetResponsePromotionDetail,
   V3EcommerceRefundsIdByRefundIdGetResponse as V3EcommerceRefundsOutRefundNoByOutRefundNoGetResponse,
   V3MerchantsPutHeaders as V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostHeaders,
-  V3RefundDomesticRefundsPostJsonAmountFrom as V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostResponseAmountFrom,
+  V3EcommerceRefundsApplyPostResponseAmountFrom as V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostResponseAmountFrom,
   V3RefundDomesticRefundsPostJsonGoodsDetail as V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail,
   V3RefundDomesticRefundsPostResponsePromotionDetail as V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostResponsePromotionDetail,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3EcommerceRefundsByRefundIdReturnAdvanceGetQuery,
@@ -52735,13 +51419,12 @@ export type {
   V3RefundDomesticRefundsByOutRefundNoGetQuery as V3EduPapayTransactionsIdByTransactionIdGetQuery,
   V3EduschoolpayTransactionsPostResponseAmount as V3EduPapayTransactionsIdByTransactionIdGetResponseAmount,
   V3EduschoolpayTransactionsPostJsonDeviceInfo as V3EduPapayTransactionsIdByTransactionIdGetResponseDeviceInformation,
-  V3EduschoolpayTransactionsPostResponsePromotionDetail as V3EduPapayTransactionsIdByTransactionIdGetResponsePromotionDetail,
   V3RefundDomesticRefundsByOutRefundNoGetQuery as V3EduPapayTransactionsOutTradeNoByOutTradeNoGetQuery,
   V3VehicleTransactionsOutTradeNoByOutTradeNoGetOptions as V3EduPapayTransactionsOutTradeNoByOutTradeNoGetOptions,
   V3EduPapayTransactionsIdByTransactionIdGetResponsePayer as V3EduPapayTransactionsOutTradeNoByOutTradeNoGetResponsePayer,
   V3EduschoolpayTransactionsPostResponseAmount as V3EduPapayTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
   V3EduschoolpayTransactionsPostJsonDeviceInfo as V3EduPapayTransactionsOutTradeNoByOutTradeNoGetResponseDeviceInformation,
-  V3EduschoolpayTransactionsPostResponsePromotionDetail as V3EduPapayTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail,
+  V3EduPapayTransactionsIdByTransactionIdGetResponsePromotionDetail as V3EduPapayTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail,
   V3EduPapayTransactionsIdByTransactionIdGetResponse as V3EduPapayTransactionsOutTradeNoByOutTradeNoGetResponse,
   V3EduPapayContractsIdByContractIdGetQuery as V3EduPapayUserNotificationsByContractIdSendPostJson,
   V3EduPapayContractsIdByContractIdGetResponseContractInformation as V3EduPapayUserByOpenidContractsGetResponseDataContractInformation,
@@ -52806,9 +51489,6 @@ export type {
   V3CertificatesGetResponseData as V3GlobalCertificatesGetResponseData,
   V3CertificatesGetResponse as V3GlobalCertificatesGetResponse,
   V3CustomsOrdersGetQuery as V3GlobalCustomsOrdersGetQuery,
-  V3CustomsOrdersGetResponseData as V3GlobalCustomsOrdersGetResponseData,
-  V3CustomsOrdersGetResponse as V3GlobalCustomsOrdersGetResponse,
-  V3CustomsOrdersPostJson as V3GlobalCustomsOrdersPostJson,
   V3CustomsOrdersPostResponse as V3GlobalCustomsOrdersPostResponse,
   V3CustomsOrdersPatchJson as V3GlobalCustomsOrdersPatchJson,
   V3CustomsOrdersPatchResponse as V3GlobalCustomsOrdersPatchResponse,
@@ -52840,15 +51520,13 @@ export type {
   V3TransactionsIdByTransactionIdReversePostJson as V3GlobalMicropayTransactionsIdByTransactionIdReversePostJson,
   V3TransactionsIdByTransactionIdReversePostJson as V3GlobalMicropayTransactionsOutTradeNoByOutTradeNoReversePostJson,
   V3TransactionsMicropayPostJsonPayer as V3GlobalMicropayTransactionsPayPostJsonPayer,
-  V3TransactionsAppPostJsonAmount as V3GlobalMicropayTransactionsPayPostJsonAmount,
+  V3GlobalTransactionsAppPostJsonAmount as V3GlobalMicropayTransactionsPayPostJsonAmount,
   V3TransactionsAppPostJsonSceneInfoStoreInfo as V3GlobalMicropayTransactionsPayPostJsonSceneInfoStoreInfo,
   V3TransactionsAppPostJsonSceneInfo as V3GlobalMicropayTransactionsPayPostJsonSceneInfo,
   V3TransactionsAppPostJsonDetailGoodsDetail as V3GlobalMicropayTransactionsPayPostJsonDetailGoodsDetail,
   V3TransactionsAppPostJsonDetail as V3GlobalMicropayTransactionsPayPostJsonDetail,
-  V3TransactionsMicropayPostJson as V3GlobalMicropayTransactionsPayPostJson,
   V3TransactionsAppPostJsonPayer as V3GlobalMicropayTransactionsPayPostResponsePayer,
   V3RefundsPostResponseAmountExchangeRate as V3GlobalMicropayTransactionsPayPostResponseAmountExchangeRate,
-  V3TransactionsMicropayPostResponseAmount as V3GlobalMicropayTransactionsPayPostResponseAmount,
   V3TransactionsMicropayPostResponseDetailGoodsDetail as V3GlobalMicropayTransactionsPayPostResponseDetailGoodsDetail,
   V3TransactionsMicropayPostResponseDetail as V3GlobalMicropayTransactionsPayPostResponseDetail,
   V3GlobalPapayContractsH5PreEntrustSignPostResponse as V3GlobalPapayContractsJsapiPreEntrustSignPostResponse,
@@ -52856,11 +51534,11 @@ export type {
   V3GlobalPapayContractsAppPreEntrustSignPostOptions as V3GlobalPapayContractsMiniprogramPreEntrustSignPostOptions,
   V3GlobalPapayContractsAppPreEntrustSignPostResponse as V3GlobalPapayContractsMiniprogramPreEntrustSignPostResponse,
   V3GlobalPapayContractsByContractIdGetResponse as V3GlobalPapayContractsOutContractCodeByOutContractCodeGetResponse,
-  V3TransactionsAppPostJsonAmount as V3GlobalPapayTransactionsPostJsonAmount,
+  V3GlobalTransactionsAppPostJsonAmount as V3GlobalPapayTransactionsPostJsonAmount,
   V3MerchantsPutResponse as V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetQuery,
   V3GlobalPapayTransactionsPostResponsePayer as V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetResponsePayer,
   V3RefundsPostResponseAmountExchangeRate as V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetResponseAmountExchangeRate,
-  V3TransactionsIdByTransactionIdGetResponseAmount as V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
+  V3GlobalTransactionsIdByTransactionIdGetResponseAmount as V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
   V3GlobalPapayTransactionsPostResponsePromotionDetailGoodsDetail as V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetailGoodsDetail,
   V3GlobalPapayTransactionsPostResponsePromotionDetail as V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail,
   V3GlobalPapayTransactionsByTransactionIdGetResponse as V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetResponse,
@@ -52868,14 +51546,12 @@ export type {
   V3MerchantsPutResponse as V3GlobalPapayTransactionsByTransactionIdGetQuery,
   V3GlobalPapayTransactionsPostResponsePayer as V3GlobalPapayTransactionsByTransactionIdGetResponsePayer,
   V3RefundsPostResponseAmountExchangeRate as V3GlobalPapayTransactionsByTransactionIdGetResponseAmountExchangeRate,
-  V3TransactionsIdByTransactionIdGetResponseAmount as V3GlobalPapayTransactionsByTransactionIdGetResponseAmount,
+  V3GlobalTransactionsIdByTransactionIdGetResponseAmount as V3GlobalPapayTransactionsByTransactionIdGetResponseAmount,
   V3GlobalPapayTransactionsPostResponsePromotionDetailGoodsDetail as V3GlobalPapayTransactionsByTransactionIdGetResponsePromotionDetailGoodsDetail,
   V3GlobalPapayTransactionsPostResponsePromotionDetail as V3GlobalPapayTransactionsByTransactionIdGetResponsePromotionDetail,
   V3ProfitsharingOrdersUnfreezePostJson as V3GlobalProfitSharingOrdersUnfreezePostJson,
   V3GlobalProfitSharingOrdersPostResponseReceivers as V3GlobalProfitSharingOrdersUnfreezePostResponseReceivers,
   V3GlobalProfitSharingOrdersPostResponse as V3GlobalProfitSharingOrdersUnfreezePostResponse,
-  V3GlobalProfitSharingOrdersPostResponseReceivers as V3GlobalProfitSharingOrdersByOutOrderNoGetResponseReceivers,
-  V3GlobalProfitSharingOrdersPostResponse as V3GlobalProfitSharingOrdersByOutOrderNoGetResponse,
   V3GlobalProfitSharingBillDownloadUrlGetQuery as V3GlobalProfitSharingRefundsBillDownloadUrlGetQuery,
   V3GlobalProfitSharingBillDownloadUrlGetOptions as V3GlobalProfitSharingRefundsBillDownloadUrlGetOptions,
   V3GlobalProfitSharingBillDownloadUrlGetResponse as V3GlobalProfitSharingRefundsBillDownloadUrlGetResponse,
@@ -52885,10 +51561,8 @@ export type {
   V3GlobalProfitSharingTransactionsByTransactionIdAmountsGetOptions as V3GlobalProfitSharingTransactionsByTransactionIdRefundableAmountsGetOptions,
   V3GlobalRefundRechargeBalanceGetResponse as V3GlobalRefundPartnerRechargeBalanceSubMchidBySubMchidGetResponse,
   V3GlobalCertificatesGetOptions as V3GlobalRefundRechargeBalanceGetOptions,
-  V3RefundsGetResponseAmount as V3GlobalRefundsGetResponseAmount,
   V3GlobalRefundsPostResponseAmountExchangeRate as V3GlobalRefundsGetResponseDataAmountExchangeRate,
   V3RefundsPostResponseDetail as V3GlobalRefundsGetResponseDataRefundDetail,
-  V3RefundsPostJsonAmount as V3GlobalRefundsPostJsonAmount,
   V3RefundsPostResponseDetail as V3GlobalRefundsPostResponseDetail,
   V3GlobalRefundsPostResponseAmountExchangeRate as V3GlobalRefundsIdByRefundIdGetResponseAmountExchangeRate,
   V3GlobalRefundsGetResponseDataAmount as V3GlobalRefundsIdByRefundIdGetResponseAmount,
@@ -52899,55 +51573,51 @@ export type {
   V3RefundsPostResponseDetail as V3GlobalRefundsOutRefundNoByOutRefundNoGetResponseDetail,
   V3GlobalRefundsIdByRefundIdGetResponse as V3GlobalRefundsOutRefundNoByOutRefundNoGetResponse,
   V3SettleSettlementsGetQuery as V3GlobalSettleSettlementsGetQuery,
-  V3SettleSettlementsGetResponseDataAmount as V3GlobalSettleSettlementsGetResponseDataAmount,
   V3StatementsGetQuery as V3GlobalStatementsGetQuery,
   V3StatementsGetHeaders as V3GlobalStatementsGetHeaders,
   V3TransactionsAppPostJsonPayer as V3GlobalTransactionsAppPostJsonPayer,
-  V3TransactionsAppPostJsonAmount as V3GlobalTransactionsAppPostJsonAmount,
   V3TransactionsAppPostJsonSceneInfoStoreInfo as V3GlobalTransactionsAppPostJsonSceneInfoStoreInfo,
   V3TransactionsAppPostJsonSceneInfo as V3GlobalTransactionsAppPostJsonSceneInfo,
   V3TransactionsAppPostJsonDetailGoodsDetail as V3GlobalTransactionsAppPostJsonDetailGoodsDetail,
   V3TransactionsAppPostJsonDetail as V3GlobalTransactionsAppPostJsonDetail,
-  V3TransactionsAppPostJson as V3GlobalTransactionsAppPostJson,
   V3TransactionsAppPostResponse as V3GlobalTransactionsAppPostResponse,
   V3GlobalRefundsIdByRefundIdGetQuery as V3GlobalTransactionsIdByTransactionIdGetQuery,
   V3GlobalPapayTransactionsPostResponsePayer as V3GlobalTransactionsIdByTransactionIdGetResponsePayer,
   V3RefundsPostResponseAmountExchangeRate as V3GlobalTransactionsIdByTransactionIdGetResponseAmountExchangeRate,
-  V3TransactionsIdByTransactionIdGetResponseAmount as V3GlobalTransactionsIdByTransactionIdGetResponseAmount,
   V3GlobalPapayTransactionsPostResponsePromotionDetailGoodsDetail as V3GlobalTransactionsIdByTransactionIdGetResponsePromotionDetailGoodsDetail,
+  V3GlobalPapayTransactionsPostResponsePromotionDetail as V3GlobalTransactionsIdByTransactionIdGetResponsePromotionDetail,
   V3TransactionsIdByTransactionIdClosePostJson as V3GlobalTransactionsIdByTransactionIdClosePostJson,
   V3TransactionsAppPostJsonPayer as V3GlobalTransactionsJsapiPostJsonPayer,
-  V3TransactionsAppPostJsonAmount as V3GlobalTransactionsJsapiPostJsonAmount,
+  V3GlobalTransactionsAppPostJsonAmount as V3GlobalTransactionsJsapiPostJsonAmount,
   V3TransactionsAppPostJsonSceneInfoStoreInfo as V3GlobalTransactionsJsapiPostJsonSceneInfoStoreInfo,
   V3TransactionsAppPostJsonSceneInfo as V3GlobalTransactionsJsapiPostJsonSceneInfo,
   V3TransactionsAppPostJsonDetailGoodsDetail as V3GlobalTransactionsJsapiPostJsonDetailGoodsDetail,
   V3TransactionsAppPostJsonDetail as V3GlobalTransactionsJsapiPostJsonDetail,
-  V3TransactionsAppPostJson as V3GlobalTransactionsJsapiPostJson,
+  V3GlobalTransactionsAppPostJson as V3GlobalTransactionsJsapiPostJson,
   V3GlobalTransactionsAppPostOptions as V3GlobalTransactionsJsapiPostOptions,
   V3TransactionsAppPostResponse as V3GlobalTransactionsJsapiPostResponse,
   V3TransactionsAppPostJsonPayer as V3GlobalTransactionsMwebPostJsonPayer,
-  V3TransactionsAppPostJsonAmount as V3GlobalTransactionsMwebPostJsonAmount,
+  V3GlobalTransactionsAppPostJsonAmount as V3GlobalTransactionsMwebPostJsonAmount,
   V3TransactionsAppPostJsonSceneInfoStoreInfo as V3GlobalTransactionsMwebPostJsonSceneInfoStoreInfo,
   V3TransactionsMwebPostJsonSceneInfo as V3GlobalTransactionsMwebPostJsonSceneInfo,
   V3TransactionsAppPostJsonDetailGoodsDetail as V3GlobalTransactionsMwebPostJsonDetailGoodsDetail,
   V3TransactionsAppPostJsonDetail as V3GlobalTransactionsMwebPostJsonDetail,
-  V3TransactionsMwebPostJson as V3GlobalTransactionsMwebPostJson,
   V3TransactionsMwebPostResponse as V3GlobalTransactionsMwebPostResponse,
   V3TransactionsAppPostJsonPayer as V3GlobalTransactionsNativePostJsonPayer,
-  V3TransactionsAppPostJsonAmount as V3GlobalTransactionsNativePostJsonAmount,
+  V3GlobalTransactionsAppPostJsonAmount as V3GlobalTransactionsNativePostJsonAmount,
   V3TransactionsAppPostJsonSceneInfoStoreInfo as V3GlobalTransactionsNativePostJsonSceneInfoStoreInfo,
   V3TransactionsAppPostJsonSceneInfo as V3GlobalTransactionsNativePostJsonSceneInfo,
   V3TransactionsAppPostJsonDetailGoodsDetail as V3GlobalTransactionsNativePostJsonDetailGoodsDetail,
   V3TransactionsAppPostJsonDetail as V3GlobalTransactionsNativePostJsonDetail,
-  V3TransactionsAppPostJson as V3GlobalTransactionsNativePostJson,
+  V3GlobalTransactionsAppPostJson as V3GlobalTransactionsNativePostJson,
   V3GlobalTransactionsAppPostOptions as V3GlobalTransactionsNativePostOptions,
   V3TransactionsNativePostResponse as V3GlobalTransactionsNativePostResponse,
   V3GlobalRefundsIdByRefundIdGetQuery as V3GlobalTransactionsOutTradeNoByOutTradeNoGetQuery,
   V3GlobalPapayTransactionsPostResponsePayer as V3GlobalTransactionsOutTradeNoByOutTradeNoGetResponsePayer,
   V3RefundsPostResponseAmountExchangeRate as V3GlobalTransactionsOutTradeNoByOutTradeNoGetResponseAmountExchangeRate,
-  V3TransactionsIdByTransactionIdGetResponseAmount as V3GlobalTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
+  V3GlobalTransactionsIdByTransactionIdGetResponseAmount as V3GlobalTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
   V3GlobalPapayTransactionsPostResponsePromotionDetailGoodsDetail as V3GlobalTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetailGoodsDetail,
-  V3GlobalTransactionsIdByTransactionIdGetResponsePromotionDetail as V3GlobalTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail,
+  V3GlobalPapayTransactionsPostResponsePromotionDetail as V3GlobalTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail,
   V3GlobalTransactionsIdByTransactionIdGetResponse as V3GlobalTransactionsOutTradeNoByOutTradeNoGetResponse,
   V3TransactionsIdByTransactionIdClosePostJson as V3GlobalTransactionsOutTradeNoByOutTradeNoClosePostJson,
   V3GoldplanMerchantsChangegoldplanstatusPostJson as V3GoldplanMerchantsChangecustompagestatusPostJson,
@@ -53078,9 +51748,9 @@ export type {
   V3MarketingMembercardActivityActivitiesPostJsonStockList as V3MarketingMembercardActivityActivitiesGetResponseDataStockList,
   V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingActivateSettingActivateMiniprogram as V3MarketingMembercardActivityActivitiesGetResponseDataPayActivitySettingActivateSettingActivateMiniprogram,
   V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingActivateSetting as V3MarketingMembercardActivityActivitiesGetResponseDataPayActivitySettingActivateSetting,
-  V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingPaymentSettingPaymentMode as V3MarketingMembercardActivityActivitiesGetResponseDataPayActivitySettingPaymentSettingPaymentMode,
-  V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingPaymentSetting as V3MarketingMembercardActivityActivitiesGetResponseDataPayActivitySettingPaymentSetting,
-  V3MarketingMembercardActivityActivitiesPostJsonPayActivitySetting as V3MarketingMembercardActivityActivitiesGetResponseDataPayActivitySetting,
+  V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSettingPaymentMode as V3MarketingMembercardActivityActivitiesGetResponseDataPayActivitySettingPaymentSettingPaymentMode,
+  V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSetting as V3MarketingMembercardActivityActivitiesGetResponseDataPayActivitySettingPaymentSetting,
+  V3MarketingMembercardActivityActivitiesPostResponsePayActivitySetting as V3MarketingMembercardActivityActivitiesGetResponseDataPayActivitySetting,
   V3MarketingMembercardActivityActivitiesPostJsonMiniprogramActivitySettingAwardJumpDeploy as V3MarketingMembercardActivityActivitiesGetResponseDataMiniprogramActivitySettingAwardJumpDeploy,
   V3MarketingMembercardActivityActivitiesPostJsonMiniprogramActivitySetting as V3MarketingMembercardActivityActivitiesGetResponseDataMiniprogramActivitySetting,
   V3MarketingMembercardActivityActivitiesPostResponse as V3MarketingMembercardActivityActivitiesGetResponseData,
@@ -53093,9 +51763,6 @@ export type {
   V3MarketingMembercardActivityActivitiesPostJsonStockList as V3MarketingMembercardActivityActivitiesPostResponseStockList,
   V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingActivateSettingActivateMiniprogram as V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingActivateSettingActivateMiniprogram,
   V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingActivateSetting as V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingActivateSetting,
-  V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingPaymentSettingPaymentMode as V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSettingPaymentMode,
-  V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingPaymentSetting as V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSetting,
-  V3MarketingMembercardActivityActivitiesPostJsonPayActivitySetting as V3MarketingMembercardActivityActivitiesPostResponsePayActivitySetting,
   V3MarketingMembercardActivityActivitiesPostJsonMiniprogramActivitySettingAwardJumpDeploy as V3MarketingMembercardActivityActivitiesPostResponseMiniprogramActivitySettingAwardJumpDeploy,
   V3MarketingMembercardActivityActivitiesPostJsonMiniprogramActivitySetting as V3MarketingMembercardActivityActivitiesPostResponseMiniprogramActivitySetting,
   V3MarketingWeeklyDiscountActivitiesByActivityIdGetOptions as V3MarketingMembercardActivityActivitiesByActivityIdGetOptions,
@@ -53107,9 +51774,9 @@ export type {
   V3MarketingMembercardActivityActivitiesPostJsonStockList as V3MarketingMembercardActivityActivitiesByActivityIdGetResponseStockList,
   V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingActivateSettingActivateMiniprogram as V3MarketingMembercardActivityActivitiesByActivityIdGetResponsePayActivitySettingActivateSettingActivateMiniprogram,
   V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingActivateSetting as V3MarketingMembercardActivityActivitiesByActivityIdGetResponsePayActivitySettingActivateSetting,
-  V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingPaymentSettingPaymentMode as V3MarketingMembercardActivityActivitiesByActivityIdGetResponsePayActivitySettingPaymentSettingPaymentMode,
-  V3MarketingMembercardActivityActivitiesPostJsonPayActivitySettingPaymentSetting as V3MarketingMembercardActivityActivitiesByActivityIdGetResponsePayActivitySettingPaymentSetting,
-  V3MarketingMembercardActivityActivitiesPostJsonPayActivitySetting as V3MarketingMembercardActivityActivitiesByActivityIdGetResponsePayActivitySetting,
+  V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSettingPaymentMode as V3MarketingMembercardActivityActivitiesByActivityIdGetResponsePayActivitySettingPaymentSettingPaymentMode,
+  V3MarketingMembercardActivityActivitiesPostResponsePayActivitySettingPaymentSetting as V3MarketingMembercardActivityActivitiesByActivityIdGetResponsePayActivitySettingPaymentSetting,
+  V3MarketingMembercardActivityActivitiesPostResponsePayActivitySetting as V3MarketingMembercardActivityActivitiesByActivityIdGetResponsePayActivitySetting,
   V3MarketingMembercardActivityActivitiesPostJsonMiniprogramActivitySettingAwardJumpDeploy as V3MarketingMembercardActivityActivitiesByActivityIdGetResponseMiniprogramActivitySettingAwardJumpDeploy,
   V3MarketingMembercardActivityActivitiesPostJsonMiniprogramActivitySetting as V3MarketingMembercardActivityActivitiesByActivityIdGetResponseMiniprogramActivitySetting,
   V3MarketingMembercardActivityActivitiesPostResponse as V3MarketingMembercardActivityActivitiesByActivityIdGetResponse,
@@ -53847,6 +52514,8 @@ export type {
   V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStock as V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeUsePostResponseStock,
   V3MarketingPartnerProductCouponUsersByOpenidCouponsPostJson as V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponPostJson,
   V3MarketingPartnerProductCouponUsersByOpenidCouponsPostOptions as V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponPostOptions,
+  V3MarketingPartnershipsGetResponseDataPartner as V3MarketingPartnershipsBuildPostResponsePartner,
+  V3MarketingPartnershipsGetResponseDataAuthorizedData as V3MarketingPartnershipsBuildPostResponseAuthorizedData,
   V3MarketingPartnershipsBuildPostJsonPartner as V3MarketingPartnershipsTerminatePostJsonPartner,
   V3MarketingPartnershipsBuildPostJsonAuthorizedData as V3MarketingPartnershipsTerminatePostJsonAuthorizedData,
   V3MarketingPartnershipsBuildPostJson as V3MarketingPartnershipsTerminatePostJson,
@@ -53899,8 +52568,6 @@ export type {
   V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostResponse as V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdUploadPostResponse,
   V3MerchantsPutResponse as V3MchOperationManageMerchantLimitationsSubMchidBySubMchidGetOptions,
   V3MerchantsPutHeaders as V3MchOperateRiskWithdrawlApplyPostHeaders,
-  V3MchOperateRiskWithdrawlApplyApplymentIdByApplymentIdGetResponseWithdrawlApply as V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetResponseWithdrawlApply,
-  V3MchOperateRiskWithdrawlApplyApplymentIdByApplymentIdGetResponse as V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetResponse,
   V3MerchantsPutHeaders as V3MchalterapplyMchcontactalterapplymentPostHeaders,
   V3MchalterapplyMchcontactalterapplymentByApplyIdGetResponseAuditRejectDetail as V3MchalterapplyMchcontactalterapplymentMerchantByMerchantCodeOutRequestNoByOutRequestNoGetResponseAuditRejectDetail,
   V3MchalterapplyMchcontactalterapplymentByApplyIdGetResponse as V3MchalterapplyMchcontactalterapplymentMerchantByMerchantCodeOutRequestNoByOutRequestNoGetResponse,
@@ -53941,6 +52608,7 @@ export type {
   V3MerchantServiceComplaintNotificationsGetResponse as V3MerchantServiceComplaintNotificationsPutResponse,
   V3MerchantServiceComplaintsV2GetResponseDataComplaintMediaList as V3MerchantServiceComplaintsV2ByComplaintIdGetResponseComplaintMediaList,
   V3MerchantServiceComplaintsV2GetResponseDataComplaintOrderInfo as V3MerchantServiceComplaintsV2ByComplaintIdGetResponseComplaintOrderInfo,
+  V3MerchantServiceComplaintsV2GetResponseDataServiceOrderInfo as V3MerchantServiceComplaintsV2ByComplaintIdGetResponseServiceOrderInfo,
   V3MerchantServiceComplaintsV2GetResponseDataAdditionalInfoSharePowerInfoReturnAddressInfo as V3MerchantServiceComplaintsV2ByComplaintIdGetResponseAdditionalInfoSharePowerInfoReturnAddressInfo,
   V3MerchantServiceComplaintsV2GetResponseDataAdditionalInfoSharePowerInfo as V3MerchantServiceComplaintsV2ByComplaintIdGetResponseAdditionalInfoSharePowerInfo,
   V3MerchantServiceComplaintsV2GetResponseDataAdditionalInfo as V3MerchantServiceComplaintsV2ByComplaintIdGetResponseAdditionalInfo,
@@ -53962,6 +52630,7 @@ export type {
   V3MerchantStoreStoresByStoreIdRecipientsBindPostResponseFailedStoreRecipient as V3MerchantStoreStoresByStoreIdRecipientsUnbindPostResponseFailedStoreRecipient,
   V3MerchantStoreStoresByStoreIdRecipientsBindPostResponse as V3MerchantStoreStoresByStoreIdRecipientsUnbindPostResponse,
   V3MerchantFundBalanceByAccountTypeGetResponse as V3MerchantFundDayendbalanceByAccountTypeGetResponse,
+  V3BillTradebillGetResponse as V3MerchantFundWithdrawBillTypeByBillTypeGetResponse,
   V3MerchantFundWithdrawWithdrawIdByWithdrawIdGetResponse as V3MerchantFundWithdrawOutRequestNoByOutRequestNoGetResponse,
   V3MerchantMediaUploadPostResponse as V3MerchantMediaVideoUploadPostResponse,
   V3MerchantfundPartnerIncomeRecordsGetResponseLinks as V3MerchantfundMerchantIncomeRecordsGetResponseLinks,
@@ -53999,8 +52668,9 @@ export type {
   V3OfflinefaceContractsPresignPostJsonFacepayUserIdentification as V3OfflinefaceContractsPresignPostJsonLimitBankCardIdentification,
   V3MerchantsPutHeaders as V3OfflinefaceContractsPresignPostHeaders,
   V3OfflinefaceFaceCollectionsByCollectionIdGetResponse as V3OfflinefaceFaceCollectionsGetResponseFaceCollections,
+  V3EduschoolpayTransactionsPostJsonAmount as V3OfflinefaceTransactionsPostResponseAmount,
   V3OfflinefaceTransactionsPostResponsePayer as V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetResponsePayer,
-  V3OfflinefaceTransactionsPostResponseAmount as V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
+  V3EduschoolpayTransactionsPostJsonAmount as V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
   V3OfflinefaceTransactionsPostResponseSceneInfo as V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetResponseSceneInfo,
   V3OfflinefacemchOrganizationsGetQuery as V3OfflinefacemchOrganizationsGetResponse,
   V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOutUserIdPatchJsonStudentInfo as V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOutUserIdGetResponseStudentInfo,
@@ -54105,6 +52775,7 @@ export type {
   V3PapayScheduledDeductSignPartnerContractsPreEntrustSignAppPostOptions as V3PapayScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostOptions,
   V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostResponse as V3PapayScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse,
   V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetOptions as V3PapaySignContractsHarmonyPlanIdByPlanIdOutContractCodeByOutContractCodeGetOptions,
+  V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseContractTerminateInfo as V3PapaySignContractsHarmonyPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseContractTerminateInfo,
   V3PapayPayTransactionsApplyPostJsonAmount as V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount,
   V3PapayPayTransactionsApplyPostJsonAmount as V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseDeductScheduleScheduledAmount,
   V3PapayPayTransactionsApplyPostJsonAmount as V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponseDeductScheduleDeductAmount,
@@ -54297,8 +52968,10 @@ export type {
   V3PayscorePermissionsPostResponse as V3PayscoreAcquiringbankPermissionsPostResponse,
   V3PayscorePartnerServiceorderGetResponsePostPayments as V3PayscoreAcquiringbankServiceorderGetResponsePostPayments,
   V3PayscorePartnerServiceorderPostJsonPostDiscounts as V3PayscoreAcquiringbankServiceorderGetResponsePostDiscounts,
-  V3PayscorePartnerServiceorderGetResponseRiskFund as V3PayscoreAcquiringbankServiceorderGetResponseRiskFund,
+  V3PayscorePartnerServiceorderPostResponseRiskFund as V3PayscoreAcquiringbankServiceorderGetResponseRiskFund,
   V3PayscoreServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail as V3PayscoreAcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail,
+  V3PayscoreServiceorderGetResponseCollectionDetailsPromotionDetail as V3PayscoreAcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail,
+  V3PayscoreServiceorderGetResponseCollectionDetails as V3PayscoreAcquiringbankServiceorderGetResponseCollectionDetails,
   V3PayscoreServicepayondeliveryorderPostJsonTimeRange as V3PayscoreAcquiringbankServiceorderGetResponseTimeRange,
   V3PayscoreServiceorderPostJsonLocation as V3PayscoreAcquiringbankServiceorderGetResponseLocation,
   V3PayscorePartnerServiceorderPostJsonPostPayments as V3PayscoreAcquiringbankServiceorderPostJsonPostPayments,
@@ -54308,7 +52981,7 @@ export type {
   V3PayscorePartnerServiceorderPostJsonLocation as V3PayscoreAcquiringbankServiceorderPostJsonLocation,
   V3PayscorePartnerServiceorderPostJsonPostPayments as V3PayscoreAcquiringbankServiceorderPostResponsePostPayments,
   V3PayscoreServiceorderPostJsonPostDiscounts as V3PayscoreAcquiringbankServiceorderPostResponsePostDiscounts,
-  V3PayscorePartnerServiceorderGetResponseRiskFund as V3PayscoreAcquiringbankServiceorderPostResponseRiskFund,
+  V3PayscorePartnerServiceorderPostResponseRiskFund as V3PayscoreAcquiringbankServiceorderPostResponseRiskFund,
   V3PayscorePartnerServiceorderPostResponseTimeRange as V3PayscoreAcquiringbankServiceorderPostResponseTimeRange,
   V3PayscorePartnerServiceorderPostResponseLocation as V3PayscoreAcquiringbankServiceorderPostResponseLocation,
   V3PayscorePartnerServiceorderGetResponsePostPayments as V3PayscoreAcquiringbankServiceorderByOutOrderNoCompletePostJsonPostPayments,
@@ -54325,7 +52998,7 @@ export type {
   V3PayscoreServicepayondeliveryorderPostJsonShoppingInfoJumpLink as V3PayscoreAcquiringbankServicepayondeliveryorderPostJsonShoppingInfoJumpLink,
   V3PayscoreServiceorderGetResponsePostPayments as V3PayscoreAcquiringbankServicepayondeliveryorderPostResponsePostPayments,
   V3PayscoreServiceorderGetResponsePostDiscounts as V3PayscoreAcquiringbankServicepayondeliveryorderPostResponsePostDiscounts,
-  V3PayscoreServiceorderPostJsonRiskFund as V3PayscoreAcquiringbankServicepayondeliveryorderPostResponseRiskFund,
+  V3PayscoreServiceorderGetResponseRiskFund as V3PayscoreAcquiringbankServicepayondeliveryorderPostResponseRiskFund,
   V3PayscoreServiceorderGetResponseTimeRange as V3PayscoreAcquiringbankServicepayondeliveryorderPostResponseTimeRange,
   V3PayscoreServiceorderPostJsonLocation as V3PayscoreAcquiringbankServicepayondeliveryorderPostResponseLocation,
   V3PayscoreServicepayondeliveryorderPostResponseShoppingInfoJumpLink as V3PayscoreAcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink,
@@ -54335,7 +53008,7 @@ export type {
   V3PayscorePartnerServiceorderGetQuery as V3PayscoreOverseaPartnerServiceorderGetQuery,
   V3PayscoreServiceorderPostJsonPostPayments as V3PayscoreOverseaPartnerServiceorderGetResponsePostPayments,
   V3PayscorePartnerServiceorderPostJsonPostDiscounts as V3PayscoreOverseaPartnerServiceorderGetResponsePostDiscounts,
-  V3PayscorePartnerServiceorderGetResponseRiskFund as V3PayscoreOverseaPartnerServiceorderGetResponseRiskFund,
+  V3PayscorePartnerServiceorderPostResponseRiskFund as V3PayscoreOverseaPartnerServiceorderGetResponseRiskFund,
   V3PayscoreServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail as V3PayscoreOverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail,
   V3PayscorePartnerServiceorderGetResponseTimeRange as V3PayscoreOverseaPartnerServiceorderGetResponseTimeRange,
   V3PayscoreServiceorderPostJsonLocation as V3PayscoreOverseaPartnerServiceorderGetResponseLocation,
@@ -54346,7 +53019,7 @@ export type {
   V3PayscorePartnerServiceorderPostJsonLocation as V3PayscoreOverseaPartnerServiceorderPostJsonLocation,
   V3PayscoreServiceorderPostJsonPostPayments as V3PayscoreOverseaPartnerServiceorderPostResponsePostPayments,
   V3PayscoreServiceorderPostJsonPostDiscounts as V3PayscoreOverseaPartnerServiceorderPostResponsePostDiscounts,
-  V3PayscorePartnerServiceorderGetResponseRiskFund as V3PayscoreOverseaPartnerServiceorderPostResponseRiskFund,
+  V3PayscorePartnerServiceorderPostResponseRiskFund as V3PayscoreOverseaPartnerServiceorderPostResponseRiskFund,
   V3PayscoreServiceorderPostJsonTimeRange as V3PayscoreOverseaPartnerServiceorderPostResponseTimeRange,
   V3PayscorePartnerServiceorderPostResponseLocation as V3PayscoreOverseaPartnerServiceorderPostResponseLocation,
   V3PayscorePartnerServiceorderByOutOrderNoCancelPostJson as V3PayscoreOverseaPartnerServiceorderByOutOrderNoCancelPostJson,
@@ -54395,7 +53068,7 @@ export type {
   V3PayscoreServicepayondeliveryorderPostJsonShoppingInfoJumpLink as V3PayscorePartnerServicepayondeliveryorderPostJsonShoppingInfoJumpLink,
   V3PayscoreServiceorderGetResponsePostPayments as V3PayscorePartnerServicepayondeliveryorderPostResponsePostPayments,
   V3PayscoreServiceorderGetResponsePostDiscounts as V3PayscorePartnerServicepayondeliveryorderPostResponsePostDiscounts,
-  V3PayscoreServiceorderPostJsonRiskFund as V3PayscorePartnerServicepayondeliveryorderPostResponseRiskFund,
+  V3PayscoreServiceorderGetResponseRiskFund as V3PayscorePartnerServicepayondeliveryorderPostResponseRiskFund,
   V3PayscoreServiceorderGetResponseTimeRange as V3PayscorePartnerServicepayondeliveryorderPostResponseTimeRange,
   V3PayscoreServiceorderPostJsonLocation as V3PayscorePartnerServicepayondeliveryorderPostResponseLocation,
   V3PayscoreServicepayondeliveryorderPostResponseShoppingInfoJumpLink as V3PayscorePartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink,
@@ -54458,7 +53131,7 @@ export type {
   V3PayscoreServiceorderByOutOrderNoSendPendingmessagePostJson as V3PayscoreServiceorderByOutOrderNoSendPrepaidmessagePostJson,
   V3PayscoreServiceorderByOutOrderNoSendPendingmessagePostOptions as V3PayscoreServiceorderByOutOrderNoSendPrepaidmessagePostOptions,
   V3PayscoreServiceorderGetResponsePostPayments as V3PayscoreServiceorderByOutOrderNoSyncPostResponsePostPayments,
-  V3PayscoreServiceorderPostJsonRiskFund as V3PayscoreServiceorderByOutOrderNoSyncPostResponseRiskFund,
+  V3PayscoreServiceorderGetResponseRiskFund as V3PayscoreServiceorderByOutOrderNoSyncPostResponseRiskFund,
   V3PayscoreServiceorderGetResponseTimeRange as V3PayscoreServiceorderByOutOrderNoSyncPostResponseTimeRange,
   V3PayscoreServiceorderPostJsonLocation as V3PayscoreServiceorderByOutOrderNoSyncPostResponseLocation,
   V3PayscorePartnerServiceorderPostJsonPostDiscounts as V3PayscoreServicepayondeliveryorderPostJsonPostDiscounts,
@@ -54466,7 +53139,7 @@ export type {
   V3PayscorePartnerServiceorderPostJsonRiskFund as V3PayscoreServicepayondeliveryorderPostJsonRiskFund,
   V3PayscoreServiceorderGetResponsePostPayments as V3PayscoreServicepayondeliveryorderPostResponsePostPayments,
   V3PayscoreServiceorderGetResponsePostDiscounts as V3PayscoreServicepayondeliveryorderPostResponsePostDiscounts,
-  V3PayscoreServiceorderPostJsonRiskFund as V3PayscoreServicepayondeliveryorderPostResponseRiskFund,
+  V3PayscoreServiceorderGetResponseRiskFund as V3PayscoreServicepayondeliveryorderPostResponseRiskFund,
   V3PayscoreServiceorderGetResponseTimeRange as V3PayscoreServicepayondeliveryorderPostResponseTimeRange,
   V3PayscoreServiceorderPostJsonLocation as V3PayscoreServicepayondeliveryorderPostResponseLocation,
   V3PayscoreServicepayondeliveryorderPostJsonShoppingInfoGoods as V3PayscoreServicepayondeliveryorderPostResponseShoppingInfoGoods,
@@ -54605,27 +53278,36 @@ export type {
   V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoGetResponseQrRechargeInfo as V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoClosePostResponseQrRechargeInfo,
   V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoGetResponseOnlineBankRechargeInfo as V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoClosePostResponseOnlineBankRechargeInfo,
   V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoGetResponse as V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoClosePostResponse,
+  V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostResponse as V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoGetResponse,
   V3PlatsolutionMchTransferBatchesApplyPostJsonTransferDetailList as V3PlatsolutionInsuranceMchTransferBatchesApplyPostJsonTransferDetailList,
   V3PlatsolutionMchTransferBatchesApplyPostJson as V3PlatsolutionInsuranceMchTransferBatchesApplyPostJson,
   V3PlatsolutionMchTransferBatchesApplyPostOptions as V3PlatsolutionInsuranceMchTransferBatchesApplyPostOptions,
+  V3PlatsolutionMchTransferBatchesApplyPostResponse as V3PlatsolutionInsuranceMchTransferBatchesApplyPostResponse,
+  V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponseTransferBatch as V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponseTransferBatch,
+  V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponseData as V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponseData,
+  V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponse as V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponse,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetQuery,
   V3PlatsolutionMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetOptions as V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetOptions,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetQuery,
   V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions as V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetOptions,
+  V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetResponse as V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetResponse,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostJson,
   V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostOptions as V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostOptions,
+  V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostResponse as V3PlatsolutionInsuranceMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostResponse,
   V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetQuery as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoGetQuery,
   V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetOptions as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoGetOptions,
-  V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponseTransferBatch as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoGetResponseTransferBatch,
-  V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponseData as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoGetResponseData,
-  V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetResponse as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoGetResponse,
+  V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponseTransferBatch as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoGetResponseTransferBatch,
+  V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponseData as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoGetResponseData,
+  V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponse as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoGetResponse,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetQuery,
   V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions,
   V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse as V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetResponse,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetQuery,
   V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetOptions as V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetOptions,
+  V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetResponse as V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetResponse,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostJson,
   V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostOptions as V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostOptions,
+  V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostResponse as V3PlatsolutionInsuranceMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostResponse,
   V3PlatsolutionMchTransferReservationApplyPostJsonSceneReportDataInsurancePolicy as V3PlatsolutionInsuranceMchTransferReservationApplyPostJsonSceneReportDataInsurancePolicy,
   V3PlatsolutionMchTransferReservationApplyPostJsonSceneReportData as V3PlatsolutionInsuranceMchTransferReservationApplyPostJsonSceneReportData,
   V3PlatsolutionMchTransferReservationApplyPostJson as V3PlatsolutionInsuranceMchTransferReservationApplyPostJson,
@@ -54634,14 +53316,16 @@ export type {
   V3PlatsolutionMchTransferReservationApplyPostResponse as V3PlatsolutionInsuranceMchTransferReservationApplyPostResponse,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoGetQuery,
   V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoGetOptions,
-  V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponseCloseInfo as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoGetResponseCloseInfo,
-  V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponse as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoGetResponse,
+  V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponseCloseInfo as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoGetResponseCloseInfo,
+  V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoGetResponse,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoClosePostQuery,
   V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoClosePostOptions,
-  V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponseCloseInfo as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoClosePostResponseCloseInfo,
-  V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponse as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoClosePostResponse,
+  V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponseCloseInfo as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoClosePostResponseCloseInfo,
+  V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse as V3PlatsolutionInsuranceMchTransferReservationOutReservationNoByOutReservationNoClosePostResponse,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetQuery,
   V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetOptions as V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetOptions,
+  V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponseCloseInfo as V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponseCloseInfo,
+  V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse as V3PlatsolutionInsuranceMchTransferReservationReservationIdByReservationIdGetResponse,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetQuery,
   V3EcommerceFundWithdrawByWithdrawIdGetQuery as V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetQuery,
   V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions as V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetOptions,
@@ -54680,19 +53364,18 @@ export type {
   V3RateActivityApplicationsPostResponse as V3RateActivityApplicationsIdByApplicationIdPatchResponse,
   V3MerchantsPutHeaders as V3RealnameVerifyGetHeaders,
   V3RechargeBankTransferRechargesApplyPostJsonRechargeAmount as V3RechargeBankTransferRechargesOutRechargeNoByOutRechargeNoGetResponseRechargeAmount,
-  V3RefundDomesticRefundsPostJsonAmountFrom as V3RefundDomesticRefundsPostResponseAmountFrom,
+  V3EcommerceRefundsApplyPostResponseAmountFrom as V3RefundDomesticRefundsPostResponseAmountFrom,
   V3RefundDomesticRefundsPostJsonGoodsDetail as V3RefundDomesticRefundsPostResponsePromotionDetailGoodsDetail,
-  V3RefundDomesticRefundsPostJsonAmountFrom as V3RefundDomesticRefundsByOutRefundNoGetResponseAmountFrom,
+  V3EcommerceRefundsApplyPostResponseAmountFrom as V3RefundDomesticRefundsByOutRefundNoGetResponseAmountFrom,
   V3RefundDomesticRefundsPostResponseAmount as V3RefundDomesticRefundsByOutRefundNoGetResponseAmount,
   V3RefundDomesticRefundsPostJsonGoodsDetail as V3RefundDomesticRefundsByOutRefundNoGetResponsePromotionDetailGoodsDetail,
   V3RefundDomesticRefundsPostResponsePromotionDetail as V3RefundDomesticRefundsByOutRefundNoGetResponsePromotionDetail,
   V3RefundDomesticRefundsPostResponse as V3RefundDomesticRefundsByOutRefundNoGetResponse,
   V3MerchantsPutHeaders as V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostHeaders,
-  V3RefundDomesticRefundsPostJsonAmountFrom as V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostResponseAmountFrom,
+  V3EcommerceRefundsApplyPostResponseAmountFrom as V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostResponseAmountFrom,
   V3RefundDomesticRefundsPostResponseAmount as V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostResponseAmount,
   V3RefundDomesticRefundsPostJsonGoodsDetail as V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail,
   V3RefundDomesticRefundsPostResponsePromotionDetail as V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostResponsePromotionDetail,
-  V3RefundDomesticRefundsPostResponse as V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostResponse,
   V3RefundsPostResponseAmountExchangeRate as V3RefundsGetResponseDataAmountExchangeRate,
   V3RefundsPostResponseDetail as V3RefundsGetResponseDataRefundDetail,
   V3RefundsPostResponseAmountExchangeRate as V3RefundsIdByRefundIdGetResponseAmountExchangeRate,
@@ -54709,11 +53392,8 @@ export type {
   V3MerchantsPutHeaders as V3SmartguideGuidesPostHeaders,
   V3MerchantsPutHeaders as V3SmartguideGuidesByGuideIdPatchHeaders,
   V3MerchantsPutHeaders as V3TaxiInvoiceDriverUpdateDriverPostHeaders,
-  V3TaxiInvoiceDriverUpdateDriverPostJsonDriverPhotoPhotoDigest as V3TaxiInvoiceDriverUpdateDriverPostResponseDriverPhotoPhotoDigest,
-  V3TaxiInvoiceDriverUpdateDriverPostJsonDriverPhoto as V3TaxiInvoiceDriverUpdateDriverPostResponseDriverPhoto,
-  V3TaxiInvoiceDriverUpdateDriverPostJson as V3TaxiInvoiceDriverUpdateDriverPostResponse,
   V3TaxiInvoiceTaxiesByPlateNumberGetQuery as V3TaxiInvoiceDriversByDriverLicenseGetQuery,
-  V3TaxiInvoiceDriverUpdateDriverPostJsonDriverPhotoPhotoDigest as V3TaxiInvoiceDriversByDriverLicenseGetResponseDriverPhotoPhotoDigest,
+  V3TaxiInvoiceDriverUpdateDriverPostResponseDriverPhotoPhotoDigest as V3TaxiInvoiceDriversByDriverLicenseGetResponseDriverPhotoPhotoDigest,
   V3IotmanageDevicesGetResponseLinks as V3TaxiInvoiceUserTaxiOrdersGetResponseLinks,
   V3MchManageMchManageRecordsByManageRecordIdGetResponseRequestedItemInfoRecordFieldsRepeatedFieldDataFieldData as V3TransactionBlockTransactionBlockRecordsSubMchidBySubMchidGetResponseDataRequestedItemInfoRecordFieldsRepeatedFieldDataFieldData,
   V3MchManageMchManageRecordsByManageRecordIdGetResponseRequestedItemInfoRecordFieldsRepeatedFieldData as V3TransactionBlockTransactionBlockRecordsSubMchidBySubMchidGetResponseDataRequestedItemInfoRecordFieldsRepeatedFieldData,
@@ -54806,18 +53486,17 @@ export type {
   V3VehicleEtcTransactionsHighwayPostResponsePayer as V3VehicleEtcTransactionsIdByTransactionIdGetResponsePayer,
   V3VehicleEtcTransactionsHighwayPostResponseAmount as V3VehicleEtcTransactionsIdByTransactionIdGetResponseAmount,
   V3GlobalPapayTransactionsPostJsonSceneInfo as V3VehicleEtcTransactionsIdByTransactionIdGetResponseDeviceInfo,
-  V3VehicleEtcTransactionsHighwayPostResponsePromotionDetail as V3VehicleEtcTransactionsIdByTransactionIdGetResponsePromotionDetail,
-  V3VehicleEtcTransactionsHighwayPostResponse as V3VehicleEtcTransactionsIdByTransactionIdGetResponse,
   V3MerchantStoreStoresByStoreIdGetQuery as V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetQuery,
   V3VehicleEtcTransactionsHighwayPostResponsePayer as V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetResponsePayer,
   V3VehicleEtcTransactionsHighwayPostResponseAmount as V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
   V3GlobalPapayTransactionsPostJsonSceneInfo as V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetResponseDeviceInfo,
-  V3VehicleEtcTransactionsHighwayPostResponsePromotionDetail as V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail,
-  V3VehicleEtcTransactionsHighwayPostResponse as V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetResponse,
+  V3VehicleEtcTransactionsIdByTransactionIdGetResponsePromotionDetail as V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetResponsePromotionDetail,
+  V3VehicleEtcTransactionsIdByTransactionIdGetResponse as V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetResponse,
   V3VehicleEtcContractsByContractIdGetResponse as V3VehicleEtcUsersByOpenidContractsGetResponse,
   V3RefundDomesticRefundsByOutRefundNoGetQuery as V3VehicleTransactionsOutTradeNoByOutTradeNoGetQuery,
   V3VehicleTransactionsParkingPostResponseParkingInfo as V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponseParkingInfo,
   V3VehicleTransactionsParkingPostResponsePayer as V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponsePayer,
+  V3VehicleTransactionsParkingPostResponseAmount as V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponseAmount,
   V3WebizpayEmployeesByEmployeeIdRevokePostJson as V3WebizpayEmployeesByEmployeeIdOutQuotaCardsByOutCardNoGetQuery,
   V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoGetResponse as V3WebizpayEmployeesByEmployeeIdOutQuotaCardsByOutCardNoGetResponse,
   V3WebizpayEmployeesByEmployeeIdRevokePostJson as V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoGetQuery,

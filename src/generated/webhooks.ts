@@ -827,7 +827,7 @@ export interface V2TransactionSuccessNotification_2 {
   /** 付款银行 */
   bank_type: string;
   /** 货币种类 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 是否关注公众账号 */
   is_subscribe: 'Y' | 'N' | (string & {});
   /** 商户号 */
@@ -1955,7 +1955,7 @@ export interface EntrustReleaseResourceAmount {
   /** 订单折扣 */
   discount_total?: number;
   /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 设备信息 */
@@ -1972,9 +1972,7 @@ export interface EntrustReleaseResourcePromotionDetail {
   coupon_id?: string;
   /** 优惠名称 */
   name?: string;
-  /** 枚举值： */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
   type?: 'COUPON' | 'DISCOUNT' | (string & {});
   /** 优惠券面额 */
   amount?: number;
@@ -1992,7 +1990,6 @@ export interface EntrustReleaseResourcePromotionDetail {
 export interface EntrustReleaseResourceContractInformation {
   /** 标识用户与某签约模板的一次签约，具有唯一性 */
   contract_id?: string;
-  /** 枚举值： */
   contract_status: 'ADD' | 'DELETE' | (string & {});
   /** 签约完成时间 */
   create_time?: string;
@@ -2012,7 +2009,6 @@ export interface EntrustReleaseResource {
   bank_type?: string;
   /** 支付成功时返回 */
   success_time?: string;
-  /** 枚举值： */
   trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
   /** 对当前订单状态的描述和下一步操作的指引 */
   trade_state_description?: string;
@@ -2071,7 +2067,7 @@ export interface EntrustSignResourceDeductScheduleScheduledAmount {
   /** 总金额，单位为分，只能为整数。 */
   amount?: number;
   /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
@@ -2079,7 +2075,7 @@ export interface EntrustSignResourceDeductScheduleDeductAmount {
   /** 总金额，单位为分，只能为整数。 */
   amount: number;
   /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
@@ -2158,7 +2154,6 @@ export interface EntrustSignNotification {
 export interface EntrustSigningResourceContractInformation {
   /** 标识用户与某签约模板的一次签约，具有唯一性 */
   contract_id?: string;
-  /** 枚举值： */
   contract_status?: 'ADD' | 'DELETE' | (string & {});
   /** 签约完成时间 */
   create_time?: string;
@@ -2184,7 +2179,6 @@ export interface EntrustSigningResource {
   bank_type?: string;
   /** 支付成功时返回 */
   success_time?: string;
-  /** 枚举值： */
   trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
   /** 对当前订单状态的描述和下一步操作的指引 */
   trade_state_description?: string;
@@ -3500,7 +3494,7 @@ export interface PayscoreMchPrepayResourcePrepayReqBody {
   /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
   attach?: string;
   /** 符合ISO 4217标准的三位字母代码，默认人民币：CNY */
-  fee_type: string;
+  fee_type: 'CNY' | (string & {});
   /** 订单生成时间，格式为yyyyMMddHHmmss */
   time_start: string;
   /** 订单失效时间，格式为yyyyMMddHHmmss */
@@ -3581,7 +3575,6 @@ export interface PayscoreUserAcceptedResource {
   openid?: string;
   /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
   plan_id?: string;
-  /** 枚举值： */
   contract_status?: 'ADD' | 'DELETE' | (string & {});
   /** 签约完成时间 */
   create_time?: string;
@@ -3849,7 +3842,6 @@ export interface PayscoreUserOpenServiceResource {
   openid: string;
   /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
   plan_id: string;
-  /** 枚举值： */
   contract_status: 'ADD' | 'DELETE' | (string & {});
   /** 签约完成时间 */
   create_time: string;
@@ -3976,7 +3968,7 @@ export interface PayscoreUserPaidResourceCollectionDetailsPromotionDetail {
   /** 其他出资 */
   other_contribute?: number;
   /** 优惠币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 单品列表 */
   goods_detail?: PayscoreUserPaidResourceCollectionDetailsPromotionDetailGoodsDetail[];
 }
@@ -4304,7 +4296,7 @@ export interface RechargeClosedResourceRechargeAmount {
   /** 总金额 */
   amount: number;
   /** 货币类型 */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 银行转账信息 */
@@ -4414,7 +4406,7 @@ export interface RechargeFundReturnedResourceDetail {
   /** 充值金额 */
   amount?: number;
   /** 充值币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 银行附言 */
   memo: string;
   /** 退回时间 */
@@ -4436,7 +4428,7 @@ export interface RechargeFundReturnedResourceDetailAlt2 {
   /** 充值金额 */
   amount?: number;
   /** 充值币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 退回时间 */
   return_time: string;
   /** 退回原因 */
@@ -4658,17 +4650,17 @@ export interface RefundSuccessResourceAmount {
   /** 结算币种退款金额 */
   settlement_refund?: number;
   /** 结算币种 */
-  settlement_currency?: string;
+  settlement_currency?: 'CNY' | (string & {});
   /** 订单总金额，单位为分，只能为整数 */
   total: number;
   /** 货币类型 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
   refund: number;
   /** 用户实际支付金额，单位为分，只能为整数 */
   payer_total: number;
   /** 用户支付币种 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
   /** 退款给用户的金额，不包含所有优惠券金额 */
   payer_refund: number;
   /** 汇率信息 */
@@ -4802,9 +4794,9 @@ export interface TransactionFailResourcePayer {
 /** 订单金额信息，详细说明见下文 */
 export interface TransactionFailResourceAmount {
   /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 用户支付币种。 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
 }
 
 /** 单品列表信息 */
@@ -4827,14 +4819,12 @@ export interface TransactionFailResourcePromotionDetail {
   coupon_id: string;
   /** 优惠名称。 */
   name?: string;
-  /** 枚举值 */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
   type?: 'CASH' | 'NOCASH' | (string & {});
   /** 活动ID。 */
   stock_id?: string;
   /** CNY：人民币，境内商户号仅支持人民币。 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 单品列表信息 */
   goods_detail?: TransactionFailResourcePromotionDetailGoodsDetail[];
   /** 在微信商户后台配置的批次ID。 */
@@ -4921,7 +4911,6 @@ export interface TransactionFailResource {
   description: string;
   /** 订单成功创建时返回 */
   create_time: string;
-  /** 枚举值： */
   user_repaid: 'Y' | 'N' | (string & {});
   /** 交易场景值，PARKING：车场停车场景 */
   trade_scene?: string;
@@ -4962,7 +4951,7 @@ export interface TransactionIndustryFailedResourceAmount {
   /** 订单折扣，有优惠折扣则返回该字段。 */
   discount_total?: number;
   /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 设备信息 */
@@ -4979,10 +4968,9 @@ export interface TransactionIndustryFailedResourcePromotionDetail {
   coupon_id?: string;
   /** 优惠名称。 */
   name?: string;
-  /** 枚举值： */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
   /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
-  type?: string;
+  type?: 'CNY' | (string & {});
   /** 优惠券面额。 */
   amount?: number;
   /** 活动ID，批次ID。 */
@@ -5110,7 +5098,7 @@ export interface TransactionPayBackResourcePayer {
 /** 订单金额信息，详细说明见下文 */
 export interface TransactionPayBackResourceAmount {
   /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 设备信息 */
@@ -5125,16 +5113,14 @@ export interface TransactionPayBackResourcePromotionDetail {
   coupon_id: string;
   /** 优惠名称。 */
   name?: string;
-  /** 枚举值 */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
   type?: 'CASH' | 'NOCASH' | (string & {});
   /** 活动ID，批次ID。 */
   stock_id?: string;
   /** 在微信商户后台配置的批次ID。 */
   activity_id?: string;
   /** CNY：人民币，境内商户号仅支持人民币。 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON) */
@@ -5179,7 +5165,6 @@ export interface TransactionPayBackResource {
   create_time: string;
   /** 对当前订单状态的描述和下一步操作的指引。 */
   trade_state_description?: string;
-  /** 枚举值： */
   user_repaid?: 'Y' | 'N' | (string & {});
   /** 交易场景值，PARKING：车场停车场景 */
   trade_scene?: string;
@@ -5236,11 +5221,11 @@ export interface TransactionSuccessResourceAmountExchangeRate {
 /** 订单金额 */
 export interface TransactionSuccessResourceAmount {
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 用户实际支付金额，单位为分，只能为整数 */
   payer_total?: number;
   /** 用户支付币种 */
-  payer_currency?: string;
+  payer_currency?: 'CNY' | (string & {});
   /** 汇率信息 */
   exchange_rate?: TransactionSuccessResourceAmountExchangeRate;
   /** 总金额 */
@@ -5253,14 +5238,12 @@ export interface TransactionSuccessResourcePromotionDetail {
   coupon_id: string;
   /** 优惠名称。 */
   name?: string;
-  /** 枚举值 */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
   type?: 'CASH' | 'NOCASH' | (string & {});
   /** 在微信商户后台配置的批次ID。 */
   activity_id?: string;
   /** CNY：人民币，境内商户号仅支持人民币。 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 订单金额 */
@@ -5270,9 +5253,9 @@ export interface TransactionSuccessResourceSceneInfoSubOrdersAmount {
   /** 现金支付金额 */
   payer_amount: number;
   /** 标价币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 现金支付币种 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
   /** 结算汇率 */
   settlement_rate?: number;
 }
@@ -5409,7 +5392,6 @@ export interface TransactionSuccessResource {
   bank_type?: string;
   /** 附加数据 */
   attach?: string;
-  /** 枚举值： */
   user_repaid?: 'Y' | 'N' | (string & {});
   /** 交易场景值，目前支持PARKING：车场停车场景 */
   trade_scene?: string;

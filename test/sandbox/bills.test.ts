@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const read = (kind: 'trade' | 'fundflow', query: Record<string, string> = {}) => readBill(Readable.from([mock.bills.text(kind, day, query)]), kind).toArray();
+const read = <K extends 'trade' | 'fundflow'>(kind: K, query: Record<string, string> = {}) => readBill(Readable.from([mock.bills.text(kind, day, query)]), kind).toArray();
 
 test('the day in the sandbox is the day the clock says', () => {
   expect(beijingDate(clock.now())).toBe(day);

@@ -1,6 +1,6 @@
 // Compiled by test/types/strict.test.ts with the strictest options a shop turns on
 // (`noUncheckedIndexedAccess`, `exactOptionalPropertyTypes`): what the SDK's typings must hold there.
-import { untyped, type WechatpayClient } from '../../../src/index.js';
+import { readBill, untyped, type WechatpayClient } from '../../../src/index.js';
 
 declare const wxpay: WechatpayClient;
 
@@ -35,4 +35,14 @@ export async function typedChain(): Promise<string> {
     json: { appid: 'wx1', mchid: '1', description: 'd', out_trade_no: 'T1', notify_url: 'https://example.com/n', amount: { total: 1, currency: 'CNY' } },
   });
   return data.code_url;
+}
+
+// a bill apply answer goes to downloads.stream() as it is, and its rows are the bill kind's columns
+export async function paidOn(day: string): Promise<number> {
+  const bill = await wxpay.v3.bill.tradebill.get({ query: { bill_date: day, bill_type: 'SUCCESS', tar_type: 'GZIP' } });
+  let paid = 0;
+  for await (const row of readBill(wxpay.downloads.stream(bill.data), 'trade')) if (row.trade_state === 'SUCCESS') paid += 1;
+  const sub = await wxpay.v3.bill.subMerchantFundflowbill.get({ query: { sub_mchid: '1900000109', bill_date: day, account_type: 'BASIC', algorithm: 'AEAD_AES_256_GCM' } });
+  wxpay.downloads.stream(sub.data);
+  return paid;
 }
