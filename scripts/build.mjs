@@ -16,9 +16,9 @@ rmSync('dist', { recursive: true, force: true });
 rmSync(modules, { recursive: true, force: true });
 tsc('-p', 'tsconfig.build.json', '--outDir', modules);
 tsc('-p', 'tsconfig.build.json', '--outDir', 'dist/types', '--declaration', '--emitDeclarationOnly');
-// The generated catalogue's declarations are most of what a consumer's compiler and editor read:
-// tsc re-indents them by four spaces a level, which is bytes without meaning, so they ship flush left.
-for (const file of files('dist/types/generated')) {
+// The declarations (the generated catalogue most of all) are what a consumer's compiler and editor
+// read: tsc indents them by four spaces a level, which is bytes without meaning, so they ship flush left.
+for (const file of files('dist/types')) {
   if (file.endsWith('.d.ts')) writeFileSync(file, readFileSync(file, 'utf8').replace(/^[ \t]+/gm, ''));
 }
 // Without this, esbuild reads the root package.json ("type": "commonjs") and wraps modules with no

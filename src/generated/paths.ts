@@ -4,2194 +4,1564 @@ import type { Encoded, Operation, Sealed } from '../typing.js';
 
 export interface Paths {
   'v2/appauth/authindex': {
-    /**
-     * 授权获取code
+    /** 授权获取code
      * Restricted: available to invited merchants only.
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987607
-     */
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987607 */
     get: Operation<V2AppauthAuthindexGetOptions, unknown>;
   };
   'v2/appauth/getaccesstoken': {
-    /**
-     * 通过code换取accesstoken
+    /** 通过code换取accesstoken
      * Restricted: available to invited merchants only.
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987607
-     */
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987607 */
     get: Operation<V2AppauthGetaccesstokenGetOptions, V2AppauthGetaccesstokenGetResponse>;
   };
   'v2/applyment/micro/getstate': {
-    /**
-     * 查询申请状态
+    /** 查询申请状态
      * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=19_3
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2ApplymentMicroGetstatePostOptions, V2ApplymentMicroGetstatePostResponse>;
   };
   'v2/applyment/micro/getupgradestate': {
-    /**
-     * 查询升级申请单状态
+    /** 查询升级申请单状态
      * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=28_3&index=3
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2ApplymentMicroGetupgradestatePostOptions, V2ApplymentMicroGetupgradestatePostResponse>;
   };
   'v2/applyment/micro/modifyarchives': {
-    /**
-     * 修改结算银行卡
+    /** 修改结算银行卡
      * @see https://pay.weixin.qq.com/doc/v2/partner/4014115349
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2ApplymentMicroModifyarchivesPostOptions, V2ApplymentMicroModifyarchivesPostResponse>;
   };
   'v2/applyment/micro/modifycontactinfo': {
-    /**
-     * 修改联系信息
+    /** 修改联系信息
      * @see https://pay.weixin.qq.com/doc/v2/partner/4014115350
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2ApplymentMicroModifycontactinfoPostOptions, V2ApplymentMicroModifyarchivesPostResponse>;
   };
   'v2/applyment/micro/signcontract': {
-    /**
-     * 签约报备
+    /** 签约报备
      * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=19_4
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2ApplymentMicroSigncontractPostOptions, Record<string, unknown>>;
   };
   'v2/applyment/micro/submit': {
-    /**
-     * 申请入驻
+    /** 申请入驻
      * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=19_2
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2ApplymentMicroSubmitPostOptions, V2ApplymentMicroSubmitPostResponse>;
   };
   'v2/applyment/micro/submitupgrade': {
-    /**
-     * 提交升级申请单
+    /** 提交升级申请单
      * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=28_2&index=2
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2ApplymentMicroSubmitupgradePostOptions, V2ApplymentMicroSubmitupgradePostResponse>;
   };
   'v2/billcommentsp/batchquerycomment': {
-    /**
-     * 拉取订单评价数据
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4014326528
-     */
+    /** 拉取订单评价数据
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4014326528 */
     post: Operation<V2BillcommentspBatchquerycommentPostOptions, V2BillcommentspBatchquerycommentPostResponse>;
   };
   'v2/cgi-bin/mch/customs/customdeclareorder': {
-    /**
-     * 订单附加信息提交接口
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985151
-     */
+    /** 订单附加信息提交接口
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985151 */
     post: Operation<V2CgiBinMchCustomsCustomdeclareorderPostOptions, V2CgiBinMchCustomsCustomdeclareorderPostResponse>;
   };
   'v2/cgi-bin/mch/customs/customdeclarequery': {
-    /**
-     * 订单附加信息查询接口
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985273
-     */
+    /** 订单附加信息查询接口
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985273 */
     post: Operation<V2CgiBinMchCustomsCustomdeclarequeryPostOptions, V2CgiBinMchCustomsCustomdeclarequeryPostResponse>;
   };
   'v2/cgi-bin/mch/newcustoms/customdeclareredeclare': {
-    /**
-     * 订单附加信息重推接口
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985318
-     */
+    /** 订单附加信息重推接口
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985318 */
     post: Operation<V2CgiBinMchNewcustomsCustomdeclareredeclarePostOptions, V2CgiBinMchNewcustomsCustomdeclareredeclarePostResponse>;
   };
   'v2/deposit/consume': {
-    /**
-     * 消费押金
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986801
-     */
+    /** 消费押金
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986801 */
     post: Operation<V2DepositConsumePostOptions, V2DepositConsumePostResponse>;
   };
   'v2/deposit/facepay': {
-    /**
-     * 支付押金（人脸支付）
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986577
-     */
+    /** 支付押金（人脸支付）
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986577 */
     post: Operation<V2PayFacepayPostOptions, V2DepositFacepayPostResponse>;
   };
   'v2/deposit/micropay': {
-    /**
-     * 支付押金（付款码支付）
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986623
-     */
+    /** 支付押金（付款码支付）
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986623 */
     post: Operation<V2DepositMicropayPostOptions, V2DepositMicropayPostResponse>;
   };
   'v2/deposit/orderquery': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986679
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986679 */
     post: Operation<V2PayFacepayqueryPostOptions, V2DepositOrderqueryPostResponse>;
   };
   'v2/deposit/refund': {
-    /**
-     * 申请退款（押金）
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011987251
-     */
+    /** 申请退款（押金）
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011987251 */
     post: Operation<V2DepositRefundPostOptions, V2DepositRefundPostResponse>;
   };
   'v2/deposit/refundquery': {
-    /**
-     * 查询退款（押金）
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011987300
-     */
+    /** 查询退款（押金）
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011987300 */
     post: Operation<V2PayRefundqueryv2PostOptions, V2PayRefundqueryPostResponse>;
   };
   'v2/deposit/reverse': {
-    /**
-     * 撤销订单
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986741
-     */
+    /** 撤销订单
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986741 */
     post: Operation<V2DepositReversePostOptions, V2DepositReversePostResponse>;
   };
   'v2/deposit/unifiedorder': {
-    /**
-     * 支付押金（JSAPI/APP支付）
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986340
-     */
+    /** 支付押金（JSAPI/APP支付）
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011986340 */
     post: Operation<V2DepositUnifiedorderPostOptions, V2DepositUnifiedorderPostResponse>;
   };
   'v2/face/get_wxpayface_authinfo': {
-    /**
-     * 人脸识别SDK-获取调用凭证
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/faceuser.html
-     */
+    /** 人脸识别SDK-获取调用凭证
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/faceuser.html */
     post: Operation<V2FaceGetWxpayfaceAuthinfoPostOptions, V2FaceGetWxpayfaceAuthinfoPostResponse>;
   };
   'v2/fund/queryautowithdrawbydate': {
-    /**
-     * 查询提现状态
+    /** 查询提现状态
      * @see https://pay.weixin.qq.com/doc/v2/partner/4014115346
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2FundQueryautowithdrawbydatePostOptions, V2FundQueryautowithdrawbydatePostResponse>;
   };
   'v2/fund/reautowithdrawbydate': {
-    /**
-     * 重新发起提现
+    /** 重新发起提现
      * @see https://pay.weixin.qq.com/wiki/doc/api/xiaowei.php?chapter=21_3
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2FundReautowithdrawbydatePostOptions, V2FundReautowithdrawbydatePostResponse>;
   };
   'v2/mchrisk/bankquerymchauditinfo': {
-    /**
-     * 间联模式查询商户审核状态开放接口
-     * @see https://pay.weixin.qq.com/doc/v2/institution/4011986497
-     */
+    /** 间联模式查询商户审核状态开放接口
+     * @see https://pay.weixin.qq.com/doc/v2/institution/4011986497 */
     post: Operation<V2MchriskBankquerymchauditinfoPostOptions, V2MchriskBankquerymchauditinfoPostResponse>;
   };
   'v2/mchrisk/channelquerymchauditinfo': {
-    /**
-     * 渠道商查询商户审核信息
-     * @see https://pay.weixin.qq.com/doc/v2/institution/4011986547
-     */
+    /** 渠道商查询商户审核信息
+     * @see https://pay.weixin.qq.com/doc/v2/institution/4011986547 */
     post: Operation<V2MchriskChannelquerymchauditinfoPostOptions, V2MchriskBankquerymchauditinfoPostResponse>;
   };
   'v2/mchrisk/querymchrisk': {
-    /**
-     * 事前-风险商户核查接口
-     * @see https://pay.weixin.qq.com/doc/v2/institution/4011985625
-     */
+    /** 事前-风险商户核查接口
+     * @see https://pay.weixin.qq.com/doc/v2/institution/4011985625 */
     post: Operation<V2MchriskQuerymchriskPostOptions, V2MchriskQuerymchriskPostResponse>;
   };
   'v2/mchrisk/setmchriskcallback': {
-    /**
-     * 设置风险通知回调链接
-     * @see https://pay.weixin.qq.com/doc/v2/institution/4011986469
-     */
+    /** 设置风险通知回调链接
+     * @see https://pay.weixin.qq.com/doc/v2/institution/4011986469 */
     post: Operation<V2MchriskSetmchriskcallbackPostOptions, V2MchriskSetmchriskcallbackPostResponse>;
   };
   'v2/mchrisk/syncmchriskresult': {
-    /**
-     * 事后-风险商户处理结果同步接口
-     * @see https://pay.weixin.qq.com/doc/v2/institution/4011986435
-     */
+    /** 事后-风险商户处理结果同步接口
+     * @see https://pay.weixin.qq.com/doc/v2/institution/4011986435 */
     post: Operation<V2MchriskSyncmchriskresultPostOptions, V2MchriskSyncmchriskresultPostResponse>;
   };
   'v2/mmpaymkttransfers/gethbinfo': {
-    /**
-     * 查询红包记录
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011981612
-     */
+    /** 查询红包记录
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011981612 */
     post: Operation<V2MmpaymkttransfersGethbinfoPostOptions, V2MmpaymkttransfersGethbinfoPostResponse>;
   };
   'v2/mmpaymkttransfers/gettransferinfo': {
-    /**
-     * 查询企业向微信用户个人付款
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011989767
-     */
+    /** 查询企业向微信用户个人付款
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011989767 */
     post: Operation<V2MmpaymkttransfersGettransferinfoPostOptions, V2MmpaymkttransfersGettransferinfoPostResponse>;
   };
   'v2/mmpaymkttransfers/promotion/paywwsptrans2pocket': {
-    /**
-     * 向员工付款
-     * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90278
-     */
+    /** 向员工付款
+     * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90278 */
     post: Operation<V2MmpaymkttransfersPromotionPaywwsptrans2pocketPostOptions, V2MmpaymkttransfersPromotionPaywwsptrans2pocketPostResponse>;
   };
   'v2/mmpaymkttransfers/promotion/querywwsptrans2pocket': {
-    /**
-     * 查询付款记录
-     * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90279
-     */
+    /** 查询付款记录
+     * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90279 */
     post: Operation<V2MmpaymkttransfersPromotionQuerywwsptrans2pocketPostOptions, V2MmpaymkttransfersPromotionQuerywwsptrans2pocketPostResponse>;
   };
   'v2/mmpaymkttransfers/promotion/transfers': {
-    /**
-     * 向微信用户个人付款
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011989673
-     */
+    /** 向微信用户个人付款
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011989673 */
     post: Operation<V2MmpaymkttransfersPromotionTransfersPostOptions, V2MmpaymkttransfersPromotionTransfersPostResponse>;
   };
   'v2/mmpaymkttransfers/query_bank': {
-    /**
-     * 查询企业付款银行卡
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066
-     */
+    /** 查询企业付款银行卡
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941066 */
     post: Operation<V2MmpaymkttransfersQueryBankPostOptions, V2MmpaymkttransfersQueryBankPostResponse>;
   };
   'v2/mmpaymkttransfers/query_coupon_stock': {
-    /**
-     * 查询代金券批次
+    /** 查询代金券批次
      * @see https://pay.weixin.qq.com/wiki/doc/api/tools/sp_coupon.php?chapter=12_4&index=5
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2MmpaymkttransfersQueryCouponStockPostOptions, V2MmpaymkttransfersQueryCouponStockPostResponse>;
   };
   'v2/mmpaymkttransfers/querycouponsinfo': {
-    /**
-     * 查询代金券信息
+    /** 查询代金券信息
      * @see https://pay.weixin.qq.com/wiki/doc/api/tools/sp_coupon.php?chapter=12_5&index=6
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2MmpaymkttransfersQuerycouponsinfoPostOptions, V2MmpaymkttransfersQuerycouponsinfoPostResponse>;
   };
   'v2/mmpaymkttransfers/queryworkwxredpack': {
-    /**
-     * 查询红包记录
-     * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90276
-     */
+    /** 查询红包记录
+     * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90276 */
     post: Operation<V2MmpaymkttransfersQueryworkwxredpackPostOptions, V2MmpaymkttransfersQueryworkwxredpackPostResponse>;
   };
   'v2/mmpaymkttransfers/send_coupon': {
-    /**
-     * 发放代金券
+    /** 发放代金券
      * @see https://pay.weixin.qq.com/wiki/doc/api/tools/sp_coupon.php?chapter=12_3&index=4
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2MmpaymkttransfersSendCouponPostOptions, V2MmpaymkttransfersSendCouponPostResponse>;
   };
   'v2/mmpaymkttransfers/sendgroupredpack': {
-    /**
-     * 发放裂变红包
+    /** 发放裂变红包
      * @see https://pay.weixin.qq.com/wiki/doc/api/tools/cash_coupon.php?chapter=13_5&index=4
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2MmpaymkttransfersSendgroupredpackPostOptions, V2MmpaymkttransfersSendgroupredpackPostResponse>;
   };
   'v2/mmpaymkttransfers/sendminiprogramhb': {
-    /**
-     * 发放小程序红包接口
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053
-     */
+    /** 发放小程序红包接口
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053 */
     post: Operation<V2MmpaymkttransfersSendminiprogramhbPostOptions, V2MmpaymkttransfersSendminiprogramhbPostResponse>;
   };
   'v2/mmpaymkttransfers/sendredpack': {
-    /**
-     * 发放普通红包
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053
-     */
+    /** 发放普通红包
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011974053 */
     post: Operation<V2MmpaymkttransfersSendredpackPostOptions, V2MmpaymkttransfersSendredpackPostResponse>;
   };
   'v2/mmpaymkttransfers/sendworkwxredpack': {
-    /**
-     * 发放企业红包
-     * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90275
-     */
+    /** 发放企业红包
+     * @see https://open.work.weixin.qq.com/api/doc/90000/90135/90275 */
     post: Operation<V2MmpaymkttransfersSendworkwxredpackPostOptions, V2MmpaymkttransfersSendworkwxredpackPostResponse>;
   };
   'v2/mmpaysptrans/pay_bank': {
-    /**
-     * 企业付款到银行卡
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939840
-     */
+    /** 企业付款到银行卡
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939840 */
     post: Operation<V2MmpaysptransPayBankPostOptions, V2MmpaysptransPayBankPostResponse>;
   };
   'v2/papay/deletecontract': {
-    /**
-     * 申请解约
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987432
-     */
+    /** 申请解约
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987432 */
     post: Operation<V2PapayDeletecontractPostOptions, V2PapayDeletecontractPostResponse>;
   };
   'v2/papay/entrustweb': {
-    /**
-     * 公众号纯签约
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_1.shtml
-     */
+    /** 公众号纯签约
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_1.shtml */
     get: Operation<V2PapayEntrustwebGetOptions, unknown>;
   };
   'v2/papay/h5entrustweb': {
-    /**
-     * H5纯签约
+    /** H5纯签约
      * Restricted: available to invited merchants only.
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987295
-     */
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987295 */
     get: Operation<V2PapayH5entrustwebGetOptions, V2PapayH5entrustwebGetResponse>;
   };
   'v2/papay/partner/entrustweb': {
-    /**
-     * 公众号纯签约
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_1.shtml
-     */
+    /** 公众号纯签约
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_1.shtml */
     get: Operation<V2PapayPartnerEntrustwebGetOptions, unknown>;
   };
   'v2/papay/partner/h5entrustweb': {
-    /**
-     * H5纯签约
+    /** H5纯签约
      * Restricted: available to invited merchants only.
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988368
-     */
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988368 */
     get: Operation<V2PapayPartnerH5entrustwebGetOptions, V2PapayH5entrustwebGetResponse>;
   };
   'v2/papay/partner/preentrustweb': {
-    /**
-     * APP纯签约
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988366
-     */
+    /** APP纯签约
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988366 */
     post: Operation<V2PapayPreentrustwebPostOptions, V2PapayPartnerPreentrustwebPostResponse>;
   };
   'v2/papay/partner/querycontract': {
-    /**
-     * 查询签约关系
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988379
-     */
+    /** 查询签约关系
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988379 */
     post: Operation<V2PapayPartnerQuerycontractPostOptions, V2PapayPartnerQuerycontractPostResponse>;
   };
   'v2/papay/preentrustweb': {
-    /**
-     * APP纯签约
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011986804
-     */
+    /** APP纯签约
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011986804 */
     post: Operation<V2PapayPreentrustwebPostOptions, V2PapayPreentrustwebPostResponse>;
   };
   'v2/papay/querycontract': {
-    /**
-     * 查询签约关系
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987640
-     */
+    /** 查询签约关系
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987640 */
     post: Operation<V2PapayQuerycontractPostOptions, V2PapayQuerycontractPostResponse>;
   };
   'v2/pay/closecombinedorder': {
-    /**
-     * 合单关单
-     * Restricted: available to invited merchants only.
-     */
+    /** 合单关单
+     * Restricted: available to invited merchants only. */
     post: Operation<V2PayClosecombinedorderPostOptions, V2PayClosecombinedorderPostResponse>;
   };
   'v2/pay/closeorder': {
-    /**
-     * 关闭订单
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935216
-     */
+    /** 关闭订单
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935216 */
     post: Operation<V2PayCloseorderPostOptions, V2PayCloseorderPostResponse>;
   };
   'v2/pay/combinedorder': {
-    /**
-     * 合单下单
-     * Restricted: available to invited merchants only.
-     */
+    /** 合单下单
+     * Restricted: available to invited merchants only. */
     post: Operation<V2PayCombinedorderPostOptions, V2PayCombinedorderPostResponse>;
   };
   'v2/pay/contractorder': {
-    /**
-     * 支付中签约
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987320
-     */
+    /** 支付中签约
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987320 */
     post: Operation<V2PayContractorderPostOptions, V2PayContractorderPostResponse>;
   };
   'v2/pay/downloadbill': {
-    /**
-     * 下载对账单
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939627
-     */
+    /** 下载对账单
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939627 */
     post: Operation<V2PayDownloadbillPostOptions, V2PayDownloadbillPostResponse>;
   };
   'v2/pay/downloadfundflow': {
-    /**
-     * 下载资金账单
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939779
-     */
+    /** 下载资金账单
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939779 */
     post: Operation<V2PayDownloadfundflowPostOptions, V2PayDownloadfundflowPostResponse>;
   };
   'v2/pay/facepay': {
-    /**
-     * 提交刷脸支付
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/facepay.html
-     */
+    /** 提交刷脸支付
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/facepay.html */
     post: Operation<V2PayFacepayPostOptions, V2PayFacepayPostResponse>;
   };
   'v2/pay/facepayquery': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/facepay.html
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/facepay.html */
     post: Operation<V2PayFacepayqueryPostOptions, V2PayOrderqueryPostResponse>;
   };
   'v2/pay/micropay': {
-    /**
-     * 提交付款码支付
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937125
-     */
+    /** 提交付款码支付
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937125 */
     post: Operation<V2PayMicropayPostOptions, V2PayMicropayPostResponse>;
   };
   'v2/pay/orderquery': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937320
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937320 */
     post: Operation<V2PayOrderqueryPostOptions, V2PayOrderqueryPostResponse>;
   };
   'v2/pay/paporderquery': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4013894074
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4013894074 */
     post: Operation<V2PayPaporderqueryPostOptions, V2PayPaporderqueryPostResponse>;
   };
   'v2/pay/pappayapply': {
-    /**
-     * 申请扣款
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987377
-     */
+    /** 申请扣款
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987377 */
     post: Operation<V2PayPappayapplyPostOptions, V2PayPappayapplyPostResponse>;
   };
   'v2/pay/partner/paporderquery': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4014113946
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4014113946 */
     post: Operation<V2PayPartnerPaporderqueryPostOptions, V2PayPartnerPaporderqueryPostResponse>;
   };
   'v2/pay/partner/pappayapply': {
-    /**
-     * 申请扣款
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988372
-     */
+    /** 申请扣款
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988372 */
     post: Operation<V2PayPartnerPappayapplyPostOptions, V2PayPartnerPappayapplyPostResponse>;
   };
   'v2/pay/profitsharingaddreceiver': {
-    /**
-     * 添加分账接收方
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983255
-     */
+    /** 添加分账接收方
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983255 */
     post: Operation<V2PayProfitsharingaddreceiverPostOptions, V2PayProfitsharingaddreceiverPostResponse>;
   };
   'v2/pay/profitsharingmerchantratioquery': {
-    /**
-     * 查询最大分账比例
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011985120
-     */
+    /** 查询最大分账比例
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011985120 */
     post: Operation<V2PayProfitsharingmerchantratioqueryPostOptions, V2PayProfitsharingmerchantratioqueryPostResponse>;
   };
   'v2/pay/profitsharingorderamountquery': {
-    /**
-     * 查询订单待分账金额
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984132
-     */
+    /** 查询订单待分账金额
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984132 */
     post: Operation<V2PayProfitsharingorderamountqueryPostOptions, V2PayProfitsharingorderamountqueryPostResponse>;
   };
   'v2/pay/profitsharingquery': {
-    /**
-     * 查询分账结果
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983179
-     */
+    /** 查询分账结果
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983179 */
     post: Operation<V2PayProfitsharingqueryPostOptions, V2PayProfitsharingqueryPostResponse>;
   };
   'v2/pay/profitsharingremovereceiver': {
-    /**
-     * 删除分账接收方
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983295
-     */
+    /** 删除分账接收方
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983295 */
     post: Operation<V2PayProfitsharingremovereceiverPostOptions, V2PayProfitsharingremovereceiverPostResponse>;
   };
   'v2/pay/profitsharingreturnquery': {
-    /**
-     * 回退结果查询
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984233
-     */
+    /** 回退结果查询
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984233 */
     post: Operation<V2PayProfitsharingreturnqueryPostOptions, V2PayProfitsharingreturnqueryPostResponse>;
   };
   'v2/pay/querycombinedorder': {
-    /**
-     * 合单查单
-     * Restricted: available to invited merchants only.
-     */
+    /** 合单查单
+     * Restricted: available to invited merchants only. */
     post: Operation<V2PayQuerycombinedorderPostOptions, V2PayQuerycombinedorderPostResponse>;
   };
   'v2/pay/queryexchagerate': {
-    /**
-     * 汇率查询
-     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013634970
-     */
+    /** 汇率查询
+     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013634970 */
     post: Operation<V2PayQueryexchageratePostOptions, V2PayQueryexchageratePostResponse>;
   };
   'v2/pay/refundquery': {
-    /**
-     * 查询退款
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939577
-     */
+    /** 查询退款
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011939577 */
     post: Operation<V2PayRefundqueryPostOptions, V2PayRefundqueryPostResponse>;
   };
   'v2/pay/refundqueryv2': {
-    /**
-     * 查询退款（支持单品）
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011984122
-     */
+    /** 查询退款（支持单品）
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011984122 */
     post: Operation<V2PayRefundqueryv2PostOptions, V2PayRefundqueryv2PostResponse>;
   };
   'v2/pay/settlementquery': {
-    /**
-     * 查询结算资金
-     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013634920
-     */
+    /** 查询结算资金
+     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013634920 */
     post: Operation<V2PaySettlementqueryPostOptions, V2PaySettlementqueryPostResponse>;
   };
   'v2/pay/unifiedorder': {
-    /**
-     * 统一下单
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935214
-     */
+    /** 统一下单
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935214 */
     post: Operation<V2PayUnifiedorderPostOptions, V2PayUnifiedorderPostResponse>;
   };
   'v2/payitil/report': {
-    /**
-     * 交易保障
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/401193996
-     */
+    /** 交易保障
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/401193996 */
     post: Operation<V2PayitilReportPostOptions, V2PayitilReportPostResponse>;
   };
   'v2/risk/getcertficates': {
-    /**
-     * 获取平台证书
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4014116402
-     */
+    /** 获取平台证书
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4014116402 */
     post: Operation<V2RiskGetcertficatesPostOptions, V2RiskGetcertficatesPostResponse>;
   };
   'v2/risk/getpublickey': {
-    /**
-     * 获取RSA加密公钥
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941097
-     */
+    /** 获取RSA加密公钥
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941097 */
     post: Operation<V2RiskGetpublickeyPostOptions, V2RiskGetpublickeyPostResponse>;
   };
   'v2/risk/getviolation': {
-    /**
-     * 银行特约商户违规信息查询
-     * @see https://pay.weixin.qq.com/doc/v2/institution/4011985446
-     */
+    /** 银行特约商户违规信息查询
+     * @see https://pay.weixin.qq.com/doc/v2/institution/4011985446 */
     post: Operation<V2RiskGetviolationPostOptions, V2RiskGetviolationPostResponse>;
   };
   'v2/secapi/mch/addInstitutionsub': {
-    /**
-     * 进件子商户
-     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013636642
-     */
+    /** 进件子商户
+     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013636642 */
     post: Operation<V2SecapiMchAddInstitutionsubPostOptions, V2SecapiMchAddInstitutionsubPostResponse>;
   };
   'v2/secapi/mch/addsubdevconfig': {
-    /**
-     * 服务商子商户开发配置新增支付目录/新增对应APPID关联
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4014115404
-     */
+    /** 服务商子商户开发配置新增支付目录/新增对应APPID关联
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4014115404 */
     post: Operation<V2SecapiMchAddsubdevconfigPostOptions, V2SecapiMchAddsubdevconfigPostResponse>;
   };
   'v2/secapi/mch/channelsetting': {
-    /**
-     * 银行服务商特约子商户指定渠道号
-     * @see https://pay.weixin.qq.com/wiki/doc/api/mch_bank.php?chapter=9_26
-     */
+    /** 银行服务商特约子商户指定渠道号
+     * @see https://pay.weixin.qq.com/wiki/doc/api/mch_bank.php?chapter=9_26 */
     post: Operation<V2SecapiMchChannelsettingPostOptions, V2SecapiMchChannelsettingPostResponse>;
   };
   'v2/secapi/mch/modifyInstitutionsub': {
-    /**
-     * 修改子商户
-     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013636644
-     */
+    /** 修改子商户
+     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013636644 */
     post: Operation<V2SecapiMchModifyInstitutionsubPostOptions, V2SecapiMchModifyInstitutionsubPostResponse>;
   };
   'v2/secapi/mch/modifymchinfo': {
-    /**
-     * 银行特约商户信息修改
-     * @see https://pay.weixin.qq.com/wiki/doc/api/mch_bank.php?chapter=9_27&index=2&p=9
-     */
+    /** 银行特约商户信息修改
+     * @see https://pay.weixin.qq.com/wiki/doc/api/mch_bank.php?chapter=9_27&index=2&p=9 */
     post: Operation<V2SecapiMchModifymchinfoPostOptions, V2SecapiMchModifymchinfoPostResponse>;
   };
   'v2/secapi/mch/queryInstitutionsub': {
-    /**
-     * 查询子商户
-     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013636643
-     */
+    /** 查询子商户
+     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013636643 */
     post: Operation<V2SecapiMchQueryInstitutionsubPostOptions, V2SecapiMchQueryInstitutionsubPostResponse>;
   };
   'v2/secapi/mch/querysubdevconfig': {
-    /**
-     * 配置查询
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4014115413
-     */
+    /** 配置查询
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4014115413 */
     post: Operation<V2SecapiMchQuerysubdevconfigPostOptions, V2SecapiMchQuerysubdevconfigPostResponse>;
   };
   'v2/secapi/mch/submchmanage': {
-    /**
-     * 银行特约商户录入/银行特约商户资料查询
-     * @see https://pay.weixin.qq.com/doc/v2/institution/4012194260
-     */
+    /** 银行特约商户录入/银行特约商户资料查询
+     * @see https://pay.weixin.qq.com/doc/v2/institution/4012194260 */
     post: Operation<V2SecapiMchSubmchmanagePostOptions, V2SecapiMchSubmchmanagePostResponse>;
   };
   'v2/secapi/mch/uploadmedia': {
-    /**
-     * 图片上传
-     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013641477
-     */
+    /** 图片上传
+     * @see https://pay.weixin.qq.com/doc/global/v2/zh/4013641477 */
     post: Operation<V2SecapiMchUploadmediaPostOptions, V2SecapiMchUploadmediaPostResponse>;
   };
   'v2/secapi/mkt/addrecommendconf': {
-    /**
-     * 服务商特约商户关注功能配置
+    /** 服务商特约商户关注功能配置
      * @see https://pay.weixin.qq.com/doc/v2/partner/4014115399
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V2SecapiMktAddrecommendconfPostOptions, V2SecapiMchAddsubdevconfigPostResponse>;
   };
   'v2/secapi/pay/facepayreverse': {
-    /**
-     * 撤销订单
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/facepay.html
-     */
+    /** 撤销订单
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/facepay.html */
     post: Operation<V2DepositReversePostOptions, V2DepositReversePostResponse>;
   };
   'v2/secapi/pay/multiprofitsharing': {
-    /**
-     * 请求多次分账
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983158
-     */
+    /** 请求多次分账
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011983158 */
     post: Operation<V2SecapiPayMultiprofitsharingPostOptions, V2SecapiPayMultiprofitsharingPostResponse>;
   };
   'v2/secapi/pay/profitsharing': {
-    /**
-     * 请求单次分账
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941670
-     */
+    /** 请求单次分账
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011941670 */
     post: Operation<V2SecapiPayProfitsharingPostOptions, V2SecapiPayProfitsharingPostResponse>;
   };
   'v2/secapi/pay/profitsharingfinish': {
-    /**
-     * 完结分账
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984076
-     */
+    /** 完结分账
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984076 */
     post: Operation<V2SecapiPayProfitsharingfinishPostOptions, V2SecapiPayProfitsharingfinishPostResponse>;
   };
   'v2/secapi/pay/profitsharingreturn': {
-    /**
-     * 分账回退
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984166
-     */
+    /** 分账回退
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984166 */
     post: Operation<V2SecapiPayProfitsharingreturnPostOptions, V2SecapiPayProfitsharingreturnPostResponse>;
   };
   'v2/secapi/pay/refund': {
-    /**
-     * 申请退款
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937624
-     */
+    /** 申请退款
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937624 */
     post: Operation<V2SecapiPayRefundPostOptions, V2DepositRefundPostResponse>;
   };
   'v2/secapi/pay/refundv2': {
-    /**
-     * 申请退款（支持单品）
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011983308
-     */
+    /** 申请退款（支持单品）
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011983308 */
     post: Operation<V2SecapiPayRefundv2PostOptions, V2SecapiPayRefundv2PostResponse>;
   };
   'v2/secapi/pay/reverse': {
-    /**
-     * 撤销订单
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937361
-     */
+    /** 撤销订单
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937361 */
     post: Operation<V2DepositReversePostOptions, V2DepositReversePostResponse>;
   };
   'v2/secsvc/getrealnameinfo': {
-    /**
-     * 微信支付实名授权
+    /** 微信支付实名授权
      * Restricted: available to invited merchants only.
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987792
-     */
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987792 */
     post: Operation<V2SecsvcGetrealnameinfoPostOptions, V2SecsvcGetrealnameinfoPostResponse>;
   };
   'v2/secsvc/realnameauth': {
-    /**
-     * 微信支付实名验证
+    /** 微信支付实名验证
      * Restricted: available to invited merchants only.
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987263
-     */
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987263 */
     post: Operation<V2SecsvcRealnameauthPostOptions, V2SecsvcRealnameauthPostResponse>;
   };
   'v2/tools/authcodetoopenid': {
-    /**
-     * 授权码查询openid
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011940944
-     */
+    /** 授权码查询openid
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011940944 */
     post: Operation<V2ToolsAuthcodetoopenidPostOptions, V2ToolsAuthcodetoopenidPostResponse>;
   };
   'v2/tools/shorturl': {
-    /**
-     * 转换短链接
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937195
-     */
+    /** 转换短链接
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011937195 */
     post: Operation<V2ToolsShorturlPostOptions, V2ToolsShorturlPostResponse>;
   };
   'v2/transit/partnerpay/payapply': {
-    /**
-     * 申请扣款
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011989903
-     */
+    /** 申请扣款
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011989903 */
     post: Operation<V2TransitPartnerpayPayapplyPostOptions, V2TransitPartnerpayPayapplyPostResponse>;
   };
   'v2/transit/partnerpay/queryorder': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011989909
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011989909 */
     post: Operation<V2TransitPartnerpayQueryorderPostOptions, V2TransitPartnerpayQueryorderPostResponse>;
   };
   'v2/transit/partnerpay/querystate': {
-    /**
-     * 查询用户状态接口
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011989910
-     */
+    /** 查询用户状态接口
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011989910 */
     post: Operation<V2TransitPartnerpayQuerystatePostOptions, V2TransitPartnerpayQuerystatePostResponse>;
   };
   'v2/transit/pay/payapply': {
-    /**
-     * 申请扣款
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984781
-     */
+    /** 申请扣款
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984781 */
     post: Operation<V2TransitPayPayapplyPostOptions, V2TransitPayPayapplyPostResponse>;
   };
   'v2/transit/pay/querystate': {
-    /**
-     * 查询用户状态接口
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985234
-     */
+    /** 查询用户状态接口
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985234 */
     post: Operation<V2TransitPayQuerystatePostOptions, V2TransitPayQuerystatePostResponse>;
   };
   'v2/transit/queryorder': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011986341
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011986341 */
     post: Operation<V2TransitQueryorderPostOptions, V2TransitQueryorderPostResponse>;
   };
   'v2/vehicle/partnerpay/notification': {
-    /**
-     * 用户入场通知
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988204
-     */
+    /** 用户入场通知
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988204 */
     post: Operation<V2VehiclePartnerpayNotificationPostOptions, V2VehiclePartnerpayNotificationPostResponse>;
   };
   'v2/vehicle/partnerpay/payapply': {
-    /**
-     * 申请扣款
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988205
-     */
+    /** 申请扣款
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988205 */
     post: Operation<V2VehiclePartnerpayPayapplyPostOptions, V2TransitPartnerpayPayapplyPostResponse>;
   };
   'v2/vehicle/partnerpay/querystate': {
-    /**
-     * 用户状态查询
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988212
-     */
+    /** 用户状态查询
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011988212 */
     post: Operation<V2VehiclePartnerpayQuerystatePostOptions, V2VehiclePartnerpayQuerystatePostResponse>;
   };
   'v2/vehicle/pay/notification': {
-    /**
-     * 用户入场通知
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985272
-     */
+    /** 用户入场通知
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985272 */
     post: Operation<V2VehiclePayNotificationPostOptions, V2VehiclePayNotificationPostResponse>;
   };
   'v2/vehicle/pay/payapply': {
-    /**
-     * 申请扣款
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985331
-     */
+    /** 申请扣款
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011985331 */
     post: Operation<V2VehiclePayPayapplyPostOptions, V2TransitPayPayapplyPostResponse>;
   };
   'v2/vehicle/pay/querystate': {
-    /**
-     * 用户状态查询
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011986415
-     */
+    /** 用户状态查询
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011986415 */
     post: Operation<V2VehiclePayQuerystatePostOptions, V2VehiclePayQuerystatePostResponse>;
   };
   'v2/wxv/cancelbill': {
-    /**
-     * 撤销租借订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_3&index=4
-     */
+    /** 撤销租借订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_3&index=4 */
     post: Operation<V2WxvCancelbillPostOptions, V2WxvCancelbillPostResponse>;
   };
   'v2/wxv/changerentmoney': {
-    /**
-     * 修改租借订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_5&index=6
-     */
+    /** 修改租借订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_5&index=6 */
     post: Operation<V2WxvChangerentmoneyPostOptions, V2WxvCancelbillPostResponse>;
   };
   'v2/wxv/createhotelbill': {
-    /**
-     * 创建速住订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=19_1&index=2
-     */
+    /** 创建速住订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=19_1&index=2 */
     post: Operation<V2WxvCreatehotelbillPostOptions, V2WxvCreaterentbillPostResponse>;
   };
   'v2/wxv/createrentbill': {
-    /**
-     * 创建租借订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_1&index=2
-     */
+    /** 创建租借订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_1&index=2 */
     post: Operation<V2WxvCreaterentbillPostOptions, V2WxvCreaterentbillPostResponse>;
   };
   'v2/wxv/finishhotelbill': {
-    /**
-     * 完结速住订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=19_4&index=5
-     */
+    /** 完结速住订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=19_4&index=5 */
     post: Operation<V2WxvFinishhotelbillPostOptions, V2WxvCancelbillPostResponse>;
   };
   'v2/wxv/finishrentbill': {
-    /**
-     * 完结租借订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_4&index=5
-     */
+    /** 完结租借订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_4&index=5 */
     post: Operation<V2WxvFinishrentbillPostOptions, V2WxvCancelbillPostResponse>;
   };
   'v2/wxv/queryhotelbill': {
-    /**
-     * 查询速住订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=19_2&index=3
-     */
+    /** 查询速住订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=19_2&index=3 */
     post: Operation<V2WxvQueryrentbillPostOptions, V2WxvQueryhotelbillPostResponse>;
   };
   'v2/wxv/queryrentbill': {
-    /**
-     * 查询租借订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_2&index=3
-     */
+    /** 查询租借订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=18_2&index=3 */
     post: Operation<V2WxvQueryrentbillPostOptions, V2WxvQueryrentbillPostResponse>;
   };
   'v2/xdc/apiv2getsignkey/sign/getsignkey': {
-    /**
-     * 获取沙箱环境密钥
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984810
-     */
+    /** 获取沙箱环境密钥
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984810 */
     post: Operation<V2XdcApiv2getsignkeySignGetsignkeyPostOptions, V2XdcApiv2getsignkeySignGetsignkeyPostResponse>;
   };
   'v2/xdc/apiv2sandbox/pay/micropay': {
-    /**
-     * 沙箱付款码支付
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984810
-     */
+    /** 沙箱付款码支付
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984810 */
     post: Operation<V2XdcApiv2sandboxPayMicropayPostOptions, V2XdcApiv2sandboxPayMicropayPostResponse>;
   };
   'v2/xdc/apiv2sandbox/pay/orderquery': {
-    /**
-     * 沙箱订单查询
-     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984810
-     */
+    /** 沙箱订单查询
+     * @see https://pay.weixin.qq.com/doc/v2/merchant/4011984810 */
     post: Operation<V2XdcApiv2sandboxPayOrderqueryPostOptions, V2XdcApiv2sandboxPayMicropayPostResponse>;
   };
   'v3/abnormal-fund-processing/receipts/{receipt_id}': {
-    /**
-     * 查询在途异常资金付款结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015408031
-     */
+    /** 查询在途异常资金付款结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015408031 */
     get: Operation<V3AbnormalFundProcessingReceiptsByReceiptIdGetOptions, V3AbnormalFundProcessingReceiptsByReceiptIdGetResponse>;
   };
   'v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions': {
-    /**
-     * 发起在途异常资金付款指令
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015408022
-     */
+    /** 发起在途异常资金付款指令
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015408022 */
     post: Operation<V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructionsPostOptions, V3AbnormalFundProcessingReceiptsByReceiptIdGetResponse>;
   };
   'v3/aggracct-bc/wb-channel/account/balance': {
-    /**
-     * 查询渠道额度
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061186
-     */
+    /** 查询渠道额度
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061186 */
     get: Operation<V3AggracctBcWbChannelAccountBalanceGetOptions, V3AggracctBcWbChannelAccountBalanceGetResponse>;
   };
   'v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify': {
-    /**
-     * 资料更新请求审核结果回调通知
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016080141
-     */
+    /** 资料更新请求审核结果回调通知
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016080141 */
     post: Operation<V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostOptions, V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostResponse>;
   };
   'v3/aggracct-bc/wb-channel/control-orders/punish': {
-    /**
-     * 发起微众台账管控
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016025247
-     */
+    /** 发起微众台账管控
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016025247 */
     post: Operation<V3AggracctBcWbChannelControlOrdersPunishPostOptions, V3AggracctBcWbChannelControlOrdersPunishPostResponse>;
   };
   'v3/aggracct-bc/wb-channel/control-orders/recover': {
-    /**
-     * 解除对微众台账的管控
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016025279
-     */
+    /** 解除对微众台账的管控
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016025279 */
     post: Operation<V3AggracctBcWbChannelControlOrdersRecoverPostOptions, V3AggracctBcWbChannelControlOrdersRecoverPostResponse>;
   };
   'v3/aggracct-bc/wb-channel/control-orders/{out_request_no}': {
-    /**
-     * 查询控制单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016025274
-     */
+    /** 查询控制单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016025274 */
     get: Operation<V3AggracctBcWbChannelControlOrdersByOutRequestNoGetOptions, V3AggracctBcWbChannelControlOrdersByOutRequestNoGetResponse>;
   };
   'v3/aggracct-bc/wb-channel/special-reduction': {
-    /**
-     * 特殊减额
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061190
-     */
+    /** 特殊减额
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061190 */
     post: Operation<V3AggracctBcWbChannelSpecialReductionPostOptions, V3AggracctBcWbChannelSpecialReductionPostResponse>;
   };
   'v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}': {
-    /**
-     * 查询特殊减额结果
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061196
-     */
+    /** 查询特殊减额结果
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016061196 */
     get: Operation<V3AggracctBcWbChannelSpecialReductionByOutRequestNoGetOptions, V3AggracctBcWbChannelSpecialReductionPostResponse>;
   };
   'v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no}': {
-    /**
-     * 查询结算账户修改申请状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012761169
-     */
+    /** 查询结算账户修改申请状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012761169 */
     get: Operation<V3Apply4subSubMerchantsBySubMchidApplicationByApplicationNoGetOptions, V3Apply4subSubMerchantsBySubMchidApplicationByApplicationNoGetResponse>;
   };
   'v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement': {
-    /**
-     * 修改结算帐号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012761138
-     */
+    /** 修改结算帐号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012761138 */
     post: Operation<V3Apply4subSubMerchantsBySubMchidModifySettlementPostOptions, V3Apply4subSubMerchantsBySubMchidModifySettlementPostResponse>;
   };
   'v3/apply4sub/sub_merchants/{sub_mchid}/settlement': {
-    /**
-     * 查询结算账户
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012761142
-     */
+    /** 查询结算账户
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012761142 */
     get: Operation<V3Apply4subSubMerchantsBySubMchidSettlementGetOptions, V3Apply4subSubMerchantsBySubMchidSettlementGetResponse>;
   };
   'v3/apply4subject/applyment': {
-    /**
-     * 查询商户开户意愿申请单审核结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697715
-     */
+    /** 查询商户开户意愿申请单审核结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697715 */
     get: Operation<V3Apply4subjectApplymentGetOptions, V3Apply4subjectApplymentGetResponse>;
-    /**
-     * 提交商户开户意愿申请单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_1.shtml
-     */
+    /** 提交商户开户意愿申请单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_1.shtml */
     post: Operation<V3Apply4subjectApplymentPostOptions, V3Apply4subjectApplymentPostResponse>;
   };
   'v3/apply4subject/applyment/merchants/{sub_mchid}/state': {
-    /**
-     * 获取商户开户意愿确认状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467549
-     */
+    /** 获取商户开户意愿确认状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467549 */
     get: Operation<V3GoldplanMerchantsCloseAdvertisingShowPostJson, V3Apply4subjectApplymentMerchantsBySubMchidStateGetResponse>;
   };
   'v3/apply4subject/applyment/{applyment_id}/cancel': {
-    /**
-     * 撤销商户开户意愿申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697627
-     */
+    /** 撤销商户开户意愿申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697627 */
     post: Operation<V3Apply4subjectApplymentByApplymentIdCancelPostOptions, undefined>;
   };
   'v3/apply4subject/applyment/{business_code}/cancel': {
-    /**
-     * 撤销商户开户意愿申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697627
-     */
+    /** 撤销商户开户意愿申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697627 */
     post: Operation<V3BrandCardCardLinksCancelApplymentPostResponse, undefined>;
   };
   'v3/applyment4sub/applyment/applyment_id/{applyment_id}': {
-    /**
-     * 通过申请单号查询申请状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697052
-     */
+    /** 通过申请单号查询申请状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697052 */
     get: Operation<V3Applyment4subApplymentApplymentIdByApplymentIdGetOptions, V3Applyment4subApplymentApplymentIdByApplymentIdGetResponse>;
   };
   'v3/applyment4sub/applyment/business_code/{business_code}': {
-    /**
-     * 通过业务申请编号查询申请状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697168
-     */
+    /** 通过业务申请编号查询申请状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697168 */
     get: Operation<V3BrandCardCardLinksCancelApplymentPostResponse, V3Applyment4subApplymentApplymentIdByApplymentIdGetResponse>;
   };
   'v3/applyment4sub/applyment/{empty}': {
-    /**
-     * 提交申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012719997
-     */
+    /** 提交申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012719997 */
     post: Operation<V3Applyment4subApplymentByEmptyPostOptions, V3Apply4subjectApplymentPostResponse>;
   };
   'v3/bank-batch-transfer/receipt/detail-receipts': {
-    /**
-     * 查询明细电子回单受理结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012470775
-     */
+    /** 查询明细电子回单受理结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012470775 */
     get: Operation<V3BankBatchTransferReceiptDetailReceiptsGetOptions, V3BankBatchTransferReceiptDetailReceiptsGetResponse>;
-    /**
-     * 受理明细电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012470770
-     */
+    /** 受理明细电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012470770 */
     post: Operation<V3BankBatchTransferReceiptDetailReceiptsPostOptions, V3BankBatchTransferReceiptDetailReceiptsGetResponse>;
   };
   'v3/bank-batch-transfer/receipt/summary-receipts': {
-    /**
-     * 查询汇总电子回单受理结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012470761
-     */
+    /** 查询汇总电子回单受理结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012470761 */
     get: Operation<V3BankBatchTransferReceiptSummaryReceiptsGetOptions, V3BankBatchTransferReceiptSummaryReceiptsGetResponse>;
-    /**
-     * 受理汇总电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012470746
-     */
+    /** 受理汇总电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012470746 */
     post: Operation<V3BankBatchTransferReceiptSummaryReceiptsPostOptions, V3BankBatchTransferReceiptSummaryReceiptsGetResponse>;
   };
   'v3/bank-transfer/batches': {
-    /**
-     * 发起批量转账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465889
-     */
+    /** 发起批量转账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465889 */
     post: Operation<V3BankTransferBatchesPostOptions, V3BankTransferBatchesPostResponse>;
   };
   'v3/bank-transfer/batches/batch-id/{batch_id}': {
-    /**
-     * 微信支付批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465891
-     */
+    /** 微信支付批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465891 */
     get: Operation<V3BankTransferBatchesBatchIdByBatchIdGetOptions, V3BankTransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
-    /**
-     * 微信支付明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465897
-     */
+    /** 微信支付明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465897 */
     get: Operation<V3BankTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetOptions, V3BankTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/bank-transfer/batches/out-batch-no/{out_batch_no}': {
-    /**
-     * 银行批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465903
-     */
+    /** 银行批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465903 */
     get: Operation<V3BankTransferBatchesOutBatchNoByOutBatchNoGetOptions, V3BankTransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
-    /**
-     * 银行明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465915
-     */
+    /** 银行明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465915 */
     get: Operation<V3BankTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions, V3BankTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/bill/fundflowbill': {
-    /**
-     * 申请资金账单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791867
-     */
+    /** 申请资金账单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791867 */
     get: Operation<V3BillFundflowbillGetOptions, V3BillTradebillGetResponse>;
   };
   'v3/bill/sub-merchant-fundflowbill': {
-    /**
-     * 申请单个子商户资金账单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012710630
-     */
+    /** 申请单个子商户资金账单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012710630 */
     get: Operation<V3BillSubMerchantFundflowbillGetOptions, V3BillSubMerchantFundflowbillGetResponse>;
   };
   'v3/bill/tradebill': {
-    /**
-     * 申请交易账单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791866
-     */
+    /** 申请交易账单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791866 */
     get: Operation<V3BillTradebillGetOptions, V3BillTradebillGetResponse>;
   };
   'v3/billdownload/file': {
-    /**
-     * 下载账单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791868
-     */
+    /** 下载账单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791868 */
     get: Operation<V3BilldownloadFileGetOptions, Buffer>;
   };
   'v3/brand/applyments': {
-    /**
-     * 提交入驻申请
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016249989
-     */
+    /** 提交入驻申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016249989 */
     post: Operation<V3BrandApplymentsPostOptions, V3BrandApplymentsPostResponse>;
   };
   'v3/brand/applyments/applyment-id/{applyment_id}': {
-    /**
-     * 根据申请单ID查询申请状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016257685
-     */
+    /** 根据申请单ID查询申请状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016257685 */
     get: Operation<V3BrandApplymentsApplymentIdByApplymentIdGetOptions, V3BrandApplymentsApplymentIdByApplymentIdGetResponse>;
   };
   'v3/brand/applyments/business-code/{business_code}': {
-    /**
-     * 根据业务申请编号查询申请状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016257694
-     */
+    /** 根据业务申请编号查询申请状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016257694 */
     get: Operation<V3BrandCardCardLinksCancelApplymentPostResponse, V3BrandApplymentsApplymentIdByApplymentIdGetResponse>;
   };
   'v3/brand/applyments/cancel-applyment': {
-    /**
-     * 撤销申请
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016257700
-     */
+    /** 撤销申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016257700 */
     post: Operation<V3BrandApplymentsCancelApplymentPostOptions, V3BrandApplymentsPostResponse>;
   };
   'v3/brand/card/card-links': {
-    /**
-     * 查询已生效交易连接名片规则
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016366785
-     */
+    /** 查询已生效交易连接名片规则
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016366785 */
     get: Operation<V3BrandCardCardLinksGetOptions, V3BrandCardCardLinksGetResponse>;
-    /**
-     * 添加交易连接名片规则申请
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016333302
-     */
+    /** 添加交易连接名片规则申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016333302 */
     post: Operation<V3BrandCardCardLinksPostOptions, V3BrandCardCardLinksPostResponse>;
   };
   'v3/brand/card/card-links/business-code/{business_code}': {
-    /**
-     * 根据业务申请编号查询添加申请状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016366816
-     */
+    /** 根据业务申请编号查询添加申请状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016366816 */
     get: Operation<V3BrandCardCardLinksBusinessCodeByBusinessCodeGetOptions, V3BrandCardCardLinksBusinessCodeByBusinessCodeGetResponse>;
   };
   'v3/brand/card/card-links/cancel-applyment': {
-    /**
-     * 撤销交易连接名片配置申请
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016366797
-     */
+    /** 撤销交易连接名片配置申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016366797 */
     post: Operation<V3BrandCardCardLinksCancelApplymentPostOptions, V3BrandCardCardLinksCancelApplymentPostResponse>;
   };
   'v3/brand/card/card-links/unbind-card-link': {
-    /**
-     * 解除已生效交易连接名片场景
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016366804
-     */
+    /** 解除已生效交易连接名片场景
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016366804 */
     post: Operation<V3BrandCardCardLinksUnbindCardLinkPostOptions, V3BrandCardCardLinksUnbindCardLinkPostResponse>;
   };
   'v3/brand/marketing/shake-activities/activities': {
-    /**
-     * 查询摇优惠活动列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783259
-     */
+    /** 查询摇优惠活动列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783259 */
     get: Operation<V3BrandMarketingShakeActivitiesActivitiesGetOptions, V3BrandMarketingShakeActivitiesActivitiesGetResponse>;
   };
   'v3/brand/partner/card-member/cards': {
-    /**
-     * 查询会员卡模板列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336976
-     */
+    /** 查询会员卡模板列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336976 */
     get: Operation<V3BrandPartnerCardMemberCardsGetOptions, V3BrandPartnerCardMemberCardsGetResponse>;
-    /**
-     * 创建会员卡模板
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336970
-     */
+    /** 创建会员卡模板
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336970 */
     post: Operation<V3BrandPartnerCardMemberCardsPostOptions, V3BrandPartnerCardMemberCardsPostResponse>;
   };
   'v3/brand/partner/card-member/cards/{card_id}': {
-    /**
-     * 查询会员卡模板信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336974
-     */
+    /** 查询会员卡模板信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336974 */
     get: Operation<V3BrandPartnerCardMemberCardsByCardIdGetOptions, V3BrandPartnerCardMemberCardsByCardIdGetResponse>;
-    /**
-     * 修改会员卡模板信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336977
-     */
+    /** 修改会员卡模板信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336977 */
     patch: Operation<V3BrandPartnerCardMemberCardsByCardIdPatchOptions, V3BrandPartnerCardMemberCardsByCardIdGetResponse>;
-    /**
-     * 删除会员卡模板
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336972
-     */
+    /** 删除会员卡模板
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336972 */
     delete: Operation<V3BrandPartnerCardMemberCardsByCardIdGetOptions, V3BrandPartnerCardMemberCardsByCardIdGetResponse>;
   };
   'v3/brand/partner/card-member/cards/{card_id}/invalidate': {
-    /**
-     * 作废会员卡模板
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336972
-     */
+    /** 作废会员卡模板
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336972 */
     post: Operation<V3BrandPartnerCardMemberCardsByCardIdInvalidatePostOptions, V3BrandPartnerCardMemberCardsByCardIdInvalidatePostResponse>;
   };
   'v3/brand/partner/card-member/membership-activities': {
-    /**
-     * 查询品牌会员发券活动列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016588039
-     */
+    /** 查询品牌会员发券活动列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016588039 */
     get: Operation<V3BrandPartnerCardMemberMembershipActivitiesGetOptions, V3BrandPartnerCardMemberMembershipActivitiesGetResponse>;
-    /**
-     * 创建品牌会员发券活动
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016464918
-     */
+    /** 创建品牌会员发券活动
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016464918 */
     post: Operation<V3BrandPartnerCardMemberMembershipActivitiesPostOptions, V3BrandPartnerCardMemberMembershipActivitiesPostResponse>;
   };
   'v3/brand/partner/card-member/membership-activities/{activity_id}': {
-    /**
-     * 查询品牌会员发券活动
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016588015
-     */
+    /** 查询品牌会员发券活动
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016588015 */
     get: Operation<V3BrandPartnerCardMemberMembershipActivitiesByActivityIdGetOptions, V3BrandPartnerCardMemberMembershipActivitiesPostResponse>;
-    /**
-     * 修改品牌会员发券活动信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016588044
-     */
+    /** 修改品牌会员发券活动信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016588044 */
     patch: Operation<V3BrandPartnerCardMemberMembershipActivitiesByActivityIdPatchOptions, V3BrandPartnerCardMemberMembershipActivitiesPostResponse>;
   };
   'v3/brand/partner/card-member/membership-activities/{activity_id}/terminate': {
-    /**
-     * 终止品牌会员发券活动
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016588028
-     */
+    /** 终止品牌会员发券活动
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016588028 */
     post: Operation<V3BrandPartnerCardMemberMembershipActivitiesByActivityIdTerminatePostOptions, V3BrandPartnerCardMemberMembershipActivitiesPostResponse>;
   };
   'v3/brand/partner/card-member/pre-auth-tokens': {
-    /**
-     * 入会组件预授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336986
-     */
+    /** 入会组件预授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336986 */
     post: Operation<V3BrandPartnerCardMemberPreAuthTokensPostOptions, V3BrandPartnerCardMemberPreAuthTokensPostResponse>;
   };
   'v3/brand/partner/card-member/user-cards': {
-    /**
-     * 查询用户在品牌下所有会员卡
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336984
-     */
+    /** 查询用户在品牌下所有会员卡
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336984 */
     get: Operation<V3BrandPartnerCardMemberUserCardsGetOptions, V3BrandPartnerCardMemberUserCardsGetResponse>;
   };
   'v3/brand/partner/card-member/user-cards/import-by-openid': {
-    /**
-     * 根据openid导入用户会员卡
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336981
-     */
+    /** 根据openid导入用户会员卡
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336981 */
     post: Operation<V3BrandPartnerCardMemberUserCardsImportByOpenidPostOptions, V3BrandPartnerCardMemberUserCardsGetResponseData>;
   };
   'v3/brand/partner/card-member/user-cards/import-by-phone': {
-    /**
-     * 根据手机号导入用户会员卡
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336982
-     */
+    /** 根据手机号导入用户会员卡
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336982 */
     post: Operation<V3BrandPartnerCardMemberUserCardsImportByPhonePostOptions, V3BrandPartnerCardMemberUserCardsGetResponseData>;
   };
   'v3/brand/partner/card-member/user-cards/{user_card_code}': {
-    /**
-     * 查询用户会员卡信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336980
-     */
+    /** 查询用户会员卡信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336980 */
     get: Operation<V3BrandPartnerCardMemberUserCardsByUserCardCodeGetOptions, V3BrandPartnerCardMemberUserCardsGetResponseData>;
-    /**
-     * 修改用户会员卡信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336985
-     */
+    /** 修改用户会员卡信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336985 */
     patch: Operation<V3BrandPartnerCardMemberUserCardsByUserCardCodePatchOptions, V3BrandPartnerCardMemberUserCardsGetResponseData>;
   };
   'v3/brand/partner/card-member/user-cards/{user_card_code}/confirm': {
-    /**
-     * 同步会员开通结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336979
-     */
+    /** 同步会员开通结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336979 */
     post: Operation<V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostOptions, V3BrandPartnerCardMemberUserCardsGetResponseData>;
   };
   'v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate': {
-    /**
-     * 作废用户会员卡
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336983
-     */
+    /** 作废用户会员卡
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336983 */
     post: Operation<V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostOptions, V3BrandPartnerCardMemberUserCardsGetResponseData>;
   };
   'v3/brand/partner/card-member/user-feeds': {
-    /**
-     * 创建用户动态信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336987
-     */
+    /** 创建用户动态信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015336987 */
     post: Operation<V3BrandPartnerCardMemberUserFeedsPostOptions, V3BrandPartnerCardMemberUserFeedsPostJson>;
   };
   'v3/brand/partner/card-member/user-points/exchange-coupon/confirm': {
-    /**
-     * 同步积分兑券结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015897268
-     */
+    /** 同步积分兑券结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015897268 */
     post: Operation<V3BrandPartnerCardMemberUserPointsExchangeCouponConfirmPostOptions, V3BrandPartnerCardMemberUserPointsExchangeCouponConfirmPostResponse>;
   };
   'v3/brand/partner/card-member/user-points/sync': {
-    /**
-     * 同步积分余额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015897280
-     */
+    /** 同步积分余额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015897280 */
     post: Operation<V3BrandPartnerCardMemberUserPointsSyncPostOptions, V3BrandPartnerCardMemberUserPointsSyncPostJson>;
   };
   'v3/brand/partner/store/brandstores': {
-    /**
-     * 创建品牌门店
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783183
-     */
+    /** 创建品牌门店
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783183 */
     post: Operation<V3BrandPartnerStoreBrandstoresPostOptions, V3BrandPartnerStoreBrandstoresPostResponse>;
   };
   'v3/brand/partner/store/brandstores/{store_id}': {
-    /**
-     * 查询品牌门店
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783153
-     */
+    /** 查询品牌门店
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783153 */
     get: Operation<V3BrandPartnerStoreBrandstoresByStoreIdGetOptions, V3BrandPartnerStoreBrandstoresPostResponse>;
-    /**
-     * 更新品牌门店
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783158
-     */
+    /** 更新品牌门店
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783158 */
     patch: Operation<V3BrandPartnerStoreBrandstoresByStoreIdPatchOptions, V3BrandPartnerStoreBrandstoresPostResponse>;
-    /**
-     * 删除品牌门店
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783113
-     */
+    /** 删除品牌门店
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783113 */
     delete: Operation<V3BrandPartnerStoreBrandstoresByStoreIdDeleteOptions, undefined>;
   };
   'v3/brand/partner/store/brandstores/{store_id}/bindrecipient': {
-    /**
-     * 绑定收款商户号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783177
-     */
+    /** 绑定收款商户号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783177 */
     post: Operation<V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostOptions, V3BrandPartnerStoreBrandstoresByStoreIdBindrecipientPostResponse>;
   };
   'v3/brand/partner/store/brandstores/{store_id}/unbindrecipient': {
-    /**
-     * 解绑收款商户号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783188
-     */
+    /** 解绑收款商户号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015783188 */
     post: Operation<V3BrandPartnerStoreBrandstoresByStoreIdUnbindrecipientPostOptions, V3BrandPartnerStoreBrandstoresByStoreIdUnbindrecipientPostResponse>;
   };
   'v3/brand/profitsharing/brand-configs/{brand_mchid}': {
-    /**
-     * 查询最大分账比例
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467022
-     */
+    /** 查询最大分账比例
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467022 */
     get: Operation<V3BrandProfitsharingBrandConfigsByBrandMchidGetOptions, V3BrandProfitsharingBrandConfigsByBrandMchidGetResponse>;
   };
   'v3/brand/profitsharing/finish-order': {
-    /**
-     * 完结分账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467016
-     */
+    /** 完结分账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467016 */
     post: Operation<V3BrandProfitsharingFinishOrderPostOptions, V3BrandProfitsharingFinishOrderPostResponse>;
   };
   'v3/brand/profitsharing/orders': {
-    /**
-     * 查询分账结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467002
-     */
+    /** 查询分账结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467002 */
     get: Operation<V3BrandProfitsharingOrdersGetOptions, V3BrandProfitsharingOrdersGetResponse>;
-    /**
-     * 请求分账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692975
-     */
+    /** 请求分账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692975 */
     post: Operation<V3BrandProfitsharingOrdersPostOptions, V3BrandProfitsharingOrdersPostResponse>;
   };
   'v3/brand/profitsharing/orders/{transaction_id}/amounts': {
-    /**
-     * 查询订单剩余待分金额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467021
-     */
+    /** 查询订单剩余待分金额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467021 */
     get: Operation<V3BrandProfitsharingOrdersByTransactionIdAmountsGetOptions, V3BrandProfitsharingOrdersByTransactionIdAmountsGetResponse>;
   };
   'v3/brand/profitsharing/receivers/add': {
-    /**
-     * 添加分账接收方
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467100
-     */
+    /** 添加分账接收方
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467100 */
     post: Operation<V3BrandProfitsharingReceiversAddPostOptions, V3BrandProfitsharingReceiversAddPostResponse>;
   };
   'v3/brand/profitsharing/receivers/delete': {
-    /**
-     * 删除分账接收方
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467103
-     */
+    /** 删除分账接收方
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467103 */
     post: Operation<V3BrandProfitsharingReceiversDeletePostOptions, V3BrandProfitsharingReceiversAddPostResponse>;
   };
   'v3/brand/profitsharing/returnorders': {
-    /**
-     * 查询分账回退结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467011
-     */
+    /** 查询分账回退结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467011 */
     get: Operation<V3BrandProfitsharingReturnordersGetOptions, V3BrandProfitsharingReturnordersGetResponse>;
-    /**
-     * 请求分账回退
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467097
-     */
+    /** 请求分账回退
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012467097 */
     post: Operation<V3BrandProfitsharingReturnordersPostOptions, V3BrandProfitsharingReturnordersPostResponse>;
   };
   'v3/businesscircle/parkings': {
-    /**
-     * 商圈会员停车状态同步
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535502
-     */
+    /** 商圈会员停车状态同步
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535502 */
     post: Operation<V3BusinesscircleParkingsPostOptions, undefined>;
   };
   'v3/businesscircle/points/notify': {
-    /**
-     * 商圈会员积分同步
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534698
-     */
+    /** 商圈会员积分同步
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534698 */
     post: Operation<V3BusinesscirclePointsNotifyPostOptions, undefined>;
   };
   'v3/businesscircle/user-authorizations/{openid}': {
-    /**
-     * 商圈积分授权查询
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534848
-     */
+    /** 商圈积分授权查询
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534848 */
     get: Operation<V3BusinesscircleUserAuthorizationsByOpenidGetOptions, V3BusinesscircleUserAuthorizationsByOpenidGetResponse>;
   };
   'v3/businesscircle/users/{openid}/points/commit_status': {
-    /**
-     * 商圈会员待积分状态查询
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534994
-     */
+    /** 商圈会员待积分状态查询
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534994 */
     get: Operation<V3BusinesscircleUsersByOpenidPointsCommitStatusGetOptions, undefined>;
   };
   'v3/capital/capitallhh/areas/provinces': {
-    /**
-     * 查询省份列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012698641
-     */
+    /** 查询省份列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012698641 */
     get: Operation<{}, V3CapitalCapitallhhAreasProvincesGetResponse>;
   };
   'v3/capital/capitallhh/areas/provinces/{province_code}/cities': {
-    /**
-     * 查询城市列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697470
-     */
+    /** 查询城市列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697470 */
     get: Operation<V3CapitalCapitallhhAreasProvincesByProvinceCodeCitiesGetOptions, V3CapitalCapitallhhAreasProvincesByProvinceCodeCitiesGetResponse>;
   };
   'v3/capital/capitallhh/banks/corporate-banking': {
-    /**
-     * 查询支持对公业务的银行列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697626
-     */
+    /** 查询支持对公业务的银行列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697626 */
     get: Operation<V3CapitalCapitallhhBanksPersonalBankingGetOptions, V3CapitalCapitallhhBanksPersonalBankingGetResponse>;
   };
   'v3/capital/capitallhh/banks/personal-banking': {
-    /**
-     * 查询支持个人业务的银行列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697583
-     */
+    /** 查询支持个人业务的银行列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697583 */
     get: Operation<V3CapitalCapitallhhBanksPersonalBankingGetOptions, V3CapitalCapitallhhBanksPersonalBankingGetResponse>;
   };
   'v3/capital/capitallhh/banks/search-banks-by-bank-account': {
-    /**
-     * 获取对私银行卡号开户银行
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697541
-     */
+    /** 获取对私银行卡号开户银行
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697541 */
     get: Operation<V3CapitalCapitallhhBanksSearchBanksByBankAccountGetOptions, V3CapitalCapitallhhBanksSearchBanksByBankAccountGetResponse>;
   };
   'v3/capital/capitallhh/banks/{bank_alias_code}/branches': {
-    /**
-     * 查询支行列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697673
-     */
+    /** 查询支行列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697673 */
     get: Operation<V3CapitalCapitallhhBanksByBankAliasCodeBranchesGetOptions, V3CapitalCapitallhhBanksByBankAliasCodeBranchesGetResponse>;
   };
   'v3/catering/orders/sync-status': {
-    /**
-     * 点餐订单信息同步（渠道商/服务商）
-     * @see https://pay.weixin.qq.com/doc/v2/partner/4011939936
-     */
+    /** 点餐订单信息同步（渠道商/服务商）
+     * @see https://pay.weixin.qq.com/doc/v2/partner/4011939936 */
     post: Operation<V3CateringOrdersSyncStatusPostOptions, undefined>;
   };
   'v3/certificates': {
-    /**
-     * 获取平台证书列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551764
-     */
+    /** 获取平台证书列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551764 */
     get: Operation<V3CertificatesGetOptions, V3CertificatesGetResponse>;
   };
   'v3/combine-transactions/app': {
-    /**
-     * 合单下单-APP支付
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556944
-     */
+    /** 合单下单-APP支付
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556944 */
     post: Operation<V3CombineTransactionsAppPostOptions, V3CombineTransactionsAppPostResponse>;
   };
   'v3/combine-transactions/h5': {
-    /**
-     * 合单下单-H5支付
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556961
-     */
+    /** 合单下单-H5支付
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556961 */
     post: Operation<V3CombineTransactionsH5PostOptions, V3PayTransactionsH5PostResponse>;
   };
   'v3/combine-transactions/id/{combine_transaction_id}': {
-    /**
-     * 个人收款交易通过微信支付订单号查单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012602242
-     */
+    /** 个人收款交易通过微信支付订单号查单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012602242 */
     get: Operation<V3CombineTransactionsIdByCombineTransactionIdGetOptions, V3CombineTransactionsIdByCombineTransactionIdGetResponse>;
   };
   'v3/combine-transactions/jsapi': {
-    /**
-     * 合单下单-JSAPI支付
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556926
-     */
+    /** 合单下单-JSAPI支付
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556926 */
     post: Operation<V3CombineTransactionsJsapiPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/combine-transactions/miniprogram': {
-    /**
-     * 个人收款交易下单-小程序
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012602225
-     */
+    /** 个人收款交易下单-小程序
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012602225 */
     post: Operation<V3CombineTransactionsMiniprogramPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/combine-transactions/native': {
-    /**
-     * 合单下单-Native支付
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556982
-     */
+    /** 合单下单-Native支付
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556982 */
     post: Operation<V3CombineTransactionsNativePostOptions, V3TransactionsNativePostResponse>;
   };
   'v3/combine-transactions/out-trade-no/{combine_out_trade_no}': {
-    /**
-     * 合单查询订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012557006
-     */
+    /** 合单查询订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012557006 */
     get: Operation<V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetOptions, V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetResponse>;
   };
   'v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close': {
-    /**
-     * 合单关闭订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012577452
-     */
+    /** 合单关闭订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012577452 */
     post: Operation<V3CombineTransactionsOutTradeNoByCombineOutTradeNoClosePostOptions, undefined>;
   };
   'v3/compliance/inactive-merchant-identity-verification/merchants': {
-    /**
-     * 发起不活跃商户身份核实
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471357
-     */
+    /** 发起不活跃商户身份核实
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471357 */
     post: Operation<V3GoldplanMerchantsCloseAdvertisingShowPostOptions, V3ComplianceInactiveMerchantIdentityVerificationMerchantsPostResponse>;
   };
   'v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}': {
-    /**
-     * 查询不活跃商户身份核实结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471359
-     */
+    /** 查询不活跃商户身份核实结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471359 */
     get: Operation<V3ComplianceInactiveMerchantIdentityVerificationMerchantsBySubMchidVerificationsByVerificationIdGetOptions, V3ComplianceInactiveMerchantIdentityVerificationMerchantsBySubMchidVerificationsByVerificationIdGetResponse>;
   };
   'v3/credit-repayment/partner/contracts/app-presign': {
-    /**
-     * APP预签约自动还款协议
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016125804
-     */
+    /** APP预签约自动还款协议
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016125804 */
     post: Operation<V3CreditRepaymentPartnerContractsAppPresignPostOptions, V3CreditRepaymentPartnerContractsAppPresignPostResponse>;
   };
   'v3/credit-repayment/partner/contracts/terminate': {
-    /**
-     * 解除自动还款协议
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016125830
-     */
+    /** 解除自动还款协议
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016125830 */
     post: Operation<V3CreditRepaymentPartnerContractsTerminatePostOptions, V3CreditRepaymentPartnerContractsTerminatePostResponse>;
   };
   'v3/credit-repayment/partner/contracts/{out_contract_code}': {
-    /**
-     * 查询自动还款协议
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016125810
-     */
+    /** 查询自动还款协议
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016125810 */
     get: Operation<V3CreditRepaymentPartnerContractsByOutContractCodeGetOptions, V3CreditRepaymentPartnerContractsByOutContractCodeGetResponse>;
   };
   'v3/customs/orders': {
-    /**
-     * 报关查询
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_3.shtml
-     */
+    /** 报关查询
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_3.shtml */
     get: Operation<V3CustomsOrdersGetOptions, V3CustomsOrdersGetResponse>;
-    /**
-     * 报关
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_1.shtml
-     */
+    /** 报关
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_1.shtml */
     post: Operation<V3CustomsOrdersPostOptions, V3CustomsOrdersPostResponse>;
-    /**
-     * 报关信息修改
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_5.shtml
-     */
+    /** 报关信息修改
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_5.shtml */
     patch: Operation<V3CustomsOrdersPatchOptions, V3CustomsOrdersPatchResponse>;
   };
   'v3/customs/redeclare': {
-    /**
-     * 报关重推
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_4.shtml
-     */
+    /** 报关重推
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_4.shtml */
     post: Operation<V3CustomsRedeclarePostOptions, V3CustomsRedeclarePostResponse>;
   };
   'v3/customs/verify-certificate': {
-    /**
-     * 身份信息校验
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_2.shtml
-     */
+    /** 身份信息校验
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_2.shtml */
     post: Operation<V3CustomsVerifyCertificatePostOptions, V3CustomsVerifyCertificatePostResponse>;
   };
   'v3/discount-card/cards': {
-    /**
-     * 预受理领卡请求
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_1.shtml
-     */
+    /** 预受理领卡请求
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_1.shtml */
     post: Operation<V3DiscountCardCardsPostOptions, V3DiscountCardCardsPostResponse>;
   };
   'v3/discount-card/cards/{out_card_code}': {
-    /**
-     * 查询先享卡订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_3.shtml
-     */
+    /** 查询先享卡订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_3.shtml */
     get: Operation<V3DiscountCardCardsByOutCardCodeGetOptions, V3DiscountCardCardsByOutCardCodeGetResponse>;
   };
   'v3/discount-card/cards/{out_card_code}/add-user-records': {
-    /**
-     * 增加用户记录
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_2.shtml
-     */
+    /** 增加用户记录
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_2.shtml */
     post: Operation<V3DiscountCardCardsByOutCardCodeAddUserRecordsPostOptions, undefined>;
   };
   'v3/discount-card/orders/out-trade-no/{out_trade_no}': {
-    /**
-     * 通过先享卡订单号查询订单
+    /** 通过先享卡订单号查询订单
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml
-     * @deprecated
-     */
+     * @deprecated */
     get: Operation<V3DiscountCardOrdersOutTradeNoByOutTradeNoGetOptions, V3DiscountCardOrdersByOutOrderNoGetResponse>;
   };
   'v3/discount-card/orders/{out_order_no}': {
-    /**
-     * 通过先享卡订单号查询订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml
-     */
+    /** 通过先享卡订单号查询订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml */
     get: Operation<V3DiscountCardOrdersByOutOrderNoGetOptions, V3DiscountCardOrdersByOutOrderNoGetResponse>;
-    /**
-     * 更新先享卡订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_2.shtml
-     */
+    /** 更新先享卡订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_2.shtml */
     patch: Operation<V3DiscountCardOrdersByOutOrderNoPatchOptions, V3DiscountCardOrdersByOutOrderNoPatchResponse>;
   };
   'v3/ebike/charge/contracts/preopen': {
-    /**
-     * 预开通服务
+    /** 预开通服务
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_3.shtml
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V3EbikeChargeContractsPreopenPostOptions, V3VehicleEtcPreopenPostResponse>;
   };
   'v3/ebike/charge/contracts/{contract_id}': {
-    /**
-     * 通过签约号查询用户状态
+    /** 通过签约号查询用户状态
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_2.shtml
-     * @deprecated
-     */
+     * @deprecated */
     get: Operation<V3EbikeChargeContractsByContractIdGetOptions, V3EbikeChargeContractsByContractIdGetResponse>;
   };
   'v3/ebike/charge/contracts/{contract_id}/confirm': {
-    /**
-     * 创建用户当次充电代扣凭证
+    /** 创建用户当次充电代扣凭证
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_4.shtml
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V3EbikeChargeContractsByContractIdConfirmPostOptions, V3EbikeChargeContractsByContractIdConfirmPostResponse>;
   };
   'v3/ebike/charge/transactions': {
-    /**
-     * 充电自行车代扣受理扣款
+    /** 充电自行车代扣受理扣款
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_5.shtml
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V3EbikeChargeTransactionsPostOptions, V3EbikeChargeTransactionsPostResponse>;
   };
   'v3/ebike/charge/transactions/id/{transaction_id}': {
-    /**
-     * 查询订单
+    /** 查询订单
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml
-     * @deprecated
-     */
+     * @deprecated */
     get: Operation<V3VehicleEtcTransactionsIdByTransactionIdGetOptions, V3EbikeChargeTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/ebike/charge/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 查询订单
+    /** 查询订单
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml
-     * @deprecated
-     */
+     * @deprecated */
     get: Operation<V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetOptions, V3EbikeChargeTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/ebike/charge/users/{openid}/contract': {
-    /**
-     * 通过用户标识查询用户状态
+    /** 通过用户标识查询用户状态
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_1.shtml
-     * @deprecated
-     */
+     * @deprecated */
     get: Operation<V3EbikeChargeUsersByOpenidContractGetOptions, V3EbikeChargeContractsByContractIdGetResponse>;
   };
   'v3/ecommerce/account/apply-cancel-withdraw': {
-    /**
-     * 提交注销提现申请
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013892756
-     */
+    /** 提交注销提现申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013892756 */
     post: Operation<V3EcommerceAccountApplyCancelWithdrawPostOptions, V3EcommerceAccountApplyCancelWithdrawPostResponse>;
   };
   'v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}': {
-    /**
-     * 微信支付注销提现申请单号查询申请单状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013892765
-     */
+    /** 微信支付注销提现申请单号查询申请单状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013892765 */
     get: Operation<V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGetOptions, V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGetResponse>;
   };
   'v3/ecommerce/account/apply-cancel-withdraw/confirm': {
-    /**
-     * 平台代商户确认注销
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013892772
-     */
+    /** 平台代商户确认注销
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013892772 */
     post: Operation<V3EcommerceAccountApplyCancelWithdrawConfirmPostOptions, V3EcommerceAccountApplyCancelWithdrawConfirmPostResponse>;
   };
   'v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}': {
-    /**
-     * 商户注销提现申请单号查询申请单状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013892759
-     */
+    /** 商户注销提现申请单号查询申请单状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013892759 */
     get: Operation<V3EcommerceAccountApplyCancelWithdrawOutRequestNoByOutRequestNoGetOptions, V3EcommerceAccountApplyCancelWithdrawApplymentIdByApplymentIdGetResponse>;
   };
   'v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}': {
-    /**
-     * 商户注销资格校验
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016420099
-     */
+    /** 商户注销资格校验
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016420099 */
     get: Operation<V3EcommerceAccountApplyCancelWithdrawValidateCancelBySubMchidGetOptions, V3EcommerceAccountApplyCancelWithdrawValidateCancelBySubMchidGetResponse>;
   };
   'v3/ecommerce/account/cancel-applications': {
-    /**
-     * 提交注销申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476217
-     */
+    /** 提交注销申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476217 */
     post: Operation<V3EcommerceAccountCancelApplicationsPostOptions, V3EcommerceAccountCancelApplicationsPostResponse>;
   };
   'v3/ecommerce/account/cancel-applications/media': {
-    /**
-     * 注销申请图片上传
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691710
-     */
+    /** 注销申请图片上传
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691710 */
     post: Operation<V3EcommerceAccountCancelApplicationsMediaPostOptions, V3MerchantMediaUploadPostResponse>;
   };
   'v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}': {
-    /**
-     * 查询注销单状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476223
-     */
+    /** 查询注销单状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476223 */
     get: Operation<V3EcommerceAccountCancelApplicationsOutApplyNoByOutApplyNoGetOptions, V3EcommerceAccountCancelApplicationsPostResponse>;
   };
   'v3/ecommerce/applyments/out-request-no/{out_request_no}': {
-    /**
-     * 通过业务申请编号查询申请状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691376
-     */
+    /** 通过业务申请编号查询申请状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691376 */
     get: Operation<V3EcommerceApplymentsOutRequestNoByOutRequestNoGetOptions, V3EcommerceApplymentsOutRequestNoByOutRequestNoGetResponse>;
   };
   'v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke': {
-    /**
-     * 撤销申请单-使用业务申请编号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015616721
-     */
+    /** 撤销申请单-使用业务申请编号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015616721 */
     post: Operation<V3EcommerceApplymentsOutRequestNoByOutRequestNoGetOptions, V3EcommerceApplymentsByEmptyPostResponse>;
   };
   'v3/ecommerce/applyments/submit-account-hosting-applyment': {
-    /**
-     * 提交申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015616688
-     */
+    /** 提交申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015616688 */
     post: Operation<V3EcommerceApplymentsSubmitAccountHostingApplymentPostOptions, V3EcommerceApplymentsByEmptyPostResponse>;
   };
   'v3/ecommerce/applyments/submit-sign-verify-info': {
-    /**
-     * 平台代理签约核身
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015616722
-     */
+    /** 平台代理签约核身
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015616722 */
     post: Operation<V3EcommerceApplymentsSubmitSignVerifyInfoPostOptions, V3Apply4subjectApplymentPostResponse>;
   };
   'v3/ecommerce/applyments/{applyment_id}': {
-    /**
-     * 通过申请单ID查询申请状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691469
-     */
+    /** 通过申请单ID查询申请状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691469 */
     get: Operation<V3EcommerceApplymentsByApplymentIdGetOptions, V3EcommerceApplymentsByApplymentIdGetResponse>;
   };
   'v3/ecommerce/applyments/{applyment_id}/revoke': {
-    /**
-     * 撤销申请单-使用申请单号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015616720
-     */
+    /** 撤销申请单-使用申请单号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015616720 */
     post: Operation<V3EcommerceApplymentsByApplymentIdGetOptions, V3EcommerceApplymentsByEmptyPostResponse>;
   };
   'v3/ecommerce/applyments/{empty}': {
-    /**
-     * 二级商户进件
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012713017
-     */
+    /** 二级商户进件
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012713017 */
     post: Operation<V3EcommerceApplymentsByEmptyPostOptions, V3EcommerceApplymentsByEmptyPostResponse>;
   };
   'v3/ecommerce/bill/fundflowbill': {
-    /**
-     * 申请二级商户资金账单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012760697
-     */
+    /** 申请二级商户资金账单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012760697 */
     get: Operation<V3EcommerceBillFundflowbillGetOptions, V3EcommerceBillFundflowbillGetResponse>;
   };
   'v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
-    /**
-     * 通过商户协议号查询协议
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884060
-     */
+    /** 通过商户协议号查询协议
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884060 */
     get: Operation<V3EcommerceCombinePapayContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetOptions, V3EcommerceCombinePapayContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate': {
-    /**
-     * 商户协议号解约协议
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884072
-     */
+    /** 商户协议号解约协议
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884072 */
     post: Operation<V3EcommerceCombinePapayContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostOptions, V3EcommerceCombinePapayContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostResponse>;
   };
   'v3/ecommerce/combine-papay/contracts/pre-entrust-sign': {
-    /**
-     * APP方式预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012881608
-     */
+    /** APP方式预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012881608 */
     post: Operation<V3EcommerceCombinePapayContractsPreEntrustSignPostOptions, V3EcommerceCombinePapayContractsPreEntrustSignPostResponse>;
   };
   'v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program': {
-    /**
-     * 小程序方式预签约
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml
-     */
+    /** 小程序方式预签约
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml */
     post: Operation<V3EcommerceCombinePapayContractsPreEntrustSignMiniProgramPostOptions, V3EcommerceCombinePapayContractsPreEntrustSignMiniProgramPostResponse>;
   };
   'v3/ecommerce/combine-papay/transactions': {
-    /**
-     * 电商合单委托代扣支付
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884121
-     */
+    /** 电商合单委托代扣支付
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884121 */
     post: Operation<V3EcommerceCombinePapayTransactionsPostOptions, V3EcommerceCombinePapayTransactionsPostResponse>;
   };
   'v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}': {
-    /**
-     * 电商合单委托代扣查询订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884130
-     */
+    /** 电商合单委托代扣查询订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884130 */
     get: Operation<V3CombineTransactionsOutTradeNoByCombineOutTradeNoGetOptions, V3EcommerceCombinePapayTransactionsPostResponse>;
   };
   'v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse': {
-    /**
-     * 电商合单委托代扣撤销订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884126
-     */
+    /** 电商合单委托代扣撤销订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012884126 */
     post: Operation<V3EcommerceCombinePapayTransactionsByCombineOutTradeNoReversePostOptions, undefined>;
   };
   'v3/ecommerce/fund/balance/{sub_mchid}': {
-    /**
-     * 查询二级商户账户实时余额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476690
-     */
+    /** 查询二级商户账户实时余额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476690 */
     get: Operation<V3EcommerceFundBalanceBySubMchidGetOptions, V3EcommerceFundBalanceBySubMchidGetResponse>;
   };
   'v3/ecommerce/fund/enddaybalance/{sub_mchid}': {
-    /**
-     * 查询二级商户账户日终余额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476693
-     */
+    /** 查询二级商户账户日终余额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476693 */
     get: Operation<V3EcommerceFundEnddaybalanceBySubMchidGetOptions, V3EcommerceFundEnddaybalanceBySubMchidGetResponse>;
   };
   'v3/ecommerce/fund/withdraw': {
-    /**
-     * 账户余额提现
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476652
-     */
+    /** 账户余额提现
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476652 */
     post: Operation<V3EcommerceFundWithdrawPostOptions, V3EcommerceFundWithdrawPostResponse>;
   };
   'v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}': {
-    /**
-     * 商户提现单号查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476656
-     */
+    /** 商户提现单号查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476656 */
     get: Operation<V3EcommerceFundWithdrawOutRequestNoByOutRequestNoGetOptions, V3EcommerceFundWithdrawByWithdrawIdGetResponse>;
   };
   'v3/ecommerce/fund/withdraw/{withdraw_id}': {
-    /**
-     * 微信支付提现单号查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476665
-     */
+    /** 微信支付提现单号查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476665 */
     get: Operation<V3EcommerceFundWithdrawByWithdrawIdGetOptions, V3EcommerceFundWithdrawByWithdrawIdGetResponse>;
   };
   'v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}': {
-    /**
-     * 根据业务申请单号查签约信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015851492
-     */
+    /** 根据业务申请单号查签约信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015851492 */
     get: Operation<V3EcommerceIndividualContractsOutContractCodeByOutContractCodeGetOptions, V3EcommerceIndividualContractsOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/ecommerce/individual-contracts/pre-entrust-sign/app': {
-    /**
-     * APP场景预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015851472
-     */
+    /** APP场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015851472 */
     post: Operation<V3EcommerceIndividualContractsPreEntrustSignAppPostOptions, V3EcommerceIndividualContractsPreEntrustSignAppPostResponse>;
   };
   'v3/ecommerce/individual-contracts/{openid}': {
-    /**
-     * 查询个人收款方授权结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012739528
-     */
+    /** 查询个人收款方授权结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012739528 */
     get: Operation<V3EcommerceIndividualContractsByOpenidGetOptions, V3EcommerceIndividualContractsByOpenidGetResponse>;
   };
   'v3/ecommerce/mch-transfer/authorizations': {
-    /**
-     * 申请二级商户商家转账授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504208
-     */
+    /** 申请二级商户商家转账授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504208 */
     post: Operation<V3EcommerceMchTransferAuthorizationsPostOptions, V3EcommerceMchTransferAuthorizationsPostResponse>;
   };
   'v3/ecommerce/mch-transfer/authorizations/{sub_mchid}': {
-    /**
-     * 查询二级商户商家转账授权状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504209
-     */
+    /** 查询二级商户商家转账授权状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504209 */
     get: Operation<V3EcommerceFundWithdrawByWithdrawIdGetQuery, V3EcommerceMchTransferAuthorizationsBySubMchidGetResponse>;
   };
   'v3/ecommerce/mch-transfer/transfer-bills': {
-    /**
-     * 发起转账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504211
-     */
+    /** 发起转账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504211 */
     post: Operation<V3EcommerceMchTransferTransferBillsPostOptions, V3EcommerceMchTransferTransferBillsPostResponse>;
   };
   'v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}': {
-    /**
-     * 商户单号查询转账单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504213
-     */
+    /** 商户单号查询转账单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504213 */
     get: Operation<V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoGetResponse>;
   };
   'v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel': {
-    /**
-     * 撤销转账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504212
-     */
+    /** 撤销转账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504212 */
     post: Operation<V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoCancelPostOptions, V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoCancelPostResponse>;
   };
   'v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}': {
-    /**
-     * 微信转账单号查询转账单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504214
-     */
+    /** 微信转账单号查询转账单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504214 */
     get: Operation<V3EcommerceMchTransferTransferBillsTransferBillNoByTransferBillNoGetOptions, V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoGetResponse>;
   };
   'v3/ecommerce/profitsharing/after-sales-orders': {
-    /**
-     * 查询售后服务分账结果
-     * @see https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html
-     */
+    /** 查询售后服务分账结果
+     * @see https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html */
     get: Operation<V3EcommerceProfitsharingAfterSalesOrdersGetOptions, V3EcommerceProfitsharingAfterSalesOrdersGetResponse>;
-    /**
-     * 请求售后服务分账
-     * @see https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html
-     */
+    /** 请求售后服务分账
+     * @see https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html */
     post: Operation<V3EcommerceProfitsharingAfterSalesOrdersPostOptions, V3EcommerceProfitsharingAfterSalesOrdersPostResponse>;
   };
   'v3/ecommerce/profitsharing/finish-order': {
-    /**
-     * 完结分账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477745
-     */
+    /** 完结分账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477745 */
     post: Operation<V3EcommerceProfitsharingFinishOrderPostOptions, V3EcommerceProfitsharingFinishOrderPostResponse>;
   };
   'v3/ecommerce/profitsharing/orders': {
-    /**
-     * 查询分账结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477734
-     */
+    /** 查询分账结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477734 */
     get: Operation<V3EcommerceProfitsharingOrdersGetOptions, V3EcommerceProfitsharingOrdersGetResponse>;
-    /**
-     * 请求分账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691594
-     */
+    /** 请求分账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691594 */
     post: Operation<V3EcommerceProfitsharingOrdersPostOptions, V3EcommerceProfitsharingOrdersPostResponse>;
   };
   'v3/ecommerce/profitsharing/orders/{transaction_id}/amounts': {
-    /**
-     * 查询订单剩余待分金额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477751
-     */
+    /** 查询订单剩余待分金额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477751 */
     get: Operation<V3BrandProfitsharingOrdersByTransactionIdAmountsGetOptions, V3BrandProfitsharingOrdersByTransactionIdAmountsGetResponse>;
   };
   'v3/ecommerce/profitsharing/receivers/add': {
-    /**
-     * 添加分账接收方
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477758
-     */
+    /** 添加分账接收方
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477758 */
     post: Operation<V3EcommerceProfitsharingReceiversAddPostOptions, V3EcommerceProfitsharingReceiversAddPostResponse>;
   };
   'v3/ecommerce/profitsharing/receivers/delete': {
-    /**
-     * 删除分账接收方
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477759
-     */
+    /** 删除分账接收方
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477759 */
     post: Operation<V3EcommerceProfitsharingReceiversDeletePostOptions, V3EcommerceProfitsharingReceiversAddPostResponse>;
   };
   'v3/ecommerce/profitsharing/returnorders': {
-    /**
-     * 查询分账回退结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477740
-     */
+    /** 查询分账回退结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477740 */
     get: Operation<V3EcommerceProfitsharingReturnordersGetOptions, V3EcommerceProfitsharingReturnordersGetResponse>;
-    /**
-     * 请求分账回退
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477737
-     */
+    /** 请求分账回退
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477737 */
     post: Operation<V3EcommerceProfitsharingReturnordersPostOptions, V3EcommerceProfitsharingReturnordersGetResponse>;
   };
   'v3/ecommerce/refunds/apply': {
-    /**
-     * 退款申请
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012649457
-     */
+    /** 退款申请
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012649457 */
     post: Operation<V3EcommerceRefundsApplyPostOptions, V3EcommerceRefundsApplyPostResponse>;
   };
   'v3/ecommerce/refunds/id/{refund_id}': {
-    /**
-     * 通过微信支付退款单号查询退款
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012650253
-     */
+    /** 通过微信支付退款单号查询退款
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012650253 */
     get: Operation<V3EcommerceRefundsIdByRefundIdGetOptions, V3EcommerceRefundsIdByRefundIdGetResponse>;
   };
   'v3/ecommerce/refunds/out-refund-no/{out_refund_no}': {
-    /**
-     * 通过商户退款单号查询退款
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012650314
-     */
+    /** 通过商户退款单号查询退款
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012650314 */
     get: Operation<V3EcommerceRefundsOutRefundNoByOutRefundNoGetOptions, V3EcommerceRefundsIdByRefundIdGetResponse>;
   };
   'v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund': {
-    /**
-     * 发起异常退款
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012649274
-     */
+    /** 发起异常退款
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012649274 */
     post: Operation<V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostOptions, V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostResponse>;
   };
   'v3/ecommerce/refunds/{refund_id}/return-advance': {
-    /**
-     * 查询垫付回补结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476916
-     */
+    /** 查询垫付回补结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476916 */
     get: Operation<V3EcommerceRefundsByRefundIdReturnAdvanceGetOptions, V3EcommerceRefundsByRefundIdReturnAdvanceGetResponse>;
-    /**
-     * 垫付退款回补
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476927
-     */
+    /** 垫付退款回补
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476927 */
     post: Operation<V3EcommerceRefundsByRefundIdReturnAdvancePostOptions, V3EcommerceRefundsByRefundIdReturnAdvanceGetResponse>;
   };
   'v3/ecommerce/subsidies/cancel': {
-    /**
-     * 取消补差
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477639
-     */
+    /** 取消补差
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477639 */
     post: Operation<V3EcommerceSubsidiesCancelPostOptions, V3EcommerceSubsidiesCancelPostResponse>;
   };
   'v3/ecommerce/subsidies/create': {
-    /**
-     * 请求补差
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477631
-     */
+    /** 请求补差
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477631 */
     post: Operation<V3EcommerceSubsidiesCreatePostOptions, V3EcommerceSubsidiesCreatePostResponse>;
   };
   'v3/ecommerce/subsidies/return': {
-    /**
-     * 请求补差回退
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477636
-     */
+    /** 请求补差回退
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012477636 */
     post: Operation<V3EcommerceSubsidiesReturnPostOptions, V3EcommerceSubsidiesReturnPostResponse>;
   };
   'v3/edu-papay/contracts/id/{contract_id}': {
-    /**
-     * 通过协议号查询签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012522951
-     */
+    /** 通过协议号查询签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012522951 */
     get: Operation<V3EduPapayContractsIdByContractIdGetOptions, V3EduPapayContractsIdByContractIdGetResponse>;
   };
   'v3/edu-papay/contracts/presign': {
-    /**
-     * 预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012522560
-     */
+    /** 预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012522560 */
     post: Operation<V3EduPapayContractsPresignPostOptions, V3EduPapayContractsPresignPostResponse>;
   };
   'v3/edu-papay/contracts/{contract_id}': {
-    /**
-     * 解约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466882
-     */
+    /** 解约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466882 */
     delete: Operation<V3EduPapayContractsByContractIdDeleteOptions, undefined>;
   };
   'v3/edu-papay/transactions': {
-    /**
-     * 教育通扣款受理
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524731
-     */
+    /** 教育通扣款受理
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524731 */
     post: Operation<V3EduPapayTransactionsPostOptions, undefined>;
   };
   'v3/edu-papay/transactions/id/{transaction_id}': {
-    /**
-     * 微信订单号查单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012523468
-     */
+    /** 微信订单号查单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012523468 */
     get: Operation<V3EduPapayTransactionsIdByTransactionIdGetOptions, V3EduPapayTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/edu-papay/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 商户订单号查单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012523591
-     */
+    /** 商户订单号查单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012523591 */
     get: Operation<V3VehicleTransactionsOutTradeNoByOutTradeNoGetOptions, V3EduPapayTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/edu-papay/user-notifications/{contract_id}/send': {
-    /**
-     * 发送扣款预通知
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524814
-     */
+    /** 发送扣款预通知
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524814 */
     post: Operation<V3EduPapayUserNotificationsByContractIdSendPostOptions, undefined>;
   };
   'v3/edu-papay/user/{openid}/contracts': {
-    /**
-     * 通过用户标识查询签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012523265
-     */
+    /** 通过用户标识查询签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012523265 */
     get: Operation<V3EduPapayUserByOpenidContractsGetOptions, V3EduPapayUserByOpenidContractsGetResponse>;
   };
   'v3/edu-star/orders': {
@@ -2209,862 +1579,612 @@ export interface Paths {
     get: Operation<V3EduStarUsersQqByQqGetOptions, V3EduStarUsersQqByQqGetResponse>;
   };
   'v3/eduschoolpay/contracts/presign': {
-    /**
-     * 预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468952
-     */
+    /** 预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468952 */
     post: Operation<V3EduschoolpayContractsPresignPostOptions, V3EduschoolpayContractsPresignPostResponse>;
   };
   'v3/eduschoolpay/contracts/{contract_id}': {
-    /**
-     * 通过协议号查询签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468959
-     */
+    /** 通过协议号查询签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468959 */
     get: Operation<V3EduPapayContractsByContractIdDeleteOptions, V3EduschoolpayContractsByContractIdGetResponse>;
   };
   'v3/eduschoolpay/contracts/{contract_id}/terminate': {
-    /**
-     * 商户主动解约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469025
-     */
+    /** 商户主动解约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469025 */
     post: Operation<V3EduPapayContractsByContractIdDeleteOptions, undefined>;
   };
   'v3/eduschoolpay/transactions': {
-    /**
-     * 扣款
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469030
-     */
+    /** 扣款
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469030 */
     post: Operation<V3EduschoolpayTransactionsPostOptions, V3EduschoolpayTransactionsPostResponse>;
   };
   'v3/eduschoolpay/transactions/id/{transaction_id}': {
-    /**
-     * 微信支付订单号查单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469063
-     */
+    /** 微信支付订单号查单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469063 */
     get: Operation<V3EduPapayTransactionsIdByTransactionIdGetOptions, V3EduschoolpayTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 商户订单号查单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469097
-     */
+    /** 商户订单号查单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469097 */
     get: Operation<V3VehicleTransactionsOutTradeNoByOutTradeNoGetOptions, V3EduschoolpayTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/eduschoolpay/users/{openid}/contracts': {
-    /**
-     * 查询用户签约列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468993
-     */
+    /** 查询用户签约列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468993 */
     get: Operation<V3EduschoolpayUsersByOpenidContractsGetOptions, V3EduschoolpayUsersByOpenidContractsGetResponse>;
   };
   'v3/eduschoolpay/users/{openid}/debt-state': {
-    /**
-     * 商户查询用户欠款状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469161
-     */
+    /** 商户查询用户欠款状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012469161 */
     get: Operation<V3EduschoolpayUsersByOpenidDebtStateGetOptions, V3EduschoolpayUsersByOpenidDebtStateGetResponse>;
   };
   'v3/express/users/{openid}/transform': {
-    /**
-     * 用户openid转换
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_9_1.shtml
-     */
+    /** 用户openid转换
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_9_1.shtml */
     post: Operation<V3ExpressUsersByOpenidTransformPostOptions, V3ExpressUsersByOpenidTransformPostResponse>;
   };
   'v3/facemch/users/{face_sid}': {
-    /**
-     * 查询用户授权的实名信息
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/sid.html
-     */
+    /** 查询用户授权的实名信息
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/sid.html */
     get: Operation<V3FacemchUsersByFaceSidGetOptions, V3FacemchUsersByFaceSidGetResponse>;
   };
   'v3/fund-app/brand-redpacket/brand-merchant-batches': {
-    /**
-     * 品牌商户发放红包
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310358
-     */
+    /** 品牌商户发放红包
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310358 */
     post: Operation<V3FundAppBrandRedpacketBrandMerchantBatchesPostOptions, V3FundAppBrandRedpacketBrandMerchantBatchesPostResponse>;
   };
   'v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}': {
-    /**
-     * 微信支付批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310369
-     */
+    /** 微信支付批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310369 */
     get: Operation<V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoGetOptions, V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoGetResponse>;
   };
   'v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}': {
-    /**
-     * 商家明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310384
-     */
+    /** 商家明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310384 */
     get: Operation<V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoDetailsByDetailNoGetOptions, V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoDetailsByDetailNoGetResponse>;
   };
   'v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}': {
-    /**
-     * 商家批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310378
-     */
+    /** 商家批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310378 */
     get: Operation<V3FundAppBrandRedpacketBrandMerchantOutBatchesByOutBatchNoGetOptions, V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoGetResponse>;
   };
   'v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}': {
-    /**
-     * 商家明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310391
-     */
+    /** 商家明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014310391 */
     get: Operation<V3FundAppBrandRedpacketBrandMerchantOutBatchesByOutBatchNoOutDetailsByOutDetailNoGetOptions, V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoDetailsByDetailNoGetResponse>;
   };
   'v3/fund-app/mch-transfer/elecsign/out-bill-no': {
-    /**
-     * 商户单号申请电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716452
-     */
+    /** 商户单号申请电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716452 */
     post: Operation<V3FundAppMchTransferElecsignOutBillNoPostOptions, V3FundAppMchTransferElecsignOutBillNoPostResponse>;
   };
   'v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}': {
-    /**
-     * 商户单号查询电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716436
-     */
+    /** 商户单号查询电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716436 */
     get: Operation<V3FundAppMchTransferElecsignOutBillNoPostJson, V3FundAppMchTransferElecsignOutBillNoByOutBillNoGetResponse>;
   };
   'v3/fund-app/mch-transfer/elecsign/transfer-bill-no': {
-    /**
-     * 微信单号申请电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716456
-     */
+    /** 微信单号申请电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716456 */
     post: Operation<V3FundAppMchTransferElecsignTransferBillNoPostOptions, V3FundAppMchTransferElecsignOutBillNoPostResponse>;
   };
   'v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}': {
-    /**
-     * 微信单号查询电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716455
-     */
+    /** 微信单号查询电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716455 */
     get: Operation<V3FundAppMchTransferElecsignTransferBillNoPostJson, V3FundAppMchTransferElecsignOutBillNoByOutBillNoGetResponse>;
   };
   'v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts': {
-    /**
-     * 查询预算出资的电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016209977
-     */
+    /** 查询预算出资的电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016209977 */
     get: Operation<V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsGetOptions, V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsGetResponse>;
-    /**
-     * 申请预算出资的电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016209966
-     */
+    /** 申请预算出资的电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016209966 */
     post: Operation<V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsPostOptions, V3FundAppMchTransferPartnerBudgetByOutBudgetNoElectronicReceiptsGetResponse>;
   };
   'v3/fund-app/mch-transfer/partner/charity-budget': {
-    /**
-     * 申请公益捐赠预算
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554763
-     */
+    /** 申请公益捐赠预算
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554763 */
     post: Operation<V3FundAppMchTransferPartnerCharityBudgetPostOptions, V3FundAppMchTransferPartnerCharityBudgetPostResponse>;
   };
   'v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}': {
-    /**
-     * 商户单号查询公益捐赠预算详情
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554788
-     */
+    /** 商户单号查询公益捐赠预算详情
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554788 */
     get: Operation<V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoGetOptions, V3FundAppMchTransferPartnerCharityBudgetPostResponse>;
   };
   'v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock': {
-    /**
-     * 解锁公益捐赠预算
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554795
-     */
+    /** 解锁公益捐赠预算
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554795 */
     post: Operation<V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoUnlockPostOptions, V3FundAppMchTransferPartnerCharityBudgetByOutBudgetNoUnlockPostResponse>;
   };
   'v3/fund-app/mch-transfer/partner/charity-transfer-bills': {
-    /**
-     * 发起公益捐赠
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554841
-     */
+    /** 发起公益捐赠
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554841 */
     post: Operation<V3FundAppMchTransferPartnerCharityTransferBillsPostOptions, V3FundAppMchTransferPartnerCharityTransferBillsPostResponse>;
   };
   'v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}': {
-    /**
-     * 商户单号查询公益捐赠详情
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554859
-     */
+    /** 商户单号查询公益捐赠详情
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015554859 */
     get: Operation<V3FundAppMchTransferPartnerCharityTransferBillsOutTransferNoByOutTransferNoGetOptions, V3FundAppMchTransferPartnerCharityTransferBillsPostResponse>;
   };
   'v3/fund-app/mch-transfer/partner/electronic-receipts': {
-    /**
-     * 申请单笔转账电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016315516
-     */
+    /** 申请单笔转账电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016315516 */
     post: Operation<V3FundAppMchTransferPartnerElectronicReceiptsPostOptions, V3FundAppMchTransferPartnerElectronicReceiptsPostResponse>;
   };
   'v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}': {
-    /**
-     * 查询单笔转账电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016315544
-     */
+    /** 查询单笔转账电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016315544 */
     get: Operation<V3FundAppMchTransferPartnerElectronicReceiptsByOutBillNoGetOptions, V3FundAppMchTransferPartnerElectronicReceiptsPostResponse>;
   };
   'v3/fund-app/mch-transfer/partner/sub-mch-authorizations': {
-    /**
-     * 申请子商户商家转账授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469102
-     */
+    /** 申请子商户商家转账授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469102 */
     post: Operation<V3FundAppMchTransferPartnerSubMchAuthorizationsPostOptions, V3FundAppMchTransferPartnerSubMchAuthorizationsPostResponse>;
   };
   'v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}': {
-    /**
-     * 查询子商户商家转账授权状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469112
-     */
+    /** 查询子商户商家转账授权状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469112 */
     get: Operation<V3EcommerceFundWithdrawByWithdrawIdGetQuery, V3FundAppMchTransferPartnerSubMchAuthorizationsBySubMchidGetResponse>;
   };
   'v3/fund-app/mch-transfer/partner/transfer-bills': {
-    /**
-     * 发起转账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469096
-     */
+    /** 发起转账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469096 */
     post: Operation<V3FundAppMchTransferPartnerTransferBillsPostOptions, V3FundAppMchTransferPartnerTransferBillsPostResponse>;
   };
   'v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}': {
-    /**
-     * 商户单号查询转账单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469131
-     */
+    /** 商户单号查询转账单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469131 */
     get: Operation<V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3FundAppMchTransferPartnerTransferBillsOutBillNoByOutBillNoGetResponse>;
   };
   'v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel': {
-    /**
-     * 撤销转账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469118
-     */
+    /** 撤销转账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015469118 */
     post: Operation<V3EcommerceMchTransferTransferBillsOutBillNoByOutBillNoCancelPostOptions, V3FundAppMchTransferPartnerTransferBillsOutBillNoByOutBillNoCancelPostResponse>;
   };
   'v3/fund-app/mch-transfer/transfer-bills': {
-    /**
-     * 发起转账
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716434
-     */
+    /** 发起转账
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716434 */
     post: Operation<V3FundAppMchTransferTransferBillsPostOptions, V3FundAppMchTransferTransferBillsPostResponse>;
   };
   'v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}': {
-    /**
-     * 商户单号查询转账单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716437
-     */
+    /** 商户单号查询转账单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716437 */
     get: Operation<V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetResponse>;
   };
   'v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel': {
-    /**
-     * 撤销转账
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716458
-     */
+    /** 撤销转账
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716458 */
     post: Operation<V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoCancelPostResponse>;
   };
   'v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization': {
-    /**
-     * 发起转账并完成自动收款授权
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399293
-     */
+    /** 发起转账并完成自动收款授权
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399293 */
     post: Operation<V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPostOptions, V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPostResponse>;
   };
   'v3/fund-app/mch-transfer/transfer-bills/transfer': {
-    /**
-     * 转账（用户自动收款）
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399371
-     */
+    /** 转账（用户自动收款）
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399371 */
     post: Operation<V3FundAppMchTransferTransferBillsTransferPostOptions, V3FundAppMchTransferTransferBillsTransferPostResponse>;
   };
   'v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}': {
-    /**
-     * 微信转账单号查询转账单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716457
-     */
+    /** 微信转账单号查询转账单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716457 */
     get: Operation<V3FundAppMchTransferElecsignTransferBillNoPostJson, V3FundAppMchTransferTransferBillsTransferBillNoByTransferBillNoGetResponse>;
   };
   'v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills': {
-    /**
-     * 发起转账到QQ钱包
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014297386
-     */
+    /** 发起转账到QQ钱包
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014297386 */
     post: Operation<V3FundAppMchTransferTransferToQqWalletBillsPostOptions, V3FundAppMchTransferTransferToQqWalletBillsPostResponse>;
   };
   'v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}': {
-    /**
-     * 查询转账到QQ钱包的结果
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014297440
-     */
+    /** 查询转账到QQ钱包的结果
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014297440 */
     get: Operation<V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3FundAppMchTransferTransferToQqWalletBillsPostResponse>;
   };
   'v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel': {
-    /**
-     * 撤销转账到QQ钱包
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014297396
-     */
+    /** 撤销转账到QQ钱包
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014297396 */
     post: Operation<V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3FundAppMchTransferTransferToQqWalletBillsByOutBillNoCancelPostResponse>;
   };
   'v3/fund-app/mch-transfer/user-confirm-authorization': {
-    /**
-     * 申请免确认收款授权
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4015901167
-     */
+    /** 申请免确认收款授权
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4015901167 */
     post: Operation<V3FundAppMchTransferUserConfirmAuthorizationPostOptions, V3FundAppMchTransferUserConfirmAuthorizationPostResponse>;
   };
   'v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}': {
-    /**
-     * 商户单号查询自动收款授权
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399423
-     */
+    /** 商户单号查询自动收款授权
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014399423 */
     get: Operation<V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoGetOptions, V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoGetResponse>;
   };
   'v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close': {
-    /**
-     * 解除免确认收款授权
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4015653811
-     */
+    /** 解除免确认收款授权
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4015653811 */
     post: Operation<V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoGetOptions, V3FundAppMchTransferUserConfirmAuthorizationOutAuthorizationNoByOutAuthorizationNoClosePostResponse>;
   };
   'v3/funds-to-oversea/bill-download-url': {
-    /**
-     * 获取购付汇账单文件下载链接
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476132
-     */
+    /** 获取购付汇账单文件下载链接
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476132 */
     get: Operation<V3FundsToOverseaBillDownloadUrlGetOptions, V3FundsToOverseaBillDownloadUrlGetResponse>;
   };
   'v3/funds-to-oversea/orders': {
-    /**
-     * 申请资金出境
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476113
-     */
+    /** 申请资金出境
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476113 */
     post: Operation<V3FundsToOverseaOrdersPostOptions, V3FundsToOverseaOrdersPostResponse>;
   };
   'v3/funds-to-oversea/orders/{out_order_id}': {
-    /**
-     * 查询出境结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476127
-     */
+    /** 查询出境结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476127 */
     get: Operation<V3FundsToOverseaOrdersByOutOrderIdGetOptions, V3FundsToOverseaOrdersPostResponse>;
   };
   'v3/funds-to-oversea/return/return-orders': {
-    /**
-     * 申请资金出境退回
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013735039
-     */
+    /** 申请资金出境退回
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013735039 */
     post: Operation<V3FundsToOverseaReturnReturnOrdersPostOptions, V3FundsToOverseaReturnReturnOrdersPostResponse>;
   };
   'v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}': {
-    /**
-     * 查询出境退回结果（通过商户出境退回单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013735052
-     */
+    /** 查询出境退回结果（通过商户出境退回单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013735052 */
     get: Operation<V3FundsToOverseaReturnReturnOrdersOutReturnNoByOutReturnNoGetOptions, V3FundsToOverseaReturnReturnOrdersPostResponse>;
   };
   'v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts': {
-    /**
-     * 查询订单剩余可出境余额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476109
-     */
+    /** 查询订单剩余可出境余额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476109 */
     get: Operation<V3FundsToOverseaTransactionsByTransactionIdAvailableAbroadAmountsGetOptions, V3FundsToOverseaTransactionsByTransactionIdAvailableAbroadAmountsGetResponse>;
   };
   'v3/global/certificates': {
-    /**
-     * 获取平台证书列表
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013878
-     */
+    /** 获取平台证书列表
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013878 */
     get: Operation<V3GlobalCertificatesGetOptions, V3CertificatesGetResponse>;
   };
   'v3/global/customs/orders': {
-    /**
-     * 报关查询
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025131
-     */
+    /** 报关查询
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025131 */
     get: Operation<V3GlobalCustomsOrdersGetOptions, V3GlobalCustomsOrdersGetResponse>;
-    /**
-     * 报关
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025127
-     */
+    /** 报关
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025127 */
     post: Operation<V3GlobalCustomsOrdersPostOptions, V3CustomsOrdersPostResponse>;
-    /**
-     * 报关信息修改
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025136
-     */
+    /** 报关信息修改
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025136 */
     patch: Operation<V3GlobalCustomsOrdersPatchOptions, V3CustomsOrdersPatchResponse>;
   };
   'v3/global/customs/redeclare': {
-    /**
-     * 报关重推
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025133
-     */
+    /** 报关重推
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025133 */
     post: Operation<V3GlobalCustomsRedeclarePostOptions, V3CustomsRedeclarePostResponse>;
   };
   'v3/global/customs/verify-certificate': {
-    /**
-     * 身份信息校验
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025128
-     */
+    /** 身份信息校验
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025128 */
     post: Operation<V3GlobalCustomsVerifyCertificatePostOptions, V3CustomsVerifyCertificatePostResponse>;
   };
   'v3/global/merchant-storage/file/upload': {
-    /**
-     * 上传文件
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024913
-     */
+    /** 上传文件
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024913 */
     post: Operation<V3GlobalMerchantStorageFileUploadPostOptions, V3GlobalMerchantStorageFileUploadPostResponse>;
   };
   'v3/global/merchant/h5/permission/applications': {
-    /**
-     * 创建H5支付权限申请单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025106
-     */
+    /** 创建H5支付权限申请单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025106 */
     post: Operation<V3GlobalMerchantH5PermissionApplicationsPostOptions, V3GlobalMerchantH5PermissionApplicationsPostResponse>;
   };
   'v3/global/merchant/h5/permission/applications/{applyment_id}': {
-    /**
-     * 查询H5支付权限申请单详情
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025107
-     */
+    /** 查询H5支付权限申请单详情
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025107 */
     get: Operation<V3GlobalMerchantH5PermissionApplicationsByApplymentIdGetOptions, V3GlobalMerchantH5PermissionApplicationsPostResponse>;
-    /**
-     * 修改H5支付权限申请单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025109
-     */
+    /** 修改H5支付权限申请单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025109 */
     patch: Operation<V3GlobalMerchantH5PermissionApplicationsByApplymentIdPatchOptions, V3GlobalMerchantH5PermissionApplicationsPostResponse>;
   };
   'v3/global/merchant/h5/permission/domain/applications': {
-    /**
-     * 创建H5支付域名修改申请单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025110
-     */
+    /** 创建H5支付域名修改申请单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025110 */
     post: Operation<V3GlobalMerchantH5PermissionDomainApplicationsPostOptions, V3GlobalMerchantH5PermissionDomainApplicationsPostResponse>;
   };
   'v3/global/merchant/h5/permission/domain/applications/{applyment_id}': {
-    /**
-     * 查询H5支付域名修改申请单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025112
-     */
+    /** 查询H5支付域名修改申请单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025112 */
     get: Operation<V3GlobalMerchantH5PermissionApplicationsByApplymentIdGetOptions, V3GlobalMerchantH5PermissionDomainApplicationsPostResponse>;
-    /**
-     * 修改H5支付域名修改申请单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025114
-     */
+    /** 修改H5支付域名修改申请单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025114 */
     patch: Operation<V3GlobalMerchantH5PermissionDomainApplicationsByApplymentIdPatchOptions, V3GlobalMerchantH5PermissionDomainApplicationsPostResponse>;
   };
   'v3/global/merchant/h5/permission/{sub_mchid}': {
-    /**
-     * 查询子商户H5支付权限状态
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025117
-     */
+    /** 查询子商户H5支付权限状态
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025117 */
     get: Operation<V3GlobalMerchantH5PermissionBySubMchidGetOptions, V3GlobalMerchantH5PermissionBySubMchidGetResponse>;
   };
   'v3/global/merchants': {
-    /**
-     * 子商户进件（融合钱包）
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025088
-     */
+    /** 子商户进件（融合钱包）
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025088 */
     post: Operation<V3GlobalMerchantsPostOptions, V3GlobalMerchantsPostResponse>;
   };
   'v3/global/merchants/{sub_mchid}': {
-    /**
-     * 查询子商户（融合钱包）
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025092
-     */
+    /** 查询子商户（融合钱包）
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025092 */
     get: Operation<V3GlobalMerchantsBySubMchidGetOptions, V3MerchantsBySubMchidGetResponse>;
-    /**
-     * 修改子商户（融合钱包）
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025096
-     */
+    /** 修改子商户（融合钱包）
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025096 */
     patch: Operation<V3GlobalMerchantsBySubMchidPatchOptions, V3GlobalMerchantsBySubMchidPatchResponse>;
   };
   'v3/global/micropay/transactions/id/{transaction_id}/reverse': {
-    /**
-     * 撤销订单(微信支付订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013926
-     */
+    /** 撤销订单(微信支付订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013926 */
     post: Operation<V3GlobalMicropayTransactionsIdByTransactionIdReversePostOptions, undefined>;
   };
   'v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse': {
-    /**
-     * 撤销订单(商户订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013926
-     */
+    /** 撤销订单(商户订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013926 */
     post: Operation<V3GlobalMicropayTransactionsOutTradeNoByOutTradeNoReversePostOptions, undefined>;
   };
   'v3/global/micropay/transactions/pay': {
-    /**
-     * 提交付款码支付
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013010527
-     */
+    /** 提交付款码支付
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013010527 */
     post: Operation<V3GlobalMicropayTransactionsPayPostOptions, V3GlobalMicropayTransactionsPayPostResponse>;
   };
   'v3/global/papay/contracts/app-pre-entrust-sign': {
-    /**
-     * APP签约
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
-     */
+    /** APP签约
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015467 */
     post: Operation<V3GlobalPapayContractsAppPreEntrustSignPostOptions, V3GlobalPapayContractsAppPreEntrustSignPostResponse>;
   };
   'v3/global/papay/contracts/h5-pre-entrust-sign': {
-    /**
-     * H5预签约
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015443
-     */
+    /** H5预签约
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015443 */
     post: Operation<V3GlobalPapayContractsH5PreEntrustSignPostOptions, V3GlobalPapayContractsH5PreEntrustSignPostResponse>;
   };
   'v3/global/papay/contracts/jsapi-pre-entrust-sign': {
-    /**
-     * JSAPI预签约
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015447
-     */
+    /** JSAPI预签约
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015447 */
     post: Operation<V3GlobalPapayContractsJsapiPreEntrustSignPostOptions, V3GlobalPapayContractsH5PreEntrustSignPostResponse>;
   };
   'v3/global/papay/contracts/miniprogram-pre-entrust-sign': {
-    /**
-     * 小程序签约
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015440
-     */
+    /** 小程序签约
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015440 */
     post: Operation<V3GlobalPapayContractsAppPreEntrustSignPostOptions, V3GlobalPapayContractsAppPreEntrustSignPostResponse>;
   };
   'v3/global/papay/contracts/out-contract-code/{out_contract_code}': {
-    /**
-     * 商户协议号查询签约
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015477
-     */
+    /** 商户协议号查询签约
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015477 */
     get: Operation<V3GlobalPapayContractsOutContractCodeByOutContractCodeGetOptions, V3GlobalPapayContractsByContractIdGetResponse>;
   };
   'v3/global/papay/contracts/web-pre-entrust-sign': {
-    /**
-     * WEB预签约
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015464
-     */
+    /** WEB预签约
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015464 */
     post: Operation<V3GlobalPapayContractsWebPreEntrustSignPostOptions, V3GlobalPapayContractsWebPreEntrustSignPostResponse>;
   };
   'v3/global/papay/contracts/{contract_id}': {
-    /**
-     * 代扣协议ID查询签约
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015470
-     */
+    /** 代扣协议ID查询签约
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015470 */
     get: Operation<V3GlobalPapayContractsByContractIdGetOptions, V3GlobalPapayContractsByContractIdGetResponse>;
   };
   'v3/global/papay/contracts/{contract_id}/terminate': {
-    /**
-     * 申请解约
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015478
-     */
+    /** 申请解约
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015478 */
     post: Operation<V3GlobalPapayContractsByContractIdTerminatePostOptions, undefined>;
   };
   'v3/global/papay/transactions': {
-    /**
-     * 支付扣款
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015482
-     */
+    /** 支付扣款
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015482 */
     post: Operation<V3GlobalPapayTransactionsPostOptions, V3GlobalPapayTransactionsPostResponse>;
   };
   'v3/global/papay/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 查询订单(商户订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
-     */
+    /** 查询订单(商户订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013026988 */
     get: Operation<V3GlobalPapayTransactionsOutTradeNoByOutTradeNoGetOptions, V3GlobalPapayTransactionsByTransactionIdGetResponse>;
   };
   'v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse': {
-    /**
-     * 撤销订单(商户订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015496
-     */
+    /** 撤销订单(商户订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015496 */
     post: Operation<V3GlobalPapayTransactionsOutTradeNoByOutTradeNoReversePostOptions, undefined>;
   };
   'v3/global/papay/transactions/{transaction_id}': {
-    /**
-     * 查询订单(微信支付订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
-     */
+    /** 查询订单(微信支付订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013026988 */
     get: Operation<V3GlobalPapayTransactionsByTransactionIdGetOptions, V3GlobalPapayTransactionsByTransactionIdGetResponse>;
   };
   'v3/global/profit-sharing/bill-download-url': {
-    /**
-     * 获取分账账单文件下载地址
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025018
-     */
+    /** 获取分账账单文件下载地址
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025018 */
     get: Operation<V3GlobalProfitSharingBillDownloadUrlGetOptions, V3GlobalProfitSharingBillDownloadUrlGetResponse>;
   };
   'v3/global/profit-sharing/orders': {
-    /**
-     * 请求分账
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024892
-     */
+    /** 请求分账
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024892 */
     post: Operation<V3GlobalProfitSharingOrdersPostOptions, V3GlobalProfitSharingOrdersPostResponse>;
   };
   'v3/global/profit-sharing/orders/unfreeze': {
-    /**
-     * 解冻剩余资金
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024897
-     */
+    /** 解冻剩余资金
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024897 */
     post: Operation<V3GlobalProfitSharingOrdersUnfreezePostOptions, V3GlobalProfitSharingOrdersPostResponse>;
   };
   'v3/global/profit-sharing/orders/{out_order_no}': {
-    /**
-     * 查询分账结果
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024900
-     */
+    /** 查询分账结果
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024900 */
     get: Operation<V3GlobalProfitSharingOrdersByOutOrderNoGetOptions, V3GlobalProfitSharingOrdersByOutOrderNoGetResponse>;
   };
   'v3/global/profit-sharing/receivers': {
-    /**
-     * 添加分账接收方
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024908
-     */
+    /** 添加分账接收方
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024908 */
     post: Operation<V3GlobalProfitSharingReceiversPostOptions, V3GlobalProfitSharingReceiversPostResponse>;
-    /**
-     * 删除分账接收方
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013027316
-     */
+    /** 删除分账接收方
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013027316 */
     delete: Operation<V3GlobalProfitSharingReceiversDeleteOptions, undefined>;
   };
   'v3/global/profit-sharing/receivers/{account}': {
-    /**
-     * 查询分账接收方添加结果
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024912
-     */
+    /** 查询分账接收方添加结果
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024912 */
     get: Operation<V3GlobalProfitSharingReceiversByAccountGetOptions, V3GlobalProfitSharingReceiversByAccountGetResponse>;
   };
   'v3/global/profit-sharing/refunds/bill-download-url': {
-    /**
-     * 获取分账退款账单下载链接
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025022
-     */
+    /** 获取分账退款账单下载链接
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025022 */
     get: Operation<V3GlobalProfitSharingBillDownloadUrlGetOptions, V3GlobalProfitSharingBillDownloadUrlGetResponse>;
   };
   'v3/global/profit-sharing/refunds/refundable-balance': {
-    /**
-     * 查询可供垫付退款实时余额
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024984
-     */
+    /** 查询可供垫付退款实时余额
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024984 */
     get: Operation<V3GlobalCertificatesGetOptions, V3GlobalProfitSharingRefundsRefundableBalanceGetResponse>;
   };
   'v3/global/profit-sharing/transactions/mark': {
-    /**
-     * 分账标记
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354804
-     */
+    /** 分账标记
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354804 */
     post: Operation<V3GlobalProfitSharingTransactionsMarkPostOptions, undefined>;
   };
   'v3/global/profit-sharing/transactions/{transaction_id}/amounts': {
-    /**
-     * 查询剩余待分金额
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024904
-     */
+    /** 查询剩余待分金额
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024904 */
     get: Operation<V3GlobalProfitSharingTransactionsByTransactionIdAmountsGetOptions, V3GlobalProfitSharingTransactionsByTransactionIdAmountsGetResponse>;
   };
   'v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts': {
-    /**
-     * 查询订单剩余可退款金额
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024982
-     */
+    /** 查询订单剩余可退款金额
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013024982 */
     get: Operation<V3GlobalProfitSharingTransactionsByTransactionIdAmountsGetOptions, V3GlobalProfitSharingTransactionsByTransactionIdRefundableAmountsGetResponse>;
   };
   'v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}': {
-    /**
-     * 商家充值退款余额查询
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013068962
-     */
+    /** 商家充值退款余额查询
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013068962 */
     get: Operation<V3GlobalRefundPartnerRechargeBalanceSubMchidBySubMchidGetOptions, V3GlobalRefundRechargeBalanceGetResponse>;
   };
   'v3/global/refund/recharge-balance': {
-    /**
-     * 商家充值退款余额查询
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013068962
-     */
+    /** 商家充值退款余额查询
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013068962 */
     get: Operation<V3GlobalCertificatesGetOptions, V3GlobalRefundRechargeBalanceGetResponse>;
   };
   'v3/global/refunds': {
-    /**
-     * 查询所有退款
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354686
-     */
+    /** 查询所有退款
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354686 */
     get: Operation<V3GlobalRefundsGetOptions, V3GlobalRefundsGetResponse>;
-    /**
-     * 申请退款
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354681
-     */
+    /** 申请退款
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354681 */
     post: Operation<V3GlobalRefundsPostOptions, V3GlobalRefundsPostResponse>;
   };
   'v3/global/refunds/id/{refund_id}': {
-    /**
-     * 查询单笔退款(微信支付退款订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354684
-     */
+    /** 查询单笔退款(微信支付退款订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354684 */
     get: Operation<V3GlobalRefundsIdByRefundIdGetOptions, V3GlobalRefundsIdByRefundIdGetResponse>;
   };
   'v3/global/refunds/out-refund-no/{out_refund_no}': {
-    /**
-     * 查询单笔退款(商户退款订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354684
-     */
+    /** 查询单笔退款(商户退款订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4012354684 */
     get: Operation<V3GlobalRefundsOutRefundNoByOutRefundNoGetOptions, V3GlobalRefundsIdByRefundIdGetResponse>;
   };
   'v3/global/settle/settlements': {
-    /**
-     * 查询结算资金明细
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013893
-     */
+    /** 查询结算资金明细
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013893 */
     get: Operation<V3GlobalSettleSettlementsGetOptions, V3GlobalSettleSettlementsGetResponse>;
   };
   'v3/global/statements': {
-    /**
-     * 下载对账单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013869
-     */
+    /** 下载对账单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013869 */
     get: Operation<V3GlobalStatementsGetOptions, Buffer>;
   };
   'v3/global/transactions/app': {
-    /**
-     * APP支付下单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014223
-     */
+    /** APP支付下单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014223 */
     post: Operation<V3GlobalTransactionsAppPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/global/transactions/id/{transaction_id}': {
-    /**
-     * 查询订单(微信支付订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013913
-     */
+    /** 查询订单(微信支付订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013913 */
     get: Operation<V3GlobalTransactionsIdByTransactionIdGetOptions, V3GlobalTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/global/transactions/id/{transaction_id}/close': {
-    /**
-     * 关闭订单(微信支付订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014140
-     */
+    /** 关闭订单(微信支付订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014140 */
     post: Operation<V3GlobalTransactionsIdByTransactionIdClosePostOptions, undefined>;
   };
   'v3/global/transactions/jsapi': {
-    /**
-     * JSAPI支付下单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014150
-     */
+    /** JSAPI支付下单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014150 */
     post: Operation<V3GlobalTransactionsAppPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/global/transactions/mweb': {
-    /**
-     * H5支付下单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014399
-     */
+    /** H5支付下单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014399 */
     post: Operation<V3GlobalTransactionsMwebPostOptions, V3TransactionsMwebPostResponse>;
   };
   'v3/global/transactions/native': {
-    /**
-     * Native支付下单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013953
-     */
+    /** Native支付下单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013953 */
     post: Operation<V3GlobalTransactionsAppPostOptions, V3TransactionsNativePostResponse>;
   };
   'v3/global/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 查询订单(商户订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013913
-     */
+    /** 查询订单(商户订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013013913 */
     get: Operation<V3GlobalTransactionsOutTradeNoByOutTradeNoGetOptions, V3GlobalTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/global/transactions/out-trade-no/{out_trade_no}/close': {
-    /**
-     * 关闭订单(商户订单号)
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014140
-     */
+    /** 关闭订单(商户订单号)
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013014140 */
     post: Operation<V3GlobalTransactionsOutTradeNoByOutTradeNoClosePostOptions, undefined>;
   };
   'v3/goldplan/merchants/changecustompagestatus': {
-    /**
-     * 商家小票管理
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473788
-     */
+    /** 商家小票管理
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473788 */
     post: Operation<V3GoldplanMerchantsChangegoldplanstatusPostOptions, V3GoldplanMerchantsChangecustompagestatusPostResponse>;
   };
   'v3/goldplan/merchants/changegoldplanstatus': {
-    /**
-     * 点金计划管理
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473796
-     */
+    /** 点金计划管理
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473796 */
     post: Operation<V3GoldplanMerchantsChangegoldplanstatusPostOptions, V3GoldplanMerchantsChangegoldplanstatusPostResponse>;
   };
   'v3/goldplan/merchants/close-advertising-show': {
-    /**
-     * 关闭广告展示
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473781
-     */
+    /** 关闭广告展示
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473781 */
     post: Operation<V3GoldplanMerchantsCloseAdvertisingShowPostOptions, undefined>;
   };
   'v3/goldplan/merchants/open-advertising-show': {
-    /**
-     * 开通广告展示
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473794
-     */
+    /** 开通广告展示
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473794 */
     patch: Operation<V3GoldplanMerchantsOpenAdvertisingShowPatchOptions, undefined>;
   };
   'v3/goldplan/merchants/set-advertising-industry-filter': {
-    /**
-     * 同业过滤标签管理
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473784
-     */
+    /** 同业过滤标签管理
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012473784 */
     post: Operation<V3GoldplanMerchantsSetAdvertisingIndustryFilterPostOptions, undefined>;
   };
   'v3/gov/subsidy/audit/cup/invalid': {
-    /**
-     * 查询审核结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
-     */
+    /** 查询审核结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535 */
     post: Operation<V3GovSubsidyAuditCupQueryPostOptions, V3GovSubsidyAuditCupUpdatePostResponse>;
   };
   'v3/gov/subsidy/audit/cup/query': {
-    /**
-     * 查询审核结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
-     */
+    /** 查询审核结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535 */
     post: Operation<V3GovSubsidyAuditCupQueryPostOptions, V3GovSubsidyAuditCupQueryPostResponse>;
   };
   'v3/gov/subsidy/audit/cup/refund/sync': {
-    /**
-     * 同步非银联支付交易退款信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
-     */
+    /** 同步非银联支付交易退款信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535 */
     post: Operation<V3GovSubsidyAuditCupRefundSyncPostOptions, V3GovSubsidyAuditCupUpdatePostResponse>;
   };
   'v3/gov/subsidy/audit/cup/update': {
-    /**
-     * 更新审核数据
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
-     */
+    /** 更新审核数据
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535 */
     post: Operation<V3GovSubsidyAuditCupUpdatePostOptions, V3GovSubsidyAuditCupUpdatePostResponse>;
   };
   'v3/gov/subsidy/audit/cup/upload': {
-    /**
-     * 上传审核数据
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535
-     */
+    /** 上传审核数据
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989535 */
     post: Operation<V3GovSubsidyAuditCupUpdatePostOptions, V3GovSubsidyAuditCupUpdatePostResponse>;
   };
   'v3/gov/subsidy/companies/query': {
-    /**
-     * 企业信息查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** 企业信息查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidyCompaniesQueryPostOptions, V3GovSubsidyCompaniesQueryPostResponse>;
   };
   'v3/gov/subsidy/goods/upload': {
-    /**
-     * 商品信息上传
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** 商品信息上传
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidyGoodsUploadPostOptions, V3GovSubsidySncodeLockPostResponse>;
   };
   'v3/gov/subsidy/n-qualifications/sync': {
-    /**
-     * N品类同步资格核销信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** N品类同步资格核销信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidyNQualificationsSyncPostOptions, V3GovSubsidySncodeLockPostResponse>;
   };
   'v3/gov/subsidy/qualification': {
-    /**
-     * 查询补贴资格
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** 查询补贴资格
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     get: Operation<V3GovSubsidyQualificationGetOptions, V3GovSubsidyQualificationGetResponse>;
   };
   'v3/gov/subsidy/qualifications/passthrough/cancel': {
@@ -3080,206 +2200,148 @@ export interface Paths {
     post: Operation<V3GovSubsidyQualificationsQueryPostOptions, V3GovSubsidyQualificationsPassthroughQueryPostResponse>;
   };
   'v3/gov/subsidy/qualifications/query': {
-    /**
-     * 批量查询用户资格
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** 批量查询用户资格
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidyQualificationsQueryPostOptions, V3GovSubsidyQualificationsQueryPostResponse>;
   };
   'v3/gov/subsidy/qualifications/sync': {
-    /**
-     * 同步资格核销信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** 同步资格核销信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidyQualificationsSyncPostOptions, V3GovSubsidySncodeLockPostResponse>;
   };
   'v3/gov/subsidy/sncode/lock': {
-    /**
-     * sn码锁定
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** sn码锁定
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidySncodeLockPostOptions, V3GovSubsidySncodeLockPostResponse>;
   };
   'v3/gov/subsidy/sncode/query': {
-    /**
-     * 查询sn码状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** 查询sn码状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidySncodeQueryPostOptions, V3GovSubsidySncodeQueryPostResponse>;
   };
   'v3/gov/subsidy/sncode/unlock': {
-    /**
-     * sn码解锁
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** sn码解锁
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidySncodeUnlockPostOptions, V3GovSubsidySncodeLockPostResponse>;
   };
   'v3/gov/subsidy/transactions/query': {
-    /**
-     * 交易信息查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** 交易信息查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidyTransactionsQueryPostOptions, V3GovSubsidyTransactionsQueryPostResponse>;
   };
   'v3/gov/subsidy/transactions/summary/query-day': {
-    /**
-     * 查询单日交易汇总
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** 查询单日交易汇总
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidyTransactionsSummaryQueryDayPostOptions, V3GovSubsidyTransactionsSummaryQueryDayPostResponse>;
   };
   'v3/gov/subsidy/transactions/sync': {
-    /**
-     * 交易信息回传
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543
-     */
+    /** 交易信息回传
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989543 */
     post: Operation<V3GovSubsidyTransactionsSyncPostOptions, V3GovSubsidySncodeLockPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/authcode/cancel': {
-    /**
-     * 品类凭证码预核销撤销
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 品类凭证码预核销撤销
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangAuthcodeCancelPostOptions, V3GovSubsidyZhejiangSncodeUnlockPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/authcode/commit': {
-    /**
-     * 品类凭证码上报确认
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 品类凭证码上报确认
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangAuthcodeCommitPostOptions, V3GovSubsidyZhejiangSncodeUnlockPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/authcode/issue': {
-    /**
-     * 申请品类凭证码
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 申请品类凭证码
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangAuthcodeIssuePostOptions, V3GovSubsidyZhejiangAuthcodeIssuePostResponse>;
   };
   'v3/gov/subsidy/zhejiang/authcode/refund': {
-    /**
-     * 品类凭证码上报撤销
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 品类凭证码上报撤销
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangAuthcodeRefundPostOptions, V3GovSubsidyZhejiangSncodeUnlockPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/authcode/try': {
-    /**
-     * 预核销品类凭证码
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 预核销品类凭证码
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangAuthcodeTryPostOptions, V3GovSubsidyZhejiangAuthcodeTryPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/goods/query': {
-    /**
-     * 商品信息查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 商品信息查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangGoodsQueryPostOptions, V3GovSubsidyZhejiangGoodsQueryPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/n-qualifications/confirm': {
-    /**
-     * n品类核销
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** n品类核销
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangNQualificationsConfirmPostOptions, V3GovSubsidyZhejiangSncodeUnlockPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/qualifications/alter': {
-    /**
-     * 变更资格
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 变更资格
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangQualificationsAlterPostOptions, V3GovSubsidyZhejiangQualificationsAlterPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/qualifications/claim': {
-    /**
-     * 领取资格
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 领取资格
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangQualificationsClaimPostOptions, V3GovSubsidyZhejiangSncodeUnlockPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/qualifications/query': {
-    /**
-     * 查询补贴资格
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 查询补贴资格
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangQualificationsQueryPostOptions, V3GovSubsidyZhejiangQualificationsQueryPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/qualifications/sync': {
-    /**
-     * 核销资格
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** 核销资格
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangQualificationsSyncPostOptions, V3GovSubsidyZhejiangQualificationsSyncPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/sncode/lock': {
-    /**
-     * sn码锁定
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** sn码锁定
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangSncodeLockPostOptions, V3GovSubsidyZhejiangSncodeLockPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/sncode/query': {
-    /**
-     * sn码销售状态查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** sn码销售状态查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangSncodeQueryPostOptions, V3GovSubsidyZhejiangSncodeQueryPostResponse>;
   };
   'v3/gov/subsidy/zhejiang/sncode/unlock': {
-    /**
-     * sn码解锁
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530
-     */
+    /** sn码解锁
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013989530 */
     post: Operation<V3GovSubsidyZhejiangSncodeUnlockPostOptions, V3GovSubsidyZhejiangSncodeUnlockPostResponse>;
   };
   'v3/hire-power-bank/insurance-orders': {
-    /**
-     * 创建保险订单
-     * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/create-insurance-order.html
-     */
+    /** 创建保险订单
+     * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/create-insurance-order.html */
     post: Operation<V3HirePowerBankInsuranceOrdersPostOptions, V3HirePowerBankInsuranceOrdersPostResponse>;
   };
   'v3/hire-power-bank/insurance-orders/{out_order_no}': {
-    /**
-     * 查询保险订单详情
-     * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-by-out-trade-no.html
-     */
+    /** 查询保险订单详情
+     * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-by-out-trade-no.html */
     get: Operation<V3HirePowerBankInsuranceOrdersByOutOrderNoGetOptions, V3HirePowerBankInsuranceOrdersPostResponse>;
   };
   'v3/hire-power-bank/user-qualifications/{openid}': {
-    /**
-     * 查询用户保险订单领取资格
-     * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-qualification-by-open-id.html
-     */
+    /** 查询用户保险订单领取资格
+     * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-qualification-by-open-id.html */
     get: Operation<V3HirePowerBankUserQualificationsByOpenidGetOptions, V3HirePowerBankUserQualificationsByOpenidGetResponse>;
   };
   'v3/industry-coupon/tokens': {
-    /**
-     * 出行券切卡组件预下单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553563
-     */
+    /** 出行券切卡组件预下单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553563 */
     post: Operation<V3IndustryCouponTokensPostOptions, V3IndustryCouponTokensPostResponse>;
   };
   'v3/iotmanage/device-inspections/{device_sn}': {
-    /**
-     * 获取出厂检查结果
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/tool/factory-check-data-api.html
-     */
+    /** 获取出厂检查结果
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/tool/factory-check-data-api.html */
     get: Operation<V3IotmanageDeviceInspectionsByDeviceSnGetOptions, V3IotmanageDeviceInspectionsByDeviceSnGetResponse>;
   };
   'v3/iotmanage/devices': {
-    /**
-     * 智能设备列表
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/point/iotmanage-devices.html
-     */
+    /** 智能设备列表
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/point/iotmanage-devices.html */
     get: Operation<V3IotmanageDevicesGetOptions, V3IotmanageDevicesGetResponse>;
   };
   'v3/lovefeast/brands/{brand_id}': {
-    /**
-     * 查询爱心餐品牌信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472863
-     */
+    /** 查询爱心餐品牌信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472863 */
     get: Operation<V3LovefeastBrandsByBrandIdGetOptions, V3LovefeastBrandsByBrandIdGetResponse>;
   };
   'v3/lovefeast/users/{openid}/orders/brand-id/{brand_id}': {
@@ -3291,262 +2353,184 @@ export interface Paths {
     get: Operation<V3LovefeastUsersByOpenidOrdersOutTradeNoByOutTradeNoGetOptions, V3LovefeastUsersByOpenidOrdersOutTradeNoByOutTradeNoGetResponse>;
   };
   'v3/marketing/bank-favor/users/{openid}/bank-multi-activity': {
-    /**
-     * 给指定用户报名多笔立减活动
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014569793
-     */
+    /** 给指定用户报名多笔立减活动
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014569793 */
     post: Operation<V3MarketingBankFavorUsersByOpenidBankMultiActivityPostOptions, V3MarketingFavorUsersByOpenidCouponsPostResponse>;
   };
   'v3/marketing/bank-favor/users/{openid}/coupons/{coupon_id}': {
-    /**
-     * 查询绑定多笔立减活动的代金券详情
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014569864
-     */
+    /** 查询绑定多笔立减活动的代金券详情
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014569864 */
     get: Operation<V3MarketingBankFavorUsersByOpenidCouponsByCouponIdGetOptions, V3MarketingBankFavorUsersByOpenidCouponsByCouponIdGetResponse>;
   };
   'v3/marketing/bank/packages/{package_id}/tasks': {
-    /**
-     * 查询上传任务列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012466728
-     */
+    /** 查询上传任务列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012466728 */
     get: Operation<V3MarketingBankPackagesByPackageIdTasksGetOptions, V3MarketingBankPackagesByPackageIdTasksGetResponse>;
-    /**
-     * 导入定向用户协议号
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_8_1.shtml
-     */
+    /** 导入定向用户协议号
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_8_1.shtml */
     post: Operation<V3MarketingBankPackagesByPackageIdTasksPostOptions, V3MarketingBankPackagesByPackageIdTasksPostResponse>;
   };
   'v3/marketing/busifavor/callbacks': {
-    /**
-     * 查询商家券事件通知地址
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465507
-     */
+    /** 查询商家券事件通知地址
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465507 */
     get: Operation<V3MarketingFavorCallbacksGetOptions, V3MarketingBusifavorCallbacksGetResponse>;
-    /**
-     * 设置商家券事件通知地址
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465431
-     */
+    /** 设置商家券事件通知地址
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465431 */
     post: Operation<V3MarketingBusifavorCallbacksPostOptions, V3MarketingBusifavorCallbacksPostResponse>;
   };
   'v3/marketing/busifavor/coupons/associate': {
-    /**
-     * 关联订单信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465596
-     */
+    /** 关联订单信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465596 */
     post: Operation<V3MarketingBusifavorCouponsAssociatePostOptions, V3MarketingBusifavorCouponsAssociatePostResponse>;
   };
   'v3/marketing/busifavor/coupons/deactivate': {
-    /**
-     * 使券失效
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465890
-     */
+    /** 使券失效
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465890 */
     post: Operation<V3MarketingBusifavorCouponsDeactivatePostOptions, V3MarketingBusifavorCouponsDeactivatePostResponse>;
   };
   'v3/marketing/busifavor/coupons/disassociate': {
-    /**
-     * 取消关联订单信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465673
-     */
+    /** 取消关联订单信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465673 */
     post: Operation<V3MarketingBusifavorCouponsAssociatePostOptions, V3MarketingBusifavorCouponsDisassociatePostResponse>;
   };
   'v3/marketing/busifavor/coupons/return': {
-    /**
-     * 申请退券
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465845
-     */
+    /** 申请退券
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465845 */
     post: Operation<V3MarketingBusifavorCouponsReturnPostOptions, V3MarketingBusifavorCouponsReturnPostResponse>;
   };
   'v3/marketing/busifavor/coupons/send': {
-    /**
-     * 向用户发券
-     * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html
-     */
+    /** 向用户发券
+     * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html */
     post: Operation<V3MarketingBusifavorCouponsSendPostOptions, V3MarketingBusifavorCouponsSendPostResponse>;
   };
   'v3/marketing/busifavor/coupons/use': {
-    /**
-     * 核销用户券
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465292
-     */
+    /** 核销用户券
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465292 */
     post: Operation<V3MarketingBusifavorCouponsUsePostOptions, V3MarketingBusifavorCouponsUsePostResponse>;
   };
   'v3/marketing/busifavor/coupons/{card_id}/send': {
-    /**
-     * 发放消费卡
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml
-     */
+    /** 发放消费卡
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml */
     post: Operation<V3MarketingBusifavorCouponsByCardIdSendPostOptions, V3MarketingBusifavorCouponsByCardIdSendPostResponse>;
   };
   'v3/marketing/busifavor/product-coupons/send': {
-    /**
-     * 向用户发放商品券
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4015594964
-     */
+    /** 向用户发放商品券
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4015594964 */
     post: Operation<V3MarketingBusifavorProductCouponsSendPostOptions, V3MarketingBusifavorProductCouponsSendPostResponse>;
   };
   'v3/marketing/busifavor/stocks': {
-    /**
-     * 创建商家券
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534855
-     */
+    /** 创建商家券
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534855 */
     post: Operation<V3MarketingBusifavorStocksPostOptions, V3MarketingBusifavorStocksPostResponse>;
   };
   'v3/marketing/busifavor/stocks/{stock_id}': {
-    /**
-     * 查询商家券详情
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534928
-     */
+    /** 查询商家券详情
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534928 */
     get: Operation<V3MultiuseStocksByStockIdUseFlowGetOptions, V3MarketingBusifavorStocksByStockIdGetResponse>;
-    /**
-     * 修改商家券基本信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535020
-     */
+    /** 修改商家券基本信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535020 */
     patch: Operation<V3MarketingBusifavorStocksByStockIdPatchOptions, undefined>;
   };
   'v3/marketing/busifavor/stocks/{stock_id}/budget': {
-    /**
-     * 修改批次预算
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465739
-     */
+    /** 修改批次预算
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012465739 */
     patch: Operation<V3MarketingBusifavorStocksByStockIdBudgetPatchOptions, V3MarketingBusifavorStocksByStockIdBudgetPatchResponse>;
   };
   'v3/marketing/busifavor/stocks/{stock_id}/couponcodes': {
-    /**
-     * 查询预存code列表
-     * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html
-     */
+    /** 查询预存code列表
+     * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html */
     get: Operation<V3MarketingBusifavorStocksByStockIdCouponcodesGetOptions, V3MarketingBusifavorStocksByStockIdCouponcodesGetResponse>;
-    /**
-     * 上传预存code
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012487038
-     */
+    /** 上传预存code
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012487038 */
     post: Operation<V3MarketingBusifavorStocksByStockIdCouponcodesPostOptions, V3MarketingBusifavorStocksByStockIdCouponcodesPostResponse>;
   };
   'v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}': {
-    /**
-     * 查询预存code详情
-     * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html
-     */
+    /** 查询预存code详情
+     * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html */
     get: Operation<V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeGetOptions, V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeGetResponse>;
-    /**
-     * 删除预存code
-     * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html
-     */
+    /** 删除预存code
+     * @see https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html */
     delete: Operation<V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeDeleteOptions, V3MarketingBusifavorStocksByStockIdCouponcodesByCouponCodeDeleteResponse>;
   };
   'v3/marketing/busifavor/subsidy/pay-receipts': {
-    /**
-     * 查询营销补差付款单列表
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml
-     */
+    /** 查询营销补差付款单列表
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml */
     get: Operation<V3MarketingBusifavorSubsidyPayReceiptsGetOptions, V3MarketingBusifavorSubsidyPayReceiptsGetResponse>;
-    /**
-     * 营销补差付款
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml
-     */
+    /** 营销补差付款
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml */
     post: Operation<V3MarketingBusifavorSubsidyPayReceiptsPostOptions, V3MarketingBusifavorSubsidyPayReceiptsPostResponse>;
   };
   'v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}': {
-    /**
-     * 查询营销补差付款单详情
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml
-     */
+    /** 查询营销补差付款单详情
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml */
     get: Operation<V3MarketingBusifavorSubsidyPayReceiptsBySubsidyReceiptIdGetOptions, V3MarketingBusifavorSubsidyPayReceiptsPostResponse>;
   };
   'v3/marketing/busifavor/subsidy/return-receipts': {
-    /**
-     * 营销补差回退
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml
-     */
+    /** 营销补差回退
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml */
     post: Operation<V3MarketingBusifavorSubsidyReturnReceiptsPostOptions, V3MarketingBusifavorSubsidyReturnReceiptsPostResponse>;
   };
   'v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}': {
-    /**
-     * 查询商家券营销补差回退单详情
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml
-     */
+    /** 查询商家券营销补差回退单详情
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml */
     get: Operation<V3MarketingBusifavorSubsidyReturnReceiptsBySubsidyReturnReceiptIdGetOptions, V3MarketingBusifavorSubsidyReturnReceiptsPostResponse>;
   };
   'v3/marketing/busifavor/users/{openid}/coupons': {
-    /**
-     * 根据过滤条件查询用户券
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534963
-     */
+    /** 根据过滤条件查询用户券
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534963 */
     get: Operation<V3MarketingBusifavorUsersByOpenidCouponsGetOptions, V3MarketingFavorUsersByOpenidCouponsGetResponse>;
   };
   'v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}': {
-    /**
-     * 查询用户单张券详情
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535011
-     */
+    /** 查询用户单张券详情
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535011 */
     get: Operation<V3MarketingBusifavorUsersByOpenidCouponsByCouponCodeAppidsByAppidGetOptions, V3MarketingBusifavorUsersByOpenidCouponsByCouponCodeAppidsByAppidGetResponse>;
   };
   'v3/marketing/favor/callbacks': {
-    /**
-     * 获取已设置的消息通知地址
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012464070
-     */
+    /** 获取已设置的消息通知地址
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012464070 */
     get: Operation<V3MarketingFavorCallbacksGetOptions, V3MarketingFavorCallbacksGetResponse>;
-    /**
-     * 设置消息通知地址
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012464198
-     */
+    /** 设置消息通知地址
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012464198 */
     post: Operation<V3MarketingFavorCallbacksPostOptions, V3MarketingFavorCallbacksPostResponse>;
   };
   'v3/marketing/favor/coupon-stocks': {
-    /**
-     * 创建代金券批次
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534633
-     */
+    /** 创建代金券批次
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534633 */
     post: Operation<V3MarketingFavorCouponStocksPostOptions, V3MarketingBusifavorStocksPostResponse>;
   };
   'v3/marketing/favor/media/image-upload': {
-    /**
-     * （营销）图片上传
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012557233
-     */
+    /** （营销）图片上传
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012557233 */
     post: Operation<V3MerchantMediaUploadPostOptions, V3MarketingFavorMediaImageUploadPostResponse>;
   };
   'v3/marketing/favor/stocks': {
-    /**
-     * 条件查询批次列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460489
-     */
+    /** 条件查询批次列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460489 */
     get: Operation<V3MarketingFavorStocksGetOptions, V3MarketingFavorStocksGetResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}': {
-    /**
-     * 查询批次详情
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460564
-     */
+    /** 查询批次详情
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460564 */
     get: Operation<V3MarketingFavorStocksByStockIdGetOptions, V3MarketingFavorStocksByStockIdGetResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}/items': {
-    /**
-     * 查询代金券可用单品
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463442
-     */
+    /** 查询代金券可用单品
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463442 */
     get: Operation<V3MarketingFavorStocksByStockIdItemsGetOptions, V3MarketingFavorStocksByStockIdItemsGetResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}/merchants': {
-    /**
-     * 查询代金券可用商户
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463358
-     */
+    /** 查询代金券可用商户
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463358 */
     get: Operation<V3MarketingFavorStocksByStockIdMerchantsGetOptions, V3MarketingFavorStocksByStockIdMerchantsGetResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}/pause': {
-    /**
-     * 暂停代金券批次
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460305
-     */
+    /** 暂停代金券批次
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460305 */
     post: Operation<V3MarketingFavorStocksByStockIdPausePostOptions, V3MarketingFavorStocksByStockIdPausePostResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}/refund-flow': {
-    /**
-     * 下载批次退款明细
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463523
-     */
+    /** 下载批次退款明细
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463523 */
     get: Operation<V3MultiuseStocksByStockIdUseFlowGetOptions, V3MarketingFavorStocksByStockIdUseFlowGetResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}/refund-flow-by-day': {
@@ -3554,24 +2538,18 @@ export interface Paths {
     get: Operation<V3MarketingFavorStocksByStockIdUseFlowByDayGetOptions, V3MarketingFavorStocksByStockIdRefundFlowByDayGetResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}/restart': {
-    /**
-     * 重启代金券批次
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460411
-     */
+    /** 重启代金券批次
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460411 */
     post: Operation<V3MarketingFavorStocksByStockIdPausePostOptions, V3MarketingFavorStocksByStockIdRestartPostResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}/start': {
-    /**
-     * 激活代金券批次
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460137
-     */
+    /** 激活代金券批次
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460137 */
     post: Operation<V3MarketingFavorStocksByStockIdPausePostOptions, V3MarketingFavorStocksByStockIdStartPostResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}/use-flow': {
-    /**
-     * 下载批次核销明细
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463585
-     */
+    /** 下载批次核销明细
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463585 */
     get: Operation<V3MultiuseStocksByStockIdUseFlowGetOptions, V3MarketingFavorStocksByStockIdUseFlowGetResponse>;
   };
   'v3/marketing/favor/stocks/{stock_id}/use-flow-by-day': {
@@ -3579,1815 +2557,1283 @@ export interface Paths {
     get: Operation<V3MarketingFavorStocksByStockIdUseFlowByDayGetOptions, V3MarketingFavorStocksByStockIdUseFlowByDayGetResponse>;
   };
   'v3/marketing/favor/users/{openid}/coupons': {
-    /**
-     * 根据商户号查用户的券
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534690
-     */
+    /** 根据商户号查用户的券
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534690 */
     get: Operation<V3MarketingFavorUsersByOpenidCouponsGetOptions, V3MarketingFavorUsersByOpenidCouponsGetResponse>;
-    /**
-     * 发放代金券
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463767
-     */
+    /** 发放代金券
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012463767 */
     post: Operation<V3MarketingFavorUsersByOpenidCouponsPostOptions, V3MarketingFavorUsersByOpenidCouponsPostResponse>;
   };
   'v3/marketing/favor/users/{openid}/coupons/{coupon_id}': {
-    /**
-     * 查询代金券详情
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012486942
-     */
+    /** 查询代金券详情
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012486942 */
     get: Operation<V3MarketingFavorUsersByOpenidCouponsByCouponIdGetOptions, V3MarketingFavorUsersByOpenidCouponsByCouponIdGetResponse>;
   };
   'v3/marketing/goods-subsidy-activity/activities': {
-    /**
-     * 按区域查询品牌加价购活动
-     * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html
-     */
+    /** 按区域查询品牌加价购活动
+     * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html */
     get: Operation<V3MarketingGoodsSubsidyActivityActivitiesGetOptions, V3MarketingGoodsSubsidyActivityActivitiesGetResponse>;
   };
   'v3/marketing/goods-subsidy-activity/activity/{activity_id}/apply': {
-    /**
-     * 门店报名品牌加价购活动
-     * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html
-     */
+    /** 门店报名品牌加价购活动
+     * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html */
     post: Operation<V3MarketingGoodsSubsidyActivityActivityByActivityIdApplyPostOptions, V3MarketingGoodsSubsidyActivityActivityByActivityIdApplyPostResponse>;
   };
   'v3/marketing/goods-subsidy-activity/qualification/lock': {
-    /**
-     * 锁定品牌加价购活动资格
-     * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html
-     */
+    /** 锁定品牌加价购活动资格
+     * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html */
     post: Operation<V3MarketingGoodsSubsidyActivityQualificationLockPostOptions, V3MarketingGoodsSubsidyActivityQualificationLockPostResponse>;
   };
   'v3/marketing/goods-subsidy-activity/qualification/unlock': {
-    /**
-     * 解锁品牌加价购活动资格
-     * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html
-     */
+    /** 解锁品牌加价购活动资格
+     * @see https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html */
     post: Operation<V3MarketingGoodsSubsidyActivityQualificationLockPostOptions, V3MarketingGoodsSubsidyActivityQualificationLockPostResponse>;
   };
   'v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative': {
-    /**
-     * 添加零售小店活动业务代理
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384327
-     */
+    /** 添加零售小店活动业务代理
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384327 */
     put: Operation<V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativePutOptions, V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativePutResponse>;
-    /**
-     * 删除零售小店活动业务代理
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384344
-     */
+    /** 删除零售小店活动业务代理
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384344 */
     delete: Operation<V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativeDeleteOptions, V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativeDeleteResponse>;
   };
   'v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives': {
-    /**
-     * 查询零售小店活动业务代理
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384347
-     */
+    /** 查询零售小店活动业务代理
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384347 */
     get: Operation<V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativesGetOptions, V3MarketingGoodsSubsidyActivityRetailStoreActByActivityIdRepresentativesGetResponse>;
   };
   'v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials': {
-    /**
-     * 生成小店活动物料码
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384337
-     */
+    /** 生成小店活动物料码
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384337 */
     post: Operation<V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdMaterialsPostOptions, V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdMaterialsPostResponse>;
   };
   'v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores': {
-    /**
-     * 查询小店活动门店列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384355
-     */
+    /** 查询小店活动门店列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384355 */
     get: Operation<V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresGetOptions, V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresGetResponse>;
-    /**
-     * 添加小店活动门店
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384359
-     */
+    /** 添加小店活动门店
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384359 */
     post: Operation<V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPostOptions, V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPostResponse>;
-    /**
-     * 删除小店活动门店
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384363
-     */
+    /** 删除小店活动门店
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384363 */
     delete: Operation<V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresDeleteOptions, V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresDeleteResponse>;
   };
   'v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code}': {
-    /**
-     * 查询小店活动门店详情
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384379
-     */
+    /** 查询小店活动门店详情
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384379 */
     get: Operation<V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresByStoreCodeGetOptions, V3MarketingGoodsSubsidyActivityRetailStoreActByBrandIdStoresPostJsonStores>;
   };
   'v3/marketing/membercard-activity/activities': {
-    /**
-     * 查询活动列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553261
-     */
+    /** 查询活动列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553261 */
     get: Operation<V3MarketingMembercardActivityActivitiesGetOptions, V3MarketingMembercardActivityActivitiesGetResponse>;
-    /**
-     * 创建活动
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553030
-     */
+    /** 创建活动
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553030 */
     post: Operation<V3MarketingMembercardActivityActivitiesPostOptions, V3MarketingMembercardActivityActivitiesPostResponse>;
   };
   'v3/marketing/membercard-activity/activities/{activity_id}': {
-    /**
-     * 查询活动详情
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553365
-     */
+    /** 查询活动详情
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553365 */
     get: Operation<V3MarketingWeeklyDiscountActivitiesByActivityIdGetOptions, V3MarketingMembercardActivityActivitiesPostResponse>;
   };
   'v3/marketing/membercard-activity/activities/{activity_id}/terminate': {
-    /**
-     * 终止活动
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553381
-     */
+    /** 终止活动
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553381 */
     post: Operation<V3MarketingWeeklyDiscountActivitiesByActivityIdGetOptions, V3MarketingMembercardActivityActivitiesByActivityIdTerminatePostResponse>;
   };
   'v3/marketing/membercard-open/activate-informations/{activate_ticket}': {
-    /**
-     * 获取用户信息（跳转型激活）
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550779
-     */
+    /** 获取用户信息（跳转型激活）
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550779 */
     get: Operation<V3MarketingMembercardOpenActivateInformationsByActivateTicketGetOptions, V3MarketingMembercardOpenActivateInformationsByActivateTicketGetResponse>;
   };
   'v3/marketing/membercard-open/callback': {
-    /**
-     * 查询回调地址
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012552275
-     */
+    /** 查询回调地址
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012552275 */
     get: Operation<{}, V3MarketingMembercardOpenCallbackGetResponse>;
-    /**
-     * 设置回调地址
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012552251
-     */
+    /** 设置回调地址
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012552251 */
     patch: Operation<V3MarketingMembercardOpenCallbackPatchOptions, V3MarketingMembercardOpenCallbackGetResponse>;
   };
   'v3/marketing/membercard-open/cards': {
-    /**
-     * 查询会员卡模板列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012547108
-     */
+    /** 查询会员卡模板列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012547108 */
     get: Operation<V3MarketingMembercardOpenCardsGetOptions, V3MarketingMembercardOpenCardsGetResponse>;
-    /**
-     * 创建会员卡模板
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545584
-     */
+    /** 创建会员卡模板
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545584 */
     post: Operation<V3MarketingMembercardOpenCardsPostOptions, V3MarketingMembercardOpenCardsPostResponse>;
   };
   'v3/marketing/membercard-open/cards/{card_id}': {
-    /**
-     * 查询会员卡模板信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012547650
-     */
+    /** 查询会员卡模板信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012547650 */
     get: Operation<V3MarketingMembercardOpenCardsByCardIdGetOptions, V3MarketingMembercardOpenCardsPostResponse>;
-    /**
-     * 修改会员卡模板信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549567
-     */
+    /** 修改会员卡模板信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549567 */
     patch: Operation<V3MarketingMembercardOpenCardsByCardIdPatchOptions, undefined>;
-    /**
-     * 删除会员卡模板
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549682
-     */
+    /** 删除会员卡模板
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549682 */
     delete: Operation<V3MarketingMembercardOpenCardsByCardIdGetOptions, undefined>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/codes/deposit': {
-    /**
-     * 导入会员Code
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545728
-     */
+    /** 导入会员Code
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545728 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdCodesDepositPostOptions, V3MarketingMembercardOpenCardsByCardIdCodesDepositPostResponse>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}': {
-    /**
-     * 查询用户会员卡信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012547768
-     */
+    /** 查询用户会员卡信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012547768 */
     get: Operation<V3MarketingMembercardOpenCardsByCardIdCodesByCodeGetOptions, V3MarketingMembercardOpenCardsByCardIdCodesByCodeGetResponse>;
-    /**
-     * 修改用户会员卡信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549292
-     */
+    /** 修改用户会员卡信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549292 */
     patch: Operation<V3MarketingMembercardOpenCardsByCardIdCodesByCodePatchOptions, undefined>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate': {
-    /**
-     * 激活会员卡（跳转型激活）
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550809
-     */
+    /** 激活会员卡（跳转型激活）
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550809 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdCodesByCodeActivatePostOptions, undefined>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit': {
-    /**
-     * 设置支付后展示的积分到账
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551350
-     */
+    /** 设置支付后展示的积分到账
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551350 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdCodesByCodeBonusCommitPostOptions, undefined>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/prepare': {
-    /**
-     * 支付结果页展示会员积分
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012595808
-     */
+    /** 支付结果页展示会员积分
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012595808 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdCodesByCodeBonusCommitPostOptions, undefined>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights': {
-    /**
-     * 设置会员权益
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551213
-     */
+    /** 设置会员权益
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551213 */
     patch: Operation<V3MarketingMembercardOpenCardsByCardIdCodesByCodeRightsPatchOptions, undefined>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable': {
-    /**
-     * 作废用户会员卡
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549677
-     */
+    /** 作废用户会员卡
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549677 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdCodesByCodeUnavailablePostOptions, undefined>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/decrypt-code': {
-    /**
-     * 加密code解码（跳转型激活）
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550742
-     */
+    /** 加密code解码（跳转型激活）
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550742 */
     get: Operation<V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetOptions, V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetResponse>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/permission-tokens': {
-    /**
-     * 商户预授权
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550867
-     */
+    /** 商户预授权
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550867 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdPermissionTokensPostOptions, V3PalmserviceAuthorizationPreauthorizePostResponse>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import': {
-    /**
-     * 根据手机号导入用户会员卡
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550535
-     */
+    /** 根据手机号导入用户会员卡
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550535 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPostOptions, V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetResponse>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/qrcode': {
-    /**
-     * 创建会员卡二维码
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550605
-     */
+    /** 创建会员卡二维码
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012550605 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdQrcodePostOptions, V3MarketingMembercardOpenCardsByCardIdQrcodePostResponse>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/rights': {
-    /**
-     * 设置会员卡模板权益项
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551219
-     */
+    /** 设置会员卡模板权益项
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012551219 */
     patch: Operation<V3MarketingMembercardOpenCardsByCardIdRightsPatchOptions, undefined>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/upgrade': {
-    /**
-     * 老会员卡模板升级
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545673
-     */
+    /** 老会员卡模板升级
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012545673 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdUpgradePostOptions, undefined>;
   };
   'v3/marketing/membercard-open/cards/{card_id}/users/import': {
-    /**
-     * 根据openid导入用户会员卡
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549739
-     */
+    /** 根据openid导入用户会员卡
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549739 */
     post: Operation<V3MarketingMembercardOpenCardsByCardIdUsersImportPostOptions, V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetResponse>;
   };
   'v3/marketing/membercard-open/phonenumber-member/import': {
-    /**
-     * 导入加密手机号提醒会员领卡
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml
-     */
+    /** 导入加密手机号提醒会员领卡
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml */
     post: Operation<V3MarketingMembercardOpenPhonenumberMemberImportPostOptions, undefined>;
   };
   'v3/marketing/membercard-open/phonenumber-member/search': {
-    /**
-     * 通过加密手机号查询会员领卡状态
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml
-     */
+    /** 通过加密手机号查询会员领卡状态
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml */
     get: Operation<V3MarketingMembercardOpenPhonenumberMemberSearchGetOptions, V3MarketingMembercardOpenPhonenumberMemberSearchGetResponse>;
   };
   'v3/marketing/membercard-open/user/cards': {
-    /**
-     * 查询用户在品牌下所有会员卡
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549255
-     */
+    /** 查询用户在品牌下所有会员卡
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012549255 */
     get: Operation<V3MarketingMembercardOpenUserCardsGetOptions, V3MarketingMembercardOpenUserCardsGetResponse>;
   };
   'v3/marketing/partner/delivery-plan/delivery-plans': {
-    /**
-     * 创建投放计划
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184554
-     */
+    /** 创建投放计划
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184554 */
     post: Operation<V3MarketingPartnerDeliveryPlanDeliveryPlansPostOptions, V3MarketingPartnerDeliveryPlanDeliveryPlansPostResponse>;
   };
   'v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans': {
-    /**
-     * 分页查询投放计划列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184563
-     */
+    /** 分页查询投放计划列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184563 */
     get: Operation<V3MarketingPartnerDeliveryPlanDeliveryPlansByBrandIdDeliveryPlansGetOptions, V3MarketingPartnerDeliveryPlanDeliveryPlansByBrandIdDeliveryPlansGetResponse>;
   };
   'v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}': {
-    /**
-     * 更新投放计划
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184594
-     */
+    /** 更新投放计划
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184594 */
     patch: Operation<V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdPatchOptions, V3MarketingPartnerDeliveryPlanDeliveryPlansPostResponse>;
   };
   'v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}/terminate': {
-    /**
-     * 终止投放计划
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184572
-     */
+    /** 终止投放计划
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184572 */
     post: Operation<V3MarketingPartnerDeliveryPlanDeliveryPlansByPlanIdTerminatePostOptions, undefined>;
   };
   'v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url': {
-    /**
-     * 设置投放计划回调地址
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184598
-     */
+    /** 设置投放计划回调地址
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016184598 */
     post: Operation<V3MarketingPartnerDeliveryPlanBySpMchidNotifyUrlPostOptions, V3MarketingPartnerDeliveryPlanBySpMchidNotifyUrlPostResponse>;
   };
   'v3/marketing/partner/product-coupon/media/upload-image': {
-    /**
-     * 图片上传
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781275
-     */
+    /** 图片上传
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781275 */
     post: Operation<V3MarketingPartnerProductCouponMediaUploadImagePostOptions, V3MarketingFavorMediaImageUploadPostResponse>;
   };
   'v3/marketing/partner/product-coupon/notify-configs': {
-    /**
-     * 获取商品券事件通知地址
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781284
-     */
+    /** 获取商品券事件通知地址
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781284 */
     get: Operation<{}, V3MarketingPartnerProductCouponNotifyConfigsGetResponse>;
-    /**
-     * 设置商品券事件通知地址
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781286
-     */
+    /** 设置商品券事件通知地址
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781286 */
     post: Operation<V3MarketingPartnerProductCouponNotifyConfigsPostOptions, V3MarketingPartnerProductCouponNotifyConfigsGetResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons': {
-    /**
-     * 创建商品券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781289
-     */
+    /** 创建商品券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781289 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsPostOptions, V3MarketingPartnerProductCouponProductCouponsPostResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}': {
-    /**
-     * 查询商品券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781292
-     */
+    /** 查询商品券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781292 */
     get: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdGetOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdGetResponse>;
-    /**
-     * 修改商品券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781296
-     */
+    /** 修改商品券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781296 */
     patch: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdPatchOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdGetResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate': {
-    /**
-     * 失效商品券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781290
-     */
+    /** 失效商品券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781290 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdDeactivatePostOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdGetResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles': {
-    /**
-     * 添加商品券批次组
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280622
-     */
+    /** 添加商品券批次组
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280622 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}': {
-    /**
-     * 修改商品券批次组
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280633
-     */
+    /** 修改商品券批次组
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280633 */
     patch: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdPatchOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores': {
-    /**
-     * 批次组批量关联门店
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280620
-     */
+    /** 批次组批量关联门店
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280620 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdAssociateStoresPostOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociateStoresPostResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/disassociate-stores': {
-    /**
-     * 批次组批量取消关联门店
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280629
-     */
+    /** 批次组批量取消关联门店
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280629 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdAssociateStoresPostOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdDisassociateStoresPostResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget': {
-    /**
-     * 修改商品券批次组发放预算
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280642
-     */
+    /** 修改商品券批次组发放预算
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280642 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesByStockBundleIdUpdateBudgetPostOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStockBundlesPostResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks': {
-    /**
-     * 查询商品券批次列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781553
-     */
+    /** 查询商品券批次列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781553 */
     get: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksGetOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksGetResponse>;
-    /**
-     * 添加商品券批次
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781304
-     */
+    /** 添加商品券批次
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781304 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksPostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStock>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}': {
-    /**
-     * 查询商品券指定批次
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781542
-     */
+    /** 查询商品券指定批次
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781542 */
     get: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdGetOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStock>;
-    /**
-     * 修改商品券指定批次
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781556
-     */
+    /** 修改商品券指定批次
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781556 */
     patch: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdPatchOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStock>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associate-stores': {
-    /**
-     * 批次关联门店
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781302
-     */
+    /** 批次关联门店
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781302 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociateStoresPostOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociateStoresPostResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores': {
-    /**
-     * 查询批次关联门店列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781546
-     */
+    /** 查询批次关联门店列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781546 */
     get: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociatedStoresGetOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociatedStoresGetResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/deactivate': {
-    /**
-     * 失效商品券批次
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781532
-     */
+    /** 失效商品券批次
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781532 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdDeactivatePostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStock>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/disassociate-stores': {
-    /**
-     * 批次取消关联门店
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781537
-     */
+    /** 批次取消关联门店
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781537 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdAssociateStoresPostOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdDisassociateStoresPostResponse>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/update-budget': {
-    /**
-     * 修改商品券批次发放预算
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781561
-     */
+    /** 修改商品券批次发放预算
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781561 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdUpdateBudgetPostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponseStock>;
   };
   'v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes': {
-    /**
-     * 预上传券Code
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781572
-     */
+    /** 预上传券Code
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781572 */
     post: Operation<V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdUploadCouponCodesPostOptions, V3MarketingPartnerProductCouponProductCouponsByProductCouponIdStocksByStockIdUploadCouponCodesPostResponse>;
   };
   'v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles': {
-    /**
-     * 向用户发放商品券批次组
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280664
-     */
+    /** 向用户发放商品券批次组
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280664 */
     post: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostResponse>;
   };
   'v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate': {
-    /**
-     * 失效用户商品券组
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280658
-     */
+    /** 失效用户商品券组
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016280658 */
     post: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesByUserCouponBundleIdDeactivatePostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponBundlesPostResponse>;
   };
   'v3/marketing/partner/product-coupon/users/{openid}/coupons': {
-    /**
-     * 指定券状态查询用户商品券列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781590
-     */
+    /** 指定券状态查询用户商品券列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781590 */
     get: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponsGetOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsGetResponse>;
-    /**
-     * 向用户发放商品券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781605
-     */
+    /** 向用户发放商品券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781605 */
     post: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponsPostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse>;
   };
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}': {
-    /**
-     * 查询用户商品券详情
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781582
-     */
+    /** 查询用户商品券详情
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781582 */
     get: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeGetOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse>;
   };
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm': {
-    /**
-     * 确认发放用户商品券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781575
-     */
+    /** 确认发放用户商品券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781575 */
     post: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeConfirmPostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse>;
   };
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate': {
-    /**
-     * 失效用户商品券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781578
-     */
+    /** 失效用户商品券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781578 */
     post: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeDeactivatePostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse>;
   };
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return': {
-    /**
-     * 退券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781599
-     */
+    /** 退券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781599 */
     post: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeReturnPostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsPostResponse>;
   };
   'v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/use': {
-    /**
-     * 核销用户商品券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781608
-     */
+    /** 核销用户商品券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015781608 */
     post: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeUsePostOptions, V3MarketingPartnerProductCouponUsersByOpenidCouponsByCouponCodeUsePostResponse>;
   };
   'v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon': {
-    /**
-     * 向用户预发放商品券
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016434365
-     */
+    /** 向用户预发放商品券
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016434365 */
     post: Operation<V3MarketingPartnerProductCouponUsersByOpenidCouponsPostOptions, V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponPostResponse>;
   };
   'v3/marketing/partnerships': {
-    /**
-     * 查询合作关系列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012380536
-     */
+    /** 查询合作关系列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012380536 */
     get: Operation<V3MarketingPartnershipsGetOptions, V3MarketingPartnershipsGetResponse>;
   };
   'v3/marketing/partnerships/build': {
-    /**
-     * 建立合作关系
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012380498
-     */
+    /** 建立合作关系
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012380498 */
     post: Operation<V3MarketingPartnershipsBuildPostOptions, V3MarketingPartnershipsBuildPostResponse>;
   };
   'v3/marketing/partnerships/terminate': {
-    /**
-     * 终止合作关系
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml
-     */
+    /** 终止合作关系
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml */
     post: Operation<V3MarketingPartnershipsBuildPostOptions, V3MarketingPartnershipsTerminatePostResponse>;
   };
   'v3/marketing/paygiftactivity/activities': {
-    /**
-     * 获取支付有礼活动列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489126
-     */
+    /** 获取支付有礼活动列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489126 */
     get: Operation<V3MarketingPaygiftactivityActivitiesGetOptions, V3MarketingPaygiftactivityActivitiesGetResponse>;
   };
   'v3/marketing/paygiftactivity/activities/{activity_id}': {
-    /**
-     * 查询活动详情接口
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012487971
-     */
+    /** 查询活动详情接口
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012487971 */
     get: Operation<V3MarketingPaygiftactivityActivitiesByActivityIdGetOptions, V3MarketingPaygiftactivityActivitiesByActivityIdGetResponse>;
   };
   'v3/marketing/paygiftactivity/activities/{activity_id}/goods': {
-    /**
-     * 查询活动指定商品列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466448
-     */
+    /** 查询活动指定商品列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466448 */
     get: Operation<V3MarketingPaygiftactivityActivitiesByActivityIdGoodsGetOptions, V3MarketingPaygiftactivityActivitiesByActivityIdGoodsGetResponse>;
   };
   'v3/marketing/paygiftactivity/activities/{activity_id}/merchants': {
-    /**
-     * 查询活动发券商户号
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466149
-     */
+    /** 查询活动发券商户号
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466149 */
     get: Operation<V3MarketingPaygiftactivityActivitiesByActivityIdGoodsGetOptions, V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsGetResponse>;
   };
   'v3/marketing/paygiftactivity/activities/{activity_id}/merchants/add': {
-    /**
-     * 新增活动发券商户号
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466671
-     */
+    /** 新增活动发券商户号
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466671 */
     post: Operation<V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsAddPostOptions, V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsAddPostResponse>;
   };
   'v3/marketing/paygiftactivity/activities/{activity_id}/merchants/delete': {
-    /**
-     * 删除活动发券商户号
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466787
-     */
+    /** 删除活动发券商户号
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466787 */
     post: Operation<V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsDeletePostOptions, V3MarketingPaygiftactivityActivitiesByActivityIdMerchantsDeletePostResponse>;
   };
   'v3/marketing/paygiftactivity/activities/{activity_id}/terminate': {
-    /**
-     * 终止活动
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466523
-     */
+    /** 终止活动
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466523 */
     post: Operation<V3MarketingPaygiftactivityActivitiesByActivityIdGetOptions, V3MarketingPaygiftactivityActivitiesByActivityIdTerminatePostResponse>;
   };
   'v3/marketing/paygiftactivity/unique-threshold-activity': {
-    /**
-     * 创建全场满额送活动
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012487898
-     */
+    /** 创建全场满额送活动
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012487898 */
     post: Operation<V3MarketingPaygiftactivityUniqueThresholdActivityPostOptions, V3MarketingPaygiftactivityUniqueThresholdActivityPostResponse>;
   };
   'v3/marketing/shopping-receipt/customentrances': {
-    /**
-     * 创建自定义入口
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526342
-     */
+    /** 创建自定义入口
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526342 */
     post: Operation<V3MarketingShoppingReceiptCustomentrancesPostOptions, V3MarketingShoppingReceiptCustomentrancesPostResponse>;
   };
   'v3/marketing/shopping-receipt/customentrances/{brand_id}': {
-    /**
-     * 查询自定义入口
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526406
-     */
+    /** 查询自定义入口
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526406 */
     get: Operation<V3MarketingShoppingReceiptCustomentrancesByBrandIdGetOptions, V3MarketingShoppingReceiptCustomentrancesPostResponse>;
-    /**
-     * 更新自定义入口
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526475
-     */
+    /** 更新自定义入口
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526475 */
     patch: Operation<V3MarketingShoppingReceiptCustomentrancesByBrandIdPatchOptions, V3MarketingShoppingReceiptCustomentrancesPostResponse>;
   };
   'v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos': {
-    /**
-     * 上传商家电子小票跳转信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012443843
-     */
+    /** 上传商家电子小票跳转信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012443843 */
     post: Operation<V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostOptions, V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponse>;
   };
   'v3/marketing/shopping-receipt/shoppingreceipts': {
-    /**
-     * 上传电子小票
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553506
-     */
+    /** 上传电子小票
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012553506 */
     post: Operation<V3MarketingShoppingReceiptShoppingreceiptsPostOptions, V3MarketingShoppingReceiptShoppingreceiptsPostResponse>;
   };
   'v3/marketing/weekly-discount/activities': {
-    /**
-     * 查询周周惠活动列表
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_3.shtml
-     */
+    /** 查询周周惠活动列表
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_3.shtml */
     get: Operation<V3MarketingWeeklyDiscountActivitiesGetOptions, V3MarketingWeeklyDiscountActivitiesGetResponse>;
   };
   'v3/marketing/weekly-discount/activities/{activity_id}': {
-    /**
-     * 查询周周惠活动详情
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_2.shtml
-     */
+    /** 查询周周惠活动详情
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_2.shtml */
     get: Operation<V3MarketingWeeklyDiscountActivitiesByActivityIdGetOptions, V3MarketingWeeklyDiscountActivitiesGetResponseData>;
   };
   'v3/marketing/weekly-discount/activities/{activity_id}/apply': {
-    /**
-     * 报名周周惠活动
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_1.shtml
-     */
+    /** 报名周周惠活动
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_1.shtml */
     post: Operation<V3MarketingWeeklyDiscountActivitiesByActivityIdApplyPostOptions, V3MarketingWeeklyDiscountActivitiesByActivityIdApplyPostResponse>;
   };
   'v3/marketing/withdraw-favor/users/{openid}/coupons': {
-    /**
-     * 查询批次下用户银行提现免费券列表
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_2.shtml
-     */
+    /** 查询批次下用户银行提现免费券列表
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_2.shtml */
     get: Operation<V3MarketingWithdrawFavorUsersByOpenidCouponsGetOptions, V3MarketingWithdrawFavorUsersByOpenidCouponsGetResponse>;
-    /**
-     * 为用户发银行提现免费券
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_1.shtml
-     */
+    /** 为用户发银行提现免费券
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_1.shtml */
     post: Operation<V3MarketingWithdrawFavorUsersByOpenidCouponsPostOptions, V3MarketingWithdrawFavorUsersByOpenidCouponsPostResponse>;
   };
   'v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}': {
-    /**
-     * 分页查询子商户名下的商户管理记录
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940381
-     */
+    /** 分页查询子商户名下的商户管理记录
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940381 */
     get: Operation<V3MchManageMchManageRecordsSubMchidBySubMchidGetOptions, V3MchManageMchManageRecordsSubMchidBySubMchidGetResponse>;
   };
   'v3/mch-manage/mch-manage-records/{manage_record_id}': {
-    /**
-     * 查询子商户下指定商户管理记录
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940383
-     */
+    /** 查询子商户下指定商户管理记录
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940383 */
     get: Operation<V3MchManageMchManageRecordsByManageRecordIdGetOptions, V3MchManageMchManageRecordsByManageRecordIdGetResponse>;
   };
   'v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions': {
-    /**
-     * 对指定商户管理记录提交资料
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940417
-     */
+    /** 对指定商户管理记录提交资料
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940417 */
     post: Operation<V3MchManageMchManageRecordsByManageRecordIdMchManageSubmissionsPostOptions, V3MchManageMchManageRecordsByManageRecordIdMchManageSubmissionsPostResponse>;
   };
   'v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload': {
-    /**
-     * 上传商户提交资料文件
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940425
-     */
+    /** 上传商户提交资料文件
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940425 */
     post: Operation<V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostOptions, V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostResponse>;
   };
   'v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}': {
-    /**
-     * 查询子商户强化尽调单信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015631048
-     */
+    /** 查询子商户强化尽调单信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015631048 */
     get: Operation<V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdGetOptions, V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdGetResponse>;
   };
   'v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit': {
-    /**
-     * 提交尽调资料
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015631033
-     */
+    /** 提交尽调资料
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015631033 */
     post: Operation<V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdSubmitPostOptions, V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdSubmitPostResponse>;
   };
   'v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload': {
-    /**
-     * 上传尽调资料文件
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015631042
-     */
+    /** 上传尽调资料文件
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015631042 */
     post: Operation<V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdUploadPostOptions, V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostResponse>;
   };
   'v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}': {
-    /**
-     * 查询子商户管控情况
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012803072
-     */
+    /** 查询子商户管控情况
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012803072 */
     get: Operation<V3MerchantsPutResponse, V3MchOperationManageMerchantLimitationsSubMchidBySubMchidGetResponse>;
   };
   'v3/mch_operate/risk/withdrawl-apply': {
-    /**
-     * 提交已注销商户号可用余额提现申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012488950
-     */
+    /** 提交已注销商户号可用余额提现申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012488950 */
     post: Operation<V3MchOperateRiskWithdrawlApplyPostOptions, V3MchOperateRiskWithdrawlApplyPostResponse>;
   };
   'v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}': {
-    /**
-     * 微信支付提现申请单号查询提现申请单状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012778400
-     */
+    /** 微信支付提现申请单号查询提现申请单状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012778400 */
     get: Operation<V3MchOperateRiskWithdrawlApplyApplymentIdByApplymentIdGetOptions, V3MchOperateRiskWithdrawlApplyApplymentIdByApplymentIdGetResponse>;
   };
   'v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}': {
-    /**
-     * 商户提现申请单号查询提现申请单状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476164
-     */
+    /** 商户提现申请单号查询提现申请单状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476164 */
     get: Operation<V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetOptions, V3MchOperateRiskWithdrawlApplyOutRequestNoByOutRequestNoGetResponse>;
   };
   'v3/mchalterapply/mchcontactalterapplyment': {
-    /**
-     * 提交超管变更申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015617906
-     */
+    /** 提交超管变更申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015617906 */
     post: Operation<V3MchalterapplyMchcontactalterapplymentPostOptions, V3MchalterapplyMchcontactalterapplymentPostResponse>;
   };
   'v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}': {
-    /**
-     * 查询超管变更申请单状态-使用业务单号和商户号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015617915
-     */
+    /** 查询超管变更申请单状态-使用业务单号和商户号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015617915 */
     get: Operation<V3MchalterapplyMchcontactalterapplymentMerchantByMerchantCodeOutRequestNoByOutRequestNoGetOptions, V3MchalterapplyMchcontactalterapplymentByApplyIdGetResponse>;
   };
   'v3/mchalterapply/mchcontactalterapplyment/{apply_id}': {
-    /**
-     * 查询超管变更申请单状态-使用申请单号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015617911
-     */
+    /** 查询超管变更申请单状态-使用申请单号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015617911 */
     get: Operation<V3MchalterapplyMchcontactalterapplymentByApplyIdGetOptions, V3MchalterapplyMchcontactalterapplymentByApplyIdGetResponse>;
   };
   'v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke': {
-    /**
-     * 撤销超管变更申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015617919
-     */
+    /** 撤销超管变更申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015617919 */
     post: Operation<V3MchalterapplyMchcontactalterapplymentByApplyIdGetOptions, V3MchalterapplyMchcontactalterapplymentByApplyIdRevokePostResponse>;
   };
   'v3/mchalterapply/mchsubjectalterapplyment': {
-    /**
-     * 提交资料变更申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014090649
-     */
+    /** 提交资料变更申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014090649 */
     post: Operation<V3MchalterapplyMchsubjectalterapplymentPostOptions, V3MchalterapplyMchcontactalterapplymentPostResponse>;
   };
   'v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}': {
-    /**
-     * 查询申请单状态-使用业务单号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014090667
-     */
+    /** 查询申请单状态-使用业务单号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014090667 */
     get: Operation<V3MchalterapplyMchcontactalterapplymentMerchantByMerchantCodeOutRequestNoByOutRequestNoGetOptions, V3MchalterapplyMchsubjectalterapplymentByApplyIdGetResponse>;
   };
   'v3/mchalterapply/mchsubjectalterapplyment/{apply_id}': {
-    /**
-     * 查询资料变更申请单状态-使用申请单号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014090655
-     */
+    /** 查询资料变更申请单状态-使用申请单号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014090655 */
     get: Operation<V3MchalterapplyMchcontactalterapplymentByApplyIdGetOptions, V3MchalterapplyMchsubjectalterapplymentByApplyIdGetResponse>;
   };
   'v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke': {
-    /**
-     * 撤销资料变更申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014090672
-     */
+    /** 撤销资料变更申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014090672 */
     post: Operation<V3MchalterapplyMchcontactalterapplymentByApplyIdGetOptions, V3MchalterapplyMchsubjectalterapplymentByApplyIdRevokePostResponse>;
   };
   'v3/mchalterapply/merchantnamealterapplyment': {
-    /**
-     * 提交商户简称变更申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016166071
-     */
+    /** 提交商户简称变更申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016166071 */
     post: Operation<V3MchalterapplyMerchantnamealterapplymentPostOptions, V3MchalterapplyMchcontactalterapplymentPostResponse>;
   };
   'v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}': {
-    /**
-     * 查询商户简称申请单状态-使用业务单号和商户号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016166085
-     */
+    /** 查询商户简称申请单状态-使用业务单号和商户号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016166085 */
     get: Operation<V3MchalterapplyMerchantnamealterapplymentMerchantBySubMchidOutRequestNoByOutRequestNoGetOptions, V3MchalterapplyMerchantnamealterapplymentMerchantBySubMchidOutRequestNoByOutRequestNoGetResponse>;
   };
   'v3/mchalterapply/merchantnamealterapplyment/{apply_id}': {
-    /**
-     * 查询商户简称变更申请单状态-使用申请单号
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016166074
-     */
+    /** 查询商户简称变更申请单状态-使用申请单号
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016166074 */
     get: Operation<V3MchalterapplyMchcontactalterapplymentByApplyIdGetOptions, V3MchalterapplyMerchantnamealterapplymentByApplyIdGetResponse>;
   };
   'v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke': {
-    /**
-     * 撤销商户简称变更申请单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016166090
-     */
+    /** 撤销商户简称变更申请单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016166090 */
     post: Operation<V3MchalterapplyMchcontactalterapplymentByApplyIdGetOptions, V3MchalterapplyMerchantnamealterapplymentByApplyIdRevokePostResponse>;
   };
   'v3/med-ins/orders': {
-    /**
-     * 医保自费混合收款下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012503131
-     */
+    /** 医保自费混合收款下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012503131 */
     post: Operation<V3MedInsOrdersPostOptions, V3MedInsOrdersPostResponse>;
   };
   'v3/med-ins/orders/mix-trade-no/{mix_trade_no}': {
-    /**
-     * 使用医保自费混合订单号查看下单结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155
-     */
+    /** 使用医保自费混合订单号查看下单结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012503155 */
     get: Operation<V3MedInsOrdersMixTradeNoByMixTradeNoGetOptions, V3MedInsOrdersPostResponse>;
   };
   'v3/med-ins/orders/out-trade-no/{out_trade_no}': {
-    /**
-     * 使用从业机构订单号查看下单结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286
-     */
+    /** 使用从业机构订单号查看下单结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012503286 */
     get: Operation<V3MedInsOrdersOutTradeNoByOutTradeNoGetOptions, V3MedInsOrdersPostResponse>;
   };
   'v3/med-ins/refunds/notify': {
-    /**
-     * 医保退款通知
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012166534
-     */
+    /** 医保退款通知
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012166534 */
     post: Operation<V3MedInsRefundsNotifyPostOptions, undefined>;
   };
   'v3/merchant-risk-manage/ec-trade-risk/query-risk-trades': {
-    /**
-     * 查询风险订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894247
-     */
+    /** 查询风险订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894247 */
     post: Operation<V3MerchantRiskManageEcTradeRiskQueryRiskTradesPostOptions, V3MerchantRiskManageEcTradeRiskQueryRiskTradesPostResponse>;
   };
   'v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result': {
-    /**
-     * 回传处置结果
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894250
-     */
+    /** 回传处置结果
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894250 */
     post: Operation<V3MerchantRiskManageEcTradeRiskRecvDisposeResultPostOptions, V3MerchantRiskManageEcTradeRiskRecvDisposeResultPostResponse>;
   };
   'v3/merchant-risk-manage/report-trade-union-information': {
-    /**
-     * 上报订单关联信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529250
-     */
+    /** 上报订单关联信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529250 */
     post: Operation<V3MerchantRiskManageReportTradeUnionInformationPostOptions, V3MerchantRiskManageReportTradeUnionInformationPostResponse>;
   };
   'v3/merchant-risk-manage/trade-risk-information': {
-    /**
-     * 查询风险信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526198
-     */
+    /** 查询风险信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526198 */
     get: Operation<V3MerchantRiskManageTradeRiskInformationGetOptions, V3MerchantRiskManageTradeRiskInformationGetResponse>;
   };
   'v3/merchant-risk-manage/trade-risk-result': {
-    /**
-     * 处置结果回传
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384516
-     */
+    /** 处置结果回传
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012384516 */
     post: Operation<V3MerchantRiskManageTradeRiskResultPostOptions, V3MerchantRiskManageTradeRiskResultPostResponse>;
   };
   'v3/merchant-risk-manage/violation-notifications': {
-    /**
-     * 查询商户违规通知回调地址
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471327
-     */
+    /** 查询商户违规通知回调地址
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471327 */
     get: Operation<{}, V3MerchantRiskManageViolationNotificationsPostJson>;
-    /**
-     * 创建商户违规通知回调地址
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471333
-     */
+    /** 创建商户违规通知回调地址
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471333 */
     post: Operation<V3MerchantRiskManageViolationNotificationsPostOptions, V3MerchantRiskManageViolationNotificationsPostJson>;
-    /**
-     * 修改商户违规通知回调地址
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471330
-     */
+    /** 修改商户违规通知回调地址
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471330 */
     put: Operation<V3MerchantRiskManageViolationNotificationsPutOptions, V3MerchantRiskManageViolationNotificationsPostJson>;
-    /**
-     * 删除商户违规通知回调地址
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471334
-     */
+    /** 删除商户违规通知回调地址
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471334 */
     delete: Operation<{}, undefined>;
   };
   'v3/merchant-service/complaint-notifications': {
-    /**
-     * 查询投诉通知回调
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012459014
-     */
+    /** 查询投诉通知回调
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012459014 */
     get: Operation<{}, V3MerchantServiceComplaintNotificationsGetResponse>;
-    /**
-     * 创建投诉通知回调
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458679
-     */
+    /** 创建投诉通知回调
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458679 */
     post: Operation<V3MerchantServiceComplaintNotificationsPutOptions, V3MerchantServiceComplaintNotificationsGetResponse>;
-    /**
-     * 更新投诉通知回调
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012459282
-     */
+    /** 更新投诉通知回调
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012459282 */
     put: Operation<V3MerchantServiceComplaintNotificationsPutOptions, V3MerchantServiceComplaintNotificationsGetResponse>;
-    /**
-     * 删除投诉通知回调
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460452
-     */
+    /** 删除投诉通知回调
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012460452 */
     delete: Operation<{}, undefined>;
   };
   'v3/merchant-service/complaints': {
-    /**
-     * 查询投诉信息
+    /** 查询投诉信息
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_1.shtml
-     * @deprecated
-     */
+     * @deprecated */
     get: Operation<V3MerchantServiceComplaintsGetOptions, V3MerchantServiceComplaintsGetResponse>;
   };
   'v3/merchant-service/complaints-v2': {
-    /**
-     * 查询投诉单列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533431
-     */
+    /** 查询投诉单列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533431 */
     get: Operation<V3MerchantServiceComplaintsV2GetOptions, V3MerchantServiceComplaintsV2GetResponse>;
   };
   'v3/merchant-service/complaints-v2/{complaint_id}': {
-    /**
-     * 查询投诉单详情
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533436
-     */
+    /** 查询投诉单详情
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533436 */
     get: Operation<V3MerchantServiceComplaintsV2ByComplaintIdGetOptions, V3MerchantServiceComplaintsV2ByComplaintIdGetResponse>;
   };
   'v3/merchant-service/complaints-v2/{complaint_id}/complete': {
-    /**
-     * 反馈处理完成
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467255
-     */
+    /** 反馈处理完成
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467255 */
     post: Operation<V3MerchantServiceComplaintsV2ByComplaintIdCompletePostOptions, undefined>;
   };
   'v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys': {
-    /**
-     * 查询投诉协商历史
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533439
-     */
+    /** 查询投诉协商历史
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533439 */
     get: Operation<V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetOptions, V3MerchantServiceComplaintsV2ByComplaintIdNegotiationHistorysGetResponse>;
   };
   'v3/merchant-service/complaints-v2/{complaint_id}/response': {
-    /**
-     * 提交回复
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467254
-     */
+    /** 提交回复
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467254 */
     post: Operation<V3MerchantServiceComplaintsV2ByComplaintIdResponsePostOptions, undefined>;
   };
   'v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress': {
-    /**
-     * 更新退款审批结果
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467256
-     */
+    /** 更新退款审批结果
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467256 */
     post: Operation<V3MerchantServiceComplaintsV2ByComplaintIdUpdateRefundProgressPostOptions, undefined>;
   };
   'v3/merchant-service/complaints/{transaction_id}': {
-    /**
-     * 查询投诉详情
+    /** 查询投诉详情
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_8.shtml
-     * @deprecated
-     */
+     * @deprecated */
     get: Operation<V3MerchantServiceComplaintsByTransactionIdGetOptions, V3MerchantServiceComplaintsByTransactionIdGetResponse>;
   };
   'v3/merchant-service/complaints/{transaction_id}/negotiation-historys': {
-    /**
-     * 查询投诉协商历史
+    /** 查询投诉协商历史
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_7.shtml
-     * @deprecated
-     */
+     * @deprecated */
     get: Operation<V3MerchantServiceComplaintsByTransactionIdGetOptions, V3MerchantServiceComplaintsByTransactionIdNegotiationHistorysGetResponse>;
   };
   'v3/merchant-service/feedbacks': {
-    /**
-     * 商户反馈
+    /** 商户反馈
      * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_6.shtml
-     * @deprecated
-     */
+     * @deprecated */
     post: Operation<V3MerchantServiceFeedbacksPostOptions, undefined>;
   };
   'v3/merchant-service/images/upload': {
-    /**
-     * 商户上传反馈图片
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467250
-     */
+    /** 商户上传反馈图片
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467250 */
     post: Operation<V3MerchantMediaUploadPostOptions, V3MerchantServiceImagesUploadPostResponse>;
   };
   'v3/merchant-service/images/{media_id}': {
-    /**
-     * 图片下载
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467251
-     */
+    /** 图片下载
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467251 */
     get: Operation<V3MerchantServiceImagesByMediaIdGetOptions, Buffer>;
   };
   'v3/merchant-settlement/merchant-settle-rule-applications': {
-    /**
-     * 申请修改特约商户结算规则
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697924
-     */
+    /** 申请修改特约商户结算规则
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012697924 */
     post: Operation<V3MerchantSettlementMerchantSettleRuleApplicationsPostOptions, V3MerchantSettlementMerchantSettleRuleApplicationsPostResponse>;
   };
   'v3/merchant-settlement/merchant-settle-rule-applications/{application_id}': {
-    /**
-     * 根据申请单ID查询结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012698574
-     */
+    /** 根据申请单ID查询结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012698574 */
     get: Operation<V3RateActivityApplicationsPostResponse, V3MerchantSettlementMerchantSettleRuleApplicationsPostResponse>;
   };
   'v3/merchant-store/stores': {
-    /**
-     * 创建门店
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085766
-     */
+    /** 创建门店
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085766 */
     post: Operation<V3MerchantStoreStoresPostOptions, V3MerchantStoreStoresPostResponse>;
   };
   'v3/merchant-store/stores/{store_id}': {
-    /**
-     * 查询门店
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085769
-     */
+    /** 查询门店
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085769 */
     get: Operation<V3MerchantStoreStoresByStoreIdGetOptions, V3MerchantStoreStoresByStoreIdGetResponse>;
-    /**
-     * 修改门店
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085768
-     */
+    /** 修改门店
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085768 */
     patch: Operation<V3MerchantStoreStoresByStoreIdPatchOptions, undefined>;
   };
   'v3/merchant-store/stores/{store_id}/recipients/bind': {
-    /**
-     * 绑定门店收款信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085771
-     */
+    /** 绑定门店收款信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085771 */
     post: Operation<V3MerchantStoreStoresByStoreIdRecipientsBindPostOptions, V3MerchantStoreStoresByStoreIdRecipientsBindPostResponse>;
   };
   'v3/merchant-store/stores/{store_id}/recipients/unbind': {
-    /**
-     * 解除门店收款信息绑定
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085773
-     */
+    /** 解除门店收款信息绑定
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014085773 */
     post: Operation<V3MerchantStoreStoresByStoreIdRecipientsUnbindPostOptions, V3MerchantStoreStoresByStoreIdRecipientsBindPostResponse>;
   };
   'v3/merchant/fund/balance/{account_type}': {
-    /**
-     * 查询账户实时余额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476700
-     */
+    /** 查询账户实时余额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476700 */
     get: Operation<V3MerchantFundBalanceByAccountTypeGetOptions, V3MerchantFundBalanceByAccountTypeGetResponse>;
   };
   'v3/merchant/fund/dayendbalance/{account_type}': {
-    /**
-     * 查询账户日终余额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476702
-     */
+    /** 查询账户日终余额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476702 */
     get: Operation<V3MerchantFundDayendbalanceByAccountTypeGetOptions, V3MerchantFundBalanceByAccountTypeGetResponse>;
   };
   'v3/merchant/fund/withdraw': {
-    /**
-     * 电商平台提现
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476670
-     */
+    /** 电商平台提现
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476670 */
     post: Operation<V3MerchantFundWithdrawPostOptions, V3MerchantFundWithdrawPostResponse>;
   };
   'v3/merchant/fund/withdraw/bill-type/{bill_type}': {
-    /**
-     * 按日下载提现异常文件
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476678
-     */
+    /** 按日下载提现异常文件
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476678 */
     get: Operation<V3MerchantFundWithdrawBillTypeByBillTypeGetOptions, V3BillTradebillGetResponse>;
   };
   'v3/merchant/fund/withdraw/out-request-no/{out_request_no}': {
-    /**
-     * 电商平台(商户提现单号查询)提现状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476672
-     */
+    /** 电商平台(商户提现单号查询)提现状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476672 */
     get: Operation<V3MerchantFundWithdrawOutRequestNoByOutRequestNoGetOptions, V3MerchantFundWithdrawWithdrawIdByWithdrawIdGetResponse>;
   };
   'v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}': {
-    /**
-     * 电商平台(微信支付提现单号)查询提现状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476674
-     */
+    /** 电商平台(微信支付提现单号)查询提现状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012476674 */
     get: Operation<V3MerchantFundWithdrawWithdrawIdByWithdrawIdGetOptions, V3MerchantFundWithdrawWithdrawIdByWithdrawIdGetResponse>;
   };
   'v3/merchant/media/upload': {
-    /**
-     * 图片上传
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012760432
-     */
+    /** 图片上传
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012760432 */
     post: Operation<V3MerchantMediaUploadPostOptions, V3MerchantMediaUploadPostResponse>;
   };
   'v3/merchant/media/video_upload': {
-    /**
-     * 视频上传
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012761084
-     */
+    /** 视频上传
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012761084 */
     post: Operation<V3MerchantMediaVideoUploadPostOptions, V3MerchantMediaUploadPostResponse>;
   };
   'v3/merchantfund/merchant/income-records': {
-    /**
-     * 服务商银行来账查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012720300
-     */
+    /** 服务商银行来账查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012720300 */
     get: Operation<V3MerchantfundMerchantIncomeRecordsGetOptions, V3MerchantfundMerchantIncomeRecordsGetResponse>;
   };
   'v3/merchantfund/partner/income-records': {
-    /**
-     * 特约商户银行来账查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012720249
-     */
+    /** 特约商户银行来账查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012720249 */
     get: Operation<V3MerchantfundPartnerIncomeRecordsGetOptions, V3MerchantfundPartnerIncomeRecordsGetResponse>;
   };
   'v3/merchants': {
-    /**
-     * 子商户进件（融合钱包）
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_1.shtml
-     */
+    /** 子商户进件（融合钱包）
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_1.shtml */
     post: Operation<V3MerchantsPostOptions, V3MerchantsPostResponse>;
-    /**
-     * 修改子商户（融合钱包）
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml
-     */
+    /** 修改子商户（融合钱包）
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml */
     put: Operation<V3MerchantsPutOptions, V3MerchantsPutResponse>;
   };
   'v3/merchants/{sub_mchid}': {
-    /**
-     * 查询子商户（融合钱包）
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_2.shtml
-     */
+    /** 查询子商户（融合钱包）
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_2.shtml */
     get: Operation<V3MerchantsBySubMchidGetOptions, V3MerchantsBySubMchidGetResponse>;
   };
   'v3/multiuse/stocks/{stock_id}/refund-flow': {
-    /**
-     * 下载批次退款明细
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539762
-     */
+    /** 下载批次退款明细
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539762 */
     get: Operation<V3MultiuseStocksByStockIdUseFlowGetOptions, V3MultiuseStocksByStockIdUseFlowGetResponse>;
   };
   'v3/multiuse/stocks/{stock_id}/send-flow': {
-    /**
-     * 下载批次发放明细
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539756
-     */
+    /** 下载批次发放明细
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539756 */
     get: Operation<V3MultiuseStocksByStockIdUseFlowGetOptions, V3MultiuseStocksByStockIdUseFlowGetResponse>;
   };
   'v3/multiuse/stocks/{stock_id}/use-flow': {
-    /**
-     * 下载核销明细
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539758
-     */
+    /** 下载核销明细
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539758 */
     get: Operation<V3MultiuseStocksByStockIdUseFlowGetOptions, V3MultiuseStocksByStockIdUseFlowGetResponse>;
   };
   'v3/multiuse/users/{openid}/coupons': {
-    /**
-     * 发放指定批次的消费金
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539766
-     */
+    /** 发放指定批次的消费金
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012539766 */
     post: Operation<V3MultiuseUsersByOpenidCouponsPostOptions, V3MultiuseUsersByOpenidCouponsPostResponse>;
   };
   'v3/new-tax-control-fapiao/card-template': {
-    /**
-     * 创建电子发票卡券模板
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529382
-     */
+    /** 创建电子发票卡券模板
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529382 */
     post: Operation<V3NewTaxControlFapiaoCardTemplatePostOptions, V3NewTaxControlFapiaoCardTemplatePostResponse>;
   };
   'v3/new-tax-control-fapiao/download': {
-    /**
-     * 下载发票文件
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286040
-     */
+    /** 下载发票文件
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286040 */
     get: Operation<V3NewTaxControlFapiaoDownloadGetOptions, Buffer>;
   };
   'v3/new-tax-control-fapiao/fapiao-applications': {
-    /**
-     * 开具电子发票
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538301
-     */
+    /** 开具电子发票
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538301 */
     post: Operation<V3NewTaxControlFapiaoFapiaoApplicationsPostOptions, undefined>;
   };
   'v3/new-tax-control-fapiao/fapiao-applications/issue-general': {
-    /**
-     * 开具通用行业电子发票
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015792574
-     */
+    /** 开具通用行业电子发票
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015792574 */
     post: Operation<V3NewTaxControlFapiaoFapiaoApplicationsIssueGeneralPostOptions, undefined>;
   };
   'v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing': {
-    /**
-     * 开具不动产租赁行业电子发票
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015941740
-     */
+    /** 开具不动产租赁行业电子发票
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015941740 */
     post: Operation<V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostOptions, undefined>;
   };
   'v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file': {
-    /**
-     * 上传电子发票文件
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556605
-     */
+    /** 上传电子发票文件
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012556605 */
     post: Operation<V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostOptions, V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostResponse>;
   };
   'v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}': {
-    /**
-     * 查询电子发票
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012531753
-     */
+    /** 查询电子发票
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012531753 */
     get: Operation<V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdGetOptions, V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdGetResponse>;
   };
   'v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files': {
-    /**
-     * 获取发票下载信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538335
-     */
+    /** 获取发票下载信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538335 */
     get: Operation<V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdFapiaoFilesGetOptions, V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdFapiaoFilesGetResponse>;
   };
   'v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards': {
-    /**
-     * 将电子发票插入微信用户卡包
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538365
-     */
+    /** 将电子发票插入微信用户卡包
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538365 */
     post: Operation<V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdInsertCardsPostOptions, undefined>;
   };
   'v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse': {
-    /**
-     * 冲红电子发票
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538327
-     */
+    /** 冲红电子发票
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538327 */
     post: Operation<V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdReversePostOptions, undefined>;
   };
   'v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl': {
-    /**
-     * 获取邀请商户开通服务商电子发票能力
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015941495
-     */
+    /** 获取邀请商户开通服务商电子发票能力
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015941495 */
     get: Operation<V3NewTaxControlFapiaoFapiaomerchantGetspinviteurlGetOptions, V3NewTaxControlFapiaoFapiaomerchantGetspinviteurlGetResponse>;
   };
   'v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo': {
-    /**
-     * 获取邀请开通的商户信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015941524
-     */
+    /** 获取邀请开通的商户信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015941524 */
     get: Operation<V3NewTaxControlFapiaoFapiaomerchantListspinvitemchinfoGetOptions, V3NewTaxControlFapiaoFapiaomerchantListspinvitemchinfoGetResponse>;
   };
   'v3/new-tax-control-fapiao/merchant/base-information': {
-    /**
-     * 获取商户开票基础信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538180
-     */
+    /** 获取商户开票基础信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538180 */
     get: Operation<V3NewTaxControlFapiaoMerchantBaseInformationGetOptions, V3NewTaxControlFapiaoMerchantBaseInformationGetResponse>;
   };
   'v3/new-tax-control-fapiao/merchant/development-config': {
-    /**
-     * 查询商户配置的开发选项
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529526
-     */
+    /** 查询商户配置的开发选项
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529526 */
     get: Operation<{}, V3NewTaxControlFapiaoMerchantDevelopmentConfigGetResponse>;
-    /**
-     * 配置开发选项
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529457
-     */
+    /** 配置开发选项
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529457 */
     patch: Operation<V3NewTaxControlFapiaoMerchantDevelopmentConfigPatchOptions, V3NewTaxControlFapiaoMerchantDevelopmentConfigGetResponse>;
   };
   'v3/new-tax-control-fapiao/merchant/tax-codes': {
-    /**
-     * 获取商品和服务税收分类对照表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538236
-     */
+    /** 获取商品和服务税收分类对照表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538236 */
     get: Operation<V3NewTaxControlFapiaoMerchantTaxCodesGetOptions, V3NewTaxControlFapiaoMerchantTaxCodesGetResponse>;
   };
   'v3/new-tax-control-fapiao/merchant/{sub_mchid}/check': {
-    /**
-     * 检查子商户开票功能状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012474022
-     */
+    /** 检查子商户开票功能状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012474022 */
     post: Operation<V3MerchantsPutResponse, undefined>;
   };
   'v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status': {
-    /**
-     * 检查子商户开票功能状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015792561
-     */
+    /** 检查子商户开票功能状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015792561 */
     get: Operation<V3MerchantsPutResponse, V3NewTaxControlFapiaoMerchantBySubMchidCheckStatusGetResponse>;
   };
   'v3/new-tax-control-fapiao/user-title': {
-    /**
-     * 获取用户填写的抬头
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538112
-     */
+    /** 获取用户填写的抬头
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538112 */
     get: Operation<V3NewTaxControlFapiaoUserTitleGetOptions, V3NewTaxControlFapiaoUserTitleGetResponse>;
   };
   'v3/new-tax-control-fapiao/user-title/title-url': {
-    /**
-     * 获取抬头填写链接
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538106
-     */
+    /** 获取抬头填写链接
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012538106 */
     get: Operation<V3NewTaxControlFapiaoUserTitleTitleUrlGetOptions, V3NewTaxControlFapiaoUserTitleTitleUrlGetResponse>;
   };
   'v3/offlineface/authinfo': {
-    /**
-     * 获取authinfo接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
-     */
+    /** 获取authinfo接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html */
     post: Operation<V3OfflinefaceAuthinfoPostOptions, V3OfflinefaceAuthinfoPostResponse>;
   };
   'v3/offlineface/contracts/presign': {
-    /**
-     * 预签约接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
-     */
+    /** 预签约接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html */
     post: Operation<V3OfflinefaceContractsPresignPostOptions, V3OfflinefaceContractsPresignPostResponse>;
   };
   'v3/offlineface/contracts/{contract_id}': {
-    /**
-     * 签约查询接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
-     */
+    /** 签约查询接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html */
     get: Operation<V3OfflinefaceContractsByContractIdGetOptions, V3OfflinefaceContractsByContractIdGetResponse>;
   };
   'v3/offlineface/face-collections': {
-    /**
-     * 查询重采用户列表
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
-     */
+    /** 查询重采用户列表
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html */
     get: Operation<V3OfflinefaceFaceCollectionsGetOptions, V3OfflinefaceFaceCollectionsGetResponse>;
   };
   'v3/offlineface/face-collections/{collection_id}': {
-    /**
-     * 查询重采请求详情
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
-     */
+    /** 查询重采请求详情
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html */
     get: Operation<V3OfflinefaceFaceCollectionsByCollectionIdGetOptions, V3OfflinefaceFaceCollectionsByCollectionIdGetResponse>;
   };
   'v3/offlineface/repayment-url': {
-    /**
-     * 获取还款链接接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html#_1-3-%E8%A7%A3%E7%BA%A6
-     */
+    /** 获取还款链接接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html#_1-3-%E8%A7%A3%E7%BA%A6 */
     post: Operation<V3OfflinefaceRepaymentUrlPostOptions, V3OfflinefaceRepaymentUrlPostResponse>;
   };
   'v3/offlineface/transactions': {
-    /**
-     * 申请扣款接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
-     */
+    /** 申请扣款接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html */
     post: Operation<V3OfflinefaceTransactionsPostOptions, V3OfflinefaceTransactionsPostResponse>;
   };
   'v3/offlineface/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 查单接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
-     */
+    /** 查单接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html */
     get: Operation<V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetOptions, V3OfflinefaceTransactionsOutTradeNoByOutTradeNoGetResponse>;
   };
   'v3/offlinefacemch/organizations': {
-    /**
-     * 查询机构信息接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
-     */
+    /** 查询机构信息接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html */
     get: Operation<V3OfflinefacemchOrganizationsGetOptions, V3OfflinefacemchOrganizationsGetQuery>;
   };
   'v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}': {
-    /**
-     * 刷脸用户信息查询接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html
-     */
+    /** 刷脸用户信息查询接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html */
     get: Operation<V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOutUserIdGetOptions, V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOutUserIdGetResponse>;
-    /**
-     * 刷脸用户信息修改接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
-     */
+    /** 刷脸用户信息修改接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html */
     patch: Operation<V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOutUserIdPatchOptions, undefined>;
   };
   'v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract': {
-    /**
-     * 解除刷脸用户签约关系接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
-     */
+    /** 解除刷脸用户签约关系接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html */
     post: Operation<V3OfflinefacemchOrganizationsByOrganizationIdUsersUserIdByUserIdTerminateContractPostOptions, undefined>;
   };
   'v3/offlinefacemch/tokens': {
-    /**
-     * 获取凭证授权接口
-     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
-     */
+    /** 获取凭证授权接口
+     * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html */
     post: Operation<V3OfflinefacemchTokensPostOptions, V3OfflinefacemchTokensPostResponse>;
   };
   'v3/palmservice/authorization/openid/{openid}': {
-    /**
-     * 查询刷掌授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014482017
-     */
+    /** 查询刷掌授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014482017 */
     get: Operation<V3PalmserviceAuthorizationOpenidByOpenidGetOptions, V3PalmserviceAuthorizationOpenidByOpenidGetResponse>;
   };
   'v3/palmservice/authorization/preauthorize': {
-    /**
-     * 服务关联预授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014481990
-     */
+    /** 服务关联预授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014481990 */
     post: Operation<V3PalmserviceAuthorizationPreauthorizePostOptions, V3PalmserviceAuthorizationPreauthorizePostResponse>;
   };
   'v3/papay/contracts/{contract_id}/fail-notify': {
-    /**
-     * 重试扣费通知
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml
-     */
+    /** 重试扣费通知
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml */
     post: Operation<V3PapayContractsByContractIdFailNotifyPostOptions, undefined>;
   };
   'v3/papay/contracts/{contract_id}/notify': {
-    /**
-     * 直连商户预扣费通知
-     * @see https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
-     */
+    /** 直连商户预扣费通知
+     * @see https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html */
     post: Operation<V3PapayContractsByContractIdNotifyPostOptions, undefined>;
   };
   'v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}': {
-    /**
-     * 保险商户查询保险自动续费预约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471229
-     */
+    /** 保险商户查询保险自动续费预约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471229 */
     get: Operation<V3PapayInsurancePayPolicyPeriodsContractIdByContractIdPolicyPeriodIdByPolicyPeriodIdGetOptions, V3PapayInsurancePayPolicyPeriodsContractIdByContractIdPolicyPeriodIdByPolicyPeriodIdGetResponse>;
   };
   'v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule': {
-    /**
-     * 保险商户预约保险自动续费
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471270
-     */
+    /** 保险商户预约保险自动续费
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471270 */
     post: Operation<V3PapayInsurancePayPolicyPeriodsContractIdByContractIdPolicyPeriodIdByPolicyPeriodIdSchedulePostOptions, V3PapayInsurancePayPolicyPeriodsContractIdByContractIdPolicyPeriodIdByPolicyPeriodIdGetResponse>;
   };
   'v3/papay/insurance-pay/transactions/apply': {
-    /**
-     * 保险商户受理保险自动续费扣款
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471158
-     */
+    /** 保险商户受理保险自动续费扣款
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471158 */
     post: Operation<V3PapayInsurancePayTransactionsApplyPostOptions, V3PapayPayTransactionsApplyPostResponse>;
   };
   'v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew': {
-    /**
-     * 保险商户受理续期自动续费协议
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489588
-     */
+    /** 保险商户受理续期自动续费协议
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489588 */
     post: Operation<V3PapayInsuranceSignContractsPlanIdByPlanIdContractIdByContractIdRenewPostOptions, undefined>;
   };
   'v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
-    /**
-     * 保险商户查询保险自动续费协议
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472641
-     */
+    /** 保险商户查询保险自动续费协议
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472641 */
     get: Operation<V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetOptions, V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate': {
-    /**
-     * 保险商户通过商户协议号解除保险自动续费协议
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472767
-     */
+    /** 保险商户通过商户协议号解除保险自动续费协议
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472767 */
     post: Operation<V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostOptions, V3PapayInsuranceSignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/papay/insurance-sign/contracts/pre-entrust-sign/app': {
-    /**
-     * 保险商户App预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013005766
-     */
+    /** 保险商户App预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013005766 */
     post: Operation<V3PapayInsuranceSignContractsPreEntrustSignAppPostOptions, V3PapayInsuranceSignContractsPreEntrustSignAppPostResponse>;
   };
   'v3/papay/insurance-sign/contracts/pre-entrust-sign/h5': {
-    /**
-     * 保险商户H5预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529050
-     */
+    /** 保险商户H5预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529050 */
     post: Operation<V3PapayInsuranceSignContractsPreEntrustSignH5PostOptions, V3PapayInsuranceSignContractsPreEntrustSignH5PostResponse>;
   };
   'v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi': {
-    /**
-     * 保险商户JSAPI预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012528600
-     */
+    /** 保险商户JSAPI预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012528600 */
     post: Operation<V3PapayInsuranceSignContractsPreEntrustSignAppPostOptions, V3PapayInsuranceSignContractsPreEntrustSignJsapiPostResponse>;
   };
   'v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program': {
-    /**
-     * 保险商户小程序预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012528950
-     */
+    /** 保险商户小程序预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012528950 */
     post: Operation<V3PapayInsuranceSignContractsPreEntrustSignAppPostOptions, V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostResponse>;
   };
   'v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify': {
-    /**
-     * 保险商户修改保险扣费周期列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012987596
-     */
+    /** 保险商户修改保险扣费周期列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012987596 */
     post: Operation<V3PapayInsuranceSignPolicyPeriodsPlanIdByPlanIdContractIdByContractIdModifyPostOptions, V3PapayInsuranceSignPolicyPeriodsPlanIdByPlanIdContractIdByContractIdModifyPostResponse>;
   };
   'v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
-    /**
-     * 保险商户查询保险扣费周期列表
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489530
-     */
+    /** 保险商户查询保险扣费周期列表
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489530 */
     get: Operation<V3PapayInsuranceSignPolicyPeriodsPlanIdByPlanIdOutContractCodeByOutContractCodeGetOptions, V3PapayInsuranceSignPolicyPeriodsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/papay/pay/harmony/transactions/apply': {
-    /**
-     * 代扣受理扣款
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013388429
-     */
+    /** 代扣受理扣款
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013388429 */
     post: Operation<V3PapayPayHarmonyTransactionsApplyPostOptions, V3PapayPayTransactionsApplyPostResponse>;
   };
   'v3/papay/pay/partner/schedules/contract-id/{contract_id}': {
-    /**
-     * 查询扣费预约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468579
-     */
+    /** 查询扣费预约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468579 */
     get: Operation<V3PapayPayPartnerSchedulesContractIdByContractIdGetOptions, V3PapayPaySchedulesContractIdByContractIdGetResponse>;
   };
   'v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule': {
-    /**
-     * 预约扣费
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468581
-     */
+    /** 预约扣费
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468581 */
     post: Operation<V3PapayPayPartnerSchedulesContractIdByContractIdSchedulePostOptions, V3PapayPaySchedulesContractIdByContractIdGetResponse>;
   };
   'v3/papay/pay/partner/transactions/apply': {
-    /**
-     * 受理扣款
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468586
-     */
+    /** 受理扣款
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012468586 */
     post: Operation<V3PapayPayPartnerTransactionsApplyPostOptions, V3PapayPayTransactionsApplyPostResponse>;
   };
   'v3/papay/pay/schedules/contract-id/{contract_id}': {
-    /**
-     * 查询扣费预约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466997
-     */
+    /** 查询扣费预约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012466997 */
     get: Operation<V3PapayPaySchedulesContractIdByContractIdGetOptions, V3PapayPaySchedulesContractIdByContractIdGetResponse>;
   };
   'v3/papay/pay/schedules/contract-id/{contract_id}/schedule': {
-    /**
-     * 预约扣费
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467036
-     */
+    /** 预约扣费
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467036 */
     post: Operation<V3PapayPaySchedulesContractIdByContractIdSchedulePostOptions, V3PapayPaySchedulesContractIdByContractIdGetResponse>;
   };
   'v3/papay/pay/transactions/apply': {
-    /**
-     * 受理扣款
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467087
-     */
+    /** 受理扣款
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467087 */
     post: Operation<V3PapayPayTransactionsApplyPostOptions, V3PapayPayTransactionsApplyPostResponse>;
   };
   'v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app': {
-    /**
-     * App场景预约扣费类型签约的预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524934
-     */
+    /** App场景预约扣费类型签约的预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524934 */
     post: Operation<V3PapayScheduledDeductSignContractsPreEntrustSignAppPostOptions, V3PapayScheduledDeductSignContractsPreEntrustSignAppPostResponse>;
   };
   'v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5': {
-    /**
-     * H5场景预约扣费类型签约的预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489208
-     */
+    /** H5场景预约扣费类型签约的预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489208 */
     post: Operation<V3PapayScheduledDeductSignContractsPreEntrustSignH5PostOptions, V3PapayInsuranceSignContractsPreEntrustSignH5PostResponse>;
   };
   'v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi': {
-    /**
-     * JSAPI场景预约扣费类型签约的预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525133
-     */
+    /** JSAPI场景预约扣费类型签约的预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525133 */
     post: Operation<V3PapayScheduledDeductSignContractsPreEntrustSignAppPostOptions, V3PapayScheduledDeductSignContractsPreEntrustSignJsapiPostResponse>;
   };
   'v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program': {
-    /**
-     * 小程序场景预约扣费类型签约的预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525209
-     */
+    /** 小程序场景预约扣费类型签约的预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525209 */
     post: Operation<V3PapayScheduledDeductSignContractsPreEntrustSignAppPostOptions, V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostResponse>;
   };
   'v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app': {
-    /**
-     * App场景预约扣费类型签约的预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012693028
-     */
+    /** App场景预约扣费类型签约的预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012693028 */
     post: Operation<V3PapayScheduledDeductSignPartnerContractsPreEntrustSignAppPostOptions, V3PapayScheduledDeductSignContractsPreEntrustSignAppPostResponse>;
   };
   'v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5': {
-    /**
-     * H5场景预约扣费类型签约的预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012464549
-     */
+    /** H5场景预约扣费类型签约的预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012464549 */
     post: Operation<V3PapayScheduledDeductSignPartnerContractsPreEntrustSignH5PostOptions, V3PapayInsuranceSignContractsPreEntrustSignH5PostResponse>;
   };
   'v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi': {
-    /**
-     * JSAPI场景预约扣费类型签约的预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012693093
-     */
+    /** JSAPI场景预约扣费类型签约的预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012693093 */
     post: Operation<V3PapayScheduledDeductSignPartnerContractsPreEntrustSignAppPostOptions, V3PapayScheduledDeductSignContractsPreEntrustSignJsapiPostResponse>;
   };
   'v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program': {
-    /**
-     * 小程序场景预约扣费类型签约的预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012693100
-     */
+    /** 小程序场景预约扣费类型签约的预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012693100 */
     post: Operation<V3PapayScheduledDeductSignPartnerContractsPreEntrustSignAppPostOptions, V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostResponse>;
   };
   'v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
-    /**
-     * 通过商户协议号查询委托代扣签约协议
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013844122
-     */
+    /** 通过商户协议号查询委托代扣签约协议
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013844122 */
     get: Operation<V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetOptions, V3PapaySignContractsHarmonyPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
-    /**
-     * 通过商户协议号查询委托代扣签约协议
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489245
-     */
+    /** 通过商户协议号查询委托代扣签约协议
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489245 */
     get: Operation<V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetOptions, V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate': {
-    /**
-     * 通过商户协议号解除委托代扣签约协议
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489295
-     */
+    /** 通过商户协议号解除委托代扣签约协议
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489295 */
     post: Operation<V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostOptions, V3PapaySignContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/papay/sign/contracts/pre-entrust-sign': {
-    /**
-     * 代扣预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012978414
-     */
+    /** 代扣预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012978414 */
     post: Operation<V3PapaySignContractsPreEntrustSignPostOptions, V3PapaySignContractsPreEntrustSignPostResponse>;
   };
   'v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}': {
-    /**
-     * 通过商户协议号查询委托代扣签约协议
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012489483
-     */
+    /** 通过商户协议号查询委托代扣签约协议
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012489483 */
     get: Operation<V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetOptions, V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate': {
-    /**
-     * 通过商户协议号解除委托代扣签约协议
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012489491
-     */
+    /** 通过商户协议号解除委托代扣签约协议
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012489491 */
     post: Operation<V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutContractCodeTerminatePostOptions, V3PapaySignPartnerContractsPlanIdByPlanIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/partner-papay/contracts/{contract_id}/fail-notify': {
-    /**
-     * 服务商商户重试扣费通知
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml
-     */
+    /** 服务商商户重试扣费通知
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml */
     post: Operation<V3PartnerPapayContractsByContractIdFailNotifyPostOptions, undefined>;
   };
   'v3/partner-papay/contracts/{contract_id}/notify': {
-    /**
-     * 服务商商户预扣费通知
-     * @see https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
-     */
+    /** 服务商商户预扣费通知
+     * @see https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html */
     post: Operation<V3PartnerPapayContractsByContractIdNotifyPostOptions, undefined>;
   };
   'v3/partner-transfer/batches': {
-    /**
-     * 发起批量转账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465738
-     */
+    /** 发起批量转账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012465738 */
     post: Operation<V3PartnerTransferBatchesPostOptions, V3PartnerTransferBatchesPostResponse>;
   };
   'v3/partner-transfer/batches/batch-id/{batch_id}': {
-    /**
-     * 微信支付批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715990
-     */
+    /** 微信支付批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715990 */
     get: Operation<V3PartnerTransferBatchesBatchIdByBatchIdGetOptions, V3PartnerTransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
-    /**
-     * 微信支付明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012718324
-     */
+    /** 微信支付明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012718324 */
     get: Operation<V3BankTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetOptions, V3PartnerTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/partner-transfer/batches/out-batch-no/{out_batch_no}': {
-    /**
-     * 商家批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012718112
-     */
+    /** 商家批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012718112 */
     get: Operation<V3PartnerTransferBatchesOutBatchNoByOutBatchNoGetOptions, V3PartnerTransferBatchesOutBatchNoByOutBatchNoGetResponse>;
   };
   'v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
-    /**
-     * 商家明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012718434
-     */
+    /** 商家明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012718434 */
     get: Operation<V3PartnerTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions, V3PartnerTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program': {
-    /**
-     * 电商收付通模式小程序场景预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013369177
-     */
+    /** 电商收付通模式小程序场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013369177 */
     post: Operation<V3PasswordExemptContractContractsNormalPreEntrustSignMiniProgramPostOptions, V3PasswordExemptContractContractsQsPreEntrustSignMiniProgramPostResponse>;
   };
   'v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign': {
-    /**
-     * 电商收付通模式支付后场景预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013369191
-     */
+    /** 电商收付通模式支付后场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013369191 */
     post: Operation<V3PasswordExemptContractContractsNormalPreEntrustSignPayRedirectSignPostOptions, V3PasswordExemptContractContractsQsPreEntrustSignPayRedirectSignPostResponse>;
   };
   'v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program': {
-    /**
-     * 直连商户模式小程序场景预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472870
-     */
+    /** 直连商户模式小程序场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472870 */
     post: Operation<V3PasswordExemptContractContractsNormalPreEntrustSignMiniProgramPostOptions, V3PasswordExemptContractContractsQsPreEntrustSignMiniProgramPostResponse>;
   };
   'v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign': {
-    /**
-     * 直连商户模式支付后场景预签约
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472874
-     */
+    /** 直连商户模式支付后场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472874 */
     post: Operation<V3PasswordExemptContractContractsNormalPreEntrustSignPayRedirectSignPostOptions, V3PasswordExemptContractContractsQsPreEntrustSignPayRedirectSignPostResponse>;
   };
   'v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program': {
-    /**
-     * 清算机构模式小程序场景预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471282
-     */
+    /** 清算机构模式小程序场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471282 */
     post: Operation<V3PasswordExemptContractContractsQsPreEntrustSignMiniProgramPostOptions, V3PasswordExemptContractContractsQsPreEntrustSignMiniProgramPostResponse>;
   };
   'v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign': {
-    /**
-     * 清算机构模式支付后场景预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471286
-     */
+    /** 清算机构模式支付后场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471286 */
     post: Operation<V3PasswordExemptContractContractsQsPreEntrustSignPayRedirectSignPostOptions, V3PasswordExemptContractContractsQsPreEntrustSignPayRedirectSignPostResponse>;
   };
   'v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}': {
-    /**
-     * 商户通过商户协议号查询协议
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472855
-     */
+    /** 商户通过商户协议号查询协议
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472855 */
     get: Operation<V3PasswordExemptContractContractsServiceIdByServiceIdOutContractCodeByOutContractCodeGetOptions, V3PasswordExemptContractContractsServiceIdByServiceIdOutContractCodeByOutContractCodeGetResponse>;
   };
   'v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate': {
-    /**
-     * 商户通过商户协议号解约协议
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472858
-     */
+    /** 商户通过商户协议号解约协议
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012472858 */
     post: Operation<V3PasswordExemptContractContractsServiceIdByServiceIdOutContractCodeByOutContractCodeTerminatePostOptions, V3PasswordExemptContractContractsQsPreEntrustSignPayRedirectSignPostResponse>;
   };
   'v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program': {
-    /**
-     * 服务商模式小程序场景预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471269
-     */
+    /** 服务商模式小程序场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471269 */
     post: Operation<V3PasswordExemptContractContractsServiceProviderPreEntrustSignMiniProgramPostOptions, V3PasswordExemptContractContractsServiceProviderPreEntrustSignMiniProgramPostResponse>;
   };
   'v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign': {
-    /**
-     * 服务商模式支付后场景预签约
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471272
-     */
+    /** 服务商模式支付后场景预签约
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471272 */
     post: Operation<V3PasswordExemptContractContractsServiceProviderPreEntrustSignPayRedirectSignPostOptions, V3PasswordExemptContractContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse>;
   };
   'v3/pay-devices/printers/{device_id}/print-orders': {
@@ -5399,1293 +3845,921 @@ export interface Paths {
     get: Operation<V3PayDevicesPrintersByDeviceIdPrintOrdersByPrintOrderNoGetOptions, V3PayDevicesPrintersByDeviceIdPrintOrdersByPrintOrderNoGetResponse>;
   };
   'v3/pay/acquiring-bank/transactions/exposure': {
-    /**
-     * 微信分付-支付方式前置服务
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014326541
-     */
+    /** 微信分付-支付方式前置服务
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014326541 */
     post: Operation<V3PayAcquiringBankTransactionsExposurePostOptions, V3PayTransactionsExposurePostResponse>;
   };
   'v3/pay/instal/exposure': {
-    /**
-     * 商户贴息-获取微信分付曝光建议
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016196762
-     */
+    /** 商户贴息-获取微信分付曝光建议
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4016196762 */
     post: Operation<V3PayInstalExposurePostOptions, V3PayInstalExposurePostResponse>;
   };
   'v3/pay/instal/partner/exposure': {
-    /**
-     * 商户贴息-获取微信分付曝光建议
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4016196820
-     */
+    /** 商户贴息-获取微信分付曝光建议
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4016196820 */
     post: Operation<V3PayInstalPartnerExposurePostOptions, V3PayInstalExposurePostResponse>;
   };
   'v3/pay/partner/transactions/app': {
-    /**
-     * APP下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013080231
-     */
+    /** APP下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013080231 */
     post: Operation<V3PayPartnerTransactionsAppPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/pay/partner/transactions/codepay': {
-    /**
-     * 付款码支付
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012382179
-     */
+    /** 付款码支付
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012382179 */
     post: Operation<V3PayPartnerTransactionsCodepayPostOptions, V3PayPartnerTransactionsCodepayPostResponse>;
   };
   'v3/pay/partner/transactions/exposure': {
-    /**
-     * 微信分付-支付方式前置服务
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014326522
-     */
+    /** 微信分付-支付方式前置服务
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014326522 */
     post: Operation<V3PayPartnerTransactionsExposurePostOptions, V3PayTransactionsExposurePostResponse>;
   };
   'v3/pay/partner/transactions/h5': {
-    /**
-     * H5下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012738604
-     */
+    /** H5下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012738604 */
     post: Operation<V3PayPartnerTransactionsH5PostOptions, V3PayTransactionsH5PostResponse>;
   };
   'v3/pay/partner/transactions/id/{transaction_id}': {
-    /**
-     * 微信支付订单号查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012526943
-     */
+    /** 微信支付订单号查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012526943 */
     get: Operation<V3PayPartnerTransactionsIdByTransactionIdGetOptions, V3PayPartnerTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/pay/partner/transactions/jsapi': {
-    /**
-     * JSAPI下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012738519
-     */
+    /** JSAPI下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012738519 */
     post: Operation<V3PayPartnerTransactionsJsapiPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/pay/partner/transactions/jsapi-with-contract': {
-    /**
-     * JSAPI下单并授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012688481
-     */
+    /** JSAPI下单并授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012688481 */
     post: Operation<V3PayPartnerTransactionsJsapiWithContractPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/pay/partner/transactions/miniprogram': {
-    /**
-     * 小程序支付下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012886115
-     */
+    /** 小程序支付下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012886115 */
     post: Operation<V3PayPartnerTransactionsMiniprogramPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/pay/partner/transactions/native': {
-    /**
-     * Native下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012738659
-     */
+    /** Native下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012738659 */
     post: Operation<V3PayPartnerTransactionsNativePostOptions, V3TransactionsNativePostResponse>;
   };
   'v3/pay/partner/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 商户订单号查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012526944
-     */
+    /** 商户订单号查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012526944 */
     get: Operation<V3PayPartnerTransactionsOutTradeNoByOutTradeNoGetOptions, V3PayPartnerTransactionsOutTradeNoByOutTradeNoGetResponse>;
   };
   'v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close': {
-    /**
-     * 关单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012526949
-     */
+    /** 关单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012526949 */
     post: Operation<V3PayPartnerTransactionsOutTradeNoByOutTradeNoClosePostOptions, undefined>;
   };
   'v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse': {
-    /**
-     * 撤销
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012382181
-     */
+    /** 撤销
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012382181 */
     post: Operation<V3PayPartnerTransactionsOutTradeNoByOutTradeNoReversePostOptions, V3PayPartnerTransactionsOutTradeNoByOutTradeNoReversePostResponse>;
   };
   'v3/pay/partner/transactions/scannedpos': {
-    /**
-     * 扫码支付下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012492476
-     */
+    /** 扫码支付下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012492476 */
     post: Operation<V3PayPartnerTransactionsScannedposPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/pay/transactions/app': {
-    /**
-     * APP下单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013070347
-     */
+    /** APP下单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013070347 */
     post: Operation<V3PayTransactionsAppPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/pay/transactions/codepay': {
-    /**
-     * 付款码支付
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012382150
-     */
+    /** 付款码支付
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012382150 */
     post: Operation<V3PayTransactionsCodepayPostOptions, V3PayTransactionsCodepayPostResponse>;
   };
   'v3/pay/transactions/exposure': {
-    /**
-     * 微信分付-支付方式前置服务
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014326314
-     */
+    /** 微信分付-支付方式前置服务
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4014326314 */
     post: Operation<V3PayTransactionsExposurePostOptions, V3PayTransactionsExposurePostResponse>;
   };
   'v3/pay/transactions/h5': {
-    /**
-     * H5下单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791834
-     */
+    /** H5下单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791834 */
     post: Operation<V3PayTransactionsH5PostOptions, V3PayTransactionsH5PostResponse>;
   };
   'v3/pay/transactions/id/{transaction_id}': {
-    /**
-     * 微信支付订单号查询
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791858
-     */
+    /** 微信支付订单号查询
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791858 */
     get: Operation<V3PayTransactionsIdByTransactionIdGetOptions, V3PayTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/pay/transactions/jsapi': {
-    /**
-     * JSAPI下单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791856
-     */
+    /** JSAPI下单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791856 */
     post: Operation<V3PayTransactionsJsapiPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/pay/transactions/jsapi-with-contract': {
-    /**
-     * JSAPI下单并授权
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012530178
-     */
+    /** JSAPI下单并授权
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012530178 */
     post: Operation<V3PayTransactionsJsapiWithContractPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/pay/transactions/native': {
-    /**
-     * Native下单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791877
-     */
+    /** Native下单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791877 */
     post: Operation<V3PayTransactionsNativePostOptions, V3TransactionsNativePostResponse>;
   };
   'v3/pay/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 商户订单号查询
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791859
-     */
+    /** 商户订单号查询
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791859 */
     get: Operation<V3PayTransactionsOutTradeNoByOutTradeNoGetOptions, V3PayTransactionsOutTradeNoByOutTradeNoGetResponse>;
   };
   'v3/pay/transactions/out-trade-no/{out_trade_no}/close': {
-    /**
-     * 关单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791860
-     */
+    /** 关单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791860 */
     post: Operation<V3PayTransactionsOutTradeNoByOutTradeNoClosePostOptions, undefined>;
   };
   'v3/pay/transactions/out-trade-no/{out_trade_no}/reverse': {
-    /**
-     * 撤销
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012382161
-     */
+    /** 撤销
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012382161 */
     post: Operation<V3PayTransactionsOutTradeNoByOutTradeNoReversePostOptions, V3PayTransactionsOutTradeNoByOutTradeNoReversePostResponse>;
   };
   'v3/payroll-card/authentications': {
-    /**
-     * 查询核身记录
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461820
-     */
+    /** 查询核身记录
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461820 */
     get: Operation<V3PayrollCardAuthenticationsGetOptions, V3PayrollCardAuthenticationsGetResponse>;
   };
   'v3/payroll-card/authentications/pre-order': {
-    /**
-     * 微工卡核身预下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012923362
-     */
+    /** 微工卡核身预下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012923362 */
     post: Operation<V3PayrollCardAuthenticationsPreOrderPostOptions, V3PayrollCardAuthenticationsPreOrderPostResponse>;
   };
   'v3/payroll-card/authentications/pre-order-with-auth': {
-    /**
-     * 微工卡核身预下单（流程中完成授权）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461761
-     */
+    /** 微工卡核身预下单（流程中完成授权）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461761 */
     post: Operation<V3PayrollCardAuthenticationsPreOrderWithAuthPostOptions, V3PayrollCardAuthenticationsPreOrderPostResponse>;
   };
   'v3/payroll-card/authentications/{authenticate_number}': {
-    /**
-     * 获取核身结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461785
-     */
+    /** 获取核身结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461785 */
     get: Operation<V3PayrollCardAuthenticationsByAuthenticateNumberGetOptions, V3PayrollCardAuthenticationsByAuthenticateNumberGetResponse>;
   };
   'v3/payroll-card/relations/{openid}': {
-    /**
-     * 查询微工卡授权关系
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461728
-     */
+    /** 查询微工卡授权关系
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461728 */
     get: Operation<V3PayrollCardRelationsByOpenidGetOptions, V3PayrollCardRelationsByOpenidGetResponse>;
   };
   'v3/payroll-card/tokens': {
-    /**
-     * 生成授权token
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461589
-     */
+    /** 生成授权token
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461589 */
     post: Operation<V3PayrollCardTokensPostOptions, V3PayrollCardTokensPostResponse>;
   };
   'v3/payroll-card/transfer-batches': {
-    /**
-     * 发起批量转账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461824
-     */
+    /** 发起批量转账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461824 */
     post: Operation<V3PayrollCardTransferBatchesPostOptions, V3PartnerTransferBatchesPostResponse>;
   };
   'v3/payroll-card/wesure/insurance': {
-    /**
-     * 生成投保结果
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_32.shtml
-     */
+    /** 生成投保结果
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_32.shtml */
     post: Operation<V3PayrollCardWesureInsurancePostOptions, undefined>;
   };
   'v3/payroll-card/wesure/token-validations': {
-    /**
-     * 校验核身结果
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_31.shtml
-     */
+    /** 校验核身结果
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_31.shtml */
     post: Operation<V3PayrollCardWesureTokenValidationsPostOptions, V3PayrollCardWesureTokenValidationsPostResponse>;
   };
   'v3/payscore/acquiringbank/permissions': {
-    /**
-     * 从业机构预授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691489
-     */
+    /** 从业机构预授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691489 */
     post: Operation<V3PayscoreAcquiringbankPermissionsPostOptions, V3PayscorePermissionsPostResponse>;
   };
   'v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}': {
-    /**
-     * 从业机构查询与用户授权记录（授权协议号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461004
-     */
+    /** 从业机构查询与用户授权记录（授权协议号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461004 */
     get: Operation<V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizationCodeGetOptions, V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizationCodeGetResponse>;
   };
   'v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate': {
-    /**
-     * 从业机构解除用户授权关系（授权协议号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461012
-     */
+    /** 从业机构解除用户授权关系（授权协议号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461012 */
     post: Operation<V3PayscoreAcquiringbankPermissionsAuthorizationCodeByAuthorizationCodeTerminatePostOptions, undefined>;
   };
   'v3/payscore/acquiringbank/serviceorder': {
-    /**
-     * 从业机构查询微信支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691343
-     */
+    /** 从业机构查询微信支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691343 */
     get: Operation<V3PayscoreAcquiringbankServiceorderGetOptions, V3PayscoreAcquiringbankServiceorderGetResponse>;
-    /**
-     * 从业机构创建微信支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691326
-     */
+    /** 从业机构创建微信支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691326 */
     post: Operation<V3PayscoreAcquiringbankServiceorderPostOptions, V3PayscoreAcquiringbankServiceorderPostResponse>;
   };
   'v3/payscore/acquiringbank/serviceorder/deduction': {
-    /**
-     * 从业机构查询微信支付分扣款信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458665
-     */
+    /** 从业机构查询微信支付分扣款信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458665 */
     get: Operation<V3PayscoreAcquiringbankServiceorderDeductionGetOptions, V3PayscoreAcquiringbankServiceorderDeductionGetResponse>;
   };
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel': {
-    /**
-     * 从业机构取消微信支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458146
-     */
+    /** 从业机构取消微信支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458146 */
     post: Operation<V3PayscoreAcquiringbankServiceorderByOutOrderNoCancelPostOptions, undefined>;
   };
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete': {
-    /**
-     * 从业机构完结微信支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460791
-     */
+    /** 从业机构完结微信支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460791 */
     post: Operation<V3PayscoreAcquiringbankServiceorderByOutOrderNoCompletePostOptions, undefined>;
   };
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify': {
-    /**
-     * 从业机构修改微信支付分订单金额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691363
-     */
+    /** 从业机构修改微信支付分订单金额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691363 */
     post: Operation<V3PayscoreAcquiringbankServiceorderByOutOrderNoModifyPostOptions, undefined>;
   };
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo': {
-    /**
-     * 从业机构登记微信支付分扣款信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458414
-     */
+    /** 从业机构登记微信支付分扣款信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458414 */
     post: Operation<V3PayscoreAcquiringbankServiceorderByOutOrderNoRegisterdeductinfoPostOptions, V3PayscoreAcquiringbankServiceorderByOutOrderNoRegisterdeductinfoPostResponse>;
   };
   'v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync': {
-    /**
-     * 从业机构同步微信支付分订单信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691378
-     */
+    /** 从业机构同步微信支付分订单信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012691378 */
     post: Operation<V3PayscoreAcquiringbankServiceorderByOutOrderNoSyncPostOptions, undefined>;
   };
   'v3/payscore/acquiringbank/servicepayondeliveryorder': {
-    /**
-     * 从业机构创建先用后付订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012783674
-     */
+    /** 从业机构创建先用后付订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012783674 */
     post: Operation<V3PayscoreAcquiringbankServicepayondeliveryorderPostOptions, V3PayscorePartnerServicepayondeliveryorderPostResponse>;
   };
   'v3/payscore/merchant-bill': {
-    /**
-     * 商户申请获取对账单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394586
-     */
+    /** 商户申请获取对账单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394586 */
     get: Operation<V3PayscoreMerchantBillGetOptions, V3PayscoreMerchantBillGetResponse>;
   };
   'v3/payscore/oversea/partner/serviceorder': {
-    /**
-     * 查询支付分订单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096411
-     */
+    /** 查询支付分订单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096411 */
     get: Operation<V3PayscoreOverseaPartnerServiceorderGetOptions, V3PayscoreOverseaPartnerServiceorderGetResponse>;
-    /**
-     * 创建支付分订单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096395
-     */
+    /** 创建支付分订单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096395 */
     post: Operation<V3PayscoreOverseaPartnerServiceorderPostOptions, V3PayscoreOverseaPartnerServiceorderPostResponse>;
   };
   'v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel': {
-    /**
-     * 取消支付分订单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096416
-     */
+    /** 取消支付分订单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096416 */
     post: Operation<V3PayscoreOverseaPartnerServiceorderByOutOrderNoCancelPostOptions, undefined>;
   };
   'v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete': {
-    /**
-     * 完结支付分订单
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096431
-     */
+    /** 完结支付分订单
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096431 */
     post: Operation<V3PayscoreOverseaPartnerServiceorderByOutOrderNoCompletePostOptions, undefined>;
   };
   'v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync': {
-    /**
-     * 同步支付分订单信息
-     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096438
-     */
+    /** 同步支付分订单信息
+     * @see https://pay.weixin.qq.com/doc/global/v3/zh/4014096438 */
     post: Operation<V3PayscoreOverseaPartnerServiceorderByOutOrderNoSyncPostOptions, undefined>;
   };
   'v3/payscore/partner/permissions': {
-    /**
-     * 商户预授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012382030
-     */
+    /** 商户预授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012382030 */
     post: Operation<V3PayscorePartnerPermissionsPostOptions, V3PayscorePermissionsPostResponse>;
   };
   'v3/payscore/partner/permissions/apply-for-scene': {
-    /**
-     * 服务商场景中预授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012778802
-     */
+    /** 服务商场景中预授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012778802 */
     post: Operation<V3PayscorePartnerPermissionsApplyForScenePostOptions, V3PayscorePartnerPermissionsApplyForScenePostResponse>;
   };
   'v3/payscore/partner/permissions/assess-user-risk-level': {
-    /**
-     * 服务商评估用户分层
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012783585
-     */
+    /** 服务商评估用户分层
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012783585 */
     post: Operation<V3PayscorePartnerPermissionsAssessUserRiskLevelPostOptions, V3PayscorePermissionsAssessUserRiskLevelPostResponse>;
   };
   'v3/payscore/partner/permissions/authorization-code/{authorization_code}': {
-    /**
-     * 查询与用户授权记录（授权协议号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692687
-     */
+    /** 查询与用户授权记录（授权协议号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692687 */
     get: Operation<V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCodeGetOptions, V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCodeGetResponse>;
   };
   'v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate': {
-    /**
-     * 解除用户授权关系（授权协议号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012382049
-     */
+    /** 解除用户授权关系（授权协议号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012382049 */
     post: Operation<V3PayscorePartnerPermissionsAuthorizationCodeByAuthorizationCodeTerminatePostOptions, undefined>;
   };
   'v3/payscore/partner/permissions/search': {
-    /**
-     * 查询与用户授权记录（openid）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692798
-     */
+    /** 查询与用户授权记录（openid）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692798 */
     get: Operation<V3PayscorePartnerPermissionsSearchGetOptions, V3PayscorePartnerPermissionsSearchGetResponse>;
   };
   'v3/payscore/partner/permissions/terminate': {
-    /**
-     * 解除用户授权关系（openid）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461154
-     */
+    /** 解除用户授权关系（openid）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461154 */
     post: Operation<V3PayscorePartnerPermissionsTerminatePostOptions, undefined>;
   };
   'v3/payscore/partner/service-account-applications': {
-    /**
-     * 收付通子商户申请绑定支付分服务
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715051
-     */
+    /** 收付通子商户申请绑定支付分服务
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715051 */
     post: Operation<V3PayscorePartnerServiceAccountApplicationsPostOptions, V3PayscorePartnerServiceAccountApplicationsPostResponse>;
   };
   'v3/payscore/partner/service-account-applications/{out_apply_no}': {
-    /**
-     * 查询收付通子商户服务绑定结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715111
-     */
+    /** 查询收付通子商户服务绑定结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715111 */
     get: Operation<V3PayscorePartnerServiceAccountApplicationsByOutApplyNoGetOptions, V3PayscorePartnerServiceAccountApplicationsPostResponse>;
   };
   'v3/payscore/partner/serviceorder': {
-    /**
-     * 查询支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692256
-     */
+    /** 查询支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692256 */
     get: Operation<V3PayscorePartnerServiceorderGetOptions, V3PayscorePartnerServiceorderGetResponse>;
-    /**
-     * 创建支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692136
-     */
+    /** 创建支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692136 */
     post: Operation<V3PayscorePartnerServiceorderPostOptions, V3PayscorePartnerServiceorderPostResponse>;
   };
   'v3/payscore/partner/serviceorder/direct-complete': {
-    /**
-     * 创单结单合并
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012923757
-     */
+    /** 创单结单合并
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012923757 */
     post: Operation<V3PayscorePartnerServiceorderDirectCompletePostOptions, undefined>;
   };
   'v3/payscore/partner/serviceorder/{out_order_no}/cancel': {
-    /**
-     * 取消支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458758
-     */
+    /** 取消支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458758 */
     post: Operation<V3PayscorePartnerServiceorderByOutOrderNoCancelPostOptions, undefined>;
   };
   'v3/payscore/partner/serviceorder/{out_order_no}/complete': {
-    /**
-     * 完结支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692408
-     */
+    /** 完结支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692408 */
     post: Operation<V3PayscorePartnerServiceorderByOutOrderNoCompletePostOptions, undefined>;
   };
   'v3/payscore/partner/serviceorder/{out_order_no}/modify': {
-    /**
-     * 修改订单金额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692360
-     */
+    /** 修改订单金额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692360 */
     post: Operation<V3PayscorePartnerServiceorderByOutOrderNoModifyPostOptions, undefined>;
   };
   'v3/payscore/partner/serviceorder/{out_order_no}/pay': {
-    /**
-     * 商户发起催收扣款
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013394544
-     */
+    /** 商户发起催收扣款
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013394544 */
     post: Operation<V3PayscorePartnerServiceorderByOutOrderNoPayPostOptions, undefined>;
   };
   'v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage': {
-    /**
-     * 下发服务费用待处理消息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013394914
-     */
+    /** 下发服务费用待处理消息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013394914 */
     post: Operation<V3PayscorePartnerServiceorderByOutOrderNoSendPendingmessagePostOptions, undefined>;
   };
   'v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage': {
-    /**
-     * 下发服务预扣费消息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013394929
-     */
+    /** 下发服务预扣费消息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013394929 */
     post: Operation<V3PayscorePartnerServiceorderByOutOrderNoSendPendingmessagePostOptions, undefined>;
   };
   'v3/payscore/partner/serviceorder/{out_order_no}/sync': {
-    /**
-     * 同步订单信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458816
-     */
+    /** 同步订单信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012458816 */
     post: Operation<V3PayscorePartnerServiceorderByOutOrderNoSyncPostOptions, undefined>;
   };
   'v3/payscore/partner/servicepayondeliveryorder': {
-    /**
-     * 创建先用后付订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012783634
-     */
+    /** 创建先用后付订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012783634 */
     post: Operation<V3PayscorePartnerServicepayondeliveryorderPostOptions, V3PayscorePartnerServicepayondeliveryorderPostResponse>;
   };
   'v3/payscore/partner/servicequotas/service-id/{service_id}': {
-    /**
-     * 查询用户分层对应建议先享金额
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013394486
-     */
+    /** 查询用户分层对应建议先享金额
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013394486 */
     get: Operation<V3PayscorePartnerServicequotasServiceIdByServiceIdGetOptions, V3PayscorePartnerServicequotasServiceIdByServiceIdGetResponse>;
   };
   'v3/payscore/payafter-orders': {
-    /**
-     * 查询先享后付订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_2&index=4
-     */
+    /** 查询先享后付订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_2&index=4 */
     get: Operation<V3PayscorePayafterOrdersGetOptions, V3PayscorePayafterOrdersGetResponse>;
-    /**
-     * 创建先享后付订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_1&index=3
-     */
+    /** 创建先享后付订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_1&index=3 */
     post: Operation<V3PayscorePayafterOrdersPostOptions, V3PayscorePayafterOrdersPostResponse>;
   };
   'v3/payscore/payafter-orders/{out_order_no}/cancel': {
-    /**
-     * 撤销先享后付订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_3&index=5
-     */
+    /** 撤销先享后付订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_3&index=5 */
     post: Operation<V3PayscoreServiceorderByOutOrderNoCancelPostOptions, V3PayscoreServiceorderByOutOrderNoCancelPostResponse>;
   };
   'v3/payscore/payafter-orders/{out_order_no}/complete': {
-    /**
-     * 完结先享后付订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_4&index=6
-     */
+    /** 完结先享后付订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_4&index=6 */
     post: Operation<V3PayscorePayafterOrdersByOutOrderNoCompletePostOptions, V3PayscoreServiceorderByOutOrderNoCancelPostResponse>;
   };
   'v3/payscore/payafter-orders/{out_order_no}/sync': {
-    /**
-     * 支付分订单同步
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=24_1&index=1
-     */
+    /** 支付分订单同步
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=24_1&index=1 */
     post: Operation<V3PayscorePayafterOrdersByOutOrderNoSyncPostOptions, V3PayscorePayafterOrdersByOutOrderNoSyncPostResponse>;
   };
   'v3/payscore/permissions': {
-    /**
-     * 商户预授权
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647349
-     */
+    /** 商户预授权
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647349 */
     post: Operation<V3PayscorePermissionsPostOptions, V3PayscorePermissionsPostResponse>;
   };
   'v3/payscore/permissions/assess-user-risk-level': {
-    /**
-     * 商户评估用户分层
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012856611
-     */
+    /** 商户评估用户分层
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012856611 */
     post: Operation<V3PayscorePermissionsAssessUserRiskLevelPostOptions, V3PayscorePermissionsAssessUserRiskLevelPostResponse>;
   };
   'v3/payscore/permissions/authorization-code/{authorization_code}': {
-    /**
-     * 查询与用户授权记录（授权协议号）
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647401
-     */
+    /** 查询与用户授权记录（授权协议号）
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647401 */
     get: Operation<V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeGetOptions, V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeGetResponse>;
   };
   'v3/payscore/permissions/authorization-code/{authorization_code}/terminate': {
-    /**
-     * 解除用户授权关系（授权协议号）
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647410
-     */
+    /** 解除用户授权关系（授权协议号）
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647410 */
     post: Operation<V3PayscorePermissionsAuthorizationCodeByAuthorizationCodeTerminatePostOptions, undefined>;
   };
   'v3/payscore/permissions/openid/{openid}': {
-    /**
-     * 查询与用户授权记录（openid）
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647404
-     */
+    /** 查询与用户授权记录（openid）
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647404 */
     get: Operation<V3PayscorePermissionsOpenidByOpenidGetOptions, V3PayscorePermissionsOpenidByOpenidGetResponse>;
   };
   'v3/payscore/permissions/openid/{openid}/terminate': {
-    /**
-     * 解除用户授权关系（openid）
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647413
-     */
+    /** 解除用户授权关系（openid）
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012647413 */
     post: Operation<V3PayscorePermissionsOpenidByOpenidTerminatePostOptions, undefined>;
   };
   'v3/payscore/plan/partner/payscore-plans': {
-    /**
-     * 创建支付分计划
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463290
-     */
+    /** 创建支付分计划
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463290 */
     post: Operation<V3PayscorePlanPartnerPayscorePlansPostOptions, V3PayscorePlanPartnerPayscorePlansPostResponse>;
   };
   'v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}': {
-    /**
-     * 查询支付分计划
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463318
-     */
+    /** 查询支付分计划
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463318 */
     get: Operation<V3PayscorePlanPartnerPayscorePlansMerchantPlanNoByMerchantPlanNoGetOptions, V3PayscorePlanPartnerPayscorePlansPostResponse>;
   };
   'v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop': {
-    /**
-     * 停止支付分计划
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463322
-     */
+    /** 停止支付分计划
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463322 */
     post: Operation<V3PayscorePlanPartnerPayscorePlansMerchantPlanNoByMerchantPlanNoStopPostOptions, V3PayscorePlanPartnerPayscorePlansPostResponse>;
   };
   'v3/payscore/plan/payscore-plans': {
-    /**
-     * 创建支付分计划
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467232
-     */
+    /** 创建支付分计划
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012467232 */
     post: Operation<V3PayscorePlanPayscorePlansPostOptions, V3PayscorePlanPayscorePlansPostResponse>;
   };
   'v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}': {
-    /**
-     * 查询支付分计划
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012470804
-     */
+    /** 查询支付分计划
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012470804 */
     get: Operation<V3PayscorePlanPayscorePlansMerchantPlanNoByMerchantPlanNoGetOptions, V3PayscorePlanPayscorePlansPostResponse>;
   };
   'v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop': {
-    /**
-     * 停止支付分计划
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012470851
-     */
+    /** 停止支付分计划
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012470851 */
     post: Operation<V3PayscorePlanPayscorePlansMerchantPlanNoByMerchantPlanNoStopPostOptions, V3PayscorePlanPayscorePlansPostResponse>;
   };
   'v3/payscore/serviceorder': {
-    /**
-     * 查询支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587902
-     */
+    /** 查询支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587902 */
     get: Operation<V3PayscoreServiceorderGetOptions, V3PayscoreServiceorderGetResponse>;
-    /**
-     * 创建支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587900
-     */
+    /** 创建支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587900 */
     post: Operation<V3PayscoreServiceorderPostOptions, V3PayscoreServiceorderPostResponse>;
   };
   'v3/payscore/serviceorder/direct-complete': {
-    /**
-     * 创单结单合并
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_9.shtml
-     */
+    /** 创单结单合并
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_9.shtml */
     post: Operation<V3PayscoreServiceorderDirectCompletePostOptions, V3PayscoreServiceorderDirectCompletePostResponse>;
   };
   'v3/payscore/serviceorder/{out_order_no}/cancel': {
-    /**
-     * 取消支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587905
-     */
+    /** 取消支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587905 */
     post: Operation<V3PayscoreServiceorderByOutOrderNoCancelPostOptions, V3PayscoreServiceorderByOutOrderNoCancelPostResponse>;
   };
   'v3/payscore/serviceorder/{out_order_no}/complete': {
-    /**
-     * 完结支付分订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587955
-     */
+    /** 完结支付分订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587955 */
     post: Operation<V3PayscoreServiceorderByOutOrderNoCompletePostOptions, V3PayscoreServiceorderByOutOrderNoCompletePostResponse>;
   };
   'v3/payscore/serviceorder/{out_order_no}/modify': {
-    /**
-     * 修改订单金额
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587957
-     */
+    /** 修改订单金额
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587957 */
     post: Operation<V3PayscoreServiceorderByOutOrderNoModifyPostOptions, V3PayscoreServiceorderByOutOrderNoModifyPostResponse>;
   };
   'v3/payscore/serviceorder/{out_order_no}/pay': {
-    /**
-     * 商户发起催收扣款
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394596
-     */
+    /** 商户发起催收扣款
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394596 */
     post: Operation<V3PayscoreServiceorderByOutOrderNoPayPostOptions, V3PayscoreServiceorderByOutOrderNoPayPostResponse>;
   };
   'v3/payscore/serviceorder/{out_order_no}/send-pendingmessage': {
-    /**
-     * 下发服务费用待处理消息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394606
-     */
+    /** 下发服务费用待处理消息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394606 */
     post: Operation<V3PayscoreServiceorderByOutOrderNoSendPendingmessagePostOptions, undefined>;
   };
   'v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage': {
-    /**
-     * 下发服务预扣费消息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394615
-     */
+    /** 下发服务预扣费消息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4013394615 */
     post: Operation<V3PayscoreServiceorderByOutOrderNoSendPendingmessagePostOptions, undefined>;
   };
   'v3/payscore/serviceorder/{out_order_no}/sync': {
-    /**
-     * 同步服务订单信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587962
-     */
+    /** 同步服务订单信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587962 */
     post: Operation<V3PayscoreServiceorderByOutOrderNoSyncPostOptions, V3PayscoreServiceorderByOutOrderNoSyncPostResponse>;
   };
   'v3/payscore/servicepayondeliveryorder': {
-    /**
-     * 创建先用后付订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012856585
-     */
+    /** 创建先用后付订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012856585 */
     post: Operation<V3PayscoreServicepayondeliveryorderPostOptions, V3PayscoreServicepayondeliveryorderPostResponse>;
   };
   'v3/payscore/sign-plan/partner/serviceorder': {
-    /**
-     * 创建用户的签约计划详情对应的服务订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463469
-     */
+    /** 创建用户的签约计划详情对应的服务订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463469 */
     post: Operation<V3PayscoreSignPlanPartnerServiceorderPostOptions, V3PayscoreSignPlanPartnerServiceorderPostResponse>;
   };
   'v3/payscore/sign-plan/partner/user-sign-plans': {
-    /**
-     * 创建用户的签约计划
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463521
-     */
+    /** 创建用户的签约计划
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463521 */
     post: Operation<V3PayscoreSignPlanPartnerUserSignPlansPostOptions, V3PayscoreSignPlanPartnerUserSignPlansPostResponse>;
   };
   'v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}': {
-    /**
-     * 查询用户的签约计划
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463526
-     */
+    /** 查询用户的签约计划
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463526 */
     get: Operation<V3PayscoreSignPlanPartnerUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoGetOptions, V3PayscoreSignPlanPartnerUserSignPlansPostResponseSignPlan>;
   };
   'v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop': {
-    /**
-     * 取消用户的签约计划
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463534
-     */
+    /** 取消用户的签约计划
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012463534 */
     post: Operation<V3PayscoreSignPlanPartnerUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoStopPostOptions, V3PayscoreSignPlanPartnerUserSignPlansPostResponseSignPlan>;
   };
   'v3/payscore/sign-plan/serviceorder': {
-    /**
-     * 创建用户的签约计划详情对应的服务订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489351
-     */
+    /** 创建用户的签约计划详情对应的服务订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489351 */
     post: Operation<V3PayscoreSignPlanServiceorderPostOptions, V3PayscoreSignPlanServiceorderPostResponse>;
   };
   'v3/payscore/sign-plan/user-sign-plans': {
-    /**
-     * 创建用户的签约计划
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489420
-     */
+    /** 创建用户的签约计划
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012489420 */
     post: Operation<V3PayscoreSignPlanUserSignPlansPostOptions, V3PayscoreSignPlanUserSignPlansPostResponse>;
   };
   'v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}': {
-    /**
-     * 查询用户的签约计划
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012470990
-     */
+    /** 查询用户的签约计划
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012470990 */
     get: Operation<V3PayscoreSignPlanUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoGetOptions, V3PayscoreSignPlanUserSignPlansPostResponseSignPlan>;
   };
   'v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop': {
-    /**
-     * 直连商户取消用户的签约计划
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471050
-     */
+    /** 直连商户取消用户的签约计划
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012471050 */
     post: Operation<V3PayscoreSignPlanUserSignPlansMerchantSignPlanNoByMerchantSignPlanNoStopPostOptions, V3PayscoreSignPlanUserSignPlansPostResponseSignPlan>;
   };
   'v3/payscore/smartretail-orders': {
-    /**
-     * 查询智慧零售订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_2&index=4
-     */
+    /** 查询智慧零售订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_2&index=4 */
     get: Operation<V3PayscorePayafterOrdersGetOptions, V3PayscorePayafterOrdersGetResponse>;
-    /**
-     * 创建智慧零售订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_1&index=3
-     */
+    /** 创建智慧零售订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_1&index=3 */
     post: Operation<V3PayscoreSmartretailOrdersPostOptions, V3PayscorePayafterOrdersPostResponse>;
   };
   'v3/payscore/smartretail-orders/{out_order_no}/cancel': {
-    /**
-     * 撤销智慧零售订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_3&index=5
-     */
+    /** 撤销智慧零售订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_3&index=5 */
     post: Operation<V3PayscoreServiceorderByOutOrderNoCancelPostOptions, V3PayscoreServiceorderByOutOrderNoCancelPostResponse>;
   };
   'v3/payscore/smartretail-orders/{out_order_no}/complete': {
-    /**
-     * 完结智慧零售订单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_4&index=6
-     */
+    /** 完结智慧零售订单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_4&index=6 */
     post: Operation<V3PayscorePayafterOrdersByOutOrderNoCompletePostOptions, V3PayscoreServiceorderByOutOrderNoCancelPostResponse>;
   };
   'v3/payscore/user-service-state': {
-    /**
-     * 查询用户授权状态
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_8.shtml
-     */
+    /** 查询用户授权状态
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_8.shtml */
     get: Operation<V3PayscoreUserServiceStateGetOptions, V3PayscoreUserServiceStateGetResponse>;
   };
   'v3/payscore/users/{openid}/permissions/{service_id}/terminate': {
-    /**
-     * 商户解除用户授权关系
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_1.shtml
-     */
+    /** 商户解除用户授权关系
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_1.shtml */
     post: Operation<V3PayscoreUsersByOpenidPermissionsByServiceIdTerminatePostOptions, undefined>;
   };
   'v3/platsolution/ecommerce/bank-transfer-recharges/apply': {
-    /**
-     * 申请银行转账充值
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-apply.html
-     */
+    /** 申请银行转账充值
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-apply.html */
     post: Operation<V3PlatsolutionEcommerceBankTransferRechargesApplyPostOptions, V3RechargeBankTransferRechargesApplyPostResponse>;
   };
   'v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}': {
-    /**
-     * 查询银行转账充值结果
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html
-     */
+    /** 查询银行转账充值结果
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html */
     get: Operation<V3RechargeBankTransferRechargesOutRechargeNoByOutRechargeNoGetOptions, V3RechargeBankTransferRechargesOutRechargeNoByOutRechargeNoGetResponse>;
   };
   'v3/platsolution/ecommerce/insurance-compensation-contracts': {
-    /**
-     * 开通保险理赔功能
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012781476
-     */
+    /** 开通保险理赔功能
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012781476 */
     post: Operation<V3PlatsolutionEcommerceInsuranceCompensationContractsPostOptions, V3PlatsolutionEcommerceInsuranceCompensationContractsPostResponse>;
   };
   'v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened': {
-    /**
-     * 查询保险理赔功能开通状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012781480
-     */
+    /** 查询保险理赔功能开通状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012781480 */
     post: Operation<V3EcommerceFundWithdrawByWithdrawIdGetQuery, V3PlatsolutionEcommerceInsuranceCompensationContractsPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills': {
-    /**
-     * 请求赔付
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504175
-     */
+    /** 请求赔付
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504175 */
     post: Operation<V3PlatsolutionEcommerceMchTransferCompensateBillsPostOptions, V3PlatsolutionEcommerceMchTransferCompensateBillsPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}': {
-    /**
-     * 查询赔付结果（按微信支付赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504179
-     */
+    /** 查询赔付结果（按微信支付赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504179 */
     get: Operation<V3PlatsolutionEcommerceMchTransferCompensateBillsBillIdByBillIdGetOptions, V3PlatsolutionEcommerceMchTransferCompensateBillsBillIdByBillIdGetResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}': {
-    /**
-     * 查询赔付结果（按商户赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504178
-     */
+    /** 查询赔付结果（按商户赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504178 */
     get: Operation<V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3PlatsolutionEcommerceMchTransferCompensateBillsBillIdByBillIdGetResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel': {
-    /**
-     * 请求撤销赔付
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504177
-     */
+    /** 请求撤销赔付
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504177 */
     post: Operation<V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3PlatsolutionEcommerceMchTransferCompensateBillsOutBillNoByOutBillNoCancelPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer': {
-    /**
-     * 请求赔付预下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504176
-     */
+    /** 请求赔付预下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504176 */
     post: Operation<V3PlatsolutionEcommerceMchTransferCompensateBillsPreTransferPostOptions, V3PlatsolutionEcommerceMchTransferCompensateBillsPreTransferPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills': {
-    /**
-     * 请求保证金售后赔付
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504194
-     */
+    /** 请求保证金售后赔付
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504194 */
     post: Operation<V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsPostOptions, V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}': {
-    /**
-     * 查询保证金售后赔付结果（按微信支付赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504196
-     */
+    /** 查询保证金售后赔付结果（按微信支付赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504196 */
     get: Operation<V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBillIdGetOptions, V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsBillIdByBillIdGetResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}': {
-    /**
-     * 查询保证金售后赔付结果（按商户赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504195
-     */
+    /** 查询保证金售后赔付结果（按商户赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504195 */
     get: Operation<V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsOutBillNoByOutBillNoGetOptions, V3PlatsolutionEcommerceMchTransferDepositAfterSalesCompensationBillsBillIdByBillIdGetResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills': {
-    /**
-     * 发起保证金赔付保司保费
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014010905
-     */
+    /** 发起保证金赔付保司保费
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014010905 */
     post: Operation<V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostOptions, V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}': {
-    /**
-     * 查询保证金赔付保司保费结果（按商户赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014010920
-     */
+    /** 查询保证金赔付保司保费结果（按商户赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014010920 */
     get: Operation<V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3PlatsolutionEcommerceMchTransferDepositInsurancePremiumsCompensationBillsByOutBillNoGetResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills': {
-    /**
-     * 发起保证金赔付用户运费
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504202
-     */
+    /** 发起保证金赔付用户运费
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504202 */
     post: Operation<V3PlatsolutionEcommerceMchTransferDepositShippingCostCompensationBillsPostOptions, V3PlatsolutionEcommerceMchTransferDepositShippingCostCompensationBillsPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}': {
-    /**
-     * 查询保证金售后赔付运费结果（按商户赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504203
-     */
+    /** 查询保证金售后赔付运费结果（按商户赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504203 */
     get: Operation<V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsOutBillNoByOutBillNoGetOptions, V3PlatsolutionEcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoByOutBillNoGetResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills': {
-    /**
-     * 请求保险理赔
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504184
-     */
+    /** 请求保险理赔
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504184 */
     post: Operation<V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPostOptions, V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}': {
-    /**
-     * 查询保险理赔结果（按微信支付赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504188
-     */
+    /** 查询保险理赔结果（按微信支付赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504188 */
     get: Operation<V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBillIdGetOptions, V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBillIdGetResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}': {
-    /**
-     * 查询保险理赔结果（按商户赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504187
-     */
+    /** 查询保险理赔结果（按商户赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504187 */
     get: Operation<V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsOutBillNoByOutBillNoGetOptions, V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsBillIdByBillIdGetResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel': {
-    /**
-     * 请求撤销保险理赔
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504186
-     */
+    /** 请求撤销保险理赔
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504186 */
     post: Operation<V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsOutBillNoByOutBillNoCancelPostOptions, V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsOutBillNoByOutBillNoCancelPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer': {
-    /**
-     * 请求保险理赔预下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504185
-     */
+    /** 请求保险理赔预下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504185 */
     post: Operation<V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPreTransferPostOptions, V3PlatsolutionEcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/transfer-bills': {
-    /**
-     * 保证金赔付
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504198
-     */
+    /** 保证金赔付
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504198 */
     post: Operation<V3PlatsolutionEcommerceMchTransferTransferBillsPostOptions, V3PlatsolutionEcommerceMchTransferTransferBillsPostResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}': {
-    /**
-     * 查询保证金赔付结果（按微信支付赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504200
-     */
+    /** 查询保证金赔付结果（按微信支付赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504200 */
     get: Operation<V3PlatsolutionEcommerceMchTransferTransferBillsBillIdByBillIdGetOptions, V3PlatsolutionEcommerceMchTransferTransferBillsBillIdByBillIdGetResponse>;
   };
   'v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}': {
-    /**
-     * 查询保证金赔付结果（按商户赔付单号）
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504199
-     */
+    /** 查询保证金赔付结果（按商户赔付单号）
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504199 */
     get: Operation<V3PlatsolutionEcommerceMchTransferTransferBillsOutBillNoByOutBillNoGetOptions, V3PlatsolutionEcommerceMchTransferTransferBillsBillIdByBillIdGetResponse>;
   };
   'v3/platsolution/ecommerce/recharge-employees': {
-    /**
-     * 添加二级商户可扫码充值员工
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013521743
-     */
+    /** 添加二级商户可扫码充值员工
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013521743 */
     post: Operation<V3PlatsolutionEcommerceRechargeEmployeesPostOptions, V3PlatsolutionEcommerceRechargeEmployeesPostResponse>;
   };
   'v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}': {
-    /**
-     * 查询二级商户可扫码充值员工列表
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013521757
-     */
+    /** 查询二级商户可扫码充值员工列表
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013521757 */
     get: Operation<V3EcommerceFundWithdrawByWithdrawIdGetQuery, V3PlatsolutionEcommerceRechargeEmployeesSubMchidBySubMchidGetResponse>;
   };
   'v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete': {
-    /**
-     * 删除二级商户可扫码充值员工
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013521753
-     */
+    /** 删除二级商户可扫码充值员工
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013521753 */
     post: Operation<V3PlatsolutionEcommerceRechargeEmployeesPostJson, V3PlatsolutionEcommerceRechargeEmployeesPostResponse>;
   };
   'v3/platsolution/ecommerce/recharges/apply': {
-    /**
-     * 申请二级商户充值
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012762860
-     */
+    /** 申请二级商户充值
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012762860 */
     post: Operation<V3PlatsolutionEcommerceRechargesApplyPostOptions, V3PlatsolutionEcommerceRechargesApplyPostResponse>;
   };
   'v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}': {
-    /**
-     * 查询二级商户充值结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012762874
-     */
+    /** 查询二级商户充值结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012762874 */
     get: Operation<V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoGetOptions, V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoGetResponse>;
   };
   'v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close': {
-    /**
-     * 关闭二级商户充值
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012762895
-     */
+    /** 关闭二级商户充值
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012762895 */
     post: Operation<V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoGetOptions, V3PlatsolutionEcommerceRechargesOutRechargeNoByOutRechargeNoGetResponse>;
   };
   'v3/platsolution/ecommerce/settle/prepay-settle-orders': {
-    /**
-     * 个人收款-申请批量结算
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012649847
-     */
+    /** 个人收款-申请批量结算
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012649847 */
     post: Operation<V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostOptions, V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostResponse>;
   };
   'v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}': {
-    /**
-     * 个人收款-查询批量结算信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012650326
-     */
+    /** 个人收款-查询批量结算信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012650326 */
     get: Operation<V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoGetOptions, V3PlatsolutionEcommerceSettlePrepaySettleOrdersPostResponse>;
   };
   'v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle': {
-    /**
-     * 个人收款-申请异常结算批次单处理
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015198012
-     */
+    /** 个人收款-申请异常结算批次单处理
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015198012 */
     post: Operation<V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoApplyAbnormalSettlePostOptions, V3PlatsolutionEcommerceSettlePrepaySettleOrdersBySettleBatchNoApplyAbnormalSettlePostResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/apply': {
-    /**
-     * 受理商家转账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504220
-     */
+    /** 受理商家转账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504220 */
     post: Operation<V3PlatsolutionMchTransferBatchesApplyPostOptions, V3PlatsolutionMchTransferBatchesApplyPostResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}': {
-    /**
-     * 微信支付转账批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504221
-     */
+    /** 微信支付转账批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504221 */
     get: Operation<V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdGetOptions, V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
-    /**
-     * 微信支付转账明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504223
-     */
+    /** 微信支付转账明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504223 */
     get: Operation<V3PlatsolutionMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetOptions, V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}': {
-    /**
-     * 查询商家转账明细电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504229
-     */
+    /** 查询商家转账明细电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504229 */
     get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions, V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply': {
-    /**
-     * 申请商家转账明细电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504228
-     */
+    /** 申请商家转账明细电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504228 */
     post: Operation<V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostOptions, V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}': {
-    /**
-     * 商户转账批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504222
-     */
+    /** 商户转账批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504222 */
     get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetOptions, V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
-    /**
-     * 商户明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504224
-     */
+    /** 商户明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504224 */
     get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions, V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}': {
-    /**
-     * 查询商家转账批次电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504227
-     */
+    /** 查询商家转账批次电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504227 */
     get: Operation<V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetOptions, V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply': {
-    /**
-     * 申请商家转账批次电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504226
-     */
+    /** 申请商家转账批次电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504226 */
     post: Operation<V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostOptions, V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/reservation/apply': {
-    /**
-     * 受理单次预约商家转账
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504216
-     */
+    /** 受理单次预约商家转账
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504216 */
     post: Operation<V3PlatsolutionMchTransferReservationApplyPostOptions, V3PlatsolutionMchTransferReservationApplyPostResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}': {
-    /**
-     * 商户预约单号查询预约商家转账记录
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504218
-     */
+    /** 商户预约单号查询预约商家转账记录
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504218 */
     get: Operation<V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions, V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close': {
-    /**
-     * 关闭预约商家转账记录
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504219
-     */
+    /** 关闭预约商家转账记录
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504219 */
     post: Operation<V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions, V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse>;
   };
   'v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}': {
-    /**
-     * 微信支付预约单号查询预约商家转账记录
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504217
-     */
+    /** 微信支付预约单号查询预约商家转账记录
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013504217 */
     get: Operation<V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetOptions, V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse>;
   };
   'v3/platsolution/mch-transfer/batches/apply': {
-    /**
-     * 受理商家转账
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-apply.html
-     */
+    /** 受理商家转账
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-apply.html */
     post: Operation<V3PlatsolutionMchTransferBatchesApplyPostOptions, V3PlatsolutionMchTransferBatchesApplyPostResponse>;
   };
   'v3/platsolution/mch-transfer/batches/batch-id/{batch_id}': {
-    /**
-     * 微信支付转账批次单号查询批次单
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-id.html
-     */
+    /** 微信支付转账批次单号查询批次单
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-id.html */
     get: Operation<V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetOptions, V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
-    /**
-     * 微信支付转账明细单号查询明细单
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/get-transfer-detail-by-no.html
-     */
+    /** 微信支付转账明细单号查询明细单
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/get-transfer-detail-by-no.html */
     get: Operation<V3PlatsolutionMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetOptions, V3PlatsolutionMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}': {
-    /**
-     * 查询商家转账明细电子回单
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-query-by-detail-out-no.html
-     */
+    /** 查询商家转账明细电子回单
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-query-by-detail-out-no.html */
     get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions, V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoGetResponse>;
   };
   'v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply': {
-    /**
-     * 申请商家转账明细电子回单
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-apply-by-detail-out-no.html
-     */
+    /** 申请商家转账明细电子回单
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-apply-by-detail-out-no.html */
     post: Operation<V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostOptions, V3PlatsolutionMchTransferBatchesDetailReceiptsOutBatchNoByOutBatchNoOutDetailNoByOutDetailNoApplyPostResponse>;
   };
   'v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}': {
-    /**
-     * 商户转账批次单号查询批次单
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-out-code.html
-     */
+    /** 商户转账批次单号查询批次单
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-out-code.html */
     get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoGetOptions, V3PlatsolutionMchTransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
-    /**
-     * 商户明细单号查询明细单
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-detail-by-out-no.html
-     */
+    /** 商户明细单号查询明细单
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-detail-by-out-no.html */
     get: Operation<V3PlatsolutionMchTransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions, V3PlatsolutionMchTransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}': {
-    /**
-     * 查询商家转账批次电子回单
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-query-by-batch-out-no.html
-     */
+    /** 查询商家转账批次电子回单
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-query-by-batch-out-no.html */
     get: Operation<V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetOptions, V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoGetResponse>;
   };
   'v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply': {
-    /**
-     * 申请商家转账批次电子回单
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-apply-by-batch-out-no.html
-     */
+    /** 申请商家转账批次电子回单
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-apply-by-batch-out-no.html */
     post: Operation<V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostOptions, V3PlatsolutionMchTransferBatchesSummaryReceiptsOutBatchNoByOutBatchNoApplyPostResponse>;
   };
   'v3/platsolution/mch-transfer/reservation/apply': {
-    /**
-     * 受理单次预约商家转账
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-apply.html
-     */
+    /** 受理单次预约商家转账
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-apply.html */
     post: Operation<V3PlatsolutionMchTransferReservationApplyPostOptions, V3PlatsolutionMchTransferReservationApplyPostResponse>;
   };
   'v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}': {
-    /**
-     * 商户预约单号查询预约商家转账记录
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-out-no.html
-     */
+    /** 商户预约单号查询预约商家转账记录
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-out-no.html */
     get: Operation<V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions, V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse>;
   };
   'v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close': {
-    /**
-     * 关闭预约商家转账记录
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-close.html
-     */
+    /** 关闭预约商家转账记录
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-close.html */
     post: Operation<V3PlatsolutionMchTransferReservationOutReservationNoByOutReservationNoGetOptions, V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse>;
   };
   'v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}': {
-    /**
-     * 微信支付预约单号查询预约商家转账记录
-     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-id.html
-     */
+    /** 微信支付预约单号查询预约商家转账记录
+     * @see https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-id.html */
     get: Operation<V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetOptions, V3PlatsolutionMchTransferReservationReservationIdByReservationIdGetResponse>;
   };
   'v3/profitsharing/bills': {
-    /**
-     * 申请分账账单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529628
-     */
+    /** 申请分账账单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529628 */
     get: Operation<V3ProfitsharingBillsGetOptions, V3ProfitsharingBillsGetResponse>;
   };
   'v3/profitsharing/merchant-configs/{sub_mchid}': {
-    /**
-     * 查询最大分账比例
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012466864
-     */
+    /** 查询最大分账比例
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012466864 */
     get: Operation<V3MerchantsPutResponse, V3ProfitsharingMerchantConfigsBySubMchidGetResponse>;
   };
   'v3/profitsharing/orders': {
-    /**
-     * 请求分账
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524936
-     */
+    /** 请求分账
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012524936 */
     post: Operation<V3ProfitsharingOrdersPostOptions, V3ProfitsharingOrdersPostResponse>;
   };
   'v3/profitsharing/orders/unfreeze': {
-    /**
-     * 解冻剩余资金
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526374
-     */
+    /** 解冻剩余资金
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526374 */
     post: Operation<V3ProfitsharingOrdersUnfreezePostOptions, V3ProfitsharingOrdersUnfreezePostResponse>;
   };
   'v3/profitsharing/orders/{out_order_no}': {
-    /**
-     * 查询分账结果
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525210
-     */
+    /** 查询分账结果
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525210 */
     get: Operation<V3ProfitsharingOrdersByOutOrderNoGetOptions, V3ProfitsharingOrdersByOutOrderNoGetResponse>;
   };
   'v3/profitsharing/receivers/add': {
-    /**
-     * 添加分账接收方
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012528995
-     */
+    /** 添加分账接收方
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012528995 */
     post: Operation<V3ProfitsharingReceiversAddPostOptions, V3ProfitsharingReceiversAddPostResponse>;
   };
   'v3/profitsharing/receivers/delete': {
-    /**
-     * 删除分账接收方
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529590
-     */
+    /** 删除分账接收方
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012529590 */
     post: Operation<V3ProfitsharingReceiversDeletePostOptions, V3ProfitsharingReceiversDeletePostResponse>;
   };
   'v3/profitsharing/return-orders': {
-    /**
-     * 请求分账回退
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525287
-     */
+    /** 请求分账回退
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012525287 */
     post: Operation<V3ProfitsharingReturnOrdersPostOptions, V3ProfitsharingReturnOrdersPostResponse>;
   };
   'v3/profitsharing/return-orders/{out_return_no}': {
-    /**
-     * 查询分账回退结果
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526279
-     */
+    /** 查询分账回退结果
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012526279 */
     get: Operation<V3ProfitsharingReturnOrdersByOutReturnNoGetOptions, V3ProfitsharingReturnOrdersPostResponse>;
   };
   'v3/profitsharing/transactions/{transaction_id}/amounts': {
-    /**
-     * 查询剩余待分金额
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012457939
-     */
+    /** 查询剩余待分金额
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012457939 */
     get: Operation<V3BrandProfitsharingOrdersByTransactionIdAmountsGetOptions, V3BrandProfitsharingOrdersByTransactionIdAmountsGetResponse>;
   };
   'v3/qrcode/transactions': {
@@ -6701,562 +4775,400 @@ export interface Paths {
     get: Operation<V3QrcodeUserServicesContractIdByContractIdGetOptions, V3QrcodeUserServicesContractIdByContractIdGetResponse>;
   };
   'v3/rate-activity/applications': {
-    /**
-     * 报名费率优惠活动
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012698774
-     */
+    /** 报名费率优惠活动
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012698774 */
     post: Operation<V3RateActivityApplicationsPostOptions, V3RateActivityApplicationsPostResponse>;
   };
   'v3/rate-activity/applications/id/{application_id}': {
-    /**
-     * 根据申请单ID查询申请单结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471722
-     */
+    /** 根据申请单ID查询申请单结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012471722 */
     get: Operation<V3RateActivityApplicationsPostResponse, V3RateActivityApplicationsIdByApplicationIdGetResponse>;
-    /**
-     * 修改单据信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012698885
-     */
+    /** 修改单据信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012698885 */
     patch: Operation<V3RateActivityApplicationsIdByApplicationIdPatchOptions, V3RateActivityApplicationsPostResponse>;
   };
   'v3/realname/verify': {
-    /**
-     * 实名信息校验
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4013735179
-     */
+    /** 实名信息校验
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4013735179 */
     get: Operation<V3RealnameVerifyGetOptions, V3RealnameVerifyGetResponse>;
   };
   'v3/recharge/bank-transfer-recharges/apply': {
-    /**
-     * 申请银行转账充值
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012585425
-     */
+    /** 申请银行转账充值
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012585425 */
     post: Operation<V3RechargeBankTransferRechargesApplyPostOptions, V3RechargeBankTransferRechargesApplyPostResponse>;
   };
   'v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}': {
-    /**
-     * 查询银行转账充值结果
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012585430
-     */
+    /** 查询银行转账充值结果
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012585430 */
     get: Operation<V3RechargeBankTransferRechargesOutRechargeNoByOutRechargeNoGetOptions, V3RechargeBankTransferRechargesOutRechargeNoByOutRechargeNoGetResponse>;
   };
   'v3/refund/domestic/refunds': {
-    /**
-     * 申请退款
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791862
-     */
+    /** 申请退款
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791862 */
     post: Operation<V3RefundDomesticRefundsPostOptions, V3RefundDomesticRefundsPostResponse>;
   };
   'v3/refund/domestic/refunds/{out_refund_no}': {
-    /**
-     * 查询单笔退款
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791863
-     */
+    /** 查询单笔退款
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791863 */
     get: Operation<V3RefundDomesticRefundsByOutRefundNoGetOptions, V3RefundDomesticRefundsPostResponse>;
   };
   'v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund': {
-    /**
-     * 发起异常退款
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791864
-     */
+    /** 发起异常退款
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791864 */
     post: Operation<V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostOptions, V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostResponse>;
   };
   'v3/refunds': {
-    /**
-     * 查询所有退款
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_4.shtml
-     */
+    /** 查询所有退款
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_4.shtml */
     get: Operation<V3RefundsGetOptions, V3RefundsGetResponse>;
-    /**
-     * 申请退款
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_2.shtml
-     */
+    /** 申请退款
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_2.shtml */
     post: Operation<V3RefundsPostOptions, V3RefundsPostResponse>;
   };
   'v3/refunds/id/{refund_id}': {
-    /**
-     * 查询单笔退款(微信支付退款订单号)
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml
-     */
+    /** 查询单笔退款(微信支付退款订单号)
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml */
     get: Operation<V3RefundsIdByRefundIdGetOptions, V3RefundsIdByRefundIdGetResponse>;
   };
   'v3/refunds/out-refund-no/{out_refund_no}': {
-    /**
-     * 查询单笔退款(商户退款订单号)
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml
-     */
+    /** 查询单笔退款(商户退款订单号)
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml */
     get: Operation<V3RefundsOutRefundNoByOutRefundNoGetOptions, V3RefundsIdByRefundIdGetResponse>;
   };
   'v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}': {
-    /**
-     * 还款单查询
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015124483
-     */
+    /** 还款单查询
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015124483 */
     get: Operation<V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTradeNoGetOptions, V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTradeNoGetResponse>;
   };
   'v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close': {
-    /**
-     * 商户关单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015124497
-     */
+    /** 商户关单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015124497 */
     post: Operation<V3RepaymentCombineTransactionsPartnerOutTradeNoByCombineOutTradeNoClosePostOptions, undefined>;
   };
   'v3/repayment/combine-transactions/partner/prepay': {
-    /**
-     * 还款下单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015124463
-     */
+    /** 还款下单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015124463 */
     post: Operation<V3RepaymentCombineTransactionsPartnerPrepayPostOptions, V3RepaymentCombineTransactionsPartnerPrepayPostResponse>;
   };
   'v3/settle/settlements': {
-    /**
-     * 查询结算资金明细
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_10.shtml
-     */
+    /** 查询结算资金明细
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_10.shtml */
     get: Operation<V3SettleSettlementsGetOptions, V3SettleSettlementsGetResponse>;
   };
   'v3/smartguide/guides': {
-    /**
-     * 服务人员查询
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535123
-     */
+    /** 服务人员查询
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535123 */
     get: Operation<V3SmartguideGuidesGetOptions, V3SmartguideGuidesGetResponse>;
-    /**
-     * 服务人员注册
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535138
-     */
+    /** 服务人员注册
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535138 */
     post: Operation<V3SmartguideGuidesPostOptions, V3SmartguideGuidesPostResponse>;
   };
   'v3/smartguide/guides/{guide_id}': {
-    /**
-     * 服务人员信息更新
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535160
-     */
+    /** 服务人员信息更新
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535160 */
     patch: Operation<V3SmartguideGuidesByGuideIdPatchOptions, undefined>;
   };
   'v3/smartguide/guides/{guide_id}/assign': {
-    /**
-     * 服务人员分配
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535161
-     */
+    /** 服务人员分配
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012535161 */
     post: Operation<V3SmartguideGuidesByGuideIdAssignPostOptions, undefined>;
   };
   'v3/statements': {
-    /**
-     * 下载对账单
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml
-     */
+    /** 下载对账单
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml */
     get: Operation<V3StatementsGetOptions, Buffer>;
   };
   'v3/taxi-invoice/attendance/punch': {
-    /**
-     * 签到签退
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461368
-     */
+    /** 签到签退
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461368 */
     post: Operation<V3TaxiInvoiceAttendancePunchPostOptions, undefined>;
   };
   'v3/taxi-invoice/cards': {
-    /**
-     * 将出租车电子发票插入微信用户卡包
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461432
-     */
+    /** 将出租车电子发票插入微信用户卡包
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461432 */
     post: Operation<V3TaxiInvoiceCardsPostOptions, V3TaxiInvoiceCardsPostResponse>;
   };
   'v3/taxi-invoice/cards/upload-file': {
-    /**
-     * 上传出租车电子发票文件
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692904
-     */
+    /** 上传出租车电子发票文件
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012692904 */
     post: Operation<V3TaxiInvoiceCardsUploadFilePostOptions, V3TaxiInvoiceCardsUploadFilePostResponse>;
   };
   'v3/taxi-invoice/driver/update-driver': {
-    /**
-     * 更新司机信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460171
-     */
+    /** 更新司机信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460171 */
     post: Operation<V3TaxiInvoiceDriverUpdateDriverPostOptions, V3TaxiInvoiceDriverUpdateDriverPostResponse>;
   };
   'v3/taxi-invoice/drivers/{driver_license}': {
-    /**
-     * 获取司机信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461309
-     */
+    /** 获取司机信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012461309 */
     get: Operation<V3TaxiInvoiceDriversByDriverLicenseGetOptions, V3TaxiInvoiceDriversByDriverLicenseGetResponse>;
   };
   'v3/taxi-invoice/taxi-companies/{company_mchid}': {
-    /**
-     * 获取出租车公司商户信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460161
-     */
+    /** 获取出租车公司商户信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460161 */
     get: Operation<V3TaxiInvoiceTaxiCompaniesByCompanyMchidGetOptions, V3TaxiInvoiceTaxiCompaniesByCompanyMchidGetResponse>;
   };
   'v3/taxi-invoice/taxi-company/create-taxi-company': {
-    /**
-     * 新增出租车公司
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460154
-     */
+    /** 新增出租车公司
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460154 */
     post: Operation<V3TaxiInvoiceTaxiCompanyCreateTaxiCompanyPostOptions, V3TaxiInvoiceTaxiCompanyCreateTaxiCompanyPostResponse>;
   };
   'v3/taxi-invoice/taxi/update-taxi': {
-    /**
-     * 更新出租车信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460167
-     */
+    /** 更新出租车信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460167 */
     post: Operation<V3TaxiInvoiceTaxiUpdateTaxiPostOptions, V3TaxiInvoiceTaxiUpdateTaxiPostResponse>;
   };
   'v3/taxi-invoice/taxies/{plate_number}': {
-    /**
-     * 获取出租车信息
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460169
-     */
+    /** 获取出租车信息
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460169 */
     get: Operation<V3TaxiInvoiceTaxiesByPlateNumberGetOptions, V3TaxiInvoiceTaxiesByPlateNumberGetResponse>;
   };
   'v3/taxi-invoice/user-taxi-order/find-by-token': {
-    /**
-     * 根据凭证查询乘客行程单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460180
-     */
+    /** 根据凭证查询乘客行程单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012460180 */
     get: Operation<V3TaxiInvoiceUserTaxiOrderFindByTokenGetOptions, V3TaxiInvoiceUserTaxiOrderFindByTokenGetResponse>;
   };
   'v3/taxi-invoice/user-taxi-orders': {
-    /**
-     * 获取乘客行程单列表
-     * @see https://pay.weixin.qq.com/docs/partner/products/taxi-fapiao/introduction.html
-     */
+    /** 获取乘客行程单列表
+     * @see https://pay.weixin.qq.com/docs/partner/products/taxi-fapiao/introduction.html */
     get: Operation<V3TaxiInvoiceUserTaxiOrdersGetOptions, V3TaxiInvoiceUserTaxiOrdersGetResponse>;
   };
   'v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}': {
-    /**
-     * 分页查询子商户名下的交易拦截记录
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940432
-     */
+    /** 分页查询子商户名下的交易拦截记录
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940432 */
     get: Operation<V3TransactionBlockTransactionBlockRecordsSubMchidBySubMchidGetOptions, V3TransactionBlockTransactionBlockRecordsSubMchidBySubMchidGetResponse>;
   };
   'v3/transaction-block/transaction-block-records/{block_record_id}': {
-    /**
-     * 查询子商户交易拦截记录详情
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940435
-     */
+    /** 查询子商户交易拦截记录详情
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940435 */
     get: Operation<V3TransactionBlockTransactionBlockRecordsByBlockRecordIdGetOptions, V3TransactionBlockTransactionBlockRecordsByBlockRecordIdGetResponse>;
   };
   'v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}': {
-    /**
-     * 发起交易拦截申诉
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940446
-     */
+    /** 发起交易拦截申诉
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940446 */
     post: Operation<V3TransactionBlockTransactionBlockSubmissionsSubMchidBySubMchidPostOptions, V3TransactionBlockTransactionBlockSubmissionsSubMchidBySubMchidPostResponse>;
   };
   'v3/transaction-block/transaction-block-submissions/{block_submission_id}': {
-    /**
-     * 查询交易拦截申诉详情
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940449
-     */
+    /** 查询交易拦截申诉详情
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014940449 */
     get: Operation<V3TransactionBlockTransactionBlockSubmissionsByBlockSubmissionIdGetOptions, V3TransactionBlockTransactionBlockSubmissionsSubMchidBySubMchidPostResponse>;
   };
   'v3/transactions/app': {
-    /**
-     * APP支付下单
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/In-AppPay/chapter6_3.shtml
-     */
+    /** APP支付下单
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/In-AppPay/chapter6_3.shtml */
     post: Operation<V3TransactionsAppPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/transactions/id/{transaction_id}': {
-    /**
-     * 查询订单(微信支付订单号)
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml
-     */
+    /** 查询订单(微信支付订单号)
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml */
     get: Operation<V3TransactionsIdByTransactionIdGetOptions, V3TransactionsIdByTransactionIdGetResponse>;
   };
   'v3/transactions/id/{transaction_id}/close': {
-    /**
-     * 关闭订单(微信支付订单号)
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml
-     */
+    /** 关闭订单(微信支付订单号)
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml */
     post: Operation<V3TransactionsIdByTransactionIdClosePostOptions, undefined>;
   };
   'v3/transactions/id/{transaction_id}/reverse': {
-    /**
-     * 撤销订单(微信支付订单号)
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml
-     */
+    /** 撤销订单(微信支付订单号)
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml */
     post: Operation<V3TransactionsIdByTransactionIdReversePostOptions, undefined>;
   };
   'v3/transactions/jsapi': {
-    /**
-     * 小程序/公众号支付下单
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/MiniProgramPay/chapter7_3.shtml
-     */
+    /** 小程序/公众号支付下单
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/MiniProgramPay/chapter7_3.shtml */
     post: Operation<V3TransactionsAppPostOptions, V3TransactionsAppPostResponse>;
   };
   'v3/transactions/micropay': {
-    /**
-     * 提交付款码支付
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_3.shtml
-     */
+    /** 提交付款码支付
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_3.shtml */
     post: Operation<V3TransactionsMicropayPostOptions, V3TransactionsMicropayPostResponse>;
   };
   'v3/transactions/mweb': {
-    /**
-     * H5支付下单
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/H5Payment/chapter3_3.shtml
-     */
+    /** H5支付下单
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/H5Payment/chapter3_3.shtml */
     post: Operation<V3TransactionsMwebPostOptions, V3TransactionsMwebPostResponse>;
   };
   'v3/transactions/native': {
-    /**
-     * 扫码支付下单
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter4_3.shtml
-     */
+    /** 扫码支付下单
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter4_3.shtml */
     post: Operation<V3TransactionsAppPostOptions, V3TransactionsNativePostResponse>;
   };
   'v3/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 查询订单(商户订单号)
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml
-     */
+    /** 查询订单(商户订单号)
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml */
     get: Operation<V3TransactionsOutTradeNoByOutTradeNoGetOptions, V3TransactionsIdByTransactionIdGetResponse>;
   };
   'v3/transactions/out-trade-no/{out_trade_no}/close': {
-    /**
-     * 关闭订单(商户订单号)
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml
-     */
+    /** 关闭订单(商户订单号)
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml */
     post: Operation<V3TransactionsOutTradeNoByOutTradeNoClosePostOptions, undefined>;
   };
   'v3/transactions/out-trade-no/{out_trade_no}/reverse': {
-    /**
-     * 撤销订单(商户订单号)
-     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml
-     */
+    /** 撤销订单(商户订单号)
+     * @see https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml */
     post: Operation<V3TransactionsOutTradeNoByOutTradeNoReversePostOptions, undefined>;
   };
   'v3/transfer-detail/electronic-receipts': {
-    /**
-     * 查询转账明细电子回单受理结果
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458972
-     */
+    /** 查询转账明细电子回单受理结果
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458972 */
     get: Operation<V3TransferDetailElectronicReceiptsGetOptions, V3TransferDetailElectronicReceiptsGetResponse>;
-    /**
-     * 转账明细电子回单受理
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458967
-     */
+    /** 转账明细电子回单受理
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458967 */
     post: Operation<V3TransferDetailElectronicReceiptsPostOptions, V3TransferDetailElectronicReceiptsGetResponse>;
   };
   'v3/transfer/batches': {
-    /**
-     * 发起批量转账
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458841
-     */
+    /** 发起批量转账
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458841 */
     post: Operation<V3TransferBatchesPostOptions, V3TransferBatchesPostResponse>;
   };
   'v3/transfer/batches/batch-id/{batch_id}': {
-    /**
-     * 微信批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458868
-     */
+    /** 微信批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458868 */
     get: Operation<V3TransferBatchesBatchIdByBatchIdGetOptions, V3TransferBatchesBatchIdByBatchIdGetResponse>;
   };
   'v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}': {
-    /**
-     * 微信明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458886
-     */
+    /** 微信明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458886 */
     get: Operation<V3TransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetOptions, V3TransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/transfer/batches/out-batch-no/{out_batch_no}': {
-    /**
-     * 商家批次单号查询批次单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458877
-     */
+    /** 商家批次单号查询批次单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458877 */
     get: Operation<V3TransferBatchesOutBatchNoByOutBatchNoGetOptions, V3TransferBatchesOutBatchNoByOutBatchNoGetResponse>;
   };
   'v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}': {
-    /**
-     * 商家明细单号查询明细单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458902
-     */
+    /** 商家明细单号查询明细单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458902 */
     get: Operation<V3TransferBatchesOutBatchNoByOutBatchNoDetailsOutDetailNoByOutDetailNoGetOptions, V3TransferBatchesBatchIdByBatchIdDetailsDetailIdByDetailIdGetResponse>;
   };
   'v3/transfer/bill-receipt': {
-    /**
-     * 转账电子回单申请受理
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458946
-     */
+    /** 转账电子回单申请受理
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458946 */
     post: Operation<V3TransferBillReceiptPostOptions, V3TransferBillReceiptPostResponse>;
   };
   'v3/transfer/bill-receipt/{out_batch_no}': {
-    /**
-     * 查询转账电子回单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458950
-     */
+    /** 查询转账电子回单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012458950 */
     get: Operation<V3TransferBillReceiptPostJson, V3TransferBillReceiptPostResponse>;
   };
   'v3/transferdownload/elecvoucherfile': {
-    /**
-     * 下载电子回单PDF文件
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716436
-     */
+    /** 下载电子回单PDF文件
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012716436 */
     get: Operation<V3TransferdownloadElecvoucherfileGetOptions, Buffer>;
   };
   'v3/transferdownload/signfile': {
-    /**
-     * 下载电子回单
-     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_15.shtml
-     */
+    /** 下载电子回单
+     * @see https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_15.shtml */
     get: Operation<V3TransferdownloadSignfileGetOptions, Buffer>;
   };
   'v3/vehicle/etc/contracts/{contract_id}': {
-    /**
-     * 通过商户ETC绑定号查询签约状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715667
-     */
+    /** 通过商户ETC绑定号查询签约状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715667 */
     get: Operation<V3VehicleEtcContractsByContractIdGetOptions, V3VehicleEtcContractsByContractIdGetResponse>;
   };
   'v3/vehicle/etc/preopen': {
-    /**
-     * 预开通用户ETC指定卡扣费
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715215
-     */
+    /** 预开通用户ETC指定卡扣费
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715215 */
     post: Operation<V3VehicleEtcPreopenPostOptions, V3VehicleEtcPreopenPostResponse>;
   };
   'v3/vehicle/etc/transactions/highway': {
-    /**
-     * 高速场景商户扣款
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715331
-     */
+    /** 高速场景商户扣款
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715331 */
     post: Operation<V3VehicleEtcTransactionsHighwayPostOptions, V3VehicleEtcTransactionsHighwayPostResponse>;
   };
   'v3/vehicle/etc/transactions/id/{transaction_id}': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715719
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715719 */
     get: Operation<V3VehicleEtcTransactionsIdByTransactionIdGetOptions, V3VehicleEtcTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715845
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715845 */
     get: Operation<V3VehicleEtcTransactionsOutTradeNoByOutTradeNoGetOptions, V3VehicleEtcTransactionsIdByTransactionIdGetResponse>;
   };
   'v3/vehicle/etc/users/{openid}/contracts': {
-    /**
-     * 查询ETC签约状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715623
-     */
+    /** 查询ETC签约状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4012715623 */
     get: Operation<V3VehicleEtcUsersByOpenidContractsGetOptions, V3VehicleEtcContractsByContractIdGetResponse>;
   };
   'v3/vehicle/parking/parkings': {
-    /**
-     * 创建停车入场
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533937
-     */
+    /** 创建停车入场
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012533937 */
     post: Operation<V3VehicleParkingParkingsPostOptions, V3VehicleParkingParkingsPostResponse>;
   };
   'v3/vehicle/parking/services/find': {
-    /**
-     * 查询车牌服务开通信息
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534043
-     */
+    /** 查询车牌服务开通信息
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534043 */
     get: Operation<V3VehicleParkingServicesFindGetOptions, V3VehicleParkingServicesFindGetResponse>;
   };
   'v3/vehicle/transactions/out-trade-no/{out_trade_no}': {
-    /**
-     * 查询订单
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534308
-     */
+    /** 查询订单
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534308 */
     get: Operation<V3VehicleTransactionsOutTradeNoByOutTradeNoGetOptions, V3VehicleTransactionsOutTradeNoByOutTradeNoGetResponse>;
   };
   'v3/vehicle/transactions/parking': {
-    /**
-     * 扣费受理
-     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534352
-     */
+    /** 扣费受理
+     * @see https://pay.weixin.qq.com/doc/v3/merchant/4012534352 */
     post: Operation<V3VehicleTransactionsParkingPostOptions, V3VehicleTransactionsParkingPostResponse>;
   };
   'v3/webizpay/bill/proof': {
-    /**
-     * 申请企业商户企业支付出资凭证
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507157
-     */
+    /** 申请企业商户企业支付出资凭证
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507157 */
     post: Operation<V3WebizpayBillProofPostOptions, V3WebizpayBillProofPostResponse>;
   };
   'v3/webizpay/bill/trade-bill': {
-    /**
-     * 申请企业商户企业支付业务账单
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507142
-     */
+    /** 申请企业商户企业支付业务账单
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507142 */
     post: Operation<V3WebizpayBillTradeBillPostOptions, V3WebizpayBillTradeBillPostResponse>;
   };
   'v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}': {
-    /**
-     * 使用商户卡号查询企业支付额度卡
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4015001625
-     */
+    /** 使用商户卡号查询企业支付额度卡
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4015001625 */
     get: Operation<V3WebizpayEmployeesByEmployeeIdOutQuotaCardsByOutCardNoGetOptions, V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoGetResponse>;
   };
   'v3/webizpay/employees/{employee_id}/quota-cards': {
-    /**
-     * 企业商户为员工下发企业支付额度卡
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507148
-     */
+    /** 企业商户为员工下发企业支付额度卡
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507148 */
     post: Operation<V3WebizpayEmployeesByEmployeeIdQuotaCardsPostOptions, V3WebizpayEmployeesByEmployeeIdQuotaCardsPostResponse>;
   };
   'v3/webizpay/employees/{employee_id}/quota-cards/{card_no}': {
-    /**
-     * 企业商户查询企业支付额度卡
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507119
-     */
+    /** 企业商户查询企业支付额度卡
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507119 */
     get: Operation<V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoGetOptions, V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoGetResponse>;
   };
   'v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel': {
-    /**
-     * 企业商户作废员工企业支付额度卡
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507127
-     */
+    /** 企业商户作废员工企业支付额度卡
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507127 */
     post: Operation<V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoCancelPostOptions, V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoCancelPostResponse>;
   };
   'v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url': {
-    /**
-     * 企业商户获取指定额度卡支付链接
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507160
-     */
+    /** 企业商户获取指定额度卡支付链接
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507160 */
     get: Operation<V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoPaymentUrlGetOptions, V3WebizpayEmployeesByEmployeeIdQuotaCardsByCardNoPaymentUrlGetResponse>;
   };
   'v3/webizpay/employees/{employee_id}/revoke': {
-    /**
-     * 企业商户发起解除员工企业支付授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507156
-     */
+    /** 企业商户发起解除员工企业支付授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507156 */
     post: Operation<V3WebizpayEmployeesByEmployeeIdRevokePostOptions, V3WebizpayEmployeesByEmployeeIdRevokePostResponse>;
   };
   'v3/webizpay/stores/entity-matches': {
-    /**
-     * 发起门店主体匹配
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507136
-     */
+    /** 发起门店主体匹配
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507136 */
     post: Operation<V3WebizpayStoresEntityMatchesPostOptions, V3WebizpayStoresEntityMatchesPostResponse>;
   };
   'v3/webizpay/stores/entity-matches/{batch_id}': {
-    /**
-     * 查询门店主体匹配结果
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507133
-     */
+    /** 查询门店主体匹配结果
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507133 */
     get: Operation<V3WebizpayStoresEntityMatchesByBatchIdGetOptions, V3WebizpayStoresEntityMatchesByBatchIdGetResponse>;
   };
   'v3/webizpay/users/{user_id}/authorization-state': {
-    /**
-     * 企业商户查询企业员工开通授权状态
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507163
-     */
+    /** 企业商户查询企业员工开通授权状态
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507163 */
     get: Operation<V3WebizpayUsersByUserIdAuthorizationStateGetOptions, V3WebizpayUsersByUserIdAuthorizationStateGetResponse>;
   };
   'v3/webizpay/users/{user_id}/authorization-url': {
-    /**
-     * 企业商户发起员工开通企业支付授权
-     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507153
-     */
+    /** 企业商户发起员工开通企业支付授权
+     * @see https://pay.weixin.qq.com/doc/v3/partner/4014507153 */
     post: Operation<V3WebizpayUsersByUserIdAuthorizationUrlPostOptions, V3WebizpayUsersByUserIdAuthorizationUrlPostResponse>;
   };
 }
@@ -7309,10 +5221,8 @@ export interface V2AppauthGetaccesstokenGetOptions {
 
 /** 通过code换取accesstoken */
 export interface V2AppauthGetaccesstokenGetResponse {
-  /**
-   * 返回状态码
-   * Arrives as text (documented as number).
-   */
+  /** 返回状态码
+   * Arrives as text (documented as number). */
   retcode: '0' | '-1' | (string & {});
   /** 处理成功，返回ok */
   retmsg: string;
@@ -8764,32 +6674,22 @@ export interface V2MchriskQuerymchriskPostXml {
   mch_id: string;
   /** 平台证书序列号 */
   cert_serial_number?: string;
-  /**
-   * 身份证号（需加密）
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 身份证号（需加密）
+   * Encrypted (by-rsa-pubkey). */
   certificates_number?: string;
-  /**
-   * 身份证所有人姓名（需加密）
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 身份证所有人姓名（需加密）
+   * Encrypted (by-rsa-pubkey). */
   certificates_name?: string;
-  /**
-   * 结算账号（需加密）
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 结算账号（需加密）
+   * Encrypted (by-rsa-pubkey). */
   settlement_card_no?: string;
-  /**
-   * 结算户名（需加密）
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 结算户名（需加密）
+   * Encrypted (by-rsa-pubkey). */
   settlement_card_name?: string;
   /** 结算银行 */
   settlement_card_bank?: string;
-  /**
-   * 营业执照编号（需加密）
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 营业执照编号（需加密）
+   * Encrypted (by-rsa-pubkey). */
   business_license_number?: string;
   /** 公司名称 */
   company_name?: string;
@@ -8972,10 +6872,8 @@ export interface V2MmpaymkttransfersGethbinfoPostResponse {
   remark?: string;
   /** 活动名称 */
   act_name?: string;
-  /**
-   * 红包领取记录
-   * Arrives as JSON text (documented as object; structure in model.json).
-   */
+  /** 红包领取记录
+   * Arrives as JSON text (documented as object; structure in model.json). */
   hblist?: string;
 }
 
@@ -9580,10 +7478,8 @@ export interface V2MmpaymkttransfersSendgroupredpackPostXml {
   remark: string;
   /** 场景id */
   scene_id?: 'PRODUCT_1' | 'PRODUCT_2' | 'PRODUCT_3' | 'PRODUCT_4' | 'PRODUCT_5' | 'PRODUCT_6' | 'PRODUCT_7' | 'PRODUCT_8';
-  /**
-   * 活动信息
-   * Encoded string (by-urlencode); its structure is in model.json.
-   */
+  /** 活动信息
+   * Encoded string (by-urlencode); its structure is in model.json. */
   risk_info?: string;
 }
 
@@ -9711,10 +7607,8 @@ export interface V2MmpaymkttransfersSendredpackPostXml {
   remark: string;
   /** 场景id */
   scene_id?: 'PRODUCT_1' | 'PRODUCT_2' | 'PRODUCT_3' | 'PRODUCT_4' | 'PRODUCT_5' | 'PRODUCT_6' | 'PRODUCT_7' | 'PRODUCT_8';
-  /**
-   * 活动信息
-   * Encoded string (by-urlencode); its structure is in model.json.
-   */
+  /** 活动信息
+   * Encoded string (by-urlencode); its structure is in model.json. */
   risk_info?: string;
 }
 
@@ -9826,15 +7720,11 @@ export interface V2MmpaysptransPayBankPostXml {
   mch_id: string;
   /** 商户企业付款单号 */
   partner_trade_no: string;
-  /**
-   * 收款方银行卡号
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 收款方银行卡号
+   * Encrypted (by-rsa-pubkey). */
   enc_bank_no: string;
-  /**
-   * 收款方用户名
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 收款方用户名
+   * Encrypted (by-rsa-pubkey). */
   enc_true_name: string;
   /** 收款方开户行 */
   bank_code: string;
@@ -12984,10 +10874,8 @@ export interface V2SecapiMchSubmchmanagePostResponse {
   result_msg?: string;
   /** 总记录数 */
   total: string;
-  /**
-   * 商户信息列表
-   * Arrives as JSON text (documented as object[]; structure in model.json).
-   */
+  /** 商户信息列表
+   * Arrives as JSON text (documented as object[]; structure in model.json). */
   mchinfo: string;
 }
 
@@ -13489,10 +11377,8 @@ export interface V2SecsvcGetrealnameinfoPostXml {
   access_token: string;
   /** unix时间戳，必须获取当前时间。 */
   timestamp: number;
-  /**
-   * 使用rsa私钥对证书序列号和unix时间戳的进行签名
-   * Signed (by-rsa-privatekey).
-   */
+  /** 使用rsa私钥对证书序列号和unix时间戳的进行签名
+   * Signed (by-rsa-privatekey). */
   cert_sign: string;
   /** 证件类型 */
   charset?: 'UTF-8' | 'GBK';
@@ -13529,15 +11415,11 @@ export interface V2SecsvcGetrealnameinfoPostResponse {
   nonce_str: string;
   /** 用户标识 */
   openid: string;
-  /**
-   * 加密后的姓名。如果请求参数charset=UTF-8，解密之后数据为UTF-8格式，否则解密之后数据为GBK格式。
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 加密后的姓名。如果请求参数charset=UTF-8，解密之后数据为UTF-8格式，否则解密之后数据为GBK格式。
+   * Encrypted (by-rsa-pubkey). */
   encrypted_real_name: string;
-  /**
-   * 加密后的证件号码
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 加密后的证件号码
+   * Encrypted (by-rsa-pubkey). */
   encrypted_credential_id: string;
   /** 证件类型，version >= 2.0时返回此字段 */
   cre_type?: 'MAINLAND_ID' | 'PASSPOT' | 'MO' | 'SOLDIERS' | 'HVPS' | 'MAINLAND_TMP_ID' | 'ACCOUNT_THIN' | 'POLICE' | 'MTPS' | 'BL' | 'OTHER' | 'RPFF' | 'HK_MACAO' | 'TAIWAN' | (string & {});
@@ -20475,10 +18357,8 @@ export interface V3EcommerceAccountCancelApplicationsMediaPostBodyMeta {
 export interface V3EcommerceAccountCancelApplicationsMediaPostBody {
   /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过2M。 */
   file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用json表示，包含两个参数：file_digest、file_name
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用json表示，包含两个参数：file_digest、file_name
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3EcommerceAccountCancelApplicationsMediaPostBodyMeta | string;
 }
 
@@ -24439,10 +22319,8 @@ export interface V3GlobalMerchantStorageFileUploadPostBodyMeta {
 export interface V3GlobalMerchantStorageFileUploadPostBody {
   /** 文件信息。文件支持PDF、JPG、BMP、PNG格式，文件大小不能超过5M。 */
   file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用json表示，包含两个参数：digest、filename
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用json表示，包含两个参数：digest、filename
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3GlobalMerchantStorageFileUploadPostBodyMeta | string;
 }
 
@@ -28334,10 +26212,8 @@ export interface V3MarketingBankPackagesByPackageIdTasksPostBodyMeta {
 export interface V3MarketingBankPackagesByPackageIdTasksPostBody {
   /** 快捷交易协议号文件 */
   file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用json表示
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用json表示
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3MarketingBankPackagesByPackageIdTasksPostBodyMeta | string;
 }
 
@@ -31570,10 +29446,8 @@ export interface V3MarketingPartnerDeliveryPlanBySpMchidNotifyUrlPostResponse {
 export interface V3MarketingPartnerProductCouponMediaUploadImagePostBody {
   /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过2M。 */
   file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用JSON表示，包含两个参数：sha256、filename
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用JSON表示，包含两个参数：sha256、filename
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3MerchantMediaUploadPostBodyMeta | string;
 }
 
@@ -33198,15 +31072,11 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponPostRe
 }
 
 export interface V3MarketingPartnershipsGetQuery {
-  /**
-   * 合作方信息JSON格式字符串
-   * Encoded string (unmarked); its structure is in model.json.
-   */
+  /** 合作方信息JSON格式字符串
+   * Encoded string (unmarked); its structure is in model.json. */
   partner?: string;
-  /**
-   * 被授权数据JSON格式字符串
-   * Encoded string (unmarked); its structure is in model.json.
-   */
+  /** 被授权数据JSON格式字符串
+   * Encoded string (unmarked); its structure is in model.json. */
   authorized_data?: string;
   /** 分页大小 */
   limit?: number;
@@ -33894,10 +31764,8 @@ export interface V3MarketingShoppingReceiptShoppingreceiptsPostBodyMeta {
 export interface V3MarketingShoppingReceiptShoppingreceiptsPostBody {
   /** 图片文件，电子小票图片只支持PNG、JPG格式，文件大小不能超过200KB。 */
   file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用json表示
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用json表示
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3MarketingShoppingReceiptShoppingreceiptsPostBodyMeta | string;
 }
 
@@ -34445,10 +32313,8 @@ export interface V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostBodyMeta 
 export interface V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostBody {
   /** 要上传的资料文件 */
   submission_file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用JSON表示
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用JSON表示
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3MchManageSubmissionFilesSubMchidBySubMchidUploadPostBodyMeta | string;
 }
 
@@ -34691,10 +32557,8 @@ export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdUploadP
 export interface V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdUploadPostBody {
   /** 要上传的尽调资料文件 */
   due_diligence_file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用json表示
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用json表示
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3MchOperationManageEnhancedDueDiligenceByDueDiligenceIdUploadPostBodyMeta | string;
 }
 
@@ -36543,10 +34407,8 @@ export interface V3MerchantMediaUploadPostBodyMeta {
 export interface V3MerchantMediaUploadPostBody {
   /** 媒体图⽚只⽀持JPG、BMP、PNG格式，⽂件⼤⼩不能超过2M。 */
   file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用json表示，包含两个参数：sha256、filename
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用json表示，包含两个参数：sha256、filename
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3MerchantMediaUploadPostBodyMeta | string;
 }
 
@@ -36574,10 +34436,8 @@ export interface V3MerchantMediaVideoUploadPostBodyMeta {
 export interface V3MerchantMediaVideoUploadPostBody {
   /** 媒体视频只支持avi、wmv、mpeg、mp4、mov、mkv、flv、f4v、m4v、rmvb格式，文件大小不能超过… */
   file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用json表示，包含两个参数：sha256、filename
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用json表示，包含两个参数：sha256、filename
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3MerchantMediaVideoUploadPostBodyMeta | string;
 }
 
@@ -37360,10 +35220,8 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostBody
 export interface V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostBody {
   /** 电子发票文件二进制数据流，只支持PDF和OFD格式，文件大小不能超过2M。 */
   file: Uint8Array;
-  /**
-   * 媒体文件元信息JSON字符串表达式
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息JSON字符串表达式
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostBodyMeta | string;
 }
 
@@ -38382,10 +36240,8 @@ export interface V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOu
 export interface V3OfflinefacemchOrganizationsByOrganizationIdUsersUserIdByUserIdTerminateContractPostOptions {
   /** 机构ID */
   organization_id: string;
-  /**
-   * 刷脸用户ID
-   * Documented as `use_id`.
-   */
+  /** 刷脸用户ID
+   * Documented as `use_id`. */
   user_id: string;
 }
 
@@ -48769,10 +46625,8 @@ export interface V3TaxiInvoiceCardsUploadFilePostBodyMeta {
 export interface V3TaxiInvoiceCardsUploadFilePostBody {
   /** 出租车电子发票文件。文件支持PDF、JPG、BMP、PNG格式，文件大小不能超过5M */
   file: Uint8Array;
-  /**
-   * 媒体文件元信息，使用json表示
-   * The object (the client writes its JSON) or the JSON text.
-   */
+  /** 媒体文件元信息，使用json表示
+   * The object (the client writes its JSON) or the JSON text. */
   meta: V3TaxiInvoiceCardsUploadFilePostBodyMeta | string;
 }
 

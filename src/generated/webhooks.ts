@@ -3,470 +3,284 @@ import type { Encoded } from '../typing.js';
 
 /** APIv3 notifications: event_type -> the decrypted `resource` (AEAD_AES_256_GCM ciphertext). */
 export interface WebhookEvents {
-  /**
-   * 异常转付处理结果回调(ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014591539
-   */
+  /** 异常转付处理结果回调(ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014591539 */
   'ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS': AbnormalFundProcessingTransferSuccessResource;
-  /**
-   * H5支付域名修改申请事件(APPLYMENT_STATE.APPROVED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025118
-   */
+  /** H5支付域名修改申请事件(APPLYMENT_STATE.APPROVED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025118 */
   'APPLYMENT_STATE.APPROVED': ApplymentStateApprovedResource;
-  /**
-   * 商户交易拦截记录新增(BLOCKRECORD.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982
-   */
+  /** 商户交易拦截记录新增(BLOCKRECORD.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982 */
   'BLOCKRECORD.CHANGE': BlockrecordChangeResource;
-  /**
-   * 商户交易拦截记录申诉(BLOCKSUBMISSION.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982
-   */
+  /** 商户交易拦截记录申诉(BLOCKSUBMISSION.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982 */
   'BLOCKSUBMISSION.CHANGE': BlocksubmissionChangeResource;
-  /**
-   * 商家名片会员用户积分兑券事件(BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015878622
-   */
+  /** 商家名片会员用户积分兑券事件(BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015878622 */
   'BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON': BrandMemberCardSpPointExchangeCouponResource;
-  /**
-   * 商家名片会员用户积分同步事件(BRAND_MEMBER_CARD_SP.SYNC_USER_POINT)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4016096820
-   */
+  /** 商家名片会员用户积分同步事件(BRAND_MEMBER_CARD_SP.SYNC_USER_POINT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016096820 */
   'BRAND_MEMBER_CARD_SP.SYNC_USER_POINT': BrandMemberCardSpSyncUserPointResource;
-  /**
-   * 用户开通商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.CREATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692
-   */
+  /** 用户开通商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.CREATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692 */
   'BRAND_MEMBER_CARD_SP.USER_CARD.CREATE': BrandMemberCardSpUserCardCreateResource;
-  /**
-   * 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692
-   */
+  /** 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692 */
   'BRAND_MEMBER_CARD_SP.USER_CARD.DELETE': BrandMemberCardSpUserCardCreateResource;
-  /**
-   * 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
-   */
+  /** 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114 */
   'BUDGET.CLOSED': BudgetClosedResource;
-  /**
-   * 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
-   */
+  /** 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114 */
   'BUDGET.FINISHED': BudgetFinishedResource;
-  /**
-   * 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
-   */
+  /** 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114 */
   'BUDGET.LOCKED': BudgetLockedResource;
-  /**
-   * 产生新投诉(COMPLAINT.CREATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719
-   */
+  /** 产生新投诉(COMPLAINT.CREATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719 */
   'COMPLAINT.CREATE': ComplaintCreateResource;
-  /**
-   * 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719
-   */
+  /** 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719 */
   'COMPLAINT.STATE_CHANGE': ComplaintCreateResource;
-  /**
-   * 领券事件回调(COUPON.SEND)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285279
-   */
+  /** 领券事件回调(COUPON.SEND)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285279 */
   'COUPON.SEND': CouponSendResource;
-  /**
-   * 核销事件回调(COUPON.USE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285250
-   */
+  /** 核销事件回调(COUPON.USE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285250 */
   'COUPON.USE': CouponUseResource;
-  /**
-   * 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4016168699
-   */
+  /** 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016168699 */
   'DELIVERY_PLAN.CHANGE': DeliveryPlanChangeResource;
-  /**
-   * 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_5.shtml
-   */
+  /** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_5.shtml */
   'DISCOUNT_CARD.AGREEMENT_ENDED': DiscountCardGetCardResource;
-  /**
-   * 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_1.shtml
-   */
+  /** 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_1.shtml */
   'DISCOUNT_CARD.GET_CARD': DiscountCardGetCardResource;
-  /**
-   * 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_2.shtml
-   */
+  /** 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_2.shtml */
   'DISCOUNT_CARD.SETTLEMENT': DiscountCardGetCardResource;
-  /**
-   * 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_4.shtml
-   */
+  /** 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_4.shtml */
   'DISCOUNT_CARD.USER_ACCEPTED': DiscountCardGetCardResource;
-  /**
-   * 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_6.shtml
-   */
+  /** 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_6.shtml */
   'DISCOUNT_CARD.USER_PAID': DiscountCardUserPaidResource;
-  /**
-   * 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605
-   */
+  /** 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605 */
   'ECOMMERCE_ENTRUST.SIGN': EcommerceEntrustSignResource;
-  /**
-   * 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605
-   */
+  /** 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605 */
   'ECOMMERCE_ENTRUST.TERMINATE': EcommerceEntrustTerminateResource;
-  /**
-   * 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161155
-   */
+  /** 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161155 */
   'EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE': EduSchoolPayUserDebtStateUpdateResource;
-  /**
-   * 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235
-   */
+  /** 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235 */
   'ENTRUST.RELEASE': EntrustReleaseResource;
-  /**
-   * 委托代扣签约成功(ENTRUST.SIGN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323
-   */
+  /** 委托代扣签约成功(ENTRUST.SIGN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323 */
   'ENTRUST.SIGN': EntrustSignResource;
-  /**
-   * 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235
-   */
+  /** 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235 */
   'ENTRUST.SIGNING': EntrustSigningResource;
-  /**
-   * 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323
-   */
+  /** 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323 */
   'ENTRUST.TERMINATE': EntrustTerminateResource;
-  /**
-   * 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012978455
-   */
+  /** 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012978455 */
   'ENTRUST.TERMINATE_INQUIRY': EntrustTerminateInquiryResource;
-  /**
-   * 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012312222
-   */
+  /** 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012312222 */
   'ENTRUST.TERMINATE_RETENTION': EntrustTerminateRetentionResource;
-  /**
-   * 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/offline-brushing.html
-   */
+  /** 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/offline-brushing.html */
   'FACEPAY.USER_STATE_CHANGE': FacepayUserStateChangeResource;
-  /**
-   * 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286035
-   */
+  /** 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286035 */
   'FAPIAO.CARD_DISCARDED': FapiaoCardDiscardedResource;
-  /**
-   * 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286082
-   */
+  /** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286082 */
   'FAPIAO.CARD_INSERTED': FapiaoIssuedResource;
-  /**
-   * 发票开具成功(FAPIAO.ISSUED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286057
-   */
+  /** 发票开具成功(FAPIAO.ISSUED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286057 */
   'FAPIAO.ISSUED': FapiaoIssuedResource;
-  /**
-   * 发票冲红成功(FAPIAO.REVERSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286074
-   */
+  /** 发票冲红成功(FAPIAO.REVERSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286074 */
   'FAPIAO.REVERSED': FapiaoIssuedResource;
-  /**
-   * 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286009
-   */
+  /** 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286009 */
   'FAPIAO.USER_APPLIED': FapiaoUserAppliedResource;
-  /**
-   * 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON)
-   * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/status-change-notice.html
-   */
+  /** 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON)
+   * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/status-change-notice.html */
   'HIRE_POWER_BANK.RECEIVE_INSURANCE': HirePowerBankReceiveInsuranceResource;
-  /**
-   * 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
-   */
+  /** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466 */
   'INSURANCE_ENTRUST.RENEW': InsuranceEntrustSignResource;
-  /**
-   * 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
-   */
+  /** 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466 */
   'INSURANCE_ENTRUST.SIGN': InsuranceEntrustSignResource;
-  /**
-   * 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
-   */
+  /** 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466 */
   'INSURANCE_ENTRUST.TERMINATE': InsuranceEntrustSignResource;
-  /**
-   * 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285836
-   */
+  /** 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285836 */
   'MALL_AUTH.ACTIVATE_CARD': MallAuthActivateCardResource;
-  /**
-   * 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285869
-   */
+  /** 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285869 */
   'MALL_REFUND.SUCCESS': MallRefundSuccessResource;
-  /**
-   * 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285856
-   */
+  /** 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285856 */
   'MALL_TRANSACTION.SUCCESS': MallTransactionSuccessResource;
-  /**
-   * 商户管理记录(MANAGERECORD.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982
-   */
+  /** 商户管理记录(MANAGERECORD.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982 */
   'MANAGERECORD.CHANGE': ManagerecordChangeResource;
-  /**
-   * 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908
-   */
+  /** 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908 */
   'MCHTRANSFER.AUTHORIZATION.CLOSED': MchtransferAuthorizationClosedResource;
-  /**
-   * 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908
-   */
+  /** 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908 */
   'MCHTRANSFER.AUTHORIZATION.CONFIRMED': MchtransferAuthorizationClosedResource;
-  /**
-   * 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028
-   */
+  /** 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028 */
   'MCHTRANSFER.BATCH.CLOSED': MchtransferBatchClosedResource;
-  /**
-   * 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028
-   */
+  /** 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028 */
   'MCHTRANSFER.BATCH.FINISHED': MchtransferBatchClosedResource;
-  /**
-   * 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012712115
-   */
+  /** 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012712115 */
   'MCHTRANSFER.BILL.FINISHED': MchtransferBillFinishedResource;
-  /**
-   * 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014301851
-   */
+  /** 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014301851 */
   'MCHTRANSFER.QQWALLETBILL.FINISHED': MchtransferQqwalletbillFinishedResource;
-  /**
-   * 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4013049135
-   */
+  /** 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013049135 */
   'MCHWITHDRAW.CHANGE': MchwithdrawChangeResource;
-  /**
-   * 医保混合收款成功通知
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012165722
-   */
+  /** 医保混合收款成功通知
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012165722 */
   'MEDICAL_INSURANCE.SUCCESS': MedicalInsuranceSuccessResource;
-  /**
-   * 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215
-   */
+  /** 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215 */
   'MEMBERCARD.ACCEPT_CARD': MembercardAcceptCardResource;
-  /**
-   * 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215
-   */
+  /** 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215 */
   'MEMBERCARD.ACTIVATE_CARD': MembercardActivateCardResource;
-  /**
-   * 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215
-   */
+  /** 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215 */
   'MEMBERCARD.USERCARD_MANAGE': MembercardUsercardManageResource;
-  /**
-   * 合作伙伴订阅(MERCHANT_NOTIFY.NOTIFY)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4016022266
-   */
+  /** 合作伙伴订阅(MERCHANT_NOTIFY.NOTIFY)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016022266 */
   'MERCHANT_NOTIFY.NOTIFY': MerchantNotifyNotifyResource;
-  /**
-   * 跨境/全球-委托代扣签约成功(PAPAY.SIGN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485
-   */
+  /** 跨境/全球-委托代扣签约成功(PAPAY.SIGN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485 */
   'PAPAY.SIGN': PapaySignResource;
-  /**
-   * 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485
-   */
+  /** 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485 */
   'PAPAY.TERMINATE': PapaySignResource;
-  /**
-   * 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012156110
-   */
+  /** 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012156110 */
   'PAYSCORE.BIND_SERVICE_ACCOUNT': PayscoreBindServiceAccountResource;
-  /**
-   * 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012084127
-   */
+  /** 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012084127 */
   'PAYSCORE.MCH_PREPAY': PayscoreMchPrepayResource;
-  /**
-   * 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_8&index=8
-   */
+  /** 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_8&index=8 */
   'PAYSCORE.USER_ACCEPTED': PayscoreUserAcceptedResource;
-  /**
-   * 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286184
-   */
+  /** 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286184 */
   'PAYSCORE.USER_CANCEL_SIGN_PLAN': PayscoreUserCancelSignPlanResource;
-  /**
-   * 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692
-   */
+  /** 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692 */
   'PAYSCORE.USER_CLOSE_SERVICE': PayscoreUserCloseServiceResource;
-  /**
-   * 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953
-   */
+  /** 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953 */
   'PAYSCORE.USER_CONFIRM': PayscoreUserConfirmResource;
-  /**
-   * 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692
-   */
+  /** 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692 */
   'PAYSCORE.USER_OPEN_SERVICE': PayscoreUserOpenServiceResource;
-  /**
-   * 支付分服务用户支付成功(PAYSCORE.USER_PAID)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953
-   */
+  /** 支付分服务用户支付成功(PAYSCORE.USER_PAID)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953 */
   'PAYSCORE.USER_PAID': PayscoreUserPaidResource;
-  /**
-   * 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286193
-   */
+  /** 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286193 */
   'PAYSCORE.USER_SIGN_PLAN': PayscoreUserSignPlanResource;
-  /**
-   * 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015780862
-   */
+  /** 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015780862 */
   'PRODUCT_COUPON_SP.SEND': ProductCouponSpSendResource;
-  /**
-   * 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679
-   */
+  /** 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679 */
   'PROFITSHARING.RETURN': ProfitsharingReturnResource;
-  /**
-   * 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679
-   */
+  /** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679 */
   'PROFITSHARING.SUCCESS': ProfitsharingReturnResource;
-  /**
-   * 平台收付通商家充值-关闭充值(RECHARGE.CLOSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652
-   */
+  /** 平台收付通商家充值-关闭充值(RECHARGE.CLOSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652 */
   'RECHARGE.CLOSED': RechargeClosedResource;
-  /**
-   * 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012973125
-   */
+  /** 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012973125 */
   'RECHARGE.FUND_RETURNED': RechargeFundReturnedResource;
-  /**
-   * 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652
-   */
+  /** 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652 */
   'RECHARGE.SUCCESS': RechargeSuccessResource;
-  /**
-   * 退款异常(REFUND.ABNORMAL)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865
-   */
+  /** 退款异常(REFUND.ABNORMAL)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865 */
   'REFUND.ABNORMAL': RefundAbnormalResource;
-  /**
-   * 退款关闭(REFUND.CLOSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865
-   */
+  /** 退款关闭(REFUND.CLOSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865 */
   'REFUND.CLOSED': RefundClosedResource;
-  /**
-   * 退款成功(REFUND.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865
-   */
+  /** 退款成功(REFUND.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865 */
   'REFUND.SUCCESS': RefundSuccessResource;
-  /**
-   * 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894258
-   */
+  /** 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894258 */
   'RISKTRADE.IDENTIFICATION': RisktradeIdentificationResource;
-  /**
-   * 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012650327
-   */
+  /** 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012650327 */
   'SETTLEMENT.SUCCESS': SettlementSuccessResource;
-  /**
-   * 停车服务扣费失败(TRANSACTION.FAIL)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012159706
-   */
+  /** 停车服务扣费失败(TRANSACTION.FAIL)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012159706 */
   'TRANSACTION.FAIL': TransactionFailResource;
-  /**
-   * 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063
-   */
+  /** 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063 */
   'TRANSACTION.INDUSTRY_FAILED': TransactionIndustryFailedResource;
-  /**
-   * 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063
-   */
+  /** 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063 */
   'TRANSACTION.INDUSTRY_SUCCESS': TransactionIndustrySuccessResource;
-  /**
-   * 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160841
-   */
+  /** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160841 */
   'TRANSACTION.PAY_BACK': TransactionPayBackResource;
-  /**
-   * 支付成功(TRANSACTION.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791861
-   */
+  /** 支付成功(TRANSACTION.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791861 */
   'TRANSACTION.SUCCESS': TransactionSuccessResource;
-  /**
-   * 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012284177
-   */
+  /** 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012284177 */
   'VEHICLE.ENTRANCE_STATE_CHANGE': VehicleEntranceStateChangeResource;
-  /**
-   * ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012158358
-   */
+  /** ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012158358 */
   'VEHICLE.USER_STATE_CHANGE': VehicleUserStateChangeResource;
-  /**
-   * 商户平台申诉(VIOLATION.APPEAL)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
-   */
+  /** 商户平台申诉(VIOLATION.APPEAL)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216 */
   'VIOLATION.APPEAL': ViolationAppealResource;
-  /**
-   * 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
-   */
+  /** 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216 */
   'VIOLATION.INTERCEPT': ViolationAppealResource;
-  /**
-   * 商户平台处罚(VIOLATION.PUNISH)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
-   */
+  /** 商户平台处罚(VIOLATION.PUNISH)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216 */
   'VIOLATION.PUNISH': ViolationAppealResource;
-  /**
-   * 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130
-   */
+  /** 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130 */
   'WEBIZPAY.AUTHORIZED': WebizpayAuthorizedResource;
-  /**
-   * 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764405
-   */
+  /** 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764405 */
   'WEBIZPAY.PAYMENTREFUNDSUCCESS': WebizpayPaymentrefundsuccessResource;
-  /**
-   * 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764398
-   */
+  /** 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764398 */
   'WEBIZPAY.PAYMENTSUCCESS': WebizpayPaymentsuccessResource;
-  /**
-   * 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130
-   */
+  /** 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130 */
   'WEBIZPAY.QUOTACARDEXPIRED': WebizpayQuotacardexpiredResource;
-  /**
-   * 企业支付关系解除授权后(WEBIZPAY.REVOKED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764414
-   */
+  /** 企业支付关系解除授权后(WEBIZPAY.REVOKED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764414 */
   'WEBIZPAY.REVOKED': WebizpayRevokedResource;
 }
 
@@ -480,35 +294,23 @@ export interface WebhookV2Notifications {
   'TRANSACTION.FAIL': V2TransactionFailNotification;
   /** 订单支付成功(TRANSACTION.SUCCESS)回调通知(XML) */
   'TRANSACTION.SUCCESS': V2TransactionSuccessNotification;
-  /**
-   * 合单支付通知(XML)
-   * @see https://pay.weixin.qq.com/wiki/doc/api/combine.php?chapter=24_4&index=5
-   */
+  /** 合单支付通知(XML)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/combine.php?chapter=24_4&index=5 */
   'combined-transactions-success': V2CombinedTransactionsSuccessNotification;
-  /**
-   * 扣款服务-签约/解约结果通知(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987586
-   */
+  /** 扣款服务-签约/解约结果通知(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987586 */
   'pap-contract-state-changed': V2PapContractStateChangedNotification;
-  /**
-   * 退款结果通知(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011940955
-   */
+  /** 退款结果通知(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011940955 */
   'refund-processed': V2RefundProcessedNotification;
-  /**
-   * 普通支付通知(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935221
-   */
+  /** 普通支付通知(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935221 */
   'transaction-success': V2TransactionSuccessNotification_2;
-  /**
-   * 事中-风险交易回调通知银行服务商(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/institution/4011986354
-   */
+  /** 事中-风险交易回调通知银行服务商(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/institution/4011986354 */
   'transactions-risk-occurred': V2TransactionsRiskOccurredNotification;
-  /**
-   * 车牌状态变更通知(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987424
-   */
+  /** 车牌状态变更通知(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987424 */
   'vehicle-state-changed-for-parking': V2VehicleStateChangedForParkingNotification;
 }
 
@@ -562,10 +364,8 @@ export interface V2CheckFailNotification {
   event_nonce: string;
   /** 通知附加数据 */
   event_associated_data?: string;
-  /**
-   * 通知密文
-   * Encrypted (by-aes-gcm).
-   */
+  /** 通知密文
+   * Encrypted (by-aes-gcm). */
   event_ciphertext: string;
 }
 
@@ -593,10 +393,8 @@ export interface V2CheckSuccessNotification {
   event_nonce: string;
   /** 通知附加数据 */
   event_associated_data?: string;
-  /**
-   * 通知密文
-   * Encrypted (by-aes-gcm).
-   */
+  /** 通知密文
+   * Encrypted (by-aes-gcm). */
   event_ciphertext: string;
 }
 
@@ -654,10 +452,8 @@ export interface V2TransactionFailNotification {
   event_nonce: string;
   /** 通知附加数据 */
   event_associated_data?: string;
-  /**
-   * 通知密文
-   * Encrypted (by-aes-gcm).
-   */
+  /** 通知密文
+   * Encrypted (by-aes-gcm). */
   event_ciphertext: string;
 }
 
@@ -685,10 +481,8 @@ export interface V2TransactionSuccessNotification {
   event_nonce: string;
   /** 通知附加数据 */
   event_associated_data?: string;
-  /**
-   * 通知密文
-   * Encrypted (by-aes-gcm).
-   */
+  /** 通知密文
+   * Encrypted (by-aes-gcm). */
   event_ciphertext: string;
 }
 
@@ -726,10 +520,8 @@ export interface V2CombinedTransactionsSuccessNotification {
   err_code?: string;
   /** 错误信息 */
   err_code_des?: string;
-  /**
-   * JSON 序列化的子订单集合
-   * Encoded string (unmarked); its structure is in model.json.
-   */
+  /** JSON 序列化的子订单集合
+   * Encoded string (unmarked); its structure is in model.json. */
   sub_order_list: string;
 }
 
@@ -811,10 +603,8 @@ export interface V2RefundProcessedNotification {
   sub_appid?: string;
   /** 随机字符串 */
   nonce_str: string;
-  /**
-   * 加密的XML信息
-   * Encrypted (by-aes-ecb).
-   */
+  /** 加密的XML信息
+   * Encrypted (by-aes-ecb). */
   req_info: string;
 }
 
@@ -894,10 +684,8 @@ export interface V2TransactionsRiskOccurredNotification {
   mch_id: string;
   /** 有风险交易的商户号 */
   sub_mch_id: string;
-  /**
-   * 风险交易的微信订单号列表JSON格式
-   * Encoded string (unmarked); its structure is in model.json.
-   */
+  /** 风险交易的微信订单号列表JSON格式
+   * Encoded string (unmarked); its structure is in model.json. */
   transaction_id_list: string;
 }
 
@@ -1025,10 +813,8 @@ export interface ApplymentStateApprovedNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
   /** 原始回调类型 */
   original_type: 'applyment' | (string & {});
@@ -1070,10 +856,8 @@ export interface BlockrecordChangeNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1113,10 +897,8 @@ export interface BlocksubmissionChangeNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1216,10 +998,8 @@ export interface BrandMemberCardSpUserCardCreateResourceValidDateInformation {
 export interface BrandMemberCardSpUserCardCreateResourceUserInformationCommonFieldList {
   /** 平台提供的通用开卡信息字段 */
   name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 加密的用户开卡时填写的个人信息
+   * Encrypted (by-rsa-pubkey). */
   value?: string;
 }
 
@@ -1227,10 +1007,8 @@ export interface BrandMemberCardSpUserCardCreateResourceUserInformationCommonFie
 export interface BrandMemberCardSpUserCardCreateResourceUserInformationCustomFieldList {
   /** 字段名称 */
   name?: string;
-  /**
-   * 加密的用户选择的字段值列表
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 加密的用户选择的字段值列表
+   * Encrypted (by-rsa-pubkey). */
   user_chosen_values?: string[];
 }
 
@@ -1258,10 +1036,8 @@ export interface BrandMemberCardSpUserCardCreateResource {
   brand_id: string;
   /** 会员卡类型 */
   card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
-  /**
-   * 加密的手机号
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 加密的手机号
+   * Encrypted (by-rsa-pubkey). */
   phone_number?: string;
   /** 等级 */
   level?: string;
@@ -1531,10 +1307,8 @@ export interface CouponSendNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1648,10 +1422,8 @@ export interface CouponUseNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
   /** 原始回调类型 */
   original_type: string;
@@ -2396,10 +2168,8 @@ export interface FacepayUserStateChangeNotificationResource {
   associated_data: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
   /** 原始回调类型 */
   original_type?: string;
@@ -2789,10 +2559,8 @@ export interface ManagerecordChangeNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -2922,10 +2690,8 @@ export interface MchtransferBatchClosedNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
   /** 原始回调类型| headers | object {data-tooltip="对应PHP的Array"} | 通知的… */
   original_type: string;
@@ -3025,10 +2791,8 @@ export interface MchtransferQqwalletbillFinishedResource {
   openid?: string;
   /** 收款用户QQ号 */
   user_qq?: string;
-  /**
-   * 收款用户姓名
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 收款用户姓名
+   * Encrypted (by-rsa-pubkey). */
   user_name?: string;
   /** 失败原因 */
   fail_reason?: string;
@@ -3098,10 +2862,8 @@ export interface MchwithdrawChangeNotificationResource {
   associated_data?: 'mch_withdraw' | (string & {});
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
   /** 原始回调类型 */
   original_type: 'mch_withdraw' | (string & {});
@@ -3358,10 +3120,8 @@ export interface MerchantNotifyNotifyNotificationResource {
   associated_data?: 'merchant_notify' | (string & {});
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -5795,10 +5555,8 @@ export interface WebizpayRevokedNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
