@@ -95,12 +95,22 @@ class TsServer {
     this.child.stdout.on('data', (chunk) => this.#read(chunk));
   }
   #read(chunk) {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+    // a completion answer can be hundreds of kB: join the chunks only once a whole message may be in
+    this.chunks = [...(this.chunks ?? []), chunk];
+    this.pendingBytes = (this.pendingBytes ?? 0) + chunk.length;
+    if (this.need !== undefined && this.pendingBytes < this.need) return;
+    this.buffer = Buffer.concat([this.buffer, ...this.chunks]);
+    this.chunks = [];
+    this.pendingBytes = 0;
+    this.need = undefined;
     for (;;) {
       const end = this.buffer.indexOf('\r\n\r\n');
       if (end < 0) return;
       const length = Number(/Content-Length: (\d+)/.exec(this.buffer.subarray(0, end).toString())[1]);
-      if (this.buffer.length < end + 4 + length) return;
+      if (this.buffer.length < end + 4 + length) {
+        this.need = end + 4 + length - this.buffer.length;
+        return;
+      }
       const message = JSON.parse(this.buffer.subarray(end + 4, end + 4 + length).toString());
       this.buffer = this.buffer.subarray(end + 4 + length);
       if (message.type === 'response') this.pending.get(message.request_seq)?.(message);
