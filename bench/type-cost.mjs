@@ -6,7 +6,9 @@
 // are taken within a round, then their median. The packed wxpay-chain is installed as a consumer
 // would (`npm pack`, then `npm install` of the tarball), in $TMPDIR/wxpay-chain-type-cost/.
 //
-//   node bench/type-cost.mjs [--rounds N] [--no-build] [--no-footprint] [--no-write]
+//   node bench/type-cost.mjs [--rounds N] [--before <tarball>] [--no-build] [--no-footprint] [--no-write]
+//
+// --before: another wxpay-chain tarball (an earlier build) measured in the same rounds as `before`.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
@@ -30,7 +32,9 @@ const tsserverJs = join(typescript, 'lib', 'tsserver.js');
 const log = (s) => process.stderr.write(`${s}\n`);
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
-const SDKS = ['base', 'wxpay', 'stripe', 's3'];
+const before = option('--before', undefined);
+const SDKS = before ? ['base', 'wxpay', 'before', 'stripe', 's3'] : ['base', 'wxpay', 'stripe', 's3'];
+const SOURCE = { before: 'wxpay' }; // the earlier build runs the same shop module and editor file
 // Editor probes: the cursor sits right after `at` (the first occurrence in the file).
 const PROBES = {
   base: [{ name: 'completion', at: 'shop.', trigger: '.' }, { name: 'hover', at: 'shop.or', command: 'quickinfo' }],
@@ -42,6 +46,7 @@ const PROBES = {
   stripe: [{ name: 'completion', at: 'stripe.paymentIntents.', trigger: '.' }, { name: 'hover', at: 'paymentIntents.cr', command: 'quickinfo' }],
   s3: [{ name: 'completion', at: 's3.', trigger: '.', last: true }, { name: 'hover', at: 's3.se', command: 'quickinfo' }],
 };
+PROBES.before = PROBES.wxpay;
 
 // ---- set-up: the packed package and the peers, installed into one consumer folder
 const started = Date.now();
@@ -53,7 +58,7 @@ const tarball = join(work, packed.filename);
 // Each consumer is its own project with its own node_modules holding its SDK alone (and Node's
 // types), as a shop that uses one SDK has: an editor's auto-import provider sees no other SDK.
 const pins = JSON.parse(readFileSync(join(here, 'type-cost', 'package.json'), 'utf8')).dependencies;
-const DEPENDENCIES = { base: {}, wxpay: { 'wxpay-chain': `file:${tarball}` }, stripe: { stripe: pins.stripe }, s3: { '@aws-sdk/client-s3': pins['@aws-sdk/client-s3'] } };
+const DEPENDENCIES = { base: {}, wxpay: { 'wxpay-chain': `file:${tarball}` }, before: { 'wxpay-chain': `file:${before && resolve(before)}` }, stripe: { stripe: pins.stripe }, s3: { '@aws-sdk/client-s3': pins['@aws-sdk/client-s3'] } };
 for (const sdk of SDKS) {
   const dir = join(work, sdk);
   rmSync(join(dir, 'index.ts'), { force: true });
@@ -62,8 +67,8 @@ for (const sdk of SDKS) {
   mkdirSync(join(dir, 'editor'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module', dependencies: { '@types/node': pins['@types/node'], ...DEPENDENCIES[sdk] } }, null, 1));
   npm(['install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], dir);
-  copyFileSync(join(here, 'type-cost', 'consumers', `${sdk}.ts`), join(dir, 'index.ts'));
-  copyFileSync(join(here, 'type-cost', 'editor', `${sdk}.ts`), join(dir, 'editor', 'index.ts'));
+  copyFileSync(join(here, 'type-cost', 'consumers', `${SOURCE[sdk] ?? sdk}.ts`), join(dir, 'index.ts'));
+  copyFileSync(join(here, 'type-cost', 'editor', `${SOURCE[sdk] ?? sdk}.ts`), join(dir, 'editor', 'index.ts'));
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.base.json', include: ['index.ts'] }));
   writeFileSync(join(dir, 'editor', 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', include: ['index.ts'] }));
 }
@@ -135,8 +140,8 @@ class TsServer {
 function position(text, probe) {
   const at = (probe.last ? text.lastIndexOf(probe.at) : text.indexOf(probe.at)) + probe.at.length;
   if (at < probe.at.length) throw new Error(`marker ${probe.at} not found`);
-  const before = text.slice(0, at);
-  return { line: before.split('\n').length, offset: at - before.lastIndexOf('\n') };
+  const head = text.slice(0, at);
+  return { line: head.split('\n').length, offset: at - head.lastIndexOf('\n') };
 }
 
 async function editor(sdk, probe) {
@@ -202,6 +207,10 @@ if (footprint) {
   const devVersion = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
   const specs = { 'wechatpay-axios-plugin': `wechatpay-axios-plugin@${devVersion('wechatpay-axios-plugin')}`, 'wechatpay-node-v3': `wechatpay-node-v3@${devVersion('wechatpay-node-v3')}`, stripe: `stripe@${versions.stripe}`, '@aws-sdk/client-s3': `@aws-sdk/client-s3@${versions['@aws-sdk/client-s3']}`, '@octokit/rest': '@octokit/rest@22.0.1' };
   sizes = [{ name: `wxpay-chain ${packed.version} (this build)`, packed: packed.size, unpacked: packed.unpackedSize, files: packed.entryCount, ...installed(tarball) }];
+  if (before) {
+    const info = JSON.parse(npm(['pack', resolve(before), '--dry-run', '--json', '--ignore-scripts'], work))[0];
+    sizes.push({ name: `wxpay-chain ${info.version} (before: ${before.split('/').pop()})`, packed: info.size, unpacked: info.unpackedSize, files: info.entryCount, ...installed(resolve(before)) });
+  }
   for (const peer of PEERS) {
     const info = JSON.parse(npm(['pack', specs[peer], '--dry-run', '--json', '--ignore-scripts'], work))[0];
     sizes.push({ name: `${peer} ${info.version}`, packed: info.size, unpacked: info.unpackedSize, files: info.entryCount, ...installed(specs[peer]) });
@@ -221,7 +230,7 @@ const hoverText = `${hover.documentation} ${(hover.tags ?? []).map((t) => `@${t.
 
 const lines = [];
 lines.push('## Type cost: what the typings cost a consumer', '');
-lines.push(`Command: \`npm run bench:types -- --rounds ${rounds}\` (bench/type-cost.mjs; took ${seconds} s). Written by that command; the other sections are kept.`, '');
+lines.push(`Command: \`npm run bench:types -- --rounds ${rounds}${before ? ` --before ${before.split('/').pop()}` : ''}\` (bench/type-cost.mjs; took ${seconds} s). Written by that command; the other sections are kept.${before ? ' `before` is an earlier build of this package (the tarball given), installed and measured the same way in the same rounds.' : ''}`, '');
 lines.push(`Machine: ${cpus()[0]?.model?.trim() ?? 'unknown'}, ${cpus().length} cores, Linux ${release()}; Node ${process.version}; TypeScript ${versions.typescript}, @types/node ${versions['@types/node']}, stripe ${versions.stripe}, @aws-sdk/client-s3 ${versions['@aws-sdk/client-s3']}. One-minute load average during the run: ${spread(load, 1)}${Math.max(...load) > cpus().length ? ' — **taken under load** (the machine is shared): read the same-round ratios, not the absolute times' : ''}.`, '');
 lines.push('The same five-call shop module (an order, a query, a refund, the payment notification, a bill or file), strict, `noUncheckedIndexedAccess`, `exactOptionalPropertyTypes`, `skipLibCheck: true`, compiled with `tsc -p … --extendedDiagnostics` against each SDK installed from its package (this one from `npm pack`); `base` is the module with every SDK value `any`. Each cell: median over the rounds (min–max); ratios are to `base` within each round.', '');
 lines.push('| consumer | tsc wall s | ratio to base | CPU s | ratio (CPU) | memory used MB | added MB | parse s | bind s | check s | files | types |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
@@ -239,10 +248,10 @@ for (const sdk of SDKS) {
   }
 }
 lines.push('', '### Targets (wxpay-chain against base, same round)', '', '| target | figure | |', '|---|---|---|');
-lines.push(`| tsc ≤ 1.3× | ${spread(ratio('wxpay', 'wall'))} (CPU ${spread(ratio('wxpay', 'cpu'))}) | ${meets(median(ratio('wxpay', 'wall')), 1.3)} |`);
-lines.push(`| heap added ≤ 40 MB | ${spread(added('wxpay', 'memoryKB').map((k) => k / 1024), 0)} MB | ${meets(median(added('wxpay', 'memoryKB')) / 1024, 40)} |`);
-lines.push(`| cold completion ≤ 1.3× | ${spread(editRatio('wxpay', 'completion'))} | ${meets(median(editRatio('wxpay', 'completion')), 1.3)} |`);
-lines.push(`| warm completion in \`chain('v3/pay/\` ≤ 15 ms | ${spread(edit.wxpay.chain.map((x) => x.warm), 1)} ms | ${meets(median(edit.wxpay.chain.map((x) => x.warm)), 15)} |`);
+lines.push(`| tsc ≤ 1.3× | ${spread(ratio('wxpay', 'wall'))} (CPU ${spread(ratio('wxpay', 'cpu'))})${before ? `; before: ${spread(ratio('before', 'wall'))} (CPU ${spread(ratio('before', 'cpu'))})` : ''} | ${meets(median(ratio('wxpay', 'wall')), 1.3)} |`);
+lines.push(`| heap added ≤ 40 MB | ${spread(added('wxpay', 'memoryKB').map((k) => k / 1024), 0)} MB${before ? `; before: ${spread(added('before', 'memoryKB').map((k) => k / 1024), 0)} MB` : ''} | ${meets(median(added('wxpay', 'memoryKB')) / 1024, 40)} |`);
+lines.push(`| cold completion ≤ 1.3× | ${spread(editRatio('wxpay', 'completion'))}${before ? `; before: ${spread(editRatio('before', 'completion'))}` : ''} | ${meets(median(editRatio('wxpay', 'completion')), 1.3)} |`);
+lines.push(`| warm completion in \`chain('v3/pay/\` ≤ 15 ms | ${spread(edit.wxpay.chain.map((x) => x.warm), 1)} ms${before ? `; before: ${spread(edit.before.chain.map((x) => x.warm), 1)} ms` : ''} | ${meets(median(edit.wxpay.chain.map((x) => x.warm)), 15)} |`);
 lines.push(`| hover on a verb keeps label and link | ${/Native下单/.test(hoverText) && /https:\/\/pay\.weixin\.qq\.com\//.test(hoverText) ? 'yes' : 'no'}: ${hoverText.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 90)} | ${/Native下单/.test(hoverText) ? '**met**' : '**not met**'} |`);
 if (sizes) {
   const ours = sizes[0];

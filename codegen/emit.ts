@@ -62,7 +62,7 @@ interface Ctx {
  * Named object types of one generated file. Every name the naming scheme gives stays exported, but
  * each distinct shape is declared once: the first pass hands out a placeholder per shape (bodies
  * hold their members' placeholders, so equal bodies mean equal shapes all the way down), and
- * `render` declares each shape under the shortest of its names, every other name an alias of it.
+ * `declarations()` declares each shape under the shortest of its names, every other name an alias of it.
  */
 class Named {
   readonly #used = new Set<string>();
@@ -221,10 +221,10 @@ function fieldDoc(f: Field, ctx: Ctx | undefined, type: string): string {
   else if (enc === 'by-json_encode' && f.children?.length) {
     if (!explained) notes.push('JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.');
   }
-  else if (enc) notes.push(`Encoded string (${enc}); its structure is in model.json.`);
+  else if (enc) notes.push(`Encoded string (${enc}).`);
   if (ctx?.xmlIn && !explained) {
     const s = (f.oneOf?.[0] ?? f) as Partial<Shape>;
-    if (s.type === 'object' || s.array) notes.push(`Arrives as JSON text (documented as ${s.type}${'[]'.repeat(s.array ?? 0)}; structure in model.json).`);
+    if (s.type === 'object' || s.array) notes.push(`Arrives as JSON text (documented as ${s.type}${'[]'.repeat(s.array ?? 0)}).`);
     else if (s.type !== 'string' && s.type) notes.push(`Arrives as text (documented as ${s.type}).`);
   }
   if (encr === 'by-rsa-pubkey' && ctx?.sealed) {
@@ -321,8 +321,8 @@ const segments = (template: string) => template.split('/');
  * query's `trade_state` is a bare string on its own page, while the legacy path of the same query
  * and other product lines list the states. An answer's field without values takes those of the
  * same field (same name and label) in the nearest answer that documents them (fewest segments
- * apart, then template order). Only answers, where an enum is
- * open anyway, so a value the borrowed list lacks still type-checks.
+ * apart, then template order). Only answers, where an enum is open anyway, so a value the
+ * borrowed list lacks still type-checks.
  */
 class SiblingEnums {
   readonly #documented = new Map<string, Array<{ template: string; values: ReadonlyArray<string | number | boolean> }>>();

@@ -6873,7 +6873,7 @@ export interface V2MmpaymkttransfersGethbinfoPostResponse {
   /** 活动名称 */
   act_name?: string;
   /** 红包领取记录
-   * Arrives as JSON text (documented as object; structure in model.json). */
+   * Arrives as JSON text (documented as object). */
   hblist?: string;
 }
 
@@ -7479,7 +7479,7 @@ export interface V2MmpaymkttransfersSendgroupredpackPostXml {
   /** 场景id */
   scene_id?: 'PRODUCT_1' | 'PRODUCT_2' | 'PRODUCT_3' | 'PRODUCT_4' | 'PRODUCT_5' | 'PRODUCT_6' | 'PRODUCT_7' | 'PRODUCT_8';
   /** 活动信息
-   * Encoded string (by-urlencode); its structure is in model.json. */
+   * Encoded string (by-urlencode). */
   risk_info?: string;
 }
 
@@ -7608,7 +7608,7 @@ export interface V2MmpaymkttransfersSendredpackPostXml {
   /** 场景id */
   scene_id?: 'PRODUCT_1' | 'PRODUCT_2' | 'PRODUCT_3' | 'PRODUCT_4' | 'PRODUCT_5' | 'PRODUCT_6' | 'PRODUCT_7' | 'PRODUCT_8';
   /** 活动信息
-   * Encoded string (by-urlencode); its structure is in model.json. */
+   * Encoded string (by-urlencode). */
   risk_info?: string;
 }
 
@@ -10875,7 +10875,7 @@ export interface V2SecapiMchSubmchmanagePostResponse {
   /** 总记录数 */
   total: string;
   /** 商户信息列表
-   * Arrives as JSON text (documented as object[]; structure in model.json). */
+   * Arrives as JSON text (documented as object[]). */
   mchinfo: string;
 }
 
@@ -31073,10 +31073,10 @@ export interface V3MarketingPartnerProductCouponUsersByOpenidPreSendCouponPostRe
 
 export interface V3MarketingPartnershipsGetQuery {
   /** 合作方信息JSON格式字符串
-   * Encoded string (unmarked); its structure is in model.json. */
+   * Encoded string (unmarked). */
   partner?: string;
   /** 被授权数据JSON格式字符串
-   * Encoded string (unmarked); its structure is in model.json. */
+   * Encoded string (unmarked). */
   authorized_data?: string;
   /** 分页大小 */
   limit?: number;

@@ -521,7 +521,7 @@ export interface V2CombinedTransactionsSuccessNotification {
   /** 错误信息 */
   err_code_des?: string;
   /** JSON 序列化的子订单集合
-   * Encoded string (unmarked); its structure is in model.json. */
+   * Encoded string (unmarked). */
   sub_order_list: string;
 }
 
@@ -685,7 +685,7 @@ export interface V2TransactionsRiskOccurredNotification {
   /** 有风险交易的商户号 */
   sub_mch_id: string;
   /** 风险交易的微信订单号列表JSON格式
-   * Encoded string (unmarked); its structure is in model.json. */
+   * Encoded string (unmarked). */
   transaction_id_list: string;
 }
 
