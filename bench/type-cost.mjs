@@ -261,7 +261,7 @@ if (sizes) {
   for (const s of sizes) lines.push(`| ${s.name} | ${kB(s.packed)} | ${MB(s.unpacked)} | ${s.files} | ${MB(s.bytes)} | ${s.packages} |`);
 }
 const section = `${lines.join('\n')}\n`;
-writeFileSync(join(root, 'bench', 'type-cost-last.json'), JSON.stringify({ rounds, versions, load, compile, edit: Object.fromEntries(Object.entries(edit).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([p, xs]) => [p, xs.map(({ documentation, tags, ...x }) => x)]))])), sizes }, null, 1));
+if (write) writeFileSync(join(root, 'bench', 'type-cost-last.json'), JSON.stringify({ rounds, versions, load, compile, edit: Object.fromEntries(Object.entries(edit).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([p, xs]) => [p, xs.map(({ documentation, tags, ...x }) => x)]))])), sizes }, null, 1));
 process.stdout.write(section);
 if (write) {
   const file = join(root, 'bench', 'RESULTS.md');
