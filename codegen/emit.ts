@@ -406,6 +406,17 @@ export function spellings(segment: string): string[] {
   }).sort(cmp);
 }
 
+const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+function base62(n: number): string {
+  let out = '';
+  do {
+    out = DIGITS[n % 62]! + out;
+    n = Math.floor(n / 62);
+  } while (n > 0);
+  return out;
+}
+
 /** FNV-1a: a short name that stays the same for a path whatever else the catalogue holds. */
 function fnv(text: string): number {
   let h = 0x811c9dc5;
@@ -414,15 +425,15 @@ function fnv(text: string): number {
 }
 
 /**
- * `v3/pay/transactions/native` → `N1x2y3`: a hash of the path, stable across regenerations and
+ * `v3/pay/transactions/native` → `NaZ3x`: a hash of the path, stable across regenerations and
  * short, since every node's name is written three times or more and read by every consumer (a
- * hover names the property beside it: `native: N1x2y3`).
+ * hover names the property beside it: `native: NaZ3x`).
  */
 function nodeNames(prefixes: string[]): Map<string, string> {
   const names = new Map<string, string>();
   const used = new Set<string>();
   for (const p of prefixes) {
-    const base = `N${(fnv(p) % 36 ** 5).toString(36)}`;
+    const base = `N${base62(fnv(p) % 62 ** 4)}`;
     let n = base;
     for (let i = 2; used.has(n); i++) n = `${base}_${i}`;
     used.add(n);
@@ -495,7 +506,7 @@ function nodesText(endpoints: Endpoint[], diagnostics: Diagnostic[], info: Nodes
     // Verbs<> maps Paths[p] homomorphically, so hovering a verb shows its operation's JSDoc; the
     // renamed `…Async` keys lose it in a mapped type, so they are written out with their doc
     const ext = isEndpoint.has(p) ? ` extends Verbs<Paths[${q(p)}]>` : '';
-    const asyncVerbs = (endpointOf.get(p)?.operations ?? []).map((op) => `${operationDoc(op)}readonly ${op.method}Async: Call<Paths[${q(p)}][${q(op.method)}]>;`);
+    const asyncVerbs = (endpointOf.get(p)?.operations ?? []).map((op) => `${operationDoc(op)}readonly ${op.method}Async: this[${q(op.method)}];`);
     const body = [...asyncVerbs, ...props(p, children.get(p)!, verbsOf.get(p) ?? new Set())];
     out.push(`export interface ${names.get(p)}${ext} {${body.length ? `\n${body.join('\n')}\n` : ''}}\n`);
   }
@@ -594,7 +605,7 @@ export function emit(model: Model, opts: { format?: boolean; names?: boolean } =
   files.set('paths.ts', fmt('paths.ts', `${HEADER}// URI template -> method -> { options, response }.\nimport type { Encoded, Operation, Sealed } from '../typing.js';\n\n${pathsText(endpoints, opts.names !== false)}`));
   files.set(
     'nodes.ts',
-    fmt('nodes.ts', `${HEADER}import type { Call, Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),
+    fmt('nodes.ts', `${HEADER}import type { Verbs } from '../typing.js';\nimport type { Paths } from './paths.js';\n\n${nodesText(endpoints, diagnostics, info)}`),
   );
   files.set('webhooks.ts', fmt('webhooks.ts', `${HEADER}import type { Encoded } from '../typing.js';\n\n${webhooksText(model.webhooks, opts.names !== false)}`));
   files.set(
