@@ -20,7 +20,8 @@ import { internal } from './signing/internal.js';
 import type { CallConfig, Method, Sealed, WechatpayResponse } from './typing.js';
 import { Downloads } from './downloads/index.js';
 import { PayParams } from './pay-params/index.js';
-import { paginate, readModel, type Pages, type PaginateSettings } from './pagination/index.js';
+import { readShippedModel } from './model-file.js';
+import { paginate, type Pages, type PaginateSettings } from './pagination/index.js';
 import { templateHint } from './request/templates.js';
 import type { PagedTemplate, PageItem, PageOptions } from './pagination/types.js';
 import { isUnsignedDownload } from './request/unsigned.js';
@@ -343,7 +344,7 @@ function withTemplateHint(template: string, error: Error): Error {
   if (!(error instanceof ApiError) || error.httpStatus !== 404) return error;
   let hint: string | undefined;
   try {
-    hint = templateHint(template, () => readModel().endpoints);
+    hint = templateHint(template, () => readShippedModel().endpoints);
   } catch {
     // No model to compare with (a damaged install): the error as it is.
   }

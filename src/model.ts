@@ -115,8 +115,105 @@ export interface Model {
  * The page that documents an APIv3 event. Several pages may declare one event type (the
  * profit-sharing pages also list `TRANSACTION.SUCCESS`): the page named after the event is its
  * own, so a payment notification is built from the payment page, not from whichever sorts first.
+ * The runtime model keeps each event under its own page only, so there the first is the one.
  */
-export function webhookOf<W extends Pick<Webhook, 'events' | 'protocol' | 'source'>>(webhooks: readonly W[] | undefined, eventType: string): W | undefined {
+export function webhookOf<W extends Pick<Webhook, 'events' | 'protocol'> & { source?: string }>(webhooks: readonly W[] | undefined, eventType: string): W | undefined {
   const declaring = (webhooks ?? []).filter((w) => w.protocol === 'v3' && w.events.includes(eventType));
-  return declaring.find((w) => w.source.endsWith(`/${eventType}.md`)) ?? declaring[0];
+  return declaring.find((w) => w.source?.endsWith(`/${eventType}.md`)) ?? declaring[0];
+}
+
+/**
+ * What the runtime reads (the mock routes, validates and answers from it; pagination derives its
+ * paged endpoints from it): the model less what only the typings and people read (labels, titles,
+ * links, source files, notes), and APIv3 notifications only (their decrypted resource). The
+ * package ships this, not the model: `src/generated/runtime-model.json`, in the compact form below.
+ */
+export const RUNTIME_MODEL_VERSION = 2 as const;
+
+export type RuntimeOperation = Pick<Operation, 'method' | 'request' | 'response'>;
+
+export interface RuntimeEndpoint {
+  template: string;
+  operations: RuntimeOperation[];
+}
+
+export type RuntimeWebhook = Pick<Webhook, 'events' | 'protocol' | 'resource'>;
+
+export interface RuntimeModel {
+  version: typeof RUNTIME_MODEL_VERSION;
+  endpoints: RuntimeEndpoint[];
+  webhooks: RuntimeWebhook[];
+}
+
+/**
+ * The file's form: each distinct field once (`[name, type or 0, required 0/1, rest?]`, where
+ * `rest` holds the rarer keys and `children` is an index into `lists`), each distinct field list
+ * once (indexes into `fields`); endpoints `[template, [[method, request kind, request list,
+ * response kind, response list], …]]`, webhooks `[events, resource list or -1]`.
+ */
+export interface RuntimeModelFile {
+  version: typeof RUNTIME_MODEL_VERSION;
+  fields: Array<[name: string, type: ScalarType | 0, required: 0 | 1, rest?: EncodedShape]>;
+  lists: number[][];
+  endpoints: Array<[template: string, operations: Array<[HttpMethod, RequestKind, number, ResponseKind, number]>]>;
+  webhooks: Array<[events: string[], resource: number]>;
+}
+
+/** A shape or a field's rarer keys as the file holds them: `children` is a list's index. */
+export type EncodedShape = Omit<Partial<Field>, 'name' | 'children' | 'oneOf'> & { children?: number; oneOf?: EncodedShape[] };
+
+/**
+ * The runtime model from its file. Equal fields and lists come back as one shared, frozen object
+ * (the readers never change the model; a write would throw rather than change every endpoint).
+ */
+export function decodeRuntimeModel(file: RuntimeModelFile): RuntimeModel {
+  const fields: Field[] = [];
+  const lists: Field[][] = [];
+  const list = (i: number): Field[] => {
+    let out = lists[i];
+    if (!out) {
+      const ids = file.lists[i];
+      if (!ids) throw new Error(`runtime model: no field list ${i}`);
+      lists[i] = out = Object.freeze(ids.map(field)) as Field[];
+    }
+    return out;
+  };
+  const expand = (encoded: EncodedShape, into: Partial<Field>): void => {
+    const { children, oneOf, ...rest } = encoded;
+    Object.assign(into, rest);
+    if (children !== undefined) into.children = list(children);
+    if (oneOf) {
+      into.oneOf = oneOf.map((alternative) => {
+        const shape = {} as Shape;
+        expand(alternative, shape);
+        return Object.freeze(shape);
+      });
+    }
+  };
+  function field(i: number): Field {
+    let out = fields[i];
+    if (!out) {
+      const encoded = file.fields[i];
+      if (!encoded) throw new Error(`runtime model: no field ${i}`);
+      const [name, type, required, rest] = encoded;
+      const decoded: Field = { name };
+      if (type) decoded.type = type;
+      if (required) decoded.required = true;
+      if (rest) expand(rest, decoded);
+      fields[i] = out = Object.freeze(decoded);
+    }
+    return out;
+  }
+  return {
+    version: RUNTIME_MODEL_VERSION,
+    endpoints: file.endpoints.map(([template, operations]) => ({
+      template,
+      operations: operations.map(([method, requestKind, request, responseKind, response]) => ({
+        method,
+        request: { kind: requestKind, fields: list(request) },
+        response: { kind: responseKind, fields: list(response) },
+      })),
+    })),
+    webhooks: file.webhooks.map(([events, resource]) => (resource < 0 ? { events, protocol: 'v3' as const } : { events, protocol: 'v3' as const, resource: list(resource) })),
+  };
 }

@@ -38,9 +38,9 @@ export interface CommonOptions {
 }
 
 /** One documented operation: its options object and its response body. */
-export interface Operation {
-  options: object;
-  response: unknown;
+export interface Operation<Options extends object = object, Response = unknown> {
+  options: Options;
+  response: Response;
 }
 
 export interface WechatpayResponse<T = unknown> extends AxiosResponse<T> {
@@ -101,3 +101,13 @@ export interface LooseSegments {
 
 /** A chain node of an undocumented path: any segment, any verb, untyped. */
 export type LooseNode = LooseVerbs & LooseSegments;
+
+type VerbName = Method | `${Method}Async`;
+
+/**
+ * The loose view of a documented chain node: its documented segments as named properties (so a
+ * consumer's `noUncheckedIndexedAccess` does not make `untyped(wxpay).v3.pay` possibly undefined,
+ * as an index signature would), any other segment through the index signature, every verb loose.
+ * Filtered homomorphically, so a segment's hover keeps its label and link.
+ */
+export type LooseOf<Node> = { readonly [K in keyof Node as K extends VerbName ? never : K]: LooseOf<Node[K]> } & LooseNode;

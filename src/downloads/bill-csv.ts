@@ -9,17 +9,30 @@ import { DownloadError } from './errors.js';
 import { NAMES, SUMMARY_NAMES, type FundFlowField, type FundFlowSummaryField, type TradeField, type TradeSummaryField } from './columns.js';
 
 export type BillKind = 'trade' | 'fundflow';
+/** A row of a trade bill: exactly the columns documented for trade bills (a misspelled one is a compile error). */
 export type TradeBillRow = { [K in TradeField]?: string };
+/** A row of a fund-flow bill: exactly its documented columns. */
 export type FundFlowBillRow = { [K in FundFlowField]?: string };
-/** A row keyed by field name (header text for a column this reader does not know). */
-export type BillRow<K extends BillKind = BillKind> = (K extends 'trade' ? TradeBillRow : FundFlowBillRow) & Record<string, string | undefined>;
-export type BillSummary<K extends BillKind = BillKind> = (K extends 'trade' ? { [F in TradeSummaryField]?: string } : { [F in FundFlowSummaryField]?: string }) &
-  Record<string, string | undefined>;
+interface Rows {
+  trade: TradeBillRow;
+  fundflow: FundFlowBillRow;
+}
+interface Summaries {
+  trade: { [F in TradeSummaryField]?: string };
+  fundflow: { [F in FundFlowSummaryField]?: string };
+}
+/**
+ * A row of a `kind` bill, keyed by field name: exactly that kind's documented columns (each
+ * optional, since the bill type chosen decides which appear). Read without a kind, a row is keyed
+ * by whatever the header says (a column this version does not know keeps its header text).
+ */
+export type BillRow<K extends BillKind | undefined = undefined> = K extends BillKind ? Rows[K] : Readonly<Record<string, string | undefined>>;
+export type BillSummary<K extends BillKind | undefined = undefined> = K extends BillKind ? Summaries[K] : Readonly<Record<string, string | undefined>>;
 
 const MAX_LINE = 64 * 1024;
 
 /** Rows as they stream (`for await`), then `summary` once the rows are read. */
-export class BillReader<K extends BillKind = BillKind> implements AsyncIterable<BillRow<K>> {
+export class BillReader<K extends BillKind | undefined = undefined> implements AsyncIterable<BillRow<K>> {
   /** The summary line, set when iteration reaches it. */
   summary: BillSummary<K> | undefined;
   /** The header text of the data columns. */
@@ -57,8 +70,8 @@ export class BillReader<K extends BillKind = BillKind> implements AsyncIterable<
   }
 }
 
-/** `readBill(wxpay.downloads.stream(answer), 'trade')`: typed rows of a trade or fund-flow bill. */
-export function readBill<K extends BillKind = BillKind>(source: Readable | AsyncIterable<Buffer | string>, _kind?: K): BillReader<K> {
+/** `readBill(wxpay.downloads.stream(answer), 'trade')`: rows typed exactly as a trade (or fund-flow) bill's columns. */
+export function readBill<K extends BillKind | undefined = undefined>(source: Readable | AsyncIterable<Buffer | string>, _kind?: K): BillReader<K> {
   return new BillReader<K>(source);
 }
 

@@ -3,515 +3,311 @@ import type { Encoded } from '../typing.js';
 
 /** APIv3 notifications: event_type -> the decrypted `resource` (AEAD_AES_256_GCM ciphertext). */
 export interface WebhookEvents {
-  /**
-   * 异常转付处理结果回调(ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014591539
-   */
+  /** 异常转付处理结果回调(ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014591539 */
   'ABNORMAL_FUND_PROCESSING.TRANSFER.SUCCESS': AbnormalFundProcessingTransferSuccessResource;
-  /**
-   * H5支付域名修改申请事件(APPLYMENT_STATE.APPROVED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025118
-   */
+  /** H5支付域名修改申请事件(APPLYMENT_STATE.APPROVED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013025118 */
   'APPLYMENT_STATE.APPROVED': ApplymentStateApprovedResource;
-  /**
-   * 商户交易拦截记录新增(BLOCKRECORD.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982
-   */
+  /** 商户交易拦截记录新增(BLOCKRECORD.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982 */
   'BLOCKRECORD.CHANGE': BlockrecordChangeResource;
-  /**
-   * 商户交易拦截记录申诉(BLOCKSUBMISSION.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982
-   */
+  /** 商户交易拦截记录申诉(BLOCKSUBMISSION.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982 */
   'BLOCKSUBMISSION.CHANGE': BlocksubmissionChangeResource;
-  /**
-   * 商家名片会员用户积分兑券事件(BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015878622
-   */
+  /** 商家名片会员用户积分兑券事件(BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015878622 */
   'BRAND_MEMBER_CARD_SP.POINT_EXCHANGE_COUPON': BrandMemberCardSpPointExchangeCouponResource;
-  /**
-   * 商家名片会员用户积分同步事件(BRAND_MEMBER_CARD_SP.SYNC_USER_POINT)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4016096820
-   */
+  /** 商家名片会员用户积分同步事件(BRAND_MEMBER_CARD_SP.SYNC_USER_POINT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016096820 */
   'BRAND_MEMBER_CARD_SP.SYNC_USER_POINT': BrandMemberCardSpSyncUserPointResource;
-  /**
-   * 用户开通商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.CREATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692
-   */
+  /** 用户开通商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.CREATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692 */
   'BRAND_MEMBER_CARD_SP.USER_CARD.CREATE': BrandMemberCardSpUserCardCreateResource;
-  /**
-   * 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692
-   */
-  'BRAND_MEMBER_CARD_SP.USER_CARD.DELETE': BrandMemberCardSpUserCardDeleteResource;
-  /**
-   * 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
-   */
+  /** 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015283692 */
+  'BRAND_MEMBER_CARD_SP.USER_CARD.DELETE': BrandMemberCardSpUserCardCreateResource;
+  /** 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114 */
   'BUDGET.CLOSED': BudgetClosedResource;
-  /**
-   * 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
-   */
+  /** 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114 */
   'BUDGET.FINISHED': BudgetFinishedResource;
-  /**
-   * 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114
-   */
+  /** 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015555114 */
   'BUDGET.LOCKED': BudgetLockedResource;
-  /**
-   * 产生新投诉(COMPLAINT.CREATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719
-   */
+  /** 产生新投诉(COMPLAINT.CREATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719 */
   'COMPLAINT.CREATE': ComplaintCreateResource;
-  /**
-   * 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719
-   */
-  'COMPLAINT.STATE_CHANGE': ComplaintStateChangeResource;
-  /**
-   * 领券事件回调(COUPON.SEND)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285279
-   */
+  /** 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289719 */
+  'COMPLAINT.STATE_CHANGE': ComplaintCreateResource;
+  /** 领券事件回调(COUPON.SEND)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285279 */
   'COUPON.SEND': CouponSendResource;
-  /**
-   * 核销事件回调(COUPON.USE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285250
-   */
+  /** 核销事件回调(COUPON.USE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285250 */
   'COUPON.USE': CouponUseResource;
-  /**
-   * 自动还款扣费还款成功(CREDIT_REPAYMENT.DEDUCTION_PAY)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4016790592
-   */
+  /** 自动还款扣费还款成功(CREDIT_REPAYMENT.DEDUCTION_PAY)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016790592 */
   'CREDIT_REPAYMENT.DEDUCTION_PAY': CreditRepaymentDeductionPayResource;
-  /**
-   * 自动还款协议签约成功(CREDIT_REPAYMENT.SIGN_CONTRACT)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4016790583
-   */
+  /** 自动还款协议签约成功(CREDIT_REPAYMENT.SIGN_CONTRACT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016790583 */
   'CREDIT_REPAYMENT.SIGN_CONTRACT': CreditRepaymentSignContractResource;
-  /**
-   * 自动还款协议解约成功(CREDIT_REPAYMENT.TERMINATE_CONTRACT)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4016790583
-   */
-  'CREDIT_REPAYMENT.TERMINATE_CONTRACT': CreditRepaymentTerminateContractResource;
-  /**
-   * 外包内用-查询收款二维码信息(CROSS_BORDER_PAY.GET_MCH_INFO)回调(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/institution/4019762388
-   */
+  /** 自动还款协议解约成功(CREDIT_REPAYMENT.TERMINATE_CONTRACT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016790583 */
+  'CREDIT_REPAYMENT.TERMINATE_CONTRACT': CreditRepaymentSignContractResource;
+  /** 外包内用-查询收款二维码信息(CROSS_BORDER_PAY.GET_MCH_INFO)回调(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/institution/4019762388 */
   'CROSS_BORDER_PAY.GET_MCH_INFO': CrossBorderPayGetMchInfoResource;
-  /**
-   * 外包内用-推送订单信息(CROSS_BORDER_PAY.PUSH_ORDER_INFO)回调(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/institution/4019762399
-   */
+  /** 外包内用-推送订单信息(CROSS_BORDER_PAY.PUSH_ORDER_INFO)回调(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/institution/4019762399 */
   'CROSS_BORDER_PAY.PUSH_ORDER_INFO': CrossBorderPayPushOrderInfoResource;
-  /**
-   * 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4016168699
-   */
+  /** 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016168699 */
   'DELIVERY_PLAN.CHANGE': DeliveryPlanChangeResource;
-  /**
-   * 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_5.shtml
-   */
-  'DISCOUNT_CARD.AGREEMENT_ENDED': DiscountCardAgreementEndedResource;
-  /**
-   * 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_1.shtml
-   */
+  /** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_5.shtml */
+  'DISCOUNT_CARD.AGREEMENT_ENDED': DiscountCardGetCardResource;
+  /** 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_1.shtml */
   'DISCOUNT_CARD.GET_CARD': DiscountCardGetCardResource;
-  /**
-   * 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_2.shtml
-   */
-  'DISCOUNT_CARD.SETTLEMENT': DiscountCardSettlementResource;
-  /**
-   * 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_4.shtml
-   */
-  'DISCOUNT_CARD.USER_ACCEPTED': DiscountCardUserAcceptedResource;
-  /**
-   * 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_6.shtml
-   */
+  /** 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter4_2.shtml */
+  'DISCOUNT_CARD.SETTLEMENT': DiscountCardGetCardResource;
+  /** 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_4.shtml */
+  'DISCOUNT_CARD.USER_ACCEPTED': DiscountCardGetCardResource;
+  /** 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_6.shtml */
   'DISCOUNT_CARD.USER_PAID': DiscountCardUserPaidResource;
-  /**
-   * 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605
-   */
+  /** 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605 */
   'ECOMMERCE_ENTRUST.SIGN': EcommerceEntrustSignResource;
-  /**
-   * 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605
-   */
+  /** 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012881605 */
   'ECOMMERCE_ENTRUST.TERMINATE': EcommerceEntrustTerminateResource;
-  /**
-   * 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161155
-   */
+  /** 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161155 */
   'EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE': EduSchoolPayUserDebtStateUpdateResource;
-  /**
-   * 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235
-   */
+  /** 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235 */
   'ENTRUST.RELEASE': EntrustReleaseResource;
-  /**
-   * 委托代扣签约成功(ENTRUST.SIGN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323
-   */
+  /** 委托代扣签约成功(ENTRUST.SIGN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323 */
   'ENTRUST.SIGN': EntrustSignResource;
-  /**
-   * 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235
-   */
+  /** 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286235 */
   'ENTRUST.SIGNING': EntrustSigningResource;
-  /**
-   * 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323
-   */
+  /** 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160323 */
   'ENTRUST.TERMINATE': EntrustTerminateResource;
-  /**
-   * 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012978455
-   */
+  /** 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012978455 */
   'ENTRUST.TERMINATE_INQUIRY': EntrustTerminateInquiryResource;
-  /**
-   * 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012312222
-   */
+  /** 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012312222 */
   'ENTRUST.TERMINATE_RETENTION': EntrustTerminateRetentionResource;
-  /**
-   * 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/offline-brushing.html
-   */
+  /** 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/offline-brushing.html */
   'FACEPAY.USER_STATE_CHANGE': FacepayUserStateChangeResource;
-  /**
-   * 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286035
-   */
+  /** 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286035 */
   'FAPIAO.CARD_DISCARDED': FapiaoCardDiscardedResource;
-  /**
-   * 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286082
-   */
-  'FAPIAO.CARD_INSERTED': FapiaoCardInsertedResource;
-  /**
-   * 发票开具成功(FAPIAO.ISSUED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286057
-   */
+  /** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286082 */
+  'FAPIAO.CARD_INSERTED': FapiaoIssuedResource;
+  /** 发票开具成功(FAPIAO.ISSUED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286057 */
   'FAPIAO.ISSUED': FapiaoIssuedResource;
-  /**
-   * 发票冲红成功(FAPIAO.REVERSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286074
-   */
-  'FAPIAO.REVERSED': FapiaoReversedResource;
-  /**
-   * 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286009
-   */
+  /** 发票冲红成功(FAPIAO.REVERSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286074 */
+  'FAPIAO.REVERSED': FapiaoIssuedResource;
+  /** 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286009 */
   'FAPIAO.USER_APPLIED': FapiaoUserAppliedResource;
-  /**
-   * 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON)
-   * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/status-change-notice.html
-   */
+  /** 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON)
+   * @see https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/status-change-notice.html */
   'HIRE_POWER_BANK.RECEIVE_INSURANCE': HirePowerBankReceiveInsuranceResource;
-  /**
-   * 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
-   */
-  'INSURANCE_ENTRUST.RENEW': InsuranceEntrustRenewResource;
-  /**
-   * 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
-   */
+  /** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466 */
+  'INSURANCE_ENTRUST.RENEW': InsuranceEntrustSignResource;
+  /** 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466 */
   'INSURANCE_ENTRUST.SIGN': InsuranceEntrustSignResource;
-  /**
-   * 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466
-   */
-  'INSURANCE_ENTRUST.TERMINATE': InsuranceEntrustTerminateResource;
-  /**
-   * 微信保单服务用户授权成功(INSURANCE_POLICY_MANAGEMENT.GRANTED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016943540
-   */
+  /** 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289466 */
+  'INSURANCE_ENTRUST.TERMINATE': InsuranceEntrustSignResource;
+  /** 微信保单服务用户授权成功(INSURANCE_POLICY_MANAGEMENT.GRANTED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016943540 */
   'INSURANCE_POLICY_MANAGEMENT.GRANTED': InsurancePolicyManagementGrantedResource;
-  /**
-   * 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285836
-   */
+  /** 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285836 */
   'MALL_AUTH.ACTIVATE_CARD': MallAuthActivateCardResource;
-  /**
-   * 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285869
-   */
+  /** 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285869 */
   'MALL_REFUND.SUCCESS': MallRefundSuccessResource;
-  /**
-   * 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285856
-   */
+  /** 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012285856 */
   'MALL_TRANSACTION.SUCCESS': MallTransactionSuccessResource;
-  /**
-   * 商户管理记录(MANAGERECORD.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982
-   */
+  /** 商户管理记录(MANAGERECORD.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014940982 */
   'MANAGERECORD.CHANGE': ManagerecordChangeResource;
-  /**
-   * 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908
-   */
+  /** 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908 */
   'MCHTRANSFER.AUTHORIZATION.CLOSED': MchtransferAuthorizationClosedResource;
-  /**
-   * 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908
-   */
-  'MCHTRANSFER.AUTHORIZATION.CONFIRMED': MchtransferAuthorizationConfirmedResource;
-  /**
-   * 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028
-   */
+  /** 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014512908 */
+  'MCHTRANSFER.AUTHORIZATION.CONFIRMED': MchtransferAuthorizationClosedResource;
+  /** 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028 */
   'MCHTRANSFER.BATCH.CLOSED': MchtransferBatchClosedResource;
-  /**
-   * 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028
-   */
+  /** 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012269028 */
   'MCHTRANSFER.BATCH.FINISHED': MchtransferBatchFinishedResource;
-  /**
-   * 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012712115
-   */
+  /** 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012712115 */
   'MCHTRANSFER.BILL.FINISHED': MchtransferBillFinishedResource;
-  /**
-   * 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014301851
-   */
+  /** 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4014301851 */
   'MCHTRANSFER.QQWALLETBILL.FINISHED': MchtransferQqwalletbillFinishedResource;
-  /**
-   * 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4013049135
-   */
+  /** 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4013049135 */
   'MCHWITHDRAW.CHANGE': MchwithdrawChangeResource;
-  /**
-   * 医保混合收款成功(MEDICAL_INSURANCE.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781554
-   */
+  /** 医保混合收款成功(MEDICAL_INSURANCE.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4016781554 */
   'MEDICAL_INSURANCE.SUCCESS': MedicalInsuranceSuccessResource;
-  /**
-   * 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215
-   */
+  /** 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215 */
   'MEMBERCARD.ACCEPT_CARD': MembercardAcceptCardResource;
-  /**
-   * 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215
-   */
+  /** 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215 */
   'MEMBERCARD.ACTIVATE_CARD': MembercardActivateCardResource;
-  /**
-   * 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215
-   */
+  /** 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012288215 */
   'MEMBERCARD.USERCARD_MANAGE': MembercardUsercardManageResource;
-  /**
-   * 合作伙伴订阅(MERCHANT_NOTIFY.NOTIFY)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4016022266
-   */
+  /** 合作伙伴订阅(MERCHANT_NOTIFY.NOTIFY)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4016022266 */
   'MERCHANT_NOTIFY.NOTIFY': MerchantNotifyNotifyResource;
-  /**
-   * 跨境/全球-委托代扣签约成功(PAPAY.SIGN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485
-   */
+  /** 跨境/全球-委托代扣签约成功(PAPAY.SIGN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485 */
   'PAPAY.SIGN': PapaySignResource;
-  /**
-   * 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485
-   */
-  'PAPAY.TERMINATE': PapayTerminateResource;
-  /**
-   * 停车缴费服务-商户查费(PARKING_FEE.QUERY_TRANS_INFO)回调(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4024070065
-   */
+  /** 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/global/v3/zh/4013015485 */
+  'PAPAY.TERMINATE': PapaySignResource;
+  /** 停车缴费服务-商户查费(PARKING_FEE.QUERY_TRANS_INFO)回调(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4024070065 */
   'PARKING_FEE.QUERY_TRANS_INFO': ParkingFeeQueryTransInfoResource;
-  /**
-   * 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012156110
-   */
+  /** 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012156110 */
   'PAYSCORE.BIND_SERVICE_ACCOUNT': PayscoreBindServiceAccountResource;
-  /**
-   * 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012084127
-   */
+  /** 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012084127 */
   'PAYSCORE.MCH_PREPAY': PayscoreMchPrepayResource;
-  /**
-   * 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON)
-   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_8&index=8
-   */
+  /** 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON)
+   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_8&index=8 */
   'PAYSCORE.USER_ACCEPTED': PayscoreUserAcceptedResource;
-  /**
-   * 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286184
-   */
+  /** 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286184 */
   'PAYSCORE.USER_CANCEL_SIGN_PLAN': PayscoreUserCancelSignPlanResource;
-  /**
-   * 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692
-   */
+  /** 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692 */
   'PAYSCORE.USER_CLOSE_SERVICE': PayscoreUserCloseServiceResource;
-  /**
-   * 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953
-   */
+  /** 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953 */
   'PAYSCORE.USER_CONFIRM': PayscoreUserConfirmResource;
-  /**
-   * 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692
-   */
+  /** 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160692 */
   'PAYSCORE.USER_OPEN_SERVICE': PayscoreUserOpenServiceResource;
-  /**
-   * 支付分服务用户支付成功(PAYSCORE.USER_PAID)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953
-   */
+  /** 支付分服务用户支付成功(PAYSCORE.USER_PAID)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012587953 */
   'PAYSCORE.USER_PAID': PayscoreUserPaidResource;
-  /**
-   * 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286193
-   */
+  /** 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012286193 */
   'PAYSCORE.USER_SIGN_PLAN': PayscoreUserSignPlanResource;
-  /**
-   * 商品券图片生成结果(PRODUCT_COUPON_SP.IMAGE_GENERATION)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327744
-   */
+  /** 商品券图片生成结果(PRODUCT_COUPON_SP.IMAGE_GENERATION)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4017327744 */
   'PRODUCT_COUPON_SP.IMAGE_GENERATION': ProductCouponSpImageGenerationResource;
-  /**
-   * 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015780862
-   */
+  /** 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015780862 */
   'PRODUCT_COUPON_SP.SEND': ProductCouponSpSendResource;
-  /**
-   * 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679
-   */
+  /** 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679 */
   'PROFITSHARING.RETURN': ProfitsharingReturnResource;
-  /**
-   * 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679
-   */
-  'PROFITSHARING.SUCCESS': ProfitsharingSuccessResource;
-  /**
-   * 平台收付通商家充值-关闭充值(RECHARGE.CLOSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652
-   */
+  /** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679 */
+  'PROFITSHARING.SUCCESS': ProfitsharingReturnResource;
+  /** 平台收付通商家充值-关闭充值(RECHARGE.CLOSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652 */
   'RECHARGE.CLOSED': RechargeClosedResource;
-  /**
-   * 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012973125
-   */
+  /** 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012973125 */
   'RECHARGE.FUND_RETURNED': RechargeFundReturnedResource;
-  /**
-   * 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652
-   */
+  /** 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012763652 */
   'RECHARGE.SUCCESS': RechargeSuccessResource;
-  /**
-   * 退款异常(REFUND.ABNORMAL)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865
-   */
+  /** 退款异常(REFUND.ABNORMAL)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865 */
   'REFUND.ABNORMAL': RefundAbnormalResource;
-  /**
-   * 退款关闭(REFUND.CLOSED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865
-   */
+  /** 退款关闭(REFUND.CLOSED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865 */
   'REFUND.CLOSED': RefundClosedResource;
-  /**
-   * 退款成功(REFUND.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865
-   */
+  /** 退款成功(REFUND.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012791865 */
   'REFUND.SUCCESS': RefundSuccessResource;
-  /**
-   * 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894258
-   */
+  /** 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4013894258 */
   'RISKTRADE.IDENTIFICATION': RisktradeIdentificationResource;
-  /**
-   * 商户签名验签／加解密测试-回调接口(SECURITY_ECHO.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4015164042
-   */
+  /** 商户签名验签／加解密测试-回调接口(SECURITY_ECHO.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4015164042 */
   'SECURITY_ECHO.SUCCESS': SecurityEchoSuccessResource;
-  /**
-   * 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012650327
-   */
+  /** 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012650327 */
   'SETTLEMENT.SUCCESS': SettlementSuccessResource;
-  /**
-   * 停车服务扣费失败(TRANSACTION.FAIL)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012159706
-   */
+  /** 停车服务扣费失败(TRANSACTION.FAIL)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012159706 */
   'TRANSACTION.FAIL': TransactionFailResource;
-  /**
-   * 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063
-   */
+  /** 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063 */
   'TRANSACTION.INDUSTRY_FAILED': TransactionIndustryFailedResource;
-  /**
-   * 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063
-   */
+  /** 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012161063 */
   'TRANSACTION.INDUSTRY_SUCCESS': TransactionIndustrySuccessResource;
-  /**
-   * 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160841
-   */
+  /** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012160841 */
   'TRANSACTION.PAY_BACK': TransactionPayBackResource;
-  /**
-   * 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679
-   */
-  'TRANSACTION.SUCCESS': ProfitsharingReturnResource | ProfitsharingSuccessResource | TransactionSuccessResource;
-  /**
-   * 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012284177
-   */
+  /** 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012289679 */
+  'TRANSACTION.SUCCESS': ProfitsharingReturnResource | TransactionSuccessResource;
+  /** 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/merchant/4012284177 */
   'VEHICLE.ENTRANCE_STATE_CHANGE': VehicleEntranceStateChangeResource;
-  /**
-   * ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012158358
-   */
+  /** ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012158358 */
   'VEHICLE.USER_STATE_CHANGE': VehicleUserStateChangeResource;
-  /**
-   * 商户平台申诉(VIOLATION.APPEAL)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
-   */
+  /** 商户平台申诉(VIOLATION.APPEAL)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216 */
   'VIOLATION.APPEAL': ViolationAppealResource;
-  /**
-   * 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
-   */
-  'VIOLATION.INTERCEPT': ViolationInterceptResource;
-  /**
-   * 商户平台处罚(VIOLATION.PUNISH)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216
-   */
-  'VIOLATION.PUNISH': ViolationPunishResource;
-  /**
-   * 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130
-   */
+  /** 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216 */
+  'VIOLATION.INTERCEPT': ViolationAppealResource;
+  /** 商户平台处罚(VIOLATION.PUNISH)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4012079216 */
+  'VIOLATION.PUNISH': ViolationAppealResource;
+  /** 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130 */
   'WEBIZPAY.AUTHORIZED': WebizpayAuthorizedResource;
-  /**
-   * 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764405
-   */
+  /** 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764405 */
   'WEBIZPAY.PAYMENTREFUNDSUCCESS': WebizpayPaymentrefundsuccessResource;
-  /**
-   * 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764398
-   */
+  /** 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764398 */
   'WEBIZPAY.PAYMENTSUCCESS': WebizpayPaymentsuccessResource;
-  /**
-   * 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130
-   */
+  /** 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4014612130 */
   'WEBIZPAY.QUOTACARDEXPIRED': WebizpayQuotacardexpiredResource;
-  /**
-   * 企业支付关系解除授权后(WEBIZPAY.REVOKED)通知(JSON)
-   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764414
-   */
+  /** 企业支付关系解除授权后(WEBIZPAY.REVOKED)通知(JSON)
+   * @see https://pay.weixin.qq.com/doc/v3/partner/4015764414 */
   'WEBIZPAY.REVOKED': WebizpayRevokedResource;
 }
 
@@ -525,35 +321,23 @@ export interface WebhookV2Notifications {
   'TRANSACTION.FAIL': V2TransactionFailNotification;
   /** 订单支付成功(TRANSACTION.SUCCESS)回调通知(XML) */
   'TRANSACTION.SUCCESS': V2TransactionSuccessNotification;
-  /**
-   * 合单支付通知(XML)
-   * @see https://pay.weixin.qq.com/wiki/doc/api/combine.php?chapter=24_4&index=5
-   */
+  /** 合单支付通知(XML)
+   * @see https://pay.weixin.qq.com/wiki/doc/api/combine.php?chapter=24_4&index=5 */
   'combined-transactions-success': V2CombinedTransactionsSuccessNotification;
-  /**
-   * 扣款服务-签约/解约结果通知(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987586
-   */
+  /** 扣款服务-签约/解约结果通知(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987586 */
   'pap-contract-state-changed': V2PapContractStateChangedNotification;
-  /**
-   * 退款结果通知(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011940955
-   */
+  /** 退款结果通知(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011940955 */
   'refund-processed': V2RefundProcessedNotification;
-  /**
-   * 普通支付通知(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935221
-   */
+  /** 普通支付通知(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011935221 */
   'transaction-success': V2TransactionSuccessNotification_2;
-  /**
-   * 事中-风险交易回调通知银行服务商(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/institution/4011986354
-   */
+  /** 事中-风险交易回调通知银行服务商(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/institution/4011986354 */
   'transactions-risk-occurred': V2TransactionsRiskOccurredNotification;
-  /**
-   * 车牌状态变更通知(XML)
-   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987424
-   */
+  /** 车牌状态变更通知(XML)
+   * @see https://pay.weixin.qq.com/doc/v2/merchant/4011987424 */
   'vehicle-state-changed-for-parking': V2VehicleStateChangedForParkingNotification;
 }
 
@@ -607,37 +391,9 @@ export interface V2CheckFailNotification {
   event_nonce: string;
   /** 通知附加数据 */
   event_associated_data?: string;
-  /**
-   * 通知密文
-   * Encrypted (by-aes-gcm).
-   */
+  /** 通知密文
+   * Encrypted (by-aes-gcm). */
   event_ciphertext: string;
-}
-
-/** 用户确认订单成功(CHECK.SUCCESS)回调通知(XML) */
-export interface V2CheckSuccessResource {
-  /** 单据状态 */
-  state?: string;
-  /** 服务ID */
-  service_id?: string;
-  /** 商户服务订单号 */
-  out_order_no?: string;
-  /** 微信支付服务订单号 */
-  order_id?: string;
-  /** 商品名称 */
-  goods_name?: string;
-  /** 是否归还 */
-  returned?: string;
-  /** 房间 */
-  room?: string;
-  /** 是否入住 */
-  checked_in?: string;
-  /** 入住时间 */
-  start_time?: string;
-  /** 押金金额 */
-  deposit_amount?: string;
-  /** 完结凭证 */
-  finish_ticket?: string;
 }
 
 /** 用户确认订单成功(CHECK.SUCCESS)回调通知(XML) */
@@ -664,10 +420,8 @@ export interface V2CheckSuccessNotification {
   event_nonce: string;
   /** 通知附加数据 */
   event_associated_data?: string;
-  /**
-   * 通知密文
-   * Encrypted (by-aes-gcm).
-   */
+  /** 通知密文
+   * Encrypted (by-aes-gcm). */
   event_ciphertext: string;
 }
 
@@ -725,41 +479,9 @@ export interface V2TransactionFailNotification {
   event_nonce: string;
   /** 通知附加数据 */
   event_associated_data?: string;
-  /**
-   * 通知密文
-   * Encrypted (by-aes-gcm).
-   */
+  /** 通知密文
+   * Encrypted (by-aes-gcm). */
   event_ciphertext: string;
-}
-
-/** 订单支付成功(TRANSACTION.SUCCESS)回调通知(XML) */
-export interface V2TransactionSuccessResource {
-  /** 单据状态 */
-  state?: string;
-  /** 服务ID */
-  service_id?: string;
-  /** 商户服务订单号 */
-  out_order_no?: string;
-  /** 微信支付服务订单号 */
-  order_id?: string;
-  /** 商品名称 */
-  goods_name?: string;
-  /** 是否归还 */
-  returned?: string;
-  /** 房间 */
-  room?: string;
-  /** 是否入住 */
-  checked_in?: string;
-  /** 入住时间 */
-  start_time?: string;
-  /** 押金金额 */
-  deposit_amount?: string;
-  /** 总金额 */
-  total_amount?: string;
-  /** 预计离店时间 */
-  end_time?: string;
-  /** 结单交易单号 */
-  finish_transaction_id?: string;
 }
 
 /** 订单支付成功(TRANSACTION.SUCCESS)回调通知(XML) */
@@ -786,10 +508,8 @@ export interface V2TransactionSuccessNotification {
   event_nonce: string;
   /** 通知附加数据 */
   event_associated_data?: string;
-  /**
-   * 通知密文
-   * Encrypted (by-aes-gcm).
-   */
+  /** 通知密文
+   * Encrypted (by-aes-gcm). */
   event_ciphertext: string;
 }
 
@@ -827,10 +547,8 @@ export interface V2CombinedTransactionsSuccessNotification {
   err_code?: string;
   /** 错误信息 */
   err_code_des?: string;
-  /**
-   * JSON 序列化的子订单集合
-   * Encoded string (unmarked); its structure is in model.json.
-   */
+  /** JSON 序列化的子订单集合
+   * Encoded string (unmarked). */
   sub_order_list: string;
 }
 
@@ -868,10 +586,8 @@ export interface V2PapContractStateChangedNotification {
   sub_appid?: string;
   /** 用户账户展示名称 */
   contract_display_account?: string;
-  /**
-   * 协议状态
-   * Arrives as text (documented as integer).
-   */
+  /** 协议状态
+   * Arrives as text (documented as integer). */
   contract_state?: '0' | '1' | (string & {});
   /** 协议签署时间 */
   contract_signed_time?: string;
@@ -929,10 +645,8 @@ export interface V2RefundProcessedNotification {
   sub_appid?: string;
   /** 随机字符串 */
   nonce_str: string;
-  /**
-   * 加密的XML信息
-   * Encrypted (by-aes-ecb).
-   */
+  /** 加密的XML信息
+   * Encrypted (by-aes-ecb). */
   req_info: string;
 }
 
@@ -945,7 +659,7 @@ export interface V2TransactionSuccessNotification_2 {
   /** 付款银行 */
   bank_type: string;
   /** 货币种类 */
-  fee_type?: string;
+  fee_type?: 'CNY' | (string & {});
   /** 是否关注公众账号 */
   is_subscribe: 'Y' | 'N' | (string & {});
   /** 商户号 */
@@ -1012,10 +726,8 @@ export interface V2TransactionsRiskOccurredNotification {
   mch_id: string;
   /** 有风险交易的商户号 */
   sub_mch_id: string;
-  /**
-   * 风险交易的微信订单号列表JSON格式
-   * Encoded string (unmarked); its structure is in model.json.
-   */
+  /** 风险交易的微信订单号列表JSON格式
+   * Encoded string (unmarked). */
   transaction_id_list: string;
 }
 
@@ -1103,10 +815,8 @@ export interface AbnormalFundProcessingTransferSuccessNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1162,10 +872,8 @@ export interface ApplymentStateApprovedNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1205,10 +913,8 @@ export interface BlockrecordChangeNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1248,10 +954,8 @@ export interface BlocksubmissionChangeNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1301,10 +1005,8 @@ export interface BrandMemberCardSpPointExchangeCouponNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1346,10 +1048,8 @@ export interface BrandMemberCardSpSyncUserPointNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1385,10 +1085,8 @@ export interface BrandMemberCardSpUserCardCreateResourceValidDateInformation {
 export interface BrandMemberCardSpUserCardCreateResourceUserInformationCommonFieldList {
   /** 平台提供的通用开卡信息字段 */
   name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 加密的用户开卡时填写的个人信息
+   * Encrypted (by-rsa-pubkey). */
   value?: string;
 }
 
@@ -1396,10 +1094,8 @@ export interface BrandMemberCardSpUserCardCreateResourceUserInformationCommonFie
 export interface BrandMemberCardSpUserCardCreateResourceUserInformationCustomFieldList {
   /** 字段名称 */
   name?: string;
-  /**
-   * 加密的用户选择的字段值列表
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 加密的用户选择的字段值列表
+   * Encrypted (by-rsa-pubkey). */
   user_chosen_values?: string[];
 }
 
@@ -1427,10 +1123,8 @@ export interface BrandMemberCardSpUserCardCreateResource {
   brand_id: string;
   /** 会员卡类型 */
   card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
-  /**
-   * 加密的手机号
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 加密的手机号
+   * Encrypted (by-rsa-pubkey). */
   phone_number?: string;
   /** 等级 */
   level?: string;
@@ -1464,10 +1158,8 @@ export interface BrandMemberCardSpUserCardCreateNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1487,108 +1179,6 @@ export interface BrandMemberCardSpUserCardCreateNotification {
   resource: BrandMemberCardSpUserCardCreateNotificationResource;
 }
 
-/** 会员卡有效期 */
-export interface BrandMemberCardSpUserCardDeleteResourceValidDateInformation {
-  /** 有效期类型 */
-  type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT' | (string & {});
-  /** 有效期开始时间 */
-  available_begin_time?: string;
-  /** 有效期结束时间 */
-  available_end_time?: string;
-  /** 生效后N天内有效 */
-  available_day_after_receive?: number;
-}
-
-/** 平台提供的通用开卡信息字段 */
-export interface BrandMemberCardSpUserCardDeleteResourceUserInformationCommonFieldList {
-  /** 平台提供的通用开卡信息字段 */
-  name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY' | (string & {});
-  /**
-   * 加密的用户开卡时填写的个人信息
-   * Encrypted (by-rsa-pubkey).
-   */
-  value?: string;
-}
-
-/** 商户自定义的开卡信息字段 */
-export interface BrandMemberCardSpUserCardDeleteResourceUserInformationCustomFieldList {
-  /** 字段名称 */
-  name?: string;
-  /**
-   * 加密的用户选择的字段值列表
-   * Encrypted (by-rsa-pubkey).
-   */
-  user_chosen_values?: string[];
-}
-
-/** 用户开卡时填写的个人信息 */
-export interface BrandMemberCardSpUserCardDeleteResourceUserInformation {
-  /** 平台提供的通用开卡信息字段 */
-  common_field_list?: BrandMemberCardSpUserCardDeleteResourceUserInformationCommonFieldList[];
-  /** 商户自定义的开卡信息字段 */
-  custom_field_list?: BrandMemberCardSpUserCardDeleteResourceUserInformationCustomFieldList[];
-}
-
-/** 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON) */
-export interface BrandMemberCardSpUserCardDeleteResource {
-  /** 会员卡code */
-  user_card_code?: string;
-  /** 会员卡模板ID */
-  card_id: string;
-  /** 用户标识 */
-  openid: string;
-  /** 卡背景颜色 */
-  card_color: string;
-  /** 卡背景图URL */
-  card_picture_url: string;
-  /** 品牌ID */
-  brand_id: string;
-  /** 会员卡类型 */
-  card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE' | (string & {});
-  /**
-   * 加密的手机号
-   * Encrypted (by-rsa-pubkey).
-   */
-  phone_number?: string;
-  /** 等级 */
-  level?: string;
-  /** 会员卡有效期 */
-  valid_date_information: BrandMemberCardSpUserCardDeleteResourceValidDateInformation;
-  /** 领取时间 */
-  pickup_time: string;
-  /** 用户开卡时填写的个人信息 */
-  user_information?: BrandMemberCardSpUserCardDeleteResourceUserInformation;
-  /** 商家数据包 */
-  attach?: string;
-  /** 用户会员卡状态 */
-  user_card_state: 'NOT_EFFECTIVE' | 'EFFECTIVE' | 'EXPIRED' | 'UNAVAILABLE' | 'DELETE' | (string & {});
-  /** 作废原因 */
-  invalid_reason?: string;
-  /** 作废时间 */
-  invalid_time?: string;
-  /** 创建时间 */
-  create_time: string;
-  /** 更新时间 */
-  modify_time: string;
-}
-
-/** 通知资源数据 */
-export interface BrandMemberCardSpUserCardDeleteNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'user_card' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 用户删除商家名片会员卡事件(BRAND_MEMBER_CARD_SP.USER_CARD.DELETE)通知(JSON) */
 export interface BrandMemberCardSpUserCardDeleteNotification {
   /** 通知的唯一ID */
@@ -1602,7 +1192,7 @@ export interface BrandMemberCardSpUserCardDeleteNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BrandMemberCardSpUserCardDeleteNotificationResource;
+  resource: BrandMemberCardSpUserCardCreateNotificationResource;
 }
 
 /** 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON) */
@@ -1629,23 +1219,6 @@ export interface BudgetClosedResource {
   closed_time?: string;
 }
 
-/** 通知资源数据 */
-export interface BudgetClosedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 公益捐赠-预算申请关闭回调(BUDGET.CLOSED)通知(JSON) */
 export interface BudgetClosedNotification {
   /** 通知的唯一ID */
@@ -1659,7 +1232,7 @@ export interface BudgetClosedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BudgetClosedNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON) */
@@ -1686,23 +1259,6 @@ export interface BudgetFinishedResource {
   finished_time?: string;
 }
 
-/** 通知资源数据 */
-export interface BudgetFinishedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 公益捐赠-预算申请完结回调(BUDGET.FINISHED)通知(JSON) */
 export interface BudgetFinishedNotification {
   /** 通知的唯一ID */
@@ -1716,7 +1272,7 @@ export interface BudgetFinishedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BudgetFinishedNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON) */
@@ -1741,23 +1297,6 @@ export interface BudgetLockedResource {
   locked_time?: string;
 }
 
-/** 通知资源数据 */
-export interface BudgetLockedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 公益捐赠-预算申请锁定成功回调(BUDGET.LOCKED)通知(JSON) */
 export interface BudgetLockedNotification {
   /** 通知的唯一ID */
@@ -1771,7 +1310,7 @@ export interface BudgetLockedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: BudgetLockedNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 产生新投诉(COMPLAINT.CREATE)通知(JSON) */
@@ -1792,10 +1331,8 @@ export interface ComplaintCreateNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -1816,31 +1353,6 @@ export interface ComplaintCreateNotification {
 }
 
 /** 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON) */
-export interface ComplaintStateChangeResource {
-  /** 投诉单对应的投诉单号 */
-  complaint_id: string;
-  /** 触发本次投诉通知回调的具体动作类型 */
-  action_type: 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND' | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE' | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS' | (string & {});
-}
-
-/** 通知资源数据 */
-export interface ComplaintStateChangeNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'complaint' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
-/** 投诉状态变化(COMPLAINT.STATE_CHANGE)通知(JSON) */
 export interface ComplaintStateChangeNotification {
   /** 通知的唯一ID */
   id: string;
@@ -1853,7 +1365,7 @@ export interface ComplaintStateChangeNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ComplaintStateChangeNotificationResource;
+  resource: ComplaintCreateNotificationResource;
 }
 
 /** 仅在支付有礼、扫码领券（营销馆）、会员有礼发放渠道，才有该信息 */
@@ -1902,23 +1414,6 @@ export interface CouponSendResource {
   attach_info?: CouponSendResourceAttachInfo;
 }
 
-/** 通知资源数据 */
-export interface CouponSendNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'coupon' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 领券事件回调(COUPON.SEND)通知(JSON) */
 export interface CouponSendNotification {
   /** 通知的唯一ID */
@@ -1932,7 +1427,7 @@ export interface CouponSendNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: CouponSendNotificationResource;
+  resource: CouponUseNotificationResource;
 }
 
 /** 单品优惠特定信息。 */
@@ -2031,10 +1526,8 @@ export interface CouponUseNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -2096,10 +1589,8 @@ export interface CreditRepaymentDeductionPayNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -2151,23 +1642,6 @@ export interface CreditRepaymentSignContractResource {
   openid: string;
 }
 
-/** 通知资源数据 */
-export interface CreditRepaymentSignContractNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'credit_repayment' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 自动还款协议签约成功(CREDIT_REPAYMENT.SIGN_CONTRACT)通知(JSON) */
 export interface CreditRepaymentSignContractNotification {
   /** 通知的唯一ID */
@@ -2181,56 +1655,7 @@ export interface CreditRepaymentSignContractNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: CreditRepaymentSignContractNotificationResource;
-}
-
-/** 自动还款协议解约成功(CREDIT_REPAYMENT.TERMINATE_CONTRACT)通知(JSON) */
-export interface CreditRepaymentTerminateContractResource {
-  /** 服务商商户号 */
-  sp_mchid: string;
-  /** 模板ID */
-  contract_id: string;
-  /** 委托代扣协议模板ID */
-  plan_id: number;
-  /** 服务商签约协议号 */
-  out_contract_code: string;
-  /** 用户展示名称 */
-  display_name: string;
-  /** 委托代扣协议状态 */
-  contract_state: 'CONTRACT_STATE_INVALID' | 'CONTRACT_STATE_EFFECTIVE' | 'CONTRACT_STATE_TERMINATED' | (string & {});
-  /** 协议签署时间 */
-  contract_signed_time: string;
-  /** 协议解约时间 */
-  contract_terminated_time?: string;
-  /** 协议解约方式 */
-  contract_terminated_mode: 'TERMINATION_MODE_INVALID' | 'TERMINATION_MODE_BY_USER' | 'TERMINATION_MODE_BY_MERCHANT' | 'TERMINATION_MODE_BY_CUSTOMER_SERVICE' | (string & {});
-  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-  contract_termination_remark?: string;
-  /** 还款日 */
-  repayment_day?: number;
-  /** 还款金额上限 */
-  repayment_amount_limit: string;
-  /** 商户在微信申请的公众号或移动应用AppID */
-  appid: string;
-  /** 商户AppID下的用户唯一标识 */
-  openid: string;
-}
-
-/** 通知资源数据 */
-export interface CreditRepaymentTerminateContractNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'credit_repayment' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: CreditRepaymentDeductionPayNotificationResource;
 }
 
 /** 自动还款协议解约成功(CREDIT_REPAYMENT.TERMINATE_CONTRACT)通知(JSON) */
@@ -2246,7 +1671,7 @@ export interface CreditRepaymentTerminateContractNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: CreditRepaymentTerminateContractNotificationResource;
+  resource: CreditRepaymentDeductionPayNotificationResource;
 }
 
 /** 外包内用-查询收款二维码信息(CROSS_BORDER_PAY.GET_MCH_INFO)回调(JSON) */
@@ -2269,10 +1694,8 @@ export interface CrossBorderPayGetMchInfoNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -2297,7 +1720,7 @@ export interface CrossBorderPayPushOrderInfoResourceAmount {
   /** 用户输入金额，单位为分 */
   total: number;
   /** 货币类型，固定传CNY */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 外包内用-推送订单信息(CROSS_BORDER_PAY.PUSH_ORDER_INFO)回调(JSON) */
@@ -2310,23 +1733,6 @@ export interface CrossBorderPayPushOrderInfoResource {
   amount: CrossBorderPayPushOrderInfoResourceAmount;
   /** 用户标识 */
   openid: string;
-}
-
-/** 通知资源数据 */
-export interface CrossBorderPayPushOrderInfoNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'cross_border_pay' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 外包内用-推送订单信息(CROSS_BORDER_PAY.PUSH_ORDER_INFO)回调(JSON) */
@@ -2342,7 +1748,7 @@ export interface CrossBorderPayPushOrderInfoNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: CrossBorderPayPushOrderInfoNotificationResource;
+  resource: CrossBorderPayGetMchInfoNotificationResource;
 }
 
 /** 投放计划状态变更(DELIVERY_PLAN.CHANGE)通知(JSON) */
@@ -2369,10 +1775,8 @@ export interface DeliveryPlanChangeNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -2392,56 +1796,6 @@ export interface DeliveryPlanChangeNotification {
   resource: DeliveryPlanChangeNotificationResource;
 }
 
-export interface DiscountCardAgreementEndedResourceObjectives {
-  objective_id?: string;
-}
-
-export interface DiscountCardAgreementEndedResourceRewards {
-  reward_id?: string;
-}
-
-export interface DiscountCardAgreementEndedResourceTimeRange {
-  begin_time?: string;
-  end_time?: string;
-}
-
-/** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON) */
-export interface DiscountCardAgreementEndedResource {
-  /** 公众账号ID */
-  appid?: string;
-  /** 微信用户在商户对应AppID下的唯一标识。 */
-  openid?: string;
-  /** 先享卡ID */
-  card_id?: string;
-  card_template_id?: string;
-  create_time?: string;
-  mchid?: string;
-  objectives?: DiscountCardAgreementEndedResourceObjectives[];
-  out_card_code?: string;
-  rewards?: DiscountCardAgreementEndedResourceRewards[];
-  state?: string;
-  time_range?: DiscountCardAgreementEndedResourceTimeRange;
-  total_amount?: string;
-  unfinished_reason?: string;
-}
-
-/** 通知资源数据 */
-export interface DiscountCardAgreementEndedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON) */
 export interface DiscountCardAgreementEndedNotification {
   /** 通知的唯一ID */
@@ -2455,7 +1809,7 @@ export interface DiscountCardAgreementEndedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardAgreementEndedNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 export interface DiscountCardGetCardResourceObjectives {
@@ -2471,7 +1825,7 @@ export interface DiscountCardGetCardResourceTimeRange {
   end_time?: string;
 }
 
-/** 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON) */
+/** 守约状态变化(DISCOUNT_CARD.AGREEMENT_ENDED)通知(JSON) */
 export interface DiscountCardGetCardResource {
   /** 公众账号ID */
   appid?: string;
@@ -2491,23 +1845,6 @@ export interface DiscountCardGetCardResource {
   unfinished_reason?: string;
 }
 
-/** 通知资源数据 */
-export interface DiscountCardGetCardNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 微信先享卡用户领卡(DISCOUNT_CARD.GET_CARD)通知(JSON) */
 export interface DiscountCardGetCardNotification {
   /** 通知的唯一ID */
@@ -2521,57 +1858,7 @@ export interface DiscountCardGetCardNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardGetCardNotificationResource;
-}
-
-export interface DiscountCardSettlementResourceObjectives {
-  objective_id?: string;
-}
-
-export interface DiscountCardSettlementResourceRewards {
-  reward_id?: string;
-}
-
-export interface DiscountCardSettlementResourceTimeRange {
-  begin_time?: string;
-  end_time?: string;
-}
-
-/** 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON) */
-export interface DiscountCardSettlementResource {
-  /** 公众账号ID */
-  appid?: string;
-  /** 微信用户在商户对应AppID下的唯一标识。 */
-  openid?: string;
-  /** 先享卡ID */
-  card_id?: string;
-  card_template_id?: string;
-  create_time?: string;
-  mchid?: string;
-  objectives?: DiscountCardSettlementResourceObjectives[];
-  out_card_code?: string;
-  rewards?: DiscountCardSettlementResourceRewards[];
-  state?: string;
-  time_range?: DiscountCardSettlementResourceTimeRange;
-  total_amount?: string;
-  unfinished_reason?: string;
-}
-
-/** 通知资源数据 */
-export interface DiscountCardSettlementNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: PapaySignNotificationResource;
 }
 
 /** 微信先享卡用户结算(DISCOUNT_CARD.SETTLEMENT)通知(JSON) */
@@ -2587,57 +1874,7 @@ export interface DiscountCardSettlementNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardSettlementNotificationResource;
-}
-
-export interface DiscountCardUserAcceptedResourceObjectives {
-  objective_id?: string;
-}
-
-export interface DiscountCardUserAcceptedResourceRewards {
-  reward_id?: string;
-}
-
-export interface DiscountCardUserAcceptedResourceTimeRange {
-  begin_time?: string;
-  end_time?: string;
-}
-
-/** 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON) */
-export interface DiscountCardUserAcceptedResource {
-  /** 公众账号ID */
-  appid?: string;
-  /** 微信用户在商户对应AppID下的唯一标识。 */
-  openid?: string;
-  /** 先享卡ID */
-  card_id?: string;
-  card_template_id?: string;
-  create_time?: string;
-  mchid?: string;
-  objectives?: DiscountCardUserAcceptedResourceObjectives[];
-  out_card_code?: string;
-  rewards?: DiscountCardUserAcceptedResourceRewards[];
-  state?: string;
-  time_range?: DiscountCardUserAcceptedResourceTimeRange;
-  total_amount?: string;
-  unfinished_reason?: string;
-}
-
-/** 通知资源数据 */
-export interface DiscountCardUserAcceptedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: PapaySignNotificationResource;
 }
 
 /** 微信先享卡用户领卡(DISCOUNT_CARD.USER_ACCEPTED)通知(JSON) */
@@ -2653,7 +1890,7 @@ export interface DiscountCardUserAcceptedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardUserAcceptedNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 export interface DiscountCardUserPaidResourcePayInformation {
@@ -2680,23 +1917,6 @@ export interface DiscountCardUserPaidResource {
   pay_information?: DiscountCardUserPaidResourcePayInformation;
 }
 
-/** 通知资源数据 */
-export interface DiscountCardUserPaidNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 扣费状态变化(DISCOUNT_CARD.USER_PAID)通知(JSON) */
 export interface DiscountCardUserPaidNotification {
   /** 通知的唯一ID */
@@ -2710,7 +1930,7 @@ export interface DiscountCardUserPaidNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: DiscountCardUserPaidNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 收付通合单代扣签约成功(ECOMMERCE_ENTRUST.SIGN)通知(JSON) */
@@ -2741,10 +1961,8 @@ export interface EcommerceEntrustSignNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
   /** 原始回调类型 */
   original_type: string;
@@ -2786,23 +2004,6 @@ export interface EcommerceEntrustTerminateResource {
   attach?: string;
 }
 
-/** 通知资源数据 */
-export interface EcommerceEntrustTerminateNotificationResource {
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-  /** 原始回调类型 */
-  original_type: string;
-}
-
 /** 收付通合单代扣解约成功(ECOMMERCE_ENTRUST.TERMINATE)通知(JSON) */
 export interface EcommerceEntrustTerminateNotification {
   /** 通知的唯一ID */
@@ -2816,7 +2017,7 @@ export interface EcommerceEntrustTerminateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EcommerceEntrustTerminateNotificationResource;
+  resource: EcommerceEntrustSignNotificationResource;
 }
 
 /** 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON) */
@@ -2833,23 +2034,6 @@ export interface EduSchoolPayUserDebtStateUpdateResource {
   update_time: string;
 }
 
-/** 通知资源数据 */
-export interface EduSchoolPayUserDebtStateUpdateNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 校园轻松付用户欠款状态变化(EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE)通知(JSON) */
 export interface EduSchoolPayUserDebtStateUpdateNotification {
   /** 通知的唯一ID */
@@ -2863,7 +2047,7 @@ export interface EduSchoolPayUserDebtStateUpdateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EduSchoolPayUserDebtStateUpdateNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 支付者 */
@@ -2883,7 +2067,7 @@ export interface EntrustReleaseResourceAmount {
   /** 订单折扣 */
   discount_total?: number;
   /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 设备信息 */
@@ -2900,9 +2084,7 @@ export interface EntrustReleaseResourcePromotionDetail {
   coupon_id?: string;
   /** 优惠名称 */
   name?: string;
-  /** 枚举值： */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
   type?: 'COUPON' | 'DISCOUNT' | (string & {});
   /** 优惠券面额 */
   amount?: number;
@@ -2920,7 +2102,6 @@ export interface EntrustReleaseResourcePromotionDetail {
 export interface EntrustReleaseResourceContractInformation {
   /** 标识用户与某签约模板的一次签约，具有唯一性 */
   contract_id?: string;
-  /** 枚举值： */
   contract_status: 'ADD' | 'DELETE' | (string & {});
   /** 签约完成时间 */
   create_time?: string;
@@ -2940,7 +2121,6 @@ export interface EntrustReleaseResource {
   bank_type?: string;
   /** 支付成功时返回 */
   success_time?: string;
-  /** 枚举值： */
   trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
   /** 对当前订单状态的描述和下一步操作的指引 */
   trade_state_description?: string;
@@ -2968,23 +2148,6 @@ export interface EntrustReleaseResource {
   contract_information?: EntrustReleaseResourceContractInformation;
 }
 
-/** 通知资源数据 */
-export interface EntrustReleaseNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 教育续费通用户解约成功(ENTRUST.RELEASE)通知(JSON) */
 export interface EntrustReleaseNotification {
   /** 通知的唯一ID */
@@ -2998,7 +2161,7 @@ export interface EntrustReleaseNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustReleaseNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
@@ -3011,28 +2174,20 @@ export interface EntrustSignResourceContractTerminateInfo {
   contract_termination_remark?: string;
 }
 
-/** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-export interface EntrustSignResourceDeductScheduleEstimatedDeductAmount {
-  /** 总金额，单位为分，只能为整数。 */
-  amount: number;
-  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
-}
-
 /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
 export interface EntrustSignResourceDeductScheduleScheduledAmount {
   /** 总金额，单位为分，只能为整数。 */
   amount?: number;
   /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
-/** 实际扣费金额，当状态为已扣费时有返回。 */
+/** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
 export interface EntrustSignResourceDeductScheduleDeductAmount {
   /** 总金额，单位为分，只能为整数。 */
   amount: number;
   /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
@@ -3040,7 +2195,7 @@ export interface EntrustSignResourceDeductSchedule {
   /** 预约扣费场景下有效 */
   estimated_deduct_date: string;
   /** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-  estimated_deduct_amount: EntrustSignResourceDeductScheduleEstimatedDeductAmount;
+  estimated_deduct_amount: EntrustSignResourceDeductScheduleDeductAmount;
   /** 扣费预约状态 */
   schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
   /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
@@ -3101,10 +2256,8 @@ export interface EntrustSignNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -3128,60 +2281,9 @@ export interface EntrustSignNotification {
 export interface EntrustSigningResourceContractInformation {
   /** 标识用户与某签约模板的一次签约，具有唯一性 */
   contract_id?: string;
-  /** 枚举值： */
   contract_status?: 'ADD' | 'DELETE' | (string & {});
   /** 签约完成时间 */
   create_time?: string;
-}
-
-/** 支付者 */
-export interface EntrustSigningResourcePayer {
-  /** 用户在服务商AppID下的唯一标识 */
-  openid?: string;
-  /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
-  sub_openid?: string;
-}
-
-/** 订单金额信息 */
-export interface EntrustSigningResourceAmount {
-  /** 订单总金额，单位为分，只能为整数 */
-  total: number;
-  /** 用户实际支付金额，单位为分，只能为整数 */
-  payer_total?: number;
-  /** 订单折扣 */
-  discount_total?: number;
-  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency?: string;
-}
-
-/** 设备信息 */
-export interface EntrustSigningResourceDeviceInformation {
-  /** 商户设备号 */
-  device_id?: string;
-  /** 商户端设备IP（发起扣款请求的商户服务器IP） */
-  payer_total: string;
-}
-
-/** 优惠详情 */
-export interface EntrustSigningResourcePromotionDetail {
-  /** 券ID */
-  coupon_id?: string;
-  /** 优惠名称 */
-  name?: string;
-  /** 枚举值： */
-  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
-  type?: 'COUPON' | 'DISCOUNT' | (string & {});
-  /** 优惠券面额 */
-  amount?: number;
-  /** 活动ID，批次ID */
-  stock_id?: string;
-  /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分 */
-  wechatpay_contribute?: number;
-  /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分 */
-  merchant_contribute?: number;
-  /** 其他出资方出资金额，单位为分 */
-  other_contribute?: number;
 }
 
 /** 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON) */
@@ -3204,18 +2306,17 @@ export interface EntrustSigningResource {
   bank_type?: string;
   /** 支付成功时返回 */
   success_time?: string;
-  /** 枚举值： */
   trade_state: 'SUCCESS' | 'REFUND' | 'ACCEPTED' | 'PAY_FAIL' | (string & {});
   /** 对当前订单状态的描述和下一步操作的指引 */
   trade_state_description?: string;
   /** 支付者 */
-  payer?: EntrustSigningResourcePayer;
+  payer?: EntrustReleaseResourcePayer;
   /** 订单金额信息 */
-  amount?: EntrustSigningResourceAmount;
+  amount?: EntrustReleaseResourceAmount;
   /** 设备信息 */
-  device_information: EntrustSigningResourceDeviceInformation;
+  device_information: EntrustReleaseResourceDeviceInformation;
   /** 优惠详情 */
-  promotion_detail?: EntrustSigningResourcePromotionDetail[];
+  promotion_detail?: EntrustReleaseResourcePromotionDetail[];
   /** 微信支付分配的商户号 */
   sp_mchid: string;
   /** 微信支付分配的商户号，服务商商户号与子商户号存在父子关系，如果是直连商户模式接入，该字段返回为空 */
@@ -3224,23 +2325,6 @@ export interface EntrustSigningResource {
   sub_appid?: string;
   /** 用户在子商户AppID下的唯一标识，如果是直连商户模式接入，该字段返回为空 */
   sub_openid?: string;
-}
-
-/** 通知资源数据 */
-export interface EntrustSigningNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 教育续费通用户签约成功(ENTRUST.SIGNING)通知(JSON) */
@@ -3256,7 +2340,7 @@ export interface EntrustSigningNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustSigningNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
@@ -3269,42 +2353,18 @@ export interface EntrustTerminateResourceContractTerminateInfo {
   contract_termination_remark?: string;
 }
 
-/** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-export interface EntrustTerminateResourceDeductScheduleEstimatedDeductAmount {
-  /** 总金额，单位为分，只能为整数。 */
-  amount: number;
-  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
-}
-
-/** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
-export interface EntrustTerminateResourceDeductScheduleScheduledAmount {
-  /** 总金额，单位为分，只能为整数。 */
-  amount: number;
-  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
-}
-
-/** 实际扣费金额，当状态为已扣费时有返回。 */
-export interface EntrustTerminateResourceDeductScheduleDeductAmount {
-  /** 总金额，单位为分，只能为整数。 */
-  amount: number;
-  /** 枚举类型，符合ISO 4217标准的三位字母代码，默认为CNY，目前只支持CNY */
-  currency: string;
-}
-
 /** 预约扣费场景的预约信息，仅当模板类型为预约扣费时，该值有效。 */
 export interface EntrustTerminateResourceDeductSchedule {
   /** 预约扣费场景下有效，预签约时指定的预计扣费的日期 */
   estimated_deduct_date: string;
   /** 预约扣费场景下有效，预签约时指定的预计的扣费金额。 */
-  estimated_deduct_amount: EntrustTerminateResourceDeductScheduleEstimatedDeductAmount;
+  estimated_deduct_amount: EntrustSignResourceDeductScheduleDeductAmount;
   /** 扣费预约状态 */
   schedule_state: 'NO_SCHEDULED' | 'SCHEDULED' | 'PAID' | 'EXPIRED' | (string & {});
   /** 已预约的扣费金额信息，当状态为已预约或已扣费时有返回。 */
-  scheduled_amount?: EntrustTerminateResourceDeductScheduleScheduledAmount;
+  scheduled_amount?: EntrustSignResourceDeductScheduleDeductAmount;
   /** 实际扣费金额，当状态为已扣费时有返回。 */
-  deduct_amount?: EntrustTerminateResourceDeductScheduleDeductAmount;
+  deduct_amount?: EntrustSignResourceDeductScheduleDeductAmount;
   /** 实际扣费的日期 */
   deduct_date: string;
 }
@@ -3343,23 +2403,6 @@ export interface EntrustTerminateResource {
   deduct_schedule?: EntrustTerminateResourceDeductSchedule;
 }
 
-/** 通知资源数据 */
-export interface EntrustTerminateNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'entrust' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 委托代扣解约成功(ENTRUST.TERMINATE)通知(JSON) */
 export interface EntrustTerminateNotification {
   /** 通知的唯一ID */
@@ -3373,7 +2416,7 @@ export interface EntrustTerminateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustTerminateNotificationResource;
+  resource: EntrustSignNotificationResource;
 }
 
 /** 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON) */
@@ -3404,23 +2447,6 @@ export interface EntrustTerminateInquiryResource {
   contract_signed_time?: string;
 }
 
-/** 通知资源数据 */
-export interface EntrustTerminateInquiryNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 代扣解约问询(ENTRUST.TERMINATE_INQUIRY)通知(JSON) */
 export interface EntrustTerminateInquiryNotification {
   /** 通知的唯一ID */
@@ -3434,7 +2460,7 @@ export interface EntrustTerminateInquiryNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustTerminateInquiryNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON) */
@@ -3453,23 +2479,6 @@ export interface EntrustTerminateRetentionResource {
   openid?: string;
 }
 
-/** 通知资源数据 */
-export interface EntrustTerminateRetentionNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'entrust' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 代扣解约挽留业务-获取解约挽留信息(ENTRUST.TERMINATE_RETENTION)通知(JSON) */
 export interface EntrustTerminateRetentionNotification {
   /** 通知的唯一ID */
@@ -3483,7 +2492,7 @@ export interface EntrustTerminateRetentionNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: EntrustTerminateRetentionNotificationResource;
+  resource: EntrustSignNotificationResource;
 }
 
 /** 用户签约状态变更(FACEPAY.USER_STATE_CHANGE)通知(JSON) */
@@ -3516,10 +2525,8 @@ export interface FacepayUserStateChangeNotificationResource {
   associated_data: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -3539,16 +2546,6 @@ export interface FacepayUserStateChangeNotification {
   resource: FacepayUserStateChangeNotificationResource;
 }
 
-/** 发票申请单下关联的所有发票信息 */
-export interface FapiaoCardDiscardedResourceFapiaoInformation {
-  /** 商户发票单号，唯一标识一张发票 */
-  fapiao_id: string;
-  /** 发票状态 */
-  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-  /** 发票状态 */
-  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-}
-
 /** 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON) */
 export interface FapiaoCardDiscardedResource {
   /** 微信支付分配的商户号 */
@@ -3558,24 +2555,7 @@ export interface FapiaoCardDiscardedResource {
   /** 冲红时指定的发票申请单号 */
   fapiao_apply_id: string;
   /** 发票申请单下关联的所有发票信息 */
-  fapiao_information: FapiaoCardDiscardedResourceFapiaoInformation[];
-}
-
-/** 通知资源数据 */
-export interface FapiaoCardDiscardedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  fapiao_information: FapiaoIssuedResourceFapiaoInformation[];
 }
 
 /** 发票卡券作废(FAPIAO.CARD_DISCARDED)通知(JSON) */
@@ -3591,46 +2571,7 @@ export interface FapiaoCardDiscardedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoCardDiscardedNotificationResource;
-}
-
-/** 发票申请单下关联的所有发票信息 */
-export interface FapiaoCardInsertedResourceFapiaoInformation {
-  /** 商户发票单号，唯一标识一张发票 */
-  fapiao_id: string;
-  /** 发票状态 */
-  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-  /** 发票状态 */
-  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-}
-
-/** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON) */
-export interface FapiaoCardInsertedResource {
-  /** 微信支付分配的商户号 */
-  mchid: string;
-  /** 微信支付分配的子商户号，服务商模式下存在 */
-  sub_mchid?: string;
-  /** 开票时指定的发票申请单号 */
-  fapiao_apply_id: string;
-  /** 发票申请单下关联的所有发票信息 */
-  fapiao_information: FapiaoCardInsertedResourceFapiaoInformation[];
-}
-
-/** 通知资源数据 */
-export interface FapiaoCardInsertedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: PapaySignNotificationResource;
 }
 
 /** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON) */
@@ -3646,7 +2587,7 @@ export interface FapiaoCardInsertedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoCardInsertedNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 发票申请单下关联的所有发票信息 */
@@ -3659,7 +2600,7 @@ export interface FapiaoIssuedResourceFapiaoInformation {
   card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
 }
 
-/** 发票开具成功(FAPIAO.ISSUED)通知(JSON) */
+/** 发票插入用户卡包成功(FAPIAO.CARD_INSERTED)通知(JSON) */
 export interface FapiaoIssuedResource {
   /** 微信支付分配的商户号 */
   mchid: string;
@@ -3669,23 +2610,6 @@ export interface FapiaoIssuedResource {
   fapiao_apply_id: string;
   /** 发票申请单下关联的所有发票信息 */
   fapiao_information: FapiaoIssuedResourceFapiaoInformation[];
-}
-
-/** 通知资源数据 */
-export interface FapiaoIssuedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 发票开具成功(FAPIAO.ISSUED)通知(JSON) */
@@ -3701,46 +2625,7 @@ export interface FapiaoIssuedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoIssuedNotificationResource;
-}
-
-/** 发票申请单下关联的所有发票信息 */
-export interface FapiaoReversedResourceFapiaoInformation {
-  /** 商户发票单号，唯一标识一张发票 */
-  fapiao_id: string;
-  /** 发票状态 */
-  fapiao_status: 'ISSUE_ACCEPTED' | 'ISSUED' | 'REVERSE_ACCEPTED' | 'REVERSED' | (string & {});
-  /** 发票状态 */
-  card_status: 'INSERT_ACCEPTED' | 'INSERTED' | 'DISCARD_ACCEPTED' | 'DISCARDED' | (string & {});
-}
-
-/** 发票冲红成功(FAPIAO.REVERSED)通知(JSON) */
-export interface FapiaoReversedResource {
-  /** 微信支付分配的商户号 */
-  mchid: string;
-  /** 微信支付分配的子商户号，服务商模式下存在 */
-  sub_mchid?: string;
-  /** 开票时指定的发票申请单号 */
-  fapiao_apply_id: string;
-  /** 发票申请单下关联的所有发票信息 */
-  fapiao_information: FapiaoReversedResourceFapiaoInformation[];
-}
-
-/** 通知资源数据 */
-export interface FapiaoReversedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: PapaySignNotificationResource;
 }
 
 /** 发票冲红成功(FAPIAO.REVERSED)通知(JSON) */
@@ -3756,7 +2641,7 @@ export interface FapiaoReversedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoReversedNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON) */
@@ -3769,23 +2654,6 @@ export interface FapiaoUserAppliedResource {
   fapiao_apply_id: string;
   /** 用户完成发票抬头填写的时间 */
   apply_time: string;
-}
-
-/** 通知资源数据 */
-export interface FapiaoUserAppliedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 用户发票抬头填写完成(FAPIAO.USER_APPLIED)通知(JSON) */
@@ -3801,7 +2669,7 @@ export interface FapiaoUserAppliedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: FapiaoUserAppliedNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON) */
@@ -3826,23 +2694,6 @@ export interface HirePowerBankReceiveInsuranceResource {
   order_end_time?: string;
 }
 
-/** 通知资源数据 */
-export interface HirePowerBankReceiveInsuranceNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 隔夜归还保险订单状态变化(HIRE_POWER_BANK.RECEIVE_INSURANCE)通知(JSON) */
 export interface HirePowerBankReceiveInsuranceNotification {
   /** 通知的唯一ID */
@@ -3856,60 +2707,7 @@ export interface HirePowerBankReceiveInsuranceNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: HirePowerBankReceiveInsuranceNotificationResource;
-}
-
-/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-export interface InsuranceEntrustRenewResourceContractTerminateInfo {
-  /** 协议解约方式 */
-  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-  /** 协议解约时间 */
-  contract_terminated_time: string;
-  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-  contract_termination_remark?: string;
-}
-
-/** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON) */
-export interface InsuranceEntrustRenewResource {
-  /** 微信支付分配的商户号 */
-  mchid: string;
-  /** 委托代扣协议的主键，唯一定义此资源的标识 */
-  contract_id: string;
-  /** 商户在微信申请的公众号或移动应用AppID */
-  appid: string;
-  /** 委托代扣协议模板ID */
-  plan_id: number;
-  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-  out_contract_code: string;
-  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-  insured_display_name: string;
-  /** 委托代扣协议状态 */
-  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
-  /** 协议签署时间 */
-  contract_signed_time: string;
-  /** 协议到期时间 */
-  contract_expired_time: string;
-  /** 商户AppID下的用户唯一标识 */
-  openid: string;
-  /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-  contract_terminate_info: InsuranceEntrustRenewResourceContractTerminateInfo;
-}
-
-/** 通知资源数据 */
-export interface InsuranceEntrustRenewNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'insurance_entrust' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: PapaySignNotificationResource;
 }
 
 /** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON) */
@@ -3925,20 +2723,10 @@ export interface InsuranceEntrustRenewNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: InsuranceEntrustRenewNotificationResource;
+  resource: InsuranceEntrustSignNotificationResource;
 }
 
-/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-export interface InsuranceEntrustSignResourceContractTerminateInfo {
-  /** 协议解约方式 */
-  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-  /** 协议解约时间 */
-  contract_terminated_time: string;
-  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-  contract_termination_remark?: string;
-}
-
-/** 保险商户委托代扣签约成功(INSURANCE_ENTRUST.SIGN)通知(JSON) */
+/** 保险商户委托代续期完成(INSURANCE_ENTRUST.RENEW)通知(JSON) */
 export interface InsuranceEntrustSignResource {
   /** 微信支付分配的商户号 */
   mchid: string;
@@ -3961,7 +2749,7 @@ export interface InsuranceEntrustSignResource {
   /** 商户AppID下的用户唯一标识 */
   openid: string;
   /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-  contract_terminate_info: InsuranceEntrustSignResourceContractTerminateInfo;
+  contract_terminate_info: EntrustSignResourceContractTerminateInfo;
 }
 
 /** 通知资源数据 */
@@ -3974,10 +2762,8 @@ export interface InsuranceEntrustSignNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -3997,59 +2783,6 @@ export interface InsuranceEntrustSignNotification {
   resource: InsuranceEntrustSignNotificationResource;
 }
 
-/** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-export interface InsuranceEntrustTerminateResourceContractTerminateInfo {
-  /** 协议解约方式 */
-  contract_termination_mode: 'USER_TERMINATE' | 'MCH_API_TERMINATE' | 'API' | 'WEPAY_WEB_TERMINATE' | 'CUSTOMER_SERVICE_TERMINATE' | 'SYSTEM_TERMINATE' | (string & {});
-  /** 协议解约时间 */
-  contract_terminated_time: string;
-  /** 解约原因的备注说明，如：签约信息有误，须重新签约。 */
-  contract_termination_remark?: string;
-}
-
-/** 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON) */
-export interface InsuranceEntrustTerminateResource {
-  /** 微信支付分配的商户号 */
-  mchid: string;
-  /** 委托代扣协议的主键，唯一定义此资源的标识 */
-  contract_id: string;
-  /** 商户在微信申请的公众号或移动应用AppID */
-  appid: string;
-  /** 委托代扣协议模板ID */
-  plan_id: number;
-  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-  out_contract_code: string;
-  /** 签约用户的名称，用于页面展示，在签约时由商户传入。 */
-  insured_display_name: string;
-  /** 委托代扣协议状态 */
-  contract_state: 'SIGNED' | 'TERMINATED' | (string & {});
-  /** 协议签署时间 */
-  contract_signed_time: string;
-  /** 协议到期时间 */
-  contract_expired_time: string;
-  /** 商户AppID下的用户唯一标识 */
-  openid: string;
-  /** 协议解约信息，仅当contract_state=TERMINATED时，该值有效。 */
-  contract_terminate_info: InsuranceEntrustTerminateResourceContractTerminateInfo;
-}
-
-/** 通知资源数据 */
-export interface InsuranceEntrustTerminateNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'insurance_entrust' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 保险商户委托代扣解约完成(INSURANCE_ENTRUST.TERMINATE)通知(JSON) */
 export interface InsuranceEntrustTerminateNotification {
   /** 通知的唯一ID */
@@ -4063,7 +2796,7 @@ export interface InsuranceEntrustTerminateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: InsuranceEntrustTerminateNotificationResource;
+  resource: InsuranceEntrustSignNotificationResource;
 }
 
 /** 微信保单服务用户授权成功(INSURANCE_POLICY_MANAGEMENT.GRANTED)通知(JSON) */
@@ -4088,10 +2821,8 @@ export interface InsurancePolicyManagementGrantedNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -4123,23 +2854,6 @@ export interface MallAuthActivateCardResource {
   auth_type: string;
 }
 
-/** 通知资源数据 */
-export interface MallAuthActivateCardNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 商圈会员积分服务授权结果(MALL_AUTH.ACTIVATE_CARD)通知(JSON) */
 export interface MallAuthActivateCardNotification {
   /** 通知的唯一ID */
@@ -4153,7 +2867,7 @@ export interface MallAuthActivateCardNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MallAuthActivateCardNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 商圈会员场内退款(MALL_REFUND.SUCCESS)通知(JSON) */
@@ -4192,10 +2906,8 @@ export interface MallRefundSuccessNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -4239,23 +2951,6 @@ export interface MallTransactionSuccessResource {
   commit_tag?: string;
 }
 
-/** 通知资源数据 */
-export interface MallTransactionSuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 商圈会员场内支付结果(MALL_TRANSACTION.SUCCESS)通知(JSON) */
 export interface MallTransactionSuccessNotification {
   /** 通知的唯一ID */
@@ -4269,7 +2964,7 @@ export interface MallTransactionSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MallTransactionSuccessNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 商户管理记录(MANAGERECORD.CHANGE)通知(JSON) */
@@ -4292,10 +2987,8 @@ export interface ManagerecordChangeNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -4343,23 +3036,6 @@ export interface MchtransferAuthorizationClosedResource {
   close_info?: MchtransferAuthorizationClosedResourceCloseInfo;
 }
 
-/** 通知资源数据 */
-export interface MchtransferAuthorizationClosedNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'mch_payment' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 用户关闭自动收款授权(MCHTRANSFER.AUTHORIZATION.CLOSED)通知(用户确认模式)(JSON) */
 export interface MchtransferAuthorizationClosedNotification {
   /** 通知的唯一ID */
@@ -4373,52 +3049,7 @@ export interface MchtransferAuthorizationClosedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferAuthorizationClosedNotificationResource;
-}
-
-/** 自动收款授权的关闭信息 */
-export interface MchtransferAuthorizationConfirmedResourceCloseInfo {
-  /** 关闭时间 */
-  close_time: string;
-  /** 自动收款授权的原因 */
-  close_reason: 'CLOSE_VIA_MCH_API' | 'USER_CLOSE' | (string & {});
-}
-
-/** 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON) */
-export interface MchtransferAuthorizationConfirmedResource {
-  /** 商户侧授权单号 */
-  out_authorization_no: string;
-  /** 商户AppID */
-  appid: string;
-  /** 收款用户OpenID */
-  openid: string;
-  /** 用户展示名称 */
-  user_display_name: string;
-  /** 微信自动收款授权单号 */
-  authorization_id: string;
-  /** 单据状态 */
-  state: 'TAKING_EFFECT' | 'CLOSED' | (string & {});
-  /** 用户确认授权的时间 */
-  authorize_time: string;
-  /** 自动收款授权的关闭信息 */
-  close_info?: MchtransferAuthorizationConfirmedResourceCloseInfo;
-}
-
-/** 通知资源数据 */
-export interface MchtransferAuthorizationConfirmedNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'mch_payment' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: MchtransferBatchClosedNotificationResource;
 }
 
 /** 用户确认自动收款授权(MCHTRANSFER.AUTHORIZATION.CONFIRMED)通知(用户确认模式)(JSON) */
@@ -4434,7 +3065,7 @@ export interface MchtransferAuthorizationConfirmedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferAuthorizationConfirmedNotificationResource;
+  resource: MchtransferBatchClosedNotificationResource;
 }
 
 /** 商家转账批次关闭回调(MCHTRANSFER.BATCH.CLOSED)通知(JSON) */
@@ -4467,10 +3098,8 @@ export interface MchtransferBatchClosedNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -4514,23 +3143,6 @@ export interface MchtransferBatchFinishedResource {
   update_time: string;
 }
 
-/** 通知资源数据 */
-export interface MchtransferBatchFinishedNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'mch_payment' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 商家转账批次完成回调(MCHTRANSFER.BATCH.FINISHED)通知(JSON) */
 export interface MchtransferBatchFinishedNotification {
   /** 通知的唯一ID */
@@ -4544,7 +3156,7 @@ export interface MchtransferBatchFinishedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferBatchFinishedNotificationResource;
+  resource: MchtransferBatchClosedNotificationResource;
 }
 
 /** 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON) */
@@ -4575,23 +3187,6 @@ export interface MchtransferBillFinishedResource {
   payment_method_type?: 'CFT' | 'WPHK' | (string & {});
 }
 
-/** 通知资源数据 */
-export interface MchtransferBillFinishedNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'mch_payment' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 商家转账回调(MCHTRANSFER.BILL.FINISHED)通知(用户确认模式)(JSON) */
 export interface MchtransferBillFinishedNotification {
   /** 通知的唯一ID */
@@ -4605,7 +3200,7 @@ export interface MchtransferBillFinishedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferBillFinishedNotificationResource;
+  resource: MchtransferBatchClosedNotificationResource;
 }
 
 /** 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON) */
@@ -4628,10 +3223,8 @@ export interface MchtransferQqwalletbillFinishedResource {
   openid?: string;
   /** 收款用户QQ号 */
   user_qq?: string;
-  /**
-   * 收款用户姓名
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 收款用户姓名
+   * Encrypted (by-rsa-pubkey). */
   user_name?: string;
   /** 失败原因 */
   fail_reason?: string;
@@ -4639,23 +3232,6 @@ export interface MchtransferQqwalletbillFinishedResource {
   create_time: string;
   /** 最后一次状态变更时间 */
   update_time: string;
-}
-
-/** 通知资源数据 */
-export interface MchtransferQqwalletbillFinishedNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'mch_payment' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 转账到QQ钱包(MCHTRANSFER.QQWALLETBILL.FINISHED)通知(JSON) */
@@ -4671,7 +3247,7 @@ export interface MchtransferQqwalletbillFinishedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MchtransferQqwalletbillFinishedNotificationResource;
+  resource: MchtransferBatchClosedNotificationResource;
 }
 
 /** 商户提现状态变更(MCHWITHDRAW.CHANGE)通知(JSON) */
@@ -4728,10 +3304,8 @@ export interface MchwithdrawChangeNotificationResource {
   associated_data?: 'mch_withdraw' | (string & {});
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -4751,13 +3325,6 @@ export interface MchwithdrawChangeNotification {
   resource: MchwithdrawChangeNotificationResource;
 }
 
-/** 支付完成后医保局返回内容（透传给医疗机构） */
-export interface MedicalInsuranceSuccessResourcePassthroughResponseContent {
-  payAuthNo?: string;
-  payOrdId?: string;
-  setlLatlnt?: string;
-}
-
 /** 现金补充列表 */
 export interface MedicalInsuranceSuccessResourceCashAddDetail {
   /** 现金补充类型 */
@@ -4770,7 +3337,7 @@ export interface MedicalInsuranceSuccessResourceCashReduceDetail {
   cash_reduce_type: 'DEFAULT_REDUCE_TYPE' | 'HOSPITAL_REDUCE' | 'PHARMACY_DISCOUNT' | 'DISCOUNT' | 'PRE_PAYMENT' | 'DEPOSIT_DEDUCTION' | (string & {});
 }
 
-/** 医疗机构透传给医保的数据 */
+/** 支付完成后医保局返回内容（透传给医疗机构） */
 export interface MedicalInsuranceSuccessResourcePassthroughRequestContent {
   payAuthNo?: string;
   payOrdId?: string;
@@ -4789,11 +3356,8 @@ export interface MedicalInsuranceSuccessResource {
   med_ins_pay_status?: 'UNKNOWN_MED_INS_PAY_STATUS' | 'MED_INS_PAY_CREATED' | 'MED_INS_PAY_SUCCESS' | 'MED_INS_PAY_REFUND' | 'MED_INS_PAY_FAIL' | 'NO_MED_INS_PAY' | (string & {});
   /** 订单支付时间 */
   paid_time?: string;
-  /**
-   * 支付完成后医保局返回内容（透传给医疗机构）
-   * JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.
-   */
-  passthrough_response_content?: Encoded<MedicalInsuranceSuccessResourcePassthroughResponseContent>;
+  /** 支付完成后医保局返回内容（透传给医疗机构） */
+  passthrough_response_content?: Encoded<MedicalInsuranceSuccessResourcePassthroughRequestContent>;
   /** 混合支付类型 */
   mix_pay_type: 'UNKNOWN_MIX_PAY_TYPE' | 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' | (string & {});
   /** 订单类型 */
@@ -4836,10 +3400,7 @@ export interface MedicalInsuranceSuccessResource {
   callback_url: string;
   /** 自费预下单ID，微信支付预支付交易会话标识。用于后续接口调用中使用，该值有效期为2小时 */
   prepay_id?: string;
-  /**
-   * 医疗机构透传给医保的数据
-   * JSON text: `jsonEncode(value)` makes it, `jsonDecode(text)` reads it.
-   */
+  /** 医疗机构透传给医保的数据 */
   passthrough_request_content?: Encoded<MedicalInsuranceSuccessResourcePassthroughRequestContent>;
   /** 医疗机构与微信医保约定的扩展字段 */
   extends?: string;
@@ -4849,23 +3410,6 @@ export interface MedicalInsuranceSuccessResource {
   channel_no?: string;
   /** 是否到医保局测试环境下单 */
   med_ins_test_env?: boolean;
-}
-
-/** 通知资源数据 */
-export interface MedicalInsuranceSuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 医保混合收款成功(MEDICAL_INSURANCE.SUCCESS)通知(JSON) */
@@ -4881,7 +3425,7 @@ export interface MedicalInsuranceSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MedicalInsuranceSuccessNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 会员卡领卡事件(MEMBERCARD.ACCEPT_CARD)通知(JSON) */
@@ -4898,10 +3442,8 @@ export interface MembercardAcceptCardResource {
   openid: string;
   /** 用户统一标识 */
   unionid?: string;
-  /**
-   * 加密手机号
-   * Encrypted (by-rsa-pubkey).
-   */
+  /** 加密手机号
+   * Encrypted (by-rsa-pubkey). */
   phone_number?: string;
   /** 自定义场景值 */
   outer_str?: string;
@@ -4917,10 +3459,8 @@ export interface MembercardAcceptCardNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -4960,23 +3500,6 @@ export interface MembercardActivateCardResource {
   outer_str?: string;
 }
 
-/** 通知资源数据 */
-export interface MembercardActivateCardNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'membercard' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 会员卡激活事件(MEMBERCARD.ACTIVATE_CARD)通知(JSON) */
 export interface MembercardActivateCardNotification {
   /** 通知的唯一ID */
@@ -4990,7 +3513,7 @@ export interface MembercardActivateCardNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MembercardActivateCardNotificationResource;
+  resource: MembercardAcceptCardNotificationResource;
 }
 
 /** 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON) */
@@ -5009,23 +3532,6 @@ export interface MembercardUsercardManageResource {
   unionid?: string;
 }
 
-/** 通知资源数据 */
-export interface MembercardUsercardManageNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'membercard' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 用户管理会员卡事件(MEMBERCARD.USERCARD_MANAGE)通知(JSON) */
 export interface MembercardUsercardManageNotification {
   /** 通知的唯一ID */
@@ -5039,7 +3545,7 @@ export interface MembercardUsercardManageNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: MembercardUsercardManageNotificationResource;
+  resource: MembercardAcceptCardNotificationResource;
 }
 
 export interface MerchantNotifyNotifyResourceTopicName {
@@ -5076,10 +3582,8 @@ export interface MerchantNotifyNotifyNotificationResource {
   associated_data?: 'merchant_notify' | (string & {});
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -5143,10 +3647,8 @@ export interface PapaySignNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -5167,57 +3669,6 @@ export interface PapaySignNotification {
 }
 
 /** 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON) */
-export interface PapayTerminateResource {
-  /** 微信支付分配的商户号 */
-  mchid?: string;
-  /** 商户侧的签约协议号，商户侧需保证唯一性。只能是数字、大小写字母的组合 */
-  out_contract_code?: string;
-  /** 商户在微信申请的公众号或移动应用AppID */
-  appid?: string;
-  /** 商户AppID下的用户唯一标识 */
-  openid?: string;
-  /** 协议解约方式 */
-  contract_termination_mode?: 'USER' | 'MERCHANT' | 'PLATFORM' | (string & {});
-  /** 委托代扣协议的主键，唯一定义此资源的标识 */
-  contract_id?: string;
-  /** 委托代扣协议模板ID */
-  plan_id?: number;
-  /** 操作时间 */
-  operate_time?: string;
-  /** 协议到期时间 */
-  contract_expired_time?: string;
-  /** 普通服务商商户号，微信支付分配的商户号 */
-  sp_mchid?: string;
-  /** 商户在微信申请的公众号或移动应用AppID */
-  sp_appid?: string;
-  /** 子商户号，微信支付分配的商户号 */
-  sub_mchid?: string;
-  /** 子商户的AppID，商户在微信申请的公众号或移动应用AppID */
-  sub_appid?: string;
-  /** 商户AppID下的用户唯一标识 */
-  sp_openid?: string;
-  /** 子商户AppID对应的用户OpenID，商户AppID下的用户唯一标识 */
-  sub_openid?: string;
-}
-
-/** 通知资源数据 */
-export interface PapayTerminateNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
-/** 跨境/全球-委托代扣成功解约(PAPAY.TERMINATE)通知(JSON) */
 export interface PapayTerminateNotification {
   /** 通知的唯一ID */
   id: string;
@@ -5230,7 +3681,7 @@ export interface PapayTerminateNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PapayTerminateNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 停车缴费服务-商户查费(PARKING_FEE.QUERY_TRANS_INFO)回调(JSON) */
@@ -5253,10 +3704,8 @@ export interface ParkingFeeQueryTransInfoNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -5296,23 +3745,6 @@ export interface PayscoreBindServiceAccountResource {
   reject_reason?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreBindServiceAccountNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 服务账户绑定结果(PAYSCORE.BIND_SERVICE_ACCOUNT)通知(JSON) */
 export interface PayscoreBindServiceAccountNotification {
   /** 通知的唯一ID */
@@ -5326,7 +3758,7 @@ export interface PayscoreBindServiceAccountNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreBindServiceAccountNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 预下单请求部分输入参数。 */
@@ -5340,7 +3772,7 @@ export interface PayscoreMchPrepayResourcePrepayReqBody {
   /** 附加数据，在查询API和支付通知中原样返回，该字段主要用于商户携带订单的自定义数据 */
   attach?: string;
   /** 符合ISO 4217标准的三位字母代码，默认人民币：CNY */
-  fee_type: string;
+  fee_type: 'CNY' | (string & {});
   /** 订单生成时间，格式为yyyyMMddHHmmss */
   time_start: string;
   /** 订单失效时间，格式为yyyyMMddHHmmss */
@@ -5393,23 +3825,6 @@ export interface PayscoreMchPrepayResource {
   prepay_resp_body_base64?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreMchPrepayNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'payscore' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 支付分从业机构-商户预下单(PAYSCORE.MCH_PREPAY)通知(JSON) */
 export interface PayscoreMchPrepayNotification {
   /** 通知的唯一ID */
@@ -5423,7 +3838,7 @@ export interface PayscoreMchPrepayNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreMchPrepayNotificationResource;
+  resource: PayscoreUserPaidNotificationResource;
 }
 
 /** 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON) */
@@ -5438,7 +3853,6 @@ export interface PayscoreUserAcceptedResource {
   openid?: string;
   /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
   plan_id?: string;
-  /** 枚举值： */
   contract_status?: 'ADD' | 'DELETE' | (string & {});
   /** 签约完成时间 */
   create_time?: string;
@@ -5464,23 +3878,6 @@ export interface PayscoreUserAcceptedResource {
   out_request_no?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreUserAcceptedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 支付分服务确认订单(PAYSCORE.USER_ACCEPTED)通知(JSON) */
 export interface PayscoreUserAcceptedNotification {
   /** 通知的唯一ID */
@@ -5494,35 +3891,7 @@ export interface PayscoreUserAcceptedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserAcceptedNotificationResource;
-}
-
-/** 签约计划明细列表 */
-export interface PayscoreUserCancelSignPlanResourceSignedDetailList {
-  /** 根据创建计划时传入明细顺序编号，从1开始 */
-  plan_detail_no: number;
-  /** 计划明细原支付金额（单位分） */
-  original_price: number;
-  /** 计划明细优惠说明 */
-  plan_discount_description?: string;
-  /** 计划明细实际支付金额（单位分） */
-  actual_price: number;
-  /** 计划明细状态 */
-  plan_detail_state: 'NOT_USED' | 'USING' | 'USED' | 'SIGN_PLAN_DETAIL_CANCEL' | (string & {});
-  /** 计划明细在使用中，已使用和已取消状态下存在对应的支付分服务订单号 */
-  order_id?: string;
-  /** 必须保障在商户下唯一，会在创建计划详情对应的支付分订单时会使用该字段作为支付分订单商户侧订单号,只能是数字、大小写字母… */
-  merchant_plan_detail_no: string;
-  /** 计划详情名称 */
-  plan_detail_name: string;
-  /** 单位分，计划明细对应订单实际支付金额，是根据完结订单填写金额，订单完结后用户实际支付此金额 */
-  actual_pay_price?: number;
-  /** 详情使用时间 */
-  use_time: string;
-  /** 详情对应订单实际完成支付时间 */
-  complete_time: string;
-  /** 详情对应订单取消时间 */
-  cancel_time: string;
+  resource: PapaySignNotificationResource;
 }
 
 /** 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON) */
@@ -5570,26 +3939,9 @@ export interface PayscoreUserCancelSignPlanResource {
   /** 签约计划实际总金额（单位分） */
   total_actual_price: number;
   /** 签约计划明细列表 */
-  signed_detail_list: PayscoreUserCancelSignPlanResourceSignedDetailList[];
+  signed_detail_list: PayscoreUserSignPlanResourceSignedDetailList[];
   /** 签约时间 */
   sign_time: string;
-}
-
-/** 通知资源数据 */
-export interface PayscoreUserCancelSignPlanNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'payscore' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 取消签约回调(PAYSCORE.USER_CANCEL_SIGN_PLAN)通知(JSON) */
@@ -5605,7 +3957,7 @@ export interface PayscoreUserCancelSignPlanNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserCancelSignPlanNotificationResource;
+  resource: PayscoreUserPaidNotificationResource;
 }
 
 /** 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON) */
@@ -5636,23 +3988,6 @@ export interface PayscoreUserCloseServiceResource {
   out_request_no?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreUserCloseServiceNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 支付分服务用户解除授权成功(PAYSCORE.USER_CLOSE_SERVICE)通知(JSON) */
 export interface PayscoreUserCloseServiceNotification {
   /** 通知的唯一ID */
@@ -5666,7 +4001,7 @@ export interface PayscoreUserCloseServiceNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserCloseServiceNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 后付费项目 */
@@ -5681,16 +4016,6 @@ export interface PayscoreUserConfirmResourcePostPayments {
   count?: number;
 }
 
-/** 商户优惠 */
-export interface PayscoreUserConfirmResourcePostDiscounts {
-  /** 优惠名称 */
-  name?: string;
-  /** 优惠说明 */
-  description?: string;
-  /** 优惠金额 */
-  amount?: number;
-}
-
 /** 服务风险金 */
 export interface PayscoreUserConfirmResourceRiskFund {
   /** 风险名称 */
@@ -5701,94 +4026,12 @@ export interface PayscoreUserConfirmResourceRiskFund {
   description?: string;
 }
 
-/** 服务时间段 */
-export interface PayscoreUserConfirmResourceTimeRange {
-  /** 服务开始时间 */
-  start_time: string;
-  /** 服务开始时间备注 */
-  start_time_remark?: string;
-  /** 服务结束时间 */
-  end_time?: string;
-  /** 服务结束时间备注 */
-  end_time_remark?: string;
-}
-
 /** 服务位置 */
 export interface PayscoreUserConfirmResourceLocation {
   /** 服务开始地点 */
   start_location?: string;
   /** 服务结束地点 */
   end_location?: string;
-}
-
-/** 单品列表 */
-export interface PayscoreUserConfirmResourceCollectionDetailsPromotionDetailGoodsDetail {
-  /** 商品编码 */
-  goods_id: string;
-  /** 商品数量 */
-  quantity?: number;
-  /** 商品价格 */
-  unit_price?: number;
-  /** 商品优惠金额 */
-  discount_amount?: number;
-  /** 商品备注 */
-  goods_remark?: string;
-}
-
-/** 优惠功能 */
-export interface PayscoreUserConfirmResourceCollectionDetailsPromotionDetail {
-  /** 券ID */
-  coupon_id: string;
-  /** 优惠名称 */
-  name?: string;
-  /** 优惠范围 */
-  scope?: string;
-  /** 优惠类型 */
-  type?: string;
-  /** 优惠券面额 */
-  amount: number;
-  /** 活动ID */
-  stock_id?: string;
-  /** 微信出资 */
-  wechatpay_contribute?: number;
-  /** 商户出资 */
-  merchant_contribute?: number;
-  /** 其他出资 */
-  other_contribute?: number;
-  /** 优惠币种 */
-  currency?: string;
-  /** 单品列表 */
-  goods_detail?: PayscoreUserConfirmResourceCollectionDetailsPromotionDetailGoodsDetail[];
-}
-
-/** 收款明细列表 */
-export interface PayscoreUserConfirmResourceCollectionDetails {
-  /** 收款序号 */
-  seq?: number;
-  /** 单笔收款金额 */
-  amount: number;
-  /** 收款成功渠道 */
-  paid_type?: string;
-  /** 收款成功时间 */
-  paid_time: string;
-  /** 微信支付交易单号 */
-  transaction_id?: string;
-  /** 优惠功能 */
-  promotion_detail?: PayscoreUserConfirmResourceCollectionDetailsPromotionDetail[];
-}
-
-/** 收款信息 */
-export interface PayscoreUserConfirmResourceCollection {
-  /** 收款状态 */
-  state: string;
-  /** 总收款金额 */
-  total_amount: number;
-  /** 待收金额 */
-  paying_amount: number;
-  /** 已收金额 */
-  paid_amount: number;
-  /** 收款明细列表 */
-  details?: PayscoreUserConfirmResourceCollectionDetails[];
 }
 
 /** 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON) */
@@ -5822,11 +4065,11 @@ export interface PayscoreUserConfirmResource {
   /** 后付费项目 */
   post_payments: PayscoreUserConfirmResourcePostPayments[];
   /** 商户优惠 */
-  post_discounts?: PayscoreUserConfirmResourcePostDiscounts[];
+  post_discounts?: PayscoreUserPaidResourcePostDiscounts[];
   /** 服务风险金 */
   risk_fund: PayscoreUserConfirmResourceRiskFund;
   /** 服务时间段 */
-  time_range: PayscoreUserConfirmResourceTimeRange;
+  time_range: PayscoreUserPaidResourceTimeRange;
   /** 服务位置 */
   location?: PayscoreUserConfirmResourceLocation;
   /** 商户数据包 */
@@ -5838,7 +4081,7 @@ export interface PayscoreUserConfirmResource {
   /** 商户系统内部扣款单号 */
   out_trade_no: string;
   /** 收款信息 */
-  collection?: PayscoreUserConfirmResourceCollection;
+  collection?: PayscoreUserPaidResourceCollection;
   /** 1、USER_OPEN_SERVICE：授权成功 */
   user_service_status?: string;
   /** 服务开启/解除授权成功时间。 */
@@ -5847,23 +4090,6 @@ export interface PayscoreUserConfirmResource {
   authorization_code?: string;
   /** 调用授权服务接口提交的商户请求唯一标识（新签约的用户，且在授权签约中上传了该字段，则在解约授权回调通知中有返回）。 */
   out_request_no?: string;
-}
-
-/** 通知资源数据 */
-export interface PayscoreUserConfirmNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'payscore' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 支付分服务用户确认成功(PAYSCORE.USER_CONFIRM)通知(JSON) */
@@ -5879,7 +4105,7 @@ export interface PayscoreUserConfirmNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserConfirmNotificationResource;
+  resource: PayscoreUserPaidNotificationResource;
 }
 
 /** 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON) */
@@ -5894,7 +4120,6 @@ export interface PayscoreUserOpenServiceResource {
   openid: string;
   /** 签约模板的唯一标识。接入校园轻松付，并为学校申请了签约模板后，由微信支付生成。 */
   plan_id: string;
-  /** 枚举值： */
   contract_status: 'ADD' | 'DELETE' | (string & {});
   /** 签约完成时间 */
   create_time: string;
@@ -5920,23 +4145,6 @@ export interface PayscoreUserOpenServiceResource {
   out_request_no?: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreUserOpenServiceNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 支付分服务用户授权成功(PAYSCORE.USER_OPEN_SERVICE)通知(JSON) */
 export interface PayscoreUserOpenServiceNotification {
   /** 通知的唯一ID */
@@ -5950,7 +4158,7 @@ export interface PayscoreUserOpenServiceNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserOpenServiceNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 后付费项目 */
@@ -6038,7 +4246,7 @@ export interface PayscoreUserPaidResourceCollectionDetailsPromotionDetail {
   /** 其他出资 */
   other_contribute?: number;
   /** 优惠币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 单品列表 */
   goods_detail?: PayscoreUserPaidResourceCollectionDetailsPromotionDetailGoodsDetail[];
 }
@@ -6141,10 +4349,8 @@ export interface PayscoreUserPaidNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -6242,23 +4448,6 @@ export interface PayscoreUserSignPlanResource {
   sign_time: string;
 }
 
-/** 通知资源数据 */
-export interface PayscoreUserSignPlanNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'payscore' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 签约成功回调(PAYSCORE.USER_SIGN_PLAN)通知(JSON) */
 export interface PayscoreUserSignPlanNotification {
   /** 通知的唯一ID */
@@ -6272,16 +4461,10 @@ export interface PayscoreUserSignPlanNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: PayscoreUserSignPlanNotificationResource;
+  resource: PayscoreUserPaidNotificationResource;
 }
 
 /** 拼图结果 */
-export interface ProductCouponSpImageGenerationResourceCombineImageResult {
-  /** 生成的图片URL */
-  image_url: string;
-}
-
-/** 生成商品图结果 */
 export interface ProductCouponSpImageGenerationResourceCutOutResult {
   /** 生成的图片URL */
   image_url: string;
@@ -6298,26 +4481,9 @@ export interface ProductCouponSpImageGenerationResource {
   /** 任务状态 */
   task_state: 'PROCESSING' | 'FAIL' | 'SUCCESS' | (string & {});
   /** 拼图结果 */
-  combine_image_result?: ProductCouponSpImageGenerationResourceCombineImageResult;
+  combine_image_result?: ProductCouponSpImageGenerationResourceCutOutResult;
   /** 生成商品图结果 */
   cut_out_result?: ProductCouponSpImageGenerationResourceCutOutResult;
-}
-
-/** 通知资源数据 */
-export interface ProductCouponSpImageGenerationNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'product_coupon' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 商品券图片生成结果(PRODUCT_COUPON_SP.IMAGE_GENERATION)通知(JSON) */
@@ -6333,7 +4499,7 @@ export interface ProductCouponSpImageGenerationNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ProductCouponSpImageGenerationNotificationResource;
+  resource: ProductCouponSpSendNotificationResource;
 }
 
 /** 商品券领券(PRODUCT_COUPON_SP.SEND)通知(JSON) */
@@ -6386,10 +4552,8 @@ export interface ProductCouponSpSendNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -6409,18 +4573,6 @@ export interface ProductCouponSpSendNotification {
   resource: ProductCouponSpSendNotificationResource;
 }
 
-/** 分账接收方对象 */
-export interface ProfitsharingReturnResourceReceiver {
-  /** 分账接收方的类型 */
-  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
-  /** 分账接收方的账号 */
-  account: string;
-  /** 分账动账金额，单位为分，只能为整数 */
-  amount: number;
-  /** 分账/回退描述 */
-  description: string;
-}
-
 /** 分账动账成功回退(PROFITSHARING.RETURN)通知(JSON) */
 export interface ProfitsharingReturnResource {
   /** 商户号 */
@@ -6436,7 +4588,7 @@ export interface ProfitsharingReturnResource {
   /** 分账方系统内部的分账/回退单号 */
   out_order_no: string;
   /** 分账接收方对象 */
-  receiver: ProfitsharingReturnResourceReceiver;
+  receiver: TransactionSuccessResourceReceiver;
   /** 订单支付完成时间 */
   success_time: string;
 }
@@ -6451,10 +4603,8 @@ export interface ProfitsharingReturnNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -6474,55 +4624,6 @@ export interface ProfitsharingReturnNotification {
   resource: ProfitsharingReturnNotificationResource;
 }
 
-/** 分账接收方对象 */
-export interface ProfitsharingSuccessResourceReceiver {
-  /** 分账接收方的类型 */
-  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | (string & {});
-  /** 分账接收方的账号 */
-  account: string;
-  /** 分账动账金额，单位为分，只能为整数 */
-  amount: number;
-  /** 分账/回退描述 */
-  description: string;
-}
-
-/** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON) */
-export interface ProfitsharingSuccessResource {
-  /** 商户号 */
-  mchid?: string;
-  /** 调用接口提交的商户号 */
-  sp_mchid?: string;
-  /** 调用接口提交的子商户号 */
-  sub_mchid?: string;
-  /** 微信支付系统生成的订单号 */
-  transaction_id: string;
-  /** 微信分账/回退单号 */
-  order_id: string;
-  /** 分账方系统内部的分账/回退单号 */
-  out_order_no: string;
-  /** 分账接收方对象 */
-  receiver: ProfitsharingSuccessResourceReceiver;
-  /** 订单支付完成时间 */
-  success_time: string;
-}
-
-/** 通知资源数据 */
-export interface ProfitsharingSuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'profitsharing' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 分账动账成功变动(PROFITSHARING.SUCCESS)通知(JSON) */
 export interface ProfitsharingSuccessNotification {
   /** 通知的唯一ID */
@@ -6536,7 +4637,7 @@ export interface ProfitsharingSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ProfitsharingSuccessNotificationResource;
+  resource: ProfitsharingReturnNotificationResource;
 }
 
 /** 充值金额 */
@@ -6544,7 +4645,7 @@ export interface RechargeClosedResourceRechargeAmount {
   /** 总金额 */
   amount: number;
   /** 货币类型 */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 银行转账信息 */
@@ -6637,10 +4738,8 @@ export interface RechargeClosedNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -6671,7 +4770,7 @@ export interface RechargeFundReturnedResourceDetail {
   /** 充值金额 */
   amount?: number;
   /** 充值币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 银行附言 */
   memo: string;
   /** 退回时间 */
@@ -6693,7 +4792,7 @@ export interface RechargeFundReturnedResourceDetailAlt2 {
   /** 充值金额 */
   amount?: number;
   /** 充值币种 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 退回时间 */
   return_time: string;
   /** 退回原因 */
@@ -6718,23 +4817,6 @@ export interface RechargeFundReturnedResource {
   detail?: RechargeFundReturnedResourceDetail | RechargeFundReturnedResourceDetailAlt2;
 }
 
-/** 通知资源数据 */
-export interface RechargeFundReturnedNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'recharge' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 平台收付通商家充值-充值资金退回(RECHARGE.FUND_RETURNED)通知(JSON) */
 export interface RechargeFundReturnedNotification {
   /** 通知的唯一ID */
@@ -6748,29 +4830,7 @@ export interface RechargeFundReturnedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RechargeFundReturnedNotificationResource;
-}
-
-/** 充值金额 */
-export interface RechargeSuccessResourceRechargeAmount {
-  /** 总金额 */
-  amount: number;
-  /** 货币类型 */
-  currency: string;
-}
-
-/** 银行转账信息 */
-export interface RechargeSuccessResourceBankTransferInfo {
-  /** 转账充值附言 */
-  memo: string;
-  /** 转入的银行流水单号 */
-  bill_no: string;
-  /** 开户银行名称 */
-  bank_name: string;
-  /** 银行卡尾号 */
-  bank_card_tail: string;
-  /** 银行账户名称 */
-  bank_account_name: string;
+  resource: RechargeClosedNotificationResource;
 }
 
 /** 扫码充值信息 */
@@ -6779,24 +4839,6 @@ export interface RechargeSuccessResourceQrRechargeInfo {
   employee_type: 'ADMIN' | 'STAFF' | 'LEGAL_PERSON' | (string & {});
   /** 用户openid */
   openid: string;
-}
-
-/** 网银充值的付款信息 */
-export interface RechargeSuccessResourceOnlineBankRechargeInfo {
-  /** 银行交易订单号 */
-  bill_no?: string;
-  /** 网银充值退回时间 */
-  return_time?: string;
-  /** 网银充值退回原因 */
-  return_reason?: string;
-  /** 开户银行名称 */
-  bank_name?: string;
-  /** 网银类型 */
-  online_bank_type?: 'ONLINE_BANK_TYPE_CORPORATE' | 'ONLINE_BANK_TYPE_PERSONAL' | (string & {});
-  /** 银行卡号后四位 */
-  bank_card_tail?: string;
-  /** 银行账户名称 */
-  bank_account_name?: string;
 }
 
 /** 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON) */
@@ -6820,15 +4862,15 @@ export interface RechargeSuccessResource {
   /** 充值状态描述 */
   recharge_state_desc?: string;
   /** 充值金额 */
-  recharge_amount: RechargeSuccessResourceRechargeAmount;
+  recharge_amount: RechargeClosedResourceRechargeAmount;
   /** 备注 */
   remark?: string;
   /** 银行转账信息 */
-  bank_transfer_info?: RechargeSuccessResourceBankTransferInfo;
+  bank_transfer_info?: RechargeClosedResourceBankTransferInfo;
   /** 扫码充值信息 */
   qr_recharge_info?: RechargeSuccessResourceQrRechargeInfo;
   /** 网银充值的付款信息 */
-  online_bank_recharge_info?: RechargeSuccessResourceOnlineBankRechargeInfo;
+  online_bank_recharge_info?: RechargeClosedResourceOnlineBankRechargeInfo;
   /** 受理充值时间 */
   accept_time: string;
   /** 充值成功时间 */
@@ -6837,23 +4879,6 @@ export interface RechargeSuccessResource {
   close_time?: string;
   /** 可用充值渠道列表 */
   available_recharge_channels?: ('BANK_TRANSFER' | 'QR_RECHARGE' | 'ONLINE_BANK' | (string & {}))[];
-}
-
-/** 通知资源数据 */
-export interface RechargeSuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'recharge' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 平台收付通商家充值-充值成功(RECHARGE.SUCCESS)通知(JSON) */
@@ -6869,19 +4894,7 @@ export interface RechargeSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RechargeSuccessNotificationResource;
-}
-
-/** 金额信息 */
-export interface RefundAbnormalResourceAmount {
-  /** 订单总金额，单位为分，只能为整数 */
-  total: number;
-  /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
-  refund: number;
-  /** 用户实际支付金额，单位为分，只能为整数 */
-  payer_total: number;
-  /** 退款给用户的金额，不包含所有优惠券金额 */
-  payer_refund: number;
+  resource: RechargeClosedNotificationResource;
 }
 
 /** 退款异常(REFUND.ABNORMAL)通知(JSON) */
@@ -6905,30 +4918,13 @@ export interface RefundAbnormalResource {
   /** 取当前退款单的退款入账方。 */
   user_received_account: string;
   /** 金额信息 */
-  amount: RefundAbnormalResourceAmount;
+  amount: RefundClosedResourceAmount;
   /** 普通商户的商户号，由微信支付生成并下发。 */
   mchid: string;
   /** 电商平台垫资退款专用参数 */
   refund_account?: 'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT' | (string & {});
   /** 个人收款的微信支付账户，微信用户在该平台的标志 */
   individual_auth_id?: string;
-}
-
-/** 通知资源数据 */
-export interface RefundAbnormalNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'refund' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 退款异常(REFUND.ABNORMAL)通知(JSON) */
@@ -6944,7 +4940,7 @@ export interface RefundAbnormalNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RefundAbnormalNotificationResource;
+  resource: RefundClosedNotificationResource;
 }
 
 /** 金额信息 */
@@ -6999,10 +4995,8 @@ export interface RefundClosedNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -7035,17 +5029,17 @@ export interface RefundSuccessResourceAmount {
   /** 结算币种退款金额 */
   settlement_refund?: number;
   /** 结算币种 */
-  settlement_currency?: string;
+  settlement_currency?: 'CNY' | (string & {});
   /** 订单总金额，单位为分，只能为整数 */
   total: number;
   /** 货币类型 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 退款金额，币种的最小单位，只能为整数，不能超过原订单支付金额，如果有使用券，后台会按比例退。 */
   refund: number;
   /** 用户实际支付金额，单位为分，只能为整数 */
   payer_total: number;
   /** 用户支付币种 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
   /** 退款给用户的金额，不包含所有优惠券金额 */
   payer_refund: number;
   /** 汇率信息 */
@@ -7086,23 +5080,6 @@ export interface RefundSuccessResource {
   individual_auth_id?: string;
 }
 
-/** 通知资源数据 */
-export interface RefundSuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'refund' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 退款成功(REFUND.SUCCESS)通知(JSON) */
 export interface RefundSuccessNotification {
   /** 通知的唯一ID */
@@ -7116,7 +5093,7 @@ export interface RefundSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RefundSuccessNotificationResource;
+  resource: RefundClosedNotificationResource;
 }
 
 /** 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON) */
@@ -7129,23 +5106,6 @@ export interface RisktradeIdentificationResource {
   risk_type: 1 | 2 | 3 | 4 | (number & {});
   /** 风险等级 */
   risk_level: 1 | 2 | 3 | (number & {});
-}
-
-/** 通知资源数据 */
-export interface RisktradeIdentificationNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
 }
 
 /** 风险订单回调(RISKTRADE.IDENTIFICATION)通知(JSON) */
@@ -7161,7 +5121,7 @@ export interface RisktradeIdentificationNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: RisktradeIdentificationNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 商户签名验签／加解密测试-回调接口(SECURITY_ECHO.SUCCESS)通知(JSON) */
@@ -7182,10 +5142,8 @@ export interface SecurityEchoSuccessNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -7225,23 +5183,6 @@ export interface SettlementSuccessResource {
   finish_time?: string;
 }
 
-/** 通知资源数据 */
-export interface SettlementSuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 个人收款-结算回调(SETTLEMENT.SUCCESS)通知(JSON) */
 export interface SettlementSuccessNotification {
   /** 通知的唯一ID */
@@ -7255,17 +5196,7 @@ export interface SettlementSuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: SettlementSuccessNotificationResource;
-}
-
-/** 签约信息 */
-export interface TransactionFailResourceContractInformation {
-  /** 标识用户与某签约模板的一次签约，具有唯一性 */
-  contract_id?: string;
-  /** 枚举值： */
-  contract_status?: 'ADD' | 'DELETE' | (string & {});
-  /** 签约完成时间 */
-  create_time?: string;
+  resource: PapaySignNotificationResource;
 }
 
 /** 支付者信息，详细说明见下文 */
@@ -7281,17 +5212,9 @@ export interface TransactionFailResourcePayer {
 /** 订单金额信息，详细说明见下文 */
 export interface TransactionFailResourceAmount {
   /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 用户支付币种。 */
-  payer_currency: string;
-}
-
-/** 设备信息 */
-export interface TransactionFailResourceDeviceInformation {
-  /** 商户设备号 */
-  device_id?: string;
-  /** 商户端设备IP（发起扣款请求的商户服务器IP） */
-  payer_total: string;
+  payer_currency: 'CNY' | (string & {});
 }
 
 /** 单品列表信息 */
@@ -7314,14 +5237,12 @@ export interface TransactionFailResourcePromotionDetail {
   coupon_id: string;
   /** 优惠名称。 */
   name?: string;
-  /** 枚举值 */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
   type?: 'CASH' | 'NOCASH' | (string & {});
   /** 活动ID。 */
   stock_id?: string;
   /** CNY：人民币，境内商户号仅支持人民币。 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 单品列表信息 */
   goods_detail?: TransactionFailResourcePromotionDetailGoodsDetail[];
   /** 在微信商户后台配置的批次ID。 */
@@ -7371,7 +5292,7 @@ export interface TransactionFailResource {
   /** 签约模板号，签约模板唯一标识 */
   plan_id?: string;
   /** 签约信息 */
-  contract_information?: TransactionFailResourceContractInformation;
+  contract_information?: EntrustSigningResourceContractInformation;
   /** 调用接口提交的商户服务订单号 */
   out_trade_no: string;
   /** 微信支付系统生成的订单号 */
@@ -7391,7 +5312,7 @@ export interface TransactionFailResource {
   /** 订单金额信息，详细说明见下文 */
   amount: TransactionFailResourceAmount;
   /** 设备信息 */
-  device_information: TransactionFailResourceDeviceInformation;
+  device_information: EntrustReleaseResourceDeviceInformation;
   /** 优惠功能信息，详细说明见下文 */
   promotion_detail?: TransactionFailResourcePromotionDetail[];
   /** 商户的商户号，由微信支付生成并下发。 */
@@ -7408,7 +5329,6 @@ export interface TransactionFailResource {
   description: string;
   /** 订单成功创建时返回 */
   create_time: string;
-  /** 枚举值： */
   user_repaid: 'Y' | 'N' | (string & {});
   /** 交易场景值，PARKING：车场停车场景 */
   trade_scene?: string;
@@ -7426,10 +5346,8 @@ export interface TransactionFailNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -7466,7 +5384,7 @@ export interface TransactionIndustryFailedResourceAmount {
   /** 订单折扣，有优惠折扣则返回该字段。 */
   discount_total?: number;
   /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 设备信息 */
@@ -7483,10 +5401,9 @@ export interface TransactionIndustryFailedResourcePromotionDetail {
   coupon_id?: string;
   /** 优惠名称。 */
   name?: string;
-  /** 枚举值： */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
   /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
-  type?: string;
+  type?: 'CNY' | (string & {});
   /** 优惠券面额。 */
   amount?: number;
   /** 活动ID，批次ID。 */
@@ -7535,23 +5452,6 @@ export interface TransactionIndustryFailedResource {
   promotion_detail?: TransactionIndustryFailedResourcePromotionDetail[];
 }
 
-/** 通知资源数据 */
-export interface TransactionIndustryFailedNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 校园轻松付扣费失败(TRANSACTION.INDUSTRY_FAILED)通知(JSON) */
 export interface TransactionIndustryFailedNotification {
   /** 通知的唯一ID */
@@ -7565,57 +5465,7 @@ export interface TransactionIndustryFailedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: TransactionIndustryFailedNotificationResource;
-}
-
-/** 支付者 */
-export interface TransactionIndustrySuccessResourcePayer {
-  /** 用户在商户AppID下的唯一标识。 */
-  openid: string;
-  /** 用户在子商户AppID下的唯一标识。如果是服务商模式接入则有值；如果是直连商户模式接入则该字段为空。 */
-  sub_openid?: string;
-}
-
-/** 订单金额信息 */
-export interface TransactionIndustrySuccessResourceAmount {
-  /** 订单总金额，单位为分，只能为整数。 */
-  total: number;
-  /** 用户实际支付金额，支付成功时有返回，单位为分，只能为整数。 */
-  payer_total?: number;
-  /** 订单折扣，有优惠折扣则返回该字段。 */
-  discount_total?: number;
-  /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency: string;
-}
-
-/** 设备信息 */
-export interface TransactionIndustrySuccessResourceDeviceInfo {
-  /** 商户设备号，商户自定义，最大长度32个字符。 */
-  device_id?: string;
-  /** 商户端设备IP（发起扣款请求的商户服务器IP），支持IPv6 */
-  device_ip: string;
-}
-
-/** 优惠详情 */
-export interface TransactionIndustrySuccessResourcePromotionDetail {
-  /** 券ID。 */
-  coupon_id?: string;
-  /** 优惠名称。 */
-  name?: string;
-  /** 枚举值： */
-  scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** COUPON：代金券，需要走结算资金的充值型代金券（境外商户券币种与支付币种一致） */
-  type?: string;
-  /** 优惠券面额。 */
-  amount?: number;
-  /** 活动ID，批次ID。 */
-  stock_id?: string;
-  /** 特指由微信支付商户平台创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
-  wechatpay_contribute?: number;
-  /** 特指商户自己创建的优惠，出资金额等于本项优惠总金额，单位为分。 */
-  merchant_contribute?: number;
-  /** 其他出资方出资金额，单位为分。 */
-  other_contribute?: number;
+  resource: PapaySignNotificationResource;
 }
 
 /** 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON) */
@@ -7645,30 +5495,13 @@ export interface TransactionIndustrySuccessResource {
   /** 支付订单已成功才会返回 */
   success_time?: string;
   /** 支付者 */
-  payer?: TransactionIndustrySuccessResourcePayer;
+  payer?: TransactionIndustryFailedResourcePayer;
   /** 订单金额信息 */
-  amount: TransactionIndustrySuccessResourceAmount;
+  amount: TransactionIndustryFailedResourceAmount;
   /** 设备信息 */
-  device_info: TransactionIndustrySuccessResourceDeviceInfo;
+  device_info: TransactionIndustryFailedResourceDeviceInfo;
   /** 优惠详情 */
-  promotion_detail?: TransactionIndustrySuccessResourcePromotionDetail[];
-}
-
-/** 通知资源数据 */
-export interface TransactionIndustrySuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  promotion_detail?: TransactionIndustryFailedResourcePromotionDetail[];
 }
 
 /** 校园轻松付扣费支付成功(TRANSACTION.INDUSTRY_SUCCESS)通知(JSON) */
@@ -7684,7 +5517,7 @@ export interface TransactionIndustrySuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: TransactionIndustrySuccessNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 支付者信息，详细说明见下文 */
@@ -7698,7 +5531,7 @@ export interface TransactionPayBackResourcePayer {
 /** 订单金额信息，详细说明见下文 */
 export interface TransactionPayBackResourceAmount {
   /** 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY */
-  currency: string;
+  currency: 'CNY' | (string & {});
 }
 
 /** 设备信息 */
@@ -7713,36 +5546,14 @@ export interface TransactionPayBackResourcePromotionDetail {
   coupon_id: string;
   /** 优惠名称。 */
   name?: string;
-  /** 枚举值 */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
   type?: 'CASH' | 'NOCASH' | (string & {});
   /** 活动ID，批次ID。 */
   stock_id?: string;
   /** 在微信商户后台配置的批次ID。 */
   activity_id?: string;
   /** CNY：人民币，境内商户号仅支持人民币。 */
-  currency?: string;
-}
-
-/** trade_scene为PARKING时，返回停车场景信息 */
-export interface TransactionPayBackResourceParkingInfo {
-  /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
-  parking_id: string;
-  /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
-  plate_number: string;
-  /** 车牌颜色 */
-  plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
-  /** 用户入场时间 */
-  start_time: string;
-  /** 用户出场时间 */
-  end_time: string;
-  /** 所在停车位车场的名称 */
-  parking_name: string;
-  /** 计费的时间长，单位为秒 */
-  charging_duration: number;
-  /** 停车场设备ID */
-  device_id: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON) */
@@ -7787,29 +5598,11 @@ export interface TransactionPayBackResource {
   create_time: string;
   /** 对当前订单状态的描述和下一步操作的指引。 */
   trade_state_description?: string;
-  /** 枚举值： */
   user_repaid?: 'Y' | 'N' | (string & {});
   /** 交易场景值，PARKING：车场停车场景 */
   trade_scene?: string;
   /** trade_scene为PARKING时，返回停车场景信息 */
-  parking_info: TransactionPayBackResourceParkingInfo;
-}
-
-/** 通知资源数据 */
-export interface TransactionPayBackNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  parking_info: TransactionFailResourceParkingInfo;
 }
 
 /** 用户对垫资单还款(TRANSACTION.PAY_BACK)通知(JSON) */
@@ -7825,7 +5618,7 @@ export interface TransactionPayBackNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: TransactionPayBackNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 分账接收方对象 */
@@ -7838,26 +5631,6 @@ export interface TransactionSuccessResourceReceiver {
   amount: number;
   /** 分账/回退描述 */
   description: string;
-}
-
-/** trade_scene为PARKING时，返回停车场景信息 */
-export interface TransactionSuccessResourceParkingInfo {
-  /** 车主服务为商户分配的入场ID，商户通过入场通知接口获取入场ID */
-  parking_id: string;
-  /** 车牌号，仅包括省份+车牌，不包括特殊字符。 */
-  plate_number: string;
-  /** 车牌颜色 */
-  plate_color: 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'WHITE' | 'LIMEGREEN' | (string & {});
-  /** 用户入场时间 */
-  start_time: string;
-  /** 用户出场时间 */
-  end_time: string;
-  /** 所在停车位车场的名称 */
-  parking_name: string;
-  /** 计费的时间长，单位为秒 */
-  charging_duration: number;
-  /** 停车场设备ID */
-  device_id: string;
 }
 
 /** 支付者 */
@@ -7881,11 +5654,11 @@ export interface TransactionSuccessResourceAmountExchangeRate {
 /** 订单金额 */
 export interface TransactionSuccessResourceAmount {
   /** 货币类型 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
   /** 用户实际支付金额，单位为分，只能为整数 */
   payer_total?: number;
   /** 用户支付币种 */
-  payer_currency?: string;
+  payer_currency?: 'CNY' | (string & {});
   /** 汇率信息 */
   exchange_rate?: TransactionSuccessResourceAmountExchangeRate;
   /** 总金额 */
@@ -7898,14 +5671,12 @@ export interface TransactionSuccessResourcePromotionDetail {
   coupon_id: string;
   /** 优惠名称。 */
   name?: string;
-  /** 枚举值 */
   scope?: 'GLOBAL' | 'SINGLE' | (string & {});
-  /** 枚举值： */
   type?: 'CASH' | 'NOCASH' | (string & {});
   /** 在微信商户后台配置的批次ID。 */
   activity_id?: string;
   /** CNY：人民币，境内商户号仅支持人民币。 */
-  currency?: string;
+  currency?: 'CNY' | (string & {});
 }
 
 /** 订单金额 */
@@ -7915,9 +5686,9 @@ export interface TransactionSuccessResourceSceneInfoSubOrdersAmount {
   /** 现金支付金额 */
   payer_amount: number;
   /** 标价币种 */
-  currency: string;
+  currency: 'CNY' | (string & {});
   /** 现金支付币种 */
-  payer_currency: string;
+  payer_currency: 'CNY' | (string & {});
   /** 结算汇率 */
   settlement_rate?: number;
 }
@@ -8054,12 +5825,11 @@ export interface TransactionSuccessResource {
   bank_type?: string;
   /** 附加数据 */
   attach?: string;
-  /** 枚举值： */
   user_repaid?: 'Y' | 'N' | (string & {});
   /** 交易场景值，目前支持PARKING：车场停车场景 */
   trade_scene?: string;
   /** trade_scene为PARKING时，返回停车场景信息 */
-  parking_info?: TransactionSuccessResourceParkingInfo;
+  parking_info?: TransactionFailResourceParkingInfo;
   /** 支付者 */
   payer?: TransactionSuccessResourcePayer;
   /** 订单金额 */
@@ -8112,10 +5882,8 @@ export interface TransactionSuccessNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -8163,23 +5931,6 @@ export interface VehicleEntranceStateChangeResource {
   state_update_time: string;
 }
 
-/** 通知资源数据 */
-export interface VehicleEntranceStateChangeNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 停车入场状态变更(VEHICLE.ENTRANCE_STATE_CHANGE)通知(JSON) */
 export interface VehicleEntranceStateChangeNotification {
   /** 通知的唯一ID */
@@ -8193,7 +5944,7 @@ export interface VehicleEntranceStateChangeNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: VehicleEntranceStateChangeNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON) */
@@ -8216,23 +5967,6 @@ export interface VehicleUserStateChangeResource {
   plate_number: string;
 }
 
-/** 通知资源数据 */
-export interface VehicleUserStateChangeNotificationResource {
-  /** 原始回调类型 */
-  original_type: string;
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** ETC授权签约状态变化(VEHICLE.USER_STATE_CHANGE)通知(JSON) */
 export interface VehicleUserStateChangeNotification {
   /** 通知的唯一ID */
@@ -8246,7 +5980,7 @@ export interface VehicleUserStateChangeNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: VehicleUserStateChangeNotificationResource;
+  resource: PapaySignNotificationResource;
 }
 
 /** 商户平台申诉(VIOLATION.APPEAL)通知(JSON) */
@@ -8279,10 +6013,8 @@ export interface ViolationAppealNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -8303,43 +6035,6 @@ export interface ViolationAppealNotification {
 }
 
 /** 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON) */
-export interface ViolationInterceptResource {
-  /** 该商户平台处置记录对应的商户号 */
-  sub_mchid: string;
-  /** 子商户公司名称 */
-  company_name: string;
-  /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
-  record_id: string;
-  /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
-  punish_plan: string;
-  /** 微信支付对违约商户的处置时间 */
-  punish_time: string;
-  /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
-  punish_description: string;
-  /** 微信支付对违约商户定义的风险类型 */
-  risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
-  /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
-  risk_description: string;
-}
-
-/** 通知资源数据 */
-export interface ViolationInterceptNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'violation' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
-/** 商户平台拦截(VIOLATION.INTERCEPT)通知(JSON) */
 export interface ViolationInterceptNotification {
   /** 通知的唯一ID */
   id: string;
@@ -8352,44 +6047,7 @@ export interface ViolationInterceptNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ViolationInterceptNotificationResource;
-}
-
-/** 商户平台处罚(VIOLATION.PUNISH)通知(JSON) */
-export interface ViolationPunishResource {
-  /** 该商户平台处置记录对应的商户号 */
-  sub_mchid: string;
-  /** 子商户公司名称 */
-  company_name: string;
-  /** 微信支付对违约商户处理通知的唯一标识，可用于去重 */
-  record_id: string;
-  /** 微信支付对违约商户的具体处罚方案，可根据具体的处罚方案指引商户登录商户平台/商家助手小程序进行申诉/相关操作，使用时请… */
-  punish_plan: string;
-  /** 微信支付对违约商户的处置时间 */
-  punish_time: string;
-  /** 微信支付对违约商户处罚方案的详细描述信息，补充处罚方案的相关影响。 */
-  punish_description: string;
-  /** 微信支付对违约商户定义的风险类型 */
-  risk_type: 'ONE_YUAN_PURCHASES' | 'MULTI_LEVEL_DISTRIBUTION_REBATE' | 'PROHIBITED_BUSINESS_CATEGORIES' | 'CASH_ADVANCE_VIA_CREDIT_CARD' | 'INDUCING_USERS_TO_MAKE_PAYMENTS' | 'FRAUD' | 'MALICIOUS_FAN_COUNT_BOOSTING' | 'CROSS_CATEGORY_ACTIVITIES' | 'CROSS_CATEGORY_BUSINESS' | 'GAMBLING' | 'LEWD_CONTENT' | 'UNLICENSED_PAYMENT_AND_SETTLEMENT_BUSINESS' | 'INVESTMENT' | 'TRANSACTION_DISPUTE' | 'CROSS_BORDER_USE_OF_DOMESTIC_PAYMENT_API' | 'OVERSEAS_ACTIVITIES_OUTSIDE_THE_BUSINESS_SCOPE_APPROVED_BY_REGULATORY_AUTHORITIES' | 'UNUSUAL_TRANSACTION' | 'UNLICENSED_BUSINESS' | 'WEALTH_INVESTMENT' | 'AFFILIATED_TO_A_VIOLATING_ENTITY' | 'INVOLVED_IN_A_JUDICIAL_CASE' | 'INCORRECT_INFORMATION_SUBMITTED' | 'APPEAL_SUCCESSFUL' | 'REPORTED_BY_OTHERS' | 'VIOLATING_SMART_CATERING_ACTIVITIES' | 'MORE_THAN_ONE_MERCHANT_UNDER_A_SINGLE_MERCHANT_ID' | 'CROSS_REGION_USE_OF_INTERNATIONAL_PAYMENT_API' | 'UNUSUAL_REAL_TIME_TRANSACTION' | 'UNACCEPTABLE_DOCUMENTS' | 'LARGE_AMOUNT_TRANSACTION' | 'ALL_MERCHANTS_HAVE_CONFIRMED_THE_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'UNCONFIRMED_WILLINGNESS_TO_OPEN_AN_ACCOUNT' | 'INACTIVE_TRANSACTION' | 'OTHER_UNUSUAL_ACTIVITIES' | (string & {});
-  /** 微信支付对违约商户定义的风险类型枚举值对应的中文描述 */
-  risk_description: string;
-}
-
-/** 通知资源数据 */
-export interface ViolationPunishNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'violation' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
+  resource: ViolationAppealNotificationResource;
 }
 
 /** 商户平台处罚(VIOLATION.PUNISH)通知(JSON) */
@@ -8405,7 +6063,7 @@ export interface ViolationPunishNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: ViolationPunishNotificationResource;
+  resource: ViolationAppealNotificationResource;
 }
 
 /** 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON) */
@@ -8422,23 +6080,6 @@ export interface WebizpayAuthorizedResource {
   authorization_time: string;
 }
 
-/** 通知资源数据 */
-export interface WebizpayAuthorizedNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'webizpay' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 关系授权完成(WEBIZPAY.AUTHORIZED)通知(JSON) */
 export interface WebizpayAuthorizedNotification {
   /** 通知的唯一ID */
@@ -8452,7 +6093,7 @@ export interface WebizpayAuthorizedNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: WebizpayAuthorizedNotificationResource;
+  resource: WebizpayRevokedNotificationResource;
 }
 
 /** 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON) */
@@ -8489,23 +6130,6 @@ export interface WebizpayPaymentrefundsuccessResource {
   refund_success_time: number;
 }
 
-/** 通知资源数据 */
-export interface WebizpayPaymentrefundsuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'webizpay' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 企业支付额度卡退款成功后(WEBIZPAY.PAYMENTREFUNDSUCCESS)通知(JSON) */
 export interface WebizpayPaymentrefundsuccessNotification {
   /** 通知的唯一ID */
@@ -8519,7 +6143,7 @@ export interface WebizpayPaymentrefundsuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: WebizpayPaymentrefundsuccessNotificationResource;
+  resource: WebizpayRevokedNotificationResource;
 }
 
 /** 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON) */
@@ -8558,23 +6182,6 @@ export interface WebizpayPaymentsuccessResource {
   pay_success_time: number;
 }
 
-/** 通知资源数据 */
-export interface WebizpayPaymentsuccessNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'webizpay' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 企业支付额度卡支付成功后(WEBIZPAY.PAYMENTSUCCESS)通知(JSON) */
 export interface WebizpayPaymentsuccessNotification {
   /** 通知的唯一ID */
@@ -8588,7 +6195,7 @@ export interface WebizpayPaymentsuccessNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: WebizpayPaymentsuccessNotificationResource;
+  resource: WebizpayRevokedNotificationResource;
 }
 
 /** 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON) */
@@ -8609,23 +6216,6 @@ export interface WebizpayQuotacardexpiredResource {
   reason?: string;
 }
 
-/** 通知资源数据 */
-export interface WebizpayQuotacardexpiredNotificationResource {
-  /** 原始回调类型 */
-  original_type: 'webizpay' | (string & {});
-  /** 对数据进行加密的加密算法 */
-  algorithm: 'AEAD_AES_256_GCM' | (string & {});
-  /** 数据加密的附加数据 */
-  associated_data?: string;
-  /** 加密使用的随机串 */
-  nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
-  ciphertext: string;
-}
-
 /** 企业支付额度卡失效后(WEBIZPAY.QUOTACARDEXPIRED)通知(JSON) */
 export interface WebizpayQuotacardexpiredNotification {
   /** 通知的唯一ID */
@@ -8639,7 +6229,7 @@ export interface WebizpayQuotacardexpiredNotification {
   /** 回调摘要 */
   summary: string;
   /** 通知资源数据 */
-  resource: WebizpayQuotacardexpiredNotificationResource;
+  resource: WebizpayRevokedNotificationResource;
 }
 
 /** 企业支付关系解除授权后(WEBIZPAY.REVOKED)通知(JSON) */
@@ -8668,10 +6258,8 @@ export interface WebizpayRevokedNotificationResource {
   associated_data?: string;
   /** 加密使用的随机串 */
   nonce: string;
-  /**
-   * 加密后的密文数据
-   * Encrypted (by-aes-gcm).
-   */
+  /** 加密后的密文数据
+   * Encrypted (by-aes-gcm). */
   ciphertext: string;
 }
 
@@ -8690,3 +6278,141 @@ export interface WebizpayRevokedNotification {
   /** 通知资源数据 */
   resource: WebizpayRevokedNotificationResource;
 }
+
+export type {
+  V2CheckFailResource as V2CheckSuccessResource,
+  V2TransactionFailResource as V2TransactionSuccessResource,
+  BrandMemberCardSpUserCardCreateResourceValidDateInformation as BrandMemberCardSpUserCardDeleteResourceValidDateInformation,
+  BrandMemberCardSpUserCardCreateResourceUserInformationCommonFieldList as BrandMemberCardSpUserCardDeleteResourceUserInformationCommonFieldList,
+  BrandMemberCardSpUserCardCreateResourceUserInformationCustomFieldList as BrandMemberCardSpUserCardDeleteResourceUserInformationCustomFieldList,
+  BrandMemberCardSpUserCardCreateResourceUserInformation as BrandMemberCardSpUserCardDeleteResourceUserInformation,
+  BrandMemberCardSpUserCardCreateResource as BrandMemberCardSpUserCardDeleteResource,
+  BrandMemberCardSpUserCardCreateNotificationResource as BrandMemberCardSpUserCardDeleteNotificationResource,
+  PapaySignNotificationResource as BudgetClosedNotificationResource,
+  PapaySignNotificationResource as BudgetFinishedNotificationResource,
+  PapaySignNotificationResource as BudgetLockedNotificationResource,
+  ComplaintCreateResource as ComplaintStateChangeResource,
+  ComplaintCreateNotificationResource as ComplaintStateChangeNotificationResource,
+  CouponUseNotificationResource as CouponSendNotificationResource,
+  CreditRepaymentDeductionPayNotificationResource as CreditRepaymentSignContractNotificationResource,
+  CreditRepaymentSignContractResource as CreditRepaymentTerminateContractResource,
+  CreditRepaymentDeductionPayNotificationResource as CreditRepaymentTerminateContractNotificationResource,
+  CrossBorderPayGetMchInfoNotificationResource as CrossBorderPayPushOrderInfoNotificationResource,
+  DiscountCardGetCardResourceObjectives as DiscountCardAgreementEndedResourceObjectives,
+  DiscountCardGetCardResourceRewards as DiscountCardAgreementEndedResourceRewards,
+  DiscountCardGetCardResourceTimeRange as DiscountCardAgreementEndedResourceTimeRange,
+  DiscountCardGetCardResource as DiscountCardAgreementEndedResource,
+  PapaySignNotificationResource as DiscountCardAgreementEndedNotificationResource,
+  PapaySignNotificationResource as DiscountCardGetCardNotificationResource,
+  DiscountCardGetCardResourceObjectives as DiscountCardSettlementResourceObjectives,
+  DiscountCardGetCardResourceRewards as DiscountCardSettlementResourceRewards,
+  DiscountCardGetCardResourceTimeRange as DiscountCardSettlementResourceTimeRange,
+  DiscountCardGetCardResource as DiscountCardSettlementResource,
+  PapaySignNotificationResource as DiscountCardSettlementNotificationResource,
+  DiscountCardGetCardResourceObjectives as DiscountCardUserAcceptedResourceObjectives,
+  DiscountCardGetCardResourceRewards as DiscountCardUserAcceptedResourceRewards,
+  DiscountCardGetCardResourceTimeRange as DiscountCardUserAcceptedResourceTimeRange,
+  DiscountCardGetCardResource as DiscountCardUserAcceptedResource,
+  PapaySignNotificationResource as DiscountCardUserAcceptedNotificationResource,
+  PapaySignNotificationResource as DiscountCardUserPaidNotificationResource,
+  EcommerceEntrustSignNotificationResource as EcommerceEntrustTerminateNotificationResource,
+  PapaySignNotificationResource as EduSchoolPayUserDebtStateUpdateNotificationResource,
+  PapaySignNotificationResource as EntrustReleaseNotificationResource,
+  EntrustSignResourceDeductScheduleDeductAmount as EntrustSignResourceDeductScheduleEstimatedDeductAmount,
+  EntrustReleaseResourcePayer as EntrustSigningResourcePayer,
+  EntrustReleaseResourceAmount as EntrustSigningResourceAmount,
+  EntrustReleaseResourceDeviceInformation as EntrustSigningResourceDeviceInformation,
+  EntrustReleaseResourcePromotionDetail as EntrustSigningResourcePromotionDetail,
+  PapaySignNotificationResource as EntrustSigningNotificationResource,
+  EntrustSignResourceDeductScheduleDeductAmount as EntrustTerminateResourceDeductScheduleEstimatedDeductAmount,
+  EntrustSignResourceDeductScheduleDeductAmount as EntrustTerminateResourceDeductScheduleScheduledAmount,
+  EntrustSignResourceDeductScheduleDeductAmount as EntrustTerminateResourceDeductScheduleDeductAmount,
+  EntrustSignNotificationResource as EntrustTerminateNotificationResource,
+  PapaySignNotificationResource as EntrustTerminateInquiryNotificationResource,
+  EntrustSignNotificationResource as EntrustTerminateRetentionNotificationResource,
+  FapiaoIssuedResourceFapiaoInformation as FapiaoCardDiscardedResourceFapiaoInformation,
+  PapaySignNotificationResource as FapiaoCardDiscardedNotificationResource,
+  FapiaoIssuedResourceFapiaoInformation as FapiaoCardInsertedResourceFapiaoInformation,
+  FapiaoIssuedResource as FapiaoCardInsertedResource,
+  PapaySignNotificationResource as FapiaoCardInsertedNotificationResource,
+  PapaySignNotificationResource as FapiaoIssuedNotificationResource,
+  FapiaoIssuedResourceFapiaoInformation as FapiaoReversedResourceFapiaoInformation,
+  FapiaoIssuedResource as FapiaoReversedResource,
+  PapaySignNotificationResource as FapiaoReversedNotificationResource,
+  PapaySignNotificationResource as FapiaoUserAppliedNotificationResource,
+  PapaySignNotificationResource as HirePowerBankReceiveInsuranceNotificationResource,
+  EntrustSignResourceContractTerminateInfo as InsuranceEntrustRenewResourceContractTerminateInfo,
+  InsuranceEntrustSignResource as InsuranceEntrustRenewResource,
+  InsuranceEntrustSignNotificationResource as InsuranceEntrustRenewNotificationResource,
+  EntrustSignResourceContractTerminateInfo as InsuranceEntrustSignResourceContractTerminateInfo,
+  EntrustSignResourceContractTerminateInfo as InsuranceEntrustTerminateResourceContractTerminateInfo,
+  InsuranceEntrustSignResource as InsuranceEntrustTerminateResource,
+  InsuranceEntrustSignNotificationResource as InsuranceEntrustTerminateNotificationResource,
+  PapaySignNotificationResource as MallAuthActivateCardNotificationResource,
+  PapaySignNotificationResource as MallTransactionSuccessNotificationResource,
+  MchtransferBatchClosedNotificationResource as MchtransferAuthorizationClosedNotificationResource,
+  MchtransferAuthorizationClosedResourceCloseInfo as MchtransferAuthorizationConfirmedResourceCloseInfo,
+  MchtransferAuthorizationClosedResource as MchtransferAuthorizationConfirmedResource,
+  MchtransferBatchClosedNotificationResource as MchtransferAuthorizationConfirmedNotificationResource,
+  MchtransferBatchClosedNotificationResource as MchtransferBatchFinishedNotificationResource,
+  MchtransferBatchClosedNotificationResource as MchtransferBillFinishedNotificationResource,
+  MchtransferBatchClosedNotificationResource as MchtransferQqwalletbillFinishedNotificationResource,
+  MedicalInsuranceSuccessResourcePassthroughRequestContent as MedicalInsuranceSuccessResourcePassthroughResponseContent,
+  PapaySignNotificationResource as MedicalInsuranceSuccessNotificationResource,
+  MembercardAcceptCardNotificationResource as MembercardActivateCardNotificationResource,
+  MembercardAcceptCardNotificationResource as MembercardUsercardManageNotificationResource,
+  PapaySignResource as PapayTerminateResource,
+  PapaySignNotificationResource as PapayTerminateNotificationResource,
+  PapaySignNotificationResource as PayscoreBindServiceAccountNotificationResource,
+  PayscoreUserPaidNotificationResource as PayscoreMchPrepayNotificationResource,
+  PapaySignNotificationResource as PayscoreUserAcceptedNotificationResource,
+  PayscoreUserSignPlanResourceSignedDetailList as PayscoreUserCancelSignPlanResourceSignedDetailList,
+  PayscoreUserPaidNotificationResource as PayscoreUserCancelSignPlanNotificationResource,
+  PapaySignNotificationResource as PayscoreUserCloseServiceNotificationResource,
+  PayscoreUserPaidResourcePostDiscounts as PayscoreUserConfirmResourcePostDiscounts,
+  PayscoreUserPaidResourceTimeRange as PayscoreUserConfirmResourceTimeRange,
+  PayscoreUserPaidResourceCollectionDetailsPromotionDetailGoodsDetail as PayscoreUserConfirmResourceCollectionDetailsPromotionDetailGoodsDetail,
+  PayscoreUserPaidResourceCollectionDetailsPromotionDetail as PayscoreUserConfirmResourceCollectionDetailsPromotionDetail,
+  PayscoreUserPaidResourceCollectionDetails as PayscoreUserConfirmResourceCollectionDetails,
+  PayscoreUserPaidResourceCollection as PayscoreUserConfirmResourceCollection,
+  PayscoreUserPaidNotificationResource as PayscoreUserConfirmNotificationResource,
+  PapaySignNotificationResource as PayscoreUserOpenServiceNotificationResource,
+  PayscoreUserPaidNotificationResource as PayscoreUserSignPlanNotificationResource,
+  ProductCouponSpImageGenerationResourceCutOutResult as ProductCouponSpImageGenerationResourceCombineImageResult,
+  ProductCouponSpSendNotificationResource as ProductCouponSpImageGenerationNotificationResource,
+  TransactionSuccessResourceReceiver as ProfitsharingReturnResourceReceiver,
+  TransactionSuccessResourceReceiver as ProfitsharingSuccessResourceReceiver,
+  ProfitsharingReturnResource as ProfitsharingSuccessResource,
+  ProfitsharingReturnNotificationResource as ProfitsharingSuccessNotificationResource,
+  RechargeClosedNotificationResource as RechargeFundReturnedNotificationResource,
+  RechargeClosedResourceRechargeAmount as RechargeSuccessResourceRechargeAmount,
+  RechargeClosedResourceBankTransferInfo as RechargeSuccessResourceBankTransferInfo,
+  RechargeClosedResourceOnlineBankRechargeInfo as RechargeSuccessResourceOnlineBankRechargeInfo,
+  RechargeClosedNotificationResource as RechargeSuccessNotificationResource,
+  RefundClosedResourceAmount as RefundAbnormalResourceAmount,
+  RefundClosedNotificationResource as RefundAbnormalNotificationResource,
+  RefundClosedNotificationResource as RefundSuccessNotificationResource,
+  PapaySignNotificationResource as RisktradeIdentificationNotificationResource,
+  PapaySignNotificationResource as SettlementSuccessNotificationResource,
+  EntrustSigningResourceContractInformation as TransactionFailResourceContractInformation,
+  EntrustReleaseResourceDeviceInformation as TransactionFailResourceDeviceInformation,
+  PapaySignNotificationResource as TransactionIndustryFailedNotificationResource,
+  TransactionIndustryFailedResourcePayer as TransactionIndustrySuccessResourcePayer,
+  TransactionIndustryFailedResourceAmount as TransactionIndustrySuccessResourceAmount,
+  TransactionIndustryFailedResourceDeviceInfo as TransactionIndustrySuccessResourceDeviceInfo,
+  TransactionIndustryFailedResourcePromotionDetail as TransactionIndustrySuccessResourcePromotionDetail,
+  PapaySignNotificationResource as TransactionIndustrySuccessNotificationResource,
+  TransactionFailResourceParkingInfo as TransactionPayBackResourceParkingInfo,
+  PapaySignNotificationResource as TransactionPayBackNotificationResource,
+  TransactionFailResourceParkingInfo as TransactionSuccessResourceParkingInfo,
+  PapaySignNotificationResource as VehicleEntranceStateChangeNotificationResource,
+  PapaySignNotificationResource as VehicleUserStateChangeNotificationResource,
+  ViolationAppealResource as ViolationInterceptResource,
+  ViolationAppealNotificationResource as ViolationInterceptNotificationResource,
+  ViolationAppealResource as ViolationPunishResource,
+  ViolationAppealNotificationResource as ViolationPunishNotificationResource,
+  WebizpayRevokedNotificationResource as WebizpayAuthorizedNotificationResource,
+  WebizpayRevokedNotificationResource as WebizpayPaymentrefundsuccessNotificationResource,
+  WebizpayRevokedNotificationResource as WebizpayPaymentsuccessNotificationResource,
+  WebizpayRevokedNotificationResource as WebizpayQuotacardexpiredNotificationResource,
+};

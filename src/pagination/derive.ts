@@ -1,7 +1,7 @@
-// Which GET endpoints page, and how, read from the endpoint model (src/generated/model.json)
+// Which GET endpoints page, and how, read from the runtime endpoint model (src/model-file.ts)
 // rather than listed by hand: a query with `offset` (or `page_index`, or `page_token`) and a page
 // size, and a response with one array of items.
-import type { Field, Model } from '../model.js';
+import type { Field, RuntimeEndpoint } from '../model.js';
 
 export interface Paging {
   template: string;
@@ -21,7 +21,7 @@ export interface Paging {
 const SIZES = ['limit', 'page_size', 'count'];
 const TOTALS = ['total_count', 'total_num'];
 
-export function derivePaging(model: Pick<Model, 'endpoints'>): Map<string, Paging> {
+export function derivePaging(model: { readonly endpoints: readonly RuntimeEndpoint[] }): Map<string, Paging> {
   const found = new Map<string, Paging>();
   for (const endpoint of model.endpoints) {
     const get = endpoint.operations.find((operation) => operation.method === 'get');
@@ -46,7 +46,7 @@ export function derivePaging(model: Pick<Model, 'endpoints'>): Map<string, Pagin
 }
 
 // The one top-level array of the answer (`data`, `plan_list`, …); `data` when there are several.
-function itemsField(fields: Field[]): string | undefined {
+function itemsField(fields: readonly Field[]): string | undefined {
   const arrays = fields.filter((field) => field.array);
   if (arrays.length === 1) return arrays[0]!.name;
   return arrays.find((field) => field.name === 'data')?.name;

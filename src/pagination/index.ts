@@ -5,10 +5,7 @@
 // before and a total that is not a number are errors, and so is a list longer than `maxPages`
 // pages (or, collected by toArray, than `maxItems` items).
 import { ParameterError, WechatpayError } from '../errors.js';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageDir } from '../here.js';
-import type { Model } from '../model.js';
+import { readShippedModel } from '../model-file.js';
 import type { Method, WechatpayResponse } from '../typing.js';
 import { derivePaging, type Paging } from './derive.js';
 
@@ -150,15 +147,7 @@ let derived: Map<string, Paging> | undefined;
 
 /** The paged endpoints, derived once from the shipped endpoint model. */
 export function pagedEndpoints(): ReadonlyMap<string, Paging> {
-  return (derived ??= derivePaging(readModel()));
-}
-
-// The package ships one copy of the model, beside the CommonJS build (src/generated/ under tests).
-export function readModel(): Pick<Model, 'endpoints'> {
-  const places = [join(packageDir, 'generated', 'model.json'), join(packageDir, '..', 'cjs', 'generated', 'model.json')];
-  const file = places.find((place) => existsSync(place));
-  if (!file) throw new Error(`wxpay-chain: the endpoint model is missing (looked in ${places.join(', ')}); reinstall the package`);
-  return JSON.parse(readFileSync(file, 'utf8')) as Pick<Model, 'endpoints'>;
+  return (derived ??= derivePaging(readShippedModel()));
 }
 
 export function paginate<T>(send: Send, template: string, options: object | undefined, settings: PaginateSettings = {}): Pages<T> {

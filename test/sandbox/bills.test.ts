@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const read = (kind: 'trade' | 'fundflow', query: Record<string, string> = {}) => readBill(Readable.from([mock.bills.text(kind, day, query)]), kind).toArray();
+const read = <K extends 'trade' | 'fundflow'>(kind: K, query: Record<string, string> = {}) => readBill(Readable.from([mock.bills.text(kind, day, query)]), kind).toArray();
 
 test('the day in the sandbox is the day the clock said', () => {
   expect(beijingDate(mock.sandbox.order('B1')!.success_time!)).toBe(day);

@@ -1,11 +1,14 @@
 // What the sandbox takes from the mock around it, as types and injected functions: the sandbox
 // folder imports nothing from src/mock itself (the mock imports the sandbox, never the reverse).
 import type { KeyObject } from 'node:crypto';
-import type { Field, Model, Operation } from '../../model.js';
+import type { Field, RuntimeEndpoint, RuntimeOperation, RuntimeWebhook } from '../../model.js';
 
 export type ModelField = Field;
-export type ModelOperation = Operation;
-export type ModelView = Pick<Model, 'endpoints'> & Partial<Pick<Model, 'webhooks'>>;
+export type ModelOperation = RuntimeOperation;
+export interface ModelView {
+  readonly endpoints: readonly RuntimeEndpoint[];
+  readonly webhooks?: readonly RuntimeWebhook[];
+}
 
 /** A sample JSON object shaped by documented fields (the mock's sampleBody). */
 export type Sample = (fields: readonly ModelField[]) => Record<string, unknown>;
