@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runtimeModelJson } from '../../codegen/runtime-model';
-import { decodeRuntimeModel, type Field, type Model, type RuntimeModelFile } from '../../src/model.js';
+import { decodeRuntimeModel, webhookOf, type Field, type Model, type RuntimeModelFile } from '../../src/model.js';
 import { readModelFile, readShippedModel } from '../../src/model-file.js';
 
 const generated = resolve(__dirname, '../../src/generated');
@@ -39,7 +39,14 @@ test('the runtime model is the full model less what only people and the typings 
       expect(runtimeView(got.response.fields)).toEqual(runtimeView(op.response.fields));
     });
   }
-  const v3 = full.webhooks.filter((w) => w.protocol === 'v3');
+  // Each event under its own page only: the profit-sharing pages also list TRANSACTION.SUCCESS.
+  const v3 = full.webhooks
+    .filter((w) => w.protocol === 'v3')
+    .map((w) => ({ ...w, events: w.events.filter((event) => webhookOf(full.webhooks, event) === w) }))
+    .filter((w) => w.events.length > 0);
+  const payment = decoded.webhooks.filter((w) => w.events.includes('TRANSACTION.SUCCESS'));
+  expect(payment).toHaveLength(1);
+  expect(payment[0]!.resource?.map((f) => f.name)).toContain('trade_state');
   expect(decoded.webhooks.map((w) => w.events)).toEqual(v3.map((w) => w.events));
   decoded.webhooks.forEach((w, i) => expect(runtimeView(w.resource ?? [])).toEqual(runtimeView(v3[i]!.resource ?? [])));
   // what it leaves out

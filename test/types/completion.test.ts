@@ -10,7 +10,7 @@ const root = resolve(__dirname, '../..');
 const file = join(root, 'test/types/__completion__.ts');
 const text = `import type { WechatpayClient, WebhookEvents } from '../../src/index.js';
 declare const wxpay: WechatpayClient;
-declare const paid: WebhookEvents['TRANSACTION.SUCCESS'];
+declare const paid: Extract<WebhookEvents['TRANSACTION.SUCCESS'], { trade_state: unknown }>; // the payment (profit-sharing movements come under it too)
 export async function f() {
   const { data } = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: 'T1', query: { mchid: '1' } });
   const a = data.trade_state === 'SU';
