@@ -3,27 +3,39 @@
 // prescribes, and writes the file only once it verified.
 import type { Writable } from 'node:stream';
 import type * as CliProgress from 'cli-progress';
+import { DEFAULT_BASE_URL } from '../config.js';
 import { Wechatpay, untyped, type UntypedWechatpayClient } from '../index.js';
 import type { DownloadSource, FileLink } from '../downloads/index.js';
 import { lazy } from '../lazy.js';
-import { printableIo } from './output.js';
-import { CREDENTIALS_HELP, defaultIo, loadCredentials, parseCommand, report, type CliIo } from './request.js';
+import { CREDENTIALS_HELP, loadConfig } from './credentials.js';
+import { CONFIG_OPTIONS, parseCommand, usage, type OptionSpecs } from './options.js';
+import { printableIo, stdio, type CliIo } from './output.js';
+import { report } from './report.js';
 import { UsageError } from './usage.js';
 
+const OPTIONS = {
+  date: { type: 'string', arg: '<YYYY-MM-DD>', help: 'the day of the bill (required; a day that is over, in Beijing time)' },
+  out: { type: 'string', arg: '<file>', help: 'where to write the bill (required); written only once it verified' },
+  type: { type: 'string', arg: '<t>', help: 'trade bill type: ALL (default), SUCCESS, REFUND, …' },
+  'account-type': { type: 'string', arg: '<t>', help: 'fund-flow account: BASIC (default), OPERATION, FEES' },
+  'sub-mchid': { type: 'string', arg: '<id>', help: 'the sub-merchant (required for sub-merchant; optional for trade)' },
+  gzip: { type: 'boolean', help: 'ask for a GZIP transfer (the file written is the bill itself)' },
+} as const satisfies OptionSpecs;
 
-const USAGE = `usage: wxpay-chain bill <trade|fundflow|sub-merchant|statement> --date YYYY-MM-DD --out <file> [options]
+// Statements from another host (e.g. https://apihk.mch.weixin.qq.com/) were asked for with
+// --base-uri: it names the same thing as everywhere else, the URL the requests go to.
+const SHARED = { ...CONFIG_OPTIONS, 'base-url': { ...CONFIG_OPTIONS['base-url'], aliases: ['base-uri'] } } as const satisfies OptionSpecs;
 
-  --type <t>            trade bill type: ALL (default), SUCCESS, REFUND, …
-  --account-type <t>    fund-flow account: BASIC (default), OPERATION, FEES
-  --sub-mchid <id>      the sub-merchant (required for sub-merchant; optional for trade)
-  --gzip                ask for a GZIP transfer (the file written is the bill itself)
-  --base-uri <url>      statements from another host, e.g. https://apihk.mch.weixin.qq.com/
-  --config <file>       client config JSON (default: WXPAY_CONFIG or the environment)
-  -h, --help            this text
+const USAGE = usage(
+  `usage: wxpay-chain bill <trade|fundflow|sub-merchant|statement> --date YYYY-MM-DD --out <file> [options]
 
-${CREDENTIALS_HELP}`;
+  a statement from another host: --base-url https://apihk.mch.weixin.qq.com/`,
+  OPTIONS,
+  SHARED,
+  CREDENTIALS_HELP,
+);
 
-const KINDS = new Set(['trade', 'fundflow', 'sub-merchant', 'statement']);
+const KINDS = ['trade', 'fundflow', 'sub-merchant', 'statement'];
 
 export interface BillIo extends CliIo {
   /** Where the progress bar is drawn (default: stderr, when it is a terminal). */
@@ -32,33 +44,44 @@ export interface BillIo extends CliIo {
 
 const progressLibrary = lazy<typeof CliProgress>('cli-progress');
 
-export async function run(argv: string[], given: BillIo = defaultIo): Promise<number> {
+/** `YYYY-MM-DD` of a day that exists; a UsageError saying what is wrong with it otherwise. */
+export function billDate(given: string | undefined): string {
+  if (given === undefined) throw new UsageError('--date YYYY-MM-DD is required: the day of the bill, e.g. --date 2024-06-01');
+  const parts = /^(\d{4})\D?(\d{1,2})\D?(\d{1,2})$/.exec(given);
+  const written = parts && `${parts[1]}-${parts[2]!.padStart(2, '0')}-${parts[3]!.padStart(2, '0')}`;
+  if (!written || written !== given) {
+    throw new UsageError(`--date ${given}: write the day as YYYY-MM-DD, e.g. --date ${written && !notADay(written) ? written : '2024-06-01'}`);
+  }
+  const wrong = notADay(given);
+  if (wrong) throw new UsageError(`--date ${given}: ${wrong}`);
+  return given;
+}
+
+// Why YYYY-MM-DD `date` names no day, if it does not.
+function notADay(date: string): string | undefined {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  if (month < 1 || month > 12) return `there is no month ${month} (YYYY-MM-DD: the month comes second, 01 to 12)`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day < 1 || day > days ? `${date.slice(0, 7)} has ${days} days, not ${day}` : undefined;
+}
+
+export async function run(argv: string[], given: BillIo = stdio): Promise<number> {
   const io = printableIo(given);
-  const parsed = parseCommand(
-    'bill',
-    argv,
-    {
-      date: { type: 'string' },
-      out: { type: 'string' },
-      type: { type: 'string' },
-      'account-type': { type: 'string' },
-      'sub-mchid': { type: 'string' },
-      gzip: { type: 'boolean' },
-      'base-uri': { type: 'string' },
-    },
-    USAGE,
-    io,
-  );
+  const parsed = parseCommand('bill', argv, { ...OPTIONS, ...SHARED }, USAGE, io);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
+  let url: string | undefined;
   try {
     const kind = positionals[0];
-    if (!kind || !KINDS.has(kind) || positionals.length > 1) throw new UsageError('give one kind: trade, fundflow, sub-merchant or statement');
-    if (!values.date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) throw new UsageError('--date YYYY-MM-DD is required');
-    if (!values.out) throw new UsageError('--out <file> is required');
+    if (!kind || !KINDS.includes(kind)) throw new UsageError(`give the kind of bill first: trade, fundflow, sub-merchant or statement${kind ? `; got ${JSON.stringify(kind)}` : ''}`);
+    if (positionals.length > 1) throw new UsageError(`one kind of bill only; ${JSON.stringify(positionals[1])} is one too many`);
+    const date = billDate(values.date);
+    if (!values.out) throw new UsageError('--out <file> is required: where to write the bill');
     if (kind === 'sub-merchant' && !values['sub-mchid']) throw new UsageError('--sub-mchid is required for a sub-merchant bill');
-    const wxpay = untyped(new Wechatpay(loadCredentials(values.config, io.env ?? process.env)));
-    const sources = await apply(wxpay, kind, values);
+    const config = loadConfig(values, io.env ?? process.env);
+    const wxpay = untyped(new Wechatpay(config));
+    url = config.baseURL ?? DEFAULT_BASE_URL;
+    const sources = await apply(wxpay, kind, { ...values, date });
     for (const [index, source] of sources.entries()) {
       const target = sources.length > 1 ? `${values.out}.${index + 1}` : values.out;
       const bar = progressBar(io);
@@ -74,11 +97,11 @@ export async function run(argv: string[], given: BillIo = defaultIo): Promise<nu
     }
     return 0;
   } catch (error) {
-    return report('bill', error, io);
+    return report('bill', error, io, { url });
   }
 }
 
-type Values = { date?: string; type?: string; 'account-type'?: string; 'sub-mchid'?: string; gzip?: boolean; 'base-uri'?: string };
+type Values = { date: string; type?: string; 'account-type'?: string; 'sub-mchid'?: string; gzip?: boolean };
 
 async function apply(wxpay: UntypedWechatpayClient, kind: string, values: Values): Promise<DownloadSource[]> {
   const tar = values.gzip ? { tar_type: 'GZIP' } : {};
@@ -95,7 +118,7 @@ async function apply(wxpay: UntypedWechatpayClient, kind: string, values: Values
       return ((data as { download_bill_list?: FileLink[] }).download_bill_list ?? []).slice();
     }
     default:
-      return [{ statement: { date: values.date!.replaceAll('-', '') }, gzip: values.gzip === true, ...(values['base-uri'] ? { base_uri: values['base-uri'] } : {}) }];
+      return [{ statement: { date: values.date.replaceAll('-', '') }, gzip: values.gzip === true }];
   }
 }
 

@@ -1,7 +1,9 @@
 // The commands `wxpay-chain` knows: one entry each, loaded only when run. Adding a command is one
-// line here plus its own module exporting `run(argv)`.
+// line here plus its own module exporting `run(argv, io)`.
+import type { CliIo } from './output.js';
+
 export interface Command {
-  run(argv: string[]): Promise<number>;
+  run(argv: string[], io?: CliIo): Promise<number>;
 }
 
 export interface CommandEntry {

@@ -4,17 +4,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { packageDir } from '../here.js';
 import { COMMANDS, type CommandEntry } from './commands.js';
-import { printableIo } from './output.js';
+import { printableIo, stdio, type CliIo } from './output.js';
 import { nearest } from '../nearest.js';
 
 export { distance, nearest } from '../nearest.js';
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const stdio: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
 export function help(commands: Readonly<Record<string, CommandEntry>> = COMMANDS): string {
   const names = Object.keys(commands).sort();
@@ -46,7 +39,7 @@ export function version(from: string = packageDir): string {
   return 'unknown';
 }
 
-export async function main(argv: string[], given: Io = stdio, commands: Readonly<Record<string, CommandEntry>> = COMMANDS): Promise<number> {
+export async function main(argv: string[], given: CliIo = stdio, commands: Readonly<Record<string, CommandEntry>> = COMMANDS): Promise<number> {
   const io = printableIo(given);
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
@@ -67,5 +60,5 @@ export async function main(argv: string[], given: Io = stdio, commands: Readonly
     io.err(`wxpay-chain: unknown command ${JSON.stringify(name)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''}\n\n${help(commands)}`);
     return 2;
   }
-  return (await entry.load()).run(rest);
+  return (await entry.load()).run(rest, given);
 }

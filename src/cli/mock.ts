@@ -1,109 +1,108 @@
-// `wxpay-chain mock [--port 0] [--host 127.0.0.1] [--mode certificate|public-key] [--dir <folder>]
-// [--fault …]… [--faults <file.json>]`: a local WeChat Pay until Ctrl-C. Writes the merchant key, the platform certificate (or public
-// key) and a client config JSON into a folder (a new temporary one by default) and prints where.
+// `wxpay-chain mock [--port 0] [--host 127.0.0.1] [--mode certificate|public-key|migrating]
+// [--dir <folder>] [--fault …]… [--faults <file.json>]`: a local WeChat Pay until Ctrl-C. Writes
+// the merchant key, the platform certificate and/or public key and a client config JSON into a
+// folder (a new temporary one by default) and prints where.
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { certifiedKey } from '../mock/identity.js';
 import { webhookOf } from '../model.js';
 import { StateFileError } from '../mock/state/ledger.js';
-import { printableIo } from './output.js';
 import { loadModel } from '../mock/model.js';
 import { buildNotification, deliver } from '../mock/notify.js';
 import { sampleBody } from '../mock/sample.js';
-import { startMockServer, type MockServer } from '../mock/server.js';
+import { startMockServer, type MockMode, type MockServer } from '../mock/server.js';
+import type { SandboxOptions } from '../mock/state/index.js';
+import { nearest } from '../nearest.js';
 import { describeRule, parseFault, parseFaultsFile, type FaultRule } from './faults.js';
 import { UsageError } from './usage.js';
 import { unreachable } from './network.js';
-import { SANDBOX_USAGE, sandboxBanner, sandboxFlags, sandboxOptions } from './sandbox.js';
+import { sandboxBanner, sandboxFlags, sandboxOptions } from './sandbox.js';
+import { parseJson } from './json.js';
+import { parseCommand, usage, type OptionSpecs } from './options.js';
+import { printableIo, stdio, type CliIo } from './output.js';
+import { report } from './report.js';
 import { untilSignal } from '../until-signal.js';
 
-const USAGE = `usage: wxpay-chain mock [options]
-       wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]
+const OPTIONS = {
+  port: { type: 'string', arg: '<n>', help: 'port to listen on (default 0: any free port)' },
+  host: { type: 'string', arg: '<addr>', help: 'address to listen on (default 127.0.0.1)' },
+  mode: {
+    type: 'string',
+    arg: '<mode>',
+    help: [
+      'how the made-up merchant is answered: "certificate" (default: signed by',
+      'the platform certificate), "public-key" (by the WeChat Pay public key, no',
+      'certificate to download) or "migrating" (certificates listed, answers',
+      'signed by the public key)',
+    ].join('\n'),
+  },
+  dir: { type: 'string', arg: '<folder>', help: 'where to write keys and client.json (default: a new temporary folder,\nremoved on exit)' },
+  'apiv3-key': { type: 'string', arg: '<key>', help: 'the APIv3 key (32 ASCII characters) v3/certificates encrypts under\n(default: made up)' },
+  fault: {
+    type: 'string',
+    multiple: true,
+    arg: '<spec>',
+    help: [
+      'make answers misbehave, as mock.fault() does (repeatable):',
+      'KIND[=VALUE][:TEMPLATE[:TIMES]], KIND one of latency=<ms>,',
+      'status=<4xx|5xx>, reset, truncate, bad-signature,',
+      'stale-timestamp[=<seconds>], unknown-serial, signtest. With a TEMPLATE,',
+      'every request to that route (or TIMES of them); without, the next TIMES',
+      'requests (default 1). E.g.',
+      '--fault bad-signature:v3/certificates',
+      '--fault status=503:v3/pay/transactions/native:2 --fault latency=1500::3',
+    ].join('\n'),
+  },
+  faults: {
+    type: 'string',
+    arg: '<file>',
+    help: 'the same from a JSON file: [{ "kind": "status", "status": 503,\n"template": "…", "times": 2, "method": "POST" }, …] (fields as in\ndocs/mock.md, Faults)',
+  },
+  ...sandboxFlags,
+} as const satisfies OptionSpecs;
 
-  --port <n>          port to listen on (default 0: any free port)
-  --host <addr>       address to listen on (default 127.0.0.1)
-  --mode <mode>       sign answers with the platform "certificate" (default) or the WeChat Pay "public-key"
-  --dir <folder>      where to write keys and client.json (default: a new temporary folder, removed on exit)
-  --apiv3-key <key>   the APIv3 key (32 ASCII characters) v3/certificates encrypts under (default: made up)
-  --fault <spec>      make answers misbehave, as mock.fault() does (repeatable):
-                      KIND[=VALUE][:TEMPLATE[:TIMES]], KIND one of latency=<ms>, status=<4xx|5xx>, reset,
-                      truncate, bad-signature, stale-timestamp[=<seconds>], unknown-serial, signtest.
-                      With a TEMPLATE, every request to that route (or TIMES of them); without, the next
-                      TIMES requests (default 1). E.g. --fault bad-signature:v3/certificates
-                      --fault status=503:v3/pay/transactions/native:2 --fault latency=1500::3
-  --faults <file>     the same from a JSON file: [{ "kind": "status", "status": 503, "template": "…",
-                      "times": 2, "method": "POST" }, …] (fields as in docs/mock.md, Faults)
-${SANDBOX_USAGE}  -h, --help          this text
-`;
+const USAGE = usage(
+  `usage: wxpay-chain mock [options]
+       wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]`,
+  OPTIONS,
+  {},
+);
 
-export interface RunIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
+const MODES: readonly MockMode[] = ['certificate', 'public-key', 'migrating'];
+
+export interface MockIo extends CliIo {
   /** Resolves when the server should stop (default: SIGINT or SIGTERM). */
   until?: (mock: MockServer) => Promise<void>;
 }
 
-const defaultIo: RunIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
-export async function run(argv: string[], given: RunIo = defaultIo): Promise<number> {
+export async function run(argv: string[], given: MockIo = stdio): Promise<number> {
   const io = printableIo(given);
   if (argv[0] === 'notify') return notify(argv.slice(1), io);
-  let values: { port?: string; host?: string; mode?: string; dir?: string; 'apiv3-key'?: string; fault?: string[]; faults?: string; help?: boolean; state?: string; 'time-factor'?: string; 'sample-bills'?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        mode: { type: 'string' },
-        dir: { type: 'string' },
-        'apiv3-key': { type: 'string' },
-        fault: { type: 'string', multiple: true },
-        faults: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        ...sandboxFlags,
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.err(`wxpay-chain mock: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err(`wxpay-chain mock: --port must be an integer from 0 to 65535\n`);
-    return 2;
-  }
-  const mode = values.mode ?? 'certificate';
-  if (mode !== 'certificate' && mode !== 'public-key') {
-    io.err(`wxpay-chain mock: --mode must be "certificate" or "public-key"\n`);
-    return 2;
-  }
+  const parsed = parseCommand('mock', argv, OPTIONS, USAGE, io, false);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  let port: number;
+  let mode: MockMode;
   let rules: FaultRule[];
+  let sandbox: SandboxOptions;
   try {
+    port = values.port === undefined ? 0 : Number(values.port);
+    if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535; got ${JSON.stringify(values.port)}`);
+    mode = (values.mode ?? 'certificate') as MockMode;
+    if (!MODES.includes(mode)) {
+      const meant = nearest(mode, MODES);
+      throw new UsageError(`--mode must be ${MODES.map((m) => `"${m}"`).join(', ')}; got ${JSON.stringify(values.mode)}${meant ? `: did you mean "${meant}"?` : ''}`);
+    }
     rules = (values.fault ?? []).map(parseFault);
     if (values.faults) rules.push(...parseFaultsFile(readText(values.faults, '--faults'), values.faults));
+    const options = sandboxOptions(values);
+    if (typeof options === 'string') throw new UsageError(options);
+    sandbox = options;
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`wxpay-chain mock: ${error.message}\n`);
-    return 2;
-  }
-  const sandbox = sandboxOptions(values);
-  if (typeof sandbox === 'string') {
-    io.err(`wxpay-chain mock: ${sandbox}\n`);
-    return 2;
+    return report('mock', error, io);
   }
   let mock: MockServer;
   try {
@@ -115,8 +114,8 @@ export async function run(argv: string[], given: RunIo = defaultIo): Promise<num
       sandbox,
     });
   } catch (error) {
-    io.err(`wxpay-chain mock: ${(error as Error).message}\n`);
-    return error instanceof StateFileError ? 2 : 1;
+    // A state file the sandbox cannot read is the command line's to fix: exit status 2.
+    return report('mock', error instanceof StateFileError ? new UsageError(error.message) : error, io);
   }
   for (const rule of rules) mock.fault(rule.fault, rule.scope);
   if (values['sample-bills']) mock.bills.samples = true;
@@ -129,9 +128,10 @@ export async function run(argv: string[], given: RunIo = defaultIo): Promise<num
   };
   const privateKey = write('apiclient_key.pem', mock.merchant.privateKeyPem);
   write('apiclient_cert.pem', mock.merchant.certificatePem);
-  const platformId = mode === 'public-key' ? mock.publicKey.id : mock.platform.serial;
-  const platformFile =
-    mode === 'public-key' ? write(`${mock.publicKey.id}.pem`, mock.publicKey.publicKeyPem) : write(`wechatpay_${mock.platform.serial}.pem`, mock.platform.certificatePem);
+  // What the client trusts: the platform certificate, the WeChat Pay public key, or (migrating) both.
+  const certs: Record<string, string> = {};
+  if (mode !== 'public-key') certs[mock.platform.serial] = pathToFileURL(write(`wechatpay_${mock.platform.serial}.pem`, mock.platform.certificatePem)).href;
+  if (mode !== 'certificate') certs[mock.publicKey.id] = pathToFileURL(write(`${mock.publicKey.id}.pem`, mock.publicKey.publicKeyPem)).href;
   const config = write(
     'client.json',
     `${JSON.stringify(
@@ -139,7 +139,7 @@ export async function run(argv: string[], given: RunIo = defaultIo): Promise<num
         mchid: mock.merchant.mchid,
         serial: mock.merchant.serial,
         privateKey: pathToFileURL(privateKey).href,
-        certs: { [platformId]: pathToFileURL(platformFile).href },
+        certs,
         baseURL: mock.url,
         apiv2Key: mock.apiv2Key,
       },
@@ -148,9 +148,9 @@ export async function run(argv: string[], given: RunIo = defaultIo): Promise<num
     )}\n`,
   );
   const apiv3 = write('apiv3_key.txt', `${mock.apiv3Key}\n`);
-  // What `wxpay-chain mock notify --dir` signs with: this mock's own platform identity.
-  const signingKey = mode === 'public-key' ? mock.publicKey.privateKeyPem : mock.platform.privateKeyPem;
-  write('signing.json', `${JSON.stringify({ id: platformId, privateKey: pathToFileURL(write('signing_key.pem', signingKey)).href }, null, 2)}\n`);
+  // What `wxpay-chain mock notify --dir` signs with: what this mock signs its notifications with.
+  const signer = mode === 'certificate' ? { id: mock.platform.serial, pem: mock.platform.privateKeyPem } : { id: mock.publicKey.id, pem: mock.publicKey.privateKeyPem };
+  write('signing.json', `${JSON.stringify({ id: signer.id, privateKey: pathToFileURL(write('signing_key.pem', signer.pem)).href }, null, 2)}\n`);
   const faults = rules.map((rule) => `fault: ${describeRule(rule)}\n`).join('');
   io.out(`mock WeChat Pay listening at ${mock.url}\nclient config: ${config}\nAPIv3 key: ${apiv3}\n${faults}${sandboxBanner(mock, sandbox)}(Ctrl-C to stop)\n`);
   await (io.until ?? untilSignal)(mock);
@@ -161,54 +161,41 @@ export async function run(argv: string[], given: RunIo = defaultIo): Promise<num
   return 0;
 }
 
-const NOTIFY_USAGE = `usage: wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]
+const NOTIFY_OPTIONS = {
+  to: { type: 'string', arg: '<url>', help: 'your endpoint (required)' },
+  dir: { type: 'string', arg: '<folder>', help: 'the --dir of a running `wxpay-chain mock`: its keys sign\n(default: new keys)' },
+  resource: { type: 'string', arg: '<file.json>', help: "the resource to send (default: a sample shaped by the event's table)" },
+} as const satisfies OptionSpecs;
+
+const NOTIFY_USAGE = usage(
+  `usage: wxpay-chain mock notify <EVENT_TYPE> --to <url> [--dir <folder>] [--resource <file.json>]
 
 Sends one documented notification (e.g. TRANSACTION.SUCCESS) to your endpoint, its resource
 encrypted under the APIv3 key and the envelope signed, as WeChat Pay does. With --dir, the keys
 of a running \`wxpay-chain mock --dir <folder>\` are used, so a client configured from its
 client.json trusts the notification; without it, new keys are made and written to a new folder.
-The resource is a sample shaped by the event's documented table, or the JSON in --resource.
-Prints the HTTP status and body your endpoint answered; exits 0 on a 2XX answer.
-`;
+Prints the HTTP status and body your endpoint answered; exits 0 on a 2XX answer.`,
+  NOTIFY_OPTIONS,
+  {},
+);
 
-async function notify(argv: string[], io: RunIo): Promise<number> {
-  let parsed: { values: { to?: string; dir?: string; resource?: string; help?: boolean }; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { to: { type: 'string' }, dir: { type: 'string' }, resource: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    io.err(`wxpay-chain mock notify: ${(error as Error).message}\n${NOTIFY_USAGE}`);
-    return 2;
-  }
+async function notify(argv: string[], io: MockIo): Promise<number> {
+  const parsed = parseCommand('mock notify', argv, NOTIFY_OPTIONS, NOTIFY_USAGE, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(NOTIFY_USAGE);
-    return 0;
-  }
   const eventType = positionals[0];
-  if (!eventType || !values.to || positionals.length > 1) {
-    io.err(`wxpay-chain mock notify: give one event type and --to <url>\n${NOTIFY_USAGE}`);
-    return 2;
-  }
-  if (!/^https?:\/\/[^/]/i.test(values.to) || !URL.canParse(values.to)) {
-    io.err(`wxpay-chain mock notify: --to must be an http:// or https:// URL, got ${JSON.stringify(values.to)}\n`);
-    return 2;
-  }
-  const hook = webhookOf(loadModel().webhooks, eventType);
-  if (!hook && !values.resource) {
-    io.err(`wxpay-chain mock notify: ${eventType} is not a documented APIv3 notification type (pass --resource to send it anyway)\n`);
-    return 2;
-  }
   let resource: unknown;
+  let to: string;
   try {
-    resource = values.resource ? JSON.parse(readText(values.resource, '--resource')) : sampleBody(hook?.resource ?? []);
+    if (!eventType || positionals.length > 1) throw new UsageError(`give one event type, e.g. TRANSACTION.SUCCESS${positionals.length > 1 ? `; ${JSON.stringify(positionals[1])} is one too many` : ''}`);
+    if (values.to === undefined) throw new UsageError('--to <url> is required: your endpoint');
+    to = values.to;
+    if (!/^https?:\/\/[^/]/i.test(to) || !URL.canParse(to)) throw new UsageError(`--to must be an http:// or https:// URL, got ${JSON.stringify(to)}`);
+    const hook = webhookOf(loadModel().webhooks, eventType);
+    if (!hook && !values.resource) throw new UsageError(`${eventType} is not a documented APIv3 notification type (pass --resource to send it anyway)`);
+    resource = values.resource ? parseJson(readText(values.resource, '--resource'), `--resource ${values.resource}`) : sampleBody(hook?.resource ?? []);
   } catch (error) {
-    io.err(`wxpay-chain mock notify: ${error instanceof UsageError ? error.message : `--resource ${values.resource}: not JSON (${(error as Error).message})`}\n`);
-    return 2;
+    return report('mock notify', error, io);
   }
   let dir = values.dir ? resolve(values.dir) : undefined;
   if (!dir) {
@@ -228,17 +215,15 @@ async function notify(argv: string[], io: RunIo): Promise<number> {
     signer = { id: signing.id, privateKey: createPrivateKey(readFileSync(fileURLToPath(signing.privateKey))) };
     apiv3Key = readFileSync(join(dir, 'apiv3_key.txt'), 'utf8').trim();
   } catch (error) {
-    io.err(`wxpay-chain mock notify: ${dir} does not hold a mock's signing.json, signing key and apiv3_key.txt (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})\n`);
-    return 2;
+    return report('mock notify', new UsageError(`--dir ${dir} does not hold a mock's signing.json, signing key and apiv3_key.txt (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`), io);
   }
   let answer: Awaited<ReturnType<typeof deliver>>;
   try {
-    answer = await deliver(values.to, buildNotification({ eventType, resource, apiv3Key, signer }));
+    answer = await deliver(to, buildNotification({ eventType, resource, apiv3Key, signer }));
   } catch (error) {
-    io.err(`wxpay-chain mock notify: ${unreachable(values.to, error)}\n`);
-    return 1;
+    return report('mock notify', new Error(unreachable(to, error)), io);
   }
-  io.out(`${eventType} → ${values.to}: ${answer.status}${answer.body ? ` ${answer.body}` : ''}\n`);
+  io.out(`${eventType} → ${to}: ${answer.status}${answer.body ? ` ${answer.body}` : ''}\n`);
   return answer.status >= 200 && answer.status < 300 ? 0 : 1;
 }
 

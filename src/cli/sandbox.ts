@@ -3,25 +3,26 @@
 // `wxpay-chain sandbox pay|fail|cancel|expire|redeliver|list` drives a running mock through its
 // console's endpoints, as the console's buttons do.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { MockServer } from '../mock/server.js';
 import type { SandboxOptions } from '../mock/state/index.js';
+import { nearest } from '../nearest.js';
 import { redactUrl } from '../redact.js';
-import { printableIo } from './output.js';
+import { loadBaseUrl } from './credentials.js';
+import { CONFIG_OPTIONS, parseCommand, usage, type OptionSpecs } from './options.js';
+import { jsonText, printableIo, stdio, type CliIo } from './output.js';
+import { report } from './report.js';
+import { UsageError } from './usage.js';
 
 
 /** The `wxpay-chain mock` flags that configure the sandbox. */
 export const sandboxFlags = {
-  state: { type: 'string' },
-  'time-factor': { type: 'string' },
-  'sample-bills': { type: 'boolean' },
-} as const;
-
-export const SANDBOX_USAGE = `  --state <file>      keep orders, refunds and deliveries in <file> across restarts (written atomically, off the request path)
-  --time-factor <f>   pace of notification retries: 1 is WeChat Pay's (15s, 15s, 30s, 3m, …), default 0.01
-  --sample-bills      bills carry sample rows (marked "wxpay-chain sample row"), also for a day without
-                      orders; without it such a day has no bill (NO_STATEMENT_EXIST), as at WeChat Pay
-`;
+  state: { type: 'string', arg: '<file>', help: 'keep orders, refunds and deliveries in <file> across restarts (written\natomically, off the request path)' },
+  'time-factor': { type: 'string', arg: '<f>', help: "pace of notification retries: 1 is WeChat Pay's (15s, 15s, 30s, 3m, …),\ndefault 0.01" },
+  'sample-bills': {
+    type: 'boolean',
+    help: 'bills carry sample rows (marked "wxpay-chain sample row"), also for a day\nwithout orders; without it such a day has no bill (NO_STATEMENT_EXIST),\nas at WeChat Pay',
+  },
+} as const satisfies OptionSpecs;
 
 /** The sandbox options from `wxpay-chain mock` flags, or the usage error to print. */
 export function sandboxOptions(values: { state?: string; 'time-factor'?: string }): SandboxOptions | string {
@@ -41,7 +42,11 @@ export function sandboxBanner(mock: MockServer, options: SandboxOptions): string
   return `sandbox console: ${mock.url}\n${kept}`;
 }
 
-const USAGE = `usage: wxpay-chain sandbox <action> [<id>] --url <mock url>
+// --url was this command's first spelling of --base-url.
+const SHARED = { ...CONFIG_OPTIONS, 'base-url': { ...CONFIG_OPTIONS['base-url'], aliases: ['url'] } } as const satisfies OptionSpecs;
+
+const USAGE = usage(
+  `usage: wxpay-chain sandbox <action> [<id>] [--base-url <mock url> | --config <its client.json>]
 
   pay <out_trade_no>          the payer pays (TRANSACTION.SUCCESS is sent to the order's notify_url)
   fail <out_trade_no>         the payment fails for lack of balance (PAYERROR)
@@ -50,46 +55,36 @@ const USAGE = `usage: wxpay-chain sandbox <action> [<id>] --url <mock url>
   redeliver <delivery id>     send a notification again
   list                        orders, refunds and deliveries as JSON
 
-  --url <url>   the running mock (printed by \`wxpay-chain mock\`); default $WXPAY_SANDBOX_URL
-  -h, --help    this text
-`;
+  the running mock (\`wxpay-chain mock\` prints its URL and client.json): --base-url, else baseURL
+  of the configuration, else WXPAY_BASE_URL (or WXPAY_SANDBOX_URL)`,
+  {},
+  SHARED,
+);
 
 const OUTCOME: Record<string, string> = { pay: 'success', fail: 'insufficient-balance', cancel: 'cancel' };
+const ACTIONS = [...Object.keys(OUTCOME), 'expire', 'redeliver', 'list'];
 
-export interface SandboxIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const defaultIo: SandboxIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-
-export async function run(argv: string[], given: SandboxIo = defaultIo): Promise<number> {
+export async function run(argv: string[], given: CliIo = stdio): Promise<number> {
   const io = printableIo(given);
-  let parsed: { values: { url?: string; help?: boolean }; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: argv, options: { url: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
-  } catch (error) {
-    io.err(`wxpay-chain sandbox: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand('sandbox', argv, SHARED, USAGE, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
   const [action, id, ...extra] = positionals;
-  const needsId = action !== 'list';
-  if (!action || !(action in OUTCOME || action === 'expire' || action === 'redeliver' || action === 'list') || (needsId && !id) || extra.length || (!needsId && id)) {
-    io.err(`wxpay-chain sandbox: give one action${needsId ? ' and its id' : ''}\n${USAGE}`);
-    return 2;
-  }
-  const base = values.url ?? process.env.WXPAY_SANDBOX_URL;
   let url: URL;
   try {
-    url = new URL(base ?? '');
-  } catch {
-    io.err(`wxpay-chain sandbox: --url must be the mock's URL, e.g. http://127.0.0.1:8080/ (got ${JSON.stringify(redactUrl(base ?? ''))})\n`);
-    return 2;
+    if (!action || !ACTIONS.includes(action)) {
+      const meant = action ? nearest(action, ACTIONS) : undefined;
+      throw new UsageError(`give an action: ${ACTIONS.join(', ')}${action ? `; got ${JSON.stringify(action)}${meant ? `: did you mean ${meant}?` : ''}` : ''}`);
+    }
+    if (action === 'list' ? id !== undefined : !id) throw new UsageError(action === 'list' ? `list takes no id; got ${JSON.stringify(id)}` : `${action} needs the ${action === 'redeliver' ? 'delivery id' : 'out_trade_no of the order'}`);
+    if (extra.length) throw new UsageError(`one id only; ${JSON.stringify(extra[0])} is one too many`);
+    const env = io.env ?? process.env;
+    const base = loadBaseUrl(values, env) ?? (env.WXPAY_SANDBOX_URL || undefined);
+    if (base === undefined) throw new UsageError('which mock? give --base-url <its URL> or --config <its client.json> (both printed by `wxpay-chain mock`), or set WXPAY_BASE_URL');
+    if (!/^https?:\/\//i.test(base) || !URL.canParse(base)) throw new UsageError(`--base-url must be the mock's URL, e.g. http://127.0.0.1:8080/ (got ${JSON.stringify(redactUrl(base))})`);
+    url = new URL(base);
+  } catch (error) {
+    return report('sandbox', error, io);
   }
   const path =
     action === 'list'
@@ -112,14 +107,12 @@ export async function run(argv: string[], given: SandboxIo = defaultIo): Promise
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    io.err(`wxpay-chain sandbox: no mock at ${redactUrl(url.href)} (${(error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message})\n`);
-    return 1;
+    return report('sandbox', new Error(`no mock at ${redactUrl(url.href)} (${(error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`), io);
   }
   const answer = (await response.json().catch(() => ({}))) as { message?: string };
   if (!response.ok) {
-    io.err(`wxpay-chain sandbox: ${answer.message ?? `HTTP ${response.status}`}\n`);
-    return 1;
+    return report('sandbox', new Error(answer.message ?? `HTTP ${response.status}`), io);
   }
-  io.out(action === 'list' ? `${JSON.stringify(answer, null, 2)}\n` : `${answer.message ?? 'done'}\n`);
+  io.out(action === 'list' ? `${jsonText(answer)}\n` : `${answer.message ?? 'done'}\n`);
   return 0;
 }

@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, text: () => ({ out: out.join(''), err: err.join('') }) };
+  return { out, err, io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), env: {} }, text: () => ({ out: out.join(''), err: err.join('') }) };
 }
 
 /** A port nothing listens on: bound by the OS, then released. */
@@ -106,7 +106,7 @@ describe('messages that fit the command line', () => {
   test('certificates --key with a missing file names the path as typed, with no file:// advice (exit 2)', async () => {
     const c = capture();
     const missing = join(dir, 'nope', 'apiclient_key.pem');
-    expect(await certificates([...base, '--key', missing], { write: c.io.out }, { write: c.io.err })).toBe(2);
+    expect(await certificates([...base, '--key', missing], c.io)).toBe(2);
     expect(c.text().err).toBe(`wxpay-chain certificates: --key ${missing}: no such file\n`);
   });
 
@@ -114,15 +114,15 @@ describe('messages that fit the command line', () => {
     const c = capture();
     const junk = join(dir, 'junk.pem');
     writeFileSync(junk, 'not a key');
-    expect(await certificates([...base, '--key', junk], { write: c.io.out }, { write: c.io.err })).toBe(1);
-    expect(c.text().err).toMatch(/^wxpay-chain certificates: ConfigError CONFIG_ERROR: --key: not a PEM private key/);
+    expect(await certificates([...base, '--key', junk], c.io)).toBe(1);
+    expect(c.text().err).toMatch(/^wxpay-chain certificates: CONFIG_ERROR: --key: not a PEM private key/);
     expect(c.text().err).not.toContain('file://');
   });
 
   test('certificates against a closed port names the URL and the cause', async () => {
     const port = await closedPort();
     const c = capture();
-    expect(await certificates([...base, '--key', keyFile, '--base-url', `http://127.0.0.1:${port}/`], { write: c.io.out }, { write: c.io.err })).toBe(1);
+    expect(await certificates([...base, '--key', keyFile, '--base-url', `http://127.0.0.1:${port}/`], c.io)).toBe(1);
     expect(c.text().err).toBe(`wxpay-chain certificates: cannot reach http://127.0.0.1:${port}/v3/certificates: request failed before a response arrived: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:${port})\n`);
   });
 

@@ -1,15 +1,14 @@
 // `wxpay-chain doctor` as a real child process (the CLI's entry, its command table and the command,
 // run from the sources): exit 0 for a healthy configuration, 1 for a wrong one (offline, online
 // against a mock on loopback, a captured notification), 2 for a usage error.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { certifiedKey } from '../../src/mock/identity.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { runCli, type Ran } from '../helpers/cli-process.js';
 
-const root = resolve(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'wxpay-doctor-cli-'));
 let mock: MockServer;
 beforeAll(async () => {
@@ -20,31 +19,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Ran {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
 /** `wxpay-chain doctor …` in its own process, as `npx wxpay-chain` would run it (from the sources, through tsx). */
 function doctor(...args: string[]): Promise<Ran> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'cli', 'index.ts'), 'doctor', ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', fail);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      done({ code, out, err });
-    });
-  });
+  return runCli(['doctor', ...args], { cwd: dir });
 }
 
 function configFile(name: string, config: Record<string, unknown>): string {
@@ -116,7 +93,7 @@ test('a captured notification: exit 0 when it verifies, 1 when the body was re-s
 test('usage errors: exit 2', async () => {
   const unknown = await doctor('--onlin');
   expect(unknown.code).toBe(2);
-  expect(unknown.err).toMatch(/^wxpay-chain doctor: Unknown option '--onlin'/);
+  expect(unknown.err).toMatch(/^wxpay-chain doctor: unknown option --onlin; did you mean --online\?\n/);
   const missing = await doctor('--config', join(dir, 'nothing.json'));
   expect(missing.code).toBe(2);
   expect(missing.err).toContain('cannot read the config file');

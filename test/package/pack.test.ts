@@ -156,12 +156,14 @@ test('the command-line tool runs from the installed package (node_modules/.bin)'
   const bin = join(project, 'node_modules', '.bin', 'wxpay-chain');
   const run = (...args: string[]): string => execFileSync(bin, args, { cwd: project, timeout: 60_000 }).toString();
   expect(run('--help')).toMatch(/^usage: wxpay-chain <command>/);
-  expect(run('certificates', '--help')).toMatch(/^usage: wxpay-chain certificates --mchid/);
+  expect(run('certificates', '--help')).toMatch(/^usage: wxpay-chain certificates \[--config <client\.json>\]/);
   expect(run('mock', '--help')).toMatch(/^usage: wxpay-chain mock/);
   expect(run('--help')).toMatch(/^ {2}mock +run a local mock WeChat Pay/m);
   expect(run('--version').trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
   const typo = spawnSync(bin, ['mokc'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
   expect([typo.status, typo.stderr.split('\n')[0]]).toEqual([2, 'wxpay-chain: unknown command "mokc"; did you mean "mock"?']);
+  const option = spawnSync(bin, ['request', 'get', 'v3/certificates', '--confg', 'client.json'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+  expect([option.status, option.stderr.split('\n')[0]]).toEqual([2, 'wxpay-chain request: unknown option --confg; did you mean --config?']);
 });
 
 test('the ES module and CommonJS builds hold the same files', () => {

@@ -37,15 +37,15 @@ test('--state keeps orders across a restart; `sandbox pay|fail|expire|list` act 
       const client = clientOf(first.out.join(''));
       for (const no of ['CLI-PAY', 'CLI-FAIL', 'CLI-EXPIRE', 'CLI-LEFT']) await client.v3.pay.transactions.native.post(order(running.merchant.mchid, no));
       const said = io();
-      expect(await sandbox(['pay', 'CLI-PAY', '--url', running.url], said.io)).toBe(0);
+      expect(await sandbox(['pay', 'CLI-PAY', '--base-url', running.url], said.io)).toBe(0);
       expect(said.out.join('')).toContain('CLI-PAY: SUCCESS');
-      expect(await sandbox(['fail', 'CLI-FAIL', '--url', running.url], said.io)).toBe(0);
-      expect(await sandbox(['expire', 'CLI-EXPIRE', '--url', running.url], said.io)).toBe(0);
+      expect(await sandbox(['fail', 'CLI-FAIL', '--base-url', running.url], said.io)).toBe(0);
+      expect(await sandbox(['expire', 'CLI-EXPIRE', '--base-url', running.url], said.io)).toBe(0);
       const refused = io();
-      expect(await sandbox(['pay', 'CLI-PAY', '--url', running.url], refused.io)).toBe(1);
+      expect(await sandbox(['pay', 'CLI-PAY', '--base-url', running.url], refused.io)).toBe(1);
       expect(refused.err.join('')).toMatch(/CLI-PAY is SUCCESS/);
       const listed = io();
-      expect(await sandbox(['list', '--url', running.url], listed.io)).toBe(0);
+      expect(await sandbox(['list', '--base-url', running.url], listed.io)).toBe(0);
       const state = JSON.parse(listed.out.join('')) as { orders: Array<{ out_trade_no: string; trade_state: string }> };
       expect(Object.fromEntries(state.orders.map((o) => [o.out_trade_no, o.trade_state]))).toEqual({ 'CLI-PAY': 'SUCCESS', 'CLI-FAIL': 'PAYERROR', 'CLI-EXPIRE': 'CLOSED', 'CLI-LEFT': 'NOTPAY' });
       await running.sandbox.idle();
@@ -77,12 +77,12 @@ test('usage errors exit 2 and say why; an unreachable mock exits 1', async () =>
     expect(await mock(argv, captured.io)).toBe(2);
     expect(captured.err.join('')).toMatch(/--time-factor/);
   }
-  for (const argv of [[], ['pay'], ['list', 'x', '--url', 'http://127.0.0.1:9/'], ['pay', 'A', '--url', 'not a url'], ['dance', 'A']]) {
+  for (const argv of [[], ['pay'], ['list', 'x', '--base-url', 'http://127.0.0.1:9/'], ['pay', 'A', '--base-url', 'not a url'], ['dance', 'A']]) {
     const captured = io();
     expect(await sandbox(argv, captured.io)).toBe(2);
   }
   const unreachable = io();
-  expect(await sandbox(['pay', 'A', '--url', 'http://127.0.0.1:9/'], unreachable.io)).toBe(1);
+  expect(await sandbox(['pay', 'A', '--base-url', 'http://127.0.0.1:9/'], unreachable.io)).toBe(1);
   expect(unreachable.err.join('')).toMatch(/no mock at/);
   const help = io();
   expect(await sandbox(['--help'], help.io)).toBe(0);
