@@ -34,7 +34,8 @@ export async function refundOrder(orderNo: string, refundNo: string, cents: numb
 declare function markPaid(orderNo: string, cents: number): Promise<void>;
 export const notifications = createServer(
   wxpay.webhooks.node(async (n) => {
-    if (n.event_type === 'TRANSACTION.SUCCESS') await markPaid(n.resource.out_trade_no, n.resource.amount.total);
+    // profit-sharing movements are documented under TRANSACTION.SUCCESS too: the payment has a trade_state
+    if (n.event_type === 'TRANSACTION.SUCCESS' && 'trade_state' in n.resource) await markPaid(n.resource.out_trade_no, n.resource.amount.total);
   }),
 );
 
