@@ -21,6 +21,17 @@ function key(name: string): string {
   return IDENT.test(name) ? name : q(name);
 }
 
+// A documented placeholder index (`coupon_fee_$n`, `coupon_refund_id_$n_$m`): WeChat Pay sends
+// coupon_fee_0, coupon_fee_1, …, so the member is a template-literal index signature, not a
+// property literally named with a `$`.
+const INDEX_PLACEHOLDER = /\$[nm](?![A-Za-z0-9])/g;
+
+function member(f: Field): string {
+  if (!f.name.includes('$')) return `${key(f.name)}${f.required ? '' : '?'}`;
+  const pattern = f.name.replace(INDEX_PLACEHOLDER, '${number}');
+  return pattern === f.name ? `${key(f.name)}${f.required ? '' : '?'}` : `[key: \`${pattern}\`]`;
+}
+
 function doc(lines: Array<string | undefined>): string {
   const ls = lines.filter((l): l is string => Boolean(l)).map((l) => l.replace(/\*\//g, '*\\/').replace(/\n/g, ' '));
   if (!ls.length) return '';
@@ -242,7 +253,7 @@ function objectType(fields: Field[], ctx: Ctx, perField?: (f: Field) => Ctx, lab
   const members = fields.map((f) => {
     const c = child(perField ? perField(f) : ctx, pascal(f.name));
     const type = fieldType(f, c);
-    return `${fieldDoc(f, c, type)}${key(f.name)}${f.required ? '' : '?'}: ${type};`;
+    return `${fieldDoc(f, c, type)}${member(f)}: ${type};`;
   });
   const body = `{\n${members.join('\n')}\n}`;
   return ctx.named && ctx.name ? ctx.named.add(ctx.name, doc([meaningful(label)]), body) : body;

@@ -6209,31 +6209,31 @@ export interface V2CgiBinMchCustomsCustomdeclarequeryPostResponse {
   /** 笔数 */
   count: `${number}`;
   /** 商户子订单号 */
-  sub_order_no_$n?: string;
+  [key: `sub_order_no_${number}`]: string;
   /** 微信子订单号 */
-  sub_order_id_$n?: string;
+  [key: `sub_order_id_${number}`]: string;
   /** 商户海关备案号 */
-  mch_customs_no_$n?: string;
+  [key: `mch_customs_no_${number}`]: string;
   /** 海关 */
-  customs_$n: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN' | (string & {});
+  [key: `customs_${number}`]: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN' | (string & {});
   /** 币种 */
-  fee_type_$n?: 'CNY' | (string & {});
+  [key: `fee_type_${number}`]: 'CNY' | (string & {});
   /** 应付金额 */
-  order_fee_$n?: `${number}`;
+  [key: `order_fee_${number}`]: `${number}`;
   /** 关税 */
-  duty_$n?: `${number}`;
+  [key: `duty_${number}`]: `${number}`;
   /** 物流费 */
-  transport_fee_$n?: `${number}`;
+  [key: `transport_fee_${number}`]: `${number}`;
   /** 商品价格 */
-  product_fee_$n?: `${number}`;
+  [key: `product_fee_${number}`]: `${number}`;
   /** 状态码 */
-  state_$n: 'NDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
+  [key: `state_${number}`]: 'NDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT' | (string & {});
   /** 申报结果说明 */
-  explanation_$n?: string;
+  [key: `explanation_${number}`]: string;
   /** 最后更新时间 */
-  modify_time_$n: string;
+  [key: `modify_time_${number}`]: string;
   /** 订购人和支付人身份信息校验结果 */
-  cert_check_result_$n: 'UNCHECKED' | 'SAME' | 'DIFFERENT' | (string & {});
+  [key: `cert_check_result_${number}`]: 'UNCHECKED' | 'SAME' | 'DIFFERENT' | (string & {});
   /** 验核机构注：商户需将该字段取值UNIONPAY/NETSUNION/OTHERS映射至海关verDept字段的1/2/3 */
   verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS' | (string & {});
   /** 验核机构交易流水号 */
@@ -6623,11 +6623,11 @@ export interface V2DepositOrderqueryPostResponse {
   /** 代金券使用数量 */
   coupon_count?: `${number}`;
   /** 代金券类型 */
-  coupon_type_$n?: string;
+  [key: `coupon_type_${number}`]: string;
   /** 代金券ID */
-  coupon_id_$n?: string;
+  [key: `coupon_id_${number}`]: string;
   /** 单个代金券支付金额 */
-  coupon_fee_$n?: `${number}`;
+  [key: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */
   transaction_id: string;
   /** 商户订单号 */
@@ -6731,15 +6731,15 @@ export interface V2DepositRefundPostResponse {
   /** 现金退款金额 */
   cash_refund_fee?: `${number}`;
   /** 代金券类型 */
-  coupon_type_$n?: string;
+  [key: `coupon_type_${number}`]: string;
   /** 代金券退款总金额 */
   coupon_refund_fee?: `${number}`;
   /** 单个代金券退款金额 */
-  coupon_refund_fee_$n?: `${number}`;
+  [key: `coupon_refund_fee_${number}`]: `${number}`;
   /** 退款代金券使用数量 */
   coupon_refund_count?: `${number}`;
   /** 退款代金券ID */
-  coupon_refund_id_$n?: string;
+  [key: `coupon_refund_id_${number}`]: string;
 }
 
 export interface V2DepositReversePostXml {
@@ -9351,11 +9351,11 @@ export interface V2PayFacepayqueryPostResponse {
   /** 代金券使用数量 */
   coupon_count?: `${number}`;
   /** 代金券类型 */
-  coupon_type_$n?: string;
+  [key: `coupon_type_${number}`]: string;
   /** 代金券ID */
-  coupon_id_$n?: string;
+  [key: `coupon_id_${number}`]: string;
   /** 单个代金券支付金额 */
-  coupon_fee_$n?: `${number}`;
+  [key: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */
   transaction_id: string;
   /** 商户订单号 */
@@ -9655,11 +9655,11 @@ export interface V2PayOrderqueryPostResponse {
   /** 代金券使用数量 */
   coupon_count?: `${number}`;
   /** 代金券类型 */
-  coupon_type_$n?: string;
+  [key: `coupon_type_${number}`]: string;
   /** 代金券ID */
-  coupon_id_$n?: string;
+  [key: `coupon_id_${number}`]: string;
   /** 单个代金券支付金额 */
-  coupon_fee_$n?: `${number}`;
+  [key: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */
   transaction_id: string;
   /** 商户订单号 */
@@ -9737,9 +9737,9 @@ export interface V2PayPaporderqueryPostResponse {
   /** 代金券或立减优惠使用数量 */
   coupon_count?: `${number}`;
   /** 代金券或立减优惠ID */
-  coupon_id_$n?: string;
+  [key: `coupon_id_${number}`]: string;
   /** 单个代金券或立减优惠支付金额 */
-  coupon_fee_$n?: `${number}`;
+  [key: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */
   transaction_id: string;
   /** 商户订单号 */
@@ -9875,9 +9875,9 @@ export interface V2PayPartnerPaporderqueryPostResponse {
   /** 代金券或立减优惠使用数量 */
   coupon_count?: `${number}`;
   /** 代金券或立减优惠ID */
-  coupon_id_$n?: string;
+  [key: `coupon_id_${number}`]: string;
   /** 单个代金券或立减优惠支付金额 */
-  coupon_fee_$n?: `${number}`;
+  [key: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */
   transaction_id: string;
   /** 商户订单号 */
@@ -10505,33 +10505,33 @@ export interface V2PayRefundqueryPostResponse {
   /** 退款笔数 */
   refund_count: `${number}`;
   /** 商户退款单号 */
-  out_refund_no_$n: string;
+  [key: `out_refund_no_${number}`]: string;
   /** 微信退款单号 */
-  refund_id_$n: string;
+  [key: `refund_id_${number}`]: string;
   /** 退款渠道 */
-  refund_channel_$n?: string;
+  [key: `refund_channel_${number}`]: string;
   /** 申请退款金额 */
-  refund_fee_$n: `${number}`;
+  [key: `refund_fee_${number}`]: `${number}`;
   /** 退款金额 */
-  settlement_refund_fee_$n?: `${number}`;
+  [key: `settlement_refund_fee_${number}`]: `${number}`;
   /** 代金券类型 */
-  coupon_type_$n_$m?: string;
+  [key: `coupon_type_${number}_${number}`]: string;
   /** 总代金券退款金额 */
-  coupon_refund_fee_$n?: `${number}`;
+  [key: `coupon_refund_fee_${number}`]: `${number}`;
   /** 退款代金券使用数量 */
-  coupon_refund_count_$n?: `${number}`;
+  [key: `coupon_refund_count_${number}`]: `${number}`;
   /** 退款代金券ID */
-  coupon_refund_id_$n_$m?: string;
+  [key: `coupon_refund_id_${number}_${number}`]: string;
   /** 单个代金券退款金额 */
-  coupon_refund_fee_$n_$m?: `${number}`;
+  [key: `coupon_refund_fee_${number}_${number}`]: `${number}`;
   /** 退款状态 */
-  refund_status_$n: string;
+  [key: `refund_status_${number}`]: string;
   /** 退款资金来源 */
-  refund_account_$n?: string;
+  [key: `refund_account_${number}`]: string;
   /** 退款入账账户 */
-  refund_recv_accout_$n: string;
+  [key: `refund_recv_accout_${number}`]: string;
   /** 退款成功时间 */
-  refund_success_time_$n?: string;
+  [key: `refund_success_time_${number}`]: string;
 }
 
 export interface V2PayRefundqueryv2PostXml {
@@ -10603,33 +10603,33 @@ export interface V2PayRefundqueryv2PostResponse {
   /** 退款笔数 */
   refund_count: `${number}`;
   /** 商户退款单号 */
-  out_refund_no_$n: string;
+  [key: `out_refund_no_${number}`]: string;
   /** 微信退款单号 */
-  refund_id_$n: string;
+  [key: `refund_id_${number}`]: string;
   /** 退款渠道 */
-  refund_channel_$n?: string;
+  [key: `refund_channel_${number}`]: string;
   /** 申请退款金额 */
-  refund_fee_$n: `${number}`;
+  [key: `refund_fee_${number}`]: `${number}`;
   /** 退款金额 */
-  settlement_refund_fee_$n?: `${number}`;
+  [key: `settlement_refund_fee_${number}`]: `${number}`;
   /** 代金券类型 */
-  coupon_type_$n_$m?: string;
+  [key: `coupon_type_${number}_${number}`]: string;
   /** 总代金券退款金额 */
-  coupon_refund_fee_$n?: `${number}`;
+  [key: `coupon_refund_fee_${number}`]: `${number}`;
   /** 退款代金券使用数量 */
-  coupon_refund_count_$n?: `${number}`;
+  [key: `coupon_refund_count_${number}`]: `${number}`;
   /** 退款代金券ID */
-  coupon_refund_id_$n_$m?: string;
+  [key: `coupon_refund_id_${number}_${number}`]: string;
   /** 单个代金券退款金额 */
-  coupon_refund_fee_$n_$m?: `${number}`;
+  [key: `coupon_refund_fee_${number}_${number}`]: `${number}`;
   /** 退款状态 */
-  refund_status_$n: string;
+  [key: `refund_status_${number}`]: string;
   /** 退款资金来源 */
-  refund_account_$n?: string;
+  [key: `refund_account_${number}`]: string;
   /** 退款入账账户 */
-  refund_recv_accout_$n: string;
+  [key: `refund_recv_accout_${number}`]: string;
   /** 退款成功时间 */
-  refund_success_time_$n?: string;
+  [key: `refund_success_time_${number}`]: string;
   /** 营销详情JSON格式字符串 */
   promotion_detail?: Encoded<V2PayFacepayPostResponsePromotionDetail>;
 }
@@ -12010,15 +12010,15 @@ export interface V2SecapiPayRefundv2PostResponse {
   /** 现金退款金额 */
   cash_refund_fee?: `${number}`;
   /** 代金券类型 */
-  coupon_type_$n?: string;
+  [key: `coupon_type_${number}`]: string;
   /** 代金券退款总金额 */
   coupon_refund_fee?: `${number}`;
   /** 单个代金券退款金额 */
-  coupon_refund_fee_$n?: `${number}`;
+  [key: `coupon_refund_fee_${number}`]: `${number}`;
   /** 退款代金券使用数量 */
   coupon_refund_count?: `${number}`;
   /** 退款代金券ID */
-  coupon_refund_id_$n?: string;
+  [key: `coupon_refund_id_${number}`]: string;
   /** 营销详情JSON格式字符串 */
   promotion_detail?: Encoded<V2PayFacepayPostResponsePromotionDetail>;
 }
@@ -12393,11 +12393,11 @@ export interface V2TransitPartnerpayQueryorderPostResponse {
   /** 代金券或立减优惠使用数量 */
   coupon_count?: `${number}`;
   /** 代金券类型 */
-  coupon_type_$n?: string;
+  [key: `coupon_type_${number}`]: string;
   /** 代金券或立减优惠ID */
-  coupon_id_$n?: string;
+  [key: `coupon_id_${number}`]: string;
   /** 单个代金券或立减优惠支付金额 */
-  coupon_fee_$n?: `${number}`;
+  [key: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */
   transaction_id: string;
   /** 商户订单号 */
@@ -12693,11 +12693,11 @@ export interface V2TransitQueryorderPostResponse {
   /** 代金券或立减优惠使用数量 */
   coupon_count?: `${number}`;
   /** 代金券类型 */
-  coupon_type_$n?: string;
+  [key: `coupon_type_${number}`]: string;
   /** 代金券或立减优惠ID */
-  coupon_id_$n?: string;
+  [key: `coupon_id_${number}`]: string;
   /** 单个代金券或立减优惠支付金额 */
-  coupon_fee_$n?: `${number}`;
+  [key: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */
   transaction_id: string;
   /** 商户订单号 */

@@ -689,9 +689,9 @@ export interface V2TransactionSuccessNotification_2 {
   /** 代金券使用数量 */
   coupon_count?: string;
   /** 代金券类型 */
-  coupon_type_$n?: string;
+  [key: `coupon_type_${number}`]: string;
   /** 代金券ID */
-  coupon_id_$n?: string;
+  [key: `coupon_id_${number}`]: string;
   /** 交易类型 */
   trade_type: 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'PAP' | (string & {});
   /** 微信支付订单号 */

@@ -69,3 +69,13 @@ type AnsweredCurrency = Exclude<ResponseOf<'v3/refund/domestic/refunds', 'post'>
 export const answeredCny: Extract<AnsweredCurrency, 'CNY'> = 'CNY';
 type Fee = Exclude<ResponseOf<'v2/pay/orderquery', 'post'>['fee_type'], undefined>;
 export const fee: Extract<Fee, 'CNY'> = 'CNY';
+
+// An indexed APIv2 field (documented `coupon_fee_$n`) arrives as coupon_fee_0, coupon_fee_1, …
+type OrderQuery = ResponseOf<'v2/pay/orderquery', 'post'>;
+declare const order: OrderQuery;
+export const firstCoupon: `${number}` | undefined = order.coupon_fee_0;
+export const secondCouponId: string | undefined = order['coupon_id_1'];
+// @ts-expect-error the documented placeholder is not a name that arrives
+export const placeholder = order.coupon_fee_$n;
+// @ts-expect-error an index is a number
+export const notAnIndex = order.coupon_fee_first;

@@ -24,22 +24,14 @@ function answers(): Array<{ template: string; method: string; data: Record<strin
     for (const op of e.operations) {
       if (op.response.kind !== 'xml') continue;
       const body = v2Answer(e.template, op, {}, 'k'.repeat(32)).body;
-      const data = documentedNames(fromXml(body.toString()));
+      // indexed fields as WeChat Pay sends them (`coupon_fee_0`, not the documented `coupon_fee_$n`)
+      const data = fromXml(body.toString());
       // JSON-encoded fields (Encoded<T>): their text is checked by writing it as jsonEncode(<its JSON>)
       const encoded = new Set(op.response.fields.filter((f) => f.encoded === 'by-json_encode' && f.children?.length).map((f) => f.name));
       if (data) out.push({ template: e.template, method: op.method, data, encoded });
     }
   }
   return out;
-}
-
-// The mock sends indexed fields as WeChat Pay does (`coupon_fee_0`); the generated types still
-// name them as documented (`coupon_fee_$n`).
-function documentedNames(data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!data) return data;
-  const placeholders = new Map<string, string>();
-  for (const e of model.endpoints) for (const op of e.operations) for (const f of op.response.fields) if (f.name.includes('$')) placeholders.set(f.name.replace(/\$[nm](?![A-Za-z0-9])/g, '0'), f.name);
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [placeholders.get(k) ?? k, v]));
 }
 
 function literal(a: { data: Record<string, unknown>; encoded: Set<string> }): string {
