@@ -119,6 +119,11 @@ test('an empty console says how to create an order', async () => {
     expect(state.hints.orders).toContain('npx wxpay-chain request POST v3/pay/transactions/native --config client.json');
     const script = await (await fetch(`${empty.url}_sandbox/console.js`)).text();
     expect(script).toContain('state.hints.orders');
+    // Once there is an order, the hint for an empty table is not said.
+    await new Wechatpay(empty.clientConfig).v3.pay.transactions.native.post({ json: { appid: 'wxd678efh567hg6787', mchid: empty.merchant.mchid, description: 'd', out_trade_no: 'HINT1', notify_url: 'https://example.com/n', amount: { total: 1 } } });
+    const busy = (await (await fetch(`${empty.url}_sandbox/state`)).json()) as { orders: unknown[]; hints: { orders?: string } };
+    expect(busy.orders).toHaveLength(1);
+    expect(busy.hints.orders).toBeUndefined();
   } finally {
     await empty.close();
   }

@@ -201,7 +201,10 @@ test('`sandbox: false` answers from the documented samples, as before', async ()
 test('a state file that is not one is refused with its name', async () => {
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{"hello":1}');
-  await expect(startMockServer({ ...keys, sandbox: { stateFile: bad } })).rejects.toThrow(/bad\.json is not a sandbox state file/);
+  await expect(startMockServer({ ...keys, sandbox: { stateFile: bad } })).rejects.toThrow(/bad\.json is not a sandbox state file: its version is undefined, this sandbox reads version 1/);
+  // A version-1 file without one of its lists names the list, not the version it does have.
+  writeFileSync(bad, '{"version":1,"orders":[]}');
+  await expect(startMockServer({ ...keys, sandbox: { stateFile: bad } })).rejects.toThrow(/bad\.json: refunds: expected a list/);
 });
 
 test('a merchant that never answers: the attempt ends at notifyTimeoutMs and is recorded as no answer', async () => {

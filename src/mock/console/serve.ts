@@ -41,9 +41,11 @@ export function noOrdersHint(): string {
 }
 
 export function consoleState(sandbox: Sandbox, requests: readonly ConsoleRecord[]): unknown {
+  const orders = sandbox.orders();
   return {
-    hints: { orders: noOrdersHint() },
-    orders: sandbox.orders().map((o) => ({
+    // Said only where it applies: the empty orders table's text.
+    hints: orders.length ? {} : { orders: noOrdersHint() },
+    orders: orders.map((o) => ({
       kind: o.kind,
       out_trade_no: o.out_trade_no,
       trade_type: o.trade_type,

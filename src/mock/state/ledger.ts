@@ -83,9 +83,9 @@ export class Ledger {
   }
 
   restore(snapshot: SandboxSnapshot, from = 'snapshot'): void {
-    if (snapshot?.version !== 1 || !Array.isArray(snapshot.orders) || !Array.isArray(snapshot.refunds) || !Array.isArray(snapshot.deliveries)) {
-      throw new StateFileError(`wxpay-chain sandbox: ${from} is not a sandbox state file (version 1)`);
-    }
+    if (snapshot?.version !== 1) throw new StateFileError(`wxpay-chain sandbox: ${from} is not a sandbox state file: its version is ${JSON.stringify(snapshot?.version)}, this sandbox reads version 1`);
+    const missing = (['orders', 'refunds', 'deliveries'] as const).find((list) => !Array.isArray(snapshot[list]));
+    if (missing) throw new StateFileError(`wxpay-chain sandbox: ${from}: ${missing}: expected a list (a sandbox state file has orders, refunds and deliveries)`);
     checkSnapshot(snapshot, from);
     this.#seq = Math.max(this.#seq, snapshot.seq);
     for (const order of snapshot.orders) this.putOrder(order);
