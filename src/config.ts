@@ -4,6 +4,7 @@ import type { CreateAxiosDefaults } from 'axios';
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import { loadPkcs12 } from './certificates/pkcs12.js';
 import { MemoryCertificateStore, type CertificateStore } from './certificates/store.js';
+import { sameSerial } from './certificates/validate.js';
 import { ConfigError } from './errors.js';
 import { nearest } from './nearest.js';
 import { Keyring } from './signing/keyring.js';
@@ -161,7 +162,6 @@ function serialMixUp(serial: string, id: string, key: PlatformKey, merchantKey: 
   return new ConfigError(field, `keyed by the merchant's own serial (${id}): key ${keyed}; ${SERIALS}`);
 }
 
-const sameSerial = (a: string, b: string) => a.replace(/^0+/, '').toUpperCase() === b.replace(/^0+/, '').toUpperCase();
 
 export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
   if (config === null || typeof config !== 'object') {
@@ -195,7 +195,7 @@ export function resolveConfig(config: WechatpayConfig): ResolvedConfig {
     if (pkcs12Passphrase !== undefined && typeof pkcs12Passphrase !== 'string') throw new ConfigError('pkcs12Passphrase', 'expected a string');
     if (givenKey !== undefined) throw new ConfigError('privateKey', 'give either privateKey or pkcs12, not both');
     const bundle = loadPkcs12(pkcs12, pkcs12Passphrase ?? mchid);
-    if (typeof serial === 'string' && serial.replace(/^0+/, '').toUpperCase() !== bundle.serial.replace(/^0+/, '')) {
+    if (typeof serial === 'string' && !sameSerial(serial, bundle.serial)) {
       throw new ConfigError('serial', `does not match the certificate in pkcs12 (${bundle.serial})`);
     }
     serial ??= bundle.serial;

@@ -27,7 +27,8 @@ export interface PayParamsSigner {
 }
 
 const PREPAY_ID = /^[\w-]{1,128}$/;
-const PACKAGE = /^prepay_id=([\w-]{1,128})((?:&subsidy_period_type=[A-Z][A-Z_]{0,31})?)$/;
+const SUBSIDY_PERIOD_TYPE = /^[A-Z][A-Z_]{0,31}$/;
+const PACKAGE = new RegExp(`^prepay_id=(${PREPAY_ID.source.slice(1, -1)})((?:&subsidy_period_type=${SUBSIDY_PERIOD_TYPE.source.slice(1, -1)})?)$`);
 const APP_ID = /^\w{1,64}$/;
 
 /** Builders for every channel: `wxpay.payParams.jsapi({ appId, prepayId })`. */
@@ -130,7 +131,7 @@ function packageOf(input: PrepayInput): { prepayId: string; pkg: `prepay_id=${st
     throw new ParameterError('prepayId', 'expected the prepay_id from the order answer, e.g. "wx201410272009395522657a690389285100" (or the whole package "prepay_id=…&subsidy_period_type=…")');
   }
   const type = input.subsidyPeriodType;
-  if (type !== undefined && (typeof type !== 'string' || !/^[A-Z][A-Z_]{0,31}$/.test(type))) {
+  if (type !== undefined && (typeof type !== 'string' || !SUBSIDY_PERIOD_TYPE.test(type))) {
     throw new ParameterError('subsidyPeriodType', 'expected the subsidy_period_type of the order\'s subsidy_info, e.g. "DAILY" or "PERIOD"');
   }
   const suffix = whole?.[2] ?? '';
